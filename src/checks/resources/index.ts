@@ -1,0 +1,4 @@
+import type { Check } from '../types.js';
+import memoryLimitMissing from './memory-limit-missing.js';
+
+export const checks: Check[] = [memoryLimitMissing];

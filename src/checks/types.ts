@@ -1,0 +1,85 @@
+/**
+ * The check contract: metadata plus a pure function. Checks import only from `model` (and this
+ * folder); they never import sources, the engine or reporters.
+ */
+import type { FieldPath, Resource, Workload, ContainerRef, JsonObject } from '../model/types.js';
+import type { ResourceIndex } from '../model/index.js';
+
+export type Pillar = 'resources' | 'health' | 'rbac' | 'availability' | 'observability' | 'security' | 'storage' | 'networking';
+export const PILLARS: Pillar[] = ['resources', 'health', 'rbac', 'availability', 'observability', 'security', 'storage', 'networking'];
+/** The six checklist items; storage and networking findings count for the verdict but have no scorecard column. */
+export const CHECKLIST_PILLARS: Pillar[] = ['resources', 'health', 'rbac', 'availability', 'observability', 'security'];
+
+export type Severity = 'error' | 'warning' | 'info';
+export const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
+
+export type ParamType = 'number' | 'string' | 'boolean' | 'string[]';
+export interface ParamSpec {
+  type: ParamType;
+  default: number | string | boolean | string[];
+  description: string;
+}
+
+/** What a check looks at. */
+export type CheckTarget =
+  /** Called once per workload (object with a pod template). */
+  | 'workload'
+  /** Called once per resource whose kind is listed in `kinds`. */
+  | 'object';
+
+export interface CheckMeta {
+  /** Stable kebab-case id. */
+  id: string;
+  pillar: Pillar;
+  severity: Severity;
+  title: string;
+  /** What happens WHEN this fails, said plainly. */
+  whatBreaks: string;
+  /** Longer rationale, trade-offs, references (Markdown). */
+  details?: string;
+  fix: {
+    /** One or two sentences. */
+    text: string;
+    /** A YAML snippet showing the fixed fields. */
+    yaml: string;
+  };
+  params?: Record<string, ParamSpec>;
+  target: CheckTarget;
+  /** For target 'object': the kinds it runs on. */
+  kinds?: string[];
+  /** For target 'workload': the workload classes it applies to (default: all). */
+  classes?: Workload['class'][];
+}
+
+/** What a check reports. The engine adds severity, pillar, location and verdicts. */
+export interface FindingInput {
+  message: string;
+  /** Path of the offending field, or where the missing field belongs. */
+  path: FieldPath;
+  /** The container this is about, if any. */
+  container?: string;
+  /** Overrides the check's severity for this finding (e.g. warning for an info-level variant). */
+  severity?: Severity;
+}
+
+export interface CheckContext<P = Record<string, unknown>> {
+  /** Set for target 'workload'. */
+  workload?: Workload;
+  /** The resource being checked (the workload's resource for workload checks). */
+  resource: Resource;
+  /** Parameters, defaults merged with config. */
+  params: P;
+  /** Every resource in the input, for lookups (HPAs that target a workload, etc.). */
+  index: ResourceIndex;
+}
+
+export interface Check<P = any> extends CheckMeta {
+  run(ctx: CheckContext<P>): FindingInput[];
+}
+
+/** Helper so check modules get typed params without ceremony. */
+export function defineCheck<P = Record<string, unknown>>(check: Check<P>): Check<P> {
+  return check;
+}
+
+export type { FieldPath, Resource, Workload, ContainerRef, JsonObject };

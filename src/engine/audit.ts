@@ -1,0 +1,283 @@
+/** Run checks over resources, apply config and exemptions, and compute verdicts and scores. */
+import picomatch from 'picomatch';
+import { CHECKLIST_PILLARS, PILLARS, SEVERITIES, type Check, type FindingInput, type Pillar, type Severity } from '../checks/types.js';
+import { ResourceIndex } from '../model/index.js';
+import type { FieldPath, Resource, Workload } from '../model/types.js';
+import { getString, isObject } from '../model/util.js';
+import { emptyConfig, type Config, type ExemptionRule } from './config.js';
+import {
+  REPORT_SCHEMA_VERSION,
+  type Exemption,
+  type Finding,
+  type InputProblemOut,
+  type Location,
+  type ObjectRef,
+  type PillarStatus,
+  type Report,
+  type Verdict,
+} from './report-types.js';
+import { VERSION } from '../version.js';
+
+export const IGNORE_ANNOTATION = 'kubeready.io/ignore';
+export const IGNORE_REASON_ANNOTATION = 'kubeready.io/ignore-reason';
+
+/** Kinds that live outside namespaces. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass', 'CustomResourceDefinition',
+  'PriorityClass', 'IngressClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding', 'APIService', 'CSIDriver', 'CSINode', 'RuntimeClass', 'ClusterIssuer', 'GatewayClass',
+  'VolumeSnapshotClass', 'PodSecurityPolicy', 'CertificateSigningRequest', 'FlowSchema', 'PriorityLevelConfiguration', 'VolumeAttachment',
+]);
+
+export interface AuditInput {
+  resources: Resource[];
+  problems?: InputProblemOut[];
+  documents?: number;
+  skipped?: number;
+  files?: number;
+}
+
+export interface AuditOptions {
+  checks: Check[];
+  config?: Config;
+  /** Namespace for objects that do not name one (kubectl's -n). */
+  namespace?: string;
+}
+
+interface ActiveCheck {
+  check: Check;
+  severity: Severity;
+  params: Record<string, unknown>;
+}
+
+export function resolveChecks(checks: Check[], config: Config): ActiveCheck[] {
+  const out: ActiveCheck[] = [];
+  for (const check of checks) {
+    const s = config.checks[check.id] ?? {};
+    if (s.enabled === false) continue;
+    const params: Record<string, unknown> = {};
+    for (const [k, spec] of Object.entries(check.params ?? {})) params[k] = spec.default;
+    Object.assign(params, s.params ?? {});
+    out.push({ check, severity: s.severity ?? check.severity, params });
+  }
+  return out;
+}
+
+/** spec.template.spec.containers[0].image */
+export function formatPath(path: FieldPath): string {
+  let s = '';
+  for (const p of path) {
+    if (typeof p === 'number') s += `[${p}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(p)) s += s ? `.${p}` : p;
+    else s += `[${JSON.stringify(p)}]`;
+  }
+  return s;
+}
+
+function objectRef(r: Resource, ns: string): ObjectRef {
+  return { apiVersion: r.apiVersion, kind: r.kind, name: r.name, namespace: CLUSTER_SCOPED.has(r.kind) ? null : (r.namespace ?? ns) };
+}
+
+function locationOf(r: Resource, path: FieldPath): Location {
+  let pos: ReturnType<Resource['origin']['locate']> = null;
+  try {
+    pos = r.origin.locate(path);
+  } catch {
+    pos = null;
+  }
+  return { file: r.origin.file, line: pos?.line ?? null, column: pos?.column ?? null, exact: pos?.exact ?? false, doc: r.origin.doc };
+}
+
+function matchesAny(patterns: string[], value: string | null | undefined): boolean {
+  if (patterns.length === 0) return true;
+  if (value === null || value === undefined) return false;
+  return patterns.some((p) => picomatch.isMatch(value, p, { dot: true }));
+}
+
+function configExemption(rules: ExemptionRule[], f: Omit<Finding, 'exempted'>): Exemption | null {
+  for (const r of rules) {
+    if (r.checks.length && !r.checks.includes(f.check) && !r.checks.includes('*')) continue;
+    if (!matchesAny(r.namespaces, f.object.namespace)) continue;
+    if (r.kinds.length && !r.kinds.includes(f.object.kind)) continue;
+    if (!matchesAny(r.names, f.object.name)) continue;
+    if (r.containers.length && !matchesAny(r.containers, f.container)) continue;
+    return { by: 'config', reason: r.reason };
+  }
+  return null;
+}
+
+interface AnnotationIgnore {
+  ids: Set<string>;
+  reason: string | null;
+}
+
+function annotationIgnores(r: Resource, w: Workload | null): AnnotationIgnore[] {
+  const sources = [isObject(r.object.metadata) ? r.object.metadata.annotations : undefined];
+  if (w) sources.push(w.podAnnotations as never);
+  const out: AnnotationIgnore[] = [];
+  for (const a of sources) {
+    if (!isObject(a)) continue;
+    const ids = getString(a, [IGNORE_ANNOTATION]);
+    if (!ids) continue;
+    out.push({
+      ids: new Set(ids.split(',').map((s) => s.trim()).filter(Boolean)),
+      reason: getString(a, [IGNORE_REASON_ANNOTATION]) ?? null,
+    });
+  }
+  return out;
+}
+
+function severityRank(s: Severity): number {
+  return s === 'error' ? 0 : s === 'warning' ? 1 : 2;
+}
+
+/** Pillar score: 100 with no error or warning, 50 with warnings only, 0 with an error. */
+function pillarScore(findings: Finding[]): number {
+  if (findings.some((f) => f.severity === 'error')) return 0;
+  if (findings.some((f) => f.severity === 'warning')) return 50;
+  return 100;
+}
+
+export function audit(input: AuditInput, options: AuditOptions): Report {
+  const config = options.config ?? emptyConfig();
+  const ns = options.namespace ?? config.namespace ?? 'default';
+  const index = new ResourceIndex(input.resources, ns);
+  const active = resolveChecks(options.checks, config);
+  const workloadChecks = active.filter((a) => a.check.target === 'workload');
+  const objectChecks = new Map<string, ActiveCheck[]>();
+  for (const a of active) {
+    if (a.check.target !== 'object') continue;
+    for (const k of a.check.kinds ?? []) {
+      let l = objectChecks.get(k);
+      if (!l) objectChecks.set(k, (l = []));
+      l.push(a);
+    }
+  }
+  const problems: InputProblemOut[] = [...(input.problems ?? [])];
+  const workloadOf = new Map<Resource, Workload>();
+  for (const w of index.workloads) workloadOf.set(w.resource, w);
+
+  const verdicts: Verdict[] = [];
+  for (const r of input.resources) {
+    const w = workloadOf.get(r) ?? null;
+    const applicable: ActiveCheck[] = [];
+    if (w) for (const a of workloadChecks) if (!a.check.classes || a.check.classes.includes(w.class)) applicable.push(a);
+    for (const a of objectChecks.get(r.kind) ?? []) applicable.push(a);
+    if (applicable.length === 0) continue;
+    const ref = objectRef(r, ns);
+    const ignores = annotationIgnores(r, w);
+    const findings: Finding[] = [];
+    const applied = new Set<Pillar>();
+    for (const a of applicable) {
+      applied.add(a.check.pillar);
+      let raw: FindingInput[];
+      try {
+        raw = a.check.run({ workload: w ?? undefined, resource: r, params: a.params, index });
+      } catch (e) {
+        const loc = locationOf(r, []);
+        problems.push({
+          file: r.origin.file,
+          line: loc.line,
+          column: loc.column,
+          level: 'warning',
+          message: `internal: check ${a.check.id} failed on ${r.kind}/${r.name}: ${(e as Error)?.message ?? e}`,
+        });
+        continue;
+      }
+      for (const fi of raw) {
+        const base: Omit<Finding, 'exempted'> = {
+          check: a.check.id,
+          pillar: a.check.pillar,
+          severity: fi.severity && a.severity === a.check.severity ? fi.severity : a.severity,
+          title: a.check.title,
+          message: fi.message,
+          object: ref,
+          container: fi.container ?? null,
+          field: formatPath(fi.path),
+          location: locationOf(r, fi.path),
+        };
+        let exempted = configExemption(config.exemptions, base);
+        if (!exempted) {
+          const ig = ignores.find((i) => i.ids.has(a.check.id) || i.ids.has('*') || i.ids.has('all'));
+          if (ig) exempted = { by: 'annotation', reason: ig.reason ?? '(no kubeready.io/ignore-reason given)' };
+        }
+        findings.push({ ...base, exempted });
+      }
+    }
+    for (const ig of ignores) {
+      if (ig.reason === null) {
+        const loc = locationOf(r, ['metadata', 'annotations', IGNORE_ANNOTATION]);
+        problems.push({ file: r.origin.file, line: loc.line, column: loc.column, level: 'warning', message: `${r.kind}/${r.name}: ${IGNORE_ANNOTATION} without ${IGNORE_REASON_ANNOTATION}: say why the check does not apply` });
+      }
+      for (const id of ig.ids) {
+        if (id !== '*' && id !== 'all' && !options.checks.some((c) => c.id === id)) {
+          const loc = locationOf(r, ['metadata', 'annotations', IGNORE_ANNOTATION]);
+          problems.push({ file: r.origin.file, line: loc.line, column: loc.column, level: 'warning', message: `${r.kind}/${r.name}: ${IGNORE_ANNOTATION} names unknown check "${id}"` });
+        }
+      }
+    }
+    findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || (a.location.line ?? 0) - (b.location.line ?? 0) || a.check.localeCompare(b.check));
+    const live = findings.filter((f) => !f.exempted);
+    const pillars = {} as Record<Pillar, PillarStatus>;
+    const scores: number[] = [];
+    for (const p of PILLARS) {
+      if (!applied.has(p)) {
+        pillars[p] = 'n/a';
+        continue;
+      }
+      const pf = live.filter((f) => f.pillar === p);
+      pillars[p] = pf.some((f) => f.severity === 'error') ? 'fail' : 'pass';
+      scores.push(pillarScore(pf));
+    }
+    const score = scores.length ? Math.round(scores.reduce((a, b) => a + b, 0) / scores.length) : 100;
+    verdicts.push({
+      object: ref,
+      location: locationOf(r, []),
+      workloadClass: w?.class ?? null,
+      ready: !live.some((f) => f.severity === 'error'),
+      score,
+      pillars,
+      findings,
+    });
+  }
+  // Workloads first, each group in input order.
+  verdicts.sort((a, b) => Number(a.workloadClass === null) - Number(b.workloadClass === null));
+
+  const findingCounts = { error: 0, warning: 0, info: 0 } as Record<Severity, number>;
+  const byPillar = {} as Record<Pillar, Record<Severity, number>>;
+  for (const p of PILLARS) byPillar[p] = { error: 0, warning: 0, info: 0 };
+  let exempted = 0;
+  for (const v of verdicts) {
+    for (const f of v.findings) {
+      if (f.exempted) {
+        exempted++;
+        continue;
+      }
+      findingCounts[f.severity]++;
+      byPillar[f.pillar][f.severity]++;
+    }
+  }
+  const workloads = verdicts.filter((v) => v.workloadClass !== null);
+  const score = verdicts.length ? Math.round(verdicts.reduce((a, v) => a + v.score, 0) / verdicts.length) : 100;
+  void CHECKLIST_PILLARS;
+  void SEVERITIES;
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'kubeready', version: VERSION },
+    summary: {
+      workloads: workloads.length,
+      readyWorkloads: workloads.filter((v) => v.ready).length,
+      objects: input.resources.length,
+      documents: input.documents ?? input.resources.length,
+      skippedDocuments: input.skipped ?? 0,
+      files: input.files ?? 0,
+      score,
+      findings: findingCounts,
+      exempted,
+      byPillar,
+      inputErrors: problems.filter((p) => p.level === 'error').length,
+    },
+    verdicts,
+    problems,
+  };
+}

@@ -1,0 +1,85 @@
+/** The report object: what the engine produces and every reporter consumes. JSON schema version 1. */
+import type { Pillar, Severity } from '../checks/types.js';
+import type { WorkloadClass } from '../model/types.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** Effective namespace (manifest namespace, else --namespace, else "default"); null for cluster-scoped kinds. */
+  namespace: string | null;
+}
+
+export interface Location {
+  file: string;
+  line: number | null;
+  column: number | null;
+  /** False when the field is missing and the location is where it belongs. */
+  exact: boolean;
+  doc: number;
+}
+
+export interface Exemption {
+  by: 'config' | 'annotation';
+  reason: string;
+}
+
+export interface Finding {
+  check: string;
+  pillar: Pillar;
+  severity: Severity;
+  title: string;
+  message: string;
+  object: ObjectRef;
+  container: string | null;
+  /** Field path, kubectl-explain style: spec.template.spec.containers[0].image */
+  field: string;
+  location: Location;
+  exempted: Exemption | null;
+}
+
+export type PillarStatus = 'pass' | 'fail' | 'n/a';
+
+export interface Verdict {
+  object: ObjectRef;
+  location: Location;
+  /** Workload class, or null for objects without a pod template (Roles, Ingresses, ...). */
+  workloadClass: WorkloadClass | null;
+  ready: boolean;
+  score: number;
+  pillars: Record<Pillar, PillarStatus>;
+  findings: Finding[];
+}
+
+export interface InputProblemOut {
+  file: string;
+  line: number | null;
+  column: number | null;
+  level: 'error' | 'warning';
+  message: string;
+}
+
+export interface Summary {
+  workloads: number;
+  readyWorkloads: number;
+  objects: number;
+  documents: number;
+  skippedDocuments: number;
+  files: number;
+  score: number;
+  findings: Record<Severity, number>;
+  exempted: number;
+  byPillar: Record<Pillar, Record<Severity, number>>;
+  inputErrors: number;
+}
+
+export interface Report {
+  schemaVersion: number;
+  tool: { name: 'kubeready'; version: string };
+  summary: Summary;
+  /** Workloads first (ordered by file and position), then other objects that any check applied to. */
+  verdicts: Verdict[];
+  problems: InputProblemOut[];
+}

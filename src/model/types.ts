@@ -1,0 +1,79 @@
+/** The resource model shared by sources, checks, the engine and reporters. */
+import type { Json } from '../sources/yaml.js';
+
+export type { Json };
+export type JsonObject = { [k: string]: Json };
+/** A field path into an object: keys and array indexes, e.g. ['spec','template','spec','containers',0,'image']. */
+export type FieldPath = (string | number)[];
+
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
+/** Where a resource came from and how to turn a field path into a line and column. */
+export interface Origin {
+  /** File path as given (relative to the cwd when possible), '-' for stdin, or a cluster reference. */
+  file: string;
+  /** 0-based document index within the file. */
+  doc: number;
+  /** Index within a `kind: List` document's `items`, when the object came from one. */
+  listIndex?: number;
+  /**
+   * Resolve a field path of this resource to the closest existing position: the field itself,
+   * or the deepest ancestor that exists (where the missing field belongs).
+   * `exact` says whether the full path exists.
+   */
+  locate(path: FieldPath): (SourcePosition & { exact: boolean }) | null;
+}
+
+export interface Resource {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** Namespace as written (undefined when the manifest has none). */
+  namespace: string | undefined;
+  /** The decoded object. Never mutated after loading. */
+  object: JsonObject;
+  origin: Origin;
+}
+
+/** How a workload runs: it decides which checks apply. */
+export type WorkloadClass =
+  /** Long-running, replicated (Deployment, StatefulSet, ReplicaSet, RC, Rollout, unknown kinds with a template). */
+  | 'service'
+  /** One pod per node (DaemonSet). */
+  | 'daemon'
+  /** Runs to completion (Job, CronJob, Pods with restartPolicy Never/OnFailure). */
+  | 'batch'
+  /** A bare long-running Pod: nothing recreates it. */
+  | 'pod';
+
+export type ContainerType = 'container' | 'init' | 'sidecar';
+
+export interface ContainerRef {
+  name: string;
+  type: ContainerType;
+  spec: JsonObject;
+  /** Path to the container object within the resource. */
+  path: FieldPath;
+  /** True for containers that run for the pod's lifetime (regular containers and native sidecars). */
+  longRunning: boolean;
+}
+
+export interface Workload {
+  resource: Resource;
+  class: WorkloadClass;
+  /** Path to the pod template's `spec` (PodSpec) within the resource. */
+  podSpecPath: FieldPath;
+  podSpec: JsonObject;
+  /** Path to the pod template's metadata (may not exist in the object). */
+  podMetaPath: FieldPath;
+  podLabels: Record<string, string>;
+  podAnnotations: Record<string, string>;
+  containers: ContainerRef[];
+  /** Path to the replica count field, when the kind has one. */
+  replicasPath: FieldPath | null;
+  /** Replicas as written; null when unset (the API default is 1). */
+  replicas: number | null;
+}

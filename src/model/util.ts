@@ -1,0 +1,155 @@
+/** Small, total helpers for reading partial objects: nothing here throws on odd input. */
+import type { FieldPath, Json, JsonObject } from './types.js';
+
+export function isObject(v: unknown): v is JsonObject {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export function get(obj: Json | undefined, path: FieldPath): Json | undefined {
+  let cur: Json | undefined = obj;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    if (Array.isArray(cur)) {
+      if (typeof p !== 'number') return undefined;
+      cur = cur[p];
+    } else {
+      if (!Object.prototype.hasOwnProperty.call(cur, p)) return undefined;
+      cur = (cur as JsonObject)[p as string];
+    }
+  }
+  return cur;
+}
+
+export function getObject(obj: Json | undefined, path: FieldPath): JsonObject | undefined {
+  const v = get(obj, path);
+  return isObject(v) ? v : undefined;
+}
+
+export function getArray(obj: Json | undefined, path: FieldPath): Json[] {
+  const v = get(obj, path);
+  return Array.isArray(v) ? v : [];
+}
+
+export function getString(obj: Json | undefined, path: FieldPath): string | undefined {
+  const v = get(obj, path);
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function getNumber(obj: Json | undefined, path: FieldPath): number | undefined {
+  const v = get(obj, path);
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+export function getBool(obj: Json | undefined, path: FieldPath): boolean | undefined {
+  const v = get(obj, path);
+  return typeof v === 'boolean' ? v : undefined;
+}
+
+/** A string map (labels, annotations, matchLabels); non-string values are stringified as the API server would reject them anyway. */
+export function stringMap(v: Json | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isObject(v)) return out;
+  for (const [k, val] of Object.entries(v)) {
+    if (typeof val === 'string') out[k] = val;
+    else if (typeof val === 'number' || typeof val === 'boolean') out[k] = String(val);
+  }
+  return out;
+}
+
+const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+const QUANTITY_RE = /^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?[0-9]+))?$/;
+
+/**
+ * Parse a Kubernetes resource.Quantity ("500m", "1.5Gi", "1e3", 2) to a number of base units
+ * (cores for CPU, bytes for memory). Returns undefined when it is not a valid quantity.
+ */
+export function parseQuantity(v: Json | undefined): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v !== 'string') return undefined;
+  const m = QUANTITY_RE.exec(v.trim());
+  if (!m) return undefined;
+  const n = parseFloat(m[1]);
+  if (m[3] !== undefined) return n * 10 ** parseInt(m[3], 10);
+  const suffix = m[2] ?? '';
+  if (suffix in BINARY) return n * BINARY[suffix];
+  return n * DECIMAL[suffix];
+}
+
+/** Format bytes the way people write memory limits. */
+export function formatBytes(bytes: number): string {
+  const units: [string, number][] = [['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]];
+  for (const [u, f] of units) {
+    if (bytes >= f) {
+      const v = bytes / f;
+      return `${Number.isInteger(v) ? v : v.toFixed(1).replace(/\.0$/, '')}${u}`;
+    }
+  }
+  return `${bytes}B`;
+}
+
+/** Parse a Java/JVM size ("512m", "2g", "1024k", "1073741824") to bytes. */
+export function parseJvmSize(s: string): number | undefined {
+  const m = /^([0-9]+)([kKmMgGtT]?)$/.exec(s.trim());
+  if (!m) return undefined;
+  const n = parseInt(m[1], 10);
+  const f: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+  return n * f[m[2].toLowerCase()];
+}
+
+/** The image reference split into its parts. */
+export interface ImageRef {
+  repository: string;
+  tag: string | undefined;
+  digest: string | undefined;
+  /** Last path segment of the repository, lowercased (e.g. "postgres" for docker.io/bitnami/postgresql). */
+  name: string;
+}
+
+export function parseImage(image: string): ImageRef {
+  let rest = image.trim();
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at !== -1) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  let tag: string | undefined;
+  const slash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  if (colon > slash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const name = rest.slice(rest.lastIndexOf('/') + 1).toLowerCase();
+  return { repository: rest, tag, digest, name };
+}
+
+/** Split a shell command line or an args list into words (enough for flags like -Xmx512m). */
+export function commandWords(container: JsonObject): string[] {
+  const words: string[] = [];
+  for (const key of ['command', 'args']) {
+    const v = container[key];
+    if (!Array.isArray(v)) continue;
+    for (const item of v) {
+      if (typeof item === 'string') words.push(...item.split(/\s+/).filter(Boolean));
+      else if (typeof item === 'number' || typeof item === 'boolean') words.push(String(item));
+    }
+  }
+  return words;
+}
+
+/** Literal env values by name (valueFrom entries are left out). */
+export function literalEnv(container: JsonObject): { name: string; value: string; index: number }[] {
+  const out: { name: string; value: string; index: number }[] = [];
+  const env = container.env;
+  if (!Array.isArray(env)) return out;
+  env.forEach((e, index) => {
+    if (!isObject(e)) return;
+    const name = e.name;
+    const value = e.value;
+    if (typeof name !== 'string') return;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out.push({ name, value: String(value), index });
+  });
+  return out;
+}

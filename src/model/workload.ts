@@ -1,0 +1,130 @@
+/** Find the pod template in any resource, known kinds and custom resources alike. */
+import type { ContainerRef, FieldPath, JsonObject, Resource, Workload, WorkloadClass } from './types.js';
+import { get, getString, isObject, stringMap } from './util.js';
+
+/** Where the PodSpec sits for the built-in kinds. */
+const KNOWN: Record<string, { spec: FieldPath; meta: FieldPath; replicas: FieldPath | null; class: WorkloadClass }> = {
+  Deployment: { spec: ['spec', 'template', 'spec'], meta: ['spec', 'template', 'metadata'], replicas: ['spec', 'replicas'], class: 'service' },
+  StatefulSet: { spec: ['spec', 'template', 'spec'], meta: ['spec', 'template', 'metadata'], replicas: ['spec', 'replicas'], class: 'service' },
+  ReplicaSet: { spec: ['spec', 'template', 'spec'], meta: ['spec', 'template', 'metadata'], replicas: ['spec', 'replicas'], class: 'service' },
+  ReplicationController: { spec: ['spec', 'template', 'spec'], meta: ['spec', 'template', 'metadata'], replicas: ['spec', 'replicas'], class: 'service' },
+  DaemonSet: { spec: ['spec', 'template', 'spec'], meta: ['spec', 'template', 'metadata'], replicas: null, class: 'daemon' },
+  Job: { spec: ['spec', 'template', 'spec'], meta: ['spec', 'template', 'metadata'], replicas: null, class: 'batch' },
+  CronJob: {
+    spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+    meta: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
+    replicas: null,
+    class: 'batch',
+  },
+  Pod: { spec: ['spec'], meta: ['metadata'], replicas: null, class: 'pod' },
+  PodTemplate: { spec: ['template', 'spec'], meta: ['template', 'metadata'], replicas: null, class: 'service' },
+};
+
+/** Kinds that contain pod-template-shaped data but are not workloads. */
+const NOT_WORKLOADS = new Set(['CustomResourceDefinition', 'PodTemplate', 'List']);
+
+const BUILTIN_GROUPS: Record<string, string[]> = {
+  Deployment: ['apps/', 'extensions/'],
+  StatefulSet: ['apps/'],
+  ReplicaSet: ['apps/', 'extensions/'],
+  DaemonSet: ['apps/', 'extensions/'],
+  ReplicationController: ['v1'],
+  Job: ['batch/'],
+  CronJob: ['batch/'],
+  Pod: ['v1'],
+};
+
+function isBuiltin(resource: Resource): boolean {
+  const groups = BUILTIN_GROUPS[resource.kind];
+  if (!groups) return false;
+  return groups.some((g) => (g.endsWith('/') ? resource.apiVersion.startsWith(g) : resource.apiVersion === g));
+}
+
+function looksLikePodSpec(v: unknown): v is JsonObject {
+  if (!isObject(v)) return false;
+  const c = v.containers;
+  return Array.isArray(c) && c.length > 0 && c.every((x) => isObject(x)) && c.some((x) => isObject(x) && (typeof x.image === 'string' || typeof x.name === 'string'));
+}
+
+/** Search a custom resource for `template: {spec: {containers: [...]}}` (Argo Rollouts, Knative, OpenKruise, ...). */
+function findTemplate(obj: JsonObject): { spec: FieldPath; meta: FieldPath } | null {
+  const queue: { v: JsonObject; path: FieldPath }[] = [{ v: obj, path: [] }];
+  while (queue.length) {
+    const { v, path } = queue.shift()!;
+    if (path.length > 6) continue;
+    for (const [k, child] of Object.entries(v)) {
+      if (k === 'status' || k === 'metadata') continue;
+      if (!isObject(child)) continue;
+      if ((k === 'template' || k === 'podTemplate') && looksLikePodSpec(child.spec)) {
+        return { spec: [...path, k, 'spec'], meta: [...path, k, 'metadata'] };
+      }
+      queue.push({ v: child, path: [...path, k] });
+    }
+  }
+  return null;
+}
+
+function podClass(resource: Resource, spec: JsonObject): WorkloadClass {
+  const policy = getString(spec, ['restartPolicy']);
+  return policy === 'Never' || policy === 'OnFailure' ? 'batch' : 'pod';
+}
+
+/** Build the workload view of a resource, or null when it has no pod template. */
+export function toWorkload(resource: Resource): Workload | null {
+  if (NOT_WORKLOADS.has(resource.kind)) return null;
+  const obj = resource.object;
+  let specPath: FieldPath;
+  let metaPath: FieldPath;
+  let replicasPath: FieldPath | null = null;
+  let cls: WorkloadClass;
+  const known = isBuiltin(resource) ? KNOWN[resource.kind] : undefined;
+  if (known) {
+    specPath = known.spec;
+    metaPath = known.meta;
+    replicasPath = known.replicas;
+    cls = known.class;
+    if (!looksLikePodSpec(get(obj, specPath))) return null;
+  } else {
+    const found = findTemplate(obj);
+    if (!found) return null;
+    specPath = found.spec;
+    metaPath = found.meta;
+    // Custom resources that scale usually say so with spec.replicas next to the template.
+    const parent = specPath.slice(0, -2);
+    if (typeof get(obj, [...parent, 'replicas']) === 'number' || parent.length === 1) replicasPath = [...parent, 'replicas'];
+    cls = 'service';
+  }
+  const podSpec = get(obj, specPath) as JsonObject;
+  if (resource.kind === 'Pod' && known) cls = podClass(resource, podSpec);
+  const meta = get(obj, metaPath);
+  const containers: ContainerRef[] = [];
+  const add = (list: unknown, key: string, type: (c: JsonObject) => ContainerRef['type']) => {
+    if (!Array.isArray(list)) return;
+    list.forEach((c, i) => {
+      if (!isObject(c)) return;
+      const t = type(c);
+      containers.push({
+        name: typeof c.name === 'string' ? c.name : `#${i}`,
+        type: t,
+        spec: c,
+        path: [...specPath, key, i],
+        longRunning: t !== 'init',
+      });
+    });
+  };
+  add(podSpec.initContainers, 'initContainers', (c) => (c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
+  add(podSpec.containers, 'containers', () => 'container');
+  const r = replicasPath ? get(obj, replicasPath) : undefined;
+  return {
+    resource,
+    class: cls,
+    podSpecPath: specPath,
+    podSpec,
+    podMetaPath: metaPath,
+    podLabels: stringMap(get(meta, ['labels'])),
+    podAnnotations: stringMap(get(meta, ['annotations'])),
+    containers,
+    replicasPath,
+    replicas: typeof r === 'number' ? r : null,
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * A RuleTester-style harness: run one check through the real loader and engine on YAML text,
+ * and assert on what fires (with lines) and what must not.
+ */
+import assert from 'node:assert/strict';
+import { loadText } from '../../src/sources/resources.js';
+import { audit } from '../../src/engine/audit.js';
+import type { Check } from '../../src/checks/types.js';
+import type { Finding } from '../../src/engine/report-types.js';
+import { emptyConfig } from '../../src/engine/config.js';
+
+export interface RunOptions {
+  params?: Record<string, unknown>;
+  /** Other checks to run alongside (rarely needed). */
+  namespace?: string;
+}
+
+/** All findings of `check` on the given YAML (multi-document allowed). Fails the test on YAML errors. */
+export function runCheck(check: Check, yaml: string, opts: RunOptions = {}): Finding[] {
+  const loaded = loadText(yaml, 'test.yaml');
+  const errors = loaded.problems.filter((p) => p.level === 'error');
+  assert.deepEqual(errors, [], 'fixture YAML must parse');
+  const config = emptyConfig();
+  if (opts.params) config.checks[check.id] = { params: opts.params };
+  const report = audit({ resources: loaded.resources, problems: [] }, { checks: [check], config, namespace: opts.namespace });
+  const internal = report.problems.filter((p) => p.message.startsWith('internal:'));
+  assert.deepEqual(internal, [], 'the check must not throw');
+  return report.verdicts.flatMap((v) => v.findings);
+}
+
+export interface Expected {
+  /** 1-based line the finding must point at. */
+  line?: number;
+  /** Substring or pattern the message must contain. */
+  message?: string | RegExp;
+  container?: string;
+  /** Object name the finding is on. */
+  object?: string;
+  severity?: 'error' | 'warning' | 'info';
+}
+
+/** Assert the check fires exactly these findings (in line order). */
+export function expectFindings(check: Check, yaml: string, expected: Expected[], opts: RunOptions = {}): Finding[] {
+  const found = runCheck(check, yaml, opts).sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0));
+  const show = () => found.map((f) => `  line ${f.location.line} [${f.object.name}${f.container ? '/' + f.container : ''}] ${f.message}`).join('\n');
+  assert.equal(found.length, expected.length, `${check.id}: expected ${expected.length} finding(s), got ${found.length}:\n${show()}`);
+  expected.forEach((e, i) => {
+    const f = found[i];
+    if (e.line !== undefined) assert.equal(f.location.line, e.line, `${check.id}: finding ${i} line\n${show()}`);
+    if (e.message !== undefined) {
+      if (typeof e.message === 'string') assert.ok(f.message.includes(e.message), `${check.id}: message "${f.message}" lacks "${e.message}"`);
+      else assert.match(f.message, e.message);
+    }
+    if (e.container !== undefined) assert.equal(f.container, e.container, `${check.id}: finding ${i} container`);
+    if (e.object !== undefined) assert.equal(f.object.name, e.object, `${check.id}: finding ${i} object`);
+    if (e.severity !== undefined) assert.equal(f.severity, e.severity, `${check.id}: finding ${i} severity`);
+  });
+  return found;
+}
+
+/** Assert the check is silent. */
+export function expectNone(check: Check, yaml: string, opts: RunOptions = {}): void {
+  expectFindings(check, yaml, [], opts);
+}
