@@ -49,6 +49,12 @@ export interface CheckMeta {
   kinds?: string[];
   /** For target 'workload': the workload classes it applies to (default: all). */
   classes?: Workload['class'][];
+  /**
+   * Pod Security Standards level whose control this check implements. The engine derives each
+   * workload's PSS level from these: any 'baseline' check firing -> privileged; else any
+   * 'restricted' check firing -> baseline; else restricted.
+   */
+  pss?: 'baseline' | 'restricted';
 }
 
 /** What a check reports. The engine adds severity, pillar, location and verdicts. */
