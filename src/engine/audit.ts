@@ -7,6 +7,7 @@ import { getString, isObject } from '../model/util.js';
 import { emptyConfig, type Config, type ExemptionRule } from './config.js';
 import {
   REPORT_SCHEMA_VERSION,
+  type CheckInfo,
   type Exemption,
   type Finding,
   type InputProblemOut,
@@ -154,6 +155,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     }
   }
   const problems: InputProblemOut[] = [...(input.problems ?? [])];
+  const pssOf = new Map(options.checks.map((c) => [c.id, c.pss]));
   const workloadOf = new Map<Resource, Workload>();
   for (const w of index.workloads) workloadOf.set(w.resource, w);
 
@@ -230,6 +232,11 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       scores.push(pillarScore(pf));
     }
     const score = scores.length ? Math.round(scores.reduce((a, b) => a + b, 0) / scores.length) : 100;
+    let podSecurity: Verdict['podSecurity'] = null;
+    if (w) {
+      const levels = new Set(live.map((f) => pssOf.get(f.check)).filter(Boolean));
+      podSecurity = levels.has('baseline') ? 'privileged' : levels.has('restricted') ? 'baseline' : 'restricted';
+    }
     verdicts.push({
       object: ref,
       location: locationOf(r, []),
@@ -237,6 +244,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       ready: !live.some((f) => f.severity === 'error'),
       score,
       pillars,
+      podSecurity,
       findings,
     });
   }
@@ -261,6 +269,10 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   const score = verdicts.length ? Math.round(verdicts.reduce((a, v) => a + v.score, 0) / verdicts.length) : 100;
   void CHECKLIST_PILLARS;
   void SEVERITIES;
+  const fired = new Set(verdicts.flatMap((v) => v.findings.map((f) => f.check)));
+  const checks: CheckInfo[] = options.checks
+    .filter((c) => fired.has(c.id))
+    .map((c) => ({ id: c.id, pillar: c.pillar, severity: c.severity, title: c.title, whatBreaks: c.whatBreaks, fix: c.fix, ...(c.pss ? { pss: c.pss } : {}) }));
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'kubeready', version: VERSION },
@@ -277,6 +289,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       byPillar,
       inputErrors: problems.filter((p) => p.level === 'error').length,
     },
+    checks,
     verdicts,
     problems,
   };

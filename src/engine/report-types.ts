@@ -50,6 +50,8 @@ export interface Verdict {
   ready: boolean;
   score: number;
   pillars: Record<Pillar, PillarStatus>;
+  /** Pod Security Standards level the pod template meets (workloads only; exempted findings do not count). */
+  podSecurity: PssLevel | null;
   findings: Finding[];
 }
 
@@ -75,10 +77,24 @@ export interface Summary {
   inputErrors: number;
 }
 
+/** The metadata of each check that produced a finding, so reporters can explain without importing checks. */
+export interface CheckInfo {
+  id: string;
+  pillar: Pillar;
+  severity: Severity;
+  title: string;
+  whatBreaks: string;
+  fix: { text: string; yaml: string };
+  pss?: 'baseline' | 'restricted';
+}
+
+export type PssLevel = 'privileged' | 'baseline' | 'restricted';
+
 export interface Report {
   schemaVersion: number;
   tool: { name: 'kubeready'; version: string };
   summary: Summary;
+  checks: CheckInfo[];
   /** Workloads first (ordered by file and position), then other objects that any check applied to. */
   verdicts: Verdict[];
   problems: InputProblemOut[];

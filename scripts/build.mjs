@@ -1,0 +1,30 @@
+// Bundle the CLI into one file for fast start-up, and emit the library (JS + .d.ts) with tsc.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, chmodSync, rmSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints: ['src/cli/bin.ts'],
+  outfile: 'dist/cli.mjs',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  minify: false,
+  legalComments: 'none',
+  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __kr_createRequire } from 'node:module'; const require = __kr_createRequire(import.meta.url);" },
+  define: { 'process.env.KUBEREADY_BUILD': '"1"' },
+  plugins: [
+    {
+      name: 'version',
+      setup(b) {
+        b.onLoad({ filter: /src[\\/]version\.ts$/ }, () => ({ contents: `export const VERSION = ${JSON.stringify(pkg.version)};`, loader: 'ts' }));
+      },
+    },
+  ],
+  logLevel: 'warning',
+});
+chmodSync('dist/cli.mjs', 0o755);
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });

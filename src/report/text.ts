@@ -1,0 +1,102 @@
+/** Human-readable terminal report. */
+import pc from 'picocolors';
+import type { Report, Verdict, Finding, CheckInfo } from '../engine/report-types.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** Include exempted findings (marked). */
+  showExempted?: boolean;
+  /** One line per finding: no "why" and "fix" lines. */
+  compact?: boolean;
+  /** Also list objects and workloads that have no findings. */
+  showPassing?: boolean;
+}
+
+const PILLAR_LABEL: Record<string, string> = {
+  resources: 'resources',
+  health: 'health',
+  rbac: 'rbac',
+  availability: 'availability',
+  observability: 'observability',
+  security: 'security',
+  storage: 'storage',
+  networking: 'networking',
+};
+
+function firstSentence(s: string): string {
+  const m = /^(.+?[.!?])(\s|$)/.exec(s);
+  return m ? m[1] : s;
+}
+
+function ref(v: Verdict): string {
+  const o = v.object;
+  return `${o.kind} ${o.namespace ? o.namespace + '/' : ''}${o.name}`;
+}
+
+function loc(f: Finding): string {
+  const l = f.location;
+  return l.line ? `${l.file}:${l.line}:${l.column}` : l.file;
+}
+
+export function renderText(report: Report, opts: TextOptions): string {
+  const c = pc.createColors(opts.color);
+  const sev = (s: string) => (s === 'error' ? c.red('error  ') : s === 'warning' ? c.yellow('warning') : c.cyan('info   '));
+  const checks = new Map<string, CheckInfo>(report.checks.map((k) => [k.id, k]));
+  const lines: string[] = [];
+  for (const p of report.problems) {
+    const where = p.line ? `${p.file}:${p.line}:${p.column}` : p.file;
+    lines.push(`${p.level === 'error' ? c.red('input error') : c.yellow('input warning')} ${where}: ${p.message}`);
+  }
+  if (report.problems.length) lines.push('');
+
+  for (const v of report.verdicts) {
+    const shown = v.findings.filter((f) => opts.showExempted || !f.exempted);
+    if (shown.length === 0 && !opts.showPassing && v.ready) continue;
+    const status = v.workloadClass === null ? (v.ready ? c.green('ok') : c.red('FAILS')) : v.ready ? c.green(c.bold('READY')) : c.red(c.bold('NOT READY'));
+    const where = v.location.line ? `${v.location.file}:${v.location.line}` : v.location.file;
+    lines.push(`${c.bold(ref(v))}  ${status}  ${c.dim(`score ${v.score}`)}  ${c.dim(where)}`);
+    if (v.workloadClass !== null) {
+      const cells: string[] = [];
+      for (const [p, s] of Object.entries(v.pillars)) {
+        if (s === 'n/a' && (p === 'storage' || p === 'networking')) continue;
+        const mark = s === 'pass' ? c.green('✓') : s === 'fail' ? c.red('✗') : c.dim('–');
+        cells.push(`${mark} ${s === 'n/a' ? c.dim(PILLAR_LABEL[p]) : PILLAR_LABEL[p]}`);
+      }
+      if (v.podSecurity) cells.push(c.dim(`pod security: ${v.podSecurity}`));
+      lines.push(`  ${cells.join('  ')}`);
+    }
+    for (const f of shown) {
+      const ex = f.exempted ? c.dim(` [exempted by ${f.exempted.by}: ${f.exempted.reason}]`) : '';
+      lines.push(`  ${sev(f.severity)} ${loc(f)}  ${c.dim(f.check)}${ex}`);
+      lines.push(`          ${f.message}`);
+      if (!opts.compact && !f.exempted) {
+        const info = checks.get(f.check);
+        if (info) {
+          lines.push(c.dim(`          breaks: ${firstSentence(info.whatBreaks)}`));
+          lines.push(c.dim(`          fix:    ${info.fix.text}  (kubeready explain ${f.check})`));
+        }
+      }
+    }
+    lines.push('');
+  }
+
+  const s = report.summary;
+  const ready = `${s.readyWorkloads} of ${s.workloads} workload${s.workloads === 1 ? '' : 's'} production-ready`;
+  const counts = `${s.findings.error} error${s.findings.error === 1 ? '' : 's'}, ${s.findings.warning} warning${s.findings.warning === 1 ? '' : 's'}, ${s.findings.info} info`;
+  const exempt = s.exempted ? ` (${s.exempted} exempted${opts.showExempted ? '' : ', --show-exempted lists them'})` : '';
+  lines.push(`${c.bold(ready)} · score ${s.score}/100 · ${counts}${exempt}`);
+  const pillarBits: string[] = [];
+  for (const [p, n] of Object.entries(s.byPillar)) {
+    const t = n.error + n.warning + n.info;
+    if (t === 0) continue;
+    pillarBits.push(`${p} ${n.error ? c.red(`${n.error}E`) : ''}${n.warning ? c.yellow(`${n.warning}W`) : ''}${n.info ? c.cyan(`${n.info}I`) : ''}`);
+  }
+  if (pillarBits.length) lines.push(c.dim('by pillar: ') + pillarBits.join('  '));
+  const inErr = s.inputErrors ? c.red(`, ${s.inputErrors} input error${s.inputErrors === 1 ? '' : 's'}`) : '';
+  lines.push(
+    c.dim(`input: ${s.files} file${s.files === 1 ? '' : 's'}, ${s.documents} document${s.documents === 1 ? '' : 's'}, ${s.objects} object${s.objects === 1 ? '' : 's'}`) +
+      (s.skippedDocuments ? c.dim(` (${s.skippedDocuments} without apiVersion/kind skipped)`) : '') +
+      inErr,
+  );
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,223 @@
+/** Find and read input files: paths, directories (recursive, .gitignore-aware), globs and stdin. */
+import { readFileSync, statSync, realpathSync, existsSync, fstatSync } from 'node:fs';
+import { join, relative, resolve, dirname, sep, isAbsolute } from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import ignore, { type Ignore } from 'ignore';
+import { loadText, type InputProblem, type LoadResult } from './resources.js';
+import type { Resource } from '../model/types.js';
+
+export const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'];
+const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+
+export interface FileInputOptions {
+  cwd?: string;
+  /** Files above this size are reported and skipped. */
+  maxFileBytes?: number;
+  /** Read standard input for "-" (tests pass text instead). */
+  stdinText?: () => string;
+}
+
+export interface FilesResult extends LoadResult {
+  files: number;
+  /** Usage-level problems (a path that does not exist): exit code 2. */
+  fatal: string[];
+}
+
+/** Paths in output are relative to the working directory (as kubectl and compilers print them). */
+function display(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel && !isAbsolute(rel) ? rel.split(sep).join('/') : file;
+}
+
+/** .gitignore rules from `root` down, plus those of parent folders up to the repository root. */
+class GitIgnores {
+  private cache = new Map<string, Ignore | null>();
+  constructor(private readonly top: string) {}
+  private at(dir: string): Ignore | null {
+    if (this.cache.has(dir)) return this.cache.get(dir)!;
+    let ig: Ignore | null = null;
+    const p = join(dir, '.gitignore');
+    try {
+      if (existsSync(p)) ig = ignore().add(readFileSync(p, 'utf8'));
+    } catch {
+      ig = null;
+    }
+    this.cache.set(dir, ig);
+    return ig;
+  }
+  /** Is `file` (absolute) ignored by any .gitignore between `top` and its folder? */
+  ignored(file: string): boolean {
+    let dir = dirname(file);
+    const chain: string[] = [];
+    for (;;) {
+      chain.push(dir);
+      if (dir === this.top || !dir.startsWith(this.top)) break;
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+    for (const d of chain.reverse()) {
+      const ig = this.at(d);
+      if (!ig) continue;
+      const rel = relative(d, file).split(sep).join('/');
+      if (rel && ig.ignores(rel)) return true;
+    }
+    return false;
+  }
+}
+
+/** The top of the git work tree containing `dir`, else `dir` itself. */
+function repoTop(dir: string): string {
+  let d = dir;
+  for (;;) {
+    if (existsSync(join(d, '.git'))) return d;
+    const up = dirname(d);
+    if (up === d) return dir;
+    d = up;
+  }
+}
+
+async function walk(dir: string, problems: InputProblem[], cwdDisplay: string): Promise<string[]> {
+  const files = await glob(`**/*.{${MANIFEST_EXTENSIONS.join(',')}}`, {
+    cwd: dir,
+    absolute: true,
+    dot: true,
+    followSymbolicLinks: true,
+    ignore: ['**/node_modules/**', '**/.git/**'],
+    onlyFiles: true,
+  });
+  void problems;
+  void cwdDisplay;
+  const gi = new GitIgnores(repoTop(dir));
+  return files.filter((f) => !gi.ignored(f)).sort();
+}
+
+/** Expand the user's path arguments into a list of files (absolute) and '-' for stdin. */
+export async function expandPaths(args: string[], cwd: string, problems: InputProblem[], fatal: string[]): Promise<string[]> {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const add = (f: string) => {
+    let key = f;
+    try {
+      key = f === '-' ? f : realpathSync(f);
+    } catch {
+      key = f;
+    }
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(f);
+  };
+  for (const arg of args) {
+    if (arg === '-') {
+      add('-');
+      continue;
+    }
+    const abs = resolve(cwd, arg);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && isDynamicPattern(arg)) {
+        const matches = await glob(arg, { cwd, absolute: true, dot: false, ignore: ['**/node_modules/**', '**/.git/**'], onlyFiles: true });
+        if (matches.length === 0) fatal.push(`${arg}: no files match this pattern`);
+        matches.sort().forEach(add);
+        continue;
+      }
+      if (code === 'ELOOP') {
+        problems.push({ file: arg, message: 'symbolic link loop; skipped', level: 'error' });
+        continue;
+      }
+      fatal.push(`${arg}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+      continue;
+    }
+    if (st.isDirectory()) {
+      const files = await walk(abs, problems, display(abs, cwd));
+      files.forEach(add);
+    } else add(abs);
+  }
+  return out;
+}
+
+/** Read a file as UTF-8 text, or explain in one line why not. */
+export function readManifest(file: string, maxBytes: number): { text: string } | { problem: string } {
+  let buf: Buffer;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) return { problem: 'not a regular file; skipped' };
+    if (st.size > maxBytes) return { problem: `file is ${(st.size / 2 ** 20).toFixed(1)} MiB, over the ${(maxBytes / 2 ** 20).toFixed(0)} MiB limit (--max-file-size); skipped` };
+    buf = readFileSync(file);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'EACCES' ? 'permission denied' : err.code === 'ELOOP' ? 'symbolic link loop' : err.message;
+    return { problem: `cannot read: ${why}; skipped` };
+  }
+  return decode(buf);
+}
+
+export function decode(buf: Buffer): { text: string } | { problem: string } {
+  const head = buf.subarray(0, 8192);
+  if (head.includes(0)) return { problem: 'binary file (NUL bytes); skipped' };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf) };
+  } catch {
+    // Find the first bad byte for the message.
+    let line = 1;
+    for (let i = 0; i < buf.length; i++) {
+      if (buf[i] === 10) line++;
+      if (buf[i] >= 0x80) {
+        try {
+          new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(i, Math.min(buf.length, i + 4)));
+        } catch {
+          return { problem: `invalid UTF-8 near line ${line}; skipped` };
+        }
+      }
+    }
+    return { problem: 'invalid UTF-8; skipped' };
+  }
+}
+
+export function readStdin(): string {
+  try {
+    const st = fstatSync(0);
+    if (st.isCharacterDevice()) return '';
+  } catch {
+    return '';
+  }
+  return readFileSync(0, 'utf8');
+}
+
+/** Load every input into resources. Never throws for bad input; `fatal` lists usage-level problems. */
+export async function loadInputs(args: string[], options: FileInputOptions = {}): Promise<FilesResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_BYTES;
+  const result: FilesResult = { resources: [], problems: [], skipped: 0, documents: 0, files: 0, fatal: [] };
+  const files = await expandPaths(args, cwd, result.problems, result.fatal);
+  for (const f of files) {
+    const shown = f === '-' ? '-' : display(f, cwd);
+    let text: string;
+    if (f === '-') {
+      text = (options.stdinText ?? readStdin)();
+    } else {
+      const r = readManifest(f, maxBytes);
+      if ('problem' in r) {
+        result.problems.push({ file: shown, message: r.problem, level: 'error' });
+        continue;
+      }
+      text = r.text;
+    }
+    result.files++;
+    const loaded = loadText(text, shown);
+    merge(result, loaded);
+  }
+  return result;
+}
+
+function merge(into: LoadResult, from: LoadResult): void {
+  for (const r of from.resources) into.resources.push(r);
+  for (const p of from.problems) into.problems.push(p);
+  into.skipped += from.skipped;
+  into.documents += from.documents;
+}
+
+export type { Resource };
