@@ -233,7 +233,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     }
     const score = scores.length ? Math.round(scores.reduce((a, b) => a + b, 0) / scores.length) : 100;
     let podSecurity: Verdict['podSecurity'] = null;
-    if (w) {
+    if (w && applicable.some((a) => a.check.pss)) {
       const levels = new Set(live.map((f) => pssOf.get(f.check)).filter(Boolean));
       podSecurity = levels.has('baseline') ? 'privileged' : levels.has('restricted') ? 'baseline' : 'restricted';
     }
