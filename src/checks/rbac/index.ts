@@ -1,3 +1,22 @@
 import type { Check } from '../types.js';
+import defaultServiceAccount from './default-service-account.js';
+import serviceAccountTokenAutomount from './service-account-token-automount.js';
+import rbacWildcard from './rbac-wildcard.js';
+import rbacSecretsRead from './rbac-secrets-read.js';
+import rbacPodExec from './rbac-pod-exec.js';
+import rbacEscalation from './rbac-escalation.js';
+import rbacNodesProxy from './rbac-nodes-proxy.js';
+import rbacWorkloadCreate from './rbac-workload-create.js';
+import clusterAdminBinding from './cluster-admin-binding.js';
 
-export const checks: Check[] = [];
+export const checks: Check[] = [
+  defaultServiceAccount,
+  serviceAccountTokenAutomount,
+  rbacWildcard,
+  rbacSecretsRead,
+  rbacPodExec,
+  rbacEscalation,
+  rbacNodesProxy,
+  rbacWorkloadCreate,
+  clusterAdminBinding,
+];

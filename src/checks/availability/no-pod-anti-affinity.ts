@@ -1,0 +1,77 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import { replicaCountText, HOST_KEYS, ZONE_KEYS, ownPodsProblem, replicaFloor, spreadTerms, stringListParam, termLabel } from './util.js';
+
+export default defineCheck<{ hostTopologyKeys: string[]; zoneTopologyKeys: string[] }>({
+  id: 'no-pod-anti-affinity',
+  pillar: 'availability',
+  severity: 'warning',
+  title: 'Replicas are not spread across nodes',
+  whatBreaks:
+    'Nothing keeps the replicas on different nodes, so they can all land on one node: that node failing, or being drained for an upgrade, takes every replica down at once.',
+  details: `Passes when the pod template has a pod anti-affinity term (required or preferred) or a
+\`topologySpreadConstraint\` (\`DoNotSchedule\` or \`ScheduleAnyway\`) over \`kubernetes.io/hostname\`
+whose \`labelSelector\` matches the workload's own pod labels. A *required* anti-affinity term over a
+zone key also passes: one replica per zone means one per node.
+
+A term whose selector matches none of the workload's own pods (a copy-paste from another app, a
+label renamed later), or that has no \`labelSelector\` at all, spreads nothing; it is reported with
+the reason.
+
+The default scheduler applies soft default spreading only to pods that define no
+\`topologySpreadConstraints\` of their own, and only as a scoring preference: it does not stop
+replicas from sharing a node when the cluster is busy. Say what you need explicitly.
+
+Reported for service workloads with a replica floor of 2 or more (fewer is \`replicas-below-minimum\`).`,
+  fix: {
+    text: 'Add a topology spread constraint (or a preferred pod anti-affinity) over kubernetes.io/hostname that selects the pod\'s own labels.',
+    yaml: `spec:
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: web
+    spec:
+      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: kubernetes.io/hostname
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels:
+              app.kubernetes.io/name: web`,
+  },
+  params: {
+    hostTopologyKeys: { type: 'string[]', default: HOST_KEYS, description: 'Node labels that identify a single node.' },
+    zoneTopologyKeys: {
+      type: 'string[]',
+      default: ZONE_KEYS,
+      description: 'Node labels that identify a zone (a required anti-affinity over one of them also separates nodes).',
+    },
+  },
+  target: 'workload',
+  classes: ['service'],
+  run({ workload: w, index, params }) {
+    const out: FindingInput[] = [];
+    if (!w) return out;
+    const floor = replicaFloor(w, index);
+    if (!floor || floor.value < 2) return out;
+    const hostKeys = stringListParam(params.hostTopologyKeys, HOST_KEYS);
+    const zoneKeys = stringListParam(params.zoneTopologyKeys, ZONE_KEYS);
+    const terms = spreadTerms(w).filter(
+      (t) => hostKeys.includes(t.topologyKey) || (t.kind === 'required-anti-affinity' && zoneKeys.includes(t.topologyKey)),
+    );
+    const problems = terms.map((t) => ({ t, problem: ownPodsProblem(t, w, index) }));
+    if (problems.some((p) => p.problem === null)) return out;
+    const first = problems[0];
+    if (first?.problem) {
+      out.push({
+        message: `the ${termLabel(first.t)} ${first.problem.why}: it does not keep the replicas apart, and one node failure can take them all`,
+        path: [...first.t.path, first.problem.field],
+      });
+      return out;
+    }
+    out.push({
+      message: `no podAntiAffinity or topologySpreadConstraints over ${hostKeys.join(' / ')}: all ${replicaCountText(floor)} replicas can be scheduled onto one node, and that node's failure takes the service down`,
+      path: [...w.podSpecPath, 'affinity'],
+    });
+    return out;
+  },
+});

@@ -1,0 +1,152 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import type { FieldPath, Json, JsonObject } from '../../model/types.js';
+import { get, getNumber, getObject } from '../../model/util.js';
+import { isZeroIntOrPercent, percentOf, replicaFloor, scaleIntOrPercent, showIntOrPercent } from './util.js';
+
+function inGroup(apiVersion: string, groups: string[]): boolean {
+  return groups.some((g) => apiVersion.startsWith(g));
+}
+
+/** The strategy type, defaulting to RollingUpdate; undefined when it is something odd. */
+function strategyType(v: Json | undefined): string | undefined {
+  if (v === undefined || v === null) return 'RollingUpdate';
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Value of an IntOrString field, or the API default when absent. */
+function orDefault(ru: JsonObject | undefined, key: string, def: Json): Json {
+  const v = ru?.[key];
+  return v === undefined || v === null ? def : v;
+}
+
+export default defineCheck({
+  id: 'rolling-update-unavailable',
+  pillar: 'availability',
+  severity: 'error',
+  title: 'Rolling update can take every pod down',
+  whatBreaks:
+    'A rollout is allowed to stop every pod at the same time: each deploy (or a bad image) becomes a full outage instead of a gradual replacement.',
+  details: `\`maxUnavailable\` is how many pods a rolling update may take out of service at once. Kubernetes
+resolves percentages against the desired replica count: for Deployments \`maxUnavailable\` rounds
+**down** and \`maxSurge\` rounds **up** (defaults 25% / 25%; if both resolve to 0, one pod may be
+unavailable). When it resolves to the whole replica count (\`100%\`, or a number at least the
+replicas), the controller may scale the old pods down to zero before any new pod is ready.
+With an HPA the check uses its \`minReplicas\` floor: that is when an absolute \`maxUnavailable\` hurts most.
+
+- **Deployment**: \`spec.strategy.rollingUpdate\`.
+- **DaemonSet**: \`spec.updateStrategy.rollingUpdate.maxUnavailable\` (default 1). The node count is
+  not in the manifest, so only \`100%\` is reported (with \`maxSurge\` 0): every node's pod is
+  restarted at once, e.g. the log agent or node-local DNS is down cluster-wide.
+- **StatefulSet**: \`spec.updateStrategy.rollingUpdate.maxUnavailable\` (default 1, rounds down,
+  at least 1) is reported as a warning: it is honoured only where the \`MaxUnavailableStatefulSet\`
+  feature is enabled (beta and on by default from Kubernetes 1.35), and may have no effect with the
+  default \`OrderedReady\` pod management policy. A \`partition\` above 0 keeps the lower ordinals and is not reported.
+
+\`maxUnavailable\` and \`maxSurge\` both 0 (or \`0%\`) is rejected by the API server; that is
+reported too, whatever the replica count. Workloads with fewer than 2 replicas are left to
+\`replicas-below-minimum\`.`,
+  fix: {
+    text: 'Keep maxUnavailable below the replica count (0 for the safest rollout) and let maxSurge add the new pods first.',
+    yaml: `spec:
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxUnavailable: 0
+      maxSurge: 1`,
+  },
+  target: 'workload',
+  classes: ['service', 'daemon'],
+  run({ workload: w, resource, index }) {
+    const out: FindingInput[] = [];
+    if (!w) return out;
+    const obj = resource.object;
+    const av = resource.apiVersion;
+
+    if (resource.kind === 'Deployment' && inGroup(av, ['apps/', 'extensions/'])) {
+      if (strategyType(get(obj, ['spec', 'strategy', 'type'])) !== 'RollingUpdate') return out;
+      const ruPath: FieldPath = ['spec', 'strategy', 'rollingUpdate'];
+      const ru = getObject(obj, ruPath);
+      const muRaw = orDefault(ru, 'maxUnavailable', '25%');
+      const msRaw = orDefault(ru, 'maxSurge', '25%');
+      if (isZeroIntOrPercent(muRaw) && isZeroIntOrPercent(msRaw)) {
+        out.push({
+          message: `strategy.rollingUpdate.maxUnavailable ${showIntOrPercent(muRaw)} and maxSurge ${showIntOrPercent(msRaw)}: the API server rejects this (a rollout could never make progress); set maxSurge to at least 1`,
+          path: [...ruPath, 'maxUnavailable'],
+        });
+        return out;
+      }
+      const floor = replicaFloor(w, index);
+      if (!floor || floor.value < 2) return out;
+      const n = floor.value;
+      let mu = scaleIntOrPercent(muRaw, n, false);
+      const ms = scaleIntOrPercent(msRaw, n, true);
+      if (mu === undefined || ms === undefined) return out;
+      if (mu === 0 && ms === 0) mu = 1;
+      if (mu < n) return out;
+      const of = floor.source === 'hpa' || floor.source === 'keda' ? `the ${n} replicas at the autoscaler floor (${floor.text})` : `${n} replicas`;
+      const given = ru?.maxUnavailable === undefined || ru?.maxUnavailable === null ? '' : ` ${showIntOrPercent(muRaw)}`;
+      out.push({
+        message: `strategy.rollingUpdate.maxUnavailable${given} allows ${mu} unavailable pods out of ${of}: a rollout may take every pod down at once`,
+        path: [...ruPath, 'maxUnavailable'],
+      });
+      return out;
+    }
+
+    if (resource.kind === 'DaemonSet' && inGroup(av, ['apps/', 'extensions/'])) {
+      if (strategyType(get(obj, ['spec', 'updateStrategy', 'type'])) !== 'RollingUpdate') return out;
+      const ruPath: FieldPath = ['spec', 'updateStrategy', 'rollingUpdate'];
+      const ru = getObject(obj, ruPath);
+      const muRaw = orDefault(ru, 'maxUnavailable', 1);
+      const msRaw = orDefault(ru, 'maxSurge', 0);
+      if (isZeroIntOrPercent(muRaw) && isZeroIntOrPercent(msRaw)) {
+        out.push({
+          message: `updateStrategy.rollingUpdate.maxUnavailable ${showIntOrPercent(muRaw)} with maxSurge ${showIntOrPercent(msRaw)}: the API server rejects this; set maxUnavailable to 1 or maxSurge to at least 1`,
+          path: [...ruPath, 'maxUnavailable'],
+        });
+        return out;
+      }
+      // With a surge the controller starts the new pod before it stops the old one on each node.
+      if (!isZeroIntOrPercent(msRaw)) return out;
+      const p = percentOf(muRaw);
+      if (p === undefined || p < 100) return out;
+      out.push({
+        message: `updateStrategy.rollingUpdate.maxUnavailable ${showIntOrPercent(muRaw)}: a rollout stops this DaemonSet's pod on every node at once`,
+        path: [...ruPath, 'maxUnavailable'],
+      });
+      return out;
+    }
+
+    if (resource.kind === 'StatefulSet' && av.startsWith('apps/')) {
+      if (strategyType(get(obj, ['spec', 'updateStrategy', 'type'])) !== 'RollingUpdate') return out;
+      const ruPath: FieldPath = ['spec', 'updateStrategy', 'rollingUpdate'];
+      const ru = getObject(obj, ruPath);
+      const muRaw = ru?.maxUnavailable;
+      if (muRaw === undefined || muRaw === null) return out;
+      const muPath = [...ruPath, 'maxUnavailable'];
+      if (isZeroIntOrPercent(muRaw)) {
+        out.push({
+          message: `updateStrategy.rollingUpdate.maxUnavailable ${showIntOrPercent(muRaw)}: where MaxUnavailableStatefulSet is enabled (on by default from Kubernetes 1.35) the API server rejects 0 for a StatefulSet; remove it (default 1) or set 1`,
+          path: muPath,
+          severity: 'warning',
+        });
+        return out;
+      }
+      const partition = getNumber(obj, [...ruPath, 'partition']);
+      if (partition !== undefined && partition > 0) return out;
+      const floor = replicaFloor(w, index);
+      if (!floor || floor.value < 2) return out;
+      const n = floor.value;
+      let mu = scaleIntOrPercent(muRaw, n, false);
+      if (mu === undefined) return out;
+      if (mu < 1) mu = 1;
+      if (mu < n) return out;
+      out.push({
+        message: `updateStrategy.rollingUpdate.maxUnavailable ${showIntOrPercent(muRaw)} allows ${mu} unavailable pods out of ${n} replicas: where MaxUnavailableStatefulSet is enabled (on by default from Kubernetes 1.35), a rollout may take every pod down at once`,
+        path: muPath,
+        severity: 'warning',
+      });
+      return out;
+    }
+    return out;
+  },
+});

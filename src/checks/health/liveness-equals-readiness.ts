@@ -1,0 +1,95 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import type { ContainerRef, JsonObject } from '../../model/types.js';
+import { getArray, getString, isObject } from '../../model/util.js';
+import { describeHandler, execCommand, probeOf, resolvePort, singleHandler, type HandlerType } from './probe-util.js';
+
+/** A canonical key for what a handler checks, or undefined when it cannot be read. */
+function handlerKey(c: ContainerRef, type: HandlerType, h: JsonObject): string | undefined {
+  const port = (): string | undefined => {
+    const resolved = resolvePort(c, h.port);
+    if (resolved !== undefined) return String(resolved);
+    return typeof h.port === 'string' ? `name:${h.port}` : undefined;
+  };
+  switch (type) {
+    case 'httpGet': {
+      const p = port();
+      if (p === undefined) return undefined;
+      const headers = getArray(h, ['httpHeaders'])
+        .filter(isObject)
+        .map((x) => `${String(x.name ?? '').toLowerCase()}=${String(x.value ?? '')}`)
+        .sort();
+      const scheme = (getString(h, ['scheme']) ?? 'HTTP').toUpperCase();
+      return JSON.stringify(['http', scheme, getString(h, ['host']) ?? '', getString(h, ['path']) || '/', p, headers]);
+    }
+    case 'tcpSocket': {
+      const p = port();
+      return p === undefined ? undefined : JSON.stringify(['tcp', getString(h, ['host']) ?? '', p]);
+    }
+    case 'grpc': {
+      const p = port();
+      return p === undefined ? undefined : JSON.stringify(['grpc', p, getString(h, ['service']) ?? '']);
+    }
+    case 'exec': {
+      const cmd = execCommand(h);
+      return cmd && cmd.length > 0 ? JSON.stringify(['exec', cmd]) : undefined;
+    }
+  }
+}
+
+export default defineCheck({
+  id: 'liveness-equals-readiness',
+  pillar: 'health',
+  severity: 'warning',
+  title: 'Liveness and readiness probes check the same thing',
+  whatBreaks:
+    'When the shared check fails (a database blip, a slow downstream, a traffic spike that makes the endpoint time out), the pods are not just taken out of rotation: the kubelet restarts all of them at about the same moment, turning a brief degradation into a full outage and a cold-start stampede.',
+  details: `Readiness and liveness answer different questions. Readiness: "should this pod get traffic right now?"
+(may depend on critical dependencies and load). Liveness: "is this process beyond recovery?" (must
+depend on nothing outside the process). When both probes run the same handler, either readiness is
+too shallow to be useful or liveness is too deep and will restart healthy processes when a shared
+dependency hiccups or when the endpoint slows under load.
+
+Handlers are compared, not timing fields: the same HTTP scheme, host, path, port and headers, the same
+TCP port, the same gRPC port and service, or the same exec command. Named ports are resolved against
+the container's ports, so \`port: http\` and \`port: 8080\` match when \`http\` is 8080. A longer
+liveness failure budget softens the effect but does not remove it: a dependency outage longer than
+the budget still restarts every replica.
+
+It is acceptable for a trivial TCP check on a process with no dependencies, but a separate cheap
+liveness endpoint (\`/livez\`) is still better.`,
+  fix: {
+    text: 'Point liveness at a cheap endpoint that only proves the process is responsive, and keep dependency checks in readiness.',
+    yaml: `containers:
+  - name: app
+    livenessProbe:
+      httpGet:
+        path: /livez      # process only
+        port: http
+      failureThreshold: 3
+    readinessProbe:
+      httpGet:
+        path: /readyz     # may include dependencies
+        port: http`,
+  },
+  target: 'workload',
+  run({ workload }) {
+    const out: FindingInput[] = [];
+    for (const c of workload?.containers ?? []) {
+      if (!c.longRunning) continue;
+      const live = probeOf(c, 'livenessProbe');
+      const ready = probeOf(c, 'readinessProbe');
+      if (!live || !ready) continue;
+      const lh = singleHandler(live);
+      const rh = singleHandler(ready);
+      if (!lh || !rh || lh.type !== rh.type) continue;
+      const lk = handlerKey(c, lh.type, lh.spec);
+      if (lk === undefined || lk !== handlerKey(c, rh.type, rh.spec)) continue;
+      out.push({
+        message: `container "${c.name}": livenessProbe and readinessProbe run the same check (${describeHandler(lh.type, lh.spec)}); when it fails, every replica is restarted instead of only being taken out of rotation`,
+        path: [...c.path, 'livenessProbe', lh.type],
+        container: c.name,
+      });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,51 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import { hasProbe } from './probe-util.js';
+
+export default defineCheck({
+  id: 'liveness-probe-missing',
+  pillar: 'health',
+  severity: 'error',
+  title: 'Container has no liveness probe',
+  whatBreaks:
+    'When the process deadlocks, hangs on a stuck connection pool or spins without serving, it keeps running: Kubernetes only restarts containers whose process exits. The pod stays up doing nothing until someone notices and deletes it by hand.',
+  details: `Without a \`livenessProbe\` the kubelet restarts a container only when its main process exits. A wedged
+process (deadlock, exhausted thread pool, event loop blocked) is never restarted.
+
+Applies to long-running workloads (Deployments, StatefulSets, DaemonSets, bare Pods, custom resources
+with a pod template such as Argo Rollouts) and to every regular container and native sidecar
+(an init container with \`restartPolicy: Always\`). Plain init containers cannot have probes and
+Jobs/CronJobs are not checked: they run to completion.
+
+A liveness probe must check only the process itself (is it able to answer at all?), never its
+dependencies: a database outage that fails liveness restarts every replica at once. Keep
+dependency checks in the readiness probe. It is reasonable to exempt a container whose process
+is known to exit on every fatal condition (then a restart already happens), but say so with an
+exemption and a reason.`,
+  fix: {
+    text: 'Add a cheap livenessProbe that checks the process only (not its dependencies), with a failure budget large enough to ride out GC pauses.',
+    yaml: `containers:
+  - name: app
+    livenessProbe:
+      httpGet:
+        path: /livez
+        port: http
+      periodSeconds: 10
+      timeoutSeconds: 2
+      failureThreshold: 3`,
+  },
+  target: 'workload',
+  classes: ['service', 'daemon', 'pod'],
+  run({ workload }) {
+    const out: FindingInput[] = [];
+    for (const c of workload?.containers ?? []) {
+      if (c.type !== 'container' && c.type !== 'sidecar') continue;
+      if (hasProbe(c, 'livenessProbe')) continue;
+      out.push({
+        message: `${c.type === 'sidecar' ? 'native sidecar' : 'container'} "${c.name}" has no livenessProbe: if it hangs without exiting, nothing restarts it`,
+        path: [...c.path, 'livenessProbe'],
+        container: c.name,
+      });
+    }
+    return out;
+  },
+});

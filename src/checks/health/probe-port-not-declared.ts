@@ -1,0 +1,101 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import { declaredPorts, handlerHost, PROBE_KINDS, probeOf, singleHandler, showPort } from './probe-util.js';
+
+/** Kubernetes IANA_SVC_NAME: 1-15 chars, lowercase alphanumerics and '-', at least one letter, no leading/trailing/double '-'. */
+function validPortName(s: string): boolean {
+  return s.length >= 1 && s.length <= 15 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes('--');
+}
+
+export default defineCheck({
+  id: 'probe-port-not-declared',
+  pillar: 'health',
+  severity: 'error',
+  title: 'Probe targets a port the container does not declare',
+  whatBreaks:
+    'A probe that names a port the container does not declare can never run: the kubelet cannot resolve the name, the probe fails every time, so liveness restarts the container in a loop and readiness keeps the pod out of every Service forever.',
+  details: `A probe's \`port\` (httpGet, tcpSocket) is an IntOrString:
+
+- **A name** (\`port: http\`) is looked up in **this container's** \`ports[].name\`, and only there: a
+  name declared by another container of the pod does not count. When the name is missing the probe
+  fails with "port not found" on every attempt (error).
+- **A quoted number** (\`port: "8080"\`) is a string, so Kubernetes reads it as a port *name*. Port
+  names must contain a letter, so the API server rejects the object (error). Write the number unquoted.
+- **A number** that is not in \`ports\` is legal: \`containerPort\` is informational and the probe
+  connects to the pod IP on that port whatever is declared (for instance a management port). It is
+  reported only as \`info\`, and only when the container declares other ports, as a hint to check
+  for a typo.
+- **gRPC probes** take a number only; a string is rejected.
+
+Probes that set \`host\` target another address and are skipped. Init containers cannot have probes
+(see \`probe-on-init-container\`).`,
+  fix: {
+    text: 'Declare the named port on the same container (or use the name it actually declares), and write numeric ports unquoted.',
+    yaml: `containers:
+  - name: app
+    ports:
+      - name: http
+        containerPort: 8080
+    livenessProbe:
+      httpGet:
+        path: /livez
+        port: http       # must match ports[].name of this container`,
+  },
+  target: 'workload',
+  run({ workload }) {
+    const out: FindingInput[] = [];
+    if (!workload) return out;
+    for (const c of workload.containers) {
+      if (!c.longRunning) continue;
+      const ports = declaredPorts(c);
+      for (const kind of PROBE_KINDS) {
+        const probe = probeOf(c, kind);
+        if (!probe) continue;
+        const h = singleHandler(probe);
+        if (!h || h.type === 'exec') continue;
+        if (handlerHost(h.spec)) continue;
+        const port = h.spec.port;
+        const path = [...c.path, kind, h.type, 'port'];
+        const where = `${kind} ${h.type}.port`;
+        if (h.type === 'grpc') {
+          if (typeof port === 'string') {
+            out.push({
+              message: `container "${c.name}": ${where} is the string ${showPort(port)}, but a gRPC probe port must be a number; the API server rejects it`,
+              path,
+              container: c.name,
+            });
+            continue;
+          }
+        }
+        if (typeof port === 'string') {
+          if (ports.some((p) => p.name === port)) continue;
+          let message: string;
+          if (/^[0-9]+$/.test(port)) {
+            message = `container "${c.name}": ${where} is the quoted string ${showPort(port)}, which Kubernetes reads as a port name, not a number; the API server rejects it (a port name must contain a letter). Write ${port} unquoted`;
+          } else if (!validPortName(port)) {
+            message = `container "${c.name}": ${where} ${showPort(port)} is not a valid port name (1-15 lowercase letters, digits and '-'), so the API server rejects it`;
+          } else {
+            const other = workload.containers.find((o) => o !== c && declaredPorts(o).some((p) => p.name === port));
+            const names = ports.map((p) => p.name).filter((n): n is string => !!n);
+            const declared = names.length ? `it declares ${names.map((n) => `"${n}"`).join(', ')}` : 'it declares no named ports';
+            message = other
+              ? `container "${c.name}": ${where} names port ${showPort(port)}, which only container "${other.name}" declares; the kubelet resolves names in the probe's own container, so the probe always fails`
+              : `container "${c.name}": ${where} names port ${showPort(port)}, which the container does not declare (${declared}); the kubelet cannot resolve it and the probe always fails`;
+          }
+          out.push({ message, path, container: c.name });
+          continue;
+        }
+        if (typeof port === 'number') {
+          const numbers = ports.map((p) => p.containerPort).filter((n): n is number => n !== undefined);
+          if (numbers.length === 0 || numbers.includes(port)) continue;
+          out.push({
+            message: `container "${c.name}": ${where} ${port} is not among its declared ports (${numbers.join(', ')}); legal, since containerPort is informational, but check that the app listens on ${port}`,
+            path,
+            container: c.name,
+            severity: 'info',
+          });
+        }
+      }
+    }
+    return out;
+  },
+});

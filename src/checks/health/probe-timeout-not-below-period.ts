@@ -1,0 +1,51 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import { isSet, PROBE_KINDS, probeOf, timing } from './probe-util.js';
+
+export default defineCheck({
+  id: 'probe-timeout-not-below-period',
+  pillar: 'health',
+  severity: 'warning',
+  title: 'Probe timeout is not shorter than its period',
+  whatBreaks:
+    'Against a slow or hung endpoint each probe attempt waits longer than the interval between attempts, so probes run back to back and a failure is detected only after failureThreshold × timeoutSeconds, far later than the configured period suggests; the probe also adds continuous load to an already struggling process.',
+  details: `The kubelet runs one probe at a time per container and probe type, every \`periodSeconds\`. When an
+attempt takes up to \`timeoutSeconds\` and that is not shorter than the period, the next attempt starts
+as soon as the previous one gives up: the effective period becomes the timeout, the endpoint is
+hit continuously while it is slow, and the time to detect a failure is governed by the timeout
+rather than by the period.
+
+Defaults are \`timeoutSeconds: 1\` and \`periodSeconds: 10\`; 0 or unset takes the default. A timeout
+that long usually means the endpoint does too much work (dependency calls) for a probe. Fields that
+are not numbers (an unrendered template) are not evaluated.`,
+  fix: {
+    text: 'Keep timeoutSeconds well below periodSeconds (a probe endpoint should answer in well under a second); raise failureThreshold instead of the timeout to tolerate slowness.',
+    yaml: `livenessProbe:
+  httpGet:
+    path: /livez
+    port: http
+  periodSeconds: 10
+  timeoutSeconds: 2
+  failureThreshold: 3`,
+  },
+  target: 'workload',
+  run({ workload }) {
+    const out: FindingInput[] = [];
+    for (const c of workload?.containers ?? []) {
+      if (!c.longRunning) continue;
+      for (const kind of PROBE_KINDS) {
+        const probe = probeOf(c, kind);
+        if (!probe) continue;
+        const timeout = timing(probe, 'timeoutSeconds');
+        const period = timing(probe, 'periodSeconds');
+        if (timeout === undefined || period === undefined || timeout < period) continue;
+        const show = (f: 'timeoutSeconds' | 'periodSeconds', v: number) => `${f} ${v}${isSet(probe, f) && probe[f] !== 0 ? '' : ' (default)'}`;
+        out.push({
+          message: `container "${c.name}": ${kind} ${show('timeoutSeconds', timeout)} is not below ${show('periodSeconds', period)}`,
+          path: [...c.path, kind, isSet(probe, 'timeoutSeconds') ? 'timeoutSeconds' : 'periodSeconds'],
+          container: c.name,
+        });
+      }
+    }
+    return out;
+  },
+});

@@ -1,0 +1,151 @@
+/**
+ * Shared, total helpers for the health checks: reading probes, their handlers, their timing
+ * (with the API server's defaults) and the container's declared ports. Not a check module.
+ */
+import type { ContainerRef, Json, JsonObject } from '../../model/types.js';
+import { get, getArray, getString, isObject } from '../../model/util.js';
+
+export const PROBE_KINDS = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+export type ProbeKind = (typeof PROBE_KINDS)[number];
+
+export const HANDLER_TYPES = ['httpGet', 'tcpSocket', 'grpc', 'exec'] as const;
+export type HandlerType = (typeof HANDLER_TYPES)[number];
+
+/** "livenessProbe" -> "liveness". */
+export function probeLabel(kind: ProbeKind): string {
+  return kind.replace(/Probe$/, '');
+}
+
+/** True when the container sets this probe (any non-null value: a patch may hold only timing fields). */
+export function hasProbe(c: ContainerRef, kind: ProbeKind): boolean {
+  const v = c.spec[kind];
+  return v !== undefined && v !== null;
+}
+
+/** The probe object, when it is one. */
+export function probeOf(c: ContainerRef, kind: ProbeKind): JsonObject | undefined {
+  const v = c.spec[kind];
+  return isObject(v) ? v : undefined;
+}
+
+/** Handler types set on a probe (non-null values only). */
+export function handlerTypes(probe: JsonObject): HandlerType[] {
+  return HANDLER_TYPES.filter((t) => probe[t] !== undefined && probe[t] !== null);
+}
+
+/** The single handler of a probe, when it has exactly one and it is an object. */
+export function singleHandler(probe: JsonObject): { type: HandlerType; spec: JsonObject } | undefined {
+  const types = handlerTypes(probe);
+  if (types.length !== 1) return undefined;
+  const spec = probe[types[0]];
+  return isObject(spec) ? { type: types[0], spec } : undefined;
+}
+
+/** Probe timing fields with their API defaults (unset or 0 takes the default, as the API server defaults them). */
+export const TIMING_DEFAULTS = {
+  initialDelaySeconds: 0,
+  periodSeconds: 10,
+  timeoutSeconds: 1,
+  failureThreshold: 3,
+  successThreshold: 1,
+} as const;
+export type TimingField = keyof typeof TIMING_DEFAULTS;
+
+/**
+ * A timing field's effective value: the default when unset/null/0, the number when set, and
+ * undefined when it holds something that is not a non-negative number (an unrendered template, a typo):
+ * then it cannot be evaluated and checks stay silent.
+ */
+export function timing(probe: JsonObject, field: TimingField): number | undefined {
+  const v = probe[field];
+  if (v === undefined || v === null) return TIMING_DEFAULTS[field];
+  // Not a number (an unrendered template) or negative (the API server rejects it): not evaluable.
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return undefined;
+  if (v === 0 && field !== 'initialDelaySeconds') return TIMING_DEFAULTS[field];
+  return v;
+}
+
+/** True when the field is written in the manifest (not defaulted). */
+export function isSet(probe: JsonObject, field: TimingField): boolean {
+  const v = probe[field];
+  return v !== undefined && v !== null;
+}
+
+export interface DeclaredPort {
+  name: string | undefined;
+  containerPort: number | undefined;
+  index: number;
+}
+
+/** The ports a container declares (entries that are objects). */
+export function declaredPorts(c: ContainerRef): DeclaredPort[] {
+  const out: DeclaredPort[] = [];
+  getArray(c.spec, ['ports']).forEach((p, index) => {
+    if (!isObject(p)) return;
+    const name = typeof p.name === 'string' && p.name !== '' ? p.name : undefined;
+    const containerPort = typeof p.containerPort === 'number' && Number.isFinite(p.containerPort) ? p.containerPort : undefined;
+    out.push({ name, containerPort, index });
+  });
+  return out;
+}
+
+/** True when the container declares at least one containerPort. */
+export function declaresPorts(c: ContainerRef): boolean {
+  return declaredPorts(c).some((p) => p.containerPort !== undefined);
+}
+
+/** A probe port resolved against the container's own ports (the kubelet looks only there). */
+export function resolvePort(c: ContainerRef, port: Json | undefined): number | undefined {
+  if (typeof port === 'number') return port;
+  if (typeof port !== 'string') return undefined;
+  return declaredPorts(c).find((p) => p.name === port)?.containerPort;
+}
+
+/** Human form of a port value: 8080 or "http". */
+export function showPort(port: Json | undefined): string {
+  return typeof port === 'string' ? `"${port}"` : String(port);
+}
+
+/** Host set on an httpGet/tcpSocket handler (then the probe targets another address). */
+export function handlerHost(h: JsonObject): string | undefined {
+  const host = getString(h, ['host']);
+  return host && host.trim() !== '' ? host : undefined;
+}
+
+/** Exec command as a string list, or undefined when it is not one. */
+export function execCommand(h: JsonObject): string[] | undefined {
+  const cmd = get(h, ['command']);
+  if (!Array.isArray(cmd)) return undefined;
+  const out: string[] = [];
+  for (const w of cmd) {
+    if (typeof w === 'string') out.push(w);
+    else if (typeof w === 'number' || typeof w === 'boolean') out.push(String(w));
+    else return undefined;
+  }
+  return out;
+}
+
+/** A short human description of a handler: "GET /healthz on port 8080", "exec [cat, /tmp/ok]". */
+export function describeHandler(type: HandlerType, h: JsonObject): string {
+  switch (type) {
+    case 'httpGet': {
+      const path = getString(h, ['path']) || '/';
+      return `HTTP GET ${path} on port ${showPort(h.port)}`;
+    }
+    case 'tcpSocket':
+      return `TCP connect to port ${showPort(h.port)}`;
+    case 'grpc': {
+      const service = getString(h, ['service']);
+      return `gRPC health check on port ${showPort(h.port)}${service ? ` (service "${service}")` : ''}`;
+    }
+    case 'exec': {
+      const cmd = execCommand(h);
+      return cmd ? `exec ${JSON.stringify(cmd)}` : 'exec';
+    }
+  }
+}
+
+/** Workload is a Knative Service/Configuration/Revision: Knative defaults a readiness probe itself. */
+export function isKnative(apiVersion: string): boolean {
+  return apiVersion.startsWith('serving.knative.dev/');
+}

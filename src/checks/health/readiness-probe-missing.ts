@@ -1,0 +1,98 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import type { ResourceIndex } from '../../model/index.js';
+import type { Workload } from '../../model/types.js';
+import { get, stringMap } from '../../model/util.js';
+import { declaresPorts, hasProbe, isKnative } from './probe-util.js';
+
+/** A Service in the workload's namespace whose selector matches the pod labels. */
+function selectingService(w: Workload, index: ResourceIndex): string | undefined {
+  const ns = index.namespaceOf(w.resource);
+  for (const svc of index.ofKind('Service')) {
+    if (svc.apiVersion !== 'v1' || index.namespaceOf(svc) !== ns) continue;
+    const selector = stringMap(get(svc.object, ['spec', 'selector']));
+    const keys = Object.keys(selector);
+    if (keys.length === 0) continue;
+    if (keys.every((k) => w.podLabels[k] === selector[k])) return svc.name;
+  }
+  return undefined;
+}
+
+export default defineCheck({
+  id: 'readiness-probe-missing',
+  pillar: 'health',
+  severity: 'error',
+  title: 'Container has no readiness probe',
+  whatBreaks:
+    'The pod counts as Ready the moment its containers start, so Services send it traffic while it is still warming up (connection errors on every rollout and scale-up), and a rollout of a broken version proceeds because every new pod looks healthy.',
+  details: `Without a \`readinessProbe\` a container is Ready as soon as it is running. Readiness gates two things:
+Service endpoints (traffic) and rollout progress (\`maxUnavailable\`, \`minReadySeconds\`, DaemonSet
+rolling updates, PodDisruptionBudgets).
+
+Precisely when it fires:
+
+- **Deployments, StatefulSets, Rollouts and other replicated workloads, bare Pods:** every regular
+  container that declares \`ports\` and has no readiness probe. A container without ports (a log
+  shipper, a helper) is fine when another regular container in the pod has a readiness probe:
+  the pod is only Ready when all its containers are. When no container declares ports and none has a
+  readiness probe, it fires once, on the first container.
+- **DaemonSets:** only when the DaemonSet looks like it serves traffic: the container declares
+  \`ports\`, or a Service in the input selects the DaemonSet's pods. A node agent with no ports and no
+  Service (a log collector, a CNI agent) is not flagged.
+- **Not checked:** Jobs and CronJobs, plain init containers (they cannot have probes), native
+  sidecars (\`restartPolicy: Always\` init containers; a readiness probe is optional for them), and
+  Knative Services, for which Knative adds a default TCP readiness probe on the user port.
+
+The probe should answer "can this instance serve requests right now?", which may include critical
+dependencies; the liveness probe must not.`,
+  fix: {
+    text: 'Add a readinessProbe that succeeds only when the container can serve requests.',
+    yaml: `containers:
+  - name: app
+    ports:
+      - name: http
+        containerPort: 8080
+    readinessProbe:
+      httpGet:
+        path: /readyz
+        port: http
+      periodSeconds: 5
+      failureThreshold: 3`,
+  },
+  target: 'workload',
+  classes: ['service', 'daemon', 'pod'],
+  run({ workload, index }) {
+    const out: FindingInput[] = [];
+    if (!workload || isKnative(workload.resource.apiVersion)) return out;
+    const regular = workload.containers.filter((c) => c.type === 'container');
+    const missing = regular.filter((c) => !hasProbe(c, 'readinessProbe'));
+    if (missing.length === 0) return out;
+    const anyReadiness = missing.length < regular.length;
+    const anyPorts = regular.some(declaresPorts);
+    const daemon = workload.class === 'daemon';
+    const service = daemon ? selectingService(workload, index) : undefined;
+    let flaggedPortless = false;
+    for (const c of missing) {
+      const kind = daemon ? 'DaemonSet ' : '';
+      if (declaresPorts(c)) {
+        out.push({
+          message: `${kind}container "${c.name}" declares ports but has no readinessProbe: it is Ready (and gets traffic, and lets the rollout proceed) as soon as it starts`,
+          path: [...c.path, 'readinessProbe'],
+          container: c.name,
+        });
+        continue;
+      }
+      // A portless container: a helper when another container gates readiness.
+      if (anyReadiness || anyPorts || flaggedPortless) continue;
+      if (daemon && !service) continue;
+      flaggedPortless = true;
+      out.push({
+        message: service
+          ? `DaemonSet container "${c.name}" has no readinessProbe, yet Service "${service}" selects these pods: they get traffic as soon as they start`
+          : `no container in the pod has a readinessProbe: container "${c.name}" is Ready as soon as it starts, so rollouts proceed without checking it works`,
+        path: [...c.path, 'readinessProbe'],
+        container: c.name,
+      });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,103 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import { get, getArray, getString, isObject, stringMap } from '../../model/util.js';
+
+/** Annotations by which a cloud load balancer terminates TLS without spec.tls. */
+function tlsByAnnotation(annotations: Record<string, string>): string | null {
+  const keys = [
+    'alb.ingress.kubernetes.io/certificate-arn',
+    'ingress.gcp.kubernetes.io/pre-shared-cert',
+    'networking.gke.io/managed-certificates',
+    'appgw.ingress.kubernetes.io/appgw-ssl-certificate',
+    'service.beta.kubernetes.io/aws-load-balancer-ssl-cert',
+  ];
+  for (const k of keys) if (annotations[k]) return k;
+  const listen = annotations['alb.ingress.kubernetes.io/listen-ports'];
+  if (listen && /https/i.test(listen)) return 'alb.ingress.kubernetes.io/listen-ports';
+  // Traefik terminates TLS per router or entrypoint; Kong per route protocol; GKE can turn HTTP off.
+  if (/^true$/i.test(annotations['traefik.ingress.kubernetes.io/router.tls'] ?? '')) return 'traefik.ingress.kubernetes.io/router.tls';
+  if (annotations['traefik.ingress.kubernetes.io/router.tls.certresolver']) return 'traefik.ingress.kubernetes.io/router.tls.certresolver';
+  const entry = annotations['traefik.ingress.kubernetes.io/router.entrypoints'];
+  if (entry && entry.split(',').every((e) => /websecure|https/i.test(e.trim()))) return 'traefik.ingress.kubernetes.io/router.entrypoints';
+  const kong = annotations['konghq.com/protocols'];
+  if (kong && kong.split(',').every((p) => /^(https|grpcs|tls)$/i.test(p.trim()))) return 'konghq.com/protocols';
+  if (/^false$/i.test(annotations['kubernetes.io/ingress.allow-http'] ?? '')) return 'kubernetes.io/ingress.allow-http';
+  return null;
+}
+
+/** Whether a TLS host entry covers a rule host (`*.example.com` covers exactly one extra label). */
+function covers(tlsHost: string, host: string): boolean {
+  const t = tlsHost.toLowerCase();
+  const h = host.toLowerCase();
+  if (t === h) return true;
+  if (t.startsWith('*.') && !h.startsWith('*.')) {
+    const dot = h.indexOf('.');
+    return dot > 0 && h.slice(dot + 1) === t.slice(2);
+  }
+  return false;
+}
+
+export default defineCheck({
+  id: 'ingress-without-tls',
+  pillar: 'networking',
+  severity: 'warning',
+  title: 'Ingress serves hosts without TLS',
+  whatBreaks:
+    'Requests to these hosts travel in clear text between clients and the ingress controller: passwords, session cookies and API tokens can be read or changed by anyone on the path, and browsers mark the site "Not secure".',
+  details: `An Ingress only gets a certificate for the hosts listed in \`spec.tls[].hosts\` (with a Secret, usually issued by cert-manager). Reported:
+- no \`spec.tls\` at all;
+- a rule host that no \`spec.tls\` entry covers (\`*.example.com\` covers \`a.example.com\`, not \`example.com\` nor \`a.b.example.com\`).
+
+A \`tls\` entry without \`hosts\` covers every host. Rules without a host are not reported when \`spec.tls\` exists. Ingresses whose cloud load balancer terminates TLS through annotations (AWS Load Balancer Controller \`certificate-arn\` or an HTTPS \`listen-ports\`, GKE \`pre-shared-cert\` / \`managed-certificates\`, Azure \`appgw-ssl-certificate\`), or whose controller is told to serve them over TLS only (Traefik \`router.tls: "true"\`, a cert resolver or only secure entrypoints; Kong \`konghq.com/protocols: https\`; GKE \`kubernetes.io/ingress.allow-http: "false"\`) are not reported.
+
+Exempt Ingresses that are only reachable on a trusted network, or behind a proxy (CDN, service mesh gateway) that terminates TLS before them.`,
+  fix: {
+    text: 'Add a spec.tls entry for every host, with a certificate Secret (cert-manager can issue it from an annotation).',
+    yaml: `metadata:
+  annotations:
+    cert-manager.io/cluster-issuer: letsencrypt
+spec:
+  tls:
+    - hosts: ["shop.example.com"]
+      secretName: shop-example-com-tls
+  rules:
+    - host: shop.example.com`,
+  },
+  target: 'object',
+  kinds: ['Ingress'],
+  run({ resource }) {
+    const obj = resource.object;
+    const spec = get(obj, ['spec']);
+    if (!isObject(spec)) return [];
+    if (tlsByAnnotation(stringMap(get(obj, ['metadata', 'annotations'])))) return [];
+    const rules = getArray(spec, ['rules']);
+    const hosts: { host: string | undefined; i: number }[] = [];
+    rules.forEach((r, i) => {
+      if (isObject(r)) hosts.push({ host: getString(r, ['host']) || undefined, i });
+    });
+    if (hosts.length === 0 && !isObject(spec.defaultBackend) && !isObject(spec.backend)) return [];
+    const tls = getArray(spec, ['tls']).filter(isObject);
+    if (tls.length === 0) {
+      const named = [...new Set(hosts.map((h) => h.host).filter((h): h is string => !!h))];
+      const what = named.length > 0 ? `hosts ${named.map((h) => `"${h}"`).join(', ')} are` : 'every host is';
+      return [{ message: `Ingress has no spec.tls: ${what} served over plain HTTP only`, path: ['spec', 'tls'] }];
+    }
+    const tlsHosts: string[] = [];
+    for (const t of tls) {
+      const list = getArray(t, ['hosts']).filter((h): h is string => typeof h === 'string');
+      if (list.length === 0) return [];
+      tlsHosts.push(...list);
+    }
+    const out: FindingInput[] = [];
+    const seen = new Set<string>();
+    for (const { host, i } of hosts) {
+      if (!host || seen.has(host)) continue;
+      seen.add(host);
+      if (tlsHosts.some((t) => covers(t, host))) continue;
+      out.push({
+        message: `host "${host}" has no spec.tls entry covering it (TLS hosts: ${tlsHosts.map((h) => `"${h}"`).join(', ')}): it is served over plain HTTP or with a certificate that does not match`,
+        path: ['spec', 'rules', i, 'host'],
+      });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,72 @@
+import { defineCheck } from '../types.js';
+import { get, getArray, getNumber, getString, stringMap } from '../../model/util.js';
+import type { Json } from '../../model/types.js';
+
+/** Annotations that make a LoadBalancer Service internal (private IP) on common clouds. */
+const INTERNAL: [string, RegExp][] = [
+  ['service.beta.kubernetes.io/aws-load-balancer-scheme', /^internal$/i],
+  ['service.beta.kubernetes.io/aws-load-balancer-internal', /^(true|0\.0\.0\.0\/0)$/i],
+  ['networking.gke.io/load-balancer-type', /^internal$/i],
+  ['cloud.google.com/load-balancer-type', /^internal$/i],
+  ['service.beta.kubernetes.io/azure-load-balancer-internal', /^true$/i],
+  ['service.beta.kubernetes.io/oci-load-balancer-internal', /^true$/i],
+  ['service.beta.kubernetes.io/openstack-internal-load-balancer', /^true$/i],
+  ['service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type', /^private$/i],
+  ['service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type', /^intranet$/i],
+];
+
+function portsText(ports: Json[], nodePorts: boolean): string {
+  const out: string[] = [];
+  for (const p of ports) {
+    const port = getNumber(p, ['port']);
+    const np = getNumber(p, ['nodePort']);
+    if (nodePorts) out.push(np !== undefined ? String(np) : `(auto for ${port ?? '?'})`);
+    else if (port !== undefined) out.push(String(port));
+  }
+  return out.join(', ');
+}
+
+export default defineCheck({
+  id: 'service-exposed-externally',
+  pillar: 'networking',
+  severity: 'info',
+  title: 'Service is exposed outside the cluster',
+  whatBreaks:
+    'A NodePort opens the port on every node\'s addresses; a LoadBalancer usually gets a public IP. Anything that can reach those addresses reaches the pods directly, bypassing the ingress controller\'s TLS, authentication and rate limits.',
+  details: `This is information, not an error: make sure the exposure is intended.
+
+- \`type: NodePort\` allocates a port (30000-32767) on **every** node, reachable by anything that can reach a node IP (often the whole VPC, sometimes the internet).
+- \`type: LoadBalancer\` provisions a cloud load balancer, public by default on most clouds, and (unless \`allocateLoadBalancerNodePorts: false\`) NodePorts as well. Limit who can connect with \`spec.loadBalancerSourceRanges\`, or make it internal with the cloud's annotation (\`service.beta.kubernetes.io/aws-load-balancer-scheme: internal\`, \`networking.gke.io/load-balancer-type: Internal\`, \`service.beta.kubernetes.io/azure-load-balancer-internal: "true"\`). Each LoadBalancer also costs money per hour.
+
+For HTTP, prefer a ClusterIP Service behind an Ingress or Gateway, where TLS and authentication live in one place.`,
+  fix: {
+    text: 'Use ClusterIP behind an Ingress/Gateway, or restrict the load balancer to known source ranges or make it internal.',
+    yaml: `spec:
+  type: LoadBalancer
+  loadBalancerSourceRanges:
+    - 203.0.113.0/24`,
+  },
+  target: 'object',
+  kinds: ['Service'],
+  run({ resource }) {
+    const obj = resource.object;
+    const type = getString(obj, ['spec', 'type']);
+    if (type !== 'NodePort' && type !== 'LoadBalancer') return [];
+    const ports = getArray(obj, ['spec', 'ports']);
+    const path = ['spec', 'type'];
+    if (type === 'NodePort') {
+      const np = portsText(ports, true);
+      return [{ message: `type NodePort opens port${ports.length === 1 ? '' : 's'} ${np || '(auto)'} on every node's addresses, reachable by anything that can reach a node`, path }];
+    }
+    const ann = stringMap(get(obj, ['metadata', 'annotations']));
+    const internal = INTERNAL.find(([k, re]) => ann[k] !== undefined && re.test(ann[k]));
+    const ranges = getArray(obj, ['spec', 'loadBalancerSourceRanges']).filter((r): r is string => typeof r === 'string');
+    const p = portsText(ports, false);
+    const reach = internal
+      ? `an internal load balancer (${internal[0]}), reachable from the private network`
+      : ranges.length > 0
+        ? `a load balancer restricted to loadBalancerSourceRanges ${ranges.join(', ')}`
+        : 'a load balancer that is public on most clouds, open to any source (no loadBalancerSourceRanges, no internal annotation)';
+    return [{ message: `type LoadBalancer exposes port${ports.length === 1 ? '' : 's'} ${p || '(none listed)'} through ${reach}`, path }];
+  },
+});

@@ -1,0 +1,69 @@
+import { defineCheck, type FindingInput, type Workload } from '../types.js';
+import { get, getArray, getNumber, getString, stringMap } from '../../model/util.js';
+
+function portNames(w: Workload): Set<string> {
+  const out = new Set<string>();
+  for (const c of w.containers) {
+    for (const p of getArray(c.spec, ['ports'])) {
+      const name = getString(p, ['name']);
+      if (name) out.add(name);
+    }
+  }
+  return out;
+}
+
+export default defineCheck({
+  id: 'service-target-port-unresolved',
+  pillar: 'networking',
+  severity: 'error',
+  title: 'Service targetPort names a port the pods do not declare',
+  whatBreaks:
+    'A named targetPort is resolved against the selected pods\' container port names. When no container declares that name, the pods are never added as endpoints for that port: the Service has no backends and every connection to it fails or times out.',
+  details: `Only named (string) \`targetPort\`s are checked: numeric target ports work whether or not the container lists the port, so they are not reported. The check looks at workloads in the input that are in the Service's namespace and whose pod labels match its \`spec.selector\`; it says nothing when no such workload is in the input (it may come from another file or chart). Services without a selector (manual EndpointSlices) are skipped.
+
+Typical causes: a renamed port (\`http\` to \`web\`), a chart value that changed the container port name, or a Service copied from another app.`,
+  fix: {
+    text: 'Name the container port exactly as the Service targetPort (or use the port number).',
+    yaml: `# Service
+spec:
+  ports:
+    - port: 80
+      targetPort: http
+# Deployment container
+ports:
+  - name: http
+    containerPort: 8080`,
+  },
+  target: 'object',
+  kinds: ['Service'],
+  run({ resource, index }) {
+    const obj = resource.object;
+    const selector = stringMap(get(obj, ['spec', 'selector']));
+    const pairs = Object.entries(selector);
+    if (pairs.length === 0) return [];
+    const ns = index.namespaceOf(resource);
+    const backends = index.workloads.filter(
+      (w) => index.namespaceOf(w.resource) === ns && pairs.every(([k, v]) => w.podLabels[k] === v),
+    );
+    if (backends.length === 0) return [];
+    const out: FindingInput[] = [];
+    getArray(obj, ['spec', 'ports']).forEach((p, i) => {
+      const target = getString(p, ['targetPort']);
+      if (!target || /^[0-9]+$/.test(target)) return;
+      const missing = backends.filter((w) => !portNames(w).has(target));
+      if (missing.length === 0) return;
+      const which = missing
+        .map((w) => {
+          const names = [...portNames(w)];
+          return `${w.resource.kind} "${w.resource.name}" (declares ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'no named ports'})`;
+        })
+        .join(', ');
+      const port = getString(p, ['name']) ?? String(getNumber(p, ['port']) ?? i);
+      out.push({
+        message: `targetPort "${target}" of port ${port} matches no container port name in ${which}: those pods get no endpoint for this port`,
+        path: ['spec', 'ports', i, 'targetPort'],
+      });
+    });
+    return out;
+  },
+});

@@ -1,0 +1,72 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import { get, getArray, getString, parseImage, stringMap } from '../../model/util.js';
+import { scrapedBy } from './util.js';
+
+/** Port names that say "metrics": metrics, prom, prometheus, http-metrics, metrics-http, envoy-prom, ... */
+const METRICS_PORT = /^(metrics|prom|prometheus)$|^(metrics|prom)-|-(metrics|prom)$/i;
+
+export default defineCheck({
+  id: 'metrics-not-exposed',
+  pillar: 'observability',
+  severity: 'warning',
+  title: 'No metrics exposed',
+  whatBreaks:
+    'Nothing scrapes this workload: there is no request rate, error rate or latency to alert on, so an outage is found by users rather than by a page, and capacity decisions are guesses.',
+  details: `Passes when any of these is present:
+
+- a \`prometheus.io/scrape: "true"\` annotation on the pod template or the object;
+- a container port named like a metrics port (\`metrics\`, \`http-metrics\`, \`metrics-*\`, \`*-metrics\`,
+  \`prom\`, \`prometheus\`, \`*-prom\`);
+- an exporter container (image name containing \`exporter\`);
+- Datadog Autodiscovery check annotations (\`ad.datadoghq.com/<container>.checks\`);
+- a monitoring object in the same input that selects the pods: a \`PodMonitor\` / \`VMPodScrape\` /
+  \`PodMonitoring\` / \`ClusterPodMonitoring\` whose selector matches the pod labels, or a \`ServiceMonitor\` /
+  \`VMServiceScrape\` selecting a Service whose selector matches the pod labels (its own namespace unless
+  its \`namespaceSelector\` says otherwise), or such a Service annotated \`prometheus.io/scrape: "true"\`.
+
+Monitors that live in another repository are invisible here; so is push-based telemetry (an
+OpenTelemetry SDK exporting over OTLP). Exempt the workload with a reason in those cases.
+Batch workloads are not checked (they are usually too short-lived to scrape).`,
+  fix: {
+    text: 'Expose a metrics endpoint on a named port and have Prometheus scrape it (a PodMonitor, or the scrape annotation if your Prometheus uses annotation discovery).',
+    yaml: `spec:
+  template:
+    metadata:
+      annotations:
+        prometheus.io/scrape: "true"
+        prometheus.io/port: "9090"
+    spec:
+      containers:
+        - name: app
+          ports:
+            - name: metrics
+              containerPort: 9090`,
+  },
+  target: 'workload',
+  classes: ['service', 'daemon', 'pod'],
+  run({ workload: w, resource, index }) {
+    const out: FindingInput[] = [];
+    if (!w) return out;
+    const objAnn = stringMap(get(resource.object, ['metadata', 'annotations']));
+    for (const ann of [w.podAnnotations, objAnn]) {
+      if (ann['prometheus.io/scrape'] === 'true') return out;
+    }
+    if (Object.keys(w.podAnnotations).some((k) => k.startsWith('ad.datadoghq.com/') && /\.(checks|check_names)$/.test(k))) return out;
+    for (const c of w.containers) {
+      if (!c.longRunning) continue;
+      const image = getString(c.spec, ['image']);
+      if (image && parseImage(image).name.includes('exporter')) return out;
+      for (const p of getArray(c.spec, ['ports'])) {
+        const name = getString(p, ['name']);
+        if (name && METRICS_PORT.test(name)) return out;
+      }
+    }
+    if (scrapedBy(w, index)) return out;
+    out.push({
+      message:
+        'no metrics exposure found: no prometheus.io/scrape: "true" annotation, no container port named like "metrics", no exporter sidecar, and no PodMonitor/ServiceMonitor in the input selects these pods',
+      path: [...w.podMetaPath, 'annotations'],
+    });
+    return out;
+  },
+});

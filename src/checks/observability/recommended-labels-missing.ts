@@ -1,0 +1,45 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import { stringListParam } from './util.js';
+
+const DEFAULT_APP_LABELS = ['app.kubernetes.io/name', 'app'];
+
+export default defineCheck<{ appLabels: string[] }>({
+  id: 'recommended-labels-missing',
+  pillar: 'observability',
+  severity: 'warning',
+  title: 'Pods have no app name label',
+  whatBreaks:
+    'The pods carry no app.kubernetes.io/name (or app) label: dashboards, alerts and log queries cannot group them by application, so a per-app error rate or restart alert has nothing to aggregate on.',
+  details: `Looks at the pod template labels (the labels every pod, and every metric scraped from it, carries),
+not the object's own metadata. One of \`appLabels\` (default \`app.kubernetes.io/name\`, \`app\`) with a
+non-empty value suffices.
+
+\`app.kubernetes.io/name\` is the Kubernetes recommended label; \`app\` is the older convention that many
+dashboards and service meshes (Istio, Linkerd) still key on. Add \`k8s-app\` to \`appLabels\` if your
+add-ons use it.`,
+  fix: {
+    text: 'Label the pod template with app.kubernetes.io/name.',
+    yaml: `spec:
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: checkout`,
+  },
+  params: {
+    appLabels: { type: 'string[]', default: DEFAULT_APP_LABELS, description: 'Pod labels that name the application; one suffices.' },
+  },
+  target: 'workload',
+  run({ workload: w, params }) {
+    const out: FindingInput[] = [];
+    if (!w) return out;
+    const accepted = stringListParam(params.appLabels, DEFAULT_APP_LABELS);
+    if (accepted.length === 0) return out;
+    if (accepted.some((k) => (w.podLabels[k] ?? '').trim() !== '')) return out;
+    const where = w.resource.kind === 'Pod' ? 'the Pod' : 'the pod template';
+    out.push({
+      message: `${where} has no ${accepted.join(' or ')} label: dashboards and alerts cannot group these pods by application`,
+      path: [...w.podMetaPath, 'labels'],
+    });
+    return out;
+  },
+});

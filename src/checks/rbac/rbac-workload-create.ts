@@ -1,0 +1,64 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import { grantedVerbs, groupMatches, namedResourceIndex, quoteList, resourcePath, roleRules } from './rules.js';
+
+/** Resources whose create (or update of the pod template) runs a pod of the caller's choosing. */
+const TARGETS: { groups: string[]; resource: string; verbs: string[] }[] = [
+  { groups: [''], resource: 'pods', verbs: ['create'] },
+  { groups: [''], resource: 'replicationcontrollers', verbs: ['create', 'update', 'patch'] },
+  { groups: ['apps', 'extensions'], resource: 'deployments', verbs: ['create', 'update', 'patch'] },
+  { groups: ['apps', 'extensions'], resource: 'daemonsets', verbs: ['create', 'update', 'patch'] },
+  { groups: ['apps', 'extensions'], resource: 'replicasets', verbs: ['create', 'update', 'patch'] },
+  { groups: ['apps'], resource: 'statefulsets', verbs: ['create', 'update', 'patch'] },
+  { groups: ['batch'], resource: 'jobs', verbs: ['create'] },
+  { groups: ['batch'], resource: 'cronjobs', verbs: ['create', 'update', 'patch'] },
+];
+
+export default defineCheck({
+  id: 'rbac-workload-create',
+  pillar: 'rbac',
+  severity: 'warning',
+  title: 'Role can create pods or workloads',
+  whatBreaks:
+    'Creating a pod (directly or through a Deployment, Job, DaemonSet...) lets the holder pick the pod\'s ServiceAccount, image and command: it can run anything as any ServiceAccount in the namespace and mount any Secret there, so it effectively holds all of their permissions.',
+  details: `Pods can name any ServiceAccount in their namespace and mount any Secret or ConfigMap there; nothing checks that the creator could use them itself. So \`create pods\`, \`create jobs\`, and \`create\`/\`update\`/\`patch\` on Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers and CronJobs are worth the sum of every ServiceAccount and Secret in the namespace, and where Pod Security admission allows privileged pods, the node.
+
+Severity: **warning** on a ClusterRole (every namespace it is bound for, kube-system included with a ClusterRoleBinding), **info** on a Role (the namespace's deploy permission: expected for CD tools, worth knowing for apps).
+
+Rules restricted by \`resourceNames\` are not reported (\`create\` cannot be limited by name, so such a rule grants no create). Rules with \`resources: ["*"]\` are reported by rbac-wildcard. Deployment tools (Argo CD, Flux, CI deployers) and operators need this: scope them to the namespaces they manage, enforce Pod Security \`restricted\` there, and exempt them with a reason.`,
+  fix: {
+    text: 'Grant workload create/update only to the deployer (bound per namespace with RoleBindings, not a ClusterRoleBinding), and enforce Pod Security "restricted" in those namespaces.',
+    yaml: `kind: Role
+metadata:
+  name: deployer
+  namespace: web
+rules:
+  - apiGroups: ["apps"]
+    resources: ["deployments"]
+    verbs: ["get", "list", "watch", "update", "patch"]`,
+  },
+  target: 'object',
+  kinds: ['Role', 'ClusterRole'],
+  run({ resource }) {
+    const out: FindingInput[] = [];
+    const cluster = resource.kind === 'ClusterRole';
+    for (const rule of roleRules(resource)) {
+      if (rule.resourceNames.length > 0) continue;
+      const hits: { i: number; verbs: string[] }[] = [];
+      for (const t of TARGETS) {
+        if (!t.groups.some((g) => groupMatches(rule, g))) continue;
+        const i = namedResourceIndex(rule, t.resource);
+        if (i < 0) continue;
+        const verbs = grantedVerbs(rule, t.verbs);
+        if (verbs.length > 0) hits.push({ i, verbs });
+      }
+      if (hits.length === 0) continue;
+      const what = hits.map((h) => `${quoteList(h.verbs)} ${rule.resources[h.i]}`).join(', ');
+      out.push({
+        message: `rules[${rule.index}] grants ${what}: it can run any image as any ServiceAccount ${cluster ? 'in every namespace it is bound for' : 'in its namespace'} and mount any Secret there`,
+        path: resourcePath(rule, hits[0].i),
+        ...(cluster ? {} : { severity: 'info' as const }),
+      });
+    }
+    return out;
+  },
+});

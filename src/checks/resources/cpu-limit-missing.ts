@@ -1,0 +1,44 @@
+import { defineCheck } from '../types.js';
+import { label, limitRangesFor, ownQuantity, podQuantity, resourcesPath } from './shared.js';
+
+export default defineCheck({
+  id: 'cpu-limit-missing',
+  pillar: 'resources',
+  severity: 'error',
+  title: 'Container has no CPU limit',
+  whatBreaks:
+    'A busy loop or a traffic spike lets the container use every idle core on the node, so neighbours that count on that spare CPU slow down, and the container\'s own latency depends on what else happens to run on the node.',
+  details: `The production-readiness checklist asks for requests **and** limits, so this is an error by default. It is also the most debated resource rule, and the trade-off is real:
+
+- **With a limit**, the kernel enforces a CFS quota: the container may use \`limit x 100ms\` of CPU time per 100ms period. A multi-threaded process (JVM GC threads, Go with a high GOMAXPROCS, thread pools) can burn its quota in the first few milliseconds of a period and is then throttled for the rest of it, which shows up as latency spikes even when average usage is far below the limit. Watch \`container_cpu_cfs_throttled_periods_total\`. Size runtimes to the limit (\`GOMAXPROCS\`, \`-XX:ActiveProcessorCount\`) and set the limit with room above the request.
+- **Without a limit**, the container can burst into idle CPU (the request still guarantees its share under contention), which many teams prefer for latency-sensitive services. The cost is less predictable performance and noisy-neighbour effects.
+
+Setting the CPU limit equal to the request (with memory limit = request) gives the pod Guaranteed QoS, which the static CPU manager policy needs to pin exclusive cores.
+
+If your policy is requests-only for CPU, lower or disable the check in \`.kubeready.yaml\`: \`checks: {cpu-limit-missing: warning}\` (or \`off\`).
+
+Not reported when a LimitRange of type \`Container\` in the same namespace (in the input) sets \`default.cpu\` (or \`max.cpu\`, which the API server turns into the default limit), or when the pod sets a pod-level \`spec.resources.limits.cpu\`.`,
+  fix: {
+    text: 'Set resources.limits.cpu on every container, with headroom above the request so normal bursts are not throttled (or relax this check if your policy is requests-only).',
+    yaml: `containers:
+  - name: app
+    resources:
+      requests:
+        cpu: 250m
+      limits:
+        cpu: "1"`,
+  },
+  target: 'workload',
+  run(ctx) {
+    const w = ctx.workload;
+    if (!w) return [];
+    if (podQuantity(w, 'limits', 'cpu')) return [];
+    if (limitRangesFor(ctx).limit.has('cpu')) return [];
+    const out = [];
+    for (const c of w.containers) {
+      if (ownQuantity(c.spec, 'limits', 'cpu')) continue;
+      out.push({ message: `${label(c)} has no CPU limit`, path: resourcesPath(c, 'limits', 'cpu'), container: c.name });
+    }
+    return out;
+  },
+});

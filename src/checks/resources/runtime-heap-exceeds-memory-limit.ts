@@ -1,0 +1,253 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import type { ContainerRef, FieldPath } from '../../model/types.js';
+import { formatBytes, isObject, literalEnv, parseJvmSize } from '../../model/util.js';
+import { effectiveLimit, label, show, sourceNote } from './shared.js';
+
+interface Params {
+  minHeadroomPercent: number;
+  minHeadroomMiB: number;
+  maxRamPercentage: number;
+  javaOptionsEnv: string[];
+}
+
+const MiB = 2 ** 20;
+
+/** A word of the command line or of an env value, and where it is. */
+interface Word {
+  text: string;
+  path: FieldPath;
+  /** "args", "command" or the env var name, for messages. */
+  where: string;
+}
+
+function split(text: string, path: FieldPath, where: string): Word[] {
+  return text
+    .split(/\s+/)
+    .map((t) => t.replace(/^["']+|["';]+$/g, ''))
+    .filter(Boolean)
+    .map((t) => ({ text: t, path, where }));
+}
+
+function commandLine(c: ContainerRef): Word[] {
+  const out: Word[] = [];
+  for (const key of ['command', 'args']) {
+    const v = c.spec[key];
+    if (!Array.isArray(v)) continue;
+    v.forEach((item, i) => {
+      if (typeof item === 'string') out.push(...split(item, [...c.path, key, i], key));
+    });
+  }
+  return out;
+}
+
+function envWords(c: ContainerRef, name: string): Word[] {
+  const e = literalEnv(c.spec).filter((x) => x.name === name);
+  // With duplicate names the last entry wins.
+  const last = e[e.length - 1];
+  return last ? split(last.value, [...c.path, 'env', last.index, 'value'], `env ${name}`) : [];
+}
+
+/** The setting that decides a limit, with the word that set it. */
+interface Setting {
+  word: Word;
+  /** Heap (or runtime) bytes when explicit; undefined when relative to the limit. */
+  bytes?: number;
+  /** Percentage of the limit when relative. */
+  percent?: number;
+}
+
+/** The JVM's max heap: explicit -Xmx / -XX:MaxHeapSize wins over MaxRAMPercentage / MaxRAMFraction; the last of each wins. */
+function jvmHeap(c: ContainerRef, javaOptionsEnv: string[]): Setting | undefined {
+  const scriptVars = javaOptionsEnv.filter((n) => n !== 'JAVA_TOOL_OPTIONS' && n !== 'JDK_JAVA_OPTIONS' && n !== '_JAVA_OPTIONS');
+  // Precedence, lowest first: JAVA_TOOL_OPTIONS, script variables (JAVA_OPTS, ...), JDK_JAVA_OPTIONS, the command line, _JAVA_OPTIONS.
+  const words: Word[] = [
+    ...(javaOptionsEnv.includes('JAVA_TOOL_OPTIONS') ? envWords(c, 'JAVA_TOOL_OPTIONS') : []),
+    ...scriptVars.flatMap((n) => envWords(c, n)),
+    ...(javaOptionsEnv.includes('JDK_JAVA_OPTIONS') ? envWords(c, 'JDK_JAVA_OPTIONS') : []),
+    ...commandLine(c),
+    ...(javaOptionsEnv.includes('_JAVA_OPTIONS') ? envWords(c, '_JAVA_OPTIONS') : []),
+  ];
+  let explicit: Setting | undefined;
+  let relative: Setting | undefined;
+  let fraction: Setting | undefined;
+  // The percentage is of what the JVM takes for physical memory: with MaxRAM or container support off, that is not the limit.
+  let notTheLimit = false;
+  for (const w of words) {
+    if (/^-XX:MaxRAM=/.test(w.text) || w.text === '-XX:-UseContainerSupport') notTheLimit = true;
+    let m = /^-Xmx([0-9]+[kKmMgGtT]?)$/.exec(w.text) ?? /^-XX:MaxHeapSize=([0-9]+[kKmMgGtT]?)$/.exec(w.text);
+    if (m) {
+      const bytes = parseJvmSize(m[1]);
+      explicit = bytes !== undefined && bytes > 0 ? { word: w, bytes } : undefined;
+      continue;
+    }
+    m = /^-XX:MaxRAMPercentage=([0-9]+(?:\.[0-9]*)?)$/.exec(w.text);
+    if (m) {
+      relative = { word: w, percent: parseFloat(m[1]) };
+      continue;
+    }
+    m = /^-XX:MaxRAMFraction=([0-9]+)$/.exec(w.text);
+    if (m) {
+      const n = parseInt(m[1], 10);
+      fraction = n > 0 ? { word: w, percent: 100 / n } : undefined;
+    }
+  }
+  if (explicit) return explicit;
+  return notTheLimit ? undefined : (relative ?? fraction);
+}
+
+/** GOMEMLIMIT: an integer with an optional B/KiB/MiB/GiB/TiB suffix ("off" disables it). */
+export function parseGoBytes(s: string): number | undefined {
+  const m = /^([0-9]+)(B|KiB|MiB|GiB|TiB)?$/.exec(s.trim());
+  if (!m) return undefined;
+  const f: Record<string, number> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 };
+  return parseInt(m[1], 10) * f[m[2] ?? 'B'];
+}
+
+function goMemLimit(c: ContainerRef): Setting | undefined {
+  const e = literalEnv(c.spec).filter((x) => x.name === 'GOMEMLIMIT');
+  const last = e[e.length - 1];
+  if (!last) return undefined;
+  const bytes = parseGoBytes(last.value);
+  if (bytes === undefined || bytes <= 0) return undefined;
+  return { word: { text: `GOMEMLIMIT=${last.value.trim()}`, path: [...c.path, 'env', last.index, 'value'], where: 'GOMEMLIMIT' }, bytes };
+}
+
+/** Node.js --max-old-space-size (MiB): NODE_OPTIONS first, then the command line (last wins). */
+function nodeOldSpace(c: ContainerRef): Setting | undefined {
+  const words = [...envWords(c, 'NODE_OPTIONS'), ...commandLine(c)];
+  let found: Setting | undefined;
+  words.forEach((w, i) => {
+    let m = /^--max[-_]old[-_]space[-_]size=([0-9]+)$/.exec(w.text);
+    let text = w.text;
+    if (!m && /^--max[-_]old[-_]space[-_]size$/.test(w.text) && i + 1 < words.length) {
+      m = /^([0-9]+)$/.exec(words[i + 1].text);
+      text = `${w.text} ${words[i + 1].text}`;
+    }
+    if (!m) return;
+    const mib = parseInt(m[1], 10);
+    found = mib > 0 ? { word: { ...w, text }, bytes: mib * MiB } : undefined;
+  });
+  return found;
+}
+
+/** "-Xmx2g (2Gi, in env JAVA_OPTS)": the setting, its size when not obvious, and where it is when not on the command line. */
+function describe(w: Word, bytes?: number): string {
+  const notes: string[] = [];
+  if (bytes !== undefined && !w.text.includes(formatBytes(bytes))) notes.push(formatBytes(bytes));
+  if (w.where.startsWith('env ')) notes.push(`in ${w.where}`);
+  return notes.length ? `${w.text} (${notes.join(', ')})` : w.text;
+}
+
+export default defineCheck<Params>({
+  id: 'runtime-heap-exceeds-memory-limit',
+  pillar: 'resources',
+  severity: 'error',
+  title: 'Runtime heap setting does not fit the memory limit',
+  whatBreaks:
+    'The runtime believes it may grow its heap up to or past the container\'s memory limit, so instead of collecting garbage harder (or throwing OutOfMemoryError) it keeps allocating until the kernel OOMKills the container, typically under load, in a restart loop.',
+  details: `Language runtimes size their heap from flags, not from the cgroup, when told to:
+
+- **JVM**: \`-Xmx\` / \`-XX:MaxHeapSize=\` set the max heap; without them \`-XX:MaxRAMPercentage=N\` (or the older \`-XX:MaxRAMFraction=N\`, heap = limit / N) sizes it from the container limit. The JVM also needs memory outside the heap: metaspace, thread stacks (about 1MiB per thread), the JIT code cache, GC bookkeeping and direct/NIO buffers, commonly 150-300MiB or more. Flags are read from the command line and from \`JAVA_TOOL_OPTIONS\`, \`JDK_JAVA_OPTIONS\` and \`_JAVA_OPTIONS\` (read by the JVM itself) and from \`JAVA_OPTS\`-style variables that start scripts pass on (\`javaOptionsEnv\`), taking the JVM's precedence into account: the last setting wins, \`_JAVA_OPTIONS\` overrides the command line, an explicit max heap beats the percentage.
+- **Go**: \`GOMEMLIMIT\` is a soft limit on all memory the Go runtime manages. At or above the container limit it never triggers: the GC does not work harder before the kernel kills the process. Set it to about 90% of the limit (or from the limit with a \`resourceFieldRef\`).
+- **Node.js**: \`--max-old-space-size=N\` (MiB, in \`NODE_OPTIONS\` or on the command line) caps V8's old generation; the young generation, code and \`Buffer\`s come on top.
+
+The check is an **error** when the heap (or GOMEMLIMIT) is at or above the memory limit, or \`MaxRAMPercentage\` is 100 or more. It is a **warning** when a JVM or Node heap leaves less than \`minHeadroomPercent\` of the limit **and** less than \`minHeadroomMiB\` for everything else (the smaller of the two is required, so large containers are not held to a percentage), or when \`MaxRAMPercentage\` is above \`maxRamPercentage\`.
+
+Only literal values are read (not \`valueFrom\`, not shell variable expansion). Containers without a memory limit are left to \`memory-limit-missing\`; a LimitRange default limit in the same namespace counts as the limit.`,
+  fix: {
+    text: 'Size the heap from the limit and leave room for non-heap memory: e.g. -XX:MaxRAMPercentage=75 instead of a fixed -Xmx, GOMEMLIMIT at about 90% of the limit, --max-old-space-size at about 75% of the limit in MiB.',
+    yaml: `containers:
+  - name: app
+    env:
+      - name: JAVA_TOOL_OPTIONS
+        value: "-XX:MaxRAMPercentage=75"
+    resources:
+      limits:
+        memory: 1Gi`,
+  },
+  params: {
+    minHeadroomPercent: {
+      type: 'number',
+      default: 25,
+      description: 'Warn when a JVM/Node heap leaves less than this percentage of the memory limit (and less than minHeadroomMiB) for non-heap memory.',
+    },
+    minHeadroomMiB: {
+      type: 'number',
+      default: 256,
+      description: 'Warn when a JVM/Node heap leaves less than this many MiB (and less than minHeadroomPercent of the limit) for non-heap memory.',
+    },
+    maxRamPercentage: { type: 'number', default: 90, description: 'Warn when -XX:MaxRAMPercentage is above this value.' },
+    javaOptionsEnv: {
+      type: 'string[]',
+      default: ['JAVA_TOOL_OPTIONS', 'JDK_JAVA_OPTIONS', '_JAVA_OPTIONS', 'JAVA_OPTS', 'JAVA_OPTIONS', 'ES_JAVA_OPTS'],
+      description: 'Environment variables whose value holds JVM flags.',
+    },
+  },
+  target: 'workload',
+  run(ctx) {
+    const w = ctx.workload;
+    if (!w) return [];
+    const p = ctx.params;
+    const headroomPct = typeof p.minHeadroomPercent === 'number' ? p.minHeadroomPercent : 25;
+    const headroomMiB = typeof p.minHeadroomMiB === 'number' ? p.minHeadroomMiB : 256;
+    const maxPct = typeof p.maxRamPercentage === 'number' ? p.maxRamPercentage : 90;
+    const javaEnv = Array.isArray(p.javaOptionsEnv) ? p.javaOptionsEnv.filter((x): x is string => typeof x === 'string') : [];
+    const out: FindingInput[] = [];
+    for (const c of w.containers) {
+      if (!isObject(c.spec)) continue;
+      const lim = effectiveLimit(ctx, c, 'memory');
+      if (!lim || lim.value === undefined || lim.value <= 0) continue;
+      const limit = lim.value;
+      const written = show(lim);
+      const limText = `${written}${written === formatBytes(limit) ? '' : ` (${formatBytes(limit)})`}${sourceNote(lim)}`;
+      const required = Math.min(headroomMiB * MiB, (limit * headroomPct) / 100);
+
+      /** Error at/above the limit, warning when the headroom is too small. */
+      const explicit = (s: Setting, consequence: string, headroomRule: boolean) => {
+        const bytes = s.bytes!;
+        const text = describe(s.word, bytes);
+        if (bytes >= limit) {
+          out.push({
+            message: `${label(c)} sets ${text}, at or above its memory limit of ${limText}: ${consequence}`,
+            path: s.word.path,
+            container: c.name,
+          });
+        } else if (headroomRule && limit - bytes < required) {
+          out.push({
+            message: `${label(c)} sets ${text} under a memory limit of ${limText}, leaving ${formatBytes(limit - bytes)} for non-heap memory (keep at least ${formatBytes(required)})`,
+            path: s.word.path,
+            container: c.name,
+            severity: 'warning',
+          });
+        }
+      };
+
+      const jvm = jvmHeap(c, javaEnv);
+      if (jvm?.bytes !== undefined) explicit(jvm, 'the heap can grow until the container is OOMKilled instead of the JVM collecting or throwing OutOfMemoryError', true);
+      else if (jvm?.percent !== undefined) {
+        const pct = jvm.percent;
+        const heap = (limit * pct) / 100;
+        const text = describe(jvm.word);
+        if (pct >= 100) {
+          out.push({
+            message: `${label(c)} sets ${text}: the heap may take the whole memory limit of ${limText}, so the container is OOMKilled before the JVM runs out of heap`,
+            path: jvm.word.path,
+            container: c.name,
+          });
+        } else if (pct > maxPct) {
+          out.push({
+            message: `${label(c)} sets ${text}: a ${formatBytes(heap)} heap under a memory limit of ${limText} leaves ${formatBytes(limit - heap)} for non-heap memory (max ${maxPct}%)`,
+            path: jvm.word.path,
+            container: c.name,
+            severity: 'warning',
+          });
+        }
+      }
+      const go = goMemLimit(c);
+      if (go) explicit(go, 'the Go GC never works harder before the container is OOMKilled', false);
+      const node = nodeOldSpace(c);
+      if (node) explicit(node, 'the V8 heap can grow until the container is OOMKilled', true);
+    }
+    return out;
+  },
+});

@@ -1,0 +1,57 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import { getArray } from '../../model/util.js';
+import { BASELINE_CAPABILITIES, containerSC, containerSCPath, isWindowsPod, listText, pssContainers, pssRef, q, stringsWithIndex, who } from './pss-util.js';
+
+const REF = pssRef('restricted', 'Capabilities');
+
+export default defineCheck({
+  id: 'capabilities-not-dropped',
+  pillar: 'security',
+  severity: 'warning',
+  pss: 'restricted',
+  title: 'Capabilities not dropped',
+  whatBreaks:
+    "Without drop: [ALL] the container keeps the runtime's default capabilities (CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID, NET_BIND_SERVICE, KILL, MKNOD...). A process running as root in it can bypass file permissions, change ownership, switch users and create device nodes: everything an attacker needs after the first foothold.",
+  details: `PodSecurity **restricted** requires \`securityContext.capabilities.drop\` to contain \`ALL\` (exactly that spelling) on every container, init container and sidecar, and allows \`capabilities.add\` to contain only \`NET_BIND_SERVICE\`.
+
+Additions outside the baseline default set (\`SYS_ADMIN\`, \`NET_ADMIN\`...) are reported by **capabilities-added** (baseline); this check reports the missing \`drop: ["ALL"]\` and additions that baseline tolerates but restricted does not (\`CHOWN\`, \`SETUID\`...).
+
+Pods with \`spec.os.name: windows\` are exempt (policy 1.25+): Linux capabilities do not exist there.`,
+  fix: {
+    text: 'Add capabilities.drop: ["ALL"] to every container and add back at most NET_BIND_SERVICE (only to bind ports below 1024).',
+    yaml: `containers:
+  - name: app
+    securityContext:
+      capabilities:
+        drop: ["ALL"]`,
+  },
+  target: 'workload',
+  run({ workload }) {
+    const w = workload!;
+    if (isWindowsPod(w)) return [];
+    const out: FindingInput[] = [];
+    for (const c of pssContainers(w)) {
+      const sc = containerSC(c);
+      const drop = getArray(sc, ['capabilities', 'drop']);
+      const dropsAll = drop.includes('ALL');
+      const extra = stringsWithIndex(getArray(sc, ['capabilities', 'add'])).filter((a) => a.value !== 'NET_BIND_SERVICE' && BASELINE_CAPABILITIES.has(a.value));
+      if (dropsAll && extra.length === 0) continue;
+      const parts: string[] = [];
+      if (!dropsAll) {
+        const spelled = drop.find((d): d is string => typeof d === 'string' && d.toUpperCase().replace(/^CAP_/, '') === 'ALL');
+        parts.push(
+          spelled !== undefined
+            ? `capabilities.drop has ${q(spelled)} but PodSecurity only accepts "ALL"`
+            : "capabilities.drop does not include ALL, so it keeps the runtime's default capabilities",
+        );
+      }
+      if (extra.length) parts.push(`capabilities.add includes ${listText(extra.map((e) => e.value))} (only NET_BIND_SERVICE may be added)`);
+      out.push({
+        message: `${who(c)}: ${parts.join('; ')} ${REF}`,
+        path: !dropsAll ? containerSCPath(c, 'capabilities', 'drop') : containerSCPath(c, 'capabilities', 'add', extra[0].index),
+        container: c.name,
+      });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,45 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import { pssRef } from './pss-util.js';
+
+const REF = pssRef('baseline', 'Host Namespaces');
+
+const WHAT: Record<string, string> = {
+  hostNetwork:
+    "puts the pod on the node's network stack: it can bind any node port, reach services that listen only on the node's localhost (kubelet, cloud metadata proxies) and see all traffic of the node; NetworkPolicies no longer apply to it",
+  hostPID: "shares the node's process namespace: the pod sees every process on the node, including their environment and command lines, and as root can signal or ptrace them",
+  hostIPC: "shares the node's IPC namespace: the pod can read and write the shared memory and message queues of every process on the node",
+};
+
+export default defineCheck({
+  id: 'host-namespaces',
+  pillar: 'security',
+  severity: 'error',
+  pss: 'baseline',
+  title: 'Pod shares a host namespace',
+  whatBreaks:
+    "With hostNetwork, hostPID or hostIPC the pod leaves its own namespace and shares the node's: a compromised container can sniff node traffic, reach node-local services, read other processes' secrets from /proc or their shared memory.",
+  details: `PodSecurity **baseline** requires \`spec.hostNetwork\`, \`spec.hostPID\` and \`spec.hostIPC\` to be unset or \`false\`.
+
+- **hostNetwork**: the pod uses the node's IP and interfaces. NetworkPolicies do not isolate host-network pods, and ports collide between replicas on the same node.
+- **hostPID**: \`/proc/<pid>/environ\` of other processes (often full of credentials) becomes readable; with root it also allows \`kill\` and \`ptrace\`.
+- **hostIPC**: shared memory segments (\`/dev/shm\`, SysV IPC) of the node's processes become reachable.
+
+Legitimate users are node agents (CNI plugins, node exporters, kube-proxy). Run them in a namespace with \`pod-security.kubernetes.io/enforce: privileged\` and exempt them here with a reason.`,
+  fix: {
+    text: 'Remove hostNetwork, hostPID and hostIPC (or set them to false). To expose the pod on a node port, use a Service of type NodePort or LoadBalancer instead of hostNetwork.',
+    yaml: `spec:
+  hostNetwork: false
+  hostPID: false
+  hostIPC: false`,
+  },
+  target: 'workload',
+  run({ workload }) {
+    const w = workload!;
+    const out: FindingInput[] = [];
+    for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) {
+      if (w.podSpec[field] !== true) continue;
+      out.push({ message: `${field}: true ${WHAT[field]} ${REF}`, path: [...w.podSpecPath, field] });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,50 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import type { FieldPath } from '../../model/types.js';
+import { get } from '../../model/util.js';
+import { pssContainers, pssRef, q, who } from './pss-util.js';
+
+const HANDLERS: FieldPath[] = [];
+for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) for (const kind of ['httpGet', 'tcpSocket']) HANDLERS.push([probe, kind, 'host']);
+for (const hook of ['postStart', 'preStop']) for (const kind of ['httpGet', 'tcpSocket']) HANDLERS.push(['lifecycle', hook, kind, 'host']);
+
+export default defineCheck({
+  id: 'host-probes',
+  pillar: 'security',
+  severity: 'error',
+  pss: 'baseline',
+  title: 'Probe or lifecycle hook targets another host',
+  whatBreaks:
+    "The kubelet runs httpGet and tcpSocket probes and hooks from the node. With .host set, whoever can create the pod makes the node connect to any address it can reach (cloud metadata endpoints, node-local services, other tenants), a server-side request forgery with the node's network position.",
+  details: `PodSecurity **baseline** (policy 1.34+) requires \`.host\` to be unset or empty on \`livenessProbe\`, \`readinessProbe\` and \`startupProbe\` (\`httpGet\` and \`tcpSocket\`) and on \`lifecycle.postStart\`/\`preStop\` handlers, for every container.
+
+Without \`.host\` the kubelet targets the pod's own IP, which is what a health check should do. To check a dependency, do it inside the application, not through the kubelet. For virtual-host routing set an HTTP \`Host\` header with \`httpGet.httpHeaders\` instead.`,
+  fix: {
+    text: 'Remove host from the probe and hook handlers; use httpHeaders with a Host header if the server needs a virtual host name.',
+    yaml: `livenessProbe:
+  httpGet:
+    path: /healthz
+    port: 8080
+    httpHeaders:
+      - name: Host
+        value: app.example.com`,
+  },
+  target: 'workload',
+  run({ workload }) {
+    const out: FindingInput[] = [];
+    for (const c of pssContainers(workload!)) {
+      const bad: { field: FieldPath; host: string }[] = [];
+      for (const f of HANDLERS) {
+        const h = get(c.spec, f);
+        if (typeof h === 'string' && h !== '') bad.push({ field: f, host: h });
+      }
+      if (!bad.length) continue;
+      const list = bad.map((b) => `${b.field.join('.')}: ${q(b.host)}`).join(', ');
+      out.push({
+        message: `${who(c)}: ${list} makes the kubelet connect from the node to that address ${pssRef('baseline', 'Host Probes / Lifecycle Hooks')}`,
+        path: [...c.path, ...bad[0].field],
+        container: c.name,
+      });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,87 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import { getString } from '../../model/util.js';
+import { containerImage, isPinned } from './image-util.js';
+import { q, who } from './pss-util.js';
+
+interface Params {
+  mutableTags: string[];
+}
+
+const VALID = new Set(['Always', 'IfNotPresent', 'Never']);
+
+export default defineCheck<Params>({
+  id: 'image-pull-policy',
+  pillar: 'security',
+  severity: 'warning',
+  title: 'Image pull policy runs stale or missing images',
+  whatBreaks:
+    "With a moving tag and IfNotPresent, each node keeps whichever build it pulled first: replicas on old nodes run old code, new nodes run new code, and a fix pushed under the same tag never reaches pods on nodes that already have the image. With Never, every node that does not already hold the image (a new or replaced node) fails the pod with ErrImageNeverPull.",
+  details: `The API defaults \`imagePullPolicy\` to \`Always\` when the tag is \`latest\` or absent (and no digest is given), and to \`IfNotPresent\` otherwise. This check fires only where the policy causes a real problem:
+
+- **\`IfNotPresent\` with a moving tag**: set explicitly on a \`:latest\`/untagged image, or explicit or defaulted on a tag listed in \`mutableTags\` (\`main\`, \`stable\`, \`nightly\`...). The kubelet never re-pulls, so what runs depends on which node the pod lands on and when that node first pulled the tag.
+- **\`Never\`**: the image must already be on the node. Cluster autoscaling, node upgrades and node repairs bring nodes that do not have it; pods scheduled there never start. Fine for air-gapped nodes built with pre-loaded images; exempt those.
+- **An invalid value** (\`always\`, \`if-not-present\`...): the API server rejects the object (error).
+
+Not reported: \`Always\` with any tag (each start costs a registry round trip, but layers are cached, and it is what \`AlwaysPullImages\` enforces), and any policy other than \`Never\` on an image pinned by digest (the digest cannot resolve to anything else).`,
+  fix: {
+    text: 'Deploy immutable tags or digests and leave imagePullPolicy unset (IfNotPresent is then safe). If you must deploy a moving tag, use imagePullPolicy: Always. Do not use Never outside pre-loaded nodes.',
+    yaml: `containers:
+  - name: app
+    image: registry.example.com/team/app:1.4.2
+    # imagePullPolicy unset: defaults to IfNotPresent, safe for an immutable tag`,
+  },
+  params: {
+    mutableTags: {
+      type: 'string[]',
+      default: ['latest', 'main', 'master', 'develop', 'dev', 'nightly', 'edge', 'stable', 'head', 'snapshot'],
+      description: 'Tags your registries move to new builds (compared case-insensitively). IfNotPresent on these runs stale images.',
+    },
+  },
+  target: 'workload',
+  run({ workload, params }) {
+    const mutable = new Set((Array.isArray(params.mutableTags) ? params.mutableTags : []).filter((t) => typeof t === 'string').map((t) => t.toLowerCase()));
+    const out: FindingInput[] = [];
+    for (const c of workload!.containers) {
+      const policy = getString(c.spec, ['imagePullPolicy']);
+      const path = [...c.path, 'imagePullPolicy'];
+      if (policy !== undefined && !VALID.has(policy)) {
+        out.push({
+          message: `${who(c)}: imagePullPolicy ${q(policy)} is not a valid value (Always, IfNotPresent or Never); the API server rejects the object`,
+          path,
+          container: c.name,
+          severity: 'error',
+        });
+        continue;
+      }
+      const img = containerImage(c);
+      if (policy === 'Never') {
+        out.push({
+          message: `${who(c)}: imagePullPolicy: Never only starts on nodes that already have ${img ? q(img.raw) : 'the image'}; new or replaced nodes fail the pod with ErrImageNeverPull`,
+          path,
+          container: c.name,
+        });
+        continue;
+      }
+      if (!img || isPinned(img)) continue;
+      const tag = img.ref.tag;
+      const defaultAlways = tag === undefined || tag === 'latest';
+      const effective = policy ?? (defaultAlways ? 'Always' : 'IfNotPresent');
+      if (effective !== 'IfNotPresent') continue;
+      if (defaultAlways) {
+        out.push({
+          message: `${who(c)}: imagePullPolicy: IfNotPresent with ${tag === undefined ? 'an untagged image' : 'the :latest tag'} (${q(img.raw)}) keeps whichever build each node pulled first, so replicas run different code`,
+          path,
+          container: c.name,
+        });
+        continue;
+      }
+      if (!mutable.has(tag!.toLowerCase())) continue;
+      out.push({
+        message: `${who(c)}: image ${q(img.raw)} uses the moving tag "${tag}" with imagePullPolicy ${policy === undefined ? 'defaulting to IfNotPresent' : 'IfNotPresent'}, so each node keeps whichever build it pulled first`,
+        path,
+        container: c.name,
+      });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,44 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import { containerImage, isPinned } from './image-util.js';
+import { q, who } from './pss-util.js';
+
+export default defineCheck({
+  id: 'image-tag-latest',
+  pillar: 'security',
+  severity: 'error',
+  title: 'Image uses :latest or no tag',
+  whatBreaks:
+    "An image without a tag means :latest, and :latest moves. Any reschedule, scale-up or node replacement can pull a different build than the one you tested, so replicas silently run different code, and rolling back to the previous ReplicaSet brings back the same moving tag, not the previous build.",
+  details: `The image reference is the version of the code. With \`:latest\` (explicit or implied by a missing tag) the manifest no longer says what runs:
+
+- each node pulls the tag when the pod starts there (the API defaults \`imagePullPolicy\` to \`Always\` for \`:latest\`), so a push to the registry changes what new pods run without any rollout;
+- \`kubectl rollout undo\` restores the previous pod template, which still says \`:latest\`;
+- an attacker with push access to the repository ships code to production with the next pod restart.
+
+A digest (\`@sha256:...\`) pins the image even if a tag is also written (\`app:1.2@sha256:...\`): the tag is then ignored. A port in the registry host (\`registry:5000/app\`) is not a tag.`,
+  fix: {
+    text: 'Use an immutable version tag (ideally plus the digest) that your CI produces for each build.',
+    yaml: `containers:
+  - name: app
+    image: registry.example.com/team/app:1.4.2@sha256:<digest>`,
+  },
+  target: 'workload',
+  run({ workload }) {
+    const out: FindingInput[] = [];
+    for (const c of workload!.containers) {
+      const img = containerImage(c);
+      if (!img || isPinned(img)) continue;
+      const tag = img.ref.tag;
+      if (tag !== undefined && tag !== 'latest') continue;
+      out.push({
+        message:
+          tag === undefined
+            ? `${who(c)}: image ${q(img.raw)} has no tag, so it pulls whatever :latest points to when the pod starts`
+            : `${who(c)}: image ${q(img.raw)} uses the moving tag :latest, so pods started at different times can run different builds`,
+        path: [...c.path, 'image'],
+        container: c.name,
+      });
+    }
+    return out;
+  },
+});

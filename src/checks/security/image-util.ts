@@ -1,0 +1,28 @@
+/** Reading container image references for the image checks. */
+import type { ContainerRef } from '../../model/types.js';
+import { parseImage, type ImageRef } from '../../model/util.js';
+
+export interface ContainerImage {
+  /** The image string as written. */
+  raw: string;
+  ref: ImageRef;
+}
+
+/**
+ * The container's image when it is a concrete reference; undefined when it is missing (a patch
+ * or fragment), empty, or still a template (Helm `{{ }}`, `${VAR}`, `$(VAR)`), which the checks
+ * cannot judge.
+ */
+export function containerImage(c: ContainerRef): ContainerImage | undefined {
+  const raw = c.spec.image;
+  if (typeof raw !== 'string') return undefined;
+  const image = raw.trim();
+  if (image === '' || /\s/.test(image) || /\{\{|\$\{|\$\(|[<>]/.test(image)) return undefined;
+  const ref = parseImage(image);
+  if (ref.repository === '' || ref.tag === '' || ref.digest === '') return undefined;
+  return { raw: image, ref };
+}
+
+export function isPinned(img: ContainerImage): boolean {
+  return img.ref.digest !== undefined;
+}

@@ -1,0 +1,46 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import { get } from '../../model/util.js';
+import { containerSC, containerSCPath, isWindowsPod, pssContainers, pssRef, who } from './pss-util.js';
+
+const REF = pssRef('restricted', 'Privilege Escalation');
+
+export default defineCheck({
+  id: 'privilege-escalation',
+  pillar: 'security',
+  severity: 'warning',
+  pss: 'restricted',
+  title: 'Privilege escalation allowed',
+  whatBreaks:
+    "Unless allowPrivilegeEscalation is false, the kernel's no_new_privs flag stays off: a setuid-root binary in the image (su, sudo, ping, mount...) or a file capability lets an attacker who runs code as the app user become root inside the container.",
+  details: `PodSecurity **restricted** requires \`securityContext.allowPrivilegeEscalation: false\` **explicitly** on every container, init container and sidecar; unset means \`true\`. There is no pod-level field.
+
+Setting it to \`false\` makes the runtime set \`no_new_privs\`: \`execve\` can no longer raise privileges through setuid bits or file capabilities. Applications almost never need escalation at runtime. It cannot be false together with \`privileged: true\` or the \`SYS_ADMIN\` capability (the API rejects the combination).
+
+Pods with \`spec.os.name: windows\` are exempt (policy 1.25+): the field does not exist on Windows.`,
+  fix: {
+    text: 'Set allowPrivilegeEscalation: false on every container (including init containers and sidecars).',
+    yaml: `containers:
+  - name: app
+    securityContext:
+      allowPrivilegeEscalation: false`,
+  },
+  target: 'workload',
+  run({ workload }) {
+    const w = workload!;
+    if (isWindowsPod(w)) return [];
+    const out: FindingInput[] = [];
+    for (const c of pssContainers(w)) {
+      const v = get(containerSC(c), ['allowPrivilegeEscalation']);
+      if (v === false) continue;
+      out.push({
+        message:
+          v === true
+            ? `${who(c)}: allowPrivilegeEscalation: true lets setuid binaries raise it to root ${REF}`
+            : `${who(c)}: allowPrivilegeEscalation is not set (it defaults to true), so setuid binaries can raise it to root ${REF}`,
+        path: containerSCPath(c, 'allowPrivilegeEscalation'),
+        container: c.name,
+      });
+    }
+    return out;
+  },
+});

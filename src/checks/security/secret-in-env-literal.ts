@@ -1,0 +1,177 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import { literalEnv } from '../../model/util.js';
+import { who } from './pss-util.js';
+
+interface Params {
+  nameWords: string[];
+  excludeNameSuffixes: string[];
+  excludeNamePrefixes: string[];
+  valueReferencePatterns: string[];
+}
+
+/** Split an env var name into upper-case words: DB_PASSWORD, dbPassword, db-password, APIKey -> [API, KEY]. */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.toUpperCase());
+}
+
+/** Word spans [start, end) where a pattern occurs in the name. */
+function matches(words: string[], pattern: string[]): [number, number][] {
+  const out: [number, number][] = [];
+  if (pattern.length === 0) return out;
+  for (let i = 0; i + pattern.length <= words.length; i++) {
+    let ok = true;
+    for (let j = 0; j < pattern.length && ok; j++) {
+      const w = words[i + j];
+      const p = pattern[j];
+      // A long single-word term also matches as the end of a glued word: DBPASSWORD, CLIENTSECRET, AUTHTOKEN.
+      ok = w === p || (pattern.length === 1 && p.length >= 6 && w.endsWith(p));
+    }
+    if (ok) out.push([i, i + pattern.length]);
+  }
+  return out;
+}
+
+const split = (p: string): string[] => p.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean);
+
+/** Whether the name looks like it holds a secret, after the exclusions. */
+export function secretName(name: string, p: Pick<Params, 'nameWords' | 'excludeNameSuffixes' | 'excludeNamePrefixes'>): boolean {
+  const words = nameWords(name);
+  if (words.length === 0) return false;
+  const hits = strings(p.nameWords).flatMap((pat) => matches(words, split(pat)));
+  if (hits.length === 0) return false;
+  if (strings(p.excludeNamePrefixes).some((pre) => {
+    const pw = split(pre);
+    return pw.length > 0 && pw.length < words.length && pw.every((w, i) => words[i] === w);
+  })) return false;
+  // A qualifying suffix (SECRET_NAME, TOKEN_TTL, PASSWORD_FILE) excludes the name unless a secret term ends inside it.
+  let tail = 0;
+  for (const suf of strings(p.excludeNameSuffixes)) {
+    const sw = split(suf);
+    if (sw.length === 0 || sw.length >= words.length) continue;
+    if (sw.every((w, i) => words[words.length - sw.length + i] === w)) tail = Math.max(tail, sw.length);
+  }
+  if (tail === 0) return true;
+  const tailStart = words.length - tail;
+  return hits.some(([, end]) => end > tailStart);
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+const REF_ONLY = /\$\([A-Za-z_][A-Za-z0-9_.-]*\)|\$\{[^}]*\}/g;
+const BOOLEAN = /^(true|false|yes|no|on|off|enabled|disabled)$/i;
+const FILE_PATH = /^(\/[\w.@:+-]+){2,}\/?$/;
+const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s:]*:([^@/?#\s]+)@/i;
+
+/** A value that names where the secret is instead of being it. */
+function isReference(value: string, patterns: RegExp[]): boolean {
+  const v = value.trim();
+  if (v === '') return true;
+  if (v.replace(REF_ONLY, '').trim() === '') return true;
+  if (BOOLEAN.test(v) || FILE_PATH.test(v)) return true;
+  return patterns.some((re) => re.test(v));
+}
+
+function compile(patterns: string[]): RegExp[] {
+  const out: RegExp[] = [];
+  for (const p of patterns) {
+    try {
+      out.push(new RegExp(p, 'i'));
+    } catch {
+      // an invalid pattern from config is ignored rather than crashing the audit
+    }
+  }
+  return out;
+}
+
+export default defineCheck<Params>({
+  id: 'secret-in-env-literal',
+  pillar: 'security',
+  severity: 'error',
+  title: 'Secret written as a literal env value',
+  whatBreaks:
+    "A credential written as env[].value is stored in the workload object itself: anyone who can read Deployments or Pods (the built-in view role can, it cannot read Secrets), kubectl describe, Git history and CI logs all expose it, and rotating it means editing and redeploying the manifest.",
+  details: `Fires on an \`env\` entry with a literal \`value\` when the variable name contains a secret-like term (\`nameWords\`: PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, ACCESS_KEY, CREDENTIALS...) as a word of the name (\`DB_PASSWORD\`, \`dbPassword\`, \`client-secret\`; also glued as in \`DBPASSWORD\`), or when any value is a URL with a password in it (\`postgres://user:pw@db/app\`). The value itself is never printed.
+
+Not reported, to stay precise:
+- names that end in a qualifier (\`excludeNameSuffixes\`): \`TOKEN_TTL\`, \`SECRET_NAME\`, \`PASSWORD_FILE\`, \`API_KEY_HEADER\`, \`AWS_ACCESS_KEY_ID\`..., and names starting with \`MAX\`/\`MIN\`/\`NUM\` (\`MAX_TOKEN\`);
+- values that are references: empty, \`$(OTHER_VAR)\` / \`\${VAR}\`, absolute file paths, booleans, and secret-manager references matching \`valueReferencePatterns\` (\`vault:\`, \`ref+...\`, \`arn:aws:secretsmanager:\`, \`op://\`...);
+- \`valueFrom.secretKeyRef\`, which is the fix.
+
+Kubernetes Secrets are not encryption by themselves, but they are a separate resource with separate RBAC, can be encrypted at rest, and can be fed from an external secret manager (External Secrets Operator, Secrets Store CSI driver, Sealed Secrets) so the value never lands in Git.`,
+  fix: {
+    text: 'Move the value into a Secret (ideally synced from your secret manager) and reference it with valueFrom.secretKeyRef; then rotate the exposed credential.',
+    yaml: `env:
+  - name: DB_PASSWORD
+    valueFrom:
+      secretKeyRef:
+        name: app-db
+        key: password`,
+  },
+  params: {
+    nameWords: {
+      type: 'string[]',
+      default: [
+        'PASSWORD', 'PASSWORDS', 'PASSWD', 'PASS', 'PASSPHRASE', 'SECRET', 'SECRETS', 'TOKEN', 'API_KEY', 'APIKEY', 'PRIVATE_KEY', 'PRIVKEY',
+        'ACCESS_KEY', 'SECRET_KEY', 'CREDENTIALS', 'CREDENTIAL', 'CREDS', 'AUTH_KEY', 'SIGNING_KEY', 'ENCRYPTION_KEY', 'MASTER_KEY',
+      ],
+      description: 'Terms that mark an env var name as holding a secret, matched as whole words of the name (split on _ - . and camelCase; multi-word terms written with _).',
+    },
+    excludeNameSuffixes: {
+      type: 'string[]',
+      default: [
+        'FILE', 'PATH', 'DIR', 'NAME', 'TTL', 'URL', 'URI', 'ENDPOINT', 'HOST', 'PORT', 'ID', 'ARN', 'REF', 'USER', 'USERNAME', 'LENGTH', 'LEN', 'SIZE',
+        'COUNT', 'LIMIT', 'TIMEOUT', 'EXPIRY', 'EXPIRES', 'EXPIRATION', 'LIFETIME', 'AGE', 'INTERVAL', 'SECONDS', 'MINUTES', 'HOURS', 'DAYS', 'MS',
+        'ENABLED', 'DISABLED', 'ENABLE', 'REQUIRED', 'MODE', 'TYPE', 'KIND', 'FORMAT', 'HEADER', 'FIELD', 'PARAM', 'VERSION', 'REGION', 'ISSUER',
+        'AUDIENCE', 'SCOPE', 'SCOPES', 'ALGORITHM', 'PROVIDER', 'NAMESPACE', 'POLICY', 'MOUNT', 'ENGINE', 'BACKEND', 'STORE', 'LOCATION', 'PREFIX', 'SUFFIX', 'ROLE',
+      ],
+      description: 'Last word(s) of a name that make it describe a secret rather than hold one (TOKEN_TTL, SECRET_NAME, PASSWORD_FILE).',
+    },
+    excludeNamePrefixes: {
+      type: 'string[]',
+      default: ['MAX', 'MIN', 'NUM'],
+      description: 'First word(s) of a name that make it a setting about secrets rather than a secret (MAX_TOKEN, NUM_TOKEN).',
+    },
+    valueReferencePatterns: {
+      type: 'string[]',
+      default: [
+        '^vault:', '^ref\\+', '^arn:aws:secretsmanager:', '^arn:aws:ssm:', '^awssm://', '^gcpsm://', '^azkv://', '^sm://', '^secretsmanager://',
+        '^projects/[^/]+/secrets/', '^op://', '^file:',
+      ],
+      description: 'Regular expressions (case-insensitive) for values that point to a secret manager instead of containing the secret.',
+    },
+  },
+  target: 'workload',
+  run({ workload, params }) {
+    const refs = compile(strings(params.valueReferencePatterns));
+    const out: FindingInput[] = [];
+    for (const c of workload!.containers) {
+      for (const e of literalEnv(c.spec)) {
+        const path = [...c.path, 'env', e.index, 'value'];
+        const url = URL_PASSWORD.exec(e.value.trim());
+        if (url && url[1].replace(REF_ONLY, '') !== '' && !/^\*+$/.test(url[1])) {
+          out.push({
+            message: `${who(c)}: env ${e.name} is a URL with a literal password in it; move the credential to a Secret`,
+            path,
+            container: c.name,
+          });
+          continue;
+        }
+        if (!secretName(e.name, params)) continue;
+        if (isReference(e.value, refs)) continue;
+        out.push({
+          message: `${who(c)}: env ${e.name} has a literal value that looks like a secret; reference a Secret with valueFrom.secretKeyRef instead`,
+          path,
+          container: c.name,
+        });
+      }
+    }
+    return out;
+  },
+});

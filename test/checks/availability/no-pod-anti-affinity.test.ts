@@ -1,0 +1,214 @@
+import { describe, it } from 'node:test';
+import check from '../../../src/checks/availability/no-pod-anti-affinity.js';
+import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+
+/** A Deployment with pod labels app=web; `extra` is indented under the pod spec (6 spaces). */
+const web = (replicas: string, extra: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+${replicas}  template:
+    metadata:
+      labels: {app: web}
+    spec:
+${extra}      containers: [{name: app, image: nginx}]
+`;
+
+describe('no-pod-anti-affinity', () => {
+  it('fires on 3 replicas without any spreading, pointing at the pod spec', () => {
+    expectFindings(check, web('  replicas: 3\n', ''), [
+      { line: 9, severity: 'warning', message: 'no podAntiAffinity or topologySpreadConstraints over kubernetes.io/hostname: all 3 replicas' },
+    ]);
+  });
+
+  it('passes with a preferred anti-affinity over hostname selecting its own pods', () => {
+    expectNone(
+      check,
+      web(
+        '  replicas: 3\n',
+        `      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 100
+              podAffinityTerm:
+                topologyKey: kubernetes.io/hostname
+                labelSelector:
+                  matchExpressions: [{key: app, operator: In, values: [web]}]
+`,
+      ),
+    );
+  });
+
+  it('passes with a hostname spread constraint, and with a required zone anti-affinity', () => {
+    expectNone(
+      check,
+      web(
+        '  replicas: 3\n',
+        `      topologySpreadConstraints:
+        - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}
+`,
+      ),
+    );
+    expectNone(
+      check,
+      web(
+        '  replicas: 3\n',
+        `      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            - {topologyKey: topology.kubernetes.io/zone, labelSelector: {matchLabels: {app: web}}}
+`,
+      ),
+    );
+  });
+
+  it('fires when the only hostname term selects other pods, pointing at its labelSelector', () => {
+    expectFindings(
+      check,
+      web(
+        '  replicas: 2\n',
+        `      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            - topologyKey: kubernetes.io/hostname
+              labelSelector:
+                matchLabels: {app: api}
+`,
+      ),
+      [{ line: 14, message: "podAntiAffinity term over kubernetes.io/hostname has a labelSelector that matches none of this workload's pods (pod labels: app=web)" }],
+    );
+  });
+
+  it('fires when mismatchLabelKeys excludes the own pods, pointing at it', () => {
+    expectFindings(
+      check,
+      web(
+        '  replicas: 2\n',
+        `      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 100
+              podAffinityTerm:
+                topologyKey: kubernetes.io/hostname
+                labelSelector: {matchExpressions: [{key: app, operator: Exists}]}
+                mismatchLabelKeys: [app]
+`,
+      ),
+      [{ line: 17, message: 'lists mismatchLabelKeys app' }],
+    );
+  });
+
+  it('fires when a spread constraint has no labelSelector', () => {
+    expectFindings(
+      check,
+      web(
+        '  replicas: 2\n',
+        `      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: kubernetes.io/hostname
+          whenUnsatisfiable: DoNotSchedule
+`,
+      ),
+      [{ line: 11, message: 'has no labelSelector' }],
+    );
+  });
+
+  it('does not count a zone spread constraint or preferred zone anti-affinity as node spreading', () => {
+    expectFindings(
+      check,
+      web(
+        '  replicas: 4\n',
+        `      topologySpreadConstraints:
+        - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}}
+`,
+      ),
+      [{ line: 9, message: 'all 4 replicas' }],
+    );
+  });
+
+  it('uses the HPA floor: silent at minReplicas 1, fires at minReplicas 2', () => {
+    const hpa = (min: number) => `---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef: {kind: Deployment, name: web}
+  minReplicas: ${min}
+  maxReplicas: 10
+`;
+    expectNone(check, web('  replicas: 5\n', '') + hpa(1));
+    expectFindings(check, web('', '') + hpa(2), [{ line: 8, message: 'all 2 or more replicas' }]);
+  });
+
+  it('covers Argo Rollouts', () => {
+    expectFindings(
+      check,
+      `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: r}
+spec:
+  replicas: 3
+  template:
+    metadata: {labels: {app: r}}
+    spec:
+      containers: [{name: app, image: nginx}]
+`,
+      [{ line: 8 }],
+    );
+  });
+
+  it('is silent for single replicas, DaemonSets, Jobs, Pods and template-less fragments', () => {
+    expectNone(check, web('', ''));
+    expectNone(
+      check,
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      containers: [{name: app, image: fluent-bit}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: j}
+spec:
+  parallelism: 5
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: app, image: busybox}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: patch}
+spec:
+  replicas: 3
+  template:
+    spec:
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 1
+              podAffinityTerm: {topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: x}}}
+      containers: [{name: app, image: nginx}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: odd}
+spec:
+  replicas: 3
+  template:
+    metadata: {labels: {app: odd}}
+    spec:
+      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            - {topologyKey: kubernetes.io/hostname, labelSelector: {matchExpressions: [{key: app, operator: Weird}]}}
+          preferredDuringSchedulingIgnoredDuringExecution: "not a list"
+      topologySpreadConstraints: {not: a-list}
+      containers: [{name: app, image: nginx}]
+`,
+    );
+  });
+});

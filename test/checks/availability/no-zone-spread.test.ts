@@ -1,0 +1,122 @@
+import { describe, it } from 'node:test';
+import check from '../../../src/checks/availability/no-zone-spread.js';
+import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+
+const web = (replicas: string, extra: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+${replicas}  template:
+    metadata:
+      labels: {app.kubernetes.io/name: web, tier: front}
+    spec:
+${extra}      containers: [{name: app, image: nginx}]
+`;
+
+describe('no-zone-spread', () => {
+  it('fires (info) with only hostname spreading, pointing at topologySpreadConstraints', () => {
+    expectFindings(
+      check,
+      web(
+        '  replicas: 3\n',
+        `      topologySpreadConstraints:
+        - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app.kubernetes.io/name: web}}}
+`,
+      ),
+      [{ line: 10, severity: 'info', message: 'no topologySpreadConstraints or podAntiAffinity over topology.kubernetes.io/zone: all 3 replicas' }],
+    );
+  });
+
+  it('passes with a zone spread constraint, or a preferred anti-affinity over the deprecated zone key', () => {
+    expectNone(
+      check,
+      web(
+        '  replicas: 3\n',
+        `      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: topology.kubernetes.io/zone
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector: {matchLabels: {app.kubernetes.io/name: web}}
+          matchLabelKeys: [pod-template-hash]
+`,
+      ),
+    );
+    expectNone(
+      check,
+      web(
+        '  replicas: 3\n',
+        `      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 50
+              podAffinityTerm:
+                topologyKey: failure-domain.beta.kubernetes.io/zone
+                labelSelector: {matchExpressions: [{key: tier, operator: Exists}]}
+`,
+      ),
+    );
+  });
+
+  it('fires when the zone term looks at another namespace', () => {
+    expectFindings(
+      check,
+      web(
+        '  replicas: 3\n',
+        `      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 50
+              podAffinityTerm:
+                topologyKey: topology.kubernetes.io/zone
+                namespaces: [other]
+                labelSelector: {matchLabels: {tier: front}}
+`,
+      ),
+      [{ line: 16, message: 'only looks at namespaces other, not "shop"' }],
+    );
+  });
+
+  it('fires when the zone constraint selects other pods (NotIn own value)', () => {
+    expectFindings(
+      check,
+      web(
+        '  replicas: 2\n',
+        `      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: topology.kubernetes.io/zone
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchExpressions: [{key: tier, operator: NotIn, values: [front]}]
+`,
+      ),
+      [{ line: 14, message: "matches none of this workload's pods" }],
+    );
+  });
+
+  it('is silent for single-replica, StatefulSet with zone spread, and DaemonSets', () => {
+    expectNone(check, web('  replicas: 1\n', ''));
+    expectNone(
+      check,
+      `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 3
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      topologySpreadConstraints:
+        - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {}}
+      containers: [{name: db, image: postgres}]
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      containers: [{name: app, image: fluent-bit}]
+`,
+    );
+  });
+});

@@ -1,0 +1,282 @@
+import { describe, it } from 'node:test';
+import check from '../../../src/checks/availability/replicas-below-minimum.js';
+import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+
+describe('replicas-below-minimum', () => {
+  it('fires on spec.replicas: 1, pointing at the replicas line', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+`,
+      [{ line: 5, message: 'spec.replicas is 1 (minimum 2)', severity: 'error', object: 'web' }],
+    );
+  });
+
+  it('fires on unset replicas (default 1), pointing at spec', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  template:
+    spec:
+      containers:
+        - name: db
+          image: postgres:16
+`,
+      [{ line: 4, message: 'spec.replicas is not set (defaults to 1; minimum 2)' }],
+    );
+  });
+
+  it('uses the HPA floor instead of spec.replicas and names the HPA', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 4
+  template:
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web-hpa, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  maxReplicas: 10
+`,
+      [{ line: 5, message: 'HorizontalPodAutoscaler "web-hpa" has no minReplicas (defaults to 1)' }],
+    );
+  });
+
+  it('is silent for an HPA-managed Deployment without spec.replicas and HPA minReplicas 3', () => {
+    expectNone(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 3
+  maxReplicas: 10
+`,
+    );
+  });
+
+  it('ignores an HPA in another namespace', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: a}
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers: [{name: app, image: nginx}]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: b}
+spec:
+  scaleTargetRef: {kind: Deployment, name: web}
+  minReplicas: 3
+`,
+      [{ line: 5, message: 'spec.replicas is 1' }],
+    );
+  });
+
+  it('fires on an Argo Rollout with replicas 1 and respects the minReplicas param', () => {
+    const yaml = `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: r}
+spec:
+  replicas: 2
+  strategy:
+    canary: {steps: [{setWeight: 20}]}
+  template:
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+`;
+    expectNone(check, yaml);
+    expectFindings(check, yaml, [{ line: 5, message: 'spec.replicas is 2 (minimum 3): losing 2 pods' }], { params: { minReplicas: 3 } });
+  });
+
+  it('reports replicas: 0 as info', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: parked}
+spec:
+  replicas: 0
+  template:
+    spec:
+      containers: [{name: app, image: nginx}]
+`,
+      [{ line: 5, severity: 'info', message: 'spec.replicas is 0: scaled to zero' }],
+    );
+  });
+
+  it('reports replicas: 0 under an HPA as info (the HPA will not scale it up)', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 0
+  template:
+    spec:
+      containers: [{name: app, image: nginx}]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef: {kind: Deployment, name: web}
+  minReplicas: 2
+`,
+      [{ line: 5, severity: 'info', message: 'HorizontalPodAutoscaler "web" leaves it scaled to zero' }],
+    );
+  });
+
+  it('uses a KEDA ScaledObject floor (default 0 -> info)', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: consumer}
+spec:
+  template:
+    spec:
+      containers: [{name: app, image: worker}]
+---
+apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata: {name: consumer-so}
+spec:
+  scaleTargetRef: {name: consumer}
+  triggers: []
+`,
+      [{ line: 4, severity: 'info', message: 'ScaledObject "consumer-so" has no minReplicaCount' }],
+    );
+  });
+
+  it('fires on a bare long-running Pod, pointing at kind', () => {
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27
+`,
+      [{ line: 2, message: 'bare Pod' }],
+    );
+  });
+
+  it('is silent for controlled Pods, batch Pods, Jobs, CronJobs and DaemonSets', () => {
+    expectNone(
+      check,
+      `apiVersion: v1
+kind: Pod
+metadata:
+  name: web-abc
+  ownerReferences:
+    - {apiVersion: apps/v1, kind: ReplicaSet, name: web-6d4, uid: x, controller: true}
+spec:
+  containers: [{name: app, image: nginx}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: once}
+spec:
+  restartPolicy: Never
+  containers: [{name: app, image: busybox}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: j}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: app, image: busybox}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: c}
+spec:
+  schedule: "* * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: app, image: busybox}]
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      containers: [{name: app, image: fluent-bit}]
+`,
+    );
+  });
+
+  it('is silent on custom resources without spec.replicas and on odd values', () => {
+    expectNone(
+      check,
+      `apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: hello}
+spec:
+  template:
+    spec:
+      containers:
+        - image: hello
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: templated}
+spec:
+  replicas: "{{ .Values.replicas }}"
+  template:
+    spec:
+      containers: [{name: app, image: nginx}]
+`,
+    );
+  });
+});

@@ -1,0 +1,161 @@
+import { describe, it } from 'node:test';
+import check from '../../../src/checks/health/liveness-probe-missing.js';
+import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+
+describe('liveness-probe-missing', () => {
+  it('fires on a Deployment container without livenessProbe, at its "- name:" line', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+          readinessProbe:
+            httpGet: {path: /, port: 80}
+`,
+      [{ line: 9, container: 'app', object: 'web', severity: 'error', message: 'container "app" has no livenessProbe' }],
+    );
+  });
+
+  it('covers native sidecars but never plain init containers', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: migrate
+          image: flyway/flyway:10
+        - name: proxy
+          image: envoyproxy/envoy:v1.31.0
+          restartPolicy: Always
+      containers:
+        - name: db
+          image: postgres:16
+          livenessProbe:
+            exec: {command: [pg_isready]}
+`,
+      [{ line: 10, container: 'proxy', message: 'native sidecar "proxy"' }],
+    );
+  });
+
+  it('fires for DaemonSets, bare Pods and Argo Rollouts', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  template:
+    spec:
+      containers:
+        - name: agent
+          image: fluent/fluent-bit:3.1
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: main
+      image: busybox:1.36
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: ro}
+spec:
+  replicas: 3
+  template:
+    spec:
+      containers:
+        - name: api
+          image: example.com/api:1.0
+`,
+      [
+        { line: 8, object: 'agent', container: 'agent' },
+        { line: 16, object: 'p', container: 'main' },
+        { line: 27, object: 'ro', container: 'api' },
+      ],
+    );
+  });
+
+  it('is silent on Jobs, CronJobs and run-to-completion Pods', () => {
+    expectNone(
+      check,
+      `apiVersion: batch/v1
+kind: Job
+metadata: {name: j}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: job, image: busybox:1.36}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: c}
+spec:
+  schedule: "@daily"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: job, image: busybox:1.36}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: once}
+spec:
+  restartPolicy: Never
+  containers: [{name: c, image: busybox:1.36}]
+`,
+    );
+  });
+
+  it('counts any probe object as present (a kustomize patch may carry only timing fields)', () => {
+    expectNone(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          livenessProbe:
+            initialDelaySeconds: 30
+`,
+    );
+  });
+
+  it('does not throw on odd shapes', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: odd}
+spec:
+  template:
+    spec:
+      containers:
+        - image: nginx:1.27
+          livenessProbe: null
+        - name: b
+          image: nginx:1.27
+          livenessProbe: "yes"
+`,
+      [{ line: 9, container: '#0' }],
+    );
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, it } from 'node:test';
+import check from '../../../src/checks/health/probe-timeout-not-below-period.js';
+import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+
+describe('probe-timeout-not-below-period', () => {
+  it('fires when timeoutSeconds equals or exceeds periodSeconds, per probe', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: example.com/app:1
+          livenessProbe:
+            httpGet: {path: /livez, port: 8080}
+            periodSeconds: 5
+            timeoutSeconds: 5
+          readinessProbe:
+            httpGet: {path: /readyz, port: 8080}
+            timeoutSeconds: 30
+`,
+      [
+        { line: 13, container: 'app', severity: 'warning', message: 'livenessProbe timeoutSeconds 5 is not below periodSeconds 5' },
+        { line: 16, container: 'app', message: 'readinessProbe timeoutSeconds 30 is not below periodSeconds 10 (default)' },
+      ],
+    );
+  });
+
+  it('points at periodSeconds when only the period is set', () => {
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  initContainers:
+    - name: proxy
+      image: envoyproxy/envoy:v1.31.0
+      restartPolicy: Always
+      startupProbe:
+        tcpSocket: {port: 9901}
+        periodSeconds: 1
+  containers:
+    - name: app
+      image: example.com/app:1
+`,
+      [{ line: 11, container: 'proxy', message: 'timeoutSeconds 1 (default) is not below periodSeconds 1' }],
+    );
+  });
+
+  it('is silent with defaults, 0 values (defaulted), sane values, templated strings and negative (invalid) values', () => {
+    expectNone(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: example.com/app:1
+          livenessProbe: {tcpSocket: {port: 8080}}
+          readinessProbe: {tcpSocket: {port: 8080}, timeoutSeconds: 0, periodSeconds: 0}
+          startupProbe: {tcpSocket: {port: 8080}, timeoutSeconds: 3, periodSeconds: 5}
+        - name: tpl
+          image: example.com/app:1
+          livenessProbe: {tcpSocket: {port: 8080}, timeoutSeconds: "{{ .Values.timeout }}", periodSeconds: 1}
+          readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: -1}
+`,
+    );
+  });
+});

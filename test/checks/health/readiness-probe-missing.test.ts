@@ -1,0 +1,223 @@
+import { describe, it } from 'node:test';
+import check from '../../../src/checks/health/readiness-probe-missing.js';
+import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+
+describe('readiness-probe-missing', () => {
+  it('fires on a Deployment container with ports and no readinessProbe', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+          ports: [{name: http, containerPort: 80}]
+          livenessProbe:
+            httpGet: {path: /, port: http}
+`,
+      [{ line: 8, container: 'app', severity: 'error', message: 'declares ports but has no readinessProbe' }],
+    );
+  });
+
+  it('fires once for a portless pod with no readiness at all, on the first container', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker}
+spec:
+  template:
+    spec:
+      containers:
+        - name: worker
+          image: example.com/worker:1
+        - name: helper
+          image: example.com/helper:1
+`,
+      [{ line: 8, container: 'worker', message: 'no container in the pod has a readinessProbe' }],
+    );
+  });
+
+  it('does not flag a portless helper when another container gates readiness', () => {
+    expectNone(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+          ports: [{containerPort: 80}]
+          readinessProbe: {httpGet: {path: /, port: 80}}
+        - name: log-shipper
+          image: fluent/fluent-bit:3.1
+`,
+    );
+  });
+
+  it('flags only the container with ports when a helper also lacks readiness', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+        - name: helper
+          image: busybox:1.36
+        - name: app
+          image: nginx:1.27
+          ports: [{containerPort: 80}]
+`,
+      [{ line: 10, container: 'app' }],
+    );
+  });
+
+  it('never flags native sidecars or plain init containers', () => {
+    expectNone(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: init
+          image: busybox:1.36
+        - name: proxy
+          image: envoyproxy/envoy:v1.31.0
+          restartPolicy: Always
+          ports: [{containerPort: 15001}]
+      containers:
+        - name: app
+          image: nginx:1.27
+          ports: [{containerPort: 80}]
+          readinessProbe: {tcpSocket: {port: 80}}
+`,
+    );
+  });
+
+  it('DaemonSets: fires with ports, silent without ports and without a selecting Service', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-exporter}
+spec:
+  template:
+    spec:
+      containers:
+        - name: exporter
+          image: prom/node-exporter:v1.8.2
+          ports: [{name: metrics, containerPort: 9100}]
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: logs}
+spec:
+  template:
+    metadata: {labels: {app: logs}}
+    spec:
+      containers:
+        - name: collector
+          image: fluent/fluent-bit:3.1
+`,
+      [{ line: 8, object: 'node-exporter', container: 'exporter', message: 'DaemonSet container "exporter"' }],
+    );
+  });
+
+  it('DaemonSets without ports fire when a Service in the same namespace selects them', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: dns-cache, namespace: kube-system}
+spec:
+  template:
+    metadata: {labels: {app: dns-cache, tier: node}}
+    spec:
+      containers:
+        - name: cache
+          image: example.com/dns-cache:1
+---
+apiVersion: v1
+kind: Service
+metadata: {name: dns-cache, namespace: kube-system}
+spec:
+  selector: {app: dns-cache}
+  ports: [{port: 53, protocol: UDP}]
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: dns-cache}
+spec:
+  template:
+    metadata: {labels: {app: dns-cache}}
+    spec:
+      containers:
+        - name: cache
+          image: example.com/dns-cache:1
+`,
+      [{ line: 9, object: 'dns-cache', container: 'cache', message: 'Service "dns-cache" selects these pods' }],
+    );
+  });
+
+  it('fires for bare Pods and Argo Rollouts, not for Jobs or Knative Services', () => {
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      ports: [{containerPort: 80}]
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: ro}
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: example.com/api:1
+          ports: [{containerPort: 8080}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: j}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: job, image: busybox:1.36, ports: [{containerPort: 80}]}]
+---
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: kn}
+spec:
+  template:
+    spec:
+      containers:
+        - image: example.com/fn:1
+          ports: [{containerPort: 8080}]
+`,
+      [
+        { line: 6, object: 'p', container: 'web' },
+        { line: 17, object: 'ro', container: 'api' },
+      ],
+    );
+  });
+});

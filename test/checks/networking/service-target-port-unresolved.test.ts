@@ -1,0 +1,75 @@
+import { describe, it } from 'node:test';
+import check from '../../../src/checks/networking/service-target-port-unresolved.js';
+import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+
+const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata:
+      labels: {app: web, tier: front}
+    spec:
+      containers:
+        - name: app
+          image: web:1
+          ports:
+            - {name: web, containerPort: 8080}
+`;
+
+describe('service-target-port-unresolved', () => {
+  it('fires when a named targetPort matches no container port of the selected workload', () => {
+    expectFindings(
+      check,
+      `${deployment}---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+`,
+      [{ line: 23, severity: 'error', message: 'Deployment "web" (declares "web")' }],
+    );
+  });
+
+  it('is silent when the name exists, for numeric targetPorts, other namespaces and unmatched selectors', () => {
+    expectNone(
+      check,
+      `${deployment}---
+apiVersion: v1
+kind: Service
+metadata: {name: ok, namespace: shop}
+spec:
+  selector: {app: web}
+  ports:
+    - {port: 80, targetPort: web}
+    - {port: 81, targetPort: 9090}
+    - {port: 82}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: other-ns, namespace: default}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: http}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: elsewhere, namespace: shop}
+spec:
+  selector: {app: api}
+  ports: [{port: 80, targetPort: http}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: manual, namespace: shop}
+spec:
+  ports: [{port: 80, targetPort: http}]
+`,
+    );
+  });
+});

@@ -1,0 +1,207 @@
+import { describe, it } from 'node:test';
+import check from '../../../src/checks/observability/metrics-not-exposed.js';
+import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+
+const web = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 2
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+          ports: [{name: http, containerPort: 8080}]
+`;
+
+describe('metrics-not-exposed', () => {
+  it('fires when nothing exposes metrics, pointing at the pod template metadata', () => {
+    expectFindings(check, web, [{ line: 7, severity: 'warning', object: 'web', message: 'no metrics exposure found' }]);
+  });
+
+  it('passes with the scrape annotation on the pod template or the object', () => {
+    expectNone(check, web.replace('      labels: {app: web}\n', '      labels: {app: web}\n      annotations: {prometheus.io/scrape: "true"}\n'));
+    expectNone(check, web.replace('metadata: {name: web, namespace: shop}', 'metadata: {name: web, namespace: shop, annotations: {prometheus.io/scrape: "true"}}'));
+  });
+
+  it('still fires with prometheus.io/scrape: "false"', () => {
+    expectFindings(check, web.replace('      labels: {app: web}\n', '      labels: {app: web}\n      annotations: {prometheus.io/scrape: "false"}\n'), [{ line: 9 }]);
+  });
+
+  it('passes with a metrics-named port or an exporter sidecar', () => {
+    for (const name of ['metrics', 'http-metrics', 'metrics-tcp', 'prom', 'envoy-prom']) {
+      expectNone(check, web.replace('{name: http, containerPort: 8080}', `{name: ${name}, containerPort: 9090}`));
+    }
+    expectNone(
+      check,
+      `${web}        - name: exporter
+          image: quay.io/prometheuscommunity/postgres-exporter:v0.15.0
+`,
+    );
+  });
+
+  it('does not take a lookalike port name such as "promo" for a metrics port', () => {
+    expectFindings(check, web.replace('{name: http, containerPort: 8080}', '{name: promo, containerPort: 9090}'), [{ line: 7 }]);
+  });
+
+  it('passes when a PodMonitor in the namespace selects the pods', () => {
+    expectNone(
+      check,
+      `${web}---
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  podMetricsEndpoints: [{port: http}]
+`,
+    );
+  });
+
+  it('fires when the PodMonitor is in another namespace without a namespaceSelector, or selects other pods', () => {
+    expectFindings(
+      check,
+      `${web}---
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: {name: web, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: web}}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+`,
+      [{ line: 7, object: 'web' }],
+    );
+  });
+
+  it('passes when a ServiceMonitor (any namespace) selects a Service that selects the pods', () => {
+    expectNone(
+      check,
+      `${web}---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop, labels: {monitored: "yes"}}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80}]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: all, namespace: monitoring}
+spec:
+  namespaceSelector: {any: true}
+  selector: {matchLabels: {monitored: "yes"}}
+  endpoints: [{port: http}]
+`,
+    );
+  });
+
+  it('fires when the ServiceMonitor selects a Service in another namespace than the pods', () => {
+    expectFindings(
+      check,
+      `${web}---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: other, labels: {monitored: "yes"}}
+spec:
+  selector: {app: web}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: all, namespace: monitoring}
+spec:
+  namespaceSelector: {matchNames: [other, shop]}
+  selector: {matchLabels: {monitored: "yes"}}
+`,
+      [{ line: 7 }],
+    );
+  });
+
+  it('passes when a Service selecting the pods carries the scrape annotation', () => {
+    expectNone(
+      check,
+      `${web}---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop, annotations: {prometheus.io/scrape: "true"}}
+spec:
+  selector: {app: web}
+`,
+    );
+  });
+
+  it('covers DaemonSets and Argo Rollouts, not Jobs or CronJobs', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  template:
+    spec:
+      containers: [{name: agent, image: fluent-bit}]
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: r}
+spec:
+  replicas: 3
+  template:
+    spec:
+      containers: [{name: app, image: nginx}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: c}
+spec:
+  schedule: "0 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: app, image: busybox}]
+`,
+      [
+        { line: 5, object: 'agent' },
+        { line: 14, object: 'r' },
+      ],
+    );
+  });
+
+  it('does not throw on odd shapes', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: odd, annotations: "x"}
+spec:
+  template:
+    metadata: {labels: [a, b], annotations: 7}
+    spec:
+      containers:
+        - name: app
+          image: 42
+          ports: "8080"
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: m}
+spec: {selector: "x", namespaceSelector: [1]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: s}
+spec: {selector: [1]}
+`,
+      [{ line: 6, object: 'odd' }],
+    );
+  });
+});

@@ -1,0 +1,114 @@
+import { describe, it } from 'node:test';
+import check from '../../../src/checks/rbac/rbac-wildcard.js';
+import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+
+describe('rbac-wildcard', () => {
+  it('reports * on * in * as an error, at the verbs entry', () => {
+    expectFindings(
+      check,
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: god}
+rules:
+  - apiGroups: ["*"]
+    resources: ["*"]
+    verbs:
+      - "*"
+`,
+      [{ line: 8, severity: 'error', message: 'cluster-admin equivalent' }],
+    );
+  });
+
+  it('says a namespaced Role with * on * owns the namespace', () => {
+    expectFindings(
+      check,
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: owner, namespace: web}
+rules:
+  - apiGroups: ["*"]
+    resources: ["*"]
+    verbs: ["*"]
+`,
+      [{ line: 7, severity: 'error', message: 'full control of the namespace' }],
+    );
+  });
+
+  it('warns on * in verbs or resources and says what it includes', () => {
+    expectFindings(
+      check,
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules:
+  - apiGroups: [""]
+    resources:
+      - "*"
+    verbs: ["get", "list", "watch"]
+  - apiGroups: ["apps"]
+    resources: ["deployments"]
+    verbs:
+      - "*"
+  - apiGroups: ["*"]
+    resources: ["ingresses"]
+    verbs: ["get"]
+`,
+      [
+        { line: 7, severity: 'warning', message: 'reading every Secret' },
+        { line: 12, severity: 'warning', message: 'every verb, including delete' },
+        { line: 13, severity: 'info', message: 'apiGroups is "*"' },
+      ],
+    );
+  });
+
+  it('skips resourceNames-restricted rules, nonResourceURLs, aggregated ClusterRoles and odd shapes', () => {
+    expectNone(
+      check,
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: lock}
+rules:
+  - apiGroups: [""]
+    resources: ["configmaps"]
+    resourceNames: ["leader-lock"]
+    verbs: ["*"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: metrics}
+rules:
+  - nonResourceURLs: ["*"]
+    verbs: ["get"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: monitoring}
+aggregationRule:
+  clusterRoleSelectors:
+    - matchLabels: {rbac.example.com/aggregate-to-monitoring: "true"}
+rules: []
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: broken}
+rules: null
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: weird}
+rules:
+  - "not a rule"
+  - verbs: "*"
+    resources: {a: b}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: fine}
+rules:
+  - apiGroups: ["apps"]
+    resources: ["deployments"]
+    verbs: ["get", "list", "watch", "patch"]
+`,
+    );
+  });
+});

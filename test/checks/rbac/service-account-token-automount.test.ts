@@ -1,0 +1,151 @@
+import { describe, it } from 'node:test';
+import check from '../../../src/checks/rbac/service-account-token-automount.js';
+import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+
+describe('service-account-token-automount', () => {
+  it('fires when neither the pod nor its ServiceAccount opts out', () => {
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccountName: web
+      containers:
+        - name: app
+          image: nginx:1.27
+`,
+      [{ line: 10, severity: 'warning', message: 'ServiceAccount "web" does not set it to false' }],
+    );
+  });
+
+  it('ignores a ServiceAccount that opts out in another namespace', () => {
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: other}
+automountServiceAccountToken: false
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccountName: web
+      containers:
+        - name: app
+          image: nginx:1.27
+`,
+      [{ line: 11, object: 'web', message: 'not in the input' }],
+    );
+  });
+
+  it('is silent when the pod sets the field either way, or the ServiceAccount opts out in the same namespace', () => {
+    expectNone(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: a}
+spec:
+  template:
+    spec:
+      automountServiceAccountToken: false
+      containers: [{name: app, image: "nginx:1.27"}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: operator}
+spec:
+  template:
+    spec:
+      serviceAccountName: operator
+      automountServiceAccountToken: true
+      containers: [{name: app, image: "op:1"}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web}
+automountServiceAccountToken: false
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: default}
+spec:
+  template:
+    spec:
+      serviceAccountName: web
+      containers: [{name: app, image: "nginx:1.27"}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: chart-sa, namespace: release-ns}
+automountServiceAccountToken: false
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: chart-app}
+spec:
+  template:
+    spec:
+      serviceAccountName: chart-sa
+      containers: [{name: app, image: "nginx:1.27"}]
+`,
+    );
+  });
+
+  it('is silent for apps whose ServiceAccount is granted RBAC in the input (they call the API)', () => {
+    expectNone(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ctrl, namespace: ops}
+spec:
+  template:
+    spec:
+      serviceAccountName: ctrl
+      containers: [{name: app, image: "ctrl:1"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ctrl, namespace: ops}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: ctrl}
+subjects:
+  - kind: ServiceAccount
+    name: ctrl
+`,
+    );
+  });
+
+  it('does not credit a binding for a same-named ServiceAccount in another namespace', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ctrl, namespace: ops}
+spec:
+  template:
+    spec:
+      serviceAccountName: ctrl
+      containers: [{name: app, image: "ctrl:1"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ctrl}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ctrl}
+subjects:
+  - kind: ServiceAccount
+    name: ctrl
+    namespace: elsewhere
+`,
+      [{ line: 6 }],
+    );
+  });
+});

@@ -1,0 +1,309 @@
+import { describe, it } from 'node:test';
+import hostProcess from '../../../src/checks/security/host-process.js';
+import hostNamespaces from '../../../src/checks/security/host-namespaces.js';
+import hostPathVolume from '../../../src/checks/security/host-path-volume.js';
+import hostPorts from '../../../src/checks/security/host-ports.js';
+import unsafeSysctls from '../../../src/checks/security/unsafe-sysctls.js';
+import hostProbes from '../../../src/checks/security/host-probes.js';
+import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+
+describe('host-process', () => {
+  it('fires on pod level and container level hostProcess: true', () => {
+    expectFindings(
+      hostProcess,
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: win-agent}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      securityContext:
+        windowsOptions:
+          hostProcess: true
+      containers:
+        - name: agent
+          image: agent:1.0
+          securityContext:
+            windowsOptions:
+              hostProcess: true
+`,
+      [
+        { line: 10, message: 'pod securityContext.windowsOptions.hostProcess: true', severity: 'error' },
+        { line: 16, container: 'agent', message: '(PSS baseline: HostProcess)' },
+      ],
+    );
+  });
+
+  it('is silent on hostProcess: false and on ordinary Windows pods', () => {
+    expectNone(
+      hostProcess,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  os: {name: windows}
+  securityContext:
+    windowsOptions: {hostProcess: false, runAsUserName: ContainerUser}
+  containers:
+    - name: a
+      image: mcr.microsoft.com/windows/nanoserver:ltsc2022
+`,
+    );
+  });
+});
+
+describe('host-namespaces', () => {
+  it('fires once per shared namespace, at the pod spec field', () => {
+    expectFindings(
+      hostNamespaces,
+      `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: snoop}
+spec:
+  schedule: "*/5 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          hostNetwork: true
+          hostPID: true
+          hostIPC: false
+          containers:
+            - name: job
+              image: busybox:1.36
+`,
+      [
+        { line: 11, message: /^hostNetwork: true .*\(PSS baseline: Host Namespaces\)$/ },
+        { line: 12, message: 'hostPID: true' },
+      ],
+    );
+  });
+
+  it('covers a Rollout template and ignores false values', () => {
+    expectFindings(
+      hostNamespaces,
+      `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: r}
+spec:
+  replicas: 3
+  template:
+    spec:
+      hostIPC: true
+      hostPID: false
+      containers:
+        - name: app
+          image: app:1.0
+`,
+      [{ line: 8, message: 'hostIPC: true', object: 'r' }],
+    );
+  });
+
+  it('is silent when unset, and on strings where a boolean belongs', () => {
+    expectNone(
+      hostNamespaces,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      hostNetwork: "true"
+      containers:
+        - name: app
+          image: app:1.0
+`,
+    );
+  });
+});
+
+describe('host-path-volume', () => {
+  it('fires per hostPath volume, names the mounting containers and flags runtime sockets', () => {
+    expectFindings(
+      hostPathVolume,
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: logs}
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: setup
+          image: busybox:1.36
+          volumeMounts: [{name: varlog, mountPath: /host/log}]
+      containers:
+        - name: shipper
+          image: fluent-bit:3.0
+          volumeMounts:
+            - {name: varlog, mountPath: /var/log, readOnly: true}
+            - {name: sock, mountPath: /var/run/docker.sock}
+      volumes:
+        - name: varlog
+          hostPath: {path: /var/log}
+        - name: tmp
+          emptyDir: {}
+        - name: sock
+          hostPath:
+            path: /var/run/docker.sock
+            type: Socket
+`,
+      [
+        { line: 19, message: 'volume "varlog": hostPath "/var/log" mounts the node\'s filesystem into the pod, mounted by "setup" and "shipper" (PSS baseline' },
+        { line: 23, message: /volume "sock": hostPath "\/var\/run\/docker.sock" .*take over the node/ },
+      ],
+    );
+  });
+
+  it('is silent without hostPath volumes and on odd volume lists', () => {
+    expectNone(
+      hostPathVolume,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: a
+      image: nginx:1.27
+  volumes:
+    - name: x
+      configMap: {name: c}
+    - "not-a-volume"
+    - name: y
+      hostPath: null
+`,
+    );
+  });
+});
+
+describe('host-ports', () => {
+  it('fires once per container that binds host ports, including native sidecars', () => {
+    expectFindings(
+      hostPorts,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: proxy
+          image: envoy:v1.31
+          restartPolicy: Always
+          ports:
+            - containerPort: 9901
+              hostPort: 9901
+      containers:
+        - name: app
+          image: app:1.0
+          ports:
+            - containerPort: 8080
+            - containerPort: 80
+              hostPort: 80
+            - containerPort: 443
+              hostPort: 443
+        - name: ok
+          image: app:1.0
+          ports:
+            - containerPort: 9000
+              hostPort: 0
+`,
+      [
+        { line: 13, container: 'proxy', message: 'sidecar container "proxy": hostPort 9901' },
+        { line: 20, container: 'app', message: 'container "app": hostPort 80, 443 opens these ports' },
+      ],
+    );
+  });
+});
+
+describe('unsafe-sysctls', () => {
+  it('fires per unsafe sysctl and explains the slash spelling', () => {
+    expectFindings(
+      unsafeSysctls,
+      `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  template:
+    spec:
+      securityContext:
+        sysctls:
+          - name: net.ipv4.tcp_keepalive_time
+            value: "300"
+          - name: net.core.somaxconn
+            value: "4096"
+          - name: net/ipv4/tcp_syncookies
+            value: "1"
+          - name: net.ipv4.tcp_notsent_lowat
+            value: "16384"
+      containers:
+        - name: db
+          image: postgres:16
+`,
+      [
+        { line: 11, message: 'sysctl "net.core.somaxconn" is not in the safe set (PSS baseline: Sysctls)' },
+        { line: 13, message: 'write it as "net.ipv4.tcp_syncookies"' },
+      ],
+    );
+  });
+
+  it('is silent on safe sysctls and on a sysctls field that is not a list', () => {
+    expectNone(
+      unsafeSysctls,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext:
+    sysctls: {name: kernel.msgmax}
+  containers:
+    - name: a
+      image: nginx:1.27
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: q}
+spec:
+  securityContext:
+    sysctls:
+      - {name: kernel.shm_rmid_forced, value: "1"}
+      - {name: net.ipv4.tcp_rmem, value: "4096 87380 6291456"}
+  containers:
+    - name: a
+      image: nginx:1.27
+`,
+    );
+  });
+});
+
+describe('host-probes', () => {
+  it('fires on probe and lifecycle hosts, once per container', () => {
+    expectFindings(
+      hostProbes,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: app:1.0
+          livenessProbe:
+            httpGet:
+              path: /healthz
+              port: 8080
+              host: 169.254.169.254
+          lifecycle:
+            preStop:
+              tcpSocket: {port: 80, host: internal.example.com}
+        - name: fine
+          image: app:1.0
+          readinessProbe:
+            httpGet: {path: /, port: 80, host: ""}
+`,
+      [{ line: 14, container: 'app', message: 'livenessProbe.httpGet.host: "169.254.169.254", lifecycle.preStop.tcpSocket.host: "internal.example.com"' }],
+    );
+  });
+});
