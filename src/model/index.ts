@@ -1,6 +1,12 @@
 /** Indexes over all input resources, for lookups that cross objects. */
 import type { Resource, Workload } from './types.js';
-import { getNumber, getString } from './util.js';
+import { getNumber, getString, isObject } from './util.js';
+
+function push<K, V>(map: Map<K, V[]>, key: K, v: V): void {
+  let l = map.get(key);
+  if (!l) map.set(key, (l = []));
+  l.push(v);
+}
 import { toWorkload } from './workload.js';
 
 export class ResourceIndex {
@@ -8,6 +14,11 @@ export class ResourceIndex {
   readonly workloads: Workload[];
   readonly defaultNamespace: string;
   private byKind = new Map<string, Resource[]>();
+  private byKindNs = new Map<string, Resource[]>();
+  private byKindName = new Map<string, Resource[]>();
+  private workloadsByNs = new Map<string, Workload[]>();
+  private bindingsBySa = new Map<string, Resource[]>();
+  private memos = new Map<string, unknown>();
   private hpaByTarget = new Map<string, Resource[]>();
 
   constructor(resources: Resource[], defaultNamespace = 'default') {
@@ -18,8 +29,21 @@ export class ResourceIndex {
       let list = this.byKind.get(r.kind);
       if (!list) this.byKind.set(r.kind, (list = []));
       list.push(r);
+      push(this.byKindNs, `${r.kind}\0${this.namespaceOf(r)}`, r);
+      push(this.byKindName, `${r.kind}\0${r.name}`, r);
       const w = toWorkload(r);
-      if (w) this.workloads.push(w);
+      if (w) {
+        this.workloads.push(w);
+        push(this.workloadsByNs, this.namespaceOf(r), w);
+      }
+      if (r.kind === 'RoleBinding' || r.kind === 'ClusterRoleBinding') {
+        const subjects = r.object.subjects;
+        if (Array.isArray(subjects)) {
+          const names = new Set<string>();
+          for (const s of subjects) if (isObject(s) && s.kind === 'ServiceAccount' && typeof s.name === 'string') names.add(s.name);
+          for (const n of names) push(this.bindingsBySa, n, r);
+        }
+      }
       if (r.kind === 'HorizontalPodAutoscaler') {
         const kind = getString(r.object, ['spec', 'scaleTargetRef', 'kind']);
         const name = getString(r.object, ['spec', 'scaleTargetRef', 'name']);
@@ -40,6 +64,37 @@ export class ResourceIndex {
 
   ofKind(kind: string): Resource[] {
     return this.byKind.get(kind) ?? [];
+  }
+
+  /** Resources of a kind in one (effective) namespace. */
+  inNamespace(kind: string, namespace: string): Resource[] {
+    return this.byKindNs.get(`${kind}\0${namespace}`) ?? [];
+  }
+
+  /** Resources of a kind with this name, in any namespace. */
+  named(kind: string, name: string): Resource[] {
+    return this.byKindName.get(`${kind}\0${name}`) ?? [];
+  }
+
+  /** Workloads in one (effective) namespace. */
+  workloadsIn(namespace: string): Workload[] {
+    return this.workloadsByNs.get(namespace) ?? [];
+  }
+
+  /** RoleBindings and ClusterRoleBindings with a ServiceAccount subject of this name (any namespace). */
+  bindingsNamingServiceAccount(name: string): Resource[] {
+    return this.bindingsBySa.get(name) ?? [];
+  }
+
+  /**
+   * Cache derived data for the lifetime of this index (one audit run), so a check that needs, say,
+   * the monitors covering a namespace computes it once per namespace instead of once per workload.
+   */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const v = compute();
+    this.memos.set(key, v);
+    return v;
   }
 
   /** HorizontalPodAutoscalers whose scaleTargetRef names this resource. */

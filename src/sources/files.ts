@@ -1,5 +1,6 @@
 /** Find and read input files: paths, directories (recursive, .gitignore-aware), globs and stdin. */
-import { readFileSync, statSync, realpathSync, existsSync, fstatSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { readFileSync, readdirSync, statSync, realpathSync, existsSync, fstatSync, type Dirent } from 'node:fs';
 import { join, relative, resolve, dirname, sep, isAbsolute } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import ignore, { type Ignore } from 'ignore';
@@ -77,7 +78,38 @@ function repoTop(dir: string): string {
   }
 }
 
-async function walk(dir: string, problems: InputProblem[], cwdDisplay: string): Promise<string[]> {
+/**
+ * Symbolic links named like manifests whose target cannot be read (dangling, or a loop). The
+ * glob drops them silently; they are reported instead, as kubectl would fail on them.
+ */
+function brokenLinks(dir: string): { file: string; code: string | undefined }[] {
+  const out: { file: string; code: string | undefined }[] = [];
+  const names = new RegExp(`\\.(${MANIFEST_EXTENSIONS.join('|')})$`);
+  const stack = [dir];
+  while (stack.length) {
+    const d = stack.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (e.name !== 'node_modules' && e.name !== '.git') stack.push(join(d, e.name));
+      } else if (e.isSymbolicLink() && names.test(e.name)) {
+        try {
+          statSync(join(d, e.name));
+        } catch (err) {
+          out.push({ file: join(d, e.name), code: (err as NodeJS.ErrnoException).code });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+async function walk(dir: string, problems: InputProblem[], cwd: string): Promise<string[]> {
   const files = await glob(`**/*.{${MANIFEST_EXTENSIONS.join(',')}}`, {
     cwd: dir,
     absolute: true,
@@ -86,10 +118,27 @@ async function walk(dir: string, problems: InputProblem[], cwdDisplay: string): 
     ignore: ['**/node_modules/**', '**/.git/**'],
     onlyFiles: true,
   });
-  void problems;
-  void cwdDisplay;
   const gi = new GitIgnores(repoTop(dir));
-  return files.filter((f) => !gi.ignored(f)).sort();
+  for (const { file, code } of brokenLinks(dir).sort((a, b) => (a.file < b.file ? -1 : 1))) {
+    if (gi.ignored(file)) continue;
+    const why = code === 'ENOENT' ? 'broken symbolic link (its target does not exist)' : code === 'ELOOP' ? 'symbolic link loop' : `symbolic link (${code})`;
+    problems.push({ file: display(file, cwd), message: `cannot read: ${why}; skipped`, level: 'error' });
+  }
+  // A link back up the tree (sub/up -> ..) lists files twice: keep the shortest path to each.
+  const byReal = new Map<string, string>();
+  const depth = (f: string) => f.split(sep).length;
+  for (const f of files) {
+    if (gi.ignored(f)) continue;
+    let real = f;
+    try {
+      real = realpathSync(f);
+    } catch {
+      real = f;
+    }
+    const prev = byReal.get(real);
+    if (prev === undefined || depth(f) < depth(prev) || (depth(f) === depth(prev) && f < prev)) byReal.set(real, f);
+  }
+  return [...byReal.values()].sort();
 }
 
 /** Expand the user's path arguments into a list of files (absolute) and '-' for stdin. */
@@ -132,7 +181,7 @@ export async function expandPaths(args: string[], cwd: string, problems: InputPr
       continue;
     }
     if (st.isDirectory()) {
-      const files = await walk(abs, problems, display(abs, cwd));
+      const files = await walk(abs, problems, cwd);
       files.forEach(add);
     } else add(abs);
   }
@@ -158,9 +207,8 @@ export function readManifest(file: string, maxBytes: number): { text: string } |
 export function decode(buf: Buffer): { text: string } | { problem: string } {
   const head = buf.subarray(0, 8192);
   if (head.includes(0)) return { problem: 'binary file (NUL bytes); skipped' };
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf) };
-  } catch {
+  if (isUtf8(buf)) return { text: buf.toString('utf8') };
+  {
     // Find the first bad byte for the message.
     let line = 1;
     for (let i = 0; i < buf.length; i++) {

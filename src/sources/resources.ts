@@ -1,7 +1,7 @@
 /** Turn parsed YAML/JSON text into resources with their origin. */
 import type { FieldPath, JsonObject, Origin, Resource, SourcePosition } from '../model/types.js';
 import { isObject } from '../model/util.js';
-import { LineIndex, parseYaml, type Json, type PositionTable } from './yaml.js';
+import { LineIndex, parseYaml, splitDocuments, type DocSpan, type Json, type PositionTable } from './yaml.js';
 
 export interface InputProblem {
   file: string;
@@ -19,59 +19,89 @@ export interface LoadResult {
   documents: number;
 }
 
-/** Make a locate() for an object stored in a positions table. */
-function makeLocate(root: Json, positions: PositionTable, lines: LineIndex, basePath: FieldPath): Origin['locate'] {
+/**
+ * Positions are not recorded while loading (that would double the memory of a large input).
+ * A document is re-parsed with positions the first time one of its fields is located; the
+ * engine audits objects in input order, so a one-entry cache serves every finding of an object.
+ */
+let cache: { text: string; start: number; root: Json; positions: PositionTable } | null = null;
+
+interface FileCtx {
+  text: string;
+  lines: LineIndex;
+  spans: DocSpan[] | null;
+}
+
+function spanFor(ctx: FileCtx, offset: number): DocSpan {
+  const spans = (ctx.spans ??= splitDocuments(ctx.text));
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (spans[mid].start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return spans[lo];
+}
+
+function documentWithPositions(ctx: FileCtx, docOffset: number): { root: Json; positions: PositionTable; base: number } | null {
+  const span = spanFor(ctx, docOffset);
+  if (!cache || cache.text !== ctx.text || cache.start !== span.start) {
+    const sub = parseYaml(ctx.text.slice(span.start, span.end), { positions: true });
+    const doc = sub.docs.find((d) => d.offset + span.start === docOffset);
+    if (!doc) return null;
+    cache = { text: ctx.text, start: span.start, root: doc.value, positions: sub.positions };
+  }
+  return { root: cache.root, positions: cache.positions, base: span.start };
+}
+
+function makeLocate(ctx: FileCtx, docOffset: number, basePath: FieldPath): Origin['locate'] {
   return (path: FieldPath) => {
-    const full = [...basePath, ...path];
-    let cur: Json = root;
+    const d = documentWithPositions(ctx, docOffset);
+    if (!d) return null;
+    const { positions } = d;
+    let cur: Json = d.root;
     let offset: number | null = null;
     let exact = true;
-    const rootPos = isObject(cur) || Array.isArray(cur) ? positions.get(cur as object) : undefined;
+    const rootPos = cur !== null && typeof cur === 'object' ? positions.get(cur as object) : undefined;
     if (rootPos) offset = rootPos.s;
-    for (const p of full) {
+    for (const p of [...basePath, ...path]) {
       if (cur === null || typeof cur !== 'object') {
         exact = false;
         break;
       }
       const pos = positions.get(cur as object);
-      let next: Json | undefined;
       let at: number | undefined;
       if (Array.isArray(cur)) {
         if (typeof p !== 'number' || p < 0 || p >= cur.length) {
           exact = false;
           break;
         }
-        next = cur[p];
         at = pos?.i?.[p];
+        cur = cur[p];
       } else {
         if (typeof p !== 'string' || !Object.prototype.hasOwnProperty.call(cur, p)) {
           exact = false;
           break;
         }
-        next = (cur as JsonObject)[p];
         at = pos?.k?.[p];
+        cur = (cur as JsonObject)[p];
       }
       if (at !== undefined) offset = at;
-      cur = next!;
     }
     if (offset === null) return null;
-    return { ...lines.locate(offset), exact };
+    return { ...ctx.lines.locate(d.base + offset), exact };
   };
 }
 
-function sliceLocate(locate: Origin['locate']): Origin['locate'] {
-  return locate;
-}
-
 /** Parse one file's text into resources. `file` is used for origins and messages only. */
-export function loadText(text: string, file: string, opts: { json?: boolean } = {}): LoadResult {
+export function loadText(text: string, file: string): LoadResult {
   const out: LoadResult = { resources: [], problems: [], skipped: 0, documents: 0 };
-  const lines = new LineIndex(text);
+  const ctx: FileCtx = { text, lines: new LineIndex(text), spans: null };
   // JSON is YAML (flow style), so one parser covers both and gives positions for both.
-  const parsed = parseYaml(text);
-  void opts;
+  const parsed = parseYaml(text, { positions: false });
   for (const d of parsed.diagnostics) {
-    const pos = lines.locate(d.offset);
+    const pos = ctx.lines.locate(d.offset);
     out.problems.push({ file, line: pos.line, column: pos.column, message: d.message, level: d.level });
   }
   for (const doc of parsed.docs) {
@@ -82,19 +112,17 @@ export function loadText(text: string, file: string, opts: { json?: boolean } = 
       out.skipped++;
       continue;
     }
-    const locate = makeLocate(v, parsed.positions, lines, []);
     if (/List$/.test(v.kind) && Array.isArray(v.items)) {
       v.items.forEach((item, i) => {
         if (!isObject(item) || typeof item.kind !== 'string' || typeof item.apiVersion !== 'string') {
           out.skipped++;
           return;
         }
-        const itemLocate = makeLocate(v, parsed.positions, lines, ['items', i]);
-        out.resources.push(toResource(item, { file, doc: doc.index, listIndex: i, locate: sliceLocate(itemLocate) }));
+        out.resources.push(toResource(item, { file, doc: doc.index, listIndex: i, locate: makeLocate(ctx, doc.offset, ['items', i]) }));
       });
       continue;
     }
-    out.resources.push(toResource(v, { file, doc: doc.index, locate }));
+    out.resources.push(toResource(v, { file, doc: doc.index, locate: makeLocate(ctx, doc.offset, []) }));
   }
   return out;
 }

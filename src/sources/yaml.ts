@@ -49,6 +49,11 @@ export interface YamlOptions {
   maxDepth?: number;
   /** Bytes of source handed to the event parser at once (documents are never split). */
   chunkBytes?: number;
+  /**
+   * Record key and item offsets (default true). Loading large inputs turns this off and
+   * re-parses only the documents that need a location (see sources/resources.ts).
+   */
+  positions?: boolean;
 }
 
 const DEFAULT_MAX_DEPTH = 200;
@@ -76,8 +81,37 @@ const INT_OCT_O = /^[-+]?0[oO][0-7]+$/;
 const INT_OCT_LEGACY = /^[-+]?0[0-7]+$/;
 const INT_BIN = /^[-+]?0[bB][01]+$/;
 
-/** Go's strconv.ParseInt(s, 0, 64) (and ParseUint) for the forms it accepts; undefined when it fails. */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/**
+ * go-yaml v2 tries strconv.ParseInt(s, 0, 64), then ParseUint(s, 0, 64) (which takes no sign):
+ * the exact value, or undefined when both fail (bad syntax or outside 64 bits; go-yaml then tries
+ * a float for decimal-looking text and otherwise keeps the string). `s` has no underscores.
+ */
+function goParseIntBig(s: string): bigint | undefined {
+  const signed = s[0] === '+' || s[0] === '-';
+  const body = signed ? s.slice(1) : s;
+  let v: bigint;
+  if (INT_HEX.test(s)) v = BigInt('0x' + body.slice(2));
+  else if (INT_OCT_O.test(s)) v = BigInt('0o' + body.slice(2));
+  else if (INT_BIN.test(s)) v = BigInt('0b' + body.slice(2));
+  else if (INT_OCT_LEGACY.test(s)) v = BigInt('0o' + body.slice(1));
+  else if (INT_DEC.test(s) && (body.length === 1 || body[0] !== '0')) v = BigInt(body);
+  else return undefined;
+  if (s[0] === '-') v = -v;
+  if (v >= INT64_MIN && v <= INT64_MAX) return v;
+  if (!signed && v <= UINT64_MAX) return v;
+  return undefined;
+}
+
+/** goParseIntBig as a number. Up to 15 characters every form is in range and exact in a double. */
 function goParseInt(s: string): number | undefined {
+  if (s.length > 15) {
+    const big = goParseIntBig(s);
+    return big === undefined ? undefined : Number(big);
+  }
   let sign = 1;
   let body = s;
   if (body[0] === '+' || body[0] === '-') {
@@ -90,57 +124,135 @@ function goParseInt(s: string): number | undefined {
   else if (INT_BIN.test(s)) n = parseInt(body.slice(2), 2);
   else if (INT_OCT_LEGACY.test(s)) n = parseInt(body.slice(1), 8);
   else if (INT_DEC.test(s) && !(body.length > 1 && body[0] === '0')) n = parseInt(body, 10);
-  else if (body === '0') n = 0;
   else return undefined;
-  return sign * n;
+  // Go integers have no negative zero.
+  return n === 0 ? 0 : sign * n;
 }
+
+/** strconv's underscoreOK for decimal text: each `_` between two digits. */
+const BAD_UNDERSCORE = /(^|[^0-9])_|_([^0-9]|$)/;
 
 /** Resolve an untagged plain scalar the way kubectl does. */
 export function resolvePlain(text: string): Json {
   if (text.length === 0) return null;
   const c = text[0];
-  if (MAP_FIRST.has(c) || c === 'n' || c === 'N' || c === 'o' || c === 'O') {
+  if (MAP_FIRST.has(c)) {
     const v = RESOLVE_MAP[text];
     if (v !== undefined) return v;
   }
   if (NUM_FIRST.has(c)) {
-    const plain = text.includes('_') ? text.replace(/_/g, '') : text;
-    const i = goParseInt(plain);
-    if (i !== undefined) return i;
-    if (FLOAT_RE.test(plain)) return parseFloat(plain);
+    let plain = text;
+    if (text.includes('_')) {
+      // A leading '.' goes straight to strconv.ParseFloat, which checks underscores; otherwise
+      // go-yaml strips them all first.
+      if (c === '.' && BAD_UNDERSCORE.test(text)) return text;
+      plain = text.replace(/_/g, '');
+    }
+    if (c !== '.') {
+      const i = goParseInt(plain);
+      if (i !== undefined) return i;
+    }
+    if (FLOAT_RE.test(plain)) {
+      const f = parseFloat(plain);
+      // strconv.ParseFloat fails out of range (1e400): go-yaml then keeps the string.
+      if (Number.isFinite(f)) return f;
+    }
   }
   return text;
 }
 
-/** sigs.k8s.io/yaml turns non-string keys into strings. */
-function keyString(v: Json): string {
-  if (typeof v === 'string') return v;
-  if (v === null) return 'null';
-  if (typeof v === 'boolean' || typeof v === 'number') return String(v);
-  return JSON.stringify(v);
+/** Is this number-valued plain text an integer for go-yaml (else a float)? */
+function isGoInt(text: string): boolean {
+  if (text[0] === '.' || RESOLVE_MAP[text] !== undefined) return false;
+  return goParseInt(text.includes('_') ? text.replace(/_/g, '') : text) !== undefined;
 }
 
-function resolveTagged(tag: string, text: string, style: number): Json {
-  const t = tag.startsWith('!!') ? 'tag:yaml.org,2002:' + tag.slice(2) : tag;
+/** strconv.FormatFloat(v, 'g', -1, 32), as sigs.k8s.io/yaml turns float map keys into strings. */
+function goFloatKey(v: number): string {
+  if (Number.isNaN(v)) return '.nan';
+  const f = Math.fround(v);
+  if (f === Infinity) return '.inf';
+  if (f === -Infinity) return '-.inf';
+  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
+  const a = Math.abs(f);
+  let digits = '';
+  let exp = 0;
+  for (let p = 1; p <= 9; p++) {
+    const e = a.toExponential(p - 1);
+    if (Math.fround(parseFloat(e)) === a) {
+      const [m, x] = e.split('e');
+      digits = m.replace('.', '').replace(/0+$/, '') || '0';
+      exp = Number(x);
+      break;
+    }
+  }
+  const sign = f < 0 ? '-' : '';
+  if (exp < -4 || exp >= 6) {
+    const ax = Math.abs(exp);
+    return `${sign}${digits[0]}${digits.length > 1 ? '.' + digits.slice(1) : ''}e${exp < 0 ? '-' : '+'}${ax < 10 ? '0' : ''}${ax}`;
+  }
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  const int = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
+  const frac = digits.slice(exp + 1);
+  return `${sign}${int}${frac ? '.' + frac : ''}`;
+}
+
+/** Where a map key came from, when it is a scalar in the text (not an alias). */
+interface KeySource {
+  raw: string;
+  /** Explicitly tagged !!float. */
+  float: boolean;
+  /** Plain (or !!merge-tagged): a `<<` key is a merge key only then. */
+  merge: boolean;
+}
+
+/**
+ * The string sigs.k8s.io/yaml makes of a map key: bools and numbers are formatted as go-yaml
+ * typed them; null, uint64 and collection keys make kubectl reject the whole document.
+ */
+function mapKey(value: Json, src: KeySource | undefined, offset: number): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value === null) throw new DocError('a null map key: kubectl cannot decode this document (unsupported map key)', offset);
+  if (typeof value === 'object') throw new DocError('a mapping or sequence as a map key: kubectl cannot decode this document (invalid map key)', offset);
+  if (src && !src.float && isGoInt(src.raw)) {
+    const big = goParseIntBig(src.raw.replace(/_/g, ''))!;
+    if (big > INT64_MAX) throw new DocError(`map key ${src.raw} is an unsigned 64-bit integer: kubectl cannot decode this document (unsupported map key)`, offset);
+    return big.toString();
+  }
+  if (!src && Number.isSafeInteger(value)) return String(value);
+  return goFloatKey(value);
+}
+
+const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * A scalar with an explicit tag, as go-yaml v2's resolve(): a standard tag whose value does not
+ * fit it (`!!int abc`, `!!null x`, `!!bool 1`) fails the document, as kubectl does; `!!binary`
+ * is base64-decoded; any other tag (`!Ref`, `!include`) leaves the scalar a string.
+ */
+function resolveTagged(tag: string, text: string, offset: number): Json {
+  const t = tag.startsWith('!!') ? tag.slice(2) : tag.startsWith('tag:yaml.org,2002:') ? tag.slice(18) : '';
   switch (t) {
-    case 'tag:yaml.org,2002:str':
-    case 'tag:yaml.org,2002:binary':
-    case 'tag:yaml.org,2002:timestamp':
+    case 'str':
+    case 'timestamp': // not validated: timestamps stay strings either way
       return text;
-    case 'tag:yaml.org,2002:int':
-    case 'tag:yaml.org,2002:float': {
-      const v = resolvePlain(text);
-      return typeof v === 'number' ? v : text;
+    case 'binary': {
+      const b64 = text.replace(/[\r\n]/g, '');
+      if (!STRICT_BASE64.test(b64)) throw new DocError('!!binary value contains invalid base64 data', offset);
+      return Buffer.from(b64, 'base64').toString('utf8');
     }
-    case 'tag:yaml.org,2002:bool': {
+    case 'int':
+    case 'float':
+    case 'bool':
+    case 'null': {
       const v = resolvePlain(text);
-      return typeof v === 'boolean' ? v : text;
+      const got = v === null ? 'null' : typeof v === 'boolean' ? 'bool' : typeof v === 'string' ? 'str' : isGoInt(text) ? 'int' : 'float';
+      if (got === t || (t === 'float' && got === 'int')) return v;
+      throw new DocError(`cannot decode !!${got} \`${text}\` as a !!${t}`, offset);
     }
-    case 'tag:yaml.org,2002:null':
-      return null;
     default:
-      // Unknown local tags (!Ref, !include): go-yaml resolves the scalar as if untagged.
-      return style === 1 ? resolvePlain(text) : text;
+      return text;
   }
 }
 
@@ -179,7 +291,9 @@ export function splitDocuments(text: string): DocSpan[] {
 interface Frame {
   kind: 'map' | 'seq';
   value: Record<string, Json> | Json[];
-  pos: PosRecord;
+  /** Offset of the container within the chunk. */
+  start: number;
+  pos: PosRecord | null;
   anchor: string | null;
   /** For mappings: the pending key (after a key scalar was read). */
   key: string | null;
@@ -187,7 +301,8 @@ interface Frame {
   expectKey: boolean;
   /** Keys set explicitly (explicit keys win over merged ones). */
   explicit: Set<string> | null;
-  merges: Json[] | null;
+  /** The pending key is a merge key (`<<`). */
+  mergeKey: boolean;
   size: number;
 }
 
@@ -212,7 +327,7 @@ function construct(
   text: string,
   base: number,
   firstDocIndex: number,
-  positions: PositionTable,
+  positions: PositionTable | null,
   out: ParsedDocument[],
   diags: YamlDiagnostic[],
 ): number {
@@ -224,7 +339,7 @@ function construct(
   let decoded = 0;
   let aliased = 0;
 
-  const addValue = (value: Json, offset: number, size: number, anchor: string | null) => {
+  const addValue = (value: Json, offset: number, size: number, anchor: string | null, src?: KeySource) => {
     if (anchor !== null) anchors.set(anchor, { value, size });
     const top = stack[stack.length - 1];
     if (!top) {
@@ -235,14 +350,12 @@ function construct(
     top.size += size;
     if (top.kind === 'seq') {
       (top.value as Json[]).push(value);
-      top.pos.i!.push(base + offset);
+      if (top.pos) top.pos.i!.push(base + offset);
       return;
     }
     if (top.expectKey) {
-      if (value !== null && typeof value === 'object') {
-        // Complex keys do not exist in Kubernetes objects; go-yaml would stringify them.
-        top.key = JSON.stringify(value);
-      } else top.key = keyString(value);
+      top.key = mapKey(value, src, offset);
+      top.mergeKey = value === '<<' && src !== undefined && src.merge;
       top.keyOffset = offset;
       top.expectKey = false;
       return;
@@ -250,8 +363,9 @@ function construct(
     const key = top.key!;
     top.expectKey = true;
     top.key = null;
-    if (key === '<<' ) {
-      (top.merges ??= []).push(value);
+    if (top.mergeKey) {
+      top.mergeKey = false;
+      mergeInto(top.value as Record<string, Json>, value, offset);
       return;
     }
     const map = top.value as Record<string, Json>;
@@ -265,7 +379,7 @@ function construct(
     }
     top.explicit!.add(key);
     setKey(map, key, value);
-    setKey(top.pos.k!, key, base + top.keyOffset);
+    if (top.pos) setKey(top.pos.k!, key, base + top.keyOffset);
   };
 
   const anchorName = (start: number, end: number) => (start >= 0 ? text.slice(start, end) : null);
@@ -286,8 +400,9 @@ function construct(
         // MAPPING
         const isMap = ev.type === 3;
         decoded++;
-        const pos: PosRecord = isMap ? { s: base + ev.start, k: {} } : { s: base + ev.start, i: [] };
+        const pos: PosRecord | null = positions === null ? null : isMap ? { s: base + ev.start, k: {} } : { s: base + ev.start, i: [] };
         stack.push({
+          start: ev.start,
           kind: isMap ? 'map' : 'seq',
           value: isMap ? {} : [],
           pos,
@@ -296,20 +411,29 @@ function construct(
           keyOffset: 0,
           expectKey: true,
           explicit: isMap ? new Set() : null,
-          merges: null,
+          mergeKey: false,
           size: 1,
         });
         break;
       }
       case 4: {
         const sc = ev as ScalarEvent;
-        const raw = getScalarValue(text, sc);
+        const raw = blockAtEnd(getScalarValue(text, sc), text, sc);
+        const top = stack[stack.length - 1];
+        // An empty scalar (`a:`, `- `, ` : x`) has no range of its own: fall back to its tag,
+        // its anchor, or the collection it is in.
+        const at = sc.valueStart >= 0 ? sc.valueStart : sc.tagStart >= 0 ? sc.tagStart : sc.anchorStart > 0 ? sc.anchorStart - 1 : (top?.start ?? 0);
         let value: Json;
-        if (sc.tagStart >= 0) value = resolveTagged(text.slice(sc.tagStart, sc.tagEnd), raw, sc.style);
+        const tag = sc.tagStart >= 0 ? text.slice(sc.tagStart, sc.tagEnd) : null;
+        if (tag !== null) value = resolveTagged(tag, raw, at);
         else if (sc.style === 1) value = resolvePlain(raw);
         else value = raw;
         decoded++;
-        addValue(value, sc.valueStart, 1, anchorName(sc.anchorStart, sc.anchorEnd));
+        const src: KeySource | undefined =
+          top !== undefined && top.kind === 'map' && top.expectKey
+            ? { raw, float: tag === '!!float' || tag === 'tag:yaml.org,2002:float', merge: sc.style === 1 && (tag === null || tag === '!!merge' || tag === 'tag:yaml.org,2002:merge') }
+            : undefined;
+        addValue(value, at, 1, anchorName(sc.anchorStart, sc.anchorEnd), src);
         break;
       }
       case 5: {
@@ -333,20 +457,25 @@ function construct(
           if (root !== undefined) out.push({ index: docIndex, value: root, offset: base + rootOffset });
           break;
         }
-        if (f.kind === 'map') {
-          if (f.pos.k && Object.keys(f.pos.k).length === 0) delete f.pos.k;
-          finishMerges(f, diags, docIndex);
-        }
-        positions.set(f.value as object, f.pos);
-        const value = f.value as Json;
-        const size = f.size;
-        const start = f.pos.s - base;
-        addValue(value, start, size, f.anchor);
+        if (positions !== null && f.pos) positions.set(f.value as object, f.pos);
+        addValue(f.value as Json, f.start, f.size, f.anchor);
         break;
       }
     }
   }
   return docIndex;
+}
+
+/**
+ * js-yaml adds the final line break of a clipped or kept block scalar (`|`, `>`, `|+`) even when
+ * the text ends on the scalar's last content line without one. YAML (and go-yaml, so kubectl)
+ * keeps only line breaks that exist: `k: |\n  a` (no newline at end of file) is "a", not "a\n".
+ */
+function blockAtEnd(raw: string, text: string, sc: ScalarEvent): string {
+  if ((sc.style !== 4 && sc.style !== 5) || sc.chomping === 2 || sc.valueStart < 0 || sc.valueEnd <= sc.valueStart) return raw;
+  const last = text.charCodeAt(sc.valueEnd - 1);
+  if (last === 10 || last === 13 || !raw.endsWith('\n')) return raw;
+  return raw.slice(0, -1);
 }
 
 /** Assign without ever touching the prototype chain (a `__proto__` key is data here). */
@@ -355,24 +484,17 @@ function setKey<T>(obj: Record<string, T>, key: string, value: T): void {
   else obj[key] = value;
 }
 
-function finishMerges(f: Frame, diags: YamlDiagnostic[], doc: number): void {
-  if (!f.merges) return;
-  const map = f.value as Record<string, Json>;
-  const sources: Json[] = [];
-  for (const m of f.merges) {
-    if (Array.isArray(m)) sources.push(...m);
-    else sources.push(m);
-  }
-  // Earlier maps in a merge sequence take precedence over later ones; explicit keys win over all.
-  for (const src of sources) {
-    if (src === null || typeof src !== 'object' || Array.isArray(src)) {
-      diags.push({ offset: f.pos.s, level: 'warning', doc, message: 'merge key "<<" needs a mapping or a sequence of mappings; ignored' });
-      continue;
-    }
-    for (const [k, v] of Object.entries(src)) {
-      if (f.explicit!.has(k) || Object.prototype.hasOwnProperty.call(map, k)) continue;
-      setKey(map, k, v);
-    }
+/**
+ * Apply a merge key (`<<: *base` or `<<: [*a, *b]`) as go-yaml v2 does: in place, in key order,
+ * so keys written after it override merged ones and merged ones override keys before it; in a
+ * sequence, earlier maps win. Anything but a mapping or a sequence of mappings fails the document.
+ */
+function mergeInto(map: Record<string, Json>, value: Json, offset: number): void {
+  const isMap = (v: Json): v is { [k: string]: Json } => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const sources = Array.isArray(value) ? value : [value];
+  if (!sources.every(isMap)) throw new DocError('map merge requires map or sequence of maps as the value', offset);
+  for (let i = sources.length - 1; i >= 0; i--) {
+    for (const [k, v] of Object.entries(sources[i] as Record<string, Json>)) setKey(map, k, v);
   }
 }
 
@@ -389,7 +511,7 @@ function parseChunk(
   chunk: string,
   base: number,
   firstDocIndex: number,
-  positions: PositionTable,
+  positions: PositionTable | null,
   out: ParsedDocument[],
   diags: YamlDiagnostic[],
   maxDepth: number,
@@ -405,7 +527,8 @@ function parseChunk(
 export function parseYaml(text: string, options: YamlOptions = {}): ParsedFile {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
-  const positions: PositionTable = new WeakMap();
+  const table: PositionTable = new WeakMap();
+  const positions = options.positions === false ? null : table;
   const docs: ParsedDocument[] = [];
   const diagnostics: YamlDiagnostic[] = [];
   if (text.charCodeAt(0) === 0xfeff) text = ' ' + text.slice(1);
@@ -456,7 +579,7 @@ export function parseYaml(text: string, options: YamlOptions = {}): ParsedFile {
     }
     i = j;
   }
-  return { docs, positions, diagnostics };
+  return { docs, positions: table, diagnostics };
 }
 
 /** Lazily computed line starts for offset -> line/column. */

@@ -109,9 +109,8 @@ export function replicasDefaultToOne(r: Resource): boolean {
 /** A KEDA ScaledObject targeting the workload (KEDA manages the HPA itself, so none is in the manifests). */
 function kedaFor(w: Workload, index: ResourceIndex): Resource | undefined {
   const ns = index.namespaceOf(w.resource);
-  return index.ofKind('ScaledObject').find((so) => {
+  return index.inNamespace('ScaledObject', ns).find((so) => {
     if (!so.apiVersion.startsWith('keda.sh/')) return false;
-    if (index.namespaceOf(so) !== ns) return false;
     const name = getString(so.object, ['spec', 'scaleTargetRef', 'name']);
     const kind = getString(so.object, ['spec', 'scaleTargetRef', 'kind']) ?? 'Deployment';
     return name === w.resource.name && kind === w.resource.kind;

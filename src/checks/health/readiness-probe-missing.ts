@@ -7,8 +7,8 @@ import { declaresPorts, hasProbe, isKnative } from './probe-util.js';
 /** A Service in the workload's namespace whose selector matches the pod labels. */
 function selectingService(w: Workload, index: ResourceIndex): string | undefined {
   const ns = index.namespaceOf(w.resource);
-  for (const svc of index.ofKind('Service')) {
-    if (svc.apiVersion !== 'v1' || index.namespaceOf(svc) !== ns) continue;
+  for (const svc of index.inNamespace('Service', ns)) {
+    if (svc.apiVersion !== 'v1') continue;
     const selector = stringMap(get(svc.object, ['spec', 'selector']));
     const keys = Object.keys(selector);
     if (keys.length === 0) continue;

@@ -42,9 +42,7 @@ ports:
     const pairs = Object.entries(selector);
     if (pairs.length === 0) return [];
     const ns = index.namespaceOf(resource);
-    const backends = index.workloads.filter(
-      (w) => index.namespaceOf(w.resource) === ns && pairs.every(([k, v]) => w.podLabels[k] === v),
-    );
+    const backends = index.workloadsIn(ns).filter((w) => pairs.every(([k, v]) => w.podLabels[k] === v));
     if (backends.length === 0) return [];
     const out: FindingInput[] = [];
     getArray(obj, ['spec', 'ports']).forEach((p, i) => {

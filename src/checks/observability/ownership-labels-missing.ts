@@ -58,7 +58,7 @@ spec:
     const objLabels = stringMap(get(resource.object, ['metadata', 'labels']));
     if (ownerLabel(objLabels, accepted) || ownerLabel(w.podLabels, accepted)) return out;
     const ns = index.namespaceOf(resource);
-    const nsObj = index.ofKind('Namespace').find((n) => n.name === ns);
+    const nsObj = index.named('Namespace', ns)[0];
     if (nsObj && ownerLabel(stringMap(get(nsObj.object, ['metadata', 'labels'])), accepted)) return out;
     const list = accepted.map((a) => (a.includes('/') ? a : `${a} (or */${a})`)).join(', ');
     out.push({

@@ -42,25 +42,28 @@ export function scrapedBy(w: Workload, index: ResourceIndex): string | null {
   const labels = w.podLabels;
   if (Object.keys(labels).length === 0) return null;
   const ns = index.namespaceOf(w.resource);
-  for (const { kind, group } of POD_MONITORS) {
-    for (const m of index.ofKind(kind)) {
-      if (!m.apiVersion.startsWith(group)) continue;
-      const nsOk =
-        kind === 'ClusterPodMonitoring' ? true : kind === 'PodMonitoring' ? index.namespaceOf(m) === ns : namespaceCovered(m, index, ns);
-      if (nsOk && monitorSelects(get(m.object, ['spec', 'selector']), labels)) return `${kind} "${m.name}"`;
-    }
+  const podMonitors = index.memo(`obs:podmonitors:${ns}`, () =>
+    POD_MONITORS.flatMap(({ kind, group }) =>
+      index.ofKind(kind).filter((m) => {
+        if (!m.apiVersion.startsWith(group)) return false;
+        return kind === 'ClusterPodMonitoring' ? true : kind === 'PodMonitoring' ? index.namespaceOf(m) === ns : namespaceCovered(m, index, ns);
+      }),
+    ),
+  );
+  for (const m of podMonitors) {
+    if (monitorSelects(get(m.object, ['spec', 'selector']), labels)) return `${m.kind} "${m.name}"`;
   }
   // Services that select these pods (same namespace).
-  const services = index.ofKind('Service').filter((s) => s.apiVersion === 'v1' && index.namespaceOf(s) === ns && mapSelectorMatches(get(s.object, ['spec', 'selector']), labels));
+  const services = index.inNamespace('Service', ns).filter((s) => s.apiVersion === 'v1' && mapSelectorMatches(get(s.object, ['spec', 'selector']), labels));
+  const serviceMonitors = index.memo(`obs:servicemonitors:${ns}`, () =>
+    SERVICE_MONITORS.flatMap(({ kind, group }) => index.ofKind(kind).filter((m) => m.apiVersion.startsWith(group) && namespaceCovered(m, index, ns))),
+  );
   for (const svc of services) {
     const ann = stringMap(get(svc.object, ['metadata', 'annotations']));
     if (ann['prometheus.io/scrape'] === 'true') return `Service "${svc.name}" (prometheus.io/scrape annotation)`;
     const svcLabels = stringMap(get(svc.object, ['metadata', 'labels']));
-    for (const { kind, group } of SERVICE_MONITORS) {
-      for (const m of index.ofKind(kind)) {
-        if (!m.apiVersion.startsWith(group)) continue;
-        if (namespaceCovered(m, index, ns) && monitorSelects(get(m.object, ['spec', 'selector']), svcLabels)) return `${kind} "${m.name}" via Service "${svc.name}"`;
-      }
+    for (const m of serviceMonitors) {
+      if (monitorSelects(get(m.object, ['spec', 'selector']), svcLabels)) return `${m.kind} "${m.name}" via Service "${svc.name}"`;
     }
   }
   return null;

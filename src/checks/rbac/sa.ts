@@ -24,7 +24,7 @@ export function sameNamespace(index: ResourceIndex, a: Resource, b: Resource): b
 
 /** The ServiceAccount object with this name in the workload's namespace, when it is in the input. */
 export function findServiceAccount(index: ResourceIndex, w: Workload, name: string): Resource | undefined {
-  const all = index.ofKind('ServiceAccount').filter((r) => r.name === name && sameNamespace(index, r, w.resource));
+  const all = index.named('ServiceAccount', name).filter((r) => sameNamespace(index, r, w.resource));
   // Prefer an exact namespace match over a lenient one.
   return all.find((r) => index.namespaceOf(r) === index.namespaceOf(w.resource)) ?? all[0];
 }
@@ -51,16 +51,14 @@ export function projectsToken(w: Workload): boolean {
  */
 export function bindingsFor(index: ResourceIndex, namespace: string | undefined, name: string): Resource[] {
   const out: Resource[] = [];
-  for (const kind of ['RoleBinding', 'ClusterRoleBinding']) {
-    for (const b of index.ofKind(kind)) {
-      const hit = getArray(b.object, ['subjects']).some((s) => {
-        if (!isObject(s) || s.kind !== 'ServiceAccount' || s.name !== name) return false;
-        // A RoleBinding's ServiceAccount subject defaults to the binding's namespace.
-        const sns = typeof s.namespace === 'string' && s.namespace ? s.namespace : kind === 'RoleBinding' ? b.namespace : undefined;
-        return namespace === undefined || sns === undefined || sns === namespace;
-      });
-      if (hit) out.push(b);
-    }
+  for (const b of index.bindingsNamingServiceAccount(name)) {
+    const hit = getArray(b.object, ['subjects']).some((s) => {
+      if (!isObject(s) || s.kind !== 'ServiceAccount' || s.name !== name) return false;
+      // A RoleBinding's ServiceAccount subject defaults to the binding's namespace.
+      const sns = typeof s.namespace === 'string' && s.namespace ? s.namespace : b.kind === 'RoleBinding' ? b.namespace : undefined;
+      return namespace === undefined || sns === undefined || sns === namespace;
+    });
+    if (hit) out.push(b);
   }
   return out;
 }

@@ -123,8 +123,7 @@ export function namespaceLimitRanges(index: ResourceIndex, namespace: string): N
   const hit = byNs.get(namespace);
   if (hit) return hit;
   const out: NamespaceDefaults = { items: [], request: new Map(), limit: new Map() };
-  for (const lr of index.ofKind('LimitRange')) {
-    if (index.namespaceOf(lr) !== namespace) continue;
+  for (const lr of index.inNamespace('LimitRange', namespace)) {
     getArray(lr.object, ['spec', 'limits']).forEach((item, i) => {
       if (!isObject(item) || getString(item, ['type']) !== 'Container') return;
       out.items.push({ limitRange: lr, index: i, item });
