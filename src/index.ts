@@ -12,13 +12,13 @@ import type { Report } from './engine/report-types.js';
 import type { LoadResult } from './sources/resources.js';
 
 export { allChecks, findCheck };
-export { audit, formatPath, IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION } from './engine/audit.js';
+export { audit, positionFilter, formatPath, IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION } from './engine/audit.js';
 export { parseConfig, loadConfigFile, findConfig, emptyConfig, configSchema, ConfigError, type Config } from './engine/config.js';
 export { loadInputs, type FilesResult, type FileInputOptions } from './sources/files.js';
 export { loadText, type LoadResult, type InputProblem } from './sources/resources.js';
 export { parseYaml, resolvePlain } from './sources/yaml.js';
 export { renderText, type TextOptions } from './report/text.js';
-export { renderJson } from './report/json.js';
+export { renderJson, writeJson } from './report/json.js';
 export { exitCodeFor, EXIT } from './engine/exit.js';
 export type * from './engine/report-types.js';
 export type { Check, CheckMeta, CheckContext, FindingInput, Pillar, Severity } from './checks/types.js';

@@ -1,12 +1,12 @@
 /** The kubeready command line. It only wires: sources -> engine -> report. */
 import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import { allChecks, findCheck } from '../checks/index.js';
-import { audit } from '../engine/audit.js';
+import { audit, positionFilter } from '../engine/audit.js';
 import { ConfigError, emptyConfig, findConfig, loadConfigFile, type Config } from '../engine/config.js';
 import { EXIT, exitCodeFor } from '../engine/exit.js';
 import { loadInputs } from '../sources/files.js';
 import { renderText } from '../report/text.js';
-import { renderJson } from '../report/json.js';
+import { writeJson } from '../report/json.js';
 import { renderCheckList, renderExplain } from '../report/checks-doc.js';
 import { VERSION } from '../version.js';
 import type { Severity } from '../checks/types.js';
@@ -77,7 +77,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       const maxMiB = Number(opts.maxFileSize);
       if (!Number.isFinite(maxMiB) || maxMiB <= 0) throw new UsageError(`--max-file-size: "${opts.maxFileSize}" is not a positive number of MiB`);
 
-      const input = await loadInputs(paths, { cwd: io.cwd, maxFileBytes: maxMiB * 2 ** 20, stdinText: io.stdinText });
+      const input = await loadInputs(paths, { cwd: io.cwd, maxFileBytes: maxMiB * 2 ** 20, stdinText: io.stdinText, keepPositions: positionFilter(checks) });
       if (input.fatal.length) {
         for (const f of input.fatal) io.err(`kubeready: ${f}\n`);
         exitCode = EXIT.USAGE;
@@ -88,7 +88,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         { resources: input.resources, problems, documents: input.documents, skipped: input.skipped, files: input.files },
         { checks, config, namespace: opts.namespace },
       );
-      if (opts.output === 'json') io.out(renderJson(report));
+      if (opts.output === 'json') writeJson(report, io.out);
       else io.out(renderText(report, { color: useColor(io), showExempted: opts.showExempted, compact: opts.compact, showPassing: opts.showPassing }));
       const failOn: Severity | 'none' = opts.failOn ?? config.failOn ?? 'error';
       exitCode = exitCodeFor(report, failOn);

@@ -2,7 +2,8 @@
 import picomatch from 'picomatch';
 import { CHECKLIST_PILLARS, PILLARS, SEVERITIES, type Check, type FindingInput, type Pillar, type Severity } from '../checks/types.js';
 import { ResourceIndex } from '../model/index.js';
-import type { FieldPath, Resource, Workload } from '../model/types.js';
+import type { FieldPath, Json, Resource, Workload } from '../model/types.js';
+import { mayBeWorkload } from '../model/workload.js';
 import { getString, isObject } from '../model/util.js';
 import { emptyConfig, type Config, type ExemptionRule } from './config.js';
 import {
@@ -49,6 +50,20 @@ interface ActiveCheck {
   check: Check;
   severity: Severity;
   params: Record<string, unknown>;
+}
+
+/**
+ * Which loaded documents can get findings from these checks: workloads, and the kinds that object
+ * checks look at (plus List documents, whose items may be either). Sources record source positions
+ * only for these, which keeps memory flat on inputs full of CRDs and ConfigMaps.
+ */
+export function positionFilter(checks: Check[]): (root: Json) => boolean {
+  const kinds = new Set<string>();
+  for (const c of checks) if (c.target === 'object') for (const k of c.kinds ?? []) kinds.add(k);
+  return (root) => {
+    if (!isObject(root) || typeof root.kind !== 'string') return false;
+    return kinds.has(root.kind) || root.kind.endsWith('List') || mayBeWorkload(root);
+  };
 }
 
 export function resolveChecks(checks: Check[], config: Config): ActiveCheck[] {

@@ -128,3 +128,14 @@ export function toWorkload(resource: Resource): Workload | null {
     replicas: typeof r === 'number' ? r : null,
   };
 }
+
+/**
+ * Could this decoded document be a workload (built-in kind or a custom resource with a pod
+ * template)? Cheap enough to call on every document while loading.
+ */
+export function mayBeWorkload(root: unknown): boolean {
+  if (!isObject(root) || typeof root.kind !== 'string') return false;
+  if (NOT_WORKLOADS.has(root.kind)) return false;
+  if (root.kind in KNOWN) return true;
+  return findTemplate(root) !== null;
+}

@@ -1,9 +1,31 @@
 /**
  * The machine-readable report: the Report object itself, described by docs/report.schema.json
  * (schemaVersion 1). Exempted findings are always included, marked with `exempted`.
+ *
+ * Written in pieces (one verdict per line inside `verdicts`) so a report on a 100,000-object input
+ * is never one giant string, and each workload is one line for grep and `jq -c` users.
  */
 import type { Report } from '../engine/report-types.js';
 
+export function writeJson(report: Report, write: (s: string) => void): void {
+  const { verdicts, problems, ...head } = report;
+  let headText = JSON.stringify(head, null, 2);
+  headText = headText.slice(0, headText.lastIndexOf('}')).trimEnd();
+  let buf = `${headText},\n  "verdicts": [`;
+  verdicts.forEach((v, i) => {
+    buf += (i ? ',\n    ' : '\n    ') + JSON.stringify(v);
+    if (buf.length > 1 << 20) {
+      write(buf);
+      buf = '';
+    }
+  });
+  buf += verdicts.length ? '\n  ],\n' : '],\n';
+  buf += `  "problems": ${JSON.stringify(problems, null, 2).replace(/\n/g, '\n  ')}\n}\n`;
+  write(buf);
+}
+
 export function renderJson(report: Report): string {
-  return JSON.stringify(report, null, 2) + '\n';
+  let out = '';
+  writeJson(report, (s) => (out += s));
+  return out;
 }

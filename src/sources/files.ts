@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, statSync, realpathSync, existsSync, fstatSyn
 import { join, relative, resolve, dirname, sep, isAbsolute } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import ignore, { type Ignore } from 'ignore';
-import { loadText, type InputProblem, type LoadResult } from './resources.js';
+import { loadText, type InputProblem, type LoadResult, type LoadTextOptions } from './resources.js';
 import type { Resource } from '../model/types.js';
 
 export const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'];
@@ -16,6 +16,8 @@ export interface FileInputOptions {
   maxFileBytes?: number;
   /** Read standard input for "-" (tests pass text instead). */
   stdinText?: () => string;
+  /** Passed to loadText: which documents need positions recorded while parsing. */
+  keepPositions?: LoadTextOptions['keepPositions'];
 }
 
 export interface FilesResult extends LoadResult {
@@ -255,7 +257,7 @@ export async function loadInputs(args: string[], options: FileInputOptions = {})
       text = r.text;
     }
     result.files++;
-    const loaded = loadText(text, shown);
+    const loaded = loadText(text, shown, { keepPositions: options.keepPositions });
     merge(result, loaded);
   }
   return result;

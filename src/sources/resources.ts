@@ -1,7 +1,7 @@
 /** Turn parsed YAML/JSON text into resources with their origin. */
 import type { FieldPath, JsonObject, Origin, Resource, SourcePosition } from '../model/types.js';
 import { isObject } from '../model/util.js';
-import { LineIndex, parseYaml, splitDocuments, type DocSpan, type Json, type PositionTable } from './yaml.js';
+import { LineIndex, parseYaml, splitDocuments, type DocSpan, type Json, type ParsedDocument, type PositionTable } from './yaml.js';
 
 export interface InputProblem {
   file: string;
@@ -55,10 +55,10 @@ function documentWithPositions(ctx: FileCtx, docOffset: number): { root: Json; p
   return { root: cache.root, positions: cache.positions, base: span.start };
 }
 
-function makeLocate(ctx: FileCtx, docOffset: number, basePath: FieldPath): Origin['locate'] {
+function makeLocate(ctx: FileCtx, doc: ParsedDocument, basePath: FieldPath): Origin['locate'] {
   return (path: FieldPath) => {
-    const d = documentWithPositions(ctx, docOffset);
-    if (!d) return null;
+    const d = doc.positions ? { root: doc.value, positions: doc.positions, base: 0 } : documentWithPositions(ctx, doc.offset);
+    if (!d) return { ...ctx.lines.locate(doc.offset), exact: false };
     const { positions } = d;
     let cur: Json = d.root;
     let offset: number | null = null;
@@ -94,12 +94,20 @@ function makeLocate(ctx: FileCtx, docOffset: number, basePath: FieldPath): Origi
   };
 }
 
+export interface LoadTextOptions {
+  /**
+   * Which documents to record positions for while parsing (default: all). Documents left out
+   * are re-parsed on demand the first time one of their fields is located.
+   */
+  keepPositions?: (root: Json) => boolean;
+}
+
 /** Parse one file's text into resources. `file` is used for origins and messages only. */
-export function loadText(text: string, file: string): LoadResult {
+export function loadText(text: string, file: string, options: LoadTextOptions = {}): LoadResult {
   const out: LoadResult = { resources: [], problems: [], skipped: 0, documents: 0 };
   const ctx: FileCtx = { text, lines: new LineIndex(text), spans: null };
   // JSON is YAML (flow style), so one parser covers both and gives positions for both.
-  const parsed = parseYaml(text, { positions: false });
+  const parsed = parseYaml(text, { positions: options.keepPositions ?? true });
   for (const d of parsed.diagnostics) {
     const pos = ctx.lines.locate(d.offset);
     out.problems.push({ file, line: pos.line, column: pos.column, message: d.message, level: d.level });
@@ -118,11 +126,11 @@ export function loadText(text: string, file: string): LoadResult {
           out.skipped++;
           return;
         }
-        out.resources.push(toResource(item, { file, doc: doc.index, listIndex: i, locate: makeLocate(ctx, doc.offset, ['items', i]) }));
+        out.resources.push(toResource(item, { file, doc: doc.index, listIndex: i, locate: makeLocate(ctx, doc, ['items', i]) }));
       });
       continue;
     }
-    out.resources.push(toResource(v, { file, doc: doc.index, locate: makeLocate(ctx, doc.offset, []) }));
+    out.resources.push(toResource(v, { file, doc: doc.index, locate: makeLocate(ctx, doc, []) }));
   }
   return out;
 }

@@ -36,6 +36,8 @@ export interface ParsedDocument {
   value: Json;
   /** Offset where the document's content starts. */
   offset: number;
+  /** Positions of this document's containers; null when they were not recorded. */
+  positions: PositionTable | null;
 }
 
 export interface ParsedFile {
@@ -53,11 +55,11 @@ export interface YamlOptions {
    * Record key and item offsets (default true). Loading large inputs turns this off and
    * re-parses only the documents that need a location (see sources/resources.ts).
    */
-  positions?: boolean;
+  positions?: boolean | ((root: Json) => boolean);
 }
 
 const DEFAULT_MAX_DEPTH = 200;
-const DEFAULT_CHUNK = 512 * 1024;
+const DEFAULT_CHUNK = Number(process.env.KUBEREADY_CHUNK_BYTES) || 512 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Plain-scalar resolution, as go-yaml v2's resolve() followed by sigs.k8s.io/yaml's JSON conversion.
@@ -271,12 +273,17 @@ export interface DocSpan {
 export function splitDocuments(text: string): DocSpan[] {
   const spans: DocSpan[] = [];
   let start = 0;
-  const re = /^(---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+  // Only CR and LF break lines in YAML 1.2 (js-yaml): not the U+2028/U+2029 that `^` with the
+  // m flag would also match after.
+  const re = /(?:^|[\r\n])(---|\.\.\.)(?=[ \t\r\n]|$)/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
+    const at = m.index + m[0].length - 3;
+    // The marker's end may be the next marker's line break (`---\n---`): rescan from it.
+    re.lastIndex = at + 3;
     if (m[1] === '---') {
-      if (m.index > start || spans.length > 0 || m.index > 0) spans.push({ start, end: m.index });
-      start = m.index;
+      if (at > start || spans.length > 0 || at > 0) spans.push({ start, end: at });
+      start = at;
     }
   }
   spans.push({ start, end: text.length });
@@ -328,10 +335,12 @@ function construct(
   base: number,
   firstDocIndex: number,
   positions: PositionTable | null,
+  keep: ((root: Json) => boolean) | null,
   out: ParsedDocument[],
   diags: YamlDiagnostic[],
 ): number {
   let docIndex = firstDocIndex - 1;
+  let table: PositionTable | null = positions;
   let stack: Frame[] = [];
   let anchors = new Map<string, { value: Json; size: number }>();
   let root: Json | undefined;
@@ -394,13 +403,14 @@ function construct(
         root = undefined;
         decoded = 0;
         aliased = 0;
+        table = keep ? new WeakMap() : positions;
         break;
       case 2: // SEQUENCE
       case 3: {
         // MAPPING
         const isMap = ev.type === 3;
         decoded++;
-        const pos: PosRecord | null = positions === null ? null : isMap ? { s: base + ev.start, k: {} } : { s: base + ev.start, i: [] };
+        const pos: PosRecord | null = table === null ? null : isMap ? { s: base + ev.start, k: {} } : { s: base + ev.start, i: [] };
         stack.push({
           start: ev.start,
           kind: isMap ? 'map' : 'seq',
@@ -454,10 +464,13 @@ function construct(
         const f = stack.pop();
         if (!f) {
           // Document end.
-          if (root !== undefined) out.push({ index: docIndex, value: root, offset: base + rootOffset });
+          if (root !== undefined) {
+            const kept = keep ? (keep(root) ? table : null) : table;
+            out.push({ index: docIndex, value: root, offset: base + rootOffset, positions: kept });
+          }
           break;
         }
-        if (positions !== null && f.pos) positions.set(f.value as object, f.pos);
+        if (table !== null && f.pos) table.set(f.value as object, f.pos);
         addValue(f.value as Json, f.start, f.size, f.anchor);
         break;
       }
@@ -512,12 +525,13 @@ function parseChunk(
   base: number,
   firstDocIndex: number,
   positions: PositionTable | null,
+  keep: ((root: Json) => boolean) | null,
   out: ParsedDocument[],
   diags: YamlDiagnostic[],
   maxDepth: number,
 ): number {
   const events = parseEvents(chunk, { maxDepth });
-  return construct(events, chunk, base, firstDocIndex, positions, out, diags);
+  return construct(events, chunk, base, firstDocIndex, positions, keep, out, diags);
 }
 
 /**
@@ -528,6 +542,7 @@ export function parseYaml(text: string, options: YamlOptions = {}): ParsedFile {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
   const table: PositionTable = new WeakMap();
+  const keep = typeof options.positions === 'function' ? options.positions : null;
   const positions = options.positions === false ? null : table;
   const docs: ParsedDocument[] = [];
   const diagnostics: YamlDiagnostic[] = [];
@@ -549,7 +564,7 @@ export function parseYaml(text: string, options: YamlOptions = {}): ParsedFile {
     const mark = docs.length;
     const dmark = diagnostics.length;
     try {
-      const last = parseChunk(text, text.slice(start, end), start, docIndex, positions, docs, diagnostics, maxDepth);
+      const last = parseChunk(text, text.slice(start, end), start, docIndex, positions, keep, docs, diagnostics, maxDepth);
       docIndex = last + 1;
     } catch (e) {
       docs.length = mark;
@@ -565,7 +580,7 @@ export function parseYaml(text: string, options: YamlOptions = {}): ParsedFile {
           const dm = docs.length;
           const ddm = diagnostics.length;
           try {
-            const last = parseChunk(text, text.slice(s.start, s.end), s.start, docIndex, positions, docs, diagnostics, maxDepth);
+            const last = parseChunk(text, text.slice(s.start, s.end), s.start, docIndex, positions, keep, docs, diagnostics, maxDepth);
             docIndex = Math.max(docIndex, last + 1);
           } catch (e2) {
             docs.length = dm;
