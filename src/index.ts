@@ -12,7 +12,7 @@ import type { Report } from './engine/report-types.js';
 import type { LoadResult } from './sources/resources.js';
 
 export { allChecks, findCheck };
-export { audit, positionFilter, formatPath, IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION } from './engine/audit.js';
+export { audit, positionFilter, wholeFilter, loadPlan, formatPath, IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION } from './engine/audit.js';
 export { parseConfig, loadConfigFile, findConfig, emptyConfig, configSchema, ConfigError, type Config } from './engine/config.js';
 export { loadInputs, type FilesResult, type FileInputOptions } from './sources/files.js';
 export { loadText, type LoadResult, type InputProblem } from './sources/resources.js';

@@ -55,6 +55,13 @@ export interface CheckMeta {
    * 'restricted' check firing -> baseline; else restricted.
    */
   pss?: 'baseline' | 'restricted';
+  /**
+   * Kinds this check reads through the index besides its own target (e.g. the LimitRanges of the
+   * namespace). Objects of kinds that no check targets or uses are loaded as metadata only
+   * (apiVersion, kind, name, namespace, labels, annotations), which keeps memory flat on inputs
+   * full of ConfigMaps, Secrets and CRDs. A check that reads another kind MUST list it here.
+   */
+  uses?: string[];
 }
 
 /** What a check reports. The engine adds severity, pillar, location and verdicts. */

@@ -1,7 +1,7 @@
 /** The kubeready command line. It only wires: sources -> engine -> report. */
 import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import { allChecks, findCheck } from '../checks/index.js';
-import { audit, positionFilter } from '../engine/audit.js';
+import { audit, loadPlan } from '../engine/audit.js';
 import { ConfigError, emptyConfig, findConfig, loadConfigFile, type Config } from '../engine/config.js';
 import { EXIT, exitCodeFor } from '../engine/exit.js';
 import { loadInputs } from '../sources/files.js';
@@ -77,7 +77,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       const maxMiB = Number(opts.maxFileSize);
       if (!Number.isFinite(maxMiB) || maxMiB <= 0) throw new UsageError(`--max-file-size: "${opts.maxFileSize}" is not a positive number of MiB`);
 
-      const input = await loadInputs(paths, { cwd: io.cwd, maxFileBytes: maxMiB * 2 ** 20, stdinText: io.stdinText, keepPositions: positionFilter(checks) });
+      const input = await loadInputs(paths, { cwd: io.cwd, maxFileBytes: maxMiB * 2 ** 20, stdinText: io.stdinText, ...loadPlan(checks) });
       if (input.fatal.length) {
         for (const f of input.fatal) io.err(`kubeready: ${f}\n`);
         exitCode = EXIT.USAGE;

@@ -2,7 +2,7 @@
 import picomatch from 'picomatch';
 import { CHECKLIST_PILLARS, PILLARS, SEVERITIES, type Check, type FindingInput, type Pillar, type Severity } from '../checks/types.js';
 import { ResourceIndex } from '../model/index.js';
-import type { FieldPath, Json, Resource, Workload } from '../model/types.js';
+import type { FieldPath, Json, JsonObject, Resource, Workload } from '../model/types.js';
 import { mayBeWorkload } from '../model/workload.js';
 import { getString, isObject } from '../model/util.js';
 import { emptyConfig, type Config, type ExemptionRule } from './config.js';
@@ -64,6 +64,21 @@ export function positionFilter(checks: Check[]): (root: Json) => boolean {
     if (!isObject(root) || typeof root.kind !== 'string') return false;
     return kinds.has(root.kind) || root.kind.endsWith('List') || mayBeWorkload(root);
   };
+}
+
+/** Objects any of these checks (or the model's own indexes) read in full; see CheckMeta.uses. */
+export function wholeFilter(checks: Check[]): (obj: JsonObject) => boolean {
+  const kinds = new Set<string>(['HorizontalPodAutoscaler']);
+  for (const c of checks) {
+    if (c.target === 'object') for (const k of c.kinds ?? []) kinds.add(k);
+    for (const k of c.uses ?? []) kinds.add(k);
+  }
+  return (obj) => typeof obj.kind === 'string' && (kinds.has(obj.kind) || mayBeWorkload(obj));
+}
+
+/** How sources should load input for these checks. */
+export function loadPlan(checks: Check[]): { keepPositions: (root: Json) => boolean; keepWhole: (obj: JsonObject) => boolean } {
+  return { keepPositions: positionFilter(checks), keepWhole: wholeFilter(checks) };
 }
 
 export function resolveChecks(checks: Check[], config: Config): ActiveCheck[] {

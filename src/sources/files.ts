@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, statSync, realpathSync, existsSync, fstatSyn
 import { join, relative, resolve, dirname, sep, isAbsolute } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import ignore, { type Ignore } from 'ignore';
-import { loadText, type InputProblem, type LoadResult, type LoadTextOptions } from './resources.js';
+import { loadBuffer, loadText, type InputProblem, type LoadResult, type LoadTextOptions } from './resources.js';
 import type { Resource } from '../model/types.js';
 
 export const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'];
@@ -18,6 +18,8 @@ export interface FileInputOptions {
   stdinText?: () => string;
   /** Passed to loadText: which documents need positions recorded while parsing. */
   keepPositions?: LoadTextOptions['keepPositions'];
+  /** Passed to loadText: which objects to keep whole (the rest keep identifying metadata only). */
+  keepWhole?: LoadTextOptions['keepWhole'];
 }
 
 export interface FilesResult extends LoadResult {
@@ -191,7 +193,7 @@ export async function expandPaths(args: string[], cwd: string, problems: InputPr
 }
 
 /** Read a file as UTF-8 text, or explain in one line why not. */
-export function readManifest(file: string, maxBytes: number): { text: string } | { problem: string } {
+export function readManifest(file: string, maxBytes: number): { buf: Buffer } | { problem: string } {
   let buf: Buffer;
   try {
     const st = statSync(file);
@@ -200,31 +202,22 @@ export function readManifest(file: string, maxBytes: number): { text: string } |
     buf = readFileSync(file);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'EACCES' ? 'permission denied' : err.code === 'ELOOP' ? 'symbolic link loop' : err.message;
+    const why = err.code === 'EACCES' ? 'permission denied' : err.code === 'ELOOP' ? 'symbolic link loop' : err.code === 'EISDIR' ? 'is a directory' : err.message;
     return { problem: `cannot read: ${why}; skipped` };
   }
-  return decode(buf);
+  const problem = checkText(buf);
+  return problem ? { problem } : { buf };
 }
 
-export function decode(buf: Buffer): { text: string } | { problem: string } {
-  const head = buf.subarray(0, 8192);
-  if (head.includes(0)) return { problem: 'binary file (NUL bytes); skipped' };
-  if (isUtf8(buf)) return { text: buf.toString('utf8') };
-  {
-    // Find the first bad byte for the message.
-    let line = 1;
-    for (let i = 0; i < buf.length; i++) {
-      if (buf[i] === 10) line++;
-      if (buf[i] >= 0x80) {
-        try {
-          new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(i, Math.min(buf.length, i + 4)));
-        } catch {
-          return { problem: `invalid UTF-8 near line ${line}; skipped` };
-        }
-      }
-    }
-    return { problem: 'invalid UTF-8; skipped' };
-  }
+/** Why these bytes are not a text manifest, or null when they are (UTF-8, no NUL bytes). */
+export function checkText(buf: Buffer): string | null {
+  if (buf.subarray(0, 8192).includes(0)) return 'binary file (NUL bytes); skipped';
+  if (isUtf8(buf)) return null;
+  const text = buf.toString('utf8');
+  const bad = text.indexOf('\uFFFD');
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < bad; i = text.indexOf('\n', i + 1)) line++;
+  return `invalid UTF-8 near line ${line}; skipped`;
 }
 
 export function readStdin(): string {
@@ -245,20 +238,19 @@ export async function loadInputs(args: string[], options: FileInputOptions = {})
   const files = await expandPaths(args, cwd, result.problems, result.fatal);
   for (const f of files) {
     const shown = f === '-' ? '-' : display(f, cwd);
-    let text: string;
+    const load = { keepPositions: options.keepPositions, keepWhole: options.keepWhole };
     if (f === '-') {
-      text = (options.stdinText ?? readStdin)();
-    } else {
-      const r = readManifest(f, maxBytes);
-      if ('problem' in r) {
-        result.problems.push({ file: shown, message: r.problem, level: 'error' });
-        continue;
-      }
-      text = r.text;
+      result.files++;
+      merge(result, loadText((options.stdinText ?? readStdin)(), shown, load));
+      continue;
+    }
+    const r = readManifest(f, maxBytes);
+    if ('problem' in r) {
+      result.problems.push({ file: shown, message: r.problem, level: 'error' });
+      continue;
     }
     result.files++;
-    const loaded = loadText(text, shown, { keepPositions: options.keepPositions });
-    merge(result, loaded);
+    merge(result, loadBuffer(r.buf, shown, load));
   }
   return result;
 }

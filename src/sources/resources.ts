@@ -1,7 +1,7 @@
 /** Turn parsed YAML/JSON text into resources with their origin. */
 import type { FieldPath, JsonObject, Origin, Resource, SourcePosition } from '../model/types.js';
 import { isObject } from '../model/util.js';
-import { LineIndex, parseYaml, splitDocuments, type DocSpan, type Json, type ParsedDocument, type PositionTable } from './yaml.js';
+import { DEFAULT_CHUNK, LineIndex, parseYaml, splitDocuments, type DocSpan, type Json, type ParsedDocument, type PositionTable } from './yaml.js';
 
 export interface InputProblem {
   file: string;
@@ -100,20 +100,82 @@ export interface LoadTextOptions {
    * are re-parsed on demand the first time one of their fields is located.
    */
   keepPositions?: (root: Json) => boolean;
+  /**
+   * Which objects to keep whole (default: all). The others keep only apiVersion, kind and the
+   * identifying metadata: no check reads the rest, and a Secret's data is then never held at all.
+   */
+  keepWhole?: (obj: JsonObject) => boolean;
+}
+
+const SLIM_METADATA = ['name', 'generateName', 'namespace', 'labels', 'annotations', 'ownerReferences', 'uid'];
+
+function slim(obj: JsonObject): JsonObject {
+  const meta = isObject(obj.metadata) ? obj.metadata : undefined;
+  const out: JsonObject = { apiVersion: obj.apiVersion, kind: obj.kind };
+  if (meta) {
+    const m: JsonObject = {};
+    for (const k of SLIM_METADATA) if (meta[k] !== undefined) m[k] = meta[k];
+    out.metadata = m;
+  }
+  return out;
 }
 
 /** Parse one file's text into resources. `file` is used for origins and messages only. */
 export function loadText(text: string, file: string, options: LoadTextOptions = {}): LoadResult {
   const out: LoadResult = { resources: [], problems: [], skipped: 0, documents: 0 };
-  const ctx: FileCtx = { text, lines: new LineIndex(text), spans: null };
+  loadChunk(text, file, options, out, 1, 0);
+  return out;
+}
+
+/** Byte offset of the first document marker ("\n---" + blank or end) at or after `from`, or the end. */
+function nextMarker(buf: Buffer, from: number): number {
+  let i = from;
+  for (;;) {
+    const k = buf.indexOf('\n---', i);
+    if (k === -1) return buf.length;
+    const c = buf[k + 4];
+    if (c === undefined || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) return k + 1;
+    i = k + 4;
+  }
+}
+
+/**
+ * Parse a file from its bytes (valid UTF-8). A large file is cut at document markers into chunks
+ * of about DEFAULT_CHUNK bytes, each decoded on its own, so no string of the whole file is ever
+ * built (on a 166 MB stream with a few non-Latin-1 characters that string alone is 332 MB).
+ */
+export function loadBuffer(buf: Buffer, file: string, options: LoadTextOptions & { chunkBytes?: number } = {}): LoadResult {
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
+  if (buf.length <= chunkBytes) return loadText(buf.toString('utf8'), file, options);
+  const out: LoadResult = { resources: [], problems: [], skipped: 0, documents: 0 };
+  let start = 0;
+  let line = 1;
+  let doc = 0;
+  while (start < buf.length) {
+    const end = start + chunkBytes >= buf.length ? buf.length : nextMarker(buf, start + chunkBytes);
+    const text = buf.toString('utf8', start, end);
+    const r = loadChunk(text, file, options, out, line, doc);
+    line += r.breaks;
+    doc = r.nextDoc;
+    start = end;
+  }
+  return out;
+}
+
+function loadChunk(text: string, file: string, options: LoadTextOptions, out: LoadResult, firstLine: number, firstDoc: number): { breaks: number; nextDoc: number } {
+  const ctx: FileCtx = { text, lines: new LineIndex(text, firstLine), spans: null };
   // JSON is YAML (flow style), so one parser covers both and gives positions for both.
-  const parsed = parseYaml(text, { positions: options.keepPositions ?? true });
+  const parsed = parseYaml(text, { positions: options.keepPositions ?? true, chunkBytes: Math.max(DEFAULT_CHUNK, text.length) });
+  let nextDoc = firstDoc;
   for (const d of parsed.diagnostics) {
     const pos = ctx.lines.locate(d.offset);
     out.problems.push({ file, line: pos.line, column: pos.column, message: d.message, level: d.level });
+    nextDoc = Math.max(nextDoc, firstDoc + d.doc + 1);
   }
   for (const doc of parsed.docs) {
     out.documents++;
+    const docIndex = firstDoc + doc.index;
+    nextDoc = Math.max(nextDoc, docIndex + 1);
     const v = doc.value;
     if (v === null) continue;
     if (!isObject(v) || typeof v.kind !== 'string' || typeof v.apiVersion !== 'string' || !v.kind || !v.apiVersion) {
@@ -126,13 +188,15 @@ export function loadText(text: string, file: string, options: LoadTextOptions = 
           out.skipped++;
           return;
         }
-        out.resources.push(toResource(item, { file, doc: doc.index, listIndex: i, locate: makeLocate(ctx, doc, ['items', i]) }));
+        const kept = options.keepWhole && !options.keepWhole(item) ? slim(item) : item;
+        out.resources.push(toResource(kept, { file, doc: docIndex, listIndex: i, locate: makeLocate(ctx, doc, ['items', i]) }));
       });
       continue;
     }
-    out.resources.push(toResource(v, { file, doc: doc.index, locate: makeLocate(ctx, doc, []) }));
+    const kept = options.keepWhole && !options.keepWhole(v) ? slim(v) : v;
+    out.resources.push(toResource(kept, { file, doc: docIndex, locate: makeLocate(ctx, doc, []) }));
   }
-  return out;
+  return { breaks: ctx.lines.breaks(), nextDoc };
 }
 
 function toResource(obj: JsonObject, origin: Origin): Resource {

@@ -59,7 +59,8 @@ export interface YamlOptions {
 }
 
 const DEFAULT_MAX_DEPTH = 200;
-const DEFAULT_CHUNK = Number(process.env.KUBEREADY_CHUNK_BYTES) || 512 * 1024;
+/** Source handed to the event parser at once. Larger is faster (js-yaml); smaller bounds the transient event array. */
+export const DEFAULT_CHUNK = 8 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Plain-scalar resolution, as go-yaml v2's resolve() followed by sigs.k8s.io/yaml's JSON conversion.
@@ -600,7 +601,15 @@ export function parseYaml(text: string, options: YamlOptions = {}): ParsedFile {
 /** Lazily computed line starts for offset -> line/column. */
 export class LineIndex {
   private starts: Int32Array | null = null;
-  constructor(private readonly text: string) {}
+  /** `firstLine`: the line number of the text's first line (for a chunk of a larger file). */
+  constructor(
+    private readonly text: string,
+    private readonly firstLine = 1,
+  ) {}
+  /** Number of line breaks in the text. */
+  breaks(): number {
+    return (this.starts ??= this.build()).length - 1;
+  }
   private build(): Int32Array {
     const arr: number[] = [0];
     const t = this.text;
@@ -621,6 +630,6 @@ export class LineIndex {
       if (s[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - s[lo] + 1 };
+    return { line: lo + this.firstLine, column: offset - s[lo] + 1 };
   }
 }

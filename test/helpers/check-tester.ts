@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { loadText } from '../../src/sources/resources.js';
-import { audit } from '../../src/engine/audit.js';
+import { audit, loadPlan } from '../../src/engine/audit.js';
 import type { Check } from '../../src/checks/types.js';
 import type { Finding } from '../../src/engine/report-types.js';
 import { emptyConfig } from '../../src/engine/config.js';
@@ -17,7 +17,9 @@ export interface RunOptions {
 
 /** All findings of `check` on the given YAML (multi-document allowed). Fails the test on YAML errors. */
 export function runCheck(check: Check, yaml: string, opts: RunOptions = {}): Finding[] {
-  const loaded = loadText(yaml, 'test.yaml');
+  // Load exactly as the CLI does for this check alone: kinds it does not target or declare in
+  // `uses` arrive as metadata only, so a missing `uses` entry makes its tests fail.
+  const loaded = loadText(yaml, 'test.yaml', loadPlan([check]));
   const errors = loaded.problems.filter((p) => p.level === 'error');
   assert.deepEqual(errors, [], 'fixture YAML must parse');
   const config = emptyConfig();

@@ -32,7 +32,12 @@ describe('scalars decode as kubectl (sigs.k8s.io/yaml over go-yaml v2) decodes t
     assert.deepEqual(one(`a: !!int "12"\nb: !!bool "yes"\n`), { a: 12, b: true });
   });
   it('non-string keys become strings, as sigs.k8s.io/yaml does (on: -> "true")', () => {
-    assert.deepEqual(one(`on: 1\n1: x\nnull: z\ny: w\n`), { true: "w", "1": "x", null: "z" });
+    assert.deepEqual(one(`on: 1\n1: x\ny: w\n`), { true: "w", "1": "x" });
+  });
+  it('a null map key fails the document, as kubectl does ("unsupported map key")', () => {
+    const r = parseYaml(`a: 1\nnull: z\n`);
+    assert.equal(r.docs.length, 0);
+    assert.match(r.diagnostics[0].message, /null map key/);
   });
   it('merge keys <<: explicit keys win, earlier merge sources win over later ones', () => {
     const v = one(`a: &a {x: 1, q: 1}\nb: &b {q: 2, z: 2}\nc:\n  <<: [*a, *b]\n  x: 9\n`) as Record<string, unknown>;
@@ -127,5 +132,22 @@ describe('hostile input', () => {
   it('self-referencing anchors are an error', () => {
     const r = parseYaml('a: &a [1, *a]\n');
     assert.match(r.diagnostics[0].message, /contains itself|unknown anchor/);
+  });
+});
+
+describe('chunked loading of large files', () => {
+  it('a buffer cut into chunks gives the same resources, lines and document indexes as one text', async () => {
+    const { loadBuffer } = await import('../../src/sources/resources.js');
+    const parts: string[] = [];
+    for (let i = 0; i < 400; i++) parts.push(`# doc ${i} – ünïcode\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  k: "${'x'.repeat(100)}"\n`);
+    const text = parts.join('---\n');
+    const whole = loadText(text, 'w.yaml');
+    const chunked = loadBuffer(Buffer.from(text), 'w.yaml', { chunkBytes: 4096 });
+    assert.equal(chunked.resources.length, 400);
+    for (const i of [0, 1, 57, 399]) {
+      assert.equal(chunked.resources[i].name, `c${i}`);
+      assert.equal(chunked.resources[i].origin.doc, whole.resources[i].origin.doc);
+      assert.deepEqual(chunked.resources[i].origin.locate(['data', 'k']), whole.resources[i].origin.locate(['data', 'k']));
+    }
   });
 });

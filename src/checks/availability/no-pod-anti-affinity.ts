@@ -46,6 +46,7 @@ Reported for service workloads with a replica floor of 2 or more (fewer is \`rep
       description: 'Node labels that identify a zone (a required anti-affinity over one of them also separates nodes).',
     },
   },
+  uses: ['HorizontalPodAutoscaler', 'ScaledObject'],
   target: 'workload',
   classes: ['service'],
   run({ workload: w, index, params }) {

@@ -36,6 +36,7 @@ with a replica floor of 2 or more.`,
   params: {
     zoneTopologyKeys: { type: 'string[]', default: ZONE_KEYS, description: 'Node labels that identify a zone.' },
   },
+  uses: ['HorizontalPodAutoscaler', 'ScaledObject'],
   target: 'workload',
   classes: ['service'],
   run({ workload: w, index, params }) {

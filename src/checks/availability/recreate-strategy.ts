@@ -28,6 +28,7 @@ Deployment then, and plan the deploy window.`,
       maxUnavailable: 0
       maxSurge: 25%`,
   },
+  uses: ['HorizontalPodAutoscaler', 'ScaledObject'],
   target: 'workload',
   classes: ['service'],
   run({ workload: w, resource, index }) {

@@ -39,6 +39,7 @@ spec:
   params: {
     minReplicas: { type: 'number', default: 2, description: 'Lowest acceptable replica floor.' },
   },
+  uses: ['HorizontalPodAutoscaler', 'ScaledObject'],
   target: 'workload',
   classes: ['service', 'pod'],
   run({ workload: w, index, params }) {

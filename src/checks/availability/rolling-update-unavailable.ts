@@ -54,6 +54,7 @@ reported too, whatever the replica count. Workloads with fewer than 2 replicas a
       maxUnavailable: 0
       maxSurge: 1`,
   },
+  uses: ['HorizontalPodAutoscaler', 'ScaledObject'],
   target: 'workload',
   classes: ['service', 'daemon'],
   run({ workload: w, resource, index }) {

@@ -58,6 +58,7 @@ dependencies; the liveness probe must not.`,
       periodSeconds: 5
       failureThreshold: 3`,
   },
+  uses: ['Service'],
   target: 'workload',
   classes: ['service', 'daemon', 'pod'],
   run({ workload, index }) {

@@ -42,6 +42,7 @@ Batch workloads are not checked (they are usually too short-lived to scrape).`,
             - name: metrics
               containerPort: 9090`,
   },
+  uses: ['Service', 'PodMonitor', 'VMPodScrape', 'PodMonitoring', 'ClusterPodMonitoring', 'ServiceMonitor', 'VMServiceScrape'],
   target: 'workload',
   classes: ['service', 'daemon', 'pod'],
   run({ workload: w, resource, index }) {

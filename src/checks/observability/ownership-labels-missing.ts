@@ -49,6 +49,7 @@ spec:
       description: 'Label keys that name the owner; one suffices. Entries without a prefix also match any prefixed key ending in "/<entry>".',
     },
   },
+  uses: ['Namespace'],
   target: 'workload',
   run({ workload: w, resource, index, params }) {
     const out: FindingInput[] = [];

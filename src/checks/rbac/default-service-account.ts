@@ -25,6 +25,7 @@ spec:
     spec:
       serviceAccountName: web`,
   },
+  uses: ['ServiceAccount', 'RoleBinding', 'ClusterRoleBinding'],
   target: 'workload',
   run({ workload, index }) {
     const w = workload!;

@@ -25,6 +25,7 @@ Apps that talk to the API (operators, controllers, CI runners, service-discovery
       serviceAccountName: web
       automountServiceAccountToken: false`,
   },
+  uses: ['ServiceAccount', 'RoleBinding', 'ClusterRoleBinding'],
   target: 'workload',
   run({ workload, index }) {
     const w = workload!;

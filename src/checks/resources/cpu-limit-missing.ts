@@ -28,6 +28,7 @@ Not reported when a LimitRange of type \`Container\` in the same namespace (in t
       limits:
         cpu: "1"`,
   },
+  uses: ['LimitRange', 'HorizontalPodAutoscaler'],
   target: 'workload',
   run(ctx) {
     const w = ctx.workload;

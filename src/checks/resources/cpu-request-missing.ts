@@ -25,6 +25,7 @@ Init containers are included: the pod's scheduling request is the larger of the 
         cpu: 250m
         memory: 256Mi`,
   },
+  uses: ['LimitRange', 'HorizontalPodAutoscaler'],
   target: 'workload',
   run(ctx) {
     return missingRequests(ctx, 'cpu', 'CPU');

@@ -36,6 +36,7 @@ The check reads container \`resources.requests\`/\`limits\`, pod-level \`spec.re
   limits:
     memory: 1Gi`,
   },
+  uses: ['LimitRange', 'HorizontalPodAutoscaler'],
   target: 'workload',
   run(ctx) {
     const w = ctx.workload;

@@ -36,6 +36,7 @@ resources:
     cpu: "2"
     memory: 2Gi`,
   },
+  uses: ['LimitRange', 'HorizontalPodAutoscaler'],
   target: 'workload',
   run(ctx) {
     const w = ctx.workload;

@@ -34,6 +34,7 @@ export default defineCheck({
   limits:
     memory: 512Mi`,
   },
+  uses: ['LimitRange', 'HorizontalPodAutoscaler'],
   target: 'workload',
   run(ctx) {
     const w = ctx.workload;

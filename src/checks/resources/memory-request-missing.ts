@@ -26,6 +26,7 @@ Init containers are included: they run on the node too, and the pod's scheduling
       limits:
         memory: 512Mi`,
   },
+  uses: ['LimitRange', 'HorizontalPodAutoscaler'],
   target: 'workload',
   run(ctx) {
     return missingRequests(ctx, 'memory', 'memory');

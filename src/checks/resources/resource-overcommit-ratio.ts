@@ -37,6 +37,7 @@ Only long-running containers are checked (init containers run before the app and
     memoryMaxRatio: { type: 'number', default: 2, description: 'Largest allowed memory limit / request ratio.' },
     cpuMaxRatio: { type: 'number', default: 4, description: 'Largest allowed CPU limit / request ratio.' },
   },
+  uses: ['LimitRange', 'HorizontalPodAutoscaler'],
   target: 'workload',
   run(ctx) {
     const w = ctx.workload;

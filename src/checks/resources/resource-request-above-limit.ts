@@ -22,6 +22,7 @@ Values are compared numerically (\`1Gi\` vs \`1024Mi\`, \`500m\` vs \`0.5\`); in
   limits:
     memory: 1Gi`,
   },
+  uses: ['LimitRange', 'HorizontalPodAutoscaler'],
   target: 'workload',
   run(ctx) {
     const w = ctx.workload;

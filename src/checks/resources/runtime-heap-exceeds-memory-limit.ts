@@ -183,6 +183,7 @@ Only literal values are read (not \`valueFrom\`, not shell variable expansion). 
       description: 'Environment variables whose value holds JVM flags.',
     },
   },
+  uses: ['LimitRange', 'HorizontalPodAutoscaler'],
   target: 'workload',
   run(ctx) {
     const w = ctx.workload;
