@@ -6,13 +6,17 @@ import { readFileSync, chmodSync, rmSync } from 'node:fs';
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli/bin.ts'],
-  outfile: 'dist/cli.mjs',
+  // Code splitting keeps rarely needed code (ajv for config validation) out of the start-up path.
+  entryPoints: { cli: 'src/cli/bin.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  minify: false,
+  minify: true,
   legalComments: 'none',
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __kr_createRequire } from 'node:module'; const require = __kr_createRequire(import.meta.url);" },
   define: { 'process.env.KUBEREADY_BUILD': '"1"' },

@@ -65,7 +65,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       let config: Config = emptyConfig();
       if (opts.config !== false) {
         const file = typeof opts.config === 'string' ? opts.config : findConfig(io.cwd);
-        if (file) config = loadConfigFile(file, allChecks);
+        if (file) config = await loadConfigFile(file, allChecks);
       }
       const known = new Set(allChecks.map((c) => c.id));
       for (const id of [...(opts.only ?? []), ...(opts.disable ?? [])]) {

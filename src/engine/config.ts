@@ -1,7 +1,7 @@
 /** .kubeready.yaml: discovery, validation (JSON Schema, built from check metadata) and resolution. */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { Check, Severity } from '../checks/types.js';
 import { parseYaml, LineIndex, type Json, type PositionTable } from '../sources/yaml.js';
 import { isObject } from '../model/util.js';
@@ -167,13 +167,15 @@ function describe(e: ErrorObject): { path: string; message: string } {
 }
 
 /** Parse and validate config text. Throws ConfigError with one line per problem: file:line: key: what is wrong. */
-export function parseConfig(text: string, file: string, checks: Check[]): Config {
+export async function parseConfig(text: string, file: string, checks: Check[]): Promise<Config> {
   const parsed = parseYaml(text);
   const lines = new LineIndex(text);
   const errs = parsed.diagnostics.filter((d) => d.level === 'error');
   if (errs.length) throw new ConfigError(errs.map((d) => `${file}:${lines.locate(d.offset).line}: ${d.message}`));
   const root: Json = parsed.docs[0]?.value ?? {};
   if (!isObject(root)) throw new ConfigError([`${file}:1: the configuration must be a mapping`]);
+  // Loaded only when there is a configuration to validate: keeps start-up fast.
+  const { Ajv } = await import('ajv');
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(configSchema(checks));
   if (!validate(root)) {
@@ -231,7 +233,7 @@ export function parseConfig(text: string, file: string, checks: Check[]): Config
   return cfg;
 }
 
-export function loadConfigFile(file: string, checks: Check[]): Config {
+export async function loadConfigFile(file: string, checks: Check[]): Promise<Config> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
