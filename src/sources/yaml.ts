@@ -252,7 +252,8 @@ function resolveTagged(tag: string, text: string, offset: number): Json {
       const v = resolvePlain(text);
       const got = v === null ? 'null' : typeof v === 'boolean' ? 'bool' : typeof v === 'string' ? 'str' : isGoInt(text) ? 'int' : 'float';
       if (got === t || (t === 'float' && got === 'int')) return v;
-      throw new DocError(`cannot decode !!${got} \`${text}\` as a !!${t}`, offset);
+      const shown = JSON.stringify(text.length > 40 ? text.slice(0, 40) + '...' : text);
+      throw new DocError(`cannot decode !!${got} ${shown} as a !!${t}`, offset);
     }
     default:
       return text;
@@ -384,7 +385,7 @@ function construct(
         offset: base + top.keyOffset,
         level: 'warning',
         doc: docIndex,
-        message: `duplicate key "${key}": kubectl's strict validation rejects this; the last value wins here`,
+        message: `duplicate key ${JSON.stringify(key.length > 60 ? key.slice(0, 60) + '...' : key)}: kubectl's strict validation rejects this; the last value wins here`,
       });
     }
     top.explicit!.add(key);
