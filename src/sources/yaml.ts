@@ -252,8 +252,8 @@ function resolveTagged(tag: string, text: string, offset: number): Json {
       const v = resolvePlain(text);
       const got = v === null ? 'null' : typeof v === 'boolean' ? 'bool' : typeof v === 'string' ? 'str' : isGoInt(text) ? 'int' : 'float';
       if (got === t || (t === 'float' && got === 'int')) return v;
-      const shown = JSON.stringify(text.length > 40 ? text.slice(0, 40) + '...' : text);
-      throw new DocError(`cannot decode !!${got} ${shown} as a !!${t}`, offset);
+      // The value itself is never quoted: it may be a Secret's.
+      throw new DocError(`cannot decode a !!${got} value as a !!${t} (tagged !!${t} but written as a ${got === 'str' ? 'string' : got})`, offset);
     }
     default:
       return text;
