@@ -189,8 +189,18 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   const workloadOf = new Map<Resource, Workload>();
   for (const w of index.workloads) workloadOf.set(w.resource, w);
 
+  // Objects managed by a controller that is itself in the input (ReplicaSets of a Deployment, Pods of
+  // a ReplicaSet in a cluster export) are reported once, at the owner.
+  const present = new Set(input.resources.map((r) => `${r.kind}/${index.namespaceOf(r)}/${r.name}`));
+  const ownedByPresent = (r: Resource) => {
+    const refs = isObject(r.object.metadata) ? r.object.metadata.ownerReferences : undefined;
+    if (!Array.isArray(refs)) return false;
+    return refs.some((o) => isObject(o) && o.controller === true && typeof o.kind === 'string' && typeof o.name === 'string' && present.has(`${o.kind}/${index.namespaceOf(r)}/${o.name}`));
+  };
+
   const verdicts: Verdict[] = [];
   for (const r of input.resources) {
+    if (ownedByPresent(r)) continue;
     const w = workloadOf.get(r) ?? null;
     const applicable: ActiveCheck[] = [];
     if (w) for (const a of workloadChecks) if (!a.check.classes || a.check.classes.includes(w.class)) applicable.push(a);

@@ -64,6 +64,17 @@ function findTemplate(obj: JsonObject): { spec: FieldPath; meta: FieldPath } | n
   return null;
 }
 
+/**
+ * Custom resources that run to completion (KEDA ScaledJob, Kubeflow TFJob/PyTorchJob/MPIJob, Volcano
+ * Job, ...): judged like Jobs, not like long-running services. Recognised by a kind ending in "Job"
+ * or a template reached through a job template field.
+ */
+function customClass(kind: string, specPath: FieldPath): WorkloadClass {
+  if (/Job$/.test(kind)) return 'batch';
+  if (specPath.some((p) => p === 'jobTargetRef' || p === 'jobTemplate')) return 'batch';
+  return 'service';
+}
+
 function podClass(resource: Resource, spec: JsonObject): WorkloadClass {
   const policy = getString(spec, ['restartPolicy']);
   return policy === 'Never' || policy === 'OnFailure' ? 'batch' : 'pod';
@@ -92,7 +103,7 @@ export function toWorkload(resource: Resource): Workload | null {
     // Custom resources that scale usually say so with spec.replicas next to the template.
     const parent = specPath.slice(0, -2);
     if (typeof get(obj, [...parent, 'replicas']) === 'number' || parent.length === 1) replicasPath = [...parent, 'replicas'];
-    cls = 'service';
+    cls = customClass(resource.kind, specPath);
   }
   const podSpec = get(obj, specPath) as JsonObject;
   if (resource.kind === 'Pod' && known) cls = podClass(resource, podSpec);

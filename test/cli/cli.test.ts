@@ -153,3 +153,26 @@ describe('output', () => {
     assert.equal((await cli(['explain', 'nope'])).code, 2);
   });
 });
+
+describe('controller-owned objects', () => {
+  it('a ReplicaSet owned by a Deployment in the input is reported once, at the Deployment', async () => {
+    const rs = `apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: web-5d9c
+  namespace: shop
+  ownerReferences:
+    - {apiVersion: apps/v1, kind: Deployment, name: web, uid: 1, controller: true}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+`;
+    const both = await cli(['audit', '-', '--only', 'memory-limit-missing', '-o', 'json'], { stdin: DEPLOY + '---\n' + rs });
+    assert.deepEqual(JSON.parse(both.stdout).verdicts.map((v: { object: { kind: string } }) => v.object.kind), ['Deployment']);
+    const alone = await cli(['audit', '-', '--only', 'memory-limit-missing', '-o', 'json'], { stdin: rs });
+    assert.deepEqual(JSON.parse(alone.stdout).verdicts.map((v: { object: { kind: string } }) => v.object.kind), ['ReplicaSet']);
+  });
+});

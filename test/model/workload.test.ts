@@ -1,0 +1,48 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadText } from '../../src/sources/resources.js';
+import { toWorkload } from '../../src/model/workload.js';
+
+function workload(yaml: string) {
+  const r = loadText(yaml, 'w.yaml').resources[0];
+  return toWorkload(r);
+}
+
+describe('workload model', () => {
+  it('finds the pod template of known kinds and classifies them', () => {
+    const cases: [string, string, string][] = [
+      ['apps/v1', 'Deployment', 'service'],
+      ['apps/v1', 'StatefulSet', 'service'],
+      ['apps/v1', 'DaemonSet', 'daemon'],
+      ['batch/v1', 'Job', 'batch'],
+    ];
+    for (const [apiVersion, kind, cls] of cases) {
+      const w = workload(`apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: i}]\n`);
+      assert.equal(w?.class, cls, kind);
+      assert.deepEqual(w?.podSpecPath, ['spec', 'template', 'spec']);
+    }
+  });
+  it('CronJob, bare Pods (by restartPolicy)', () => {
+    const cj = workload(`apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: x}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: c, image: i}]\n`);
+    assert.equal(cj?.class, 'batch');
+    assert.equal(workload(`apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: i}]\n`)?.class, 'pod');
+    assert.equal(workload(`apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  restartPolicy: Never\n  containers: [{name: c, image: i}]\n`)?.class, 'batch');
+  });
+  it('custom resources with a pod template are found generically (Argo Rollout), batch-like ones are batch', () => {
+    const ro = workload(`apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: r}\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers: [{name: c, image: i}]\n`);
+    assert.equal(ro?.class, 'service');
+    assert.equal(ro?.replicas, 3);
+    const sj = workload(`apiVersion: keda.sh/v1alpha1\nkind: ScaledJob\nmetadata: {name: s}\nspec:\n  jobTargetRef:\n    template:\n      spec:\n        containers: [{name: c, image: i}]\n`);
+    assert.equal(sj?.class, 'batch');
+    const tf = workload(`apiVersion: kubeflow.org/v1\nkind: PyTorchJob\nmetadata: {name: t}\nspec:\n  pytorchReplicaSpecs:\n    Master:\n      template:\n        spec:\n          containers: [{name: c, image: i}]\n`);
+    assert.equal(tf?.class, 'batch');
+  });
+  it('native sidecars, init containers and containers are told apart; ephemeral containers ignored', () => {
+    const w = workload(`apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  initContainers:\n    - {name: init, image: i}\n    - {name: side, image: i, restartPolicy: Always}\n  containers: [{name: app, image: i}]\n  ephemeralContainers: [{name: dbg, image: i}]\n`);
+    assert.deepEqual(w?.containers.map((c) => `${c.name}:${c.type}:${c.longRunning}`), ['init:init:false', 'side:sidecar:true', 'app:container:true']);
+  });
+  it('CRDs, PodTemplates and partial objects are not workloads', () => {
+    assert.equal(workload(`apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n      containers: [{name: c}]\n`), null);
+    assert.equal(workload(`apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n      containers: "oops"\n`), null);
+  });
+});
