@@ -2,6 +2,11 @@
 import type { Resource, Workload } from './types.js';
 import { getNumber, getString, isObject } from './util.js';
 
+function dirOf(file: string): string {
+  const i = file.lastIndexOf('/');
+  return i === -1 ? '.' : file.slice(0, i);
+}
+
 function push<K, V>(map: Map<K, V[]>, key: K, v: V): void {
   let l = map.get(key);
   if (!l) map.set(key, (l = []));
@@ -64,6 +69,19 @@ export class ResourceIndex {
 
   ofKind(kind: string): Resource[] {
     return this.byKind.get(kind) ?? [];
+  }
+
+  /**
+   * Are two objects deployed together, as far as the input can tell? Both name a namespace: the
+   * same one. Exactly one names it: the other lands in the default namespace (-n). Neither names
+   * one: only when they sit in the same folder, since unrelated example folders (and separate
+   * apps applied with different -n) would otherwise be judged together. Checks that claim a
+   * hard failure from another object (a LimitRange rejecting pods, a Service with no endpoint)
+   * use this; lookups that can only silence a finding use the plain namespace.
+   */
+  sameScope(a: Resource, b: Resource): boolean {
+    if (a.namespace === undefined && b.namespace === undefined) return dirOf(a.origin.file) === dirOf(b.origin.file);
+    return this.namespaceOf(a) === this.namespaceOf(b);
   }
 
   /** Resources of a kind in one (effective) namespace. */

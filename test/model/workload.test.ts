@@ -46,3 +46,17 @@ describe('workload model', () => {
     assert.equal(workload(`apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n      containers: "oops"\n`), null);
   });
 });
+
+describe('ResourceIndex.sameScope', async () => {
+  const { ResourceIndex } = await import('../../src/model/index.js');
+  const lr = (ns: string) => `apiVersion: v1\nkind: LimitRange\nmetadata: {name: l${ns ? `, namespace: ${ns}` : ''}}\n`;
+  const load = (yaml: string, file: string) => loadText(yaml, file).resources[0];
+  it('explicit namespaces must match; namespace-less objects must share a folder', () => {
+    const idx = new ResourceIndex([]);
+    assert.equal(idx.sameScope(load(lr('a'), 'x/1.yaml'), load(lr('a'), 'y/2.yaml')), true);
+    assert.equal(idx.sameScope(load(lr('a'), 'x/1.yaml'), load(lr('b'), 'x/2.yaml')), false);
+    assert.equal(idx.sameScope(load(lr(''), 'x/1.yaml'), load(lr(''), 'x/2.yaml')), true);
+    assert.equal(idx.sameScope(load(lr(''), 'x/1.yaml'), load(lr(''), 'y/2.yaml')), false);
+    assert.equal(idx.sameScope(load(lr(''), 'x/1.yaml'), load(lr('default'), 'y/2.yaml')), true);
+  });
+});

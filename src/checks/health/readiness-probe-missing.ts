@@ -8,7 +8,7 @@ import { declaresPorts, hasProbe, isKnative } from './probe-util.js';
 function selectingService(w: Workload, index: ResourceIndex): string | undefined {
   const ns = index.namespaceOf(w.resource);
   for (const svc of index.inNamespace('Service', ns)) {
-    if (svc.apiVersion !== 'v1') continue;
+    if (svc.apiVersion !== 'v1' || !index.sameScope(svc, w.resource)) continue;
     const selector = stringMap(get(svc.object, ['spec', 'selector']));
     const keys = Object.keys(selector);
     if (keys.length === 0) continue;

@@ -42,14 +42,17 @@ ports:
     const pairs = Object.entries(selector);
     if (pairs.length === 0) return [];
     const ns = index.namespaceOf(resource);
-    const backends = index.workloadsIn(ns).filter((w) => pairs.every(([k, v]) => w.podLabels[k] === v));
+    const backends = index.workloadsIn(ns).filter((w) => index.sameScope(w.resource, resource) && pairs.every(([k, v]) => w.podLabels[k] === v));
     if (backends.length === 0) return [];
     const out: FindingInput[] = [];
     getArray(obj, ['spec', 'ports']).forEach((p, i) => {
       const target = getString(p, ['targetPort']);
-      if (!target || /^[0-9]+$/.test(target)) return;
+      // Numeric ports and unrendered template text (${PORT}, {{ .port }}) are not port names.
+      if (!target || /^[0-9]+$/.test(target) || /[${}]/.test(target)) return;
       const missing = backends.filter((w) => !portNames(w).has(target));
-      if (missing.length === 0) return;
+      // Only when no selected workload declares it is the port certainly without endpoints; a
+      // Service selecting several workloads of which some declare it is a different problem.
+      if (missing.length < backends.length) return;
       const which = missing
         .map((w) => {
           const names = [...portNames(w)];

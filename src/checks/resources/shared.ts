@@ -117,13 +117,16 @@ function quantityMap(o: JsonObject, key: string): Record<string, Json> {
  * server's own LimitRange defaulting: default (limit) falls back to max; defaultRequest falls back
  * to default, then to min.
  */
-export function namespaceLimitRanges(index: ResourceIndex, namespace: string): NamespaceDefaults {
+export function namespaceLimitRanges(index: ResourceIndex, namespace: string, near?: Resource): NamespaceDefaults {
   let byNs = cache.get(index);
   if (!byNs) cache.set(index, (byNs = new Map()));
-  const hit = byNs.get(namespace);
+  // Namespace-less workloads only see namespace-less LimitRanges of their own folder (ResourceIndex.sameScope).
+  const key = near && near.namespace === undefined ? `${namespace}\0${near.origin.file.slice(0, Math.max(0, near.origin.file.lastIndexOf('/')))}` : namespace;
+  const hit = byNs.get(key);
   if (hit) return hit;
   const out: NamespaceDefaults = { items: [], request: new Map(), limit: new Map() };
   for (const lr of index.inNamespace('LimitRange', namespace)) {
+    if (near && !index.sameScope(lr, near)) continue;
     getArray(lr.object, ['spec', 'limits']).forEach((item, i) => {
       if (!isObject(item) || getString(item, ['type']) !== 'Container') return;
       out.items.push({ limitRange: lr, index: i, item });
@@ -135,12 +138,12 @@ export function namespaceLimitRanges(index: ResourceIndex, namespace: string): N
       for (const [res, raw] of Object.entries(defReq)) addDefault(out.request, res, raw, lr.name);
     });
   }
-  byNs.set(namespace, out);
+  byNs.set(key, out);
   return out;
 }
 
 export function limitRangesFor(ctx: CheckContext<unknown>): NamespaceDefaults {
-  return namespaceLimitRanges(ctx.index, ctx.index.namespaceOf(ctx.resource));
+  return namespaceLimitRanges(ctx.index, ctx.index.namespaceOf(ctx.resource), ctx.resource);
 }
 
 export function quoteNames(names: string[]): string {
