@@ -238,12 +238,13 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
           field: formatPath(fi.path),
           location: locationOf(r, fi.path),
         };
-        let exempted = configExemption(config.exemptions, base);
-        if (!exempted) {
+        let exempted = config.exemptions.length ? configExemption(config.exemptions, base) : null;
+        if (!exempted && ignores.length) {
           const ig = ignores.find((i) => i.ids.has(a.check.id) || i.ids.has('*') || i.ids.has('all'));
           if (ig) exempted = { by: 'annotation', reason: ig.reason ?? '(no kubeready.io/ignore-reason given)' };
         }
-        findings.push({ ...base, exempted });
+        (base as Finding).exempted = exempted;
+        findings.push(base as Finding);
       }
     }
     for (const ig of ignores) {
@@ -258,7 +259,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
         }
       }
     }
-    findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || (a.location.line ?? 0) - (b.location.line ?? 0) || a.check.localeCompare(b.check));
+    findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || (a.location.line ?? 0) - (b.location.line ?? 0) || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0));
     const live = findings.filter((f) => !f.exempted);
     const pillars = {} as Record<Pillar, PillarStatus>;
     const scores: number[] = [];
@@ -309,7 +310,8 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   const score = verdicts.length ? Math.round(verdicts.reduce((a, v) => a + v.score, 0) / verdicts.length) : 100;
   void CHECKLIST_PILLARS;
   void SEVERITIES;
-  const fired = new Set(verdicts.flatMap((v) => v.findings.map((f) => f.check)));
+  const fired = new Set<string>();
+  for (const v of verdicts) for (const f of v.findings) fired.add(f.check);
   const checks: CheckInfo[] = options.checks
     .filter((c) => fired.has(c.id))
     .map((c) => ({ id: c.id, pillar: c.pillar, severity: c.severity, title: c.title, whatBreaks: c.whatBreaks, fix: c.fix, ...(c.pss ? { pss: c.pss } : {}) }));

@@ -1,6 +1,6 @@
 /** Indexes over all input resources, for lookups that cross objects. */
 import type { Resource, Workload } from './types.js';
-import { getNumber, getString, isObject } from './util.js';
+import { getNumber, getString, isObject, stringMap } from './util.js';
 
 function dirOf(file: string): string {
   const i = file.lastIndexOf('/');
@@ -82,6 +82,43 @@ export class ResourceIndex {
   sameScope(a: Resource, b: Resource): boolean {
     if (a.namespace === undefined && b.namespace === undefined) return dirOf(a.origin.file) === dirOf(b.origin.file);
     return this.namespaceOf(a) === this.namespaceOf(b);
+  }
+
+  /**
+   * v1 Services in a namespace whose (map) selector matches these pod labels. Indexed by one
+   * selector pair per Service, so the cost is per label, not per Service.
+   */
+  servicesSelecting(namespace: string, labels: Record<string, string>): Resource[] {
+    const byPair = this.memo(`svc-by-pair:${namespace}`, () => {
+      const m = new Map<string, { svc: Resource; sel: [string, string][] }[]>();
+      for (const svc of this.inNamespace('Service', namespace)) {
+        if (svc.apiVersion !== 'v1') continue;
+        const spec = svc.object.spec;
+        const sel = isObject(spec) ? stringMap(spec.selector) : {};
+        const pairs = Object.entries(sel);
+        if (pairs.length === 0) continue;
+        push(m, `${pairs[0][0]}=${pairs[0][1]}`, { svc, sel: pairs });
+      }
+      return m;
+    });
+    const out: Resource[] = [];
+    for (const [k, v] of Object.entries(labels)) {
+      for (const c of byPair.get(`${k}=${v}`) ?? []) if (c.sel.every(([sk, sv]) => labels[sk] === sv)) out.push(c.svc);
+    }
+    return out;
+  }
+
+  /** Workloads in a namespace whose pod labels carry every pair of this map selector (empty selector: none). */
+  workloadsMatching(namespace: string, selector: Record<string, string>): Workload[] {
+    const pairs = Object.entries(selector);
+    if (pairs.length === 0) return [];
+    const byPair = this.memo(`wl-by-pair:${namespace}`, () => {
+      const m = new Map<string, Workload[]>();
+      for (const w of this.workloadsIn(namespace)) for (const [k, v] of Object.entries(w.podLabels)) push(m, `${k}=${v}`, w);
+      return m;
+    });
+    const [k0, v0] = pairs[0];
+    return (byPair.get(`${k0}=${v0}`) ?? []).filter((w) => pairs.every(([k, v]) => w.podLabels[k] === v));
   }
 
   /** Resources of a kind in one (effective) namespace. */

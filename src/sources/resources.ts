@@ -90,7 +90,8 @@ function makeLocate(ctx: FileCtx, doc: ParsedDocument, basePath: FieldPath): Ori
       if (at !== undefined) offset = at;
     }
     if (offset === null) return null;
-    return { ...ctx.lines.locate(d.base + offset), exact };
+    const at = ctx.lines.locate(d.base + offset);
+    return { line: at.line, column: at.column, exact };
   };
 }
 

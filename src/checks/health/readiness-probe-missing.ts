@@ -1,20 +1,12 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
 import type { Workload } from '../../model/types.js';
-import { get, stringMap } from '../../model/util.js';
 import { declaresPorts, hasProbe, isKnative } from './probe-util.js';
 
 /** A Service in the workload's namespace whose selector matches the pod labels. */
 function selectingService(w: Workload, index: ResourceIndex): string | undefined {
   const ns = index.namespaceOf(w.resource);
-  for (const svc of index.inNamespace('Service', ns)) {
-    if (svc.apiVersion !== 'v1' || !index.sameScope(svc, w.resource)) continue;
-    const selector = stringMap(get(svc.object, ['spec', 'selector']));
-    const keys = Object.keys(selector);
-    if (keys.length === 0) continue;
-    if (keys.every((k) => w.podLabels[k] === selector[k])) return svc.name;
-  }
-  return undefined;
+  return index.servicesSelecting(ns, w.podLabels).find((svc) => index.sameScope(svc, w.resource))?.name;
 }
 
 export default defineCheck({

@@ -42,7 +42,7 @@ ports:
     const pairs = Object.entries(selector);
     if (pairs.length === 0) return [];
     const ns = index.namespaceOf(resource);
-    const backends = index.workloadsIn(ns).filter((w) => index.sameScope(w.resource, resource) && pairs.every(([k, v]) => w.podLabels[k] === v));
+    const backends = index.workloadsMatching(ns, selector).filter((w) => index.sameScope(w.resource, resource));
     if (backends.length === 0) return [];
     const out: FindingInput[] = [];
     getArray(obj, ['spec', 'ports']).forEach((p, i) => {

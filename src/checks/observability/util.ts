@@ -2,23 +2,10 @@
 import type { ResourceIndex } from '../../model/index.js';
 import type { Json, Resource, Workload } from '../../model/types.js';
 import { get, getArray, getBool, getObject, stringMap } from '../../model/util.js';
-import { mapSelectorMatches, selectorMatches } from '../availability/util.js';
+import { selectorMatches } from '../availability/util.js';
 
 export { stringListParam } from '../availability/util.js';
 
-/**
- * Does a Prometheus-operator style namespaceSelector ({any: true} | {matchNames: [...]}) cover `ns`?
- * Absent: only the monitor's own namespace. Anything else odd: assume yes (stay quiet).
- */
-function namespaceCovered(monitor: Resource, index: ResourceIndex, ns: string): boolean {
-  const sel = get(monitor.object, ['spec', 'namespaceSelector']);
-  if (sel === undefined || sel === null) return index.namespaceOf(monitor) === ns;
-  if (!getObject(monitor.object, ['spec', 'namespaceSelector'])) return true;
-  if (getBool(sel, ['any']) === true) return true;
-  const names = getArray(sel, ['matchNames']).filter((x): x is string => typeof x === 'string');
-  if (names.length > 0) return names.includes(ns);
-  return index.namespaceOf(monitor) === ns;
-}
 
 /** Selector of a monitor: absent means "cannot tell", treated as a match. */
 function monitorSelects(selector: Json | undefined, labels: Record<string, string>): boolean {
@@ -38,26 +25,66 @@ const SERVICE_MONITORS: { kind: string; group: string }[] = [
 ];
 
 /** A monitoring object in the input that scrapes this workload's pods, described for messages; null when none. */
+/**
+ * Monitors by the namespaces they cover: `any` monitors (and ClusterPodMonitoring) cover every
+ * namespace, `matchNames` the listed ones, no selector their own namespace. Built once per run.
+ */
+interface MonitorIndex {
+  byNs: Map<string, Resource[]>;
+  everywhere: Resource[];
+}
+
+function monitorIndex(index: ResourceIndex, kinds: { kind: string; group: string }[], key: string): MonitorIndex {
+  return index.memo(key, () => {
+    const out: MonitorIndex = { byNs: new Map(), everywhere: [] };
+    const add = (ns: string, m: Resource) => {
+      let l = out.byNs.get(ns);
+      if (!l) out.byNs.set(ns, (l = []));
+      l.push(m);
+    };
+    for (const { kind, group } of kinds) {
+      for (const m of index.ofKind(kind)) {
+        if (!m.apiVersion.startsWith(group)) continue;
+        if (kind === 'ClusterPodMonitoring') {
+          out.everywhere.push(m);
+          continue;
+        }
+        const own = index.namespaceOf(m);
+        if (kind === 'PodMonitoring') {
+          add(own, m);
+          continue;
+        }
+        const sel = get(m.object, ['spec', 'namespaceSelector']);
+        if (sel === undefined || sel === null) add(own, m);
+        else if (!getObject(m.object, ['spec', 'namespaceSelector']) || getBool(sel, ['any']) === true) out.everywhere.push(m);
+        else {
+          const names = getArray(sel, ['matchNames']).filter((x): x is string => typeof x === 'string');
+          if (names.length > 0) for (const n of new Set(names)) add(n, m);
+          else add(own, m);
+        }
+      }
+    }
+    return out;
+  });
+}
+
+function covering(mi: MonitorIndex, ns: string): Resource[] {
+  const l = mi.byNs.get(ns);
+  return l ? (mi.everywhere.length ? [...l, ...mi.everywhere] : l) : mi.everywhere;
+}
+
+/** A monitoring object in the input that scrapes this workload's pods, described for messages; null when none. */
 export function scrapedBy(w: Workload, index: ResourceIndex): string | null {
   const labels = w.podLabels;
   if (Object.keys(labels).length === 0) return null;
   const ns = index.namespaceOf(w.resource);
-  const podMonitors = index.memo(`obs:podmonitors:${ns}`, () =>
-    POD_MONITORS.flatMap(({ kind, group }) =>
-      index.ofKind(kind).filter((m) => {
-        if (!m.apiVersion.startsWith(group)) return false;
-        return kind === 'ClusterPodMonitoring' ? true : kind === 'PodMonitoring' ? index.namespaceOf(m) === ns : namespaceCovered(m, index, ns);
-      }),
-    ),
-  );
-  for (const m of podMonitors) {
+  for (const m of covering(monitorIndex(index, POD_MONITORS, 'obs:podmonitors'), ns)) {
     if (monitorSelects(get(m.object, ['spec', 'selector']), labels)) return `${m.kind} "${m.name}"`;
   }
   // Services that select these pods (same namespace).
-  const services = index.inNamespace('Service', ns).filter((s) => s.apiVersion === 'v1' && mapSelectorMatches(get(s.object, ['spec', 'selector']), labels));
-  const serviceMonitors = index.memo(`obs:servicemonitors:${ns}`, () =>
-    SERVICE_MONITORS.flatMap(({ kind, group }) => index.ofKind(kind).filter((m) => m.apiVersion.startsWith(group) && namespaceCovered(m, index, ns))),
-  );
+  const services = index.servicesSelecting(ns, labels);
+  if (services.length === 0) return null;
+  const serviceMonitors = covering(monitorIndex(index, SERVICE_MONITORS, 'obs:servicemonitors'), ns);
   for (const svc of services) {
     const ann = stringMap(get(svc.object, ['metadata', 'annotations']));
     if (ann['prometheus.io/scrape'] === 'true') return `Service "${svc.name}" (prometheus.io/scrape annotation)`;

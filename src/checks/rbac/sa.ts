@@ -50,6 +50,10 @@ export function projectsToken(w: Workload): boolean {
  * `namespace` undefined (the workload names none) matches any subject namespace.
  */
 export function bindingsFor(index: ResourceIndex, namespace: string | undefined, name: string): Resource[] {
+  return index.memo(`rbac:bindings:${namespace ?? ''}\0${name}`, () => computeBindingsFor(index, namespace, name));
+}
+
+function computeBindingsFor(index: ResourceIndex, namespace: string | undefined, name: string): Resource[] {
   const out: Resource[] = [];
   for (const b of index.bindingsNamingServiceAccount(name)) {
     const hit = getArray(b.object, ['subjects']).some((s) => {
