@@ -4,8 +4,10 @@ import { readFileSync, readdirSync, statSync, realpathSync, existsSync, fstatSyn
 import { join, relative, resolve, dirname, sep, isAbsolute } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import ignore, { type Ignore } from 'ignore';
-import { loadBuffer, loadText, type InputProblem, type LoadResult, type LoadTextOptions } from './resources.js';
+import { ChunkedLoader, chunkRanges, type InputProblem, type LoadResult, type LoadTextOptions } from './resources.js';
 import type { Resource } from '../model/types.js';
+import os from 'node:os';
+import { ParsePool } from './parse-pool.js';
 
 export const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'];
 const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
@@ -18,6 +20,8 @@ export interface FileInputOptions {
   stdinText?: () => string;
   /** Passed to loadText: which documents need positions recorded while parsing. */
   keepPositions?: LoadTextOptions['keepPositions'];
+  /** Worker threads for parsing (default: up to 4 when the input is at least PARALLEL_MIN_BYTES and there are several cores; 0 = none). */
+  workers?: number;
   /** Passed to loadText: which objects to keep whole (the rest keep identifying metadata only). */
   keepWhole?: LoadTextOptions['keepWhole'];
 }
@@ -231,17 +235,23 @@ export function readStdin(): string {
 }
 
 /** Load every input into resources. Never throws for bad input; `fatal` lists usage-level problems. */
+/** Inputs at least this large are parsed with worker threads when the machine has several cores. */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+
+/** Load every input into resources. Never throws for bad input; `fatal` lists usage-level problems. */
 export async function loadInputs(args: string[], options: FileInputOptions = {}): Promise<FilesResult> {
   const cwd = options.cwd ?? process.cwd();
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_BYTES;
   const result: FilesResult = { resources: [], problems: [], skipped: 0, documents: 0, files: 0, fatal: [] };
   const files = await expandPaths(args, cwd, result.problems, result.fatal);
+  const load = { keepPositions: options.keepPositions, keepWhole: options.keepWhole };
+  // Read everything first (the values keep their text anyway), then parse in order.
+  const inputs: { shown: string; buf: Buffer | null; text: string | null }[] = [];
+  let total = 0;
   for (const f of files) {
     const shown = f === '-' ? '-' : display(f, cwd);
-    const load = { keepPositions: options.keepPositions, keepWhole: options.keepWhole };
     if (f === '-') {
-      result.files++;
-      merge(result, loadText((options.stdinText ?? readStdin)(), shown, load));
+      inputs.push({ shown, buf: null, text: (options.stdinText ?? readStdin)() });
       continue;
     }
     const r = readManifest(f, maxBytes);
@@ -249,8 +259,45 @@ export async function loadInputs(args: string[], options: FileInputOptions = {})
       result.problems.push({ file: shown, message: r.problem, level: 'error' });
       continue;
     }
-    result.files++;
-    merge(result, loadBuffer(r.buf, shown, load));
+    total += r.buf.length;
+    inputs.push({ shown, buf: r.buf, text: null });
+  }
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const workers = options.workers ?? (total >= PARALLEL_MIN_BYTES && cores > 1 ? Math.min(cores, 4) : 0);
+  const pool = workers > 0 ? ParsePool.create(workers) : null;
+  try {
+    // Jobs in input order; up to `window` chunks are being parsed ahead of the one being built.
+    const jobs: { input: number; start: number; end: number; flat?: Promise<Int32Array | null> }[] = [];
+    inputs.forEach((inp, i) => {
+      if (inp.buf) for (const r of chunkRanges(inp.buf)) jobs.push({ input: i, ...r });
+      else jobs.push({ input: i, start: 0, end: 0 });
+    });
+    const window = workers * 2;
+    const submit = (k: number) => {
+      const j = jobs[k];
+      const buf = j && inputs[j.input].buf;
+      if (pool && j && buf) j.flat = pool.parse(buf.subarray(j.start, j.end));
+    };
+    for (let k = 0; k < window; k++) submit(k);
+    let loader: ChunkedLoader | null = null;
+    for (let k = 0; k < jobs.length; k++) {
+      const j = jobs[k];
+      const inp = inputs[j.input];
+      if (k === 0 || jobs[k - 1].input !== j.input) {
+        loader = new ChunkedLoader(inp.shown, load);
+        result.files++;
+      }
+      const text = inp.text ?? inp.buf!.toString('utf8', j.start, j.end);
+      const flat = j.flat ? await j.flat : null;
+      submit(k + window);
+      loader!.add(text, flat);
+      if (k === jobs.length - 1 || jobs[k + 1].input !== j.input) {
+        merge(result, loader!.out);
+        inputs[j.input].buf = null;
+      }
+    }
+  } finally {
+    await pool?.close();
   }
   return result;
 }

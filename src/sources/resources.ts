@@ -1,6 +1,7 @@
 /** Turn parsed YAML/JSON text into resources with their origin. */
 import type { FieldPath, JsonObject, Origin, Resource, SourcePosition } from '../model/types.js';
 import { isObject } from '../model/util.js';
+import type { Event } from 'js-yaml';
 import { DEFAULT_CHUNK, LineIndex, parseYaml, splitDocuments, type DocSpan, type Json, type ParsedDocument, type PositionTable } from './yaml.js';
 
 export interface InputProblem {
@@ -146,27 +147,52 @@ function nextMarker(buf: Buffer, from: number): number {
  * built (on a 166 MB stream with a few non-Latin-1 characters that string alone is 332 MB).
  */
 export function loadBuffer(buf: Buffer, file: string, options: LoadTextOptions & { chunkBytes?: number } = {}): LoadResult {
-  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
-  if (buf.length <= chunkBytes) return loadText(buf.toString('utf8'), file, options);
-  const out: LoadResult = { resources: [], problems: [], skipped: 0, documents: 0 };
+  const loader = new ChunkedLoader(file, options);
+  for (const r of chunkRanges(buf, options.chunkBytes ?? DEFAULT_CHUNK)) loader.add(buf.toString('utf8', r.start, r.end));
+  return loader.out;
+}
+
+/** Byte ranges of a file cut at document markers into chunks of about `chunkBytes`. */
+export function chunkRanges(buf: Buffer, chunkBytes: number = DEFAULT_CHUNK): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
   let start = 0;
-  let line = 1;
-  let doc = 0;
-  while (start < buf.length) {
+  while (start < buf.length || out.length === 0) {
     const end = start + chunkBytes >= buf.length ? buf.length : nextMarker(buf, start + chunkBytes);
-    const text = buf.toString('utf8', start, end);
-    const r = loadChunk(text, file, options, out, line, doc);
-    line += r.breaks;
-    doc = r.nextDoc;
+    out.push({ start, end });
     start = end;
   }
   return out;
 }
 
-function loadChunk(text: string, file: string, options: LoadTextOptions, out: LoadResult, firstLine: number, firstDoc: number): { breaks: number; nextDoc: number } {
+/** Loads one file chunk by chunk, in order, carrying line and document numbers across chunks. */
+export class ChunkedLoader {
+  readonly out: LoadResult = { resources: [], problems: [], skipped: 0, documents: 0 };
+  private line = 1;
+  private doc = 0;
+  constructor(
+    private readonly file: string,
+    private readonly options: LoadTextOptions,
+  ) {}
+  /** `events`: the chunk's events parsed elsewhere (worker thread), or null to parse here. */
+  add(text: string, events: Event[] | Int32Array | null = null): void {
+    const r = loadChunk(text, this.file, this.options, this.out, this.line, this.doc, events);
+    this.line += r.breaks;
+    this.doc = r.nextDoc;
+  }
+}
+
+function loadChunk(
+  text: string,
+  file: string,
+  options: LoadTextOptions,
+  out: LoadResult,
+  firstLine: number,
+  firstDoc: number,
+  events: Event[] | Int32Array | null = null,
+): { breaks: number; nextDoc: number } {
   const ctx: FileCtx = { text, lines: new LineIndex(text, firstLine), spans: null };
   // JSON is YAML (flow style), so one parser covers both and gives positions for both.
-  const parsed = parseYaml(text, { positions: options.keepPositions ?? true, chunkBytes: Math.max(DEFAULT_CHUNK, text.length) });
+  const parsed = parseYaml(text, { positions: options.keepPositions ?? true, chunkBytes: Math.max(DEFAULT_CHUNK, text.length), events });
   let nextDoc = firstDoc;
   for (const d of parsed.diagnostics) {
     const pos = ctx.lines.locate(d.offset);

@@ -58,7 +58,7 @@ export interface YamlOptions {
   positions?: boolean | ((root: Json) => boolean);
 }
 
-const DEFAULT_MAX_DEPTH = 200;
+export const DEFAULT_MAX_DEPTH = 200;
 /** Source handed to the event parser at once. Larger is faster (js-yaml); smaller bounds the transient event array. */
 export const DEFAULT_CHUNK = 8 * 1024 * 1024;
 
@@ -332,7 +332,7 @@ function allowedAliasRatio(decoded: number): number {
  * Returns the documents and per-document warnings.
  */
 function construct(
-  events: Event[],
+  events: Event[] | Int32Array,
   text: string,
   base: number,
   firstDocIndex: number,
@@ -395,8 +395,10 @@ function construct(
 
   const anchorName = (start: number, end: number) => (start >= 0 ? text.slice(start, end) : null);
 
-  for (let idx = 0; idx < events.length; idx++) {
-    const ev = events[idx];
+  const flat = events instanceof Int32Array ? events : null;
+  const count = flat ? flat.length / STRIDE : (events as Event[]).length;
+  for (let idx = 0; idx < count; idx++) {
+    const ev = flat ? readFlat(flat, idx * STRIDE) : (events as Event[])[idx];
     switch (ev.type) {
       case 1: // DOCUMENT
         docIndex++;
@@ -540,7 +542,7 @@ function parseChunk(
  * Parse a whole file. Never throws: a document that fails is reported in `diagnostics`
  * (level 'error') and skipped; every other document is returned.
  */
-export function parseYaml(text: string, options: YamlOptions = {}): ParsedFile {
+export function parseYaml(text: string, options: YamlOptions & { events?: Event[] | Int32Array | null } = {}): ParsedFile {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
   const table: PositionTable = new WeakMap();
@@ -549,6 +551,18 @@ export function parseYaml(text: string, options: YamlOptions = {}): ParsedFile {
   const docs: ParsedDocument[] = [];
   const diagnostics: YamlDiagnostic[] = [];
   if (text.charCodeAt(0) === 0xfeff) text = ' ' + text.slice(1);
+
+  if (options.events) {
+    // Events parsed elsewhere (a worker thread) from this same text: only build the values here.
+    // Anything that fails falls through to the normal path, which isolates the bad document.
+    try {
+      construct(options.events, text, 0, 0, positions, keep, docs, diagnostics);
+      return { docs, positions: table, diagnostics };
+    } catch {
+      docs.length = 0;
+      diagnostics.length = 0;
+    }
+  }
 
   const spans = text.length <= chunkBytes ? [{ start: 0, end: text.length }] : splitDocuments(text);
   // Group spans into chunks of about chunkBytes.
@@ -634,3 +648,101 @@ export class LineIndex {
     return { line: lo + this.firstLine, column: offset - s[lo] + 1 };
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Events as a flat Int32Array, so a worker thread can parse and hand them over without copying.
+// ---------------------------------------------------------------------------------------------
+
+const STRIDE = 12;
+
+// One reusable event object per type: construct() reads an event's fields and never keeps it.
+const R_DOC: Event = { type: 1, explicitStart: false, explicitEnd: false, directives: [] };
+const R_COLL = { type: 2, start: 0, anchorStart: -1, anchorEnd: -1, tagStart: -1, tagEnd: -1, style: 1 } as unknown as Event & { type: 2 | 3 };
+const R_SCALAR: ScalarEvent = { type: 4, valueStart: 0, valueEnd: 0, anchorStart: -1, anchorEnd: -1, tagStart: -1, tagEnd: -1, style: 1, chomping: 1, indent: 0, fast: false };
+const R_ALIAS: Event = { type: 5, anchorStart: 0, anchorEnd: 0 };
+const R_POP: Event = { type: 6 };
+
+function readFlat(a: Int32Array, o: number): Event {
+  switch (a[o]) {
+    case 1:
+      return R_DOC;
+    case 2:
+    case 3: {
+      const e = R_COLL as unknown as Record<string, number>;
+      e.type = a[o];
+      e.start = a[o + 1];
+      e.anchorStart = a[o + 2];
+      e.anchorEnd = a[o + 3];
+      e.tagStart = a[o + 4];
+      e.tagEnd = a[o + 5];
+      e.style = a[o + 6];
+      return R_COLL;
+    }
+    case 4: {
+      const e = R_SCALAR as unknown as Record<string, number | boolean>;
+      e.valueStart = a[o + 1];
+      e.valueEnd = a[o + 2];
+      e.anchorStart = a[o + 3];
+      e.anchorEnd = a[o + 4];
+      e.tagStart = a[o + 5];
+      e.tagEnd = a[o + 6];
+      e.style = a[o + 7];
+      e.chomping = a[o + 8];
+      e.indent = a[o + 9];
+      e.fast = a[o + 10] === 1;
+      return R_SCALAR;
+    }
+    case 5: {
+      const e = R_ALIAS as unknown as Record<string, number>;
+      e.anchorStart = a[o + 1];
+      e.anchorEnd = a[o + 2];
+      return R_ALIAS;
+    }
+    default:
+      return R_POP;
+  }
+}
+
+/** The text js-yaml parses (a leading BOM becomes a space, keeping offsets), as parseYaml does. */
+export function parseEventsFlat(text: string): Int32Array {
+  if (text.charCodeAt(0) === 0xfeff) text = ' ' + text.slice(1);
+  const events = parseEvents(text, { maxDepth: DEFAULT_MAX_DEPTH });
+  const out = new Int32Array(events.length * STRIDE);
+  for (let i = 0, o = 0; i < events.length; i++, o += STRIDE) {
+    const e = events[i];
+    out[o] = e.type;
+    switch (e.type) {
+      case 1:
+        out[o + 1] = e.explicitStart ? 1 : 0;
+        out[o + 2] = e.explicitEnd ? 1 : 0;
+        break;
+      case 2:
+      case 3:
+        out[o + 1] = e.start;
+        out[o + 2] = e.anchorStart;
+        out[o + 3] = e.anchorEnd;
+        out[o + 4] = e.tagStart;
+        out[o + 5] = e.tagEnd;
+        out[o + 6] = e.style;
+        break;
+      case 4:
+        out[o + 1] = e.valueStart;
+        out[o + 2] = e.valueEnd;
+        out[o + 3] = e.anchorStart;
+        out[o + 4] = e.anchorEnd;
+        out[o + 5] = e.tagStart;
+        out[o + 6] = e.tagEnd;
+        out[o + 7] = e.style;
+        out[o + 8] = e.chomping;
+        out[o + 9] = e.indent;
+        out[o + 10] = e.fast ? 1 : 0;
+        break;
+      case 5:
+        out[o + 1] = e.anchorStart;
+        out[o + 2] = e.anchorEnd;
+        break;
+    }
+  }
+  return out;
+}
+

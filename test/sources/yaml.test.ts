@@ -151,3 +151,62 @@ describe('chunked loading of large files', () => {
     }
   });
 });
+
+describe('events parsed in a worker thread', () => {
+  it('building from flat events gives exactly what parsing here gives (corpus sample)', async () => {
+    const { parseEventsFlat } = await import('../../src/sources/yaml.js');
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const root = new URL('../../../shared/corpus/real/', import.meta.url);
+    let checked = 0;
+    const walk = (dir: URL) => {
+      for (const e of readdirSync(dir)) {
+        const u = new URL(e, dir);
+        if (statSync(u).isDirectory()) walk(new URL(e + '/', dir));
+        else if (/\.(ya?ml|json)$/.test(e) && checked < 400) {
+          const text = readFileSync(u, 'utf8');
+          let flat: Int32Array | null = null;
+          try {
+            flat = parseEventsFlat(text);
+          } catch {
+            flat = null;
+          }
+          const a = parseYaml(text);
+          const b = parseYaml(text, { events: flat });
+          assert.deepEqual(b.docs.map((d) => [d.index, d.offset, d.value]), a.docs.map((d) => [d.index, d.offset, d.value]), e);
+          assert.deepEqual(b.diagnostics, a.diagnostics, e);
+          checked++;
+        }
+      }
+    };
+    try {
+      statSync(root);
+    } catch {
+      return;
+    }
+    walk(root);
+    assert.ok(checked > 100);
+  });
+  it('loadInputs with worker threads gives the same resources and lines as without', async () => {
+    const { loadInputs } = await import('../../src/sources/files.js');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'kr-par-'));
+    try {
+      const parts: string[] = [];
+      for (let i = 0; i < 3000; i++) parts.push(`apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d${i}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: "x:${'1'.repeat(i % 50)}"\n`);
+      parts.splice(1500, 0, 'bad: [\n');
+      writeFileSync(join(dir, 'big.yaml'), parts.join('---\n'));
+      const a = await loadInputs(['big.yaml'], { cwd: dir, workers: 0 });
+      const b = await loadInputs(['big.yaml'], { cwd: dir, workers: 2 });
+      assert.equal(b.resources.length, 3000);
+      assert.deepEqual(b.problems, a.problems);
+      for (const i of [0, 1499, 1500, 2999]) {
+        assert.deepEqual(b.resources[i].object, a.resources[i].object);
+        assert.deepEqual(b.resources[i].origin.locate(['spec', 'template', 'spec', 'containers', 0, 'image']), a.resources[i].origin.locate(['spec', 'template', 'spec', 'containers', 0, 'image']));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * Worker threads that run js-yaml's event parser, the most expensive step of loading, while the
+ * main thread builds values from the previous chunks. Used for large inputs only; any failure to
+ * start a worker leaves loading on the main thread.
+ */
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Where the worker script sits: next to this module (tsc output, sources) or next to the bundle. */
+function workerUrl(): URL | null {
+  for (const rel of ['./parse-worker.mjs', '../parse-worker.mjs', './parse-worker.js', './parse-worker.ts']) {
+    const u = new URL(rel, import.meta.url);
+    if (u.protocol === 'file:' && existsSync(fileURLToPath(u))) return u;
+  }
+  return null;
+}
+
+export class ParsePool {
+  private next = 0;
+  private rr = 0;
+  private waiting = new Map<number, (flat: Int32Array | null) => void>();
+  private constructor(private readonly workers: Worker[]) {
+    for (const w of workers) {
+      w.on('message', (m: { id: number; flat: Int32Array | null }) => {
+        const done = this.waiting.get(m.id);
+        this.waiting.delete(m.id);
+        done?.(m.flat);
+      });
+      // A crashed worker: everything it had is parsed on the main thread instead.
+      w.on('error', () => this.failAll());
+      w.on('exit', () => this.failAll());
+    }
+  }
+
+  static create(size: number): ParsePool | null {
+    const url = workerUrl();
+    if (!url || size < 1) return null;
+    try {
+      const ts = url.pathname.endsWith('.ts');
+      const workers = Array.from({ length: size }, () => new Worker(url, ts ? { execArgv: ['--import', 'tsx'] } : {}));
+      return new ParsePool(workers);
+    } catch {
+      return null;
+    }
+  }
+
+  private failAll(): void {
+    for (const done of this.waiting.values()) done(null);
+    this.waiting.clear();
+  }
+
+  /** Parse these UTF-8 bytes; null means "parse it yourself" (a syntax error, or a worker problem). */
+  parse(bytes: Uint8Array): Promise<Int32Array | null> {
+    const id = this.next++;
+    const w = this.workers[this.rr++ % this.workers.length];
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      try {
+        // Copy just this range into its own buffer and hand it over (cloning a view would clone
+        // the whole file's buffer).
+        const own = new Uint8Array(bytes);
+        w.postMessage({ id, bytes: own }, [own.buffer]);
+      } catch {
+        this.waiting.delete(id);
+        resolve(null);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.failAll();
+    await Promise.all(this.workers.map((w) => w.terminate().catch(() => 0)));
+  }
+}

@@ -1,0 +1,15 @@
+/** Worker thread: parse YAML text into a flat event array (see yaml.ts parseEventsFlat). */
+import { parentPort } from 'node:worker_threads';
+import { parseEventsFlat } from './yaml.js';
+
+parentPort?.on('message', (m: { id: number; bytes: Uint8Array }) => {
+  let flat: Int32Array | null = null;
+  try {
+    flat = parseEventsFlat(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength).toString('utf8'));
+  } catch {
+    // The main thread parses this chunk itself and reports the error with its document.
+    flat = null;
+  }
+  if (flat) parentPort!.postMessage({ id: m.id, flat }, [flat.buffer as ArrayBuffer]);
+  else parentPort!.postMessage({ id: m.id, flat: null });
+});
