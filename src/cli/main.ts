@@ -60,6 +60,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--show-passing', 'list objects without findings too')
     .option('--compact', 'one line per finding, without the "breaks" and "fix" lines')
     .option('--max-file-size <MiB>', 'skip files larger than this', '256')
+    .option('-j, --jobs <n>', 'worker threads that parse large inputs (default: one per core, up to 4, for inputs over 16 MiB; 0: none)')
     .action(async (paths, opts) => {
       if (paths.length === 0) throw new UsageError('no input: give files, folders, glob patterns, or - for standard input (e.g. kubeready audit k8s/)');
       let config: Config = emptyConfig();
@@ -77,7 +78,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
       const maxMiB = Number(opts.maxFileSize);
       if (!Number.isFinite(maxMiB) || maxMiB <= 0) throw new UsageError(`--max-file-size: "${opts.maxFileSize}" is not a positive number of MiB`);
 
-      const input = await loadInputs(paths, { cwd: io.cwd, maxFileBytes: maxMiB * 2 ** 20, stdinText: io.stdinText, ...loadPlan(checks) });
+      const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
+      if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 0 || jobs > 64)) throw new UsageError(`--jobs: "${opts.jobs}" is not a whole number from 0 to 64`);
+      const input = await loadInputs(paths, {
+        workers: jobs, cwd: io.cwd, maxFileBytes: maxMiB * 2 ** 20, stdinText: io.stdinText, ...loadPlan(checks) });
       if (input.fatal.length) {
         for (const f of input.fatal) io.err(`kubeready: ${f}\n`);
         exitCode = EXIT.USAGE;

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 /** Where the worker script sits: next to this module (tsc output, sources) or next to the bundle. */
 function workerUrl(): URL | null {
-  for (const rel of ['./parse-worker.mjs', '../parse-worker.mjs', './parse-worker.js', './parse-worker.ts']) {
+  // Built code only (the bundle's dist/parse-worker.mjs, or tsc's parse-worker.js): running from
+  // TypeScript sources (tests under tsx) parses on the main thread.
+  for (const rel of ['./parse-worker.mjs', '../parse-worker.mjs', './parse-worker.js']) {
     const u = new URL(rel, import.meta.url);
     if (u.protocol === 'file:' && existsSync(fileURLToPath(u))) return u;
   }
@@ -20,6 +22,8 @@ export class ParsePool {
   private next = 0;
   private rr = 0;
   private waiting = new Map<number, (flat: Int32Array | null) => void>();
+  /** Set once any worker failed: from then on everything is parsed on the main thread. */
+  private dead = false;
   private constructor(private readonly workers: Worker[]) {
     for (const w of workers) {
       w.on('message', (m: { id: number; flat: Int32Array | null }) => {
@@ -28,7 +32,10 @@ export class ParsePool {
         done?.(m.flat);
       });
       // A crashed worker: everything it had is parsed on the main thread instead.
-      w.on('error', () => this.failAll());
+      w.on('error', (e) => {
+        if (process.env.KUBEREADY_DEBUG) process.stderr.write(`kubeready: parse worker failed: ${String(e)}\n`);
+        this.failAll();
+      });
       w.on('exit', () => this.failAll());
     }
   }
@@ -37,8 +44,7 @@ export class ParsePool {
     const url = workerUrl();
     if (!url || size < 1) return null;
     try {
-      const ts = url.pathname.endsWith('.ts');
-      const workers = Array.from({ length: size }, () => new Worker(url, ts ? { execArgv: ['--import', 'tsx'] } : {}));
+      const workers = Array.from({ length: size }, () => new Worker(url));
       return new ParsePool(workers);
     } catch {
       return null;
@@ -46,12 +52,14 @@ export class ParsePool {
   }
 
   private failAll(): void {
+    this.dead = true;
     for (const done of this.waiting.values()) done(null);
     this.waiting.clear();
   }
 
   /** Parse these UTF-8 bytes; null means "parse it yourself" (a syntax error, or a worker problem). */
   parse(bytes: Uint8Array): Promise<Int32Array | null> {
+    if (this.dead) return Promise.resolve(null);
     const id = this.next++;
     const w = this.workers[this.rr++ % this.workers.length];
     return new Promise((resolve) => {
