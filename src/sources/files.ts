@@ -245,56 +245,47 @@ export async function loadInputs(args: string[], options: FileInputOptions = {})
   const result: FilesResult = { resources: [], problems: [], skipped: 0, documents: 0, files: 0, fatal: [] };
   const files = await expandPaths(args, cwd, result.problems, result.fatal);
   const load = { keepPositions: options.keepPositions, keepWhole: options.keepWhole };
-  // Read everything first (the values keep their text anyway), then parse in order.
-  const inputs: { shown: string; buf: Buffer | null; text: string | null }[] = [];
+  // Read and decode everything first, chunk by chunk (no file buffer is kept: the values keep
+  // slices of the chunk texts anyway), then build in input order.
+  const jobs: { input: number; shown: string; text: string; flat?: Promise<Int32Array | null> }[] = [];
   let total = 0;
-  for (const f of files) {
+  files.forEach((f, input) => {
     const shown = f === '-' ? '-' : display(f, cwd);
     if (f === '-') {
-      inputs.push({ shown, buf: null, text: (options.stdinText ?? readStdin)() });
-      continue;
+      jobs.push({ input, shown, text: (options.stdinText ?? readStdin)() });
+      return;
     }
     const r = readManifest(f, maxBytes);
     if ('problem' in r) {
       result.problems.push({ file: shown, message: r.problem, level: 'error' });
-      continue;
+      return;
     }
     total += r.buf.length;
-    inputs.push({ shown, buf: r.buf, text: null });
-  }
+    for (const c of chunkRanges(r.buf)) jobs.push({ input, shown, text: r.buf.toString('utf8', c.start, c.end) });
+  });
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const workers = options.workers ?? (total >= PARALLEL_MIN_BYTES && cores > 1 ? Math.min(cores, 4) : 0);
   const pool = workers > 0 ? ParsePool.create(workers) : null;
   try {
-    // Jobs in input order; up to `window` chunks are being parsed ahead of the one being built.
-    const jobs: { input: number; start: number; end: number; flat?: Promise<Int32Array | null> }[] = [];
-    inputs.forEach((inp, i) => {
-      if (inp.buf) for (const r of chunkRanges(inp.buf)) jobs.push({ input: i, ...r });
-      else jobs.push({ input: i, start: 0, end: 0 });
-    });
+    // Up to `window` chunks are being parsed on workers ahead of the one being built here.
     const window = workers * 2;
     const submit = (k: number) => {
       const j = jobs[k];
-      const buf = j && inputs[j.input].buf;
-      if (pool && j && buf) j.flat = pool.parse(buf.subarray(j.start, j.end));
+      if (pool && j) j.flat = pool.parse(j.text);
     };
     for (let k = 0; k < window; k++) submit(k);
     let loader: ChunkedLoader | null = null;
     for (let k = 0; k < jobs.length; k++) {
       const j = jobs[k];
-      const inp = inputs[j.input];
       if (k === 0 || jobs[k - 1].input !== j.input) {
-        loader = new ChunkedLoader(inp.shown, load);
+        loader = new ChunkedLoader(j.shown, load);
         result.files++;
       }
-      const text = inp.text ?? inp.buf!.toString('utf8', j.start, j.end);
       const flat = j.flat ? await j.flat : null;
+      j.flat = undefined;
       submit(k + window);
-      loader!.add(text, flat);
-      if (k === jobs.length - 1 || jobs[k + 1].input !== j.input) {
-        merge(result, loader!.out);
-        inputs[j.input].buf = null;
-      }
+      loader!.add(j.text, flat);
+      if (k === jobs.length - 1 || jobs[k + 1].input !== j.input) merge(result, loader!.out);
     }
   } finally {
     await pool?.close();

@@ -57,18 +57,15 @@ export class ParsePool {
     this.waiting.clear();
   }
 
-  /** Parse these UTF-8 bytes; null means "parse it yourself" (a syntax error, or a worker problem). */
-  parse(bytes: Uint8Array): Promise<Int32Array | null> {
+  /** Parse this text; null means "parse it yourself" (a syntax error, or a worker problem). */
+  parse(text: string): Promise<Int32Array | null> {
     if (this.dead) return Promise.resolve(null);
     const id = this.next++;
     const w = this.workers[this.rr++ % this.workers.length];
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
       try {
-        // Copy just this range into its own buffer and hand it over (cloning a view would clone
-        // the whole file's buffer).
-        const own = new Uint8Array(bytes);
-        w.postMessage({ id, bytes: own }, [own.buffer]);
+        w.postMessage({ id, text });
       } catch {
         this.waiting.delete(id);
         resolve(null);

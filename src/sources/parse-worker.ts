@@ -2,10 +2,10 @@
 import { parentPort } from 'node:worker_threads';
 import { parseEventsFlat } from './yaml.js';
 
-parentPort?.on('message', (m: { id: number; bytes: Uint8Array }) => {
+parentPort?.on('message', (m: { id: number; text: string }) => {
   let flat: Int32Array | null = null;
   try {
-    flat = parseEventsFlat(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength).toString('utf8'));
+    flat = parseEventsFlat(m.text);
   } catch {
     // The main thread parses this chunk itself and reports the error with its document.
     flat = null;
