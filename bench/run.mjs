@@ -3,7 +3,9 @@
 // ../shared/tools/scale-corpus.mjs, each in a fresh process, and time the plain parse of the same
 // bytes with js-yaml loadAll (the floor) in the same run. Also times a single small file end to
 // end (process start to exit). Prints objects/s, MiB/s, peak RSS, and audit time / floor.
-// Options: --objects N (default 100000), --runs N (small-file runs, default 10), --skip-real, --skip-scale.
+// The floor keeps what js-yaml returns for a file only while that file is parsed (one file: all
+// of it). Options: --objects N (default 100000), --runs N (small-file runs, default 10),
+// --skip-real, --skip-scale.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -137,6 +139,17 @@ if (!args.includes('--skip-scale')) {
     });
   }
   rows.push(measure(`scale corpus (${N} objects, one file)`, scaled));
+  // The same objects as a repository has them: many files (1,000 objects each).
+  const shardDir = join(cacheDir, `scale-${N}-sharded`);
+  if (!existsSync(shardDir)) {
+    mkdirSync(shardDir, { recursive: true });
+    console.log(`building ${shardDir} (1,000 objects per file) ...`);
+    execFileSync(process.execPath, [join(shared, 'tools', 'scale-corpus.mjs'), String(N), '--out', join(shardDir, 'scale.yaml'), '--shard-size', '1000', '--quiet'], {
+      env: { ...process.env, YAML_MODULE: join(root, 'node_modules', 'yaml') },
+      stdio: 'inherit',
+    });
+  }
+  rows.push(measure(`scale corpus (${N} objects, 1,000 per file)`, shardDir));
 }
 console.table(rows);
 const small = smallFile();

@@ -126,7 +126,10 @@ async function walk(dir: string, problems: InputProblem[], cwd: string): Promise
     ignore: ['**/node_modules/**', '**/.git/**'],
     onlyFiles: true,
   });
-  const gi = new GitIgnores(repoTop(dir));
+  // A folder the user names is audited even when .gitignore excludes it (generated manifests
+  // under build/, say): then only the .gitignore files inside it apply.
+  const top = repoTop(dir);
+  const gi = top !== dir && new GitIgnores(top).ignored(join(dir, '.kubeready-probe')) ? new GitIgnores(dir) : new GitIgnores(top);
   for (const { file, code } of brokenLinks(dir).sort((a, b) => (a.file < b.file ? -1 : 1))) {
     if (gi.ignored(file)) continue;
     const why = code === 'ENOENT' ? 'broken symbolic link (its target does not exist)' : code === 'ELOOP' ? 'symbolic link loop' : `symbolic link (${code})`;

@@ -44,7 +44,8 @@ export class ParsePool {
     const url = workerUrl();
     if (!url || size < 1) return null;
     try {
-      const workers = Array.from({ length: size }, () => new Worker(url));
+      // No inherited flags: the process may have been started with -e or --input-type.
+      const workers = Array.from({ length: size }, () => new Worker(url, { execArgv: [] }));
       return new ParsePool(workers);
     } catch {
       return null;

@@ -176,3 +176,20 @@ spec:
     assert.deepEqual(JSON.parse(alone.stdout).verdicts.map((v: { object: { kind: string } }) => v.object.kind), ['ReplicaSet']);
   });
 });
+
+describe('.gitignore and explicit paths', () => {
+  it('a folder named on the command line is audited even if .gitignore excludes it; rules inside it still apply', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const repo = join(dir, 'repo');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    mkdirSync(join(repo, 'build', 'manifests'), { recursive: true });
+    writeFileSync(join(repo, '.gitignore'), 'build/\n');
+    writeFileSync(join(repo, 'build', 'manifests', 'app.yaml'), DEPLOY);
+    writeFileSync(join(repo, 'build', 'manifests', '.gitignore'), 'skip.yaml\n');
+    writeFileSync(join(repo, 'build', 'manifests', 'skip.yaml'), DEPLOY.replace('name: web', 'name: skipped'));
+    const named = JSON.parse((await cli(['audit', 'build/manifests', '-o', 'json', '--only', 'memory-limit-missing'], { cwd: repo })).stdout);
+    assert.deepEqual(named.verdicts.map((v: { object: { name: string } }) => v.object.name), ['web']);
+    const whole = JSON.parse((await cli(['audit', '.', '-o', 'json', '--only', 'memory-limit-missing'], { cwd: repo })).stdout);
+    assert.equal(whole.summary.files, 0, 'walking the repository still skips ignored build/');
+  });
+});
