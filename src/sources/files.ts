@@ -2,8 +2,7 @@
 import { isUtf8 } from 'node:buffer';
 import { readFileSync, readdirSync, statSync, realpathSync, existsSync, fstatSync, type Dirent } from 'node:fs';
 import { join, relative, resolve, dirname, sep, isAbsolute } from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 import { ChunkedLoader, chunkRanges, type InputProblem, type LoadResult, type LoadTextOptions } from './resources.js';
 import type { Resource } from '../model/types.js';
 import os from 'node:os';
@@ -39,15 +38,22 @@ function display(file: string, cwd: string): string {
 }
 
 /** .gitignore rules from `root` down, plus those of parent folders up to the repository root. */
+// Directory walking, globbing and .gitignore parsing load only when a folder or pattern is given:
+// a single file audits without them (start-up time).
+type IgnoreFactory = () => Ignore;
+
 class GitIgnores {
   private cache = new Map<string, Ignore | null>();
-  constructor(private readonly top: string) {}
+  constructor(
+    private readonly top: string,
+    private readonly ignore: IgnoreFactory,
+  ) {}
   private at(dir: string): Ignore | null {
     if (this.cache.has(dir)) return this.cache.get(dir)!;
     let ig: Ignore | null = null;
     const p = join(dir, '.gitignore');
     try {
-      if (existsSync(p)) ig = ignore().add(readFileSync(p, 'utf8'));
+      if (existsSync(p)) ig = this.ignore().add(readFileSync(p, 'utf8'));
     } catch {
       ig = null;
     }
@@ -118,6 +124,7 @@ function brokenLinks(dir: string): { file: string; code: string | undefined }[] 
 }
 
 async function walk(dir: string, problems: InputProblem[], cwd: string): Promise<string[]> {
+  const [{ glob }, { default: ignore }] = await Promise.all([import('tinyglobby'), import('ignore')]);
   const files = await glob(`**/*.{${MANIFEST_EXTENSIONS.join(',')}}`, {
     cwd: dir,
     absolute: true,
@@ -129,7 +136,7 @@ async function walk(dir: string, problems: InputProblem[], cwd: string): Promise
   // A folder the user names is audited even when .gitignore excludes it (generated manifests
   // under build/, say): then only the .gitignore files inside it apply.
   const top = repoTop(dir);
-  const gi = top !== dir && new GitIgnores(top).ignored(join(dir, '.kubeready-probe')) ? new GitIgnores(dir) : new GitIgnores(top);
+  const gi = top !== dir && new GitIgnores(top, ignore).ignored(join(dir, '.kubeready-probe')) ? new GitIgnores(dir, ignore) : new GitIgnores(top, ignore);
   for (const { file, code } of brokenLinks(dir).sort((a, b) => (a.file < b.file ? -1 : 1))) {
     if (gi.ignored(file)) continue;
     const why = code === 'ENOENT' ? 'broken symbolic link (its target does not exist)' : code === 'ELOOP' ? 'symbolic link loop' : `symbolic link (${code})`;
@@ -178,7 +185,8 @@ export async function expandPaths(args: string[], cwd: string, problems: InputPr
       st = statSync(abs);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && isDynamicPattern(arg)) {
+      const { glob, isDynamicPattern } = code === 'ENOENT' ? await import('tinyglobby') : { glob: null, isDynamicPattern: () => false };
+      if (code === 'ENOENT' && glob && isDynamicPattern(arg)) {
         const matches = await glob(arg, { cwd, absolute: true, dot: false, ignore: ['**/node_modules/**', '**/.git/**'], onlyFiles: true });
         if (matches.length === 0) fatal.push(`${arg}: no files match this pattern`);
         matches.sort().forEach(add);
