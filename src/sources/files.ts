@@ -279,7 +279,7 @@ export async function loadInputs(args: string[], options: FileInputOptions = {})
   const pool = workers > 0 ? ParsePool.create(workers) : null;
   try {
     // Up to `window` chunks are being parsed on workers ahead of the one being built here.
-    const window = workers * 2;
+    const window = workers * 4;
     const submit = (k: number) => {
       const j = jobs[k];
       if (pool && j) j.flat = pool.parse(j.text);

@@ -152,13 +152,37 @@ export function loadBuffer(buf: Buffer, file: string, options: LoadTextOptions &
   return loader.out;
 }
 
-/** Byte ranges of a file cut at document markers into chunks of about `chunkBytes`. */
+/** Does this byte range hold a character above U+00FF (UTF-8 lead byte 0xC4 or more)? */
+function wide(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] >= 0xc4) return true;
+  return false;
+}
+
+/**
+ * Byte ranges of a file cut at document markers into chunks of about `chunkBytes`. Documents with
+ * characters above U+00FF get chunks of their own: V8 stores a string with even one such character
+ * at two bytes per character, and the values keep slices of their chunk's text alive.
+ */
 export function chunkRanges(buf: Buffer, chunkBytes: number = DEFAULT_CHUNK): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
   let start = 0;
   while (start < buf.length || out.length === 0) {
     const end = start + chunkBytes >= buf.length ? buf.length : nextMarker(buf, start + chunkBytes);
-    out.push({ start, end });
+    if (end - start > 64 * 1024 && wide(buf, start, end)) {
+      // Keep the narrow documents before the first wide one and after the last wide one apart
+      // from the wide middle (at most three chunks, so parsing stays in large calls).
+      let firstWide = -1;
+      let afterLastWide = -1;
+      for (let d = start; d < end; ) {
+        const next = Math.min(end, nextMarker(buf, d + 1));
+        if (wide(buf, d, next)) {
+          if (firstWide === -1) firstWide = d;
+          afterLastWide = next;
+        }
+        d = next;
+      }
+      for (const [a, b] of [[start, firstWide], [firstWide, afterLastWide], [afterLastWide, end]]) if (b > a) out.push({ start: a, end: b });
+    } else out.push({ start, end });
     start = end;
   }
   return out;
