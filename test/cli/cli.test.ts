@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Ajv } from 'ajv';
-import { cli } from '../helpers/run-cli.js';
+import { runCli as cli } from '../helpers/cli.js';
 
 const DEPLOY = `apiVersion: apps/v1
 kind: Deployment
@@ -137,8 +137,8 @@ describe('output', () => {
   });
   it('colour only on a TTY; NO_COLOR and FORCE_COLOR win', async () => {
     const esc = /\u001b\[/;
-    assert.doesNotMatch((await cli(['deploy.yaml'], { cwd: dir })).stdout, esc);
-    assert.match((await cli(['deploy.yaml'], { cwd: dir, tty: true })).stdout, esc);
+    assert.doesNotMatch((await cli(['deploy.yaml'], { cwd: dir, env: {} })).stdout, esc);
+    assert.match((await cli(['deploy.yaml'], { cwd: dir, tty: true, env: {} })).stdout, esc);
     assert.doesNotMatch((await cli(['deploy.yaml'], { cwd: dir, tty: true, env: { NO_COLOR: '1' } })).stdout, esc);
     assert.match((await cli(['deploy.yaml'], { cwd: dir, env: { FORCE_COLOR: '1' } })).stdout, esc);
   });

@@ -16,6 +16,8 @@ export interface CliOptions {
   /** Text served for the `-` argument. */
   stdin?: string;
   env?: NodeJS.ProcessEnv;
+  /** Pretend standard output is a terminal. */
+  tty?: boolean;
 }
 
 export async function runCli(argv: string[], opts: CliOptions = {}): Promise<CliResult> {
@@ -24,7 +26,7 @@ export async function runCli(argv: string[], opts: CliOptions = {}): Promise<Cli
   const io: Io = {
     out: (s) => void out.push(s),
     err: (s) => void err.push(s),
-    stdoutIsTTY: false,
+    stdoutIsTTY: opts.tty ?? false,
     env: opts.env ?? { NO_COLOR: '1' },
     cwd: opts.cwd ?? process.cwd(),
     stdinText: opts.stdin === undefined ? () => '' : () => opts.stdin!,

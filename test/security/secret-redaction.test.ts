@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { cli } from '../helpers/run-cli.js';
+import { runCli as cli } from '../helpers/cli.js';
 
 const MARKERS = ['S3cr3tVal-A1', 'S3cr3tVal-B2', 'S3cr3tVal-C3', 'S3cr3tVal-D4', 'S3cr3tVal-E5', 'S3cr3tVal-F6', 'S3cr3tVal-G7', 'S3cr3tVal-H8'];
 const b64 = (s: string) => Buffer.from(s).toString('base64');
