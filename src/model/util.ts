@@ -153,3 +153,11 @@ export function literalEnv(container: JsonObject): { name: string; value: string
   });
   return out;
 }
+
+/**
+ * Unrendered template text (`${VAR}`, `$VAR`, `{{ .Values.x }}`): the file is an input to envsubst,
+ * Helm or a similar tool, so the value says nothing about what reaches the cluster.
+ */
+export function isTemplated(v: unknown): boolean {
+  return typeof v === 'string' && (/\$\{[^}]*\}|\{\{.*\}\}|\$\([A-Za-z_][A-Za-z0-9_]*\)/.test(v) || /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v));
+}

@@ -1,3 +1,4 @@
+import { isTemplated } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { declaredPorts, handlerHost, PROBE_KINDS, probeOf, singleHandler, showPort } from './probe-util.js';
 
@@ -54,6 +55,7 @@ Probes that set \`host\` target another address and are skipped. Init containers
         if (!h || h.type === 'exec') continue;
         if (handlerHost(h.spec)) continue;
         const port = h.spec.port;
+        if (isTemplated(port)) continue;
         const path = [...c.path, kind, h.type, 'port'];
         const where = `${kind} ${h.type}.port`;
         if (h.type === 'grpc') {

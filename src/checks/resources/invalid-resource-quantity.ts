@@ -1,3 +1,4 @@
+import { isTemplated } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import type { FieldPath, Json } from '../../model/types.js';
 import { getArray, getObject, getString, isObject, parseQuantity } from '../../model/util.js';
@@ -43,7 +44,7 @@ The check reads container \`resources.requests\`/\`limits\`, pod-level \`spec.re
     if (!w) return [];
     const out: FindingInput[] = [];
     const test = (raw: Json, path: FieldPath, what: string, container?: string) => {
-      if (raw === null || raw === undefined) return;
+      if (raw === null || raw === undefined || isTemplated(raw)) return;
       const v = parseQuantity(raw);
       if (v !== undefined && v >= 0) return;
       const hints = typeof raw === 'string' ? suggestQuantity(raw) : [];

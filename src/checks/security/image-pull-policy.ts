@@ -1,3 +1,4 @@
+import { isTemplated } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { getString } from '../../model/util.js';
 import { containerImage, isPinned } from './image-util.js';
@@ -54,6 +55,7 @@ Not reported: \`Always\` with any tag (each start costs a registry round trip, b
         continue;
       }
       const img = containerImage(c);
+      if (img && isTemplated(img.raw)) continue;
       if (policy === 'Never') {
         out.push({
           message: `${who(c)}: imagePullPolicy: Never only starts on nodes that already have ${img ? q(img.raw) : 'the image'}; new or replaced nodes fail the pod with ErrImageNeverPull`,

@@ -29,11 +29,22 @@ function words(c: JsonObject): string[] {
   return out;
 }
 
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
+const base = (w: string) => w.slice(w.lastIndexOf('/') + 1);
+
+/** The program the container runs: the first word, or the first word of a `sh -c "..."` script (after `exec`). */
 function runsClient(c: JsonObject): boolean {
   const w = words(c);
-  const first = w[0];
+  let i = 0;
+  if (w[0] !== undefined && SHELLS.has(base(w[0]))) {
+    const script = w.indexOf('-c');
+    if (script === -1) return false;
+    i = script + 1;
+  }
+  while (w[i] === 'exec') i++;
+  const first = w[i];
   if (!first || first.startsWith('-')) return false;
-  return CLIENTS.has(first.slice(first.lastIndexOf('/') + 1));
+  return CLIENTS.has(base(first));
 }
 
 /** redis/valkey started with `--save ""` and without `--appendonly yes`: persistence is switched off on purpose. */
