@@ -308,7 +308,7 @@ interface Frame {
   key: string | null;
   keyOffset: number;
   expectKey: boolean;
-  /** Keys set explicitly (explicit keys win over merged ones). */
+  /** Keys set explicitly, tracked only once a merge key (<<) has added others (for duplicate warnings). */
   explicit: Set<string> | null;
   /** The pending key is a merge key (`<<`). */
   mergeKey: boolean;
@@ -376,11 +376,13 @@ function construct(
     top.key = null;
     if (top.mergeKey) {
       top.mergeKey = false;
+      // From the first merge on, keys present are no longer all explicit: track those that are.
+      top.explicit ??= new Set(Object.keys(top.value));
       mergeInto(top.value as Record<string, Json>, value, offset);
       return;
     }
     const map = top.value as Record<string, Json>;
-    if (top.explicit!.has(key)) {
+    if (top.explicit ? top.explicit.has(key) : Object.prototype.hasOwnProperty.call(map, key)) {
       diags.push({
         offset: base + top.keyOffset,
         level: 'warning',
@@ -388,7 +390,7 @@ function construct(
         message: `duplicate key ${JSON.stringify(key.length > 60 ? key.slice(0, 60) + '...' : key)}: kubectl's strict validation rejects this; the last value wins here`,
       });
     }
-    top.explicit!.add(key);
+    top.explicit?.add(key);
     setKey(map, key, value);
     if (top.pos) setKey(top.pos.k!, key, base + top.keyOffset);
   };
@@ -424,7 +426,7 @@ function construct(
           key: null,
           keyOffset: 0,
           expectKey: true,
-          explicit: isMap ? new Set() : null,
+          explicit: null,
           mergeKey: false,
           size: 1,
         });
