@@ -73,6 +73,13 @@ export interface FindingInput {
   container?: string;
   /** Overrides the check's severity for this finding (e.g. warning for an info-level variant). */
   severity?: Severity;
+  /**
+   * Set when the finding rests on an object being absent from the input ("no PodDisruptionBudget
+   * selects these pods"): it may live in another repository. Unless the user says the input is
+   * complete for this namespace (`--complete`, `complete:` in config), the finding is reported as
+   * unknown: shown, not failing. The text says what was not found.
+   */
+  unknown?: string;
 }
 
 export interface CheckContext<P = Record<string, unknown>> {

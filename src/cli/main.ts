@@ -54,6 +54,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--no-config', 'ignore any .kubeready.yaml')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'none'] as const))
     .option('-n, --namespace <namespace>', 'namespace for objects that do not set one (default: "default")')
+    .option('--complete [namespaces]', 'the input holds every object (of these comma-separated namespaces): what is not in it does not exist')
     .option('--only <ids>', 'run only these checks (comma-separated)', csv)
     .option('--disable <ids>', 'do not run these checks (comma-separated)', csv)
     .option('--show-exempted', 'list exempted findings too (they are always counted)')
@@ -90,7 +91,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
       const problems = input.problems.map((p) => ({ file: p.file, line: p.line ?? null, column: p.column ?? null, level: p.level, message: p.message }));
       const report = audit(
         { resources: input.resources, problems, documents: input.documents, skipped: input.skipped, files: input.files },
-        { checks, config, namespace: opts.namespace },
+        {
+          checks,
+          config,
+          namespace: opts.namespace,
+          complete: opts.complete === undefined ? undefined : opts.complete === true ? true : csv(String(opts.complete)),
+        },
       );
       if (opts.output === 'json') writeJson(report, io.out);
       else io.out(renderText(report, { color: useColor(io), showExempted: opts.showExempted, compact: opts.compact, showPassing: opts.showPassing }));

@@ -44,6 +44,8 @@ export interface AuditOptions {
   config?: Config;
   /** Namespace for objects that do not name one (kubectl's -n). */
   namespace?: string;
+  /** Overrides config `complete`: the input holds everything (true) or everything of these namespaces. */
+  complete?: boolean | string[];
 }
 
 interface ActiveCheck {
@@ -126,7 +128,7 @@ function matchesAny(patterns: string[], value: string | null | undefined): boole
   return patterns.some((p) => picomatch.isMatch(value, p, { dot: true }));
 }
 
-function configExemption(rules: ExemptionRule[], f: Omit<Finding, 'exempted'>): Exemption | null {
+function configExemption(rules: ExemptionRule[], f: Omit<Finding, 'exempted' | 'unknown'>): Exemption | null {
   for (const r of rules) {
     if (r.checks.length && !r.checks.includes(f.check) && !r.checks.includes('*')) continue;
     if (!matchesAny(r.namespaces, f.object.namespace)) continue;
@@ -186,6 +188,10 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     }
   }
   const problems: InputProblemOut[] = [...(input.problems ?? [])];
+  const complete = options.complete ?? config.complete ?? false;
+  /** Does the input hold every object of this namespace (cluster-scoped: of all)? */
+  const completeFor = (namespace: string | null) =>
+    complete === true || (Array.isArray(complete) && (namespace === null ? false : complete.includes(namespace)));
   const pssOf = new Map(options.checks.map((c) => [c.id, c.pss]));
   const workloadOf = new Map<Resource, Workload>();
   for (const w of index.workloads) workloadOf.set(w.resource, w);
@@ -228,7 +234,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
         continue;
       }
       for (const fi of raw) {
-        const base: Omit<Finding, 'exempted'> = {
+        const base: Omit<Finding, 'exempted' | 'unknown'> = {
           check: a.check.id,
           pillar: a.check.pillar,
           severity: fi.severity && a.severity === a.check.severity ? fi.severity : a.severity,
@@ -245,6 +251,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
           if (ig) exempted = { by: 'annotation', reason: ig.reason ?? '(no kubeready.io/ignore-reason given)' };
         }
         (base as Finding).exempted = exempted;
+        (base as Finding).unknown = fi.unknown && !completeFor(ref.namespace) ? fi.unknown : null;
         findings.push(base as Finding);
       }
     }
@@ -261,7 +268,8 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       }
     }
     findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || (a.location.line ?? 0) - (b.location.line ?? 0) || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0));
-    const live = findings.filter((f) => !f.exempted);
+    // Exempted findings and those resting on objects that are not in the input count for nothing.
+    const live = findings.filter((f) => !f.exempted && !f.unknown);
     const pillars = {} as Record<Pillar, PillarStatus>;
     const scores: number[] = [];
     for (const p of PILLARS) {
@@ -297,10 +305,15 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   const byPillar = {} as Record<Pillar, Record<Severity, number>>;
   for (const p of PILLARS) byPillar[p] = { error: 0, warning: 0, info: 0 };
   let exempted = 0;
+  let unknown = 0;
   for (const v of verdicts) {
     for (const f of v.findings) {
       if (f.exempted) {
         exempted++;
+        continue;
+      }
+      if (f.unknown) {
+        unknown++;
         continue;
       }
       findingCounts[f.severity]++;
@@ -329,6 +342,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       score,
       findings: findingCounts,
       exempted,
+      unknown,
       byPillar,
       inputErrors: problems.filter((p) => p.level === 'error').length,
     },

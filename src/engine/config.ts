@@ -31,6 +31,8 @@ export interface Config {
   namespace?: string;
   checks: Record<string, CheckSetting>;
   exemptions: ExemptionRule[];
+  /** The input holds everything in these namespaces (true: in all of them): nothing is "not in input". */
+  complete?: boolean | string[];
 }
 
 export class ConfigError extends Error {
@@ -101,6 +103,10 @@ export function configSchema(checks: Check[]): object {
     additionalProperties: false,
     properties: {
       failOn: { enum: ['error', 'warning', 'info', 'none'] },
+      complete: {
+        description: 'The input holds every object of these namespaces (true: of all namespaces), so an object that is not in it does not exist.',
+        oneOf: [{ type: 'boolean' }, { type: 'array', items: { type: 'string', minLength: 1 } }],
+      },
       namespace: { type: 'string', minLength: 1 },
       checks: { type: 'object', additionalProperties: false, properties: checkProps },
       exemptions: {
@@ -198,6 +204,8 @@ export async function parseConfig(text: string, file: string, checks: Check[]): 
   const cfg: Config = { file, checks: {}, exemptions: [] };
   if (typeof root.failOn === 'string') cfg.failOn = root.failOn as Config['failOn'];
   if (typeof root.namespace === 'string') cfg.namespace = root.namespace;
+  if (typeof root.complete === 'boolean') cfg.complete = root.complete;
+  else if (Array.isArray(root.complete)) cfg.complete = root.complete.filter((x): x is string => typeof x === 'string');
   if (isObject(root.checks)) {
     for (const [id, v] of Object.entries(root.checks)) {
       if (typeof v === 'string') cfg.checks[id] = v === 'off' ? { enabled: false } : { severity: v as Severity };

@@ -10,7 +10,7 @@ const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 export function exitCodeFor(report: Report, failOn: Severity | 'none'): number {
   if (failOn === 'none') return EXIT.OK;
   const t = RANK[failOn];
-  for (const v of report.verdicts) for (const f of v.findings) if (!f.exempted && RANK[f.severity] >= t) return EXIT.FINDINGS;
+  for (const v of report.verdicts) for (const f of v.findings) if (!f.exempted && !f.unknown && RANK[f.severity] >= t) return EXIT.FINDINGS;
   if (report.summary.inputErrors > 0) return EXIT.FINDINGS;
   return EXIT.OK;
 }

@@ -38,6 +38,11 @@ export interface Finding {
   field: string;
   location: Location;
   exempted: Exemption | null;
+  /**
+   * Set when the finding rests on an object that is not in the input and the input is not declared
+   * complete for this namespace: shown, but it counts for no verdict, score or exit code.
+   */
+  unknown: string | null;
 }
 
 export type PillarStatus = 'pass' | 'fail' | 'n/a';
@@ -73,6 +78,8 @@ export interface Summary {
   score: number;
   findings: Record<Severity, number>;
   exempted: number;
+  /** Findings that rest on objects not in the input (see Finding.unknown). */
+  unknown: number;
   byPillar: Record<Pillar, Record<Severity, number>>;
   inputErrors: number;
 }

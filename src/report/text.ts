@@ -67,8 +67,12 @@ export function renderText(report: Report, opts: TextOptions): string {
     }
     for (const f of shown) {
       const ex = f.exempted ? c.dim(` [exempted by ${f.exempted.by}: ${f.exempted.reason}]`) : '';
-      lines.push(`  ${sev(f.severity)} ${loc(f)}  ${c.dim(f.check)}${ex}`);
+      lines.push(`  ${f.unknown ? c.dim('unknown') : sev(f.severity)} ${loc(f)}  ${c.dim(f.check)}${ex}`);
       lines.push(`          ${f.message}`);
+      if (f.unknown) {
+        lines.push(c.dim(`          not in input: ${f.unknown} (does not fail; --complete if the input holds everything)`));
+        continue;
+      }
       if (!opts.compact && !f.exempted) {
         const info = checks.get(f.check);
         if (info) {
@@ -83,7 +87,9 @@ export function renderText(report: Report, opts: TextOptions): string {
   const s = report.summary;
   const ready = `${s.readyWorkloads} of ${s.workloads} workload${s.workloads === 1 ? '' : 's'} production-ready`;
   const counts = `${s.findings.error} error${s.findings.error === 1 ? '' : 's'}, ${s.findings.warning} warning${s.findings.warning === 1 ? '' : 's'}, ${s.findings.info} info`;
-  const exempt = s.exempted ? ` (${s.exempted} exempted${opts.showExempted ? '' : ', --show-exempted lists them'})` : '';
+  const exempt =
+    (s.exempted ? ` (${s.exempted} exempted${opts.showExempted ? '' : ', --show-exempted lists them'})` : '') +
+    (s.unknown ? ` · ${s.unknown} unknown (rest on objects not in the input)` : '');
   lines.push(`${c.bold(ready)} · score ${s.score}/100 · ${counts}${exempt}`);
   const pillarBits: string[] = [];
   for (const [p, n] of Object.entries(s.byPillar)) {
