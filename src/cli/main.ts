@@ -54,7 +54,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--no-config', 'ignore any .kubeready.yaml')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'none'] as const))
     .option('-n, --namespace <namespace>', 'namespace for objects that do not set one (default: "default")')
-    .option('--complete [namespaces]', 'the input holds every object (of these comma-separated namespaces): what is not in it does not exist')
+    .option('--complete', 'the input holds every object: what is not in it does not exist')
+    .option('--complete-namespaces <namespaces>', 'the input holds every object of these namespaces (comma-separated)', csv)
     .option('--only <ids>', 'run only these checks (comma-separated)', csv)
     .option('--disable <ids>', 'do not run these checks (comma-separated)', csv)
     .option('--show-exempted', 'list exempted findings too (they are always counted)')
@@ -95,7 +96,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
           checks,
           config,
           namespace: opts.namespace,
-          complete: opts.complete === undefined ? undefined : opts.complete === true ? true : csv(String(opts.complete)),
+          complete: opts.complete ? true : opts.completeNamespaces,
         },
       );
       if (opts.output === 'json') writeJson(report, io.out);

@@ -193,3 +193,13 @@ describe('.gitignore and explicit paths', () => {
     assert.equal(whole.summary.files, 0, 'walking the repository still skips ignored build/');
   });
 });
+
+describe('--complete', () => {
+  it('parses as a flag and as a namespace list, and still takes paths after it', async () => {
+    for (const args of [['audit', '--complete', 'deploy.yaml'], ['audit', '--complete-namespaces', 'shop,other', 'deploy.yaml']]) {
+      const r = await cli([...args, '-o', 'json', '--only', 'memory-limit-missing'], { cwd: dir });
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(JSON.parse(r.stdout).summary.files, 1);
+    }
+  });
+});
