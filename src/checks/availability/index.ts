@@ -4,5 +4,9 @@ import recreateStrategy from './recreate-strategy.js';
 import rollingUpdateUnavailable from './rolling-update-unavailable.js';
 import noPodAntiAffinity from './no-pod-anti-affinity.js';
 import noZoneSpread from './no-zone-spread.js';
+import pdbMissing from './pdb-missing.js';
+import pdbBlocksEviction from './pdb-blocks-eviction.js';
+import pdbSelectsNothing from './pdb-selects-nothing.js';
+import pdbOverlap from './pdb-overlap.js';
 
-export const checks: Check[] = [replicasBelowMinimum, recreateStrategy, rollingUpdateUnavailable, noPodAntiAffinity, noZoneSpread];
+export const checks: Check[] = [replicasBelowMinimum, recreateStrategy, rollingUpdateUnavailable, noPodAntiAffinity, noZoneSpread, pdbMissing, pdbBlocksEviction, pdbSelectsNothing, pdbOverlap];

@@ -1,0 +1,121 @@
+import type { Json, Workload } from '../../model/types.js';
+import { get } from '../../model/util.js';
+import { defineCheck, type FindingInput } from '../types.js';
+import { isControlled, isZeroIntOrPercent, percentOf, replicaFloor, showIntOrPercent, type ReplicaFloor } from './util.js';
+import { isPolicyPdb, pdbSelectorKind, pdbSelects, workloadName } from './pdb-missing.js';
+
+function isSet(v: Json | undefined): boolean {
+  return v !== undefined && v !== null;
+}
+
+export default defineCheck({
+  id: 'pdb-blocks-eviction',
+  pillar: 'availability',
+  severity: 'error',
+  title: 'PodDisruptionBudget allows no eviction',
+  whatBreaks:
+    '`kubectl drain`, managed node upgrades and cluster-autoscaler scale-downs hang forever on these pods: the eviction API refuses every eviction, so the node never empties until someone edits or deletes the budget by hand.',
+  details: `The disruption controller computes \`status.disruptionsAllowed\` = healthy pods − desired healthy
+pods, and the eviction API refuses an eviction when it is 0 (HTTP 429, which \`kubectl drain\` retries
+forever). Reported when the budget can never allow an eviction of healthy pods:
+
+- \`maxUnavailable: 0\` or \`"0%"\`: desired healthy = every expected pod.
+- \`minAvailable: "100%"\`: the percentage is rounded **up** against the expected pod count, so it is
+  every pod.
+- \`minAvailable\` at or above the replica floor of the workloads in the input whose pods it selects
+  (same namespace): an integer is compared with the floor (an HPA's \`minReplicas\`, a KEDA
+  \`minReplicaCount\`, else \`spec.replicas\`); a percentage is first rounded up as the controller does
+  (\`"60%"\` of 2 pods is 2). For an autoscaled workload the budget blocks whenever it runs at its
+  floor, which is exactly when load is low and maintenance is usually scheduled.
+
+Not reported when the budget selects only DaemonSet pods (\`kubectl drain --ignore-daemonsets\` does not
+evict them), when both fields are set (the API rejects that), when the values are templated, or when
+a selected workload's replica count cannot be known.
+
+Blocking drains on purpose (a singleton that needs a manual hand-over) is occasionally intended;
+exempt the budget and say why, rather than leave a trap for whoever upgrades the cluster.`,
+  fix: {
+    text: 'Allow at least one eviction: use maxUnavailable: 1 (it scales with the replica count), or keep minAvailable strictly below the replica floor.',
+    yaml: `apiVersion: policy/v1
+kind: PodDisruptionBudget
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: web`,
+  },
+  uses: ['HorizontalPodAutoscaler', 'ScaledObject'],
+  target: 'object',
+  kinds: ['PodDisruptionBudget'],
+  run({ resource: pdb, index }) {
+    const out: FindingInput[] = [];
+    if (!isPolicyPdb(pdb)) return out;
+    // A budget that selects nothing blocks nothing (pdb-selects-nothing reports it).
+    if (pdbSelectorKind(pdb) === 'none') return out;
+    const min = get(pdb.object, ['spec', 'minAvailable']);
+    const max = get(pdb.object, ['spec', 'maxUnavailable']);
+    if (isSet(min) && isSet(max)) return out;
+    if (!isSet(min) && !isSet(max)) return out;
+
+    // The workloads of the input whose pods this budget selects, in its scope.
+    let unclear = false;
+    const selected: Workload[] = [];
+    for (const w of index.workloads) {
+      if (!index.sameScope(w.resource, pdb)) continue;
+      const m = pdbSelects(pdb, w.podLabels);
+      if (m === undefined) unclear = true;
+      else if (m) selected.push(w);
+    }
+    // Drains skip DaemonSet pods, so a budget over them alone blocks no drain.
+    if (!unclear && selected.length > 0 && selected.every((w) => w.class === 'daemon')) return out;
+    const who = selected.length > 0 ? ` (${selected.map(workloadName).join(', ')})` : '';
+
+    if (isSet(max)) {
+      if (isZeroIntOrPercent(max)) {
+        out.push({
+          message: `maxUnavailable ${showIntOrPercent(max)} allows no voluntary eviction: kubectl drain and node upgrades wait forever on every pod it selects${who}`,
+          path: ['spec', 'maxUnavailable'],
+        });
+      }
+      return out;
+    }
+
+    const pct = percentOf(min);
+    if (pct === 100) {
+      out.push({
+        message: `minAvailable "100%" requires every pod to stay up, so it allows no voluntary eviction: kubectl drain and node upgrades wait forever on every pod it selects${who}`,
+        path: ['spec', 'minAvailable'],
+      });
+      return out;
+    }
+    const isInt = typeof min === 'number' && Number.isInteger(min) && min >= 0;
+    if (!isInt && (pct === undefined || pct > 100)) return out;
+
+    // Compare with the replica floor of what it selects (controlled copies, e.g. the ReplicaSets of a
+    // cluster export, are counted through their owner).
+    if (unclear) return out;
+    const counted = selected.filter((w) => !isControlled(w.resource));
+    if (counted.length === 0) return out;
+    const floors: { w: Workload; f: ReplicaFloor }[] = [];
+    for (const w of counted) {
+      const f = replicaFloor(w, index);
+      if (!f) return out;
+      floors.push({ w, f });
+    }
+    const total = floors.reduce((s, x) => s + x.f.value, 0);
+    if (total <= 0) return out;
+    const required = isInt ? (min as number) : Math.ceil(((pct as number) * total) / 100);
+    if (required < total) return out;
+
+    const autoscaled = floors.some((x) => x.f.source === 'hpa' || x.f.source === 'keda');
+    const desc = floors.map((x) => `${workloadName(x.w)} with a floor of ${x.f.value} (${x.f.text})`).join(' and ');
+    const value = isInt ? String(min) : `"${pct}%" (${required} of ${total}, rounded up)`;
+    const whole = floors.length > 1 ? `, ${total} pods in all` : '';
+    const when = autoscaled ? 'whenever it runs at that floor, ' : '';
+    out.push({
+      message: `minAvailable ${value} leaves no pod to evict: it selects ${desc}${whole}; ${when}kubectl drain and node upgrades wait forever on these pods`,
+      path: ['spec', 'minAvailable'],
+    });
+    return out;
+  },
+});

@@ -1,0 +1,200 @@
+import { describe, it } from 'node:test';
+import check from '../../../src/checks/availability/pdb-blocks-eviction.js';
+import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+
+const deploy = (name: string, replicas: number | null, ns = 'shop') => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+${replicas === null ? '' : `  replicas: ${replicas}\n`}  template:
+    metadata:
+      labels: {app: ${name}, team: shop}
+    spec:
+      containers: [{name: app, image: nginx:1.27}]
+---
+`;
+
+// PDB starts at line 1 of this snippet; callers prepend a workload of known length.
+const pdb = (budget: string, selector = '{matchLabels: {app: web}}', ns = 'shop', apiVersion = 'policy/v1') => `apiVersion: ${apiVersion}
+kind: PodDisruptionBudget
+metadata: {name: web-pdb, namespace: ${ns}}
+spec:
+  ${budget}
+  selector: ${selector}
+`;
+
+// deploy(...) with replicas is 11 lines (with the ---), so the PDB budget field is on line 16.
+describe('pdb-blocks-eviction', () => {
+  it('fires on maxUnavailable 0 and "0%", pointing at the field', () => {
+    expectFindings(check, deploy('web', 3) + pdb('maxUnavailable: 0'), [
+      { line: 16, severity: 'error', object: 'web-pdb', message: 'maxUnavailable 0 allows no voluntary eviction' },
+    ]);
+    expectFindings(check, deploy('web', 3) + pdb('maxUnavailable: "0%"'), [{ line: 16, message: 'maxUnavailable "0%"' }]);
+  });
+
+  it('fires on maxUnavailable 0 even with no workload in the input', () => {
+    expectFindings(check, pdb('maxUnavailable: 0'), [{ line: 5, message: 'allows no voluntary eviction' }]);
+  });
+
+  it('fires on minAvailable "100%"', () => {
+    expectFindings(check, deploy('web', 5) + pdb('minAvailable: "100%"'), [{ line: 16, message: 'minAvailable "100%"' }]);
+  });
+
+  it('fires on integer minAvailable equal to or above spec.replicas, naming the workload and its floor', () => {
+    expectFindings(check, deploy('web', 3) + pdb('minAvailable: 3'), [
+      { line: 16, message: 'minAvailable 3 leaves no pod to evict: it selects Deployment "web" with a floor of 3 (spec.replicas 3)' },
+    ]);
+    expectFindings(check, deploy('web', 2) + pdb('minAvailable: 5'), [{ line: 16, message: 'Deployment "web" with a floor of 2' }]);
+  });
+
+  it('counts unset replicas as 1', () => {
+    expectFindings(check, deploy('web', null) + pdb('minAvailable: 1'), [{ line: 15, message: 'floor of 1 (spec.replicas unset (defaults to 1))' }]);
+  });
+
+  it('rounds a minAvailable percentage up like the disruption controller', () => {
+    // 60% of 2 = 1.2 -> 2: blocks.
+    expectFindings(check, deploy('web', 2) + pdb('minAvailable: "60%"'), [{ line: 16, message: 'minAvailable "60%" (2 of 2, rounded up)' }]);
+    // 50% of 2 = 1: one eviction allowed.
+    expectNone(check, deploy('web', 2) + pdb('minAvailable: "50%"'));
+    // 90% of 3 = 2.7 -> 3: blocks.
+    expectFindings(check, deploy('web', 3) + pdb('minAvailable: "90%"'), [{ line: 16 }]);
+  });
+
+  it('is silent when eviction is possible', () => {
+    expectNone(check, deploy('web', 3) + pdb('minAvailable: 2'));
+    expectNone(check, deploy('web', 3) + pdb('maxUnavailable: 1'));
+    // maxUnavailable percentages round up: 10% of 3 -> 1.
+    expectNone(check, deploy('web', 3) + pdb('maxUnavailable: "10%"'));
+  });
+
+  it('uses the HPA floor: minAvailable 2 blocks at minReplicas 2 even with spec.replicas 5', () => {
+    expectFindings(
+      check,
+      deploy('web', 5) +
+        pdb('minAvailable: 2') +
+        `---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 2
+  maxReplicas: 10
+`,
+      [{ line: 16, message: 'whenever it runs at that floor, kubectl drain' }],
+    );
+  });
+
+  it('uses the HPA floor: minAvailable 2 with spec.replicas 1 but minReplicas 3 is silent', () => {
+    expectNone(
+      check,
+      deploy('web', 1) +
+        pdb('minAvailable: 2') +
+        `---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 3
+  maxReplicas: 10
+`,
+    );
+  });
+
+  it('sums the floors of every workload the PDB selects', () => {
+    // Two Deployments of 2 under one budget: 4 pods, minAvailable 3 allows one eviction.
+    expectNone(check, deploy('web', 2) + deploy('api', 2) + pdb('minAvailable: 3', '{matchLabels: {team: shop}}'));
+    expectFindings(check, deploy('web', 2) + deploy('api', 2) + pdb('minAvailable: 4', '{matchLabels: {team: shop}}'), [
+      { line: 27, message: 'Deployment "web" with a floor of 2 (spec.replicas 2) and Deployment "api" with a floor of 2 (spec.replicas 2), 4 pods in all' },
+    ]);
+  });
+
+  it('matches through matchExpressions and the policy/v1 empty selector', () => {
+    expectFindings(
+      check,
+      deploy('web', 2) + pdb('minAvailable: 2', '{matchExpressions: [{key: app, operator: In, values: [web, www]}]}'),
+      [{ line: 16, message: 'Deployment "web"' }],
+    );
+    expectFindings(check, deploy('web', 2) + pdb('minAvailable: 2', '{}'), [{ line: 16, message: 'Deployment "web"' }]);
+  });
+
+  it('ignores workloads in another namespace (no floor to compare with)', () => {
+    expectNone(check, deploy('web', 2, 'other') + pdb('minAvailable: 2'));
+  });
+
+  it('is silent when the PDB selects nothing (no selector, v1beta1 empty selector)', () => {
+    expectNone(
+      check,
+      deploy('web', 2) +
+        `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: nosel, namespace: shop}
+spec:
+  maxUnavailable: 0
+`,
+    );
+    expectNone(check, deploy('web', 2) + pdb('maxUnavailable: 0', '{}', 'shop', 'policy/v1beta1'));
+  });
+
+  it('is silent when only DaemonSet pods are selected, or a floor is unknown (Job)', () => {
+    const ds = `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: a, image: fluent-bit}]
+---
+`;
+    expectNone(check, ds + pdb('maxUnavailable: 0'));
+    expectNone(check, ds + pdb('minAvailable: 1'));
+    const job = `apiVersion: batch/v1
+kind: Job
+metadata: {name: j, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      restartPolicy: Never
+      containers: [{name: a, image: busybox}]
+---
+`;
+    expectNone(check, job + pdb('minAvailable: 1'));
+  });
+
+  it('is silent on invalid, templated or partial budgets', () => {
+    expectNone(
+      check,
+      deploy('web', 2) +
+        `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: both, namespace: shop}
+spec:
+  minAvailable: 2
+  maxUnavailable: 0
+  selector: {matchLabels: {app: web}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: tpl, namespace: shop}
+spec:
+  minAvailable: "{{ .Values.pdb.minAvailable }}"
+  selector: {matchLabels: {app: web}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: partial, namespace: shop}
+spec: []
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: odd-selector, namespace: shop}
+spec:
+  minAvailable: 2
+  selector: {matchExpressions: [{key: app, operator: Like}]}
+`,
+    );
+  });
+});
