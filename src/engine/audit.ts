@@ -233,7 +233,14 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
         });
         continue;
       }
+      const seen = raw.length > 1 ? new Set<string>() : null;
       for (const fi of raw) {
+        // The same finding twice (an HPA target that appears twice in the input, say) is one finding.
+        if (seen) {
+          const key = `${fi.container ?? ''}\0${fi.message}\0${fi.path.join('.')}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
         const base: Omit<Finding, 'exempted' | 'unknown'> = {
           check: a.check.id,
           pillar: a.check.pillar,

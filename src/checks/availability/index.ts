@@ -8,5 +8,10 @@ import pdbMissing from './pdb-missing.js';
 import pdbBlocksEviction from './pdb-blocks-eviction.js';
 import pdbSelectsNothing from './pdb-selects-nothing.js';
 import pdbOverlap from './pdb-overlap.js';
+import hpaTargetMissing from './hpa-target-missing.js';
+import hpaMinEqualsMax from './hpa-min-equals-max.js';
+import hpaUtilizationWithoutRequests from './hpa-utilization-without-requests.js';
+import hpaWorkloadSetsReplicas from './hpa-workload-sets-replicas.js';
 
-export const checks: Check[] = [replicasBelowMinimum, recreateStrategy, rollingUpdateUnavailable, noPodAntiAffinity, noZoneSpread, pdbMissing, pdbBlocksEviction, pdbSelectsNothing, pdbOverlap];
+export const checks: Check[] = [replicasBelowMinimum, recreateStrategy, rollingUpdateUnavailable, noPodAntiAffinity, noZoneSpread, pdbMissing, pdbBlocksEviction, pdbSelectsNothing, pdbOverlap,
+  hpaTargetMissing, hpaMinEqualsMax, hpaUtilizationWithoutRequests, hpaWorkloadSetsReplicas];

@@ -1,0 +1,62 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import { getString } from '../../model/util.js';
+
+export default defineCheck({
+  id: 'hpa-target-missing',
+  pillar: 'availability',
+  severity: 'warning',
+  title: 'HorizontalPodAutoscaler target not found',
+  whatBreaks:
+    'When the object named in scaleTargetRef does not exist (a typo, a renamed Deployment, the wrong kind), the HPA cannot read its scale subresource: it reports FailedGetScale and never scales anything, while the real workload runs at its fixed replica count through every load peak.',
+  details: `The HPA controller resolves \`spec.scaleTargetRef\` (\`kind\` and \`name\`, plus \`apiVersion\` for the
+group) in the HPA's **own namespace**: an HPA cannot target an object in another namespace. When nothing
+matches, the HPA's \`AbleToScale\` condition turns \`False\` with reason \`FailedGetScale\`, an event says
+\`the HPA controller was unable to get the target's current scale\`, and \`kubectl get hpa\` shows
+\`<unknown>\` targets. Nothing fails loudly: the workload simply never scales.
+
+The usual causes are a typo in \`name\`, a workload renamed without its HPA, the wrong \`kind\`
+(\`Deployment\` for an Argo \`Rollout\`, \`StatefulSet\` for a \`Deployment\`), and an HPA that landed
+in a different namespace from its workload.
+
+This check looks for an object of that kind and name in the same namespace **in the input**. The target
+may well live in another repository or be created by an operator, so the finding is reported as
+*unknown* unless you say the input is complete for the namespace (\`--complete\`); then it fails.`,
+  fix: {
+    text: 'Make spec.scaleTargetRef name the workload exactly (apiVersion, kind and name), and deploy the HPA into the same namespace as the workload.',
+    yaml: `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+  namespace: shop            # same namespace as the Deployment
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: web                # exactly metadata.name of the Deployment`,
+  },
+  target: 'object',
+  kinds: ['HorizontalPodAutoscaler'],
+  run({ resource, index }) {
+    const out: FindingInput[] = [];
+    const kind = getString(resource.object, ['spec', 'scaleTargetRef', 'kind']);
+    const name = getString(resource.object, ['spec', 'scaleTargetRef', 'name']);
+    // A malformed or unrendered reference (missing fields, templates) is not ours to judge.
+    if (!kind || !name || /[{}$]/.test(kind + name)) return out;
+    const ns = index.namespaceOf(resource);
+    if (index.named(kind, name).some((r) => index.namespaceOf(r) === ns)) return out;
+    const elsewhere = index
+      .named(kind, name)
+      .map((r) => index.namespaceOf(r))
+      .filter((n, i, all) => all.indexOf(n) === i);
+    const hint =
+      elsewhere.length > 0
+        ? ` (the input has ${kind}/${name} in namespace ${elsewhere.map((n) => `"${n}"`).join(', ')}, but an HPA only targets objects in its own namespace "${ns}")`
+        : '';
+    out.push({
+      message: `scaleTargetRef names ${kind} "${name}", which is not in namespace "${ns}" in the input${hint}: if it does not exist in the cluster either, the HPA reports FailedGetScale and never scales anything; check the kind and name`,
+      path: ['spec', 'scaleTargetRef', 'name'],
+      unknown: `the target ${kind}/${name} is not in the input`,
+    });
+    return out;
+  },
+});

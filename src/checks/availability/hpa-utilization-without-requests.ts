@@ -1,0 +1,189 @@
+import { defineCheck, type CheckContext, type FieldPath, type FindingInput, type Resource, type Workload } from '../types.js';
+import { get, getArray, getObject, getString, isObject } from '../../model/util.js';
+import { effectiveRequest, label, podQuantity } from '../resources/shared.js';
+
+type Res = 'cpu' | 'memory';
+
+/** One utilization target of an HPA: usage as a percentage of the pods' (or one container's) requests. */
+interface UtilizationMetric {
+  res: Res;
+  /** ContainerResource: the one container whose request counts. */
+  container?: string;
+  path: FieldPath;
+  /** How the metric is written, for messages. */
+  what: string;
+  /** Whether the HPA has other metrics too (it then still scales up on those, but never down). */
+  others: boolean;
+}
+
+const ALPHA_METRICS_ANNOTATION = 'autoscaling.alpha.kubernetes.io/metrics';
+
+function isRes(v: string | undefined): v is Res {
+  return v === 'cpu' || v === 'memory';
+}
+
+function isEmpty(v: unknown): boolean {
+  return v === undefined || v === null;
+}
+
+/** The Resource / ContainerResource utilization metrics of an HPA, defaults included; [] when they cannot be read. */
+function utilizationMetrics(hpa: Resource): UtilizationMetric[] {
+  const out: UtilizationMetric[] = [];
+  const spec = getObject(hpa.object, ['spec']);
+  if (!spec) return out;
+  if (hpa.apiVersion === 'autoscaling/v1') {
+    const pct = spec.targetCPUUtilizationPercentage;
+    // Extra metrics of an autoscaling/v1 HPA travel in an alpha annotation.
+    const others = get(hpa.object, ['metadata', 'annotations', ALPHA_METRICS_ANNOTATION]) !== undefined;
+    if (typeof pct === 'number') {
+      out.push({ res: 'cpu', path: ['spec', 'targetCPUUtilizationPercentage'], what: `targetCPUUtilizationPercentage ${pct}`, others });
+    } else if (isEmpty(pct) && !others) {
+      // Unset: the API server defaults the policy to 80% average CPU utilization.
+      out.push({ res: 'cpu', path: ['spec', 'targetCPUUtilizationPercentage'], what: 'no targetCPUUtilizationPercentage (the default is 80% CPU utilization)', others: false });
+    }
+    return out;
+  }
+  if (!hpa.apiVersion.startsWith('autoscaling/')) return out;
+  const metrics = spec.metrics;
+  if (isEmpty(metrics) || (Array.isArray(metrics) && metrics.length === 0)) {
+    // autoscaling/v2 (and v2beta*) default an empty metrics list to 80% average CPU utilization.
+    out.push({ res: 'cpu', path: ['spec', 'metrics'], what: 'no metrics (the default is 80% CPU utilization)', others: false });
+    return out;
+  }
+  const others = getArray(hpa.object, ['spec', 'metrics']).length > 1;
+  getArray(hpa.object, ['spec', 'metrics']).forEach((m, i) => {
+    if (!isObject(m)) return;
+    const type = getString(m, ['type']);
+    const key = type === 'Resource' ? 'resource' : type === 'ContainerResource' ? 'containerResource' : undefined;
+    if (!key) return;
+    const src = getObject(m, [key]);
+    const res = getString(src, ['name']);
+    if (!src || !isRes(res)) return;
+    // autoscaling/v2 and v2beta2: target.type Utilization; v2beta1: targetAverageUtilization.
+    const utilization = getString(src, ['target', 'type']) === 'Utilization' || typeof src.targetAverageUtilization === 'number';
+    if (!utilization) return;
+    const path: FieldPath = ['spec', 'metrics', i, key, 'name'];
+    if (key === 'resource') {
+      out.push({ res, path, what: `${res} utilization (metrics[${i}])`, others });
+      return;
+    }
+    const container = getString(src, ['container']);
+    if (!container || /[{}$]/.test(container)) return;
+    out.push({ res, container, path, what: `${res} utilization of container "${container}" (metrics[${i}])`, others });
+  });
+  return out;
+}
+
+/** The target workload(s) of an HPA in the input: same kind and name, deployed alongside it. */
+function targetWorkloads(ctx: CheckContext): Workload[] {
+  const { resource: hpa, index } = ctx;
+  const kind = getString(hpa.object, ['spec', 'scaleTargetRef', 'kind']);
+  const name = getString(hpa.object, ['spec', 'scaleTargetRef', 'name']);
+  if (!kind || !name) return [];
+  const targets = index.named(kind, name).filter((r) => index.sameScope(r, hpa));
+  if (targets.length === 0) return [];
+  const ws = index.workloadsIn(index.namespaceOf(hpa)).filter((w) => targets.includes(w.resource));
+  // A target without a pod template in the input (an Argo Rollout with workloadRef, a custom resource
+  // loaded as metadata) cannot be judged.
+  return ws.length === targets.length ? ws : [];
+}
+
+function outcome(m: UtilizationMetric): string {
+  return m.others ? 'scales up only on its other metrics, and never scales down while this one fails' : 'never scales';
+}
+
+function problems(ctx: CheckContext, w: Workload, metrics: UtilizationMetric[]): Map<string, FindingInput> {
+  const out = new Map<string, FindingInput>();
+  const wctx: CheckContext = { ...ctx, resource: w.resource, workload: w };
+  const target = `${w.resource.kind} "${w.resource.name}"`;
+  // Regular containers and native sidecars (restartPolicy: Always init containers, counted since Kubernetes 1.29).
+  const running = w.containers.filter((c) => c.longRunning);
+  for (const m of metrics) {
+    let containers = running;
+    if (m.container !== undefined) {
+      const c = running.find((x) => x.name === m.container);
+      if (!c) {
+        // Unnamed containers (#0): the pod template is incomplete, cannot tell.
+        if (running.some((x) => x.name.startsWith('#'))) continue;
+        const key = `missing\0${m.container}`;
+        if (!out.has(key)) {
+          out.set(key, {
+            message: `the HPA scales on ${m.what}, but the pod template of ${target} runs no container "${m.container}" (it runs ${running.map((x) => `"${x.name}"`).join(', ') || 'none'}): the HPA cannot compute it (FailedGetContainerResourceMetric) and ${outcome(m)}; fix the container name`,
+            path: m.path,
+          });
+        }
+        continue;
+      }
+      containers = [c];
+    } else if (podQuantity(w, 'requests', m.res) || podQuantity(w, 'limits', m.res)) {
+      // Pod-level resources (Kubernetes 1.32+): the HPA uses the pod-level request.
+      continue;
+    }
+    for (const c of containers) {
+      const key = `${c.name}\0${m.res}`;
+      if (out.has(key) || effectiveRequest(wctx, c, m.res)) continue;
+      out.set(key, {
+        message: `${label(c)} of ${target} has no ${m.res} request (no requests.${m.res}, no limits.${m.res}, no LimitRange default in the input), but the HPA scales on ${m.what}, which is usage as a percentage of the request: it reports ${m.container === undefined ? 'FailedGetResourceMetric' : 'FailedGetContainerResourceMetric'} ("missing request for ${m.res} in container ${c.name}") and ${outcome(m)}; set resources.requests.${m.res} on the container`,
+        path: m.path,
+        container: c.name,
+      });
+    }
+  }
+  return out;
+}
+
+export default defineCheck({
+  id: 'hpa-utilization-without-requests',
+  pillar: 'availability',
+  severity: 'error',
+  title: 'HorizontalPodAutoscaler scales on utilization of a resource the pods do not request',
+  whatBreaks:
+    'The HPA computes CPU or memory utilization as usage divided by the request. When a container has no request for that resource, the HPA cannot compute it, reports FailedGetResourceMetric and does not scale at all: at peak load the service stays at its current replica count.',
+  details: `A \`Resource\` metric with \`target.type: Utilization\` (\`autoscaling/v2\`; \`targetAverageUtilization\` in
+\`v2beta1\`; \`targetCPUUtilizationPercentage\` in \`autoscaling/v1\`) measures usage as a percentage of the
+pods' **requests**. The controller sums the request of every regular container and every native sidecar
+(an init container with \`restartPolicy: Always\`, counted since Kubernetes 1.29); if any of them has no
+request for the resource, the whole metric fails with \`missing request for cpu in container X of Pod Y\`
+(condition \`ScalingActive: False\`, reason \`FailedGetResourceMetric\`). With only this metric the HPA
+never scales; with several, it still scales up on the others but refuses to scale down while one
+fails. Regular init containers do not count.
+
+A \`ContainerResource\` metric only needs the request of the named container; a name that matches no
+running container fails the same way.
+
+Note the defaults: an \`autoscaling/v2\` HPA with no \`metrics\` and an \`autoscaling/v1\` HPA without
+\`targetCPUUtilizationPercentage\` both scale on **80% CPU utilization**, so they need CPU requests too.
+
+A request counts when the API server fills it in: a container with only a limit gets request = limit,
+and a LimitRange of type \`Container\` in the namespace (in the input) can supply a default request.
+Pod-level resources (\`spec.template.spec.resources\`, Kubernetes 1.32+) silence \`Resource\` metrics,
+which then use the pod-level request. \`AverageValue\` targets need no request and are not reported.
+The target must be in the input (see \`hpa-target-missing\` otherwise); an Argo \`Rollout\` with
+\`workloadRef\` is skipped, its pod template lives in the referenced Deployment.`,
+  fix: {
+    text: 'Set resources.requests for the scaled resource on every container of the target (sidecars included), close to its typical usage; or scale on an AverageValue target instead.',
+    yaml: `spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          resources:
+            requests:
+              cpu: 250m
+              memory: 256Mi`,
+  },
+  target: 'object',
+  kinds: ['HorizontalPodAutoscaler'],
+  uses: ['LimitRange'],
+  run(ctx) {
+    const metrics = utilizationMetrics(ctx.resource);
+    if (metrics.length === 0) return [];
+    const ws = targetWorkloads(ctx);
+    if (ws.length === 0) return [];
+    // Several objects of that kind and name (duplicated manifests): report only what holds for all.
+    const per = ws.map((w) => problems(ctx, w, metrics));
+    const out: FindingInput[] = [];
+    for (const [key, f] of per[0]) if (per.every((p) => p.has(key))) out.push(f);
+    return out;
+  },
+});
