@@ -60,7 +60,7 @@ spec:
     // The workloads of the input whose pods this budget selects, in its scope.
     let unclear = false;
     const selected: Workload[] = [];
-    for (const w of index.workloads) {
+    for (const w of index.workloadsIn(index.namespaceOf(pdb))) {
       if (!index.sameScope(w.resource, pdb)) continue;
       const m = pdbSelects(pdb, w.podLabels);
       if (m === undefined) unclear = true;
