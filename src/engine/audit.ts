@@ -1,6 +1,6 @@
 /** Run checks over resources, apply config and exemptions, and compute verdicts and scores. */
 import picomatch from 'picomatch';
-import { CHECKLIST_PILLARS, PILLARS, SEVERITIES, type Check, type FindingInput, type Pillar, type Severity } from '../checks/types.js';
+import { PILLARS, type Check, type FindingInput, type Pillar, type Severity } from '../checks/types.js';
 import { ResourceIndex } from '../model/index.js';
 import type { FieldPath, Json, JsonObject, Resource, Workload } from '../model/types.js';
 import { mayBeWorkload } from '../model/workload.js';
@@ -329,8 +329,6 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   }
   const workloads = verdicts.filter((v) => v.workloadClass !== null);
   const score = verdicts.length ? Math.round(verdicts.reduce((a, v) => a + v.score, 0) / verdicts.length) : 100;
-  void CHECKLIST_PILLARS;
-  void SEVERITIES;
   const fired = new Set<string>();
   for (const v of verdicts) for (const f of v.findings) fired.add(f.check);
   const checks: CheckInfo[] = options.checks

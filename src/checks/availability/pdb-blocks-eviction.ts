@@ -2,7 +2,7 @@ import type { Json, Workload } from '../../model/types.js';
 import { get } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { isControlled, isZeroIntOrPercent, percentOf, replicaFloor, showIntOrPercent, type ReplicaFloor } from './util.js';
-import { isPolicyPdb, pdbSelectorKind, pdbSelects, workloadName } from './pdb-missing.js';
+import { isPolicyPdb, pdbSelectorKind, pdbSelects, workloadName } from './pdb-util.js';
 
 function isSet(v: Json | undefined): boolean {
   return v !== undefined && v !== null;

@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { pdbSelects } from './pdb-missing.js';
+import { pdbSelects } from './pdb-util.js';
 
 export default defineCheck({
   id: 'pdb-overlap',

@@ -1,6 +1,6 @@
 import { get } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
-import { isPolicyPdb, pdbSelectorKind, pdbSelects, selectorEvaluable, showSelector } from './pdb-missing.js';
+import { isPolicyPdb, pdbSelectorKind, pdbSelects, selectorEvaluable, showSelector } from './pdb-util.js';
 
 export default defineCheck({
   id: 'pdb-selects-nothing',
