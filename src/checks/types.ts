@@ -80,6 +80,21 @@ export interface FindingInput {
    * unknown: shown, not failing. The text says what was not found.
    */
   unknown?: string;
+  /**
+   * Other objects this finding is about (the PDB that blocks a drain, the Service whose port is
+   * missing, the RoleBinding granting a permission), each with the field that matters. The engine
+   * turns each into an object reference with its own file:line, so a cross-resource finding names
+   * every object involved.
+   */
+  related?: RelatedInput[];
+}
+
+export interface RelatedInput {
+  resource: Resource;
+  /** Field of that object the finding points at ([] for the object itself). */
+  path: FieldPath;
+  /** Its role in the finding, short: "blocks eviction", "grants secrets read". */
+  note?: string;
 }
 
 export interface CheckContext<P = Record<string, unknown>> {

@@ -251,6 +251,9 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
           container: fi.container ?? null,
           field: formatPath(fi.path),
           location: locationOf(r, fi.path),
+          related: fi.related
+            ? fi.related.map((x) => ({ object: objectRef(x.resource, ns), field: formatPath(x.path), location: locationOf(x.resource, x.path), note: x.note ?? null }))
+            : [],
         };
         let exempted = config.exemptions.length ? configExemption(config.exemptions, base) : null;
         if (!exempted && ignores.length) {

@@ -43,6 +43,15 @@ export interface Finding {
    * complete for this namespace: shown, but it counts for no verdict, score or exit code.
    */
   unknown: string | null;
+  /** Other objects involved in a cross-resource finding, each with its own location. */
+  related: RelatedObject[];
+}
+
+export interface RelatedObject {
+  object: ObjectRef;
+  field: string;
+  location: Location;
+  note: string | null;
 }
 
 export type PillarStatus = 'pass' | 'fail' | 'n/a';

@@ -69,6 +69,11 @@ export function renderText(report: Report, opts: TextOptions): string {
       const ex = f.exempted ? c.dim(` [exempted by ${f.exempted.by}: ${f.exempted.reason}]`) : '';
       lines.push(`  ${f.unknown ? c.dim('unknown') : sev(f.severity)} ${loc(f)}  ${c.dim(f.check)}${ex}`);
       lines.push(`          ${f.message}`);
+      for (const r of f.related) {
+        const o = r.object;
+        const at = r.location.line ? `${r.location.file}:${r.location.line}` : r.location.file;
+        lines.push(c.dim(`          ${r.note ? r.note + ': ' : ''}${o.kind} ${o.namespace ? o.namespace + '/' : ''}${o.name} at ${at}`));
+      }
       if (f.unknown) {
         lines.push(c.dim(`          not in input: ${f.unknown} (does not fail; --complete if the input holds everything)`));
         continue;

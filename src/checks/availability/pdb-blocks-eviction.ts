@@ -69,12 +69,14 @@ spec:
     // Drains skip DaemonSet pods, so a budget over them alone blocks no drain.
     if (!unclear && selected.length > 0 && selected.every((w) => w.class === 'daemon')) return out;
     const who = selected.length > 0 ? ` (${selected.map(workloadName).join(', ')})` : '';
+    const related = selected.map((w) => ({ resource: w.resource, path: [], note: 'pods selected' }));
 
     if (isSet(max)) {
       if (isZeroIntOrPercent(max)) {
         out.push({
           message: `maxUnavailable ${showIntOrPercent(max)} allows no voluntary eviction: kubectl drain and node upgrades wait forever on every pod it selects${who}`,
           path: ['spec', 'maxUnavailable'],
+          related,
         });
       }
       return out;
@@ -85,6 +87,7 @@ spec:
       out.push({
         message: `minAvailable "100%" requires every pod to stay up, so it allows no voluntary eviction: kubectl drain and node upgrades wait forever on every pod it selects${who}`,
         path: ['spec', 'minAvailable'],
+        related,
       });
       return out;
     }
@@ -115,6 +118,10 @@ spec:
     out.push({
       message: `minAvailable ${value} leaves no pod to evict: it selects ${desc}${whole}; ${when}kubectl drain and node upgrades wait forever on these pods`,
       path: ['spec', 'minAvailable'],
+      related: floors.flatMap((x) => [
+        { resource: x.w.resource, path: x.w.replicasPath ?? [], note: 'pods selected' },
+        ...(x.f.by ? [{ resource: x.f.by, path: x.f.source === 'keda' ? ['spec', 'minReplicaCount'] : ['spec', 'minReplicas'], note: 'sets the replica floor' }] : []),
+      ]),
     });
     return out;
   },

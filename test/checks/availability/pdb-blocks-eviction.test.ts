@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import check from '../../../src/checks/availability/pdb-blocks-eviction.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
@@ -196,5 +197,16 @@ spec:
   selector: {matchExpressions: [{key: app, operator: Like}]}
 `,
     );
+  });
+});
+
+describe('pdb-blocks-eviction: related objects', () => {
+  it('names the selected workload with its own line', () => {
+    const [f] = expectFindings(check, deploy('web', 3) + pdb('minAvailable: 3'), [{ line: 16 }]);
+    assert.equal(f.related.length, 1);
+    assert.equal(f.related[0].object.kind, 'Deployment');
+    assert.equal(f.related[0].object.name, 'web');
+    assert.equal(f.related[0].location.line, 5);
+    assert.equal(f.related[0].note, 'pods selected');
   });
 });
