@@ -1,0 +1,104 @@
+/** PodDisruptionBudget semantics: which pods a budget selects, by API version. */
+import type { ResourceIndex } from './index.js';
+import type { Json, Resource, Workload } from './types.js';
+import { get, getArray, getString, isObject, isTemplated } from './util.js';
+import { selectorMatches } from './selector.js';
+
+/** A PodDisruptionBudget of the policy API group (v1 or v1beta1). */
+export function isPolicyPdb(r: Resource): boolean {
+  return r.kind === 'PodDisruptionBudget' && (r.apiVersion === 'policy/v1' || r.apiVersion === 'policy/v1beta1');
+}
+
+/** True for `{}` (and `{matchLabels: {}, matchExpressions: []}`): no requirement at all. */
+export function isEmptySelector(sel: Json | undefined): boolean {
+  if (!isObject(sel)) return false;
+  const ml = sel.matchLabels;
+  const me = sel.matchExpressions;
+  const noLabels = ml === undefined || ml === null || (isObject(ml) && Object.keys(ml).length === 0);
+  const noExprs = me === undefined || me === null || (Array.isArray(me) && me.length === 0);
+  return noLabels && noExprs;
+}
+
+/**
+ * What a PDB's selector covers, by API version: a null/absent selector selects no pods; an empty
+ * selector selects every pod of the namespace in policy/v1 and no pod in policy/v1beta1.
+ */
+export function pdbSelectorKind(pdb: Resource): 'none' | 'all' | 'some' {
+  const sel = get(pdb.object, ['spec', 'selector']);
+  if (sel === undefined || sel === null) return 'none';
+  if (isEmptySelector(sel)) return pdb.apiVersion === 'policy/v1' ? 'all' : 'none';
+  return 'some';
+}
+
+/**
+ * Does this PDB select pods with these labels? Undefined when the selector cannot be evaluated
+ * (malformed, unknown operator, unrendered template values).
+ */
+export function pdbSelects(pdb: Resource, labels: Record<string, string>): boolean | undefined {
+  if (!isPolicyPdb(pdb)) return false;
+  const kind = pdbSelectorKind(pdb);
+  if (kind === 'none') return false;
+  if (kind === 'all') return true;
+  if (!selectorEvaluable(get(pdb.object, ['spec', 'selector']))) return undefined;
+  return selectorMatches(get(pdb.object, ['spec', 'selector']), labels);
+}
+
+const OPERATORS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
+
+/** Whether a LabelSelector can be judged at all, whatever the labels (well-formed, no template text). */
+export function selectorEvaluable(sel: Json | undefined): boolean {
+  if (!isObject(sel)) return false;
+  const ml = sel.matchLabels;
+  if (ml !== undefined && ml !== null) {
+    if (!isObject(ml)) return false;
+    for (const [k, v] of Object.entries(ml)) {
+      if (isTemplated(k) || isTemplated(v)) return false;
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return false;
+    }
+  }
+  const me = sel.matchExpressions;
+  if (me !== undefined && me !== null) {
+    if (!Array.isArray(me)) return false;
+    for (const e of me) {
+      const key = getString(e, ['key']);
+      const op = getString(e, ['operator']);
+      if (!key || !op || !OPERATORS.has(op) || isTemplated(key)) return false;
+      if (getArray(e, ['values']).some((v) => isTemplated(v))) return false;
+    }
+  }
+  return true;
+}
+
+/** The selector as people read it, for messages. */
+export function showSelector(pdb: Resource): string {
+  const sel = get(pdb.object, ['spec', 'selector']);
+  if (!isObject(sel)) return '(none)';
+  const parts: string[] = [];
+  if (isObject(sel.matchLabels)) for (const [k, v] of Object.entries(sel.matchLabels)) parts.push(`${k}=${String(v)}`);
+  for (const e of getArray(sel, ['matchExpressions'])) {
+    const key = getString(e, ['key']) ?? '?';
+    const op = getString(e, ['operator']) ?? '?';
+    const values = getArray(e, ['values']).map(String);
+    parts.push(op === 'Exists' || op === 'DoesNotExist' ? `${key} ${op}` : `${key} ${op} (${values.join(', ')})`);
+  }
+  return parts.length ? parts.join(', ') : '{}';
+}
+
+/** PodDisruptionBudgets of the workload's namespace that certainly / possibly select its pods. */
+export function pdbsFor(w: Workload, index: ResourceIndex): { certain: Resource[]; possible: Resource[] } {
+  const certain: Resource[] = [];
+  const possible: Resource[] = [];
+  for (const pdb of index.inNamespace('PodDisruptionBudget', index.namespaceOf(w.resource))) {
+    const m = pdbSelects(pdb, w.podLabels);
+    if (m === true) certain.push(pdb);
+    else if (m === undefined) possible.push(pdb);
+  }
+  return { certain, possible };
+}
+
+export function workloadName(w: Workload): string {
+  return `${w.resource.kind} "${w.resource.name}"`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
