@@ -4,6 +4,7 @@ import { PILLARS, type Check, type FindingInput, type Pillar, type Severity } fr
 import { ResourceIndex } from '../model/index.js';
 import type { FieldPath, Json, JsonObject, Resource, Workload } from '../model/types.js';
 import { mayBeWorkload } from '../model/workload.js';
+import { survival } from '../model/survival.js';
 import { getString, isObject } from '../model/util.js';
 import { emptyConfig, type Config, type ExemptionRule } from './config.js';
 import {
@@ -205,6 +206,17 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     return refs.some((o) => isObject(o) && o.controller === true && typeof o.kind === 'string' && typeof o.name === 'string' && present.has(`${o.kind}/${index.namespaceOf(r)}/${o.name}`));
   };
 
+  const survivalOf = (w: Workload, namespace: string | null): Verdict['survival'] => {
+    const s = survival(w, index, { complete: completeFor(namespace) });
+    if (!s) return null;
+    return s.map((x) => ({
+      scenario: x.scenario,
+      outcome: x.outcome,
+      reason: x.reason,
+      related: x.related.map((y) => ({ object: objectRef(y.resource, ns), field: formatPath(y.path), location: locationOf(y.resource, y.path), note: y.note })),
+    }));
+  };
+
   const verdicts: Verdict[] = [];
   for (const r of input.resources) {
     if (ownedByPresent(r)) continue;
@@ -306,6 +318,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       pillars,
       podSecurity,
       findings,
+      survival: w ? survivalOf(w, ref.namespace) : null,
     });
   }
   // Workloads first, each group in input order.

@@ -67,6 +67,22 @@ export interface Verdict {
   /** Pod Security Standards level the pod template meets (workloads only; exempted findings do not count). */
   podSecurity: PssLevel | null;
   findings: Finding[];
+  /**
+   * Workloads only (null otherwise, and for Jobs and CronJobs): what happens when a node dies, a
+   * zone fails, a node is drained and a new version rolls out, with the reason and the objects each
+   * verdict rests on.
+   */
+  survival: SurvivalVerdict[] | null;
+}
+
+export type SurvivalScenario = 'node-loss' | 'zone-loss' | 'drain' | 'rollout';
+export type SurvivalOutcome = 'survives' | 'at-risk' | 'outage' | 'blocked' | 'unknown' | 'n/a';
+
+export interface SurvivalVerdict {
+  scenario: SurvivalScenario;
+  outcome: SurvivalOutcome;
+  reason: string;
+  related: RelatedObject[];
 }
 
 export interface InputProblemOut {

@@ -23,6 +23,14 @@ const PILLAR_LABEL: Record<string, string> = {
   networking: 'networking',
 };
 
+const SCENARIO_LABEL: Record<string, string> = {
+  'node-loss': 'if a node dies',
+  'zone-loss': 'if a zone fails',
+  drain: 'on a node drain',
+  rollout: 'on a rollout',
+};
+const SCENARIO_SHORT: Record<string, string> = { 'node-loss': 'node loss', 'zone-loss': 'zone loss', drain: 'drain', rollout: 'rollout' };
+
 function firstSentence(s: string): string {
   const m = /^(.+?[.!?])(\s|$)/.exec(s);
   return m ? m[1] : s;
@@ -65,6 +73,15 @@ export function renderText(report: Report, opts: TextOptions): string {
       if (v.podSecurity) cells.push(c.dim(`pod security: ${v.podSecurity}`));
       lines.push(`  ${cells.join('  ')}`);
     }
+    if (v.survival) {
+      const mark = (o: string) =>
+        o === 'survives' ? c.green(o) : o === 'outage' || o === 'blocked' ? c.red(o) : o === 'at-risk' ? c.yellow(o) : c.dim(o);
+      if (opts.compact) {
+        lines.push(`  ${v.survival.map((x) => `${SCENARIO_SHORT[x.scenario]} ${mark(x.outcome)}`).join(c.dim(' · '))}`);
+      } else {
+        for (const x of v.survival) lines.push(`  ${SCENARIO_LABEL[x.scenario].padEnd(16)} ${mark(x.outcome.padEnd(8))} ${c.dim(x.reason)}`);
+      }
+    }
     for (const f of shown) {
       const ex = f.exempted ? c.dim(` [exempted by ${f.exempted.by}: ${f.exempted.reason}]`) : '';
       lines.push(`  ${f.unknown ? c.dim('unknown') : sev(f.severity)} ${loc(f)}  ${c.dim(f.check)}${ex}`);
@@ -103,6 +120,22 @@ export function renderText(report: Report, opts: TextOptions): string {
     pillarBits.push(`${p} ${n.error ? c.red(`${n.error}E`) : ''}${n.warning ? c.yellow(`${n.warning}W`) : ''}${n.info ? c.cyan(`${n.info}I`) : ''}`);
   }
   if (pillarBits.length) lines.push(c.dim('by pillar: ') + pillarBits.join('  '));
+  const withSurvival = report.verdicts.filter((v) => v.survival);
+  if (withSurvival.length) {
+    const bits: string[] = [];
+    for (const sc of Object.keys(SCENARIO_SHORT)) {
+      let judged = 0;
+      let ok = 0;
+      for (const v of withSurvival) {
+        const x = v.survival!.find((y) => y.scenario === sc);
+        if (!x || x.outcome === 'n/a' || x.outcome === 'unknown') continue;
+        judged++;
+        if (x.outcome === 'survives') ok++;
+      }
+      if (judged) bits.push(`${SCENARIO_SHORT[sc]} ${ok}/${judged}`);
+    }
+    if (bits.length) lines.push(c.dim('workloads that survive: ') + bits.join(c.dim(' · ')));
+  }
   const inErr = s.inputErrors ? c.red(`, ${s.inputErrors} input error${s.inputErrors === 1 ? '' : 's'}`) : '';
   lines.push(
     c.dim(`input: ${s.files} file${s.files === 1 ? '' : 's'}, ${s.documents} document${s.documents === 1 ? '' : 's'}, ${s.objects} object${s.objects === 1 ? '' : 's'}`) +

@@ -1,0 +1,347 @@
+/**
+ * Survival verdicts: for each workload, what happens when one node dies, one zone fails, a node is
+ * drained, and a new version rolls out. Each verdict says the outcome and why, naming the fields
+ * and objects it rests on (replica floor, spread terms, PodDisruptionBudgets, strategy, probes).
+ *
+ * These are explanations, not findings: the checks that fail a workload for the same causes
+ * (replicas-below-minimum, no-pod-anti-affinity, pdb-blocks-eviction, rolling-update-unavailable,
+ * readiness-probe-missing, ...) stay the source of truth for verdicts and exit codes.
+ */
+import type { ResourceIndex } from './index.js';
+import type { FieldPath, Json, Resource, Workload } from './types.js';
+import { get, getArray, getNumber, getObject, getString, isObject } from './util.js';
+import {
+  HOST_KEYS,
+  ZONE_KEYS,
+  isZeroIntOrPercent,
+  ownPodsProblem,
+  percentOf,
+  replicaFloor,
+  scaleIntOrPercent,
+  showIntOrPercent,
+  spreadTerms,
+  type ReplicaFloor,
+  type SpreadTerm,
+} from './availability.js';
+import { pdbsFor } from './pdb.js';
+
+export type Scenario = 'node-loss' | 'zone-loss' | 'drain' | 'rollout';
+export const SCENARIOS: Scenario[] = ['node-loss', 'zone-loss', 'drain', 'rollout'];
+
+/**
+ * - survives: keeps serving (perhaps with fewer pods).
+ * - at-risk: survives only if things go its way (the scheduler happened to spread the pods, no
+ *   second drain runs at the same time, ...).
+ * - outage: stops serving until something is rescheduled, restarted or fixed by hand.
+ * - blocked: the workload keeps running but the operation never completes (a drain that hangs).
+ * - unknown: the input does not say (templated replicas, a budget in another repository).
+ * - n/a: the scenario does not apply (a Job, a DaemonSet under kubectl drain).
+ */
+export type Outcome = 'survives' | 'at-risk' | 'outage' | 'blocked' | 'unknown' | 'n/a';
+
+export interface SurvivalRelated {
+  resource: Resource;
+  path: FieldPath;
+  note: string;
+}
+
+export interface ScenarioVerdict {
+  scenario: Scenario;
+  outcome: Outcome;
+  /** One or two sentences: what happens and what it rests on. */
+  reason: string;
+  /** Fields and objects the verdict rests on (the workload's own fields included). */
+  related: SurvivalRelated[];
+}
+
+export interface SurvivalOptions {
+  /** The input holds every object of the workload's namespace (a missing PDB is really missing). */
+  complete: boolean;
+  hostKeys?: string[];
+  zoneKeys?: string[];
+}
+
+type V = ScenarioVerdict;
+
+function v(scenario: Scenario, outcome: Outcome, reason: string, related: SurvivalRelated[] = []): V {
+  return { scenario, outcome, reason, related };
+}
+
+function inGroup(apiVersion: string, groups: string[]): boolean {
+  return groups.some((g) => apiVersion.startsWith(g));
+}
+
+/** Does the pod become Ready only when a readiness probe passes? (Any app container with one gates the pod.) */
+function hasReadiness(w: Workload): boolean {
+  return w.containers.some((c) => c.type !== 'init' && c.spec.readinessProbe !== undefined && c.spec.readinessProbe !== null);
+}
+
+/**
+ * How long pods stay bound to an unreachable node before the taint manager evicts them: the
+ * DefaultTolerationSeconds admission plugin adds a 300 s toleration for node.kubernetes.io/unreachable;
+ * a pod's own toleration for that taint (or a key-less `operator: Exists` one) wins, and one without
+ * tolerationSeconds keeps the pod bound forever.
+ */
+function unreachableSeconds(w: Workload): number {
+  for (const t of getArray(w.podSpec, ['tolerations'])) {
+    if (!isObject(t)) continue;
+    const key = getString(t, ['key']);
+    const effect = getString(t, ['effect']);
+    const matchesKey = key === 'node.kubernetes.io/unreachable' || ((key === undefined || key === '') && getString(t, ['operator']) === 'Exists');
+    if (!matchesKey || (effect !== undefined && effect !== '' && effect !== 'NoExecute')) continue;
+    const secs = getNumber(t, ['tolerationSeconds']);
+    return secs === undefined ? Infinity : Math.max(0, secs);
+  }
+  return 300;
+}
+
+interface Spread {
+  /** A term that guarantees the pods do not all share one domain (with at least two domains). */
+  hard: SpreadTerm | null;
+  /** A best-effort term over this domain. */
+  soft: SpreadTerm | null;
+}
+
+/**
+ * Does a term keep `n` pods from all landing in one domain? Required anti-affinity over the key: one
+ * pod per domain. A DoNotSchedule spread constraint: all n in one domain (with an empty second one)
+ * has skew n, refused when n > maxSkew. Terms whose selector misses the workload's own pods do nothing.
+ */
+function spreadOver(w: Workload, index: ResourceIndex, keys: string[], n: number): Spread {
+  let hard: SpreadTerm | null = null;
+  let soft: SpreadTerm | null = null;
+  for (const t of spreadTerms(w)) {
+    if (!keys.includes(t.topologyKey)) continue;
+    if (ownPodsProblem(t, w, index)) continue;
+    if (t.kind === 'required-anti-affinity') hard ??= t;
+    else if (t.kind === 'spread') {
+      const when = getString(t.term, ['whenUnsatisfiable']) ?? 'DoNotSchedule';
+      const skew = getNumber(t.term, ['maxSkew']) ?? 1;
+      if (when === 'DoNotSchedule' && skew < n) hard ??= t;
+      else soft ??= t;
+    } else soft ??= t;
+  }
+  return { hard, soft };
+}
+
+function termText(t: SpreadTerm): string {
+  if (t.kind === 'spread') {
+    const when = getString(t.term, ['whenUnsatisfiable']) ?? 'DoNotSchedule';
+    return `topologySpreadConstraints over ${t.topologyKey} (maxSkew ${getNumber(t.term, ['maxSkew']) ?? 1}, ${when})`;
+  }
+  return `${t.kind === 'required-anti-affinity' ? 'required' : 'preferred'} podAntiAffinity over ${t.topologyKey}`;
+}
+
+/** "3 replicas", or "2 replicas (the autoscaler floor)". */
+function countText(f: ReplicaFloor): string {
+  return `${f.value} replicas${f.source === 'hpa' || f.source === 'keda' ? ' (the autoscaler floor)' : ''}`;
+}
+
+function floorRelated(w: Workload, f: ReplicaFloor): SurvivalRelated[] {
+  if (f.by) return [{ resource: f.by, path: f.source === 'keda' ? ['spec', 'minReplicaCount'] : ['spec', 'minReplicas'], note: 'replica floor' }];
+  return [{ resource: w.resource, path: w.replicasPath ?? [], note: 'replica count' }];
+}
+
+function domainLoss(scenario: 'node-loss' | 'zone-loss', w: Workload, index: ResourceIndex, f: ReplicaFloor, keys: string[]): V {
+  const domain = scenario === 'node-loss' ? 'node' : 'zone';
+  const isSts = w.resource.kind === 'StatefulSet';
+  const rel = floorRelated(w, f);
+  if (f.value < 2) {
+    if (scenario === 'node-loss') {
+      const secs = unreachableSeconds(w);
+      const wait = Number.isFinite(secs)
+        ? `about ${Math.round((40 + secs) / 6) / 10} minutes (the 40 s node grace period plus the ${secs} s unreachable toleration) plus start-up`
+        : 'never (a toleration keeps the pod bound to the dead node)';
+      const reason = isSts
+        ? `one replica (${f.text}): the pod dies with its node, and a StatefulSet does not replace a pod on an unreachable node until the node comes back or someone deletes the Node or force-deletes the pod`
+        : `one replica (${f.text}): the pod dies with its node; the replacement starts after ${wait}`;
+      return v(scenario, 'outage', reason, rel);
+    }
+    return v(scenario, 'outage', `one replica (${f.text}): a zone outage takes it down until it is rescheduled in another zone${isSts ? ' (a StatefulSet pod with a zonal volume cannot move at all)' : ''}`, rel);
+  }
+  const s = spreadOver(w, index, keys, f.value);
+  if (s.hard) {
+    const also = isSts && scenario === 'zone-loss' ? '; pods of the lost zone stay down (their volumes are zonal) until it returns' : '';
+    return v(
+      scenario,
+      'survives',
+      `${countText(f)} kept in different ${domain}s by ${termText(s.hard)}: losing one ${domain} leaves the others serving${also}`,
+      [...rel, { resource: w.resource, path: s.hard.path, note: `spreads pods across ${domain}s` }],
+    );
+  }
+  if (s.soft) {
+    return v(
+      scenario,
+      'at-risk',
+      `${countText(f)}, spread across ${domain}s only on a best-effort basis (${termText(s.soft)}): when the cluster is short of room they can share one ${domain}, and its loss takes them all`,
+      [...rel, { resource: w.resource, path: s.soft.path, note: 'best-effort spread' }],
+    );
+  }
+  return v(
+    scenario,
+    'at-risk',
+    `${countText(f)}, but nothing keeps them in different ${domain}s (no podAntiAffinity or topologySpreadConstraints over ${keys[0]}): the scheduler's default spreading usually separates them, but nothing guarantees it`,
+    [...rel, { resource: w.resource, path: [...w.podSpecPath, 'topologySpreadConstraints'], note: 'where a spread constraint belongs' }],
+  );
+}
+
+/** Evictions the budget allows when the workload runs at `n` healthy pods, or undefined when unknown. */
+function allowedEvictions(pdb: Resource, n: number): { allowed: number; text: string; path: FieldPath } | undefined {
+  const min = get(pdb.object, ['spec', 'minAvailable']);
+  const max = get(pdb.object, ['spec', 'maxUnavailable']);
+  const set = (x: Json | undefined) => x !== undefined && x !== null;
+  if (set(min) && set(max)) return undefined;
+  if (set(max)) {
+    const k = scaleIntOrPercent(max, n, true);
+    if (k === undefined) return undefined;
+    return { allowed: Math.min(k, n), text: `maxUnavailable ${showIntOrPercent(max)}`, path: ['spec', 'maxUnavailable'] };
+  }
+  if (set(min)) {
+    const pct = percentOf(min);
+    const need = typeof min === 'number' ? min : pct !== undefined ? Math.ceil((pct * n) / 100) : undefined;
+    if (need === undefined || !Number.isFinite(need)) return undefined;
+    return { allowed: Math.max(0, n - need), text: `minAvailable ${showIntOrPercent(min)}`, path: ['spec', 'minAvailable'] };
+  }
+  // Neither set: policy/v1beta1 defaulted minAvailable to 1; not judged here.
+  return undefined;
+}
+
+function drain(w: Workload, index: ResourceIndex, f: ReplicaFloor, complete: boolean): V {
+  const rel = floorRelated(w, f);
+  const { certain, possible } = pdbsFor(w, index);
+  if (possible.length > 0 && certain.length === 0) {
+    return v('drain', 'unknown', `PodDisruptionBudget "${possible[0].name}" may select these pods (its selector cannot be evaluated)`, [
+      { resource: possible[0], path: ['spec', 'selector'], note: 'selector not evaluable' },
+    ]);
+  }
+  if (certain.length > 1) {
+    return v(
+      'drain',
+      'blocked',
+      `${certain.length} PodDisruptionBudgets select these pods (${certain.map((p) => `"${p.name}"`).join(', ')}): the eviction API refuses to evict a pod covered by more than one budget, so kubectl drain hangs on every node running one`,
+      certain.map((p) => ({ resource: p, path: ['spec', 'selector'], note: 'selects these pods' })),
+    );
+  }
+  const ready = hasReadiness(w);
+  if (certain.length === 1) {
+    const pdb = certain[0];
+    const a = allowedEvictions(pdb, f.value);
+    if (!a) return v('drain', 'unknown', `PodDisruptionBudget "${pdb.name}" has a budget that cannot be evaluated`, [{ resource: pdb, path: ['spec'], note: 'budget' }]);
+    const pr = [...rel, { resource: pdb, path: a.path, note: 'disruption budget' }];
+    if (a.allowed <= 0) {
+      return v('drain', 'blocked', `PodDisruptionBudget "${pdb.name}" ${a.text} allows no eviction at ${f.value} pod${f.value === 1 ? '' : 's'}: kubectl drain and node upgrades wait forever on nodes running these pods`, pr);
+    }
+    if (a.allowed >= f.value) {
+      return v('drain', 'outage', `PodDisruptionBudget "${pdb.name}" ${a.text} allows evicting all ${f.value} pod${f.value === 1 ? '' : 's'} at once: a drain can stop every replica before a replacement is ready`, pr);
+    }
+    if (!ready) {
+      return v(
+        'drain',
+        'at-risk',
+        `PodDisruptionBudget "${pdb.name}" ${a.text} allows ${a.allowed} eviction${a.allowed === 1 ? '' : 's'} at a time of ${f.value} pods, but with no readiness probe a replacement counts as healthy the moment it starts, so the budget lets the next eviction through before it serves`,
+        pr,
+      );
+    }
+    return v('drain', 'survives', `PodDisruptionBudget "${pdb.name}" ${a.text}: a drain evicts at most ${a.allowed} of ${f.value} pods at a time and waits for replacements to be ready`, pr);
+  }
+  // No budget in the input.
+  const without =
+    f.value < 2
+      ? `the only pod is evicted and the service is down until the replacement is scheduled and ready`
+      : `a drain evicts every replica on the node at once, and parallel drains (node upgrades, cluster-autoscaler) can evict all ${f.value}`;
+  if (!complete) return v('drain', 'unknown', `no PodDisruptionBudget in the input selects these pods (it may live elsewhere); without one, ${without}`, rel);
+  return v('drain', f.value < 2 ? 'outage' : 'at-risk', `no PodDisruptionBudget selects these pods: ${without}`, rel);
+}
+
+function orDefault(o: Record<string, Json> | undefined, key: string, def: Json): Json {
+  const x = o?.[key];
+  return x === undefined || x === null ? def : x;
+}
+
+function rollout(w: Workload, f: ReplicaFloor | null): V {
+  const r = w.resource;
+  const obj = r.object;
+  const ready = hasReadiness(w);
+  const noProbe = 'no container has a readiness probe, so new pods receive traffic the moment they start and old ones are stopped as soon as new ones run: requests fail while the new version starts';
+  const probeRel = (): SurvivalRelated[] => {
+    const c = w.containers.find((x) => x.type === 'container');
+    return c ? [{ resource: r, path: [...c.path, 'readinessProbe'], note: 'where the readiness probe belongs' }] : [];
+  };
+  if (r.kind === 'Deployment' && inGroup(r.apiVersion, ['apps/', 'extensions/'])) {
+    const type = get(obj, ['spec', 'strategy', 'type']) ?? 'RollingUpdate';
+    if (type === 'Recreate') return v('rollout', 'outage', 'strategy Recreate stops every pod before the new ones start: each rollout is a full outage', [{ resource: r, path: ['spec', 'strategy', 'type'], note: 'strategy' }]);
+    if (type !== 'RollingUpdate') return v('rollout', 'unknown', `strategy type ${String(type)} is not one the API knows`);
+    if (!f) return v('rollout', 'unknown', 'the replica count is not known (templated or not a number)');
+    const ru = getObject(obj, ['spec', 'strategy', 'rollingUpdate']);
+    const muRaw = orDefault(ru, 'maxUnavailable', '25%');
+    const msRaw = orDefault(ru, 'maxSurge', '25%');
+    const n = f.value;
+    let mu = scaleIntOrPercent(muRaw, n, false);
+    const ms = scaleIntOrPercent(msRaw, n, true);
+    if (mu === undefined || ms === undefined) return v('rollout', 'unknown', 'maxUnavailable or maxSurge cannot be evaluated');
+    if (isZeroIntOrPercent(muRaw) && isZeroIntOrPercent(msRaw)) return v('rollout', 'blocked', 'maxUnavailable and maxSurge are both 0: the API server rejects the Deployment', [{ resource: r, path: ['spec', 'strategy', 'rollingUpdate'], note: 'strategy' }]);
+    if (mu === 0 && ms === 0) mu = 1;
+    const sr = [{ resource: r, path: ['spec', 'strategy'], note: 'rollout strategy' }];
+    const how = `RollingUpdate with maxUnavailable ${showIntOrPercent(muRaw)} and maxSurge ${showIntOrPercent(msRaw)} (${mu} down, ${ms} extra at ${n} replica${n === 1 ? '' : 's'})`;
+    if (mu >= n) return v('rollout', 'outage', `${how}: every pod may be stopped before a new one is ready`, sr);
+    if (!ready) return v('rollout', 'at-risk', `${how}, but ${noProbe}`, [...sr, ...probeRel()]);
+    return v('rollout', 'survives', `${how}: at least ${n - mu} pod${n - mu === 1 ? '' : 's'} keep serving, and new pods get traffic only once their readiness probe passes`, sr);
+  }
+  if (r.kind === 'StatefulSet' && r.apiVersion.startsWith('apps/')) {
+    const type = get(obj, ['spec', 'updateStrategy', 'type']) ?? 'RollingUpdate';
+    if (type === 'OnDelete') return v('rollout', 'survives', 'updateStrategy OnDelete: pods change only when someone deletes them, one at a time as they choose', [{ resource: r, path: ['spec', 'updateStrategy', 'type'], note: 'strategy' }]);
+    if (!f) return v('rollout', 'unknown', 'the replica count is not known (templated or not a number)');
+    const sr = [{ resource: r, path: ['spec', 'updateStrategy'], note: 'update strategy' }];
+    if (f.value < 2) return v('rollout', 'outage', 'one replica, and a StatefulSet stops the old pod before it starts the new one (it never runs two pods with the same identity): every rollout is an outage', [...sr, ...floorRelated(w, f)]);
+    if (!ready) return v('rollout', 'at-risk', `pods are replaced one at a time, but ${noProbe}`, [...sr, ...probeRel()]);
+    return v('rollout', 'survives', `pods are replaced one at a time, highest ordinal first, each waiting for the previous to be ready: ${f.value - 1} of ${f.value} keep serving`, sr);
+  }
+  if (r.kind === 'DaemonSet' && inGroup(r.apiVersion, ['apps/', 'extensions/'])) {
+    const type = get(obj, ['spec', 'updateStrategy', 'type']) ?? 'RollingUpdate';
+    if (type === 'OnDelete') return v('rollout', 'survives', 'updateStrategy OnDelete: pods change only when someone deletes them');
+    const ru = getObject(obj, ['spec', 'updateStrategy', 'rollingUpdate']);
+    const muRaw = orDefault(ru, 'maxUnavailable', 1);
+    const msRaw = orDefault(ru, 'maxSurge', 0);
+    const sr = [{ resource: r, path: ['spec', 'updateStrategy'], note: 'update strategy' }];
+    if (!isZeroIntOrPercent(msRaw)) return v('rollout', ready ? 'survives' : 'at-risk', `maxSurge ${showIntOrPercent(msRaw)}: each node's new pod starts before the old one stops${ready ? '' : `, but ${noProbe}`}`, sr);
+    const p = percentOf(muRaw);
+    if (p !== undefined && p >= 100) return v('rollout', 'outage', `maxUnavailable ${showIntOrPercent(muRaw)} with no surge: the pod on every node stops at once`, sr);
+    return v('rollout', 'at-risk', `maxUnavailable ${showIntOrPercent(muRaw)} with no surge: on each node the old pod stops before the new one starts, so that node is without it for the restart (set maxSurge: 1 to overlap them)`, sr);
+  }
+  if (r.kind === 'ReplicaSet' || r.kind === 'ReplicationController') return v('rollout', 'n/a', `a ${r.kind} does not roll out template changes: existing pods keep the old version until they are deleted`);
+  return v('rollout', 'unknown', `${r.kind} rollouts are run by its own controller`);
+}
+
+/** The four verdicts for a workload, or null for kinds they do not apply to (Jobs, CronJobs). */
+export function survival(w: Workload, index: ResourceIndex, opts: SurvivalOptions): ScenarioVerdict[] | null {
+  const hostKeys = opts.hostKeys ?? HOST_KEYS;
+  const zoneKeys = opts.zoneKeys ?? ZONE_KEYS;
+  if (w.class === 'batch') return null;
+  if (w.class === 'pod') {
+    const rel = [{ resource: w.resource, path: [], note: 'bare Pod' }];
+    return [
+      v('node-loss', 'outage', 'a bare Pod is not recreated by anything: when its node dies it is gone for good', rel),
+      v('zone-loss', 'outage', 'a bare Pod is not recreated by anything: when its zone fails it is gone for good', rel),
+      v('drain', 'outage', 'kubectl drain refuses bare Pods unless --force, and then deletes them for good', rel),
+      v('rollout', 'outage', 'a Pod cannot be rolled out: changing most of its spec means deleting and re-creating it', rel),
+    ];
+  }
+  if (w.class === 'daemon') {
+    return [
+      v('node-loss', 'survives', 'one pod per node: a dead node takes only its own pod, which served only that node'),
+      v('zone-loss', 'survives', 'one pod per node: a failed zone takes only the pods of its nodes'),
+      v('drain', 'n/a', 'kubectl drain --ignore-daemonsets leaves DaemonSet pods running until the node stops'),
+      rollout(w, null),
+    ];
+  }
+  const f = replicaFloor(w, index);
+  if (!f) {
+    const why = 'the replica count is not known (templated, not a number, or managed by a controller kubeready does not model)';
+    return [v('node-loss', 'unknown', why), v('zone-loss', 'unknown', why), v('drain', 'unknown', why), rollout(w, null)];
+  }
+  if (f.value < 1) {
+    const why = `it scales to zero (${f.text}): with no pod running there is nothing to lose, and the first request waits for a cold start`;
+    return [v('node-loss', 'n/a', why, floorRelated(w, f)), v('zone-loss', 'n/a', why, floorRelated(w, f)), v('drain', 'n/a', why, floorRelated(w, f)), rollout(w, f)];
+  }
+  return [domainLoss('node-loss', w, index, f, hostKeys), domainLoss('zone-loss', w, index, f, zoneKeys), drain(w, index, f, opts.complete), rollout(w, f)];
+}

@@ -1,0 +1,243 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadText } from '../../src/sources/resources.js';
+import { ResourceIndex } from '../../src/model/index.js';
+import { survival, type Outcome, type Scenario, type ScenarioVerdict } from '../../src/model/survival.js';
+import { audit } from '../../src/engine/audit.js';
+import { allChecks } from '../../src/checks/index.js';
+
+function verdicts(yaml: string, name: string, complete = false): ScenarioVerdict[] | null {
+  const { resources } = loadText(yaml, 'app.yaml');
+  const index = new ResourceIndex(resources);
+  const w = index.workloads.find((x) => x.resource.name === name);
+  assert.ok(w, `workload ${name} in fixture`);
+  return survival(w, index, { complete });
+}
+
+function outcome(vs: ScenarioVerdict[] | null, s: Scenario): { outcome: Outcome; reason: string; v: ScenarioVerdict } {
+  const v = vs?.find((x) => x.scenario === s);
+  assert.ok(v, `verdict for ${s}`);
+  return { outcome: v.outcome, reason: v.reason, v };
+}
+
+const deploy = (o: { name?: string; replicas?: number | string | null; spec?: string; pod?: string; readiness?: boolean } = {}) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${o.name ?? 'api'}, namespace: shop}
+spec:
+${o.replicas === null || o.replicas === undefined ? '' : `  replicas: ${o.replicas}\n`}${o.spec ?? ''}  selector: {matchLabels: {app: ${o.name ?? 'api'}}}
+  template:
+    metadata: {labels: {app: ${o.name ?? 'api'}}}
+    spec:
+${o.pod ?? ''}      containers:
+      - name: app
+        image: api:1.0
+${o.readiness === false ? '' : '        readinessProbe: {httpGet: {path: /ready, port: 8080}}\n'}---
+`;
+
+const hostAnti = `      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+          - topologyKey: kubernetes.io/hostname
+            labelSelector: {matchLabels: {app: api}}
+`;
+const zoneSpread = (skew = 1, when = 'DoNotSchedule') => `      topologySpreadConstraints:
+      - maxSkew: ${skew}
+        topologyKey: topology.kubernetes.io/zone
+        whenUnsatisfiable: ${when}
+        labelSelector: {matchLabels: {app: api}}
+`;
+const pdb = (budget: string, name = 'api', selector = '{matchLabels: {app: api}}') => `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: ${name}, namespace: shop}
+spec:
+  ${budget}
+  selector: ${selector}
+---
+`;
+const safeRollout = `  strategy:
+    type: RollingUpdate
+    rollingUpdate: {maxUnavailable: 0, maxSurge: 1}
+`;
+
+describe('survival verdicts', () => {
+  it('a well-built Deployment survives all four, with reasons naming what it rests on', () => {
+    const vs = verdicts(deploy({ replicas: 3, spec: safeRollout, pod: hostAnti + zoneSpread() }) + pdb('maxUnavailable: 1'), 'api');
+    assert.deepEqual(vs?.map((v) => v.outcome), ['survives', 'survives', 'survives', 'survives']);
+    assert.match(outcome(vs, 'node-loss').reason, /3 replicas kept in different nodes by required podAntiAffinity over kubernetes.io\/hostname/);
+    assert.match(outcome(vs, 'zone-loss').reason, /topologySpreadConstraints over topology.kubernetes.io\/zone \(maxSkew 1, DoNotSchedule\)/);
+    assert.match(outcome(vs, 'drain').reason, /PodDisruptionBudget "api" maxUnavailable 1: a drain evicts at most 1 of 3 pods/);
+    assert.match(outcome(vs, 'rollout').reason, /maxUnavailable 0 and maxSurge 1 \(0 down, 1 extra at 3 replicas\): at least 3 pods keep serving/);
+    // The PDB verdict points at the budget's field, with its own line.
+    const rel = outcome(vs, 'drain').v.related.find((r) => r.resource.kind === 'PodDisruptionBudget');
+    assert.deepEqual(rel?.path, ['spec', 'maxUnavailable']);
+  });
+
+  it('one replica: node and zone loss are outages; the wait names the toleration', () => {
+    const vs = verdicts(deploy({ replicas: 1 }), 'api');
+    const node = outcome(vs, 'node-loss');
+    assert.equal(node.outcome, 'outage');
+    assert.match(node.reason, /about 5.7 minutes \(the 40 s node grace period plus the 300 s unreachable toleration\)/);
+    assert.equal(outcome(vs, 'zone-loss').outcome, 'outage');
+    const tol = `      tolerations:
+      - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 20}
+`;
+    assert.match(outcome(verdicts(deploy({ replicas: 1, pod: tol }), 'api'), 'node-loss').reason, /about 1 minutes \(the 40 s node grace period plus the 20 s/);
+    const forever = `      tolerations:
+      - {operator: Exists}
+`;
+    assert.match(outcome(verdicts(deploy({ replicas: 1, pod: forever }), 'api'), 'node-loss').reason, /never \(a toleration keeps the pod bound/);
+  });
+
+  it('a single-replica StatefulSet is not replaced on an unreachable node, and every rollout is an outage', () => {
+    const sts = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: shop}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: postgres:16, readinessProbe: {exec: {command: [pg_isready]}}}]
+`;
+    const vs = verdicts(sts, 'db');
+    assert.match(outcome(vs, 'node-loss').reason, /StatefulSet does not replace a pod on an unreachable node/);
+    assert.equal(outcome(vs, 'rollout').outcome, 'outage');
+    const three = verdicts(sts.replace('spec:\n  serviceName', 'spec:\n  replicas: 3\n  serviceName'), 'db');
+    assert.equal(outcome(three, 'rollout').outcome, 'survives');
+    assert.match(outcome(three, 'rollout').reason, /one at a time/);
+    const onDelete = verdicts(sts.replace('spec:\n  serviceName', 'spec:\n  updateStrategy: {type: OnDelete}\n  serviceName'), 'db');
+    assert.equal(outcome(onDelete, 'rollout').outcome, 'survives');
+  });
+
+  it('best-effort spread is at risk; DoNotSchedule counts only when maxSkew is below the replica floor', () => {
+    const preferred = `      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+          - weight: 100
+            podAffinityTerm:
+              topologyKey: kubernetes.io/hostname
+              labelSelector: {matchLabels: {app: api}}
+`;
+    const p = outcome(verdicts(deploy({ replicas: 3, pod: preferred }), 'api'), 'node-loss');
+    assert.equal(p.outcome, 'at-risk');
+    assert.match(p.reason, /best-effort basis \(preferred podAntiAffinity over kubernetes.io\/hostname\)/);
+    assert.equal(outcome(verdicts(deploy({ replicas: 3, pod: zoneSpread(3) }), 'api'), 'zone-loss').outcome, 'at-risk');
+    assert.equal(outcome(verdicts(deploy({ replicas: 3, pod: zoneSpread(2) }), 'api'), 'zone-loss').outcome, 'survives');
+    assert.equal(outcome(verdicts(deploy({ replicas: 3, pod: zoneSpread(1, 'ScheduleAnyway') }), 'api'), 'zone-loss').outcome, 'at-risk');
+    const none = outcome(verdicts(deploy({ replicas: 3 }), 'api'), 'node-loss');
+    assert.equal(none.outcome, 'at-risk');
+    assert.match(none.reason, /nothing keeps them in different nodes/);
+  });
+
+  it('a spread term whose selector misses the own pods does not count', () => {
+    const wrong = hostAnti.replace('{app: api}', '{app: other}');
+    assert.equal(outcome(verdicts(deploy({ replicas: 3, pod: wrong }), 'api'), 'node-loss').outcome, 'at-risk');
+  });
+
+  it('drain: blocked by a budget that allows nothing or by two budgets; outage when it allows everything', () => {
+    const blocked = outcome(verdicts(deploy({ replicas: 3 }) + pdb('minAvailable: 3'), 'api'), 'drain');
+    assert.equal(blocked.outcome, 'blocked');
+    assert.match(blocked.reason, /minAvailable 3 allows no eviction at 3 pods/);
+    const pct = outcome(verdicts(deploy({ replicas: 2 }) + pdb('minAvailable: "60%"'), 'api'), 'drain');
+    assert.equal(pct.outcome, 'blocked');
+    const two = outcome(verdicts(deploy({ replicas: 3 }) + pdb('maxUnavailable: 1') + pdb('maxUnavailable: 1', 'api-2'), 'api'), 'drain');
+    assert.equal(two.outcome, 'blocked');
+    assert.match(two.reason, /more than one budget/);
+    const all = outcome(verdicts(deploy({ replicas: 1 }) + pdb('maxUnavailable: 1'), 'api'), 'drain');
+    assert.equal(all.outcome, 'outage');
+    assert.match(all.reason, /allows evicting all 1 pod at once/);
+  });
+
+  it('drain: matchExpressions selectors are evaluated', () => {
+    const sel = '{matchExpressions: [{key: app, operator: In, values: [api, web]}]}';
+    assert.equal(outcome(verdicts(deploy({ replicas: 3 }) + pdb('minAvailable: 3', 'api', sel), 'api'), 'drain').outcome, 'blocked');
+    const notIn = '{matchExpressions: [{key: app, operator: NotIn, values: [api]}]}';
+    assert.equal(outcome(verdicts(deploy({ replicas: 3 }) + pdb('minAvailable: 3', 'api', notIn), 'api'), 'drain').outcome, 'unknown');
+  });
+
+  it('drain without a budget: unknown unless the input is complete', () => {
+    const partial = outcome(verdicts(deploy({ replicas: 3 }), 'api'), 'drain');
+    assert.equal(partial.outcome, 'unknown');
+    assert.match(partial.reason, /may live elsewhere/);
+    const complete = outcome(verdicts(deploy({ replicas: 3 }), 'api', true), 'drain');
+    assert.equal(complete.outcome, 'at-risk');
+    assert.equal(outcome(verdicts(deploy({ replicas: 1 }), 'api', true), 'drain').outcome, 'outage');
+  });
+
+  it('drain and rollout without readiness probes are at risk', () => {
+    const d = outcome(verdicts(deploy({ replicas: 3, readiness: false }) + pdb('maxUnavailable: 1'), 'api'), 'drain');
+    assert.equal(d.outcome, 'at-risk');
+    assert.match(d.reason, /no readiness probe/);
+    const r = outcome(verdicts(deploy({ replicas: 3, readiness: false }), 'api'), 'rollout');
+    assert.equal(r.outcome, 'at-risk');
+  });
+
+  it('rollout: Recreate and maxUnavailable 100% are outages; both zero is rejected', () => {
+    assert.equal(outcome(verdicts(deploy({ replicas: 3, spec: '  strategy: {type: Recreate}\n' }), 'api'), 'rollout').outcome, 'outage');
+    const all = outcome(verdicts(deploy({ replicas: 3, spec: '  strategy: {rollingUpdate: {maxUnavailable: "100%"}}\n' }), 'api'), 'rollout');
+    assert.equal(all.outcome, 'outage');
+    const zero = outcome(verdicts(deploy({ replicas: 3, spec: '  strategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 0}}\n' }), 'api'), 'rollout');
+    assert.equal(zero.outcome, 'blocked');
+  });
+
+  it('the HPA sets the floor and is named', () => {
+    const hpa = `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: api, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}
+  minReplicas: 2
+  maxReplicas: 10
+`;
+    const vs = verdicts(deploy({ replicas: 5, pod: hostAnti }) + hpa, 'api');
+    const n = outcome(vs, 'node-loss');
+    assert.match(n.reason, /^2 replicas \(the autoscaler floor\) kept in different nodes/);
+    assert.ok(n.v.related.some((r) => r.resource.kind === 'HorizontalPodAutoscaler' && r.path.join('.') === 'spec.minReplicas'));
+    // minAvailable 2 at the floor of 2 blocks.
+    assert.equal(outcome(verdicts(deploy({ replicas: 5 }) + pdb('minAvailable: 2') + hpa, 'api'), 'drain').outcome, 'blocked');
+  });
+
+  it('DaemonSets, bare Pods, Jobs and templated replicas', () => {
+    const ds = `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers: [{name: a, image: agent:1, readinessProbe: {tcpSocket: {port: 9100}}}]
+`;
+    const d = verdicts(ds, 'agent');
+    assert.deepEqual(d?.map((x) => x.outcome), ['survives', 'survives', 'n/a', 'at-risk']);
+    const surge = verdicts(ds.replace('spec:\n  selector', 'spec:\n  updateStrategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}\n  selector'), 'agent');
+    assert.equal(outcome(surge, 'rollout').outcome, 'survives');
+    const pod = verdicts('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: i:1}]\n', 'p');
+    assert.deepEqual(pod?.map((x) => x.outcome), ['outage', 'outage', 'outage', 'outage']);
+    const job = verdicts('apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: i:1}]\n', 'j');
+    assert.equal(job, null);
+    const templated = verdicts(deploy({ replicas: '"{{ .Values.replicas }}"' }), 'api');
+    assert.equal(outcome(templated, 'node-loss').outcome, 'unknown');
+  });
+
+  it('the engine attaches the verdicts to workload verdicts, with file:line for related objects, and --complete settles the drain', () => {
+    const yaml = deploy({ replicas: 3, pod: hostAnti }) + pdb('maxUnavailable: 1');
+    const { resources } = loadText(yaml, 'app.yaml');
+    const r = audit({ resources }, { checks: allChecks });
+    const w = r.verdicts.find((v) => v.object.kind === 'Deployment');
+    assert.equal(w?.survival?.length, 4);
+    const drain = w?.survival?.find((s) => s.scenario === 'drain');
+    assert.equal(drain?.outcome, 'survives');
+    const rel = drain?.related.find((x) => x.object.kind === 'PodDisruptionBudget');
+    assert.equal(rel?.location.line, 24);
+    assert.equal(rel?.field, 'spec.maxUnavailable');
+    const pdbVerdict = r.verdicts.find((v) => v.object.kind === 'PodDisruptionBudget');
+    assert.equal(pdbVerdict?.survival, null);
+    const bare = loadText(deploy({ replicas: 3 }), 'app.yaml');
+    const partial = audit({ resources: bare.resources }, { checks: allChecks }).verdicts[0].survival?.find((s) => s.scenario === 'drain');
+    const full = audit({ resources: bare.resources }, { checks: allChecks, complete: true }).verdicts[0].survival?.find((s) => s.scenario === 'drain');
+    assert.equal(partial?.outcome, 'unknown');
+    assert.equal(full?.outcome, 'at-risk');
+  });
+});
