@@ -1,0 +1,17 @@
+/**
+ * Stable finding fingerprints, for baselines and SARIF partialFingerprints.
+ *
+ * A fingerprint comes from what the finding is about, never from where it sits in a file: the check,
+ * the object's identity (kind, effective namespace, name; not apiVersion, which migrations change),
+ * the container, the field path and the message. So it survives reformatting, reordering, moving
+ * the object to another file and unrelated edits, and changes when the finding's substance changes
+ * (another value in the message, another field, another object).
+ */
+import { createHash } from 'node:crypto';
+import type { Finding } from './report-types.js';
+
+export function fingerprintOf(f: Pick<Finding, 'check' | 'object' | 'container' | 'field' | 'message'>): string {
+  const h = createHash('sha256');
+  h.update([f.check, f.object.kind, f.object.namespace ?? '', f.object.name, f.container ?? '', f.field, f.message].join('\0'));
+  return h.digest('hex').slice(0, 32);
+}
