@@ -1,13 +1,18 @@
 /** The kubeready command line. It only wires: sources -> engine -> report. */
-import { Command, CommanderError, Option } from '@commander-js/extra-typings';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option, type OptionValues } from '@commander-js/extra-typings';
 import { allChecks, findCheck } from '../checks/index.js';
 import { audit, loadPlan } from '../engine/audit.js';
 import { ConfigError, emptyConfig, findConfig, loadConfigFile, type Config } from '../engine/config.js';
-import { EXIT, exitCodeFor } from '../engine/exit.js';
+import { EXIT, exitCodeFor, findingsGateFails, scoreGateFails } from '../engine/exit.js';
+import { applyBaseline, baselineOf, BaselineError, readBaseline, serializeBaseline } from '../engine/baseline.js';
+import type { BaselineEntry, Report } from '../engine/report-types.js';
 import { loadInputs } from '../sources/files.js';
 import { renderText } from '../report/text.js';
 import { writeJson } from '../report/json.js';
 import { renderCheckList, renderExplain } from '../report/checks-doc.js';
+import { collectOutput, OUTPUT_HELP, parseOutputs, writeOutputs } from './output.js';
 import { VERSION } from '../version.js';
 import type { Severity } from '../checks/types.js';
 
@@ -35,6 +40,70 @@ function csv(v: string, prev: string[] = []): string[] {
 
 class UsageError extends Error {}
 
+/** The options that say what to audit and how: shared by audit and baseline write. */
+function withInputOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return cmd
+    .option('-c, --config <file>', 'configuration file (default: .kubeready.yaml found from the current directory upward)')
+    .option('--no-config', 'ignore any .kubeready.yaml')
+    .option('-n, --namespace <namespace>', 'namespace for objects that do not set one (default: "default")')
+    .option('--complete', 'the input holds every object: what is not in it does not exist')
+    .option('--complete-namespaces <namespaces>', 'the input holds every object of these namespaces (comma-separated)', csv)
+    .option('--only <ids>', 'run only these checks (comma-separated)', csv)
+    .option('--disable <ids>', 'do not run these checks (comma-separated)', csv)
+    .option('--max-file-size <MiB>', 'skip files larger than this', '256')
+    .option('-j, --jobs <n>', 'worker threads that parse large inputs (default: one per core, up to 4, for inputs over 16 MiB; 0: none)');
+}
+
+interface InputOpts {
+  config?: string | boolean;
+  namespace?: string;
+  complete?: true;
+  completeNamespaces?: string[];
+  only?: string[];
+  disable?: string[];
+  maxFileSize: string;
+  jobs?: string;
+}
+
+/** Load config, checks and input, and audit. Null when the input could not be read (already reported). */
+async function auditPaths(paths: string[], opts: InputOpts, io: Io): Promise<{ report: Report; config: Config } | null> {
+  if (paths.length === 0) throw new UsageError('no input: give files, folders, glob patterns, or - for standard input (e.g. kubeready audit k8s/)');
+  let config: Config = emptyConfig();
+  if (opts.config !== false) {
+    const file = typeof opts.config === 'string' ? opts.config : findConfig(io.cwd);
+    if (file) config = await loadConfigFile(file, allChecks);
+  }
+  const known = new Set(allChecks.map((c) => c.id));
+  for (const id of [...(opts.only ?? []), ...(opts.disable ?? [])]) {
+    if (!known.has(id)) throw new UsageError(`unknown check "${id}" (kubeready checks lists them)`);
+  }
+  let checks = allChecks;
+  if (opts.only) checks = checks.filter((c) => opts.only!.includes(c.id));
+  if (opts.disable) checks = checks.filter((c) => !opts.disable!.includes(c.id));
+  const maxMiB = Number(opts.maxFileSize);
+  if (!Number.isFinite(maxMiB) || maxMiB <= 0) throw new UsageError(`--max-file-size: "${opts.maxFileSize}" is not a positive number of MiB`);
+
+  const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 0 || jobs > 64)) throw new UsageError(`--jobs: "${opts.jobs}" is not a whole number from 0 to 64`);
+  const input = await loadInputs(paths, {
+    workers: jobs, cwd: io.cwd, maxFileBytes: maxMiB * 2 ** 20, stdinText: io.stdinText, ...loadPlan(checks) });
+  if (input.fatal.length) {
+    for (const f of input.fatal) io.err(`kubeready: ${f}\n`);
+    return null;
+  }
+  const problems = input.problems.map((p) => ({ file: p.file, line: p.line ?? null, column: p.column ?? null, level: p.level, message: p.message }));
+  const report = audit(
+    { resources: input.resources, problems, documents: input.documents, skipped: input.skipped, files: input.files },
+    {
+      checks,
+      config,
+      namespace: opts.namespace,
+      complete: opts.complete ? true : opts.completeNamespaces,
+    },
+  );
+  return { report, config };
+}
+
 export async function run(argv: string[], io: Io): Promise<number> {
   let exitCode: number = EXIT.OK;
   const program = new Command()
@@ -45,64 +114,65 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)');
 
-  program
-    .command('audit', { isDefault: true })
+  withInputOptions(program.command('audit', { isDefault: true }))
     .description('audit manifests (files, folders, globs, or - for stdin) against the production-readiness checklist')
     .argument('[paths...]', 'files, directories (recursive), glob patterns, or - for standard input')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json'] as const).default('text' as const))
-    .option('-c, --config <file>', 'configuration file (default: .kubeready.yaml found from the current directory upward)')
-    .option('--no-config', 'ignore any .kubeready.yaml')
+    .option('-o, --output <format>', OUTPUT_HELP, collectOutput)
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'none'] as const))
-    .option('-n, --namespace <namespace>', 'namespace for objects that do not set one (default: "default")')
-    .option('--complete', 'the input holds every object: what is not in it does not exist')
-    .option('--complete-namespaces <namespaces>', 'the input holds every object of these namespaces (comma-separated)', csv)
-    .option('--only <ids>', 'run only these checks (comma-separated)', csv)
-    .option('--disable <ids>', 'do not run these checks (comma-separated)', csv)
+    .option('--min-score <n>', 'exit 3 when the overall score (0-100) is below n')
+    .option('--baseline <file>', 'only findings not in this baseline file (kubeready baseline write) count for the exit code')
     .option('--show-exempted', 'list exempted findings too (they are always counted)')
     .option('--show-passing', 'list objects without findings too')
     .option('--compact', 'one line per finding, without the "breaks" and "fix" lines')
-    .option('--max-file-size <MiB>', 'skip files larger than this', '256')
-    .option('-j, --jobs <n>', 'worker threads that parse large inputs (default: one per core, up to 4, for inputs over 16 MiB; 0: none)')
     .action(async (paths, opts) => {
-      if (paths.length === 0) throw new UsageError('no input: give files, folders, glob patterns, or - for standard input (e.g. kubeready audit k8s/)');
-      let config: Config = emptyConfig();
-      if (opts.config !== false) {
-        const file = typeof opts.config === 'string' ? opts.config : findConfig(io.cwd);
-        if (file) config = await loadConfigFile(file, allChecks);
+      const outputs = parseOutputs(opts.output, (m) => new UsageError(m));
+      let minScore: number | undefined;
+      if (opts.minScore !== undefined) {
+        minScore = Number(opts.minScore);
+        if (!/^\d+$/.test(opts.minScore.trim()) || minScore > 100) throw new UsageError(`--min-score: "${opts.minScore}" is not a whole number from 0 to 100`);
       }
-      const known = new Set(allChecks.map((c) => c.id));
-      for (const id of [...(opts.only ?? []), ...(opts.disable ?? [])]) {
-        if (!known.has(id)) throw new UsageError(`unknown check "${id}" (kubeready checks lists them)`);
-      }
-      let checks = allChecks;
-      if (opts.only) checks = checks.filter((c) => opts.only!.includes(c.id));
-      if (opts.disable) checks = checks.filter((c) => !opts.disable!.includes(c.id));
-      const maxMiB = Number(opts.maxFileSize);
-      if (!Number.isFinite(maxMiB) || maxMiB <= 0) throw new UsageError(`--max-file-size: "${opts.maxFileSize}" is not a positive number of MiB`);
-
-      const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
-      if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 0 || jobs > 64)) throw new UsageError(`--jobs: "${opts.jobs}" is not a whole number from 0 to 64`);
-      const input = await loadInputs(paths, {
-        workers: jobs, cwd: io.cwd, maxFileBytes: maxMiB * 2 ** 20, stdinText: io.stdinText, ...loadPlan(checks) });
-      if (input.fatal.length) {
-        for (const f of input.fatal) io.err(`kubeready: ${f}\n`);
+      let baseline: BaselineEntry[] | undefined;
+      if (opts.baseline !== undefined) baseline = readBaseline(resolve(io.cwd, opts.baseline), opts.baseline);
+      const audited = await auditPaths(paths, opts, io);
+      if (!audited) {
         exitCode = EXIT.USAGE;
         return;
       }
-      const problems = input.problems.map((p) => ({ file: p.file, line: p.line ?? null, column: p.column ?? null, level: p.level, message: p.message }));
-      const report = audit(
-        { resources: input.resources, problems, documents: input.documents, skipped: input.skipped, files: input.files },
-        {
-          checks,
-          config,
-          namespace: opts.namespace,
-          complete: opts.complete ? true : opts.completeNamespaces,
-        },
-      );
-      if (opts.output === 'json') writeJson(report, io.out);
-      else io.out(renderText(report, { color: useColor(io), showExempted: opts.showExempted, compact: opts.compact, showPassing: opts.showPassing }));
+      const { report, config } = audited;
+      if (baseline && opts.baseline !== undefined) applyBaseline(report, baseline, opts.baseline);
+      writeOutputs(report, outputs, {
+        out: io.out, env: io.env, cwd: io.cwd, color: useColor(io),
+        text: { showExempted: opts.showExempted, compact: opts.compact, showPassing: opts.showPassing } }, (m) => new UsageError(m));
       const failOn: Severity | 'none' = opts.failOn ?? config.failOn ?? 'error';
-      exitCode = exitCodeFor(report, failOn);
+      exitCode = exitCodeFor(report, failOn, { minScore });
+      if (scoreGateFails(report, minScore)) {
+        const also = findingsGateFails(report, failOn) ? ' (exit 1: the --fail-on gate failed too)' : '';
+        io.err(`kubeready: score ${report.summary.score} is below --min-score ${minScore}${also}\n`);
+      }
+    });
+
+  const baselineCommand = program
+    .command('baseline')
+    .description('record the findings you accept today, so audit --baseline fails only on new ones');
+  withInputOptions(baselineCommand.command('write'))
+    .description('audit the paths and write every non-exempted finding to FILE (JSON, sorted, for version control)')
+    .argument('<file>', 'baseline file to write (e.g. .kubeready-baseline.json)')
+    .argument('[paths...]', 'files, directories (recursive), glob patterns, or - for standard input')
+    .action(async (file, paths, opts) => {
+      const audited = await auditPaths(paths, opts, io);
+      if (!audited) {
+        exitCode = EXIT.USAGE;
+        return;
+      }
+      const b = baselineOf(audited.report);
+      try {
+        writeFileSync(resolve(io.cwd, file), serializeBaseline(b));
+      } catch (e) {
+        throw new UsageError(`baseline ${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      const errs = audited.report.summary.inputErrors;
+      const note = errs ? ` (${errs} input error${errs === 1 ? '' : 's'}: findings in unparseable documents cannot be recorded)` : '';
+      io.err(`kubeready: wrote ${b.findings.length} finding${b.findings.length === 1 ? '' : 's'} to ${file}${note}\n`);
     });
 
   program
@@ -130,14 +200,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.OK;
+      // Help shown because a command was incomplete (kubeready baseline, without write) is a usage error.
+      if (e.code === 'commander.help') return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
       return EXIT.USAGE;
     }
     if (e instanceof ConfigError) {
       for (const line of e.lines) io.err(`kubeready: config: ${line}\n`);
       return EXIT.USAGE;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof BaselineError) {
       io.err(`kubeready: ${e.message}\n`);
       return EXIT.USAGE;
     }

@@ -5,11 +5,14 @@ import { ResourceIndex } from '../model/index.js';
 import type { FieldPath, Json, JsonObject, Resource, Workload } from '../model/types.js';
 import { mayBeWorkload } from '../model/workload.js';
 import { survival } from '../model/survival.js';
+import { COST_KINDS, costOf, describeCost, resolvePrices, sumTotals, type CostTotals, type WorkloadCost } from '../model/cost.js';
 import { getString, isObject } from '../model/util.js';
 import { emptyConfig, type Config, type ExemptionRule } from './config.js';
 import {
   REPORT_SCHEMA_VERSION,
   type CheckInfo,
+  type CostSummary,
+  type CostTotalsOut,
   type Exemption,
   type Finding,
   type InputProblemOut,
@@ -71,7 +74,8 @@ export function positionFilter(checks: Check[]): (root: Json) => boolean {
 
 /** Objects any of these checks (or the model's own indexes) read in full; see CheckMeta.uses. */
 export function wholeFilter(checks: Check[]): (obj: JsonObject) => boolean {
-  const kinds = new Set<string>(['HorizontalPodAutoscaler']);
+  // The model's own readers (replica floors, the cost envelope) need these whole too.
+  const kinds = new Set<string>(['HorizontalPodAutoscaler', ...COST_KINDS]);
   for (const c of checks) {
     if (c.target === 'object') for (const k of c.kinds ?? []) kinds.add(k);
     for (const k of c.uses ?? []) kinds.add(k);
@@ -217,6 +221,30 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     }));
   };
 
+  const prices = resolvePrices(config.cost);
+  const costs: WorkloadCost[] = [];
+  const costOut = (w: Workload): Verdict['cost'] => {
+    const c = costOf(index, w, prices);
+    if (!c) return null;
+    costs.push(c);
+    return {
+      unit: c.replicas.unit,
+      pod: { requests: c.pod.requests, limits: c.pod.limits },
+      replicas: { now: c.replicas.now, min: c.replicas.min, max: c.replicas.max },
+      requests: c.requests,
+      limitsAtMax: c.limitsAtMax,
+      overcommit: c.overcommit,
+      hourly: c.hourly,
+      monthly: c.monthly,
+      monthlyAtLimits: c.monthlyAtLimits,
+      currency: c.currency,
+      incomplete: c.incomplete,
+      incompleteContainers: c.incompleteContainers,
+      notes: c.notes,
+      text: describeCost(c),
+    };
+  };
+
   const verdicts: Verdict[] = [];
   for (const r of input.resources) {
     if (ownedByPresent(r)) continue;
@@ -319,6 +347,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       podSecurity,
       findings,
       survival: w ? survivalOf(w, ref.namespace) : null,
+      cost: w ? costOut(w) : null,
     });
   }
   // Workloads first, each group in input order.
@@ -368,7 +397,37 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       inputErrors: problems.filter((p) => p.level === 'error').length,
     },
     checks,
+    cost: costSummary(costs, prices, index),
     verdicts,
     problems,
+  };
+}
+
+function totalsOut(t: CostTotals | null): CostTotalsOut | null {
+  return t && { workloads: t.workloads, requests: t.requests, limitsAtMax: t.limitsAtMax, hourly: t.hourly, monthly: t.monthly, incomplete: t.incomplete };
+}
+
+function byUnit(costs: WorkloadCost[], prices: ReturnType<typeof resolvePrices>) {
+  return {
+    running: totalsOut(sumTotals(costs.filter((c) => c.replicas.unit === 'replicas' || c.replicas.unit === 'nodes'), prices, false)),
+    perNode: totalsOut(sumTotals(costs.filter((c) => c.replicas.unit === 'per-node'), prices, false)),
+    perRun: totalsOut(sumTotals(costs.filter((c) => c.replicas.unit === 'per-run'), prices, true)),
+  };
+}
+
+/** Totals over the audited workloads (controller-owned copies excluded, so nothing counts twice). */
+function costSummary(costs: WorkloadCost[], prices: ReturnType<typeof resolvePrices>, index: ResourceIndex): CostSummary | null {
+  if (costs.length === 0) return null;
+  const byNs = new Map<string, WorkloadCost[]>();
+  for (const c of costs) {
+    const ns = index.namespaceOf(c.resource);
+    let l = byNs.get(ns);
+    if (!l) byNs.set(ns, (l = []));
+    l.push(c);
+  }
+  return {
+    prices: { cpuPerHour: prices.cpuPerHour, memoryGiBPerHour: prices.memoryGiBPerHour, currency: prices.currency, hoursPerMonth: prices.hoursPerMonth },
+    total: byUnit(costs, prices),
+    namespaces: [...byNs.keys()].sort().map((namespace) => ({ namespace, ...byUnit(byNs.get(namespace)!, prices) })),
   };
 }

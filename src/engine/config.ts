@@ -33,6 +33,20 @@ export interface Config {
   exemptions: ExemptionRule[];
   /** The input holds everything in these namespaces (true: in all of them): nothing is "not in input". */
   complete?: boolean | string[];
+  /** Prices for the cost envelope (`cost:`); unset keys take DEFAULT_PRICES (src/model/cost.ts). */
+  cost?: CostConfig;
+}
+
+/** The `cost:` block: every key optional. */
+export interface CostConfig {
+  /** Price of one vCPU of request for one hour. */
+  cpuPerHour?: number;
+  /** Price of one GiB of memory request for one hour. */
+  memoryGiBPerHour?: number;
+  /** Currency shown with the figures (e.g. USD, EUR). */
+  currency?: string;
+  /** Hours in a month (730 by default). */
+  hoursPerMonth?: number;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +122,17 @@ export function configSchema(checks: Check[]): object {
         oneOf: [{ type: 'boolean' }, { type: 'array', items: { type: 'string', minLength: 1 } }],
       },
       namespace: { type: 'string', minLength: 1 },
+      cost: {
+        description: 'Prices for the monthly cost estimate of the requested CPU and memory (defaults: AWS Fargate on-demand, Linux/x86, us-east-1, in USD).',
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          cpuPerHour: { type: 'number', minimum: 0, description: 'Price of one vCPU of request for one hour.' },
+          memoryGiBPerHour: { type: 'number', minimum: 0, description: 'Price of one GiB of memory request for one hour.' },
+          currency: { type: 'string', minLength: 1, maxLength: 10, description: 'Currency shown with the figures (USD, EUR, ...).' },
+          hoursPerMonth: { type: 'number', exclusiveMinimum: 0, maximum: 744, description: 'Hours in a month (default 730 = 8760 / 12).' },
+        },
+      },
       checks: { type: 'object', additionalProperties: false, properties: checkProps },
       exemptions: {
         type: 'array',
@@ -206,6 +231,15 @@ export async function parseConfig(text: string, file: string, checks: Check[]): 
   if (typeof root.namespace === 'string') cfg.namespace = root.namespace;
   if (typeof root.complete === 'boolean') cfg.complete = root.complete;
   else if (Array.isArray(root.complete)) cfg.complete = root.complete.filter((x): x is string => typeof x === 'string');
+  if (isObject(root.cost)) {
+    const c = root.cost;
+    const cost: CostConfig = {};
+    if (typeof c.cpuPerHour === 'number') cost.cpuPerHour = c.cpuPerHour;
+    if (typeof c.memoryGiBPerHour === 'number') cost.memoryGiBPerHour = c.memoryGiBPerHour;
+    if (typeof c.currency === 'string') cost.currency = c.currency;
+    if (typeof c.hoursPerMonth === 'number') cost.hoursPerMonth = c.hoursPerMonth;
+    cfg.cost = cost;
+  }
   if (isObject(root.checks)) {
     for (const [id, v] of Object.entries(root.checks)) {
       if (typeof v === 'string') cfg.checks[id] = v === 'off' ? { enabled: false } : { severity: v as Severity };

@@ -1,16 +1,38 @@
-/** Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/config/input errors. */
+/**
+ * Exit codes, one per gate, so CI logs and scripts can tell which gate failed:
+ * 0 every gate passed; 1 findings at or above --fail-on (or unparseable input); 2 the audit could not
+ * run as asked (usage, config, input or baseline file problems); 3 the overall score is below
+ * --min-score. When both gates fail, 1 wins: the findings say what to fix, and the score follows.
+ */
 import type { Severity } from '../checks/types.js';
 import type { Report } from './report-types.js';
 
-export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
+export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, SCORE: 3 } as const;
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
-/** 1 when any non-exempted finding (or input error, counted as error) is at or above the threshold. */
-export function exitCodeFor(report: Report, failOn: Severity | 'none'): number {
-  if (failOn === 'none') return EXIT.OK;
+export interface Gates {
+  /** Fail (3) when the overall score (summary.score, baseline or not) is below this (0-100). */
+  minScore?: number;
+}
+
+/** True when a non-exempted, non-unknown finding not accepted by a baseline is at or above the threshold, or the input had errors. */
+export function findingsGateFails(report: Report, failOn: Severity | 'none'): boolean {
+  if (failOn === 'none') return false;
   const t = RANK[failOn];
-  for (const v of report.verdicts) for (const f of v.findings) if (!f.exempted && !f.unknown && RANK[f.severity] >= t) return EXIT.FINDINGS;
-  if (report.summary.inputErrors > 0) return EXIT.FINDINGS;
+  for (const v of report.verdicts) {
+    for (const f of v.findings) if (!f.exempted && !f.unknown && f.baseline !== 'unchanged' && RANK[f.severity] >= t) return true;
+  }
+  return report.summary.inputErrors > 0;
+}
+
+export function scoreGateFails(report: Report, minScore: number | undefined): boolean {
+  return minScore !== undefined && report.summary.score < minScore;
+}
+
+/** 1 when the findings gate fails, else 3 when the score gate fails, else 0. */
+export function exitCodeFor(report: Report, failOn: Severity | 'none', gates: Gates = {}): number {
+  if (findingsGateFails(report, failOn)) return EXIT.FINDINGS;
+  if (scoreGateFails(report, gates.minScore)) return EXIT.SCORE;
   return EXIT.OK;
 }

@@ -45,6 +45,11 @@ export interface Finding {
   unknown: string | null;
   /** Other objects involved in a cross-resource finding, each with its own location. */
   related: RelatedObject[];
+  /**
+   * Only with --baseline: "new" (not in the baseline: counts for the exit code) or "unchanged" (in
+   * the baseline: shown, counts for nothing but the score); null for exempted findings.
+   */
+  baseline?: 'new' | 'unchanged' | null;
 }
 
 export interface RelatedObject {
@@ -73,6 +78,56 @@ export interface Verdict {
    * verdict rests on.
    */
   survival: SurvivalVerdict[] | null;
+  /** Workloads only: requests and limits x replicas now, at the autoscaler's floor and ceiling, and what it costs. */
+  cost: WorkloadCostOut | null;
+}
+
+/** CPU in cores, memory in bytes. */
+export interface Quantities {
+  cpu: number;
+  memory: number;
+}
+
+/** null per resource when unbounded (a container without a limit) or unknown. */
+export interface Bounds {
+  cpu: number | null;
+  memory: number | null;
+}
+
+export interface WorkloadCostOut {
+  /** replicas; per-node (DaemonSet, figures for one node); nodes (DaemonSet x given node count); per-run (one run of a Job). */
+  unit: 'replicas' | 'per-node' | 'nodes' | 'per-run';
+  pod: { requests: Quantities; limits: Bounds };
+  replicas: { now: number; min: number; max: number | null };
+  requests: { now: Quantities; min: Quantities; max: Quantities | null };
+  limitsAtMax: Bounds;
+  overcommit: Bounds;
+  hourly: { now: number; min: number; max: number | null };
+  monthly: { now: number; min: number; max: number | null } | null;
+  monthlyAtLimits: number | null;
+  currency: string;
+  /** Some request could not be counted (unset, templated): the figures are lower bounds. */
+  incomplete: boolean;
+  incompleteContainers: string[];
+  notes: string[];
+  /** The envelope in one line, as the text report shows it. */
+  text: string;
+}
+
+export interface CostTotalsOut {
+  workloads: number;
+  requests: { now: Quantities; min: Quantities; max: Quantities | null };
+  limitsAtMax: Bounds;
+  hourly: { now: number; min: number; max: number | null };
+  monthly: { now: number; min: number; max: number | null } | null;
+  incomplete: boolean;
+}
+
+export interface CostSummary {
+  prices: { cpuPerHour: number; memoryGiBPerHour: number; currency: string; hoursPerMonth: number };
+  /** All namespaces together, by unit (replicated workloads, per-node DaemonSets, per-run Jobs do not add up). */
+  total: { running: CostTotalsOut | null; perNode: CostTotalsOut | null; perRun: CostTotalsOut | null };
+  namespaces: { namespace: string; running: CostTotalsOut | null; perNode: CostTotalsOut | null; perRun: CostTotalsOut | null }[];
 }
 
 export type SurvivalScenario = 'node-loss' | 'zone-loss' | 'drain' | 'rollout';
@@ -127,7 +182,35 @@ export interface Report {
   tool: { name: 'kubeready'; version: string };
   summary: Summary;
   checks: CheckInfo[];
+  /** Cost envelope per namespace and in all; null when the input has no workload. */
+  cost: CostSummary | null;
   /** Workloads first (ordered by file and position), then other objects that any check applied to. */
   verdicts: Verdict[];
   problems: InputProblemOut[];
+  /** Only with --baseline: how the findings compare with the baseline file. */
+  baseline?: BaselineResult | null;
+}
+
+/** One recorded finding of a baseline file (kubeready baseline write). Only the fingerprint matches. */
+export interface BaselineEntry {
+  fingerprint: string;
+  check: string;
+  severity: Severity | null;
+  object: { kind: string; namespace: string | null; name: string };
+  container: string | null;
+  field: string;
+  message: string;
+  /** file:line where the finding was when the baseline was written, for humans. */
+  at: string | null;
+}
+
+export interface BaselineResult {
+  /** The baseline file as given on the command line. */
+  file: string;
+  /** Non-exempted findings not in the baseline (these alone count for the exit code). */
+  new: number;
+  /** Non-exempted findings in the baseline. */
+  unchanged: number;
+  /** Baseline entries no longer found. */
+  fixed: BaselineEntry[];
 }

@@ -82,8 +82,9 @@ export function renderText(report: Report, opts: TextOptions): string {
         for (const x of v.survival) lines.push(`  ${SCENARIO_LABEL[x.scenario].padEnd(16)} ${mark(x.outcome.padEnd(8))} ${c.dim(x.reason)}`);
       }
     }
+    if (v.cost && !opts.compact) lines.push(`  ${'cost'.padEnd(16)} ${c.dim(v.cost.text)}`);
     for (const f of shown) {
-      const ex = f.exempted ? c.dim(` [exempted by ${f.exempted.by}: ${f.exempted.reason}]`) : '';
+      const ex = (f.exempted ? c.dim(` [exempted by ${f.exempted.by}: ${f.exempted.reason}]`) : '') + (f.baseline === 'unchanged' ? c.dim(' [baseline]') : '');
       lines.push(`  ${f.unknown ? c.dim('unknown') : sev(f.severity)} ${loc(f)}  ${c.dim(f.check)}${ex}`);
       lines.push(`          ${f.message}`);
       for (const r of f.related) {
@@ -95,7 +96,7 @@ export function renderText(report: Report, opts: TextOptions): string {
         lines.push(c.dim(`          not in input: ${f.unknown} (does not fail; --complete if the input holds everything)`));
         continue;
       }
-      if (!opts.compact && !f.exempted) {
+      if (!opts.compact && !f.exempted && f.baseline !== 'unchanged') {
         const info = checks.get(f.check);
         if (info) {
           lines.push(c.dim(`          breaks: ${firstSentence(info.whatBreaks)}`));
@@ -113,6 +114,15 @@ export function renderText(report: Report, opts: TextOptions): string {
     (s.exempted ? ` (${s.exempted} exempted${opts.showExempted ? '' : ', --show-exempted lists them'})` : '') +
     (s.unknown ? ` · ${s.unknown} unknown (rest on objects not in the input)` : '');
   lines.push(`${c.bold(ready)} · score ${s.score}/100 · ${counts}${exempt}`);
+  if (report.baseline) {
+    const b = report.baseline;
+    lines.push(`baseline ${b.file}: ${b.new ? c.bold(`${b.new} new`) : '0 new'}, ${b.unchanged} unchanged [baseline], ${b.fixed.length} fixed` + c.dim(' (only new findings fail; the score counts all)'));
+    for (const x of b.fixed.slice(0, 10)) {
+      const o = x.object;
+      lines.push(c.dim(`  fixed: ${x.check}  ${o.kind} ${o.namespace ? o.namespace + '/' : ''}${o.name}${x.container ? ` container ${x.container}` : ''}  ${x.field}${x.at ? ` (was at ${x.at})` : ''}`));
+    }
+    if (b.fixed.length > 10) lines.push(c.dim(`  ... ${b.fixed.length - 10} more fixed (-o json lists them all)`));
+  }
   const pillarBits: string[] = [];
   for (const [p, n] of Object.entries(s.byPillar)) {
     const t = n.error + n.warning + n.info;
@@ -135,6 +145,15 @@ export function renderText(report: Report, opts: TextOptions): string {
       if (judged) bits.push(`${SCENARIO_SHORT[sc]} ${ok}/${judged}`);
     }
     if (bits.length) lines.push(c.dim('workloads that survive: ') + bits.join(c.dim(' · ')));
+  }
+  const run = report.cost?.total.running;
+  if (report.cost && run?.monthly) {
+    const cur = report.cost.prices.currency;
+    const money = (x: number) => `${cur} ${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2)}`;
+    const range = run.monthly.min !== run.monthly.now || run.monthly.max !== run.monthly.now
+      ? ` (${money(run.monthly.min)} at autoscaler floors, ${run.monthly.max === null ? 'unbounded' : money(run.monthly.max)} at ceilings)`
+      : '';
+    lines.push(c.dim(`requested capacity: about ${money(run.monthly.now)}/month${range}${run.incomplete ? ', a lower bound: some containers request nothing' : ''}`));
   }
   const inErr = s.inputErrors ? c.red(`, ${s.inputErrors} input error${s.inputErrors === 1 ? '' : 's'}`) : '';
   lines.push(

@@ -1,9 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { get, getArray, getString, parseImage, stringMap } from '../../model/util.js';
-import { scrapedBy } from './util.js';
-
-/** Port names that say "metrics": metrics, prom, prometheus, http-metrics, metrics-http, envoy-prom, ... */
-const METRICS_PORT = /^(metrics|prom|prometheus)$|^(metrics|prom)-|-(metrics|prom)$/i;
+import { get, stringMap } from '../../model/util.js';
+import { metricsExposure, scrapedBy } from './util.js';
 
 export default defineCheck({
   id: 'metrics-not-exposed',
@@ -18,11 +15,16 @@ export default defineCheck({
 - a container port named like a metrics port (\`metrics\`, \`http-metrics\`, \`metrics-*\`, \`*-metrics\`,
   \`prom\`, \`prometheus\`, \`*-prom\`);
 - an exporter container (image name containing \`exporter\`);
+- a \`prometheus.io/port\` or \`prometheus.io/path\` annotation on the pod template (the workload says
+  where its metrics are);
 - Datadog Autodiscovery check annotations (\`ad.datadoghq.com/<container>.checks\`);
 - a monitoring object in the same input that selects the pods: a \`PodMonitor\` / \`VMPodScrape\` /
   \`PodMonitoring\` / \`ClusterPodMonitoring\` whose selector matches the pod labels, or a \`ServiceMonitor\` /
   \`VMServiceScrape\` selecting a Service whose selector matches the pod labels (its own namespace unless
   its \`namespaceSelector\` says otherwise), or such a Service annotated \`prometheus.io/scrape: "true"\`.
+
+When metrics are exposed (a metrics port, an exporter, the port/path annotations) but nothing in the
+input scrapes them, \`metrics-not-scraped\` reports it instead.
 
 Monitors that live in another repository are invisible here; so is push-based telemetry (an
 OpenTelemetry SDK exporting over OTLP). Exempt the workload with a reason in those cases.
@@ -53,15 +55,7 @@ Batch workloads are not checked (they are usually too short-lived to scrape).`,
       if (ann['prometheus.io/scrape'] === 'true') return out;
     }
     if (Object.keys(w.podAnnotations).some((k) => k.startsWith('ad.datadoghq.com/') && /\.(checks|check_names)$/.test(k))) return out;
-    for (const c of w.containers) {
-      if (!c.longRunning) continue;
-      const image = getString(c.spec, ['image']);
-      if (image && parseImage(image).name.includes('exporter')) return out;
-      for (const p of getArray(c.spec, ['ports'])) {
-        const name = getString(p, ['name']);
-        if (name && METRICS_PORT.test(name)) return out;
-      }
-    }
+    if (metricsExposure(w)) return out;
     if (scrapedBy(w, index)) return out;
     out.push({
       message:

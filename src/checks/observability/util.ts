@@ -1,7 +1,7 @@
 /** Helpers for the observability checks: which monitoring objects in the input scrape a workload's pods. */
 import type { ResourceIndex } from '../../model/index.js';
-import type { Json, Resource, Workload } from '../../model/types.js';
-import { get, getArray, getBool, getObject, stringMap } from '../../model/util.js';
+import type { FieldPath, Json, Resource, Workload } from '../../model/types.js';
+import { get, getArray, getBool, getNumber, getObject, getString, parseImage, stringMap } from '../../model/util.js';
 import { selectorMatches } from '../availability/util.js';
 
 export { stringListParam } from '../availability/util.js';
@@ -15,6 +15,7 @@ function monitorSelects(selector: Json | undefined, labels: Record<string, strin
 
 const POD_MONITORS: { kind: string; group: string }[] = [
   { kind: 'PodMonitor', group: 'monitoring.coreos.com/' },
+  { kind: 'PodMonitor', group: 'monitoring.gke.io/' },
   { kind: 'VMPodScrape', group: 'operator.victoriametrics.com/' },
   { kind: 'PodMonitoring', group: 'monitoring.googleapis.com/' },
   { kind: 'ClusterPodMonitoring', group: 'monitoring.googleapis.com/' },
@@ -24,7 +25,6 @@ const SERVICE_MONITORS: { kind: string; group: string }[] = [
   { kind: 'VMServiceScrape', group: 'operator.victoriametrics.com/' },
 ];
 
-/** A monitoring object in the input that scrapes this workload's pods, described for messages; null when none. */
 /**
  * Monitors by the namespaces they cover: `any` monitors (and ClusterPodMonitoring) cover every
  * namespace, `matchNames` the listed ones, no selector their own namespace. Built once per run.
@@ -94,4 +94,162 @@ export function scrapedBy(w: Workload, index: ResourceIndex): string | null {
     }
   }
   return null;
+}
+
+/**
+ * Is monitoring of this workload's namespace managed in the input? True when a monitoring object
+ * (PodMonitor, ServiceMonitor, their VictoriaMetrics / GMP equivalents) lives in that namespace or
+ * lists it in \`namespaceSelector.matchNames\`. Namespace-less objects only count for workloads of
+ * the same folder (see ResourceIndex.sameScope). Cluster-wide monitors (\`any: true\`,
+ * ClusterPodMonitoring) do not count: one of them says nothing about who monitors this namespace.
+ */
+export function monitorsCover(index: ResourceIndex, r: Resource): boolean {
+  const ns = index.namespaceOf(r);
+  for (const [kinds, key] of [[POD_MONITORS, 'obs:podmonitors'], [SERVICE_MONITORS, 'obs:servicemonitors']] as const) {
+    const l = monitorIndex(index, kinds, key).byNs.get(ns) ?? [];
+    if (l.some((m) => index.sameScope(m, r) || get(m.object, ['spec', 'namespaceSelector']) !== undefined)) return true;
+  }
+  return false;
+}
+
+/** Port names that say "metrics": metrics, prom, prometheus, http-metrics, metrics-http, envoy-prom, ... */
+export const METRICS_PORT = /^(metrics|prom|prometheus)$|^(metrics|prom)-|-(metrics|prom)$/i;
+
+/** How a workload exposes metrics, for messages, with the field to point at. */
+export interface MetricsExposure {
+  text: string;
+  path: FieldPath;
+  container?: string;
+}
+
+/**
+ * Signs in the pod template that the workload serves Prometheus metrics: a container port named like
+ * a metrics port, an exporter container, or a prometheus.io/port or prometheus.io/path annotation.
+ * Null when none. \`strict\`: an exporter container counts only when it declares a port (some push instead).
+ */
+export function metricsExposure(w: Workload, strict = false): MetricsExposure | null {
+  for (const c of w.containers) {
+    if (!c.longRunning) continue;
+    const image = getString(c.spec, ['image']);
+    let i = 0;
+    for (const p of getArray(c.spec, ['ports'])) {
+      const name = getString(p, ['name']);
+      if (name && METRICS_PORT.test(name)) {
+        const num = getNumber(p, ['containerPort']);
+        return { text: `port "${name}"${num !== undefined ? ` (${num})` : ''} of container "${c.name}"`, path: [...c.path, 'ports', i], container: c.name };
+      }
+      i++;
+    }
+    if (image && parseImage(image).name.includes('exporter') && (!strict || getArray(c.spec, ['ports']).length > 0)) return { text: `exporter container "${c.name}"`, path: [...c.path, 'image'], container: c.name };
+  }
+  for (const key of ['prometheus.io/port', 'prometheus.io/path']) {
+    const v = w.podAnnotations[key];
+    if (v !== undefined) return { text: `the ${key}: "${v}" annotation`, path: [...w.podMetaPath, 'annotations', key] };
+  }
+  return null;
+}
+
+/** Images of agents that scrape their own pod (a sidecar Prometheus, collector or forwarder). */
+const SCRAPER_SIDECAR = /^(prometheus-to-sd|prometheus|vmagent|grafana-agent|alloy|otel-collector.*|opentelemetry-collector.*|datadog-agent|agent|stackdriver-prometheus-sidecar)$/;
+
+/** A container of the pod that scrapes the pod's own metrics and ships them elsewhere, if any. */
+export function scraperSidecar(w: Workload): string | undefined {
+  for (const c of w.containers) {
+    const image = getString(c.spec, ['image']);
+    if (!image) continue;
+    const name = parseImage(image).name;
+    if (SCRAPER_SIDECAR.test(name) && !(name === 'agent' && !/datadog/.test(image))) return c.name;
+  }
+  return undefined;
+}
+
+const BUILTIN_WORKLOADS: Record<string, string> = {
+  Deployment: 'apps/', StatefulSet: 'apps/', DaemonSet: 'apps/', ReplicaSet: 'apps/', ReplicationController: 'v1', Pod: 'v1',
+};
+
+/** A workload of a built-in kind: its pods carry exactly the template labels (an operator's custom resource may add more). */
+export function builtinWorkload(w: Workload): boolean {
+  const g = BUILTIN_WORKLOADS[w.resource.kind];
+  return g !== undefined && (g === 'v1' ? w.resource.apiVersion === 'v1' : w.resource.apiVersion.startsWith(g) || w.resource.apiVersion.startsWith('extensions/'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a Prometheus-operator monitor watches
+// ---------------------------------------------------------------------------------------------
+
+/** The namespaces a ServiceMonitor / PodMonitor watches: 'any', or a list (its own by default). Null: cannot tell. */
+export function watchedNamespaces(m: Resource, index: ResourceIndex): 'any' | string[] | null {
+  const sel = get(m.object, ['spec', 'namespaceSelector']);
+  if (sel === undefined || sel === null) return [index.namespaceOf(m)];
+  if (!getObject(m.object, ['spec', 'namespaceSelector'])) return null;
+  if (getBool(sel, ['any']) === true) return 'any';
+  const names = getArray(sel, ['matchNames']).filter((x): x is string => typeof x === 'string');
+  if (names.length > 0) return [...new Set(names)];
+  return [index.namespaceOf(m)];
+}
+
+function push<T>(m: Map<string, T[]>, k: string, v: T) {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+/** Candidates for a metav1.LabelSelector among objects indexed by label pair: narrowed by the first matchLabels pair when there is one. */
+function candidates<T>(byPair: Map<string, T[]>, all: () => T[], selector: Json | undefined): T[] {
+  const ml = stringMap(get(selector, ['matchLabels']));
+  const first = Object.entries(ml)[0];
+  return first ? byPair.get(`${first[0]}=${first[1]}`) ?? [] : all();
+}
+
+/** v1 Services of the input selected by a label selector (on their metadata labels), in the watched namespaces. */
+export function servicesSelectedBy(index: ResourceIndex, selector: Json | undefined, namespaces: 'any' | string[]): Resource[] {
+  const byNs = index.memo('obs:svc-by-label', () => {
+    const m = new Map<string, Map<string, Resource[]>>();
+    for (const svc of index.ofKind('Service')) {
+      if (svc.apiVersion !== 'v1') continue;
+      for (const ns of [index.namespaceOf(svc), '\0any']) {
+        let pairs = m.get(ns);
+        if (!pairs) m.set(ns, (pairs = new Map()));
+        for (const [k, v] of Object.entries(stringMap(get(svc.object, ['metadata', 'labels'])))) push(pairs, `${k}=${v}`, svc);
+      }
+    }
+    return m;
+  });
+  const out: Resource[] = [];
+  for (const ns of namespaces === 'any' ? ['\0any'] : namespaces) {
+    const all = () => (namespaces === 'any' ? index.ofKind('Service') : index.inNamespace('Service', ns)).filter((s) => s.apiVersion === 'v1');
+    for (const svc of candidates(byNs.get(ns) ?? new Map(), all, selector)) {
+      if (selectorMatches(selector, stringMap(get(svc.object, ['metadata', 'labels']))) !== false) out.push(svc);
+    }
+  }
+  return out;
+}
+
+/** Workloads of the input whose pod labels a label selector selects, in the watched namespaces. */
+export function workloadsSelectedBy(index: ResourceIndex, selector: Json | undefined, namespaces: 'any' | string[]): Workload[] {
+  const byNs = index.memo('obs:wl-by-label', () => {
+    const m = new Map<string, Map<string, Workload[]>>();
+    for (const w of index.workloads) {
+      for (const ns of [index.namespaceOf(w.resource), '\0any']) {
+        let pairs = m.get(ns);
+        if (!pairs) m.set(ns, (pairs = new Map()));
+        for (const [k, v] of Object.entries(w.podLabels)) push(pairs, `${k}=${v}`, w);
+      }
+    }
+    return m;
+  });
+  const out: Workload[] = [];
+  for (const ns of namespaces === 'any' ? ['\0any'] : namespaces) {
+    const all = () => (namespaces === 'any' ? index.workloads : index.workloadsIn(ns));
+    for (const w of candidates(byNs.get(ns) ?? new Map(), all, selector)) {
+      if (selectorMatches(selector, w.podLabels) !== false) out.push(w);
+    }
+  }
+  return out;
+}
+
+/** Do the watched namespaces hold any object of this kind in the input? */
+export function anyIn(index: ResourceIndex, kind: string, namespaces: 'any' | string[]): boolean {
+  if (namespaces === 'any') return index.ofKind(kind).length > 0;
+  return namespaces.some((ns) => index.inNamespace(kind, ns).length > 0);
 }

@@ -8,6 +8,9 @@ import rbacEscalation from './rbac-escalation.js';
 import rbacNodesProxy from './rbac-nodes-proxy.js';
 import rbacWorkloadCreate from './rbac-workload-create.js';
 import clusterAdminBinding from './cluster-admin-binding.js';
+import workloadRbacBlastRadius from './workload-rbac-blast-radius.js';
+import rbacBindingRoleMissing from './rbac-binding-role-missing.js';
+import serviceAccountShared from './service-account-shared.js';
 
 export const checks: Check[] = [
   defaultServiceAccount,
@@ -19,4 +22,7 @@ export const checks: Check[] = [
   rbacNodesProxy,
   rbacWorkloadCreate,
   clusterAdminBinding,
+  workloadRbacBlastRadius,
+  rbacBindingRoleMissing,
+  serviceAccountShared,
 ];

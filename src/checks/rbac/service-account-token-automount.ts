@@ -1,5 +1,6 @@
-import { defineCheck } from '../types.js';
+import { defineCheck, type RelatedInput } from '../types.js';
 import { getBool } from '../../model/util.js';
+import { rbacGraph, RBAC_KINDS } from '../../model/rbac.js';
 import { bindingsFor, findServiceAccount, podServiceAccount } from './sa.js';
 
 export default defineCheck({
@@ -14,7 +15,9 @@ export default defineCheck({
 This check stays silent when:
 - the pod sets \`automountServiceAccountToken\` explicitly (\`false\`, or \`true\` as a deliberate opt-in);
 - the pod's ServiceAccount is in the input, in the same namespace (or either names none), with \`automountServiceAccountToken: false\`;
-- a RoleBinding or ClusterRoleBinding in the input grants a role to the pod's ServiceAccount: the app calls the API and needs its token.
+- a RoleBinding or ClusterRoleBinding in the input grants a role to the pod's ServiceAccount (by a \`ServiceAccount\` subject) that has rules, or whose rules are not known (a role that is not in the input, a built-in or aggregated ClusterRole): the app calls the API and needs its token.
+
+When the only bindings of the ServiceAccount bind roles with an empty \`rules: []\` (or a ClusterRoleBinding referencing a Role, which the API server rejects), the token grants the app nothing and the message says so. When no binding in the input names the ServiceAccount, the message says that none is in the input, not that it has no permissions: its roles may be granted from another repository. Permissions that reach every ServiceAccount through groups (\`system:serviceaccounts\`, \`system:authenticated\`) are no sign that the app uses the API; workload-rbac-blast-radius reports them when they are risky.
 
 Apps that talk to the API (operators, controllers, CI runners, service-discovery clients) need the token: set \`automountServiceAccountToken: true\` on the pod to say so, or exempt them. Apps that need a token only for one audience can set the field to false and mount a short-lived token with a \`projected\` \`serviceAccountToken\` volume instead.`,
   fix: {
@@ -25,7 +28,7 @@ Apps that talk to the API (operators, controllers, CI runners, service-discovery
       serviceAccountName: web
       automountServiceAccountToken: false`,
   },
-  uses: ['ServiceAccount', 'RoleBinding', 'ClusterRoleBinding'],
+  uses: RBAC_KINDS,
   target: 'workload',
   run({ workload, index }) {
     const w = workload!;
@@ -33,14 +36,36 @@ Apps that talk to the API (operators, controllers, CI runners, service-discovery
     const sa = podServiceAccount(w);
     const saObj = findServiceAccount(index, w, sa.name);
     if (saObj && getBool(saObj.object, ['automountServiceAccountToken']) === false) return [];
-    if (bindingsFor(index, w.resource.namespace === undefined ? undefined : index.namespaceOf(w.resource), sa.name).length > 0) return [];
     const where = saObj
       ? `and ServiceAccount "${sa.name}" does not set it to false`
       : `and ServiceAccount "${sa.name}" is not in the input with it set to false`;
+    const path = [...w.podSpecPath, 'automountServiceAccountToken'];
+    const bindings = bindingsFor(index, w.resource.namespace === undefined ? undefined : index.namespaceOf(w.resource), sa.name);
+    if (bindings.length === 0) {
+      return [
+        {
+          message: `pod does not set automountServiceAccountToken ${where}: every container gets an API token for "${sa.name}"; no RoleBinding or ClusterRoleBinding in the input names it, so unless it is granted roles elsewhere, set automountServiceAccountToken: false`,
+          path,
+        },
+      ];
+    }
+    // Bound, but to roles that grant nothing: the token serves no one but an attacker.
+    const graph = rbacGraph(index);
+    const resolved = bindings.map((b) => ({ b, r: graph.resolveRoleRef(b) }));
+    // An explicit `rules: []` only: a Role without the field is more likely a partial patch than an empty role.
+    const empty = resolved.every(({ b, r }) => (r.status === 'invalid' && b.kind === 'ClusterRoleBinding' && r.kind === 'Role') || (r.status === 'found' && r.complete && r.rules.length === 0 && Array.isArray(r.role?.object.rules)));
+    if (!empty) return [];
+    const related: RelatedInput[] = [];
+    for (const { b, r } of resolved) {
+      related.push({ resource: b, path: ['roleRef'], note: `binds ${r.kind} "${r.name}" to "${sa.name}"` });
+      if (r.role) related.push({ resource: r.role, path: ['rules'], note: 'has no rules' });
+    }
+    const what = resolved.map(({ b, r }) => `${b.kind} "${b.name}" -> ${r.kind} "${r.name}"${r.status === 'invalid' ? ` (${r.reason})` : ' (no rules)'}`).join(', ');
     return [
       {
-        message: `pod does not set automountServiceAccountToken ${where}: every container gets an API token for "${sa.name}"`,
-        path: [...w.podSpecPath, 'automountServiceAccountToken'],
+        message: `pod does not set automountServiceAccountToken ${where}: every container gets an API token for "${sa.name}", whose only ${bindings.length > 1 ? 'bindings grant' : 'binding grants'} nothing (${what}); the token is of no use to the app, set automountServiceAccountToken: false`,
+        path,
+        related,
       },
     ];
   },

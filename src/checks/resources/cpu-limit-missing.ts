@@ -1,5 +1,5 @@
 import { defineCheck } from '../types.js';
-import { label, limitRangesFor, ownQuantity, podQuantity, resourcesPath } from './shared.js';
+import { missingLimits } from './request-missing.js';
 
 export default defineCheck({
   id: 'cpu-limit-missing',
@@ -17,7 +17,9 @@ Setting the CPU limit equal to the request (with memory limit = request) gives t
 
 If your policy is requests-only for CPU, lower or disable the check in \`.kubeready.yaml\`: \`checks: {cpu-limit-missing: warning}\` (or \`off\`).
 
-Not reported when a LimitRange of type \`Container\` in the same namespace (in the input) sets \`default.cpu\` (or \`max.cpu\`, which the API server turns into the default limit), or when the pod sets a pod-level \`spec.resources.limits.cpu\`.`,
+**LimitRange defaults.** When a LimitRange of \`type: Container\` in the same namespace (in the input; a namespace-less LimitRange or workload counts together with the other only when both sit in the same folder, except that with \`-n\` a namespace-less one lands in that namespace) fills the limit in at admission (\`default.cpu\`, or \`max.cpu\`, which the API server copies into \`default\`), the finding is **info** and names the LimitRange and the value, pointing at its field: the container does run with a limit, but one nobody reading the manifest sees and that is the same for every container. A templated LimitRange value keeps the check silent; \`type: Pod\` items fill nothing in.
+
+Not reported when the pod sets a pod-level \`spec.resources.limits.cpu\`, or when the container's \`resources\` is unrendered template text.`,
   fix: {
     text: 'Set resources.limits.cpu on every container, with headroom above the request so normal bursts are not throttled (or relax this check if your policy is requests-only).',
     yaml: `containers:
@@ -31,15 +33,6 @@ Not reported when a LimitRange of type \`Container\` in the same namespace (in t
   uses: ['LimitRange', 'HorizontalPodAutoscaler'],
   target: 'workload',
   run(ctx) {
-    const w = ctx.workload;
-    if (!w) return [];
-    if (podQuantity(w, 'limits', 'cpu')) return [];
-    if (limitRangesFor(ctx).limit.has('cpu')) return [];
-    const out = [];
-    for (const c of w.containers) {
-      if (ownQuantity(c.spec, 'limits', 'cpu')) continue;
-      out.push({ message: `${label(c)} has no CPU limit`, path: resourcesPath(c, 'limits', 'cpu'), container: c.name });
-    }
-    return out;
+    return missingLimits(ctx, 'cpu', 'CPU');
   },
 });

@@ -11,9 +11,11 @@ export default defineCheck({
   details: `The CPU request is what the scheduler reserves on the node and the weight the kernel uses to share CPU under contention (cgroup \`cpu.weight\`). A container without one gets the minimum share: when neighbours are busy it starves, and the pod lands on nodes that have no CPU to spare. A HorizontalPodAutoscaler that targets CPU utilization computes usage as a percentage of the request, so it reports \`missing request for cpu\` and does not scale.
 
 Not reported when the request is effectively set:
-- the container sets \`limits.cpu\`: Kubernetes defaults a missing request to the limit;
-- a LimitRange of type \`Container\` in the same namespace (in the input) has \`defaultRequest.cpu\` (or \`default\`/\`min\`, which the API server turns into a default request);
-- the pod sets pod-level \`spec.resources\` for CPU.
+- the container sets \`limits.cpu\`: the API server defaults a missing request to the limit when the pod is created (without any LimitRange);
+- the pod sets pod-level \`spec.resources\` for cpu;
+- the container's \`resources\` is unrendered template text.
+
+**LimitRange defaults.** When a LimitRange of \`type: Container\` in the same namespace (in the input; a namespace-less LimitRange or workload counts together with the other only when both sit in the same folder, except that with \`-n\` a namespace-less one lands in that namespace) fills the request in at admission, the finding is **info** and says which LimitRange sets which value, pointing at its field. The LimitRanger admission plugin sets \`defaultRequest.cpu\`; a LimitRange without \`defaultRequest\` has it defaulted by the API server from \`default\`, then \`max\`, then \`min\`. Several LimitRanges in a namespace are applied one after another in no defined order, so when they set different values the finding says so. The pod does get a request, but a default is invisible to whoever reads the manifest and is the same for every container, whatever it needs: an explicit value is still better. A templated LimitRange value keeps the check silent. \`type: Pod\` items fill nothing in.
 
 Init containers are included: the pod's scheduling request is the larger of the biggest init container request and the sum of the app containers, so an init container doing heavy work (migrations, downloads) needs a request too.`,
   fix: {

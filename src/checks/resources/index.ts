@@ -10,6 +10,7 @@ import emptydirMemoryNoSizeLimit from './emptydir-memory-no-size-limit.js';
 import invalidResourceQuantity from './invalid-resource-quantity.js';
 import memoryQuantityTooSmall from './memory-quantity-too-small.js';
 import limitrangeViolation from './limitrange-violation.js';
+import quotaRequiresResources from './quota-requires-resources.js';
 
 export const checks: Check[] = [
   cpuRequestMissing,
@@ -23,4 +24,5 @@ export const checks: Check[] = [
   invalidResourceQuantity,
   memoryQuantityTooSmall,
   limitrangeViolation,
+  quotaRequiresResources,
 ];

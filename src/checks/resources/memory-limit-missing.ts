@@ -1,5 +1,5 @@
 import { defineCheck } from '../types.js';
-import { get, isObject } from '../../model/util.js';
+import { missingLimits } from './request-missing.js';
 
 export default defineCheck({
   id: 'memory-limit-missing',
@@ -8,8 +8,11 @@ export default defineCheck({
   title: 'Container has no memory limit',
   whatBreaks:
     'Without a memory limit a leak or a traffic spike lets the container take memory from every neighbour on the node until the kernel OOM killer picks victims, often other workloads. With a limit, only the leaking container is OOMKilled and restarted.',
-  details:
-    'Memory is not compressible: a container cannot be throttled back under its memory the way CPU is throttled. The limit is what turns a node-wide outage into one restarted container. Set the limit to the peak working set you measured plus headroom, and the request close to it (equal for Guaranteed QoS).',
+  details: `Memory is not compressible: a container cannot be throttled back under its memory the way CPU is throttled. The limit is what turns a node-wide outage into one restarted container. Set the limit to the peak working set you measured plus headroom, and the request close to it (equal for Guaranteed QoS).
+
+**LimitRange defaults.** When a LimitRange of \`type: Container\` in the same namespace (in the input; a namespace-less LimitRange or workload counts together with the other only when both sit in the same folder, except that with \`-n\` a namespace-less one lands in that namespace) fills the limit in at admission (\`default.memory\`, or \`max.memory\`, which the API server copies into \`default\`), the finding is **info** and names the LimitRange and the value, pointing at its field: the container does run with a limit, but one nobody reading the manifest sees and that is the same for every container. A templated LimitRange value keeps the check silent; \`type: Pod\` items fill nothing in.
+
+Not reported when the pod sets a pod-level \`spec.resources.limits.memory\`, or when the container's \`resources\` is unrendered template text.`,
   fix: {
     text: 'Set resources.limits.memory on every long-running container (and init container).',
     yaml: `containers:
@@ -20,18 +23,9 @@ export default defineCheck({
       limits:
         memory: 512Mi`,
   },
+  uses: ['LimitRange'],
   target: 'workload',
-  run({ workload }) {
-    const out = [];
-    for (const c of workload!.containers) {
-      const limits = get(c.spec, ['resources', 'limits']);
-      if (isObject(limits) && limits.memory !== undefined && limits.memory !== null) continue;
-      out.push({
-        message: `container "${c.name}" has no memory limit`,
-        path: [...c.path, 'resources', 'limits', 'memory'],
-        container: c.name,
-      });
-    }
-    return out;
+  run(ctx) {
+    return missingLimits(ctx, 'memory', 'memory');
   },
 });

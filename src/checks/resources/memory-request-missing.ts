@@ -11,9 +11,11 @@ export default defineCheck({
   details: `The memory request is what the scheduler reserves on the node. It also ranks the pod for node-pressure eviction: pods whose usage exceeds their request are evicted first, and a container with no memory request gets the highest OOM score adjustment, so the kernel OOM killer picks it first.
 
 Not reported when the request is effectively set:
-- the container sets \`limits.memory\`: Kubernetes defaults a missing request to the limit;
-- a LimitRange of type \`Container\` in the same namespace (in the input) has \`defaultRequest.memory\` (or \`default\`/\`min\`, which the API server turns into a default request);
-- the pod sets pod-level \`spec.resources\` for memory.
+- the container sets \`limits.memory\`: the API server defaults a missing request to the limit when the pod is created (without any LimitRange);
+- the pod sets pod-level \`spec.resources\` for memory;
+- the container's \`resources\` is unrendered template text.
+
+**LimitRange defaults.** When a LimitRange of \`type: Container\` in the same namespace (in the input; a namespace-less LimitRange or workload counts together with the other only when both sit in the same folder, except that with \`-n\` a namespace-less one lands in that namespace) fills the request in at admission, the finding is **info** and says which LimitRange sets which value, pointing at its field. The LimitRanger admission plugin sets \`defaultRequest.memory\`; a LimitRange without \`defaultRequest\` has it defaulted by the API server from \`default\`, then \`max\`, then \`min\`. Several LimitRanges in a namespace are applied one after another in no defined order, so when they set different values the finding says so. The pod does get a request, but a default is invisible to whoever reads the manifest and is the same for every container, whatever it needs: an explicit value is still better. A templated LimitRange value keeps the check silent. \`type: Pod\` items fill nothing in.
 
 Init containers are included: they run on the node too, and the pod's scheduling request is the larger of the biggest init container request and the sum of the app containers.`,
   fix: {

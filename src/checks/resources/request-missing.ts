@@ -1,28 +1,112 @@
-/** Shared logic of cpu-request-missing and memory-request-missing (not a check module). */
-import type { CheckContext, FindingInput } from '../types.js';
-import { cpuUtilizationHpas, label, limitRangesFor, ownQuantity, podQuantity, resourcesPath } from './shared.js';
+/** Shared logic of the four missing request/limit checks (not a check module). */
+import type { CheckContext, FindingInput, RelatedInput } from '../types.js';
+import type { ContainerRef, Json } from '../../model/types.js';
+import { parseQuantity } from '../../model/util.js';
+import { resourcesTemplated, type LimitRangeDefault } from '../../model/cost.js';
+import { cpuUtilizationHpas, formatValue, label, limitRangesFor, ownQuantity, podQuantity, quoteNames, resourcesPath, type Section } from './shared.js';
+
+/** Why a default was taken from another field of the LimitRange item, for the message. */
+const DERIVED: Record<Section, Record<string, string>> = {
+  requests: {
+    default: ' (its default limit, as it sets no defaultRequest)',
+    max: ' (its max, as it sets no defaultRequest or default)',
+    min: ' (its min, as it sets no defaultRequest or default)',
+  },
+  limits: { max: ' (its max, as it sets no default)' },
+};
+
+/** The value as written; a bare number also in the unit people read ("256000 (250Ki)", "0.5 (500m)"). */
+function showDefault(raw: Json, value: number | undefined, res: string): string {
+  if (typeof raw === 'string') return raw;
+  const text = JSON.stringify(raw);
+  if (value === undefined) return text;
+  const unit = formatValue(res, value);
+  return unit === text ? text : `${text} (${unit})`;
+}
 
 /**
- * Containers whose request for `res` is neither written, nor defaulted from their limit, nor
- * filled in by a LimitRange default, nor covered by pod-level resources.
+ * The finding for a container whose request or limit is not in the manifest but that a LimitRange
+ * default fills in at admission: info (the pod does run with a value, but nobody reading the
+ * manifest sees it, and the same default applies to every container alike). Null when the default
+ * is templated: the value cannot be told, so the check stays silent.
+ */
+export function filledByLimitRange(ctx: CheckContext<unknown>, c: ContainerRef, d: LimitRangeDefault, section: Section, res: string, what: string): FindingInput | null {
+  if (d.templated) return null;
+  const kind = section === 'requests' ? 'request' : 'limit';
+  const ns = ctx.index.namespaceOf(d.sources[0].limitRange);
+  let tail: string;
+  if (d.conflicting) {
+    const each = d.sources.map((s) => `"${s.limitRange.name}" (${showDefault(s.raw, parseQuantity(s.raw), res)})`).join(', ');
+    tail = `LimitRanges ${each} in namespace ${ns} set different defaults and one of them applies at admission (which one is not deterministic)`;
+  } else {
+    const shown = showDefault(d.raw, d.value, res);
+    const fields = new Set(d.sources.map((s) => s.field));
+    let derived = fields.size === 1 ? (DERIVED[section][[...fields][0]] ?? '') : '';
+    if (d.names.length > 1) derived = derived.replace('(its ', '(their ').replace('as it sets', 'as they set');
+    const who = d.names.length === 1 ? `LimitRange "${d.names[0]}"` : `LimitRanges ${quoteNames(d.names)}`;
+    tail = `${who} in namespace ${ns} set${d.names.length === 1 ? 's' : ''} ${shown} at admission${derived}`;
+  }
+  const related: RelatedInput[] = d.sources.map((s) => ({ resource: s.limitRange, path: s.path, note: `default ${what} ${kind} filled in at admission` }));
+  return {
+    message: `${label(c)} has no ${what} ${kind} in the manifest; ${tail}`,
+    path: resourcesPath(c, section, res),
+    container: c.name,
+    severity: 'info',
+    related,
+  };
+}
+
+/**
+ * Containers whose request for `res` is neither written nor defaulted from their limit, nor covered
+ * by pod-level resources. A LimitRange default that fills it in makes the finding info.
  */
 export function missingRequests(ctx: CheckContext<unknown>, res: 'cpu' | 'memory', what: string): FindingInput[] {
   const w = ctx.workload;
   if (!w) return [];
   // Pod-level resources (spec.resources) budget the whole pod; a pod-level limit defaults the pod request.
   if (podQuantity(w, 'requests', res) || podQuantity(w, 'limits', res)) return [];
-  if (limitRangesFor(ctx).request.has(res)) return [];
-  const hpas = res === 'cpu' ? cpuUtilizationHpas(ctx) : [];
+  const defaults = limitRangesFor(ctx).request.get(res);
+  const hpas = res === 'cpu' && !defaults ? cpuUtilizationHpas(ctx) : [];
   const out: FindingInput[] = [];
   for (const c of w.containers) {
     if (ownQuantity(c.spec, 'requests', res)) continue;
     // Kubernetes defaults a missing request to the limit: the request is effectively set.
     if (ownQuantity(c.spec, 'limits', res)) continue;
+    // `resources: {{ toYaml .Values.resources }}`-style text: the values are not in the file.
+    if (resourcesTemplated(c.spec, 'requests') || resourcesTemplated(c.spec, 'limits')) continue;
+    if (defaults) {
+      const f = filledByLimitRange(ctx, c, defaults, 'requests', res, what);
+      if (f) out.push(f);
+      continue;
+    }
     let message = `${label(c)} has no ${what} request`;
     if (hpas.length > 0 && c.type !== 'init') {
       message += `; HorizontalPodAutoscaler ${hpas.map((h) => `"${h}"`).join(', ')} scales on CPU utilization and cannot compute it without it`;
     }
     out.push({ message, path: resourcesPath(c, 'requests', res), container: c.name });
+  }
+  return out;
+}
+
+/**
+ * Containers without a limit for `res`, unless pod-level resources bound the pod. A LimitRange
+ * default that fills it in makes the finding info.
+ */
+export function missingLimits(ctx: CheckContext<unknown>, res: 'cpu' | 'memory', what: string): FindingInput[] {
+  const w = ctx.workload;
+  if (!w) return [];
+  if (podQuantity(w, 'limits', res)) return [];
+  const defaults = limitRangesFor(ctx).limit.get(res);
+  const out: FindingInput[] = [];
+  for (const c of w.containers) {
+    if (ownQuantity(c.spec, 'limits', res)) continue;
+    if (resourcesTemplated(c.spec, 'limits')) continue;
+    if (defaults) {
+      const f = filledByLimitRange(ctx, c, defaults, 'limits', res, what);
+      if (f) out.push(f);
+      continue;
+    }
+    out.push({ message: `${label(c)} has no ${what} limit`, path: resourcesPath(c, 'limits', res), container: c.name });
   }
   return out;
 }

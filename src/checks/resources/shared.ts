@@ -6,7 +6,8 @@
 import type { CheckContext } from '../types.js';
 import type { ContainerRef, FieldPath, Json, JsonObject, Resource, Workload } from '../../model/types.js';
 import type { ResourceIndex } from '../../model/index.js';
-import { formatBytes, get, getArray, getObject, getString, isObject, parseQuantity } from '../../model/util.js';
+import { formatBytes, get, getArray, getObject, getString, parseQuantity } from '../../model/util.js';
+import { limitRangeDefaults, type LimitRangeDefaults } from '../../model/cost.js';
 
 export type Section = 'requests' | 'limits';
 
@@ -68,81 +69,20 @@ export function formatValue(res: string, v: number): string {
 // ---------------------------------------------------------------------------------------------
 // LimitRange
 
-/** A `type: Container` item of a LimitRange in the workload's namespace. */
-export interface LimitRangeItem {
-  limitRange: Resource;
-  /** Index of the item in spec.limits. */
-  index: number;
-  item: JsonObject;
-}
-
-/** A default a LimitRange fills in; `value` is undefined when LimitRanges disagree or the value is invalid. */
-export interface LimitRangeDefault {
-  value: number | undefined;
-  raw: Json;
-  /** LimitRange name(s) the default comes from. */
-  names: string[];
-}
-
-interface NamespaceDefaults {
-  items: LimitRangeItem[];
-  request: Map<string, LimitRangeDefault>;
-  limit: Map<string, LimitRangeDefault>;
-}
-
-const cache = new WeakMap<ResourceIndex, Map<string, NamespaceDefaults>>();
-
-function addDefault(map: Map<string, LimitRangeDefault>, res: string, raw: Json, name: string): void {
-  const value = parseQuantity(raw);
-  const prev = map.get(res);
-  if (!prev) {
-    map.set(res, { value, raw, names: [name] });
-    return;
-  }
-  if (!prev.names.includes(name)) prev.names.push(name);
-  // Several LimitRanges with different defaults: the admission plugin applies one of them, we cannot tell which.
-  if (prev.value === undefined || value === undefined || prev.value !== value) prev.value = undefined;
-}
-
-function quantityMap(o: JsonObject, key: string): Record<string, Json> {
-  const m = getObject(o, [key]);
-  const out: Record<string, Json> = {};
-  if (!m) return out;
-  for (const [k, v] of Object.entries(m)) if (v !== null && v !== undefined) out[k] = v;
-  return out;
-}
+// The LimitRange semantics (API defaulting of the LimitRange, the admission plugin, several
+// LimitRanges) live in the model, shared with the cost envelope: see src/model/cost.ts.
+export type { LimitRangeItem, LimitRangeDefault, LimitRangeDefaults, LimitRangeSource } from '../../model/cost.js';
 
 /**
  * The `type: Container` LimitRange items of a namespace and the defaults they apply, with the API
  * server's own LimitRange defaulting: default (limit) falls back to max; defaultRequest falls back
- * to default, then to min.
+ * to default, then to min. With `near`, namespace-less LimitRanges count only in its folder.
  */
-export function namespaceLimitRanges(index: ResourceIndex, namespace: string, near?: Resource): NamespaceDefaults {
-  let byNs = cache.get(index);
-  if (!byNs) cache.set(index, (byNs = new Map()));
-  // Namespace-less workloads only see namespace-less LimitRanges of their own folder (ResourceIndex.sameScope).
-  const key = near && near.namespace === undefined ? `${namespace}\0${near.origin.file.slice(0, Math.max(0, near.origin.file.lastIndexOf('/')))}` : namespace;
-  const hit = byNs.get(key);
-  if (hit) return hit;
-  const out: NamespaceDefaults = { items: [], request: new Map(), limit: new Map() };
-  for (const lr of index.inNamespace('LimitRange', namespace)) {
-    if (near && !index.sameScope(lr, near)) continue;
-    getArray(lr.object, ['spec', 'limits']).forEach((item, i) => {
-      if (!isObject(item) || getString(item, ['type']) !== 'Container') return;
-      out.items.push({ limitRange: lr, index: i, item });
-      const max = quantityMap(item, 'max');
-      const min = quantityMap(item, 'min');
-      const def = { ...max, ...quantityMap(item, 'default') };
-      const defReq = { ...min, ...def, ...quantityMap(item, 'defaultRequest') };
-      for (const [res, raw] of Object.entries(def)) addDefault(out.limit, res, raw, lr.name);
-      for (const [res, raw] of Object.entries(defReq)) addDefault(out.request, res, raw, lr.name);
-    });
-  }
-  byNs.set(key, out);
-  return out;
+export function namespaceLimitRanges(index: ResourceIndex, namespace: string, near?: Resource): LimitRangeDefaults {
+  return limitRangeDefaults(index, namespace, near);
 }
 
-export function limitRangesFor(ctx: CheckContext<unknown>): NamespaceDefaults {
+export function limitRangesFor(ctx: CheckContext<unknown>): LimitRangeDefaults {
   return namespaceLimitRanges(ctx.index, ctx.index.namespaceOf(ctx.resource), ctx.resource);
 }
 

@@ -1,50 +1,12 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { parseImage, getString } from '../../model/util.js';
-import type { Json, JsonObject } from '../../model/types.js';
+import type { JsonObject } from '../../model/types.js';
+import { CACHE_IMAGES, DATABASE_IMAGES, runsClient, words } from './databases.js';
 import { claimTemplateNames, mountsOf, POD_LIFETIME_SOURCES, volumeSource, volumesByName } from './volumes.js';
 
 interface Params {
   images: string[];
   cacheImages: string[];
-}
-
-/** Client tools: a database image running one of these is a client, not a server. */
-const CLIENTS = new Set([
-  'psql', 'pg_dump', 'pg_dumpall', 'pg_restore', 'pg_isready', 'mysql', 'mysqldump', 'mysqladmin', 'mariadb-dump', 'mongosh', 'mongo',
-  'mongodump', 'mongorestore', 'redis-cli', 'valkey-cli', 'mc', 'cqlsh', 'clickhouse-client', 'sleep', 'tail',
-]);
-
-/** Words of command + args, keeping empty strings (so `--save ""` is visible). */
-function words(c: JsonObject): string[] {
-  const out: string[] = [];
-  for (const key of ['command', 'args']) {
-    const v: Json | undefined = c[key];
-    if (!Array.isArray(v)) continue;
-    for (const item of v) {
-      if (typeof item !== 'string') continue;
-      if (item.trim() === '') out.push('');
-      else out.push(...item.split(/\s+/).filter(Boolean));
-    }
-  }
-  return out;
-}
-
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
-const base = (w: string) => w.slice(w.lastIndexOf('/') + 1);
-
-/** The program the container runs: the first word, or the first word of a `sh -c "..."` script (after `exec`). */
-function runsClient(c: JsonObject): boolean {
-  const w = words(c);
-  let i = 0;
-  if (w[0] !== undefined && SHELLS.has(base(w[0]))) {
-    const script = w.indexOf('-c');
-    if (script === -1) return false;
-    i = script + 1;
-  }
-  while (w[i] === 'exec') i++;
-  const first = w[i];
-  if (!first || first.startsWith('-')) return false;
-  return CLIENTS.has(base(first));
 }
 
 /** redis/valkey started with `--save ""` and without `--appendonly yes`: persistence is switched off on purpose. */
@@ -94,18 +56,12 @@ spec:
   params: {
     images: {
       type: 'string[]',
-      default: [
-        'postgres', 'postgresql', 'postgis', 'timescaledb', 'timescaledb-ha', 'pgvector', 'postgresql-repmgr',
-        'mysql', 'mysql-server', 'percona-server', 'percona-xtradb-cluster', 'mariadb', 'mariadb-galera',
-        'mongo', 'mongodb', 'mongodb-community-server', 'percona-server-mongodb',
-        'elasticsearch', 'opensearch', 'solr', 'kafka', 'cp-kafka', 'cp-server', 'zookeeper', 'cp-zookeeper', 'rabbitmq', 'etcd',
-        'cassandra', 'scylla', 'minio', 'clickhouse', 'clickhouse-server', 'cockroach', 'neo4j', 'influxdb', 'couchdb', 'arangodb', 'questdb',
-      ],
+      default: [...DATABASE_IMAGES],
       description: 'Image names (last path segment of the repository, lowercase) that store data and are reported as errors.',
     },
     cacheImages: {
       type: 'string[]',
-      default: ['redis', 'redis-stack-server', 'redis-cluster', 'valkey', 'valkey-cluster', 'keydb'],
+      default: [...CACHE_IMAGES],
       description: 'Image names often run as caches: reported as warnings, with honest wording.',
     },
   },

@@ -43,6 +43,11 @@ describe('metrics-not-exposed', () => {
     );
   });
 
+  it('passes with a prometheus.io/port or prometheus.io/path annotation (scraping is metrics-not-scraped\'s concern)', () => {
+    expectNone(check, web.replace('      labels: {app: web}\n', '      labels: {app: web}\n      annotations: {prometheus.io/port: "9102"}\n'));
+    expectNone(check, web.replace('      labels: {app: web}\n', '      labels: {app: web}\n      annotations: {prometheus.io/path: /stats}\n'));
+  });
+
   it('does not take a lookalike port name such as "promo" for a metrics port', () => {
     expectFindings(check, web.replace('{name: http, containerPort: 8080}', '{name: promo, containerPort: 9090}'), [{ line: 7 }]);
   });

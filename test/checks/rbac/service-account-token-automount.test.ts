@@ -1,4 +1,5 @@
 import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
 import check from '../../../src/checks/rbac/service-account-token-automount.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
 
@@ -121,6 +122,99 @@ subjects:
   - kind: ServiceAccount
     name: ctrl
 `,
+    );
+  });
+
+  it('says to turn the token off when the only bindings grant roles with no rules', () => {
+    const yaml = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccountName: web
+      containers: [{name: app, image: "web:1"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: web, namespace: shop}
+rules: []
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: web, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: web}
+subjects: [{kind: ServiceAccount, name: web}]
+`;
+    const [f] = expectFindings(check, yaml, [
+      {
+        line: 6,
+        severity: 'warning',
+        message: 'whose only binding grants nothing (RoleBinding "web" -> Role "web" (no rules)); the token is of no use to the app, set automountServiceAccountToken: false',
+      },
+    ]);
+    assert.deepEqual(f.related.map((r) => `${r.object.kind}/${r.object.name}:${r.location.line}`), ['RoleBinding/web:18', 'Role/web:13']);
+  });
+
+  it('stays silent for bindings to built-in, aggregated or unknown roles; group grants are no sign the app uses the API', () => {
+    expectNone(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: viewer, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccountName: viewer
+      containers: [{name: app, image: "v:1"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: viewer, namespace: shop}
+roleRef: {kind: ClusterRole, name: view}
+subjects: [{kind: ServiceAccount, name: viewer}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: agg, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccountName: agg
+      containers: [{name: app, image: "a:1"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: agg}
+aggregationRule:
+  clusterRoleSelectors: [{matchLabels: {example.com/agg: "true"}}]
+rules: []
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: agg}
+roleRef: {kind: ClusterRole, name: agg}
+subjects: [{kind: ServiceAccount, name: agg, namespace: shop}]
+`,
+    );
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccountName: web
+      containers: [{name: app, image: "web:1"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: all}
+roleRef: {kind: ClusterRole, name: view}
+subjects: [{kind: Group, name: "system:serviceaccounts"}]
+`,
+      [{ line: 6, message: 'no RoleBinding or ClusterRoleBinding in the input names it, so unless it is granted roles elsewhere, set automountServiceAccountToken: false' }],
     );
   });
 

@@ -1,4 +1,5 @@
 import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
 import check from '../../../src/checks/resources/cpu-limit-missing.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
 
@@ -49,9 +50,12 @@ spec:
     );
   });
 
-  it('is silent when a LimitRange sets a default (or max) CPU limit, or the pod has a pod-level limit', () => {
-    for (const item of ['default: {cpu: "1"}', 'max: {cpu: "2"}']) {
-      expectNone(
+  it('is info when a LimitRange sets a default (or max) CPU limit; silent with a pod-level limit', () => {
+    for (const [item, tail] of [
+      ['default: {cpu: "1"}', 'sets 1 at admission'],
+      ['max: {cpu: "2"}', 'sets 2 at admission (its max, as it sets no default)'],
+    ]) {
+      const [f] = expectFindings(
         check,
         `apiVersion: v1
 kind: LimitRange
@@ -71,7 +75,10 @@ spec:
         - name: agent
           image: agent:1
 `,
+        [{ line: 16, container: 'agent', severity: 'info', message: `container "agent" has no CPU limit in the manifest; LimitRange "lr" in namespace team ${tail}` }],
       );
+      assert.equal(f.related[0].location.line, 7);
+      assert.equal(f.related[0].note, 'default CPU limit filled in at admission');
     }
     expectNone(
       check,
@@ -84,6 +91,27 @@ spec:
     - name: a
       image: nginx:1.27
 `,
+    );
+  });
+
+  it('a LimitRange in another namespace has no effect', () => {
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: LimitRange
+metadata: {name: lr, namespace: elsewhere}
+spec:
+  limits: [{type: Container, default: {cpu: "1"}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: team}
+spec:
+  containers:
+    - name: a
+      image: nginx:1.27
+`,
+      [{ line: 12, severity: 'error', message: /^container "a" has no CPU limit$/ }],
     );
   });
 

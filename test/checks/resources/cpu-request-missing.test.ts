@@ -1,4 +1,7 @@
 import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadText } from '../../../src/sources/resources.js';
+import { audit, loadPlan } from '../../../src/engine/audit.js';
 import check from '../../../src/checks/resources/cpu-request-missing.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
 
@@ -118,9 +121,15 @@ spec:
     );
   });
 
-  it('is silent when a LimitRange in the same namespace sets a default request (or a default/max it derives from)', () => {
-    for (const item of ['defaultRequest: {cpu: 100m}', 'default: {cpu: 500m}', 'max: {cpu: "2"}', 'min: {cpu: 50m}']) {
-      expectNone(
+  it('is info, naming the LimitRange, its value and field, when a LimitRange default fills the request in at admission', () => {
+    const cases: [string, RegExp, number][] = [
+      ['defaultRequest: {cpu: 100m}', /LimitRange "defaults" in namespace shop sets 100m at admission$/, 7],
+      ['default: {cpu: 500m}', /sets 500m at admission \(its default limit, as it sets no defaultRequest\)$/, 7],
+      ['max: {cpu: "2"}', /sets 2 at admission \(its max, as it sets no defaultRequest or default\)$/, 7],
+      ['min: {cpu: 50m}', /sets 50m at admission \(its min, as it sets no defaultRequest or default\)$/, 7],
+    ];
+    for (const [item, message, relatedLine] of cases) {
+      const [f] = expectFindings(
         check,
         `apiVersion: v1
 kind: LimitRange
@@ -140,8 +149,173 @@ spec:
         - name: app
           image: nginx:1.27
 `,
+        [{ line: 16, container: 'app', severity: 'info', message: /^container "app" has no CPU request in the manifest; / }],
       );
+      assert.match(f.message, message);
+      assert.equal(f.related.length, 1);
+      assert.equal(f.related[0].object.kind, 'LimitRange');
+      assert.equal(f.related[0].location.line, relatedLine);
+      assert.match(f.related[0].field, /^spec\.limits\[0\]\.(defaultRequest|default|max|min)\.cpu$/);
     }
+  });
+
+  it('does not mention a CPU-utilization HPA when a LimitRange fills the request in (the HPA can compute utilization)', () => {
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: LimitRange
+metadata: {name: defaults, namespace: shop}
+spec:
+  limits:
+    - type: Container
+      defaultRequest: {cpu: 100m}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: api:1.0
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: api, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}
+  maxReplicas: 10
+  metrics:
+    - type: Resource
+      resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}
+`,
+      [{ line: 16, severity: 'info', message: /^container "api" has no CPU request in the manifest; LimitRange "defaults" in namespace shop sets 100m at admission$/ }],
+    );
+  });
+
+  it('says when several LimitRanges set different defaults, and relates every one', () => {
+    const [f] = expectFindings(
+      check,
+      `apiVersion: v1
+kind: LimitRange
+metadata: {name: small, namespace: shop}
+spec:
+  limits:
+    - type: Container
+      defaultRequest: {cpu: 100m}
+---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: large, namespace: shop}
+spec:
+  limits:
+    - type: Pod
+      max: {cpu: "8"}
+    - type: Container
+      defaultRequest: {cpu: 250m}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+`,
+      [{ line: 26, severity: 'info', message: 'LimitRanges "small" (100m), "large" (250m) in namespace shop set different defaults and one of them applies at admission' }],
+    );
+    assert.deepEqual(
+      f.related.map((r) => [r.object.name, r.location.line, r.field]),
+      [
+        ['small', 7, 'spec.limits[0].defaultRequest.cpu'],
+        ['large', 17, 'spec.limits[1].defaultRequest.cpu'],
+      ],
+    );
+  });
+
+  it('says "LimitRanges ... set" once when several agree', () => {
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: LimitRange
+metadata: {name: a, namespace: shop}
+spec:
+  limits: [{type: Container, defaultRequest: {cpu: 100m}}]
+---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: b, namespace: shop}
+spec:
+  limits: [{type: Container, default: {cpu: 0.1}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  containers: [{name: a, image: nginx:1.27}]
+`,
+      [{ line: 17, severity: 'info', message: /LimitRanges "a", "b" in namespace shop set 100m at admission$/ }],
+    );
+  });
+
+  it('is silent when the LimitRange default or the container resources are templated', () => {
+    expectNone(
+      check,
+      `apiVersion: v1
+kind: LimitRange
+metadata: {name: defaults, namespace: shop}
+spec:
+  limits:
+    - type: Container
+      defaultRequest: {cpu: "{{ .Values.cpu }}"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: tpl}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+          resources: "\${RESOURCES}"
+`,
+    );
+  });
+
+  it('fires as an error for a namespace-less workload when the namespace-less LimitRange sits in another folder', () => {
+    const loaded = [
+      loadText(`apiVersion: v1\nkind: LimitRange\nmetadata: {name: defaults}\nspec:\n  limits: [{type: Container, defaultRequest: {cpu: 100m}}]\n`, 'other-app/lr.yaml', loadPlan([check])),
+      loadText(`apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: nginx:1.27}]\n`, 'app/pod.yaml', loadPlan([check])),
+    ];
+    const r = audit({ resources: loaded.flatMap((l) => l.resources), problems: [] }, { checks: [check] });
+    const fs = r.verdicts.flatMap((v) => v.findings);
+    assert.equal(fs.length, 1);
+    assert.equal(fs[0].severity, 'error');
+    assert.equal(fs[0].message, 'container "a" has no CPU request');
+    // Same folder: the LimitRange applies.
+    const same = [
+      loadText(`apiVersion: v1\nkind: LimitRange\nmetadata: {name: defaults}\nspec:\n  limits: [{type: Container, defaultRequest: {cpu: 100m}}]\n`, 'app/lr.yaml', loadPlan([check])),
+      loadText(`apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: nginx:1.27}]\n`, 'app/pod.yaml', loadPlan([check])),
+    ];
+    const r2 = audit({ resources: same.flatMap((l) => l.resources), problems: [] }, { checks: [check] });
+    const f2 = r2.verdicts.flatMap((v) => v.findings);
+    assert.equal(f2.length, 1);
+    assert.equal(f2[0].severity, 'info');
+    assert.match(f2[0].message, /LimitRange "defaults" in namespace default sets 100m at admission/);
   });
 
   it('still fires when the LimitRange is in another namespace or only limits Pods', () => {

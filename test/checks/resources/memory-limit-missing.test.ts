@@ -1,4 +1,7 @@
 import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadText } from '../../../src/sources/resources.js';
+import { audit, loadPlan } from '../../../src/engine/audit.js';
 import check from '../../../src/checks/resources/memory-limit-missing.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
 
@@ -100,5 +103,99 @@ spec:
   versions: []
 `,
     );
+  });
+
+  it('is info when a LimitRange in the same namespace fills the limit in; the request default is not a limit', () => {
+    const [f] = expectFindings(
+      check,
+      `apiVersion: v1
+kind: LimitRange
+metadata: {name: defaults, namespace: shop}
+spec:
+  limits:
+    - type: Container
+      default: {memory: 512Mi}
+      defaultRequest: {memory: 256Mi}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: req-only, namespace: other}
+spec:
+  limits:
+    - type: Container
+      defaultRequest: {memory: 256Mi}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: other}
+spec:
+  containers:
+    - name: a
+      image: nginx:1.27
+`,
+      [
+        { line: 17, container: 'app', severity: 'info', message: 'container "app" has no memory limit in the manifest; LimitRange "defaults" in namespace shop sets 512Mi at admission' },
+        { line: 33, container: 'a', severity: 'error', message: /^container "a" has no memory limit$/ },
+      ],
+    );
+    assert.equal(f.related.length, 1);
+    assert.equal(f.related[0].object.name, 'defaults');
+    assert.equal(f.related[0].field, 'spec.limits[0].default.memory');
+    assert.equal(f.related[0].location.line, 7);
+  });
+
+  it('is silent with a pod-level memory limit, templated resources, or a templated LimitRange default', () => {
+    expectNone(
+      check,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  resources: {limits: {memory: 1Gi}}
+  containers:
+    - name: a
+      image: nginx:1.27
+    - name: b
+      image: nginx:1.27
+      resources:
+        limits: "{{ .Values.limits }}"
+---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: lr, namespace: t}
+spec:
+  limits: [{type: Container, default: {memory: "\${MEM}"}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: q, namespace: t}
+spec:
+  containers: [{name: a, image: nginx:1.27}]
+`,
+    );
+  });
+
+  it('a namespace-less LimitRange from another folder does not apply to a workload naming the default namespace (unless -n is given)', () => {
+    const plan = loadPlan([check]);
+    const lr = loadText(`apiVersion: v1\nkind: LimitRange\nmetadata: {name: lr}\nspec:\n  limits: [{type: Container, default: {memory: 1Gi}}]\n`, 'other-project/lr.yaml', plan);
+    const pod = (ns: string) => loadText(`apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ${ns}}\nspec:\n  containers: [{name: a, image: nginx:1.27}]\n`, 'app/pod.yaml', plan);
+    const run = (resources: typeof lr.resources, namespace?: string) =>
+      audit({ resources, problems: [] }, { checks: [check], namespace }).verdicts.flatMap((v) => v.findings.map((f) => `${f.severity}: ${f.message}`));
+    assert.deepEqual(run([...lr.resources, ...pod('default').resources]), ['error: container "a" has no memory limit']);
+    // Same folder: applied together.
+    const near = loadText(`apiVersion: v1\nkind: LimitRange\nmetadata: {name: lr}\nspec:\n  limits: [{type: Container, default: {memory: 1Gi}}]\n`, 'app/lr.yaml', plan);
+    assert.deepEqual(run([...near.resources, ...pod('default').resources]), ['info: container "a" has no memory limit in the manifest; LimitRange "lr" in namespace default sets 1Gi at admission']);
+    // -n shop: the namespace-less LimitRange lands in shop, like the workload.
+    assert.deepEqual(run([...lr.resources, ...pod('shop').resources], 'shop'), ['info: container "a" has no memory limit in the manifest; LimitRange "lr" in namespace shop sets 1Gi at admission']);
   });
 });

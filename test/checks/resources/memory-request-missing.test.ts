@@ -64,7 +64,7 @@ spec:
         - name: app
           image: nginx:1.27
 `;
-    expectNone(
+    expectFindings(
       check,
       `apiVersion: v1
 kind: LimitRange
@@ -75,6 +75,7 @@ spec:
       defaultRequest: {memory: 128Mi}
 ---
 ${workload}`,
+      [{ line: 16, container: 'app', severity: 'info', message: 'container "app" has no memory request in the manifest; LimitRange "mem" in namespace default sets 128Mi at admission' }],
     );
     // A CPU-only default does not cover memory.
     expectFindings(
@@ -88,7 +89,7 @@ spec:
       defaultRequest: {cpu: 100m}
 ---
 ${workload}`,
-      [{ line: 16, container: 'app' }],
+      [{ line: 16, container: 'app', severity: 'error', message: /^container "app" has no memory request$/ }],
     );
   });
 
@@ -105,6 +106,77 @@ spec:
     - name: a
       image: nginx:1.27
 `,
+    );
+  });
+
+  it('covers init containers, and a LimitRange default applies to them too; a Pod-type LimitRange fills nothing', () => {
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: LimitRange
+metadata: {name: lr, namespace: jobs}
+spec:
+  limits:
+    - type: Pod
+      max: {memory: 4Gi}
+    - type: Container
+      default: {memory: 512Mi}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate, namespace: jobs}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      initContainers:
+        - name: fetch
+          image: curl:8
+      containers:
+        - name: run
+          image: migrate:4
+          resources: {limits: {memory: 1Gi}}
+---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: pods-only, namespace: other}
+spec:
+  limits:
+    - type: Pod
+      max: {memory: 4Gi}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: other}
+spec:
+  restartPolicy: Never
+  containers:
+    - name: a
+      image: busybox:1.36
+`,
+      [
+        { line: 19, container: 'fetch', severity: 'info', message: 'init container "fetch" has no memory request in the manifest; LimitRange "lr" in namespace jobs sets 512Mi at admission (its default limit, as it sets no defaultRequest)' },
+        { line: 40, container: 'a', severity: 'error', message: /^container "a" has no memory request$/ },
+      ],
+    );
+  });
+
+  it('shows a bare-number LimitRange default as written and in the unit people read', () => {
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: LimitRange
+metadata: {name: lr}
+spec:
+  limits: [{type: Container, defaultRequest: {memory: 268435456}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: a, image: nginx:1.27}]
+`,
+      [{ line: 11, severity: 'info', message: /LimitRange "lr" in namespace default sets 268435456 \(256Mi\) at admission$/ }],
     );
   });
 });

@@ -1,0 +1,157 @@
+import { defineCheck, type FindingInput } from '../types.js';
+import type { Json } from '../../model/types.js';
+import { getArray, getString, isObject, stringMap } from '../../model/util.js';
+import { evalSelector, formatPortSpec, networkGraph, type NetPolicy, type NetpolPeer, type NetpolPort, type NetpolRule, type NetworkGraph } from '../../model/netpol.js';
+import { isHostNetwork, nameList, otherPoliciesText, unknownOf } from './netpol-util.js';
+
+/** Labels of the cluster DNS pods (CoreDNS and kube-dns keep `k8s-app: kube-dns` on kubeadm, GKE, EKS, AKS, k3s, RKE2). */
+const DNS_POD_LABELS = { 'k8s-app': 'kube-dns' };
+
+/**
+ * How a rule's ports relate to port 53: 'explicit' (port 53, a port named like DNS, or an
+ * unreadable entry), 'covers' (every port, every port of TCP/UDP, or a range containing 53), or false.
+ */
+function dnsPorts(ports: NetpolPort[] | null): 'explicit' | 'covers' | false {
+  if (ports === null) return 'covers';
+  let best: 'explicit' | 'covers' | false = false;
+  for (const p of ports) {
+    if (p.invalid) return 'explicit';
+    if (p.protocol !== 'UDP' && p.protocol !== 'TCP') continue;
+    if (p.port === undefined) best = best || 'covers';
+    else if (typeof p.port === 'number') {
+      if (p.port === 53) return 'explicit';
+      if (p.endPort !== undefined && p.port <= 53 && 53 <= p.endPort) best = best || 'covers';
+    } else if (/dns|^domain$/i.test(p.port)) return 'explicit';
+  }
+  return best;
+}
+
+function mentionsDns(v: Json | undefined): boolean {
+  return JSON.stringify(v ?? null).toLowerCase().includes('dns');
+}
+
+/** Could this peer be the cluster DNS (kube-system DNS pods, a node-local cache or resolver by IP, a DNS namespace)? */
+function peerMayBeDns(g: NetworkGraph, policy: NetPolicy, peer: NetpolPeer): boolean {
+  if (peer.type !== 'pods') return true;
+  if (mentionsDns(peer.namespaceSelector) || mentionsDns(peer.podSelector)) return true;
+  const nsOk = peer.namespaceSelector === undefined ? policy.namespace === 'kube-system' : g.namespaceMatches(peer.namespaceSelector, 'kube-system') !== false;
+  if (!nsOk) return false;
+  return peer.podSelector === undefined || evalSelector(peer.podSelector, DNS_POD_LABELS) !== false;
+}
+
+/** May this egress rule allow DNS? A rule naming port 53 counts whatever its peers (the author meant DNS). */
+export function ruleMayAllowDns(g: NetworkGraph, policy: NetPolicy, rule: NetpolRule): boolean {
+  const ports = dnsPorts(rule.ports);
+  if (!ports) return false;
+  if (rule.peers === null || ports === 'explicit') return true;
+  return rule.peers.some((peer) => peerMayBeDns(g, policy, peer));
+}
+
+function selectorText(sel: Json | undefined, all: string): string {
+  if (!isObject(sel)) return all;
+  const parts = Object.entries(stringMap(sel.matchLabels)).map(([k, v]) => `${k}=${v}`);
+  for (const e of getArray(sel, ['matchExpressions'])) parts.push(`${getString(e, ['key']) ?? '?'} ${getString(e, ['operator']) ?? '?'}`);
+  return parts.length ? parts.join(', ') : all;
+}
+
+function peerText(peer: NetpolPeer): string {
+  if (peer.type === 'ipBlock') return peer.cidr;
+  if (peer.type === 'invalid') return '(unreadable peer)';
+  const parts: string[] = [];
+  if (peer.namespaceSelector !== undefined) parts.push(`namespaces ${selectorText(peer.namespaceSelector, '(all)')}`);
+  if (peer.podSelector !== undefined) parts.push(`pods ${selectorText(peer.podSelector, '(all)')}`);
+  return parts.join(' / ');
+}
+
+/** `TCP/5432 to pods app=db`, `all ports to namespaces team=data` */
+function ruleText(rule: NetpolRule): string {
+  const ports = rule.ports === null ? 'all ports' : rule.ports.map(formatPortSpec).join(', ');
+  return rule.peers === null ? `${ports} anywhere` : `${ports} to ${rule.peers.map(peerText).join(' or ')}`;
+}
+
+export default defineCheck({
+  id: 'netpol-egress-blocks-dns',
+  pillar: 'networking',
+  severity: 'error',
+  title: 'Egress NetworkPolicy blocks DNS',
+  whatBreaks:
+    'The pods cannot reach the cluster DNS: every lookup of a Service or external host name times out, so each outbound call (database, other services, external APIs) fails after a delay with a name-resolution error that does not mention the NetworkPolicy.',
+  details: `Once a NetworkPolicy selects a pod with \`Egress\` in \`policyTypes\` (or with egress rules and
+\`policyTypes\` omitted), the pod may only open connections that some egress rule allows: DNS
+included. Name lookups go to the cluster DNS (CoreDNS pods in \`kube-system\`, reached through the
+kube-dns Service) on **UDP and TCP port 53**, so an egress allow-list without port 53 breaks
+resolution for everything else it allows.
+
+Reported when the pods are certainly isolated for egress and **no** egress rule of **any** policy that
+selects (or may select) them could allow DNS (allows add up across policies, so a separate
+\`allow-dns\` policy silences it). A rule counts as allowing DNS when:
+- its ports include 53 (\`port: 53\`, a port named \`dns\`/\`dns-tcp\`/\`domain\`, an unreadable entry),
+  towards any peer; or
+- it allows every port (no \`ports\`), every TCP/UDP port, or a range containing 53, towards: every
+  destination (no \`to\`), an \`ipBlock\` (node-local DNS caches and resolvers are reached by IP), a
+  \`namespaceSelector\` matching \`kube-system\` (\`{}\`, or \`kubernetes.io/metadata.name: kube-system\`,
+  or labels of the kube-system Namespace in the input; unknown labels count) optionally with a
+  \`podSelector\` matching \`k8s-app: kube-dns\`, or any selector mentioning "dns".
+
+The severity is **warning** when the pods are allowed no egress at all (a deny-all egress policy and
+nothing else): blocking DNS may then be intended, for pods that never open connections. Pods on the
+host network are not reported (NetworkPolicy does not apply to them).
+
+Policies of other APIs that the CNI combines with NetworkPolicies (CiliumNetworkPolicy and
+CiliumClusterwideNetworkPolicy, Calico's NetworkPolicy and GlobalNetworkPolicy, Antrea's policies,
+AdminNetworkPolicy) are not evaluated: when the input holds any for the namespace, or cluster-wide,
+the finding is shown as unknown.`,
+  fix: {
+    text: 'Allow DNS to the cluster DNS pods on UDP and TCP 53, in its own policy so every egress-isolated pod gets it.',
+    yaml: `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-dns
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+    - to:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: kube-system
+          podSelector:
+            matchLabels:
+              k8s-app: kube-dns
+      ports:
+        - {port: 53, protocol: UDP}
+        - {port: 53, protocol: TCP}`,
+  },
+  uses: ['NetworkPolicy'],
+  target: 'workload',
+  run({ workload: w, index }) {
+    const out: FindingInput[] = [];
+    if (!w || isHostNetwork(w)) return out;
+    const g = networkGraph(index);
+    if (g.egressIsolated(w) !== true) return out;
+    const sels = g.egressPolicies(w);
+    if (sels.some((s) => s.policy.uncertain)) return out;
+    for (const { policy } of sels) for (const rule of policy.egressRules) if (ruleMayAllowDns(g, policy, rule)) return out;
+    const isolating = sels.filter((s) => s.certain).map((s) => s.policy);
+    const rules = sels.flatMap((s) => s.policy.egressRules);
+    const ns = index.namespaceOf(w.resource);
+    const names = nameList(isolating.map((p) => p.resource.name));
+    const allowed = rules.length ? ` (their egress rules allow only ${[...new Set(rules.map(ruleText))].slice(0, 4).join('; ')})` : '';
+    const message =
+      rules.length > 0
+        ? `NetworkPolicy ${names} in namespace "${ns}" isolate${isolating.length === 1 ? 's' : ''} its pods for egress and no egress rule allows DNS (UDP/TCP port 53)${allowed}: name lookups time out, so its outbound connections fail with resolution errors`
+        : `NetworkPolicy ${names} in namespace "${ns}" isolate${isolating.length === 1 ? 's' : ''} its pods for egress with no egress rule at all: every outbound connection is denied, DNS (UDP/TCP port 53) included; if the pods call anything, even by name, it fails`;
+    out.push({
+      message,
+      path: [...w.podMetaPath, 'labels'],
+      ...(rules.length === 0 ? { severity: 'warning' as const } : {}),
+      ...unknownOf(otherPoliciesText(index, ns)),
+      related: isolating.map((p) => ({
+        resource: p.resource,
+        path: p.egressRules.length ? ['spec', 'egress'] : p.typesDefaulted ? ['spec'] : ['spec', 'policyTypes'],
+        note: 'isolates egress; no rule allows DNS',
+      })),
+    });
+    return out;
+  },
+});

@@ -1,0 +1,124 @@
+import { defineCheck, type FindingInput, type RelatedInput, type Resource } from '../types.js';
+import type { ResourceIndex } from '../../model/index.js';
+import type { FieldPath, Workload } from '../../model/types.js';
+import { networkGraph } from '../../model/netpol.js';
+import { isTemplated } from '../../model/util.js';
+import { isHostNetwork, nameList, noPoliciesText, otherPoliciesText, showWorkload, unknownOf } from './netpol-util.js';
+
+/** Built-in workload kinds that can carry the finding when the namespace has no Namespace object and no NetworkPolicy in the input. */
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod'];
+
+/**
+ * The one object per namespace the finding is attached to: the Namespace object when the input has
+ * it; else the first NetworkPolicy of the namespace (input order); else its first built-in workload.
+ */
+function homeOf(index: ResourceIndex, ns: string): Resource | undefined {
+  const homes = index.memo('netpol:default-deny-home', () => new Map<string, Resource | undefined>());
+  if (homes.has(ns)) return homes.get(ns);
+  const home =
+    index.named('Namespace', ns)[0] ??
+    index.inNamespace('NetworkPolicy', ns)[0] ??
+    networkGraph(index).workloadsIn(ns).find((w) => WORKLOAD_KINDS.includes(w.resource.kind))?.resource;
+  homes.set(ns, home);
+  return home;
+}
+
+export default defineCheck<{ ignoreNamespaces: string[] }>({
+  id: 'netpol-no-default-deny',
+  pillar: 'networking',
+  severity: 'warning',
+  title: 'Namespace has no default-deny ingress NetworkPolicy',
+  whatBreaks:
+    'Every pod of the namespace that no policy happens to select accepts connections from every pod in the cluster, and so does every workload added later or relabelled: isolation depends on each team remembering to write a policy, and the first one forgotten is wide open.',
+  details: `A default-deny policy selects every pod of its namespace (\`podSelector: {}\`) with \`Ingress\` in
+\`policyTypes\` (or \`policyTypes\` omitted), usually with no ingress rules. Every pod is then isolated,
+and other policies open exactly what each workload needs (allows add up; there are no deny rules).
+A policy with \`podSelector: {}\` and some ingress rules counts too: it isolates every pod as well.
+
+Reported once per namespace that has workloads in the input, attached to its \`Namespace\` object
+when the input has one; otherwise to the namespace's first NetworkPolicy; otherwise to its first
+workload. Severity:
+- **warning** when some workloads of the namespace are not isolated at all (they are named);
+- **info** when every workload is already isolated by its own policy: nothing is open today, but new
+  workloads will be. (When some workload only *may* be isolated, an unreadable selector, nothing is
+  reported.)
+
+When the namespace has no NetworkPolicy in the input, the policies may be managed elsewhere (a
+platform repository, a policy engine generating defaults per namespace): the finding is then shown as
+unknown unless the input is declared complete. Namespaces in \`ignoreNamespaces\` (the Kubernetes
+system namespaces by default) are skipped.
+
+Policies of other APIs that the CNI combines with NetworkPolicies (CiliumNetworkPolicy and
+CiliumClusterwideNetworkPolicy, Calico's NetworkPolicy and GlobalNetworkPolicy, Antrea's policies,
+AdminNetworkPolicy) are not evaluated: when the input holds any for the namespace, or cluster-wide,
+the finding is shown as unknown.`,
+  fix: {
+    text: 'Add a namespace-wide default-deny ingress policy, then allow each workload\'s real clients with their own policies.',
+    yaml: `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny-ingress
+  namespace: shop
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]`,
+  },
+  params: {
+    ignoreNamespaces: { type: 'string[]', default: ['kube-system', 'kube-public', 'kube-node-lease'], description: 'Namespaces not checked.' },
+  },
+  uses: ['NetworkPolicy'],
+  target: 'object',
+  kinds: ['Namespace', 'NetworkPolicy', ...WORKLOAD_KINDS],
+  run({ resource, index, params }) {
+    const out: FindingInput[] = [];
+    const ns = resource.kind === 'Namespace' ? resource.name : index.namespaceOf(resource);
+    if ((params.ignoreNamespaces ?? []).includes(ns) || isTemplated(ns)) return out;
+    if (homeOf(index, ns) !== resource) return out;
+    const g = networkGraph(index);
+    const policies = g.policiesIn(ns);
+    // Any policy that selects (or may select) every pod for ingress silences the check.
+    if (policies.some((p) => p.ingress && (p.uncertain || p.selectsAll || p.podSelector === undefined))) return out;
+    const isNamespace = resource.kind === 'Namespace';
+    const workloads = g.workloadsIn(ns).filter((w) => isNamespace || index.sameScope(w.resource, resource));
+    // Pods on the host network are out of NetworkPolicy's reach.
+    const podNetwork = workloads.filter((w) => !isHostNetwork(w));
+    if (podNetwork.length === 0) return out;
+    const path: FieldPath = isNamespace ? ['metadata', 'name'] : resource.kind === 'NetworkPolicy' ? ['spec', 'podSelector'] : ['metadata', 'namespace'];
+    const count = `${workloads.length} workload${workloads.length === 1 ? '' : 's'}`;
+    if (policies.length === 0) {
+      out.push({
+        message: `namespace "${ns}" has ${count} and no NetworkPolicy selecting all its pods (podSelector: {}) for ingress: every pod in it accepts connections from every pod in the cluster`,
+        path,
+        unknown: noPoliciesText(ns),
+        related: related(workloads),
+      });
+      return out;
+    }
+    const open = podNetwork.filter((w) => g.ingressIsolated(w) === false);
+    const names = [...new Set(policies.map((p) => p.resource.name))];
+    if (open.length > 0) {
+      out.push({
+        message: `namespace "${ns}" has no default-deny NetworkPolicy (podSelector: {} with Ingress; its polic${names.length === 1 ? 'y' : 'ies'} ${nameList(names)} select${names.length === 1 ? 's' : ''} specific pods): ${open.length} of its ${count} (${nameList([...new Set(open.map((w) => w.resource.name))])}) accept${open.length === 1 ? 's' : ''} connections from every pod in the cluster, and so will every workload added later`,
+        path,
+        related: related(open),
+        ...unknownOf(otherPoliciesText(index, ns)),
+      });
+      return out;
+    }
+    if (podNetwork.every((w) => g.ingressIsolated(w) === true)) {
+      const n = podNetwork.length;
+      const which = n === 1 ? 'its only workload' : `each of its ${n} workloads`;
+      out.push({
+        message: `namespace "${ns}" has no default-deny NetworkPolicy (podSelector: {} with Ingress): its policies (${nameList(names)}) isolate ${which}${n < workloads.length ? ' on the pod network' : ''}, but a workload added later, or relabelled, accepts connections from every pod in the cluster`,
+        path,
+        severity: 'info',
+        ...unknownOf(otherPoliciesText(index, ns)),
+      });
+    }
+    return out;
+  },
+});
+
+function related(ws: Workload[]): RelatedInput[] {
+  return ws.slice(0, 10).map((w) => ({ resource: w.resource, path: [...w.podMetaPath, 'labels'], note: `${showWorkload(w)}: not isolated for ingress` }));
+}

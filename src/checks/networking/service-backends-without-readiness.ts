@@ -1,0 +1,105 @@
+import { defineCheck, type ContainerRef, type FindingInput, type RelatedInput, type Workload } from '../types.js';
+import { get, getArray, getString } from '../../model/util.js';
+import { metricsOnly, podPorts, selectedWorkloads, servicePorts, showObject } from './service-util.js';
+
+/** The containers of the pod that receive traffic for this target port, when that can be told. */
+function servingContainers(w: Workload, target: number | string): ContainerRef[] {
+  const { ports, evaluable } = podPorts(w);
+  const declaring = ports.filter((p) => (typeof target === 'number' ? p.number === target : p.name === target)).map((p) => p.container);
+  if (declaring.length > 0) return [...new Set(declaring)];
+  // An undeclared number: the pod's only long-running container must be the one listening.
+  if (typeof target === 'number' && evaluable) {
+    const running = w.containers.filter((c) => c.longRunning);
+    if (running.length === 1) return running;
+  }
+  return [];
+}
+
+function has(c: ContainerRef, field: string): boolean {
+  const v = c.spec[field];
+  return v !== undefined && v !== null;
+}
+
+export default defineCheck({
+  id: 'service-backends-without-readiness',
+  pillar: 'networking',
+  severity: 'warning',
+  title: 'Service sends traffic to containers without a readiness probe',
+  whatBreaks:
+    'The endpoints controller adds a pod to the Service as soon as its containers have started: the container serving the Service port gets connections before the application listens or has warmed up, so clients see connection refused and slow or failed requests on every start, scale-up and rollout.',
+  details: `A pod is Ready (and becomes a Service endpoint) when all its containers are ready; a container
+without a \`readinessProbe\` is ready the moment it has started (after its \`startupProbe\`, if any,
+succeeds).
+
+Reported for a Service with a selector when a workload it selects in the input (same namespace,
+deployed together; Jobs and CronJobs excepted) has a long-running container that serves one of the
+Service's target ports with neither a \`readinessProbe\` nor a \`startupProbe\`. The serving container
+is the one declaring the target port (by number or name), or the pod's only long-running container
+when the number is not declared; when that cannot be told, nothing is reported.
+
+Not reported:
+- Services with \`publishNotReadyAddresses: true\` (or the old
+  \`service.alpha.kubernetes.io/tolerate-unready-endpoints\` annotation), typically headless Services
+  for StatefulSet peer discovery: they publish pods whether ready or not by design;
+- Services whose ports are all named as metrics ports (\`metrics\`, \`http-metrics\`, \`prom\`...):
+  they list scrape targets, and Prometheus scrapes pods whether ready or not;
+- pods with \`readinessGates\` (a load balancer controller holds the pod unready until its own health
+  check passes);
+- Knative workloads (Knative adds a readiness probe on the user port).
+
+This complements \`readiness-probe-missing\` (health pillar) from the Service's side: it names the
+Service whose clients are affected.`,
+  fix: {
+    text: 'Add a readinessProbe on the serving port to the container, so the pod joins the Service only when it can answer.',
+    yaml: `containers:
+  - name: app
+    ports:
+      - name: http
+        containerPort: 8080
+    readinessProbe:
+      httpGet:
+        path: /readyz
+        port: http
+      periodSeconds: 5`,
+  },
+  target: 'object',
+  kinds: ['Service'],
+  run({ resource: svc, index }) {
+    const out: FindingInput[] = [];
+    if (get(svc.object, ['spec', 'publishNotReadyAddresses']) === true) return out;
+    if (/^true$/i.test(getString(svc.object, ['metadata', 'annotations', 'service.alpha.kubernetes.io/tolerate-unready-endpoints']) ?? '')) return out;
+    if (metricsOnly(svc)) return out;
+    const backends = selectedWorkloads(index, svc);
+    if (backends.length === 0) return out;
+    const ports = servicePorts(svc);
+    const parts: string[] = [];
+    const related: RelatedInput[] = [];
+    for (const w of backends) {
+      if (w.class === 'batch' || w.resource.apiVersion.startsWith('serving.knative.dev/')) continue;
+      if (getArray(w.podSpec, ['readinessGates']).length > 0) continue;
+      const unprobed = new Map<ContainerRef, string[]>();
+      for (const p of ports) {
+        if (p.target === undefined) continue;
+        for (const c of servingContainers(w, p.target)) {
+          if (has(c, 'readinessProbe') || has(c, 'startupProbe')) continue;
+          let l = unprobed.get(c);
+          if (!l) unprobed.set(c, (l = []));
+          const t = typeof p.target === 'number' ? String(p.target) : `"${p.target}"`;
+          if (!l.includes(t)) l.push(t);
+        }
+      }
+      if (unprobed.size === 0) continue;
+      const cs = [...unprobed].map(([c, l]) => `container "${c.name}" (port ${l.join(', ')})`);
+      const part = `${showObject(w.resource)} ${cs.join(', ')}`;
+      if (!parts.includes(part)) parts.push(part);
+      for (const c of unprobed.keys()) related.push({ resource: w.resource, path: [...c.path, 'readinessProbe'], note: `container "${c.name}" has no readinessProbe` });
+    }
+    if (parts.length === 0) return out;
+    out.push({
+      message: `selects ${parts.join('; ')} without a readinessProbe: those pods become endpoints as soon as the container starts, so connections arrive before the application can answer (refused or failed during start-up and every rollout)`,
+      path: ['spec', 'selector'],
+      related,
+    });
+    return out;
+  },
+});

@@ -1,0 +1,93 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import check from '../../../src/checks/networking/service-backends-without-readiness.js';
+import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+
+// Lines 1-14; the container starts on line 10.
+const deploy = (container: string, kind = 'Deployment', podExtra = '') => `apiVersion: apps/v1
+kind: ${kind}
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+${podExtra}      containers:
+        - name: app
+          image: "web:1"
+${container}
+---
+`;
+
+// The Service starts on line 14 (with no podExtra); spec.selector on line 18.
+const svc = (ports = '[{port: 80, targetPort: 8080}]', extra = '') => `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: ${ports}
+${extra}`;
+
+const probe = '          readinessProbe: {httpGet: {path: /ready, port: 8080}}';
+
+describe('service-backends-without-readiness', () => {
+  it('warns when the container serving the target port has no readiness probe, naming workload and container', () => {
+    const found = expectFindings(check, deploy('          ports: [{containerPort: 8080}]') + svc(), [
+      {
+        line: 18,
+        severity: 'warning',
+        object: 'web',
+        message: 'selects Deployment "web" container "app" (port 8080) without a readinessProbe',
+      },
+    ]);
+    assert.equal(found[0].related.length, 1);
+    assert.equal(found[0].related[0].field, 'spec.template.spec.containers[0].readinessProbe');
+    assert.equal(found[0].related[0].location.line, 10);
+  });
+
+  it('resolves named target ports and the default (targetPort unset) to the declaring container', () => {
+    expectFindings(check, deploy('          ports: [{name: http, containerPort: 8080}]') + svc('[{port: 80, targetPort: http}]'), [
+      { line: 18, message: 'container "app" (port "http")' },
+    ]);
+    expectFindings(check, deploy('          ports: [{containerPort: 80}]') + svc('[{port: 80}]'), [{ line: 18, message: '(port 80)' }]);
+  });
+
+  it('takes the only container when the target port is not declared, and only then', () => {
+    expectFindings(check, deploy('          ports: []') + svc(), [{ line: 18, message: 'container "app" (port 8080)' }]);
+    const two = deploy('          ports: []\n        - name: helper\n          image: "helper:1"');
+    expectNone(check, two + svc());
+  });
+
+  it('looks at the serving container only: a probe on another container does not gate it', () => {
+    const sidecarProbe = deploy(`          ports: [{containerPort: 8080}]
+        - name: metrics
+          image: "exporter:1"
+          ports: [{containerPort: 9100}]
+          readinessProbe: {tcpSocket: {port: 9100}}`);
+    expectFindings(check, sidecarProbe + svc(), [{ message: 'container "app" (port 8080)' }]);
+  });
+
+  it('is silent with a readiness or startup probe, readinessGates, Jobs, and publishNotReadyAddresses', () => {
+    expectNone(check, deploy(`          ports: [{containerPort: 8080}]\n${probe}`) + svc());
+    expectNone(check, deploy('          ports: [{containerPort: 8080}]\n          startupProbe: {tcpSocket: {port: 8080}}') + svc());
+    expectNone(check, deploy('          ports: [{containerPort: 8080}]', 'Deployment', '      readinessGates: [{conditionType: "target-health.elbv2.k8s.aws/web"}]\n') + svc());
+    const job = deploy('          ports: [{containerPort: 8080}]', 'Job').replace('apps/v1', 'batch/v1');
+    expectNone(check, job + svc());
+    const headless = svc('[{port: 8080}]', '  clusterIP: None\n  publishNotReadyAddresses: true\n');
+    expectNone(check, deploy('          ports: [{containerPort: 8080}]', 'StatefulSet') + headless);
+    const tolerate = svc().replace('namespace: shop}', 'namespace: shop, annotations: {service.alpha.kubernetes.io/tolerate-unready-endpoints: "true"}}');
+    expectNone(check, deploy('          ports: [{containerPort: 8080}]') + tolerate);
+    expectNone(check, deploy('          ports: [{containerPort: 8080}]') + svc('[{name: http-metrics, port: 8080}]'));
+  });
+
+  it('still fires for a headless Service that publishes only ready pods (DNS returns them as soon as they start)', () => {
+    expectFindings(check, deploy('          ports: [{containerPort: 8080}]', 'StatefulSet') + svc('[{port: 8080}]', '  clusterIP: None\n'), [
+      { line: 18, message: 'StatefulSet "web" container "app"' },
+    ]);
+  });
+
+  it('is silent when nothing is selected or the Service has no selector', () => {
+    expectNone(check, deploy('          ports: [{containerPort: 8080}]') + svc().replace('{app: web}', '{app: api}'));
+    expectNone(check, deploy('          ports: [{containerPort: 8080}]') + svc().replace('  selector: {app: web}\n', ''));
+  });
+});

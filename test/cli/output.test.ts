@@ -1,0 +1,114 @@
+/** `audit --output`: formats, FORMAT=FILE, several at once, and the usage errors. */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync, copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { XMLValidator } from 'fast-xml-parser';
+import { runCli } from '../helpers/cli.js';
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kubeready-output-'));
+  mkdirSync(join(dir, 'k8s'));
+  copyFileSync(join(process.cwd(), 'examples/tutorial/app.yaml'), join(dir, 'k8s/app.yaml'));
+  writeFileSync(join(dir, 'a-file'), 'not a folder\n');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+
+describe('--output', () => {
+  it('every format to its own file at once; text still goes to standard output; same exit code', async () => {
+    const plain = await runCli(['audit', 'k8s', '--no-config'], { cwd: dir });
+    const r = await runCli(
+      ['audit', 'k8s', '--no-config', '-o', 'sarif=out/kubeready.sarif', '-o', 'junit=out/junit.xml', '-o', 'markdown=out/pr.md', '-o', 'github=out/gh.txt', '-o', 'html=out/report.html', '-o', 'json=out/report.json'],
+      { cwd: dir },
+    );
+    assert.equal(r.code, plain.code, r.stderr);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout, plain.stdout, 'standard output is the text report');
+    const sarif = JSON.parse(read('out/kubeready.sarif'));
+    assert.equal(sarif.version, '2.1.0');
+    assert.ok(sarif.runs[0].results.length > 10);
+    assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri, 'k8s/app.yaml');
+    assert.equal(XMLValidator.validate(read('out/junit.xml')), true);
+    assert.match(read('out/junit.xml'), /<testsuite name="security" tests="\d+" failures="[1-9]/);
+    assert.match(read('out/pr.md'), /^### ❌ kubeready: 0 of 2 workloads production-ready/);
+    assert.match(read('out/gh.txt'), /^::error file=k8s\/app\.yaml,line=\d+,col=\d+,title=/m);
+    assert.match(read('out/report.html'), /^<!doctype html>/i);
+    const json = await runCli(['audit', 'k8s', '--no-config', '-o', 'json'], { cwd: dir });
+    assert.equal(read('out/report.json'), json.stdout, 'json file = json on standard output');
+  });
+  it('plain FORMAT goes to standard output, the others to files', async () => {
+    const r = await runCli(['audit', 'k8s', '--no-config', '-o', 'markdown', '-o', 'sarif=x.sarif'], { cwd: dir });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^### ❌ kubeready:/);
+    assert.doesNotMatch(r.stdout, /NOT READY/, 'no text report');
+    assert.ok(existsSync(join(dir, 'x.sarif')));
+    const g = await runCli(['audit', 'k8s', '--no-config', '-o', 'github'], { cwd: dir });
+    assert.ok(g.stdout.split('\n').filter(Boolean).every((l) => l.startsWith('::')));
+    const s = await runCli(['audit', 'k8s', '--no-config', '-o', 'SARIF'], { cwd: dir });
+    assert.equal(JSON.parse(s.stdout).version, '2.1.0', 'format names are case-insensitive');
+    const j = await runCli(['audit', 'k8s', '--no-config', '-o', 'junit'], { cwd: dir });
+    assert.match(j.stdout, /^<\?xml/);
+    const h = await runCli(['audit', 'k8s', '--no-config', '-o', 'html'], { cwd: dir });
+    assert.match(h.stdout, /^<!doctype html>/i);
+  });
+  it('-o text and -o json behave as before', async () => {
+    const dflt = await runCli(['audit', 'k8s', '--no-config'], { cwd: dir });
+    const text = await runCli(['audit', 'k8s', '--no-config', '-o', 'text'], { cwd: dir });
+    assert.equal(text.stdout, dflt.stdout);
+    assert.equal(text.code, dflt.code);
+    const json = await runCli(['audit', 'k8s', '--no-config', '-o', 'json'], { cwd: dir });
+    assert.equal(JSON.parse(json.stdout).schemaVersion, 1);
+    assert.equal(json.code, 1);
+  });
+  it('text written to a file has no colour, even with FORCE_COLOR', async () => {
+    const r = await runCli(['audit', 'k8s', '--no-config', '-o', 'text=t.txt', '-o', 'json'], { cwd: dir, env: { FORCE_COLOR: '1' } });
+    assert.doesNotMatch(read('t.txt'), /\u001b\[/);
+    assert.match(read('t.txt'), /NOT READY/);
+    JSON.parse(r.stdout);
+  });
+  it('an unknown format: one usage line, exit 2, nothing written', async () => {
+    const r = await runCli(['audit', 'k8s', '--no-config', '-o', 'yaml=x.yaml'], { cwd: dir });
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.match(r.stderr, /^kubeready: --output: unknown format "yaml" \(one of text, json, sarif, junit, markdown, github, html; FORMAT=FILE writes a file\)\n$/);
+    assert.ok(!existsSync(join(dir, 'x.yaml')));
+  });
+  it('two formats on standard output: one usage line, exit 2', async () => {
+    const r = await runCli(['audit', 'k8s', '--no-config', '-o', 'json', '-o', 'sarif'], { cwd: dir });
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^kubeready: --output: only one format can go to standard output \(got json and sarif\); write the others to files with FORMAT=FILE\n$/);
+  });
+  it('an empty file name, and two formats into one file: exit 2', async () => {
+    const a = await runCli(['audit', 'k8s', '--no-config', '-o', 'sarif='], { cwd: dir });
+    assert.equal(a.code, 2);
+    assert.match(a.stderr, /^kubeready: --output sarif=: no file name after "="\n$/);
+    const b = await runCli(['audit', 'k8s', '--no-config', '-o', 'sarif=same.out', '-o', 'junit=./same.out'], { cwd: dir });
+    assert.equal(b.code, 2);
+    assert.match(b.stderr, /^kubeready: --output: sarif and junit would both write \.\/same\.out\n$/);
+  });
+  it('a file that cannot be written: one line naming it, exit 2; the other outputs are still written', async () => {
+    const r = await runCli(['audit', 'k8s', '--no-config', '-o', 'sarif=a-file/x.sarif', '-o', 'junit=ok.xml'], { cwd: dir });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.match(r.stderr, /^kubeready: cannot write the sarif report to a-file\/x\.sarif \((ENOTDIR|EEXIST)\)\n$/);
+    assert.ok(existsSync(join(dir, 'ok.xml')));
+    assert.match(r.stdout, /production-ready/);
+  });
+  it('usage errors come before the audit (a bad -o with a missing path still says -o)', async () => {
+    const r = await runCli(['audit', 'nope.yaml', '--no-config', '-o', 'pdf'], { cwd: dir });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown format "pdf"/);
+  });
+  it('--help lists the formats', async () => {
+    const r = await runCli(['audit', '--help'], { cwd: dir });
+    const flat = r.stdout.replace(/\s+/g, ' ');
+    assert.ok(flat.includes('-o, --output <format> output format, or FORMAT=FILE to write it to a file; repeatable (text, json, sarif, junit, markdown, github, html; default: text)'), flat);
+  });
+});
