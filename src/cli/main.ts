@@ -66,7 +66,7 @@ interface InputOpts {
 }
 
 /** Load config, checks and input, and audit. Null when the input could not be read (already reported). */
-async function auditPaths(paths: string[], opts: InputOpts, io: Io): Promise<{ report: Report; config: Config } | null> {
+async function auditPaths(paths: string[], opts: InputOpts, io: Io, extra: { reachability?: boolean } = {}): Promise<{ report: Report; config: Config } | null> {
   if (paths.length === 0) throw new UsageError('no input: give files, folders, glob patterns, or - for standard input (e.g. kubeready audit k8s/)');
   let config: Config = emptyConfig();
   if (opts.config !== false) {
@@ -99,6 +99,7 @@ async function auditPaths(paths: string[], opts: InputOpts, io: Io): Promise<{ r
       config,
       namespace: opts.namespace,
       complete: opts.complete ? true : opts.completeNamespaces,
+      reachability: extra.reachability,
     },
   );
   return { report, config };
@@ -133,7 +134,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       }
       let baseline: BaselineEntry[] | undefined;
       if (opts.baseline !== undefined) baseline = readBaseline(resolve(io.cwd, opts.baseline), opts.baseline);
-      const audited = await auditPaths(paths, opts, io);
+      // The reachability matrix is only in the JSON report: compute it only when that is written.
+      const audited = await auditPaths(paths, opts, io, { reachability: outputs.some((o) => o.format === 'json') });
       if (!audited) {
         exitCode = EXIT.USAGE;
         return;

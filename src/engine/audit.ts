@@ -5,6 +5,8 @@ import { ResourceIndex } from '../model/index.js';
 import type { FieldPath, Json, JsonObject, Resource, Workload } from '../model/types.js';
 import { mayBeWorkload } from '../model/workload.js';
 import { survival } from '../model/survival.js';
+import { blastRadius, RBAC_KINDS } from '../model/rbac.js';
+import { reachability as reachabilityOf } from '../model/netpol.js';
 import { COST_KINDS, costOf, describeCost, resolvePrices, sumTotals, type CostTotals, type WorkloadCost } from '../model/cost.js';
 import { getString, isObject } from '../model/util.js';
 import { emptyConfig, type Config, type ExemptionRule } from './config.js';
@@ -13,6 +15,7 @@ import {
   type CheckInfo,
   type CostSummary,
   type CostTotalsOut,
+  type ReachabilityOut,
   type Exemption,
   type Finding,
   type InputProblemOut,
@@ -50,6 +53,8 @@ export interface AuditOptions {
   namespace?: string;
   /** Overrides config `complete`: the input holds everything (true) or everything of these namespaces. */
   complete?: boolean | string[];
+  /** Compute the NetworkPolicy reachability matrix (report.reachability). */
+  reachability?: boolean;
 }
 
 interface ActiveCheck {
@@ -75,7 +80,7 @@ export function positionFilter(checks: Check[]): (root: Json) => boolean {
 /** Objects any of these checks (or the model's own indexes) read in full; see CheckMeta.uses. */
 export function wholeFilter(checks: Check[]): (obj: JsonObject) => boolean {
   // The model's own readers (replica floors, the cost envelope) need these whole too.
-  const kinds = new Set<string>(['HorizontalPodAutoscaler', ...COST_KINDS]);
+  const kinds = new Set<string>(['HorizontalPodAutoscaler', ...COST_KINDS, ...RBAC_KINDS]);
   for (const c of checks) {
     if (c.target === 'object') for (const k of c.kinds ?? []) kinds.add(k);
     for (const k of c.uses ?? []) kinds.add(k);
@@ -245,6 +250,30 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     };
   };
 
+  const rel = (resource: Resource, path: FieldPath, note: string | null) => ({ object: objectRef(resource, ns), field: formatPath(path), location: locationOf(resource, path), note });
+  const blastOut = (w: Workload): Verdict['blastRadius'] => {
+    const b = blastRadius(index, w);
+    return {
+      serviceAccount: b.serviceAccount,
+      namespace: b.namespace,
+      tokenMounted: b.tokenMounted,
+      grants: b.grants,
+      risks: b.risks.map((x) => ({
+        id: x.id,
+        level: x.level,
+        scope: x.scope,
+        summary: x.summary,
+        impact: x.impact,
+        via: x.via.flatMap((v) => [
+          rel(v.binding, v.subjectPath, `binds ${v.subject}`),
+          ...(v.ruleSource && v.rulePath ? [rel(v.ruleSource, v.rulePath, `grants (${v.roleKind} "${v.roleName}")`)] : []),
+        ]),
+      })),
+      unknownBindings: b.unknownBindings.map((u) => rel(u.binding, ['roleRef'], `${u.roleKind} "${u.roleName}" not in input`)),
+      text: b.text,
+    };
+  };
+
   const verdicts: Verdict[] = [];
   for (const r of input.resources) {
     if (ownedByPresent(r)) continue;
@@ -301,7 +330,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
           if (ig) exempted = { by: 'annotation', reason: ig.reason ?? '(no kubeready.io/ignore-reason given)' };
         }
         (base as Finding).exempted = exempted;
-        (base as Finding).unknown = fi.unknown && !completeFor(ref.namespace) ? fi.unknown : null;
+        (base as Finding).unknown = fi.unknown && !completeFor(r.kind === 'Namespace' ? r.name : ref.namespace) ? fi.unknown : null;
         findings.push(base as Finding);
       }
     }
@@ -348,6 +377,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       findings,
       survival: w ? survivalOf(w, ref.namespace) : null,
       cost: w ? costOut(w) : null,
+      blastRadius: w ? blastOut(w) : null,
     });
   }
   // Workloads first, each group in input order.
@@ -398,9 +428,26 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     },
     checks,
     cost: costSummary(costs, prices, index),
+    ...(options.reachability ? { reachability: reachabilityReport(index) } : {}),
     verdicts,
     problems,
   };
+}
+
+/** The reachability matrix with edges as indexes into the workload list (a fraction of the size of full refs). */
+function reachabilityReport(index: ResourceIndex): ReachabilityOut | null {
+  const r = reachabilityOf(index);
+  if (!r) return null;
+  const at = new Map<string, number>();
+  r.workloads.forEach((w, i) => at.set(`${w.kind}\0${w.namespace}\0${w.name}`, i));
+  const edges: ReachabilityOut['edges'] = [];
+  for (const e of r.edges) {
+    const from = at.get(`${e.from.kind}\0${e.from.namespace}\0${e.from.name}`);
+    const to = at.get(`${e.to.kind}\0${e.to.namespace}\0${e.to.name}`);
+    if (from === undefined || to === undefined) continue;
+    edges.push({ from, to, ports: e.ports, ...(e.maybe !== undefined ? { maybe: e.maybe } : {}) });
+  }
+  return { policies: r.policies, workloads: r.workloads, edges, truncated: r.truncated };
 }
 
 function totalsOut(t: CostTotals | null): CostTotalsOut | null {

@@ -80,6 +80,52 @@ export interface Verdict {
   survival: SurvivalVerdict[] | null;
   /** Workloads only: requests and limits x replicas now, at the autoscaler's floor and ceiling, and what it costs. */
   cost: WorkloadCostOut | null;
+  /** Workloads only: what an attacker who compromises its pods can do with their ServiceAccount token. */
+  blastRadius: BlastRadiusOut | null;
+}
+
+export interface BlastRadiusOut {
+  serviceAccount: string;
+  namespace: string;
+  /** An API token reaches the pods (automounted, or a projected token for the API server). */
+  tokenMounted: boolean;
+  /** Rules granted to the ServiceAccount in the input (directly, through groups, and inherited). */
+  grants: number;
+  risks: {
+    id: string;
+    level: 'critical' | 'high' | 'medium';
+    /** "cluster" or a namespace. */
+    scope: string;
+    summary: string;
+    /** What an attacker does with it. */
+    impact: string;
+    /** The binding subjects and role rules that grant it, each with its location. */
+    via: RelatedObject[];
+  }[];
+  /** Bindings of the ServiceAccount whose role is not in the input: their permissions are unknown. */
+  unknownBindings: RelatedObject[];
+  /** The blast radius in one line, as the text report shows it. */
+  text: string;
+}
+
+/** Who can reach whom under the NetworkPolicies in the input (see docs/report.schema.json). */
+export interface ReachabilityOut {
+  policies: number;
+  workloads: {
+    kind: string;
+    name: string;
+    namespace: string;
+    ingress: 'open' | 'isolated' | 'allow-all' | 'unknown';
+    egress: 'open' | 'isolated' | 'allow-all' | 'unknown';
+    ingressPolicies?: string[];
+    egressPolicies?: string[];
+    ingressIpBlocks?: string[];
+    egressIpBlocks?: string[];
+    hostNetwork?: true;
+  }[];
+  /** from/to are indexes into `workloads`. */
+  edges: { from: number; to: number; ports: 'all' | string[]; maybe?: 'all' | string[] }[];
+  truncated: boolean;
 }
 
 /** CPU in cores, memory in bytes. */
@@ -184,6 +230,11 @@ export interface Report {
   checks: CheckInfo[];
   /** Cost envelope per namespace and in all; null when the input has no workload. */
   cost: CostSummary | null;
+  /**
+   * The reachability matrix under the input's NetworkPolicies: null when the input has none, or when
+   * it was not asked for (the CLI computes it for the json and html outputs).
+   */
+  reachability?: ReachabilityOut | null;
   /** Workloads first (ordered by file and position), then other objects that any check applied to. */
   verdicts: Verdict[];
   problems: InputProblemOut[];

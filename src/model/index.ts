@@ -152,9 +152,12 @@ export class ResourceIndex {
     return v;
   }
 
-  /** HorizontalPodAutoscalers whose scaleTargetRef names this resource. */
+  /** HorizontalPodAutoscalers whose scaleTargetRef names this resource, deployed with it (sameScope). */
   hpasFor(r: Resource): Resource[] {
-    return this.hpaByTarget.get(`${this.namespaceOf(r)}/${r.kind}/${r.name}`) ?? [];
+    const l = this.hpaByTarget.get(`${this.namespaceOf(r)}/${r.kind}/${r.name}`);
+    if (!l) return [];
+    // An HPA of another example folder that happens to name a Deployment of the same name is not its autoscaler.
+    return l.some((h) => !this.sameScope(h, r)) ? l.filter((h) => this.sameScope(h, r)) : l;
   }
 
   /** The replica floor of a workload: an HPA's minReplicas (default 1) when one targets it, else spec.replicas (default 1). */

@@ -83,6 +83,11 @@ export function renderText(report: Report, opts: TextOptions): string {
       }
     }
     if (v.cost && !opts.compact) lines.push(`  ${'cost'.padEnd(16)} ${c.dim(v.cost.text)}`);
+    const br = v.blastRadius;
+    if (br && !opts.compact && (br.risks.length > 0 || br.unknownBindings.length > 0)) {
+      const worst = br.risks.some((r) => r.level === 'critical') ? c.red : br.risks.length ? c.yellow : c.dim;
+      lines.push(`  ${'if compromised'.padEnd(16)} ${worst(br.text)}`);
+    }
     for (const f of shown) {
       const ex = (f.exempted ? c.dim(` [exempted by ${f.exempted.by}: ${f.exempted.reason}]`) : '') + (f.baseline === 'unchanged' ? c.dim(' [baseline]') : '');
       lines.push(`  ${f.unknown ? c.dim('unknown') : sev(f.severity)} ${loc(f)}  ${c.dim(f.check)}${ex}`);

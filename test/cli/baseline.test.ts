@@ -124,7 +124,7 @@ function reverseKeys(v: unknown): unknown {
  * and list workloads in input order: reordering or moving files changes their object or message, so
  * their fingerprint. Excluded from the layout tests below; the todo tests show the gap until fixed.
  */
-const INPUT_ORDER_DEPENDENT = new Set(['alerts-missing', 'netpol-no-default-deny']);
+const INPUT_ORDER_DEPENDENT = new Set<string>();
 
 /** Assert the run shows no new finding, nothing fixed, every baseline entry still there, and exit 0. */
 function assertUnchanged(r: Run, what: string, ignore: Set<string> = new Set()): void {
@@ -245,7 +245,7 @@ describe('audit --baseline: what does not change a fingerprint', () => {
     assertUnchanged(r, 'moved', INPUT_ORDER_DEPENDENT);
     assert.ok(r.findings.some((f) => f.location.file === 'jobs/worker.yml'));
   });
-  it('documents in another order, namespace-level findings included', { todo: `${[...INPUT_ORDER_DEPENDENT].join(', ')}: finding anchored on the first workload in input order` }, async () => {
+  it('documents in another order, namespace-level findings included', async () => {
     assertUnchanged(await auditWithBaseline(project({ 'k8s/app.yaml': [...DOCS].reverse().join('---\n') })), 'reordered documents');
   });
   it('unrelated objects added (the production-ready example, in its own namespace): the existing findings are all unchanged', async () => {

@@ -10,15 +10,26 @@ const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 
 
 /**
  * The one object per namespace the finding is attached to: the Namespace object when the input has
- * it; else the first NetworkPolicy of the namespace (input order); else its first built-in workload.
+ * it; else the namespace's NetworkPolicy first by name; else its built-in workload first by kind and
+ * name. Never input order: the finding (and its fingerprint) must not move when files are reordered.
  */
+function firstByName(rs: Resource[]): Resource | undefined {
+  let best: Resource | undefined;
+  let bestKey = '';
+  for (const r of rs) {
+    const key = `${r.kind}/${r.name}`;
+    if (!best || key < bestKey) [best, bestKey] = [r, key];
+  }
+  return best;
+}
+
 function homeOf(index: ResourceIndex, ns: string): Resource | undefined {
   const homes = index.memo('netpol:default-deny-home', () => new Map<string, Resource | undefined>());
   if (homes.has(ns)) return homes.get(ns);
   const home =
-    index.named('Namespace', ns)[0] ??
-    index.inNamespace('NetworkPolicy', ns)[0] ??
-    networkGraph(index).workloadsIn(ns).find((w) => WORKLOAD_KINDS.includes(w.resource.kind))?.resource;
+    firstByName(index.named('Namespace', ns)) ??
+    firstByName(index.inNamespace('NetworkPolicy', ns)) ??
+    firstByName(networkGraph(index).workloadsIn(ns).filter((w) => WORKLOAD_KINDS.includes(w.resource.kind)).map((w) => w.resource));
   homes.set(ns, home);
   return home;
 }
@@ -79,7 +90,8 @@ spec:
     // Any policy that selects (or may select) every pod for ingress silences the check.
     if (policies.some((p) => p.ingress && (p.uncertain || p.selectsAll || p.podSelector === undefined))) return out;
     const isNamespace = resource.kind === 'Namespace';
-    const workloads = g.workloadsIn(ns).filter((w) => isNamespace || index.sameScope(w.resource, resource));
+    const byName = (a: Workload, b: Workload) => (a.resource.name < b.resource.name ? -1 : a.resource.name > b.resource.name ? 1 : 0);
+    const workloads = g.workloadsIn(ns).filter((w) => isNamespace || index.sameScope(w.resource, resource)).sort(byName);
     // Pods on the host network are out of NetworkPolicy's reach.
     const podNetwork = workloads.filter((w) => !isHostNetwork(w));
     if (podNetwork.length === 0) return out;
@@ -95,7 +107,7 @@ spec:
       return out;
     }
     const open = podNetwork.filter((w) => g.ingressIsolated(w) === false);
-    const names = [...new Set(policies.map((p) => p.resource.name))];
+    const names = [...new Set(policies.map((p) => p.resource.name))].sort();
     if (open.length > 0) {
       out.push({
         message: `namespace "${ns}" has no default-deny NetworkPolicy (podSelector: {} with Ingress; its polic${names.length === 1 ? 'y' : 'ies'} ${nameList(names)} select${names.length === 1 ? 's' : ''} specific pods): ${open.length} of its ${count} (${nameList([...new Set(open.map((w) => w.resource.name))])}) accept${open.length === 1 ? 's' : ''} connections from every pod in the cluster, and so will every workload added later`,

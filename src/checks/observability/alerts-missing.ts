@@ -65,11 +65,24 @@ function ruleIndex(index: ResourceIndex): RuleIndex {
 
 const longRunning = (w: Workload) => w.class === 'service' || w.class === 'daemon';
 
+function firstByName(ws: Workload[]): Workload | undefined {
+  let best: Workload | undefined;
+  let bestKey = '';
+  for (const w of ws) {
+    const key = `${w.resource.kind}/${w.resource.name}`;
+    if (!best || key < bestKey) [best, bestKey] = [w, key];
+  }
+  return best;
+}
+
 /** The workload a namespace's finding is attached to: its first long-running workload not managed by another object. */
 function homeOf(index: ResourceIndex, ns: string): Workload | undefined {
   return index.memo(`obs:alerts-home:${ns}`, () => {
+    // Chosen by kind and name, not input order, so the finding (and its fingerprint) does not move
+    // when documents are reordered or moved to other files.
     const ws = index.workloadsIn(ns).filter(longRunning);
-    return ws.find((w) => !isControlled(w.resource)) ?? ws[0];
+    const free = ws.filter((w) => !isControlled(w.resource));
+    return firstByName(free.length ? free : ws);
   });
 }
 
@@ -88,7 +101,7 @@ DaemonSets, ...) when the input has no alerting rules for it: no \`PrometheusRul
 through its rule selectors, so where a rule object lives says little; this check only asks whether
 anything in the input alerts on this namespace.
 
-The finding is attached to the namespace's first long-running workload in input order (not managed
+The finding is attached to the namespace's first long-running workload by kind and name (not managed
 by another object of the input), so it appears once per namespace rather than on every workload; the
 message names the others. Exempting that workload from this check silences it for the namespace.
 
@@ -125,7 +138,7 @@ spec:
     if (rules.byNs.has(ns) || rules.patterns.some((p) => p.re.test(ns))) return out;
     const free = index.workloadsIn(ns).filter((x) => longRunning(x) && !isControlled(x.resource));
     const all = free.length > 0 ? free : [w];
-    const names = [...new Set(all.map((x) => `${x.resource.kind}/${x.resource.name}`))];
+    const names = [...new Set(all.map((x) => `${x.resource.kind}/${x.resource.name}`))].sort();
     const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
     const nsObj = index.named('Namespace', ns)[0];
     const related: RelatedInput[] = nsObj ? [{ resource: nsObj, path: [], note: 'the namespace' }] : [];

@@ -55,7 +55,7 @@ describe('netpol-no-default-deny', () => {
 
   it('is info when every workload is isolated by its own policy', () => {
     expectFindings(check, nsShop + deploy('web', '{app: web}') + deploy('api', '{app: api}') + webPolicy + apiPolicy, [
-      { line: 3, severity: 'info', message: 'its policies ("web", "api") isolate each of its 2 workloads, but a workload added later' },
+      { line: 3, severity: 'info', message: 'its policies ("api", "web") isolate each of its 2 workloads, but a workload added later' },
     ]);
   });
 
