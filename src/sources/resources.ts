@@ -21,11 +21,16 @@ export interface LoadResult {
 }
 
 /**
- * Positions are not recorded while loading (that would double the memory of a large input).
- * A document is re-parsed with positions the first time one of its fields is located; the
- * engine audits objects in input order, so a one-entry cache serves every finding of an object.
+ * Positions are not recorded while loading for kinds no check targets (that would double the memory
+ * of a large input). Such a document is re-parsed with positions the first time one of its fields is
+ * located. Objects are audited in input order, but cross-resource findings point back at the same few
+ * objects again and again (the LimitRange of a namespace, a shared ServiceAccount), so a small LRU of
+ * re-parsed documents keeps each one to a single re-parse.
  */
-let cache: { text: string; start: number; root: Json; positions: PositionTable } | null = null;
+const CACHE_SIZE = 64;
+const cache = new Map<string, { text: string; root: Json; positions: PositionTable }>();
+const textIds = new WeakMap<object, number>();
+let nextTextId = 0;
 
 interface FileCtx {
   text: string;
@@ -47,13 +52,23 @@ function spanFor(ctx: FileCtx, offset: number): DocSpan {
 
 function documentWithPositions(ctx: FileCtx, docOffset: number): { root: Json; positions: PositionTable; base: number } | null {
   const span = spanFor(ctx, docOffset);
-  if (!cache || cache.text !== ctx.text || cache.start !== span.start) {
+  let id = textIds.get(ctx);
+  if (id === undefined) textIds.set(ctx, (id = nextTextId++));
+  const key = `${id}:${span.start}`;
+  let hit = cache.get(key);
+  if (hit && hit.text === ctx.text) {
+    // Refresh its place in the LRU order.
+    cache.delete(key);
+    cache.set(key, hit);
+  } else {
     const sub = parseYaml(ctx.text.slice(span.start, span.end), { positions: true });
     const doc = sub.docs.find((d) => d.offset + span.start === docOffset);
     if (!doc) return null;
-    cache = { text: ctx.text, start: span.start, root: doc.value, positions: sub.positions };
+    hit = { text: ctx.text, root: doc.value, positions: sub.positions };
+    cache.set(key, hit);
+    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   }
-  return { root: cache.root, positions: cache.positions, base: span.start };
+  return { root: hit.root, positions: hit.positions, base: span.start };
 }
 
 function makeLocate(ctx: FileCtx, doc: ParsedDocument, basePath: FieldPath): Origin['locate'] {
