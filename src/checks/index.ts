@@ -8,8 +8,9 @@ import { checks as observability } from './observability/index.js';
 import { checks as security } from './security/index.js';
 import { checks as storage } from './storage/index.js';
 import { checks as networking } from './networking/index.js';
+import { checks as runtime } from './runtime/index.js';
 
-export const allChecks: Check[] = [...resources, ...health, ...rbac, ...availability, ...observability, ...security, ...storage, ...networking];
+export const allChecks: Check[] = [...resources, ...health, ...rbac, ...availability, ...observability, ...security, ...storage, ...networking, ...runtime];
 
 export function findCheck(id: string): Check | undefined {
   return allChecks.find((c) => c.id === id);

@@ -62,6 +62,13 @@ export interface CheckMeta {
    * full of ConfigMaps, Secrets and CRDs. A check that reads another kind MUST list it here.
    */
   uses?: string[];
+  /**
+   * A runtime check: it reads what the cluster reports (status, Events), not what the manifest
+   * asks for. The engine runs it only on objects that carry a `status` (live objects, `kubectl get
+   * -o yaml` dumps), so it never fires on, or costs anything for, plain manifests; docs list these
+   * checks apart. Its pillar is the checklist item that would have prevented the failure.
+   */
+  runtime?: true;
 }
 
 /** What a check reports. The engine adds severity, pillar, location and verdicts. */

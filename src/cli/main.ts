@@ -1,5 +1,5 @@
 /** The kubeready command line. It only wires: sources -> engine -> report. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option, type OptionValues } from '@commander-js/extra-typings';
 import { allChecks, findCheck } from '../checks/index.js';
@@ -14,7 +14,9 @@ import { writeJson } from '../report/json.js';
 import { renderCheckList, renderExplain } from '../report/checks-doc.js';
 import { collectOutput, OUTPUT_HELP, parseOutputs, writeOutputs } from './output.js';
 import { VERSION } from '../version.js';
-import type { Severity } from '../checks/types.js';
+import type { Check, Severity } from '../checks/types.js';
+import { auditClusterCli, clusterFlagsGiven, incompleteNote, withClusterOptions, CLUSTER_USAGE, type ClusterCliOpts } from './cluster.js';
+import { addDiagnoseCommand } from './diagnose.js';
 
 export interface Io {
   out: (s: string) => void;
@@ -23,6 +25,8 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   cwd: string;
   stdinText?: () => string;
+  /** Standard error is a terminal: progress of long cluster scans is shown there. */
+  stderrIsTTY?: boolean;
 }
 
 /** NO_COLOR / FORCE_COLOR (https://no-color.org, https://force-color.org), else colour only on a terminal. */
@@ -40,18 +44,35 @@ function csv(v: string, prev: string[] = []): string[] {
 
 class UsageError extends Error {}
 
+function collect(v: string, prev: string[] = []): string[] {
+  return [...prev, v];
+}
+
 /** The options that say what to audit and how: shared by audit and baseline write. */
-function withInputOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
-  return cmd
+// Not generic over commander's option types on purpose: inferring 18 chained .option() calls on a
+// generic Command<A, O, G> makes tsc run for many minutes. Actions read these as InputOpts.
+function withInputOptions<C>(cmd: C): C {
+  (cmd as unknown as Command)
     .option('-c, --config <file>', 'configuration file (default: .kubeready.yaml found from the current directory upward)')
     .option('--no-config', 'ignore any .kubeready.yaml')
-    .option('-n, --namespace <namespace>', 'namespace for objects that do not set one (default: "default")')
+    .option('-n, --namespace <namespace>', 'namespace for objects that do not set one (default: "default"); with --cluster: the namespace to audit')
     .option('--complete', 'the input holds every object: what is not in it does not exist')
     .option('--complete-namespaces <namespaces>', 'the input holds every object of these namespaces (comma-separated)', csv)
     .option('--only <ids>', 'run only these checks (comma-separated)', csv)
     .option('--disable <ids>', 'do not run these checks (comma-separated)', csv)
     .option('--max-file-size <MiB>', 'skip files larger than this', '256')
-    .option('-j, --jobs <n>', 'worker threads that parse large inputs (default: one per core, up to 4, for inputs over 16 MiB; 0: none)');
+    .option('-j, --jobs <n>', 'worker threads that parse large inputs (default: one per core, up to 4, for inputs over 16 MiB; 0: none)')
+    // Helm charts and Kustomize overlays in the input (sources/helm.ts, sources/kustomize.ts).
+    .option('-f, --values <file>', 'Helm: values file for the charts in the input (repeatable, in order; relative to the current directory)', collect)
+    .option('--set <key=value>', 'Helm: set a value, as helm --set (repeatable)', collect)
+    .option('--set-string <key=value>', 'Helm: set a string value, as helm --set-string (repeatable)', collect)
+    .option('--release-name <name>', 'Helm: release name (default: the chart name)')
+    .option('--kube-version <version>', 'Helm: Kubernetes version for .Capabilities.KubeVersion')
+    .option('--api-versions <versions>', 'Helm: API versions for .Capabilities.APIVersions (comma-separated, repeatable)', csv)
+    .option('--include-test-hooks', 'Helm: audit test hooks (helm.sh/hook: test) too; they are left out by default')
+    .option('--all-kustomizations', 'in folders, audit every kustomization, also the bases other kustomizations include')
+    .option('--no-render', 'read Helm charts and kustomizations as plain YAML files instead of rendering them');
+  return cmd;
 }
 
 interface InputOpts {
@@ -63,11 +84,20 @@ interface InputOpts {
   disable?: string[];
   maxFileSize: string;
   jobs?: string;
+  values?: string[];
+  set?: string[];
+  setString?: string[];
+  releaseName?: string;
+  kubeVersion?: string;
+  apiVersions?: string[];
+  includeTestHooks?: true;
+  allKustomizations?: true;
+  /** false with --no-render. */
+  render?: boolean;
 }
 
-/** Load config, checks and input, and audit. Null when the input could not be read (already reported). */
-async function auditPaths(paths: string[], opts: InputOpts, io: Io, extra: { reachability?: boolean } = {}): Promise<{ report: Report; config: Config } | null> {
-  if (paths.length === 0) throw new UsageError('no input: give files, folders, glob patterns, or - for standard input (e.g. kubeready audit k8s/)');
+/** The config file and the checks to run (--config, --only, --disable). */
+async function configAndChecks(opts: InputOpts, io: Io): Promise<{ config: Config; checks: Check[] }> {
   let config: Config = emptyConfig();
   if (opts.config !== false) {
     const file = typeof opts.config === 'string' ? opts.config : findConfig(io.cwd);
@@ -80,18 +110,36 @@ async function auditPaths(paths: string[], opts: InputOpts, io: Io, extra: { rea
   let checks = allChecks;
   if (opts.only) checks = checks.filter((c) => opts.only!.includes(c.id));
   if (opts.disable) checks = checks.filter((c) => !opts.disable!.includes(c.id));
+  return { config, checks };
+}
+
+/** Load config, checks and input, and audit. Null when the input could not be read (already reported). */
+async function auditPaths(paths: string[], opts: InputOpts, io: Io, extra: { reachability?: boolean } = {}): Promise<{ report: Report; config: Config } | null> {
+  if (paths.length === 0) throw new UsageError(`no input: give files, folders, glob patterns, or - for standard input (e.g. kubeready audit k8s/), or audit a live cluster: ${CLUSTER_USAGE}`);
+  const { config, checks } = await configAndChecks(opts, io);
   const maxMiB = Number(opts.maxFileSize);
   if (!Number.isFinite(maxMiB) || maxMiB <= 0) throw new UsageError(`--max-file-size: "${opts.maxFileSize}" is not a positive number of MiB`);
 
   const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 0 || jobs > 64)) throw new UsageError(`--jobs: "${opts.jobs}" is not a whole number from 0 to 64`);
+  for (const v of opts.values ?? []) {
+    if (!existsSync(resolve(io.cwd, v))) throw new UsageError(`--values ${v}: no such file`);
+  }
+  const helm = {
+    values: opts.values, set: opts.set, setString: opts.setString, releaseName: opts.releaseName, namespace: opts.namespace ?? config.namespace,
+    kubeVersion: opts.kubeVersion, apiVersions: opts.apiVersions, includeTestHooks: opts.includeTestHooks };
   const input = await loadInputs(paths, {
-    workers: jobs, cwd: io.cwd, maxFileBytes: maxMiB * 2 ** 20, stdinText: io.stdinText, ...loadPlan(checks) });
+    workers: jobs, cwd: io.cwd, maxFileBytes: maxMiB * 2 ** 20, stdinText: io.stdinText, ...loadPlan(checks),
+    render: { helm, allKustomizations: opts.allKustomizations, env: io.env, disabled: opts.render === false } });
   if (input.fatal.length) {
     for (const f of input.fatal) io.err(`kubeready: ${f}\n`);
     return null;
   }
   const problems = input.problems.map((p) => ({ file: p.file, line: p.line ?? null, column: p.column ?? null, level: p.level, message: p.message }));
+  const helmFlags = ['values', 'set', 'setString', 'releaseName', 'kubeVersion', 'apiVersions', 'includeTestHooks'].filter((k) => opts[k as keyof InputOpts] !== undefined);
+  if (helmFlags.length && !input.renders?.some((r) => r.tool === 'helm')) {
+    problems.push({ file: '(command line)', line: null, column: null, level: 'warning', message: `Helm options given (${helmFlags.map((k) => '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())).join(', ')}) but the input has no Helm chart: not used` });
+  }
   const report = audit(
     { resources: input.resources, problems, documents: input.documents, skipped: input.skipped, files: input.files },
     {
@@ -102,6 +150,7 @@ async function auditPaths(paths: string[], opts: InputOpts, io: Io, extra: { rea
       reachability: extra.reachability,
     },
   );
+  if (input.renders?.length) report.renders = input.renders;
   return { report, config };
 }
 
@@ -115,7 +164,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)');
 
-  withInputOptions(program.command('audit', { isDefault: true }))
+  withClusterOptions(withInputOptions(program.command('audit', { isDefault: true })))
     .description('audit manifests (files, folders, globs, or - for stdin) against the production-readiness checklist')
     .argument('[paths...]', 'files, directories (recursive), glob patterns, or - for standard input')
     .option('-o, --output <format>', OUTPUT_HELP, collectOutput)
@@ -135,7 +184,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
       let baseline: BaselineEntry[] | undefined;
       if (opts.baseline !== undefined) baseline = readBaseline(resolve(io.cwd, opts.baseline), opts.baseline);
       // The reachability matrix is only in the JSON report: compute it only when that is written.
-      const audited = await auditPaths(paths, opts, io, { reachability: outputs.some((o) => o.format === 'json') });
+      const reachability = outputs.some((o) => o.format === 'json');
+      const live = opts as typeof opts & ClusterCliOpts & InputOpts;
+      if (!live.cluster && clusterFlagsGiven(live).length) throw new UsageError(`${clusterFlagsGiven(live).join(', ')}: only with --cluster (${CLUSTER_USAGE})`);
+      const audited = live.cluster
+        ? await auditClusterCli(paths, live, io, await configAndChecks(live, io), { reachability }, (m) => new UsageError(m))
+        : await auditPaths(paths, live, io, { reachability });
       if (!audited) {
         exitCode = EXIT.USAGE;
         return;
@@ -147,6 +201,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
         text: { showExempted: opts.showExempted, compact: opts.compact, showPassing: opts.showPassing } }, (m) => new UsageError(m));
       const failOn: Severity | 'none' = opts.failOn ?? config.failOn ?? 'error';
       exitCode = exitCodeFor(report, failOn, { minScore });
+      const incomplete = incompleteNote(report);
+      if (incomplete) io.err(`${incomplete}${exitCode === EXIT.INCOMPLETE ? ' (exit 4)' : ''}\n`);
       if (scoreGateFails(report, minScore)) {
         const also = findingsGateFails(report, failOn) ? ' (exit 1: the --fail-on gate failed too)' : '';
         io.err(`kubeready: score ${report.summary.score} is below --min-score ${minScore}${also}\n`);
@@ -161,7 +217,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .argument('<file>', 'baseline file to write (e.g. .kubeready-baseline.json)')
     .argument('[paths...]', 'files, directories (recursive), glob patterns, or - for standard input')
     .action(async (file, paths, opts) => {
-      const audited = await auditPaths(paths, opts, io);
+      const audited = await auditPaths(paths, opts as typeof opts & InputOpts, io);
       if (!audited) {
         exitCode = EXIT.USAGE;
         return;
@@ -176,6 +232,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       const note = errs ? ` (${errs} input error${errs === 1 ? '' : 's'}: findings in unparseable documents cannot be recorded)` : '';
       io.err(`kubeready: wrote ${b.findings.length} finding${b.findings.length === 1 ? '' : 's'} to ${file}${note}\n`);
     });
+
+  addDiagnoseCommand(program, { out: io.out, err: io.err, env: io.env, cwd: io.cwd, stdinText: io.stdinText, color: useColor(io) }, (code) => (exitCode = code), (m) => new UsageError(m));
 
   program
     .command('checks')

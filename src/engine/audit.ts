@@ -55,6 +55,16 @@ export interface AuditOptions {
   complete?: boolean | string[];
   /** Compute the NetworkPolicy reachability matrix (report.reachability). */
   reachability?: boolean;
+  /**
+   * Verdicts only for these objects; the others are context (a live cluster audited with -n: the
+   * cluster-scoped objects it lists to resolve RBAC and storage). Default: every object.
+   */
+  reportOnly?: (r: Resource) => boolean;
+  /**
+   * A finding resting on an absent object stays unknown, even where the input is complete, when this
+   * says so (a live cluster whose Secrets could not be listed: "no Secret ..." is not known).
+   */
+  stillUnknown?: (unknown: string, check: Check) => boolean;
 }
 
 interface ActiveCheck {
@@ -129,7 +139,10 @@ function locationOf(r: Resource, path: FieldPath): Location {
   } catch {
     pos = null;
   }
-  return { file: r.origin.file, line: pos?.line ?? null, column: pos?.column ?? null, exact: pos?.exact ?? false, doc: r.origin.doc };
+  const loc: Location = { file: pos?.file ?? r.origin.file, line: pos?.line ?? null, column: pos?.column ?? null, exact: pos?.exact ?? false, doc: pos?.doc ?? r.origin.doc };
+  // Rendered input (Helm, Kustomize): file is the template or source file; also where in the output.
+  if (pos?.rendered) loc.rendered = pos.rendered;
+  return loc;
 }
 
 function matchesAny(patterns: string[], value: string | null | undefined): boolean {
@@ -277,10 +290,14 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   const verdicts: Verdict[] = [];
   for (const r of input.resources) {
     if (ownedByPresent(r)) continue;
+    if (options.reportOnly && !options.reportOnly(r)) continue;
     const w = workloadOf.get(r) ?? null;
     const applicable: ActiveCheck[] = [];
     if (w) for (const a of workloadChecks) if (!a.check.classes || a.check.classes.includes(w.class)) applicable.push(a);
     for (const a of objectChecks.get(r.kind) ?? []) applicable.push(a);
+    // Runtime checks read what the cluster reports: only objects with a status (never plain manifests).
+    const st = r.object.status;
+    if (!isObject(st) || Object.keys(st).length === 0) for (let i = applicable.length - 1; i >= 0; i--) if (applicable[i].check.runtime) applicable.splice(i, 1);
     if (applicable.length === 0) continue;
     const ref = objectRef(r, ns);
     const ignores = annotationIgnores(r, w);
@@ -294,7 +311,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       } catch (e) {
         const loc = locationOf(r, []);
         problems.push({
-          file: r.origin.file,
+          file: loc.file,
           line: loc.line,
           column: loc.column,
           level: 'warning',
@@ -330,19 +347,20 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
           if (ig) exempted = { by: 'annotation', reason: ig.reason ?? '(no kubeready.io/ignore-reason given)' };
         }
         (base as Finding).exempted = exempted;
-        (base as Finding).unknown = fi.unknown && !completeFor(r.kind === 'Namespace' ? r.name : ref.namespace) ? fi.unknown : null;
+        (base as Finding).unknown =
+          fi.unknown && (!completeFor(r.kind === 'Namespace' ? r.name : ref.namespace) || options.stillUnknown?.(fi.unknown, a.check)) ? fi.unknown : null;
         findings.push(base as Finding);
       }
     }
     for (const ig of ignores) {
       if (ig.reason === null) {
         const loc = locationOf(r, ['metadata', 'annotations', IGNORE_ANNOTATION]);
-        problems.push({ file: r.origin.file, line: loc.line, column: loc.column, level: 'warning', message: `${r.kind}/${r.name}: ${IGNORE_ANNOTATION} without ${IGNORE_REASON_ANNOTATION}: say why the check does not apply` });
+        problems.push({ file: loc.file, line: loc.line, column: loc.column, level: 'warning', message: `${r.kind}/${r.name}: ${IGNORE_ANNOTATION} without ${IGNORE_REASON_ANNOTATION}: say why the check does not apply` });
       }
       for (const id of ig.ids) {
         if (id !== '*' && id !== 'all' && !options.checks.some((c) => c.id === id)) {
           const loc = locationOf(r, ['metadata', 'annotations', IGNORE_ANNOTATION]);
-          problems.push({ file: r.origin.file, line: loc.line, column: loc.column, level: 'warning', message: `${r.kind}/${r.name}: ${IGNORE_ANNOTATION} names unknown check "${id}"` });
+          problems.push({ file: loc.file, line: loc.line, column: loc.column, level: 'warning', message: `${r.kind}/${r.name}: ${IGNORE_ANNOTATION} names unknown check "${id}"` });
         }
       }
     }

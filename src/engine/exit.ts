@@ -2,12 +2,14 @@
  * Exit codes, one per gate, so CI logs and scripts can tell which gate failed:
  * 0 every gate passed; 1 findings at or above --fail-on (or unparseable input); 2 the audit could not
  * run as asked (usage, config, input or baseline file problems); 3 the overall score is below
- * --min-score. When both gates fail, 1 wins: the findings say what to fix, and the score follows.
+ * --min-score; 4 a live cluster audit (audit --cluster) was incomplete: a context was unreachable or
+ * a list was forbidden or failed, and no gate failed on what could be read. When both gates fail, 1
+ * wins: the findings say what to fix, and the score follows; either wins over 4.
  */
 import type { Severity } from '../checks/types.js';
 import type { Report } from './report-types.js';
 
-export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, SCORE: 3 } as const;
+export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, SCORE: 3, INCOMPLETE: 4 } as const;
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
@@ -30,9 +32,15 @@ export function scoreGateFails(report: Report, minScore: number | undefined): bo
   return minScore !== undefined && report.summary.score < minScore;
 }
 
-/** 1 when the findings gate fails, else 3 when the score gate fails, else 0. */
+/** True for a live cluster audit that could not read everything (report.cluster.complete false). */
+export function auditIncomplete(report: Report): boolean {
+  return report.cluster ? !report.cluster.complete : false;
+}
+
+/** 1 when the findings gate fails, else 3 when the score gate fails, else 4 when a cluster audit was incomplete, else 0. */
 export function exitCodeFor(report: Report, failOn: Severity | 'none', gates: Gates = {}): number {
   if (findingsGateFails(report, failOn)) return EXIT.FINDINGS;
   if (scoreGateFails(report, gates.minScore)) return EXIT.SCORE;
+  if (auditIncomplete(report)) return EXIT.INCOMPLETE;
   return EXIT.OK;
 }

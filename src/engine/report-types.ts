@@ -10,6 +10,8 @@ export interface ObjectRef {
   name: string;
   /** Effective namespace (manifest namespace, else --namespace, else "default"); null for cluster-scoped kinds. */
   namespace: string | null;
+  /** Live cluster audits (audit --cluster) only: the kubeconfig context the object was read from. */
+  cluster?: string;
 }
 
 export interface Location {
@@ -19,6 +21,43 @@ export interface Location {
   /** False when the field is missing and the location is where it belongs. */
   exact: boolean;
   doc: number;
+  /**
+   * Only for objects rendered from a Helm chart or a Kustomize overlay (then `file` is the template,
+   * base resource or patch, and `exact` is false when that line is a best guess): where the field is
+   * in the render's output (Report.renders[].command prints it).
+   */
+  rendered?: RenderedLocation;
+}
+
+export interface RenderedLocation {
+  /** The chart or kustomization, as in Report.renders[].path. */
+  render: string;
+  line: number | null;
+  column: number | null;
+  /** Helm: the template as the output's `# Source:` comment names it (chart/templates/x.yaml). */
+  source?: string;
+}
+
+/** One Helm chart or Kustomize overlay rendered for the audit (or, for a base, why it was not). */
+export interface RenderOut {
+  tool: 'helm' | 'kustomize';
+  /** The chart (folder or .tgz) or kustomization folder, relative to the working directory. */
+  path: string;
+  /** The command, run from the working directory, whose output `location.rendered` lines refer to (--set values of secret-looking keys redacted); null when not rendered. */
+  command: string[] | null;
+  /** e.g. "helm v3.22.0", "kustomize v5.5.0" (kubectl kustomize); null when unknown. */
+  version: string | null;
+  /** Helm: the release name, and the values files used in order (the chart's own values.yaml first). */
+  releaseName?: string;
+  valuesFiles?: string[];
+  /** Objects audited from this render. */
+  objects: number;
+  /** Helm: test hooks (helm.sh/hook: test) left out; --include-test-hooks audits them. */
+  skippedTestHooks?: number;
+  /** The tool's error when rendering failed (also an input error in problems). */
+  error?: string;
+  /** A kustomization not audited on its own because these kustomizations of the folder walk include it (--all-kustomizations audits it). */
+  includedBy?: string[];
 }
 
 export interface Exemption {
@@ -115,6 +154,8 @@ export interface ReachabilityOut {
     kind: string;
     name: string;
     namespace: string;
+    /** Live cluster audits only: the context. */
+    cluster?: string;
     ingress: 'open' | 'isolated' | 'allow-all' | 'unknown';
     egress: 'open' | 'isolated' | 'allow-all' | 'unknown';
     ingressPolicies?: string[];
@@ -240,6 +281,58 @@ export interface Report {
   problems: InputProblemOut[];
   /** Only with --baseline: how the findings compare with the baseline file. */
   baseline?: BaselineResult | null;
+  /** Only for live cluster audits (audit --cluster): what was read from each context, and what could not be. */
+  cluster?: ClusterReport | null;
+  /** Only when the input had Helm charts or Kustomize overlays: each render, in input order. */
+  renders?: RenderOut[];
+}
+
+/** A live cluster audit: one entry per kubeconfig context, in the order given. */
+export interface ClusterReport {
+  /** False when a context was unreachable, a list failed or was forbidden (expected ones aside): exit code 4. */
+  complete: boolean;
+  contexts: ClusterContextOut[];
+}
+
+export interface ClusterContextOut {
+  context: string;
+  /** Cluster name in the kubeconfig. */
+  cluster: string;
+  server: string;
+  /** The API server's gitVersion (GET /version); null when unknown. */
+  serverVersion: string | null;
+  /** ok: everything listed; incomplete: some kinds skipped or the scan stopped; unreachable: nothing read. */
+  status: 'ok' | 'incomplete' | 'unreachable';
+  /** Namespaces audited; null for all (-A). */
+  namespaces: string[] | null;
+  /** The -l label selector (applies to the workload kinds), or null. */
+  selector: string | null;
+  /** Objects read. */
+  objects: number;
+  /** API requests made (discovery and list pages, retries included). */
+  requests: number;
+  durationMs: number;
+  /** Kinds listed, with the apiVersion used and the objects found. */
+  listed: { kind: string; apiVersion: string; objects: number }[];
+  /** Lists that could not be read, and why (a 403 names the missing permission). */
+  skipped: ClusterSkippedKind[];
+  /** What stopped the scan: unreachable, timed out, connection lost. */
+  errors: string[];
+  warnings: string[];
+  /** This context's share of the verdicts; null when nothing was read. */
+  summary: { workloads: number; readyWorkloads: number; score: number; findings: Record<Severity, number> } | null;
+}
+
+export interface ClusterSkippedKind {
+  kind: string;
+  apiVersion: string | null;
+  /** The namespace whose list was skipped; null for all namespaces or a cluster-scoped kind. */
+  namespace: string | null;
+  /** HTTP status (403 forbidden), or null when the server did not answer. */
+  status: number | null;
+  reason: string;
+  /** Left out of deploy/rbac.yaml by design (Secrets): reported, does not make the audit incomplete. */
+  expected: boolean;
 }
 
 /** One recorded finding of a baseline file (kubeready baseline write). Only the fingerprint matches. */

@@ -23,8 +23,27 @@ export interface Origin {
    * Resolve a field path of this resource to the closest existing position: the field itself,
    * or the deepest ancestor that exists (where the missing field belongs).
    * `exact` says whether the full path exists.
+   * Rendered input (Helm, Kustomize) also says in which source file (`file`, `doc`: a template, a
+   * base resource, a patch; else `Origin.file`) and where in the rendered output (`rendered`).
    */
-  locate(path: FieldPath): (SourcePosition & { exact: boolean }) | null;
+  locate(path: FieldPath): ((SourcePosition & { exact: boolean }) | { line: null; column: null; exact: false; file: string }) & RenderedAt | null;
+}
+
+/** What `Origin.locate` adds for rendered input. */
+export interface RenderedAt {
+  file?: string;
+  doc?: number;
+  rendered?: RenderedPosition;
+}
+
+/** Where a field sits in the output of a Helm or Kustomize render (see Report.renders). */
+export interface RenderedPosition {
+  /** The chart or kustomization as shown (Report.renders[].path). */
+  render: string;
+  line: number | null;
+  column: number | null;
+  /** Helm: the template as named by the output's `# Source:` comment (chart/templates/x.yaml). */
+  source?: string;
 }
 
 export interface Resource {

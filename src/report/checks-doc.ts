@@ -17,6 +17,8 @@ export interface CheckDoc {
   kinds?: string[];
   classes?: string[];
   pss?: string;
+  /** Reads live status and Events (runtime check): listed apart. */
+  runtime?: boolean;
 }
 
 const PILLAR_ORDER = ['resources', 'health', 'rbac', 'availability', 'observability', 'security', 'storage', 'networking'];
@@ -28,27 +30,30 @@ const CLASS_TEXT: Record<string, string> = {
 };
 
 function appliesTo(c: CheckDoc): string {
-  if (c.target === 'object') return (c.kinds ?? []).join(', ');
-  if (!c.classes) return 'every workload (any object with a pod template)';
-  return c.classes.map((k) => CLASS_TEXT[k] ?? k).join('; ');
+  const live = c.runtime ? ', as reported live (objects with a status: a cluster, or a kubectl get -o yaml dump)' : '';
+  if (c.target === 'object') return (c.kinds ?? []).join(', ') + live;
+  if (!c.classes) return (c.runtime ? 'every workload and its pods' : 'every workload (any object with a pod template)') + live;
+  return c.classes.map((k) => CLASS_TEXT[k] ?? k).join('; ') + live;
 }
 
 function sorted(checks: CheckDoc[]): CheckDoc[] {
-  return [...checks].sort((a, b) => PILLAR_ORDER.indexOf(a.pillar) - PILLAR_ORDER.indexOf(b.pillar) || a.id.localeCompare(b.id));
+  // Manifest checks first, then runtime checks; each by pillar, then id.
+  return [...checks].sort((a, b) => Number(!!a.runtime) - Number(!!b.runtime) || PILLAR_ORDER.indexOf(a.pillar) - PILLAR_ORDER.indexOf(b.pillar) || a.id.localeCompare(b.id));
 }
 
 export function renderCheckList(checks: CheckDoc[], format: 'text' | 'json', color: boolean): string {
   if (format === 'json') {
-    return JSON.stringify(sorted(checks).map((c) => ({ id: c.id, pillar: c.pillar, severity: c.severity, title: c.title, whatBreaks: c.whatBreaks, fix: c.fix, params: c.params ?? {}, appliesTo: appliesTo(c), ...(c.pss ? { pss: c.pss } : {}) })), null, 2) + '\n';
+    return JSON.stringify(sorted(checks).map((c) => ({ id: c.id, pillar: c.pillar, severity: c.severity, title: c.title, whatBreaks: c.whatBreaks, fix: c.fix, params: c.params ?? {}, appliesTo: appliesTo(c), ...(c.pss ? { pss: c.pss } : {}), ...(c.runtime ? { runtime: true } : {}) })), null, 2) + '\n';
   }
   const k = pc.createColors(color);
   const idw = Math.max(...checks.map((c) => c.id.length));
   const lines: string[] = [];
   let pillar = '';
   for (const c of sorted(checks)) {
-    if (c.pillar !== pillar) {
-      pillar = c.pillar;
-      lines.push((lines.length ? '\n' : '') + k.bold(pillar));
+    const group = c.runtime ? `runtime: ${c.pillar}` : c.pillar;
+    if (group !== pillar) {
+      pillar = group;
+      lines.push((lines.length ? '\n' : '') + k.bold(group));
     }
     const sev = c.severity === 'error' ? k.red('error  ') : c.severity === 'warning' ? k.yellow('warning') : k.cyan('info   ');
     lines.push(`  ${c.id.padEnd(idw)}  ${sev}  ${c.title}`);
@@ -70,7 +75,7 @@ export function checkMarkdown(c: CheckDoc, heading = '##'): string {
   const lines = [
     `${heading} \`${c.id}\``,
     '',
-    `**${c.title}** · pillar: ${c.pillar} · default severity: ${c.severity}${c.pss ? ` · Pod Security Standards: ${c.pss}` : ''}`,
+    `**${c.title}** · pillar: ${c.pillar} · default severity: ${c.severity}${c.pss ? ` · Pod Security Standards: ${c.pss}` : ''}${c.runtime ? ' · runtime check (live status and Events)' : ''}`,
     '',
     `Applies to: ${appliesTo(c)}.`,
     '',
@@ -102,16 +107,28 @@ export function renderChecksMarkdown(checks: CheckDoc[]): string {
     '',
     '| id | pillar | severity | title |',
     '|---|---|---|---|',
-    ...s.map((c) => `| [\`${c.id}\`](#${c.id}) | ${c.pillar} | ${c.severity} | ${c.title} |`),
+    ...s.map((c) => `| [\`${c.id}\`](#${c.id}) | ${c.pillar}${c.runtime ? ' (runtime)' : ''} | ${c.severity} | ${c.title} |`),
     '',
   ];
   let pillar = '';
+  let runtime = false;
   for (const c of s) {
+    if (c.runtime && !runtime) {
+      runtime = true;
+      pillar = '';
+      lines.push(
+        '## Runtime checks',
+        '',
+        'These read what a live cluster reports (`kubeready audit --cluster`, or a `kubectl get -o yaml` dump with status and Events), never a manifest: the engine runs them only on objects that carry a `status`.',
+        'Each is filed under the pillar of the checklist item that would have prevented the failure. `kubeready diagnose` walks the same evidence to a root cause.',
+        '',
+      );
+    }
     if (c.pillar !== pillar) {
       pillar = c.pillar;
-      lines.push(`## Pillar: ${pillar}`, '');
+      lines.push(`${runtime ? '###' : '##'} ${runtime ? 'Runtime' : 'Pillar'}: ${pillar}`, '');
     }
-    lines.push(`<a id="${c.id}"></a>`, '', checkMarkdown(c, '###'));
+    lines.push(`<a id="${c.id}"></a>`, '', checkMarkdown(c, runtime ? '####' : '###'));
   }
   return lines.join('\n');
 }

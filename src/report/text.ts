@@ -43,7 +43,44 @@ function ref(v: Verdict): string {
 
 function loc(f: Finding): string {
   const l = f.location;
-  return l.line ? `${l.file}:${l.line}:${l.column}` : l.file;
+  // A live object (audit --cluster) has no lines: context/namespace/Kind/name and the field path.
+  const at = l.line ? `${l.file}:${l.line}:${l.column}` : f.field ? `${l.file} ${f.field}` : l.file;
+  // Helm and Kustomize input: the file is the template or source file; also the rendered line.
+  return l.rendered ? `${at} (rendered ${l.rendered.render}${l.rendered.line ? `:${l.rendered.line}` : ''})` : at;
+}
+
+/** The cluster section of a live audit: each context, what it read, what it could not, and why. */
+function clusterLines(report: Report, c: ReturnType<typeof pc.createColors>): string[] {
+  const cl = report.cluster;
+  if (!cl) return [];
+  const lines: string[] = [];
+  for (const x of cl.contexts) {
+    const scope = x.namespaces === null ? 'all namespaces' : `namespace${x.namespaces.length === 1 ? '' : 's'} ${x.namespaces.join(', ')}`;
+    const head = `cluster ${c.bold(x.context)} ${c.dim(`(${x.server}${x.serverVersion ? `, ${x.serverVersion}` : ''})`)}`;
+    if (x.status === 'unreachable') {
+      lines.push(`${head}: ${c.red('UNREACHABLE')}: ${x.errors.join('; ') || 'no answer'}`);
+      continue;
+    }
+    const stat = x.status === 'ok' ? c.green('complete') : c.yellow('INCOMPLETE');
+    lines.push(`${head}: ${stat}, ${scope}${x.selector ? `, -l ${x.selector}` : ''}, ${x.objects} object${x.objects === 1 ? '' : 's'}, ${x.requests} requests in ${(x.durationMs / 1000).toFixed(1)} s`);
+    for (const e of x.errors) lines.push(`  ${c.red('error')}   ${e}`);
+    // Forbidden lists on one line (a user with little access has many); other failures one per line.
+    const where = (k: { kind: string; namespace: string | null }) => `${k.kind}${k.namespace ? ` in ${k.namespace}` : ''}`;
+    const forbidden = x.skipped.filter((k) => k.status === 403 && !k.expected);
+    if (forbidden.length) {
+      lines.push(`  ${c.yellow('skipped')}, forbidden (403): ${forbidden.map(where).join(', ')}`);
+      lines.push(c.dim(`          e.g. ${forbidden[0].reason}; deploy/rbac.yaml grants what kubeready reads`));
+    }
+    for (const k of x.skipped.filter((k) => k.expected)) {
+      lines.push(c.dim(`  skipped ${where(k)}: ${k.reason} (expected with deploy/rbac.yaml: findings that rest on a ${k.kind} being absent are unknown)`));
+    }
+    const others = x.skipped.filter((k) => !k.expected && k.status !== 403);
+    for (const k of others.slice(0, 12)) lines.push(`  ${c.yellow('skipped')} ${where(k)}: ${k.reason}`);
+    if (others.length > 12) lines.push(c.dim(`  ... ${others.length - 12} more skipped lists (-o json lists them)`));
+    for (const w of x.warnings) lines.push(c.dim(`  note    ${w}`));
+  }
+  if (!cl.complete) lines.push(c.yellow('incomplete audit: some objects could not be read (see above); exit code 4 unless a gate fails'));
+  return lines;
 }
 
 export function renderText(report: Report, opts: TextOptions): string {
@@ -112,6 +149,7 @@ export function renderText(report: Report, opts: TextOptions): string {
     lines.push('');
   }
 
+  lines.push(...clusterLines(report, c));
   const s = report.summary;
   const ready = `${s.readyWorkloads} of ${s.workloads} workload${s.workloads === 1 ? '' : 's'} production-ready`;
   const counts = `${s.findings.error} error${s.findings.error === 1 ? '' : 's'}, ${s.findings.warning} warning${s.findings.warning === 1 ? '' : 's'}, ${s.findings.info} info`;
@@ -152,7 +190,9 @@ export function renderText(report: Report, opts: TextOptions): string {
     if (bits.length) lines.push(c.dim('workloads that survive: ') + bits.join(c.dim(' · ')));
   }
   const run = report.cost?.total.running;
-  if (report.cost && run?.monthly) {
+  if (report.cost && run?.monthly && run.monthly.now === 0 && run.incomplete) {
+    lines.push(c.dim('requested capacity: no container requests CPU or memory, so there is no cost estimate'));
+  } else if (report.cost && run?.monthly) {
     const cur = report.cost.prices.currency;
     const money = (x: number) => `${cur} ${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2)}`;
     const range = run.monthly.min !== run.monthly.now || run.monthly.max !== run.monthly.now
@@ -161,6 +201,19 @@ export function renderText(report: Report, opts: TextOptions): string {
     lines.push(c.dim(`requested capacity: about ${money(run.monthly.now)}/month${range}${run.incomplete ? ', a lower bound: some containers request nothing' : ''}`));
   }
   const inErr = s.inputErrors ? c.red(`, ${s.inputErrors} input error${s.inputErrors === 1 ? '' : 's'}`) : '';
+  if (report.cluster) {
+    const n = report.cluster.contexts.length;
+    lines.push(c.dim(`input: ${n} cluster context${n === 1 ? '' : 's'}, ${s.objects} object${s.objects === 1 ? '' : 's'}`) + inErr);
+    return lines.join('\n') + '\n';
+  }
+  for (const r of report.renders ?? []) {
+    if (r.includedBy) lines.push(c.dim(`not audited on its own: ${r.path} (included by ${r.includedBy.join(', ')}; --all-kustomizations audits it)`));
+    else if (r.error !== undefined || !r.command) lines.push(c.dim(`not rendered: ${r.path} (see the input error above)`));
+    else {
+      const hooks = r.skippedTestHooks ? `, ${r.skippedTestHooks} test hook${r.skippedTestHooks === 1 ? '' : 's'} left out (--include-test-hooks)` : '';
+      lines.push(c.dim(`rendered: ${r.command.join(' ')}${r.version ? ` (${r.version})` : ''}: ${r.objects} object${r.objects === 1 ? '' : 's'}${hooks}`));
+    }
+  }
   lines.push(
     c.dim(`input: ${s.files} file${s.files === 1 ? '' : 's'}, ${s.documents} document${s.documents === 1 ? '' : 's'}, ${s.objects} object${s.objects === 1 ? '' : 's'}`) +
       (s.skippedDocuments ? c.dim(` (${s.skippedDocuments} without apiVersion/kind skipped)`) : '') +

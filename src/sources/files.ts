@@ -7,6 +7,8 @@ import { ChunkedLoader, chunkRanges, type InputProblem, type LoadResult, type Lo
 import type { Resource } from '../model/types.js';
 import os from 'node:os';
 import { ParsePool } from './parse-pool.js';
+import { classifyWalk, renderUnits, unitAt, type RenderOptions, type RenderUnit, type UnitResult } from './render.js';
+import type { RenderOut } from '../engine/report-types.js';
 
 export const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'];
 const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
@@ -23,12 +25,22 @@ export interface FileInputOptions {
   workers?: number;
   /** Passed to loadText: which objects to keep whole (the rest keep identifying metadata only). */
   keepWhole?: LoadTextOptions['keepWhole'];
+  /** Helm charts and kustomizations in the input: how to render them (see sources/render.ts). */
+  render?: RenderOptions;
 }
 
 export interface FilesResult extends LoadResult {
   files: number;
   /** Usage-level problems (a path that does not exist): exit code 2. */
   fatal: string[];
+  /** Helm charts and kustomizations rendered (or not: a base of an overlay), in input order. */
+  renders?: RenderOut[];
+}
+
+/** A chart or kustomization found among the inputs, placed before the file `at` of the file list. */
+export interface PlacedUnit {
+  unit: RenderUnit;
+  at: number;
 }
 
 /** Paths in output are relative to the working directory (as kubectl and compilers print them). */
@@ -123,9 +135,10 @@ function brokenLinks(dir: string): { file: string; code: string | undefined }[] 
   return out;
 }
 
-async function walk(dir: string, problems: InputProblem[], cwd: string): Promise<string[]> {
+async function walk(dir: string, problems: InputProblem[], cwd: string, units = false): Promise<string[]> {
   const [{ glob }, { default: ignore }] = await Promise.all([import('tinyglobby'), import('ignore')]);
-  const files = await glob(`**/*.{${MANIFEST_EXTENSIONS.join(',')}}`, {
+  // With units, also `Kustomization` (kustomize's extensionless name), so that folder is rendered.
+  const files = await glob([`**/*.{${MANIFEST_EXTENSIONS.join(',')}}`, ...(units ? ['**/Kustomization'] : [])], {
     cwd: dir,
     absolute: true,
     dot: true,
@@ -159,11 +172,28 @@ async function walk(dir: string, problems: InputProblem[], cwd: string): Promise
   return [...byReal.values()].sort();
 }
 
-/** Expand the user's path arguments into a list of files (absolute) and '-' for stdin. */
-export async function expandPaths(args: string[], cwd: string, problems: InputProblem[], fatal: string[]): Promise<string[]> {
+/**
+ * Expand the user's path arguments into a list of files (absolute) and '-' for stdin. With `units`,
+ * Helm charts (a folder with Chart.yaml, a .tgz) and kustomizations (a folder with a kustomization)
+ * go there instead, placed among the files, and folder walks leave their files out (render.ts).
+ */
+export async function expandPaths(args: string[], cwd: string, problems: InputProblem[], fatal: string[], units?: PlacedUnit[], render: RenderOptions = {}): Promise<string[]> {
   const out: string[] = [];
   const seen = new Set<string>();
+  const addUnit = (unit: RenderUnit) => {
+    let key = unit.abs;
+    try {
+      key = realpathSync(unit.abs);
+    } catch {
+      key = unit.abs;
+    }
+    if (seen.has(key)) return;
+    seen.add(key);
+    units!.push({ unit, at: out.length });
+  };
   const add = (f: string) => {
+    const u = units && f !== '-' ? unitAt(f, false) : null;
+    if (u) return addUnit(u);
     let key = f;
     try {
       key = f === '-' ? f : realpathSync(f);
@@ -199,7 +229,18 @@ export async function expandPaths(args: string[], cwd: string, problems: InputPr
       fatal.push(`${arg}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
       continue;
     }
-    if (st.isDirectory()) {
+    const unit = units ? unitAt(abs, st.isDirectory()) : null;
+    if (unit) addUnit(unit);
+    else if (st.isDirectory() && units) {
+      // Plain files and units in path order.
+      const c = classifyWalk(await walk(abs, problems, cwd, true), render.allKustomizations ?? false);
+      let u = 0;
+      for (const f of c.plain) {
+        while (u < c.units.length && c.units[u].abs < f) addUnit(c.units[u++]);
+        add(f);
+      }
+      while (u < c.units.length) addUnit(c.units[u++]);
+    } else if (st.isDirectory()) {
       const files = await walk(abs, problems, cwd);
       files.forEach(add);
     } else add(abs);
@@ -254,8 +295,22 @@ export async function loadInputs(args: string[], options: FileInputOptions = {})
   const cwd = options.cwd ?? process.cwd();
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_BYTES;
   const result: FilesResult = { resources: [], problems: [], skipped: 0, documents: 0, files: 0, fatal: [] };
-  const files = await expandPaths(args, cwd, result.problems, result.fatal);
+  const placed: PlacedUnit[] = [];
+  const files = await expandPaths(args, cwd, result.problems, result.fatal, options.render?.disabled ? undefined : placed, options.render);
   const load = { keepPositions: options.keepPositions, keepWhole: options.keepWhole };
+  // Charts and kustomizations render (child processes) while the files are read; merged in input order.
+  const rendering = result.fatal.length ? Promise.resolve([]) : renderUnits(placed.map((p) => p.unit), cwd, load, options.render);
+  let nextUnit = 0;
+  let rendered: UnitResult[] = [];
+  const mergeUnits = (before: number) => {
+    for (; nextUnit < placed.length && placed[nextUnit].at <= before; nextUnit++) {
+      const u = rendered[nextUnit];
+      if (!u) continue;
+      merge(result, u);
+      if (u.render.command) result.files++;
+      (result.renders ??= []).push(u.render);
+    }
+  };
   // Read and decode everything first, chunk by chunk (no file buffer is kept: the values keep
   // slices of the chunk texts anyway), then build in input order.
   const jobs: { input: number; shown: string; text: string; flat?: Promise<Int32Array | null> }[] = [];
@@ -285,10 +340,12 @@ export async function loadInputs(args: string[], options: FileInputOptions = {})
       if (pool && j) j.flat = pool.parse(j.text);
     };
     for (let k = 0; k < window; k++) submit(k);
+    rendered = await rendering;
     let loader: ChunkedLoader | null = null;
     for (let k = 0; k < jobs.length; k++) {
       const j = jobs[k];
       if (k === 0 || jobs[k - 1].input !== j.input) {
+        mergeUnits(j.input);
         loader = new ChunkedLoader(j.shown, load);
         result.files++;
       }
@@ -298,6 +355,7 @@ export async function loadInputs(args: string[], options: FileInputOptions = {})
       loader!.add(j.text, flat);
       if (k === jobs.length - 1 || jobs[k + 1].input !== j.input) merge(result, loader!.out);
     }
+    mergeUnits(Infinity);
   } finally {
     await pool?.close();
   }

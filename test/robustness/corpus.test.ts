@@ -20,6 +20,7 @@ describe('real-world corpus', { skip: present ? false : CORPUS_SKIP }, () => {
   let files: string[] = [];
   let rows: ManifestRow[] = [];
   let run: CliResult & { report: Report };
+  let rendered: CliResult & { report: Report };
   /** Per file: what loadText made of it, or what it threw. */
   const loaded = new Map<string, ReturnType<typeof loadText> | { threw: string }>();
 
@@ -42,7 +43,21 @@ describe('real-world corpus', { skip: present ? false : CORPUS_SKIP }, () => {
     }
     // Paths in the report are relative to the working directory: run from the corpus root so
     // they match MANIFEST.tsv's `owner__repo/path`.
-    run = await auditJson(['.'], { cwd: CORPUS_DIR });
+    // --no-render: every file as the plain YAML it is (the loader's view, file by file). The corpus
+    // has kustomizations whose bases or remote resources are not in it; the rendered run is below.
+    run = await auditJson(['.'], { cwd: CORPUS_DIR }, ['--no-render']);
+    rendered = await auditJson(['.'], { cwd: CORPUS_DIR });
+  });
+
+  it('rendered (charts and kustomizations built): exit 0 or 1, no stack trace, each failed render one line naming its folder', () => {
+    assert.ok(rendered.code === 0 || rendered.code === 1, `exit code ${rendered.code}\nstderr: ${rendered.stderr.slice(0, 2000)}`);
+    assert.deepEqual(stackTraceLines(rendered.stdout), []);
+    const internal = rendered.report.problems.filter((p) => p.message.startsWith('internal:'));
+    assert.deepEqual(internal.map((p) => `${p.file}: ${p.message}`), []);
+    const renderErrors = rendered.report.problems.filter((p) => /kustomize failed|helm .*failed|template failed/.test(p.message));
+    for (const p of renderErrors) assert.ok(p.file && !p.message.includes('\n'), `one line per failed render: ${JSON.stringify(p)}`);
+    assert.ok((rendered.report.renders ?? []).length > 0, 'the corpus has kustomizations; some must render');
+    assert.ok(rendered.report.summary.workloads > 300, `only ${rendered.report.summary.workloads} workloads when rendering`);
   });
 
   it('MANIFEST.tsv describes exactly the files on disk', () => {

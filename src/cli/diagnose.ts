@@ -1,0 +1,186 @@
+/**
+ * `kubeready diagnose`: load a live cluster's namespace (or a dump with --from), walk the target, read
+ * the previous container's log where allowed, print the diagnosis. The walk itself is engine/diagnose.
+ */
+import type { Command } from 'commander';
+import { ResourceIndex } from '../model/index.js';
+import type { Resource } from '../model/types.js';
+import { attachLogs, diagnose, diagnoseNamespace, isUnhealthy, logRequests, parseTarget, type Diagnosis, type DiagnoseKind, type LogRequest, type NamespaceDiagnosis } from '../engine/diagnose.js';
+import { EXIT } from '../engine/exit.js';
+import { renderDiagnosis, renderDiagnosisJson, renderNamespaceDiagnosis } from '../report/diagnose-text.js';
+import { loadInputs } from '../sources/files.js';
+import { loadCluster, type ContextLoad } from '../sources/cluster.js';
+import { KubeApiError } from '../sources/kube-client.js';
+import { KubeconfigError } from '../sources/kubeconfig.js';
+import { parseDuration } from './cluster.js';
+import { VERSION } from '../version.js';
+
+export interface DiagnoseIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdinText?: () => string;
+  color: boolean;
+}
+
+interface DiagnoseOpts {
+  namespace?: string;
+  from?: string[];
+  output?: string;
+  kubeconfig?: string;
+  context?: string;
+  requestTimeout?: string;
+  logs?: boolean;
+  notReadyMinutes?: string;
+}
+
+/** The kinds diagnose reads from a live cluster (Secrets and ConfigMaps: names only). */
+const LIVE_KINDS = ['Namespace', 'Node', 'StorageClass', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'Service', 'EndpointSlice', 'PersistentVolumeClaim', 'ResourceQuota', 'ConfigMap', 'Secret', 'Event'];
+
+const LOG_LINES = 20;
+
+function collect(v: string, prev: string[] = []): string[] {
+  return [...prev, v];
+}
+
+export const DIAGNOSE_USAGE = 'kubeready diagnose KIND/NAME [-n NS] [--from DUMP.yaml] | kubeready diagnose -n NS';
+
+/** Register `diagnose` on the program; `setExit` receives the exit code, `usage` builds a usage error. */
+export function addDiagnoseCommand(program: unknown, io: DiagnoseIo, setExit: (code: number) => void, usage: (m: string) => Error): void {
+  (program as Command)
+    .command('diagnose')
+    .description('walk what is broken in a live workload (or a kubectl get -o yaml dump): symptom, evidence, root cause, fix, and the check that prevents it')
+    .argument('[target]', 'KIND/NAME: pod (po), deployment (deploy), statefulset (sts), daemonset (ds), replicaset (rs), job, cronjob (cj), service (svc), pvc, node (no); without it: every unhealthy object of the namespace, worst first')
+    .option('-n, --namespace <namespace>', "namespace (default: the kubeconfig context's, else default)")
+    .option('--from <file>', 'diagnose a dump instead of the live cluster: kubectl get -o yaml output with status and Events (repeatable; files, folders, - for stdin)', collect)
+    .option('-o, --output <format>', 'text or json', 'text')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else the in-cluster config)')
+    .option('--context <name>', 'kubeconfig context (default: the current one)')
+    .option('--request-timeout <duration>', 'give up on one API request after this long (default 30s)')
+    .option('--no-logs', "do not read the previous container's log of crashed containers")
+    .option('--not-ready-minutes <n>', 'a container Running but not Ready this long counts as a problem (default 5)')
+    .action(async (target: string | undefined, opts: DiagnoseOpts) => {
+      setExit(await runDiagnose(target, opts, io, usage));
+    });
+}
+
+export async function runDiagnose(target: string | undefined, opts: DiagnoseOpts, io: DiagnoseIo, usage: (m: string) => Error): Promise<number> {
+  if (opts.output !== 'text' && opts.output !== 'json') throw usage(`--output: "${opts.output}" is not text or json`);
+  let parsed: { kind: DiagnoseKind; name: string } | undefined;
+  if (target !== undefined) {
+    const t = parseTarget(target);
+    if ('error' in t) throw usage(`${t.error} (${DIAGNOSE_USAGE})`);
+    parsed = t;
+  }
+  let notReadyMinutes: number | undefined;
+  if (opts.notReadyMinutes !== undefined) {
+    notReadyMinutes = Number(opts.notReadyMinutes);
+    if (!Number.isFinite(notReadyMinutes) || notReadyMinutes < 0) throw usage(`--not-ready-minutes: "${opts.notReadyMinutes}" is not a number of minutes`);
+  }
+  const notes: string[] = [];
+  let resources: Resource[];
+  let namespace: string;
+  let source: string;
+  let ctx: ContextLoad | undefined;
+  let logsUnavailable: string | undefined;
+  if (opts.from && opts.from.length) {
+    if (opts.kubeconfig !== undefined || opts.context !== undefined) throw usage('--from diagnoses a file: --kubeconfig and --context do not apply');
+    const input = await loadInputs(opts.from, { cwd: io.cwd, stdinText: io.stdinText });
+    if (input.fatal.length) {
+      for (const f of input.fatal) io.err(`kubeready: ${f}\n`);
+      return EXIT.USAGE;
+    }
+    for (const p of input.problems) if (p.level === 'error') io.err(`kubeready: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);
+    resources = input.resources;
+    namespace = opts.namespace ?? 'default';
+    source = opts.from.join(', ');
+    logsUnavailable = "diagnosing a file: reading the previous container's log needs the live cluster";
+  } else {
+    const requestTimeoutMs = opts.requestTimeout === undefined ? 30_000 : parseDuration(opts.requestTimeout);
+    if (requestTimeoutMs === null) throw usage(`--request-timeout: "${opts.requestTimeout}" is not a duration (30s, 2m, or seconds)`);
+    let load;
+    try {
+      load = await loadCluster({
+        kubeconfig: opts.kubeconfig,
+        env: io.env,
+        cwd: io.cwd,
+        home: io.env.HOME,
+        contexts: opts.context ? [opts.context] : undefined,
+        namespace: opts.namespace,
+        kinds: LIVE_KINDS,
+        keepWhole: (o) => o.kind !== 'ConfigMap',
+        keepClients: true,
+        requestTimeoutMs,
+        userAgent: `kubeready/${VERSION}`,
+      });
+    } catch (e) {
+      if (e instanceof KubeconfigError) throw usage(e.message);
+      throw e;
+    }
+    ctx = load.contexts[0];
+    for (const other of load.contexts.slice(1)) other.client?.close();
+    if (!ctx || ctx.status === 'unreachable') {
+      io.err(`kubeready: ${ctx ? `context ${ctx.context}: ${ctx.errors.join('; ')}` : 'no kubeconfig context'}\n`);
+      ctx?.client?.close();
+      return EXIT.USAGE;
+    }
+    resources = ctx.resources;
+    namespace = ctx.namespaces?.[0] ?? opts.namespace ?? 'default';
+    source = `context ${ctx.context}`;
+    for (const s of ctx.skipped) if (!s.expected) notes.push(`could not list ${s.kind}${s.namespace ? ` in ${s.namespace}` : ''}: ${s.reason}`);
+    for (const e of ctx.errors) notes.push(e);
+    if (opts.logs === false) logsUnavailable = 'not read (--no-logs)';
+  }
+  try {
+    const index = new ResourceIndex(resources, namespace);
+    const dopts = { notReadyMinutes, logsUnavailable };
+    let result: Diagnosis | NamespaceDiagnosis;
+    let list: Diagnosis[];
+    if (parsed) {
+      const d = diagnose(index, { ...parsed, namespace }, dopts);
+      d.notes.push(...notes);
+      result = d;
+      list = [d];
+    } else {
+      const n = diagnoseNamespace(index, namespace, dopts);
+      n.notes.push(...notes);
+      result = n;
+      list = n.diagnoses;
+    }
+    if (ctx?.client && !logsUnavailable) attachLogs(list, await readLogs(ctx, logRequests(list)));
+    else attachLogs(list, []);
+    io.out(opts.output === 'json' ? renderDiagnosisJson(result) : 'diagnoses' in result ? renderNamespaceDiagnosis(result, { color: io.color, source }) : renderDiagnosis(result, { color: io.color, source }));
+    if ('status' in result && (result.status === 'not-found' || result.status === 'no-status')) {
+      io.err(`kubeready: ${result.symptom}\n`);
+      return EXIT.USAGE;
+    }
+    return list.some(isUnhealthy) ? EXIT.FINDINGS : EXIT.OK;
+  } finally {
+    ctx?.client?.close();
+  }
+}
+
+/** GET .../pods/NAME/log?previous=true&container=C&tailLines=20 for each request; why not, when it fails. */
+async function readLogs(ctx: ContextLoad, requests: LogRequest[]): Promise<(LogRequest & { lines?: string[]; unavailable?: string })[]> {
+  const client = ctx.client!;
+  return Promise.all(
+    requests.map(async (r) => {
+      const path = `/api/v1/namespaces/${encodeURIComponent(r.namespace)}/pods/${encodeURIComponent(r.pod)}/log?container=${encodeURIComponent(r.container)}&previous=${r.previous}&tailLines=${LOG_LINES}`;
+      try {
+        const text = await client.getText(path);
+        const lines = text.replace(/\n$/, '').split('\n').slice(-LOG_LINES);
+        return { ...r, lines: lines.length === 1 && lines[0] === '' ? [] : lines };
+      } catch (e) {
+        if (e instanceof KubeApiError) {
+          if (e.status === 403) return { ...r, unavailable: `forbidden: this user may not read pods/log in ${r.namespace} (${e.message})` };
+          if (e.status === 400 && /previous terminated container/i.test(e.message)) return { ...r, unavailable: 'the kubelet keeps no previous container for it (it was not restarted on this node, or was garbage-collected)' };
+          // The API server proxies logs from the node's kubelet: a node it cannot reach has none to give.
+          if (e.status !== null && e.status >= 500 && /containerLogs|dial tcp|no such host|connection refused|kubelet/i.test(e.message)) return { ...r, unavailable: `the API server could not reach the kubelet of the pod's node (${e.message})` };
+          return { ...r, unavailable: `${e.status ? `HTTP ${e.status}: ` : ''}${e.message}` };
+        }
+        return { ...r, unavailable: (e as Error).message };
+      }
+    }),
+  );
+}

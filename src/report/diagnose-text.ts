@@ -1,0 +1,89 @@
+/**
+ * `kubeready diagnose` output: short and ordered. Per object: the symptom, what was walked, then each
+ * problem with its evidence, root cause, fix and the check that prevents it next time. JSON is the
+ * Diagnosis object itself (schemaVersion 1).
+ */
+import pc from 'picocolors';
+import type { Diagnosis, NamespaceDiagnosis, ObjectRef, Problem } from '../engine/diagnose.js';
+
+export interface DiagnoseTextOptions {
+  color: boolean;
+  /** Where the objects came from, for the header ("cluster kind-dev", "dump.yaml"). */
+  source?: string;
+}
+
+function show(r: ObjectRef): string {
+  return r.namespace ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`;
+}
+
+function wrapIndent(text: string, indent: string): string {
+  return text.split('\n').map((l) => indent + l).join('\n');
+}
+
+function problemLines(p: Problem, i: number, c: ReturnType<typeof pc.createColors>): string[] {
+  const sev = p.severity === 'error' ? c.red('error') : c.yellow('warning');
+  const where = p.object.kind === 'Pod' ? (p.pods.length > 1 ? ` ${c.dim(`(${p.pods.length} pods: ${p.pods.slice(0, 4).join(', ')}${p.pods.length > 4 ? ', ...' : ''})`)}` : ` ${c.dim(`(pod ${p.object.name})`)}`) : ` ${c.dim(`(${show(p.object)})`)}`;
+  const lines = [`${c.bold(`${i}. ${p.symptom}`)}${where}  ${sev}${p.check ? c.dim(` · ${p.check}`) : ''}`];
+  lines.push(`   ${c.bold('Evidence')}`);
+  for (const e of p.evidence) {
+    const from = e.object ? `${e.object.kind === 'Event' ? 'event' : `${e.object.kind} ${e.object.name}`}${e.field && e.object.kind !== 'Event' ? ` ${e.field}` : ''}: ` : '';
+    lines.push(`   - ${c.dim(from)}${e.text}`);
+  }
+  if (p.logs) {
+    const head = `previous log of ${p.logs.pod}/${p.logs.container}`;
+    if (p.logs.lines && p.logs.lines.length) {
+      lines.push(`   - ${c.dim(head + ' (last lines):')}`);
+      for (const l of p.logs.lines) lines.push(`       ${c.dim('|')} ${l}`);
+    } else if (p.logs.lines) lines.push(`   - ${c.dim(head + ':')} empty`);
+    else lines.push(`   - ${c.dim(head + ':')} not available (${p.logs.unavailable ?? 'not read'})`);
+  }
+  lines.push(`   ${c.bold('Root cause')}  ${p.cause}`);
+  lines.push(`   ${c.bold('Fix')}  ${p.fix.text}`);
+  for (const cmd of p.fix.commands) lines.push(`     ${c.cyan('$')} ${cmd}`);
+  if (p.fix.yaml) lines.push(c.green(wrapIndent(p.fix.yaml, '     ')));
+  if (p.prevent.length) {
+    lines.push(`   ${c.bold('Prevent')}`);
+    for (const v of p.prevent) lines.push(`   - ${v.check ? `${c.bold(v.check)} ${c.dim(`(${v.pillar}: ${v.title})`)}: ` : `${c.dim('no manifest check')}: `}${v.why}`);
+  }
+  return lines;
+}
+
+export function renderDiagnosis(d: Diagnosis, opts: DiagnoseTextOptions): string {
+  const c = pc.createColors(opts.color);
+  const status = d.status === 'broken' ? c.red('BROKEN') : d.status === 'degraded' ? c.yellow('DEGRADED') : d.status === 'healthy' ? c.green('HEALTHY') : d.status === 'no-status' ? c.yellow('NO STATUS') : c.red('NOT FOUND');
+  const lines = [`${c.bold(show(d.target))}: ${status}${opts.source ? c.dim(`  (${opts.source})`) : ''}`, `${c.bold('Symptom')}  ${d.symptom}`];
+  if (d.walked.length) lines.push(`${c.bold('Walked')}   ${d.walked.join(c.dim(' -> '))}`);
+  d.problems.forEach((p, i) => {
+    lines.push('');
+    lines.push(...problemLines(p, i + 1, c));
+  });
+  if (d.notes.length) {
+    lines.push('');
+    for (const n of d.notes) lines.push(c.dim(`note: ${n}`));
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function renderNamespaceDiagnosis(n: NamespaceDiagnosis, opts: DiagnoseTextOptions): string {
+  const c = pc.createColors(opts.color);
+  const lines = [
+    `${c.bold(`namespace ${n.namespace}`)}: ${n.diagnoses.length ? c.red(`${n.diagnoses.length} unhealthy`) : c.green('nothing unhealthy')}, ${n.healthy} healthy${opts.source ? c.dim(`  (${opts.source})`) : ''}`,
+  ];
+  if (n.diagnoses.length) {
+    lines.push('');
+    n.diagnoses.forEach((d, i) => lines.push(`${String(i + 1).padStart(2)}. ${d.status === 'broken' ? c.red('broken  ') : c.yellow('degraded')} ${show(d.target)}: ${d.symptom}`));
+  }
+  for (const d of n.diagnoses) {
+    lines.push('', c.dim('─'.repeat(60)), '');
+    lines.push(renderDiagnosis({ ...d, notes: [] }, { color: opts.color }).trimEnd());
+  }
+  if (n.notes.length) {
+    lines.push('');
+    for (const note of n.notes) lines.push(c.dim(`note: ${note}`));
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function renderDiagnosisJson(d: Diagnosis | NamespaceDiagnosis): string {
+  return JSON.stringify(d, null, 2) + '\n';
+}

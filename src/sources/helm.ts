@@ -1,0 +1,507 @@
+/**
+ * Helm charts as input: `helm template` renders the chart (folder or .tgz) with the values, sets
+ * and capabilities given, and each object's findings point back at the template that produced it
+ * (helm's `# Source:` comments) and, when it can be found there, the template line of the field.
+ *
+ * Finding the template line is a heuristic on the template's own text: the field path is followed
+ * key by key through the literal YAML of the template (template actions are opaque), list items by
+ * their literal `name` or position. Where a key is produced by an include or toYaml, the location
+ * stops at the deepest literal key, and `exact` is false; so it is when the walk was ambiguous
+ * (the same key twice in if/else branches) or the line's literal value differs from the rendered one.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { FieldPath, Json, JsonObject, Origin, Resource } from '../model/types.js';
+import type { RenderOut } from '../engine/report-types.js';
+import { loadText, type InputProblem } from './resources.js';
+import { display, runTool, sameJson, toolError, toolVersion, valueAt, which, type RenderContext, type RenderUnit, type UnitResult } from './render.js';
+import { parseYaml, resolvePlain } from './yaml.js';
+
+export const HOOK_ANNOTATION = 'helm.sh/hook';
+
+/** Is this object a Helm test hook (helm.sh/hook: test, or the legacy test-success)? */
+export function isTestHook(obj: JsonObject): boolean {
+  const meta = obj.metadata;
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) return false;
+  const ann = meta.annotations;
+  if (ann === null || typeof ann !== 'object' || Array.isArray(ann)) return false;
+  const hook = ann[HOOK_ANNOTATION];
+  return typeof hook === 'string' && hook.split(',').some((h) => ['test', 'test-success'].includes(h.trim()));
+}
+
+function yamlObject(file: string): JsonObject | null {
+  try {
+    const v = parseYaml(readFileSync(file, 'utf8'), { positions: false }).docs[0]?.value;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A release name helm accepts (DNS-1123 label, at most 53 characters) made from a chart name. */
+export function releaseNameFor(chart: string): string {
+  const s = chart.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 53).replace(/-+$/, '');
+  return s || 'release';
+}
+
+const SECRET_KEY = /(pass(word|wd|phrase)?|secret|token|api[-_]?key|private[-_]?key|credential|auth|cert|(^|[._-])key$)/i;
+
+/** `--set a=1,db.password=x` as shown in the report: values of secret-looking keys redacted. */
+export function redactSet(arg: string): string {
+  return arg
+    .split(/(?<!\\),/)
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq === -1) return pair;
+      const key = pair.slice(0, eq);
+      return SECRET_KEY.test(key) ? `${key}=<redacted>` : pair;
+    })
+    .join(',');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Template text model
+// ---------------------------------------------------------------------------------------------
+
+interface TLine {
+  /** 1-based line number. */
+  n: number;
+  /** Column (0-based) of the list dash, or -1. */
+  dash: number;
+  /** The literal key on this line, or null (a list scalar, a value line). */
+  key: string | null;
+  /** Column (0-based) of the key (or of the content after the dash). */
+  col: number;
+  /** The literal text after `key:` (or after the dash). */
+  value: string;
+  /** Has YAML structure (not blank, comment, template action only, block scalar content or `---`). */
+  structural: boolean;
+  sep: boolean;
+}
+
+interface Section {
+  from: number;
+  to: number;
+  kinds: string[];
+}
+
+interface TemplateModel {
+  raw: string[];
+  lines: TLine[];
+  sections: Section[];
+}
+
+const level = (l: TLine) => (l.dash >= 0 ? l.dash : l.col);
+
+function parseTemplate(text: string): TemplateModel {
+  const raw = text.split(/\r?\n/);
+  const lines: TLine[] = [];
+  let block = -1;
+  let inAction = false;
+  for (let i = 0; i < raw.length; i++) {
+    const s = raw[i];
+    const t = s.trim();
+    const indent = s.length - s.trimStart().length;
+    const base: TLine = { n: i + 1, dash: -1, key: null, col: indent, value: '', structural: false, sep: false };
+    if (inAction) {
+      if (s.includes('}}')) inAction = s.lastIndexOf('{{') > s.lastIndexOf('}}');
+      lines.push(base);
+      continue;
+    }
+    if (block >= 0) {
+      if (t === '' || indent > block) {
+        lines.push(base);
+        continue;
+      }
+      block = -1;
+    }
+    if (/^---(\s|$)/.test(s)) {
+      lines.push({ ...base, sep: true });
+      continue;
+    }
+    if (s.lastIndexOf('{{') > s.lastIndexOf('}}')) inAction = true;
+    const stripped = t.replace(/\{\{.*?\}\}/g, '').replace(/\{\{.*$/, '').trim();
+    if (t === '' || t.startsWith('#') || stripped === '' || stripped.startsWith('#')) {
+      lines.push(base);
+      continue;
+    }
+    let rest = s.slice(indent);
+    let dash = -1;
+    let col = indent;
+    const dm = /^-(\s+|$)/.exec(rest);
+    if (dm) {
+      dash = indent;
+      col = indent + dm[0].length;
+      rest = rest.slice(dm[0].length);
+    }
+    const km = /^(?:"([^"\\]*)"|'([^']*)'|([^\s#'"{[\]&*!|>%@`-][^#]*?|-[^\s#][^#]*?))\s*:(?:\s+|$)/.exec(rest);
+    if (km && !(km[3] ?? '').includes('{{')) {
+      const key = km[1] ?? km[2] ?? km[3];
+      const value = rest.slice(km[0].length).trim();
+      if (/^[|>][-+0-9]*\s*(#.*)?$/.test(value)) block = col;
+      lines.push({ ...base, dash, key, col, value, structural: true });
+    } else {
+      lines.push({ ...base, dash, col, value: rest.trim(), structural: true });
+    }
+  }
+  const sections: Section[] = [];
+  let from = 0;
+  const close = (to: number) => {
+    const ls = lines.slice(from, to).filter((l) => l.structural);
+    if (ls.length) {
+      const kinds = ls.filter((l) => l.key === 'kind' && l.dash === -1 && l.col === Math.min(...ls.map(level)) && l.value && !l.value.includes('{{')).map((l) => unquote(l.value));
+      sections.push({ from, to, kinds });
+    }
+  };
+  lines.forEach((l, i) => {
+    if (l.sep) {
+      close(i);
+      from = i + 1;
+    }
+  });
+  close(lines.length);
+  return { raw, lines, sections };
+}
+
+function unquote(v: string): string {
+  const s = v.replace(/\s+#.*$/, '').trim();
+  if (s.length >= 2 && ((s[0] === '"' && s.endsWith('"')) || (s[0] === "'" && s.endsWith("'")))) return s.slice(1, -1);
+  return s;
+}
+
+/** Does the literal text after `key:` agree with the rendered value? (Template actions and block values always do.) */
+function literalAgrees(text: string, v: Json | undefined): boolean {
+  if (v === undefined || (v !== null && typeof v === 'object')) return true;
+  const t = text.replace(/\s+#.*$/, '').trim();
+  if (t === '' || t.includes('{{') || /^[|>]/.test(t)) return true;
+  if (/^["']/.test(t)) return String(v) === unquote(t);
+  if (/^[[{&*!]/.test(t)) return true;
+  return sameJson(resolvePlain(t), v);
+}
+
+interface Scope {
+  from: number;
+  to: number;
+  /** The scope is a list item starting at `from` (its dash line). */
+  item: boolean;
+}
+
+/** The direct children of a scope: [line index, line] pairs. */
+function entries(m: TemplateModel, sc: Scope): number[] {
+  const out: number[] = [];
+  if (sc.item) {
+    const head = m.lines[sc.from];
+    if (head.key !== null) out.push(sc.from);
+    for (let i = sc.from + 1; i < sc.to; i++) {
+      const l = m.lines[i];
+      if (l.structural && level(l) === head.col) out.push(i);
+    }
+    return out;
+  }
+  let min = Infinity;
+  for (let i = sc.from; i < sc.to; i++) if (m.lines[i].structural) min = Math.min(min, level(m.lines[i]));
+  for (let i = sc.from; i < sc.to; i++) if (m.lines[i].structural && level(m.lines[i]) === min) out.push(i);
+  return out;
+}
+
+/** The lines under a key or list item entry. */
+function scopeOf(m: TemplateModel, at: number, end: number): Scope {
+  const e = m.lines[at];
+  const asItem = e.dash >= 0 && m.lines[at].structural;
+  let j = at + 1;
+  for (; j < end; j++) {
+    const l = m.lines[j];
+    if (!l.structural) continue;
+    if (asItem && level(l) <= e.dash) break;
+    if (!asItem && (level(l) < e.col || (level(l) === e.col && l.dash < 0))) break;
+  }
+  return asItem ? { from: at, to: j, item: true } : { from: at + 1, to: j, item: false };
+}
+
+const ACTION_IN_RANGE = /\{\{-?\s*(range|if|with|else|include|template|toYaml|tpl)\b/;
+
+/**
+ * The template line that produced `path` of the rendered object, or its deepest literal ancestor.
+ * `sure`: the section was identified without doubt; `renderedExact`: the path exists in the output.
+ */
+function locateTemplate(m: TemplateModel, sec: Section, sure: boolean, obj: JsonObject, path: FieldPath, renderedExact: boolean): { line: number; column: number; exact: boolean } | null {
+  let sc: Scope = { from: sec.from, to: sec.to, item: false };
+  const first = m.lines.slice(sec.from, sec.to).find((l) => l.structural);
+  if (!first) return null;
+  let line = first.n;
+  let column = 1;
+  let exact = sure;
+  let lastValue: string | null = null;
+  let matched = 0;
+  for (let k = 0; k < path.length; k++) {
+    const p = path[k];
+    const es = entries(m, sc);
+    let hit = -1;
+    if (typeof p === 'string') {
+      const keys = es.filter((i) => m.lines[i].key === p && (m.lines[i].dash < 0 || (sc.item && i === sc.from)));
+      if (keys.length === 0) break;
+      if (keys.length > 1) exact = false;
+      hit = keys[0];
+      const l = m.lines[hit];
+      lastValue = l.value;
+      line = l.n;
+      column = l.col + 1;
+      // A key on a list item's dash line (`- name: x`) is the item's first key.
+      sc = l.dash >= 0 ? scopeAfterDashKey(m, hit, sc.to) : scopeOf(m, hit, sc.to);
+    } else {
+      const items = es.filter((i) => m.lines[i].dash >= 0);
+      if (items.length === 0) break;
+      const item = valueAt(obj, path.slice(0, k + 1));
+      const name = item !== null && typeof item === 'object' && !Array.isArray(item) && typeof item.name === 'string' ? item.name : null;
+      if (name !== null) {
+        const byName = items.filter((i) => {
+          const s = scopeOf(m, i, sc.to);
+          return entries(m, s).some((j) => m.lines[j].key === 'name' && !m.lines[j].value.includes('{{') && unquote(m.lines[j].value) === name);
+        });
+        if (byName.length === 1) hit = byName[0];
+      }
+      if (hit === -1) {
+        // Item p is the p-th literal item unless a range, if or include at the list's own level,
+        // before it, can add or drop items (template actions inside items do not count).
+        const dashCol = m.lines[items[0]].dash;
+        const until = p < items.length ? items[p] : sc.to;
+        const dynamic = m.raw.slice(sc.from, until).some((t) => ACTION_IN_RANGE.test(t) && t.length - t.trimStart().length <= dashCol);
+        if (p < items.length && !dynamic) hit = items[p];
+        else {
+          hit = items[Math.min(p, items.length - 1)];
+          exact = false;
+        }
+      }
+      const l = m.lines[hit];
+      lastValue = l.key === null ? l.value : null;
+      line = l.n;
+      column = l.dash + 1;
+      sc = scopeOf(m, hit, sc.to);
+    }
+    matched++;
+  }
+  if (matched < path.length) exact = false;
+  else if (renderedExact && lastValue !== null && !literalAgrees(lastValue, valueAt(obj, path))) exact = false;
+  return { line, column, exact: exact && renderedExact && matched === path.length };
+}
+
+/** For a key written on a list item's dash line (`- name: x`), the lines under that key. */
+function scopeAfterDashKey(m: TemplateModel, at: number, end: number): Scope {
+  const e = m.lines[at];
+  let j = at + 1;
+  for (; j < end; j++) {
+    const l = m.lines[j];
+    if (!l.structural) continue;
+    if (level(l) < e.col || (level(l) === e.col && l.dash < 0)) break;
+  }
+  return { from: at + 1, to: j, item: false };
+}
+
+const models = new Map<string, TemplateModel | null>();
+
+/** Forget parsed templates (each loadInputs call starts afresh). */
+export function resetTemplateCache(): void {
+  models.clear();
+}
+function templateModel(abs: string): TemplateModel | null {
+  if (models.has(abs)) return models.get(abs)!;
+  let m: TemplateModel | null = null;
+  try {
+    m = parseTemplate(readFileSync(abs, 'utf8'));
+  } catch {
+    m = null;
+  }
+  models.set(abs, m);
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where a `# Source:` path is on disk
+// ---------------------------------------------------------------------------------------------
+
+/** Subchart folders and archives under a chart's charts/, by the name helm gives them (alias or name). */
+function subcharts(chartDir: string): Map<string, { dir: string | null; archive: string | null }> {
+  const out = new Map<string, { dir: string | null; archive: string | null }>();
+  const chartsDir = join(chartDir, 'charts');
+  let names: string[] = [];
+  try {
+    names = readdirSync(chartsDir);
+  } catch {
+    return out;
+  }
+  for (const n of names) {
+    const abs = join(chartsDir, n);
+    try {
+      if (statSync(abs).isDirectory()) {
+        const c = yamlObject(join(abs, 'Chart.yaml'));
+        out.set(typeof c?.name === 'string' ? c.name : n, { dir: abs, archive: null });
+      } else if (/\.tgz$/i.test(n)) {
+        const name = n.replace(/\.tgz$/i, '').replace(/-v?\d+\.\d+\.\d+.*$/, '');
+        if (!out.has(name)) out.set(name, { dir: null, archive: abs });
+      }
+    } catch {
+      // unreadable entry
+    }
+  }
+  const parent = yamlObject(join(chartDir, 'Chart.yaml'));
+  if (Array.isArray(parent?.dependencies)) {
+    for (const d of parent.dependencies) {
+      if (d && typeof d === 'object' && !Array.isArray(d) && typeof d.alias === 'string' && typeof d.name === 'string' && out.has(d.name)) out.set(d.alias, out.get(d.name)!);
+    }
+  }
+  return out;
+}
+
+/** The template file of a `# Source:` path (chart/templates/x.yaml, chart/charts/sub/templates/y.yaml): on disk, or the archive it is in. */
+function templateOnDisk(chartDir: string, source: string): { file: string | null; archive: string | null } {
+  const parts = source.split('/').slice(1);
+  let dir = chartDir;
+  while (parts[0] === 'charts' && parts.length > 2) {
+    const sub = subcharts(dir).get(parts[1]);
+    if (!sub) return { file: null, archive: null };
+    if (!sub.dir) return { file: null, archive: sub.archive };
+    dir = sub.dir;
+    parts.splice(0, 2);
+  }
+  const f = join(dir, ...parts);
+  return existsSync(f) ? { file: f, archive: null } : { file: null, archive: null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+// ---------------------------------------------------------------------------------------------
+
+function helmBinary(env: NodeJS.ProcessEnv): { cmd: string } | { missing: string } {
+  const set = env.KUBEREADY_HELM;
+  if (set) return { cmd: set };
+  const found = which('helm', env);
+  return found ? { cmd: found } : { missing: 'helm is not installed (not on PATH, and KUBEREADY_HELM is not set)' };
+}
+
+export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<UnitResult> {
+  const shown = display(unit.abs, ctx.cwd);
+  let isDir = false;
+  try {
+    isDir = statSync(unit.abs).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  const h = ctx.options.helm ?? {};
+  const chartYaml = isDir ? yamlObject(join(unit.abs, 'Chart.yaml')) : null;
+  const chartName = typeof chartYaml?.name === 'string' ? chartYaml.name : isDir ? basename(unit.abs) : basename(unit.abs).replace(/\.tgz$/i, '').replace(/-v?\d+\.\d+\.\d+.*$/, '');
+  const release = h.releaseName ?? releaseNameFor(chartName);
+  const args = ['template', release, shown];
+  for (const v of h.values ?? []) args.push('--values', v);
+  for (const s of h.set ?? []) args.push('--set', s);
+  for (const s of h.setString ?? []) args.push('--set-string', s);
+  if (h.namespace) args.push('--namespace', h.namespace);
+  if (h.kubeVersion) args.push('--kube-version', h.kubeVersion);
+  for (const a of h.apiVersions ?? []) args.push('--api-versions', a);
+  const shownArgs = args.map((a, i) => (i > 0 && (args[i - 1] === '--set' || args[i - 1] === '--set-string') ? redactSet(a) : a));
+  const ownValues = isDir && existsSync(join(unit.abs, 'values.yaml')) ? [display(join(unit.abs, 'values.yaml'), ctx.cwd)] : [];
+  const render: RenderOut = { tool: 'helm', path: shown, command: ['helm', ...shownArgs], version: null, releaseName: release, valuesFiles: [...ownValues, ...(h.values ?? [])], objects: 0, skippedTestHooks: 0 };
+  const result: UnitResult = { resources: [], problems: [], documents: 0, skipped: 0, render };
+  const fail = (msg: string) => {
+    render.error = msg;
+    result.problems.push({ file: shown, message: msg, level: 'error' });
+    return result;
+  };
+  const bin = helmBinary(ctx.env);
+  if ('missing' in bin) return fail(`Helm chart not rendered: ${bin.missing}`);
+  const [run, version] = await Promise.all([
+    runTool(bin.cmd, args, { cwd: ctx.cwd, env: ctx.env, timeoutMs: ctx.options.timeoutMs }),
+    toolVersion(`helm:${bin.cmd}`, bin.cmd, ['version', '--template', '{{.Version}}'], ctx.env, (out) => (out ? `helm ${out}` : null)),
+  ]);
+  render.version = version;
+  if (run.failure) return fail(`Helm chart not rendered: cannot run ${bin.cmd}: ${run.failure}`);
+  if (run.code !== 0) return fail(`helm template failed: ${toolError(run.stderr, `exit code ${run.code}`)}`);
+  const text = run.stdout;
+
+  // `# Source:` comments, by line.
+  const sources: { line: number; source: string }[] = [];
+  {
+    let n = 1;
+    let i = 0;
+    while (i <= text.length) {
+      const j = text.indexOf('\n', i);
+      const end = j === -1 ? text.length : j;
+      if (text.startsWith('# Source: ', i)) sources.push({ line: n, source: text.slice(i + 10, end).trim() });
+      if (j === -1) break;
+      i = j + 1;
+      n++;
+    }
+  }
+  const sourceAt = (line: number): string | null => {
+    let lo = 0;
+    let hi = sources.length - 1;
+    let best: string | null = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (sources[mid].line <= line) {
+        best = sources[mid].source;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return best;
+  };
+
+  // Objects keep the chart as their file (one scope for the engine: namespace-less objects of one
+  // chart are deployed together); locations name the template.
+  const scopeFile = isDir ? `${shown}/Chart.yaml` : shown;
+  const loaded = loadText(text, scopeFile, ctx.load);
+  result.documents = loaded.documents;
+  result.skipped = loaded.skipped;
+  for (const p of loaded.problems) result.problems.push(renderedProblem(p, shown, 'helm template'));
+
+  const seenPerSourceKind = new Map<string, number>();
+  for (const r of loaded.resources) {
+    if (!h.includeTestHooks && isTestHook(r.object)) {
+      render.skippedTestHooks = (render.skippedTestHooks ?? 0) + 1;
+      continue;
+    }
+    const rendered = r.origin.locate;
+    const rootLine = rendered([])?.line ?? 0;
+    const source = sourceAt(rootLine);
+    const disk = source ? (isDir ? templateOnDisk(unit.abs, source) : { file: null, archive: unit.abs }) : { file: null, archive: null };
+    const model = disk.file ? templateModel(disk.file) : null;
+    let section: Section | null = null;
+    let sure = true;
+    let sectionIndex = 0;
+    if (model && source) {
+      const key = `${source}\0${r.kind}`;
+      const nth = seenPerSourceKind.get(key) ?? 0;
+      seenPerSourceKind.set(key, nth + 1);
+      const sameKind = model.sections.filter((s) => s.kinds.includes(r.kind));
+      if (sameKind.length === 1) section = sameKind[0];
+      else if (sameKind.length > 1) {
+        section = sameKind[Math.min(nth, sameKind.length - 1)];
+        sure = nth < sameKind.length;
+      } else {
+        section = model.sections[0] ?? null;
+        sure = model.sections.length === 1;
+      }
+      sectionIndex = section ? model.sections.indexOf(section) : 0;
+    }
+    const templateShown = disk.file ? display(disk.file, ctx.cwd) : disk.archive ? display(disk.archive, ctx.cwd) : shown;
+    const obj = r.object;
+    const locate: Origin['locate'] = (path: FieldPath) => {
+      const at = rendered(path);
+      const where = { render: shown, line: at?.line ?? null, column: at?.column ?? null, ...(source ? { source } : {}) };
+      const t = model && section ? locateTemplate(model, section, sure, obj, path, at?.exact ?? false) : null;
+      if (t) return { line: t.line, column: t.column, exact: t.exact, file: templateShown, doc: sectionIndex, rendered: where };
+      return { line: null, column: null, exact: false, file: templateShown, rendered: where };
+    };
+    const origin: Origin = { file: scopeFile, doc: r.origin.doc, locate, ...(r.origin.listIndex !== undefined ? { listIndex: r.origin.listIndex } : {}) };
+    result.resources.push({ ...r, origin });
+  }
+  render.objects = result.resources.length;
+  return result;
+}
+
+/** A problem in rendered output: it has no file of its own, so its line goes into the message. */
+export function renderedProblem(p: InputProblem, unit: string, what: string): InputProblem {
+  const at = p.line ? ` line ${p.line}${p.column ? `:${p.column}` : ''}` : '';
+  return { file: unit, level: p.level, message: `${what} output${at}: ${p.message}` };
+}
+
+export type { Resource };

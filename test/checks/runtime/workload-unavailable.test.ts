@@ -1,0 +1,58 @@
+import { describe, it } from 'node:test';
+import check from '../../../src/checks/runtime/workload-unavailable.js';
+import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+import { at, chain, cond, cstatus, event, lineOf, pod, rsPod, statefulSet, T0, waiting, yaml } from './fixtures.js';
+
+const crashing = (n: string, since = T0) => rsPod(n, { conditions: [cond('Ready', 'False', since)], containerStatuses: [cstatus({ ready: false, restartCount: 6, state: waiting('CrashLoopBackOff') })] });
+const dstatus = (available: number, conditions: Record<string, unknown>[], extra: Record<string, unknown> = {}) => ({ observedGeneration: 1, replicas: 3, readyReplicas: available, availableReplicas: available, updatedReplicas: 3, conditions, ...extra });
+
+describe('workload-unavailable', () => {
+  it('fires on a stuck rollout (ProgressDeadlineExceeded) with the pods\' states', () => {
+    const text = yaml(
+      ...chain(
+        {
+          replicas: 3,
+          status: dstatus(1, [
+            cond('Available', 'False', at(3), 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'),
+            cond('Progressing', 'False', at(12), 'ProgressDeadlineExceeded', 'ReplicaSet "web-7d9c" has timed out progressing.'),
+          ]),
+        },
+        [crashing('web-7d9c-a'), crashing('web-7d9c-b'), rsPod('web-7d9c-c', { conditions: [cond('Ready', 'True')], containerStatuses: [cstatus()] })],
+      ),
+    );
+    expectFindings(check, text, [
+      {
+        line: lineOf(text, 'availableReplicas: 1'),
+        severity: 'error',
+        message: '1 of 3 replicas available: rollout stuck: ProgressDeadlineExceeded since 2024-05-01T10:12:00Z ("ReplicaSet "web-7d9c" has timed out progressing."); unready pods: 2 CrashLoopBackOff',
+      },
+    ]);
+  });
+
+  it('fires when Available has been False for longer than the threshold, with a FailedCreate warning of the ReplicaSet', () => {
+    const text = yaml(
+      ...chain({ replicas: 2, status: dstatus(0, [cond('Available', 'False', at(0), 'MinimumReplicasUnavailable'), cond('Progressing', 'True', at(0), 'NewReplicaSetAvailable')], { readyReplicas: undefined, availableReplicas: undefined }) }, []),
+      event({ name: 'fc', involved: { kind: 'ReplicaSet', name: 'web-7d9c', uid: 'rs-web' }, reason: 'FailedCreate', message: 'Error creating: pods "web-7d9c-x" is forbidden: exceeded quota: compute, requested: requests.memory=2Gi, used: requests.memory=9Gi, limited: requests.memory=10Gi', count: 14, lastTimestamp: at(25), component: 'replicaset-controller' }),
+    );
+    expectFindings(check, text, [{ line: lineOf(text, 'status:'), severity: 'error', message: /^0 of 2 replicas available: Available=False \(MinimumReplicasUnavailable\) since 2024-05-01T10:00:00Z \(25m\); Warning FailedCreate \(x14, last 2024-05-01T10:25:00Z\): "Error creating: pods "web-7d9c-x" is forbidden: exceeded quota/ }]);
+  });
+
+  it('is silent during a rollout within its deadline, when the status is stale, and when available', () => {
+    const progressing = yaml(...chain({ replicas: 3, status: dstatus(1, [cond('Available', 'False', at(0)), cond('Progressing', 'True', at(1), 'ReplicaSetUpdated')]) }, [crashing('web-7d9c-a')]), event({ name: 'late', involved: { kind: 'Pod', name: 'z', uid: 'z' }, reason: 'X', message: 'x', lastTimestamp: at(5) }));
+    expectNone(check, progressing);
+    const stale = chain({ replicas: 3, generation: 2, status: dstatus(0, [cond('Available', 'False', at(0))]) }, []);
+    expectNone(check, yaml(...stale, event({ name: 'late', involved: { kind: 'Pod', name: 'z', uid: 'z' }, reason: 'X', message: 'x', lastTimestamp: at(60) })));
+    expectNone(check, yaml(...chain({ replicas: 3, status: dstatus(3, [cond('Available', 'True')]) }, [])));
+  });
+
+  it('warns on a partial shortfall that outlasts the threshold, and fires on StatefulSets from their pods', () => {
+    const partial = yaml(...chain({ replicas: 3, status: dstatus(2, [cond('Available', 'True', at(0)), cond('Progressing', 'True', at(0), 'NewReplicaSetAvailable')]) }, [crashing('web-7d9c-a', at(1))]), event({ name: 'late', involved: { kind: 'Pod', name: 'z', uid: 'z' }, reason: 'X', message: 'x', lastTimestamp: at(20) }));
+    expectFindings(check, partial, [{ severity: 'warning', message: '2 of 3 replicas available: pods not ready since 2024-05-01T10:01:00Z (19m); unready pods: 1 CrashLoopBackOff' }]);
+    const sts = yaml(
+      statefulSet({ name: 'db', uid: 's-db', replicas: 2, status: { observedGeneration: 1, replicas: 1, readyReplicas: 0, currentReplicas: 1 } }),
+      pod({ name: 'db-0', uid: 'p-db-0', owner: { kind: 'StatefulSet', name: 'db', uid: 's-db' }, conditions: [cond('Ready', 'False', at(0))], containerStatuses: [cstatus({ ready: false, state: waiting('CrashLoopBackOff') })] }),
+      event({ name: 'late', involved: { kind: 'Pod', name: 'z', uid: 'z' }, reason: 'X', message: 'x', lastTimestamp: at(30) }),
+    );
+    expectFindings(check, sts, [{ object: 'db', severity: 'error', message: '0 of 2 replicas ready: pods not ready since 2024-05-01T10:00:00Z (30m); unready pods: 1 CrashLoopBackOff; 1 of the desired pods does not exist' }]);
+  });
+});

@@ -1,0 +1,257 @@
+/**
+ * `kubeready diagnose` and the runtime checks against a real API server (test/helpers/cluster.ts:
+ * etcd, kube-apiserver, controller-manager and scheduler on 127.0.0.1; no kubelet). Runtime states
+ * are made real through the API: the controller-manager creates the ReplicaSets and Pods, the
+ * scheduler binds pods to fake Nodes or records FailedScheduling, the endpoint-slice and
+ * persistent-volume controllers write their slices and events; pod statuses (OOMKilled,
+ * CrashLoopBackOff) are written through pods/status, and Events are created with involvedObject.uid.
+ *
+ * Skipped locally when the binaries are missing (clusterSkip says why); under CI it fails instead.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { clusterSkip, READER_USER, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { runCli } from '../helpers/cli.js';
+import { readFileSync } from 'node:fs';
+import type { Diagnosis, NamespaceDiagnosis } from '../../src/engine/diagnose.js';
+import type { Report } from '../../src/engine/report-types.js';
+
+const NS = 'diag';
+const RBAC = new URL('../../deploy/rbac.yaml', import.meta.url);
+
+type Json = Record<string, any>;
+
+const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+describe('diagnose against a real API server', { skip: clusterSkip() }, () => {
+  let cluster: TestCluster;
+  let kubeconfig: string;
+  const pods: Record<string, Json> = {};
+
+  /** The pods of a Deployment, once the controller-manager has created them. */
+  async function podsOf(app: string, n: number): Promise<Json[]> {
+    return cluster.waitFor(`${n} pod(s) of ${app}`, async () => {
+      const l = await cluster.getJson(['pods', '-n', NS, '-l', `app=${app}`]);
+      return l.items.length >= n ? (l.items as Json[]) : undefined;
+    });
+  }
+
+  before(async () => {
+    cluster = await startCluster();
+    kubeconfig = cluster.adminKubeconfig;
+    await cluster.createNode('diag-node-1', { memory: '8Gi', cpu: '4' });
+    await cluster.apply(`
+apiVersion: v1
+kind: Namespace
+metadata: { name: ${NS} }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: ${NS} }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+      - name: app
+        image: registry.example/web:1.0
+        resources: { requests: { cpu: 10m, memory: 64Mi }, limits: { memory: 128Mi } }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: huge, namespace: ${NS} }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: huge } }
+  template:
+    metadata: { labels: { app: huge } }
+    spec:
+      containers:
+      - name: app
+        image: registry.example/huge:1.0
+        resources: { requests: { cpu: 100m, memory: 64Gi }, limits: { memory: 64Gi } }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: frontend, namespace: ${NS} }
+spec:
+  selector: { app: web-frontend }
+  ports: [{ port: 80, targetPort: 8080 }]
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: { name: diag-standard }
+provisioner: kubernetes.io/no-provisioner
+volumeBindingMode: Immediate
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: { name: data, namespace: ${NS} }
+spec:
+  storageClassName: fast-ssd
+  accessModes: [ReadWriteOnce]
+  resources: { requests: { storage: 1Gi } }
+`);
+    // web: its pod OOMKilled 4 times, now in CrashLoopBackOff; the kubelet's BackOff event by uid.
+    const [web] = await podsOf('web', 1);
+    pods.web = web;
+    await cluster.waitFor('web bound to a node', async () => (await cluster.getJson(['pod', '-n', NS, web.metadata.name])).spec.nodeName);
+    await cluster.patchPodStatus(NS, web.metadata.name, {
+      phase: 'Running',
+      startTime: ago(30),
+      conditions: [
+        { type: 'PodScheduled', status: 'True', lastTransitionTime: ago(30) },
+        { type: 'Initialized', status: 'True', lastTransitionTime: ago(30) },
+        { type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady', lastTransitionTime: ago(25) },
+        { type: 'Ready', status: 'False', reason: 'ContainersNotReady', lastTransitionTime: ago(25) },
+      ],
+      containerStatuses: [
+        {
+          name: 'app',
+          image: 'registry.example/web:1.0',
+          imageID: '',
+          ready: false,
+          started: false,
+          restartCount: 4,
+          state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 1m20s restarting failed container=app pod=${web.metadata.name}_${NS}(${web.metadata.uid})` } },
+          lastState: { terminated: { reason: 'OOMKilled', exitCode: 137, startedAt: ago(3), finishedAt: ago(2), containerID: 'containerd://0' } },
+        },
+      ],
+    });
+    await cluster.createEvent({
+      namespace: NS,
+      involvedObject: { kind: 'Pod', name: web.metadata.name, uid: web.metadata.uid, fieldPath: 'spec.containers{app}' },
+      reason: 'BackOff',
+      message: `Back-off restarting failed container app in pod ${web.metadata.name}_${NS}(${web.metadata.uid})`,
+      count: 9,
+      time: ago(1),
+      source: 'kubelet',
+    });
+    // An event about an earlier pod of the same name (another uid) must not be attributed.
+    await cluster.createEvent({
+      namespace: NS,
+      involvedObject: { kind: 'Pod', name: web.metadata.name, uid: '00000000-0000-0000-0000-000000000000', fieldPath: 'spec.containers{app}' },
+      reason: 'Failed',
+      message: 'Error: ImagePullBackOff (an earlier pod)',
+      time: ago(1),
+      source: 'kubelet',
+    });
+    // huge: the real scheduler finds no node with 64Gi and records FailedScheduling.
+    const [huge] = await podsOf('huge', 1);
+    pods.huge = huge;
+    await cluster.waitFor('FailedScheduling for huge', async () => {
+      const l = await cluster.getJson(['events', '-n', NS, '--field-selector', `involvedObject.uid=${huge.metadata.uid}`]);
+      return l.items.some((e: Json) => e.reason === 'FailedScheduling') || undefined;
+    }, { timeoutMs: 60_000 });
+    // frontend: the endpoint-slice controller writes its (empty) slice.
+    await cluster.waitFor('EndpointSlice of frontend', async () => {
+      const l = await cluster.getJson(['endpointslices', '-n', NS, '-l', 'kubernetes.io/service-name=frontend']);
+      return l.items.length > 0 || undefined;
+    });
+    // data: the persistent-volume controller reports the missing StorageClass.
+    await cluster.waitFor('ProvisioningFailed for data', async () => {
+      const l = await cluster.getJson(['events', '-n', NS, '--field-selector', 'involvedObject.name=data']);
+      return l.items.some((e: Json) => e.reason === 'ProvisioningFailed') || undefined;
+    }, { timeoutMs: 60_000 });
+  });
+
+  after(() => cluster?.stop());
+
+  it('diagnose deploy/web: OOMKilled at the 128Mi limit, the fix, the checklist item, and why the log is not there', async () => {
+    const r = await runCli(['diagnose', 'deploy/web', '-n', NS, '--kubeconfig', kubeconfig]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const out = r.stdout;
+    assert.match(out, new RegExp(`^Deployment ${NS}/web: BROKEN {2}\\(context kubeready-test\\)$`, 'm'));
+    assert.match(out, /^Walked {3}Deployment diag\/web -> ReplicaSet web-[a-z0-9]+ \(revision 1\): 1 pod -> Pods: web-[a-z0-9]+-[a-z0-9]+ \(1 CrashLoopBackOff\) -> Events: \d+$/m);
+    assert.match(out, /^1\. container "app" was OOMKilled \(4 restarts, memory limit 128Mi\) \(pod web-/m);
+    assert.match(out, /reason OOMKilled, exit code 137, finished /);
+    assert.match(out, /event: Warning BackOff \(x9, last /);
+    assert.doesNotMatch(out, /an earlier pod/, 'an event of another uid is not this pod\'s');
+    // No kubelet: the API server cannot fetch the log, and the report says so.
+    assert.match(out, new RegExp(`previous log of ${pods.web.metadata.name}/app: not available \\(the API server could not reach the kubelet of the pod's node \\(`));
+    assert.match(out, /Root cause {2}the container needs more memory than its 128Mi limit/);
+    assert.match(out, new RegExp(`\\$ kubectl -n ${NS} set resources deployment/web -c app --limits=memory=256Mi`));
+    assert.match(out, /- memory-limit-missing \(resources: Container has no memory limit\)/);
+  });
+
+  it('diagnose a Pending pod: the scheduler\'s Insufficient memory, with the request and the room on the node', async () => {
+    const r = await runCli(['diagnose', `po/${pods.huge.metadata.name}`, '-n', NS, '--kubeconfig', kubeconfig, '-o', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    const d = JSON.parse(r.stdout) as Diagnosis;
+    const p = d.problems[0];
+    assert.equal(p.check, 'pod-pending-unschedulable');
+    assert.match(p.symptom, /insufficient memory/);
+    assert.match(p.cause, /^no node has 64Gi memory unrequested \(the most is [\d.]+Gi on /);
+    assert.ok(p.evidence.some((e) => e.source === 'event' && /FailedScheduling .*Insufficient memory/.test(e.text)), JSON.stringify(p.evidence));
+  });
+
+  it('diagnose svc/frontend: the label mismatch, from the real EndpointSlice', async () => {
+    const r = await runCli(['diagnose', 'svc/frontend', '-n', NS, '--kubeconfig', kubeconfig, '-o', 'json']);
+    const d = JSON.parse(r.stdout) as Diagnosis;
+    assert.equal(d.status, 'broken');
+    assert.match(d.walked[3], /^EndpointSlice: frontend-[a-z0-9]+: 0 ready, 0 not ready$/);
+    assert.equal(d.problems[0].symptom, 'Service selects no pod: label mismatch on app');
+    assert.match(d.problems[0].cause, /^the selector wants app=web-frontend, but the pods of Deployment (web|huge) have app=(web|huge)/);
+  });
+
+  it('diagnose pvc/data: StorageClass fast-ssd does not exist, from the persistent-volume controller\'s event', async () => {
+    const r = await runCli(['diagnose', 'pvc/data', '-n', NS, '--kubeconfig', kubeconfig, '-o', 'json']);
+    const d = JSON.parse(r.stdout) as Diagnosis;
+    const p = d.problems[0];
+    assert.equal(p.check, 'pvc-pending');
+    assert.match(p.cause, /StorageClass "fast-ssd" does not exist/);
+    assert.ok(p.evidence.some((e) => e.source === 'event' && /ProvisioningFailed .*storageclass\.storage\.k8s\.io "fast-ssd" not found/.test(e.text)));
+  });
+
+  it('diagnose -n: every unhealthy object, worst first', async () => {
+    const r = await runCli(['diagnose', '-n', NS, '--kubeconfig', kubeconfig, '-o', 'json']);
+    const n = JSON.parse(r.stdout) as NamespaceDiagnosis;
+    const names = n.diagnoses.map((d) => `${d.target.kind}/${d.target.name}`);
+    for (const want of ['Deployment/web', 'Deployment/huge', 'Service/frontend', 'PersistentVolumeClaim/data']) assert.ok(names.includes(want), names.join(', '));
+    assert.ok(n.diagnoses.every((d) => d.status === 'broken' || d.status === 'degraded'));
+  });
+
+  it('the reader with deploy/rbac.yaml diagnoses the same (pods/log is granted; the kubelet is what is missing)', async () => {
+    await cluster.apply(readFileSync(RBAC, 'utf8'));
+    await cluster.bindReader('kubeready-reader');
+    try {
+      const r = await runCli(['diagnose', 'deploy/web', '-n', NS, '--kubeconfig', cluster.users[READER_USER].kubeconfig, '-o', 'json']);
+      const d = JSON.parse(r.stdout) as Diagnosis;
+      assert.equal(d.problems[0].check, 'container-oomkilled');
+      assert.match(d.problems[0].logs?.unavailable ?? '', /^the API server could not reach the kubelet/);
+    } finally {
+      await cluster.unbindReader('kubeready-reader');
+    }
+  });
+
+  it('a user without pods/log is told the log is forbidden', async () => {
+    await cluster.apply(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: kubeready-diag-nolog }
+rules:
+- apiGroups: ["", "apps", "discovery.k8s.io", "storage.k8s.io", "batch"]
+  resources: [namespaces, nodes, storageclasses, deployments, statefulsets, daemonsets, replicasets, jobs, cronjobs, pods, services, endpointslices, persistentvolumeclaims, resourcequotas, configmaps, events]
+  verbs: [get, list]
+`);
+    await cluster.bindReader('kubeready-diag-nolog');
+    try {
+      const r = await runCli(['diagnose', 'deploy/web', '-n', NS, '--kubeconfig', cluster.users[READER_USER].kubeconfig]);
+      assert.match(r.stdout, /previous log of web-[^/]+\/app: not available \(forbidden: this user may not read pods\/log in diag/);
+    } finally {
+      await cluster.unbindReader('kubeready-diag-nolog');
+    }
+  });
+
+  it('audit --cluster reports the runtime checks at the Deployment, not its pods', async () => {
+    const r = await runCli(['audit', '--cluster', '-n', NS, '--kubeconfig', kubeconfig, '--no-config', '-o', 'json', '--only', 'container-oomkilled,pod-pending-unschedulable,service-no-ready-endpoints,pvc-pending']);
+    const report = JSON.parse(r.stdout) as Report;
+    const found = report.verdicts.flatMap((v) => v.findings.map((f) => `${f.check} ${f.object.kind}/${f.object.name}`)).sort();
+    assert.deepEqual(found, ['container-oomkilled Deployment/web', 'pod-pending-unschedulable Deployment/huge', 'pvc-pending PersistentVolumeClaim/data', 'service-no-ready-endpoints Service/frontend']);
+    const oom = report.verdicts.flatMap((v) => v.findings).find((f) => f.check === 'container-oomkilled')!;
+    assert.match(oom.message, /was OOMKilled in 1 of 1 pod \(last: pod web-.*, exit code 137, 4 restarts, now CrashLoopBackOff\) with a memory limit of 128Mi/);
+    assert.equal(oom.field, 'spec.template.spec.containers[0].resources.limits.memory');
+  });
+});

@@ -1,0 +1,240 @@
+/**
+ * Helm charts as input (src/sources/helm.ts), rendered with a real helm (test/helpers/render-tools.ts):
+ * the fixture chart test/fixtures/helm/shop (a subchart, several values files, a test hook and a
+ * non-test hook, two documents in one template, capabilities), a chart whose template fails and one
+ * whose dependency is missing.
+ */
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadInputs, type FilesResult } from '../../src/sources/files.js';
+import { isTestHook, redactSet, releaseNameFor } from '../../src/sources/helm.js';
+import type { HelmOptions } from '../../src/sources/render.js';
+import { loadPlan } from '../../src/engine/audit.js';
+import { allChecks } from '../../src/checks/index.js';
+import type { FieldPath, Resource } from '../../src/model/types.js';
+import { helmTool } from '../helpers/render-tools.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/helm/', import.meta.url));
+const helm = helmTool();
+
+function load(paths: string[], h: HelmOptions = {}, env: NodeJS.ProcessEnv = { KUBEREADY_HELM: helm.path ?? '' }): Promise<FilesResult> {
+  return loadInputs(paths, { cwd: FIXTURES, ...loadPlan(allChecks), render: { helm: h, env } });
+}
+
+function find(r: FilesResult, kind: string, name: string): Resource {
+  const x = r.resources.find((o) => o.kind === kind && o.name === name);
+  assert.ok(x, `${kind}/${name} not in ${r.resources.map((o) => `${o.kind}/${o.name}`).join(', ')}`);
+  return x;
+}
+
+function at(res: Resource, path: FieldPath) {
+  const l = res.origin.locate(path);
+  assert.ok(l);
+  return l;
+}
+
+/** The 1-based line of the first line of `text` that matches. */
+function lineOf(text: string, re: RegExp, from = 1): number {
+  const lines = text.split('\n');
+  for (let i = from - 1; i < lines.length; i++) if (re.test(lines[i])) return i + 1;
+  throw new Error(`${re} not found`);
+}
+
+describe('helm: pure helpers', () => {
+  it('test hooks are helm.sh/hook test or test-success, in a list or alone', () => {
+    const obj = (hook: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { annotations: { 'helm.sh/hook': hook } } });
+    assert.equal(isTestHook(obj('test')), true);
+    assert.equal(isTestHook(obj('pre-install, test-success')), true);
+    assert.equal(isTestHook(obj('pre-install,post-upgrade')), false);
+    assert.equal(isTestHook({ apiVersion: 'v1', kind: 'Pod', metadata: {} }), false);
+  });
+  it('release names are DNS labels of at most 53 characters', () => {
+    assert.equal(releaseNameFor('shop'), 'shop');
+    assert.equal(releaseNameFor('My_Chart'), 'my-chart');
+    assert.equal(releaseNameFor('x'.repeat(80)).length, 53);
+    assert.equal(releaseNameFor('___'), 'release');
+  });
+  it('--set values of secret-looking keys are redacted in the report', () => {
+    assert.equal(redactSet('replicaCount=3,db.password=hunter2'), 'replicaCount=3,db.password=<redacted>');
+    assert.equal(redactSet('auth.token=abc'), 'auth.token=<redacted>');
+    assert.equal(redactSet('tls.key=x,image.tag=1.2'), 'tls.key=<redacted>,image.tag=1.2');
+    assert.equal(redactSet('a=1\\,2'), 'a=1\\,2');
+  });
+});
+
+describe('helm: charts rendered with helm template', { skip: helm.skip }, () => {
+  before(() => helm.fail());
+
+  it('renders the chart with its subchart; the test hook is left out, the other hook audited', async () => {
+    const r = await load(['shop']);
+    assert.deepEqual(r.problems, []);
+    const names = r.resources.map((o) => `${o.kind}/${o.name}`).sort();
+    assert.deepEqual(names, ['Deployment/shop', 'Deployment/shop-cache', 'Job/shop-migrate', 'Service/shop', 'ServiceAccount/shop']);
+    assert.equal(r.renders?.length, 1);
+    const info = r.renders![0];
+    assert.equal(info.tool, 'helm');
+    assert.equal(info.path, 'shop');
+    assert.equal(info.releaseName, 'shop');
+    assert.equal(info.skippedTestHooks, 1);
+    assert.equal(info.objects, 5);
+    assert.deepEqual(info.valuesFiles, ['shop/values.yaml']);
+    assert.deepEqual(info.command, ['helm', 'template', 'shop', 'shop']);
+    assert.match(info.version ?? '', /^helm v3\.\d+\.\d+/);
+    // Every object of the chart shares one scope (the chart), whatever its template.
+    assert.ok(r.resources.every((o) => o.origin.file === 'shop/Chart.yaml'));
+    // The non-test hook keeps its hook annotation and is audited.
+    assert.equal(isTestHook(find(r, 'Job', 'shop-migrate').object), false);
+  });
+
+  it('--include-test-hooks audits the test hook too', async () => {
+    const r = await load(['shop'], { includeTestHooks: true });
+    const pod = find(r, 'Pod', 'shop-test-connection');
+    assert.equal(at(pod, ['spec', 'containers', 0, 'image']).file, 'shop/templates/tests/test-connection.yaml');
+    assert.equal(r.renders![0].skippedTestHooks, 0);
+  });
+
+  it('locations: the template file and line, and the line in the rendered output', async () => {
+    const r = await load(['shop']);
+    const rendered = spawnSync(helm.path!, ['template', 'shop', 'shop'], { cwd: FIXTURES, encoding: 'utf8' }).stdout;
+    const web = find(r, 'Deployment', 'shop');
+    // A field written in the template with a value from the values: that line, exact.
+    const replicas = at(web, ['spec', 'replicas']);
+    assert.equal(replicas.file, 'shop/templates/deployment.yaml');
+    assert.equal(replicas.line, 8);
+    assert.equal(replicas.column, 3);
+    assert.equal(replicas.exact, true);
+    assert.equal(replicas.rendered?.render, 'shop');
+    assert.equal(replicas.rendered?.source, 'shop/templates/deployment.yaml');
+    const deploymentStart = lineOf(rendered, /^# Source: shop\/templates\/deployment.yaml/);
+    assert.equal(replicas.rendered?.line, lineOf(rendered, /^  replicas: 1$/, deploymentStart));
+    // List items by position and key: the image line of container 0.
+    const image = at(web, ['spec', 'template', 'spec', 'containers', 0, 'image']);
+    assert.deepEqual([image.line, image.column, image.exact], [27, 11, true]);
+    // A field that is not there: where it belongs, as deep as the template's literal keys go
+    // (resources come from toYaml .Values.resources), not exact.
+    const limits = at(web, ['spec', 'template', 'spec', 'containers', 0, 'resources', 'limits', 'cpu']);
+    assert.deepEqual([limits.file, limits.line, limits.exact], ['shop/templates/deployment.yaml', 43, false]);
+    // Keys produced by an include: the deepest literal key (labels:), not exact.
+    const label = at(web, ['metadata', 'labels', 'app.kubernetes.io/name']);
+    assert.deepEqual([label.line, label.exact], [5, false]);
+    // The object itself: the first line of its template.
+    assert.equal(at(web, []).line, 1);
+  });
+
+  it('list items added by a range: the item line of the range, not exact; literal items before it stay exact', async () => {
+    const r = await load(['shop'], { set: ['sidecars[0].name=proxy,sidecars[0].image=registry.example.com/proxy:1.30.2'] });
+    const web = find(r, 'Deployment', 'shop');
+    const sidecar = at(web, ['spec', 'template', 'spec', 'containers', 1, 'image']);
+    assert.deepEqual([sidecar.line, sidecar.exact], [47, false]);
+    const image = at(web, ['spec', 'template', 'spec', 'containers', 0, 'image']);
+    assert.deepEqual([image.line, image.exact], [27, true]);
+  });
+
+  it('two documents in one template: each object is located in its own document', async () => {
+    const r = await load(['shop']);
+    const sa = at(find(r, 'ServiceAccount', 'shop'), ['automountServiceAccountToken']);
+    assert.deepEqual([sa.file, sa.line, sa.exact, sa.doc], ['shop/templates/service.yaml', 25, true, 1]);
+    const svc = at(find(r, 'Service', 'shop'), ['spec', 'ports', 0, 'port']);
+    assert.deepEqual([svc.file, svc.line, svc.exact, svc.doc], ['shop/templates/service.yaml', 14, true, 0]);
+  });
+
+  it('subchart objects point at the subchart template', async () => {
+    const r = await load(['shop']);
+    const rep = at(find(r, 'Deployment', 'shop-cache'), ['spec', 'replicas']);
+    assert.deepEqual([rep.file, rep.line, rep.exact], ['shop/charts/cache/templates/deployment.yaml', 9, true]);
+    assert.equal(rep.rendered?.source, 'shop/charts/cache/templates/deployment.yaml');
+  });
+
+  it('several values files in order, then --set and --set-string', async () => {
+    const prod = await load(['shop'], { values: ['shop/values-prod.yaml'] });
+    const web = find(prod, 'Deployment', 'shop');
+    assert.equal((web.object.spec as { replicas: number }).replicas, 3);
+    const both = await load(['shop'], { values: ['shop/values-prod.yaml', 'shop/values-canary.yaml'], set: ['replicaCount=5'], setString: ['image.tag=2.0.0'] });
+    const w = find(both, 'Deployment', 'shop');
+    const spec = w.object.spec as { replicas: number; template: { metadata: { annotations: Record<string, string> }; spec: { containers: { image: string }[] } } };
+    assert.equal(spec.replicas, 5);
+    assert.equal(spec.template.spec.containers[0].image, 'registry.example.com/shop/web:2.0.0');
+    assert.equal(spec.template.metadata.annotations['kubeready.io/ignore'], 'replicas-below-minimum');
+    assert.deepEqual(both.renders![0].valuesFiles, ['shop/values.yaml', 'shop/values-prod.yaml', 'shop/values-canary.yaml']);
+    assert.deepEqual(both.renders![0].command?.slice(4), ['--values', 'shop/values-prod.yaml', '--values', 'shop/values-canary.yaml', '--set', 'replicaCount=5', '--set-string', 'image.tag=2.0.0']);
+  });
+
+  it('--release-name, --namespace, --kube-version and --api-versions reach the templates', async () => {
+    const r = await load(['shop'], { releaseName: 'web', namespace: 'store', kubeVersion: '1.31.2', apiVersions: ['monitoring.coreos.com/v1/ServiceMonitor'] });
+    assert.equal(r.renders![0].releaseName, 'web');
+    assert.equal(find(r, 'Job', 'web-shop-migrate').namespace, 'store');
+    const sa = find(r, 'ServiceAccount', 'web-shop');
+    assert.equal((sa.object.metadata as { annotations: Record<string, string> }).annotations['kubeready.test/kube-version'], 'v1.31.2');
+    find(r, 'ServiceMonitor', 'web-shop');
+    const without = await load(['shop']);
+    assert.equal(without.resources.some((o) => o.kind === 'ServiceMonitor'), false);
+  });
+
+  it('a template error: one input error with helm\'s message; the other charts of the folder are still rendered', async () => {
+    const r = await load(['.']);
+    const broken = r.problems.filter((p) => p.file === 'broken');
+    assert.equal(broken.length, 1);
+    assert.equal(broken[0].level, 'error');
+    assert.match(broken[0].message, /^helm template failed: template: broken\/templates\/deployment.yaml:11:\d+: .*nil pointer/);
+    assert.ok(!broken[0].message.includes('\n'));
+    const dep = r.problems.find((p) => p.file === 'missing-dep');
+    assert.match(dep?.message ?? '', /missing in charts\/ directory: postgres/);
+    find(r, 'Deployment', 'shop');
+    assert.deepEqual(r.renders?.map((x) => [x.path, x.error === undefined]), [['broken', false], ['missing-dep', false], ['shop', true]]);
+    // Templates, values files and the subchart are not read as plain YAML: three charts, two errors.
+    assert.equal(r.files, 3);
+    assert.equal(r.problems.length, 2);
+  });
+
+  it('a packaged chart (.tgz) is rendered by helm directly; locations name the archive and the rendered line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeready-helm-tgz-'));
+    try {
+      const p = spawnSync(helm.path!, ['package', join(FIXTURES, 'shop'), '--destination', dir], { encoding: 'utf8' });
+      assert.equal(p.status, 0, p.stderr);
+      const r = await loadInputs(['shop-0.3.0.tgz'], { cwd: dir, ...loadPlan(allChecks), render: { env: { KUBEREADY_HELM: helm.path! } } });
+      assert.deepEqual(r.problems, []);
+      const rep = at(find(r, 'Deployment', 'shop'), ['spec', 'replicas']);
+      assert.equal(rep.file, 'shop-0.3.0.tgz');
+      assert.equal(rep.line, null);
+      assert.equal(rep.exact, false);
+      assert.ok((rep.rendered?.line ?? 0) > 1);
+      assert.equal(r.renders![0].releaseName, 'shop');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('helm not installed: one input error per chart, and the rest of the input is still read', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'kubeready-nohelm-'));
+    try {
+      const r = await loadInputs(['shop', join(FIXTURES, '../kustomize/base/service.yaml')], {
+        cwd: FIXTURES, ...loadPlan(allChecks), render: { env: { PATH: empty, KUBEREADY_HELM: '' } } });
+      assert.deepEqual(r.problems.map((p) => [p.file, p.level, p.message]), [['shop', 'error', 'Helm chart not rendered: helm is not installed (not on PATH, and KUBEREADY_HELM is not set)']]);
+      assert.deepEqual(r.resources.map((o) => o.kind), ['Service']);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('secret values from the chart are never kept (Secrets load as metadata only)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeready-helm-secret-'));
+    try {
+      spawnSync('cp', ['-r', join(FIXTURES, 'shop'), dir]);
+      const tpl = join(dir, 'shop', 'templates', 'secret.yaml');
+      const text = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: {{ .Values.dbPassword | quote }}\n';
+      (await import('node:fs')).writeFileSync(tpl, text);
+      const r = await loadInputs(['shop'], { cwd: dir, ...loadPlan(allChecks), render: { helm: { set: ['dbPassword=hunter2-secret'] }, env: { KUBEREADY_HELM: helm.path! } } });
+      const secret = find(r, 'Secret', 'db');
+      assert.ok(!JSON.stringify(secret.object).includes('hunter2-secret'));
+      assert.ok(!JSON.stringify(r.renders).includes('hunter2-secret'), 'the --set value of a password is redacted');
+      assert.ok(readFileSync(tpl, 'utf8').includes('dbPassword'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
