@@ -196,7 +196,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       }
       const { report, config } = audited;
       if (baseline && opts.baseline !== undefined) applyBaseline(report, baseline, opts.baseline);
-      writeOutputs(report, outputs, {
+      await writeOutputs(report, outputs, {
         out: io.out, env: io.env, cwd: io.cwd, color: useColor(io),
         text: { showExempted: opts.showExempted, compact: opts.compact, showPassing: opts.showPassing } }, (m) => new UsageError(m));
       const failOn: Severity | 'none' = opts.failOn ?? config.failOn ?? 'error';

@@ -15,11 +15,26 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Report } from '../engine/report-types.js';
 import { renderText, type TextOptions } from '../report/text.js';
 import { writeJson } from '../report/json.js';
-import { renderSarif } from '../report/sarif.js';
-import { renderJunit } from '../report/junit.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { renderGithub } from '../report/github.js';
-import { renderHtml } from '../report/html.js';
+// The other formats load only when asked for: a plain text run starts faster without them.
+type Renderers = {
+  sarif: typeof import('../report/sarif.js');
+  junit: typeof import('../report/junit.js');
+  markdown: typeof import('../report/markdown.js');
+  github: typeof import('../report/github.js');
+  html: typeof import('../report/html.js');
+};
+const loaded: Partial<Renderers> = {};
+
+async function loadRenderers(formats: OutputFormat[]): Promise<void> {
+  const want = new Set(formats);
+  await Promise.all([
+    want.has('sarif') && !loaded.sarif ? import('../report/sarif.js').then((m) => void (loaded.sarif = m)) : null,
+    want.has('junit') && !loaded.junit ? import('../report/junit.js').then((m) => void (loaded.junit = m)) : null,
+    want.has('markdown') && !loaded.markdown ? import('../report/markdown.js').then((m) => void (loaded.markdown = m)) : null,
+    want.has('github') && !loaded.github ? import('../report/github.js').then((m) => void (loaded.github = m)) : null,
+    want.has('html') && !loaded.html ? import('../report/html.js').then((m) => void (loaded.html = m)) : null,
+  ]);
+}
 
 export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown', 'github', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -90,20 +105,20 @@ function render(report: Report, format: Exclude<OutputFormat, 'json'>, ctx: Outp
     case 'text':
       return renderText(report, { ...ctx.text, color: toFile ? false : ctx.color });
     case 'sarif':
-      return renderSarif(report, { cwd: resolve(ctx.cwd) });
+      return loaded.sarif!.renderSarif(report, { cwd: resolve(ctx.cwd) });
     case 'junit':
-      return renderJunit(report);
+      return loaded.junit!.renderJunit(report);
     case 'github':
-      return renderGithub(report, { pathPrefix: pathPrefix(ctx) });
+      return loaded.github!.renderGithub(report, { pathPrefix: pathPrefix(ctx) });
     case 'html':
-      return renderHtml(report);
+      return loaded.html!.renderHtml(report);
     case 'markdown': {
       const server = env.GITHUB_SERVER_URL;
       const repo = env.GITHUB_REPOSITORY;
       const sha = env.GITHUB_SHA;
       const links = server && repo && sha ? { serverUrl: server, repository: repo, sha } : undefined;
       const runId = env.GITHUB_RUN_ID;
-      return renderMarkdown(report, {
+      return loaded.markdown!.renderMarkdown(report, {
         links,
         pathPrefix: links ? pathPrefix(ctx) : undefined,
         fullReportUrl: server && repo && runId ? `${server.replace(/\/+$/, '')}/${repo}/actions/runs/${runId}` : undefined,
@@ -132,7 +147,8 @@ function writeFile(report: Report, t: OutputTarget, ctx: OutputContext): void {
  * Write every target: files first, then standard output. A file that cannot be written does not
  * stop the others; the error (one line naming each such file) is thrown at the end.
  */
-export function writeOutputs(report: Report, targets: OutputTarget[], ctx: OutputContext, usage: (message: string) => Error): void {
+export async function writeOutputs(report: Report, targets: OutputTarget[], ctx: OutputContext, usage: (message: string) => Error): Promise<void> {
+  await loadRenderers(targets.map((t) => t.format));
   const failed: string[] = [];
   for (const t of targets) {
     if (t.file === null) continue;
