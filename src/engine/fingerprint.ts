@@ -12,6 +12,9 @@ import type { Finding } from './report-types.js';
 
 export function fingerprintOf(f: Pick<Finding, 'check' | 'object' | 'container' | 'field' | 'message'>): string {
   const h = createHash('sha256');
-  h.update([f.check, f.object.kind, f.object.namespace ?? '', f.object.name, f.container ?? '', f.field, f.message].join('\0'));
+  const parts = [f.check, f.object.kind, f.object.namespace ?? '', f.object.name, f.container ?? '', f.field, f.message];
+  // Live findings: the same object in two clusters is two findings (manifest fingerprints are unchanged).
+  if (f.object.cluster) parts.push(`cluster=${f.object.cluster}`);
+  h.update(parts.join('\0'));
   return h.digest('hex').slice(0, 32);
 }

@@ -155,3 +155,16 @@ describe('exitCodeFor: gates', () => {
     assert.equal(exitCodeFor(r, 'error', { minScore: 41 }), EXIT.SCORE);
   });
 });
+
+describe('fingerprints of live findings', () => {
+  it('differ between clusters and keep manifest fingerprints as they were', async () => {
+    const { fingerprintOf } = await import('../../src/engine/fingerprint.js');
+    const base = { check: 'memory-limit-missing', object: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'shop' }, container: 'app', field: 'spec', message: 'm' };
+    const a = fingerprintOf({ ...base, object: { ...base.object, cluster: 'prod-eu' } } as never);
+    const b = fingerprintOf({ ...base, object: { ...base.object, cluster: 'prod-us' } } as never);
+    const plain = fingerprintOf(base as never);
+    assert.notEqual(a, b);
+    assert.notEqual(a, plain);
+    assert.equal(plain, fingerprintOf({ ...base } as never));
+  });
+});
