@@ -27,6 +27,9 @@ import {
 } from './report-types.js';
 import { VERSION } from '../version.js';
 
+/** Other objects listed on one finding, at most. */
+export const MAX_RELATED = 20;
+
 export const IGNORE_ANNOTATION = 'kubeready.io/ignore';
 export const IGNORE_REASON_ANNOTATION = 'kubeready.io/ignore-reason';
 
@@ -337,8 +340,9 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
           container: fi.container ?? null,
           field: formatPath(fi.path),
           location: locationOf(r, fi.path),
+          // At most MAX_RELATED objects per finding (a Service over hundreds of workloads names a few).
           related: fi.related
-            ? fi.related.map((x) => ({ object: objectRef(x.resource, ns), field: formatPath(x.path), location: locationOf(x.resource, x.path), note: x.note ?? null }))
+            ? fi.related.slice(0, MAX_RELATED).map((x) => ({ object: objectRef(x.resource, ns), field: formatPath(x.path), location: locationOf(x.resource, x.path), note: x.note ?? null }))
             : [],
         };
         let exempted = config.exemptions.length ? configExemption(config.exemptions, base) : null;

@@ -20,6 +20,9 @@ function has(c: ContainerRef, field: string): boolean {
   return v !== undefined && v !== null;
 }
 
+const MAX_NAMED = 5;
+const MAX_RELATED = 10;
+
 export default defineCheck({
   id: 'service-backends-without-readiness',
   pillar: 'networking',
@@ -95,10 +98,12 @@ Service whose clients are affected.`,
       for (const c of unprobed.keys()) related.push({ resource: w.resource, path: [...c.path, 'readinessProbe'], note: `container "${c.name}" has no readinessProbe` });
     }
     if (parts.length === 0) return out;
+    // A Service over dozens of workloads: name the first few, count the rest.
+    const shown = parts.length > MAX_NAMED ? `${parts.slice(0, MAX_NAMED).join('; ')} and ${parts.length - MAX_NAMED} more workloads` : parts.join('; ');
     out.push({
-      message: `selects ${parts.join('; ')} without a readinessProbe: those pods become endpoints as soon as the container starts, so connections arrive before the application can answer (refused or failed during start-up and every rollout)`,
+      message: `selects ${shown} without a readinessProbe: those pods become endpoints as soon as the container starts, so connections arrive before the application can answer (refused or failed during start-up and every rollout)`,
       path: ['spec', 'selector'],
-      related,
+      related: related.slice(0, MAX_RELATED),
     });
     return out;
   },

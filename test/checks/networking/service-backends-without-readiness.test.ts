@@ -91,3 +91,29 @@ describe('service-backends-without-readiness', () => {
     expectNone(check, deploy('          ports: [{containerPort: 8080}]') + svc().replace('  selector: {app: web}\n', ''));
   });
 });
+
+describe('service-backends-without-readiness: many backends', () => {
+  it('names five workloads, counts the rest, and keeps ten related objects', () => {
+    const dep = (i: number) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api-${i}, namespace: shop}
+spec:
+  replicas: 2
+  template:
+    metadata: {labels: {tier: api}}
+    spec:
+      containers: [{name: app, image: api:1, ports: [{containerPort: 8080}]}]
+---
+`;
+    const svc = `apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {tier: api}
+  ports: [{port: 80, targetPort: 8080}]
+`;
+    const yaml = Array.from({ length: 12 }, (_, i) => dep(i)).join('') + svc;
+    const [f] = expectFindings(check, yaml, [{ message: 'and 7 more workloads without a readinessProbe' }]);
+    assert.equal(f.related.length, 10);
+  });
+});
