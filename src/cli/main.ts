@@ -187,6 +187,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
       const reachability = outputs.some((o) => o.format === 'json');
       const live = opts as typeof opts & ClusterCliOpts & InputOpts;
       if (!live.cluster && clusterFlagsGiven(live).length) throw new UsageError(`${clusterFlagsGiven(live).join(', ')}: only with --cluster (${CLUSTER_USAGE})`);
+      if (live.cluster) {
+        const fileOnly = (['values', 'set', 'setString', 'releaseName', 'kubeVersion', 'apiVersions', 'includeTestHooks', 'allKustomizations'] as const)
+          .filter((k) => live[k] !== undefined)
+          .map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+        if (live.render === false) fileOnly.push('--no-render');
+        if (fileOnly.length) throw new UsageError(`${fileOnly.join(', ')}: for charts and kustomizations in files, not with --cluster`);
+      }
       const audited = live.cluster
         ? await auditClusterCli(paths, live, io, await configAndChecks(live, io), { reachability }, (m) => new UsageError(m))
         : await auditPaths(paths, live, io, { reachability });

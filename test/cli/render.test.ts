@@ -204,3 +204,12 @@ describe('CLI: Helm charts and Kustomize overlays', { skip }, () => {
     }
   });
 });
+
+describe('render flags and --cluster', () => {
+  it('helm and kustomize flags are refused with --cluster, in one line, exit 2', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const r = await runCli(['audit', '--cluster', '-f', 'values.yaml', '--set', 'a=b']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^kubeready: --values, --set: for charts and kustomizations in files, not with --cluster\n$/);
+  });
+});
