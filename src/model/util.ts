@@ -161,3 +161,18 @@ export function literalEnv(container: JsonObject): { name: string; value: string
 export function isTemplated(v: unknown): boolean {
   return typeof v === 'string' && (/\$\{[^}]*\}|\{\{.*\}\}|\$\([A-Za-z_][A-Za-z0-9_]*\)/.test(v) || /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v));
 }
+
+/**
+ * The item whose `kind/name` sorts first: a choice that does not depend on input order, for findings
+ * reported once per namespace (so their object, and their fingerprint, stay put when files move).
+ */
+export function firstByKindName<T>(items: T[], resourceOf: (t: T) => { kind: string; name: string }): T | undefined {
+  let best: T | undefined;
+  let bestKey = '';
+  for (const t of items) {
+    const r = resourceOf(t);
+    const key = `${r.kind}/${r.name}`;
+    if (best === undefined || key < bestKey) [best, bestKey] = [t, key];
+  }
+  return best;
+}

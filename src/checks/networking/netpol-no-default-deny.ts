@@ -2,7 +2,7 @@ import { defineCheck, type FindingInput, type RelatedInput, type Resource } from
 import type { ResourceIndex } from '../../model/index.js';
 import type { FieldPath, Workload } from '../../model/types.js';
 import { networkGraph } from '../../model/netpol.js';
-import { isTemplated } from '../../model/util.js';
+import { firstByKindName, isTemplated } from '../../model/util.js';
 import { isHostNetwork, nameList, noPoliciesText, otherPoliciesText, showWorkload, unknownOf } from './netpol-util.js';
 
 /** Built-in workload kinds that can carry the finding when the namespace has no Namespace object and no NetworkPolicy in the input. */
@@ -13,23 +13,13 @@ const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 
  * it; else the namespace's NetworkPolicy first by name; else its built-in workload first by kind and
  * name. Never input order: the finding (and its fingerprint) must not move when files are reordered.
  */
-function firstByName(rs: Resource[]): Resource | undefined {
-  let best: Resource | undefined;
-  let bestKey = '';
-  for (const r of rs) {
-    const key = `${r.kind}/${r.name}`;
-    if (!best || key < bestKey) [best, bestKey] = [r, key];
-  }
-  return best;
-}
-
 function homeOf(index: ResourceIndex, ns: string): Resource | undefined {
   const homes = index.memo('netpol:default-deny-home', () => new Map<string, Resource | undefined>());
   if (homes.has(ns)) return homes.get(ns);
   const home =
-    firstByName(index.named('Namespace', ns)) ??
-    firstByName(index.inNamespace('NetworkPolicy', ns)) ??
-    firstByName(networkGraph(index).workloadsIn(ns).filter((w) => WORKLOAD_KINDS.includes(w.resource.kind)).map((w) => w.resource));
+    firstByKindName(index.named('Namespace', ns), (r) => r) ??
+    firstByKindName(index.inNamespace('NetworkPolicy', ns), (r) => r) ??
+    firstByKindName(networkGraph(index).workloadsIn(ns).filter((w) => WORKLOAD_KINDS.includes(w.resource.kind)).map((w) => w.resource), (r) => r);
   homes.set(ns, home);
   return home;
 }

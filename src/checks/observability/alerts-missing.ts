@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput, type RelatedInput } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
 import type { Resource, Workload } from '../../model/types.js';
-import { getArray, getString, isTemplated } from '../../model/util.js';
+import { firstByKindName, getArray, getString, isTemplated } from '../../model/util.js';
 import { isControlled } from '../availability/util.js';
 
 /** Alerting-rule kinds: namespaced ones count for their namespace. */
@@ -65,16 +65,6 @@ function ruleIndex(index: ResourceIndex): RuleIndex {
 
 const longRunning = (w: Workload) => w.class === 'service' || w.class === 'daemon';
 
-function firstByName(ws: Workload[]): Workload | undefined {
-  let best: Workload | undefined;
-  let bestKey = '';
-  for (const w of ws) {
-    const key = `${w.resource.kind}/${w.resource.name}`;
-    if (!best || key < bestKey) [best, bestKey] = [w, key];
-  }
-  return best;
-}
-
 /** The workload a namespace's finding is attached to: its first long-running workload not managed by another object. */
 function homeOf(index: ResourceIndex, ns: string): Workload | undefined {
   return index.memo(`obs:alerts-home:${ns}`, () => {
@@ -82,7 +72,7 @@ function homeOf(index: ResourceIndex, ns: string): Workload | undefined {
     // when documents are reordered or moved to other files.
     const ws = index.workloadsIn(ns).filter(longRunning);
     const free = ws.filter((w) => !isControlled(w.resource));
-    return firstByName(free.length ? free : ws);
+    return firstByKindName(free.length ? free : ws, (w) => w.resource);
   });
 }
 
