@@ -199,6 +199,14 @@ export function renderText(report: Report, opts: TextOptions): string {
       ? ` (${money(run.monthly.min)} at autoscaler floors, ${run.monthly.max === null ? 'unbounded' : money(run.monthly.max)} at ceilings)`
       : '';
     lines.push(c.dim(`requested capacity: about ${money(run.monthly.now)}/month${range}${run.incomplete ? ', a lower bound: some containers request nothing' : ''}`));
+    // With several namespaces, the costliest ones (at their ceilings: what a traffic spike costs).
+    const nss = report.cost.namespaces.filter((n) => n.running?.monthly && n.running.monthly.now > 0);
+    if (nss.length > 1) {
+      const ceiling = (n: (typeof nss)[number]) => n.running!.monthly!.max ?? Infinity;
+      const top = [...nss].sort((a, b) => ceiling(b) - ceiling(a) || b.running!.monthly!.now - a.running!.monthly!.now).slice(0, 5);
+      const bits = top.map((n) => `${n.namespace} ${money(n.running!.monthly!.now)}${n.running!.monthly!.max !== n.running!.monthly!.now ? ` (up to ${n.running!.monthly!.max === null ? 'unbounded' : money(n.running!.monthly!.max)})` : ''}`);
+      lines.push(c.dim(`  by namespace: ${bits.join(' · ')}${nss.length > top.length ? ` · ${nss.length - top.length} more in the JSON report` : ''}`));
+    }
   }
   const inErr = s.inputErrors ? c.red(`, ${s.inputErrors} input error${s.inputErrors === 1 ? '' : 's'}`) : '';
   if (report.cluster) {

@@ -99,3 +99,16 @@ describe('cost in the report', () => {
     assert.equal(audit({ resources: only.resources }, { checks: allChecks }).cost, null);
   });
 });
+
+describe('cost in the text report', () => {
+  it('prints the total and, with several namespaces, the costliest ones with their ceilings', async () => {
+    const { renderText } = await import('../../src/report/text.js');
+    const loaded = loadText(yaml, 'app.yaml', loadPlan(allChecks));
+    const config = emptyConfig();
+    config.cost = { cpuPerHour: 0.1, memoryGiBPerHour: 0.01, currency: 'EUR', hoursPerMonth: 100 };
+    const text = renderText(audit({ resources: loaded.resources }, { checks: allChecks, config }), { color: false });
+    assert.match(text, /requested capacity: about EUR 24\.00\/month \(EUR 24\.00 at autoscaler floors, EUR 72\.00 at ceilings\)/);
+    assert.match(text, /by namespace: shop EUR 12\.00 \(up to EUR 60\.00\) · front EUR 12\.00/);
+    assert.match(text, /cost {13}per pod 500m CPU, 1Gi memory; x2 replicas \(2-10 by HorizontalPodAutoscaler "api"\)/);
+  });
+});
