@@ -78,6 +78,16 @@ export function scrapedBy(w: Workload, index: ResourceIndex): string | null {
   const labels = w.podLabels;
   if (Object.keys(labels).length === 0) return null;
   const ns = index.namespaceOf(w.resource);
+  // The answer depends on the namespace and the pod labels only, and replicas of an app share
+  // them: one scan of the namespace's monitors and Services per distinct label set, not per workload.
+  const memo = index.memo('obs:scraped-by', () => new Map<string, string | null>());
+  const key = `${ns}\0${JSON.stringify(labels)}`;
+  let hit = memo.get(key);
+  if (hit === undefined) memo.set(key, (hit = findScraper(ns, labels, index)));
+  return hit;
+}
+
+function findScraper(ns: string, labels: Record<string, string>, index: ResourceIndex): string | null {
   for (const m of covering(monitorIndex(index, POD_MONITORS, 'obs:podmonitors'), ns)) {
     if (monitorSelects(get(m.object, ['spec', 'selector']), labels)) return `${m.kind} "${m.name}"`;
   }

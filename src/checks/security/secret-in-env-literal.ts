@@ -78,6 +78,15 @@ function isReference(value: string, patterns: RegExp[]): boolean {
   return patterns.some((re) => re.test(v));
 }
 
+// Compiled once per parameter list (the same array for every workload of a run), not per workload.
+const compiled = new WeakMap<object, RegExp[]>();
+function compileParam(v: unknown): RegExp[] {
+  if (!Array.isArray(v)) return [];
+  let out = compiled.get(v);
+  if (!out) compiled.set(v, (out = compile(strings(v))));
+  return out;
+}
+
 function compile(patterns: string[]): RegExp[] {
   const out: RegExp[] = [];
   for (const p of patterns) {
@@ -149,7 +158,7 @@ Kubernetes Secrets are not encryption by themselves, but they are a separate res
   },
   target: 'workload',
   run({ workload, params }) {
-    const refs = compile(strings(params.valueReferencePatterns));
+    const refs = compileParam(params.valueReferencePatterns);
     const out: FindingInput[] = [];
     for (const c of workload!.containers) {
       for (const e of literalEnv(c.spec)) {
