@@ -47,7 +47,7 @@
  */
 import type { FieldPath, Json, JsonObject, Resource, Workload } from './types.js';
 import type { ResourceIndex } from './index.js';
-import { selectorMatches } from './selector.js';
+import { isEmptySelector, selectorMatches } from './selector.js';
 import { get, getArray, getString, isObject, isTemplated, stringMap } from './util.js';
 
 /** The label every namespace carries automatically (Kubernetes 1.21+). */
@@ -147,13 +147,7 @@ function hasTemplate(v: Json | undefined): boolean {
 
 /** A metav1.LabelSelector with no requirement at all (`{}` or null). */
 export function isEmptyLabelSelector(sel: Json | undefined): boolean {
-  if (sel === null) return true;
-  if (!isObject(sel)) return false;
-  const ml = sel.matchLabels;
-  const me = sel.matchExpressions;
-  const noLabels = ml === undefined || ml === null || (isObject(ml) && Object.keys(ml).length === 0);
-  const noExprs = me === undefined || me === null || (Array.isArray(me) && me.length === 0);
-  return noLabels && noExprs;
+  return sel === null || isEmptySelector(sel);
 }
 
 /**

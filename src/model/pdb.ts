@@ -2,22 +2,15 @@
 import type { ResourceIndex } from './index.js';
 import type { Json, Resource, Workload } from './types.js';
 import { get, getArray, getString, isObject, isTemplated } from './util.js';
-import { selectorMatches } from './selector.js';
+import { isEmptySelector, selectorMatches } from './selector.js';
+
+export { isEmptySelector };
 
 /** A PodDisruptionBudget of the policy API group (v1 or v1beta1). */
 export function isPolicyPdb(r: Resource): boolean {
   return r.kind === 'PodDisruptionBudget' && (r.apiVersion === 'policy/v1' || r.apiVersion === 'policy/v1beta1');
 }
 
-/** True for `{}` (and `{matchLabels: {}, matchExpressions: []}`): no requirement at all. */
-export function isEmptySelector(sel: Json | undefined): boolean {
-  if (!isObject(sel)) return false;
-  const ml = sel.matchLabels;
-  const me = sel.matchExpressions;
-  const noLabels = ml === undefined || ml === null || (isObject(ml) && Object.keys(ml).length === 0);
-  const noExprs = me === undefined || me === null || (Array.isArray(me) && me.length === 0);
-  return noLabels && noExprs;
-}
 
 /**
  * What a PDB's selector covers, by API version: a null/absent selector selects no pods; an empty

@@ -69,3 +69,12 @@ export function formatLabels(labels: Record<string, string>): string {
   return e.length ? e.map(([k, v]) => `${k}=${v}`).join(', ') : '(none)';
 }
 
+/** True for `{}` (and `{matchLabels: {}, matchExpressions: []}`): no requirement at all. */
+export function isEmptySelector(sel: Json | undefined): boolean {
+  if (!isObject(sel)) return false;
+  const ml = sel.matchLabels;
+  const me = sel.matchExpressions;
+  const noLabels = ml === undefined || ml === null || (isObject(ml) && Object.keys(ml).length === 0);
+  const noExprs = me === undefined || me === null || (Array.isArray(me) && me.length === 0);
+  return noLabels && noExprs;
+}
