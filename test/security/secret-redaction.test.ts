@@ -4,7 +4,7 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runCli as cli } from '../helpers/cli.js';
@@ -89,6 +89,21 @@ describe('secret values never appear in output', () => {
       assert.match(r.stdout, /API_TOKEN/);
     });
   }
+  for (const format of ['sarif', 'junit', 'markdown', 'github', 'html']) {
+    it(`audit . -o ${format}`, async () => {
+      const r = await cli(['audit', '.', '-o', format], { cwd: dir });
+      assert.ok(r.code === 1, `exit ${r.code}: ${r.stderr}`);
+      assert.ok(r.stdout.length > 200, `${format}: the report is there`);
+      assertClean(format, r.stdout);
+      assertClean('stderr', r.stderr);
+    });
+  }
+  it('baseline write records no secret value', async () => {
+    const r = await cli(['baseline', 'write', 'b.json', '.'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assertClean('baseline', readFileSync(join(dir, 'b.json'), 'utf8'));
+    rmSync(join(dir, 'b.json'));
+  });
   it('from standard input too', async () => {
     const r = await cli(['audit', '-', '-o', 'json'], { cwd: dir, stdin: Object.values(FILES).join('---\n') });
     assertClean('stdout', r.stdout);
