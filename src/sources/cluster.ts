@@ -15,6 +15,7 @@
  */
 import type { JsonObject, Origin, Resource } from '../model/types.js';
 import { isObject } from '../model/util.js';
+import { slimMetadata } from './resources.js';
 import { KubeApiError, KubeClient } from './kube-client.js';
 import { readKubeconfig, selectContexts, type ContextConfig, type KubeconfigSource } from './kubeconfig.js';
 import { parseLabelSelector } from '../model/label-selector.js';
@@ -105,8 +106,6 @@ export const CLUSTER_KINDS: readonly KindSpec[] = [
 export const DEFAULT_PAGE_SIZE = 500;
 const METADATA_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-/** Identifying metadata kept for objects listed as metadata only (as the file source's slim()). */
-const SLIM_METADATA = ['name', 'generateName', 'namespace', 'labels', 'annotations', 'ownerReferences', 'uid', 'creationTimestamp'];
 
 export interface SkippedKind {
   kind: string;
@@ -253,9 +252,7 @@ export function clusterResource(item: JsonObject, apiVersion: string, kind: stri
     for (const [k, v] of Object.entries(item)) if (k !== 'apiVersion' && k !== 'kind') obj[k] = v;
     if (kind === 'Node' && isObject(obj.status)) delete obj.status.images;
   } else {
-    const m: JsonObject = {};
-    for (const k of SLIM_METADATA) if (meta[k] !== undefined) m[k] = meta[k];
-    obj = { apiVersion, kind, metadata: m };
+    obj = { apiVersion, kind, metadata: slimMetadata(meta) };
   }
   const name = typeof meta.name === 'string' ? meta.name : '(unnamed)';
   const namespace = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : undefined;

@@ -124,16 +124,19 @@ export interface LoadTextOptions {
   keepWhole?: (obj: JsonObject) => boolean;
 }
 
-const SLIM_METADATA = ['name', 'generateName', 'namespace', 'labels', 'annotations', 'ownerReferences', 'uid'];
+/** The identifying metadata kept for objects loaded as metadata only (files and live clusters alike). */
+const SLIM_METADATA = ['name', 'generateName', 'namespace', 'labels', 'annotations', 'ownerReferences', 'uid', 'creationTimestamp'];
+
+export function slimMetadata(meta: JsonObject): JsonObject {
+  const m: JsonObject = {};
+  for (const k of SLIM_METADATA) if (meta[k] !== undefined) m[k] = meta[k];
+  return m;
+}
 
 function slim(obj: JsonObject): JsonObject {
   const meta = isObject(obj.metadata) ? obj.metadata : undefined;
   const out: JsonObject = { apiVersion: obj.apiVersion, kind: obj.kind };
-  if (meta) {
-    const m: JsonObject = {};
-    for (const k of SLIM_METADATA) if (meta[k] !== undefined) m[k] = meta[k];
-    out.metadata = m;
-  }
+  if (meta) out.metadata = slimMetadata(meta);
   return out;
 }
 
