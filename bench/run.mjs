@@ -47,7 +47,9 @@ function child(script, argv) {
 const FLOOR = `
 import { readFileSync, statSync } from 'node:fs';
 import { glob } from 'tinyglobby';
-import { loadAll } from 'js-yaml';
+import { createRequire } from 'node:module';
+// js-yaml's CommonJS build: faster than its ESM build (see src/sources/js-yaml.ts), so the floor is the fastest plain parse.
+const { loadAll } = createRequire(process.cwd() + '/')('js-yaml');
 const target = process.argv[process.argv.length - 1];
 const t0 = performance.now();
 const files = statSync(target).isDirectory() ? await glob('**/*.{yaml,yml,json}', { cwd: target, absolute: true, ignore: ['**/node_modules/**', '**/.git/**'] }) : [target];
@@ -78,7 +80,7 @@ function bundleEntry() {
   // A library-style bundle exposing run(), so the audit child measures the same code as the CLI.
   execFileSync(process.execPath, [
     '-e',
-    `import('esbuild').then(({build}) => build({entryPoints:['src/cli/main.ts'],outfile:'dist/bench-entry.mjs',bundle:true,platform:'node',target:'node20',format:'esm',banner:{js:"import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);"},logLevel:'error'}))`,
+    `Promise.all([import('esbuild'), import('./scripts/esbuild-plugins.mjs')]).then(([{build}, {jsYamlCjs}]) => build({entryPoints:['src/cli/main.ts'],outfile:'dist/bench-entry.mjs',bundle:true,platform:'node',target:'node20',format:'esm',plugins:[jsYamlCjs],banner:{js:"import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);"},logLevel:'error'}))`,
   ], { cwd: root, stdio: 'inherit' });
 }
 

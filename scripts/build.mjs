@@ -2,6 +2,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, chmodSync, rmSync } from 'node:fs';
+import { jsYamlCjs } from './esbuild-plugins.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync('dist', { recursive: true, force: true });
@@ -21,6 +22,7 @@ await build({
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __kr_createRequire } from 'node:module'; const require = __kr_createRequire(import.meta.url);" },
   define: { 'process.env.KUBEREADY_BUILD': '"1"' },
   plugins: [
+    jsYamlCjs,
     {
       name: 'version',
       setup(b) {

@@ -12,6 +12,7 @@ import { loadInputs } from '../sources/files.js';
 import { renderText } from '../report/text.js';
 import { writeJson } from '../report/json.js';
 import { renderCheckList, renderExplain } from '../report/checks-doc.js';
+import { Timing } from '../engine/timing.js';
 import { collectOutput, OUTPUT_HELP, parseOutputs, writeOutputs } from './output.js';
 import { VERSION } from '../version.js';
 import type { Check, Severity } from '../checks/types.js';
@@ -114,7 +115,7 @@ async function configAndChecks(opts: InputOpts, io: Io): Promise<{ config: Confi
 }
 
 /** Load config, checks and input, and audit. Null when the input could not be read (already reported). */
-async function auditPaths(paths: string[], opts: InputOpts, io: Io, extra: { reachability?: boolean } = {}): Promise<{ report: Report; config: Config } | null> {
+async function auditPaths(paths: string[], opts: InputOpts, io: Io, extra: { reachability?: boolean; timing?: Timing } = {}): Promise<{ report: Report; config: Config } | null> {
   if (paths.length === 0) throw new UsageError(`no input: give files, folders, glob patterns, or - for standard input (e.g. kubeready audit k8s/), or audit a live cluster: ${CLUSTER_USAGE}`);
   const { config, checks } = await configAndChecks(opts, io);
   const maxMiB = Number(opts.maxFileSize);
@@ -128,6 +129,7 @@ async function auditPaths(paths: string[], opts: InputOpts, io: Io, extra: { rea
   const helm = {
     values: opts.values, set: opts.set, setString: opts.setString, releaseName: opts.releaseName, namespace: opts.namespace ?? config.namespace,
     kubeVersion: opts.kubeVersion, apiVersions: opts.apiVersions, includeTestHooks: opts.includeTestHooks };
+  extra.timing?.phase('load');
   const input = await loadInputs(paths, {
     workers: jobs, cwd: io.cwd, maxFileBytes: maxMiB * 2 ** 20, stdinText: io.stdinText, ...loadPlan(checks),
     render: { helm, allKustomizations: opts.allKustomizations, env: io.env, disabled: opts.render === false } });
@@ -148,6 +150,7 @@ async function auditPaths(paths: string[], opts: InputOpts, io: Io, extra: { rea
       namespace: opts.namespace,
       complete: opts.complete ? true : opts.completeNamespaces,
       reachability: extra.reachability,
+      timing: extra.timing,
     },
   );
   if (input.renders?.length) report.renders = input.renders;
@@ -185,6 +188,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       if (opts.baseline !== undefined) baseline = readBaseline(resolve(io.cwd, opts.baseline), opts.baseline);
       // The reachability matrix is only in the JSON report: compute it only when that is written.
       const reachability = outputs.some((o) => o.format === 'json');
+      const timing = io.env.KUBEREADY_TIMING ? new Timing() : undefined;
       const live = opts as typeof opts & ClusterCliOpts & InputOpts;
       if (!live.cluster && clusterFlagsGiven(live).length) throw new UsageError(`${clusterFlagsGiven(live).join(', ')}: only with --cluster (${CLUSTER_USAGE})`);
       if (live.cluster) {
@@ -196,16 +200,18 @@ export async function run(argv: string[], io: Io): Promise<number> {
       }
       const audited = live.cluster
         ? await auditClusterCli(paths, live, io, await configAndChecks(live, io), { reachability }, (m) => new UsageError(m))
-        : await auditPaths(paths, live, io, { reachability });
+        : await auditPaths(paths, live, io, { reachability, timing });
       if (!audited) {
         exitCode = EXIT.USAGE;
         return;
       }
       const { report, config } = audited;
       if (baseline && opts.baseline !== undefined) applyBaseline(report, baseline, opts.baseline);
+      timing?.phase('write reports');
       await writeOutputs(report, outputs, {
         out: io.out, env: io.env, cwd: io.cwd, color: useColor(io),
         text: { showExempted: opts.showExempted, compact: opts.compact, showPassing: opts.showPassing } }, (m) => new UsageError(m));
+      if (timing) io.err(timing.report());
       const failOn: Severity | 'none' = opts.failOn ?? config.failOn ?? 'error';
       exitCode = exitCodeFor(report, failOn, { minScore });
       const incomplete = incompleteNote(report);

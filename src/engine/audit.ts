@@ -27,6 +27,7 @@ import {
   type Verdict,
 } from './report-types.js';
 import { VERSION } from '../version.js';
+import type { Timing } from './timing.js';
 
 /** Other objects listed on one finding, at most. */
 export const MAX_RELATED = 20;
@@ -69,6 +70,8 @@ export interface AuditOptions {
    * says so (a live cluster whose Secrets could not be listed: "no Secret ..." is not known).
    */
   stillUnknown?: (unknown: string, check: Check) => boolean;
+  /** Record phase and per-check times (KUBEREADY_TIMING=1). */
+  timing?: Timing;
 }
 
 interface ActiveCheck {
@@ -202,6 +205,8 @@ function pillarScore(findings: Finding[]): number {
 export function audit(input: AuditInput, options: AuditOptions): Report {
   const config = options.config ?? emptyConfig();
   const ns = options.namespace ?? config.namespace ?? 'default';
+  const timing = options.timing;
+  timing?.phase('index');
   const index = new ResourceIndex(input.resources, ns);
   const active = resolveChecks(options.checks, config);
   const workloadChecks = active.filter((a) => a.check.target === 'workload');
@@ -325,7 +330,9 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   // The matrix is computed before the verdicts: its working set (selections, candidate sets, edge
   // evaluation garbage) then comes and goes while the heap is small, instead of on top of the full
   // list of findings, which sets the peak memory of a large input.
+  timing?.phase('reachability');
   const reachability = options.reachability ? reachabilityReport(index) : undefined;
+  timing?.phase('checks and verdicts');
 
   const verdicts: Verdict[] = [];
   for (const r of input.resources) {
@@ -347,7 +354,11 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       applied.add(a.check.pillar);
       let raw: FindingInput[];
       try {
-        raw = a.check.run({ workload: w ?? undefined, resource: r, params: a.params, index });
+        if (timing) {
+          const t0 = performance.now();
+          raw = a.check.run({ workload: w ?? undefined, resource: r, params: a.params, index });
+          timing.check(a.check.id, performance.now() - t0);
+        } else raw = a.check.run({ workload: w ?? undefined, resource: r, params: a.params, index });
       } catch (e) {
         const loc = locationOf(r, []);
         problems.push({
@@ -439,6 +450,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       blastRadius: w ? blastOut(w) : null,
     });
   }
+  timing?.phase('summary');
   // Workloads first, each group in input order.
   verdicts.sort((a, b) => Number(a.workloadClass === null) - Number(b.workloadClass === null));
 

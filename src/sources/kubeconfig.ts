@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { load } from 'js-yaml';
+import { load } from './js-yaml.js';
 
 export class KubeconfigError extends Error {}
 

@@ -1,7 +1,7 @@
 /** Turn parsed YAML/JSON text into resources with their origin. */
 import type { FieldPath, JsonObject, Origin, Resource, SourcePosition } from '../model/types.js';
 import { isObject } from '../model/util.js';
-import type { Event } from 'js-yaml';
+import type { Event } from './js-yaml.js';
 import { DEFAULT_CHUNK, LineIndex, parseYaml, splitDocuments, type DocSpan, type Json, type ParsedDocument, type PositionTable } from './yaml.js';
 
 export interface InputProblem {

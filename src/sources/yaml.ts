@@ -8,7 +8,7 @@
  * materialises one giant event array, and a document that fails to parse does not take its
  * neighbours down with it.
  */
-import { parseEvents, getScalarValue, type Event, type ScalarEvent } from 'js-yaml';
+import { parseEvents, getScalarValue, type Event, type ScalarEvent } from './js-yaml.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 

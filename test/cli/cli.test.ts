@@ -203,3 +203,16 @@ describe('--complete', () => {
     }
   });
 });
+
+describe('KUBEREADY_TIMING=1', () => {
+  it('prints the phases and the slowest checks to stderr, and nothing without it', async () => {
+    const timed = await cli(['audit', 'deploy.yaml', '--no-config'], { cwd: dir, env: { NO_COLOR: '1', KUBEREADY_TIMING: '1' } });
+    assert.equal(timed.code, 1);
+    for (const phase of ['load', 'index', 'checks and verdicts', 'write reports', 'total']) assert.match(timed.stderr, new RegExp(`^  ${phase} +\\d+ `, 'm'));
+    assert.match(timed.stderr, /checks: \d+ ms in \d+; slowest:\n {4}[a-z-]+ +\d+/);
+    // The report itself is unchanged.
+    const plain = await cli(['audit', 'deploy.yaml', '--no-config'], { cwd: dir });
+    assert.equal(timed.stdout, plain.stdout);
+    assert.doesNotMatch(plain.stderr, /kubeready timing/);
+  });
+});
