@@ -23,15 +23,15 @@ export class Timing {
   }
 
   /** The table, once every phase is over. */
-  report(top = 15): string {
+  report(top = Number(process.env.KUBEREADY_TIMING) > 1 ? Number(process.env.KUBEREADY_TIMING) : 15): string {
     this.phase('');
     this.current = null;
     const mib = (b: number) => (b / 2 ** 20).toFixed(0).padStart(9);
-    const lines: string[] = ['kubeready timing:', `  ${'phase'.padEnd(28)} ${'wall ms'.padStart(9)} ${'heap MiB'.padStart(9)}`];
+    const lines: string[] = ['kubeready timing:', `  ${'phase'.padEnd(28)} ${'wall ms'.padStart(9)} ${'heap MiB'.padStart(9)} ${'from ms'.padStart(9)}`];
     let total = 0;
     for (const p of this.phases) {
       total += p.end - p.start;
-      lines.push(`  ${p.name.padEnd(28)} ${(p.end - p.start).toFixed(0).padStart(9)} ${mib(p.heap)}`);
+      lines.push(`  ${p.name.padEnd(28)} ${(p.end - p.start).toFixed(0).padStart(9)} ${mib(p.heap)} ${p.start.toFixed(0).padStart(9)}`);
     }
     lines.push(`  ${'total'.padEnd(28)} ${total.toFixed(0).padStart(9)} ${'peak RSS'.padStart(9)} ${mib(process.resourceUsage().maxRSS * 1024).trim()}`);
     const slow = [...this.checks].sort((a, b) => b[1] - a[1]).slice(0, top);

@@ -258,6 +258,7 @@ function loadChunk(
           return;
         }
         const kept = options.keepWhole && !options.keepWhole(item) ? slim(item) : item;
+        if (kept !== item && doc.positions) forgetDropped(doc.positions, item, kept);
         out.resources.push(toResource(kept, { file, doc: docIndex, listIndex: i, locate: makeLocate(ctx, doc, ['items', i]) }));
       });
       continue;
@@ -266,6 +267,23 @@ function loadChunk(
     out.resources.push(toResource(kept, { file, doc: docIndex, locate: makeLocate(ctx, doc, []) }));
   }
   return { breaks: ctx.lines.breaks(), nextDoc };
+}
+
+/** Drop the positions of what slimming a List item dropped (the metadata it keeps keeps its own). */
+function forgetDropped(positions: PositionTable, item: JsonObject, kept: JsonObject): void {
+  const still = new Set<object>();
+  const mark = (v: Json) => {
+    if (v === null || typeof v !== 'object' || still.has(v)) return;
+    still.add(v);
+    for (const x of Object.values(v)) mark(x);
+  };
+  mark(kept);
+  const drop = (v: Json) => {
+    if (v === null || typeof v !== 'object' || still.has(v)) return;
+    positions.delete(v);
+    for (const x of Object.values(v)) drop(x);
+  };
+  drop(item);
 }
 
 function toResource(obj: JsonObject, origin: Origin): Resource {

@@ -19,7 +19,12 @@ export interface PosRecord {
   i?: number[];
 }
 
-export type PositionTable = WeakMap<object, PosRecord>;
+/**
+ * Positions of a document's containers. A Map, not a WeakMap: a document's containers live as long
+ * as the document, and a WeakMap entry per container (an ephemeron) costs the garbage collector far
+ * more (measured: 0.5 s of 7 s loading 100,000 objects).
+ */
+export type PositionTable = Map<object, PosRecord>;
 
 export interface YamlDiagnostic {
   /** 0-based offset into the file text. */
@@ -409,7 +414,7 @@ function construct(
         root = undefined;
         decoded = 0;
         aliased = 0;
-        table = keep ? new WeakMap() : positions;
+        table = keep ? new Map() : positions;
         break;
       case 2: // SEQUENCE
       case 3: {
@@ -547,7 +552,7 @@ function parseChunk(
 export function parseYaml(text: string, options: YamlOptions & { events?: Event[] | Int32Array | null } = {}): ParsedFile {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
-  const table: PositionTable = new WeakMap();
+  const table: PositionTable = new Map();
   const keep = typeof options.positions === 'function' ? options.positions : null;
   const positions = options.positions === false ? null : table;
   const docs: ParsedDocument[] = [];
