@@ -17,7 +17,7 @@ export { parseConfig, loadConfigFile, findConfig, emptyConfig, configSchema, Con
 export { loadInputs, type FilesResult, type FileInputOptions } from './sources/files.js';
 export { loadText, type LoadResult, type InputProblem } from './sources/resources.js';
 export { parseYaml, resolvePlain } from './sources/yaml.js';
-export { renderText, type TextOptions } from './report/text.js';
+export { renderText, writeText, type TextOptions } from './report/text.js';
 export { renderJson, writeJson } from './report/json.js';
 export { exitCodeFor, EXIT } from './engine/exit.js';
 export { loadCluster, loadContext, listAll, CLUSTER_KINDS, type ClusterLoad, type ContextLoad, type ClusterOptions, type KindSpec } from './sources/cluster.js';

@@ -13,7 +13,7 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Report } from '../engine/report-types.js';
-import { renderText, type TextOptions } from '../report/text.js';
+import { renderText, writeText, type TextOptions } from '../report/text.js';
 import { writeJson } from '../report/json.js';
 // The other formats load only when asked for: a plain text run starts faster without them.
 type Renderers = {
@@ -130,11 +130,12 @@ function render(report: Report, format: Exclude<OutputFormat, 'json'>, ctx: Outp
 function writeFile(report: Report, t: OutputTarget, ctx: OutputContext): void {
   const path = resolve(ctx.cwd, t.file!);
   mkdirSync(dirname(path), { recursive: true });
-  if (t.format === 'json') {
+  if (t.format === 'json' || t.format === 'text') {
     // Streamed: a report on a very large input is never one string.
     const fd = openSync(path, 'w');
     try {
-      writeJson(report, (s) => void writeSync(fd, s));
+      if (t.format === 'json') writeJson(report, (s) => void writeSync(fd, s));
+      else writeText(report, { ...ctx.text, color: false }, (s) => void writeSync(fd, s));
     } finally {
       closeSync(fd);
     }
@@ -162,6 +163,7 @@ export async function writeOutputs(report: Report, targets: OutputTarget[], ctx:
   for (const t of targets) {
     if (t.file !== null) continue;
     if (t.format === 'json') writeJson(report, ctx.out);
+    else if (t.format === 'text') writeText(report, { ...ctx.text, color: ctx.color }, ctx.out);
     else ctx.out(render(report, t.format, ctx, false));
   }
   if (failed.length) throw usage(failed.join('; '));

@@ -158,7 +158,7 @@ export function evalSelector(sel: Json | undefined, labels: Record<string, strin
   if (sel === null) return true;
   if (hasTemplate(sel)) return undefined;
   const r = selectorMatches(sel, labels);
-  if (r === false && Object.entries(labels).some(([k, v]) => isTemplated(k) || isTemplated(v))) return undefined;
+  if (r === false && hasTemplate(labels)) return undefined;
   return r;
 }
 

@@ -83,11 +83,40 @@ function clusterLines(report: Report, c: ReturnType<typeof pc.createColors>): st
   return lines;
 }
 
+/** Lines written out in pieces of about 1 MB: a report on a huge input is never one string. */
+class LineWriter {
+  private buf = '';
+  constructor(private readonly write: (s: string) => void) {}
+  push(...lines: string[]): void {
+    for (const l of lines) this.buf += l + '\n';
+    if (this.buf.length > 1 << 20) this.flush();
+  }
+  flush(): void {
+    if (this.buf) this.write(this.buf);
+    this.buf = '';
+  }
+}
+
 export function renderText(report: Report, opts: TextOptions): string {
+  let out = '';
+  writeText(report, opts, (s) => (out += s));
+  return out;
+}
+
+/** The text report, handed to `write` in pieces (each ends with a line break). */
+export function writeText(report: Report, opts: TextOptions, write: (s: string) => void): void {
+  const lines = new LineWriter(write);
+  try {
+    textLines(report, opts, lines);
+  } finally {
+    lines.flush();
+  }
+}
+
+function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
   const c = pc.createColors(opts.color);
   const sev = (s: string) => (s === 'error' ? c.red('error  ') : s === 'warning' ? c.yellow('warning') : c.cyan('info   '));
   const checks = new Map<string, CheckInfo>(report.checks.map((k) => [k.id, k]));
-  const lines: string[] = [];
   for (const p of report.problems) {
     const where = p.line ? `${p.file}:${p.line}:${p.column}` : p.file;
     lines.push(`${p.level === 'error' ? c.red('input error') : c.yellow('input warning')} ${where}: ${p.message}`);
@@ -212,7 +241,7 @@ export function renderText(report: Report, opts: TextOptions): string {
   if (report.cluster) {
     const n = report.cluster.contexts.length;
     lines.push(c.dim(`input: ${n} cluster context${n === 1 ? '' : 's'}, ${s.objects} object${s.objects === 1 ? '' : 's'}`) + inErr);
-    return lines.join('\n') + '\n';
+    return;
   }
   for (const r of report.renders ?? []) {
     if (r.includedBy) lines.push(c.dim(`not audited on its own: ${r.path} (included by ${r.includedBy.join(', ')}; --all-kustomizations audits it)`));
@@ -227,5 +256,4 @@ export function renderText(report: Report, opts: TextOptions): string {
       (s.skippedDocuments ? c.dim(` (${s.skippedDocuments} without apiVersion/kind skipped)`) : '') +
       inErr,
   );
-  return lines.join('\n') + '\n';
 }

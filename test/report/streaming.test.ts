@@ -1,0 +1,46 @@
+/** Text and JSON reports of a large input are written in pieces, never as one string, and the pieces add up to the whole. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadText } from '../../src/sources/resources.js';
+import { audit, loadPlan } from '../../src/engine/audit.js';
+import { allChecks } from '../../src/checks/index.js';
+import { renderText, writeText } from '../../src/report/text.js';
+import { renderJson, writeJson } from '../../src/report/json.js';
+
+// 1,500 Deployments with findings: several MB of report.
+const yaml = Array.from({ length: 1500 }, (_, i) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app-${i}, namespace: ns-${i % 7}}
+spec:
+  template:
+    metadata: {labels: {app: app-${i}}}
+    spec:
+      containers:
+      - name: main
+        image: registry.example/app-${i}:latest
+`).join('---\n');
+
+describe('streamed reports', () => {
+  const report = audit({ resources: loadText(yaml, 'big.yaml', loadPlan(allChecks)).resources }, { checks: allChecks });
+
+  it('text: pieces of about 1 MB, each ending with a line break, equal to the whole report', () => {
+    const pieces: string[] = [];
+    writeText(report, { color: false }, (s) => void pieces.push(s));
+    assert.ok(pieces.length > 1, `expected several pieces, got ${pieces.length}`);
+    for (const p of pieces.slice(0, -1)) {
+      assert.ok(p.length > 1 << 20 && p.length < 2 << 20, `piece of ${p.length} characters`);
+      assert.ok(p.endsWith('\n'));
+    }
+    const whole = renderText(report, { color: false });
+    assert.equal(pieces.join(''), whole);
+    assert.match(whole, /Deployment ns-6\/app-1497 {2}NOT READY/);
+  });
+
+  it('json: pieces that parse back to the report', () => {
+    const pieces: string[] = [];
+    writeJson(report, (s) => void pieces.push(s));
+    assert.ok(pieces.length > 1);
+    assert.equal(pieces.join(''), renderJson(report));
+    assert.equal(JSON.parse(pieces.join('')).verdicts.length, report.verdicts.length);
+  });
+});
