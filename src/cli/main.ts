@@ -13,6 +13,7 @@ import { renderText } from '../report/text.js';
 import { writeJson } from '../report/json.js';
 import { renderCheckList, renderExplain } from '../report/checks-doc.js';
 import { Timing } from '../engine/timing.js';
+import { collectGarbage, LARGE_INPUT_OBJECTS } from './memory.js';
 import { collectOutput, OUTPUT_HELP, parseOutputs, writeOutputs } from './output.js';
 import { VERSION } from '../version.js';
 import type { Check, Severity } from '../checks/types.js';
@@ -206,6 +207,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
         return;
       }
       const { report, config } = audited;
+      // The parsed input is garbage now: on a large input, collect it before the writers allocate.
+      if (report.summary.objects >= LARGE_INPUT_OBJECTS) {
+        timing?.phase('collect garbage');
+        collectGarbage();
+      }
       if (baseline && opts.baseline !== undefined) applyBaseline(report, baseline, opts.baseline);
       timing?.phase('write reports');
       await writeOutputs(report, outputs, {

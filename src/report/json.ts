@@ -3,9 +3,10 @@
  * (schemaVersion 1). Exempted findings are always included, marked with `exempted`.
  *
  * Written in pieces (one verdict per line inside `verdicts`) so a report on a 100,000-object input
- * is never one giant string, and each workload is one line for grep and `jq -c` users.
+ * is never one giant string (pieces of PIECE characters), and each workload is one line for grep and `jq -c` users.
  */
 import type { Report } from '../engine/report-types.js';
+import { PIECE } from './pieces.js';
 
 export function writeJson(report: Report, write: (s: string) => void): void {
   const { verdicts, problems, ...head } = report;
@@ -14,7 +15,7 @@ export function writeJson(report: Report, write: (s: string) => void): void {
   let buf = `${headText},\n  "verdicts": [`;
   verdicts.forEach((v, i) => {
     buf += (i ? ',\n    ' : '\n    ') + JSON.stringify(v);
-    if (buf.length > 1 << 20) {
+    if (buf.length > PIECE) {
       write(buf);
       buf = '';
     }

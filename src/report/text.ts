@@ -1,5 +1,6 @@
 /** Human-readable terminal report. */
 import pc from 'picocolors';
+import { PIECE } from './pieces.js';
 import type { Report, Verdict, Finding, CheckInfo } from '../engine/report-types.js';
 
 export interface TextOptions {
@@ -83,13 +84,13 @@ function clusterLines(report: Report, c: ReturnType<typeof pc.createColors>): st
   return lines;
 }
 
-/** Lines written out in pieces of about 1 MB: a report on a huge input is never one string. */
+/** Lines written out in pieces of about PIECE characters (see report/pieces.ts): a report on a huge input is never one string. */
 class LineWriter {
   private buf = '';
   constructor(private readonly write: (s: string) => void) {}
   push(...lines: string[]): void {
     for (const l of lines) this.buf += l + '\n';
-    if (this.buf.length > 1 << 20) this.flush();
+    if (this.buf.length > PIECE) this.flush();
   }
   flush(): void {
     if (this.buf) this.write(this.buf);

@@ -65,7 +65,7 @@ export interface YamlOptions {
 
 export const DEFAULT_MAX_DEPTH = 200;
 /** Source handed to the event parser at once. Larger is faster (js-yaml); smaller bounds the transient event array. */
-export const DEFAULT_CHUNK = 8 * 1024 * 1024;
+export const DEFAULT_CHUNK = 2 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Plain-scalar resolution, as go-yaml v2's resolve() followed by sigs.k8s.io/yaml's JSON conversion.
@@ -140,9 +140,28 @@ function goParseInt(s: string): number | undefined {
 /** strconv's underscoreOK for decimal text: each `_` between two digits. */
 const BAD_UNDERSCORE = /(^|[^0-9])_|_([^0-9]|$)/;
 
+/** Letters that can start a null, bool or special float (yes, No, true, off, null, ~ aside). */
+const WORD_MAY_RESOLVE = new Uint8Array(128);
+for (const ch of 'yYnNtTfFoO') WORD_MAY_RESOLVE[ch.charCodeAt(0)] = 1;
+
 /** Resolve an untagged plain scalar the way kubectl does. */
 export function resolvePlain(text: string): Json {
-  if (text.length === 0) return null;
+  const n = text.length;
+  if (n === 0) return null;
+  // Fast paths for most scalars: a word that cannot be a null, bool or number, and a plain decimal
+  // integer (no sign, no leading zero, at most 15 digits: exact in a double, in range for go-yaml).
+  const code = text.charCodeAt(0);
+  if (((code >= 97 && code <= 122) || (code >= 65 && code <= 90)) && WORD_MAY_RESOLVE[code] === 0) return text;
+  if (code >= 49 && code <= 57 && n <= 15) {
+    let v = code - 48;
+    let i = 1;
+    for (; i < n; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i === n) return v;
+  }
   const c = text[0];
   if (MAP_FIRST.has(c)) {
     const v = RESOLVE_MAP[text];
@@ -439,7 +458,7 @@ function construct(
       }
       case 4: {
         const sc = ev as ScalarEvent;
-        const raw = blockAtEnd(getScalarValue(text, sc), text, sc);
+        const raw = flattened(blockAtEnd(getScalarValue(text, sc), text, sc), sc);
         const top = stack[stack.length - 1];
         // An empty scalar (`a:`, `- `, ` : x`) has no range of its own: fall back to its tag,
         // its anchor, or the collection it is in.
@@ -450,8 +469,9 @@ function construct(
         else if (sc.style === 1) value = resolvePlain(raw);
         else value = raw;
         decoded++;
+        // Only a key that is not a plain string (or is `<<`) needs its source (mapKey, merge keys).
         const src: KeySource | undefined =
-          top !== undefined && top.kind === 'map' && top.expectKey
+          top !== undefined && top.kind === 'map' && top.expectKey && (typeof value !== 'string' || value === '<<')
             ? { raw, float: tag === '!!float' || tag === 'tag:yaml.org,2002:float', merge: sc.style === 1 && (tag === null || tag === '!!merge' || tag === 'tag:yaml.org,2002:merge') }
             : undefined;
         addValue(value, at, 1, anchorName(sc.anchorStart, sc.anchorEnd), src);
@@ -481,6 +501,12 @@ function construct(
           }
           break;
         }
+        if (f.kind === 'seq') {
+          // Arrays grown by push keep spare capacity (a one-item list holds room for 17): a copy
+          // is exactly as long. Large inputs hold hundreds of thousands of short lists.
+          f.value = (f.value as Json[]).slice();
+          if (f.pos) f.pos.i = f.pos.i!.slice();
+        }
         if (table !== null && f.pos) table.set(f.value as object, f.pos);
         addValue(f.value as Json, f.start, f.size, f.anchor);
         break;
@@ -500,6 +526,17 @@ function blockAtEnd(raw: string, text: string, sc: ScalarEvent): string {
   const last = text.charCodeAt(sc.valueEnd - 1);
   if (last === 10 || last === 13 || !raw.endsWith('\n')) return raw;
   return raw.slice(0, -1);
+}
+
+/**
+ * js-yaml builds block scalars (and folded or escaped ones) line by line with +=, which V8 keeps as
+ * a tree of concatenations (two nodes per line) until something reads the characters. Flatten them
+ * once while loading: the tree of a 200-line script costs ten times its text. (`| 0` converts to a
+ * number, which makes V8 flatten the string in place; the number is thrown away.)
+ */
+function flattened(raw: string, sc: ScalarEvent): string {
+  if (sc.style !== 1 || raw.length > 64) void ((raw as unknown as number) | 0);
+  return raw;
 }
 
 /** Assign without ever touching the prototype chain (a `__proto__` key is data here). */
@@ -633,14 +670,20 @@ export class LineIndex {
     return (this.starts ??= this.build()).length - 1;
   }
   private build(): Int32Array {
-    const arr: number[] = [0];
     const t = this.text;
+    let arr = new Int32Array(1024);
+    let n = 1;
     let i = t.indexOf('\n');
     while (i !== -1) {
-      arr.push(i + 1);
+      if (n === arr.length) {
+        const grown = new Int32Array(n * 2);
+        grown.set(arr);
+        arr = grown;
+      }
+      arr[n++] = i + 1;
       i = t.indexOf('\n', i + 1);
     }
-    return Int32Array.from(arr);
+    return arr.slice(0, n);
   }
   /** 1-based line and column. */
   locate(offset: number): { line: number; column: number } {

@@ -17,6 +17,10 @@ describe('scalars decode as kubectl (sigs.k8s.io/yaml over go-yaml v2) decodes t
     ['1:20', '1:20'], ['2001-12-14', '2001-12-14'], ['2001-12-14T21:59:43.10-05:00', '2001-12-14T21:59:43.10-05:00'],
     ['~', null], ['null', null], ['Null', null], ['', null], ['.inf', Infinity], ['-.Inf', -Infinity],
     ['500m', '500m'], ['1Gi', '1Gi'], ['0.0.0.0', '0.0.0.0'], ['1.2.3', '1.2.3'], ['v1', 'v1'], ['Yess', 'Yess'],
+    // The fast paths (plain words, plain decimal integers) and their edges.
+    ['8080', 8080], ['0', 0], ['7', 7], ['123456789012345', 123456789012345], ['1234567890123456', 1234567890123456],
+    ['9223372036854775807', 9223372036854775807], ['18446744073709551616', 18446744073709551616], ['12abc', '12abc'], ['80_80', 8080],
+    ['1e400', '1e400'], ['nginx', 'nginx'], ['Deployment', 'Deployment'], ['On', true], ['nope', 'nope'], ['Z', 'Z'], ['inf', 'inf'], ['NaN', 'NaN'],
   ];
   for (const [src, want] of table) {
     it(`${JSON.stringify(src)} -> ${String(want)}`, () => {
