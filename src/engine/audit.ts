@@ -29,6 +29,9 @@ import {
 import { VERSION } from '../version.js';
 import type { Timing } from './timing.js';
 
+/** The related list of every finding that has none: one shared array (never mutated), not 400,000 empty ones. */
+const NO_RELATED: RelatedObject[] = [];
+
 /** Other objects listed on one finding, at most. */
 export const MAX_RELATED = 20;
 
@@ -191,6 +194,27 @@ function annotationIgnores(r: Resource, w: Workload | null): AnnotationIgnore[] 
   return out;
 }
 
+/** A map with at least one key. */
+function hasKeys(v: Json | undefined): boolean {
+  if (!isObject(v)) return false;
+  for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k)) return true;
+  return false;
+}
+
+/** Is raw[k] the same finding (container, message, field) as one before it? */
+function repeatsEarlier(raw: FindingInput[], k: number): boolean {
+  const fi = raw[k];
+  const container = fi.container ?? '';
+  for (let j = 0; j < k; j++) {
+    const o = raw[j];
+    if ((o.container ?? '') !== container || o.path.length !== fi.path.length || o.message !== fi.message) continue;
+    let same = true;
+    for (let i = 0; i < fi.path.length && same; i++) same = o.path[i] === fi.path[i];
+    if (same) return true;
+  }
+  return false;
+}
+
 function severityRank(s: Severity): number {
   return s === 'error' ? 0 : s === 'warning' ? 1 : 2;
 }
@@ -230,11 +254,14 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
 
   // Objects managed by a controller that is itself in the input (ReplicaSets of a Deployment, Pods of
   // a ReplicaSet in a cluster export) are reported once, at the owner.
-  const present = new Set(input.resources.map((r) => `${r.kind}/${index.namespaceOf(r)}/${r.name}`));
+  // Built the first time an object names a controller (manifests rarely do; cluster exports always).
+  let present: Set<string> | null = null;
   const ownedByPresent = (r: Resource) => {
     const refs = isObject(r.object.metadata) ? r.object.metadata.ownerReferences : undefined;
     if (!Array.isArray(refs)) return false;
-    return refs.some((o) => isObject(o) && o.controller === true && typeof o.kind === 'string' && typeof o.name === 'string' && present.has(`${o.kind}/${index.namespaceOf(r)}/${o.name}`));
+    present ??= new Set(input.resources.map((x) => `${x.kind}/${index.namespaceOf(x)}/${x.name}`));
+    const have = present;
+    return refs.some((o) => isObject(o) && o.controller === true && typeof o.kind === 'string' && typeof o.name === 'string' && have.has(`${o.kind}/${index.namespaceOf(r)}/${o.name}`));
   };
 
   // Messages, fields and texts repeat across workloads (423,000 findings of a 100,000-object input
@@ -339,12 +366,11 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     if (ownedByPresent(r)) continue;
     if (options.reportOnly && !options.reportOnly(r)) continue;
     const w = workloadOf.get(r) ?? null;
-    const applicable: ActiveCheck[] = [];
-    if (w) for (const a of workloadChecks) if (!a.check.classes || a.check.classes.includes(w.class)) applicable.push(a);
-    for (const a of objectChecks.get(r.kind) ?? []) applicable.push(a);
     // Runtime checks read what the cluster reports: only objects with a status (never plain manifests).
-    const st = r.object.status;
-    if (!isObject(st) || Object.keys(st).length === 0) for (let i = applicable.length - 1; i >= 0; i--) if (applicable[i].check.runtime) applicable.splice(i, 1);
+    const hasStatus = hasKeys(r.object.status);
+    const applicable: ActiveCheck[] = [];
+    if (w) for (const a of workloadChecks) if ((!a.check.classes || a.check.classes.includes(w.class)) && (hasStatus || !a.check.runtime)) applicable.push(a);
+    for (const a of objectChecks.get(r.kind) ?? []) if (hasStatus || !a.check.runtime) applicable.push(a);
     if (applicable.length === 0) continue;
     const ref = refOf(r);
     const ignores = annotationIgnores(r, w);
@@ -370,14 +396,16 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
         });
         continue;
       }
-      const seen = raw.length > 1 ? new Set<string>() : null;
-      for (const fi of raw) {
-        // The same finding twice (an HPA target that appears twice in the input, say) is one finding.
+      // The same finding twice (an HPA target that appears twice in the input, say) is one finding.
+      // Few findings: compared pairwise (no key strings to build and hash); many: by key.
+      const seen = raw.length > 32 ? new Set<string>() : null;
+      for (let k = 0; k < raw.length; k++) {
+        const fi = raw[k];
         if (seen) {
-          const key = `${fi.container ?? ''}\0${fi.message}\0${fi.path.join('.')}`;
+          const key = `${fi.container ?? ''}\0${fi.message}\0${fi.path.join('\0')}`;
           if (seen.has(key)) continue;
           seen.add(key);
-        }
+        } else if (k > 0 && repeatsEarlier(raw, k)) continue;
         const base: Omit<Finding, 'exempted' | 'unknown'> = {
           check: a.check.id,
           pillar: a.check.pillar,
@@ -391,7 +419,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
           // At most MAX_RELATED objects per finding (a Service over hundreds of workloads names a few).
           related: fi.related
             ? fi.related.slice(0, MAX_RELATED).map((x) => rel(x.resource, x.path, x.note ?? null))
-            : [],
+            : NO_RELATED,
         };
         let exempted = config.exemptions.length ? configExemption(config.exemptions, base) : null;
         if (!exempted && ignores.length) {

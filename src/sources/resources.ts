@@ -73,15 +73,26 @@ function documentWithPositions(ctx: FileCtx, docOffset: number): { root: Json; p
 
 function makeLocate(ctx: FileCtx, doc: ParsedDocument, basePath: FieldPath): Origin['locate'] {
   return (path: FieldPath) => {
-    const d = doc.positions ? { root: doc.value, positions: doc.positions, base: 0 } : documentWithPositions(ctx, doc.offset);
-    if (!d) return { ...ctx.lines.locate(doc.offset), exact: false };
-    const { positions } = d;
-    let cur: Json = d.root;
+    let root: Json;
+    let positions: PositionTable;
+    let base = 0;
+    if (doc.positions) {
+      root = doc.value;
+      positions = doc.positions;
+    } else {
+      const d = documentWithPositions(ctx, doc.offset);
+      if (!d) return { ...ctx.lines.locate(doc.offset), exact: false };
+      ({ root, positions, base } = d);
+    }
+    let cur: Json = root;
     let offset: number | null = null;
     let exact = true;
     const rootPos = cur !== null && typeof cur === 'object' ? positions.get(cur as object) : undefined;
     if (rootPos) offset = rootPos.s;
-    for (const p of [...basePath, ...path]) {
+    // basePath, then path (no concatenated copy: this runs for every finding).
+    const n = basePath.length + path.length;
+    for (let k = 0; k < n; k++) {
+      const p = k < basePath.length ? basePath[k] : path[k - basePath.length];
       if (cur === null || typeof cur !== 'object') {
         exact = false;
         break;
@@ -106,7 +117,7 @@ function makeLocate(ctx: FileCtx, doc: ParsedDocument, basePath: FieldPath): Ori
       if (at !== undefined) offset = at;
     }
     if (offset === null) return null;
-    const at = ctx.lines.locate(d.base + offset);
+    const at = ctx.lines.locate(base + offset);
     return { line: at.line, column: at.column, exact };
   };
 }
