@@ -128,14 +128,22 @@ export function resolveChecks(checks: Check[], config: Config): ActiveCheck[] {
 
 /** spec.template.spec.containers[0].image */
 export function formatPath(path: FieldPath): string {
-  // Joined from parts (one flat string), not concatenated: a report holds hundreds of thousands.
-  const parts: string[] = [];
-  for (const p of path) {
-    if (typeof p === 'number') parts.push(`[${p}]`);
-    else if (/^[A-Za-z_$][\w$-]*$/.test(p)) parts.push(parts.length ? `.${p}` : p);
-    else parts.push(`[${JSON.stringify(p)}]`);
-  }
-  return parts.join('');
+  let out = '';
+  for (const p of path) out = appendSegment(out, p);
+  return out;
+}
+
+/** `prefix` (a formatted path) followed by one more segment. */
+function appendSegment(prefix: string, p: string | number): string {
+  if (typeof p === 'number') return `${prefix}[${p}]`;
+  if (/^[A-Za-z_$][\w$-]*$/.test(p)) return prefix ? `${prefix}.${p}` : p;
+  return `${prefix}[${JSON.stringify(p)}]`;
+}
+
+/** A node of the trie of formatted paths (see fieldOf in audit). */
+interface PathNode {
+  next: Map<string | number, PathNode> | null;
+  text: string;
 }
 
 function objectRef(r: Resource, ns: string): ObjectRef {
@@ -273,6 +281,18 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     strings.set(s, s);
     return s;
   };
+  // Fields: a few hundred distinct paths, formatted hundreds of thousands of times. A trie on the
+  // path segments gives each one's text (formatted and interned once) without building a string.
+  const paths: PathNode = { next: null, text: '' };
+  const fieldOf = (path: FieldPath): string => {
+    let node = paths;
+    for (const seg of path) {
+      let next = node.next?.get(seg);
+      if (!next) (node.next ??= new Map()).set(seg, (next = { next: null, text: intern(appendSegment(node.text, seg)) }));
+      node = next;
+    }
+    return node.text;
+  };
 
   // Related objects repeat across findings and verdicts (the LimitRange of a namespace, a shared
   // ServiceAccount, the workload itself in its own survival verdicts): each (object, field, note) is
@@ -286,7 +306,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   };
   const relatedCache = new Map<Resource, Map<string, RelatedObject>>();
   const rel = (resource: Resource, path: FieldPath, note: string | null): RelatedObject => {
-    const field = intern(formatPath(path));
+    const field = fieldOf(path);
     let m = relatedCache.get(resource);
     if (!m) relatedCache.set(resource, (m = new Map()));
     // formatPath escapes control characters, so NUL separates field and note unambiguously.
@@ -414,7 +434,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
           message: intern(fi.message),
           object: ref,
           container: fi.container ?? null,
-          field: intern(formatPath(fi.path)),
+          field: fieldOf(fi.path),
           location: locationOf(r, fi.path),
           // At most MAX_RELATED objects per finding (a Service over hundreds of workloads names a few).
           related: fi.related
