@@ -150,6 +150,17 @@ function settle(d: LimitRangeDefault): void {
  *   reported as `conflicting`.
  */
 export function limitRangeDefaults(index: ResourceIndex, namespace: string, near?: Resource): LimitRangeDefaults {
+  // Asked by every resources check of every workload: answered once per workload.
+  if (near && namespace === index.namespaceOf(near)) {
+    const byResource = index.memo('cost:limitrange-by-resource', () => new Map<Resource, LimitRangeDefaults>());
+    let hit = byResource.get(near);
+    if (!hit) byResource.set(near, (hit = computeLimitRangeDefaults(index, namespace, near)));
+    return hit;
+  }
+  return computeLimitRangeDefaults(index, namespace, near);
+}
+
+function computeLimitRangeDefaults(index: ResourceIndex, namespace: string, near?: Resource): LimitRangeDefaults {
   // What counts depends on the namespace, on whether `near` names one, and on its folder.
   const key = near ? `${namespace}\0${near.namespace === undefined ? '-' : '+'}\0${dirOf(near.origin.file)}` : `${namespace}\0*`;
   return index.memo(`cost:limitrange:${key}`, () => {

@@ -75,6 +75,14 @@ function covering(mi: MonitorIndex, ns: string): Resource[] {
 
 /** A monitoring object in the input that scrapes this workload's pods, described for messages; null when none. */
 export function scrapedBy(w: Workload, index: ResourceIndex): string | null {
+  // Several checks ask for each workload: answered once per workload.
+  const perWorkload = index.memo('obs:scraped-by-workload', () => new Map<Workload, string | null>());
+  let known = perWorkload.get(w);
+  if (known === undefined) perWorkload.set(w, (known = scrapedByLabels(w, index)));
+  return known;
+}
+
+function scrapedByLabels(w: Workload, index: ResourceIndex): string | null {
   const labels = w.podLabels;
   if (Object.keys(labels).length === 0) return null;
   const ns = index.namespaceOf(w.resource);
