@@ -103,10 +103,12 @@ function findScraper(ns: string, labels: Record<string, string>, index: Resource
   const services = index.servicesSelecting(ns, labels);
   if (services.length === 0) return null;
   const serviceMonitors = covering(monitorIndex(index, SERVICE_MONITORS, 'obs:servicemonitors'), ns);
+  const svcMaps = index.memo('obs:service-metadata', () => new Map<Resource, { ann: Record<string, string>; labels: Record<string, string> }>());
   for (const svc of services) {
-    const ann = stringMap(get(svc.object, ['metadata', 'annotations']));
-    if (ann['prometheus.io/scrape'] === 'true') return `Service "${svc.name}" (prometheus.io/scrape annotation)`;
-    const svcLabels = stringMap(get(svc.object, ['metadata', 'labels']));
+    let meta = svcMaps.get(svc);
+    if (!meta) svcMaps.set(svc, (meta = { ann: stringMap(get(svc.object, ['metadata', 'annotations'])), labels: stringMap(get(svc.object, ['metadata', 'labels'])) }));
+    if (meta.ann['prometheus.io/scrape'] === 'true') return `Service "${svc.name}" (prometheus.io/scrape annotation)`;
+    const svcLabels = meta.labels;
     for (const m of serviceMonitors) {
       if (monitorSelects(get(m.object, ['spec', 'selector']), svcLabels)) return `${m.kind} "${m.name}" via Service "${svc.name}"`;
     }

@@ -78,6 +78,17 @@ function isReference(value: string, patterns: RegExp[]): boolean {
   return patterns.some((re) => re.test(v));
 }
 
+// The same env var names (LOG_LEVEL, POD_NAME, ...) come back in every workload: decided once per name
+// for a run's parameters (the params object is the same for every workload of a run).
+const decided = new WeakMap<object, Map<string, boolean>>();
+function secretNameCached(name: string, p: Pick<Params, 'nameWords' | 'excludeNameSuffixes' | 'excludeNamePrefixes'>): boolean {
+  let byName = decided.get(p);
+  if (!byName) decided.set(p, (byName = new Map()));
+  let v = byName.get(name);
+  if (v === undefined) byName.set(name, (v = secretName(name, p)));
+  return v;
+}
+
 // Compiled once per parameter list (the same array for every workload of a run), not per workload.
 const compiled = new WeakMap<object, RegExp[]>();
 function compileParam(v: unknown): RegExp[] {
@@ -162,21 +173,20 @@ Kubernetes Secrets are not encryption by themselves, but they are a separate res
     const out: FindingInput[] = [];
     for (const c of workload!.containers) {
       for (const e of literalEnv(c.spec)) {
-        const path = [...c.path, 'env', e.index, 'value'];
         const url = URL_PASSWORD.exec(e.value.trim());
         if (url && url[1].replace(REF_ONLY, '') !== '' && !/^\*+$/.test(url[1])) {
           out.push({
             message: `${who(c)}: env ${e.name} is a URL with a literal password in it; move the credential to a Secret`,
-            path,
+            path: [...c.path, 'env', e.index, 'value'],
             container: c.name,
           });
           continue;
         }
-        if (!secretName(e.name, params)) continue;
+        if (!secretNameCached(e.name, params)) continue;
         if (isReference(e.value, refs)) continue;
         out.push({
           message: `${who(c)}: env ${e.name} has a literal value that looks like a secret; reference a Secret with valueFrom.secretKeyRef instead`,
-          path,
+          path: [...c.path, 'env', e.index, 'value'],
           container: c.name,
         });
       }
