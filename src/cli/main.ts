@@ -217,7 +217,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       await writeOutputs(report, outputs, {
         out: io.out, env: io.env, cwd: io.cwd, color: useColor(io),
         text: { showExempted: opts.showExempted, compact: opts.compact, showPassing: opts.showPassing } }, (m) => new UsageError(m));
-      if (timing) io.err(timing.report());
+      // KUBEREADY_TIMING=N (N > 1) lists the N slowest checks instead of 15.
+      if (timing) io.err(timing.report(Number(io.env.KUBEREADY_TIMING) > 1 ? Number(io.env.KUBEREADY_TIMING) : undefined));
       const failOn: Severity | 'none' = opts.failOn ?? config.failOn ?? 'error';
       exitCode = exitCodeFor(report, failOn, { minScore });
       const incomplete = incompleteNote(report);

@@ -23,7 +23,7 @@ export class Timing {
   }
 
   /** The table, once every phase is over. */
-  report(top = Number(process.env.KUBEREADY_TIMING) > 1 ? Number(process.env.KUBEREADY_TIMING) : 15): string {
+  report(top = 15): string {
     this.phase('');
     this.current = null;
     const mib = (b: number) => (b / 2 ** 20).toFixed(0).padStart(9);

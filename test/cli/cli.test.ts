@@ -214,5 +214,8 @@ describe('KUBEREADY_TIMING=1', () => {
     const plain = await cli(['audit', 'deploy.yaml', '--no-config'], { cwd: dir });
     assert.equal(timed.stdout, plain.stdout);
     assert.doesNotMatch(plain.stderr, /kubeready timing/);
+    // KUBEREADY_TIMING=N lists the N slowest checks.
+    const three = await cli(['audit', 'deploy.yaml', '--no-config'], { cwd: dir, env: { NO_COLOR: '1', KUBEREADY_TIMING: '3' } });
+    assert.equal(three.stderr.split('slowest:\n')[1].trimEnd().split('\n').length, 3);
   });
 });
