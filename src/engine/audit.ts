@@ -1,8 +1,8 @@
 /** Run checks over resources, apply config and exemptions, and compute verdicts and scores. */
 import picomatch from 'picomatch';
-import { PILLARS, type Check, type FindingInput, type Pillar, type Severity } from '../checks/types.js';
+import { PILLARS, type Check, type CheckContext, type FindingInput, type Pillar, type Severity } from '../checks/types.js';
 import { ResourceIndex } from '../model/index.js';
-import type { FieldPath, Json, JsonObject, Resource, Workload } from '../model/types.js';
+import type { FieldPath, Json, JsonObject, Resource, Workload, WorkloadClass } from '../model/types.js';
 import { mayBeWorkload } from '../model/workload.js';
 import { survival } from '../model/survival.js';
 import { blastRadius, RBAC_KINDS } from '../model/rbac.js';
@@ -31,6 +31,8 @@ import type { Timing } from './timing.js';
 
 /** The related list of every finding that has none: one shared array (never mutated), not 400,000 empty ones. */
 const NO_RELATED: RelatedObject[] = [];
+/** Placeholder params of the shared check context before the first check sets its own. */
+const NO_PARAMS: Record<string, unknown> = Object.freeze({});
 
 /** Other objects listed on one finding, at most. */
 export const MAX_RELATED = 20;
@@ -381,30 +383,50 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   const reachability = options.reachability ? reachabilityReport(index) : undefined;
   timing?.phase('checks and verdicts');
 
+  // Which checks run on an object depends only on its workload class, its kind and whether it has
+  // a status: decided once per combination (with the pillars they cover), not once per object.
+  interface Plan {
+    checks: ActiveCheck[];
+    pillars: Set<Pillar>;
+    pss: boolean;
+  }
+  const plans = new Map<string, Plan>();
+  const planFor = (cls: WorkloadClass | null, kind: string, hasStatus: boolean): Plan => {
+    const key = `${cls ?? ''}\0${hasStatus ? 1 : 0}\0${kind}`;
+    let plan = plans.get(key);
+    if (!plan) {
+      const list: ActiveCheck[] = [];
+      if (cls) for (const a of workloadChecks) if ((!a.check.classes || a.check.classes.includes(cls)) && (hasStatus || !a.check.runtime)) list.push(a);
+      for (const a of objectChecks.get(kind) ?? []) if (hasStatus || !a.check.runtime) list.push(a);
+      plan = { checks: list, pillars: new Set(list.map((a) => a.check.pillar)), pss: cls !== null && list.some((a) => a.check.pss) };
+      plans.set(key, plan);
+    }
+    return plan;
+  };
+
   const verdicts: Verdict[] = [];
   for (const r of input.resources) {
     if (ownedByPresent(r)) continue;
     if (options.reportOnly && !options.reportOnly(r)) continue;
     const w = workloadOf.get(r) ?? null;
     // Runtime checks read what the cluster reports: only objects with a status (never plain manifests).
-    const hasStatus = hasKeys(r.object.status);
-    const applicable: ActiveCheck[] = [];
-    if (w) for (const a of workloadChecks) if ((!a.check.classes || a.check.classes.includes(w.class)) && (hasStatus || !a.check.runtime)) applicable.push(a);
-    for (const a of objectChecks.get(r.kind) ?? []) if (hasStatus || !a.check.runtime) applicable.push(a);
+    const plan = planFor(w ? w.class : null, r.kind, hasKeys(r.object.status));
+    const applicable = plan.checks;
     if (applicable.length === 0) continue;
     const ref = refOf(r);
     const ignores = annotationIgnores(r, w);
     const findings: Finding[] = [];
-    const applied = new Set<Pillar>();
+    // One context per object, its params set for each check (checks read it during run only).
+    const ctx: CheckContext = { workload: w ?? undefined, resource: r, params: NO_PARAMS, index };
     for (const a of applicable) {
-      applied.add(a.check.pillar);
       let raw: FindingInput[];
+      ctx.params = a.params;
       try {
         if (timing) {
           const t0 = performance.now();
-          raw = a.check.run({ workload: w ?? undefined, resource: r, params: a.params, index });
+          raw = a.check.run(ctx);
           timing.check(a.check.id, performance.now() - t0);
-        } else raw = a.check.run({ workload: w ?? undefined, resource: r, params: a.params, index });
+        } else raw = a.check.run(ctx);
       } catch (e) {
         const loc = locationOf(r, []);
         problems.push({
@@ -426,7 +448,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
           if (seen.has(key)) continue;
           seen.add(key);
         } else if (k > 0 && repeatsEarlier(raw, k)) continue;
-        const base: Omit<Finding, 'exempted' | 'unknown'> = {
+        const f: Finding = {
           check: a.check.id,
           pillar: a.check.pillar,
           severity: fi.severity && a.severity === a.check.severity ? fi.severity : a.severity,
@@ -440,16 +462,17 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
           related: fi.related
             ? fi.related.slice(0, MAX_RELATED).map((x) => rel(x.resource, x.path, x.note ?? null))
             : NO_RELATED,
+          exempted: null,
+          unknown: null,
         };
-        let exempted = config.exemptions.length ? configExemption(config.exemptions, base) : null;
+        let exempted = config.exemptions.length ? configExemption(config.exemptions, f) : null;
         if (!exempted && ignores.length) {
           const ig = ignores.find((i) => i.ids.has(a.check.id) || i.ids.has('*') || i.ids.has('all'));
           if (ig) exempted = { by: 'annotation', reason: ig.reason ?? '(no kubeready.io/ignore-reason given)' };
         }
-        (base as Finding).exempted = exempted;
-        (base as Finding).unknown =
-          fi.unknown && (!completeFor(r.kind === 'Namespace' ? r.name : ref.namespace) || options.stillUnknown?.(fi.unknown, a.check)) ? fi.unknown : null;
-        findings.push(base as Finding);
+        f.exempted = exempted;
+        if (fi.unknown && (!completeFor(r.kind === 'Namespace' ? r.name : ref.namespace) || options.stillUnknown?.(fi.unknown, a.check))) f.unknown = fi.unknown;
+        findings.push(f);
       }
     }
     for (const ig of ignores) {
@@ -466,29 +489,41 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     }
     findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || (a.location.line ?? 0) - (b.location.line ?? 0) || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0));
     // Exempted findings and those resting on objects that are not in the input count for nothing.
-    const live = findings.filter((f) => !f.exempted && !f.unknown);
+    // Per pillar: 0 with an error, 50 with warnings only, 100 otherwise; fail with an error.
+    const worst = new Map<Pillar, number>();
+    let ready = true;
+    let pssWorst = 0;
+    for (const f of findings) {
+      if (f.exempted || f.unknown) continue;
+      const rank = f.severity === 'error' ? 2 : f.severity === 'warning' ? 1 : 0;
+      if (rank > (worst.get(f.pillar) ?? 0)) worst.set(f.pillar, rank);
+      if (rank === 2) ready = false;
+      if (plan.pss) {
+        const level = pssOf.get(f.check);
+        if (level === 'baseline') pssWorst = 2;
+        else if (level === 'restricted' && pssWorst < 1) pssWorst = 1;
+      }
+    }
     const pillars = {} as Record<Pillar, PillarStatus>;
-    const scores: number[] = [];
+    let scoreSum = 0;
+    let scored = 0;
     for (const p of PILLARS) {
-      if (!applied.has(p)) {
+      if (!plan.pillars.has(p)) {
         pillars[p] = 'n/a';
         continue;
       }
-      const pf = live.filter((f) => f.pillar === p);
-      pillars[p] = pf.some((f) => f.severity === 'error') ? 'fail' : 'pass';
-      scores.push(pillarScore(pf));
+      const rank = worst.get(p) ?? 0;
+      pillars[p] = rank === 2 ? 'fail' : 'pass';
+      scoreSum += rank === 2 ? 0 : rank === 1 ? 50 : 100;
+      scored++;
     }
-    const score = scores.length ? Math.round(scores.reduce((a, b) => a + b, 0) / scores.length) : 100;
-    let podSecurity: Verdict['podSecurity'] = null;
-    if (w && applicable.some((a) => a.check.pss)) {
-      const levels = new Set(live.map((f) => pssOf.get(f.check)).filter(Boolean));
-      podSecurity = levels.has('baseline') ? 'privileged' : levels.has('restricted') ? 'baseline' : 'restricted';
-    }
+    const score = scored ? Math.round(scoreSum / scored) : 100;
+    const podSecurity: Verdict['podSecurity'] = w && plan.pss ? (pssWorst === 2 ? 'privileged' : pssWorst === 1 ? 'baseline' : 'restricted') : null;
     verdicts.push({
       object: ref,
       location: locationOf(r, []),
       workloadClass: w?.class ?? null,
-      ready: !live.some((f) => f.severity === 'error'),
+      ready,
       score,
       pillars,
       podSecurity,
@@ -507,8 +542,10 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   for (const p of PILLARS) byPillar[p] = { error: 0, warning: 0, info: 0 };
   let exempted = 0;
   let unknown = 0;
+  const fired = new Set<string>();
   for (const v of verdicts) {
     for (const f of v.findings) {
+      fired.add(f.check);
       if (f.exempted) {
         exempted++;
         continue;
@@ -523,8 +560,6 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   }
   const workloads = verdicts.filter((v) => v.workloadClass !== null);
   const score = verdicts.length ? Math.round(verdicts.reduce((a, v) => a + v.score, 0) / verdicts.length) : 100;
-  const fired = new Set<string>();
-  for (const v of verdicts) for (const f of v.findings) fired.add(f.check);
   const checks: CheckInfo[] = options.checks
     .filter((c) => fired.has(c.id))
     .map((c) => ({ id: c.id, pillar: c.pillar, severity: c.severity, title: c.title, whatBreaks: c.whatBreaks, fix: c.fix, ...(c.pss ? { pss: c.pss } : {}) }));
