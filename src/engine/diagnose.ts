@@ -231,7 +231,7 @@ interface Owner {
 function ownerOf(index: ResourceIndex, pod: Resource): Owner {
   const top = topOwner(index, pod);
   const kind = top.kind as DiagnoseKind;
-  const name = KUBECTL_NAME[kind] ?? top.kind.toLowerCase();
+  const name = (Object.hasOwn(KUBECTL_NAME, kind) ? KUBECTL_NAME[kind] : undefined) ?? top.kind.toLowerCase();
   return { kubectl: `${name}/${top.name}`, mutable: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(top.kind), resource: top };
 }
 

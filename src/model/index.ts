@@ -14,6 +14,33 @@ function push<K, V>(map: Map<K, V[]>, key: K, v: V): void {
 }
 import { toWorkload } from './workload.js';
 
+/** An object with a map selector (all pairs required), and its input position. */
+interface SelectorEntry<T> {
+  item: T;
+  pairs: [string, string][];
+  at: number;
+}
+
+/** Entries by one pair of their selector each: the pair fewest entries have. */
+function byRarestPair<T>(entries: SelectorEntry<T>[]): Map<string, SelectorEntry<T>[]> {
+  const freq = new Map<string, number>();
+  for (const e of entries) for (const [k, v] of e.pairs) freq.set(`${k}=${v}`, (freq.get(`${k}=${v}`) ?? 0) + 1);
+  const m = new Map<string, SelectorEntry<T>[]>();
+  for (const e of entries) {
+    let best = '';
+    let fewest = Infinity;
+    for (const [k, v] of e.pairs) {
+      const n = freq.get(`${k}=${v}`)!;
+      if (n < fewest) {
+        fewest = n;
+        best = `${k}=${v}`;
+      }
+    }
+    push(m, best, e);
+  }
+  return m;
+}
+
 export class ResourceIndex {
   readonly resources: Resource[];
   readonly workloads: Workload[];
@@ -85,30 +112,35 @@ export class ResourceIndex {
   }
 
   /**
-   * v1 Services in a namespace whose (map) selector matches these pod labels. Indexed by one
-   * selector pair per Service, so the cost is per label, not per Service.
+   * v1 Services in a namespace whose (map) selector matches these pod labels, ordered by the
+   * position in `labels` of their selector's first key, then by input order. Each Service is
+   * indexed under the rarest pair of its selector, so a namespace full of Services that share
+   * `app: web` costs per matching Service, not per Service.
    */
   servicesSelecting(namespace: string, labels: Record<string, string>): Resource[] {
     const byPair = this.memo(`svc-by-pair:${namespace}`, () => {
-      const m = new Map<string, { svc: Resource; sel: [string, string][] }[]>();
+      const entries: SelectorEntry<Resource>[] = [];
       for (const svc of this.inNamespace('Service', namespace)) {
         if (svc.apiVersion !== 'v1') continue;
         const spec = svc.object.spec;
         const sel = isObject(spec) ? stringMap(spec.selector) : {};
         const pairs = Object.entries(sel);
-        if (pairs.length === 0) continue;
-        push(m, `${pairs[0][0]}=${pairs[0][1]}`, { svc, sel: pairs });
+        if (pairs.length > 0) entries.push({ item: svc, pairs, at: entries.length });
       }
-      return m;
+      return byRarestPair(entries);
     });
-    const out: Resource[] = [];
+    const matched: SelectorEntry<Resource>[] = [];
     for (const [k, v] of Object.entries(labels)) {
-      for (const c of byPair.get(`${k}=${v}`) ?? []) if (c.sel.every(([sk, sv]) => labels[sk] === sv)) out.push(c.svc);
+      for (const c of byPair.get(`${k}=${v}`) ?? []) if (c.pairs.every(([sk, sv]) => labels[sk] === sv)) matched.push(c);
     }
-    return out;
+    if (matched.length > 1) {
+      const pos = new Map(Object.keys(labels).map((k, i) => [k, i]));
+      matched.sort((a, b) => pos.get(a.pairs[0][0])! - pos.get(b.pairs[0][0])! || a.at - b.at);
+    }
+    return matched.map((c) => c.item);
   }
 
-  /** Workloads in a namespace whose pod labels carry every pair of this map selector (empty selector: none). */
+  /** Workloads in a namespace whose pod labels carry every pair of this map selector (empty selector: none), in input order. */
   workloadsMatching(namespace: string, selector: Record<string, string>): Workload[] {
     const pairs = Object.entries(selector);
     if (pairs.length === 0) return [];
@@ -117,8 +149,14 @@ export class ResourceIndex {
       for (const w of this.workloadsIn(namespace)) for (const [k, v] of Object.entries(w.podLabels)) push(m, `${k}=${v}`, w);
       return m;
     });
-    const [k0, v0] = pairs[0];
-    return (byPair.get(`${k0}=${v0}`) ?? []).filter((w) => pairs.every(([k, v]) => w.podLabels[k] === v));
+    // Every pair's list is in input order: filter the shortest.
+    let best: Workload[] | undefined;
+    for (const [k, v] of pairs) {
+      const l = byPair.get(`${k}=${v}`);
+      if (!l) return [];
+      if (!best || l.length < best.length) best = l;
+    }
+    return best!.filter((w) => pairs.every(([k, v]) => w.podLabels[k] === v));
   }
 
   /** Resources of a kind in one (effective) namespace. */
@@ -146,7 +184,8 @@ export class ResourceIndex {
    * the monitors covering a namespace computes it once per namespace instead of once per workload.
    */
   memo<T>(key: string, compute: () => T): T {
-    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const hit = this.memos.get(key);
+    if (hit !== undefined || this.memos.has(key)) return hit as T;
     const v = compute();
     this.memos.set(key, v);
     return v;

@@ -1,7 +1,7 @@
 /** PodDisruptionBudget semantics: which pods a budget selects, by API version. */
 import type { ResourceIndex } from './index.js';
 import type { Json, Resource, Workload } from './types.js';
-import { get, getArray, getString, isObject, isTemplated } from './util.js';
+import { get, getArray, getString, isObject, isTemplated, stringMap } from './util.js';
 import { isEmptySelector, selectorMatches } from './selector.js';
 
 export { isEmptySelector };
@@ -77,16 +77,104 @@ export function showSelector(pdb: Resource): string {
   return parts.length ? parts.join(', ') : '{}';
 }
 
-/** PodDisruptionBudgets of the workload's namespace that certainly / possibly select its pods. */
+/** A budget of a namespace that may select pods, with its input position and its matchLabels. */
+interface PdbEntry {
+  pdb: Resource;
+  at: number;
+  pairs: [string, string][];
+}
+
+/**
+ * The budgets of a namespace that can select anything, indexed so a workload meets only those that
+ * may select it: a budget whose matchLabels can be judged sits under its rarest pair (a workload
+ * without that label is not selected); the others (`{}` in policy/v1, expressions only, selectors
+ * that cannot be judged) are candidates for every workload.
+ */
+function pdbIndex(index: ResourceIndex, ns: string): { byPair: Map<string, PdbEntry[]>; always: PdbEntry[] } {
+  return index.memo(`pdb:index:${ns}`, () => {
+    const byPair = new Map<string, PdbEntry[]>();
+    const always: PdbEntry[] = [];
+    const keyed: PdbEntry[] = [];
+    const freq = new Map<string, number>();
+    index.inNamespace('PodDisruptionBudget', ns).forEach((pdb, at) => {
+      if (!isPolicyPdb(pdb)) return;
+      const kind = pdbSelectorKind(pdb);
+      if (kind === 'none') return;
+      const sel = get(pdb.object, ['spec', 'selector']);
+      const ml = isObject(sel) ? sel.matchLabels : undefined;
+      const pairs = kind === 'some' && selectorEvaluable(sel) && isObject(ml) ? Object.entries(stringMap(ml)) : [];
+      const e: PdbEntry = { pdb, at, pairs };
+      if (pairs.length === 0) always.push(e);
+      else {
+        keyed.push(e);
+        for (const [k, v] of pairs) freq.set(`${k}=${v}`, (freq.get(`${k}=${v}`) ?? 0) + 1);
+      }
+    });
+    for (const e of keyed) {
+      let best = '';
+      let fewest = Infinity;
+      for (const [k, v] of e.pairs) {
+        const n = freq.get(`${k}=${v}`)!;
+        if (n < fewest) {
+          fewest = n;
+          best = `${k}=${v}`;
+        }
+      }
+      let l = byPair.get(best);
+      if (!l) byPair.set(best, (l = []));
+      l.push(e);
+    }
+    return { byPair, always };
+  });
+}
+
+/** PodDisruptionBudgets of the workload's namespace that certainly / possibly select its pods, in input order. Memoized per workload. */
 export function pdbsFor(w: Workload, index: ResourceIndex): { certain: Resource[]; possible: Resource[] } {
+  const memo = index.memo('pdb:for-workload', () => new Map<Workload, { certain: Resource[]; possible: Resource[] }>());
+  let hit = memo.get(w);
+  if (!hit) memo.set(w, (hit = computePdbsFor(w, index)));
+  return hit;
+}
+
+function computePdbsFor(w: Workload, index: ResourceIndex): { certain: Resource[]; possible: Resource[] } {
   const certain: Resource[] = [];
   const possible: Resource[] = [];
-  for (const pdb of index.inNamespace('PodDisruptionBudget', index.namespaceOf(w.resource))) {
+  const { byPair, always } = pdbIndex(index, index.namespaceOf(w.resource));
+  let candidates = always;
+  if (byPair.size > 0) {
+    const hits: PdbEntry[] = [];
+    for (const [k, v] of Object.entries(w.podLabels)) for (const e of byPair.get(`${k}=${v}`) ?? []) hits.push(e);
+    if (hits.length > 0) candidates = [...always, ...hits].sort((a, b) => a.at - b.at);
+  }
+  for (const { pdb } of candidates) {
     const m = pdbSelects(pdb, w.podLabels);
     if (m === true) certain.push(pdb);
     else if (m === undefined) possible.push(pdb);
   }
   return { certain, possible };
+}
+
+/**
+ * The workloads of the budget's namespace whose pods it certainly / possibly selects, in input
+ * order (what pdbSelects says for each), computed once per namespace from pdbsFor.
+ */
+export function workloadsOfPdb(pdb: Resource, index: ResourceIndex): { certain: Workload[]; possible: Workload[] } {
+  const ns = index.namespaceOf(pdb);
+  const byPdb = index.memo(`pdb:workloads:${ns}`, () => {
+    const m = new Map<Resource, { certain: Workload[]; possible: Workload[] }>();
+    const entry = (p: Resource) => {
+      let e = m.get(p);
+      if (!e) m.set(p, (e = { certain: [], possible: [] }));
+      return e;
+    };
+    for (const w of index.workloadsIn(ns)) {
+      const { certain, possible } = pdbsFor(w, index);
+      for (const p of certain) entry(p).certain.push(w);
+      for (const p of possible) entry(p).possible.push(w);
+    }
+    return m;
+  });
+  return byPdb.get(pdb) ?? { certain: [], possible: [] };
 }
 
 export function workloadName(w: Workload): string {

@@ -5,16 +5,23 @@ export function isObject(v: unknown): v is JsonObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 export function get(obj: Json | undefined, path: FieldPath): Json | undefined {
   let cur: Json | undefined = obj;
-  for (const p of path) {
+  for (let i = 0; i < path.length; i++) {
+    const p = path[i];
     if (cur === null || typeof cur !== 'object') return undefined;
     if (Array.isArray(cur)) {
       if (typeof p !== 'number') return undefined;
       cur = cur[p];
     } else {
-      if (!Object.prototype.hasOwnProperty.call(cur, p)) return undefined;
-      cur = (cur as JsonObject)[p as string];
+      const v: unknown = (cur as JsonObject)[p as string];
+      // Own fields only. Decoded values are never functions, so a function is an inherited
+      // Object.prototype member ("constructor", "toString", ...); "__proto__" is the one inherited
+      // member that is not a function. This runs for every field read of every check.
+      if (v === undefined || typeof v === 'function' || (p === '__proto__' && !hasOwn.call(cur, p))) return undefined;
+      cur = v as Json;
     }
   }
   return cur;

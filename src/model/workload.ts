@@ -35,9 +35,31 @@ const BUILTIN_GROUPS: Record<string, string[]> = {
 };
 
 function isBuiltin(resource: Resource): boolean {
-  const groups = BUILTIN_GROUPS[resource.kind];
+  const groups = Object.hasOwn(BUILTIN_GROUPS, resource.kind) ? BUILTIN_GROUPS[resource.kind] : undefined;
   if (!groups) return false;
   return groups.some((g) => (g.endsWith('/') ? resource.apiVersion.startsWith(g) : resource.apiVersion === g));
+}
+
+/**
+ * Kinds of Kubernetes itself that never hold a pod template: not searched for one when they come in
+ * a Kubernetes API group (a group without a dot, or a *.k8s.io one). A ConfigMap's data or a
+ * ClusterRole's rules would otherwise be walked for nothing. Unknown kinds, even in those groups
+ * (a typo, a test fixture), are still searched, as are custom resources that reuse these names.
+ */
+const NO_TEMPLATE_KINDS = new Set([
+  'Service', 'ConfigMap', 'Secret', 'ServiceAccount', 'Namespace', 'Endpoints', 'EndpointSlice', 'Event',
+  'PersistentVolumeClaim', 'PersistentVolume', 'StorageClass', 'LimitRange', 'ResourceQuota',
+  'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'NetworkPolicy', 'Ingress', 'IngressClass',
+  'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'PriorityClass', 'RuntimeClass', 'Lease', 'CSIDriver',
+  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'ControllerRevision',
+]);
+
+function coreKindWithoutTemplate(kind: string, apiVersion: unknown): boolean {
+  if (!NO_TEMPLATE_KINDS.has(kind) || typeof apiVersion !== 'string') return false;
+  const slash = apiVersion.indexOf('/');
+  if (slash === -1) return true;
+  const group = apiVersion.slice(0, slash);
+  return !group.includes('.') || group.endsWith('.k8s.io');
 }
 
 function looksLikePodSpec(v: unknown): v is JsonObject {
@@ -96,6 +118,7 @@ export function toWorkload(resource: Resource): Workload | null {
     cls = known.class;
     if (!looksLikePodSpec(get(obj, specPath))) return null;
   } else {
+    if (coreKindWithoutTemplate(resource.kind, resource.apiVersion)) return null;
     const found = findTemplate(obj);
     if (!found) return null;
     specPath = found.spec;
@@ -147,6 +170,7 @@ export function toWorkload(resource: Resource): Workload | null {
 export function mayBeWorkload(root: unknown): boolean {
   if (!isObject(root) || typeof root.kind !== 'string') return false;
   if (NOT_WORKLOADS.has(root.kind)) return false;
-  if (root.kind in KNOWN) return true;
+  if (Object.hasOwn(KNOWN, root.kind)) return true;
+  if (coreKindWithoutTemplate(root.kind, root.apiVersion)) return false;
   return findTemplate(root) !== null;
 }

@@ -310,6 +310,25 @@ spec:
     assert.deepEqual(names, ['after', 'before', 'good']);
   });
 
+  it('kinds named like Object.prototype members (constructor, toString, __proto__) are audited like any unknown kind', async () => {
+    const docs = [
+      'apiVersion: v1\nkind: constructor\nmetadata: {name: a}\n',
+      'apiVersion: apps/v1\nkind: hasOwnProperty\nmetadata: {name: b}\n',
+      'apiVersion: example.com/v1\nkind: toString\nmetadata: {name: c}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: "app:1.0"}]\n',
+      'apiVersion: example.com/v1\nkind: __proto__\nmetadata: {name: d}\n',
+    ];
+    caseDir('proto-kinds', { 'kinds.yaml': docs.join('---\n') });
+    const run = await audit(['proto-kinds']);
+    assert.doesNotMatch(run.text.stderr, /internal error/);
+    assert.deepEqual(run.json.report.problems, []);
+    // The custom resource with a pod template is a workload; the others are not.
+    const c = run.json.report.verdicts.find((v) => v.object.name === 'c');
+    assert.equal(c?.workloadClass, 'service');
+    const others = run.json.report.verdicts.filter((v) => v.location.file === 'proto-kinds/kinds.yaml' && v.object.name !== 'c');
+    assert.ok(others.every((v) => v.workloadClass === null), JSON.stringify(others.map((v) => [v.object.kind, v.workloadClass])));
+    assertGoodAudited(run.json.report, 'proto-kinds/good.yaml');
+  });
+
   it('a JSON file with a syntax error: one line with its line number', async () => {
     caseDir('json', { 'bad.json': '{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n  "metadata": {"name": "x"\n}\n' });
     const run = await audit(['json']);

@@ -2,7 +2,7 @@ import type { Json, Workload } from '../../model/types.js';
 import { get } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { isControlled, isZeroIntOrPercent, percentOf, replicaFloor, showIntOrPercent, type ReplicaFloor } from './util.js';
-import { isPolicyPdb, pdbSelectorKind, pdbSelects, workloadName } from './pdb-util.js';
+import { isPolicyPdb, pdbSelectorKind, workloadName, workloadsOfPdb } from './pdb-util.js';
 
 function isSet(v: Json | undefined): boolean {
   return v !== undefined && v !== null;
@@ -58,14 +58,9 @@ spec:
     if (!isSet(min) && !isSet(max)) return out;
 
     // The workloads of the input whose pods this budget selects, in its scope.
-    let unclear = false;
-    const selected: Workload[] = [];
-    for (const w of index.workloadsIn(index.namespaceOf(pdb))) {
-      if (!index.sameScope(w.resource, pdb)) continue;
-      const m = pdbSelects(pdb, w.podLabels);
-      if (m === undefined) unclear = true;
-      else if (m) selected.push(w);
-    }
+    const of = workloadsOfPdb(pdb, index);
+    const unclear = of.possible.some((w) => index.sameScope(w.resource, pdb));
+    const selected = of.certain.filter((w) => index.sameScope(w.resource, pdb));
     // Drains skip DaemonSet pods, so a budget over them alone blocks no drain.
     if (!unclear && selected.length > 0 && selected.every((w) => w.class === 'daemon')) return out;
     const who = selected.length > 0 ? ` (${selected.map(workloadName).join(', ')})` : '';

@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { pdbSelects } from './pdb-util.js';
+import { pdbsFor } from './pdb-util.js';
 
 export default defineCheck({
   id: 'pdb-overlap',
@@ -40,10 +40,7 @@ spec:
     if (!w) return out;
     // A fragment without template labels: cannot be judged.
     if (Object.keys(w.podLabels).length === 0) return out;
-    const ns = index.namespaceOf(w.resource);
-    const pdbs = index
-      .inNamespace('PodDisruptionBudget', ns)
-      .filter((p) => index.sameScope(w.resource, p) && pdbSelects(p, w.podLabels) === true);
+    const pdbs = pdbsFor(w, index).certain.filter((p) => index.sameScope(w.resource, p));
     if (pdbs.length < 2) return out;
     const names = pdbs.map((p) => `"${p.name}"`);
     const list = names.length === 2 ? `${names[0]} and ${names[1]}` : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;

@@ -1,6 +1,6 @@
 import { get } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
-import { isPolicyPdb, pdbSelectorKind, pdbSelects, selectorEvaluable, showSelector } from './pdb-util.js';
+import { isPolicyPdb, pdbSelectorKind, selectorEvaluable, showSelector, workloadsOfPdb } from './pdb-util.js';
 
 export default defineCheck({
   id: 'pdb-selects-nothing',
@@ -57,7 +57,8 @@ spec:
     }
     if (!selectorEvaluable(sel)) return out;
     const ns = index.namespaceOf(pdb);
-    for (const w of index.workloadsIn(ns)) if (pdbSelects(pdb, w.podLabels) !== false) return out;
+    const of = workloadsOfPdb(pdb, index);
+    if (of.certain.length > 0 || of.possible.length > 0) return out;
     out.push({
       message: `selector (${showSelector(pdb)}) matches the pods of no workload in namespace "${ns}": this budget protects nothing`,
       path: ['spec', 'selector'],

@@ -75,7 +75,9 @@ Service whose clients are affected.`,
     const backends = selectedWorkloads(index, svc);
     if (backends.length === 0) return out;
     const ports = servicePorts(svc);
+    // A generic selector can match hundreds of workloads: parts de-duplicated with a set.
     const parts: string[] = [];
+    const listed = new Set<string>();
     const related: RelatedInput[] = [];
     for (const w of backends) {
       if (w.class === 'batch' || w.resource.apiVersion.startsWith('serving.knative.dev/')) continue;
@@ -94,8 +96,11 @@ Service whose clients are affected.`,
       if (unprobed.size === 0) continue;
       const cs = [...unprobed].map(([c, l]) => `container "${c.name}" (port ${l.join(', ')})`);
       const part = `${showObject(w.resource)} ${cs.join(', ')}`;
-      if (!parts.includes(part)) parts.push(part);
-      for (const c of unprobed.keys()) related.push({ resource: w.resource, path: [...c.path, 'readinessProbe'], note: `container "${c.name}" has no readinessProbe` });
+      if (!listed.has(part)) {
+        listed.add(part);
+        parts.push(part);
+      }
+      for (const c of unprobed.keys()) if (related.length < MAX_RELATED) related.push({ resource: w.resource, path: [...c.path, 'readinessProbe'], note: `container "${c.name}" has no readinessProbe` });
     }
     if (parts.length === 0) return out;
     // A Service over dozens of workloads: name the first few, count the rest.

@@ -102,16 +102,24 @@ function findScraper(ns: string, labels: Record<string, string>, index: Resource
   // Services that select these pods (same namespace).
   const services = index.servicesSelecting(ns, labels);
   if (services.length === 0) return null;
-  const serviceMonitors = covering(monitorIndex(index, SERVICE_MONITORS, 'obs:servicemonitors'), ns);
-  const svcMaps = index.memo('obs:service-metadata', () => new Map<Resource, { ann: Record<string, string>; labels: Record<string, string> }>());
+  // Whether a Service is scraped does not depend on the workload behind it: decided once per
+  // Service (a namespace of 4,000 workloads behind 2,000 Services and 400 ServiceMonitors would
+  // otherwise compare every monitor with every Service for every workload).
+  const perService = index.memo('obs:service-scraper', () => new Map<Resource, string | null>());
   for (const svc of services) {
-    let meta = svcMaps.get(svc);
-    if (!meta) svcMaps.set(svc, (meta = { ann: stringMap(get(svc.object, ['metadata', 'annotations'])), labels: stringMap(get(svc.object, ['metadata', 'labels'])) }));
-    if (meta.ann['prometheus.io/scrape'] === 'true') return `Service "${svc.name}" (prometheus.io/scrape annotation)`;
-    const svcLabels = meta.labels;
-    for (const m of serviceMonitors) {
-      if (monitorSelects(get(m.object, ['spec', 'selector']), svcLabels)) return `${m.kind} "${m.name}" via Service "${svc.name}"`;
-    }
+    let hit = perService.get(svc);
+    if (hit === undefined) perService.set(svc, (hit = serviceScraper(svc, ns, index)));
+    if (hit !== null) return hit;
+  }
+  return null;
+}
+
+/** What scrapes the pods behind this Service (in namespace ns): its scrape annotation or a ServiceMonitor; null when nothing. */
+function serviceScraper(svc: Resource, ns: string, index: ResourceIndex): string | null {
+  if (stringMap(get(svc.object, ['metadata', 'annotations']))['prometheus.io/scrape'] === 'true') return `Service "${svc.name}" (prometheus.io/scrape annotation)`;
+  const svcLabels = stringMap(get(svc.object, ['metadata', 'labels']));
+  for (const m of covering(monitorIndex(index, SERVICE_MONITORS, 'obs:servicemonitors'), ns)) {
+    if (monitorSelects(get(m.object, ['spec', 'selector']), svcLabels)) return `${m.kind} "${m.name}" via Service "${svc.name}"`;
   }
   return null;
 }

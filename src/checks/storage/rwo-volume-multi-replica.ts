@@ -12,7 +12,7 @@ const KINDS: Record<string, string[]> = {
 };
 
 function builtin(r: Resource): boolean {
-  const groups = KINDS[r.kind];
+  const groups = Object.hasOwn(KINDS, r.kind) ? KINDS[r.kind] : undefined;
   return !!groups && groups.some((g) => (g.endsWith('/') ? r.apiVersion.startsWith(g) : r.apiVersion === g));
 }
 

@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { get, getString } from '../../src/model/util.js';
+import { parseYaml } from '../../src/sources/yaml.js';
+
+test('get reads own fields only: inherited Object.prototype members are not fields', () => {
+  const obj = { spec: { replicas: 2 } };
+  assert.equal(get(obj, ['spec', 'replicas']), 2);
+  for (const k of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__', '__defineGetter__']) {
+    assert.equal(get(obj, [k]), undefined, k);
+    assert.equal(get(obj, ['spec', k]), undefined, `spec.${k}`);
+  }
+  assert.equal(get([1, 2], ['length']), undefined);
+  assert.equal(get([1, 2], [5]), undefined);
+  assert.equal(get({ a: [{ b: 'x' }] }, ['a', 0, 'b']), 'x');
+  assert.equal(get({ a: null }, ['a', 'b']), undefined);
+  assert.equal(get({ a: 'text' }, ['a', 'length']), undefined);
+});
+
+test('get finds decoded keys named like Object.prototype members, __proto__ included', () => {
+  const { docs } = parseYaml('metadata:\n  constructor: c\n  __proto__: p\n  toString: t\n');
+  const root = docs[0].value;
+  assert.equal(getString(root, ['metadata', 'constructor']), 'c');
+  assert.equal(getString(root, ['metadata', '__proto__']), 'p');
+  assert.equal(getString(root, ['metadata', 'toString']), 't');
+});
