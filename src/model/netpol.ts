@@ -47,7 +47,7 @@
  */
 import type { FieldPath, Json, JsonObject, Resource, Workload } from './types.js';
 import type { ResourceIndex } from './index.js';
-import { isEmptySelector, selectorMatches } from './selector.js';
+import { isEmptySelector, SelectorCandidates, selectorMatches } from './selector.js';
 import { get, getArray, getString, isObject, isTemplated, stringMap } from './util.js';
 
 /** The label every namespace carries automatically (Kubernetes 1.21+). */
@@ -548,13 +548,27 @@ function buildGraph(index: ResourceIndex): GraphInternal {
     return m;
   }
 
+  // Policies of a namespace by what their podSelector requires; a missing, null or templated
+  // podSelector makes a policy a candidate for every workload.
+  const candidates = new Map<string, SelectorCandidates<NetPolicy>>();
+  const candidatesIn = (ns: string): SelectorCandidates<NetPolicy> => {
+    let c = candidates.get(ns);
+    if (!c) candidates.set(ns, (c = new SelectorCandidates(byNs.get(ns) ?? [], (p) => (p.podSelector === undefined || p.podSelector === null || hasTemplate(p.podSelector) ? undefined : p.podSelector))));
+    return c;
+  };
+
   type Selections = { ingress: PolicySelection[]; egress: PolicySelection[] };
   const selCache: Record<PeerMode, Map<Workload, Selections>> = { allows: new Map(), matrix: new Map() };
   function selections(w: Workload, mode: PeerMode = 'allows'): Selections {
     let s = selCache[mode].get(w);
     if (s) return s;
     s = { ingress: [], egress: [] };
-    for (const p of byNs.get(index.namespaceOf(w.resource)) ?? []) {
+    // Only the policies whose podSelector may select these labels (a namespace of thousands of
+    // workloads and policies would otherwise compare each with each); with template text in the
+    // labels, every policy (a mismatch is then "maybe").
+    const ns = index.namespaceOf(w.resource);
+    const policies = hasTemplate(w.podLabels) ? (byNs.get(ns) ?? []) : candidatesIn(ns).for(w.podLabels);
+    for (const p of policies) {
       const m = selectsMode(p, w, mode);
       if (m === false) continue;
       if (p.ingress) s.ingress.push({ policy: p, certain: m === true });

@@ -112,3 +112,80 @@ export function isEmptySelector(sel: Json | undefined): boolean {
   const noExprs = me === undefined || me === null || (Array.isArray(me) && me.length === 0);
   return noLabels && noExprs;
 }
+
+/**
+ * One requirement every label set a selector matches (or may match) must meet: `key` has one of
+ * `values`. From a matchLabels pair or an `In` expression; null when the selector has none or
+ * cannot be read (then it is a candidate for every label set).
+ */
+function requirements(selector: Json | undefined): { key: string; values: string[] }[] | null {
+  if (!isObject(selector)) return null;
+  const c = compile(selector);
+  if (c.badLabels || c.badExprs) return null;
+  const out: { key: string; values: string[] }[] = [];
+  for (let i = 0; i < c.pairs.length; i += 2) out.push({ key: c.pairs[i], values: [c.pairs[i + 1]] });
+  for (const e of c.exprs) if (e !== null && e.op === 'In') out.push({ key: e.key, values: [...new Set(e.values)] });
+  return out.length ? out : null;
+}
+
+/**
+ * Objects with a metav1.LabelSelector, indexed so that a label set meets only those that may
+ * select it: each sits under the rarest of its requirements (a matchLabels pair or an `In`
+ * expression; see `requirements`); the others are candidates for every label set. Candidates come
+ * in input order; the caller still evaluates each (pruning only drops certain non-matches).
+ */
+export class SelectorCandidates<T> {
+  private readonly byPair = new Map<string, { item: T; at: number }[]>();
+  private readonly always: { item: T; at: number }[] = [];
+  private readonly all: T[];
+
+  /** `selectorOf` returns undefined for an object that must always be a candidate (templated, odd). */
+  constructor(items: T[], selectorOf: (item: T) => Json | undefined) {
+    this.all = items;
+    const reqs = items.map((item) => {
+      const sel = selectorOf(item);
+      return sel === undefined ? null : requirements(sel);
+    });
+    const freq = new Map<string, number>();
+    for (const rs of reqs) for (const r of rs ?? []) for (const v of r.values) freq.set(`${r.key}=${v}`, (freq.get(`${r.key}=${v}`) ?? 0) + 1);
+    items.forEach((item, at) => {
+      const rs = reqs[at];
+      if (!rs) {
+        this.always.push({ item, at });
+        return;
+      }
+      let best = rs[0];
+      let cost = Infinity;
+      for (const r of rs) {
+        let n = 0;
+        for (const v of r.values) n += freq.get(`${r.key}=${v}`)!;
+        if (n < cost) {
+          cost = n;
+          best = r;
+        }
+      }
+      for (const v of best.values) {
+        const k = `${best.key}=${v}`;
+        let l = this.byPair.get(k);
+        if (!l) this.byPair.set(k, (l = []));
+        l.push({ item, at });
+      }
+    });
+  }
+
+  /** The objects that may select these labels, in input order. */
+  for(labels: Record<string, string>): T[] {
+    if (this.byPair.size === 0) return this.all.length === this.always.length ? this.all : this.always.map((e) => e.item);
+    const hits: { item: T; at: number }[] = [...this.always];
+    let found = false;
+    for (const k in labels) {
+      const l = this.byPair.get(`${k}=${labels[k]}`);
+      if (l) {
+        found = true;
+        for (const e of l) hits.push(e);
+      }
+    }
+    if (found) hits.sort((a, b) => a.at - b.at);
+    return hits.map((e) => e.item);
+  }
+}

@@ -9,6 +9,8 @@ import fc from 'fast-check';
 import { ResourceIndex } from '../../src/model/index.js';
 import { pdbSelects, pdbsFor, workloadsOfPdb } from '../../src/model/pdb.js';
 import { stringMap } from '../../src/model/util.js';
+import { SelectorCandidates, selectorMatches } from '../../src/model/selector.js';
+import { networkGraph } from '../../src/model/netpol.js';
 import type { Resource } from '../../src/model/types.js';
 
 const SEED = Number(process.env.FC_SEED ?? 1_732_600_000);
@@ -100,6 +102,48 @@ describe('selector indexes agree with a scan', () => {
           const got = workloadsOfPdb(p, index);
           assert.deepEqual(got.certain, ws.filter((w) => pdbSelects(p, w.podLabels) === true));
           assert.deepEqual(got.possible, ws.filter((w) => pdbSelects(p, w.podLabels) === undefined));
+        }
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it('SelectorCandidates: every selector that may select the labels is a candidate, in input order', () => {
+    const inOnly = fc.record({ matchExpressions: fc.array(fc.record({ key, operator: fc.constant('In'), values: fc.uniqueArray(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 3 }) }), { minLength: 1, maxLength: 2 }) });
+    const selector = fc.oneof(pdbSelector, inOnly, inOnly, fc.constant(null), fc.constant([1]), fc.record({ matchExpressions: fc.constant('x') }));
+    fc.assert(
+      fc.property(fc.array(selector, { maxLength: 14 }), labels, (sels, raw) => {
+        const podLabels = stringMap(raw);
+        const items = sels.map((sel, i) => ({ i, sel }));
+        const c = new SelectorCandidates(items, (x) => (x.sel === null ? undefined : (x.sel as never)));
+        const got = c.for(podLabels).map((x) => x.i);
+        assert.deepEqual(got, [...got].sort((a, b) => a - b), 'input order');
+        assert.equal(new Set(got).size, got.length, 'no duplicates');
+        for (const x of items) if (x.sel === null || selectorMatches(x.sel as never, podLabels) !== false) assert.ok(got.includes(x.i), `selector ${JSON.stringify(x.sel)} dropped for ${JSON.stringify(podLabels)}`);
+      }),
+      { seed: SEED, numRuns: RUNS * 2 },
+    );
+  });
+
+  it('NetworkPolicy selections: what a scan of the namespace with selects() gives, templated labels included', () => {
+    const policy = fc.record({ ns, selector: fc.oneof(pdbSelector, fc.constant(null), fc.record({ matchLabels: fc.constant({ app: '{{ .Values.app }}' }) })), types: fc.constantFrom(undefined, ['Ingress'], ['Egress'], ['Ingress', 'Egress']) });
+    fc.assert(
+      fc.property(input, fc.array(policy, { maxLength: 10 }), fc.boolean(), (x, pols, templated) => {
+        const rs: Resource[] = [];
+        x.workloads.forEach((w, i) => {
+          const l = templated && i === 0 ? { ...w.labels, app: '{{ .Values.app }}' } : w.labels;
+          rs.push(resource('Deployment', 'apps/v1', `w${i}`, w.ns, { spec: { template: { metadata: { labels: l }, spec: { containers: [{ name: 'c', image: 'i:1' }] } } } }));
+        });
+        pols.forEach((p, i) =>
+          rs.push(resource('NetworkPolicy', 'networking.k8s.io/v1', `n${i}`, p.ns, { spec: { ...(p.selector === undefined ? {} : { podSelector: p.selector }), ...(p.types ? { policyTypes: p.types } : {}), egress: [{}] } })),
+        );
+        const g = networkGraph(new ResourceIndex(rs, 'default'));
+        for (const w of g.workloads) {
+          const all = g.policiesIn(w.resource.namespace ?? 'default');
+          const expect = (dir: 'ingress' | 'egress') =>
+            all.filter((p) => p[dir] && g.selects(p, w) !== false).map((p) => ({ policy: p, certain: g.selects(p, w) === true }));
+          assert.deepEqual(g.ingressPolicies(w), expect('ingress'));
+          assert.deepEqual(g.egressPolicies(w), expect('egress'));
         }
       }),
       { seed: SEED, numRuns: RUNS },

@@ -6,7 +6,16 @@ import { podPorts, selectedWorkloads, servicePorts, showContainerPort, showObjec
  * Envoy-based proxies and gateways (Istio gateways, Envoy Gateway, Contour): their listeners come
  * from configuration objects, not from declared container ports.
  */
+/** Per workload: every Service over it asks (workloads are never mutated). */
+const proxyCache = new WeakMap<Workload, boolean>();
+
 function isProxy(w: Workload): boolean {
+  let r = proxyCache.get(w);
+  if (r === undefined) proxyCache.set(w, (r = hasProxy(w)));
+  return r;
+}
+
+function hasProxy(w: Workload): boolean {
   return w.containers.some((c) => c.name === 'istio-proxy' || (typeof c.spec.image === 'string' && /envoy|proxyv2/i.test(c.spec.image)));
 }
 

@@ -1,7 +1,16 @@
 import { defineCheck, type FindingInput, type Workload } from '../types.js';
 import { get, getArray, getNumber, getString, stringMap } from '../../model/util.js';
 
+/** Port names per workload: Services over the same workloads ask again and again (workloads are never mutated). */
+const namesCache = new WeakMap<Workload, Set<string>>();
+
 function portNames(w: Workload): Set<string> {
+  let names = namesCache.get(w);
+  if (!names) namesCache.set(w, (names = readPortNames(w)));
+  return names;
+}
+
+function readPortNames(w: Workload): Set<string> {
   const out = new Set<string>();
   for (const c of w.containers) {
     for (const p of getArray(c.spec, ['ports'])) {
