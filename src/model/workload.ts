@@ -68,19 +68,32 @@ function looksLikePodSpec(v: unknown): v is JsonObject {
   return Array.isArray(c) && c.length > 0 && c.every((x) => isObject(x)) && c.some((x) => isObject(x) && (typeof x.image === 'string' || typeof x.name === 'string'));
 }
 
-/** Search a custom resource for `template: {spec: {containers: [...]}}` (Argo Rollouts, Knative, OpenKruise, ...). */
+/**
+ * Search a custom resource for `template: {spec: {containers: [...]}}` (Argo Rollouts, Knative,
+ * OpenKruise, ...), breadth first, at most 6 levels down. Runs for every custom resource of the
+ * input: the queue is walked by index and paths are built only for the hit.
+ */
 function findTemplate(obj: JsonObject): { spec: FieldPath; meta: FieldPath } | null {
-  const queue: { v: JsonObject; path: FieldPath }[] = [{ v: obj, path: [] }];
-  while (queue.length) {
-    const { v, path } = queue.shift()!;
-    if (path.length > 6) continue;
-    for (const [k, child] of Object.entries(v)) {
+  const values: JsonObject[] = [obj];
+  const parents: number[] = [-1];
+  const keys: string[] = [''];
+  const depths: number[] = [0];
+  for (let q = 0; q < values.length; q++) {
+    if (depths[q] > 6) continue;
+    const v = values[q];
+    for (const k of Object.keys(v)) {
       if (k === 'status' || k === 'metadata') continue;
+      const child = v[k];
       if (!isObject(child)) continue;
       if ((k === 'template' || k === 'podTemplate') && looksLikePodSpec(child.spec)) {
+        const path: FieldPath = [];
+        for (let at = q; at > 0; at = parents[at]) path.unshift(keys[at]);
         return { spec: [...path, k, 'spec'], meta: [...path, k, 'metadata'] };
       }
-      queue.push({ v: child, path: [...path, k] });
+      values.push(child);
+      parents.push(q);
+      keys.push(k);
+      depths.push(depths[q] + 1);
     }
   }
   return null;
