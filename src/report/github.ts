@@ -20,6 +20,7 @@
  * annotations per step (50 per job); the rest stay in the log.
  */
 import type { Finding, Report } from '../engine/report-types.js';
+import { isLive, liveName } from './live.js';
 
 export interface GithubOptions {
   /** Prepended to each (relative) file path: the working directory relative to the repository root, e.g. "deploy/". */
@@ -76,15 +77,17 @@ export function renderGithub(report: Report, opts: GithubOptions = {}): string {
     for (const f of v.findings) {
       if (f.exempted) continue;
       const name: Command = f.unknown ? 'notice' : f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
-      let message = `${objectName(f)}: ${f.message}`;
+      const live = isLive(f.object);
+      // A live object is no file of the repository: a workflow-level annotation that names it.
+      let message = `${isLive(f.object) ? `${liveName(f.object)} (${f.field})` : objectName(f)}: ${f.message}`;
       if (f.unknown) message += `\nNot in the input: ${f.unknown}. This does not fail; pass --complete if the input holds every object.`;
       else message += `\n(kubeready explain ${f.check})`;
       out += command(
         name,
         {
-          file: joinPath(opts.pathPrefix, f.location.file),
-          line: f.location.line,
-          col: f.location.line ? f.location.column : null,
+          file: live ? null : joinPath(opts.pathPrefix, f.location.file),
+          line: live ? null : f.location.line,
+          col: !live && f.location.line ? f.location.column : null,
           title: `${f.check}: ${f.title}${f.unknown ? ' (unknown)' : ''}`,
         },
         message,

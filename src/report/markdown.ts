@@ -15,7 +15,8 @@
  * The reporter reads no environment: the CLI passes `links` (from GITHUB_SERVER_URL,
  * GITHUB_REPOSITORY, GITHUB_SHA) to make full blob links, else links are relative.
  */
-import type { CheckInfo, Finding, Report, SurvivalVerdict, Verdict } from '../engine/report-types.js';
+import type { CheckInfo, Finding, Location, ObjectRef, Report, SurvivalVerdict, Verdict } from '../engine/report-types.js';
+import { isLive, kubectlGet, liveName } from './live.js';
 
 export interface MarkdownOptions {
   /** Hard limit on the output length in characters (default 60,000; GitHub's limit is 65,536). */
@@ -104,6 +105,15 @@ function link(file: string, line: number | null, opts: MarkdownOptions): string 
   return `[${label}](${url.replace(/[()\s<>]/g, (c) => encodeURIComponent(c))})`;
 }
 
+/**
+ * A manifest field: a link to its file and line. A live object (audit --cluster) has no file: its
+ * context, the object and the field, as code, with the kubectl command that shows it.
+ */
+function where(o: ObjectRef, field: string, loc: Location, opts: MarkdownOptions): string {
+  if (!isLive(o)) return link(loc.file, loc.line, opts);
+  return `${mdCode(`${liveName(o)}${field ? ` ${field}` : ''}`)} (${mdCode(kubectlGet(o))})`;
+}
+
 function plural(n: number, w: string): string {
   return `${n} ${w}${n === 1 ? '' : 's'}`;
 }
@@ -118,11 +128,11 @@ function survivalLine(v: Verdict, sv: SurvivalVerdict[]): string {
 function findingEntry(f: Finding, info: CheckInfo | undefined, opts: MarkdownOptions): string {
   const head = f.unknown ? '❔ unknown' : `${SEV_MARK[f.severity] ?? ''} ${f.severity}`;
   const lines = [
-    `**${head}** · ${mdCode(f.check)} · ${link(f.location.file, f.location.line, opts)}${f.title ? ' · ' + mdText(f.title) : ''}  `,
+    `**${head}** · ${mdCode(f.check)} · ${where(f.object, f.field, f.location, opts)}${f.title ? ' · ' + mdText(f.title) : ''}  `,
     `**${mdText(objectName(f.object))}**: ${mdText(f.message)}`,
   ];
   if (f.related.length) {
-    const rel = f.related.slice(0, 5).map((r) => `${r.note ? mdText(r.note) + ': ' : ''}${mdText(objectName(r.object))} at ${link(r.location.file, r.location.line, opts)}`);
+    const rel = f.related.slice(0, 5).map((r) => `${r.note ? mdText(r.note) + ': ' : ''}${mdText(objectName(r.object))} at ${where(r.object, r.field, r.location, opts)}`);
     lines[1] += '  ';
     lines.push(`**Related**: ${rel.join(' · ')}${f.related.length > 5 ? ` · and ${f.related.length - 5} more` : ''}`);
   }
@@ -159,7 +169,10 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   if (s.exempted) counts.push(`${s.exempted} exempted`);
   if (s.unknown) counts.push(`${s.unknown} unknown (rest on objects not in the input)`);
   if (s.inputErrors) counts.push(`**${plural(s.inputErrors, 'input error')}**`);
-  head.push(`${counts.join(' · ')} · input: ${plural(s.files, 'file')}, ${plural(s.objects, 'object')}`);
+  const input = report.cluster
+    ? `${plural(report.cluster.contexts.length, 'cluster context')} (${report.cluster.contexts.map((c) => mdCode(c.context)).join(', ')})`
+    : plural(s.files, 'file');
+  head.push(`${counts.join(' · ')} · input: ${input}, ${plural(s.objects, 'object')}`);
 
   const problems = report.problems.map((p) => `- ${p.level === 'error' ? '❌ input error' : '⚠️ input warning'} ${link(p.file, p.line, opts)}: ${mdText(p.message)}`);
 

@@ -10,6 +10,8 @@
  *   code scanning shows them as dismissed instead of forgetting them;
  * - findings that rest on objects not in the input are level "note" with `properties.unknown`;
  * - input problems are `invocations[0].toolExecutionNotifications`;
+ * - objects read from a live cluster (audit --cluster) have no file: their results carry only a
+ *   logical location (context/Kind/namespace/name) and the field, never a made-up artifact path;
  * - GitHub's upload limits: at most 25,000 results per run (errors kept first, a notification
  *   says how many were left out), at most 1,000 locations per result, at most 20 tags per rule.
  *   https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
@@ -26,6 +28,7 @@ import type {
   Run,
 } from 'sarif';
 import { fingerprintOf } from '../engine/fingerprint.js';
+import { isLive, kubectlGet } from './live.js';
 import type { CheckInfo, Finding, Location, ObjectRef, Report } from '../engine/report-types.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -81,12 +84,22 @@ function objectName(o: ObjectRef): string {
 }
 
 function logical(o: ObjectRef): LogicalLocation {
+  const properties: Record<string, unknown> = { apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace };
+  if (isLive(o)) {
+    properties.cluster = o.cluster;
+    properties.kubectl = kubectlGet(o);
+  }
   return {
     name: o.name,
-    fullyQualifiedName: [o.kind, o.namespace, o.name].filter((x) => x !== null && x !== '').join('/'),
+    fullyQualifiedName: [isLive(o) ? o.cluster : null, o.kind, o.namespace, o.name].filter((x) => x !== null && x !== '').join('/'),
     kind: 'resource',
-    properties: { apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace },
+    properties,
   };
+}
+
+/** Where an object's field is: the file and line for manifests; the object alone for live ones. */
+function locationOf(o: ObjectRef, loc: Location): SarifLocation {
+  return isLive(o) ? { logicalLocations: [logical(o)] } : { physicalLocation: physical(loc), logicalLocations: [logical(o)] };
 }
 
 function physical(loc: Location): SarifLocation['physicalLocation'] {
@@ -133,13 +146,12 @@ function result(f: Finding, ruleIndex: number): Result {
   const related = f.related.slice(0, MAX_RELATED).map(
     (r, i): SarifLocation => ({
       id: i + 1,
-      physicalLocation: physical(r.location),
-      logicalLocations: [logical(r.object)],
+      ...locationOf(r.object, r.location),
       message: { text: `${r.note ? r.note + ': ' : ''}${objectName(r.object)}${r.field ? ` (${r.field})` : ''}` },
     }),
   );
   const properties: Record<string, unknown> = {
-    object: { apiVersion: f.object.apiVersion, kind: f.object.kind, namespace: f.object.namespace, name: f.object.name },
+    object: { apiVersion: f.object.apiVersion, kind: f.object.kind, namespace: f.object.namespace, name: f.object.name, ...(isLive(f.object) ? { cluster: f.object.cluster } : {}) },
     field: f.field,
     pillar: f.pillar,
     severity: f.severity,
@@ -152,7 +164,7 @@ function result(f: Finding, ruleIndex: number): Result {
     ruleIndex,
     level,
     message: { text: `${objectName(f.object)}: ${f.message}` },
-    locations: [{ physicalLocation: physical(f.location), logicalLocations: [logical(f.object)] }],
+    locations: [locationOf(f.object, f.location)],
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprintOf(f) },
     properties,
   };

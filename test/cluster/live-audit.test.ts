@@ -9,7 +9,8 @@
  * Gone after an etcd compaction) restarts the list; deploy/rbac.yaml is enough (Secrets aside, by
  * design) and its holder cannot read a Secret; a reader with less gets skipped kinds and exit 4; a
  * Secret's data is never requested; two contexts with one unreachable and one that never answers;
- * -n, -A, -l; the API server stopped mid-scan.
+ * -n, -A, -l; the API server stopped mid-scan; SARIF, GitHub annotations and Markdown name live
+ * objects (and a kubectl command that works) instead of a made-up file path.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -194,6 +195,37 @@ describe('audit --cluster against a real API server', { skip: clusterSkip() }, (
     const web = r.live.report.verdicts.find((v) => v.object.name === 'todo-web' && v.object.kind === 'Deployment')!;
     assert.equal(web.ready, false);
     assert.match(web.blastRadius!.text, /full control of the cluster/);
+  });
+
+  it('SARIF, GitHub annotations and Markdown name live objects, never a made-up file: the kubectl command they print works', async () => {
+    const args = ['audit', '--cluster', '--kubeconfig', cluster.adminKubeconfig, '-n', 'default', '--no-config'];
+    const sarif = JSON.parse((await runCli([...args, '-o', 'sarif'])).stdout);
+    const results = sarif.runs[0].results as Json[];
+    assert.ok(results.length > 0);
+    for (const r of results) {
+      for (const l of [...r.locations, ...(r.relatedLocations ?? [])]) {
+        assert.equal(l.physicalLocation, undefined, `live result with a file: ${JSON.stringify(l)}`);
+        assert.equal(l.logicalLocations[0].properties.cluster, CTX);
+        assert.match(l.logicalLocations[0].fullyQualifiedName, new RegExp(`^${CTX}/`));
+      }
+    }
+    const github = (await runCli([...args, '-o', 'github'])).stdout;
+    const annotations = github.split('\n').filter((l) => /^::(error|warning|notice) /.test(l));
+    assert.ok(annotations.length > 1);
+    for (const a of annotations) assert.doesNotMatch(a, /\bfile=/, a);
+    assert.match(github, new RegExp(`::error title=[^:]+::${CTX}: Deployment default/todo-web \\(spec\\.`));
+    const md = (await runCli([...args, '-o', 'markdown'])).stdout;
+    assert.doesNotMatch(md, new RegExp(`\\]\\(${CTX}/`), 'a link to the made-up path');
+    assert.match(md, /input: 1 cluster context \(`kubeready-test`\)/);
+    const commands = [...new Set([...md.matchAll(/`(kubectl --context [^`]+)`/g)].map((m) => m[1]))];
+    assert.ok(commands.some((c) => c.includes('get deployment.apps/todo-web')), commands.join('\n'));
+    // Every command printed shows its object (as the admin, with the test kubeconfig).
+    for (const c of commands.slice(0, 8)) {
+      const argv = c.split(' ').slice(1);
+      const r = await cluster.kubectl(argv);
+      assert.equal(r.code, 0, c);
+      assert.match(r.stdout, /^kind: \w+$/m, c);
+    }
   });
 
   it('findings point at context/namespace/Kind/name and the field path; every reference names its context', async () => {
