@@ -387,7 +387,7 @@ describe('netpol model: totality', () => {
           }
         }
       }),
-      { numRuns: 300 },
+      { seed: Number(process.env.FC_SEED ?? 1_732_600_000), numRuns: Number(process.env.FC_RUNS ?? 300) },
     );
   });
 });

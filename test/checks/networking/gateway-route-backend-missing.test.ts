@@ -134,7 +134,7 @@ describe('gateway-route-backend-missing', () => {
         const found = check.run({ resource: route, params: {}, index: new ResourceIndex(objects) });
         for (const f of found) assert.doesNotMatch(f.message, /undefined|NaN|\[object Object\]/);
       }),
-      { numRuns: 300 },
+      { seed: Number(process.env.FC_SEED ?? 1_732_600_000), numRuns: Number(process.env.FC_RUNS ?? 300) },
     );
   });
 });

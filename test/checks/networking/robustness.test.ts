@@ -65,7 +65,7 @@ describe('networking checks are total', () => {
           }
         }
       }),
-      { numRuns: 300 },
+      { seed: Number(process.env.FC_SEED ?? 1_732_600_000), numRuns: Number(process.env.FC_RUNS ?? 300) },
     );
   });
 });

@@ -214,7 +214,7 @@ spec:
           for (const f of c.run({ resource: svc, params: {}, index })) assert.doesNotMatch(f.message, /undefined|NaN|\[object Object\]/, `${c.id}: ${f.message}`);
         }
       }),
-      { numRuns: 400 },
+      { seed: Number(process.env.FC_SEED ?? 1_732_600_000), numRuns: Number(process.env.FC_RUNS ?? 400) },
     );
   });
 });

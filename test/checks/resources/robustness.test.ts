@@ -16,7 +16,10 @@ function resource(kind: string, object: JsonObject, namespace?: string): Resourc
   };
 }
 
-const json = fc.jsonValue({ maxDepth: 4 }) as fc.Arbitrary<Json>;
+// Messages must never show "undefined" or "NaN" of their own: input text that says so (a quantity
+// written as "NaN") is quoted back as written, so the generated input never contains those words.
+const json = (fc.jsonValue({ maxDepth: 4 }) as fc.Arbitrary<Json>).filter((v) => !/NaN|undefined/.test(JSON.stringify(v)));
+const SEED = Number(process.env.FC_SEED ?? 1_732_600_000);
 const quantity = fc.oneof(json, fc.constantFrom<Json>('1Gi', '500m', '512m', '1GB', -1, 0, '2', 'off', null));
 const resources = fc.oneof(json, fc.record({ requests: fc.oneof(json, fc.dictionary(fc.constantFrom('cpu', 'memory', 'x'), quantity)), limits: fc.oneof(json, fc.dictionary(fc.constantFrom('cpu', 'memory', 'x'), quantity)) }));
 const envEntry = fc.oneof(json, fc.record({ name: fc.constantFrom('JAVA_OPTS', 'GOMEMLIMIT', 'NODE_OPTIONS', '_JAVA_OPTIONS'), value: fc.oneof(json, fc.constantFrom('-Xmx2g', '-XX:MaxRAMPercentage=', '1GiB', '--max-old-space-size')) }));
@@ -52,7 +55,7 @@ describe('resources checks are total', () => {
           for (const f of found) assert.doesNotMatch(f.message, /undefined|NaN/);
         }
       }),
-      { numRuns: 300 },
+      { seed: SEED, numRuns: Number(process.env.FC_RUNS ?? 300) },
     );
   });
 });

@@ -55,7 +55,7 @@ describe('storage checks are total', () => {
           for (const f of found) assert.doesNotMatch(f.message, /undefined|NaN|\[object Object\]/, `${check.id}: ${f.message}`);
         }
       }),
-      { numRuns: 300 },
+      { seed: Number(process.env.FC_SEED ?? 1_732_600_000), numRuns: Number(process.env.FC_RUNS ?? 300) },
     );
   });
 });
