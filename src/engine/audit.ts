@@ -162,6 +162,8 @@ function locationOf(r: Resource, path: FieldPath): Location {
   const loc: Location = { file: pos?.file ?? r.origin.file, line: pos?.line ?? null, column: pos?.column ?? null, exact: pos?.exact ?? false, doc: pos?.doc ?? r.origin.doc };
   // Rendered input (Helm, Kustomize): file is the template or source file; also where in the output.
   if (pos?.rendered) loc.rendered = pos.rendered;
+  // Helm: where the values of that template line are set.
+  if (pos?.values?.length) loc.values = pos.values;
   return loc;
 }
 

@@ -1,6 +1,6 @@
 /** The report object: what the engine produces and every reporter consumes. JSON schema version 1. */
 import type { Pillar, Severity } from '../checks/types.js';
-import type { WorkloadClass } from '../model/types.js';
+import type { ValueSource, WorkloadClass } from '../model/types.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -27,7 +27,15 @@ export interface Location {
    * in the render's output (Report.renders[].command prints it).
    */
   rendered?: RenderedLocation;
+  /**
+   * Helm only: where the values that the template line reads (`.Values.x` on that line, or in the
+   * template action that writes the field's block) are set: a -f file, the chart's values.yaml (a
+   * parent chart's for a subchart), or "--set". The fix usually goes there.
+   */
+  values?: ValueSource[];
 }
+
+export type { ValueSource };
 
 export interface RenderedLocation {
   /** The chart or kustomization, as in Report.renders[].path. */

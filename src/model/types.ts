@@ -34,6 +34,23 @@ export interface RenderedAt {
   file?: string;
   doc?: number;
   rendered?: RenderedPosition;
+  /** Helm: where the values the template line reads are set (see ValueSource). */
+  values?: ValueSource[];
+}
+
+/**
+ * Helm: where a `.Values` reference of a template line gets its value: the values file that sets
+ * it (a -f file, else the chart's values.yaml, else a parent chart's), or `--set`. `exact` is false
+ * when only an ancestor of the path is written there (`resources: {}` for `.Values.resources.limits`).
+ */
+export interface ValueSource {
+  /** `.Values.resources`. */
+  ref: string;
+  /** The values file as shown (relative to the working directory), or "--set". */
+  file: string;
+  line: number | null;
+  column: number | null;
+  exact: boolean;
 }
 
 /** Where a field sits in the output of a Helm or Kustomize render (see Report.renders). */

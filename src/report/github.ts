@@ -21,6 +21,7 @@
  */
 import type { Finding, Report } from '../engine/report-types.js';
 import { isLive, liveName } from './live.js';
+import { valuesText } from './values.js';
 
 export interface GithubOptions {
   /** Prepended to each (relative) file path: the working directory relative to the repository root, e.g. "deploy/". */
@@ -80,6 +81,8 @@ export function renderGithub(report: Report, opts: GithubOptions = {}): string {
       const live = isLive(f.object);
       // A live object is no file of the repository: a workflow-level annotation that names it.
       let message = `${isLive(f.object) ? `${liveName(f.object)} (${f.field})` : objectName(f)}: ${f.message}`;
+      const values = valuesText(f.location);
+      if (values) message += `\n${values[0].toUpperCase()}${values.slice(1)}`;
       if (f.unknown) message += `\nNot in the input: ${f.unknown}. This does not fail; pass --complete if the input holds every object.`;
       else message += `\n(kubeready explain ${f.check})`;
       out += command(

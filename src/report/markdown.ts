@@ -110,7 +110,11 @@ function link(file: string, line: number | null, opts: MarkdownOptions): string 
  * context, the object and the field, as code, with the kubectl command that shows it.
  */
 function where(o: ObjectRef, field: string, loc: Location, opts: MarkdownOptions): string {
-  if (!isLive(o)) return link(loc.file, loc.line, opts);
+  if (!isLive(o)) {
+    // Helm: also where the values behind that template line are set.
+    const values = (loc.values ?? []).map((v) => `${v.file === '--set' ? mdCode('--set') : link(v.file, v.line, opts)} ${mdCode(v.ref)}`);
+    return link(loc.file, loc.line, opts) + (values.length ? ` (value: ${values.join(', ')})` : '');
+  }
   return `${mdCode(`${liveName(o)}${field ? ` ${field}` : ''}`)} (${mdCode(kubectlGet(o))})`;
 }
 

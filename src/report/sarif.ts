@@ -150,6 +150,15 @@ function result(f: Finding, ruleIndex: number): Result {
       message: { text: `${r.note ? r.note + ': ' : ''}${objectName(r.object)}${r.field ? ` (${r.field})` : ''}` },
     }),
   );
+  // Helm: where the values behind the template line are set (the fix usually goes there).
+  for (const v of f.location.values ?? []) {
+    if (v.file === '--set' || related.length >= MAX_RELATED) continue;
+    related.push({
+      id: related.length + 1,
+      physicalLocation: physical({ file: v.file, line: v.line, column: v.column, exact: v.exact, doc: 0 }),
+      message: { text: v.exact ? `${v.ref} is set here` : `${v.ref} is not set; its nearest parent is here` },
+    });
+  }
   const properties: Record<string, unknown> = {
     object: { apiVersion: f.object.apiVersion, kind: f.object.kind, namespace: f.object.namespace, name: f.object.name, ...(isLive(f.object) ? { cluster: f.object.cluster } : {}) },
     field: f.field,
@@ -157,6 +166,7 @@ function result(f: Finding, ruleIndex: number): Result {
     severity: f.severity,
   };
   if (f.container !== null) properties.container = f.container;
+  if (f.location.values?.length) properties.values = f.location.values;
   if (!f.location.exact) properties.locationIsWhereFieldBelongs = true;
   if (f.unknown) properties.unknown = `rests on an object not in the input: ${f.unknown}; does not fail (--complete if the input holds everything)`;
   const res: Result = {

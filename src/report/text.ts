@@ -1,6 +1,7 @@
 /** Human-readable terminal report. */
 import pc from 'picocolors';
 import { PIECE } from './pieces.js';
+import { valuesText } from './values.js';
 import type { Report, Verdict, Finding, CheckInfo } from '../engine/report-types.js';
 
 export interface TextOptions {
@@ -159,6 +160,9 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
       const ex = (f.exempted ? c.dim(` [exempted by ${f.exempted.by}: ${f.exempted.reason}]`) : '') + (f.baseline === 'unchanged' ? c.dim(' [baseline]') : '');
       lines.push(`  ${f.unknown ? c.dim('unknown') : sev(f.severity)} ${loc(f)}  ${c.dim(f.check)}${ex}`);
       lines.push(`          ${f.message}`);
+      // Helm: the values behind that template line, where the fix usually goes.
+      const values = valuesText(f.location);
+      if (values) lines.push(`          ${values}`);
       for (const r of f.related) {
         const o = r.object;
         const at = r.location.line ? `${r.location.file}:${r.location.line}` : r.location.file;

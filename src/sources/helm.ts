@@ -10,11 +10,11 @@
  * (the same key twice in if/else branches) or the line's literal value differs from the rendered one.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import type { FieldPath, Json, JsonObject, Origin, Resource } from '../model/types.js';
+import { basename, join, resolve } from 'node:path';
+import type { FieldPath, Json, JsonObject, Origin, Resource, ValueSource } from '../model/types.js';
 import type { RenderOut } from '../engine/report-types.js';
 import { loadText, type InputProblem } from './resources.js';
-import { display, runTool, sameJson, toolError, toolVersion, valueAt, which, type RenderContext, type RenderUnit, type UnitResult } from './render.js';
+import { display, locateIn, runTool, sameJson, sourceFile, toolError, toolVersion, valueAt, which, type RenderContext, type RenderUnit, type UnitResult } from './render.js';
 import { parseYaml, resolvePlain } from './yaml.js';
 
 export const HOOK_ANNOTATION = 'helm.sh/hook';
@@ -453,6 +453,24 @@ export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<
   result.skipped = loaded.skipped;
   for (const p of loaded.problems) result.problems.push(renderedProblem(p, shown, 'helm template'));
 
+  // Where the values a template line reads are set (-f files, --set, values.yaml of the chart and of
+  // the charts above a subchart), per template and line.
+  const sourcesByChart = new Map<string, ValuesSource[]>();
+  const valuesCache = new Map<string, ValueSource[]>();
+  const valuesOf = (templateFile: string, model: TemplateModel, line: number): ValueSource[] => {
+    const key = `${templateFile}\0${line}`;
+    let hit = valuesCache.get(key);
+    if (hit) return hit;
+    const chart = templateFile.slice(0, templateFile.lastIndexOf('/templates/'));
+    let sources = sourcesByChart.get(chart);
+    if (!sources) sourcesByChart.set(chart, (sources = valuesSources(unit.abs, chart, h, ctx.cwd)));
+    hit = valueRefs(model, line)
+      .map((ref) => valueSource(sources!, ref))
+      .filter((v): v is ValueSource => v !== null);
+    valuesCache.set(key, hit);
+    return hit;
+  };
+
   const seenPerSourceKind = new Map<string, number>();
   for (const r of loaded.resources) {
     if (!h.includeTestHooks && isTestHook(r.object)) {
@@ -488,7 +506,10 @@ export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<
       const at = rendered(path);
       const where = { render: shown, line: at?.line ?? null, column: at?.column ?? null, ...(source ? { source } : {}) };
       const t = model && section ? locateTemplate(model, section, sure, obj, path, at?.exact ?? false) : null;
-      if (t) return { line: t.line, column: t.column, exact: t.exact, file: templateShown, doc: sectionIndex, rendered: where };
+      if (t) {
+        const values = model && disk.file ? valuesOf(disk.file, model, t.line) : [];
+        return { line: t.line, column: t.column, exact: t.exact, file: templateShown, doc: sectionIndex, rendered: where, ...(values.length ? { values } : {}) };
+      }
       return { line: null, column: null, exact: false, file: templateShown, rendered: where };
     };
     const origin: Origin = { file: scopeFile, doc: r.origin.doc, locate, ...(r.origin.listIndex !== undefined ? { listIndex: r.origin.listIndex } : {}) };
@@ -496,6 +517,110 @@ export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<
   }
   render.objects = result.resources.length;
   return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where the values of a template line are set
+// ---------------------------------------------------------------------------------------------
+
+/** `.Values.a.b` references in template text (Go template field names). */
+const VALUES_REF = /\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
+
+function refsIn(text: string): string[][] {
+  const out: string[][] = [];
+  for (const m of text.matchAll(VALUES_REF)) {
+    const path = m[1].slice(1).split('.');
+    if (!out.some((o) => o.join('.') === path.join('.'))) out.push(path);
+  }
+  return out;
+}
+
+/**
+ * The values a template line reads: the `.Values` references on the line itself, else (a key whose
+ * value a template action writes below it, `resources:` then `{{- toYaml .Values.resources | nindent 12 }}`)
+ * those of the first action line under it.
+ */
+function valueRefs(m: TemplateModel, line: number): string[][] {
+  const i = line - 1;
+  const own = refsIn(m.raw[i] ?? '');
+  if (own.length || i >= m.lines.length) return own.slice(0, MAX_VALUE_REFS);
+  const l = m.lines[i];
+  if (!l.structural || l.key === null || l.value !== '') return [];
+  for (let j = i + 1; j < m.lines.length; j++) {
+    const t = m.raw[j];
+    if (t.trim() === '') continue;
+    const indent = t.length - t.trimStart().length;
+    if (m.lines[j].structural || indent <= level(l)) break;
+    const refs = refsIn(t);
+    if (refs.length) return refs.slice(0, MAX_VALUE_REFS);
+  }
+  return [];
+}
+
+const MAX_VALUE_REFS = 3;
+
+/** Where a chart's values come from, highest precedence first. */
+type ValuesSource = { set: true; keys: string[][]; prefix: string[] } | { set: false; abs: string; shown: string; prefix: string[] };
+
+/** The keys of --set / --set-string arguments (`a.b=1,c[0].d=2` -> a.b, c): enough to say a value was set there. */
+function setKeys(args: string[]): string[][] {
+  const keys: string[][] = [];
+  for (const a of args) {
+    for (const part of a.split(/(?<!\\),/)) {
+      const eq = part.indexOf('=');
+      if (eq <= 0) continue;
+      keys.push(part.slice(0, eq).replace(/\[\d+\]/g, '').split(/(?<!\\)\./).filter(Boolean));
+    }
+  }
+  return keys;
+}
+
+/**
+ * Values sources for the templates of `templateChart` (the chart, or a subchart under charts/), in
+ * Helm's precedence: --set and --set-string, the -f files (the last one wins), then the values.yaml
+ * of each chart from the top down (a parent's values hold a subchart's under its name and override
+ * the subchart's own defaults).
+ */
+function valuesSources(rootDir: string, templateChart: string, h: { values?: string[]; set?: string[]; setString?: string[] }, cwd: string): ValuesSource[] {
+  const sub = templateChart === rootDir ? [] : templateChart.slice(rootDir.length + 1).split('/').filter((x, i) => i % 2 === 1);
+  const out: ValuesSource[] = [];
+  const keys = setKeys([...(h.setString ?? []), ...(h.set ?? [])]);
+  if (keys.length) out.push({ set: true, keys, prefix: sub });
+  for (const f of [...(h.values ?? [])].reverse()) out.push({ set: false, abs: resolve(cwd, f), shown: display(resolve(cwd, f), cwd), prefix: sub });
+  // Each chart on the way down: its values.yaml holds the values of the charts below it under their names.
+  let dir = rootDir;
+  for (let k = 0; k <= sub.length; k++) {
+    const file = join(dir, 'values.yaml');
+    if (existsSync(file)) out.push({ set: false, abs: file, shown: display(file, cwd), prefix: sub.slice(k) });
+    if (k < sub.length) dir = join(dir, 'charts', sub[k]);
+  }
+  return out;
+}
+
+/** Where `.Values.<path>` is set for these sources: the first source that sets the whole path, else the one that sets most of it. */
+function valueSource(sources: ValuesSource[], path: string[]): ValueSource | null {
+  const ref = `.Values.${path.join('.')}`;
+  let best: ValueSource | null = null;
+  let bestDepth = 0;
+  for (const src of sources) {
+    const full = [...src.prefix, ...path];
+    if (src.set) {
+      const hit = src.keys.find((k) => k.length <= full.length ? k.every((x, i) => full[i] === x) : full.every((x, i) => k[i] === x));
+      if (hit) return { ref, file: '--set', line: null, column: null, exact: true };
+      continue;
+    }
+    const sf = sourceFile(src.abs);
+    const root = sf?.docs[0]?.value;
+    if (!sf || root === undefined || root === null) continue;
+    const at = locateIn(sf, root, full);
+    if (!at || at.depth <= src.prefix.length) continue;
+    if (at.exact) return { ref, file: src.shown, line: at.line, column: at.column, exact: true };
+    if (at.depth > bestDepth) {
+      bestDepth = at.depth;
+      best = { ref, file: src.shown, line: at.line, column: at.column, exact: false };
+    }
+  }
+  return best;
 }
 
 /** A problem in rendered output: it has no file of its own, so its line goes into the message. */

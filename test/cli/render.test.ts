@@ -84,6 +84,28 @@ describe('CLI: Helm charts and Kustomize overlays', { skip }, () => {
     assert.deepEqual(r.report.renders?.[0].valuesFiles, ['chart/values.yaml', 'chart/values-prod.yaml']);
   });
 
+  it('Helm findings name the values file and line behind the template line (text, JSON, SARIF, Markdown, GitHub)', async () => {
+    const r = await auditJson(['./chart'], { cwd: dir, env });
+    assert.ok(validate(r.report), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+    const [rep] = findings(r.report, 'replicas-below-minimum', 'shop');
+    assert.deepEqual(rep.location.values, [{ ref: '.Values.replicaCount', file: 'chart/values.yaml', line: 2, column: 1, exact: true }]);
+    const [mem] = findings(r.report, 'memory-limit-missing', 'shop');
+    assert.deepEqual(mem.location.values?.map((v) => [v.ref, v.file, v.line]), [['.Values.resources', 'chart/values.yaml', 7]]);
+    const text = await runCli(['audit', './chart', '--no-config'], { cwd: dir, env });
+    assert.match(text.stdout, /^ {10}value: chart\/values\.yaml:2:1 \(\.Values\.replicaCount\)$/m);
+    const sarif = JSON.parse((await runCli(['audit', './chart', '-o', 'sarif', '--no-config'], { cwd: dir, env })).stdout);
+    const res = sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'replicas-below-minimum');
+    assert.ok(
+      res.relatedLocations.some((l: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } }; message: { text: string } }) =>
+        l.physicalLocation.artifactLocation.uri === 'chart/values.yaml' && l.physicalLocation.region.startLine === 2 && /\.Values\.replicaCount is set here/.test(l.message.text)),
+      JSON.stringify(res.relatedLocations),
+    );
+    const md = (await runCli(['audit', './chart', '-o', 'markdown', '--no-config'], { cwd: dir, env })).stdout;
+    assert.match(md, /\(value: \[`chart\/values\.yaml:2`\]\(chart\/values\.yaml#L2\) `\.Values\.replicaCount`\)/);
+    const gh = (await runCli(['audit', './chart', '-o', 'github', '--no-config'], { cwd: dir, env })).stdout;
+    assert.match(gh, /title=replicas-below-minimum[^\n]*%0AValue: chart\/values\.yaml:2:1 \(\.Values\.replicaCount\)/);
+  });
+
   it('--set breaks what the values fixed; --set-string passes strings', async () => {
     const r = await auditJson(['./chart'], { cwd: dir, env }, ['-f', 'chart/values-prod.yaml', '--set', 'replicaCount=1', '--set-string', 'image.tag=latest']);
     assert.equal(findings(r.report, 'replicas-below-minimum', 'shop').length, 1);

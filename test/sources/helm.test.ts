@@ -126,6 +126,36 @@ describe('helm: charts rendered with helm template', { skip: helm.skip }, () => 
     assert.equal(at(web, []).line, 1);
   });
 
+  it('values: where the values a template line reads are set, with Helm\'s precedence (--set, -f files last first, the charts\' values.yaml)', async () => {
+    const values = (r: FilesResult, kind: string, name: string, path: FieldPath) => at(find(r, kind, name), path).values?.map((v) => [v.ref, v.file, v.line, v.column, v.exact]);
+    const limits: FieldPath = ['spec', 'template', 'spec', 'containers', 0, 'resources', 'limits', 'cpu'];
+    const defaults = await load(['shop']);
+    // `replicas: {{ .Values.replicaCount }}`: the line of replicaCount in the chart's values.yaml.
+    assert.deepEqual(values(defaults, 'Deployment', 'shop', ['spec', 'replicas']), [['.Values.replicaCount', 'shop/values.yaml', 2, 1, true]]);
+    // A missing field under `resources:` written by `{{- toYaml .Values.resources | nindent 12 }}`: resources: {}.
+    assert.deepEqual(values(defaults, 'Deployment', 'shop', limits), [['.Values.resources', 'shop/values.yaml', 7, 1, true]]);
+    // Two references on one line.
+    assert.deepEqual(values(defaults, 'Deployment', 'shop', ['spec', 'template', 'spec', 'containers', 0, 'image']), [
+      ['.Values.image.repository', 'shop/values.yaml', 4, 3, true],
+      ['.Values.image.tag', 'shop/values.yaml', 5, 3, true],
+    ]);
+    // A literal line reads no value.
+    assert.equal(at(find(defaults, 'Deployment', 'shop'), ['spec', 'template', 'spec', 'containers', 0, 'ports', 0, 'containerPort']).values, undefined);
+    // A subchart reads its own values.yaml ...
+    assert.deepEqual(values(defaults, 'Deployment', 'shop-cache', ['spec', 'replicas']), [['.Values.replicas', 'shop/charts/cache/values.yaml', 1, 1, true]]);
+    // ... unless the parent's values set it under the subchart's name.
+    const cache = await load(['shop'], { values: ['shop/values-cache.yaml'] });
+    assert.deepEqual(values(cache, 'Deployment', 'shop-cache', ['spec', 'replicas']), [['.Values.replicas', 'shop/values-cache.yaml', 3, 3, true]]);
+    // -f files override values.yaml, the last one first; --set overrides them all.
+    const prod = await load(['shop'], { values: ['shop/values-prod.yaml', 'shop/values-canary.yaml'] });
+    assert.deepEqual(values(prod, 'Deployment', 'shop', ['spec', 'replicas']), [['.Values.replicaCount', 'shop/values-prod.yaml', 2, 1, true]]);
+    assert.deepEqual(values(prod, 'Deployment', 'shop', limits), [['.Values.resources', 'shop/values-prod.yaml', 3, 1, true]]);
+    const set = await load(['shop'], { values: ['shop/values-prod.yaml'], set: ['replicaCount=5', 'cache.replicas=4'] });
+    assert.deepEqual(values(set, 'Deployment', 'shop', ['spec', 'replicas']), [['.Values.replicaCount', '--set', null, null, true]]);
+    assert.deepEqual(values(set, 'Deployment', 'shop-cache', ['spec', 'replicas']), [['.Values.replicas', '--set', null, null, true]]);
+    assert.deepEqual(values(set, 'Deployment', 'shop', limits), [['.Values.resources', 'shop/values-prod.yaml', 3, 1, true]]);
+  });
+
   it('list items added by a range: the item line of the range, not exact; literal items before it stay exact', async () => {
     const r = await load(['shop'], { set: ['sidecars[0].name=proxy,sidecars[0].image=registry.example.com/proxy:1.30.2'] });
     const web = find(r, 'Deployment', 'shop');
