@@ -65,7 +65,7 @@ function withInputOptions<C>(cmd: C): C {
     .option('--max-file-size <MiB>', 'skip files larger than this', '256')
     .option('-j, --jobs <n>', 'worker threads that parse large inputs (default: one per core, up to 4, for inputs over 16 MiB; 0: none)')
     // Helm charts and Kustomize overlays in the input (sources/helm.ts, sources/kustomize.ts).
-    .option('-f, --values <file>', 'Helm: values file for the charts in the input (repeatable, in order; relative to the current directory)', collect)
+    .option('-f, --values <file>', 'Helm: values file for the charts in the input (repeatable, in order; relative to the current directory; a file inside one of the charts applies to that chart only)', collect)
     .option('--set <key=value>', 'Helm: set a value, as helm --set (repeatable)', collect)
     .option('--set-string <key=value>', 'Helm: set a string value, as helm --set-string (repeatable)', collect)
     .option('--release-name <name>', 'Helm: release name (default: the chart name)')

@@ -10,7 +10,7 @@
  * (the same key twice in if/else branches) or the line's literal value differs from the rendered one.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import type { FieldPath, Json, JsonObject, Origin, Resource, ValueSource } from '../model/types.js';
 import type { RenderOut } from '../engine/report-types.js';
 import { loadText, type InputProblem } from './resources.js';
@@ -378,6 +378,24 @@ function helmBinary(env: NodeJS.ProcessEnv): { cmd: string } | { missing: string
   return found ? { cmd: found } : { missing: 'helm is not installed (not on PATH, and KUBEREADY_HELM is not set)' };
 }
 
+/**
+ * The Helm options for one chart of the input: a -f file that lies inside another chart of the
+ * input (a folder walk over several charts, each with its values-prod.yaml) is that chart's only;
+ * files elsewhere apply to every chart.
+ */
+function valuesFor(unit: RenderUnit, ctx: RenderContext): NonNullable<RenderContext['options']['helm']> {
+  const h = ctx.options.helm ?? {};
+  const others = (ctx.helmCharts ?? []).filter((c) => c !== unit.abs);
+  if (!h.values?.length || others.length === 0) return h;
+  const inside = (file: string, dir: string) => file.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+  const values = h.values.filter((v) => {
+    const abs = resolve(ctx.cwd, v);
+    if (inside(abs, unit.abs)) return true;
+    return !others.some((c) => inside(abs, c));
+  });
+  return values.length === h.values.length ? h : { ...h, values };
+}
+
 export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<UnitResult> {
   const shown = display(unit.abs, ctx.cwd);
   let isDir = false;
@@ -386,7 +404,7 @@ export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<
   } catch {
     isDir = false;
   }
-  const h = ctx.options.helm ?? {};
+  const h = valuesFor(unit, ctx);
   const chartYaml = isDir ? yamlObject(join(unit.abs, 'Chart.yaml')) : null;
   const chartName = typeof chartYaml?.name === 'string' ? chartYaml.name : isDir ? basename(unit.abs) : basename(unit.abs).replace(/\.tgz$/i, '').replace(/-v?\d+\.\d+\.\d+.*$/, '');
   const release = h.releaseName ?? releaseNameFor(chartName);

@@ -67,6 +67,8 @@ export interface RenderContext {
   load: LoadTextOptions;
   options: RenderOptions;
   env: NodeJS.ProcessEnv;
+  /** Every Helm chart of this input (absolute paths): a -f file inside one of them is that chart's only. */
+  helmCharts?: string[];
 }
 
 /** Paths in output are relative to the working directory (as in files.ts). */
@@ -498,7 +500,7 @@ export function unitAt(abs: string, isDir: boolean): RenderUnit | null {
 export async function renderUnits(units: RenderUnit[], cwd: string, load: LoadTextOptions, options: RenderOptions = {}): Promise<UnitResult[]> {
   if (units.length === 0) return [];
   const env = { ...process.env, ...(options.env ?? {}) };
-  const ctx: RenderContext = { cwd, load, options, env };
+  const ctx: RenderContext = { cwd, load, options, env, helmCharts: units.filter((u) => u.tool === 'helm').map((u) => u.abs) };
   const needs = new Set(units.map((u) => u.tool));
   const [helm, kustomize] = await Promise.all([needs.has('helm') ? import('./helm.js') : null, needs.has('kustomize') ? import('./kustomize.js') : null]);
   // Source files may have changed since an earlier call (a library user, a watch loop).

@@ -106,6 +106,23 @@ describe('CLI: Helm charts and Kustomize overlays', { skip }, () => {
     assert.match(gh, /title=replicas-below-minimum[^\n]*%0AValue: chart\/values\.yaml:2:1 \(\.Values\.replicaCount\)/);
   });
 
+  it('a folder of several charts: a -f file inside one chart applies to that chart only; one outside them to all', async () => {
+    const two = mkdtempSync(join(tmpdir(), 'kubeready-two-charts-'));
+    try {
+      cpSync(join(HELM_FIXTURES, 'shop'), join(two, 'a'), { recursive: true });
+      cpSync(join(HELM_FIXTURES, 'shop'), join(two, 'b'), { recursive: true });
+      writeFileSync(join(two, 'common.yaml'), 'podAnnotations:\n  team: shop\n');
+      const r = await auditJson(['.'], { cwd: two, env }, ['-f', 'a/values-prod.yaml', '-f', 'common.yaml']);
+      const used = Object.fromEntries((r.report.renders ?? []).map((x) => [x.path, x.valuesFiles]));
+      assert.deepEqual(used, { a: ['a/values.yaml', 'a/values-prod.yaml', 'common.yaml'], b: ['b/values.yaml', 'common.yaml'] });
+      const rep = (file: string) => r.report.verdicts.flatMap((v) => v.findings).filter((f) => f.check === 'replicas-below-minimum' && f.location.file === file);
+      assert.equal(rep('a/templates/deployment.yaml').length, 0, 'chart a runs values-prod (3 replicas)');
+      assert.equal(rep('b/templates/deployment.yaml').length, 1, 'chart b keeps its default (1 replica)');
+    } finally {
+      rmSync(two, { recursive: true, force: true });
+    }
+  });
+
   it('--set breaks what the values fixed; --set-string passes strings', async () => {
     const r = await auditJson(['./chart'], { cwd: dir, env }, ['-f', 'chart/values-prod.yaml', '--set', 'replicaCount=1', '--set-string', 'image.tag=latest']);
     assert.equal(findings(r.report, 'replicas-below-minimum', 'shop').length, 1);
