@@ -227,6 +227,22 @@ function repeatsEarlier(raw: FindingInput[], k: number): boolean {
   return false;
 }
 
+const BY_RANK: Severity[] = ['error', 'warning', 'info'];
+
+/**
+ * A finding's own severity (checks grade their findings: a missing request that a LimitRange fills
+ * in is info, a namespaced grant a warning where a cluster-wide one is an error) under a configured
+ * severity: the configured severity is the most any finding of the check gets, and a finding the
+ * check grades below its default stays as many steps below the configured one (never below info).
+ * `cpu-request-missing: warning` makes its errors warnings and keeps the LimitRange-filled ones at
+ * info, instead of raising them to warning.
+ */
+export function shiftSeverity(own: Severity, checkDefault: Severity, configured: Severity): Severity {
+  if (configured === checkDefault) return own;
+  const below = Math.max(0, severityRank(own) - severityRank(checkDefault));
+  return BY_RANK[Math.min(2, severityRank(configured) + below)];
+}
+
 function severityRank(s: Severity): number {
   return s === 'error' ? 0 : s === 'warning' ? 1 : 2;
 }
@@ -453,7 +469,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
         const f: Finding = {
           check: a.check.id,
           pillar: a.check.pillar,
-          severity: fi.severity && a.severity === a.check.severity ? fi.severity : a.severity,
+          severity: fi.severity ? shiftSeverity(fi.severity, a.check.severity, a.severity) : a.severity,
           title: a.check.title,
           message: intern(fi.message),
           object: ref,
