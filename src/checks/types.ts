@@ -88,6 +88,14 @@ export interface FindingInput {
    */
   unknown?: string;
   /**
+   * Where the missing object of `unknown` would be, when not in the finding's own namespace: another
+   * namespace (a route's backend Service); several (all must be declared complete); '*' for any
+   * namespace (a PrometheusRule for this namespace can live in a monitoring one: only `--complete`
+   * makes it count); null for a cluster-scoped object (a ClusterRole, a StorageClass: `--complete`, or
+   * a live cluster, whose cluster-scoped objects are always listed).
+   */
+  unknownIn?: string | string[] | null;
+  /**
    * Other objects this finding is about (the PDB that blocks a drain, the Service whose port is
    * missing, the RoleBinding granting a permission), each with the field that matters. The engine
    * turns each into an object reference with its own file:line, so a cross-resource finding names

@@ -75,6 +75,12 @@ export interface AuditOptions {
    * says so (a live cluster whose Secrets could not be listed: "no Secret ..." is not known).
    */
   stillUnknown?: (unknown: string, check: Check) => boolean;
+  /**
+   * The input holds every cluster-scoped object (a live cluster: ClusterRoles, StorageClasses and
+   * PersistentVolumes are listed even with -n), so findings resting on a missing cluster-scoped
+   * object count without `complete: true`.
+   */
+  clusterScopedComplete?: boolean;
   /** Record phase and per-check times (KUBEREADY_TIMING=1). */
   timing?: Timing;
 }
@@ -489,7 +495,16 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
           if (ig) exempted = { by: 'annotation', reason: ig.reason ?? '(no kubeready.io/ignore-reason given)' };
         }
         f.exempted = exempted;
-        if (fi.unknown && (!completeFor(r.kind === 'Namespace' ? r.name : ref.namespace) || options.stillUnknown?.(fi.unknown, a.check))) f.unknown = fi.unknown;
+        if (fi.unknown) {
+          // Complete where the missing object would be: the finding's namespace unless it says otherwise.
+          const where = fi.unknownIn !== undefined ? fi.unknownIn : r.kind === 'Namespace' ? r.name : ref.namespace;
+          const known =
+            where === null ? complete === true || options.clusterScopedComplete === true
+            : where === '*' ? complete === true
+            : Array.isArray(where) ? where.length > 0 && where.every(completeFor)
+            : completeFor(where);
+          if (!known || options.stillUnknown?.(fi.unknown, a.check)) f.unknown = fi.unknown;
+        }
         findings.push(f);
       }
     }

@@ -126,6 +126,7 @@ export function auditCluster(load: ClusterLoad, options: Omit<AuditOptions, 'com
           checks,
           namespace: c.namespaces?.[0] ?? 'default',
           complete: c.namespaces === null ? true : c.namespaces,
+          clusterScopedComplete: true,
           reportOnly: reportOnlyFor(c),
           stillUnknown: stillUnknownFor(c),
         },

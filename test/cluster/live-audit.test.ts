@@ -148,7 +148,8 @@ describe('audit --cluster against a real API server', { skip: clusterSkip() }, (
 
   /**
    * The same findings (check, object, container, field, severity, unknown) as auditing the manifests
-   * with --complete (a live listing is complete), on the objects both sides report, runtime checks
+   * with --complete-namespaces for the namespace (a live listing with -n holds every object of it, and
+   * not those of other namespaces), on the objects both sides report, runtime checks
    * (which read status and events, and so fire on live objects only) aside. Messages match
    * too, except where the API server's defaults show: spec.replicas unset in the manifest is 1
    * live, and cluster-admin is a built-in role from the manifest's view but an object live.
@@ -157,7 +158,7 @@ describe('audit --cluster against a real API server', { skip: clusterSkip() }, (
     // Runtime checks (pod status, events) fire on live objects only: they are left out on both sides.
     const runtime = allChecks.filter((c) => (c as { runtime?: true }).runtime).map((c) => c.id);
     const off = runtime.length ? ['--disable', runtime.join(',')] : [];
-    const files = await auditJson(paths, { stdin }, ['--complete', '-n', namespace, ...off]);
+    const files = await auditJson(paths, { stdin }, ['--complete-namespaces', namespace, '-n', namespace, ...off]);
     const cl = await live(['-n', namespace, ...off]);
     assert.equal(cl.report.cluster?.contexts[0].status, 'ok', JSON.stringify(cl.report.cluster));
     const fileObjects = new Set(files.report.verdicts.map((v) => objectKey(v.object)));

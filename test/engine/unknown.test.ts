@@ -6,6 +6,7 @@ import { audit } from '../../src/engine/audit.js';
 import { exitCodeFor } from '../../src/engine/exit.js';
 import { emptyConfig } from '../../src/engine/config.js';
 import { loadText } from '../../src/sources/resources.js';
+import { allChecks } from '../../src/checks/index.js';
 
 const needsFriend = defineCheck({
   id: 'test-needs-friend',
@@ -45,5 +46,61 @@ describe('unknown: not in input', () => {
     const config = emptyConfig();
     config.complete = ['shop'];
     assert.equal(audit({ resources: input.resources }, { checks: [needsFriend], config }).verdicts[0].ready, false);
+  });
+  it('counts where the missing object would be: another namespace, several, or the whole input for a cluster-scoped one', () => {
+    const elsewhere = (unknownIn: string | string[] | null) =>
+      defineCheck({ ...needsFriend, id: 'test-needs-friend-elsewhere', run: () => [{ message: 'no friend', path: ['spec'], unknown: 'no Friend', unknownIn }] });
+    const ready = (unknownIn: string | string[] | null, complete: true | string[]) => audit({ resources: input.resources }, { checks: [elsewhere(unknownIn)], complete }).verdicts[0].ready;
+    // The Friend belongs in namespace "backend": only that namespace's completeness counts.
+    assert.equal(ready('backend', ['shop']), true);
+    assert.equal(ready('backend', ['backend']), false);
+    // Several namespaces: all of them.
+    assert.equal(ready(['a', 'b'], ['a']), true);
+    assert.equal(ready(['a', 'b'], ['a', 'b']), false);
+    // Cluster-scoped (or anywhere): only the whole input.
+    assert.equal(ready(null, ['shop']), true);
+    assert.equal(ready(null, true), false);
+  });
+
+  it('real checks: a ClusterRole or a StorageClass missing from a namespace-complete input stays unknown; a route backend in a complete namespace fails', () => {
+    const yaml = `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: custom-reader}
+subjects: [{kind: ServiceAccount, name: web, namespace: shop}]
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: shop}
+spec: {storageClassName: fast-ssd, accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: standard}
+provisioner: example.com/disk
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r, namespace: shop}
+spec:
+  rules: [{backendRefs: [{name: api, namespace: backend, port: 80}]}]
+`;
+    const res = loadText(yaml, 'x.yaml').resources;
+    const checks = allChecks.filter((c) => ['rbac-binding-role-missing', 'pvc-storage-class-missing', 'gateway-route-backend-missing'].includes(c.id));
+    const states = (complete: true | string[]) =>
+      Object.fromEntries(audit({ resources: res }, { checks, complete }).verdicts.flatMap((v) => v.findings).map((f) => [`${f.check}${f.field.endsWith('namespace') ? ' (grant)' : ''}`, f.unknown ? 'unknown' : f.severity]));
+    assert.deepEqual(states(['shop']), {
+      'rbac-binding-role-missing': 'unknown',
+      'pvc-storage-class-missing': 'unknown',
+      'gateway-route-backend-missing': 'unknown',
+    });
+    assert.deepEqual(states(['shop', 'backend']), {
+      'rbac-binding-role-missing': 'unknown',
+      'pvc-storage-class-missing': 'unknown',
+      'gateway-route-backend-missing': 'error',
+    });
+    const all = states(true);
+    assert.equal(all['rbac-binding-role-missing'], 'warning');
+    assert.notEqual(all['pvc-storage-class-missing'], 'unknown');
   });
 });

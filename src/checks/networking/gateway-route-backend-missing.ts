@@ -122,6 +122,7 @@ spec:
           message: `backendRef ${shown} is not in namespace "${ns}" in the input: if it does not exist in the cluster either, the route does not resolve and its requests to this backend fail`,
           path: [...ref.path, 'name'],
           unknown: `no Service "${ref.name}" in namespace ${ns}`,
+          unknownIn: ns,
         });
         continue;
       }
@@ -144,6 +145,7 @@ spec:
           message: `backendRef ${shown} is in namespace "${ns}", and no ReferenceGrant in "${ns}" in the input lets ${route.kind}s from "${routeNs}" use it: without one the reference is refused (RefNotPermitted) and its requests fail`,
           path: [...ref.path, 'namespace'],
           unknown: `no ReferenceGrant in namespace ${ns} allowing ${route.kind} from ${routeNs}`,
+          unknownIn: ns,
           related: inScope.map((s) => ({ resource: s, path: [], note: 'referenced Service' })),
         });
       }

@@ -137,6 +137,8 @@ spec:
       path: ['metadata'],
       related,
       unknown: rules.any ? undefined : 'no PrometheusRule at all in the input',
+      // Rules for a namespace can live in any namespace (a monitoring one): the whole input decides.
+      ...(rules.any ? {} : { unknownIn: '*' }),
     });
     return out;
   },

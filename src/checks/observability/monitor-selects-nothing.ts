@@ -113,6 +113,7 @@ spec:
           message: `selector ${describeSelector(selector)} matches the labels of no Service in ${where} in the input${none ? ' (the input has no Service there)' : ''}: if none matches in the cluster either, this ServiceMonitor gives Prometheus no target`,
           path: ['spec', 'selector'],
           unknown: `no Service in ${where} matches the selector`,
+          unknownIn: nss === 'any' ? '*' : nss,
         });
         return out;
       }
@@ -144,6 +145,7 @@ spec:
         message: `selector ${describeSelector(selector)} matches the pods of no workload in ${where} in the input${none ? ' (the input has no workload there)' : ''}: if none matches in the cluster either, this PodMonitor gives Prometheus no target`,
         path: ['spec', 'selector'],
         unknown: `no workload in ${where} has pods matching the selector`,
+        unknownIn: nss === 'any' ? '*' : nss,
       });
       return out;
     }

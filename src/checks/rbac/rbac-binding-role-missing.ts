@@ -71,6 +71,8 @@ subjects:
       path: ['roleRef', 'name'],
       severity: 'warning',
       unknown: `no ${where} in the input`,
+      // A ClusterRole is cluster-scoped: only a complete input (--complete) says it does not exist.
+      ...(res.kind === 'Role' ? { unknownIn: ns } : { unknownIn: null }),
     });
     return out;
   },

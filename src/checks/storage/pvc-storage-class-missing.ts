@@ -88,6 +88,7 @@ spec:
         message: `${what} asks for StorageClass "${c.name}", which is not in the input (it defines ${list})${hint}: if the cluster has no such class either, the claim stays Pending forever and every pod mounting it stays Pending`,
         path: [...base, ...c.path],
         unknown: `no StorageClass "${c.name}" in the input`,
+        unknownIn: null,
       });
     }
     return out;
