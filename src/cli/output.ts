@@ -130,11 +130,14 @@ function render(report: Report, format: Exclude<OutputFormat, 'json'>, ctx: Outp
 function writeFile(report: Report, t: OutputTarget, ctx: OutputContext): void {
   const path = resolve(ctx.cwd, t.file!);
   mkdirSync(dirname(path), { recursive: true });
-  if (t.format === 'json' || t.format === 'text') {
+  if (t.format === 'json' || t.format === 'text' || t.format === 'html' || t.format === 'junit' || t.format === 'github') {
     // Streamed: a report on a very large input is never one string.
     const fd = openSync(path, 'w');
     try {
       if (t.format === 'json') writeJson(report, (s) => void writeSync(fd, s));
+      else if (t.format === 'html') loaded.html!.writeHtml(report, {}, (s) => void writeSync(fd, s));
+      else if (t.format === 'junit') loaded.junit!.writeJunit(report, (s) => void writeSync(fd, s));
+      else if (t.format === 'github') loaded.github!.writeGithub(report, { pathPrefix: pathPrefix(ctx) }, (s) => void writeSync(fd, s));
       else writeText(report, { ...ctx.text, color: false }, (s) => void writeSync(fd, s));
     } finally {
       closeSync(fd);
@@ -164,6 +167,9 @@ export async function writeOutputs(report: Report, targets: OutputTarget[], ctx:
     if (t.file !== null) continue;
     if (t.format === 'json') writeJson(report, ctx.out);
     else if (t.format === 'text') writeText(report, { ...ctx.text, color: ctx.color }, ctx.out);
+    else if (t.format === 'html') loaded.html!.writeHtml(report, {}, ctx.out);
+    else if (t.format === 'junit') loaded.junit!.writeJunit(report, ctx.out);
+    else if (t.format === 'github') loaded.github!.writeGithub(report, { pathPrefix: pathPrefix(ctx) }, ctx.out);
     else ctx.out(render(report, t.format, ctx, false));
   }
   if (failed.length) throw usage(failed.join('; '));

@@ -22,6 +22,7 @@
 import type { Finding, Report } from '../engine/report-types.js';
 import { isLive, liveName } from './live.js';
 import { valuesText } from './values.js';
+import { PIECE } from './pieces.js';
 
 export interface GithubOptions {
   /** Prepended to each (relative) file path: the working directory relative to the repository root, e.g. "deploy/". */
@@ -70,7 +71,20 @@ function objectName(f: Finding): string {
 }
 
 export function renderGithub(report: Report, opts: GithubOptions = {}): string {
+  let all = '';
+  writeGithub(report, opts, (s) => (all += s));
+  return all;
+}
+
+/** The workflow commands, written in pieces (one line per finding of a 100,000-object report adds up). */
+export function writeGithub(report: Report, opts: GithubOptions, write: (s: string) => void): void {
   let out = '';
+  const flush = () => {
+    if (out.length > PIECE) {
+      write(out);
+      out = '';
+    }
+  };
   for (const p of report.problems) {
     out += command(p.level === 'error' ? 'error' : 'warning', { file: joinPath(opts.pathPrefix, p.file), line: p.line, col: p.column, title: 'kubeready: input' }, p.message);
   }
@@ -95,6 +109,7 @@ export function renderGithub(report: Report, opts: GithubOptions = {}): string {
         },
         message,
       );
+      flush();
     }
   }
   const s = report.summary;
@@ -104,5 +119,5 @@ export function renderGithub(report: Report, opts: GithubOptions = {}): string {
   if (s.unknown) summary += ` · ${s.unknown} unknown`;
   if (s.inputErrors) summary += ` · ${plural(s.inputErrors, 'input error')}`;
   out += command('notice', { title: 'kubeready' }, summary);
-  return out;
+  write(out);
 }

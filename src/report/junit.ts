@@ -22,6 +22,7 @@
  * (control characters, lone surrogates, U+FFFE/U+FFFF) are dropped; newlines inside attributes are
  * written as &#10; so they survive attribute normalisation.
  */
+import { PIECE } from './pieces.js';
 import type { CheckInfo, Finding, Report, Verdict } from '../engine/report-types.js';
 
 type PillarName = keyof Verdict['pillars'];
@@ -77,57 +78,94 @@ interface Case {
 }
 
 export function renderJunit(report: Report): string {
-  const infos = new Map(report.checks.map((c) => [c.id, c]));
-  const suites = new Map<string, Case[]>(PILLAR_ORDER.map((p) => [p, []]));
-  for (const v of report.verdicts) {
-    for (const pillar of PILLAR_ORDER) {
-      const status = v.pillars[pillar];
-      if (status === undefined) continue;
-      const findings = v.findings.filter((f) => f.pillar === pillar);
-      if (status === 'n/a' && v.workloadClass === null && findings.length === 0) continue;
-      const failures = findings.filter((f) => f.severity === 'error' && !f.exempted && !f.unknown);
-      const notes = findings.filter((f) => !failures.includes(f));
-      const skipped = status === 'n/a' && failures.length === 0;
-      let body = '';
-      if (skipped) body += `\n      <skipped message="${xmlAttr(`${pillar} does not apply to this ${v.object.kind}`)}"/>`;
-      for (const f of failures) {
-        body += `\n      <failure message="${xmlAttr(f.message)}" type="${xmlAttr(f.check)}">${xmlText(failureBody(f, infos.get(f.check)))}</failure>`;
-      }
-      if (notes.length) body += `\n      <system-out>${xmlText(notes.map(noteLine).join('\n'))}</system-out>`;
-      const attrs = `name="${xmlAttr(pillar)}" classname="${xmlAttr(classname(v))}" time="0"`;
-      const xml = body ? `    <testcase ${attrs}>${body}\n    </testcase>` : `    <testcase ${attrs}/>`;
-      suites.get(pillar)!.push({ xml, failed: failures.length > 0, skipped });
-    }
+  let out = '';
+  writeJunit(report, (s) => (out += s));
+  return out;
+}
+
+/** The test case of one pillar of one verdict (its XML only when `xml`); null when it is left out. */
+function caseOf(v: Verdict, pillar: string, infos: Map<string, CheckInfo>, xml: boolean): Case | null {
+  const status = v.pillars[pillar as keyof Verdict['pillars']];
+  if (status === undefined) return null;
+  const findings = v.findings.filter((f) => f.pillar === pillar);
+  if (status === 'n/a' && v.workloadClass === null && findings.length === 0) return null;
+  const failures = findings.filter((f) => f.severity === 'error' && !f.exempted && !f.unknown);
+  const skipped = status === 'n/a' && failures.length === 0;
+  if (!xml) return { xml: '', failed: failures.length > 0, skipped };
+  const notes = findings.filter((f) => !failures.includes(f));
+  let body = '';
+  if (skipped) body += `\n      <skipped message="${xmlAttr(`${pillar} does not apply to this ${v.object.kind}`)}"/>`;
+  for (const f of failures) {
+    body += `\n      <failure message="${xmlAttr(f.message)}" type="${xmlAttr(f.check)}">${xmlText(failureBody(f, infos.get(f.check)))}</failure>`;
   }
+  if (notes.length) body += `\n      <system-out>${xmlText(notes.map(noteLine).join('\n'))}</system-out>`;
+  const attrs = `name="${xmlAttr(pillar)}" classname="${xmlAttr(classname(v))}" time="0"`;
+  return { xml: body ? `    <testcase ${attrs}>${body}\n    </testcase>` : `    <testcase ${attrs}/>`, failed: failures.length > 0, skipped };
+}
+
+/**
+ * The JUnit XML, written in pieces: the totals come first, so a first pass counts the cases and a
+ * second writes each pillar's suite; a 100,000-object report is never one string.
+ */
+export function writeJunit(report: Report, write: (s: string) => void): void {
+  const infos = new Map(report.checks.map((c) => [c.id, c]));
+  const counts = new Map<string, { tests: number; failed: number; skipped: number }>();
+  for (const pillar of PILLAR_ORDER) {
+    const n = { tests: 0, failed: 0, skipped: 0 };
+    for (const v of report.verdicts) {
+      const c = caseOf(v, pillar, infos, false);
+      if (!c) continue;
+      n.tests++;
+      if (c.failed) n.failed++;
+      if (c.skipped) n.skipped++;
+    }
+    counts.set(pillar, n);
+  }
+  let inputCases: Case[] = [];
   if (report.problems.length) {
     const byFile = new Map<string, typeof report.problems>();
     for (const p of report.problems) byFile.set(p.file, [...(byFile.get(p.file) ?? []), p]);
-    const cases: Case[] = [];
     for (const [file, ps] of byFile) {
       const errs = ps.filter((p) => p.level === 'error');
       const warns = ps.filter((p) => p.level !== 'error');
       let body = '';
       for (const p of errs) body += `\n      <failure message="${xmlAttr(p.message)}" type="input-error">${xmlText(`${where(p.file, p.line, p.column)}: ${p.message}`)}</failure>`;
       if (warns.length) body += `\n      <system-out>${xmlText(warns.map((p) => `[warning] ${where(p.file, p.line, p.column)}: ${p.message}`).join('\n'))}</system-out>`;
-      cases.push({ xml: `    <testcase name="${xmlAttr(file)}" classname="input" time="0">${body}\n    </testcase>`, failed: errs.length > 0, skipped: false });
+      inputCases.push({ xml: `    <testcase name="${xmlAttr(file)}" classname="input" time="0">${body}\n    </testcase>`, failed: errs.length > 0, skipped: false });
     }
-    suites.set('input', cases);
+    counts.set('input', { tests: inputCases.length, failed: inputCases.filter((c) => c.failed).length, skipped: 0 });
   }
 
   let tests = 0;
   let failures = 0;
-  const parts: string[] = [];
-  for (const [name, cases] of suites) {
-    if (cases.length === 0) continue;
-    const f = cases.filter((c) => c.failed).length;
-    const s = cases.filter((c) => c.skipped).length;
-    tests += cases.length;
-    failures += f;
-    parts.push(
-      `  <testsuite name="${xmlAttr(name)}" tests="${cases.length}" failures="${f}" errors="0" skipped="${s}" time="0">\n${cases.map((c) => c.xml).join('\n')}\n  </testsuite>`,
-    );
+  for (const n of counts.values()) {
+    tests += n.tests;
+    failures += n.failed;
   }
   const sum = report.summary;
-  const header = `<?xml version="1.0" encoding="UTF-8"?>\n<!-- kubeready ${xmlText(report.tool.version).replace(/-(?=-)/g, '- ')}: ${sum.readyWorkloads} of ${sum.workloads} workloads production-ready, score ${sum.score}/100 -->\n`;
-  return `${header}<testsuites name="kubeready" tests="${tests}" failures="${failures}" errors="0" time="0">\n${parts.join('\n')}${parts.length ? '\n' : ''}</testsuites>\n`;
+  let buf = `<?xml version="1.0" encoding="UTF-8"?>\n<!-- kubeready ${xmlText(report.tool.version).replace(/-(?=-)/g, '- ')}: ${sum.readyWorkloads} of ${sum.workloads} workloads production-ready, score ${sum.score}/100 -->\n`;
+  buf += `<testsuites name="kubeready" tests="${tests}" failures="${failures}" errors="0" time="0">\n`;
+  let first = true;
+  for (const [name, n] of counts) {
+    if (n.tests === 0) continue;
+    buf += `${first ? '' : '\n'}  <testsuite name="${xmlAttr(name)}" tests="${n.tests}" failures="${n.failed}" errors="0" skipped="${n.skipped}" time="0">\n`;
+    first = false;
+    let k = 0;
+    const emit = (c: Case) => {
+      buf += (k++ ? '\n' : '') + c.xml;
+      if (buf.length > PIECE) {
+        write(buf);
+        buf = '';
+      }
+    };
+    if (name === 'input') for (const c of inputCases) emit(c);
+    else for (const v of report.verdicts) {
+      const c = caseOf(v, name, infos, true);
+      if (c) emit(c);
+    }
+    buf += '\n  </testsuite>';
+  }
+  inputCases = [];
+  buf += `${first ? '' : '\n'}</testsuites>\n`;
+  write(buf);
 }

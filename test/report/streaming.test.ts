@@ -1,4 +1,4 @@
-/** Text and JSON reports of a large input are written in pieces, never as one string, and the pieces add up to the whole. */
+/** Text, JSON, HTML, JUnit and GitHub reports of a large input are written in pieces, never as one string, and the pieces add up to the whole. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadText } from '../../src/sources/resources.js';
@@ -7,6 +7,9 @@ import { allChecks } from '../../src/checks/index.js';
 import { renderText, writeText } from '../../src/report/text.js';
 import { renderJson, writeJson } from '../../src/report/json.js';
 import { PIECE } from '../../src/report/pieces.js';
+import { writeHtml } from '../../src/report/html.js';
+import { writeJunit } from '../../src/report/junit.js';
+import { writeGithub } from '../../src/report/github.js';
 
 // 1,500 Deployments with findings: several MB of report.
 const yaml = Array.from({ length: 1500 }, (_, i) => `apiVersion: apps/v1
@@ -43,5 +46,27 @@ describe('streamed reports', () => {
     assert.ok(pieces.length > 1);
     assert.equal(pieces.join(''), renderJson(report));
     assert.equal(JSON.parse(pieces.join('')).verdicts.length, report.verdicts.length);
+  });
+
+  it('html, junit and github: several pieces, none much larger than PIECE (the data is serialized verdict by verdict)', () => {
+    for (const [name, write] of [
+      ['html', (w: (s: string) => void) => writeHtml(report, {}, w)],
+      ['junit', (w: (s: string) => void) => writeJunit(report, w)],
+      ['github', (w: (s: string) => void) => writeGithub(report, {}, w)],
+    ] as const) {
+      const pieces: string[] = [];
+      write((s) => void pieces.push(s));
+      assert.ok(pieces.length > 5, `${name}: ${pieces.length} pieces`);
+      // The page's fixed parts (styles, script) are one piece each; the verdicts stay near PIECE.
+      const big = pieces.filter((p) => p.length > 2 * PIECE);
+      assert.ok(big.length <= 1, `${name}: pieces of ${big.map((p) => p.length).join(', ')} characters`);
+    }
+    const html = (() => {
+      let out = '';
+      writeHtml(report, {}, (s) => (out += s));
+      return out;
+    })();
+    const data = JSON.parse(/<script type="application\/json" id="kr-data">([^<]*)<\/script>/.exec(html)![1]);
+    assert.equal(data.workloads.length, report.verdicts.filter((v) => v.workloadClass !== null).length);
   });
 });
