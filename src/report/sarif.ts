@@ -141,8 +141,12 @@ function fallbackRule(f: Finding): CheckInfo {
   return { id: f.check, pillar: f.pillar, severity: f.severity, title: f.title, whatBreaks: f.title, fix: { text: `See kubeready explain ${f.check}.`, yaml: '' } };
 }
 
+function levelOf(f: Finding): Level {
+  return f.unknown ? 'note' : (LEVEL[f.severity] ?? 'warning');
+}
+
 function result(f: Finding, ruleIndex: number): Result {
-  const level: Level = f.unknown ? 'note' : (LEVEL[f.severity] ?? 'warning');
+  const level: Level = levelOf(f);
   const related = f.related.slice(0, MAX_RELATED).map(
     (r, i): SarifLocation => ({
       id: i + 1,
@@ -207,8 +211,10 @@ export function buildSarif(report: Report, opts: SarifOptions = {}): Log {
     ruleIndex.set(c.id, rules.length);
     rules.push(rule(c));
   }
-  let results: Result[] = [];
-  for (const v of report.verdicts) for (const f of v.findings) results.push(result(f, indexOf(f)));
+  // Every finding registers its rule, in order; result objects are built only for the findings kept
+  // (at most `max`, the most severe first: a 100,000-object input has 400,000 findings).
+  const all: { f: Finding; rule: number; rank: number; i: number }[] = [];
+  for (const v of report.verdicts) for (const f of v.findings) all.push({ f, rule: indexOf(f), rank: LEVEL_RANK[levelOf(f)], i: all.length });
 
   const notifications: Notification[] = report.problems.map((p) => {
     const n: Notification = { level: p.level, message: { text: p.message } };
@@ -219,15 +225,18 @@ export function buildSarif(report: Report, opts: SarifOptions = {}): Log {
   });
 
   const max = Math.min(opts.maxResults ?? MAX_RESULTS, MAX_RESULTS);
-  if (results.length > max) {
-    const total = results.length;
-    // Keep the most severe (stable within a level), drop the rest.
-    results = results
-      .map((r, i) => ({ r, i }))
-      .sort((a, b) => LEVEL_RANK[a.r.level as Level] - LEVEL_RANK[b.r.level as Level] || a.i - b.i)
-      .slice(0, max)
-      .sort((a, b) => a.i - b.i)
-      .map((x) => x.r);
+  let kept = all;
+  if (all.length > max) {
+    // Keep the most severe (stable within a level), in report order.
+    const byLevel: (typeof all)[] = [[], [], [], []];
+    for (const x of all) (byLevel[x.rank] ?? byLevel[3]).push(x);
+    kept = [];
+    for (const l of byLevel) for (const x of l) if (kept.length < max) kept.push(x);
+    kept.sort((a, b) => a.i - b.i);
+  }
+  const results: Result[] = kept.map((x) => result(x.f, x.rule));
+  if (all.length > max) {
+    const total = all.length;
     notifications.push({
       level: 'warning',
       message: { text: `${total - max} of ${total} results left out: GitHub code scanning accepts at most ${MAX_RESULTS} per run (the most severe are kept)` },
