@@ -13,32 +13,13 @@ function push<K, V>(map: Map<K, V[]>, key: K, v: V): void {
   l.push(v);
 }
 import { toWorkload } from './workload.js';
+import { SelectorCandidates } from './selector.js';
 
-/** An object with a map selector (all pairs required), and its input position. */
-interface SelectorEntry<T> {
-  item: T;
+/** A Service with its map selector (all pairs required) and its input position. */
+interface ServiceEntry {
+  svc: Resource;
   pairs: [string, string][];
   at: number;
-}
-
-/** Entries by one pair of their selector each: the pair fewest entries have. */
-function byRarestPair<T>(entries: SelectorEntry<T>[]): Map<string, SelectorEntry<T>[]> {
-  const freq = new Map<string, number>();
-  for (const e of entries) for (const [k, v] of e.pairs) freq.set(`${k}=${v}`, (freq.get(`${k}=${v}`) ?? 0) + 1);
-  const m = new Map<string, SelectorEntry<T>[]>();
-  for (const e of entries) {
-    let best = '';
-    let fewest = Infinity;
-    for (const [k, v] of e.pairs) {
-      const n = freq.get(`${k}=${v}`)!;
-      if (n < fewest) {
-        fewest = n;
-        best = `${k}=${v}`;
-      }
-    }
-    push(m, best, e);
-  }
-  return m;
 }
 
 export class ResourceIndex {
@@ -114,30 +95,27 @@ export class ResourceIndex {
   /**
    * v1 Services in a namespace whose (map) selector matches these pod labels, ordered by the
    * position in `labels` of their selector's first key, then by input order. Each Service is
-   * indexed under the rarest pair of its selector, so a namespace full of Services that share
-   * `app: web` costs per matching Service, not per Service.
+   * indexed under the rarest pair of its selector (SelectorCandidates), so a namespace full of
+   * Services that share `app: web` costs per matching Service, not per Service.
    */
   servicesSelecting(namespace: string, labels: Record<string, string>): Resource[] {
-    const byPair = this.memo(`svc-by-pair:${namespace}`, () => {
-      const entries: SelectorEntry<Resource>[] = [];
+    const candidates = this.memo(`svc-by-pair:${namespace}`, () => {
+      const entries: ServiceEntry[] = [];
       for (const svc of this.inNamespace('Service', namespace)) {
         if (svc.apiVersion !== 'v1') continue;
         const spec = svc.object.spec;
         const sel = isObject(spec) ? stringMap(spec.selector) : {};
         const pairs = Object.entries(sel);
-        if (pairs.length > 0) entries.push({ item: svc, pairs, at: entries.length });
+        if (pairs.length > 0) entries.push({ svc, pairs, at: entries.length });
       }
-      return byRarestPair(entries);
+      return new SelectorCandidates(entries, (e) => ({ matchLabels: Object.fromEntries(e.pairs) }));
     });
-    const matched: SelectorEntry<Resource>[] = [];
-    for (const [k, v] of Object.entries(labels)) {
-      for (const c of byPair.get(`${k}=${v}`) ?? []) if (c.pairs.every(([sk, sv]) => labels[sk] === sv)) matched.push(c);
-    }
+    const matched = candidates.for(labels).filter((c) => c.pairs.every(([sk, sv]) => labels[sk] === sv));
     if (matched.length > 1) {
       const pos = new Map(Object.keys(labels).map((k, i) => [k, i]));
       matched.sort((a, b) => pos.get(a.pairs[0][0])! - pos.get(b.pairs[0][0])! || a.at - b.at);
     }
-    return matched.map((c) => c.item);
+    return matched.map((c) => c.svc);
   }
 
   /** Workloads in a namespace whose pod labels carry every pair of this map selector (empty selector: none), in input order. */

@@ -1,8 +1,8 @@
 /** PodDisruptionBudget semantics: which pods a budget selects, by API version. */
 import type { ResourceIndex } from './index.js';
 import type { Json, Resource, Workload } from './types.js';
-import { get, getArray, getString, isObject, isTemplated, stringMap } from './util.js';
-import { isEmptySelector, selectorMatches } from './selector.js';
+import { get, getArray, getString, isObject, isTemplated } from './util.js';
+import { isEmptySelector, SelectorCandidates, selectorMatches } from './selector.js';
 
 export { isEmptySelector };
 
@@ -77,54 +77,19 @@ export function showSelector(pdb: Resource): string {
   return parts.length ? parts.join(', ') : '{}';
 }
 
-/** A budget of a namespace that may select pods, with its input position and its matchLabels. */
-interface PdbEntry {
-  pdb: Resource;
-  at: number;
-  pairs: [string, string][];
-}
-
 /**
  * The budgets of a namespace that can select anything, indexed so a workload meets only those that
- * may select it: a budget whose matchLabels can be judged sits under its rarest pair (a workload
- * without that label is not selected); the others (`{}` in policy/v1, expressions only, selectors
+ * may select it (SelectorCandidates): a selector that can be judged sits under its rarest
+ * requirement (a workload without it is not selected); the others (`{}` in policy/v1, selectors
  * that cannot be judged) are candidates for every workload.
  */
-function pdbIndex(index: ResourceIndex, ns: string): { byPair: Map<string, PdbEntry[]>; always: PdbEntry[] } {
+function pdbIndex(index: ResourceIndex, ns: string): SelectorCandidates<Resource> {
   return index.memo(`pdb:index:${ns}`, () => {
-    const byPair = new Map<string, PdbEntry[]>();
-    const always: PdbEntry[] = [];
-    const keyed: PdbEntry[] = [];
-    const freq = new Map<string, number>();
-    index.inNamespace('PodDisruptionBudget', ns).forEach((pdb, at) => {
-      if (!isPolicyPdb(pdb)) return;
-      const kind = pdbSelectorKind(pdb);
-      if (kind === 'none') return;
+    const pdbs = index.inNamespace('PodDisruptionBudget', ns).filter((pdb) => isPolicyPdb(pdb) && pdbSelectorKind(pdb) !== 'none');
+    return new SelectorCandidates(pdbs, (pdb) => {
       const sel = get(pdb.object, ['spec', 'selector']);
-      const ml = isObject(sel) ? sel.matchLabels : undefined;
-      const pairs = kind === 'some' && selectorEvaluable(sel) && isObject(ml) ? Object.entries(stringMap(ml)) : [];
-      const e: PdbEntry = { pdb, at, pairs };
-      if (pairs.length === 0) always.push(e);
-      else {
-        keyed.push(e);
-        for (const [k, v] of pairs) freq.set(`${k}=${v}`, (freq.get(`${k}=${v}`) ?? 0) + 1);
-      }
+      return pdbSelectorKind(pdb) === 'some' && selectorEvaluable(sel) ? sel : undefined;
     });
-    for (const e of keyed) {
-      let best = '';
-      let fewest = Infinity;
-      for (const [k, v] of e.pairs) {
-        const n = freq.get(`${k}=${v}`)!;
-        if (n < fewest) {
-          fewest = n;
-          best = `${k}=${v}`;
-        }
-      }
-      let l = byPair.get(best);
-      if (!l) byPair.set(best, (l = []));
-      l.push(e);
-    }
-    return { byPair, always };
   });
 }
 
@@ -139,14 +104,7 @@ export function pdbsFor(w: Workload, index: ResourceIndex): { certain: Resource[
 function computePdbsFor(w: Workload, index: ResourceIndex): { certain: Resource[]; possible: Resource[] } {
   const certain: Resource[] = [];
   const possible: Resource[] = [];
-  const { byPair, always } = pdbIndex(index, index.namespaceOf(w.resource));
-  let candidates = always;
-  if (byPair.size > 0) {
-    const hits: PdbEntry[] = [];
-    for (const [k, v] of Object.entries(w.podLabels)) for (const e of byPair.get(`${k}=${v}`) ?? []) hits.push(e);
-    if (hits.length > 0) candidates = [...always, ...hits].sort((a, b) => a.at - b.at);
-  }
-  for (const { pdb } of candidates) {
+  for (const pdb of pdbIndex(index, index.namespaceOf(w.resource)).for(w.podLabels)) {
     const m = pdbSelects(pdb, w.podLabels);
     if (m === true) certain.push(pdb);
     else if (m === undefined) possible.push(pdb);
