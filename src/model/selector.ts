@@ -114,9 +114,9 @@ export function isEmptySelector(sel: Json | undefined): boolean {
 }
 
 /**
- * One requirement every label set a selector matches (or may match) must meet: `key` has one of
- * `values`. From a matchLabels pair or an `In` expression; null when the selector has none or
- * cannot be read (then it is a candidate for every label set).
+ * Requirements that every label set a selector matches (or may match) meets, each "`key` has one of
+ * `values`": its matchLabels pairs and its `In` expressions. Null when it has none or cannot be read
+ * (then it is a candidate for every label set).
  */
 function requirements(selector: Json | undefined): { key: string; values: string[] }[] | null {
   if (!isObject(selector)) return null;
@@ -175,7 +175,8 @@ export class SelectorCandidates<T> {
 
   /** The objects that may select these labels, in input order. */
   for(labels: Record<string, string>): T[] {
-    if (this.byPair.size === 0) return this.all.length === this.always.length ? this.all : this.always.map((e) => e.item);
+    // Nothing indexed: every object is a candidate.
+    if (this.byPair.size === 0) return this.all;
     const hits: { item: T; at: number }[] = [...this.always];
     let found = false;
     for (const k in labels) {

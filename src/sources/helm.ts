@@ -479,7 +479,7 @@ export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<
     const key = `${templateFile}\0${line}`;
     let hit = valuesCache.get(key);
     if (hit) return hit;
-    const chart = templateFile.slice(0, templateFile.lastIndexOf('/templates/'));
+    const chart = templateFile.slice(0, templateFile.lastIndexOf(`${sep}templates${sep}`));
     let sources = sourcesByChart.get(chart);
     if (!sources) sourcesByChart.set(chart, (sources = valuesSources(unit.abs, chart, h, ctx.cwd)));
     hit = valueRefs(model, line)
@@ -600,7 +600,8 @@ function setKeys(args: string[]): string[][] {
  * the subchart's own defaults).
  */
 function valuesSources(rootDir: string, templateChart: string, h: { values?: string[]; set?: string[]; setString?: string[] }, cwd: string): ValuesSource[] {
-  const sub = templateChart === rootDir ? [] : templateChart.slice(rootDir.length + 1).split('/').filter((x, i) => i % 2 === 1);
+  // <root>/charts/a/charts/b -> [a, b]
+  const sub = templateChart === rootDir ? [] : templateChart.slice(rootDir.length + 1).split(sep).filter((x, i) => i % 2 === 1);
   const out: ValuesSource[] = [];
   const keys = setKeys([...(h.setString ?? []), ...(h.set ?? [])]);
   if (keys.length) out.push({ set: true, keys, prefix: sub });
@@ -623,8 +624,9 @@ function valueSource(sources: ValuesSource[], path: string[]): ValueSource | nul
   for (const src of sources) {
     const full = [...src.prefix, ...path];
     if (src.set) {
-      const hit = src.keys.find((k) => k.length <= full.length ? k.every((x, i) => full[i] === x) : full.every((x, i) => k[i] === x));
-      if (hit) return { ref, file: '--set', line: null, column: null, exact: true };
+      // --set of this value or of a parent of it replaces it; one of a key below it (resources.limits.cpu
+      // for .Values.resources) changes only part of it, and the files still say where the rest is.
+      if (src.keys.some((k) => k.length <= full.length && k.every((x, i) => full[i] === x))) return { ref, file: '--set', line: null, column: null, exact: true };
       continue;
     }
     const sf = sourceFile(src.abs);

@@ -154,6 +154,9 @@ describe('helm: charts rendered with helm template', { skip: helm.skip }, () => 
     assert.deepEqual(values(set, 'Deployment', 'shop', ['spec', 'replicas']), [['.Values.replicaCount', '--set', null, null, true]]);
     assert.deepEqual(values(set, 'Deployment', 'shop-cache', ['spec', 'replicas']), [['.Values.replicas', '--set', null, null, true]]);
     assert.deepEqual(values(set, 'Deployment', 'shop', limits), [['.Values.resources', 'shop/values-prod.yaml', 3, 1, true]]);
+    // --set of a key below the value changes only part of it: the file still says where the rest is.
+    const part = await load(['shop'], { set: ['resources.limits.cpu=1'] });
+    assert.deepEqual(values(part, 'Deployment', 'shop', limits), [['.Values.resources', 'shop/values.yaml', 7, 1, true]]);
   });
 
   it('list items added by a range: the item line of the range, not exact; literal items before it stay exact', async () => {
