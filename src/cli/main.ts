@@ -1,7 +1,7 @@
 /** The kubeready command line. It only wires: sources -> engine -> report. */
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, CommanderError, Option, type OptionValues } from '@commander-js/extra-typings';
+import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import { allChecks, findCheck } from '../checks/index.js';
 import { audit, loadPlan } from '../engine/audit.js';
 import { ConfigError, emptyConfig, findConfig, loadConfigFile, type Config } from '../engine/config.js';
@@ -9,8 +9,6 @@ import { EXIT, exitCodeFor, findingsGateFails, scoreGateFails } from '../engine/
 import { applyBaseline, baselineOf, BaselineError, readBaseline, serializeBaseline } from '../engine/baseline.js';
 import type { BaselineEntry, Report } from '../engine/report-types.js';
 import { loadInputs } from '../sources/files.js';
-import { renderText } from '../report/text.js';
-import { writeJson } from '../report/json.js';
 import { renderCheckList, renderExplain } from '../report/checks-doc.js';
 import { Timing } from '../engine/timing.js';
 import { collectGarbage, LARGE_INPUT_OBJECTS } from './memory.js';

@@ -253,13 +253,6 @@ function severityRank(s: Severity): number {
   return s === 'error' ? 0 : s === 'warning' ? 1 : 2;
 }
 
-/** Pillar score: 100 with no error or warning, 50 with warnings only, 0 with an error. */
-function pillarScore(findings: Finding[]): number {
-  if (findings.some((f) => f.severity === 'error')) return 0;
-  if (findings.some((f) => f.severity === 'warning')) return 50;
-  return 100;
-}
-
 export function audit(input: AuditInput, options: AuditOptions): Report {
   const config = options.config ?? emptyConfig();
   const ns = options.namespace ?? config.namespace ?? 'default';

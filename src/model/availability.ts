@@ -5,7 +5,7 @@
  */
 import type { ResourceIndex } from './index.js';
 import type { FieldPath, Json, Resource, Workload } from './types.js';
-import { get, getArray, getNumber, getObject, getString, isObject, stringMap } from './util.js';
+import { get, getArray, getNumber, getObject, getString, isObject } from './util.js';
 import { selectorMatches, formatLabels } from './selector.js';
 
 // ---------------------------------------------------------------------------------------------

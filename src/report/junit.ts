@@ -44,10 +44,6 @@ function where(file: string, line: number | null, column: number | null): string
   return line ? `${file}:${line}${column ? ':' + column : ''}` : file;
 }
 
-function objectName(v: { object: Verdict['object'] }): string {
-  const o = v.object;
-  return `${o.kind} ${o.namespace ? o.namespace + '/' : ''}${o.name}`;
-}
 
 /** `namespace.Kind.name`; cluster-scoped objects use `_cluster` as their namespace. */
 function classname(v: Verdict): string {
