@@ -44,7 +44,6 @@ function where(file: string, line: number | null, column: number | null): string
   return line ? `${file}:${line}${column ? ':' + column : ''}` : file;
 }
 
-
 /** `namespace.Kind.name`; cluster-scoped objects use `_cluster` as their namespace. */
 function classname(v: Verdict): string {
   return `${v.object.namespace ?? '_cluster'}.${v.object.kind}.${v.object.name}`;
