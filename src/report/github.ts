@@ -19,8 +19,9 @@
  * `pathPrefix` when it runs in a subfolder. GitHub shows at most 10 error and 10 warning
  * annotations per step (50 per job); the rest stay in the log.
  */
-import type { Finding, Report } from '../engine/report-types.js';
+import type { Report } from '../engine/report-types.js';
 import { isLive, liveName } from './live.js';
+import { objectName } from './names.js';
 import { valuesText } from './values.js';
 import { PIECE } from './pieces.js';
 
@@ -65,11 +66,6 @@ function joinPath(prefix: string | undefined, file: string): string {
   return parts.join('/');
 }
 
-function objectName(f: Finding): string {
-  const o = f.object;
-  return `${o.kind} ${o.namespace ? o.namespace + '/' : ''}${o.name}`;
-}
-
 export function renderGithub(report: Report, opts: GithubOptions = {}): string {
   let all = '';
   writeGithub(report, opts, (s) => (all += s));
@@ -94,7 +90,7 @@ export function writeGithub(report: Report, opts: GithubOptions, write: (s: stri
       const name: Command = f.unknown ? 'notice' : f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
       const live = isLive(f.object);
       // A live object is no file of the repository: a workflow-level annotation that names it.
-      let message = `${isLive(f.object) ? `${liveName(f.object)} (${f.field})` : objectName(f)}: ${f.message}`;
+      let message = `${isLive(f.object) ? `${liveName(f.object)} (${f.field})` : objectName(f.object)}: ${f.message}`;
       const values = valuesText(f.location);
       if (values) message += `\n${values[0].toUpperCase()}${values.slice(1)}`;
       if (f.unknown) message += `\nNot in the input: ${f.unknown}. This does not fail; pass --complete if the input holds every object.`;

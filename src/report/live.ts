@@ -5,6 +5,7 @@
  * the object and the command that shows it instead.
  */
 import type { ObjectRef } from '../engine/report-types.js';
+import { objectName } from './names.js';
 
 /** Was this object read from a cluster (it carries its kubeconfig context)? */
 export function isLive(o: ObjectRef): o is ObjectRef & { cluster: string } {
@@ -13,7 +14,7 @@ export function isLive(o: ObjectRef): o is ObjectRef & { cluster: string } {
 
 /** `kubeready-test: Deployment shop/web`. */
 export function liveName(o: ObjectRef & { cluster: string }): string {
-  return `${o.cluster}: ${o.kind} ${o.namespace ? o.namespace + '/' : ''}${o.name}`;
+  return `${o.cluster}: ${objectName(o)}`;
 }
 
 /** The kubectl command that shows the object as the cluster has it. */

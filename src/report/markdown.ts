@@ -17,6 +17,7 @@
  */
 import type { CheckInfo, Finding, Location, ObjectRef, Report, SurvivalVerdict, Verdict } from '../engine/report-types.js';
 import { isLive, kubectlGet, liveName } from './live.js';
+import { objectName } from './names.js';
 
 export interface MarkdownOptions {
   /** Hard limit on the output length in characters (default 60,000; GitHub's limit is 65,536). */
@@ -80,9 +81,6 @@ function fenced(code: string, lang: string): string {
   return `${fence}${lang}\n${code.replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(/\n+$/, '')}\n${fence}`;
 }
 
-function objectName(o: Verdict['object']): string {
-  return `${o.kind} ${o.namespace ? o.namespace + '/' : ''}${o.name}`;
-}
 
 function joinPath(prefix: string | undefined, file: string): string {
   if (!prefix || file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file)) return file;

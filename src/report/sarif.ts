@@ -29,6 +29,7 @@ import type {
 } from 'sarif';
 import { fingerprintOf } from '../engine/fingerprint.js';
 import { isLive, kubectlGet } from './live.js';
+import { objectName } from './names.js';
 import type { CheckInfo, Finding, Location, ObjectRef, Report } from '../engine/report-types.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -77,10 +78,6 @@ function fenceFor(text: string): string {
   let longest = 0;
   for (const m of text.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
   return '`'.repeat(Math.max(3, longest + 1));
-}
-
-function objectName(o: ObjectRef): string {
-  return `${o.kind} ${o.namespace ? o.namespace + '/' : ''}${o.name}`;
 }
 
 function logical(o: ObjectRef): LogicalLocation {

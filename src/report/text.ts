@@ -2,7 +2,8 @@
 import pc from 'picocolors';
 import { PIECE } from './pieces.js';
 import { valuesText } from './values.js';
-import type { Report, Verdict, Finding, CheckInfo } from '../engine/report-types.js';
+import { objectName } from './names.js';
+import type { Report, Finding, CheckInfo } from '../engine/report-types.js';
 
 export interface TextOptions {
   color: boolean;
@@ -38,10 +39,6 @@ function firstSentence(s: string): string {
   return m ? m[1] : s;
 }
 
-function ref(v: Verdict): string {
-  const o = v.object;
-  return `${o.kind} ${o.namespace ? o.namespace + '/' : ''}${o.name}`;
-}
 
 function loc(f: Finding): string {
   const l = f.location;
@@ -130,7 +127,7 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
     if (shown.length === 0 && !opts.showPassing && v.ready) continue;
     const status = v.workloadClass === null ? (v.ready ? c.green('ok') : c.red('FAILS')) : v.ready ? c.green(c.bold('READY')) : c.red(c.bold('NOT READY'));
     const where = v.location.line ? `${v.location.file}:${v.location.line}` : v.location.file;
-    lines.push(`${c.bold(ref(v))}  ${status}  ${c.dim(`score ${v.score}`)}  ${c.dim(where)}`);
+    lines.push(`${c.bold(objectName(v.object))}  ${status}  ${c.dim(`score ${v.score}`)}  ${c.dim(where)}`);
     if (v.workloadClass !== null) {
       const cells: string[] = [];
       for (const [p, s] of Object.entries(v.pillars)) {
@@ -166,7 +163,7 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
       for (const r of f.related) {
         const o = r.object;
         const at = r.location.line ? `${r.location.file}:${r.location.line}` : r.location.file;
-        lines.push(c.dim(`          ${r.note ? r.note + ': ' : ''}${o.kind} ${o.namespace ? o.namespace + '/' : ''}${o.name} at ${at}`));
+        lines.push(c.dim(`          ${r.note ? r.note + ': ' : ''}${objectName(o)} at ${at}`));
       }
       if (f.unknown) {
         lines.push(c.dim(`          not in input: ${f.unknown} (does not fail; --complete if the input holds everything)`));
@@ -196,7 +193,7 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
     lines.push(`baseline ${b.file}: ${b.new ? c.bold(`${b.new} new`) : '0 new'}, ${b.unchanged} unchanged [baseline], ${b.fixed.length} fixed` + c.dim(' (only new findings fail; the score counts all)'));
     for (const x of b.fixed.slice(0, 10)) {
       const o = x.object;
-      lines.push(c.dim(`  fixed: ${x.check}  ${o.kind} ${o.namespace ? o.namespace + '/' : ''}${o.name}${x.container ? ` container ${x.container}` : ''}  ${x.field}${x.at ? ` (was at ${x.at})` : ''}`));
+      lines.push(c.dim(`  fixed: ${x.check}  ${objectName(o)}${x.container ? ` container ${x.container}` : ''}  ${x.field}${x.at ? ` (was at ${x.at})` : ''}`));
     }
     if (b.fixed.length > 10) lines.push(c.dim(`  ... ${b.fixed.length - 10} more fixed (-o json lists them all)`));
   }

@@ -1,23 +1,15 @@
 /** A check that reports the same finding twice (same container, message and field) gets it once. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineCheck, type FindingInput } from '../../src/checks/types.js';
+import type { FindingInput } from '../../src/checks/types.js';
+import { engineTestCheck } from '../helpers/check-tester.js';
 import { audit } from '../../src/engine/audit.js';
 import { loadText } from '../../src/sources/resources.js';
 
 const input = loadText(`apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: i}]\n`, 'w.yaml');
 
 function checkReturning(findings: FindingInput[]) {
-  return defineCheck({
-    id: 'test-repeats',
-    pillar: 'security',
-    severity: 'warning',
-    title: 'test',
-    whatBreaks: 'test check for the engine',
-    fix: { text: 'test fix text', yaml: 'test: yaml snippet' },
-    target: 'workload',
-    run: () => findings.map((f) => ({ ...f, path: [...f.path] })),
-  });
+  return engineTestCheck('test-repeats', 'warning', () => findings.map((f) => ({ ...f, path: [...f.path] })));
 }
 
 const fields = (findings: { container: string | null; message: string; field: string }[]) => findings.map((f) => `${f.container}|${f.message}|${f.field}`);

@@ -4,7 +4,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineCheck, type Severity } from '../../src/checks/types.js';
+import type { Severity } from '../../src/checks/types.js';
+import { engineTestCheck } from '../helpers/check-tester.js';
 import { audit, shiftSeverity } from '../../src/engine/audit.js';
 import { emptyConfig } from '../../src/engine/config.js';
 import { loadText } from '../../src/sources/resources.js';
@@ -66,16 +67,7 @@ spec:
   });
 
   it('a check without graded findings gets the configured severity on every finding', () => {
-    const check = defineCheck({
-      id: 'test-flat',
-      pillar: 'security',
-      severity: 'warning',
-      title: 'test',
-      whatBreaks: 'test check for the engine',
-      fix: { text: 'test fix text', yaml: 'test: yaml snippet' },
-      target: 'workload',
-      run: () => [{ message: 'm', path: ['spec'] }],
-    });
+    const check = engineTestCheck('test-flat', 'warning', () => [{ message: 'm', path: ['spec'] }]);
     const input = loadText('apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: i}]\n', 'w.yaml');
     const config = emptyConfig();
     config.checks['test-flat'] = { severity: 'error' };

@@ -1,23 +1,19 @@
 /** Findings that rest on objects not in the input: unknown unless the input is declared complete. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineCheck } from '../../src/checks/types.js';
+import { engineTestCheck } from '../helpers/check-tester.js';
 import { audit } from '../../src/engine/audit.js';
 import { exitCodeFor } from '../../src/engine/exit.js';
 import { emptyConfig } from '../../src/engine/config.js';
 import { loadText } from '../../src/sources/resources.js';
 import { allChecks } from '../../src/checks/index.js';
 
-const needsFriend = defineCheck({
-  id: 'test-needs-friend',
-  pillar: 'availability',
-  severity: 'error',
-  title: 'test',
-  whatBreaks: 'test check for the engine',
-  fix: { text: 'test fix text', yaml: 'test: yaml snippet' },
-  target: 'workload',
-  run: ({ workload }) => [{ message: 'no friend', path: workload!.podSpecPath, unknown: 'no Friend object selects these pods' }],
-});
+const needsFriend = engineTestCheck(
+  'test-needs-friend',
+  'error',
+  ({ workload }) => [{ message: 'no friend', path: workload!.podSpecPath, unknown: 'no Friend object selects these pods' }],
+  'availability',
+);
 
 const input = loadText(`apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: i}]\n`, 'w.yaml');
 
@@ -49,7 +45,7 @@ describe('unknown: not in input', () => {
   });
   it('counts where the missing object would be: another namespace, several, or the whole input for a cluster-scoped one', () => {
     const elsewhere = (unknownIn: string | string[] | null) =>
-      defineCheck({ ...needsFriend, id: 'test-needs-friend-elsewhere', run: () => [{ message: 'no friend', path: ['spec'], unknown: 'no Friend', unknownIn }] });
+      engineTestCheck('test-needs-friend-elsewhere', 'error', () => [{ message: 'no friend', path: ['spec'], unknown: 'no Friend', unknownIn }], 'availability');
     const ready = (unknownIn: string | string[] | null, complete: true | string[]) => audit({ resources: input.resources }, { checks: [elsewhere(unknownIn)], complete }).verdicts[0].ready;
     // The Friend belongs in namespace "backend": only that namespace's completeness counts.
     assert.equal(ready('backend', ['shop']), true);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { loadText } from '../../src/sources/resources.js';
 import { audit, loadPlan } from '../../src/engine/audit.js';
-import type { Check } from '../../src/checks/types.js';
+import { defineCheck, type Check, type Pillar, type Severity } from '../../src/checks/types.js';
 import type { Finding } from '../../src/engine/report-types.js';
 import { emptyConfig } from '../../src/engine/config.js';
 
@@ -63,4 +63,18 @@ export function expectFindings(check: Check, yaml: string, expected: Expected[],
 /** Assert the check is silent. */
 export function expectNone(check: Check, yaml: string, opts: RunOptions = {}): void {
   expectFindings(check, yaml, [], opts);
+}
+
+/** A workload check made up for an engine test: only id, pillar, severity and run matter. */
+export function engineTestCheck(id: string, severity: Severity, run: Check['run'], pillar: Pillar = 'security'): Check {
+  return defineCheck({
+    id,
+    pillar,
+    severity,
+    title: 'test',
+    whatBreaks: 'test check for the engine',
+    fix: { text: 'test fix text', yaml: 'test: yaml snippet' },
+    target: 'workload',
+    run,
+  });
 }
