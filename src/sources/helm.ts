@@ -16,6 +16,7 @@ import type { RenderOut } from '../engine/report-types.js';
 import { loadText, type InputProblem } from './resources.js';
 import { display, locateIn, runTool, sameJson, sourceFile, toolError, toolVersion, valueAt, which, type RenderContext, type RenderUnit, type UnitResult } from './render.js';
 import { parseYaml, resolvePlain } from './yaml.js';
+import { valuesReadByLine } from './helm-scope.js';
 
 export const HOOK_ANNOTATION = 'helm.sh/hook';
 
@@ -89,6 +90,8 @@ interface TemplateModel {
   raw: string[];
   lines: TLine[];
   sections: Section[];
+  /** Per line, the `.Values` paths its template actions read (built when first asked for). */
+  reads?: string[][][];
 }
 
 const level = (l: TLine) => (l.dash >= 0 ? l.dash : l.col);
@@ -541,38 +544,31 @@ export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<
 // Where the values of a template line are set
 // ---------------------------------------------------------------------------------------------
 
-/** `.Values.a.b` references in template text (Go template field names). */
-const VALUES_REF = /\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
-
-function refsIn(text: string): string[][] {
-  const out: string[][] = [];
-  for (const m of text.matchAll(VALUES_REF)) {
-    const path = m[1].slice(1).split('.');
-    if (!out.some((o) => o.join('.') === path.join('.'))) out.push(path);
-  }
-  return out;
-}
-
 /**
- * The values a template line reads: the `.Values` references on the line itself, else (a key whose
- * value a template action writes below it, `resources:` then `{{- toYaml .Values.resources | nindent 12 }}`)
- * those of the first action line under it.
+ * The values a template line reads: the `.Values` paths its actions read, with `with`, `range` and
+ * variables followed (src/sources/helm-scope.ts); else, for a key whose whole value template actions
+ * write below it (`resources:` then `{{- toYaml .Values.resources | nindent 12 }}`, or `{{- toYaml . }}`
+ * inside `{{- with .Values.resources }}`), those of the first action under it that reads a value. A
+ * key with literal keys under it (`spec:`) reads nothing itself, whatever `with` or `if` sits above them.
  */
 function valueRefs(m: TemplateModel, line: number): string[][] {
+  const reads = (m.reads ??= valuesReadByLine(m.raw.join('\n'), m.raw.length));
   const i = line - 1;
-  const own = refsIn(m.raw[i] ?? '');
+  const own = reads[i] ?? [];
   if (own.length || i >= m.lines.length) return own.slice(0, MAX_VALUE_REFS);
   const l = m.lines[i];
   if (!l.structural || l.key === null || l.value !== '') return [];
+  // Only a key with no literal lines under it: its value is what the actions below it write.
+  let found: string[][] | null = null;
   for (let j = i + 1; j < m.lines.length; j++) {
     const t = m.raw[j];
     if (t.trim() === '') continue;
     const indent = t.length - t.trimStart().length;
-    if (m.lines[j].structural || indent <= level(l)) break;
-    const refs = refsIn(t);
-    if (refs.length) return refs.slice(0, MAX_VALUE_REFS);
+    if (indent <= level(l)) break;
+    if (m.lines[j].structural) return [];
+    if (!found && reads[j].length) found = reads[j];
   }
-  return [];
+  return found ? found.slice(0, MAX_VALUE_REFS) : [];
 }
 
 const MAX_VALUE_REFS = 3;

@@ -159,6 +159,30 @@ describe('helm: charts rendered with helm template', { skip: helm.skip }, () => 
     assert.deepEqual(values(part, 'Deployment', 'shop', limits), [['.Values.resources', 'shop/values.yaml', 7, 1, true]]);
   });
 
+  it('values through with, range, variables and index: the value behind `toYaml .`, `.resources`, `$probe.path`', async () => {
+    const r = await load(['scoped']);
+    const api = find(r, 'Deployment', 'scoped-api');
+    const values = (path: FieldPath) => at(api, path).values?.map((v) => [v.ref, v.file, v.line, v.column, v.exact]);
+    const c: FieldPath = ['spec', 'template', 'spec', 'containers', 0];
+    // `securityContext:` then `{{- toYaml . | nindent 8 }}` inside `{{- with .Values.podSecurityContext }}`.
+    assert.deepEqual(values(['spec', 'template', 'spec', 'securityContext', 'runAsNonRoot']), [['.Values.podSecurityContext', 'scoped/values.yaml', 5, 1, true]]);
+    // `{{- toYaml .resources }}` and `{{- toYaml .securityContext }}` inside `{{- with .Values.container }}`.
+    assert.deepEqual(values([...c, 'resources', 'limits', 'memory']), [['.Values.container.resources', 'scoped/values.yaml', 10, 3, true]]);
+    assert.deepEqual(values([...c, 'securityContext', 'runAsNonRoot']), [['.Values.container.securityContext', 'scoped/values.yaml', 8, 3, true]]);
+    // An item written by `{{- range .Values.env }}`: the list (which item is not known from the template).
+    assert.deepEqual(values([...c, 'env', 0, 'value']), [['.Values.env', 'scoped/values.yaml', 11, 1, true]]);
+    // A variable bound by `index .Values "probe-settings"` (a key that is not an identifier).
+    assert.deepEqual(values([...c, 'readinessProbe', 'httpGet', 'path']), [['.Values.probe-settings.path', 'scoped/values.yaml', 15, 3, true]]);
+    // Outside the with, its dot is gone; .Release reads no value; a comment mentioning .Values is no read.
+    assert.equal(at(api, [...c, 'livenessProbe', 'httpGet', 'path']).values, undefined);
+    assert.equal(at(api, [...c, 'name']).values, undefined);
+    // A missing field under `spec:` (which has literal keys under it) is not read from the
+    // `{{- with .Values.podSecurityContext }}` that happens to be its first line.
+    const sa = at(api, ['spec', 'template', 'spec', 'serviceAccountName']);
+    assert.deepEqual([sa.line, sa.values], [14, undefined]);
+    assert.deepEqual(values(['spec', 'replicas']), [['.Values.replicaCount', 'scoped/values.yaml', 1, 1, true]]);
+  });
+
   it('list items added by a range: the item line of the range, not exact; literal items before it stay exact', async () => {
     const r = await load(['shop'], { set: ['sidecars[0].name=proxy,sidecars[0].image=registry.example.com/proxy:1.30.2'] });
     const web = find(r, 'Deployment', 'shop');
@@ -218,9 +242,9 @@ describe('helm: charts rendered with helm template', { skip: helm.skip }, () => 
     const dep = r.problems.find((p) => p.file === 'missing-dep');
     assert.match(dep?.message ?? '', /missing in charts\/ directory: postgres/);
     find(r, 'Deployment', 'shop');
-    assert.deepEqual(r.renders?.map((x) => [x.path, x.error === undefined]), [['broken', false], ['missing-dep', false], ['shop', true]]);
-    // Templates, values files and the subchart are not read as plain YAML: three charts, two errors.
-    assert.equal(r.files, 3);
+    assert.deepEqual(r.renders?.map((x) => [x.path, x.error === undefined]), [['broken', false], ['missing-dep', false], ['scoped', true], ['shop', true]]);
+    // Templates, values files and the subchart are not read as plain YAML: four charts, two errors.
+    assert.equal(r.files, 4);
     assert.equal(r.problems.length, 2);
   });
 
