@@ -4,6 +4,7 @@
  */
 import type { ContainerRef, Json, JsonObject } from '../../model/types.js';
 import { get, getArray, getString, isObject } from '../../model/util.js';
+import { METRICS_PORT } from '../observability/util.js';
 
 export const PROBE_KINDS = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];
@@ -87,6 +88,20 @@ export function declaredPorts(c: ContainerRef): DeclaredPort[] {
     out.push({ name, containerPort, index });
   });
   return out;
+}
+
+/** Port names that say "health endpoint": healthz, health, http-healthz, probes, livez, readyz, ... */
+export const HEALTH_PORT = /^(healthz?|health-?check|probes?|livez|readyz)$|^(healthz?|probes?)-|-(healthz?|probes?)$/i;
+
+/**
+ * The container declares ports and every one is named as a metrics or health port (http-metrics,
+ * http-healthz): what reaches it is scrapes and kubelet probes, not requests. Unnamed ports count as
+ * serving (nothing says otherwise).
+ */
+export function telemetryPortsOnly(c: ContainerRef): DeclaredPort[] | null {
+  const ports = declaredPorts(c).filter((p) => p.containerPort !== undefined);
+  if (ports.length === 0) return null;
+  return ports.every((p) => p.name !== undefined && (METRICS_PORT.test(p.name) || HEALTH_PORT.test(p.name))) ? ports : null;
 }
 
 /** True when the container declares at least one containerPort. */

@@ -1,12 +1,13 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
 import type { Workload } from '../../model/types.js';
-import { declaresPorts, hasProbe, isKnative } from './probe-util.js';
+import { declaresPorts, hasProbe, isKnative, telemetryPortsOnly } from './probe-util.js';
+import { metricsOnly } from '../networking/service-util.js';
 
-/** A Service in the workload's namespace whose selector matches the pod labels. */
-function selectingService(w: Workload, index: ResourceIndex): string | undefined {
+/** Services in the input, in the workload's namespace, whose selector matches the pod labels. */
+function selectingServices(w: Workload, index: ResourceIndex) {
   const ns = index.namespaceOf(w.resource);
-  return index.servicesSelecting(ns, w.podLabels).find((svc) => index.sameScope(svc, w.resource))?.name;
+  return index.servicesSelecting(ns, w.podLabels).filter((svc) => index.sameScope(svc, w.resource));
 }
 
 export default defineCheck({
@@ -30,6 +31,11 @@ Precisely when it fires:
 - **DaemonSets:** only when the DaemonSet looks like it serves traffic: the container declares
   \`ports\`, or a Service in the input selects the DaemonSet's pods. A node agent with no ports and no
   Service (a log collector, a CNI agent) is not flagged.
+- **Metrics and health ports only** (every declared port is named like \`metrics\`, \`http-metrics\`,
+  \`healthz\`, \`http-healthz\`, \`probes\`; a controller such as cert-manager's): info, not error, unless a
+  Service in the input that is not metrics-only selects the pods. Scrapes and kubelet probes do not go
+  through readiness (Prometheus scrapes not-ready endpoints too); what is left is the rollout counting
+  each new pod available as soon as it starts.
 - **Not checked:** Jobs and CronJobs, plain init containers (they cannot have probes), native
   sidecars (\`restartPolicy: Always\` init containers; a readiness probe is optional for them), and
   Knative Services, for which Knative adds a default TCP readiness probe on the user port.
@@ -62,10 +68,24 @@ dependencies; the liveness probe must not.`,
     const anyReadiness = missing.length < regular.length;
     const anyPorts = regular.some(declaresPorts);
     const daemon = workload.class === 'daemon';
-    const service = daemon ? selectingService(workload, index) : undefined;
+    let services: ReturnType<typeof selectingServices> | undefined;
+    const servicesOf = () => (services ??= selectingServices(workload, index));
+    const service = daemon ? servicesOf()[0]?.name : undefined;
     let flaggedPortless = false;
     for (const c of missing) {
       const kind = daemon ? 'DaemonSet ' : '';
+      const telemetry = telemetryPortsOnly(c);
+      const traffic = telemetry ? servicesOf().find((svc) => !metricsOnly(svc)) : undefined;
+      if (telemetry && !traffic) {
+        const shown = telemetry.map((p) => `${p.name} ${p.containerPort}`).join(', ');
+        out.push({
+          message: `${kind}container "${c.name}" declares only metrics and health ports (${shown}) and has no readinessProbe: no Service traffic depends on it, but a rollout counts each new pod available as soon as it starts`,
+          path: [...c.path, 'readinessProbe'],
+          container: c.name,
+          severity: 'info',
+        });
+        continue;
+      }
       if (declaresPorts(c)) {
         out.push({
           message: `${kind}container "${c.name}" declares ports but has no readinessProbe: it is Ready (and gets traffic, and lets the rollout proceed) as soon as it starts`,

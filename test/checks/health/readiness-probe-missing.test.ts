@@ -220,4 +220,87 @@ spec:
       ],
     );
   });
+
+  const controller = (extra = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: controller}
+spec:
+  selector: {matchLabels: {app: controller}}
+  template:
+    metadata: {labels: {app: controller}}
+    spec:
+      containers:
+        - name: manager
+          image: example.com/controller:1.4
+          ports:
+            - {name: http-metrics, containerPort: 9402}
+            - {name: http-healthz, containerPort: 9403}
+          livenessProbe: {httpGet: {path: /livez, port: http-healthz}}
+${extra}`;
+
+  it('a container with only metrics and health ports (a controller): info, since no traffic depends on its readiness', () => {
+    expectFindings(check, controller(), [{ line: 10, container: 'manager', severity: 'info', message: 'declares only metrics and health ports (http-metrics 9402, http-healthz 9403)' }]);
+  });
+
+  it('metrics-only ports and a metrics-only Service (a scrape target): still info', () => {
+    expectFindings(
+      check,
+      controller(`---
+apiVersion: v1
+kind: Service
+metadata: {name: controller-metrics}
+spec:
+  selector: {app: controller}
+  ports: [{name: tcp-prometheus-servicemonitor, port: 9402, targetPort: http-metrics}]
+`),
+      [{ line: 10, container: 'manager', severity: 'info' }],
+    );
+  });
+
+  it('metrics-named ports, but a Service that is not metrics-only selects the pods: error (it routes traffic to them)', () => {
+    expectFindings(
+      check,
+      controller(`---
+apiVersion: v1
+kind: Service
+metadata: {name: controller}
+spec:
+  selector: {app: controller}
+  ports: [{name: web, port: 80, targetPort: 9402}]
+`),
+      [{ line: 10, container: 'manager', severity: 'error', message: 'declares ports but has no readinessProbe' }],
+    );
+  });
+
+  it('a serving port beside the metrics port, or an unnamed port: error as before', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: mixed}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: example.com/app:1
+          ports: [{name: http, containerPort: 8080}, {name: metrics, containerPort: 9090}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: unnamed}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: example.com/app:1
+          ports: [{name: metrics, containerPort: 9090}, {containerPort: 8080}]
+`,
+      [
+        { line: 8, object: 'mixed', severity: 'error', message: 'declares ports but has no readinessProbe' },
+        { line: 19, object: 'unnamed', severity: 'error', message: 'declares ports but has no readinessProbe' },
+      ],
+    );
+  });
 });
