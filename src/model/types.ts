@@ -95,6 +95,12 @@ export interface ContainerRef {
   path: FieldPath;
   /** True for containers that run for the pod's lifetime (regular containers and native sidecars). */
   longRunning: boolean;
+  /**
+   * Set when the container is a placeholder that a mutating webhook completes at admission, so its
+   * image and probes are not in the manifest: Istio's `image: auto` (gateway and sidecar injection
+   * templates add the proxy image and its readiness probe). Image and probe checks skip it.
+   */
+  injectedBy?: string;
 }
 
 export interface Workload {

@@ -145,18 +145,17 @@ export function toWorkload(resource: Resource): Workload | null {
   if (resource.kind === 'Pod' && known) cls = podClass(resource, podSpec);
   const meta = get(obj, metaPath);
   const containers: ContainerRef[] = [];
+  const podLabels = stringMap(get(meta, ['labels']));
+  const podAnnotations = stringMap(get(meta, ['annotations']));
   const add = (list: unknown, key: string, type: (c: JsonObject) => ContainerRef['type']) => {
     if (!Array.isArray(list)) return;
     list.forEach((c, i) => {
       if (!isObject(c)) return;
       const t = type(c);
-      containers.push({
-        name: typeof c.name === 'string' ? c.name : `#${i}`,
-        type: t,
-        spec: c,
-        path: [...specPath, key, i],
-        longRunning: t !== 'init',
-      });
+      const name = typeof c.name === 'string' ? c.name : `#${i}`;
+      const ref: ContainerRef = { name, type: t, spec: c, path: [...specPath, key, i], longRunning: t !== 'init' };
+      if (c.image === 'auto' && (name === 'istio-proxy' || istioInjected(podLabels, podAnnotations))) ref.injectedBy = 'Istio sidecar injection (image: auto)';
+      containers.push(ref);
     });
   };
   add(podSpec.initContainers, 'initContainers', (c) => (c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
@@ -168,8 +167,8 @@ export function toWorkload(resource: Resource): Workload | null {
     podSpecPath: specPath,
     podSpec,
     podMetaPath: metaPath,
-    podLabels: stringMap(get(meta, ['labels'])),
-    podAnnotations: stringMap(get(meta, ['annotations'])),
+    podLabels,
+    podAnnotations,
     containers,
     replicasPath,
     replicas: typeof r === 'number' ? r : null,
@@ -186,4 +185,13 @@ export function mayBeWorkload(root: unknown): boolean {
   if (Object.hasOwn(KNOWN, root.kind)) return true;
   if (coreKindWithoutTemplate(root.kind, root.apiVersion)) return false;
   return findTemplate(root) !== null;
+}
+
+/**
+ * The pod template asks for Istio's injection: `sidecar.istio.io/inject: "true"` (label or annotation)
+ * or an `inject.istio.io/templates` annotation (the gateway template). Namespace-wide injection
+ * (`istio-injection=enabled` on the Namespace) is not visible here, hence also the container name.
+ */
+function istioInjected(labels: Record<string, string>, annotations: Record<string, string>): boolean {
+  return labels['sidecar.istio.io/inject'] === 'true' || annotations['sidecar.istio.io/inject'] === 'true' || Object.hasOwn(annotations, 'inject.istio.io/templates');
 }

@@ -14,7 +14,9 @@ process (deadlock, exhausted thread pool, event loop blocked) is never restarted
 Applies to long-running workloads (Deployments, StatefulSets, DaemonSets, bare Pods, custom resources
 with a pod template such as Argo Rollouts) and to every regular container and native sidecar
 (an init container with \`restartPolicy: Always\`). Plain init containers cannot have probes and
-Jobs/CronJobs are not checked: they run to completion.
+Jobs/CronJobs are not checked: they run to completion. Neither is a container that a webhook completes
+at admission (Istio's \`image: auto\` in a pod marked for injection, or named \`istio-proxy\`): its probes
+come from the injection template.
 
 A liveness probe must check only the process itself (is it able to answer at all?), never its
 dependencies: a database outage that fails liveness restarts every replica at once. Keep
@@ -39,7 +41,7 @@ exemption and a reason.`,
     const out: FindingInput[] = [];
     for (const c of workload?.containers ?? []) {
       if (c.type !== 'container' && c.type !== 'sidecar') continue;
-      if (hasProbe(c, 'livenessProbe')) continue;
+      if (hasProbe(c, 'livenessProbe') || c.injectedBy) continue;
       out.push({
         message: `${c.type === 'sidecar' ? 'native sidecar' : 'container'} "${c.name}" has no livenessProbe: if it hangs without exiting, nothing restarts it`,
         path: [...c.path, 'livenessProbe'],

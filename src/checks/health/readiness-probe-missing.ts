@@ -36,7 +36,8 @@ Precisely when it fires:
   Service in the input that is not metrics-only selects the pods. Scrapes and kubelet probes do not go
   through readiness (Prometheus scrapes not-ready endpoints too); what is left is the rollout counting
   each new pod available as soon as it starts.
-- **Not checked:** Jobs and CronJobs, plain init containers (they cannot have probes), native
+- **Not checked:** Jobs and CronJobs, containers a webhook completes at admission (Istio's
+  \`image: auto\`: the injection template adds the proxy's readiness probe), plain init containers (they cannot have probes), native
   sidecars (\`restartPolicy: Always\` init containers; a readiness probe is optional for them), and
   Knative Services, for which Knative adds a default TCP readiness probe on the user port.
 
@@ -63,7 +64,8 @@ dependencies; the liveness probe must not.`,
     const out: FindingInput[] = [];
     if (!workload || isKnative(workload.resource.apiVersion)) return out;
     const regular = workload.containers.filter((c) => c.type === 'container');
-    const missing = regular.filter((c) => !hasProbe(c, 'readinessProbe'));
+    // An injected placeholder (Istio's image: auto) gets its readiness probe from the injector.
+    const missing = regular.filter((c) => !hasProbe(c, 'readinessProbe') && !c.injectedBy);
     if (missing.length === 0) return out;
     const anyReadiness = missing.length < regular.length;
     const anyPorts = regular.some(declaresPorts);

@@ -15,7 +15,11 @@ export default defineCheck({
 - \`kubectl rollout undo\` restores the previous pod template, which still says \`:latest\`;
 - an attacker with push access to the repository ships code to production with the next pod restart.
 
-A digest (\`@sha256:...\`) pins the image even if a tag is also written (\`app:1.2@sha256:...\`): the tag is then ignored. A port in the registry host (\`registry:5000/app\`) is not a tag.`,
+A digest (\`@sha256:...\`) pins the image even if a tag is also written (\`app:1.2@sha256:...\`): the tag is then ignored. A port in the registry host (\`registry:5000/app\`) is not a tag.
+
+Istio's \`image: auto\` in a pod marked for injection (\`sidecar.istio.io/inject: "true"\`, an
+\`inject.istio.io/templates\` annotation) or in a container named \`istio-proxy\` is a placeholder the
+injector replaces with the proxy image at admission: not checked (nor by the other image checks).`,
   fix: {
     text: 'Use an immutable version tag (ideally plus the digest) that your CI produces for each build.',
     yaml: `containers:

@@ -14,6 +14,8 @@ export interface ContainerImage {
  * cannot judge.
  */
 export function containerImage(c: ContainerRef): ContainerImage | undefined {
+  // A placeholder a webhook replaces at admission (Istio's image: auto) is not an image reference.
+  if (c.injectedBy) return undefined;
   const raw = c.spec.image;
   if (typeof raw !== 'string') return undefined;
   const image = raw.trim();
