@@ -10,6 +10,7 @@ import probeSuccessThresholdInvalid from './probe-success-threshold-invalid.js';
 import probeOnInitContainer from './probe-on-init-container.js';
 import probeMultipleHandlers from './probe-multiple-handlers.js';
 import livenessFailureThresholdOne from './liveness-failure-threshold-one.js';
+import probeHostLoopback from './probe-host-loopback.js';
 
 export const checks: Check[] = [
   livenessProbeMissing,
@@ -23,4 +24,5 @@ export const checks: Check[] = [
   probeOnInitContainer,
   probeMultipleHandlers,
   livenessFailureThresholdOne,
+  probeHostLoopback,
 ];

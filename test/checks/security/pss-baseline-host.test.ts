@@ -306,4 +306,29 @@ spec:
       [{ line: 14, container: 'app', message: 'livenessProbe.httpGet.host: "169.254.169.254", lifecycle.preStop.tcpSocket.host: "internal.example.com"' }],
     );
   });
+
+  it('127.0.0.1 and ::1 are the two hosts PodSecurity allows (host-networked components); localhost and 127.0.0.2 are not', () => {
+    expectFindings(
+      hostProbes,
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      containers:
+        - name: agent
+          image: agent:1.0
+          livenessProbe: {httpGet: {path: /healthz, port: 9879, host: 127.0.0.1}}
+          readinessProbe: {tcpSocket: {port: 9879, host: "::1"}}
+        - name: other
+          image: agent:1.0
+          livenessProbe: {httpGet: {path: /healthz, port: 9880, host: localhost}}
+          readinessProbe: {httpGet: {path: /healthz, port: 9880, host: 127.0.0.2}}
+`,
+      [{ line: 15, container: 'other', message: 'livenessProbe.httpGet.host: "localhost", readinessProbe.httpGet.host: "127.0.0.2"' }],
+    );
+  });
 });
+

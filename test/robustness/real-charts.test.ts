@@ -1,0 +1,172 @@
+/**
+ * Real, widely deployed Helm charts, rendered by a real helm and audited by the whole CLI: the
+ * charts are not copied into this repository; each is fetched (once, then cached) from the Go module
+ * proxy as part of its project's Go module, at a pinned version, with the machine's Go.
+ *
+ * What must hold on every one: it renders, nothing crashes, no check fails internally, every
+ * finding points at a line that exists in the chart's template, and every values pointer
+ * (`location.values`) at a values.yaml line that holds the key it names (or, when not exact, an
+ * ancestor of it). Plus the false positives these charts once showed, pinned down.
+ *
+ * Locally, without Go or the proxy, the suite skips with the reason; under CI it fails instead.
+ */
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { auditJson, stackTraceLines, type CliResult } from '../helpers/cli.js';
+import { helmTool } from '../helpers/render-tools.js';
+import { which } from '../../src/sources/render.js';
+import type { Report } from '../../src/engine/report-types.js';
+
+interface Chart {
+  module: string;
+  version: string;
+  /** The chart's folder inside the module. */
+  charts: string[];
+}
+
+const CHARTS: Chart[] = [
+  { module: 'github.com/cert-manager/cert-manager', version: 'v1.21.2', charts: ['deploy/charts/cert-manager'] },
+  { module: 'sigs.k8s.io/metrics-server', version: 'v0.9.0', charts: ['charts/metrics-server'] },
+  { module: 'sigs.k8s.io/descheduler', version: 'v0.36.0', charts: ['charts/descheduler'] },
+  { module: 'sigs.k8s.io/external-dns', version: 'v0.20.0', charts: ['charts/external-dns'] },
+  { module: 'k8s.io/ingress-nginx', version: 'v0.0.0-20240708192948-52c50467d67d', charts: ['charts/ingress-nginx'] },
+  { module: 'github.com/open-policy-agent/gatekeeper/v3', version: 'v3.23.1', charts: ['charts/gatekeeper'] },
+  { module: 'github.com/bitnami-labs/sealed-secrets', version: 'v0.40.0', charts: ['helm/sealed-secrets'] },
+  { module: 'sigs.k8s.io/kueue', version: 'v0.17.0', charts: ['charts/kueue'] },
+  { module: 'github.com/cilium/cilium', version: 'v1.20.2', charts: ['install/kubernetes/cilium'] },
+  {
+    module: 'istio.io/istio',
+    version: 'v0.0.0-20260827124520-eed52ebb66ad',
+    charts: ['manifests/charts/gateway', 'manifests/charts/istio-control/istio-discovery', 'manifests/charts/ztunnel', 'manifests/charts/istio-cni'],
+  },
+];
+
+const inCI = () => Boolean(process.env.CI);
+const helm = helmTool();
+
+/** The module's folder in the Go module cache, downloading it first if needed. */
+function moduleDir(m: Chart): { dir: string } | { error: string } {
+  const r = spawnSync('go', ['mod', 'download', '-json', `${m.module}@${m.version}`], {
+    encoding: 'utf8',
+    timeout: 10 * 60_000,
+    env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' },
+  });
+  try {
+    const j = JSON.parse(r.stdout) as { Dir?: string; Error?: string };
+    if (j.Dir && existsSync(j.Dir)) return { dir: j.Dir };
+    return { error: `${m.module}@${m.version}: ${j.Error ?? 'no Dir'}` };
+  } catch {
+    return { error: `${m.module}@${m.version}: go mod download failed: ${(r.error?.message ?? r.stderr ?? '').trim().split('\n').slice(-2).join(' | ')}` };
+  }
+}
+
+const noGo = which('go', process.env) ? false : 'no Go toolchain to fetch the charts from the Go module proxy';
+const skip = helm.skip || (noGo && !inCI() ? noGo : false);
+
+describe('real Helm charts (fetched from the Go module proxy at pinned versions)', { skip }, () => {
+  let cache = '';
+  let paths: string[] = [];
+  let run: CliResult & { report: Report };
+
+  before(async () => {
+    helm.fail();
+    if (noGo) throw new Error(`${noGo} (CI is set: these tests must run)`);
+    const dirs: string[] = [];
+    const errors: string[] = [];
+    for (const m of CHARTS) {
+      const d = moduleDir(m);
+      if ('error' in d) errors.push(d.error);
+      else for (const c of m.charts) dirs.push(join(d.dir, c));
+    }
+    if (errors.length) {
+      if (inCI()) throw new Error(`fetching the charts failed: ${errors.join('; ')}`);
+      // Locally (no proxy, say): what was fetched is still audited.
+      process.stderr.write(`real-charts: not fetched: ${errors.join('; ')}\n`);
+    }
+    assert.ok(dirs.length > 0, 'no chart could be fetched');
+    const gomodcache = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout.trim();
+    cache = gomodcache;
+    // Paths relative to the module cache: readable locations (github.com/cert-manager/cert-manager@v1.21.2/...).
+    paths = dirs.map((d) => d.slice(cache.length + 1));
+    run = await auditJson(paths, { cwd: cache, env: { NO_COLOR: '1', KUBEREADY_HELM: helm.path! } });
+  });
+
+  it('every chart renders; exit 0 or 1, no stack trace, no internal check failure, no input error', () => {
+    assert.ok(run.code === 0 || run.code === 1, `exit ${run.code}: ${run.stderr.slice(0, 2000)}`);
+    assert.deepEqual(stackTraceLines(run.stdout + run.stderr), []);
+    assert.deepEqual(run.report.problems.map((p) => `${p.file}: ${p.message}`), []);
+    const renders = run.report.renders ?? [];
+    assert.equal(renders.length, paths.length);
+    for (const r of renders) assert.ok(r.objects > 0 && r.error === undefined, `${r.path}: ${r.objects} objects, ${r.error ?? ''}`);
+    assert.ok(run.report.summary.workloads >= 20, `${run.report.summary.workloads} workloads`);
+  });
+
+  it('every finding points at a line of its template; every values pointer at the line of its key (or of an ancestor, not exact)', () => {
+    const lines = new Map<string, string[]>();
+    const linesOf = (file: string) => {
+      let l = lines.get(file);
+      if (!l) lines.set(file, (l = readFileSync(join(cache, file), 'utf8').split('\n')));
+      return l;
+    };
+    let located = 0;
+    let values = 0;
+    for (const v of run.report.verdicts) {
+      for (const f of v.findings) {
+        const loc = f.location;
+        assert.ok(paths.some((p) => loc.file.startsWith(`${p}/templates/`) || loc.file.startsWith(`${p}/charts/`)), `${f.check}: ${loc.file} is not a template of an audited chart`);
+        if (loc.line !== null) {
+          assert.ok(loc.line >= 1 && loc.line <= linesOf(loc.file).length, `${f.check}: ${loc.file}:${loc.line} does not exist`);
+          located++;
+        }
+        for (const x of loc.values ?? []) {
+          if (x.file === '--set') continue;
+          assert.ok(x.line !== null, `${f.check}: ${x.ref} in ${x.file} without a line`);
+          const text = linesOf(x.file)[x.line - 1] ?? '';
+          const keys = x.ref.replace(/^\.Values\./, '').split('.');
+          const wanted = x.exact ? [keys[keys.length - 1]] : keys;
+          assert.ok(
+            wanted.some((k) => new RegExp(`^\\s*(- )?["']?${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`).test(text)),
+            `${f.check} on ${v.object.kind}/${v.object.name}: ${x.ref} -> ${x.file}:${x.line} is ${JSON.stringify(text)}`,
+          );
+          values++;
+        }
+      }
+    }
+    assert.ok(located > 300, `only ${located} findings with a template line`);
+    assert.ok(values > 100, `only ${values} values pointers`);
+  });
+
+  it('Istio\'s gateway: the istio-proxy placeholder (image: auto) gets no image or probe findings', () => {
+    const gw = run.report.verdicts.find((v) => v.object.kind === 'Deployment' && v.object.name === 'gateway');
+    assert.ok(gw, 'the gateway Deployment is in the report');
+    const wrong = gw.findings.filter((f) => f.container === 'istio-proxy' && /^(image-|liveness-probe-missing|readiness-probe-missing)/.test(f.check));
+    assert.deepEqual(wrong.map((f) => f.check), []);
+    // What the chart does write on the container is still checked.
+    assert.ok(gw.findings.some((f) => f.container === 'istio-proxy' && f.check === 'resource-overcommit-ratio'));
+  });
+
+  it('cert-manager\'s controller (ports http-metrics and http-healthz only): a missing readiness probe is info, not error', () => {
+    const cm = run.report.verdicts.find((v) => v.object.kind === 'Deployment' && v.object.name === 'cert-manager');
+    assert.ok(cm);
+    const r = cm.findings.filter((f) => f.check === 'readiness-probe-missing');
+    assert.deepEqual(r.map((f) => f.severity), ['info']);
+  });
+
+  it('cilium: probes on 127.0.0.1 of host-networked pods are no PodSecurity violation and no lying probe', () => {
+    const cilium = run.report.verdicts.filter((v) => v.object.name.startsWith('cilium'));
+    assert.ok(cilium.length >= 3);
+    const wrong = cilium.flatMap((v) => v.findings.filter((f) => f.check === 'host-probes' || f.check === 'probe-host-loopback').map((f) => `${v.object.name}: ${f.message}`));
+    assert.deepEqual(wrong, []);
+  });
+
+  it('values traced through with: cert-manager writes resources as `{{- with .Values.webhook.resources }} resources: {{- toYaml . }}`', () => {
+    const webhook = run.report.verdicts.find((v) => v.object.kind === 'Deployment' && v.object.name === 'cert-manager-webhook');
+    assert.ok(webhook);
+    const limit = webhook.findings.find((f) => f.check === 'memory-limit-missing');
+    assert.ok(limit, 'the webhook has no memory limit by default');
+    assert.deepEqual(limit.location.values?.map((x) => [x.ref, x.file.endsWith('/deploy/charts/cert-manager/values.yaml'), x.exact]), [['.Values.webhook.resources', true, true]]);
+  });
+});
