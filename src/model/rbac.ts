@@ -1260,7 +1260,9 @@ class Graph implements RbacGraph {
           for (const v of best.risk.via) via.set(viaKey(v), v);
         }
       }
-      out.push({ id: c.id, summary, impact: c.impact, level, scope: c.scope, via: [...via.values()] });
+      // Sorted by text: the same grants read the same from manifests (in file order) and live (in the API's order).
+      const vias = [...via.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+      out.push({ id: c.id, summary, impact: c.impact, level, scope: c.scope, via: vias });
     }
     out.sort((a, b) => LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || RISK_ORDER.indexOf(a.id) - RISK_ORDER.indexOf(b.id) || (a.scope === CLUSTER ? -1 : b.scope === CLUSTER ? 1 : a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : 0));
     return out;

@@ -99,7 +99,9 @@ export function mapSelectorMatches(selector: Json | undefined, labels: Record<st
 }
 
 export function formatLabels(labels: Record<string, string>): string {
-  const e = Object.entries(labels);
+  // Sorted by key, as kubectl shows them: the same text whether the labels come from a manifest (in
+  // the author's order) or from the API server (which returns them sorted).
+  const e = Object.entries(labels).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return e.length ? e.map(([k, v]) => `${k}=${v}`).join(', ') : '(none)';
 }
 
