@@ -6,19 +6,24 @@
  * What must hold on every one: it renders, nothing crashes, no check fails internally, every
  * finding points at a line that exists in the chart's template, and every values pointer
  * (`location.values`) at a values.yaml line that holds the key it names (or, when not exact, an
- * ancestor of it). Plus the false positives these charts once showed, pinned down.
+ * ancestor of it). Plus the false positives these charts once showed, pinned down. And four of them
+ * applied to the test cluster: audited live, they give the same findings and messages as their
+ * manifests.
  *
  * Locally, without Go or the proxy, the suite skips with the reason; under CI it fails instead.
  */
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditJson, stackTraceLines, type CliResult } from '../helpers/cli.js';
+import { clusterSkip, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { helmTool } from '../helpers/render-tools.js';
 import { which } from '../../src/sources/render.js';
-import type { Report } from '../../src/engine/report-types.js';
+import { allChecks } from '../../src/checks/index.js';
+import type { Finding, Report } from '../../src/engine/report-types.js';
 
 interface Chart {
   module: string;
@@ -170,3 +175,80 @@ describe('real Helm charts (fetched from the Go module proxy at pinned versions)
     assert.deepEqual(limit.location.values?.map((x) => [x.ref, x.file.endsWith('/deploy/charts/cert-manager/values.yaml'), x.exact]), [['.Values.webhook.resources', true, true]]);
   });
 });
+
+/**
+ * The same charts as live objects: rendered into their usual namespaces, applied to the test
+ * cluster (a real API server, which defaults fields and returns maps sorted), then audited with
+ * --cluster and, from the very YAML that was applied, as manifests. Per namespace, on the objects
+ * both sides report, the findings (check, object, container, field, severity, unknown) and their
+ * messages must be the same; runtime checks (pod status, events: live only) are off on both sides.
+ * Webhook configurations and monitoring objects are left out of both (no webhook server runs here,
+ * and the cluster has no Prometheus CRDs).
+ */
+describe('real Helm charts: as manifests and live in a real API server, the same findings', { skip: skip || clusterSkip() }, () => {
+  const RELEASES = [
+    { module: 'github.com/cert-manager/cert-manager', chart: 'deploy/charts/cert-manager', release: 'cert-manager', namespace: 'cert-manager' },
+    { module: 'k8s.io/ingress-nginx', chart: 'charts/ingress-nginx', release: 'ingress-nginx', namespace: 'ingress-nginx' },
+    { module: 'istio.io/istio', chart: 'manifests/charts/gateway', release: 'gateway', namespace: 'istio-ingress' },
+    { module: 'sigs.k8s.io/metrics-server', chart: 'charts/metrics-server', release: 'metrics-server', namespace: 'metrics' },
+  ];
+  let cluster: TestCluster;
+  let tmp: string;
+  const files = new Map<string, string>();
+  const runtime = allChecks.filter((c) => (c as { runtime?: true }).runtime).map((c) => c.id);
+  const off = ['--disable', runtime.join(',')];
+
+  before(async () => {
+    helm.fail();
+    tmp = mkdtempSync(join(tmpdir(), 'kubeready-real-live-'));
+    cluster = await startCluster();
+    for (const r of RELEASES) {
+      const m = CHARTS.find((c) => c.module === r.module)!;
+      const d = moduleDir(m);
+      if ('error' in d) throw new Error(d.error);
+      const out = spawnSync(helm.path!, ['template', r.release, join(d.dir, r.chart), '--namespace', r.namespace], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      assert.equal(out.status, 0, out.stderr);
+      const docs = out.stdout
+        .split(/^---\s*$/m)
+        .filter((doc) => /^kind:/m.test(doc) && !/^kind:\s*(MutatingWebhookConfiguration|ValidatingWebhookConfiguration|ServiceMonitor|PodMonitor|PrometheusRule)\s*$/m.test(doc));
+      const yaml = docs.join('\n---\n');
+      const file = join(tmp, `${r.release}.yaml`);
+      writeFileSync(file, yaml);
+      files.set(r.namespace, file);
+      await cluster.apply(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${r.namespace}\n`);
+      await cluster.apply(yaml);
+    }
+  });
+  after(async () => {
+    await cluster?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const key = (f: Finding) => `${f.object.kind} ${f.object.namespace ?? '-'}/${f.object.name} ${f.check} ${f.severity}${f.unknown ? ' unknown' : ''} [${f.container ?? ''}] ${f.field}`;
+  const objectKey = (o: { kind: string; namespace: string | null; name: string }) => `${o.kind} ${o.namespace ?? '-'}/${o.name}`;
+
+  for (const r of RELEASES) {
+    it(`${r.release} in namespace ${r.namespace}`, async (t) => {
+      const ns = r.namespace;
+      const manifests = await auditJson([files.get(ns)!, '-'], { stdin: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n` }, ['--complete-namespaces', ns, '-n', ns, ...off]);
+      const live = await auditJson([], {}, ['--cluster', '--kubeconfig', cluster.adminKubeconfig, '-n', ns, ...off]);
+      assert.equal(live.report.cluster?.contexts[0].status, 'ok', JSON.stringify(live.report.cluster));
+      const liveObjects = new Set(live.report.verdicts.map((v) => objectKey(v.object)));
+      // Every object of the namespace is there live (cluster-scoped ones and other namespaces' need -A).
+      for (const v of manifests.report.verdicts) if (v.object.namespace === ns) assert.ok(liveObjects.has(objectKey(v.object)), `${objectKey(v.object)} not audited live`);
+      const both = new Set(manifests.report.verdicts.map((v) => objectKey(v.object)).filter((o) => liveObjects.has(o)));
+      const pick = (rep: Report) => rep.verdicts.flatMap((v) => v.findings).filter((f) => both.has(objectKey(f.object)));
+      const a = pick(manifests.report);
+      const b = pick(live.report);
+      assert.deepEqual(b.map(key).sort(), a.map(key).sort());
+      // Messages too, except where the API server's defaulting shows in them: replicas unset is 1
+      // live; a quantity reads as the API server canonicalizes it (1024Mi -> 1Gi, 2000m -> 2).
+      const defaulted = new Set(['replicas-below-minimum', 'resource-overcommit-ratio']);
+      const msgs = (l: Finding[]) => l.filter((f) => !defaulted.has(f.check)).map((f) => `${key(f)} ${f.message}`).sort();
+      assert.deepEqual(msgs(b), msgs(a));
+      assert.ok(a.length > 5, `${a.length} findings compared`);
+      t.diagnostic(`${a.length} findings compared on ${both.size} objects`);
+    });
+  }
+});
+
