@@ -24,6 +24,7 @@ import {
   type SpreadTerm,
 } from './availability.js';
 import { pdbsFor } from './pdb.js';
+import { containerPorts, isTelemetryPort, serviceMetricsOnly } from './ports.js';
 
 export type Scenario = 'node-loss' | 'zone-loss' | 'drain' | 'rollout';
 export const SCENARIOS: Scenario[] = ['node-loss', 'zone-loss', 'drain', 'rollout'];
@@ -258,11 +259,25 @@ function orDefault(o: Record<string, Json> | undefined, key: string, def: Json):
   return x === undefined || x === null ? def : x;
 }
 
-function rollout(w: Workload, f: ReplicaFloor | null): V {
+/**
+ * Could requests reach these pods? A declared port not named as a metrics or health port, or a
+ * Service in the input (not one that only lists scrape targets) selecting them.
+ */
+function servesRequests(w: Workload, index: ResourceIndex): boolean {
+  if (w.containers.some((c) => c.type !== 'init' && containerPorts(c).some((p) => !isTelemetryPort(p)))) return true;
+  const ns = index.namespaceOf(w.resource);
+  return index.servicesSelecting(ns, w.podLabels).some((svc) => index.sameScope(svc, w.resource) && !serviceMetricsOnly(svc));
+}
+
+function rollout(w: Workload, f: ReplicaFloor | null, index: ResourceIndex): V {
   const r = w.resource;
   const obj = r.object;
   const ready = hasReadiness(w);
-  const noProbe = 'no container has a readiness probe, so new pods receive traffic the moment they start and old ones are stopped as soon as new ones run: requests fail while the new version starts';
+  const noProbe = ready
+    ? ''
+    : servesRequests(w, index)
+      ? 'no container has a readiness probe, so new pods receive traffic the moment they start and old ones are stopped as soon as new ones run: requests fail while the new version starts'
+      : 'no container has a readiness probe, so old pods are stopped as soon as new ones run, whether or not the new version works: no requests reach these pods (no ports but metrics or health ones, no Service in the input), but a version that fails after starting stops their work';
   const probeRel = (): SurvivalRelated[] => {
     const c = w.containers.find((x) => x.type === 'container');
     return c ? [{ resource: r, path: [...c.path, 'readinessProbe'], note: 'where the readiness probe belongs' }] : [];
@@ -331,17 +346,17 @@ export function survival(w: Workload, index: ResourceIndex, opts: SurvivalOption
       v('node-loss', 'survives', 'one pod per node: a dead node takes only its own pod, which served only that node'),
       v('zone-loss', 'survives', 'one pod per node: a failed zone takes only the pods of its nodes'),
       v('drain', 'n/a', 'kubectl drain --ignore-daemonsets leaves DaemonSet pods running until the node stops'),
-      rollout(w, null),
+      rollout(w, null, index),
     ];
   }
   const f = replicaFloor(w, index);
   if (!f) {
     const why = 'the replica count is not known (templated, not a number, or managed by a controller kubeready does not model)';
-    return [v('node-loss', 'unknown', why), v('zone-loss', 'unknown', why), v('drain', 'unknown', why), rollout(w, null)];
+    return [v('node-loss', 'unknown', why), v('zone-loss', 'unknown', why), v('drain', 'unknown', why), rollout(w, null, index)];
   }
   if (f.value < 1) {
     const why = `it scales to zero (${f.text}): with no pod running there is nothing to lose, and the first request waits for a cold start`;
-    return [v('node-loss', 'n/a', why, floorRelated(w, f)), v('zone-loss', 'n/a', why, floorRelated(w, f)), v('drain', 'n/a', why, floorRelated(w, f)), rollout(w, f)];
+    return [v('node-loss', 'n/a', why, floorRelated(w, f)), v('zone-loss', 'n/a', why, floorRelated(w, f)), v('drain', 'n/a', why, floorRelated(w, f)), rollout(w, f, index)];
   }
-  return [domainLoss('node-loss', w, index, f, hostKeys), domainLoss('zone-loss', w, index, f, zoneKeys), drain(w, index, f, opts.complete), rollout(w, f)];
+  return [domainLoss('node-loss', w, index, f, hostKeys), domainLoss('zone-loss', w, index, f, zoneKeys), drain(w, index, f, opts.complete), rollout(w, f, index)];
 }

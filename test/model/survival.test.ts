@@ -173,6 +173,23 @@ spec:
     assert.equal(r.outcome, 'at-risk');
   });
 
+  it('rollout without readiness: "requests fail" only where requests can arrive (a serving port, or a Service that is not metrics-only)', () => {
+    const withPorts = (ports: string) => deploy({ replicas: 3, readiness: false }).replace('        image: api:1.0\n', `        image: api:1.0\n        ports: ${ports}\n`);
+    const reason = (yaml: string) => outcome(verdicts(yaml, 'api'), 'rollout');
+    const serving = reason(withPorts('[{name: http, containerPort: 8080}, {name: metrics, containerPort: 9090}]'));
+    assert.equal(serving.outcome, 'at-risk');
+    assert.match(serving.reason, /requests fail while the new version starts/);
+    // A controller: metrics and health ports only, no Service. Still at risk, for its work, not requests.
+    const controller = reason(withPorts('[{name: http-metrics, containerPort: 9402}, {name: http-healthz, containerPort: 9403}]'));
+    assert.equal(controller.outcome, 'at-risk');
+    assert.match(controller.reason, /no requests reach these pods .* a version that fails after starting stops their work/);
+    assert.doesNotMatch(controller.reason, /requests fail/);
+    // A metrics-only Service changes nothing; a Service with a serving port does.
+    const svc = (port: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec:\n  selector: {app: api}\n  ports: [{name: ${port}, port: 80, targetPort: 9402}]\n`;
+    assert.match(reason(withPorts('[{name: http-metrics, containerPort: 9402}]') + svc('metrics')).reason, /no requests reach/);
+    assert.match(reason(withPorts('[{name: http-metrics, containerPort: 9402}]') + svc('web')).reason, /requests fail/);
+  });
+
   it('rollout: Recreate and maxUnavailable 100% are outages; both zero is rejected', () => {
     assert.equal(outcome(verdicts(deploy({ replicas: 3, spec: '  strategy: {type: Recreate}\n' }), 'api'), 'rollout').outcome, 'outage');
     const all = outcome(verdicts(deploy({ replicas: 3, spec: '  strategy: {rollingUpdate: {maxUnavailable: "100%"}}\n' }), 'api'), 'rollout');

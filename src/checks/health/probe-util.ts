@@ -4,7 +4,7 @@
  */
 import type { ContainerRef, Json, JsonObject } from '../../model/types.js';
 import { get, getArray, getString, isObject } from '../../model/util.js';
-import { METRICS_PORT } from '../observability/util.js';
+import { isTelemetryPort } from '../../model/ports.js';
 
 export const PROBE_KINDS = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];
@@ -90,9 +90,6 @@ export function declaredPorts(c: ContainerRef): DeclaredPort[] {
   return out;
 }
 
-/** Port names that say "health endpoint": healthz, health, http-healthz, probes, livez, readyz, ... */
-export const HEALTH_PORT = /^(healthz?|health-?check|probes?|livez|readyz)$|^(healthz?|probes?)-|-(healthz?|probes?)$/i;
-
 /**
  * The container declares ports and every one is named as a metrics or health port (http-metrics,
  * http-healthz): what reaches it is scrapes and kubelet probes, not requests. Unnamed ports count as
@@ -101,7 +98,7 @@ export const HEALTH_PORT = /^(healthz?|health-?check|probes?|livez|readyz)$|^(he
 export function telemetryPortsOnly(c: ContainerRef): DeclaredPort[] | null {
   const ports = declaredPorts(c).filter((p) => p.containerPort !== undefined);
   if (ports.length === 0) return null;
-  return ports.every((p) => p.name !== undefined && (METRICS_PORT.test(p.name) || HEALTH_PORT.test(p.name))) ? ports : null;
+  return ports.every(isTelemetryPort) ? ports : null;
 }
 
 /** True when the container declares at least one containerPort. */

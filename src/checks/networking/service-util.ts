@@ -6,6 +6,7 @@
 import type { ResourceIndex } from '../../model/index.js';
 import type { ContainerRef, FieldPath, Json, Resource, Workload } from '../../model/types.js';
 import { get, getArray, getString, isObject, isTemplated } from '../../model/util.js';
+import { serviceMetricsOnly } from '../../model/ports.js';
 
 /** A core v1 Service (not a Knative or other custom `Service` kind). */
 export function isCoreService(r: Resource): boolean {
@@ -145,8 +146,7 @@ export function servicePorts(svc: Resource): ServicePort[] {
  * endpoints discovery) and Prometheus scrapes each pod on its own, ready or not.
  */
 export function metricsOnly(svc: Resource): boolean {
-  const ports = servicePorts(svc);
-  return ports.length > 0 && ports.every((p) => p.name !== undefined && /metrics|prom|monitor|exporter/i.test(p.name));
+  return serviceMetricsOnly(svc);
 }
 
 /** "port 80" or "port http (80)". */

@@ -3,6 +3,7 @@ import type { ResourceIndex } from '../../model/index.js';
 import type { FieldPath, Json, Resource, Workload } from '../../model/types.js';
 import { get, getArray, getBool, getNumber, getObject, getString, parseImage, stringMap } from '../../model/util.js';
 import { selectorMatches } from '../availability/util.js';
+import { METRICS_PORT } from '../../model/ports.js';
 
 export { stringListParam } from '../availability/util.js';
 
@@ -139,9 +140,6 @@ export function monitorsCover(index: ResourceIndex, r: Resource): boolean {
   }
   return false;
 }
-
-/** Port names that say "metrics": metrics, prom, prometheus, http-metrics, metrics-http, envoy-prom, ... */
-export const METRICS_PORT = /^(metrics|prom|prometheus)$|^(metrics|prom)-|-(metrics|prom)$/i;
 
 /** How a workload exposes metrics, for messages, with the field to point at. */
 export interface MetricsExposure {
