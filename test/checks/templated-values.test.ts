@@ -7,6 +7,8 @@ import probePort from '../../src/checks/health/probe-port-not-declared.js';
 import invalidQuantity from '../../src/checks/resources/invalid-resource-quantity.js';
 import pullPolicy from '../../src/checks/security/image-pull-policy.js';
 import stateful from '../../src/checks/storage/stateful-image-without-persistence.js';
+import latest from '../../src/checks/security/image-tag-latest.js';
+import digest from '../../src/checks/security/image-not-pinned-by-digest.js';
 import { expectFindings, expectNone } from '../helpers/check-tester.js';
 
 const pod = (container: string) => `apiVersion: v1
@@ -50,6 +52,18 @@ describe('unrendered template placeholders', () => {
       image: $APP_IMAGE
       imagePullPolicy: IfNotPresent
 `));
+  });
+});
+
+describe('ko:// image placeholders (ko resolve builds the image and writes its digest)', () => {
+  it('no image findings on ko://import/path; a plain untagged image still fires', () => {
+    const ko = pod(`    - name: activator
+      image: ko://knative.dev/serving/cmd/activator
+`);
+    for (const check of [latest, digest, pullPolicy]) expectNone(check, ko);
+    expectFindings(latest, pod(`    - name: activator
+      image: knative.dev/serving/cmd/activator
+`), [{ line: 7, container: 'activator', message: 'has no tag' }]);
   });
 });
 

@@ -153,11 +153,11 @@ describe('real Helm charts (fetched from the Go module proxy at pinned versions)
     assert.ok(gw.findings.some((f) => f.container === 'istio-proxy' && f.check === 'resource-overcommit-ratio'));
   });
 
-  it('cert-manager\'s controller (ports http-metrics and http-healthz only): a missing readiness probe is info, not error', () => {
+  it('cert-manager\'s controller (ports http-metrics and http-healthz only): a missing readiness probe is a warning, not an error', () => {
     const cm = run.report.verdicts.find((v) => v.object.kind === 'Deployment' && v.object.name === 'cert-manager');
     assert.ok(cm);
     const r = cm.findings.filter((f) => f.check === 'readiness-probe-missing');
-    assert.deepEqual(r.map((f) => f.severity), ['info']);
+    assert.deepEqual(r.map((f) => f.severity), ['warning']);
   });
 
   it('cilium: probes on 127.0.0.1 of host-networked pods are no PodSecurity violation and no lying probe', () => {

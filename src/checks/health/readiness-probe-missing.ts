@@ -27,13 +27,13 @@ Precisely when it fires:
   container that declares \`ports\` and has no readiness probe. A container without ports (a log
   shipper, a helper) is fine when another regular container in the pod has a readiness probe:
   the pod is only Ready when all its containers are. When no container declares ports and none has a
-  readiness probe, it fires once, on the first container.
+  readiness probe, it fires once, on the first container (a warning, see below).
 - **DaemonSets:** only when the DaemonSet looks like it serves traffic: the container declares
   \`ports\`, or a Service in the input selects the DaemonSet's pods. A node agent with no ports and no
   Service (a log collector, a CNI agent) is not flagged.
 - **Metrics and health ports only** (every declared port is named like \`metrics\`, \`http-metrics\`,
-  \`healthz\`, \`http-healthz\`, \`probes\`; a controller such as cert-manager's): info, not error, unless a
-  Service in the input that is not metrics-only selects the pods. Scrapes and kubelet probes do not go
+  \`healthz\`, \`http-healthz\`, \`probes\`; a controller such as cert-manager's), or **no ports at all** (a
+  worker): a warning, not an error, unless a Service in the input that is not metrics-only selects the pods. Scrapes and kubelet probes do not go
   through readiness (Prometheus scrapes not-ready endpoints too); what is left is the rollout counting
   each new pod available as soon as it starts.
 - **Not checked:** Jobs and CronJobs, containers a webhook completes at admission (Istio's
@@ -84,7 +84,7 @@ dependencies; the liveness probe must not.`,
           message: `${kind}container "${c.name}" declares only metrics and health ports (${shown}) and has no readinessProbe: no Service traffic depends on it, but a rollout counts each new pod available as soon as it starts`,
           path: [...c.path, 'readinessProbe'],
           container: c.name,
-          severity: 'info',
+          severity: 'warning',
         });
         continue;
       }
@@ -100,12 +100,17 @@ dependencies; the liveness probe must not.`,
       if (anyReadiness || anyPorts || flaggedPortless) continue;
       if (daemon && !service) continue;
       flaggedPortless = true;
+      // A worker (no ports): traffic only if a Service that is not metrics-only selects its pods anyway.
+      const sending = daemon ? undefined : servicesOf().find((svc) => !metricsOnly(svc))?.name;
       out.push({
         message: service
           ? `DaemonSet container "${c.name}" has no readinessProbe, yet Service "${service}" selects these pods: they get traffic as soon as they start`
-          : `no container in the pod has a readinessProbe: container "${c.name}" is Ready as soon as it starts, so rollouts proceed without checking it works`,
+          : sending
+            ? `no container in the pod has a readinessProbe, yet Service "${sending}" selects these pods: container "${c.name}" is Ready, and gets traffic, as soon as it starts`
+            : `no container in the pod has a readinessProbe: container "${c.name}" is Ready as soon as it starts, so rollouts proceed without checking it works; no Service in the input sends it traffic (if one elsewhere does, that traffic reaches it before it is ready)`,
         path: [...c.path, 'readinessProbe'],
         container: c.name,
+        ...(service || sending ? {} : { severity: 'warning' as const }),
       });
     }
     return out;

@@ -19,7 +19,9 @@ A digest (\`@sha256:...\`) pins the image even if a tag is also written (\`app:1
 
 Istio's \`image: auto\` in a pod marked for injection (\`sidecar.istio.io/inject: "true"\`, an
 \`inject.istio.io/templates\` annotation) or in a container named \`istio-proxy\` is a placeholder the
-injector replaces with the proxy image at admission: not checked (nor by the other image checks).`,
+injector replaces with the proxy image at admission: not checked (nor by the other image checks). Neither are
+images still templated (\`{{ }}\`, \`\${VAR}\`, \`$(VAR)\`) and \`ko://import/path\` placeholders, which
+\`ko resolve\` replaces with the built image and its digest (Knative's and Tekton's config/).`,
   fix: {
     text: 'Use an immutable version tag (ideally plus the digest) that your CI produces for each build.',
     yaml: `containers:

@@ -10,8 +10,9 @@ export interface ContainerImage {
 
 /**
  * The container's image when it is a concrete reference; undefined when it is missing (a patch
- * or fragment), empty, or still a template (Helm `{{ }}`, `${VAR}`, `$(VAR)`), which the checks
- * cannot judge.
+ * or fragment), empty, still a template (Helm `{{ }}`, `${VAR}`, `$(VAR)`), or a `ko://import/path`
+ * that `ko resolve` replaces with a built image and its digest (Knative, Tekton and other ko-built
+ * projects keep their config/ that way), which the checks cannot judge.
  */
 export function containerImage(c: ContainerRef): ContainerImage | undefined {
   // A placeholder a webhook replaces at admission (Istio's image: auto) is not an image reference.
@@ -19,7 +20,7 @@ export function containerImage(c: ContainerRef): ContainerImage | undefined {
   const raw = c.spec.image;
   if (typeof raw !== 'string') return undefined;
   const image = raw.trim();
-  if (image === '' || /\s/.test(image) || /\{\{|\$\{|\$\(|[<>]/.test(image)) return undefined;
+  if (image === '' || /\s/.test(image) || /\{\{|\$\{|\$\(|[<>]/.test(image) || image.startsWith('ko://')) return undefined;
   const ref = parseImage(image);
   if (ref.repository === '' || ref.tag === '' || ref.digest === '') return undefined;
   return { raw: image, ref };

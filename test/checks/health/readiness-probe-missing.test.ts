@@ -23,7 +23,7 @@ spec:
     );
   });
 
-  it('fires once for a portless pod with no readiness at all, on the first container', () => {
+  it('fires once for a portless pod with no readiness at all, on the first container: a warning (a worker: no traffic), an error when a Service sends it traffic', () => {
     expectFindings(
       check,
       `apiVersion: apps/v1
@@ -38,7 +38,29 @@ spec:
         - name: helper
           image: example.com/helper:1
 `,
-      [{ line: 8, container: 'worker', message: 'no container in the pod has a readinessProbe' }],
+      [{ line: 8, container: 'worker', severity: 'warning', message: 'rollouts proceed without checking it works; no Service in the input sends it traffic (if one elsewhere does' }],
+    );
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker}
+spec:
+  template:
+    metadata: {labels: {app: worker}}
+    spec:
+      containers:
+        - name: worker
+          image: example.com/worker:1
+---
+apiVersion: v1
+kind: Service
+metadata: {name: worker}
+spec:
+  selector: {app: worker}
+  ports: [{name: http, port: 80, targetPort: 8080}]
+`,
+      [{ line: 9, container: 'worker', severity: 'error', message: 'yet Service "worker" selects these pods' }],
     );
   });
 
@@ -238,11 +260,11 @@ spec:
           livenessProbe: {httpGet: {path: /livez, port: http-healthz}}
 ${extra}`;
 
-  it('a container with only metrics and health ports (a controller): info, since no traffic depends on its readiness', () => {
-    expectFindings(check, controller(), [{ line: 10, container: 'manager', severity: 'info', message: 'declares only metrics and health ports (http-metrics 9402, http-healthz 9403)' }]);
+  it('a container with only metrics and health ports (a controller): a warning, since no traffic depends on its readiness', () => {
+    expectFindings(check, controller(), [{ line: 10, container: 'manager', severity: 'warning', message: 'declares only metrics and health ports (http-metrics 9402, http-healthz 9403)' }]);
   });
 
-  it('metrics-only ports and a metrics-only Service (a scrape target): still info', () => {
+  it('metrics-only ports and a metrics-only Service (a scrape target): still a warning', () => {
     expectFindings(
       check,
       controller(`---
@@ -253,7 +275,7 @@ spec:
   selector: {app: controller}
   ports: [{name: tcp-prometheus-servicemonitor, port: 9402, targetPort: http-metrics}]
 `),
-      [{ line: 10, container: 'manager', severity: 'info' }],
+      [{ line: 10, container: 'manager', severity: 'warning' }],
     );
   });
 
