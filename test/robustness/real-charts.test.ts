@@ -1,6 +1,7 @@
 /**
- * Real, widely deployed Helm charts, rendered by a real helm and audited by the whole CLI: the
- * charts are not copied into this repository; each is fetched (once, then cached) from the Go module
+ * Real, widely deployed Helm charts, rendered by a real helm and audited by the whole CLI, and
+ * plain manifests that projects ship (Knative, Argo CD, the Prometheus operator): none are copied into
+ * this repository; each is fetched (once, then cached) from the Go module
  * proxy as part of its project's Go module, at a pinned version, with the machine's Go.
  *
  * What must hold on every one: it renders, nothing crashes, no check fails internally, every
@@ -49,6 +50,14 @@ const CHARTS: Chart[] = [
   },
 ];
 
+/** Plain manifests shipped by projects: a folder or files inside the module. */
+const RAW: Chart[] = [
+  // Knative's config is ko-built: images are ko://import/path placeholders.
+  { module: 'knative.dev/serving', version: 'v0.51.0', charts: ['config/core'] },
+  { module: 'github.com/argoproj/argo-cd/v3', version: 'v3.2.0', charts: ['manifests/install.yaml', 'manifests/ha/install.yaml'] },
+  { module: 'github.com/prometheus-operator/prometheus-operator', version: 'v0.85.0', charts: ['bundle.yaml'] },
+];
+
 const inCI = () => Boolean(process.env.CI);
 const helm = helmTool();
 
@@ -75,6 +84,8 @@ describe('real Helm charts (fetched from the Go module proxy at pinned versions)
   let cache = '';
   let paths: string[] = [];
   let run: CliResult & { report: Report };
+  let rawPaths: string[] = [];
+  let rawRun: CliResult & { report: Report };
 
   before(async () => {
     helm.fail();
@@ -97,6 +108,15 @@ describe('real Helm charts (fetched from the Go module proxy at pinned versions)
     // Paths relative to the module cache: readable locations (github.com/cert-manager/cert-manager@v1.21.2/...).
     paths = dirs.map((d) => d.slice(cache.length + 1));
     run = await auditJson(paths, { cwd: cache, env: { NO_COLOR: '1', KUBEREADY_HELM: helm.path! } });
+    const raw: string[] = [];
+    for (const m of RAW) {
+      const d = moduleDir(m);
+      if ('error' in d) errors.push(d.error);
+      else for (const c of m.charts) raw.push(join(d.dir, c).slice(cache.length + 1));
+    }
+    if (errors.length && inCI()) throw new Error(`fetching the manifests failed: ${errors.join('; ')}`);
+    rawPaths = raw;
+    rawRun = await auditJson(raw, { cwd: cache });
   });
 
   it('every chart renders; exit 0 or 1, no stack trace, no internal check failure, no input error', () => {
@@ -158,6 +178,23 @@ describe('real Helm charts (fetched from the Go module proxy at pinned versions)
     assert.ok(cm);
     const r = cm.findings.filter((f) => f.check === 'readiness-probe-missing');
     assert.deepEqual(r.map((f) => f.severity), ['warning']);
+  });
+
+  it('plain manifests (Knative serving config, Argo CD install and HA install, the Prometheus operator bundle): no input error, every line exists, ko:// images are not ":latest"', () => {
+    assert.ok(rawRun.code === 0 || rawRun.code === 1, `exit ${rawRun.code}: ${rawRun.stderr.slice(0, 2000)}`);
+    assert.deepEqual(stackTraceLines(rawRun.stdout + rawRun.stderr), []);
+    assert.deepEqual(rawRun.report.problems.map((p) => `${p.file}: ${p.message}`), []);
+    assert.ok(rawRun.report.summary.workloads >= 15, `${rawRun.report.summary.workloads} workloads`);
+    for (const v of rawRun.report.verdicts) {
+      for (const f of v.findings) {
+        assert.ok(rawPaths.some((p) => f.location.file.startsWith(p)), `${f.check}: ${f.location.file}`);
+        if (f.location.line !== null) assert.ok(f.location.line <= readFileSync(join(cache, f.location.file), 'utf8').split('\n').length, `${f.location.file}:${f.location.line}`);
+      }
+    }
+    const knative = rawRun.report.verdicts.filter((v) => v.object.namespace === 'knative-serving' && v.workloadClass !== null);
+    assert.ok(knative.length >= 4, `${knative.length} Knative workloads`);
+    const ko = knative.flatMap((v) => v.findings.filter((f) => f.check.startsWith('image-')).map((f) => `${v.object.name}: ${f.check}`));
+    assert.deepEqual(ko, []);
   });
 
   it('cilium: probes on 127.0.0.1 of host-networked pods are no PodSecurity violation and no lying probe', () => {
