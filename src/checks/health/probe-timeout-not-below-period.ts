@@ -14,7 +14,8 @@ as soon as the previous one gives up: the effective period becomes the timeout, 
 hit continuously while it is slow, and the time to detect a failure is governed by the timeout
 rather than by the period.
 
-Defaults are \`timeoutSeconds: 1\` and \`periodSeconds: 10\`; 0 or unset takes the default. A timeout
+Defaults are \`timeoutSeconds: 1\` and \`periodSeconds: 10\`; 0 or unset takes the default. A timeout of 1 s
+(the minimum) is never reported, even with \`periodSeconds: 1\`: there is no shorter timeout to set. A timeout
 that long usually means the endpoint does too much work (dependency calls) for a probe. Fields that
 are not numbers (an unrendered template) are not evaluated.`,
   fix: {
@@ -37,11 +38,13 @@ are not numbers (an unrendered template) are not evaluated.`,
         if (!probe) continue;
         const timeout = timing(probe, 'timeoutSeconds');
         const period = timing(probe, 'periodSeconds');
-        if (timeout === undefined || period === undefined || timeout < period) continue;
+        // timeoutSeconds cannot go below 1: a 1 s period (Knative's webhook probes it that often) has no shorter timeout.
+        if (timeout === undefined || period === undefined || timeout < period || timeout <= 1) continue;
         const show = (f: 'timeoutSeconds' | 'periodSeconds', v: number) => `${f} ${v}${isSet(probe, f) && probe[f] !== 0 ? '' : ' (default)'}`;
         out.push({
           message: `container "${c.name}": ${kind} ${show('timeoutSeconds', timeout)} is not below ${show('periodSeconds', period)}`,
-          path: [...c.path, kind, isSet(probe, 'timeoutSeconds') ? 'timeoutSeconds' : 'periodSeconds'],
+          // Above 1 s the timeout is always set explicitly (unset or 0 is the 1 s default).
+          path: [...c.path, kind, 'timeoutSeconds'],
           container: c.name,
         });
       }

@@ -17,14 +17,16 @@ export default defineCheck({
 - an exporter container (image name containing \`exporter\`);
 - a \`prometheus.io/port\` or \`prometheus.io/path\` annotation on the pod template (the workload says
   where its metrics are);
+- a Service in the input selecting the pods with a port named like a metrics port (Argo CD leaves its
+  container ports unnamed and names them in \`argocd-server-metrics\`);
 - Datadog Autodiscovery check annotations (\`ad.datadoghq.com/<container>.checks\`);
 - a monitoring object in the same input that selects the pods: a \`PodMonitor\` / \`VMPodScrape\` /
   \`PodMonitoring\` / \`ClusterPodMonitoring\` whose selector matches the pod labels, or a \`ServiceMonitor\` /
   \`VMServiceScrape\` selecting a Service whose selector matches the pod labels (its own namespace unless
   its \`namespaceSelector\` says otherwise), or such a Service annotated \`prometheus.io/scrape: "true"\`.
 
-When metrics are exposed (a metrics port, an exporter, the port/path annotations) but nothing in the
-input scrapes them, \`metrics-not-scraped\` reports it instead.
+When metrics are exposed (a metrics port, an exporter, the port/path annotations, a metrics Service)
+but nothing in the input scrapes them, \`metrics-not-scraped\` reports it instead.
 
 Monitors that live in another repository are invisible here; so is push-based telemetry (an
 OpenTelemetry SDK exporting over OTLP). Exempt the workload with a reason in those cases.
@@ -55,7 +57,7 @@ Batch workloads are not checked (they are usually too short-lived to scrape).`,
       if (ann['prometheus.io/scrape'] === 'true') return out;
     }
     if (Object.keys(w.podAnnotations).some((k) => k.startsWith('ad.datadoghq.com/') && /\.(checks|check_names)$/.test(k))) return out;
-    if (metricsExposure(w)) return out;
+    if (metricsExposure(w, false, index)) return out;
     if (scrapedBy(w, index)) return out;
     out.push({
       message:

@@ -59,7 +59,7 @@ spec:
     const scrape = w.podAnnotations['prometheus.io/scrape'] ?? objAnn['prometheus.io/scrape'];
     if (scrape === 'true' || scrape === 'false') return out;
     if (Object.keys(w.podAnnotations).some((k) => k.startsWith('ad.datadoghq.com/') && /\.(checks|check_names)$/.test(k))) return out;
-    const exposure = metricsExposure(w, true);
+    const exposure = metricsExposure(w, true, index);
     if (!exposure) return out;
     if (scraperSidecar(w) || scrapedBy(w, index)) return out;
     const ns = index.namespaceOf(resource);

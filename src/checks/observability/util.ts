@@ -149,11 +149,13 @@ export interface MetricsExposure {
 }
 
 /**
- * Signs in the pod template that the workload serves Prometheus metrics: a container port named like
- * a metrics port, an exporter container, or a prometheus.io/port or prometheus.io/path annotation.
+ * Signs that the workload serves Prometheus metrics: a container port named like a metrics port, an
+ * exporter container, a prometheus.io/port or prometheus.io/path annotation on the pod template, or
+ * (with the index) a Service in the input selecting its pods with a port named like a metrics port
+ * (Argo CD declares its ports unnamed and names them in an \`argocd-server-metrics\` Service).
  * Null when none. \`strict\`: an exporter container counts only when it declares a port (some push instead).
  */
-export function metricsExposure(w: Workload, strict = false): MetricsExposure | null {
+export function metricsExposure(w: Workload, strict = false, index?: ResourceIndex): MetricsExposure | null {
   for (const c of w.containers) {
     if (!c.longRunning) continue;
     const image = getString(c.spec, ['image']);
@@ -171,6 +173,15 @@ export function metricsExposure(w: Workload, strict = false): MetricsExposure | 
   for (const key of ['prometheus.io/port', 'prometheus.io/path']) {
     const v = w.podAnnotations[key];
     if (v !== undefined) return { text: `the ${key}: "${v}" annotation`, path: [...w.podMetaPath, 'annotations', key] };
+  }
+  if (index) {
+    for (const svc of index.servicesSelecting(index.namespaceOf(w.resource), w.podLabels)) {
+      if (!index.sameScope(svc, w.resource)) continue;
+      for (const p of getArray(svc.object, ['spec', 'ports'])) {
+        const name = getString(p, ['name']);
+        if (name && METRICS_PORT.test(name)) return { text: `port "${name}" of Service "${svc.name}", which selects its pods`, path: [...w.podMetaPath, 'labels'] };
+      }
+    }
   }
   return null;
 }

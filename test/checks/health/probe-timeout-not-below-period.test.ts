@@ -30,8 +30,8 @@ spec:
     );
   });
 
-  it('points at periodSeconds when only the period is set', () => {
-    expectFindings(
+  it('is silent on a 1 s timeout (the minimum), even with periodSeconds 1: there is no shorter timeout (Knative probes its webhook every second)', () => {
+    expectNone(
       check,
       `apiVersion: v1
 kind: Pod
@@ -47,8 +47,21 @@ spec:
   containers:
     - name: app
       image: example.com/app:1
+      readinessProbe: {httpGet: {path: /, port: 8443}, periodSeconds: 1, timeoutSeconds: 1}
 `,
-      [{ line: 11, container: 'proxy', message: 'timeoutSeconds 1 (default) is not below periodSeconds 1' }],
+    );
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: app
+      image: example.com/app:1
+      readinessProbe: {httpGet: {path: /, port: 8443}, periodSeconds: 1, timeoutSeconds: 2}
+`,
+      [{ line: 8, container: 'app', message: 'readinessProbe timeoutSeconds 2 is not below periodSeconds 1' }],
     );
   });
 

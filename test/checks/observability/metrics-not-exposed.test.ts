@@ -48,6 +48,22 @@ describe('metrics-not-exposed', () => {
     expectNone(check, web.replace('      labels: {app: web}\n', '      labels: {app: web}\n      annotations: {prometheus.io/path: /stats}\n'));
   });
 
+  it('passes when a Service in the namespace with a metrics-named port selects the pods (unnamed container ports); not one in another namespace or selecting other pods', () => {
+    const svc = (ns: string, app: string, port: string) => `---
+apiVersion: v1
+kind: Service
+metadata: {name: web-metrics, namespace: ${ns}}
+spec:
+  selector: {app: ${app}}
+  ports: [{name: ${port}, port: 8083, targetPort: 8083}]
+`;
+    const unnamed = web.replace('{name: http, containerPort: 8080}', '{containerPort: 8080}, {containerPort: 8083}');
+    expectNone(check, unnamed + svc('shop', 'web', 'metrics'));
+    expectFindings(check, unnamed + svc('other', 'web', 'metrics'), [{ line: 7, object: 'web' }]);
+    expectFindings(check, unnamed + svc('shop', 'api', 'metrics'), [{ line: 7, object: 'web' }]);
+    expectFindings(check, unnamed + svc('shop', 'web', 'http'), [{ line: 7, object: 'web' }]);
+  });
+
   it('does not take a lookalike port name such as "promo" for a metrics port', () => {
     expectFindings(check, web.replace('{name: http, containerPort: 8080}', '{name: promo, containerPort: 9090}'), [{ line: 7 }]);
   });

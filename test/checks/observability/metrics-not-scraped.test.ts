@@ -66,6 +66,20 @@ spec:
     ]);
   });
 
+  it('detects a Service with a metrics-named port selecting the pods (unnamed container ports, like Argo CD)', () => {
+    const metricsSvc = `---
+apiVersion: v1
+kind: Service
+metadata: {name: web-metrics, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{name: metrics, port: 8083, targetPort: 8083}]
+`;
+    expectFindings(check, web('admin') + metricsSvc + otherMonitor, [
+      { line: 7, message: 'exposes metrics (port "metrics" of Service "web-metrics", which selects its pods)' },
+    ]);
+  });
+
   it('is silent when a PodMonitor selects the pods with matchExpressions', () => {
     expectNone(
       check,
