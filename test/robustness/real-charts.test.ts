@@ -195,6 +195,17 @@ describe('real Helm charts (fetched from the Go module proxy at pinned versions)
     assert.ok(knative.length >= 4, `${knative.length} Knative workloads`);
     const ko = knative.flatMap((v) => v.findings.filter((f) => f.check.startsWith('image-')).map((f) => `${v.object.name}: ${f.check}`));
     assert.deepEqual(ko, []);
+    // Knative probes its webhook every second with the minimum 1 s timeout: nothing shorter exists.
+    const webhook = knative.find((v) => v.object.name === 'webhook');
+    assert.ok(webhook);
+    assert.deepEqual(webhook.findings.filter((f) => f.check === 'probe-timeout-not-below-period').map((f) => f.message), []);
+    // Argo CD leaves container ports unnamed and names them in argocd-server-metrics: metrics are exposed.
+    const server = rawRun.report.verdicts.filter((v) => v.object.kind === 'Deployment' && v.object.name === 'argocd-server');
+    assert.equal(server.length, 2, 'argocd-server from install.yaml and ha/install.yaml');
+    for (const v of server) {
+      assert.equal(v.findings.some((f) => f.check === 'metrics-not-exposed'), false);
+      assert.match(v.findings.find((f) => f.check === 'metrics-not-scraped')?.message ?? '', /port "metrics" of Service "argocd-server-metrics"/);
+    }
   });
 
   it('cilium: probes on 127.0.0.1 of host-networked pods are no PodSecurity violation and no lying probe', () => {
