@@ -11,24 +11,39 @@ export const METRICS_PORT = /^(metrics|prom|prometheus)$|^(metrics|prom)-|-(metr
 /** Port names that say "health endpoint": healthz, health, http-healthz, probes, livez, readyz, ... */
 export const HEALTH_PORT = /^(healthz?|health-?check|probes?|livez|readyz)$|^(healthz?|probes?)-|-(healthz?|probes?)$/i;
 
-export interface NamedPort {
+export interface DeclaredPort {
   name: string | undefined;
-  containerPort: number;
+  containerPort: number | undefined;
+  /** Index in the container's ports list. */
+  index: number;
 }
 
-/** The container's declared ports that have a containerPort number. */
-export function containerPorts(c: ContainerRef): NamedPort[] {
-  const out: NamedPort[] = [];
-  for (const p of getArray(c.spec, ['ports'])) {
-    if (!isObject(p) || typeof p.containerPort !== 'number' || !Number.isFinite(p.containerPort)) continue;
-    out.push({ name: typeof p.name === 'string' && p.name !== '' ? p.name : undefined, containerPort: p.containerPort });
-  }
+/** The ports a container declares (entries that are objects). */
+export function declaredPorts(c: ContainerRef): DeclaredPort[] {
+  const out: DeclaredPort[] = [];
+  getArray(c.spec, ['ports']).forEach((p, index) => {
+    if (!isObject(p)) return;
+    const name = typeof p.name === 'string' && p.name !== '' ? p.name : undefined;
+    const containerPort = typeof p.containerPort === 'number' && Number.isFinite(p.containerPort) ? p.containerPort : undefined;
+    out.push({ name, containerPort, index });
+  });
   return out;
 }
 
 /** A port named as a metrics or health port; an unnamed one could be anything. */
 export function isTelemetryPort(p: { name: string | undefined }): boolean {
   return p.name !== undefined && (METRICS_PORT.test(p.name) || HEALTH_PORT.test(p.name));
+}
+
+/**
+ * The container declares ports and every one is named as a metrics or health port (http-metrics,
+ * http-healthz): what reaches it is scrapes and kubelet probes, not requests. Unnamed ports count as
+ * serving (nothing says otherwise). Null otherwise.
+ */
+export function telemetryPortsOnly(c: ContainerRef): DeclaredPort[] | null {
+  const ports = declaredPorts(c).filter((p) => p.containerPort !== undefined);
+  if (ports.length === 0) return null;
+  return ports.every(isTelemetryPort) ? ports : null;
 }
 
 /**

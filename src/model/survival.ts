@@ -24,7 +24,7 @@ import {
   type SpreadTerm,
 } from './availability.js';
 import { pdbsFor } from './pdb.js';
-import { containerPorts, isTelemetryPort, serviceMetricsOnly } from './ports.js';
+import { declaredPorts, isTelemetryPort, serviceMetricsOnly } from './ports.js';
 
 export type Scenario = 'node-loss' | 'zone-loss' | 'drain' | 'rollout';
 export const SCENARIOS: Scenario[] = ['node-loss', 'zone-loss', 'drain', 'rollout'];
@@ -264,7 +264,7 @@ function orDefault(o: Record<string, Json> | undefined, key: string, def: Json):
  * Service in the input (not one that only lists scrape targets) selecting them.
  */
 function servesRequests(w: Workload, index: ResourceIndex): boolean {
-  if (w.containers.some((c) => c.type !== 'init' && containerPorts(c).some((p) => !isTelemetryPort(p)))) return true;
+  if (w.containers.some((c) => c.type !== 'init' && declaredPorts(c).some((p) => p.containerPort !== undefined && !isTelemetryPort(p)))) return true;
   const ns = index.namespaceOf(w.resource);
   return index.servicesSelecting(ns, w.podLabels).some((svc) => index.sameScope(svc, w.resource) && !serviceMetricsOnly(svc));
 }

@@ -3,8 +3,10 @@
  * (with the API server's defaults) and the container's declared ports. Not a check module.
  */
 import type { ContainerRef, Json, JsonObject } from '../../model/types.js';
-import { get, getArray, getString, isObject } from '../../model/util.js';
-import { isTelemetryPort } from '../../model/ports.js';
+import { get, getString, isObject } from '../../model/util.js';
+import { declaredPorts } from '../../model/ports.js';
+
+export { declaredPorts, telemetryPortsOnly, type DeclaredPort } from '../../model/ports.js';
 
 export const PROBE_KINDS = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];
@@ -70,35 +72,6 @@ export function timing(probe: JsonObject, field: TimingField): number | undefine
 export function isSet(probe: JsonObject, field: TimingField): boolean {
   const v = probe[field];
   return v !== undefined && v !== null;
-}
-
-export interface DeclaredPort {
-  name: string | undefined;
-  containerPort: number | undefined;
-  index: number;
-}
-
-/** The ports a container declares (entries that are objects). */
-export function declaredPorts(c: ContainerRef): DeclaredPort[] {
-  const out: DeclaredPort[] = [];
-  getArray(c.spec, ['ports']).forEach((p, index) => {
-    if (!isObject(p)) return;
-    const name = typeof p.name === 'string' && p.name !== '' ? p.name : undefined;
-    const containerPort = typeof p.containerPort === 'number' && Number.isFinite(p.containerPort) ? p.containerPort : undefined;
-    out.push({ name, containerPort, index });
-  });
-  return out;
-}
-
-/**
- * The container declares ports and every one is named as a metrics or health port (http-metrics,
- * http-healthz): what reaches it is scrapes and kubelet probes, not requests. Unnamed ports count as
- * serving (nothing says otherwise).
- */
-export function telemetryPortsOnly(c: ContainerRef): DeclaredPort[] | null {
-  const ports = declaredPorts(c).filter((p) => p.containerPort !== undefined);
-  if (ports.length === 0) return null;
-  return ports.every(isTelemetryPort) ? ports : null;
 }
 
 /** True when the container declares at least one containerPort. */

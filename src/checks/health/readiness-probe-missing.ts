@@ -2,7 +2,7 @@ import { defineCheck, type FindingInput } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
 import type { Workload } from '../../model/types.js';
 import { declaresPorts, hasProbe, isKnative, telemetryPortsOnly } from './probe-util.js';
-import { metricsOnly } from '../networking/service-util.js';
+import { serviceMetricsOnly } from '../../model/ports.js';
 
 /** Services in the input, in the workload's namespace, whose selector matches the pod labels. */
 function selectingServices(w: Workload, index: ResourceIndex) {
@@ -77,7 +77,7 @@ dependencies; the liveness probe must not.`,
     for (const c of missing) {
       const kind = daemon ? 'DaemonSet ' : '';
       const telemetry = telemetryPortsOnly(c);
-      const traffic = telemetry ? servicesOf().find((svc) => !metricsOnly(svc)) : undefined;
+      const traffic = telemetry ? servicesOf().find((svc) => !serviceMetricsOnly(svc)) : undefined;
       if (telemetry && !traffic) {
         const shown = telemetry.map((p) => `${p.name} ${p.containerPort}`).join(', ');
         out.push({
@@ -101,7 +101,7 @@ dependencies; the liveness probe must not.`,
       if (daemon && !service) continue;
       flaggedPortless = true;
       // A worker (no ports): traffic only if a Service that is not metrics-only selects its pods anyway.
-      const sending = daemon ? undefined : servicesOf().find((svc) => !metricsOnly(svc))?.name;
+      const sending = daemon ? undefined : servicesOf().find((svc) => !serviceMetricsOnly(svc))?.name;
       out.push({
         message: service
           ? `DaemonSet container "${c.name}" has no readinessProbe, yet Service "${service}" selects these pods: they get traffic as soon as they start`

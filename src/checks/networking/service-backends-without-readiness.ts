@@ -1,6 +1,7 @@
 import { defineCheck, type ContainerRef, type FindingInput, type RelatedInput, type Workload } from '../types.js';
 import { get, getArray, getString } from '../../model/util.js';
-import { metricsOnly, podPorts, selectedWorkloads, servicePorts, showObject } from './service-util.js';
+import { podPorts, selectedWorkloads, servicePorts, showObject } from './service-util.js';
+import { serviceMetricsOnly } from '../../model/ports.js';
 
 /** The containers of the pod that receive traffic for this target port, when that can be told. */
 function servingContainers(w: Workload, target: number | string): ContainerRef[] {
@@ -71,7 +72,7 @@ Service whose clients are affected.`,
     const out: FindingInput[] = [];
     if (get(svc.object, ['spec', 'publishNotReadyAddresses']) === true) return out;
     if (/^true$/i.test(getString(svc.object, ['metadata', 'annotations', 'service.alpha.kubernetes.io/tolerate-unready-endpoints']) ?? '')) return out;
-    if (metricsOnly(svc)) return out;
+    if (serviceMetricsOnly(svc)) return out;
     const backends = selectedWorkloads(index, svc);
     if (backends.length === 0) return out;
     const ports = servicePorts(svc);

@@ -1,7 +1,8 @@
 import { defineCheck, type FindingInput, type Workload } from '../types.js';
 import { formatLabels } from '../../model/selector.js';
 import { get } from '../../model/util.js';
-import { APP_INSTANCE_KEY, APP_NAME_KEYS, appDifference, metricsOnly, selectedWorkloads, serviceSelector, showObject } from './service-util.js';
+import { APP_INSTANCE_KEY, APP_NAME_KEYS, appDifference, selectedWorkloads, serviceSelector, showObject } from './service-util.js';
+import { serviceMetricsOnly } from '../../model/ports.js';
 
 /** The identity labels a workload's pods carry, for the message. */
 function identity(w: Workload): string {
@@ -46,7 +47,7 @@ Not reported:
     const out: FindingInput[] = [];
     if (get(svc.object, ['spec', 'clusterIP']) === 'None') return out;
     // Scrape target lists: Prometheus scrapes each pod, no client goes through the load balancing.
-    if (metricsOnly(svc)) return out;
+    if (serviceMetricsOnly(svc)) return out;
     const backends = selectedWorkloads(index, svc);
     if (backends.length < 2) return out;
     // Group the workloads by app: each joins the first group whose first member it does not

@@ -6,7 +6,6 @@
 import type { ResourceIndex } from '../../model/index.js';
 import type { ContainerRef, FieldPath, Json, Resource, Workload } from '../../model/types.js';
 import { get, getArray, getString, isObject, isTemplated } from '../../model/util.js';
-import { serviceMetricsOnly } from '../../model/ports.js';
 
 /** A core v1 Service (not a Knative or other custom `Service` kind). */
 export function isCoreService(r: Resource): boolean {
@@ -139,14 +138,6 @@ export function servicePorts(svc: Resource): ServicePort[] {
     out.push({ i, name, port, target, targetPath, protocol });
   });
   return out;
-}
-
-/**
- * Every port is named as a metrics port: the Service lists scrape targets (ServiceMonitor,
- * endpoints discovery) and Prometheus scrapes each pod on its own, ready or not.
- */
-export function metricsOnly(svc: Resource): boolean {
-  return serviceMetricsOnly(svc);
 }
 
 /** "port 80" or "port http (80)". */
