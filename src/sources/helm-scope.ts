@@ -216,19 +216,81 @@ function declaration(tokens: Token[]): { names: string[]; rest: Token[] } | null
   }
 }
 
+/** Named templates (`define "name"`) of a chart: the actions of each body. */
+export type Defines = Map<string, Action[]>;
+
+/** The `define` bodies in a template file's text. */
+export function definesIn(text: string, into: Defines = new Map()): Defines {
+  const actions = templateActions(text);
+  for (let i = 0; i < actions.length; i++) {
+    const tk = actions[i].tokens;
+    if (!(tk[0]?.t === 'word' && tk[0].value === 'define' && tk[1]?.t === 'str')) continue;
+    let depth = 1;
+    let j = i + 1;
+    for (; j < actions.length && depth > 0; j++) {
+      const h = actions[j].tokens[0];
+      const w = h?.t === 'word' ? h.value : null;
+      if (w === 'if' || w === 'with' || w === 'range' || w === 'define' || w === 'block') depth++;
+      else if (w === 'end') depth--;
+    }
+    into.set(tk[1].value, actions.slice(i + 1, j - 1));
+    i = j - 1;
+  }
+  return into;
+}
+
+/** Paths read per line: by the line's own actions, and by the named templates it includes. */
+export interface LineReads {
+  direct: string[][][];
+  included: string[][][];
+}
+
+const MAX_INCLUDE_DEPTH = 3;
+
 /**
  * For each line (index 0 = line 1) of a template, the `.Values` paths its actions read, in order
- * of appearance (an action spanning lines counts on the line it starts).
+ * of appearance (an action spanning lines counts on the line it starts); `included`: the paths read
+ * by the named templates it calls (`include "x" ARG`, `template "x" ARG`, with the argument as their
+ * dot, up to 3 levels deep), when `defines` is given.
  */
-export function valuesReadByLine(text: string, lineCount: number): string[][][] {
-  const byLine: string[][][] = Array.from({ length: lineCount }, () => []);
-  let dot: Binding = ROOT;
-  let root: Binding = ROOT;
+export function valuesReadByLine(text: string, lineCount: number, defines?: Defines): LineReads {
+  const direct: string[][][] = Array.from({ length: lineCount }, () => []);
+  const included: string[][][] = Array.from({ length: lineCount }, () => []);
+  const add = (into: string[][], reads: string[][]) => {
+    for (const r of reads) if (r.length && !into.some((o) => o.length === r.length && o.every((x, i) => x === r[i]))) into.push(r);
+  };
+  walk(templateActions(text), ROOT, defines, 0, (a, own, inc) => {
+    if (direct[a.line - 1]) add(direct[a.line - 1], own);
+    if (included[a.line - 1]) add(included[a.line - 1], inc);
+  });
+  return { direct, included };
+}
+
+/** The argument tokens of a call: up to the end of its command (a `|` or the closing `)` at its level). */
+function argumentOf(tokens: Token[], from: number): Token[] {
+  let depth = 0;
+  let k = from;
+  for (; k < tokens.length; k++) {
+    const t = tokens[k];
+    if (t.t !== 'punct') continue;
+    if (t.value === '(') depth++;
+    else if (t.value === ')') {
+      if (depth === 0) break;
+      depth--;
+    } else if (t.value === '|' && depth === 0) break;
+  }
+  return tokens.slice(from, k);
+}
+
+function walk(actions: Action[], start: Binding, defines: Defines | undefined, depth: number, onReads: (a: Action, own: string[][], included: string[][]) => void): void {
+  let dot: Binding = start;
+  let root: Binding = start;
   let vars = new Map<string, Binding>();
   const stack: Frame[] = [];
   const push = () => stack.push({ outer: dot, outerVars: vars, outerRoot: root });
-  for (const a of templateActions(text)) {
+  for (const a of actions) {
     const reads: string[][] = [];
+    const inc: string[][] = [];
     const tk = a.tokens;
     const head = tk[0]?.t === 'word' ? tk[0].value : null;
     const body = tk.slice(1);
@@ -292,8 +354,20 @@ export function valuesReadByLine(text: string, lineCount: number): string[][][] 
         for (const name of decl.names) vars.set(name, b);
       } else readsOf(tk, dot, root, vars, reads);
     }
-    const at = byLine[a.line - 1];
-    if (at) for (const r of reads) if (!at.some((o) => o.length === r.length && o.every((x, i) => x === r[i]))) at.push(r);
+    // Named templates called on this line, with their argument as dot.
+    if (defines && depth < MAX_INCLUDE_DEPTH && head !== 'define' && head !== 'block') {
+      for (let k = 0; k + 1 < tk.length; k++) {
+        const w = tk[k];
+        const name = tk[k + 1];
+        if (w.t !== 'word' || (w.value !== 'include' && w.value !== 'template') || name.t !== 'str') continue;
+        const callee = defines.get(name.value);
+        if (!callee) continue;
+        const arg = bindingOf(argumentOf(tk, k + 2), dot, root, vars);
+        walk(callee, arg, defines, depth + 1, (_, own, deeper) => {
+          for (const r of [...own, ...deeper]) inc.push(r);
+        });
+      }
+    }
+    onReads(a, reads, inc);
   }
-  return byLine;
 }

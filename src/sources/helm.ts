@@ -16,7 +16,7 @@ import type { RenderOut } from '../engine/report-types.js';
 import { loadText, type InputProblem } from './resources.js';
 import { display, locateIn, runTool, sameJson, sourceFile, toolError, toolVersion, valueAt, which, type RenderContext, type RenderUnit, type UnitResult } from './render.js';
 import { parseYaml, resolvePlain } from './yaml.js';
-import { valuesReadByLine } from './helm-scope.js';
+import { definesIn, valuesReadByLine, type Defines, type LineReads } from './helm-scope.js';
 
 export const HOOK_ANNOTATION = 'helm.sh/hook';
 
@@ -91,7 +91,7 @@ interface TemplateModel {
   lines: TLine[];
   sections: Section[];
   /** Per line, the `.Values` paths its template actions read (built when first asked for). */
-  reads?: string[][][];
+  reads?: LineReads;
 }
 
 const level = (l: TLine) => (l.dash >= 0 ? l.dash : l.col);
@@ -478,6 +478,7 @@ export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<
   // the charts above a subchart), per template and line.
   const sourcesByChart = new Map<string, ValuesSource[]>();
   const valuesCache = new Map<string, ValueSource[]>();
+  let defines: Defines | undefined;
   const valuesOf = (templateFile: string, model: TemplateModel, line: number): ValueSource[] => {
     const key = `${templateFile}\0${line}`;
     let hit = valuesCache.get(key);
@@ -485,7 +486,8 @@ export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<
     const chart = templateFile.slice(0, templateFile.lastIndexOf(`${sep}templates${sep}`));
     let sources = sourcesByChart.get(chart);
     if (!sources) sourcesByChart.set(chart, (sources = valuesSources(unit.abs, chart, h, ctx.cwd)));
-    hit = valueRefs(model, line)
+    defines ??= chartDefines(unit.abs);
+    hit = valueRefs(model, line, defines)
       .map((ref) => valueSource(sources!, ref))
       .filter((v): v is ValueSource => v !== null);
     valuesCache.set(key, hit);
@@ -550,11 +552,15 @@ export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<
  * write below it (`resources:` then `{{- toYaml .Values.resources | nindent 12 }}`, or `{{- toYaml . }}`
  * inside `{{- with .Values.resources }}`), those of the first action under it that reads a value. A
  * key with literal keys under it (`spec:`) reads nothing itself, whatever `with` or `if` sits above them.
+ * A line's own value also comes from the named templates it includes (`image: {{ include "x.image" . }}`:
+ * the values that helper reads); a block written by an include under a key does not count them (label
+ * helpers read name overrides, which say nothing about a label that is missing).
  */
-function valueRefs(m: TemplateModel, line: number): string[][] {
-  const reads = (m.reads ??= valuesReadByLine(m.raw.join('\n'), m.raw.length));
+function valueRefs(m: TemplateModel, line: number, defines: Defines | undefined): string[][] {
+  const reads = (m.reads ??= valuesReadByLine(m.raw.join('\n'), m.raw.length, defines));
   const i = line - 1;
-  const own = reads[i] ?? [];
+  const own = [...(reads.direct[i] ?? [])];
+  for (const r of reads.included[i] ?? []) if (!own.some((o) => o.length === r.length && o.every((x, k) => x === r[k]))) own.push(r);
   if (own.length || i >= m.lines.length) return own.slice(0, MAX_VALUE_REFS);
   const l = m.lines[i];
   if (!l.structural || l.key === null || l.value !== '') return [];
@@ -566,12 +572,35 @@ function valueRefs(m: TemplateModel, line: number): string[][] {
     const indent = t.length - t.trimStart().length;
     if (indent <= level(l)) break;
     if (m.lines[j].structural) return [];
-    if (!found && reads[j].length) found = reads[j];
+    if (!found && reads.direct[j].length) found = reads.direct[j];
   }
   return found ? found.slice(0, MAX_VALUE_REFS) : [];
 }
 
 const MAX_VALUE_REFS = 3;
+
+/**
+ * The named templates of a chart folder and its subcharts (Helm shares \`define\`s across all of them):
+ * every .tpl/.yaml/.yml file under a templates/ folder.
+ */
+function chartDefines(chartDir: string): Defines {
+  const defines: Defines = new Map();
+  let files: string[] = [];
+  try {
+    files = readdirSync(chartDir, { recursive: true, encoding: 'utf8' });
+  } catch {
+    return defines;
+  }
+  for (const f of files) {
+    if (!/\.(tpl|ya?ml)$/.test(f) || !f.split(sep).includes('templates')) continue;
+    try {
+      definesIn(readFileSync(join(chartDir, f), 'utf8'), defines);
+    } catch {
+      // An unreadable file: its templates stay unknown.
+    }
+  }
+  return defines;
+}
 
 /** Where a chart's values come from, highest precedence first. */
 type ValuesSource = { set: true; keys: string[][]; prefix: string[] } | { set: false; abs: string; shown: string; prefix: string[] };

@@ -208,6 +208,14 @@ describe('real Helm charts (fetched from the Go module proxy at pinned versions)
     }
   });
 
+  it('values read inside a named template: metrics-server builds its image with `include "metrics-server.image" .`', () => {
+    const ms = run.report.verdicts.find((v) => v.object.kind === 'Deployment' && v.object.name === 'metrics-server');
+    assert.ok(ms);
+    const pin = ms.findings.find((f) => f.check === 'image-not-pinned-by-digest');
+    assert.ok(pin, 'the image is pinned by tag only');
+    assert.deepEqual(pin.location.values?.map((x) => x.ref), ['.Values.image.repository', '.Values.image.tag']);
+  });
+
   it('cilium: probes on 127.0.0.1 of host-networked pods are no PodSecurity violation and no lying probe', () => {
     const cilium = run.report.verdicts.filter((v) => v.object.name.startsWith('cilium'));
     assert.ok(cilium.length >= 3);

@@ -5,12 +5,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { valuesReadByLine } from '../../src/sources/helm-scope.js';
+import { definesIn, valuesReadByLine } from '../../src/sources/helm-scope.js';
 
 /** Line number -> the paths read on it, dotted, for the lines that read any. */
 function reads(text: string): Record<number, string[]> {
   const out: Record<number, string[]> = {};
-  valuesReadByLine(text, text.split('\n').length).forEach((paths, i) => {
+  valuesReadByLine(text, text.split('\n').length).direct.forEach((paths, i) => {
     if (paths.length) out[i + 1] = paths.map((p) => p.join('.'));
   });
   return out;
@@ -71,4 +71,26 @@ describe('helm template scope: values read per line', () => {
   it('an unbalanced end does not throw and keeps the root dot', () => {
     assert.deepEqual(reads('{{ end }}{{ end }}\n{{ .Values.a }}'), { 2: ['a'] });
   });
+
+  it('named templates: include/template with the argument as dot, nested, absolute .Values inside; kept apart from the line\'s own reads', () => {
+    const helpers = [
+      '{{- define "app.image" -}}',
+      '{{- $reg := .Values.image.registry -}}',
+      '{{ $reg }}/{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}',
+      '{{- end }}',
+      '{{- define "app.res" -}}{{ toYaml .limits }}{{ include "app.inner" .requests }}{{- end }}',
+      '{{- define "app.inner" -}}{{ .cpu }}{{- end }}',
+      '{{- define "app.loop" -}}{{ include "app.loop" . }}{{ .Values.loop }}{{- end }}',
+    ].join('\n');
+    const defines = definesIn(helpers);
+    assert.deepEqual([...defines.keys()], ['app.image', 'app.res', 'app.inner', 'app.loop']);
+    const t = ['image: {{ include "app.image" . }}', 'r: {{ include "app.res" .Values.resources | nindent 2 }} {{ .Values.own }}', 'l: {{ template "app.loop" . }}', 'x: {{ include "missing" . }}'].join('\n');
+    const r = valuesReadByLine(t, 4, defines);
+    const dotted = (l: string[][]) => l.map((p) => p.join('.'));
+    assert.deepEqual(r.direct.map(dotted), [[], ['resources', 'own'], [], []]);
+    assert.deepEqual(r.included.map(dotted), [['image.registry', 'image.repository', 'image.tag'], ['resources.limits', 'resources.requests', 'resources.requests.cpu'], ['loop'], []]);
+    // Without the chart's defines nothing is followed.
+    assert.deepEqual(valuesReadByLine(t, 4).included.map(dotted), [[], [], [], []]);
+  });
 });
+

@@ -181,6 +181,11 @@ describe('helm: charts rendered with helm template', { skip: helm.skip }, () => 
     const sa = at(api, ['spec', 'template', 'spec', 'serviceAccountName']);
     assert.deepEqual([sa.line, sa.values], [14, undefined]);
     assert.deepEqual(values(['spec', 'replicas']), [['.Values.replicaCount', 'scoped/values.yaml', 1, 1, true]]);
+    // `image: {{ include "scoped.image" . | quote }}`: the values the named template reads (templates/_helpers.tpl).
+    assert.deepEqual(values([...c, 'image']), [
+      ['.Values.image.tag', 'scoped/values.yaml', 4, 3, true],
+      ['.Values.image.repository', 'scoped/values.yaml', 3, 3, true],
+    ]);
   });
 
   it('list items added by a range: the item line of the range, not exact; literal items before it stay exact', async () => {
