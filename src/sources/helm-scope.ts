@@ -23,6 +23,11 @@ type Binding = { root: true } | { root: false; path: string[]; item?: boolean } 
 
 const ROOT: Binding = { root: true };
 
+/** Append each non-empty path to `into` unless an equal one is there already (order of first appearance). */
+export function addPaths(into: string[][], paths: string[][]): void {
+  for (const p of paths) if (p.length && !into.some((o) => o.length === p.length && o.every((x, i) => x === p[i]))) into.push(p);
+}
+
 interface Action {
   /** 1-based line of the `{{`. */
   line: number;
@@ -40,7 +45,7 @@ type Token =
 const REF = /^(\$[A-Za-z_0-9]*)?((?:\.[A-Za-z_][A-Za-z_0-9]*)*)/;
 
 /** The `{{ ... }}` actions of a template, tokenized; comments left out. */
-export function templateActions(text: string): Action[] {
+function templateActions(text: string): Action[] {
   const out: Action[] = [];
   let line = 1;
   let i = 0;
@@ -194,7 +199,7 @@ function readsOf(tokens: Token[], dot: Binding, root: Binding, vars: Map<string,
       if (tok.base !== 'dot' && tok.base !== 'root' && tok.fields.length === 0 && next?.t === 'punct' && (next.value === ':=' || next.value === '=' || next.value === ',')) continue;
       b = resolve(tok, dot, root, vars);
     }
-    if (b && !b.root && b.path.length > 0 && !out.some((o) => o.length === b.path.length && o.every((x, i) => x === b.path[i]))) out.push(b.path);
+    if (b && !b.root) addPaths(out, [b.path]);
   }
 }
 
@@ -256,12 +261,9 @@ const MAX_INCLUDE_DEPTH = 3;
 export function valuesReadByLine(text: string, lineCount: number, defines?: Defines): LineReads {
   const direct: string[][][] = Array.from({ length: lineCount }, () => []);
   const included: string[][][] = Array.from({ length: lineCount }, () => []);
-  const add = (into: string[][], reads: string[][]) => {
-    for (const r of reads) if (r.length && !into.some((o) => o.length === r.length && o.every((x, i) => x === r[i]))) into.push(r);
-  };
   walk(templateActions(text), ROOT, defines, 0, (a, own, inc) => {
-    if (direct[a.line - 1]) add(direct[a.line - 1], own);
-    if (included[a.line - 1]) add(included[a.line - 1], inc);
+    if (direct[a.line - 1]) addPaths(direct[a.line - 1], own);
+    if (included[a.line - 1]) addPaths(included[a.line - 1], inc);
   });
   return { direct, included };
 }

@@ -16,7 +16,7 @@ import type { RenderOut } from '../engine/report-types.js';
 import { loadText, type InputProblem } from './resources.js';
 import { display, locateIn, runTool, sameJson, sourceFile, toolError, toolVersion, valueAt, which, type RenderContext, type RenderUnit, type UnitResult } from './render.js';
 import { parseYaml, resolvePlain } from './yaml.js';
-import { definesIn, valuesReadByLine, type Defines, type LineReads } from './helm-scope.js';
+import { addPaths, definesIn, valuesReadByLine, type Defines, type LineReads } from './helm-scope.js';
 
 export const HOOK_ANNOTATION = 'helm.sh/hook';
 
@@ -560,7 +560,7 @@ function valueRefs(m: TemplateModel, line: number, defines: Defines | undefined)
   const reads = (m.reads ??= valuesReadByLine(m.raw.join('\n'), m.raw.length, defines));
   const i = line - 1;
   const own = [...(reads.direct[i] ?? [])];
-  for (const r of reads.included[i] ?? []) if (!own.some((o) => o.length === r.length && o.every((x, k) => x === r[k]))) own.push(r);
+  addPaths(own, reads.included[i] ?? []);
   if (own.length || i >= m.lines.length) return own.slice(0, MAX_VALUE_REFS);
   const l = m.lines[i];
   if (!l.structural || l.key === null || l.value !== '') return [];
