@@ -10,7 +10,7 @@
  * GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_WORKSPACE, GITHUB_RUN_ID) is read here, never in a
  * reporter: it makes Markdown links absolute and annotation paths relative to the repository root.
  */
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Report } from '../engine/report-types.js';
 import { renderText, writeText, type TextOptions } from '../report/text.js';
@@ -127,9 +127,23 @@ function render(report: Report, format: Exclude<OutputFormat, 'json'>, ctx: Outp
   }
 }
 
+/**
+ * Create the missing folders above an output file, from the nearest one that exists down. Not
+ * mkdirSync's recursive mode: under /proc (and other file systems where mkdir answers ENOENT for a
+ * folder that can never exist) Node.js 20 loops in it forever instead of failing.
+ */
+function makeParents(path: string): void {
+  const missing: string[] = [];
+  for (let dir = dirname(path); !existsSync(dir); dir = dirname(dir)) {
+    missing.push(dir);
+    if (dirname(dir) === dir) break;
+  }
+  for (const dir of missing.reverse()) mkdirSync(dir);
+}
+
 function writeFile(report: Report, t: OutputTarget, ctx: OutputContext): void {
   const path = resolve(ctx.cwd, t.file!);
-  mkdirSync(dirname(path), { recursive: true });
+  makeParents(path);
   if (t.format === 'json' || t.format === 'text' || t.format === 'html' || t.format === 'junit' || t.format === 'github') {
     // Streamed: a report on a very large input is never one string.
     const fd = openSync(path, 'w');

@@ -101,6 +101,17 @@ describe('--output', () => {
     assert.ok(existsSync(join(dir, 'ok.xml')));
     assert.match(r.stdout, /production-ready/);
   });
+  it('missing folders above a report file are created; a folder that cannot exist is one error line, not a hang', { timeout: 20_000 }, async () => {
+    const r = await runCli(['audit', 'k8s', '--no-config', '-o', 'json=deep/er/report.json'], { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(JSON.parse(read('deep/er/report.json')).schemaVersion, 1);
+    if (existsSync('/proc/self')) {
+      // mkdir under /proc answers ENOENT; Node's recursive mkdirSync loops on that forever.
+      const p = await runCli(['audit', 'k8s', '--no-config', '-o', 'sarif=/proc/kubeready-no/such/x.sarif'], { cwd: dir });
+      assert.equal(p.code, 2);
+      assert.match(p.stderr, /^kubeready: cannot write the sarif report to \/proc\/kubeready-no\/such\/x\.sarif \(ENOENT\)\n$/);
+    }
+  });
   it('usage errors come before the audit (a bad -o with a missing path still says -o)', async () => {
     const r = await runCli(['audit', 'nope.yaml', '--no-config', '-o', 'pdf'], { cwd: dir });
     assert.equal(r.code, 2);
