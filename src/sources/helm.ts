@@ -84,6 +84,8 @@ interface Section {
   from: number;
   to: number;
   kinds: string[];
+  /** Its literal `metadata.name` as a pattern (template actions match anything), and how many literal characters it has; built when first asked for. */
+  name?: { re: RegExp; literal: number } | null;
 }
 
 interface TemplateModel {
@@ -182,6 +184,37 @@ function literalAgrees(text: string, v: Json | undefined): boolean {
   return sameJson(resolvePlain(t), v);
 }
 
+/**
+ * The value a literal template text stands for (`1`, `"a"`, `["secrets"]`), or undefined when it is
+ * not literal (template actions, block scalars, anchors and tags).
+ */
+function literalValue(text: string): Json | undefined {
+  const t = text.replace(/\s+#.*$/, '').trim();
+  if (t === '' || t.includes('{{') || /^[|>&*!]/.test(t)) return undefined;
+  if (/^[[{"']/.test(t)) {
+    try {
+      return parseYaml(t, { positions: false }).docs[0]?.value;
+    } catch {
+      return undefined;
+    }
+  }
+  return resolvePlain(t);
+}
+
+/** What a template line's value renders to, where that can be told (see valueOfLine in renderHelm). */
+type LineValue = (lineIndex: number) => Json | undefined;
+
+/** How a candidate line's value compares with the rendered one: 1 the same, -1 different, 0 cannot tell. */
+function agreement(m: TemplateModel, i: number, v: Json | undefined, evalLine: LineValue | undefined): number {
+  if (v === undefined) return 0;
+  const l = m.lines[i];
+  const lit = literalValue(l.value);
+  if (lit !== undefined) return sameJson(lit, v) ? 1 : -1;
+  const e = evalLine?.(i);
+  if (e === undefined) return 0;
+  return sameJson(e, v) ? 1 : -1;
+}
+
 interface Scope {
   from: number;
   to: number;
@@ -227,7 +260,7 @@ const ACTION_IN_RANGE = /\{\{-?\s*(range|if|with|else|include|template|toYaml|tp
  * The template line that produced `path` of the rendered object, or its deepest literal ancestor.
  * `sure`: the section was identified without doubt; `renderedExact`: the path exists in the output.
  */
-function locateTemplate(m: TemplateModel, sec: Section, sure: boolean, obj: JsonObject, path: FieldPath, renderedExact: boolean): { line: number; column: number; exact: boolean } | null {
+function locateTemplate(m: TemplateModel, sec: Section, sure: boolean, obj: JsonObject, path: FieldPath, renderedExact: boolean, evalLine?: LineValue): { line: number; column: number; exact: boolean } | null {
   let sc: Scope = { from: sec.from, to: sec.to, item: false };
   const first = m.lines.slice(sec.from, sec.to).find((l) => l.structural);
   if (!first) return null;
@@ -243,8 +276,16 @@ function locateTemplate(m: TemplateModel, sec: Section, sure: boolean, obj: Json
     if (typeof p === 'string') {
       const keys = es.filter((i) => m.lines[i].key === p && (m.lines[i].dash < 0 || (sc.item && i === sc.from)));
       if (keys.length === 0) break;
-      if (keys.length > 1) exact = false;
       hit = keys[0];
+      if (keys.length > 1) {
+        // The same key in if/else branches: the branch whose value is the rendered one, where the
+        // literal text (or the single value it reads) tells; still not exact.
+        exact = false;
+        const v = valueAt(obj, path.slice(0, k + 1));
+        const scored = keys.map((i) => ({ i, a: agreement(m, i, v, evalLine) }));
+        const best = scored.find((x) => x.a === 1) ?? scored.find((x) => x.a === 0);
+        if (best) hit = best.i;
+      }
       const l = m.lines[hit];
       lastValue = l.value;
       line = l.n;
@@ -271,7 +312,7 @@ function locateTemplate(m: TemplateModel, sec: Section, sure: boolean, obj: Json
         const dynamic = m.raw.slice(sc.from, until).some((t) => ACTION_IN_RANGE.test(t) && t.length - t.trimStart().length <= dashCol);
         if (p < items.length && !dynamic) hit = items[p];
         else {
-          hit = items[Math.min(p, items.length - 1)];
+          hit = itemByContent(m, items, sc.to, valueAt(obj, path.slice(0, k + 1))) ?? items[Math.min(p, items.length - 1)];
           exact = false;
         }
       }
@@ -288,6 +329,63 @@ function locateTemplate(m: TemplateModel, sec: Section, sure: boolean, obj: Json
   return { line, column, exact: exact && renderedExact && matched === path.length };
 }
 
+/**
+ * Among the literal items of a list that template actions can add items to or drop items from, the
+ * one whose literal values agree with the rendered item (an RBAC rule by its resources and verbs):
+ * no literal value of it differs, and it has the most that are the same; null when that is not one item.
+ */
+function itemByContent(m: TemplateModel, items: number[], end: number, item: Json | undefined): number | null {
+  if (item === undefined) return null;
+  let best: number[] = [];
+  let bestScore = 0;
+  for (const i of items) {
+    const head = m.lines[i];
+    let score = 0;
+    let differs = false;
+    if (head.key === null) {
+      // A scalar item (`- secrets`).
+      const lit = literalValue(head.value);
+      if (lit === undefined) continue;
+      if (sameJson(lit, item)) score++;
+      else differs = true;
+    } else if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+      for (const j of entries(m, scopeOf(m, i, end))) {
+        const l = m.lines[j];
+        if (l.key === null) continue;
+        const lit = l.value.trim() === '' ? literalList(m, j, end) : literalValue(l.value);
+        if (lit === undefined) continue;
+        if (sameJson(lit, (item as JsonObject)[l.key])) score++;
+        else differs = true;
+      }
+    } else continue;
+    if (differs || score === 0) continue;
+    if (score > bestScore) {
+      bestScore = score;
+      best = [i];
+    } else if (score === bestScore) best.push(i);
+  }
+  return best.length === 1 ? best[0] : null;
+}
+
+/** The value of a key whose lines below are a block list of literal scalars (`verbs:` then `- get`), else undefined. */
+function literalList(m: TemplateModel, at: number, end: number): Json[] | undefined {
+  const sc = scopeOf(m, at, end);
+  const out: Json[] = [];
+  for (let i = sc.from; i < sc.to; i++) {
+    const l = m.lines[i];
+    if (!l.structural) {
+      // A template action among the items can add some: not literal.
+      if (m.raw[i].includes('{{')) return undefined;
+      continue;
+    }
+    if (l.dash < 0 || l.key !== null) return undefined;
+    const v = literalValue(l.value);
+    if (v === undefined) return undefined;
+    out.push(v);
+  }
+  return out.length ? out : undefined;
+}
+
 /** For a key written on a list item's dash line (`- name: x`), the lines under that key. */
 function scopeAfterDashKey(m: TemplateModel, at: number, end: number): Scope {
   const e = m.lines[at];
@@ -298,6 +396,46 @@ function scopeAfterDashKey(m: TemplateModel, at: number, end: number): Scope {
     if (level(l) < e.col || (level(l) === e.col && l.dash < 0)) break;
   }
   return { from: at + 1, to: j, item: false };
+}
+
+/** A section's `metadata.name` line as a pattern: `{{ include "x.fullname" . }}-webhook` matches any name ending in -webhook. */
+function sectionName(m: TemplateModel, sec: Section): { re: RegExp; literal: number } | null {
+  if (sec.name !== undefined) return sec.name;
+  sec.name = null;
+  const meta = entries(m, { from: sec.from, to: sec.to, item: false }).find((i) => m.lines[i].key === 'metadata' && m.lines[i].value === '');
+  if (meta === undefined) return null;
+  const at = entries(m, scopeOf(m, meta, sec.to)).find((i) => m.lines[i].key === 'name');
+  if (at === undefined) return null;
+  const text = unquote(m.lines[at].value);
+  if (text === '' || text.includes('{{') !== /\{\{.*?\}\}/.test(text)) return null;
+  const parts = text.split(/\{\{.*?\}\}/);
+  const literal = parts.reduce((n, x) => n + x.length, 0);
+  sec.name = { re: new RegExp(`^${parts.map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`), literal };
+  return sec.name;
+}
+
+/** A template action at the start of a line that can drop or repeat the documents after it. */
+const TOP_LEVEL_CONTROL = /^\{\{-?\s*(if|range|with|else)\b/;
+
+/**
+ * The section of a template that produced a rendered object, given the sections of the same kind
+ * already taken by the objects before it from this template (`last`: the index of the previous one).
+ * By name first: the sections whose literal metadata.name matches, the most literal ones first
+ * (a document that an `if` left out then shifts nothing); else, in order, the next one after the
+ * previous object's. `sure` when the name tells it, or when no `if`/`range`/`with` at the top of the
+ * template can have left a document out or repeated one.
+ */
+function sectionFor(m: TemplateModel, kind: string, name: string, last: number): { section: Section | null; sure: boolean } {
+  const sameKind = m.sections.filter((x) => x.kinds.includes(kind));
+  if (sameKind.length === 0) return { section: m.sections[0] ?? null, sure: m.sections.length === 1 };
+  if (sameKind.length === 1) return { section: sameKind[0], sure: true };
+  const named = sameKind.filter((x) => sectionName(m, x)?.re.test(name) ?? true);
+  const most = Math.max(0, ...named.map((x) => sectionName(m, x)?.literal ?? 0));
+  const pool = named.length ? named.filter((x) => (sectionName(m, x)?.literal ?? 0) === most) : sameKind;
+  if (pool.length === 1 && most > 0) return { section: pool[0], sure: true };
+  const next = pool.find((x) => m.sections.indexOf(x) > last) ?? pool[pool.length - 1];
+  const control = m.raw.some((t) => TOP_LEVEL_CONTROL.test(t));
+  return { section: next, sure: !control && m.sections.indexOf(next) > last };
 }
 
 const models = new Map<string, TemplateModel | null>();
@@ -479,22 +617,36 @@ export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<
   const sourcesByChart = new Map<string, ValuesSource[]>();
   const valuesCache = new Map<string, ValueSource[]>();
   let defines: Defines | undefined;
+  const sourcesFor = (templateFile: string): ValuesSource[] => {
+    const chart = templateFile.slice(0, templateFile.lastIndexOf(`${sep}templates${sep}`));
+    let sources = sourcesByChart.get(chart);
+    if (!sources) sourcesByChart.set(chart, (sources = valuesSources(unit.abs, chart, h, ctx.cwd)));
+    return sources;
+  };
   const valuesOf = (templateFile: string, model: TemplateModel, line: number): ValueSource[] => {
     const key = `${templateFile}\0${line}`;
     let hit = valuesCache.get(key);
     if (hit) return hit;
-    const chart = templateFile.slice(0, templateFile.lastIndexOf(`${sep}templates${sep}`));
-    let sources = sourcesByChart.get(chart);
-    if (!sources) sourcesByChart.set(chart, (sources = valuesSources(unit.abs, chart, h, ctx.cwd)));
+    const sources = sourcesFor(templateFile);
     defines ??= chartDefines(unit.abs);
     hit = valueRefs(model, line, defines)
-      .map((ref) => valueSource(sources!, ref))
+      .map((ref) => valueSource(sources, ref))
       .filter((v): v is ValueSource => v !== null);
     valuesCache.set(key, hit);
     return hit;
   };
+  // What a line that only prints one value (`replicas: {{ .Values.replicaCount }}`) renders to.
+  const valueOfLine = (templateFile: string, model: TemplateModel, i: number): Json | undefined => {
+    const text = unquote(model.lines[i]?.value ?? '');
+    if (!SINGLE_VALUE_ACTION.test(text)) return undefined;
+    defines ??= chartDefines(unit.abs);
+    const reads = (model.reads ??= valuesReadByLine(model.raw.join('\n'), model.raw.length, defines));
+    const paths = reads.direct[i] ?? [];
+    return paths.length === 1 ? effectiveValue(sourcesFor(templateFile), paths[0]) : undefined;
+  };
 
-  const seenPerSourceKind = new Map<string, number>();
+  /** Per template and kind, the section of the last object it produced (see sectionFor). */
+  const lastSection = new Map<string, number>();
   for (const r of loaded.resources) {
     if (!h.includeTestHooks && isTestHook(r.object)) {
       render.skippedTestHooks = (render.skippedTestHooks ?? 0) + 1;
@@ -510,25 +662,18 @@ export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<
     let sectionIndex = 0;
     if (model && source) {
       const key = `${source}\0${r.kind}`;
-      const nth = seenPerSourceKind.get(key) ?? 0;
-      seenPerSourceKind.set(key, nth + 1);
-      const sameKind = model.sections.filter((s) => s.kinds.includes(r.kind));
-      if (sameKind.length === 1) section = sameKind[0];
-      else if (sameKind.length > 1) {
-        section = sameKind[Math.min(nth, sameKind.length - 1)];
-        sure = nth < sameKind.length;
-      } else {
-        section = model.sections[0] ?? null;
-        sure = model.sections.length === 1;
-      }
+      const found = sectionFor(model, r.kind, r.name, lastSection.get(key) ?? -1);
+      section = found.section;
+      sure = found.sure;
       sectionIndex = section ? model.sections.indexOf(section) : 0;
+      lastSection.set(key, sectionIndex);
     }
     const templateShown = disk.file ? display(disk.file, ctx.cwd) : disk.archive ? display(disk.archive, ctx.cwd) : shown;
     const obj = r.object;
     const locate: Origin['locate'] = (path: FieldPath) => {
       const at = rendered(path);
       const where = { render: shown, line: at?.line ?? null, column: at?.column ?? null, ...(source ? { source } : {}) };
-      const t = model && section ? locateTemplate(model, section, sure, obj, path, at?.exact ?? false) : null;
+      const t = model && section ? locateTemplate(model, section, sure, obj, path, at?.exact ?? false, disk.file ? (i) => valueOfLine(disk.file!, model, i) : undefined) : null;
       if (t) {
         const values = model && disk.file ? valuesOf(disk.file, model, t.line) : [];
         return { line: t.line, column: t.column, exact: t.exact, file: templateShown, doc: sectionIndex, rendered: where, ...(values.length ? { values } : {}) };
@@ -639,6 +784,29 @@ function valuesSources(rootDir: string, templateChart: string, h: { values?: str
     if (k < sub.length) dir = join(dir, 'charts', sub[k]);
   }
   return out;
+}
+
+/** A value that is one action printing one field, at most through quote or a number conversion. */
+const SINGLE_VALUE_ACTION = /^\{\{-?\s*[.$][\w.$]*(\s*\|\s*(quote|squote|int|int64|float64|toString))*\s*-?\}\}$/;
+
+/**
+ * The value `.Values.<path>` has for these sources (the first that sets it, in Helm's precedence);
+ * undefined where that cannot be told (set by --set, a global value of a subchart, or not set).
+ */
+function effectiveValue(sources: ValuesSource[], path: string[]): Json | undefined {
+  for (const src of sources) {
+    if (path[0] === 'global' && src.prefix.length) return undefined;
+    const full = [...src.prefix, ...path];
+    if (src.set) {
+      if (src.keys.some((k) => k.every((x, i) => i >= full.length || full[i] === x))) return undefined;
+      continue;
+    }
+    const root = sourceFile(src.abs)?.docs[0]?.value;
+    if (root === undefined || root === null) continue;
+    const v = valueAt(root, full);
+    if (v !== undefined) return v;
+  }
+  return undefined;
 }
 
 /** Where `.Values.<path>` is set for these sources: the first source that sets the whole path, else the one that sets most of it. */

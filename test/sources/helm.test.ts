@@ -205,6 +205,40 @@ describe('helm: charts rendered with helm template', { skip: helm.skip }, () => 
     assert.deepEqual([svc.file, svc.line, svc.exact, svc.doc], ['shop/templates/service.yaml', 14, true, 0]);
   });
 
+  it('a document an `if` leaves out shifts nothing: objects are matched to their document by name', async () => {
+    // Default values: the optional ClusterRole is not rendered, so the second rendered ClusterRole
+    // is the template's third document, not its second.
+    const r = await load(['branches']);
+    const ctl = find(r, 'ClusterRole', 'branches-controller');
+    const root = at(ctl, []);
+    assert.deepEqual([root.file, root.line, root.doc, root.exact], ['branches/templates/roles.yaml', 21, 2, true]);
+    // Rule 1 (secrets) comes after an `if` that can add rules: found by its literal resources and
+    // verbs, not by its position (position 1 would be the disabled configmaps rule at line 32).
+    const secrets = at(ctl, ['rules', 1, 'resources', 0]);
+    assert.deepEqual([secrets.line, secrets.exact], [48, false]);
+    // With the optional role rendered, each ClusterRole still gets its own document.
+    const all = await load(['branches'], { set: ['optionalRole=true'] });
+    assert.equal(at(find(all, 'ClusterRole', 'branches-optional'), []).line, 11);
+    assert.equal(at(find(all, 'ClusterRole', 'branches-controller'), []).line, 21);
+    assert.equal(at(find(all, 'ClusterRole', 'branches-reader'), []).line, 1);
+  });
+
+  it('the same key in if/else branches: the branch that rendered the value, and the values it reads', async () => {
+    const r = await load(['branches']);
+    const d = find(r, 'Deployment', 'branches-worker');
+    const replicas = at(d, ['spec', 'replicas']);
+    assert.deepEqual([replicas.line, replicas.exact], [9, false]);
+    assert.deepEqual(replicas.values?.map((v) => [v.ref, v.line]), [['.Values.replicas', 8]]);
+    const image = at(d, ['spec', 'template', 'spec', 'containers', 0, 'image']);
+    assert.equal(image.line, 24);
+    assert.deepEqual(image.values?.map((v) => v.ref), ['.Values.image.repository', '.Values.image.tag']);
+    // The other branch when the values select it.
+    const ha = await load(['branches'], { set: ['ha.enabled=true'], values: [] });
+    assert.equal(at(find(ha, 'Deployment', 'branches-worker'), ['spec', 'replicas']).line, 7);
+    const full = await load(['branches'], { values: ['branches/full-image.yaml'] });
+    assert.equal(at(find(full, 'Deployment', 'branches-worker'), ['spec', 'template', 'spec', 'containers', 0, 'image']).line, 22);
+  });
+
   it('subchart objects point at the subchart template', async () => {
     const r = await load(['shop']);
     const rep = at(find(r, 'Deployment', 'shop-cache'), ['spec', 'replicas']);
@@ -247,9 +281,9 @@ describe('helm: charts rendered with helm template', { skip: helm.skip }, () => 
     const dep = r.problems.find((p) => p.file === 'missing-dep');
     assert.match(dep?.message ?? '', /missing in charts\/ directory: postgres/);
     find(r, 'Deployment', 'shop');
-    assert.deepEqual(r.renders?.map((x) => [x.path, x.error === undefined]), [['broken', false], ['missing-dep', false], ['scoped', true], ['shop', true]]);
-    // Templates, values files and the subchart are not read as plain YAML: four charts, two errors.
-    assert.equal(r.files, 4);
+    assert.deepEqual(r.renders?.map((x) => [x.path, x.error === undefined]), [['branches', true], ['broken', false], ['missing-dep', false], ['scoped', true], ['shop', true]]);
+    // Templates, values files and the subchart are not read as plain YAML: five charts, two errors.
+    assert.equal(r.files, 5);
     assert.equal(r.problems.length, 2);
   });
 
