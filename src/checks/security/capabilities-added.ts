@@ -1,18 +1,20 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { getArray } from '../../model/util.js';
-import { BASELINE_CAPABILITIES, containerSC, containerSCPath, listText, pssContainers, pssRef, stringsWithIndex, who } from './pss-util.js';
+import { BASELINE_CAPABILITIES, containerSC, containerSCPath, isPrivileged, listText, pssContainers, pssRef, stringsWithIndex, who } from './pss-util.js';
 
 export default defineCheck({
   id: 'capabilities-added',
   pillar: 'security',
   severity: 'error',
   pss: 'baseline',
-  title: 'Container adds capabilities beyond the default set',
+  title: 'Container adds capabilities outside the PodSecurity baseline set',
   whatBreaks:
     'Capabilities such as SYS_ADMIN, NET_ADMIN, NET_RAW, SYS_PTRACE or SYS_MODULE give an attacker inside the container kernel powers: mounting filesystems, rewriting routes and sniffing or spoofing traffic, tracing other processes, loading kernel modules. Several container escapes start from exactly these.',
   details: `PodSecurity **baseline** allows \`securityContext.capabilities.add\` to contain only the container runtime's default set: \`AUDIT_WRITE\`, \`CHOWN\`, \`DAC_OVERRIDE\`, \`FOWNER\`, \`FSETID\`, \`KILL\`, \`MKNOD\`, \`NET_BIND_SERVICE\`, \`SETFCAP\`, \`SETGID\`, \`SETPCAP\`, \`SETUID\`, \`SYS_CHROOT\`. \`NET_RAW\` is **not** in the list.
 
 Names are compared literally, as PodSecurity does: \`CAP_SYS_ADMIN\` or lowercase spellings are rejected by admission as well, so write capability names without the \`CAP_\` prefix, in upper case.
+
+A privileged container is not reported here: it has every capability anyway, and **privileged-container** reports it.
 
 If a workload genuinely needs an extra capability (a VPN sidecar needing \`NET_ADMIN\`), keep it to that one container, drop \`ALL\` first, and exempt it here with a reason.`,
   fix: {
@@ -28,11 +30,12 @@ If a workload genuinely needs an extra capability (a VPN sidecar needing \`NET_A
   run({ workload }) {
     const out: FindingInput[] = [];
     for (const c of pssContainers(workload!)) {
+      if (isPrivileged(c)) continue;
       const add = stringsWithIndex(getArray(containerSC(c), ['capabilities', 'add']));
       const bad = add.filter((a) => !BASELINE_CAPABILITIES.has(a.value));
       if (bad.length === 0) continue;
       out.push({
-        message: `${who(c)}: capabilities.add includes ${listText(bad.map((b) => b.value))}, beyond the default set ${pssRef('baseline', 'Capabilities')}`,
+        message: `${who(c)}: capabilities.add includes ${listText(bad.map((b) => b.value))}, outside the set PodSecurity baseline allows ${pssRef('baseline', 'Capabilities')}`,
         path: containerSCPath(c, 'capabilities', 'add', bad[0].index),
         container: c.name,
       });

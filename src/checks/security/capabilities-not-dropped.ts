@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { getArray } from '../../model/util.js';
-import { BASELINE_CAPABILITIES, containerSC, containerSCPath, isWindowsPod, listText, pssContainers, pssRef, q, stringsWithIndex, who } from './pss-util.js';
+import { BASELINE_CAPABILITIES, containerSC, containerSCPath, isPrivileged, isWindowsPod, listText, pssContainers, pssRef, q, stringsWithIndex, who } from './pss-util.js';
 
 const REF = pssRef('restricted', 'Capabilities');
 
@@ -16,7 +16,7 @@ export default defineCheck({
 
 Additions outside the baseline default set (\`SYS_ADMIN\`, \`NET_ADMIN\`...) are reported by **capabilities-added** (baseline); this check reports the missing \`drop: ["ALL"]\` and additions that baseline tolerates but restricted does not (\`CHOWN\`, \`SETUID\`...).
 
-Pods with \`spec.os.name: windows\` are exempt (policy 1.25+): Linux capabilities do not exist there.`,
+Privileged containers are not reported: they get every capability whatever \`drop\` says (**privileged-container** reports them). Pods with \`spec.os.name: windows\` are exempt (policy 1.25+): Linux capabilities do not exist there.`,
   fix: {
     text: 'Add capabilities.drop: ["ALL"] to every container and add back at most NET_BIND_SERVICE (only to bind ports below 1024).',
     yaml: `containers:
@@ -31,6 +31,7 @@ Pods with \`spec.os.name: windows\` are exempt (policy 1.25+): Linux capabilitie
     if (isWindowsPod(w)) return [];
     const out: FindingInput[] = [];
     for (const c of pssContainers(w)) {
+      if (isPrivileged(c)) continue;
       const sc = containerSC(c);
       const drop = getArray(sc, ['capabilities', 'drop']);
       const dropsAll = drop.includes('ALL');

@@ -1,6 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { get } from '../../model/util.js';
-import { containerSC, containerSCPath, isWindowsPod, pssContainers, pssRef, who } from './pss-util.js';
+import { containerSC, containerSCPath, isPrivileged, isWindowsPod, pssContainers, pssRef, who } from './pss-util.js';
+import { getArray } from '../../model/util.js';
 
 const REF = pssRef('restricted', 'Privilege Escalation');
 
@@ -14,7 +15,7 @@ export default defineCheck({
     "Unless allowPrivilegeEscalation is false, the kernel's no_new_privs flag stays off: a setuid-root binary in the image (su, sudo, ping, mount...) or a file capability lets an attacker who runs code as the app user become root inside the container.",
   details: `PodSecurity **restricted** requires \`securityContext.allowPrivilegeEscalation: false\` **explicitly** on every container, init container and sidecar; unset means \`true\`. There is no pod-level field.
 
-Setting it to \`false\` makes the runtime set \`no_new_privs\`: \`execve\` can no longer raise privileges through setuid bits or file capabilities. Applications almost never need escalation at runtime. It cannot be false together with \`privileged: true\` or the \`SYS_ADMIN\` capability (the API rejects the combination).
+Setting it to \`false\` makes the runtime set \`no_new_privs\`: \`execve\` can no longer raise privileges through setuid bits or file capabilities. Applications almost never need escalation at runtime. The API rejects \`false\` together with \`privileged: true\`, or with \`CAP_SYS_ADMIN\` (that exact spelling) in \`capabilities.add\`; such containers are not reported here (a privileged container escalates anyway: **privileged-container** reports it, and **capabilities-added** the capability).
 
 Pods with \`spec.os.name: windows\` are exempt (policy 1.25+): the field does not exist on Windows.`,
   fix: {
@@ -30,6 +31,8 @@ Pods with \`spec.os.name: windows\` are exempt (policy 1.25+): the field does no
     if (isWindowsPod(w)) return [];
     const out: FindingInput[] = [];
     for (const c of pssContainers(w)) {
+      // The fix would be rejected: false is invalid on these (ValidateSecurityContext).
+      if (isPrivileged(c) || getArray(containerSC(c), ['capabilities', 'add']).includes('CAP_SYS_ADMIN')) continue;
       const v = get(containerSC(c), ['allowPrivilegeEscalation']);
       if (v === false) continue;
       out.push({

@@ -29,7 +29,7 @@ export default defineCheck({
     for (const c of pssContainers(workload!)) {
       if (get(containerSC(c), ['privileged']) !== true) continue;
       out.push({
-        message: `${who(c)}: privileged: true gives it every capability and the host's devices ${pssRef('baseline', 'Privileged Containers')}`,
+        message: `${who(c)}: privileged: true gives it every capability, no seccomp filter and the host's devices, whatever the rest of its securityContext says ${pssRef('baseline', 'Privileged Containers')}`,
         path: containerSCPath(c, 'privileged'),
         container: c.name,
       });

@@ -35,6 +35,16 @@ export function pssContainers(w: Workload): ContainerRef[] {
   return w.containers;
 }
 
+/**
+ * securityContext.privileged: true. The runtime gives such a container every capability and no
+ * seccomp filter whatever else its securityContext says, and the API rejects
+ * allowPrivilegeEscalation: false on it: the checks of those settings say nothing about it until
+ * it is no longer privileged (privileged-container reports it).
+ */
+export function isPrivileged(c: ContainerRef): boolean {
+  return get(containerSC(c), ['privileged']) === true;
+}
+
 /** spec.os.name: windows. Several restricted controls exempt Windows pods (policy 1.25+). */
 export function isWindowsPod(w: Workload): boolean {
   return getString(w.podSpec, ['os', 'name']) === 'windows';

@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { getString } from '../../model/util.js';
-import { containerSC, containerSCPath, isWindowsPod, podSC, pssContainers, pssRef, who } from './pss-util.js';
+import { containerSC, containerSCPath, isPrivileged, isWindowsPod, podSC, pssContainers, pssRef, who } from './pss-util.js';
 
 export default defineCheck({
   id: 'seccomp-profile-missing',
@@ -14,7 +14,7 @@ export default defineCheck({
 
 \`RuntimeDefault\` (the container runtime's default filter) blocks a few dozen rarely needed syscalls and is compatible with almost every application. An explicit \`Unconfined\` is reported by **seccomp-unconfined** (baseline).
 
-Pods with \`spec.os.name: windows\` are exempt (policy 1.25+).`,
+Privileged containers are not reported: the runtime never applies a seccomp profile to them (**privileged-container** reports them). Pods with \`spec.os.name: windows\` are exempt (policy 1.25+).`,
   fix: {
     text: 'Set seccompProfile.type: RuntimeDefault in the pod-level securityContext.',
     yaml: `spec:
@@ -30,7 +30,7 @@ Pods with \`spec.os.name: windows\` are exempt (policy 1.25+).`,
     if (getString(podSC(w), ['seccompProfile', 'type']) !== undefined) return [];
     const out: FindingInput[] = [];
     for (const c of pssContainers(w)) {
-      if (getString(containerSC(c), ['seccompProfile', 'type']) !== undefined) continue;
+      if (isPrivileged(c) || getString(containerSC(c), ['seccompProfile', 'type']) !== undefined) continue;
       out.push({
         message: `${who(c)}: seccompProfile is not set on the container or the pod, so it runs without a syscall filter ${pssRef('restricted', 'Seccomp')}`,
         path: containerSCPath(c, 'seccompProfile', 'type'),

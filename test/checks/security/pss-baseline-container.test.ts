@@ -32,7 +32,7 @@ spec:
             privileged: true
 `,
       [
-        { line: 11, container: 'install', message: 'init container "install": privileged: true gives it every capability and the host\'s devices (PSS baseline: Privileged Containers)', severity: 'error' },
+        { line: 11, container: 'install', message: 'init container "install": privileged: true gives it every capability, no seccomp filter and the host\'s devices, whatever the rest of its securityContext says (PSS baseline: Privileged Containers)', severity: 'error' },
         { line: 19, container: 'debug' },
       ],
     );
@@ -82,7 +82,31 @@ spec:
                 - NET_ADMIN
                 - NET_RAW
 `,
-      [{ line: 20, container: 'vpn', message: 'container "vpn": capabilities.add includes NET_ADMIN and NET_RAW, beyond the default set (PSS baseline: Capabilities)' }],
+      [{ line: 20, container: 'vpn', message: 'container "vpn": capabilities.add includes NET_ADMIN and NET_RAW, outside the set PodSecurity baseline allows (PSS baseline: Capabilities)' }],
+    );
+  });
+
+  it('is silent on a privileged container (it has every capability; privileged-container reports it)', () => {
+    expectFindings(
+      capabilitiesAdded,
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: net}
+spec:
+  template:
+    spec:
+      containers:
+        - name: agent
+          image: net:1.0
+          securityContext:
+            privileged: true
+            capabilities: {add: [NET_ADMIN, SYS_ADMIN]}
+        - name: helper
+          image: net:1.0
+          securityContext:
+            capabilities: {add: [NET_ADMIN]}
+`,
+      [{ line: 16, container: 'helper', message: 'NET_ADMIN' }],
     );
   });
 

@@ -78,6 +78,41 @@ spec:
     );
   });
 
+  it('is silent on privileged containers and CAP_SYS_ADMIN (the API rejects false there), not on SYS_ADMIN', () => {
+    expectFindings(
+      escalation,
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: mount-bpf
+          image: agent:1.0
+          securityContext:
+            privileged: true
+        - name: cap-prefixed
+          image: agent:1.0
+          securityContext:
+            capabilities: {add: [CAP_SYS_ADMIN]}
+      containers:
+        - name: agent
+          image: agent:1.0
+          securityContext:
+            capabilities: {add: [SYS_ADMIN]}
+        - name: not-privileged
+          image: agent:1.0
+          securityContext:
+            privileged: false
+`,
+      [
+        { line: 19, container: 'agent', message: 'container "agent": allowPrivilegeEscalation is not set' },
+        { line: 23, container: 'not-privileged', message: 'container "not-privileged": allowPrivilegeEscalation is not set' },
+      ],
+    );
+  });
+
   it('exempts Windows pods', () => {
     expectNone(
       escalation,
@@ -119,6 +154,26 @@ spec:
               image: app:1.0
 `,
       [{ line: 18, container: 'b', message: 'container "b": seccompProfile is not set on the container or the pod, so it runs without a syscall filter (PSS restricted: Seccomp)' }],
+    );
+  });
+
+  it('is silent on a privileged container (the runtime applies no profile to it) and fires on its unprivileged neighbour', () => {
+    expectFindings(
+      seccompMissing,
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: cni}
+spec:
+  template:
+    spec:
+      containers:
+        - name: cni
+          image: cni:1.0
+          securityContext: {privileged: true}
+        - name: metrics
+          image: exporter:1.0
+`,
+      [{ line: 11, container: 'metrics' }],
     );
   });
 
@@ -200,6 +255,28 @@ spec:
         { line: 14, container: 'lower', message: 'capabilities.drop has "all" but PodSecurity only accepts "ALL"' },
         { line: 20, container: 'adds', message: 'capabilities.add includes CHOWN (only NET_BIND_SERVICE may be added)' },
       ],
+    );
+  });
+});
+
+describe('capabilities-not-dropped on privileged containers', () => {
+  it('is silent: a privileged container has every capability whatever drop says', () => {
+    expectFindings(
+      capsNotDropped,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: priv
+      image: agent:1.0
+      securityContext:
+        privileged: true
+        capabilities: {add: [CHOWN]}
+    - name: plain
+      image: agent:1.0
+`,
+      [{ line: 11, container: 'plain' }],
     );
   });
 });
