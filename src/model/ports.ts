@@ -5,8 +5,11 @@
 import type { ContainerRef, Resource } from './types.js';
 import { getArray, isObject } from './util.js';
 
-/** Port names that say "metrics": metrics, prom, prometheus, http-metrics, metrics-http, envoy-prom, ... */
-export const METRICS_PORT = /^(metrics|prom|prometheus)$|^(metrics|prom)-|-(metrics|prom)$/i;
+/**
+ * Port names that say "metrics": metrics, prom, prometheus, http-metrics, metrics-http, envoy-prom,
+ * metricshttps (kube-rbac-proxy in front of a metrics endpoint), monitoring, ...
+ */
+export const METRICS_PORT = /^(metrics|prom|prometheus)(https?)?$|^(metrics|prom)-|-(metrics|prom|monitoring)$|^monitor(ing)?$/i;
 
 /** Port names that say "health endpoint": healthz, health, http-healthz, probes, livez, readyz, ... */
 export const HEALTH_PORT = /^(healthz?|health-?check|probes?|livez|readyz)$|^(healthz?|probes?)-|-(healthz?|probes?)$/i;

@@ -76,12 +76,14 @@ dependencies; the liveness probe must not.`,
     let flaggedPortless = false;
     for (const c of missing) {
       const kind = daemon ? 'DaemonSet ' : '';
+      // Without a readiness probe, Ready follows the startup probe when there is one.
+      const ready = hasProbe(c, 'startupProbe') ? 'as soon as its startupProbe passes' : 'as soon as it starts';
       const telemetry = telemetryPortsOnly(c);
       const traffic = telemetry ? servicesOf().find((svc) => !serviceMetricsOnly(svc)) : undefined;
       if (telemetry && !traffic) {
         const shown = telemetry.map((p) => `${p.name} ${p.containerPort}`).join(', ');
         out.push({
-          message: `${kind}container "${c.name}" declares only metrics and health ports (${shown}) and has no readinessProbe: no Service traffic depends on it, but a rollout counts each new pod available as soon as it starts`,
+          message: `${kind}container "${c.name}" declares only metrics and health ports (${shown}) and has no readinessProbe: no Service traffic depends on it, but a rollout counts each new pod available ${ready}`,
           path: [...c.path, 'readinessProbe'],
           container: c.name,
           severity: 'warning',
@@ -89,8 +91,11 @@ dependencies; the liveness probe must not.`,
         continue;
       }
       if (declaresPorts(c)) {
+        const to = servicesOf().find((svc) => !serviceMetricsOnly(svc))?.name;
         out.push({
-          message: `${kind}container "${c.name}" declares ports but has no readinessProbe: it is Ready (and gets traffic, and lets the rollout proceed) as soon as it starts`,
+          message: to
+            ? `${kind}container "${c.name}" declares ports but has no readinessProbe: it is Ready ${ready}, so Service "${to}" sends it traffic before it can serve and rollouts proceed without checking it`
+            : `${kind}container "${c.name}" declares ports but has no readinessProbe: it is Ready ${ready}, so any Service that selects it sends traffic before it can serve, and rollouts proceed without checking it`,
           path: [...c.path, 'readinessProbe'],
           container: c.name,
         });
@@ -104,10 +109,10 @@ dependencies; the liveness probe must not.`,
       const sending = daemon ? undefined : servicesOf().find((svc) => !serviceMetricsOnly(svc))?.name;
       out.push({
         message: service
-          ? `DaemonSet container "${c.name}" has no readinessProbe, yet Service "${service}" selects these pods: they get traffic as soon as they start`
+          ? `DaemonSet container "${c.name}" has no readinessProbe, yet Service "${service}" selects these pods: they get traffic ${ready.replace('it starts', 'they start')}`
           : sending
-            ? `no container in the pod has a readinessProbe, yet Service "${sending}" selects these pods: container "${c.name}" is Ready, and gets traffic, as soon as it starts`
-            : `no container in the pod has a readinessProbe: container "${c.name}" is Ready as soon as it starts, so rollouts proceed without checking it works; no Service in the input sends it traffic (if one elsewhere does, that traffic reaches it before it is ready)`,
+            ? `no container in the pod has a readinessProbe, yet Service "${sending}" selects these pods: container "${c.name}" is Ready, and gets traffic, ${ready}`
+            : `no container in the pod has a readinessProbe: container "${c.name}" is Ready ${ready}, so rollouts proceed without checking it works; no Service in the input sends it traffic (if one elsewhere does, that traffic reaches it before it is ready)`,
         path: [...c.path, 'readinessProbe'],
         container: c.name,
         ...(service || sending ? {} : { severity: 'warning' as const }),

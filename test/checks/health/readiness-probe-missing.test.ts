@@ -23,6 +23,42 @@ spec:
     );
   });
 
+  it('says Ready follows the startupProbe when there is one, and names the Service that sends traffic', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+          ports: [{name: http, containerPort: 80}]
+          startupProbe:
+            httpGet: {path: /, port: http}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: http}]
+`,
+      [
+        {
+          line: 10,
+          container: 'app',
+          severity: 'error',
+          message: 'container "app" declares ports but has no readinessProbe: it is Ready as soon as its startupProbe passes, so Service "web" sends it traffic before it can serve and rollouts proceed without checking it',
+        },
+      ],
+    );
+  });
+
   it('fires once for a portless pod with no readiness at all, on the first container: a warning (a worker: no traffic), an error when a Service sends it traffic', () => {
     expectFindings(
       check,
