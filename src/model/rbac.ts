@@ -498,6 +498,28 @@ function closest(list: Resource[], to: Resource): Resource {
   return best;
 }
 
+/**
+ * Built-in Roles whose rules are known exactly (bootstrappolicy namespaceRoles): the one every
+ * aggregated API server and webhook binds to read the client-CA ConfigMap.
+ */
+const BUILTIN_ROLES: { namespace: string; name: string; rules: [verbs: string[], groups: string[], resources: string[], resourceNames: string[]][] }[] = [
+  { namespace: 'kube-system', name: 'extension-apiserver-authentication-reader', rules: [[READ, [''], ['configmaps'], ['extension-apiserver-authentication']]] },
+];
+
+function builtinRoleRules(b: (typeof BUILTIN_ROLES)[number]): RoleRule[] {
+  return b.rules.map(([verbs, apiGroups, resources, resourceNames], index) => ({
+    index,
+    verbs,
+    apiGroups,
+    resources,
+    resourceNames,
+    nonResourceURLs: [],
+    path: ['rules', index],
+    source: null,
+    sourceName: b.name,
+  }));
+}
+
 /** Roles the API server creates in kube-system / kube-public (bootstrap policy, namespaceRoles). */
 function isBuiltinRole(namespace: string, name: string): boolean {
   return (namespace === 'kube-system' || namespace === 'kube-public') && (name.startsWith('system:') || name === 'extension-apiserver-authentication-reader');
@@ -1095,6 +1117,8 @@ class Graph implements RbacGraph {
       const role = cands.find((r) => this.index.sameScope(r, b));
       if (role) return { ...base, status: 'found', role, rules: roleRules(role).map((p) => ({ ...p, source: role, sourceName: role.name })), complete: true };
       if (cands.length > 0) return { ...base, status: 'unresolved', reason: `Role "${name}" of the input is in another folder` };
+      const known = BUILTIN_ROLES.find((x) => x.namespace === ns && x.name === name);
+      if (known) return { ...base, status: 'builtin', rules: builtinRoleRules(known), aggregated: false };
       if (isBuiltinRole(ns, name)) return { ...base, status: 'unresolved', reason: `built-in Role "${name}" of namespace ${ns} is not in the input` };
       const cr = this.index.named('ClusterRole', name);
       const other = cr.length ? { resource: cr[0], kind: 'ClusterRole', builtin: false } : this.builtinByName.has(name) || name.startsWith('system:') ? { resource: null, kind: 'ClusterRole', builtin: true } : undefined;

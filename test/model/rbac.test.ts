@@ -336,8 +336,15 @@ subjects: [{kind: ServiceAccount, name: adapter, namespace: mon}]
       'wrong-kind: Role "pod-reader" is not in namespace shop in the input',
       'sys: built-in ClusterRole "system:auth-delegator" is not in the input',
     ]);
+    // The bootstrap Role that aggregated API servers bind: its one rule is known.
     const reader = g.resolveRoleRef(ix.named('RoleBinding', 'auth-reader')[0]);
-    assert.equal(reader.status, 'unresolved', 'kube-system bootstrap Role');
+    assert.equal(reader.status, 'builtin', 'kube-system bootstrap Role');
+    assert.deepEqual(g.unknownBindingsOf('mon', 'adapter'), []);
+    assert.deepEqual(
+      g.permissionsOf('mon', 'adapter').map((p) => [p.scope, p.rule.verbs.join(','), p.rule.resources.join(','), p.rule.resourceNames.join(',')]),
+      [['kube-system', 'get,list,watch', 'configmaps', 'extension-apiserver-authentication']],
+    );
+    assert.deepEqual(g.risksOf('mon', 'adapter'), []);
     const wrong = g.resolveRoleRef(ix.named('RoleBinding', 'wrong-kind')[0]);
     assert.equal(wrong.status, 'missing');
     assert.equal(wrong.otherKind?.kind, 'ClusterRole');

@@ -11,6 +11,13 @@ function firstNamed(rule: PolicyRule, resources: string[]): number {
   return -1;
 }
 
+/** The rule's resources among these (each once: `*` covers them all), as text: "clusterroles and roles". */
+function namedText(rule: PolicyRule, resources: string[]): string {
+  const at = [...new Set(resources.map((r) => namedResourceIndex(rule, r)).filter((i) => i >= 0))].sort((a, b) => a - b);
+  const names = at.map((i) => rule.resources[i]);
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
 function check(resource: Resource, rule: PolicyRule): FindingInput[] {
   const out: FindingInput[] = [];
   const names = rule.resourceNames;
@@ -21,19 +28,19 @@ function check(resource: Resource, rule: PolicyRule): FindingInput[] {
     const i = firstNamed(rule, ['roles', 'clusterroles']);
     if (i >= 0 && grantedVerbs(rule, ['escalate']).length > 0) {
       out.push({
-        message: `rules[${rule.index}] grants escalate on ${rule.resources[i]}${names.length ? ` ${quoteList(names)}` : ''}: with update/patch it can write any permission into ${names.length ? 'those roles' : 'a role'}, bypassing RBAC's escalation check`,
+        message: `rules[${rule.index}] grants escalate on ${namedText(rule, ['roles', 'clusterroles'])}${names.length ? ` ${quoteList(names)}` : ''}: with update/patch it can write any permission into ${names.length ? 'those roles' : 'a role'}, bypassing RBAC's escalation check`,
         path: verbPath(rule, ['escalate']),
       });
     }
     if (i >= 0 && grantedVerbs(rule, ['bind']).length > 0) {
       if (names.length === 0) {
         out.push({
-          message: `rules[${rule.index}] grants bind on ${rule.resources[i]} with no resourceNames: it can bind any role, cluster-admin included, to itself or anyone (given create on rolebindings)`,
+          message: `rules[${rule.index}] grants bind on ${namedText(rule, ['roles', 'clusterroles'])} with no resourceNames: it can bind any role, cluster-admin included, to itself or anyone (given create on rolebindings)`,
           path: verbPath(rule, ['bind']),
         });
       } else if (names.includes('cluster-admin')) {
         out.push({
-          message: `rules[${rule.index}] grants bind on ${rule.resources[i]} including "cluster-admin": it can make itself or anyone cluster-admin (given create on bindings)`,
+          message: `rules[${rule.index}] grants bind on ${namedText(rule, ['roles', 'clusterroles'])} including "cluster-admin": it can make itself or anyone cluster-admin (given create on bindings)`,
           path: verbPath(rule, ['bind']),
         });
       }

@@ -29,6 +29,24 @@ rules:
     );
   });
 
+  it('names every role resource the rule covers, not just the first', () => {
+    expectFindings(
+      check,
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: rbac-manager}
+rules:
+  - apiGroups: ["rbac.authorization.k8s.io"]
+    resources: ["clusterroles", "roles"]
+    verbs: ["escalate", "bind"]
+`,
+      [
+        { line: 7, message: 'rules[0] grants escalate on clusterroles and roles: with update/patch it can write any permission into a role' },
+        { line: 7, message: 'rules[0] grants bind on clusterroles and roles with no resourceNames' },
+      ],
+    );
+  });
+
   it('grades impersonation and bind limited by resourceNames; flags TokenRequest', () => {
     expectFindings(
       check,
