@@ -69,8 +69,16 @@ Reported for service workloads with a replica floor of 2 or more (fewer is \`rep
       });
       return out;
     }
+    // Terms over other keys (a preferred zone anti-affinity, a zone spread) say nothing about nodes
+    // inside a zone: name them, so "none over the hostname" does not read as "none at all".
+    const others = [...new Set(spreadTerms(w).filter((t) => !terms.includes(t)).map((t) => (t.kind === 'spread' ? termLabel(t) : `${t.kind.startsWith('required') ? 'required' : 'preferred'} ${termLabel(t)}`)))];
+    const have = others.length
+      ? `its ${others.join(' and ')} ${others.length === 1 ? 'does' : 'do'} not separate nodes, and nothing spreads the pods over ${hostKeys.join(' / ')}: of all ${replicaCountText(floor)} replicas, those in the same zone can share a node`
+      : '';
     out.push({
-      message: `no podAntiAffinity or topologySpreadConstraints over ${hostKeys.join(' / ')}: all ${replicaCountText(floor)} replicas can be scheduled onto one node, and that node's failure takes the service down`,
+      message: have
+        ? `${have}, and that node's failure takes them all down`
+        : `no podAntiAffinity or topologySpreadConstraints over ${hostKeys.join(' / ')}: all ${replicaCountText(floor)} replicas can be scheduled onto one node, and that node's failure takes the service down`,
       path: [...w.podSpecPath, 'affinity'],
     });
     return out;

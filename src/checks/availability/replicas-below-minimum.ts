@@ -1,5 +1,9 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { isControlled, numberParam, replicaFloor } from './util.js';
+import { singleWriterClaim } from '../storage/claims.js';
+
+/** Kinds whose replicas all mount the same claims (a StatefulSet gives each its own). */
+const SHARED_CLAIM_KINDS = new Set(['Deployment', 'ReplicaSet', 'ReplicationController']);
 
 export default defineCheck<{ minReplicas: number }>({
   id: 'replicas-below-minimum',
@@ -23,6 +27,11 @@ scales it up. Note that an HPA does not scale a target that is at 0 replicas.
 Custom resources without \`spec.replicas\` (Knative Services, ...) are skipped: their replica count is
 managed by other means. Batch and DaemonSet workloads are out of scope.
 
+A Deployment (or ReplicaSet) whose pods mount a \`ReadWriteOnce\` claim of the input is still reported,
+but the message says why \`replicas: 2\` alone is not the fix: the replicas would share that one volume
+(see **rwo-volume-multi-replica**); more replicas need per-replica volumes (a StatefulSet) or a
+\`ReadWriteMany\` volume.
+
 Exempt workloads that genuinely cannot run twice (a singleton leader without leader election, a
 licence-bound process) and accept the downtime knowingly.`,
   fix: {
@@ -39,7 +48,7 @@ spec:
   params: {
     minReplicas: { type: 'number', default: 2, description: 'Lowest acceptable replica floor.' },
   },
-  uses: ['HorizontalPodAutoscaler', 'ScaledObject'],
+  uses: ['HorizontalPodAutoscaler', 'ScaledObject', 'PersistentVolumeClaim', 'PersistentVolume', 'StorageClass'],
   target: 'workload',
   classes: ['service', 'pod'],
   run({ workload: w, index, params }) {
@@ -89,6 +98,14 @@ spec:
       message = `spec.replicas is not set (defaults to 1; minimum ${min}): ${impact}`;
     } else {
       message = `spec.replicas is ${floor.value} (minimum ${min}): ${impact}`;
+    }
+    // One ReadWriteOnce volume for the whole Deployment: more replicas of it would fight over the
+    // volume (rwo-volume-multi-replica), so the way to more replicas is another storage design.
+    const single = SHARED_CLAIM_KINDS.has(w.resource.kind) ? singleWriterClaim(index, w) : undefined;
+    if (single) {
+      message += `; its ${single.mode} PersistentVolumeClaim "${single.claim.name}" cannot be shared by a second replica, so more replicas need a StatefulSet with a volumeClaimTemplate (one volume per replica, with the data replicated between them) or a ReadWriteMany volume`;
+      out.push({ message, path, related: [{ resource: single.claim, path: ['spec', 'accessModes'], note: single.mode }] });
+      return out;
     }
     out.push({ message, path });
     return out;

@@ -165,3 +165,20 @@ export function rwoNotEnforced(index: ResourceIndex, pvc: Resource): string | un
   if (c.name !== undefined && CLASS_NAME_HINT.test(c.name)) return `StorageClass "${c.name}"`;
   return undefined;
 }
+
+/**
+ * The first PersistentVolumeClaim of the input that this workload mounts and that allows only
+ * ReadWriteOnce / ReadWriteOncePod, where nothing in the input says it is shared or node-local:
+ * a second replica on another node cannot use it.
+ */
+export function singleWriterClaim(index: ResourceIndex, w: Workload): { claim: Resource; volume: string; mode: 'ReadWriteOnce' | 'ReadWriteOncePod' } | undefined {
+  for (const c of claimVolumes(w)) {
+    const pvc = claimFor(index, w.resource, c.claimName);
+    if (!pvc || !index.sameScope(pvc, w.resource)) continue;
+    const modes = accessModes(pvc.object);
+    if (modes.length === 0 || modes.some((m) => m !== 'ReadWriteOnce' && m !== 'ReadWriteOncePod')) continue;
+    if (rwoNotEnforced(index, pvc)) continue;
+    return { claim: pvc, volume: c.volume, mode: modes.every((m) => m === 'ReadWriteOncePod') ? 'ReadWriteOncePod' : 'ReadWriteOnce' };
+  }
+  return undefined;
+}

@@ -3,7 +3,7 @@ import { getString, isObject, stringMap } from '../../model/util.js';
 import { mountsOf, volumesByName } from './volumes.js';
 
 /** Host paths that are node integration (devices, sockets, runtime, logs, config), not app data. */
-const NODE_PATHS = ['/dev', '/sys', '/proc', '/run', '/var/run', '/tmp', '/etc', '/usr', '/lib', '/boot', '/var/log', '/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd'];
+const NODE_PATHS = ['/dev', '/sys', '/proc', '/run', '/var/run', '/tmp', '/etc', '/usr', '/lib', '/boot', '/var/log', '/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd', '/opt/cni', '/var/lib/cni'];
 const NON_DATA_TYPES = new Set(['Socket', 'CharDevice', 'BlockDevice']);
 
 function isNodePath(p: string): boolean {
@@ -21,7 +21,7 @@ export default defineCheck({
     'Data written to a hostPath stays on the node where the pod happened to run. When the pod is rescheduled (drain, node failure, autoscaler scale-down) it starts on another node with an empty or stale directory, and the old data is lost with the node.',
   details: `Reported for \`service\`-class workloads (Deployments, StatefulSets, ReplicaSets, Rollouts, ...) whose containers mount a \`hostPath\` volume without \`readOnly: true\`. Nothing ties such a pod to the node that holds its data, and replicas on different nodes see different data.
 
-Not reported: DaemonSets (node agents by design), read-only mounts, and host paths that are node integration rather than app data: devices and sockets (\`type: Socket\`, \`CharDevice\`, \`BlockDevice\`, \`*.sock\`), \`/dev\`, \`/sys\`, \`/proc\`, \`/run\`, \`/var/run\`, \`/tmp\`, \`/etc\`, \`/usr\`, \`/var/log\` and the container runtime and kubelet directories (the security checks look at those).
+Not reported: DaemonSets (node agents by design), read-only mounts, and host paths that are node integration rather than app data: devices and sockets (\`type: Socket\`, \`CharDevice\`, \`BlockDevice\`, \`*.sock\`), \`/dev\`, \`/sys\`, \`/proc\`, \`/run\`, \`/var/run\`, \`/tmp\`, \`/etc\`, \`/usr\`, \`/lib\`, \`/var/log\`, the CNI plugin directories (\`/opt/cni\`, \`/var/lib/cni\`) and the container runtime and kubelet directories (the security checks look at those).
 
 Pinning the pod to one node (\`nodeName\`, a hostname \`nodeSelector\`) keeps the data across restarts but makes that node a single point of failure. A \`local\` PersistentVolume with node affinity says the same thing explicitly and lets the scheduler honour it.`,
   fix: {

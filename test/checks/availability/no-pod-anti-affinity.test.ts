@@ -21,6 +21,30 @@ describe('no-pod-anti-affinity', () => {
     ]);
   });
 
+  it('fires with only a preferred zone anti-affinity, and says that term does not separate nodes', () => {
+    expectFindings(
+      check,
+      web(
+        '  replicas: 3\n',
+        `      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 100
+              podAffinityTerm:
+                topologyKey: topology.kubernetes.io/zone
+                labelSelector: {matchLabels: {app: web}}
+`,
+      ),
+      [
+        {
+          line: 10,
+          message:
+            "its preferred podAntiAffinity term over topology.kubernetes.io/zone does not separate nodes, and nothing spreads the pods over kubernetes.io/hostname: of all 3 replicas, those in the same zone can share a node, and that node's failure takes them all down",
+        },
+      ],
+    );
+  });
+
   it('passes with a preferred anti-affinity over hostname selecting its own pods', () => {
     expectNone(
       check,
@@ -122,7 +146,7 @@ describe('no-pod-anti-affinity', () => {
         - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}}
 `,
       ),
-      [{ line: 9, message: 'all 4 replicas' }],
+      [{ line: 9, message: 'of all 4 replicas, those in the same zone can share a node' }],
     );
   });
 

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import check from '../../../src/checks/availability/replicas-below-minimum.js';
-import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+import assert from 'node:assert/strict';
+import { expectFindings, expectNone, runCheck } from '../../helpers/check-tester.js';
 
 describe('replicas-below-minimum', () => {
   it('fires on spec.replicas: 1, pointing at the replicas line', () => {
@@ -278,5 +279,49 @@ spec:
       containers: [{name: app, image: nginx}]
 `,
     );
+  });
+});
+
+describe('replicas-below-minimum with a ReadWriteOnce claim', () => {
+  const deployment = (name: string, claim: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}}
+spec:
+  replicas: 1
+  strategy: {type: Recreate}
+  template:
+    spec:
+      containers:
+        - name: db
+          image: mysql:8.4
+      volumes:
+        - name: data
+          persistentVolumeClaim: {claimName: ${claim}}
+`;
+  const claim = (name: string, modes: string, extra = '') => `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: ${name}}
+spec:
+  accessModes: [${modes}]${extra}
+  resources: {requests: {storage: 10Gi}}
+`;
+
+  it('still fires, but says more replicas need per-replica volumes or ReadWriteMany, not just replicas: 2', () => {
+    const [f] = expectFindings(check, `${deployment('mysql', 'mysql-data')}---\n${claim('mysql-data', 'ReadWriteOnce')}`, [
+      {
+        line: 5,
+        severity: 'error',
+        message:
+          'spec.replicas is 1 (minimum 2): one pod or node failure takes the service down; its ReadWriteOnce PersistentVolumeClaim "mysql-data" cannot be shared by a second replica, so more replicas need a StatefulSet with a volumeClaimTemplate (one volume per replica, with the data replicated between them) or a ReadWriteMany volume',
+      },
+    ]);
+    assert.deepEqual(f.related.map((r) => [r.object.kind, r.object.name, r.field]), [['PersistentVolumeClaim', 'mysql-data', 'spec.accessModes']]);
+  });
+
+  it('says nothing of the claim when it also allows ReadWriteMany, or is not in the input', () => {
+    for (const input of [`${deployment('app', 'shared')}---\n${claim('shared', 'ReadWriteOnce, ReadWriteMany')}`, deployment('app', 'elsewhere')]) {
+      expectFindings(check, input, [{ line: 5, message: 'spec.replicas is 1 (minimum 2): one pod or node failure takes the service down' }]);
+      assert.doesNotMatch(runCheck(check, input)[0].message, /PersistentVolumeClaim/);
+    }
   });
 });

@@ -83,6 +83,8 @@ spec:
             - {name: dev, mountPath: /dev/fuse}
             - {name: tz, mountPath: /etc/localtime}
             - {name: csock, mountPath: /plugin}
+            - {name: cni, mountPath: /host/opt/cni/bin}
+            - {name: cnistate, mountPath: /host/var/lib/cni}
             - {name: missing, mountPath: /x}
       volumes:
         - {name: ro, hostPath: {path: /srv/data}}
@@ -90,6 +92,8 @@ spec:
         - {name: dev, hostPath: {path: /dev/fuse}}
         - {name: tz, hostPath: {path: /etc/localtime}}
         - {name: csock, hostPath: {path: /opt/plugin/api, type: Socket}}
+        - {name: cni, hostPath: {path: /opt/cni/bin}}
+        - {name: cnistate, hostPath: {path: /var/lib/cni/}}
         - {name: odd, hostPath: "not a map"}
 ---
 apiVersion: batch/v1
