@@ -187,7 +187,9 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
   const exempt =
     (s.exempted ? ` (${s.exempted} exempted${opts.showExempted ? '' : ', --show-exempted lists them'})` : '') +
     (s.unknown ? ` · ${s.unknown} unknown (rest on objects not in the input)` : '');
-  lines.push(`${c.bold(ready)} · score ${s.score}/100 · ${counts}${exempt}`);
+  // Nothing loaded: a score of 100 for no objects would read as a pass.
+  if (s.objects === 0 && s.inputErrors > 0) lines.push(c.bold(`nothing audited: no objects were loaded (${s.inputErrors} input error${s.inputErrors === 1 ? '' : 's'}, above)`));
+  else lines.push(`${c.bold(ready)} · score ${s.score}/100 · ${counts}${exempt}`);
   if (report.baseline) {
     const b = report.baseline;
     lines.push(`baseline ${b.file}: ${b.new ? c.bold(`${b.new} new`) : '0 new'}, ${b.unchanged} unchanged [baseline], ${b.fixed.length} fixed` + c.dim(' (only new findings fail; the score counts all)'));

@@ -229,8 +229,11 @@ export async function expandPaths(args: string[], cwd: string, problems: InputPr
       fatal.push(`${arg}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
       continue;
     }
+    // A chart is one unit with everything under it. A kustomization folder is walked like any other
+    // folder: it is rendered, and the files below it that no kustomization names (a folder of plain
+    // manifests next to the overlay) are read as they would be when its parent is named.
     const unit = units ? unitAt(abs, st.isDirectory()) : null;
-    if (unit) addUnit(unit);
+    if (unit && !(unit.tool === 'kustomize' && st.isDirectory())) addUnit(unit);
     else if (st.isDirectory() && units) {
       // Plain files and units in path order.
       const c = classifyWalk(await walk(abs, problems, cwd, true), render.allKustomizations ?? false);

@@ -244,6 +244,47 @@ export function definesIn(text: string, into: Defines = new Map()): Defines {
   return into;
 }
 
+/** Where a named template's body is in its file: the lines between `define` and its `end` (1-based, inclusive). */
+export interface DefineSpan {
+  from: number;
+  to: number;
+}
+
+/** The `define` bodies of a template file's text, by name, as line spans. */
+export function defineSpans(text: string, into: Map<string, DefineSpan> = new Map()): Map<string, DefineSpan> {
+  const actions = templateActions(text);
+  for (let i = 0; i < actions.length; i++) {
+    const tk = actions[i].tokens;
+    if (!(tk[0]?.t === 'word' && tk[0].value === 'define' && tk[1]?.t === 'str')) continue;
+    let depth = 1;
+    let j = i + 1;
+    for (; j < actions.length && depth > 0; j++) {
+      const h = actions[j].tokens[0];
+      const w = h?.t === 'word' ? h.value : null;
+      if (w === 'if' || w === 'with' || w === 'range' || w === 'define' || w === 'block') depth++;
+      else if (w === 'end') depth--;
+    }
+    const end = actions[j - 1];
+    if (depth === 0 && end.line > actions[i].line + 1) into.set(tk[1].value, { from: actions[i].line + 1, to: end.line - 1 });
+    i = j - 1;
+  }
+  return into;
+}
+
+/** The named templates a template text includes (`include "x" ...`, `template "x" ...`), with the line of each call. */
+export function includesIn(text: string): { name: string; line: number }[] {
+  const out: { name: string; line: number }[] = [];
+  for (const a of templateActions(text)) {
+    const tk = a.tokens;
+    for (let k = 0; k + 1 < tk.length; k++) {
+      const w = tk[k];
+      const n = tk[k + 1];
+      if (w.t === 'word' && (w.value === 'include' || w.value === 'template') && n.t === 'str') out.push({ name: n.value, line: a.line });
+    }
+  }
+  return out;
+}
+
 /** Paths read per line: by the line's own actions, and by the named templates it includes. */
 export interface LineReads {
   direct: string[][][];

@@ -16,7 +16,7 @@ import type { RenderOut } from '../engine/report-types.js';
 import { loadText, type InputProblem } from './resources.js';
 import { display, locateIn, runTool, sameJson, sourceFile, toolError, toolVersion, valueAt, which, type RenderContext, type RenderUnit, type UnitResult } from './render.js';
 import { parseYaml, resolvePlain } from './yaml.js';
-import { addPaths, definesIn, valuesReadByLine, type Defines, type LineReads } from './helm-scope.js';
+import { addPaths, defineSpans, definesIn, includesIn, valuesReadByLine, type DefineSpan, type Defines, type LineReads } from './helm-scope.js';
 
 export const HOOK_ANNOTATION = 'helm.sh/hook';
 
@@ -438,11 +438,78 @@ function sectionFor(m: TemplateModel, kind: string, name: string, last: number):
   return { section: next, sure: !control && m.sections.indexOf(next) > last };
 }
 
+/** A named template's body: where it is, and its text model (line 1 is the line after `define`). */
+interface DefineSpanAt extends DefineSpan {
+  file: string;
+}
+interface DefineBody {
+  name: string;
+  file: string;
+  /** Add to a line of `model` to get the line in `file`. */
+  offset: number;
+  model: TemplateModel;
+  sure: boolean;
+}
+
+/** The named templates of a chart and its subcharts (library charts included), with where each body is. */
+function chartDefineSpans(chartDir: string): Map<string, DefineSpanAt> {
+  const out = new Map<string, DefineSpanAt>();
+  for (const f of chartTemplateFiles(chartDir)) {
+    const abs = join(chartDir, f);
+    try {
+      for (const [name, span] of defineSpans(readFileSync(abs, 'utf8'))) out.set(name, { ...span, file: abs });
+    } catch {
+      // An unreadable file: its templates stay unknown.
+    }
+  }
+  return out;
+}
+
+const bodyModels = new Map<string, TemplateModel | null>();
+const includeCalls = new WeakMap<TemplateModel, { name: string; line: number }[]>();
+
+function bodyModel(span: DefineSpanAt): TemplateModel | null {
+  const key = `${span.file}\0${span.from}`;
+  if (bodyModels.has(key)) return bodyModels.get(key)!;
+  const whole = templateModel(span.file);
+  const m = whole ? parseTemplate(whole.raw.slice(span.from - 1, span.to).join('\n')) : null;
+  bodyModels.set(key, m);
+  return m;
+}
+
+/**
+ * The body of a named template, included from this template (or from a template it includes, up
+ * to three levels), that writes a document of this kind: the one whose literal name matches, else
+ * the first (then not sure).
+ */
+function defineBodyFor(m: TemplateModel, kind: string, name: string, spans: Map<string, DefineSpanAt>, depth = 0, seen = new Set<string>()): DefineBody | null {
+  const found: DefineBody[] = [];
+  let calls = includeCalls.get(m);
+  if (!calls) includeCalls.set(m, (calls = includesIn(m.raw.join('\n'))));
+  for (const call of calls) {
+    if (seen.has(call.name)) continue;
+    seen.add(call.name);
+    const span = spans.get(call.name);
+    const body = span ? bodyModel(span) : null;
+    if (!span || !body) continue;
+    if (body.sections.some((x) => x.kinds.includes(kind))) found.push({ name: call.name, file: span.file, offset: span.from - 1, model: body, sure: true });
+    else if (depth < 2) {
+      const deeper = defineBodyFor(body, kind, name, spans, depth + 1, seen);
+      if (deeper) found.push(deeper);
+    }
+  }
+  if (found.length === 0) return null;
+  const named = found.filter((b) => b.model.sections.some((x) => x.kinds.includes(kind) && (sectionName(b.model, x)?.literal ?? 0) > 0 && sectionName(b.model, x)!.re.test(name)));
+  if (named.length === 1) return named[0];
+  return { ...found[0], sure: found.length === 1 && found[0].sure };
+}
+
 const models = new Map<string, TemplateModel | null>();
 
 /** Forget parsed templates (each loadInputs call starts afresh). */
 export function resetTemplateCache(): void {
   models.clear();
+  bodyModels.clear();
 }
 function templateModel(abs: string): TemplateModel | null {
   if (models.has(abs)) return models.get(abs)!;
@@ -647,6 +714,7 @@ export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<
 
   /** Per template and kind, the section of the last object it produced (see sectionFor). */
   const lastSection = new Map<string, number>();
+  let spans: Map<string, DefineSpanAt> | undefined;
   for (const r of loaded.resources) {
     if (!h.includeTestHooks && isTestHook(r.object)) {
       render.skippedTestHooks = (render.skippedTestHooks ?? 0) + 1;
@@ -660,6 +728,9 @@ export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<
     let section: Section | null = null;
     let sure = true;
     let sectionIndex = 0;
+    // The object written by a named template the file includes (a library chart's
+    // `{{ include "lib.deployment" . }}`): located in that template's body, in its own file.
+    let inDefine: (DefineBody & { section: Section }) | null = null;
     if (model && source) {
       const key = `${source}\0${r.kind}`;
       const found = sectionFor(model, r.kind, r.name, lastSection.get(key) ?? -1);
@@ -667,12 +738,29 @@ export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<
       sure = found.sure;
       sectionIndex = section ? model.sections.indexOf(section) : 0;
       lastSection.set(key, sectionIndex);
+      if (!section?.kinds.includes(r.kind)) {
+        spans ??= chartDefineSpans(unit.abs);
+        const body = defineBodyFor(model, r.kind, r.name, spans);
+        if (body) {
+          const k = `${body.name}\0${r.kind}`;
+          const inBody = sectionFor(body.model, r.kind, r.name, lastSection.get(k) ?? -1);
+          if (inBody.section) {
+            lastSection.set(k, body.model.sections.indexOf(inBody.section));
+            inDefine = { ...body, section: inBody.section, sure: inBody.sure && body.sure };
+          }
+        }
+      }
     }
     const templateShown = disk.file ? display(disk.file, ctx.cwd) : disk.archive ? display(disk.archive, ctx.cwd) : shown;
     const obj = r.object;
     const locate: Origin['locate'] = (path: FieldPath) => {
       const at = rendered(path);
       const where = { render: shown, line: at?.line ?? null, column: at?.column ?? null, ...(source ? { source } : {}) };
+      if (inDefine) {
+        const d = locateTemplate(inDefine.model, inDefine.section, inDefine.sure, obj, path, at?.exact ?? false);
+        // Values a named template reads depend on what the caller passes it: not pointed at.
+        if (d) return { line: d.line + inDefine.offset, column: d.column, exact: d.exact, file: display(inDefine.file, ctx.cwd), doc: sectionIndex, rendered: where };
+      }
       const t = model && section ? locateTemplate(model, section, sure, obj, path, at?.exact ?? false, disk.file ? (i) => valueOfLine(disk.file!, model, i) : undefined) : null;
       if (t) {
         const values = model && disk.file ? valuesOf(disk.file, model, t.line) : [];
@@ -724,20 +812,22 @@ function valueRefs(m: TemplateModel, line: number, defines: Defines | undefined)
 
 const MAX_VALUE_REFS = 3;
 
+/** Every .tpl/.yaml/.yml file under a templates/ folder of a chart folder (subcharts included), relative to it. */
+function chartTemplateFiles(chartDir: string): string[] {
+  try {
+    return readdirSync(chartDir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(tpl|ya?ml)$/.test(f) && f.split(sep).includes('templates'));
+  } catch {
+    return [];
+  }
+}
+
 /**
  * The named templates of a chart folder and its subcharts (Helm shares \`define\`s across all of them):
  * every .tpl/.yaml/.yml file under a templates/ folder.
  */
 function chartDefines(chartDir: string): Defines {
   const defines: Defines = new Map();
-  let files: string[] = [];
-  try {
-    files = readdirSync(chartDir, { recursive: true, encoding: 'utf8' });
-  } catch {
-    return defines;
-  }
-  for (const f of files) {
-    if (!/\.(tpl|ya?ml)$/.test(f) || !f.split(sep).includes('templates')) continue;
+  for (const f of chartTemplateFiles(chartDir)) {
     try {
       definesIn(readFileSync(join(chartDir, f), 'utf8'), defines);
     } catch {

@@ -145,6 +145,7 @@ export function runTool(cmd: string, args: string[], opts: { cwd: string; env: N
 export function toolError(stderr: string, fallback: string): string {
   const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   const msgs: string[] = [];
+  let cont = 0;
   for (const l of lines) {
     const klog = /^[EWF]\d{4} [\d:.]+\s+\d+ [\w.-]+:\d+\] (?:"[^"]*" )?err="((?:[^"\\]|\\.)*)"/.exec(l);
     if (klog) {
@@ -152,7 +153,14 @@ export function toolError(stderr: string, fallback: string): string {
       continue;
     }
     const m = /^(?:Error|error):\s*(.*)$/.exec(l);
-    if (m) msgs.push(m[1]);
+    if (m) {
+      msgs.push(m[1]);
+      cont = 0;
+    } else if (msgs.length && cont < 10 && !/^(WARNING|warning|W\d{4})\b/.test(l)) {
+      // The lines after an error line are part of it: helm's schema errors name the failing values there.
+      msgs[msgs.length - 1] += ` ${l}`;
+      cont++;
+    }
   }
   let msg = msgs.length ? msgs.join('; ') : lines.filter((l) => !/^(WARNING|warning|W\d{4})\b/.test(l)).slice(-3).join('; ');
   if (!msg) msg = fallback;

@@ -211,6 +211,19 @@ spec:
     assert.equal(capped.json.report.summary.objects, 1);
   });
 
+  it('nothing loaded at all: the text summary says nothing was audited, not "score 100/100"; exit 1', async () => {
+    const dir = join(root, 'only-bad');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: ConfigMap\ndata: [\n');
+    const run = await audit(['only-bad']);
+    assert.equal(run.text.code, 1);
+    assert.match(run.text.stdout, /^nothing audited: no objects were loaded \(1 input error, above\)$/m);
+    assert.doesNotMatch(run.text.stdout, /score 100\/100/);
+    // With something loaded, the usual line.
+    const good = await audit(['control']);
+    assert.match(good.text.stdout, /^1 of 1 workload production-ready · score \d+\/100/m);
+  });
+
   it('a binary file named x.yaml: one line, skipped', async () => {
     caseDir('binary', { 'x.yaml': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00, 0x0a, 0xff, 0xfe, 0x00]) });
     const run = await audit(['binary']);

@@ -7,9 +7,9 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadInputs, type FilesResult } from '../../src/sources/files.js';
 import { isTestHook, redactSet, releaseNameFor } from '../../src/sources/helm.js';
@@ -269,6 +269,79 @@ describe('helm: charts rendered with helm template', { skip: helm.skip }, () => 
     find(r, 'ServiceMonitor', 'web-shop');
     const without = await load(['shop']);
     assert.equal(without.resources.some((o) => o.kind === 'ServiceMonitor'), false);
+  });
+
+  it('objects written by a library chart\'s named templates are located in the template that defines them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kr-lib-'));
+    try {
+      const lib = join(dir, 'charts', 'lib');
+      mkdirSync(join(lib, 'templates'), { recursive: true });
+      mkdirSync(join(dir, 'templates'));
+      writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: lib\n    version: 0.1.0\n');
+      writeFileSync(join(dir, 'values.yaml'), 'image: registry.example/app:1.2.3\n');
+      writeFileSync(join(lib, 'Chart.yaml'), 'apiVersion: v2\nname: lib\ntype: library\nversion: 0.1.0\n');
+      writeFileSync(
+        join(lib, 'templates', '_workloads.tpl'),
+        [
+          '{{/* Workloads every service of ours has */}}',
+          '{{- define "lib.deployment" }}',
+          'apiVersion: apps/v1',
+          'kind: Deployment',
+          'metadata:',
+          '  name: {{ .Release.Name }}-api',
+          'spec:',
+          '  replicas: 1',
+          '  selector: {matchLabels: {app: api}}',
+          '  template:',
+          '    metadata: {labels: {app: api}}',
+          '    spec:',
+          '      containers:',
+          '        - name: api',
+          '          image: {{ .Values.image }}',
+          '{{- end }}',
+          '{{- define "lib.all" }}',
+          '{{ include "lib.deployment" . }}',
+          '---',
+          'apiVersion: v1',
+          'kind: ServiceAccount',
+          'metadata:',
+          '  name: {{ .Release.Name }}-api',
+          'automountServiceAccountToken: true',
+          '{{- end }}',
+          '',
+        ].join('\n'),
+      );
+      writeFileSync(join(dir, 'templates', 'all.yaml'), '{{- include "lib.all" . }}\n');
+      const r = await load([dir]);
+      assert.deepEqual(r.problems, []);
+      const libFile = `${relative(FIXTURES, lib)}/templates/_workloads.tpl`;
+      const d = find(r, 'Deployment', 'app-api');
+      assert.deepEqual([at(d, ['spec', 'replicas']).file, at(d, ['spec', 'replicas']).line, at(d, ['spec', 'replicas']).exact], [libFile, 8, true]);
+      assert.equal(at(d, ['spec', 'template', 'spec', 'containers', 0, 'image']).line, 15);
+      // Two levels down: lib.all includes lib.deployment; the ServiceAccount is in lib.all itself.
+      const sa = at(find(r, 'ServiceAccount', 'app-api'), ['automountServiceAccountToken']);
+      assert.deepEqual([sa.file, sa.line, sa.exact], [libFile, 24, true]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('values that fail the chart\'s schema: the input error says which value, not only that one failed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kr-schema-'));
+    try {
+      mkdirSync(join(dir, 'templates'));
+      writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: strict\nversion: 0.1.0\n');
+      writeFileSync(join(dir, 'values.yaml'), 'replicas: 2\n');
+      writeFileSync(join(dir, 'values.schema.json'), JSON.stringify({ type: 'object', required: ['policy'], properties: { policy: { enum: ['sync', 'upsert-only'] } } }));
+      writeFileSync(join(dir, 'templates', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: strict}\ndata: {policy: {{ .Values.policy | quote }}}\n');
+      const r = await load([dir]);
+      assert.equal(r.problems.length, 1);
+      const msg = r.problems[0].message;
+      assert.match(msg, /^helm template failed: values don't meet the specifications of the schema\(s\) in the following chart\(s\): strict: .*policy/);
+      assert.ok(!msg.includes('\n'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a template error: one input error with helm\'s message; the other charts of the folder are still rendered', async () => {

@@ -6,7 +6,7 @@
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,6 +147,26 @@ describe('kustomize: overlays built with kustomize', { skip: tool.skip }, () => 
     const r = await load(['base']);
     assert.equal(r.renders?.[0].objects, 3);
     assert.equal(find(r, 'Deployment', 'api').namespace, undefined);
+  });
+
+  it('a kustomization folder named explicitly: the plain manifests below it that it does not name are read too, as when its parent is named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeready-kust-'));
+    try {
+      cpSync(join(FIXTURES, 'base'), join(dir, 'app'), { recursive: true });
+      mkdirSync(join(dir, 'app', 'examples'));
+      writeFileSync(join(dir, 'app', 'examples', 'demo.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: demo}\ndata: {a: "1"}\n');
+      const named = await load(['app'], { cwd: dir });
+      const parent = await load(['.'], { cwd: dir });
+      assert.deepEqual(named.problems, []);
+      const ids = (r: FilesResult) => r.resources.map((o) => `${o.kind}/${o.name}`).sort();
+      assert.deepEqual(ids(named), ids(parent));
+      assert.equal(find(named, 'ConfigMap', 'demo').origin.file, 'app/examples/demo.yaml');
+      assert.equal(named.renders?.length, 1);
+      // The kustomization's own files are still not read on their own.
+      assert.equal(named.resources.filter((o) => o.kind === 'Deployment').length, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the `Kustomization` file name, and sortOptions, are honoured', async () => {
