@@ -6,17 +6,16 @@ export default defineCheck({
   id: 'probe-host-loopback',
   pillar: 'health',
   severity: 'warning',
-  title: 'Probe or hook targets 127.0.0.1 on a pod that is not on the host network',
+  title: 'Probe or hook targets loopback on a pod that is not on the host network',
   whatBreaks:
     "The kubelet runs httpGet and tcpSocket probes from the node's network namespace, so host 127.0.0.1 is the node's loopback, not the pod's: the probe checks whatever listens on that port on the node. It passes while the container is dead, or fails (and restarts a healthy container) because nothing on the node listens there.",
   details: `An \`httpGet\` or \`tcpSocket\` probe or lifecycle hook without \`.host\` connects to the pod's IP. With
-\`host: 127.0.0.1\` (or \`::1\`) the kubelet connects to its own loopback instead: on a pod with
-\`hostNetwork: true\` that is the pod's loopback too (the pod shares the node's network), which is
-why PodSecurity baseline allows these two values. On any other pod it is the node's, and the probe no
-longer says anything about the container.
+\`host: 127.0.0.1\` (or \`::1\`, \`localhost\`) the kubelet connects to its own loopback instead: on a pod
+with \`hostNetwork: true\` that is the pod's loopback too (the pod shares the node's network). On any
+other pod it is the node's, and the probe no longer says anything about the container.
 
-Fires for those two hosts on pods without \`hostNetwork: true\`; every other host value is reported by
-host-probes (an error under PodSecurity baseline). An \`exec\` probe runs inside the container, where
+Fires for those hosts on pods without \`hostNetwork: true\`. Any host value at all is also a
+PodSecurity baseline violation, reported by host-probes. An \`exec\` probe runs inside the container, where
 127.0.0.1 is the container's own loopback: use it if the app listens only on loopback.`,
   fix: {
     text: 'Remove host so the kubelet probes the pod IP (make the app listen on it), or use an exec probe if the app listens only on the container\'s loopback.',

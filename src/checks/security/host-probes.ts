@@ -7,8 +7,8 @@ export const HOST_HANDLERS: FieldPath[] = [];
 for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) for (const kind of ['httpGet', 'tcpSocket']) HOST_HANDLERS.push([probe, kind, 'host']);
 for (const hook of ['postStart', 'preStop']) for (const kind of ['httpGet', 'tcpSocket']) HOST_HANDLERS.push(['lifecycle', hook, kind, 'host']);
 
-/** The two hosts PodSecurity baseline allows (for host-networked components such as the API server). */
-export const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1']);
+/** Loopback hosts: on a pod that is not on the host network they are the node's, not the pod's (probe-host-loopback). */
+export const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export default defineCheck({
   id: 'host-probes',
@@ -18,7 +18,9 @@ export default defineCheck({
   title: 'Probe or lifecycle hook targets another host',
   whatBreaks:
     "The kubelet runs httpGet and tcpSocket probes and hooks from the node. With .host set, whoever can create the pod makes the node connect to any address it can reach (cloud metadata endpoints, node-local services, other tenants), a server-side request forgery with the node's network position.",
-  details: `PodSecurity **baseline** (policy 1.34+) requires \`.host\` to be unset, empty, \`127.0.0.1\` or \`::1\` on \`livenessProbe\`, \`readinessProbe\` and \`startupProbe\` (\`httpGet\` and \`tcpSocket\`) and on \`lifecycle.postStart\`/\`preStop\` handlers, for every container. The two loopback addresses stay allowed for host-networked components (an API server whose node IP is firewalled); \`localhost\` is not. On a pod that is not on the host network a loopback host probes the node, not the pod: probe-host-loopback reports that.
+  details: `PodSecurity **baseline** (policy 1.34+) requires \`.host\` to be unset or empty on \`livenessProbe\`, \`readinessProbe\` and \`startupProbe\` (\`httpGet\` and \`tcpSocket\`) and on \`lifecycle.postStart\`/\`preStop\` handlers, for every container: any other value, loopback addresses included, is rejected (k8s.io/pod-security-admission, check \`hostProbesAndHostLifecycle\`). On a pod that is not on the host network a loopback host also probes the node, not the pod: probe-host-loopback reports that as a lying health check.
+
+A host-networked component that listens only on loopback (an agent whose node IP is firewalled) can use an \`exec\` probe, or run in a namespace whose PodSecurity level is \`privileged\` and be exempted here with that reason.
 
 Without \`.host\` the kubelet targets the pod's own IP, which is what a health check should do. To check a dependency, do it inside the application, not through the kubelet. For virtual-host routing set an HTTP \`Host\` header with \`httpGet.httpHeaders\` instead.`,
   fix: {
@@ -38,7 +40,7 @@ Without \`.host\` the kubelet targets the pod's own IP, which is what a health c
       const bad: { field: FieldPath; host: string }[] = [];
       for (const f of HOST_HANDLERS) {
         const h = get(c.spec, f);
-        if (typeof h === 'string' && h !== '' && !LOOPBACK_HOSTS.has(h)) bad.push({ field: f, host: h });
+        if (typeof h === 'string' && h !== '') bad.push({ field: f, host: h });
       }
       if (!bad.length) continue;
       const list = bad.map((b) => `${b.field.join('.')}: ${q(b.host)}`).join(', ');

@@ -33,6 +33,12 @@ describe('probe-host-loopback', () => {
     );
   });
 
+  it('localhost is the node\'s loopback too', () => {
+    expectFindings(check, deployment('', '          livenessProbe: {httpGet: {path: /live, port: 8080, host: localhost}}\n'), [
+      { line: 10, container: 'app', message: 'livenessProbe.httpGet.host: "localhost" is the node\'s loopback' },
+    ]);
+  });
+
   it('silent on a host-networked pod (its loopback is the node\'s), without host, with other hosts (host-probes reports those), and on exec probes', () => {
     expectNone(check, deployment('      hostNetwork: true\n', '          readinessProbe: {httpGet: {path: /ready, port: 8080, host: 127.0.0.1}}\n'));
     expectNone(
@@ -40,7 +46,7 @@ describe('probe-host-loopback', () => {
       deployment(
         '',
         `          readinessProbe: {httpGet: {path: /ready, port: 8080}}
-          livenessProbe: {httpGet: {path: /live, port: 8080, host: localhost}}
+          livenessProbe: {httpGet: {path: /live, port: 8080, host: 10.0.0.5}}
           startupProbe: {exec: {command: [curl, -f, http://127.0.0.1:8080/ready]}}
 `,
       ),

@@ -307,7 +307,7 @@ spec:
     );
   });
 
-  it('127.0.0.1 and ::1 are the two hosts PodSecurity allows (host-networked components); localhost and 127.0.0.2 are not', () => {
+  it('loopback hosts too: PodSecurity baseline rejects any host, 127.0.0.1 and ::1 on host-networked pods included', () => {
     expectFindings(
       hostProbes,
       `apiVersion: apps/v1
@@ -325,9 +325,11 @@ spec:
         - name: other
           image: agent:1.0
           livenessProbe: {httpGet: {path: /healthz, port: 9880, host: localhost}}
-          readinessProbe: {httpGet: {path: /healthz, port: 9880, host: 127.0.0.2}}
 `,
-      [{ line: 15, container: 'other', message: 'livenessProbe.httpGet.host: "localhost", readinessProbe.httpGet.host: "127.0.0.2"' }],
+      [
+        { line: 11, container: 'agent', message: 'livenessProbe.httpGet.host: "127.0.0.1", readinessProbe.tcpSocket.host: "::1"' },
+        { line: 15, container: 'other', message: 'livenessProbe.httpGet.host: "localhost"' },
+      ],
     );
   });
 });
