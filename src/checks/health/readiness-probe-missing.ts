@@ -1,13 +1,43 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
-import type { Workload } from '../../model/types.js';
+import type { ContainerRef, Resource, Workload } from '../../model/types.js';
+import { getBool } from '../../model/util.js';
+import { declaredPorts, isTelemetryPort, serviceMetricsOnly, type DeclaredPort } from '../../model/ports.js';
+import { servicePorts } from '../networking/service-util.js';
 import { declaresPorts, hasProbe, isKnative, telemetryPortsOnly } from './probe-util.js';
-import { serviceMetricsOnly } from '../../model/ports.js';
 
-/** Services in the input, in the workload's namespace, whose selector matches the pod labels. */
+/**
+ * Services in the input, in the workload's namespace, whose selector matches the pod labels and whose
+ * endpoints follow readiness: one with publishNotReadyAddresses (peer discovery of a StatefulSet)
+ * lists every pod, ready or not, so a readiness probe changes nothing for its traffic.
+ */
 function selectingServices(w: Workload, index: ResourceIndex) {
   const ns = index.namespaceOf(w.resource);
-  return index.servicesSelecting(ns, w.podLabels).filter((svc) => index.sameScope(svc, w.resource));
+  return index.servicesSelecting(ns, w.podLabels).filter((svc) => index.sameScope(svc, w.resource) && getBool(svc.object, ['spec', 'publishNotReadyAddresses']) !== true);
+}
+
+/** Does a port of this Service send traffic to this container port (by name or number)? */
+function targetsPort(svc: Resource, d: DeclaredPort): boolean {
+  return servicePorts(svc).some((p) => (typeof p.target === 'string' ? d.name === p.target : d.containerPort === p.target));
+}
+
+/** Does a port of this Service send traffic to one of this container's ports? */
+function targetsContainer(svc: Resource, c: ContainerRef): boolean {
+  return declaredPorts(c).some((d) => targetsPort(svc, d));
+}
+
+/**
+ * The container's ports when each is named as a metrics or health port or is the target of a
+ * metrics-only Service of the input (an unnamed port behind a Service named `http-metrics`), and at
+ * least one is; else null.
+ */
+function telemetryPorts(c: ContainerRef, services: Resource[]): DeclaredPort[] | null {
+  const named = telemetryPortsOnly(c);
+  if (named) return named;
+  const ports = declaredPorts(c).filter((p) => p.containerPort !== undefined);
+  const scrapers = services.filter(serviceMetricsOnly);
+  if (ports.length === 0 || scrapers.length === 0) return null;
+  return ports.every((p) => isTelemetryPort(p) || scrapers.some((svc) => targetsPort(svc, p))) ? ports : null;
 }
 
 export default defineCheck({
@@ -78,10 +108,10 @@ dependencies; the liveness probe must not.`,
       const kind = daemon ? 'DaemonSet ' : '';
       // Without a readiness probe, Ready follows the startup probe when there is one.
       const ready = hasProbe(c, 'startupProbe') ? 'as soon as its startupProbe passes' : 'as soon as it starts';
-      const telemetry = telemetryPortsOnly(c);
+      const telemetry = telemetryPorts(c, servicesOf());
       const traffic = telemetry ? servicesOf().find((svc) => !serviceMetricsOnly(svc)) : undefined;
       if (telemetry && !traffic) {
-        const shown = telemetry.map((p) => `${p.name} ${p.containerPort}`).join(', ');
+        const shown = telemetry.map((p) => (p.name ? `${p.name} ${p.containerPort}` : `${p.containerPort}, scraped through a metrics Service`)).join(', ');
         out.push({
           message: `${kind}container "${c.name}" declares only metrics and health ports (${shown}) and has no readinessProbe: no Service traffic depends on it, but a rollout counts each new pod available ${ready}`,
           path: [...c.path, 'readinessProbe'],
@@ -91,7 +121,12 @@ dependencies; the liveness probe must not.`,
         continue;
       }
       if (declaresPorts(c)) {
-        const to = servicesOf().find((svc) => !serviceMetricsOnly(svc))?.name;
+        const serving = servicesOf().filter((svc) => !serviceMetricsOnly(svc));
+        const aimed = serving.find((svc) => targetsContainer(svc, c));
+        // Another container's readiness probe gates the pod (a pod is Ready only when all its
+        // containers are): a sidecar whose ports no Service of the input targets adds nothing.
+        if (anyReadiness && !aimed) continue;
+        const to = (aimed ?? serving[0])?.name;
         out.push({
           message: to
             ? `${kind}container "${c.name}" declares ports but has no readinessProbe: it is Ready ${ready}, so Service "${to}" sends it traffic before it can serve and rollouts proceed without checking it`

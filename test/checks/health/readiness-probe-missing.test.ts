@@ -59,6 +59,98 @@ spec:
     );
   });
 
+  it('a sidecar with ports but no probe, next to a container whose readiness gates the pod: only when a Service targets the sidecar\'s ports', () => {
+    const pod = (service: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: proxy
+          image: proxy:1.0
+          ports: [{name: admin, containerPort: 9000}]
+        - name: app
+          image: app:1.0
+          ports: [{name: http, containerPort: 8080}]
+          readinessProbe: {httpGet: {path: /readyz, port: http}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [${service}]
+`;
+    // The Service sends traffic to the app container only: the proxy adds nothing to fix.
+    expectNone(check, pod('{port: 80, targetPort: http}'));
+    // By name or by number, traffic to the proxy's port makes it count.
+    expectFindings(check, pod('{port: 80, targetPort: http}, {name: admin, port: 9000, targetPort: admin}'), [
+      { line: 10, container: 'proxy', severity: 'error', message: 'so Service "web" sends it traffic before it can serve' },
+    ]);
+    expectFindings(check, pod('{port: 9000}'), [{ line: 10, container: 'proxy', severity: 'error' }]);
+  });
+
+  it('an unnamed port whose only Service is a metrics Service is a metrics port: a warning, as for a port named metrics', () => {
+    const input = (svcPort: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: descheduler}
+spec:
+  template:
+    metadata:
+      labels: {app: descheduler}
+    spec:
+      containers:
+        - name: descheduler
+          image: descheduler:0.36
+          ports: [{containerPort: 10258, protocol: TCP}]
+          livenessProbe: {httpGet: {path: /healthz, port: 10258, scheme: HTTPS}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: descheduler}
+spec:
+  clusterIP: None
+  selector: {app: descheduler}
+  ports: [${svcPort}]
+`;
+    expectFindings(check, input('{name: http-metrics, port: 10258, targetPort: 10258}'), [
+      { line: 10, severity: 'warning', message: 'declares only metrics and health ports (10258, scraped through a metrics Service)' },
+    ]);
+    // A Service port not named for metrics: traffic, an error.
+    expectFindings(check, input('{name: https, port: 443, targetPort: 10258}'), [{ line: 10, severity: 'error', message: 'Service "descheduler" sends it traffic' }]);
+  });
+
+  it('a Service with publishNotReadyAddresses lists pods whether ready or not: it is no reason for an error', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: etcd}
+spec:
+  template:
+    metadata:
+      labels: {app: etcd}
+    spec:
+      containers:
+        - name: etcd
+          image: etcd:3.5
+---
+apiVersion: v1
+kind: Service
+metadata: {name: etcd-peers}
+spec:
+  clusterIP: None
+  publishNotReadyAddresses: true
+  selector: {app: etcd}
+  ports: [{name: peer, port: 2380}]
+`,
+      [{ line: 10, container: 'etcd', severity: 'warning', message: 'no Service in the input sends it traffic' }],
+    );
+  });
+
   it('fires once for a portless pod with no readiness at all, on the first container: a warning (a worker: no traffic), an error when a Service sends it traffic', () => {
     expectFindings(
       check,
