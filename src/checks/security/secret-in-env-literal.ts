@@ -65,7 +65,7 @@ function strings(v: unknown): string[] {
 }
 
 const REF_ONLY = /\$\([A-Za-z_][A-Za-z0-9_.-]*\)|\$\{[^}]*\}/g;
-const BOOLEAN = /^(true|false|yes|no|on|off|enabled|disabled)$/i;
+const BOOLEAN = /^(true|false|yes|no|on|off|enabled|disabled|y|n|0|1|none|null|\*)$/i;
 const FILE_PATH = /^(\/[\w.@:+-]+){2,}\/?$/;
 const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s:]*:([^@/?#\s]+)@/i;
 

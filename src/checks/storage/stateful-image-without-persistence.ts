@@ -74,6 +74,9 @@ spec:
     const volumes = volumesByName(w);
     const templates = claimTemplateNames(w);
     const out: FindingInput[] = [];
+    const persistedImages = new Set<string>();
+    const reported = new Set<string>();
+    const byImage = new Map<string, FindingInput>();
     for (const c of w.containers) {
       if (c.type === 'init') continue;
       const image = getString(c.spec, ['image']);
@@ -101,7 +104,14 @@ spec:
         persistent = true;
         break;
       }
-      if (persistent) continue;
+      // Several containers of one image in a pod (a server with its sentinel or helper scripts): one
+      // finding, and none when any of them keeps its data on a persistent volume.
+      if (persistent) {
+        persistedImages.add(name);
+        continue;
+      }
+      if (reported.has(name)) continue;
+      reported.add(name);
       const where = podLifetime.length > 0
         ? `its only writable volumes are ${podLifetime.join(', ')}, deleted with the pod`
         : 'it has no persistent volume, so its data lives in the container filesystem';
@@ -109,7 +119,8 @@ spec:
       const hint = templates.size > 0
         ? ` (volumeClaimTemplates ${[...templates].map((t) => `"${t}"`).join(', ')} exist but are not mounted by it)`
         : kind === 'StatefulSet' ? '' : ` (as a ${kind}; a StatefulSet with volumeClaimTemplates keeps a volume per pod)`;
-      out.push(
+      byImage.set(
+        name,
         cache
           ? {
               message: `container "${c.name}" runs ${name} (image "${image}") and ${where}: if it holds data you need (sessions, queues, counters), it is lost whenever the pod is rescheduled; if it is a pure cache, start it with --save "" or exempt it`,
@@ -124,6 +135,7 @@ spec:
             },
       );
     }
+    for (const [name, f] of byImage) if (!persistedImages.has(name)) out.push(f);
     return out;
   },
 });

@@ -4,6 +4,7 @@ import type { FieldPath, Json, Resource, Workload } from '../../model/types.js';
 import { commandWords, get, getArray, getString, isObject, isTemplated } from '../../model/util.js';
 import { stringListParam } from '../availability/util.js';
 import { claimTemplates } from './claims.js';
+import { allowedVerbs, CLUSTER, podServiceAccount, rbacGraph, RBAC_KINDS } from '../../model/rbac.js';
 
 type RefKind = 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim';
 type Effect = 'mount' | 'env' | 'claim';
@@ -114,6 +115,28 @@ function add(m: Map<string, Set<string>>, ns: string, name: string | undefined) 
  * Secrets, Secrets Store CSI SecretProviderClasses, Strimzi users and clusters, Zalando and
  * CloudNativePG PostgreSQL clusters. By namespace.
  */
+/**
+ * Per namespace, a workload of the input in that namespace whose ServiceAccount may create Secrets
+ * there (RBAC of the input, a Role or a ClusterRole): a controller that writes its own certificates
+ * or credentials at run time (a webhook's serving cert, a Redis password). Controllers elsewhere with
+ * cluster-wide rights (cert-manager, external-secrets) do not count: they could explain any Secret.
+ */
+const creatorsMemo = new WeakMap<ResourceIndex, Map<string, Workload>>();
+function secretCreators(index: ResourceIndex): Map<string, Workload> {
+  let m = creatorsMemo.get(index);
+  if (m) return m;
+  m = new Map();
+  creatorsMemo.set(index, m);
+  const graph = rbacGraph(index);
+  for (const w of index.workloads) {
+    const ns = index.namespaceOf(w.resource);
+    if (m.has(ns)) continue;
+    const grants = graph.permissionsOf(ns, podServiceAccount(w).name);
+    if (grants.some((g) => (g.scope === ns || g.scope === CLUSTER) && allowedVerbs(g.rule, '', 'secrets', ['create']).length > 0)) m.set(ns, w);
+  }
+  return m;
+}
+
 function generatedSecrets(index: ResourceIndex): Map<string, Set<string>> {
   return index.memo('storage:generated-secrets', () => {
     const m = new Map<string, Set<string>>();
@@ -227,7 +250,12 @@ credentials, ECK Elasticsearch and Redis Enterprise database secrets, and names 
 input; legacy service-account token Secrets (\`<sa>-token-xxxxx\`); and the names in \`assumePresent\`
 (objects the cluster creates in every namespace, such as \`kube-root-ca.crt\`). For a manifest without a
 namespace (often a kustomize base or patch whose namespace is set later), an object of that name in any
-namespace counts. Templated names are skipped.`,
+namespace counts. Templated names are skipped.
+
+A Secret that is not in the input while a workload of the input in the same namespace may create
+Secrets there (its ServiceAccount's RBAC in the input grants \`create\` on \`secrets\` there) is
+reported as **info** naming that workload: controllers write their own serving certificates and
+credentials at run time (a webhook's certificate, a generated password), and the pod waits until they do.`,
   fix: {
     text: 'Create the object in the same namespace as the workload (or fix the name). If the pod can run without it, mark the reference optional: true.',
     yaml: `env:
@@ -245,7 +273,7 @@ namespace counts. Templated names are skipped.`,
       description: 'ConfigMap and Secret names treated as present in every namespace (created by the cluster or a mesh).',
     },
   },
-  uses: ['ConfigMap', 'Certificate', 'ExternalSecret', 'SecretProviderClass', 'Kustomization'],
+  uses: ['ConfigMap', 'Certificate', 'ExternalSecret', 'SecretProviderClass', 'Kustomization', ...RBAC_KINDS],
   target: 'workload',
   run({ workload: w, resource, index, params }) {
     const out: FindingInput[] = [];
@@ -295,6 +323,20 @@ namespace counts. Templated names are skipped.`,
     for (const group of missing.values()) {
       const first = group[0];
       const containers = new Set(group.map((r) => r.container));
+      // A Secret that a workload of the input may create at run time: the dependency is worth
+      // knowing (the pod waits for it), but its absence from the manifests is no defect.
+      const creator = first.kind === 'Secret' && !anyNs ? secretCreators(index).get(ns) : undefined;
+      if (creator) {
+        const self = creator === w;
+        out.push({
+          message: `Secret "${first.name}" (used by ${listVia(group)}) is not in the input, and ${self ? 'this workload\'s own' : `${creator.resource.kind} "${creator.resource.name}"'s`} ServiceAccount may create Secrets in namespace "${ns}": if it writes this one at run time, ${consequence(group)} until it does`,
+          path: first.path,
+          container: containers.size === 1 ? first.container : undefined,
+          severity: 'info',
+          related: self ? [] : [{ resource: creator.resource, path: podServiceAccount(creator).path, note: 'may create Secrets' }],
+        });
+        continue;
+      }
       out.push({
         message: `${first.kind} "${first.name}" (used by ${listVia(group)}) is not in namespace "${ns}" in the input: if it does not exist in the cluster either, ${consequence(group)}`,
         path: first.path,

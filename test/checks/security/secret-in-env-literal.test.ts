@@ -68,11 +68,18 @@ spec:
               value: redis://:$(REDIS_PASSWORD)@redis:6379
             - name: PORT
               value: 8080
+            - name: MYSQL_ALLOW_EMPTY_PASSWORD
+              value: "1"
+            - name: REDIS_PASSWORD_REQUIRED
+              value: "N"
+            - name: ADMIN_PASSWORD
+              value: "12"
 `,
       [
         { line: 12, container: 'migrate', message: 'init container "migrate": env DB_PASSWORD has a literal value that looks like a secret' },
         { line: 36, container: 'app', message: 'env stripeApiKey has a literal value', severity: 'error' },
         { line: 38, container: 'app', message: 'env DATABASE_URL is a URL with a literal password in it' },
+        { line: 48, container: 'app', message: 'env ADMIN_PASSWORD has a literal value' },
       ],
     );
     for (const f of found) {

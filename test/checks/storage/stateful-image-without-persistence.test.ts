@@ -84,6 +84,31 @@ spec:
     );
   });
 
+  it('several containers of one image in a pod (a server, its sentinel, a helper): one finding, none when one of them persists', () => {
+    const pod = (serverVolume: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis-ha}
+spec:
+  template:
+    spec:
+      containers:
+        - name: sentinel
+          image: redis:7.2
+          command: [redis-sentinel, /data/sentinel.conf]
+        - name: redis
+          image: redis:7.2
+          volumeMounts: [{name: data, mountPath: /data}]
+        - name: split-brain-fix
+          image: redis:7.2
+          command: [sh, /scripts/fix.sh]
+      volumes:
+        - name: data
+          ${serverVolume}
+`;
+    expectFindings(check, pod('emptyDir: {}'), [{ line: 8, container: 'sentinel', severity: 'warning' }]);
+    expectNone(check, pod('persistentVolumeClaim: {claimName: redis-data}'));
+  });
+
   it('is silent with a PVC, a mounted claim template, or a volume defined elsewhere', () => {
     expectNone(
       check,

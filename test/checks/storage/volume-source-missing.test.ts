@@ -56,6 +56,47 @@ describe('volume-source-missing', () => {
     assert.equal(found[0].location.line, 10);
   });
 
+  it('a Secret that a workload of the input may create there: info naming that workload, also with --complete', () => {
+    const secretVolume = `        - {name: certs, secret: {secretName: api-webhook-certs}}\n`;
+    const mounts = `          volumeMounts: [{name: certs, mountPath: /certs}]\n`;
+    const rbac = (scope: 'Role' | 'ClusterRole', binding: 'RoleBinding' | 'ClusterRoleBinding', verbs: string) => `---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ${scope}
+metadata: {name: cert-writer${scope === 'Role' ? ', namespace: shop' : ''}}
+rules: [{apiGroups: [""], resources: [secrets], verbs: [${verbs}]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ${binding}
+metadata: {name: cert-writer${binding === 'RoleBinding' ? ', namespace: shop' : ''}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ${scope}, name: cert-writer}
+subjects: [{kind: ServiceAccount, name: certgen, namespace: shop}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: certgen, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccountName: certgen
+      containers: [{name: gen, image: example/certgen:1.0}]
+`;
+    for (const [kind, binding] of [['Role', 'RoleBinding'], ['ClusterRole', 'ClusterRoleBinding']] as const) {
+      const input = app(mounts, secretVolume) + rbac(kind, binding, 'get, create, update');
+      const loaded = loadText(input, 'test.yaml', loadPlan([check]));
+      const found = audit({ resources: loaded.resources }, { checks: [check], complete: true }).verdicts.flatMap((v) => v.findings);
+      assert.equal(found.length, 1, kind);
+      assert.equal(found[0].severity, 'info');
+      assert.equal(found[0].unknown, null);
+      assert.match(found[0].message, /^Secret "api-webhook-certs" \(used by volume "certs"\) is not in the input, and Deployment "certgen"'s ServiceAccount may create Secrets in namespace "shop": if it writes this one at run time, the pod stays in ContainerCreating \(FailedMount\) until it does$/);
+      assert.deepEqual(found[0].related.map((r) => [r.object.name, r.note]), [['certgen', 'may create Secrets']]);
+    }
+    // Reading Secrets is not creating them: still the usual finding.
+    const readOnly = runCheck(check, app(mounts, secretVolume) + rbac('Role', 'RoleBinding', 'get, list'));
+    assert.equal(readOnly.length, 1);
+    assert.equal(readOnly[0].severity, 'error');
+    assert.equal(readOnly[0].unknown, 'no Secret "api-webhook-certs" in namespace shop');
+  });
+
   it('reports a missing PersistentVolumeClaim, but not a StatefulSet claim template', () => {
     expectFindings(check, app('', '        - {name: data, persistentVolumeClaim: {claimName: uploads}}\n'), [
       { line: 11, message: 'PersistentVolumeClaim "uploads" (used by volume "data") is not in namespace "shop" in the input: if it does not exist in the cluster either, the pod stays Pending' },
