@@ -94,7 +94,10 @@ selects (or may select) them could allow DNS (allows add up across policies, so 
   \`podSelector\` matching \`k8s-app: kube-dns\`, or any selector mentioning "dns".
 
 The severity is **warning** when the pods are allowed no egress at all (a deny-all egress policy and
-nothing else): blocking DNS may then be intended, for pods that never open connections. Pods on the
+nothing else): blocking DNS may then be intended, for pods that never open connections. It is also
+**warning** when every destination the egress rules allow is an \`ipBlock\` (only the API server's
+address, say): pods that connect by IP address, as in-cluster clients do through
+\`KUBERNETES_SERVICE_HOST\`, need no lookup; only names fail. Pods on the
 host network are not reported (NetworkPolicy does not apply to them).
 
 Policies of other APIs that the CNI combines with NetworkPolicies (CiliumNetworkPolicy and
@@ -137,14 +140,18 @@ spec:
     const ns = index.namespaceOf(w.resource);
     const names = nameList(isolating.map((p) => p.resource.name));
     const allowed = rules.length ? ` (their egress rules allow only ${[...new Set(rules.map(ruleText))].slice(0, 4).join('; ')})` : '';
-    const message =
-      rules.length > 0
+    // Every allowed destination is an address block: the pods may reach them by IP (the API server
+    // through KUBERNETES_SERVICE_HOST), which needs no lookup. Broken only if they use names.
+    const ipOnly = rules.length > 0 && rules.every((r) => r.peers !== null && r.peers.length > 0 && r.peers.every((p) => p.type === 'ipBlock'));
+    const message = ipOnly
+      ? `NetworkPolicy ${names} in namespace "${ns}" isolate${isolating.length === 1 ? 's' : ''} its pods for egress and allow${isolating.length === 1 ? 's' : ''} only IP address blocks, not DNS (UDP/TCP port 53)${allowed}: connections by IP address work, but any host name the pods look up times out`
+      : rules.length > 0
         ? `NetworkPolicy ${names} in namespace "${ns}" isolate${isolating.length === 1 ? 's' : ''} its pods for egress and no egress rule allows DNS (UDP/TCP port 53)${allowed}: name lookups time out, so its outbound connections fail with resolution errors`
         : `NetworkPolicy ${names} in namespace "${ns}" isolate${isolating.length === 1 ? 's' : ''} its pods for egress with no egress rule at all: every outbound connection is denied, DNS (UDP/TCP port 53) included; if the pods call anything, even by name, it fails`;
     out.push({
       message,
       path: [...w.podMetaPath, 'labels'],
-      ...(rules.length === 0 ? { severity: 'warning' as const } : {}),
+      ...(rules.length === 0 || ipOnly ? { severity: 'warning' as const } : {}),
       ...unknownOf(otherPoliciesText(index, ns)),
       related: isolating.map((p) => ({
         resource: p.resource,

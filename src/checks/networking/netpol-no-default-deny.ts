@@ -2,7 +2,7 @@ import { defineCheck, type FindingInput, type RelatedInput, type Resource } from
 import type { ResourceIndex } from '../../model/index.js';
 import type { FieldPath, Workload } from '../../model/types.js';
 import { networkGraph } from '../../model/netpol.js';
-import { firstByKindName, isTemplated } from '../../model/util.js';
+import { firstByKindName, getArray, isTemplated } from '../../model/util.js';
 import { isHostNetwork, nameList, noPoliciesText, otherPoliciesText, showWorkload, unknownOf } from './netpol-util.js';
 
 /** Built-in workload kinds that can carry the finding when the namespace has no Namespace object and no NetworkPolicy in the input. */
@@ -39,7 +39,8 @@ A policy with \`podSelector: {}\` and some ingress rules counts too: it isolates
 Reported once per namespace that has workloads in the input, attached to its \`Namespace\` object
 when the input has one; otherwise to the namespace's first NetworkPolicy; otherwise to its first
 workload. Severity:
-- **warning** when some workloads of the namespace are not isolated at all (they are named);
+- **warning** when some workloads of the namespace are not isolated at all (they are named); Jobs and
+  CronJobs that declare no port (Helm hooks, migrations) listen on nothing and do not count;
 - **info** when every workload is already isolated by its own policy: nothing is open today, but new
   workloads will be. (When some workload only *may* be isolated, an unreadable selector, nothing is
   reported.)
@@ -96,7 +97,10 @@ spec:
       });
       return out;
     }
-    const open = podNetwork.filter((w) => g.ingressIsolated(w) === false);
+    // A Job or CronJob that declares no port (a Helm hook, a migration) listens on nothing and is
+    // gone when done: it does not make a namespace open, nor keep it from being fully isolated.
+    const listening = podNetwork.filter((w) => !(w.class === 'batch' && !w.containers.some((c) => getArray(c.spec, ['ports']).length > 0)));
+    const open = listening.filter((w) => g.ingressIsolated(w) === false);
     const names = [...new Set(policies.map((p) => p.resource.name))].sort();
     if (open.length > 0) {
       out.push({
@@ -107,11 +111,11 @@ spec:
       });
       return out;
     }
-    if (podNetwork.every((w) => g.ingressIsolated(w) === true)) {
-      const n = podNetwork.length;
+    if (listening.length > 0 && listening.every((w) => g.ingressIsolated(w) === true)) {
+      const n = listening.length;
       const which = n === 1 ? 'its only workload' : `each of its ${n} workloads`;
       out.push({
-        message: `namespace "${ns}" has no default-deny NetworkPolicy (podSelector: {} with Ingress): its policies (${nameList(names)}) isolate ${which}${n < workloads.length ? ' on the pod network' : ''}, but a workload added later, or relabelled, accepts connections from every pod in the cluster`,
+        message: `namespace "${ns}" has no default-deny NetworkPolicy (podSelector: {} with Ingress): its policies (${nameList(names)}) isolate ${which}${podNetwork.length < workloads.length ? ' on the pod network' : ''}${n < podNetwork.length ? ' (Jobs that declare no port aside)' : ''}, but a workload added later, or relabelled, accepts connections from every pod in the cluster`,
         path,
         severity: 'info',
         ...unknownOf(otherPoliciesText(index, ns)),

@@ -87,6 +87,40 @@ egress:
     ]);
   });
 
+  it('egress only to IP address blocks (the API server): a warning that says lookups fail, connections by IP work', () => {
+    const apiServerOnly = policy(
+      'api-egress',
+      `
+podSelector: {matchLabels: {app: api}}
+policyTypes: [Egress]
+egress:
+  - to: [{ipBlock: {cidr: 10.96.0.1/32}}]
+    ports: [{port: 443, protocol: TCP}]
+`,
+    );
+    expectFindings(check, api + apiServerOnly, [
+      {
+        line: 7,
+        severity: 'warning',
+        message: 'allows only IP address blocks, not DNS (UDP/TCP port 53) (their egress rules allow only TCP/443 to 10.96.0.1/32): connections by IP address work, but any host name the pods look up times out',
+      },
+    ]);
+    // One rule to pods besides the address block: names are needed, an error as before.
+    const mixed = policy(
+      'api-egress',
+      `
+podSelector: {matchLabels: {app: api}}
+policyTypes: [Egress]
+egress:
+  - to: [{ipBlock: {cidr: 10.96.0.1/32}}]
+    ports: [{port: 443, protocol: TCP}]
+  - to: [{podSelector: {matchLabels: {app: db}}}]
+    ports: [{port: 5432}]
+`,
+    );
+    expectFindings(check, api + mixed, [{ line: 7, severity: 'error', message: 'no egress rule allows DNS' }]);
+  });
+
   it('fires when the DNS rule only reaches a non-DNS namespace or app pods on all ports', () => {
     expectFindings(
       check,

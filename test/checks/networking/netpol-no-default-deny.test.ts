@@ -67,6 +67,31 @@ describe('netpol-no-default-deny', () => {
     expectNone(check, nsShop + host + webPolicy);
   });
 
+  it('a Job that declares no port (a Helm hook) listens on nothing: it does not make the namespace open; one with a port does', () => {
+    const hook = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: startupapicheck
+  namespace: shop
+  annotations: {helm.sh/hook: post-install}
+spec:
+  template:
+    metadata:
+      labels: {app: check}
+    spec:
+      restartPolicy: OnFailure
+      containers: [{name: check, image: check:1}]
+---
+`;
+    expectFindings(check, nsShop + deploy('web', '{app: web}') + hook + webPolicy, [
+      { line: 3, severity: 'info', message: 'its policies ("web") isolate its only workload (Jobs that declare no port aside), but a workload added later' },
+    ]);
+    const listening = hook.replace('containers: [{name: check, image: check:1}]', 'containers: [{name: check, image: check:1, ports: [{containerPort: 8080}]}]');
+    expectFindings(check, nsShop + deploy('web', '{app: web}') + listening + webPolicy, [
+      { line: 3, severity: 'warning', message: '1 of its 2 workloads ("startupapicheck") accepts connections from every pod in the cluster' },
+    ]);
+  });
+
   it('is unknown when the namespace has no NetworkPolicy in the input', () => {
     const found = expectFindings(check, nsShop + deploy('web', '{app: web}'), [{ line: 3, message: 'namespace "shop" has 1 workload and no NetworkPolicy selecting all its pods' }]);
     assert.equal(found[0].unknown, 'no NetworkPolicy in namespace "shop" in the input');
