@@ -14,6 +14,9 @@ function push<K, V>(map: Map<K, V[]>, key: K, v: V): void {
 }
 import { toWorkload } from './workload.js';
 import { SelectorCandidates } from './selector.js';
+import { operatorPodLabels } from './operator-pods.js';
+
+const OPERATOR_POD_KINDS = ['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler'];
 
 /** A Service with its map selector (all pairs required) and its input position. */
 interface ServiceEntry {
@@ -135,6 +138,23 @@ export class ResourceIndex {
       if (!best || l.length < best.length) best = l;
     }
     return best!.filter((w) => pairs.every(([k, v]) => w.podLabels[k] === v));
+  }
+
+  /**
+   * Custom resources in a namespace whose operator creates pods with known labels (see
+   * operator-pods.ts), with those labels: pods a Service, budget or policy of the input may select.
+   */
+  operatorPodsIn(namespace: string): { resource: Resource; labels: Record<string, string> }[] {
+    return this.memo(`operator-pods:${namespace}`, () => {
+      const out: { resource: Resource; labels: Record<string, string> }[] = [];
+      for (const kind of OPERATOR_POD_KINDS) {
+        for (const r of this.inNamespace(kind, namespace)) {
+          const labels = operatorPodLabels(r);
+          if (labels) out.push({ resource: r, labels });
+        }
+      }
+      return out;
+    });
   }
 
   /** Resources of a kind in one (effective) namespace. */

@@ -1,4 +1,5 @@
 import { get } from '../../model/util.js';
+import { selectorMatches } from '../../model/selector.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { isPolicyPdb, pdbSelectorKind, selectorEvaluable, showSelector, workloadsOfPdb } from './pdb-util.js';
 
@@ -37,6 +38,8 @@ spec:
     matchLabels:
       app.kubernetes.io/name: web   # = spec.template.metadata.labels of the workload`,
   },
+  // Custom resources an operator makes pods from (model/operator-pods.ts): read whole.
+  uses: ['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler'],
   target: 'object',
   kinds: ['PodDisruptionBudget'],
   run({ resource: pdb, index }) {
@@ -59,6 +62,8 @@ spec:
     const ns = index.namespaceOf(pdb);
     const of = workloadsOfPdb(pdb, index);
     if (of.certain.length > 0 || of.possible.length > 0) return out;
+    // Pods an operator creates from a custom resource of the input (a Prometheus, an Alertmanager).
+    if (index.operatorPodsIn(ns).some((p) => selectorMatches(sel, p.labels) !== false)) return out;
     out.push({
       message: `selector (${showSelector(pdb)}) matches the pods of no workload in namespace "${ns}": this budget protects nothing`,
       path: ['spec', 'selector'],

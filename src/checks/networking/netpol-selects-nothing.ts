@@ -123,6 +123,8 @@ exist: the finding is then shown as unknown unless the input is declared complet
     matchLabels:
       app.kubernetes.io/name: web   # exactly as in the Deployment's spec.template.metadata.labels`,
   },
+  // Custom resources an operator makes pods from (model/operator-pods.ts): read whole.
+  uses: ['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler'],
   target: 'object',
   kinds: ['NetworkPolicy'],
   run({ resource, index }) {
@@ -133,6 +135,8 @@ exist: the finding is then shown as unknown unless the input is declared complet
     const keys = selectorKeys(p.podSelector);
     if (keys.some((k) => RUNTIME_LABELS.has(k))) return out;
     const ns = p.namespace;
+    // Pods an operator creates from a custom resource of the input (a Prometheus, an Alertmanager).
+    if (index.operatorPodsIn(ns).some((x) => evalSelector(p.podSelector, x.labels) !== false)) return out;
     const candidates = g.workloadsIn(ns).filter((w) => index.sameScope(w.resource, resource));
     const sel = selectorText(p.podSelector);
     if (candidates.length === 0) {

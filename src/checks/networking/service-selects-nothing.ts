@@ -53,6 +53,8 @@ spec:
       labels:
         app.kubernetes.io/name: web`,
   },
+  // Custom resources an operator makes pods from (model/operator-pods.ts): read whole.
+  uses: ['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler'],
   target: 'object',
   kinds: ['Service'],
   run({ resource: svc, index }) {
@@ -62,6 +64,8 @@ spec:
     const ns = index.namespaceOf(svc);
     // Any workload of the namespace silences: a lookup that can only clear the Service.
     if (index.workloadsMatching(ns, sel).length > 0) return out;
+    // Pods an operator creates from a custom resource of the input (a Prometheus, an Alertmanager).
+    if (index.operatorPodsIn(ns).some((p) => Object.entries(sel).every(([k, v]) => p.labels[k] === v))) return out;
     const pairs = Object.entries(sel);
     const selectedByService = (w: Workload) => index.servicesSelecting(ns, w.podLabels).some((s) => index.sameScope(s, w.resource));
     const misses: NearMiss[] = [];
