@@ -202,9 +202,13 @@ function literalValue(text: string): Json | undefined {
 }
 
 /** What a template line's value renders to, where that can be told (see valueOfLine in renderHelm). */
-type LineValue = (lineIndex: number) => Json | undefined;
+type LineValue = (lineIndex: number) => { value: Json; user: boolean } | undefined;
 
-/** How a candidate line's value compares with the rendered one: 1 the same, -1 different, 0 cannot tell. */
+/**
+ * How a candidate line's value compares with the rendered one: 1 the same, 2 the same and set by
+ * the user (-f), -1 different, 0 cannot tell. A value the user set is the likelier branch when a
+ * literal default agrees too (`{{- if hasKey .Values.pdb "minAvailable" }}` after a literal 1).
+ */
 function agreement(m: TemplateModel, i: number, v: Json | undefined, evalLine: LineValue | undefined): number {
   if (v === undefined) return 0;
   const l = m.lines[i];
@@ -212,7 +216,7 @@ function agreement(m: TemplateModel, i: number, v: Json | undefined, evalLine: L
   if (lit !== undefined) return sameJson(lit, v) ? 1 : -1;
   const e = evalLine?.(i);
   if (e === undefined) return 0;
-  return sameJson(e, v) ? 1 : -1;
+  return sameJson(e.value, v) ? (e.user ? 2 : 1) : -1;
 }
 
 interface Scope {
@@ -283,7 +287,7 @@ function locateTemplate(m: TemplateModel, sec: Section, sure: boolean, obj: Json
         exact = false;
         const v = valueAt(obj, path.slice(0, k + 1));
         const scored = keys.map((i) => ({ i, a: agreement(m, i, v, evalLine) }));
-        const best = scored.find((x) => x.a === 1) ?? scored.find((x) => x.a === 0);
+        const best = scored.find((x) => x.a === 2) ?? scored.find((x) => x.a === 1) ?? scored.find((x) => x.a === 0);
         if (best) hit = best.i;
       }
       const l = m.lines[hit];
@@ -703,7 +707,7 @@ export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<
     return hit;
   };
   // What a line that only prints one value (`replicas: {{ .Values.replicaCount }}`) renders to.
-  const valueOfLine = (templateFile: string, model: TemplateModel, i: number): Json | undefined => {
+  const valueOfLine = (templateFile: string, model: TemplateModel, i: number): { value: Json; user: boolean } | undefined => {
     const text = unquote(model.lines[i]?.value ?? '');
     if (!SINGLE_VALUE_ACTION.test(text)) return undefined;
     defines ??= chartDefines(unit.abs);
@@ -803,7 +807,10 @@ function valueRefs(m: TemplateModel, line: number, defines: Defines | undefined)
     const t = m.raw[j];
     if (t.trim() === '') continue;
     const indent = t.length - t.trimStart().length;
-    if (indent <= level(l)) break;
+    // A line of template actions only can sit at any column (`{{ toYaml .Values.x | indent 10 }}` at
+    // column 0): its output is indented by the action, not by the line.
+    const actionOnly = !m.lines[j].structural && t.includes('{{');
+    if (!actionOnly && indent <= level(l)) break;
     if (m.lines[j].structural) return [];
     if (!found && reads.direct[j].length) found = reads.direct[j];
   }
@@ -838,7 +845,7 @@ function chartDefines(chartDir: string): Defines {
 }
 
 /** Where a chart's values come from, highest precedence first. */
-type ValuesSource = { set: true; keys: string[][]; prefix: string[] } | { set: false; abs: string; shown: string; prefix: string[] };
+type ValuesSource = { set: true; keys: string[][]; prefix: string[] } | { set: false; abs: string; shown: string; prefix: string[]; user: boolean };
 
 /** The keys of --set / --set-string arguments (`a.b=1,c[0].d=2` -> a.b, c): enough to say a value was set there. */
 function setKeys(args: string[]): string[][] {
@@ -865,12 +872,12 @@ function valuesSources(rootDir: string, templateChart: string, h: { values?: str
   const out: ValuesSource[] = [];
   const keys = setKeys([...(h.setString ?? []), ...(h.set ?? [])]);
   if (keys.length) out.push({ set: true, keys, prefix: sub });
-  for (const f of [...(h.values ?? [])].reverse()) out.push({ set: false, abs: resolve(cwd, f), shown: display(resolve(cwd, f), cwd), prefix: sub });
+  for (const f of [...(h.values ?? [])].reverse()) out.push({ set: false, abs: resolve(cwd, f), shown: display(resolve(cwd, f), cwd), prefix: sub, user: true });
   // Each chart on the way down: its values.yaml holds the values of the charts below it under their names.
   let dir = rootDir;
   for (let k = 0; k <= sub.length; k++) {
     const file = join(dir, 'values.yaml');
-    if (existsSync(file)) out.push({ set: false, abs: file, shown: display(file, cwd), prefix: sub.slice(k) });
+    if (existsSync(file)) out.push({ set: false, abs: file, shown: display(file, cwd), prefix: sub.slice(k), user: false });
     if (k < sub.length) dir = join(dir, 'charts', sub[k]);
   }
   return out;
@@ -883,7 +890,7 @@ const SINGLE_VALUE_ACTION = /^\{\{-?\s*[.$][\w.$]*(\s*\|\s*(quote|squote|int|int
  * The value `.Values.<path>` has for these sources (the first that sets it, in Helm's precedence);
  * undefined where that cannot be told (set by --set, a global value of a subchart, or not set).
  */
-function effectiveValue(sources: ValuesSource[], path: string[]): Json | undefined {
+function effectiveValue(sources: ValuesSource[], path: string[]): { value: Json; user: boolean } | undefined {
   for (const src of sources) {
     if (path[0] === 'global' && src.prefix.length) return undefined;
     const full = [...src.prefix, ...path];
@@ -894,7 +901,7 @@ function effectiveValue(sources: ValuesSource[], path: string[]): Json | undefin
     const root = sourceFile(src.abs)?.docs[0]?.value;
     if (root === undefined || root === null) continue;
     const v = valueAt(root, full);
-    if (v !== undefined) return v;
+    if (v !== undefined) return { value: v, user: src.user };
   }
   return undefined;
 }

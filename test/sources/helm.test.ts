@@ -237,6 +237,15 @@ describe('helm: charts rendered with helm template', { skip: helm.skip }, () => 
     assert.equal(at(find(ha, 'Deployment', 'branches-worker'), ['spec', 'replicas']).line, 7);
     const full = await load(['branches'], { values: ['branches/full-image.yaml'] });
     assert.equal(at(find(full, 'Deployment', 'branches-worker'), ['spec', 'template', 'spec', 'containers', 0, 'image']).line, 22);
+    // A key whose value an action at column 0 writes (`{{ toYaml .Values.resources | indent 12 }}`).
+    const limits = at(d, ['spec', 'template', 'spec', 'containers', 0, 'resources', 'limits', 'cpu']);
+    assert.deepEqual([limits.line, limits.values?.map((v) => [v.ref, v.line])], [26, [['.Values.resources', 14]]]);
+    // A literal default and a value the user set agree: the user's value is the branch that rendered.
+    const pdbDefault = at(find(r, 'PodDisruptionBudget', 'branches-worker'), ['spec', 'minAvailable']);
+    assert.deepEqual([pdbDefault.line, pdbDefault.values ?? []], [10, []]);
+    const set = await load(['branches'], { values: ['branches/pdb-values.yaml'] });
+    const pdbSet = at(find(set, 'PodDisruptionBudget', 'branches-worker'), ['spec', 'minAvailable']);
+    assert.deepEqual([pdbSet.line, pdbSet.values?.map((v) => [v.file, v.line])], [13, [['branches/pdb-values.yaml', 2]]]);
   });
 
   it('subchart objects point at the subchart template', async () => {
