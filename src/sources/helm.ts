@@ -776,7 +776,45 @@ export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<
     result.resources.push({ ...r, origin });
   }
   render.objects = result.resources.length;
+  // Objects the values enable but the chart renders only on clusters that serve the Prometheus
+  // Operator's API: helm template leaves them out without a word. Rendered once more with that API
+  // to tell (only for charts whose templates test for it and rendered none).
+  if (isDir && monitoringGated(unit.abs, h.apiVersions ?? [], result.resources)) {
+    const again = await runTool(bin.cmd, [...args, ...MONITORING_API_VERSIONS.flatMap((v) => ['--api-versions', v])], { cwd: ctx.cwd, env: ctx.env, timeoutMs: ctx.options.timeoutMs });
+    const kinds = again.code === 0 && !again.failure ? [...new Set([...again.stdout.matchAll(/^apiVersion: ["']?monitoring\.coreos\.com\/v1\w*["']?\s*\nkind: ["']?(\w+)/gm)].map((m) => m[1]))] : [];
+    if (kinds.length) {
+      result.problems.push({
+        file: shown,
+        level: 'warning',
+        message: `with these values the chart renders ${kinds.join(', ')} objects only when the cluster serves monitoring.coreos.com/v1, which helm template does not assume: they are not in this audit (monitoring findings may call them missing); add ${['monitoring.coreos.com/v1', ...kinds.map((k) => `monitoring.coreos.com/v1/${k}`)].map((v) => `--api-versions ${v}`).join(' ')} if the cluster runs the Prometheus Operator`,
+      });
+    }
+  }
   return result;
+}
+
+/** The Prometheus Operator's API as `--api-versions` gives it to .Capabilities. */
+const MONITORING_API_VERSIONS = ['monitoring.coreos.com/v1', 'monitoring.coreos.com/v1/ServiceMonitor', 'monitoring.coreos.com/v1/PodMonitor', 'monitoring.coreos.com/v1/PrometheusRule'];
+
+/** A template that tests the cluster for the Prometheus Operator's API (`.Capabilities.APIVersions.Has "monitoring.coreos.com/v1"`). */
+const MONITORING_CAPABILITY = /Capabilities\.APIVersions[^}]*monitoring\.coreos\.com\/v1|monitoring\.coreos\.com\/v1[^}]*Capabilities\.APIVersions/;
+
+/**
+ * True when the chart's templates test for the monitoring.coreos.com API, the render was not told
+ * the cluster has it, and no object of that API was rendered: the values may have enabled a
+ * ServiceMonitor that `helm template` silently left out.
+ */
+function monitoringGated(chartDir: string, apiVersions: string[], rendered: Resource[]): boolean {
+  if (apiVersions.some((a) => a.startsWith('monitoring.coreos.com/'))) return false;
+  if (rendered.some((r) => r.apiVersion.startsWith('monitoring.coreos.com/'))) return false;
+  for (const f of chartTemplateFiles(chartDir)) {
+    try {
+      if (MONITORING_CAPABILITY.test(readFileSync(join(chartDir, f), 'utf8'))) return true;
+    } catch {
+      // Unreadable: helm would have failed on it.
+    }
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -72,7 +72,8 @@ describe('helm: charts rendered with helm template', { skip: helm.skip }, () => 
 
   it('renders the chart with its subchart; the test hook is left out, the other hook audited', async () => {
     const r = await load(['shop']);
-    assert.deepEqual(r.problems, []);
+    // Its ServiceMonitor needs the Prometheus Operator's API, which helm template does not assume: said once.
+    assert.deepEqual(r.problems.map((p) => [p.file, p.level]), [['shop', 'warning']]);
     const names = r.resources.map((o) => `${o.kind}/${o.name}`).sort();
     assert.deepEqual(names, ['Deployment/shop', 'Deployment/shop-cache', 'Job/shop-migrate', 'Service/shop', 'ServiceAccount/shop']);
     assert.equal(r.renders?.length, 1);
@@ -335,6 +336,32 @@ describe('helm: charts rendered with helm template', { skip: helm.skip }, () => 
     }
   });
 
+  it('a ServiceMonitor the values enable but the chart renders only with the Prometheus Operator API: one input warning saying so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kr-cap-'));
+    try {
+      mkdirSync(join(dir, 'templates'));
+      writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: mon\nversion: 0.1.0\n');
+      writeFileSync(join(dir, 'values.yaml'), 'serviceMonitor:\n  enabled: false\n');
+      writeFileSync(join(dir, 'templates', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: mon}\ndata: {a: "1"}\n');
+      writeFileSync(
+        join(dir, 'templates', 'servicemonitor.yaml'),
+        '{{- if and .Values.serviceMonitor.enabled (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1") }}\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: mon}\nspec:\n  selector: {matchLabels: {app: mon}}\n  endpoints: [{port: metrics}]\n{{- end }}\n',
+      );
+      // Not enabled: nothing to say.
+      assert.deepEqual((await load([dir])).problems, []);
+      const on = await load([dir], { set: ['serviceMonitor.enabled=true'] });
+      assert.equal(on.problems.length, 1);
+      assert.equal(on.problems[0].level, 'warning');
+      assert.match(on.problems[0].message, /^with these values the chart renders ServiceMonitor objects only when the cluster serves monitoring\.coreos\.com\/v1, .*add --api-versions monitoring\.coreos\.com\/v1 --api-versions monitoring\.coreos\.com\/v1\/ServiceMonitor if the cluster runs the Prometheus Operator$/);
+      // Told the cluster has the API: rendered, and no warning.
+      const told = await load([dir], { set: ['serviceMonitor.enabled=true'], apiVersions: ['monitoring.coreos.com/v1'] });
+      assert.deepEqual(told.problems, []);
+      find(told, 'ServiceMonitor', 'mon');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('values that fail the chart\'s schema: the input error says which value, not only that one failed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kr-schema-'));
     try {
@@ -364,9 +391,10 @@ describe('helm: charts rendered with helm template', { skip: helm.skip }, () => 
     assert.match(dep?.message ?? '', /missing in charts\/ directory: postgres/);
     find(r, 'Deployment', 'shop');
     assert.deepEqual(r.renders?.map((x) => [x.path, x.error === undefined]), [['branches', true], ['broken', false], ['missing-dep', false], ['scoped', true], ['shop', true]]);
-    // Templates, values files and the subchart are not read as plain YAML: five charts, two errors.
+    // Templates, values files and the subchart are not read as plain YAML: five charts, two errors
+    // (and shop's ServiceMonitor warning).
     assert.equal(r.files, 5);
-    assert.equal(r.problems.length, 2);
+    assert.deepEqual(r.problems.map((p) => p.level).sort(), ['error', 'error', 'warning']);
   });
 
   it('a packaged chart (.tgz) is rendered by helm directly; locations name the archive and the rendered line', async () => {
