@@ -32,9 +32,14 @@ function namespacesInExpr(expr: string): { exact: string[]; patterns: RegExp[] }
   return { exact, patterns };
 }
 
+/** The origin file of objects rendered from a Helm chart (its Chart.yaml, or a .tgz) or a kustomization. */
+const RENDERED_UNIT = /(^|\/)(Chart\.yaml|kustomization\.ya?ml|Kustomization)$|\.tgz$/;
+
 interface RuleIndex {
   /** Any alerting-rule object at all in the input. */
   any: boolean;
+  /** Helm charts and kustomizations (their Chart.yaml / kustomization file) that rendered alerting-rule objects. */
+  files: Set<string>;
   /** Namespaces with a rule object, or named by a rule expression. */
   byNs: Map<string, Resource>;
   patterns: { re: RegExp; rule: Resource }[];
@@ -42,11 +47,12 @@ interface RuleIndex {
 
 function ruleIndex(index: ResourceIndex): RuleIndex {
   return index.memo('obs:rules', () => {
-    const out: RuleIndex = { any: false, byNs: new Map(), patterns: [] };
+    const out: RuleIndex = { any: false, files: new Set(), byNs: new Map(), patterns: [] };
     for (const { kind, group } of RULE_KINDS) {
       for (const r of index.ofKind(kind)) {
         if (!r.apiVersion.startsWith(group)) continue;
         out.any = true;
+        if (RENDERED_UNIT.test(r.origin.file)) out.files.add(r.origin.file);
         if (kind !== 'ClusterRules' && kind !== 'GlobalRules' && !out.byNs.has(index.namespaceOf(r))) out.byNs.set(index.namespaceOf(r), r);
         for (const g of getArray(r.object, ['spec', 'groups'])) {
           for (const rule of getArray(g, ['rules'])) {
@@ -89,7 +95,8 @@ DaemonSets, ...) when the input has no alerting rules for it: no \`PrometheusRul
 (including GMP \`ClusterRules\`/\`GlobalRules\`) that names the namespace (\`namespace="shop"\`, or a
 \`namespace=~"..."\` pattern matching it). Prometheus loads \`PrometheusRule\` objects cluster-wide
 through its rule selectors, so where a rule object lives says little; this check only asks whether
-anything in the input alerts on this namespace.
+anything in the input alerts on this namespace. Rule objects that come with the namespace's workloads
+(rendered from the same Helm chart or kustomization) count wherever they are deployed: a chart that installs its PrometheusRule into the monitoring namespace has alerts.
 
 The finding is attached to the namespace's first long-running workload by kind and name (not managed
 by another object of the input), so it appears once per namespace rather than on every workload; the
@@ -126,6 +133,9 @@ spec:
     if (isTemplated(ns) || homeOf(index, ns) !== w) return out;
     const rules = ruleIndex(index);
     if (rules.byNs.has(ns) || rules.patterns.some((p) => p.re.test(ns))) return out;
+    // Rules shipped with the workload (rendered from the same chart or kustomization), wherever they
+    // are deployed: a chart that puts its PrometheusRule in the monitoring namespace.
+    if (index.workloadsIn(ns).some((x) => longRunning(x) && rules.files.has(x.resource.origin.file))) return out;
     const free = index.workloadsIn(ns).filter((x) => longRunning(x) && !isControlled(x.resource));
     const all = free.length > 0 ? free : [w];
     const names = [...new Set(all.map((x) => `${x.resource.kind}/${x.resource.name}`))].sort();

@@ -70,6 +70,18 @@ describe('alerts-missing', () => {
     expectNone(check, workloads + rule('monitoring', `'rate(errors_total{namespace=~"shop|billing"}[5m]) > 1'`));
   });
 
+  it('counts a rule rendered from the same chart, wherever it is deployed; not a plain file\'s rule for another namespace', () => {
+    const findings = (file: string) => {
+      const loaded = loadText(workloads + rule('monitoring'), file, loadPlan([check]));
+      return audit({ resources: loaded.resources }, { checks: [check] }).verdicts.flatMap((v) => v.findings);
+    };
+    // One Helm chart (objects of a chart carry its Chart.yaml as their file) ships the rule into monitoring.
+    assert.deepEqual(findings('shop-chart/Chart.yaml'), []);
+    assert.equal(findings('overlays/prod/kustomization.yaml').length, 0);
+    // A plain manifest file holding several applications: the rule is about something else.
+    assert.equal(findings('all-in-one.yaml').length, 1);
+  });
+
   it('does not count a rule whose namespace pattern matches every namespace', () => {
     expectFindings(check, workloads + rule('monitoring', `'kube_pod_status_ready{namespace=~".+"} == 0'`), [{ line: 15, object: 'cart' }]);
   });
