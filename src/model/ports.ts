@@ -14,6 +14,9 @@ export const METRICS_PORT = /^(metrics|prom|prometheus)(https?)?$|^(metrics|prom
 /** Port names that say "health endpoint": healthz, health, http-healthz, probes, livez, readyz, ... */
 export const HEALTH_PORT = /^(healthz?|health-?check|probes?|livez|readyz)$|^(healthz?|probes?)-|-(healthz?|probes?)$/i;
 
+/** Words of a Service port name that make it a scrape target. */
+const METRICS_WORDS = new Set(['metrics', 'metricshttp', 'metricshttps', 'prom', 'prometheus', 'monitor', 'monitoring', 'servicemonitor', 'exporter', 'scrape', 'telemetry']);
+
 export interface DeclaredPort {
   name: string | undefined;
   containerPort: number | undefined;
@@ -55,5 +58,8 @@ export function telemetryPortsOnly(c: ContainerRef): DeclaredPort[] | null {
  */
 export function serviceMetricsOnly(svc: Resource): boolean {
   const ports = getArray(svc.object, ['spec', 'ports']).filter(isObject);
-  return ports.length > 0 && ports.every((p) => typeof p.name === 'string' && p.name !== '' && /metrics|prom|monitor|exporter/i.test(p.name));
+  // A word of the name (between dashes) says metrics: http-metrics, tcp-prometheus-servicemonitor,
+  // redis-exporter, metricshttps. A word that merely starts like one (promui, the Prometheus UI) is a
+  // port users query.
+  return ports.length > 0 && ports.every((p) => typeof p.name === 'string' && p.name !== '' && (METRICS_PORT.test(p.name) || p.name.toLowerCase().split('-').some((w) => METRICS_WORDS.has(w))));
 }

@@ -121,8 +121,8 @@ function add(m: Map<string, Set<string>>, ns: string, name: string | undefined) 
  * or credentials at run time (a webhook's serving cert, a Redis password). Controllers elsewhere with
  * cluster-wide rights (cert-manager, external-secrets) do not count: they could explain any Secret.
  */
-const creatorsMemo = new WeakMap<ResourceIndex, Map<string, Workload>>();
-function secretCreators(index: ResourceIndex): Map<string, Workload> {
+const creatorsMemo = new WeakMap<ResourceIndex, Map<string, Workload[]>>();
+function secretCreators(index: ResourceIndex): Map<string, Workload[]> {
   let m = creatorsMemo.get(index);
   if (m) return m;
   m = new Map();
@@ -130,11 +130,22 @@ function secretCreators(index: ResourceIndex): Map<string, Workload> {
   const graph = rbacGraph(index);
   for (const w of index.workloads) {
     const ns = index.namespaceOf(w.resource);
-    if (m.has(ns)) continue;
     const grants = graph.permissionsOf(ns, podServiceAccount(w).name);
-    if (grants.some((g) => (g.scope === ns || g.scope === CLUSTER) && allowedVerbs(g.rule, '', 'secrets', ['create']).length > 0)) m.set(ns, w);
+    if (!grants.some((g) => (g.scope === ns || g.scope === CLUSTER) && allowedVerbs(g.rule, '', 'secrets', ['create']).length > 0)) continue;
+    const l = m.get(ns);
+    if (l) l.push(w);
+    else m.set(ns, [w]);
   }
   return m;
+}
+
+/**
+ * A Secret creator for a workload: in the namespace by its own manifest, or deployed with the
+ * workload (same chart, kustomization or file). A manifest without a namespace is only "in" the
+ * default namespace by assumption, which ties it to nothing.
+ */
+function creatorFor(index: ResourceIndex, ns: string, consumer: Resource): Workload | undefined {
+  return secretCreators(index).get(ns)?.find((c) => c.resource.namespace !== undefined || c.resource.origin.file === consumer.origin.file);
 }
 
 function generatedSecrets(index: ResourceIndex): Map<string, Set<string>> {
@@ -325,7 +336,7 @@ credentials at run time (a webhook's certificate, a generated password), and the
       const containers = new Set(group.map((r) => r.container));
       // A Secret that a workload of the input may create at run time: the dependency is worth
       // knowing (the pod waits for it), but its absence from the manifests is no defect.
-      const creator = first.kind === 'Secret' && !anyNs ? secretCreators(index).get(ns) : undefined;
+      const creator = first.kind === 'Secret' && !anyNs ? creatorFor(index, ns, resource) : undefined;
       if (creator) {
         const self = creator === w;
         out.push({
