@@ -3,11 +3,16 @@
  * and capabilities given, and each object's findings point back at the template that produced it
  * (helm's `# Source:` comments) and, when it can be found there, the template line of the field.
  *
- * Finding the template line is a heuristic on the template's own text: the field path is followed
- * key by key through the literal YAML of the template (template actions are opaque), list items by
- * their literal `name` or position. Where a key is produced by an include or toYaml, the location
- * stops at the deepest literal key, and `exact` is false; so it is when the walk was ambiguous
- * (the same key twice in if/else branches) or the line's literal value differs from the rendered one.
+ * Finding the template line is a heuristic on the template's own text. The object's document of the
+ * template is found by its kind and literal `metadata.name` pattern (then in order), so a document an
+ * `if` leaves out shifts nothing; an object written by a named template the file includes (a library
+ * chart's `include "lib.deployment"`) is looked for in that define's body. The field path is then
+ * followed key by key through the literal YAML (template actions are opaque): list items by their
+ * literal `name`, their literal values (when an `if` or `range` can add or drop items) or position;
+ * the same key in if/else branches by the branch whose literal, or single printed value, is the
+ * rendered one. Where a key is produced by an include or toYaml, the location stops at the deepest
+ * literal key, and `exact` is false; so it is when the walk was ambiguous or the line's literal value
+ * differs from the rendered one.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
