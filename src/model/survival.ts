@@ -230,7 +230,7 @@ function drain(w: Workload, index: ResourceIndex, f: ReplicaFloor, complete: boo
     if (!a) return v('drain', 'unknown', `PodDisruptionBudget "${pdb.name}" has a budget that cannot be evaluated`, [{ resource: pdb, path: ['spec'], note: 'budget' }]);
     const pr = [...rel, { resource: pdb, path: a.path, note: 'disruption budget' }];
     if (a.allowed <= 0) {
-      return v('drain', 'blocked', `PodDisruptionBudget "${pdb.name}" ${a.text} allows no eviction at ${f.value} pod${f.value === 1 ? '' : 's'}: kubectl drain and node upgrades wait forever on nodes running these pods`, pr);
+      return v('drain', 'blocked', `PodDisruptionBudget "${pdb.name}" ${a.text} allows no eviction at ${f.value} pod${f.value === 1 ? '' : 's'}: kubectl drain waits forever on nodes running these pods (managed node upgrades fail, or evict anyway after their timeout)`, pr);
     }
     if (a.allowed >= f.value) {
       return v('drain', 'outage', `PodDisruptionBudget "${pdb.name}" ${a.text} allows evicting all ${f.value} pod${f.value === 1 ? '' : 's'} at once: a drain can stop every replica before a replacement is ready`, pr);

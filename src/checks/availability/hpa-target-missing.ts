@@ -10,8 +10,9 @@ export default defineCheck({
     'When the object named in scaleTargetRef does not exist (a typo, a renamed Deployment, the wrong kind), the HPA cannot read its scale subresource: it reports FailedGetScale and never scales anything, while the real workload runs at its fixed replica count through every load peak.',
   details: `The HPA controller resolves \`spec.scaleTargetRef\` (\`kind\` and \`name\`, plus \`apiVersion\` for the
 group) in the HPA's **own namespace**: an HPA cannot target an object in another namespace. When nothing
-matches, the HPA's \`AbleToScale\` condition turns \`False\` with reason \`FailedGetScale\`, an event says
-\`the HPA controller was unable to get the target's current scale\`, and \`kubectl get hpa\` shows
+matches, the HPA's \`AbleToScale\` condition turns \`False\` with reason \`FailedGetScale\` and message
+\`the HPA controller was unable to get the target's current scale: ...\`, a \`FailedGetScale\` warning event
+carries the underlying error (\`deployments.apps "web" not found\`), and \`kubectl get hpa\` shows
 \`<unknown>\` targets. Nothing fails loudly: the workload simply never scales.
 
 The usual causes are a typo in \`name\`, a workload renamed without its HPA, the wrong \`kind\`

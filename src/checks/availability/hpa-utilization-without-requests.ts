@@ -116,7 +116,7 @@ function problems(ctx: CheckContext, w: Workload, metrics: UtilizationMetric[]):
       }
       containers = [c];
     } else if (podQuantity(w, 'requests', m.res) || podQuantity(w, 'limits', m.res)) {
-      // Pod-level resources (Kubernetes 1.32+): the HPA uses the pod-level request.
+      // Pod-level resources (on by default from Kubernetes 1.34): the HPA uses the pod-level request.
       continue;
     }
     for (const c of containers) {
@@ -156,7 +156,7 @@ Note the defaults: an \`autoscaling/v2\` HPA with no \`metrics\` and an \`autosc
 
 A request counts when the API server fills it in: a container with only a limit gets request = limit,
 and a LimitRange of type \`Container\` in the namespace (in the input) can supply a default request.
-Pod-level resources (\`spec.template.spec.resources\`, Kubernetes 1.32+) silence \`Resource\` metrics,
+Pod-level resources (\`spec.template.spec.resources\`, Kubernetes 1.34+ where \`PodLevelResources\` is on by default; off in 1.32-1.33) silence \`Resource\` metrics,
 which then use the pod-level request. \`AverageValue\` targets need no request and are not reported.
 The target must be in the input (see \`hpa-target-missing\` otherwise); an Argo \`Rollout\` with
 \`workloadRef\` is skipped, its pod template lives in the referenced Deployment.`,

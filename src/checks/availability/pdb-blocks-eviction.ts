@@ -14,7 +14,7 @@ export default defineCheck({
   severity: 'error',
   title: 'PodDisruptionBudget allows no eviction',
   whatBreaks:
-    '`kubectl drain`, managed node upgrades and cluster-autoscaler scale-downs hang forever on these pods: the eviction API refuses every eviction, so the node never empties until someone edits or deletes the budget by hand.',
+    '`kubectl drain` waits forever on these pods (the eviction API answers 429 on every attempt), the cluster autoscaler never removes their nodes, and managed node upgrades either fail or, after their drain timeout (an hour on GKE), delete the pods anyway with no budget protection at all.',
   details: `The disruption controller computes \`status.disruptionsAllowed\` = healthy pods − desired healthy
 pods, and the eviction API refuses an eviction when it is 0 (HTTP 429, which \`kubectl drain\` retries
 forever). Reported when the budget can never allow an eviction of healthy pods:
@@ -69,7 +69,7 @@ spec:
     if (isSet(max)) {
       if (isZeroIntOrPercent(max)) {
         out.push({
-          message: `maxUnavailable ${showIntOrPercent(max)} allows no voluntary eviction: kubectl drain and node upgrades wait forever on every pod it selects${who}`,
+          message: `maxUnavailable ${showIntOrPercent(max)} allows no voluntary eviction: kubectl drain waits forever on every pod it selects (managed node upgrades fail, or evict anyway after their timeout)${who}`,
           path: ['spec', 'maxUnavailable'],
           related,
         });
@@ -80,7 +80,7 @@ spec:
     const pct = percentOf(min);
     if (pct === 100) {
       out.push({
-        message: `minAvailable "100%" requires every pod to stay up, so it allows no voluntary eviction: kubectl drain and node upgrades wait forever on every pod it selects${who}`,
+        message: `minAvailable "100%" requires every pod to stay up, so it allows no voluntary eviction: kubectl drain waits forever on every pod it selects (managed node upgrades fail, or evict anyway after their timeout)${who}`,
         path: ['spec', 'minAvailable'],
         related,
       });
@@ -111,7 +111,7 @@ spec:
     const whole = floors.length > 1 ? `, ${total} pods in all` : '';
     const when = autoscaled ? 'whenever it runs at that floor, ' : '';
     out.push({
-      message: `minAvailable ${value} leaves no pod to evict: it selects ${desc}${whole}; ${when}kubectl drain and node upgrades wait forever on these pods`,
+      message: `minAvailable ${value} leaves no pod to evict: it selects ${desc}${whole}; ${when}kubectl drain waits forever on these pods (managed node upgrades fail, or evict anyway after their timeout)`,
       path: ['spec', 'minAvailable'],
       related: floors.flatMap((x) => [
         { resource: x.w.resource, path: x.w.replicasPath ?? [], note: 'pods selected' },

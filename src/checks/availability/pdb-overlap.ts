@@ -7,11 +7,12 @@ export default defineCheck({
   severity: 'warning',
   title: 'More than one PodDisruptionBudget selects the pods',
   whatBreaks:
-    'The eviction API refuses to evict a pod that more than one PodDisruptionBudget selects ("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support"), so kubectl drain, node upgrades and autoscaler scale-downs block on every pod of this workload.',
+    'The eviction API refuses to evict a pod that more than one PodDisruptionBudget selects ("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support"), so kubectl drain fails (it does not retry this error), and node upgrades and autoscaler scale-downs stall or fail on every pod of this workload.',
   details: `The eviction subresource looks up every PodDisruptionBudget of the pod's namespace whose
 selector matches the pod's labels; when it finds more than one it fails the eviction with an internal
-error instead of picking one. \`kubectl drain\` retries it forever, and cluster upgrades stall on the
-node. The disruption controller, for its part, logs a warning and uses only one of the budgets.
+error (HTTP 500) instead of picking one. \`kubectl drain\` does not retry it (it retries only 429): the
+drain fails with "error when evicting pods/...: This pod has more than one PodDisruptionBudget...", and
+upgrade tooling that drains nodes stalls or fails on the node. The disruption controller, for its part, logs a warning and uses only one of the budgets.
 
 Overlaps usually come from a broad budget (a \`policy/v1\` empty selector \`{}\`, which selects every pod
 of the namespace, or a selector on a shared label such as \`app.kubernetes.io/part-of\`) next to a
@@ -45,7 +46,7 @@ spec:
     const names = pdbs.map((p) => `"${p.name}"`);
     const list = names.length === 2 ? `${names[0]} and ${names[1]}` : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
     out.push({
-      message: `${pdbs.length} PodDisruptionBudgets select these pods (${list}): the eviction API refuses to evict a pod covered by more than one budget, so kubectl drain and node upgrades block on every pod of this workload`,
+      message: `${pdbs.length} PodDisruptionBudgets select these pods (${list}): the eviction API refuses to evict a pod covered by more than one budget, so kubectl drain fails and node upgrades stall on every pod of this workload`,
       path: [...w.podMetaPath, 'labels'],
     });
     return out;

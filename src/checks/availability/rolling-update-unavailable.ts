@@ -39,8 +39,10 @@ With an HPA the check uses its \`minReplicas\` floor: that is when an absolute \
   restarted at once, e.g. the log agent or node-local DNS is down cluster-wide.
 - **StatefulSet**: \`spec.updateStrategy.rollingUpdate.maxUnavailable\` (default 1, rounds down,
   at least 1) is reported as a warning: it is honoured only where the \`MaxUnavailableStatefulSet\`
-  feature is enabled (beta and on by default from Kubernetes 1.35), and may have no effect with the
-  default \`OrderedReady\` pod management policy. A \`partition\` above 0 keeps the lower ordinals and is not reported.
+  feature gate is enabled (alpha from 1.24, beta but off by default in 1.35-1.36, on by default from
+  Kubernetes 1.37). Where it is enabled it applies under both \`OrderedReady\` and \`Parallel\` pod
+  management: the controller deletes up to \`maxUnavailable\` old pods at once (OrderedReady only
+  re-creates them one by one). A \`partition\` above 0 keeps the lower ordinals and is not reported.
 
 \`maxUnavailable\` and \`maxSurge\` both 0 (or \`0%\`) is rejected by the API server; that is
 reported too, whatever the replica count. Workloads with fewer than 2 replicas are left to
@@ -126,7 +128,7 @@ reported too, whatever the replica count. Workloads with fewer than 2 replicas a
       const muPath = [...ruPath, 'maxUnavailable'];
       if (isZeroIntOrPercent(muRaw)) {
         out.push({
-          message: `updateStrategy.rollingUpdate.maxUnavailable ${showIntOrPercent(muRaw)}: where MaxUnavailableStatefulSet is enabled (on by default from Kubernetes 1.35) the API server rejects 0 for a StatefulSet; remove it (default 1) or set 1`,
+          message: `updateStrategy.rollingUpdate.maxUnavailable ${showIntOrPercent(muRaw)}: where MaxUnavailableStatefulSet is enabled (on by default from Kubernetes 1.37) the API server rejects 0 for a StatefulSet; remove it (default 1) or set 1`,
           path: muPath,
           severity: 'warning',
         });
@@ -142,7 +144,7 @@ reported too, whatever the replica count. Workloads with fewer than 2 replicas a
       if (mu < 1) mu = 1;
       if (mu < n) return out;
       out.push({
-        message: `updateStrategy.rollingUpdate.maxUnavailable ${showIntOrPercent(muRaw)} allows ${mu} unavailable pods out of ${n} replicas: where MaxUnavailableStatefulSet is enabled (on by default from Kubernetes 1.35), a rollout may take every pod down at once`,
+        message: `updateStrategy.rollingUpdate.maxUnavailable ${showIntOrPercent(muRaw)} allows ${mu} unavailable pods out of ${n} replicas: where MaxUnavailableStatefulSet is enabled (on by default from Kubernetes 1.37), a rollout may take every pod down at once`,
         path: muPath,
         severity: 'warning',
       });

@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { execCommand, PROBE_KINDS, probeOf, singleHandler, type ProbeKind } from './probe-util.js';
+import { execCommand, neverRuns, PROBE_KINDS, probeOf, singleHandler, type ProbeKind } from './probe-util.js';
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh']);
 /** Files the kubelet mounts into every container (or that every image has): reading them cannot fail. */
@@ -90,7 +90,7 @@ function scriptAlwaysPasses(script: string, flags: string): string | undefined {
     : `the script ends with \`${tail}\`, so its exit status ignores the check before it`;
 }
 
-/** Shell builtins that exec cannot run directly: the probe always fails with "executable file not found". */
+/** Shell builtins that exec cannot run directly: every attempt errors with "executable file not found". */
 function builtinOnly(cmd: string[]): boolean {
   return cmd.length > 0 && (cmd[0] === ':' || cmd[0] === 'exit');
 }
@@ -121,8 +121,10 @@ What it recognises, precisely:
 - \`sh -c "<check> || true"\`, and \`sh -c "<check>; exit 0"\` unless the script can exit earlier
   (\`exit\`, \`return\`, \`exec\`, \`set -e\`, \`sh -ec\`).
 
-Direct exec of a shell builtin (\`command: [":"]\`, \`command: ["exit", "0"]\`) is the opposite bug: there
-is no such executable, so the probe **always fails** and is reported too.
+Direct exec of a shell builtin (\`command: [":"]\`, \`command: ["exit", "0"]\`) cannot run at all: there
+is no such executable, so every attempt is a prober error that the kubelet discards: a readiness probe
+never passes, and a liveness probe never fails (the container is never restarted, as with a
+placeholder). It is reported too.
 
 A startup probe placeholder is reported as a warning (it only makes the startup probe
 useless); liveness and readiness placeholders are errors.`,
@@ -150,7 +152,7 @@ livenessProbe:
         const path = [...c.path, kind, 'exec', 'command'];
         if (builtinOnly(cmd)) {
           out.push({
-            message: `container "${c.name}": ${kind} exec ${shown} always fails: "${cmd[0]}" is a shell builtin, not an executable, so the kubelet cannot run it (use ["sh", "-c", "..."] and a real check)`,
+            message: `container "${c.name}": ${kind} exec ${shown} cannot run: "${cmd[0]}" is a shell builtin, not an executable; ${neverRuns(kind)}; use ["sh", "-c", "..."] and a real check`,
             path,
             container: c.name,
           });

@@ -1,6 +1,6 @@
 import { isTemplated } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
-import { declaredPorts, handlerHost, PROBE_KINDS, probeOf, singleHandler, showPort } from './probe-util.js';
+import { declaredPorts, handlerHost, neverRuns, PROBE_KINDS, probeOf, singleHandler, showPort } from './probe-util.js';
 
 /** Kubernetes IANA_SVC_NAME: 1-15 chars, lowercase alphanumerics and '-', at least one letter, no leading/trailing/double '-'. */
 function validPortName(s: string): boolean {
@@ -13,12 +13,13 @@ export default defineCheck({
   severity: 'error',
   title: 'Probe targets a port the container does not declare',
   whatBreaks:
-    'A probe that names a port the container does not declare can never run: the kubelet cannot resolve the name, the probe fails every time, so liveness restarts the container in a loop and readiness keeps the pod out of every Service forever.',
+    'A probe that names a port the container does not declare can never run: the kubelet cannot resolve the name, so every attempt ends in a prober error that the kubelet records as an event and discards. A readiness probe never passes (the pod stays out of every Service), a startup probe never passes (the pod never becomes Ready), and a liveness probe never fails: a hung container is never restarted.',
   details: `A probe's \`port\` (httpGet, tcpSocket) is an IntOrString:
 
 - **A name** (\`port: http\`) is looked up in **this container's** \`ports[].name\`, and only there: a
-  name declared by another container of the pod does not count. When the name is missing the probe
-  fails with "port not found" on every attempt (error).
+  name declared by another container of the pod does not count. When the name is missing every attempt
+  errors with "port ... not found" and the kubelet discards the result (error): readiness never passes,
+  and liveness is silently switched off.
 - **A quoted number** (\`port: "8080"\`) is a string, so Kubernetes reads it as a port *name*. Port
   names must contain a letter, so the API server rejects the object (error). Write the number unquoted.
 - **A number** that is not in \`ports\` is legal: \`containerPort\` is informational and the probe
@@ -80,8 +81,8 @@ Probes that set \`host\` target another address and are skipped. Init containers
             const names = ports.map((p) => p.name).filter((n): n is string => !!n);
             const declared = names.length ? `it declares ${names.map((n) => `"${n}"`).join(', ')}` : 'it declares no named ports';
             message = other
-              ? `container "${c.name}": ${where} names port ${showPort(port)}, which only container "${other.name}" declares; the kubelet resolves names in the probe's own container, so the probe always fails`
-              : `container "${c.name}": ${where} names port ${showPort(port)}, which the container does not declare (${declared}); the kubelet cannot resolve it and the probe always fails`;
+              ? `container "${c.name}": ${where} names port ${showPort(port)}, which only container "${other.name}" declares; the kubelet resolves names in the probe's own container, so ${neverRuns(kind)}`
+              : `container "${c.name}": ${where} names port ${showPort(port)}, which the container does not declare (${declared}); the kubelet cannot resolve it: ${neverRuns(kind)}`;
           }
           out.push({ message, path, container: c.name });
           continue;

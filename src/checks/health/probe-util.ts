@@ -9,6 +9,18 @@ import { declaredPorts } from '../../model/ports.js';
 export { declaredPorts, telemetryPortsOnly, type DeclaredPort } from '../../model/ports.js';
 
 export const PROBE_KINDS = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+
+/**
+ * What a probe that can never run does: every attempt is a prober error (a port name that does not
+ * resolve, an executable that does not exist), which the kubelet records as an event and discards,
+ * so the probe keeps its initial result (pkg/kubelet/prober/worker.go): liveness Success, readiness
+ * Failure, startup Unknown.
+ */
+export function neverRuns(kind: (typeof PROBE_KINDS)[number]): string {
+  if (kind === 'livenessProbe') return 'every attempt is an error that the kubelet discards, so liveness never fails (a hung container is never restarted)';
+  if (kind === 'readinessProbe') return 'every attempt is an error that the kubelet discards, so readiness never passes (the pod never gets Service traffic)';
+  return 'every attempt is an error that the kubelet discards, so the container never counts as started (the pod never becomes Ready, its other probes never run)';
+}
 export type ProbeKind = (typeof PROBE_KINDS)[number];
 
 export const HANDLER_TYPES = ['httpGet', 'tcpSocket', 'grpc', 'exec'] as const;

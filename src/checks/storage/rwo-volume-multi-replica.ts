@@ -99,7 +99,8 @@ of the input (same namespace) whose \`accessModes\` are only \`ReadWriteOnce\` a
 - **More than one replica** (\`spec.replicas\`, or an HPA \`maxReplicas\` / KEDA \`maxReplicaCount\` above 1):
   error. \`ReadWriteOnce\` allows several pods only on the node the volume is attached to, and nothing
   keeps the replicas on one node; the attach/detach controller refuses the second attachment
-  (\`Multi-Attach error for volume ... Volume is already used by pod(s) ...\`).
+  (a \`FailedAttachVolume\` event: \`Waiting for detach for volume ... Volume is already used by pod(s) ...\`;
+  older releases say \`Multi-Attach error for volume ...\`).
   \`ReadWriteOncePod\` allows exactly one pod in the whole cluster: the other replicas stay Pending even
   on the same node.
 - **One replica with a rolling update that starts the new pod first** (\`RollingUpdate\`, the default,

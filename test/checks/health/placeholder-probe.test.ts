@@ -100,7 +100,7 @@ spec:
       image: example.com/app:1
       livenessProbe: {exec: {command: [exit, "0"]}}
 `,
-      [{ line: 8, severity: 'error', message: 'always fails: "exit" is a shell builtin' }],
+      [{ line: 8, severity: 'error', message: 'cannot run: "exit" is a shell builtin, not an executable; every attempt is an error that the kubelet discards, so liveness never fails (a hung container is never restarted)' }],
     );
   });
 

@@ -23,7 +23,7 @@ spec:
               path: /livez
               port: health
 `,
-      [{ line: 16, container: 'app', severity: 'error', message: 'names port "health", which the container does not declare (it declares "http")' }],
+      [{ line: 16, container: 'app', severity: 'error', message: 'names port "health", which the container does not declare (it declares "http"); the kubelet cannot resolve it: every attempt is an error that the kubelet discards, so liveness never fails (a hung container is never restarted)' }],
     );
   });
 
