@@ -63,7 +63,7 @@ export default defineCheck({
   severity: 'error',
   title: 'Gateway API route backend Service or port does not exist',
   whatBreaks:
-    'A route whose backendRef names a missing Service, a port the Service does not expose, or a Service in another namespace without a ReferenceGrant is not resolved: the gateway answers HTTP 500 (HTTPRoute, GRPCRoute) or drops connections (TCP/TLS/UDP routes) for the traffic meant for that backend.',
+    'A route whose backendRef names a missing Service, a port the Service does not expose, or a Service in another namespace without a ReferenceGrant is not resolved: the gateway answers HTTP 500 (HTTPRoute) or gRPC status UNAVAILABLE (GRPCRoute), or drops connections (TCP/TLS/UDP routes) for the traffic meant for that backend.',
   details: `Checks the Service backends of Gateway API routes (\`HTTPRoute\`, \`GRPCRoute\`, \`TLSRoute\`, \`TCPRoute\`,
 \`UDPRoute\` of \`gateway.networking.k8s.io\`, any version): each \`spec.rules[].backendRefs[]\` and
 \`requestMirror\` filter \`backendRef\` whose \`group\` is \`""\` and \`kind\` is \`Service\` (the

@@ -4,8 +4,8 @@ import type { Json } from '../../model/types.js';
 
 /** Annotations that make a LoadBalancer Service internal (private IP) on common clouds. */
 const INTERNAL: [string, RegExp][] = [
-  ['service.beta.kubernetes.io/aws-load-balancer-scheme', /^internal$/i],
-  ['service.beta.kubernetes.io/aws-load-balancer-internal', /^(true|0\.0\.0\.0\/0)$/i],
+  // cloud-provider-aws (the built-in AWS load balancers): any value but "" and "false".
+  ['service.beta.kubernetes.io/aws-load-balancer-internal', /^(?!false$)./i],
   ['networking.gke.io/load-balancer-type', /^internal$/i],
   ['cloud.google.com/load-balancer-type', /^internal$/i],
   ['service.beta.kubernetes.io/azure-load-balancer-internal', /^true$/i],
@@ -36,7 +36,7 @@ export default defineCheck({
   details: `This is information, not an error: make sure the exposure is intended.
 
 - \`type: NodePort\` allocates a port (30000-32767) on **every** node, reachable by anything that can reach a node IP (often the whole VPC, sometimes the internet).
-- \`type: LoadBalancer\` provisions a cloud load balancer, public by default on most clouds, and (unless \`allocateLoadBalancerNodePorts: false\`) NodePorts as well. Limit who can connect with \`spec.loadBalancerSourceRanges\`, or make it internal with the cloud's annotation (\`service.beta.kubernetes.io/aws-load-balancer-scheme: internal\`, \`networking.gke.io/load-balancer-type: Internal\`, \`service.beta.kubernetes.io/azure-load-balancer-internal: "true"\`). Each LoadBalancer also costs money per hour.
+- \`type: LoadBalancer\` provisions a cloud load balancer, public by default on most clouds, and (unless \`allocateLoadBalancerNodePorts: false\`) NodePorts as well. Limit who can connect with \`spec.loadBalancerSourceRanges\`, or make it internal with the cloud's annotation (AWS: \`service.beta.kubernetes.io/aws-load-balancer-internal: "true"\` with the built-in AWS cloud provider, or \`service.beta.kubernetes.io/aws-load-balancer-scheme: internal\` on Services the AWS Load Balancer Controller handles, \`aws-load-balancer-type: external\` or \`loadBalancerClass: service.k8s.aws/nlb\`; GKE \`networking.gke.io/load-balancer-type: Internal\`; Azure \`service.beta.kubernetes.io/azure-load-balancer-internal: "true"\`). Each LoadBalancer also costs money per hour.
 
 For HTTP, prefer a ClusterIP Service behind an Ingress or Gateway, where TLS and authentication live in one place.`,
   fix: {
@@ -59,7 +59,12 @@ For HTTP, prefer a ClusterIP Service behind an Ingress or Gateway, where TLS and
       return [{ message: `type NodePort opens port${ports.length === 1 ? '' : 's'} ${np || '(auto)'} on every node's addresses, reachable by anything that can reach a node`, path }];
     }
     const ann = stringMap(get(obj, ['metadata', 'annotations']));
-    const internal = INTERNAL.find(([k, re]) => ann[k] !== undefined && re.test(ann[k]));
+    // aws-load-balancer-scheme is read only by the AWS Load Balancer Controller, for the Services it
+    // manages (type external / nlb-ip, or its load balancer class); cloud-provider-aws ignores it.
+    const lbc = /^(external|nlb-ip)$/i.test(ann['service.beta.kubernetes.io/aws-load-balancer-type'] ?? '') || getString(obj, ['spec', 'loadBalancerClass']) === 'service.k8s.aws/nlb';
+    const internal =
+      INTERNAL.find(([k, re]) => ann[k] !== undefined && re.test(ann[k])) ??
+      (lbc && /^internal$/i.test(ann['service.beta.kubernetes.io/aws-load-balancer-scheme'] ?? '') ? (['service.beta.kubernetes.io/aws-load-balancer-scheme', /^internal$/i] as [string, RegExp]) : undefined);
     const ranges = getArray(obj, ['spec', 'loadBalancerSourceRanges']).filter((r): r is string => typeof r === 'string');
     const p = portsText(ports, false);
     const reach = internal

@@ -93,9 +93,11 @@ export default defineCheck({
 DaemonSets, ...) when the input has no alerting rules for it: no \`PrometheusRule\` (or VictoriaMetrics
 \`VMRule\`, Google Managed Prometheus \`Rules\`) in the namespace, and no rule expression of any such object
 (including GMP \`ClusterRules\`/\`GlobalRules\`) that names the namespace (\`namespace="shop"\`, or a
-\`namespace=~"..."\` pattern matching it). Prometheus loads \`PrometheusRule\` objects cluster-wide
-through its rule selectors, so where a rule object lives says little; this check only asks whether
-anything in the input alerts on this namespace. Rule objects that come with the namespace's workloads
+\`namespace=~"..."\` pattern matching it). Which \`PrometheusRule\` objects a Prometheus evaluates depends on
+its \`ruleSelector\` (labels; null selects none) and \`ruleNamespaceSelector\` (null: its own namespace
+only; \`{}\`: all). Many installations select every namespace (kube-prometheus, kube-prometheus-stack),
+so this check only asks whether anything in the input alerts on this namespace; give the rule the
+labels your Prometheus selects (kube-prometheus-stack: \`release: <release-name>\`). Rule objects that come with the namespace's workloads
 (rendered from the same Helm chart or kustomization) count wherever they are deployed: a chart that installs its PrometheusRule into the monitoring namespace has alerts.
 
 The finding is attached to the namespace's first long-running workload by kind and name (not managed
@@ -114,6 +116,8 @@ kind: PrometheusRule
 metadata:
   name: shop-alerts
   namespace: shop
+  labels:
+    release: prometheus   # what your Prometheus ruleSelector selects
 spec:
   groups:
     - name: shop

@@ -37,11 +37,13 @@ Autodiscovery check annotations, batch workloads. A workload with no metrics at 
 \`metrics-not-exposed\`'s finding, not this one. The port name of a monitor endpoint is checked by
 \`monitor-selects-nothing\`.`,
   fix: {
-    text: 'Add a PodMonitor (or a ServiceMonitor on a Service that selects the pods) for the metrics port, or annotate the pods for annotation-based discovery.',
+    text: 'Add a PodMonitor (or a ServiceMonitor on a Service that selects the pods) for the metrics port, with the labels your Prometheus selects monitors by (its podMonitorSelector; null selects none), or annotate the pods for annotation-based discovery.',
     yaml: `apiVersion: monitoring.coreos.com/v1
 kind: PodMonitor
 metadata:
   name: web
+  labels:
+    release: prometheus   # what your Prometheus podMonitorSelector selects
 spec:
   selector:
     matchLabels:

@@ -24,10 +24,11 @@ export default defineCheck({
 
 Severity: **warning** on a ClusterRole (every namespace it is bound for, kube-system included with a ClusterRoleBinding), **info** on a Role (the namespace's deploy permission: expected for CD tools, worth knowing for apps).
 
-Rules restricted by \`resourceNames\` are not reported (\`create\` cannot be limited by name, so such a rule grants no create). Rules with \`resources: ["*"]\` are reported by rbac-wildcard. Deployment tools (Argo CD, Flux, CI deployers) and operators need this: scope them to the namespaces they manage, enforce Pod Security \`restricted\` there, and exempt them with a reason.`,
+Rules restricted by \`resourceNames\` grant no \`create\` (RBAC cannot limit \`create\` by name), but \`update\`/\`patch\` of the named Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers or CronJobs still lets the holder rewrite their pod template (ServiceAccount, image, Secret volumes): such rules are reported at **info**, naming the objects. Rules with \`resources: ["*"]\` are reported by rbac-wildcard. Deployment tools (Argo CD, Flux, CI deployers) and operators need this: scope them to the namespaces they manage, enforce Pod Security \`restricted\` there, and exempt them with a reason.`,
   fix: {
     text: 'Grant workload create/update only to the deployer (bound per namespace with RoleBindings, not a ClusterRoleBinding), and enforce Pod Security "restricted" in those namespaces.',
-    yaml: `kind: Role
+    yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
 metadata:
   name: deployer
   namespace: web
@@ -42,21 +43,25 @@ rules:
     const out: FindingInput[] = [];
     const cluster = resource.kind === 'ClusterRole';
     for (const rule of roleRules(resource)) {
-      if (rule.resourceNames.length > 0) continue;
+      // RBAC cannot limit create by name, so a named rule grants none; update and patch of the
+      // named workloads still rewrite their pod template (ServiceAccount, image, Secret volumes).
+      const named = rule.resourceNames.length > 0;
       const hits: { i: number; verbs: string[] }[] = [];
       for (const t of TARGETS) {
         if (!t.groups.some((g) => groupMatches(rule, g))) continue;
         const i = namedResourceIndex(rule, t.resource);
         if (i < 0) continue;
-        const verbs = grantedVerbs(rule, t.verbs);
+        const verbs = grantedVerbs(rule, named ? t.verbs.filter((v) => v !== 'create') : t.verbs);
         if (verbs.length > 0) hits.push({ i, verbs });
       }
       if (hits.length === 0) continue;
       const what = hits.map((h) => `${quoteList(h.verbs)} ${rule.resources[h.i]}`).join(', ');
       out.push({
-        message: `rules[${rule.index}] grants ${what}: it can run any image as any ServiceAccount ${cluster ? 'in every namespace it is bound for' : 'in its namespace'} and mount any Secret there`,
+        message: named
+          ? `rules[${rule.index}] grants ${what} ${quoteList(rule.resourceNames)}: it can rewrite their pod template and run any image as any ServiceAccount ${cluster ? 'of the namespaces it is bound for' : 'of its namespace'}, mounting any Secret there`
+          : `rules[${rule.index}] grants ${what}: it can run any image as any ServiceAccount ${cluster ? 'in every namespace it is bound for' : 'in its namespace'} and mount any Secret there`,
         path: resourcePath(rule, hits[0].i),
-        ...(cluster ? {} : { severity: 'info' as const }),
+        ...(cluster && !named ? {} : { severity: 'info' as const }),
       });
     }
     return out;

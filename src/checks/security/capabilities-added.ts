@@ -18,13 +18,13 @@ A privileged container is not reported here: it has every capability anyway, and
 
 If a workload genuinely needs an extra capability (a VPN sidecar needing \`NET_ADMIN\`), keep it to that one container, drop \`ALL\` first, and exempt it here with a reason.`,
   fix: {
-    text: 'Remove the extra capabilities from capabilities.add. Start from drop: ["ALL"] and add back only what the process provably needs from the default set (usually nothing, or NET_BIND_SERVICE to bind ports below 1024).',
+    text: 'Remove the extra capabilities from capabilities.add. Start from drop: ["ALL"] and add back only what the process provably needs from the default set (usually nothing). NET_BIND_SERVICE lets only a root process, or a binary with that file capability, bind ports below 1024: Kubernetes sets no ambient capabilities, so a non-root process loses it; listen on a port of 1024 or more and map it with the Service targetPort instead.',
     yaml: `containers:
   - name: app
     securityContext:
       capabilities:
         drop: ["ALL"]
-        add: ["NET_BIND_SERVICE"]   # only if it binds a port < 1024`,
+        add: ["NET_BIND_SERVICE"]   # only for a root process (or setcap'd binary) binding a port < 1024`,
   },
   target: 'workload',
   run({ workload }) {

@@ -18,7 +18,7 @@ Additions outside the baseline default set (\`SYS_ADMIN\`, \`NET_ADMIN\`...) are
 
 Privileged containers are not reported: they get every capability whatever \`drop\` says (**privileged-container** reports them). Pods with \`spec.os.name: windows\` are exempt (policy 1.25+): Linux capabilities do not exist there.`,
   fix: {
-    text: 'Add capabilities.drop: ["ALL"] to every container and add back at most NET_BIND_SERVICE (only to bind ports below 1024).',
+    text: 'Add capabilities.drop: ["ALL"] to every container and add back at most NET_BIND_SERVICE (binding ports below 1024 as root, or with a setcap\'d binary: a non-root process does not keep added capabilities; prefer a port of 1024 or more).',
     yaml: `containers:
   - name: app
     securityContext:

@@ -22,7 +22,11 @@ To receive traffic, use a Service (ClusterIP behind an Ingress or Gateway, or No
 ---
 apiVersion: v1
 kind: Service
+metadata:
+  name: web
 spec:
+  selector:
+    app: web
   ports:
     - port: 80
       targetPort: 8080`,

@@ -48,6 +48,34 @@ spec:
     );
   });
 
+  it('AWS: aws-load-balancer-scheme internal counts only for the AWS Load Balancer Controller; aws-load-balancer-internal for the built-in provider', () => {
+    const svc = (name: string, annotations: string, extra = '') => `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  annotations: {${annotations}}
+spec:
+  type: LoadBalancer${extra}
+  ports: [{port: 443}]
+---
+`;
+    expectFindings(
+      check,
+      svc('scheme-only', 'service.beta.kubernetes.io/aws-load-balancer-scheme: internal') +
+        svc('lbc', 'service.beta.kubernetes.io/aws-load-balancer-scheme: internal, service.beta.kubernetes.io/aws-load-balancer-type: external') +
+        svc('lbc-class', 'service.beta.kubernetes.io/aws-load-balancer-scheme: internal', '\n  loadBalancerClass: service.k8s.aws/nlb') +
+        svc('in-tree', 'service.beta.kubernetes.io/aws-load-balancer-internal: "10.0.0.0/8"') +
+        svc('in-tree-false', 'service.beta.kubernetes.io/aws-load-balancer-internal: "false"'),
+      [
+        { object: 'scheme-only', message: 'public on most clouds' },
+        { object: 'lbc', message: 'internal load balancer (service.beta.kubernetes.io/aws-load-balancer-scheme)' },
+        { object: 'lbc-class', message: 'internal load balancer (service.beta.kubernetes.io/aws-load-balancer-scheme)' },
+        { object: 'in-tree', message: 'internal load balancer (service.beta.kubernetes.io/aws-load-balancer-internal)' },
+        { object: 'in-tree-false', message: 'public on most clouds' },
+      ],
+    );
+  });
+
   it('is silent for ClusterIP, headless and ExternalName Services', () => {
     expectNone(
       check,

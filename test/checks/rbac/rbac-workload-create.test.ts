@@ -31,7 +31,27 @@ rules:
     );
   });
 
-  it('is silent for read-only access, resourceNames, wrong groups and pods/log', () => {
+  it('a rule limited by resourceNames grants no create, but patch of the named Deployment rewrites its pod template: info', () => {
+    expectFindings(
+      check,
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: web-deployer}
+rules:
+  - apiGroups: ["apps"]
+    resources: ["deployments"]
+    resourceNames: ["web"]
+    verbs: ["create", "patch"]
+  - apiGroups: [""]
+    resources: ["pods"]
+    resourceNames: ["web-0"]
+    verbs: ["create"]
+`,
+      [{ line: 6, severity: 'info', message: 'rules[0] grants [patch] deployments [web]: it can rewrite their pod template and run any image as any ServiceAccount of the namespaces it is bound for' }],
+    );
+  });
+
+  it('is silent for read-only access, wrong groups and pods/log', () => {
     expectNone(
       check,
       `apiVersion: rbac.authorization.k8s.io/v1
@@ -41,10 +61,6 @@ rules:
   - apiGroups: ["", "apps", "batch"]
     resources: ["pods", "deployments", "jobs"]
     verbs: ["get", "list", "watch", "delete"]
-  - apiGroups: ["apps"]
-    resources: ["deployments"]
-    resourceNames: ["web"]
-    verbs: ["patch"]
   - apiGroups: ["example.com"]
     resources: ["deployments"]
     verbs: ["create"]
