@@ -224,9 +224,12 @@ function declaration(tokens: Token[]): { names: string[]; rest: Token[] } | null
 /** Named templates (`define "name"`) of a chart: the actions of each body. */
 export type Defines = Map<string, Action[]>;
 
-/** The `define` bodies in a template file's text. */
-export function definesIn(text: string, into: Defines = new Map()): Defines {
-  const actions = templateActions(text);
+/**
+ * The `define` blocks of a template's actions: the name, the index of the `define` action and of
+ * its `end` (actions.length when it is never closed).
+ */
+function defineBlocks(actions: Action[]): { name: string; at: number; end: number }[] {
+  const out: { name: string; at: number; end: number }[] = [];
   for (let i = 0; i < actions.length; i++) {
     const tk = actions[i].tokens;
     if (!(tk[0]?.t === 'word' && tk[0].value === 'define' && tk[1]?.t === 'str')) continue;
@@ -238,9 +241,16 @@ export function definesIn(text: string, into: Defines = new Map()): Defines {
       if (w === 'if' || w === 'with' || w === 'range' || w === 'define' || w === 'block') depth++;
       else if (w === 'end') depth--;
     }
-    into.set(tk[1].value, actions.slice(i + 1, j - 1));
+    out.push({ name: tk[1].value, at: i, end: depth === 0 ? j - 1 : actions.length });
     i = j - 1;
   }
+  return out;
+}
+
+/** The `define` bodies in a template file's text. */
+export function definesIn(text: string, into: Defines = new Map()): Defines {
+  const actions = templateActions(text);
+  for (const b of defineBlocks(actions)) into.set(b.name, actions.slice(b.at + 1, b.end));
   return into;
 }
 
@@ -253,20 +263,11 @@ export interface DefineSpan {
 /** The `define` bodies of a template file's text, by name, as line spans. */
 export function defineSpans(text: string, into: Map<string, DefineSpan> = new Map()): Map<string, DefineSpan> {
   const actions = templateActions(text);
-  for (let i = 0; i < actions.length; i++) {
-    const tk = actions[i].tokens;
-    if (!(tk[0]?.t === 'word' && tk[0].value === 'define' && tk[1]?.t === 'str')) continue;
-    let depth = 1;
-    let j = i + 1;
-    for (; j < actions.length && depth > 0; j++) {
-      const h = actions[j].tokens[0];
-      const w = h?.t === 'word' ? h.value : null;
-      if (w === 'if' || w === 'with' || w === 'range' || w === 'define' || w === 'block') depth++;
-      else if (w === 'end') depth--;
-    }
-    const end = actions[j - 1];
-    if (depth === 0 && end.line > actions[i].line + 1) into.set(tk[1].value, { from: actions[i].line + 1, to: end.line - 1 });
-    i = j - 1;
+  for (const b of defineBlocks(actions)) {
+    if (b.end >= actions.length) continue;
+    const from = actions[b.at].line + 1;
+    const to = actions[b.end].line - 1;
+    if (to >= from) into.set(b.name, { from, to });
   }
   return into;
 }
