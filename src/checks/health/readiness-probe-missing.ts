@@ -126,7 +126,7 @@ dependencies; the liveness probe must not.`,
         // Another container's readiness probe gates the pod (a pod is Ready only when all its
         // containers are): a sidecar whose ports no Service of the input targets adds nothing.
         if (anyReadiness && !aimed) continue;
-        const to = (aimed ?? serving[0])?.name;
+        const to = aimed?.name;
         out.push({
           message: to
             ? `${kind}container "${c.name}" declares ports but has no readinessProbe: it is Ready ${ready}, so Service "${to}" sends it traffic before it can serve and rollouts proceed without checking it`

@@ -75,7 +75,6 @@ spec:
     const templates = claimTemplateNames(w);
     const out: FindingInput[] = [];
     const persistedImages = new Set<string>();
-    const reported = new Set<string>();
     const byImage = new Map<string, FindingInput>();
     for (const c of w.containers) {
       if (c.type === 'init') continue;
@@ -110,8 +109,7 @@ spec:
         persistedImages.add(name);
         continue;
       }
-      if (reported.has(name)) continue;
-      reported.add(name);
+      if (byImage.has(name)) continue;
       const where = podLifetime.length > 0
         ? `its only writable volumes are ${podLifetime.join(', ')}, deleted with the pod`
         : 'it has no persistent volume, so its data lives in the container filesystem';

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import check from '../../../src/checks/health/readiness-probe-missing.js';
-import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+import assert from 'node:assert/strict';
+import { expectFindings, expectNone, runCheck } from '../../helpers/check-tester.js';
 
 describe('readiness-probe-missing', () => {
   it('fires on a Deployment container with ports and no readinessProbe', () => {
@@ -121,6 +122,39 @@ spec:
     ]);
     // A Service port not named for metrics: traffic, an error.
     expectFindings(check, input('{name: https, port: 443, targetPort: 10258}'), [{ line: 10, severity: 'error', message: 'Service "descheduler" sends it traffic' }]);
+  });
+
+  it('names a Service only for the container whose port it targets', () => {
+    const found = runCheck(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ui}
+spec:
+  template:
+    metadata:
+      labels: {app: ui}
+    spec:
+      containers:
+        - name: frontend
+          image: ui:1
+          ports: [{name: http, containerPort: 8081}]
+        - name: backend
+          image: ui-backend:1
+          ports: [{name: grpc, containerPort: 8090}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ui}
+spec:
+  selector: {app: ui}
+  ports: [{port: 80, targetPort: http}]
+`,
+    );
+    assert.deepEqual(
+      found.map((f) => [f.container, /Service "ui"/.test(f.message)]),
+      [['frontend', true], ['backend', false]],
+    );
   });
 
   it('a Service with publishNotReadyAddresses lists pods whether ready or not: it is no reason for an error', () => {
