@@ -101,14 +101,15 @@ export function positionFilter(checks: Check[]): (root: Json) => boolean {
   for (const c of checks) if (c.target === 'object') for (const k of c.kinds ?? []) kinds.add(k);
   return (root) => {
     if (!isObject(root) || typeof root.kind !== 'string') return false;
-    return kinds.has(root.kind) || root.kind.endsWith('List') || mayBeWorkload(root);
+    // An Argo Rollout without a template (workloadRef) is where its Deployment's replica count is.
+    return kinds.has(root.kind) || root.kind.endsWith('List') || root.kind === 'Rollout' || mayBeWorkload(root);
   };
 }
 
 /** Objects any of these checks (or the model's own indexes) read in full; see CheckMeta.uses. */
 export function wholeFilter(checks: Check[]): (obj: JsonObject) => boolean {
-  // The model's own readers (replica floors, the cost envelope) need these whole too.
-  const kinds = new Set<string>(['HorizontalPodAutoscaler', ...COST_KINDS, ...RBAC_KINDS]);
+  // The model's own readers (replica floors, Argo Rollouts' workloadRef, the cost envelope) need these whole too.
+  const kinds = new Set<string>(['HorizontalPodAutoscaler', 'Rollout', ...COST_KINDS, ...RBAC_KINDS]);
   for (const c of checks) {
     if (c.target === 'object') for (const k of c.kinds ?? []) kinds.add(k);
     for (const k of c.uses ?? []) kinds.add(k);

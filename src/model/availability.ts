@@ -42,12 +42,13 @@ export function replicasDefaultToOne(r: Resource): boolean {
 
 /** A KEDA ScaledObject targeting the workload (KEDA manages the HPA itself, so none is in the manifests). */
 function kedaFor(w: Workload, index: ResourceIndex): Resource | undefined {
-  const ns = index.namespaceOf(w.resource);
+  const target = w.scaledBy?.resource ?? w.resource;
+  const ns = index.namespaceOf(target);
   return index.inNamespace('ScaledObject', ns).find((so) => {
     if (!so.apiVersion.startsWith('keda.sh/')) return false;
     const name = getString(so.object, ['spec', 'scaleTargetRef', 'name']);
     const kind = getString(so.object, ['spec', 'scaleTargetRef', 'kind']) ?? 'Deployment';
-    return name === w.resource.name && kind === w.resource.kind;
+    return name === target.name && kind === target.kind;
   });
 }
 
@@ -80,6 +81,12 @@ export function replicaFloor(w: Workload, index: ResourceIndex): ReplicaFloor | 
       text: n !== undefined ? `ScaledObject "${keda.name}" minReplicaCount ${n}` : `ScaledObject "${keda.name}" has no minReplicaCount (defaults to 0)`,
     };
   }
+  if (w.scaledBy) {
+    const ro = w.scaledBy.resource;
+    if (w.replicas === null) return null;
+    const set = get(ro.object, w.scaledBy.replicasPath) !== undefined;
+    return { value: w.replicas, source: set ? 'replicas' : 'default', text: set ? `${ro.kind} "${ro.name}" spec.replicas ${w.replicas}` : `${ro.kind} "${ro.name}" has no spec.replicas (defaults to 1)` };
+  }
   if (w.replicas !== null) return { value: w.replicas, source: 'replicas', text: `spec.replicas ${w.replicas}` };
   // Present but not a number (an unrendered template, a string): cannot tell.
   if (w.replicasPath) {
@@ -88,6 +95,12 @@ export function replicaFloor(w: Workload, index: ResourceIndex): ReplicaFloor | 
   }
   if (w.replicasPath && replicasDefaultToOne(w.resource)) return { value: 1, source: 'default', text: 'spec.replicas unset (defaults to 1)' };
   return null;
+}
+
+/** Where the workload's replica count is written (or belongs): its own spec.replicas, or its Argo Rollout's. */
+export function replicaField(w: Workload): { resource: Resource; path: FieldPath } | null {
+  if (w.scaledBy) return { resource: w.scaledBy.resource, path: w.scaledBy.replicasPath };
+  return w.replicasPath ? { resource: w.resource, path: w.replicasPath } : null;
 }
 
 /** "3", or "2 or more" for an autoscaled workload. */

@@ -15,6 +15,7 @@
  */
 import type { ContainerRef, ContainerType, FieldPath, Json, JsonObject, Resource, Workload } from './types.js';
 import type { ResourceIndex } from './index.js';
+import { replicaField } from './availability.js';
 import { formatBytes, get, getArray, getObject, getString, isObject, isTemplated, parseQuantity } from './util.js';
 
 /**
@@ -562,7 +563,8 @@ export function replicaRange(index: ResourceIndex, w: Workload, options: CostOpt
   if (w.class === 'pod') return { now: 1, min: 1, max: 1, unit: 'replicas', source: 'pod', autoscalers: [], notes };
   let now: number;
   let source: ReplicaRange['source'];
-  const written = w.replicasPath ? count(r.object, w.replicasPath) : 'absent';
+  const field = replicaField(w);
+  const written = field ? count(field.resource.object, field.path) : 'absent';
   if (written === 'unknown') return null;
   if (written === 'absent') {
     now = 1;

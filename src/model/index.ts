@@ -1,6 +1,6 @@
 /** Indexes over all input resources, for lookups that cross objects. */
 import type { Resource, Workload } from './types.js';
-import { getNumber, getString, isObject, stringMap } from './util.js';
+import { get, getNumber, getObject, getString, isObject, stringMap } from './util.js';
 
 function dirOf(file: string): string {
   const i = file.lastIndexOf('/');
@@ -36,6 +36,7 @@ export class ResourceIndex {
   private bindingsBySa = new Map<string, Resource[]>();
   private memos = new Map<string, unknown>();
   private hpaByTarget = new Map<string, Resource[]>();
+  private rolloutOf = new Map<Resource, Resource>();
 
   constructor(resources: Resource[], defaultNamespace = 'default') {
     this.resources = resources;
@@ -71,6 +72,32 @@ export class ResourceIndex {
         }
       }
     }
+    this.linkRollouts();
+  }
+
+  /**
+   * Argo Rollouts that run a Deployment's template (`spec.workloadRef`): the Deployment's workload
+   * gets the Rollout as `scaledBy`, with the Rollout's replica count (default 1). The Deployment is
+   * usually scaled to 0 (or scaled down by the Rollout), so its own count says nothing.
+   */
+  private linkRollouts(): void {
+    for (const ro of this.ofKind('Rollout')) {
+      if (!ro.apiVersion.startsWith('argoproj.io/')) continue;
+      const ref = getObject(ro.object, ['spec', 'workloadRef']);
+      const name = getString(ref, ['name']);
+      if (!name || getString(ref, ['kind']) !== 'Deployment') continue;
+      const w = this.workloadsIn(this.namespaceOf(ro)).find((x) => x.resource.kind === 'Deployment' && x.resource.name === name && this.sameScope(x.resource, ro));
+      if (!w || w.scaledBy) continue;
+      const n = get(ro.object, ['spec', 'replicas']);
+      w.scaledBy = { resource: ro, replicasPath: ['spec', 'replicas'] };
+      w.replicas = typeof n === 'number' ? n : n === undefined || n === null ? 1 : null;
+      this.rolloutOf.set(w.resource, ro);
+    }
+  }
+
+  /** The Argo Rollout that runs this Deployment's pods through its workloadRef, if any. */
+  rolloutFor(r: Resource): Resource | undefined {
+    return this.rolloutOf.get(r);
   }
 
   /** The namespace an object lands in (manifest namespace, else the default). */
@@ -191,6 +218,8 @@ export class ResourceIndex {
 
   /** HorizontalPodAutoscalers whose scaleTargetRef names this resource, deployed with it (sameScope). */
   hpasFor(r: Resource): Resource[] {
+    // A Deployment run by an Argo Rollout is scaled through the Rollout.
+    r = this.rolloutOf.get(r) ?? r;
     const l = this.hpaByTarget.get(`${this.namespaceOf(r)}/${r.kind}/${r.name}`);
     if (!l) return [];
     // An HPA of another example folder that happens to name a Deployment of the same name is not its autoscaler.

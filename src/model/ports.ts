@@ -2,8 +2,8 @@
  * What port names say about the traffic a pod serves: metrics ports (scraped), health ports (probed
  * by the kubelet), Services that only list scrape targets. Shared by checks and verdicts.
  */
-import type { ContainerRef, Resource } from './types.js';
-import { getArray, isObject } from './util.js';
+import type { ContainerRef, JsonObject, Resource } from './types.js';
+import { commandWords, getArray, isObject } from './util.js';
 
 /**
  * Port names that say "metrics": metrics, prom, prometheus, http-metrics, metrics-http, envoy-prom,
@@ -22,29 +22,69 @@ export interface DeclaredPort {
   containerPort: number | undefined;
   /** Index in the container's ports list. */
   index: number;
+  /**
+   * The command-line flag that binds the container's metrics or health endpoint to this port
+   * (`--metrics-bind-address=:8080`, `--health-probe-bind-address=:8081`, a CSI sidecar's
+   * `--http-endpoint=:22011`), if any: the process itself says what the port is for.
+   */
+  flag?: string;
+}
+
+/**
+ * Flags that bind a metrics or health endpoint: controller-runtime's --metrics-bind-address and
+ * --health-probe-bind-address, --metrics-addr, --healthz-port, --health-port, the CSI sidecars'
+ * --http-endpoint (metrics and /healthz/leader-election), ... Not --web.listen-address, which is an
+ * exporter's metrics but Prometheus's own UI and API.
+ */
+const TELEMETRY_FLAG = /^--?(?:(?:metrics|healthz?|health-probe|liveness-probe|readiness-probe|probe)(?:-bind)?-(?:addr|address|port|listen-address)|http-endpoint)$/;
+
+/** Ports that the container's flags bind to a metrics or health endpoint, by number. */
+function telemetryFlags(container: JsonObject): Map<number, string> {
+  const out = new Map<number, string>();
+  const words = commandWords(container);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    const eq = w.indexOf('=');
+    const flag = eq < 0 ? w : w.slice(0, eq);
+    if (!TELEMETRY_FLAG.test(flag)) continue;
+    const value = eq < 0 ? words[i + 1] : w.slice(eq + 1);
+    const m = value === undefined ? null : /^(?:.*:)?(\d{1,5})$/.exec(value.replace(/^["']|["']$/g, ''));
+    const port = m ? Number(m[1]) : 0;
+    if (port > 0) out.set(port, flag);
+  }
+  return out;
 }
 
 /** The ports a container declares (entries that are objects). */
 export function declaredPorts(c: ContainerRef): DeclaredPort[] {
   const out: DeclaredPort[] = [];
+  let flags: Map<number, string> | undefined;
   getArray(c.spec, ['ports']).forEach((p, index) => {
     if (!isObject(p)) return;
     const name = typeof p.name === 'string' && p.name !== '' ? p.name : undefined;
     const containerPort = typeof p.containerPort === 'number' && Number.isFinite(p.containerPort) ? p.containerPort : undefined;
-    out.push({ name, containerPort, index });
+    const d: DeclaredPort = { name, containerPort, index };
+    if (containerPort !== undefined) {
+      const flag = (flags ??= telemetryFlags(c.spec)).get(containerPort);
+      if (flag !== undefined) d.flag = flag;
+    }
+    out.push(d);
   });
   return out;
 }
 
-/** A port named as a metrics or health port; an unnamed one could be anything. */
-export function isTelemetryPort(p: { name: string | undefined }): boolean {
-  return p.name !== undefined && (METRICS_PORT.test(p.name) || HEALTH_PORT.test(p.name));
+/**
+ * A port named as a metrics or health port, or one the container's flags bind its metrics or health
+ * endpoint to; an unnamed one could be anything.
+ */
+export function isTelemetryPort(p: { name: string | undefined; flag?: string }): boolean {
+  return p.flag !== undefined || (p.name !== undefined && (METRICS_PORT.test(p.name) || HEALTH_PORT.test(p.name)));
 }
 
 /**
  * The container declares ports and every one is named as a metrics or health port (http-metrics,
- * http-healthz): what reaches it is scrapes and kubelet probes, not requests. Unnamed ports count as
- * serving (nothing says otherwise). Null otherwise.
+ * http-healthz) or bound to one by a flag: what reaches it is scrapes and kubelet probes, not
+ * requests. Other unnamed ports count as serving (nothing says otherwise). Null otherwise.
  */
 export function telemetryPortsOnly(c: ContainerRef): DeclaredPort[] | null {
   const ports = declaredPorts(c).filter((p) => p.containerPort !== undefined);

@@ -16,6 +16,7 @@ import {
   isZeroIntOrPercent,
   ownPodsProblem,
   percentOf,
+  replicaField,
   replicaFloor,
   scaleIntOrPercent,
   showIntOrPercent,
@@ -140,7 +141,8 @@ function countText(f: ReplicaFloor): string {
 
 function floorRelated(w: Workload, f: ReplicaFloor): SurvivalRelated[] {
   if (f.by) return [{ resource: f.by, path: f.source === 'keda' ? ['spec', 'minReplicaCount'] : ['spec', 'minReplicas'], note: 'replica floor' }];
-  return [{ resource: w.resource, path: w.replicasPath ?? [], note: 'replica count' }];
+  const field = replicaField(w);
+  return [{ resource: field?.resource ?? w.resource, path: field?.path ?? [], note: 'replica count' }];
 }
 
 function domainLoss(scenario: 'node-loss' | 'zone-loss', w: Workload, index: ResourceIndex, f: ReplicaFloor, keys: string[]): V {
@@ -282,6 +284,11 @@ function rollout(w: Workload, f: ReplicaFloor | null, index: ResourceIndex): V {
     const c = w.containers.find((x) => x.type === 'container');
     return c ? [{ resource: r, path: [...c.path, 'readinessProbe'], note: 'where the readiness probe belongs' }] : [];
   };
+  if (w.scaledBy) {
+    const ro = w.scaledBy.resource;
+    const how = getObject(ro.object, ['spec', 'strategy', 'blueGreen']) ? 'blue-green' : getObject(ro.object, ['spec', 'strategy', 'canary']) ? 'canary' : undefined;
+    return v('rollout', 'unknown', `${ro.kind} "${ro.name}" runs these pods (workloadRef) and replaces them by its own${how ? ` ${how}` : ''} strategy, which kubeready does not model; this Deployment's strategy is not used`, [{ resource: ro, path: ['spec', 'strategy'], note: 'rollout strategy' }]);
+  }
   if (r.kind === 'Deployment' && inGroup(r.apiVersion, ['apps/', 'extensions/'])) {
     const type = get(obj, ['spec', 'strategy', 'type']) ?? 'RollingUpdate';
     if (type === 'Recreate') return v('rollout', 'outage', 'strategy Recreate stops every pod before the new ones start: each rollout is a full outage', [{ resource: r, path: ['spec', 'strategy', 'type'], note: 'strategy' }]);
@@ -356,7 +363,7 @@ export function survival(w: Workload, index: ResourceIndex, opts: SurvivalOption
   }
   if (f.value < 1) {
     const why = `it scales to zero (${f.text}): with no pod running there is nothing to lose, and the first request waits for a cold start`;
-    return [v('node-loss', 'n/a', why, floorRelated(w, f)), v('zone-loss', 'n/a', why, floorRelated(w, f)), v('drain', 'n/a', why, floorRelated(w, f)), rollout(w, f, index)];
+    return [v('node-loss', 'n/a', why, floorRelated(w, f)), v('zone-loss', 'n/a', why, floorRelated(w, f)), v('drain', 'n/a', why, floorRelated(w, f)), v('rollout', 'n/a', why, floorRelated(w, f))];
   }
   return [domainLoss('node-loss', w, index, f, hostKeys), domainLoss('zone-loss', w, index, f, zoneKeys), drain(w, index, f, opts.complete), rollout(w, f, index)];
 }

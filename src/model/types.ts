@@ -118,4 +118,10 @@ export interface Workload {
   replicasPath: FieldPath | null;
   /** Replicas as written; null when unset (the API default is 1). */
   replicas: number | null;
+  /**
+   * The object that runs this template's pods instead of the workload itself: an Argo Rollout whose
+   * `spec.workloadRef` names this Deployment. Its `spec.replicas` is the replica count (`replicas`
+   * above is then the Rollout's), its autoscaler targets it, and its strategy makes the rollouts.
+   */
+  scaledBy?: { resource: Resource; replicasPath: FieldPath };
 }

@@ -44,7 +44,8 @@ spec:
   classes: ['service'],
   run({ workload: w, index }) {
     const out: FindingInput[] = [];
-    if (!w || !w.replicasPath || w.replicas === null) return out;
+    // A Deployment run by an Argo Rollout: its own spec.replicas is not what the autoscaler scales.
+    if (!w || w.scaledBy || !w.replicasPath || w.replicas === null) return out;
     const hpas = index.hpasFor(w.resource).filter((h) => index.sameScope(h, w.resource));
     if (hpas.length === 0) return out;
     const replicas = w.replicas;

@@ -1,7 +1,7 @@
 import type { Json, Workload } from '../../model/types.js';
 import { get } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
-import { isControlled, isZeroIntOrPercent, percentOf, replicaFloor, showIntOrPercent, type ReplicaFloor } from './util.js';
+import { isControlled, isZeroIntOrPercent, percentOf, replicaField, replicaFloor, showIntOrPercent, type ReplicaFloor } from './util.js';
 import { isPolicyPdb, pdbSelectorKind, workloadName, workloadsOfPdb } from './pdb-util.js';
 
 function isSet(v: Json | undefined): boolean {
@@ -114,7 +114,7 @@ spec:
       message: `minAvailable ${value} leaves no pod to evict: it selects ${desc}${whole}; ${when}kubectl drain waits forever on these pods (managed node upgrades fail, or evict anyway after their timeout)`,
       path: ['spec', 'minAvailable'],
       related: floors.flatMap((x) => [
-        { resource: x.w.resource, path: x.w.replicasPath ?? [], note: 'pods selected' },
+        { resource: replicaField(x.w)?.resource ?? x.w.resource, path: replicaField(x.w)?.path ?? [], note: 'pods selected' },
         ...(x.f.by ? [{ resource: x.f.by, path: x.f.source === 'keda' ? ['spec', 'minReplicaCount'] : ['spec', 'minReplicas'], note: 'sets the replica floor' }] : []),
       ]),
     });

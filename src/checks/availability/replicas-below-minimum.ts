@@ -66,10 +66,14 @@ spec:
     }
     const floor = replicaFloor(w, index);
     if (!floor) return out;
-    const path = w.replicasPath ?? ['spec'];
+    const path = w.scaledBy ? ['spec'] : (w.replicasPath ?? ['spec']);
+    // A Deployment run by an Argo Rollout (workloadRef): the count is the Rollout's.
+    const field = w.scaledBy ? `${w.scaledBy.resource.kind} "${w.scaledBy.resource.name}" (workloadRef) spec.replicas` : 'spec.replicas';
+    const related = w.scaledBy ? [{ resource: w.scaledBy.resource, path: w.scaledBy.replicasPath, note: 'replica count' }] : [];
     if (floor.source === 'hpa' && w.replicas === 0) {
       out.push({
-        message: `spec.replicas is 0: an HPA does not scale a workload at 0 replicas, so HorizontalPodAutoscaler "${floor.by?.name}" leaves it scaled to zero and nothing serves`,
+        related,
+        message: `${field} is 0: an HPA does not scale a workload at 0 replicas, so HorizontalPodAutoscaler "${floor.by?.name}" leaves it scaled to zero and nothing serves`,
         path,
         severity: 'info',
       });
@@ -79,9 +83,10 @@ spec:
       out.push({
         message:
           floor.source === 'replicas'
-            ? 'spec.replicas is 0: scaled to zero, nothing serves until it is scaled up (exempt it if that is intentional)'
+            ? `${field} is 0: scaled to zero, nothing serves until it is scaled up (exempt it if that is intentional)`
             : `${floor.text}: the workload scales to zero and nothing serves while it is idle`,
         path,
+        related,
         severity: 'info',
       });
       return out;
@@ -95,19 +100,19 @@ spec:
     if (floor.source === 'hpa' || floor.source === 'keda') {
       message = `${floor.text}, below the minimum of ${min}: at low load the workload runs ${floor.value === 1 ? 'a single pod' : `${floor.value} pods`}; ${impact}`;
     } else if (floor.source === 'default') {
-      message = `spec.replicas is not set (defaults to 1; minimum ${min}): ${impact}`;
+      message = `${field} is not set (defaults to 1; minimum ${min}): ${impact}`;
     } else {
-      message = `spec.replicas is ${floor.value} (minimum ${min}): ${impact}`;
+      message = `${field} is ${floor.value} (minimum ${min}): ${impact}`;
     }
     // One ReadWriteOnce volume for the whole Deployment: more replicas of it would fight over the
     // volume (rwo-volume-multi-replica), so the way to more replicas is another storage design.
     const single = SHARED_CLAIM_KINDS.has(w.resource.kind) ? singleWriterClaim(index, w) : undefined;
     if (single) {
       message += `; its ${single.mode} PersistentVolumeClaim "${single.claim.name}" cannot be shared by a second replica, so more replicas need a StatefulSet with a volumeClaimTemplate (one volume per replica, with the data replicated between them) or a ReadWriteMany volume`;
-      out.push({ message, path, related: [{ resource: single.claim, path: ['spec', 'accessModes'], note: single.mode }] });
+      out.push({ message, path, related: [...related, { resource: single.claim, path: ['spec', 'accessModes'], note: single.mode }] });
       return out;
     }
-    out.push({ message, path });
+    out.push({ message, path, related });
     return out;
   },
 });

@@ -62,7 +62,9 @@ Precisely when it fires:
   \`ports\`, or a Service in the input selects the DaemonSet's pods. A node agent with no ports and no
   Service (a log collector, a CNI agent) is not flagged.
 - **Metrics and health ports only** (every declared port is named like \`metrics\`, \`http-metrics\`,
-  \`healthz\`, \`http-healthz\`, \`probes\`; a controller such as cert-manager's), or **no ports at all** (a
+  \`healthz\`, \`http-healthz\`, \`probes\`; a controller such as cert-manager's, or bound to the metrics or
+  health endpoint by the container's own flags: \`--metrics-bind-address=:8080\`,
+  \`--health-probe-bind-address=:8081\`, a CSI sidecar's \`--http-endpoint=:22011\`), or **no ports at all** (a
   worker): a warning, not an error, unless a Service in the input that is not metrics-only selects the pods. Scrapes and kubelet probes do not go
   through readiness (Prometheus scrapes not-ready endpoints too); what is left is the rollout counting
   each new pod available as soon as it starts.
@@ -111,7 +113,7 @@ dependencies; the liveness probe must not.`,
       const telemetry = telemetryPorts(c, servicesOf());
       const traffic = telemetry ? servicesOf().find((svc) => !serviceMetricsOnly(svc)) : undefined;
       if (telemetry && !traffic) {
-        const shown = telemetry.map((p) => (p.name ? `${p.name} ${p.containerPort}` : `${p.containerPort}, scraped through a metrics Service`)).join(', ');
+        const shown = telemetry.map((p) => (p.name ? `${p.name} ${p.containerPort}` : p.flag ? `${p.containerPort} (${p.flag})` : `${p.containerPort}, scraped through a metrics Service`)).join(', ');
         out.push({
           message: `${kind}container "${c.name}" declares only metrics and health ports (${shown}) and has no readinessProbe: no Service traffic depends on it, but a rollout counts each new pod available ${ready}`,
           path: [...c.path, 'readinessProbe'],

@@ -13,6 +13,25 @@ interface NearMiss {
   why: 'typo' | 'name';
 }
 
+/**
+ * Pods in kube-system that come with the cluster rather than with an input: the cluster DNS (CoreDNS
+ * or kube-dns carry k8s-app=kube-dns on kubeadm, EKS, GKE, AKS and k3s alike: 'dns', never reported),
+ * and the control plane's static pods and kube-proxy, which only some clusters have (a text saying so).
+ * Exporters' Services (kube-prometheus-stack's coredns, kube-scheduler, etcd...) select these.
+ */
+function clusterPods(sel: Record<string, string>): 'dns' | string | null {
+  const keys = Object.keys(sel);
+  if (keys.length === 1 && sel['k8s-app'] === 'kube-dns') return 'dns';
+  const component = sel.component;
+  if (component && CONTROL_PLANE.has(component) && keys.every((k) => k === 'component' || (k === 'tier' && sel.tier === 'control-plane'))) {
+    return `the ${component} static pods that kubeadm-style clusters run in kube-system (managed control planes such as EKS, GKE and AKS run none)`;
+  }
+  if (keys.length === 1 && sel['k8s-app'] === 'kube-proxy') return 'the kube-proxy pods that most clusters run in kube-system (none where a CNI replaces kube-proxy, as Cilium can)';
+  return null;
+}
+
+const CONTROL_PLANE = new Set(['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd']);
+
 export default defineCheck({
   id: 'service-selects-nothing',
   pillar: 'networking',
@@ -33,7 +52,10 @@ check compares the selector with the pod template labels of the workloads in the
   rename that missed one side, and the finding names the label on both sides.
 - **Unknown** otherwise, when no workload in the namespace matches: the pods may come from another
   repository, a chart, or an operator whose workloads are not in the input. With \`--complete\` it
-  fails.
+  fails. In \`kube-system\`, a selector of the control plane's static pods (\`component:
+  kube-scheduler\`, \`kube-controller-manager\`, \`etcd\`, \`kube-apiserver\`) or of kube-proxy
+  (\`k8s-app: kube-proxy\`) says that those come with some clusters only; the cluster DNS
+  (\`k8s-app: kube-dns\`, CoreDNS's label on every major distribution) is not reported.
 
 Not reported: Services without a selector or with \`selector: {}\` (ExternalName, manually managed
 EndpointSlices), \`type: ExternalName\`, selectors with unrendered template values, and selectors
@@ -93,8 +115,12 @@ spec:
       });
       return out;
     }
+    const own = ns === 'kube-system' ? clusterPods(sel) : null;
+    if (own === 'dns') return out;
     out.push({
-      message: `selector ${formatLabels(sel)} matches the pods of no workload in namespace "${ns}" in the input: if none exists in the cluster either, the Service has no endpoints and every connection to it fails`,
+      message: own
+        ? `selector ${formatLabels(sel)} matches ${own}, not workloads of the input: where those pods do not exist the Service has no endpoints and every connection to it fails`
+        : `selector ${formatLabels(sel)} matches the pods of no workload in namespace "${ns}" in the input: if none exists in the cluster either, the Service has no endpoints and every connection to it fails`,
       path,
       unknown: `no workload in namespace ${ns} has pods labelled ${formatLabels(sel)}`,
     });

@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { get, stringMap } from '../../model/util.js';
-import { metricsExposure, scrapedBy } from './util.js';
+import { metricsExposure, otlpMetricsPush, scrapedBy } from './util.js';
 
 export default defineCheck({
   id: 'metrics-not-exposed',
@@ -20,6 +20,9 @@ export default defineCheck({
 - a Service in the input selecting the pods with a port named like a metrics port (Argo CD leaves its
   container ports unnamed and names them in \`argocd-server-metrics\`);
 - Datadog Autodiscovery check annotations (\`ad.datadoghq.com/<container>.checks\`);
+- an OpenTelemetry SDK that pushes metrics over OTLP: a container sets \`OTEL_EXPORTER_OTLP_ENDPOINT\` or
+  \`OTEL_EXPORTER_OTLP_METRICS_ENDPOINT\`, and \`OTEL_METRICS_EXPORTER\` is unset (the SDK default is
+  \`otlp\`) or lists \`otlp\`, and \`OTEL_SDK_DISABLED\` is not \`true\`;
 - a monitoring object in the same input that selects the pods: a \`PodMonitor\` / \`VMPodScrape\` /
   \`PodMonitoring\` / \`ClusterPodMonitoring\` whose selector matches the pod labels, or a \`ServiceMonitor\` /
   \`VMServiceScrape\` selecting a Service whose selector matches the pod labels (its own namespace unless
@@ -28,8 +31,9 @@ export default defineCheck({
 When metrics are exposed (a metrics port, an exporter, the port/path annotations, a metrics Service)
 but nothing in the input scrapes them, \`metrics-not-scraped\` reports it instead.
 
-Monitors that live in another repository are invisible here; so is push-based telemetry (an
-OpenTelemetry SDK exporting over OTLP). Exempt the workload with a reason in those cases.
+Monitors that live in another repository are invisible here; so are OTLP settings that come from
+\`envFrom\` or that the OpenTelemetry Operator injects at admission. Exempt the workload with a reason
+in those cases.
 Batch workloads are not checked (they are usually too short-lived to scrape).`,
   fix: {
     text: 'Expose a metrics endpoint on a named port and have Prometheus scrape it (a PodMonitor, or the scrape annotation if your Prometheus uses annotation discovery).',
@@ -59,6 +63,7 @@ Batch workloads are not checked (they are usually too short-lived to scrape).`,
     if (Object.keys(w.podAnnotations).some((k) => k.startsWith('ad.datadoghq.com/') && /\.(checks|check_names)$/.test(k))) return out;
     if (metricsExposure(w, false, index)) return out;
     if (scrapedBy(w, index)) return out;
+    if (otlpMetricsPush(w)) return out;
     out.push({
       message:
         'no metrics exposure found: no prometheus.io/scrape: "true" annotation, no container port named like "metrics", no exporter sidecar, and no PodMonitor/ServiceMonitor in the input selects these pods',

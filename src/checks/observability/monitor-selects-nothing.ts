@@ -1,8 +1,27 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import type { Json, Resource, Workload } from '../../model/types.js';
-import { get, getArray, getString, isObject, isTemplated, stringMap } from '../../model/util.js';
+import type { ResourceIndex } from '../../model/index.js';
+import { commandWords, get, getArray, getString, isObject, isTemplated, stringMap } from '../../model/util.js';
 import { formatLabels, selectorMatches } from '../availability/util.js';
 import { anyIn, servicesSelectedBy, watchedNamespaces, workloadsSelectedBy } from './util.js';
+
+/** Labels of the Service that prometheus-operator writes for the kubelets (pkg/kubelet/controller.go). */
+const KUBELET_SERVICE_LABELS = { 'k8s-app': 'kubelet', 'app.kubernetes.io/name': 'kubelet', 'app.kubernetes.io/managed-by': 'prometheus-operator' };
+
+/** Where a prometheus-operator of the input writes the kubelet Service (its --kubelet-service flag), if any. */
+function kubeletServiceFlag(index: ResourceIndex): { namespace: string } | null {
+  for (const w of index.workloads) {
+    for (const c of w.containers) {
+      const words = commandWords(c.spec);
+      for (let i = 0; i < words.length; i++) {
+        const value = words[i].startsWith('--kubelet-service=') ? words[i].slice('--kubelet-service='.length) : words[i] === '--kubelet-service' ? words[i + 1] : undefined;
+        const ns = value?.split('/')[0];
+        if (ns && value!.includes('/')) return { namespace: ns };
+      }
+    }
+  }
+  return null;
+}
 
 /** Ports that a mesh injects at admission (not in the manifests): not judged. */
 const INJECTED_PORT = /envoy|istio|linkerd/i;
@@ -74,7 +93,9 @@ an operator or another repository), so it is reported as *unknown* unless the in
 (\`--complete\`). A port name missing from Services or pods that **are** in the input is a firm warning.
 
 Not reported: a ServiceMonitor that selects the API server's own Service (\`kubernetes\` in \`default\`,
-labels \`component: apiserver, provider: kubernetes\`), endpoints using \`targetPort\` or \`portNumber\`, or naming no port; ports a service mesh
+labels \`component: apiserver, provider: kubernetes\`), or the kubelet Service that a prometheus-operator of
+the input writes (its \`--kubelet-service=<namespace>/<name>\` flag; labels \`k8s-app: kubelet\`: without
+such an operator in the input the finding says the flag is what makes the Service), endpoints using \`targetPort\` or \`portNumber\`, or naming no port; ports a service mesh
 injects (names containing envoy, istio, linkerd); selectors that cannot be evaluated or are templated.`,
   fix: {
     text: 'Make the selector match the labels of the Service (ServiceMonitor) or pods (PodMonitor), and name the port as the Service (or container) names it.',
@@ -108,9 +129,18 @@ spec:
         // The API server's own Service, "kubernetes" in "default", exists in every cluster.
         const apiserver = { component: 'apiserver', provider: 'kubernetes' };
         if ((nss === 'any' || nss.includes('default')) && selectorMatches(selector, apiserver) === true) return out;
+        // The kubelet Service that prometheus-operator itself writes (--kubelet-service=NS/NAME).
+        const named = stringMap(get(selector, ['matchLabels']));
+        const kubelet = (named['k8s-app'] === 'kubelet' || named['app.kubernetes.io/name'] === 'kubelet') && selectorMatches(selector, KUBELET_SERVICE_LABELS) === true;
+        if (kubelet) {
+          const made = kubeletServiceFlag(index);
+          if (made && (nss === 'any' || nss.includes(made.namespace))) return out;
+        }
         const none = !anyIn(index, 'Service', nss);
         out.push({
-          message: `selector ${describeSelector(selector)} matches the labels of no Service in ${where} in the input${none ? ' (the input has no Service there)' : ''}: if none matches in the cluster either, this ServiceMonitor gives Prometheus no target`,
+          message: kubelet
+            ? `selector ${describeSelector(selector)} matches the kubelet Service that prometheus-operator creates and keeps up to date when it runs with --kubelet-service=<namespace>/<name> (labels k8s-app=kubelet); no operator in the input has that flag for ${where}: without it, this ServiceMonitor gives Prometheus no target and no kubelet or cAdvisor metrics are scraped`
+            : `selector ${describeSelector(selector)} matches the labels of no Service in ${where} in the input${none ? ' (the input has no Service there)' : ''}: if none matches in the cluster either, this ServiceMonitor gives Prometheus no target`,
           path: ['spec', 'selector'],
           unknown: `no Service in ${where} matches the selector`,
           unknownIn: nss === 'any' ? '*' : nss,

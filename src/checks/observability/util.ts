@@ -186,6 +186,32 @@ export function metricsExposure(w: Workload, strict = false, index?: ResourceInd
   return null;
 }
 
+const OTLP_ENDPOINT = new Set(['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT']);
+
+/**
+ * A container whose OpenTelemetry SDK pushes metrics over OTLP: it sets an OTLP endpoint (literal or
+ * from a reference) and does not turn the metrics exporter off or to something else
+ * (`OTEL_METRICS_EXPORTER` unset means otlp, by the SDK environment specification), and the SDK is
+ * not disabled. Such a workload has metrics without any port to scrape.
+ */
+export function otlpMetricsPush(w: Workload): { text: string; path: FieldPath; container: string } | null {
+  for (const c of w.containers) {
+    if (!c.longRunning) continue;
+    const env = getArray(c.spec, ['env']);
+    const value = (name: string): string | undefined => {
+      const e = env.find((x) => getString(x, ['name']) === name);
+      return e === undefined ? undefined : (getString(e, ['value']) ?? '');
+    };
+    const i = env.findIndex((x) => OTLP_ENDPOINT.has(getString(x, ['name']) ?? '') && (getString(x, ['value']) !== '' || get(x, ['valueFrom']) !== undefined));
+    if (i < 0) continue;
+    const exporters = value('OTEL_METRICS_EXPORTER');
+    if (exporters !== undefined && exporters.trim() !== '' && !exporters.split(',').some((x) => x.trim() === 'otlp')) continue;
+    if (value('OTEL_SDK_DISABLED')?.toLowerCase() === 'true') continue;
+    return { text: `${getString(env[i], ['name'])} of container "${c.name}"`, path: [...c.path, 'env', i], container: c.name };
+  }
+  return null;
+}
+
 /** Images of agents that scrape their own pod (a sidecar Prometheus, collector or forwarder). */
 const SCRAPER_SIDECAR = /^(prometheus-to-sd|prometheus|vmagent|grafana-agent|alloy|otel-collector.*|opentelemetry-collector.*|datadog-agent|agent|stackdriver-prometheus-sidecar)$/;
 

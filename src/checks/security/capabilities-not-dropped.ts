@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { getArray } from '../../model/util.js';
-import { BASELINE_CAPABILITIES, containerSC, containerSCPath, isPrivileged, isWindowsPod, listText, pssContainers, pssRef, q, stringsWithIndex, who } from './pss-util.js';
+import { BASELINE_CAPABILITIES, containerSC, containerSCPath, isPrivileged, isWindowsPod, windowsInstead, listText, pssContainers, pssRef, q, stringsWithIndex, who } from './pss-util.js';
 
 const REF = pssRef('restricted', 'Capabilities');
 
@@ -16,7 +16,7 @@ export default defineCheck({
 
 Additions outside the baseline default set (\`SYS_ADMIN\`, \`NET_ADMIN\`...) are reported by **capabilities-added** (baseline); this check reports the missing \`drop: ["ALL"]\` and additions that baseline tolerates but restricted does not (\`CHOWN\`, \`SETUID\`...).
 
-Privileged containers are not reported: they get every capability whatever \`drop\` says (**privileged-container** reports them). Pods with \`spec.os.name: windows\` are exempt (policy 1.25+): Linux capabilities do not exist there.`,
+Privileged containers are not reported: they get every capability whatever \`drop\` says (**privileged-container** reports them). Pods with \`spec.os.name: windows\` are exempt (policy 1.25+): Linux capabilities do not exist there. A pod pinned to Windows nodes only by its scheduling (\`nodeSelector\` \`kubernetes.io/os: windows\`, or required node affinity) without \`spec.os.name\` gets one finding instead, asking for \`spec.os.name: windows\`: the policy exempts only by that field.`,
   fix: {
     text: 'Add capabilities.drop: ["ALL"] to every container and add back at most NET_BIND_SERVICE (binding ports below 1024 as root, or with a setcap\'d binary: a non-root process does not keep added capabilities; prefer a port of 1024 or more).',
     yaml: `containers:
@@ -53,6 +53,6 @@ Privileged containers are not reported: they get every capability whatever \`dro
         container: c.name,
       });
     }
-    return out;
+    return windowsInstead(w, out, 'Linux capabilities', REF);
   },
 });

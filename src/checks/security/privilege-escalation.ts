@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { get } from '../../model/util.js';
-import { containerSC, containerSCPath, isPrivileged, isWindowsPod, pssContainers, pssRef, who } from './pss-util.js';
+import { containerSC, containerSCPath, isPrivileged, isWindowsPod, windowsInstead, pssContainers, pssRef, who } from './pss-util.js';
 import { getArray } from '../../model/util.js';
 
 const REF = pssRef('restricted', 'Privilege Escalation');
@@ -17,7 +17,7 @@ export default defineCheck({
 
 Setting it to \`false\` makes the runtime set \`no_new_privs\`: \`execve\` can no longer raise privileges through setuid bits or file capabilities. Applications almost never need escalation at runtime. The API rejects \`false\` together with \`privileged: true\`, or with \`CAP_SYS_ADMIN\` (that exact spelling) in \`capabilities.add\`; such containers are not reported here (a privileged container escalates anyway: **privileged-container** reports it, and **capabilities-added** the capability).
 
-Pods with \`spec.os.name: windows\` are exempt (policy 1.25+): the field does not exist on Windows.`,
+Pods with \`spec.os.name: windows\` are exempt (policy 1.25+): the field does not exist on Windows. A pod pinned to Windows nodes only by its scheduling (\`nodeSelector\` \`kubernetes.io/os: windows\`, or required node affinity) without \`spec.os.name\` gets one finding instead, asking for \`spec.os.name: windows\`: the policy exempts only by that field.`,
   fix: {
     text: 'Set allowPrivilegeEscalation: false on every container (including init containers and sidecars).',
     yaml: `containers:
@@ -44,6 +44,6 @@ Pods with \`spec.os.name: windows\` are exempt (policy 1.25+): the field does no
         container: c.name,
       });
     }
-    return out;
+    return windowsInstead(w, out, 'allowPrivilegeEscalation', REF);
   },
 });

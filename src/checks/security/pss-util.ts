@@ -4,6 +4,7 @@
  * Standards (as the PodSecurity admission controller enforces them at policy version "latest").
  */
 import type { ContainerRef, FieldPath, Json, JsonObject, Workload } from '../../model/types.js';
+import type { FindingInput } from '../types.js';
 import { get, getArray, getBool, getObject, getString, isObject } from '../../model/util.js';
 
 /** The pod-level securityContext (PodSecurityContext), if it is an object. */
@@ -48,6 +49,54 @@ export function isPrivileged(c: ContainerRef): boolean {
 /** spec.os.name: windows. Several restricted controls exempt Windows pods (policy 1.25+). */
 export function isWindowsPod(w: Workload): boolean {
   return getString(w.podSpec, ['os', 'name']) === 'windows';
+}
+
+const OS_LABELS = ['kubernetes.io/os', 'beta.kubernetes.io/os'];
+
+/**
+ * A pod that the scheduler can only place on Windows nodes (nodeSelector `kubernetes.io/os:
+ * windows`, or required node affinity whose every term asks for it) but that does not say
+ * `spec.os.name: windows`. The Linux-only controls (seccomp, capabilities, no_new_privs, a read-only
+ * root filesystem) do not exist where it runs, yet PodSecurity exempts a pod only by `spec.os.name`:
+ * the one right fix is to set it. Returns what pins the pod to Windows, or null.
+ */
+export function windowsByScheduling(w: Workload): { text: string } | null {
+  if (getString(w.podSpec, ['os', 'name']) !== undefined) return null;
+  const sel = getObject(w.podSpec, ['nodeSelector']);
+  for (const k of OS_LABELS) {
+    if (sel?.[k] === 'windows') return { text: `nodeSelector ${k}: windows` };
+  }
+  const termsPath = ['affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms'];
+  const terms = getArray(w.podSpec, termsPath);
+  if (terms.length === 0) return null;
+  // Terms are ORed: every one must allow only Windows. Within a term, any expression may pin it.
+  const pins = (t: Json): boolean =>
+    getArray(t, ['matchExpressions']).some(
+      (e) =>
+        OS_LABELS.includes(getString(e, ['key']) ?? '') &&
+        getString(e, ['operator']) === 'In' &&
+        getArray(e, ['values']).length > 0 &&
+        getArray(e, ['values']).every((v) => v === 'windows'),
+    );
+  if (!terms.every(pins)) return null;
+  return { text: 'required node affinity kubernetes.io/os In [windows]' };
+}
+
+/**
+ * One finding in place of a restricted control's per-container ones, for a pod pinned to Windows
+ * without `spec.os.name: windows` (see windowsByScheduling): the per-container fix would be
+ * meaningless there.
+ */
+export function windowsInstead(w: Workload, out: FindingInput[], control: string, ref: string): FindingInput[] {
+  const win = out.length ? windowsByScheduling(w) : null;
+  if (!win) return out;
+  const names = [...new Set(out.map((f) => f.container).filter((c): c is string => c !== undefined))];
+  return [
+    {
+      message: `the pod runs only on Windows nodes (${win.text}), where ${control} does not exist, but it does not set spec.os.name: windows, so PodSecurity restricted still requires it${names.length ? ` of ${names.map((n) => `"${n}"`).join(', ')}` : ''}; set spec.os.name: windows (the policy then exempts the pod, and the API server rejects Linux-only fields on it) ${ref}`,
+      path: [...w.podSpecPath, 'os', 'name'],
+    },
+  ];
 }
 
 /** spec.hostUsers: false (user namespaces). Policy 1.35+ relaxes runAsNonRoot, runAsUser and baseline procMount for these pods. */

@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { getBool, getNumber } from '../../model/util.js';
-import { containerSC, containerSCPath, podSC, podSCPath, pssContainers, pssRef, usesUserNamespace, who } from './pss-util.js';
+import { containerSC, containerSCPath, isWindowsPod, podSC, podSCPath, pssContainers, pssRef, usesUserNamespace, who, windowsByScheduling } from './pss-util.js';
 
 const REF = pssRef('restricted', 'Running as Non-root');
 const REF_USER = pssRef('restricted', 'Running as Non-root user');
@@ -22,6 +22,8 @@ With \`runAsNonRoot: true\` the kubelet checks the effective user before startin
 
 Since policy 1.35, pods with \`spec.hostUsers: false\` (a user namespace) are exempt: root in the container is then an unprivileged UID on the node. This check follows that.
 
+On Windows (\`spec.os.name: windows\`, or a pod pinned to Windows nodes) the user is a name: set \`runAsNonRoot: true\` with \`windowsOptions.runAsUserName: ContainerUser\`; \`runAsUser\` is Linux-only.
+
 A container that sets a non-zero \`runAsUser\` but not \`runAsNonRoot\` does not run as root; it is reported as a warning because restricted still rejects it.`,
   fix: {
     text: 'Set runAsNonRoot: true (and a non-zero runAsUser if the image has no numeric USER) in the pod-level securityContext, and remove runAsUser: 0 / runAsNonRoot: false overrides. Make the image work as a non-root user (file ownership, ports above 1024).',
@@ -40,6 +42,8 @@ A container that sets a non-zero \`runAsUser\` but not \`runAsNonRoot\` does not
     const podNonRoot = getBool(psc, ['runAsNonRoot']);
     const podUser = getNumber(psc, ['runAsUser']);
     const containers = pssContainers(w);
+    // runAsUser does not exist on Windows: the non-root user there is a name.
+    const windows = isWindowsPod(w) || windowsByScheduling(w) !== null;
 
     if (podUser === 0) {
       const inheriting = containers.filter((c) => getNumber(containerSC(c), ['runAsUser']) === undefined);
@@ -97,7 +101,9 @@ A container that sets a non-zero \`runAsUser\` but not \`runAsNonRoot\` does not
         continue;
       }
       out.push({
-        message: `${who(c)}: runAsNonRoot is not set on the container or the pod, so it runs as the image's user, root unless the image sets a non-root USER ${REF}`,
+        message: windows
+          ? `${who(c)}: runAsNonRoot is not set on the container or the pod, so it runs as the image's user, ContainerAdministrator in most Windows images; set runAsNonRoot: true with windowsOptions.runAsUserName: ContainerUser (runAsUser is Linux-only) ${REF}`
+          : `${who(c)}: runAsNonRoot is not set on the container or the pod, so it runs as the image's user, root unless the image sets a non-root USER ${REF}`,
         path: containerSCPath(c, 'runAsNonRoot'),
         container: c.name,
       });

@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { getString } from '../../model/util.js';
-import { containerSC, containerSCPath, isPrivileged, isWindowsPod, podSC, pssContainers, pssRef, who } from './pss-util.js';
+import { containerSC, containerSCPath, isPrivileged, isWindowsPod, windowsInstead, podSC, pssContainers, pssRef, who } from './pss-util.js';
 
 export default defineCheck({
   id: 'seccomp-profile-missing',
@@ -14,7 +14,7 @@ export default defineCheck({
 
 \`RuntimeDefault\` (the container runtime's default filter) blocks a few dozen rarely needed syscalls and is compatible with almost every application. An explicit \`Unconfined\` is reported by **seccomp-unconfined** (baseline).
 
-Privileged containers are not reported: the runtime never applies a seccomp profile to them (**privileged-container** reports them). Pods with \`spec.os.name: windows\` are exempt (policy 1.25+).`,
+Privileged containers are not reported: the runtime never applies a seccomp profile to them (**privileged-container** reports them). Pods with \`spec.os.name: windows\` are exempt (policy 1.25+). A pod pinned to Windows nodes only by its scheduling (\`nodeSelector\` \`kubernetes.io/os: windows\`, or required node affinity) without \`spec.os.name\` gets one finding instead, asking for \`spec.os.name: windows\`: the policy exempts only by that field.`,
   fix: {
     text: 'Set seccompProfile.type: RuntimeDefault in the pod-level securityContext.',
     yaml: `spec:
@@ -37,6 +37,6 @@ Privileged containers are not reported: the runtime never applies a seccomp prof
         container: c.name,
       });
     }
-    return out;
+    return windowsInstead(w, out, 'a seccomp profile', pssRef('restricted', 'Seccomp'));
   },
 });

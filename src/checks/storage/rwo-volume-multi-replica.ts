@@ -39,6 +39,7 @@ function replicaCeiling(w: Workload, index: ResourceIndex): { value: number; tex
     const text = raw === undefined ? `ScaledObject "${keda.name}" scales it up to 100 replicas (the maxReplicaCount default)` : `ScaledObject "${keda.name}" scales it up to ${max} replicas`;
     return { value: max, text, by: keda, byPath: ['spec', 'maxReplicaCount'] };
   }
+  if (w.scaledBy && w.replicas !== null) return { value: w.replicas, text: `${w.scaledBy.resource.kind} "${w.scaledBy.resource.name}" (workloadRef) runs ${w.replicas} replica${w.replicas === 1 ? '' : 's'}` };
   if (w.replicas !== null) return { value: w.replicas, text: `spec.replicas is ${w.replicas}` };
   if (w.replicasPath && get(w.resource.object, w.replicasPath) !== undefined) return null;
   return { value: 1, text: 'spec.replicas unset (1)' };

@@ -487,4 +487,36 @@ spec:
       ],
     );
   });
+
+  it('ports the container\'s own flags bind to its metrics or health endpoint count as metrics and health ports', () => {
+    // A CSI sidecar (its standard port name says nothing) and a controller-runtime manager with unnamed ports.
+    const sidecars = (args: string, ports: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: csi-controller}
+spec:
+  template:
+    spec:
+      containers:
+        - name: csi-provisioner
+          image: registry.k8s.io/sig-storage/csi-provisioner:v5.2.0
+          args: [${args}]
+          ports: [${ports}]
+          livenessProbe: {httpGet: {path: /healthz/leader-election, port: 22011}}
+`;
+    expectFindings(check, sidecars('"--csi-address=/csi/csi.sock", "--http-endpoint=:22011"', '{name: http-endpoint, containerPort: 22011}'), [
+      { line: 8, severity: 'warning', message: 'declares only metrics and health ports (http-endpoint 22011)' },
+    ]);
+    expectFindings(check, sidecars('"--metrics-bind-address=0.0.0.0:8080", "--health-probe-bind-address", ":8081"', '{containerPort: 8080}, {containerPort: 8081}'), [
+      { line: 8, severity: 'warning', message: 'declares only metrics and health ports (8080 (--metrics-bind-address), 8081 (--health-probe-bind-address))' },
+    ]);
+    // A flag on another port, a disabled endpoint (0), or a serving flag: the port serves.
+    for (const [args, ports] of [
+      ['"--http-endpoint=:22011"', '{name: http-endpoint, containerPort: 22012}'],
+      ['"--metrics-bind-address=0"', '{containerPort: 8080}'],
+      ['"--web.listen-address=:9090"', '{containerPort: 9090}'],
+      ['"--metrics-bind-address=:8080"', '{containerPort: 8080}, {name: https, containerPort: 9443}'],
+    ]) {
+      expectFindings(check, sidecars(args, ports), [{ line: 8, severity: 'error', message: 'declares ports but has no readinessProbe' }]);
+    }
+  });
 });

@@ -50,6 +50,20 @@ describe('service-selects-nothing', () => {
     assert.deepEqual(found[0].related, []);
   });
 
+  it('in kube-system: silent for the cluster DNS; says the control plane\'s static pods and kube-proxy come with some clusters only', () => {
+    expectNone(check, svc('    k8s-app: kube-dns', 'prometheus-coredns', 'kube-system'));
+    const [cp] = expectFindings(check, svc('    component: kube-scheduler', 'prometheus-kube-scheduler', 'kube-system'), [
+      { line: 5, message: 'selector component=kube-scheduler matches the kube-scheduler static pods that kubeadm-style clusters run in kube-system (managed control planes such as EKS, GKE and AKS run none)' },
+    ]);
+    assert.ok(cp.unknown);
+    expectFindings(check, svc('    component: etcd\n    tier: control-plane', 'etcd', 'kube-system'), [{ line: 5, message: 'the etcd static pods' }]);
+    expectFindings(check, svc('    k8s-app: kube-proxy', 'kube-proxy', 'kube-system'), [{ line: 5, message: 'none where a CNI replaces kube-proxy' }]);
+    // The same labels elsewhere, or with an extra label, are ordinary selectors.
+    expectFindings(check, svc('    k8s-app: kube-dns', 'dns', 'shop'), [{ line: 5, message: 'matches the pods of no workload in namespace "shop"' }]);
+    expectFindings(check, svc('    k8s-app: kube-dns\n    version: v2', 'dns', 'kube-system'), [{ line: 5, message: 'matches the pods of no workload in namespace "kube-system"' }]);
+    expectFindings(check, svc('    component: kube-scheduler\n    app: x', 's', 'kube-system'), [{ line: 5, message: 'matches the pods of no workload' }]);
+  });
+
   it('is a firm error naming the near miss when a workload in the same namespace has a typo-close value', () => {
     const found = expectFindings(check, deploy('{app: checkout, tier: web}') + svc('    app: chekout\n    tier: web'), [
       {

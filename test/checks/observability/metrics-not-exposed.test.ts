@@ -43,6 +43,22 @@ describe('metrics-not-exposed', () => {
     );
   });
 
+  it('passes when an OpenTelemetry SDK pushes metrics over OTLP; not when the metrics exporter is off, not otlp, or the SDK disabled', () => {
+    const withEnv = (env: string) => web.replace('          ports: [{name: http, containerPort: 8080}]\n', `          ports: [{name: http, containerPort: 8080}]\n          env:\n${env}`);
+    const endpoint = '            - {name: OTEL_EXPORTER_OTLP_ENDPOINT, value: "http://otel-collector.observability:4317"}\n';
+    expectNone(check, withEnv(endpoint));
+    expectNone(check, withEnv('            - name: OTEL_EXPORTER_OTLP_METRICS_ENDPOINT\n              valueFrom: {configMapKeyRef: {name: otel, key: endpoint}}\n'));
+    expectNone(check, withEnv(`${endpoint}            - {name: OTEL_METRICS_EXPORTER, value: "otlp,console"}\n`));
+    expectNone(check, withEnv(`${endpoint}            - {name: OTEL_METRICS_EXPORTER, value: ""}\n`));
+    // Traces only, or a Prometheus exporter in the SDK (that one is a port to scrape, which needs a name to be seen).
+    for (const other of ['none', 'prometheus', 'console']) {
+      expectFindings(check, withEnv(`${endpoint}            - {name: OTEL_METRICS_EXPORTER, value: ${other}}\n`), [{ line: 7, message: 'no metrics exposure found' }]);
+    }
+    expectFindings(check, withEnv(`${endpoint}            - {name: OTEL_SDK_DISABLED, value: "true"}\n`), [{ line: 7 }]);
+    expectFindings(check, withEnv('            - {name: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, value: "http://otel-collector:4317"}\n'), [{ line: 7 }]);
+    expectFindings(check, withEnv('            - {name: OTEL_EXPORTER_OTLP_ENDPOINT, value: ""}\n'), [{ line: 7 }]);
+  });
+
   it('passes with a prometheus.io/port or prometheus.io/path annotation (scraping is metrics-not-scraped\'s concern)', () => {
     expectNone(check, web.replace('      labels: {app: web}\n', '      labels: {app: web}\n      annotations: {prometheus.io/port: "9102"}\n'));
     expectNone(check, web.replace('      labels: {app: web}\n', '      labels: {app: web}\n      annotations: {prometheus.io/path: /stats}\n'));

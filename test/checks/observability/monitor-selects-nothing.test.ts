@@ -99,6 +99,33 @@ describe('monitor-selects-nothing: ServiceMonitor', () => {
   it('is silent for the API server Service, which every cluster has', () => {
     expectNone(check, sm('  selector: {matchLabels: {component: apiserver, provider: kubernetes}}\n  namespaceSelector: {matchNames: [default]}\n  endpoints: [{port: https}]\n', 'monitoring'));
   });
+
+  it('the kubelet Service: silent when an operator of the input writes it there (--kubelet-service), else says the flag makes it', () => {
+    const kubeletSm = sm('  selector: {matchLabels: {app.kubernetes.io/name: kubelet, k8s-app: kubelet}}\n  namespaceSelector: {matchNames: [kube-system]}\n  endpoints: [{port: https-metrics}]\n', 'monitoring');
+    const operator = (flag: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: prometheus-operator, namespace: monitoring}
+spec:
+  template:
+    metadata: {labels: {app: prometheus-operator}}
+    spec:
+      containers:
+        - name: operator
+          image: quay.io/prometheus-operator/prometheus-operator:v0.85.0
+          args: [${flag}]
+---
+`;
+    expectNone(check, operator('--kubelet-service=kube-system/kube-prometheus-stack-kubelet, --kubelet-endpoints=true') + kubeletSm);
+    expectNone(check, operator('--kubelet-service, kube-system/kubelet') + kubeletSm);
+    // The operator writes it into another namespace than the monitor watches, or has no flag.
+    for (const flag of ['--kubelet-service=monitoring/kubelet', '--log-level=info']) {
+      const [f] = expectFindings(check, operator(flag) + kubeletSm, [{ line: 17, message: 'matches the kubelet Service that prometheus-operator creates and keeps up to date when it runs with --kubelet-service=<namespace>/<name>' }]);
+      assert.ok(f.unknown);
+    }
+    // A selector that merely matches everything is not "the kubelet Service".
+    const [g] = runCheck(check, sm('  selector: {}\n  endpoints: [{port: web}]\n'));
+    assert.match(g.message, /matches the labels of no Service/);
+  });
 });
 
 const deploy = `apiVersion: apps/v1
