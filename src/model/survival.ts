@@ -12,6 +12,7 @@ import type { FieldPath, Json, Resource, Workload } from './types.js';
 import { get, getArray, getNumber, getObject, getString, isObject } from './util.js';
 import {
   HOST_KEYS,
+  isControlled,
   ZONE_KEYS,
   isZeroIntOrPercent,
   ownPodsProblem,
@@ -24,7 +25,7 @@ import {
   type ReplicaFloor,
   type SpreadTerm,
 } from './availability.js';
-import { pdbsFor } from './pdb.js';
+import { pdbsFor, workloadsOfPdb } from './pdb.js';
 import { declaredPorts, isTelemetryPort, serviceMetricsOnly } from './ports.js';
 
 export type Scenario = 'node-loss' | 'zone-loss' | 'drain' | 'rollout';
@@ -153,7 +154,7 @@ function domainLoss(scenario: 'node-loss' | 'zone-loss', w: Workload, index: Res
     if (scenario === 'node-loss') {
       const secs = unreachableSeconds(w);
       const wait = Number.isFinite(secs)
-        ? `about ${Math.round((40 + secs) / 6) / 10} minutes (the 40 s node grace period plus the ${secs} s unreachable toleration) plus start-up`
+        ? `about ${Math.round((50 + secs) / 6) / 10} minutes (the 50 s node-monitor-grace-period plus the ${secs} s unreachable toleration) plus start-up`
         : 'never (a toleration keeps the pod bound to the dead node)';
       const reason = isSts
         ? `one replica (${f.text}): the pod dies with its node, and a StatefulSet does not replace a pod on an unreachable node until the node comes back or someone deletes the Node or force-deletes the pod`
@@ -162,15 +163,34 @@ function domainLoss(scenario: 'node-loss' | 'zone-loss', w: Workload, index: Res
     }
     return v(scenario, 'outage', `one replica (${f.text}): a zone outage takes it down until it is rescheduled in another zone${isSts ? ' (a StatefulSet pod with a zonal volume cannot move at all)' : ''}`, rel);
   }
+  // Every pod may only run in one node or zone: spreading has a single domain to work with.
+  const pin = pinnedTo(w, keys) ?? (scenario === 'zone-loss' ? pinnedTo(w, HOST_KEYS) : null);
+  if (pin) {
+    const where = pin.host ? `one node (${pin.value}), so one zone` : `one ${domain} (${pin.value})`;
+    return v(scenario, 'outage', `${countText(f)}, but ${pin.text} allows only ${where}: they all run there, and its loss takes them all`, [
+      ...rel,
+      { resource: w.resource, path: pin.path, note: `pins pods to one ${domain}` },
+    ]);
+  }
   const s = spreadOver(w, index, keys, f.value);
   if (s.hard) {
     const also = isSts && scenario === 'zone-loss' ? '; pods of the lost zone stay down (their volumes are zonal) until it returns' : '';
+    // Required anti-affinity allows one pod per domain: more replicas than zones stay Pending.
+    const onePer = s.hard.kind === 'required-anti-affinity' && scenario === 'zone-loss' && f.value > 2 ? ` (at most one pod per zone: ${f.value} replicas need ${f.value} zones, and the ones beyond the cluster's zones stay Pending)` : '';
     return v(
       scenario,
       'survives',
-      `${countText(f)} kept in different ${domain}s by ${termText(s.hard)}: losing one ${domain} leaves the others serving${also}`,
+      `${countText(f)} kept in different ${domain}s by ${termText(s.hard)}${onePer}: losing one ${domain} leaves the others serving${also}`,
       [...rel, { resource: w.resource, path: s.hard.path, note: `spreads pods across ${domain}s` }],
     );
+  }
+  // Two pods that use the same host port cannot share a node (the scheduler's NodePorts filter).
+  const hostPort = scenario === 'node-loss' ? hostPortOf(w) : null;
+  if (hostPort) {
+    return v(scenario, 'survives', `${countText(f)} on different nodes: they use hostPort ${hostPort.port}, and two pods using the same host port cannot share a node, so losing one node leaves the others serving`, [
+      ...rel,
+      { resource: w.resource, path: hostPort.path, note: 'one pod per node' },
+    ]);
   }
   if (s.soft) {
     return v(
@@ -186,6 +206,41 @@ function domainLoss(scenario: 'node-loss' | 'zone-loss', w: Workload, index: Res
     `${countText(f)}, but nothing keeps them in different ${domain}s (no podAntiAffinity or topologySpreadConstraints over ${keys[0]}): the scheduler's default spreading usually separates them, but nothing guarantees it`,
     [...rel, { resource: w.resource, path: [...w.podSpecPath, 'topologySpreadConstraints'], note: 'where a spread constraint belongs' }],
   );
+}
+
+/**
+ * A nodeSelector, or required node affinity whose every term asks for one value, that pins every pod
+ * to one node or zone (one of `keys`); the topology spread then has that single domain (its default
+ * nodeAffinityPolicy Honor counts only matching nodes).
+ */
+function pinnedTo(w: Workload, keys: string[]): { text: string; value: string; path: FieldPath; host: boolean } | null {
+  const host = keys === HOST_KEYS;
+  const sel = getObject(w.podSpec, ['nodeSelector']);
+  for (const k of keys) {
+    const value = sel?.[k];
+    if (typeof value === 'string' && value !== '') return { text: `nodeSelector ${k}: ${value}`, value, path: [...w.podSpecPath, 'nodeSelector', k], host };
+  }
+  const termsPath = ['affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms'];
+  const terms = getArray(w.podSpec, termsPath);
+  if (terms.length === 0) return null;
+  let value: string | undefined;
+  for (const t of terms) {
+    const e = getArray(t, ['matchExpressions']).find((x) => keys.includes(getString(x, ['key']) ?? '') && getString(x, ['operator']) === 'In' && getArray(x, ['values']).length === 1);
+    const one = e === undefined ? undefined : getArray(e, ['values'])[0];
+    if (typeof one !== 'string' || (value !== undefined && one !== value)) return null;
+    value = one;
+  }
+  return value === undefined ? null : { text: `required node affinity ${keys[0]} In [${value}]`, value, path: [...w.podSpecPath, ...termsPath], host };
+}
+
+/** The first host port a long-running container declares, if any. */
+function hostPortOf(w: Workload): { port: number; path: FieldPath } | null {
+  for (const c of w.containers) {
+    if (c.type === 'init') continue;
+    const i = getArray(c.spec, ['ports']).findIndex((p) => isObject(p) && typeof p.hostPort === 'number' && p.hostPort > 0);
+    if (i >= 0) return { port: getNumber(c.spec, ['ports', i, 'hostPort'])!, path: [...c.path, 'ports', i, 'hostPort'] };
+  }
+  return null;
 }
 
 /** Evictions the budget allows when the workload runs at `n` healthy pods, or undefined when unknown. */
@@ -205,7 +260,9 @@ function allowedEvictions(pdb: Resource, n: number): { allowed: number; text: st
     if (need === undefined || !Number.isFinite(need)) return undefined;
     return { allowed: Math.max(0, n - need), text: `minAvailable ${showIntOrPercent(min)}`, path: ['spec', 'minAvailable'] };
   }
-  // Neither set: policy/v1beta1 defaulted minAvailable to 1; not judged here.
+  // Neither set: policy/v1 has no default, and the disruption controller then expects 0 pods, so it
+  // allows no eviction (getExpectedPodCount, updatePdbStatus). policy/v1beta1 defaulted minAvailable to 1.
+  if (pdb.apiVersion === 'policy/v1') return { allowed: 0, text: 'with neither minAvailable nor maxUnavailable (the disruption controller then expects no pods)', path: ['spec'] };
   return undefined;
 }
 
@@ -228,24 +285,29 @@ function drain(w: Workload, index: ResourceIndex, f: ReplicaFloor, complete: boo
   const ready = hasReadiness(w);
   if (certain.length === 1) {
     const pdb = certain[0];
-    const a = allowedEvictions(pdb, f.value);
+    // The budget counts every pod it selects: other workloads' pods share it.
+    const shared = budgetPods(pdb, w, f, index);
+    const n = shared.total;
+    const a = allowedEvictions(pdb, n);
     if (!a) return v('drain', 'unknown', `PodDisruptionBudget "${pdb.name}" has a budget that cannot be evaluated`, [{ resource: pdb, path: ['spec'], note: 'budget' }]);
     const pr = [...rel, { resource: pdb, path: a.path, note: 'disruption budget' }];
+    const pods = `${n} pod${n === 1 ? '' : 's'}${shared.others.length ? ` (with the pods of ${shared.others.join(', ')}, which it also selects)` : ''}`;
     if (a.allowed <= 0) {
-      return v('drain', 'blocked', `PodDisruptionBudget "${pdb.name}" ${a.text} allows no eviction at ${f.value} pod${f.value === 1 ? '' : 's'}: kubectl drain waits forever on nodes running these pods (managed node upgrades fail, or evict anyway after their timeout)`, pr);
+      return v('drain', 'blocked', `PodDisruptionBudget "${pdb.name}" ${a.text} allows no eviction at ${pods}: kubectl drain waits forever on nodes running these pods (managed node upgrades fail, or evict anyway after their timeout)`, pr);
     }
     if (a.allowed >= f.value) {
-      return v('drain', 'outage', `PodDisruptionBudget "${pdb.name}" ${a.text} allows evicting all ${f.value} pod${f.value === 1 ? '' : 's'} at once: a drain can stop every replica before a replacement is ready`, pr);
+      const all = shared.others.length ? `${a.allowed} of its ${pods} at once, as many as this workload runs` : `all ${f.value} pod${f.value === 1 ? '' : 's'} at once`;
+      return v('drain', 'outage', `PodDisruptionBudget "${pdb.name}" ${a.text} allows evicting ${all}: a drain can stop every replica before a replacement is ready`, pr);
     }
     if (!ready) {
       return v(
         'drain',
         'at-risk',
-        `PodDisruptionBudget "${pdb.name}" ${a.text} allows ${a.allowed} eviction${a.allowed === 1 ? '' : 's'} at a time of ${f.value} pods, but with no readiness probe a replacement counts as healthy the moment it starts, so the budget lets the next eviction through before it serves`,
+        `PodDisruptionBudget "${pdb.name}" ${a.text} allows ${a.allowed} eviction${a.allowed === 1 ? '' : 's'} at a time of ${pods}, but with no readiness probe a replacement counts as healthy the moment it starts, so the budget lets the next eviction through before it serves`,
         pr,
       );
     }
-    return v('drain', 'survives', `PodDisruptionBudget "${pdb.name}" ${a.text}: a drain evicts at most ${a.allowed} of ${f.value} pods at a time and waits for replacements to be ready`, pr);
+    return v('drain', 'survives', `PodDisruptionBudget "${pdb.name}" ${a.text}: a drain evicts at most ${a.allowed} of ${pods} at a time and waits for replacements to be ready`, pr);
   }
   // No budget in the input.
   const without =
@@ -254,6 +316,24 @@ function drain(w: Workload, index: ResourceIndex, f: ReplicaFloor, complete: boo
       : `a drain evicts every replica on the node at once, and parallel drains (node upgrades, cluster-autoscaler) can evict all ${f.value}`;
   if (!complete) return v('drain', 'unknown', `no PodDisruptionBudget in the input selects these pods (it may live elsewhere); without one, ${without}`, rel);
   return v('drain', f.value < 2 ? 'outage' : 'at-risk', `no PodDisruptionBudget selects these pods: ${without}`, rel);
+}
+
+/**
+ * The pods a budget counts: this workload's floor plus the floors of the other workloads of the input
+ * whose pods it selects (the disruption controller counts every selected pod; DaemonSet pods and
+ * controlled copies aside). When another one's count cannot be known, only this workload's.
+ */
+function budgetPods(pdb: Resource, w: Workload, f: ReplicaFloor, index: ResourceIndex): { total: number; others: string[] } {
+  let total = f.value;
+  const others: string[] = [];
+  for (const o of workloadsOfPdb(pdb, index).certain) {
+    if (o === w || o.class === 'daemon' || o.class === 'batch' || isControlled(o.resource) || !index.sameScope(o.resource, pdb)) continue;
+    const of = o.class === 'pod' ? { value: 1 } : replicaFloor(o, index);
+    if (!of) return { total: f.value, others: [] };
+    total += of.value;
+    others.push(`${o.resource.kind} "${o.resource.name}"`);
+  }
+  return { total, others };
 }
 
 function orDefault(o: Record<string, Json> | undefined, key: string, def: Json): Json {
@@ -307,28 +387,46 @@ function rollout(w: Workload, f: ReplicaFloor | null, index: ResourceIndex): V {
     const how = `RollingUpdate with maxUnavailable ${showIntOrPercent(muRaw)} and maxSurge ${showIntOrPercent(msRaw)} (${mu} down, ${ms} extra at ${n} replica${n === 1 ? '' : 's'})`;
     if (mu >= n) return v('rollout', 'outage', `${how}: every pod may be stopped before a new one is ready`, sr);
     if (!ready) return v('rollout', 'at-risk', `${how}, but ${noProbe}`, [...sr, ...probeRel()]);
-    return v('rollout', 'survives', `${how}: at least ${n - mu} pod${n - mu === 1 ? '' : 's'} keep serving, and new pods get traffic only once their readiness probe passes`, sr);
+    return v('rollout', 'survives', `${how}: at least ${n - mu} pod${n - mu === 1 ? ' keeps' : 's keep'} serving, and new pods get traffic only once their readiness probe passes`, sr);
   }
   if (r.kind === 'StatefulSet' && r.apiVersion.startsWith('apps/')) {
     const type = get(obj, ['spec', 'updateStrategy', 'type']) ?? 'RollingUpdate';
     if (type === 'OnDelete') return v('rollout', 'survives', 'updateStrategy OnDelete: pods change only when someone deletes them, one at a time as they choose', [{ resource: r, path: ['spec', 'updateStrategy', 'type'], note: 'strategy' }]);
+    if (type !== 'RollingUpdate') return v('rollout', 'unknown', `updateStrategy type ${String(type)} is not one the API accepts by default (RollingUpdate, OnDelete)`, [{ resource: r, path: ['spec', 'updateStrategy', 'type'], note: 'strategy' }]);
     if (!f) return v('rollout', 'unknown', 'the replica count is not known (templated or not a number)');
     const sr = [{ resource: r, path: ['spec', 'updateStrategy'], note: 'update strategy' }];
     if (f.value < 2) return v('rollout', 'outage', 'one replica, and a StatefulSet stops the old pod before it starts the new one (it never runs two pods with the same identity): every rollout is an outage', [...sr, ...floorRelated(w, f)]);
-    if (!ready) return v('rollout', 'at-risk', `pods are replaced one at a time, but ${noProbe}`, [...sr, ...probeRel()]);
-    return v('rollout', 'survives', `pods are replaced one at a time, highest ordinal first, each waiting for the previous to be ready: ${f.value - 1} of ${f.value} keep serving`, sr);
+    // MaxUnavailableStatefulSet (on by default from 1.37): that many pods are replaced at once, rounded down, at least 1.
+    const muRaw = get(obj, ['spec', 'updateStrategy', 'rollingUpdate', 'maxUnavailable']);
+    const mu = muRaw === undefined || muRaw === null ? 1 : scaleIntOrPercent(muRaw, f.value, false);
+    if (mu === undefined) return v('rollout', 'unknown', 'maxUnavailable cannot be evaluated', sr);
+    const k = Math.max(1, mu);
+    if (k >= f.value) return v('rollout', 'outage', `maxUnavailable ${showIntOrPercent(muRaw as Json)} at ${f.value} replicas: every pod may be stopped at once (MaxUnavailableStatefulSet, on by default from Kubernetes 1.37)`, sr);
+    const at = k === 1 ? 'one at a time' : `${k} at a time (maxUnavailable ${showIntOrPercent(muRaw as Json)})`;
+    if (!ready) return v('rollout', 'at-risk', `pods are replaced ${at}, but ${noProbe}`, [...sr, ...probeRel()]);
+    return v('rollout', 'survives', `pods are replaced ${at}, highest ordinal first, each batch waiting for the previous to be ready: ${f.value - k} of ${f.value} keep serving`, sr);
   }
   if (r.kind === 'DaemonSet' && inGroup(r.apiVersion, ['apps/', 'extensions/'])) {
     const type = get(obj, ['spec', 'updateStrategy', 'type']) ?? 'RollingUpdate';
     if (type === 'OnDelete') return v('rollout', 'survives', 'updateStrategy OnDelete: pods change only when someone deletes them');
+    if (type !== 'RollingUpdate') return v('rollout', 'unknown', `updateStrategy type ${String(type)} is not one the API knows (RollingUpdate, OnDelete)`, [{ resource: r, path: ['spec', 'updateStrategy', 'type'], note: 'strategy' }]);
     const ru = getObject(obj, ['spec', 'updateStrategy', 'rollingUpdate']);
     const muRaw = orDefault(ru, 'maxUnavailable', 1);
     const msRaw = orDefault(ru, 'maxSurge', 0);
     const sr = [{ resource: r, path: ['spec', 'updateStrategy'], note: 'update strategy' }];
-    if (!isZeroIntOrPercent(msRaw)) return v('rollout', ready ? 'survives' : 'at-risk', `maxSurge ${showIntOrPercent(msRaw)}: each node's new pod starts before the old one stops${ready ? '' : `, but ${noProbe}`}`, sr);
+    // ValidateRollingUpdateDaemonSet: exactly one of the two may be non-zero.
+    if (isZeroIntOrPercent(msRaw) === isZeroIntOrPercent(muRaw)) {
+      return v('rollout', 'blocked', `maxUnavailable ${showIntOrPercent(muRaw)}${ru?.maxUnavailable === undefined ? ' (the default)' : ''} and maxSurge ${showIntOrPercent(msRaw)}: the API server rejects the DaemonSet (exactly one of them must be non-zero)`, sr);
+    }
+    if (!isZeroIntOrPercent(msRaw)) {
+      // The new pod needs the node's host port while the old one still holds it: it never schedules.
+      const hostPort = w.containers.some((c) => getArray(c.spec, ['ports']).some((p) => isObject(p) && typeof p.hostPort === 'number' && p.hostPort > 0));
+      if (hostPort) return v('rollout', 'blocked', `maxSurge ${showIntOrPercent(msRaw)} with a hostPort: each node's new pod cannot be scheduled while the old one holds the port, and the old one is kept until the new one is available, so the update stalls`, sr);
+      return v('rollout', ready ? 'survives' : 'at-risk', `maxSurge ${showIntOrPercent(msRaw)}: each node's new pod starts before the old one stops${ready ? '' : `, but ${noProbe}`}`, sr);
+    }
     const p = percentOf(muRaw);
     if (p !== undefined && p >= 100) return v('rollout', 'outage', `maxUnavailable ${showIntOrPercent(muRaw)} with no surge: the pod on every node stops at once`, sr);
-    return v('rollout', 'at-risk', `maxUnavailable ${showIntOrPercent(muRaw)} with no surge: on each node the old pod stops before the new one starts, so that node is without it for the restart (set maxSurge: 1 to overlap them)`, sr);
+    return v('rollout', 'at-risk', `maxUnavailable ${showIntOrPercent(muRaw)} with no surge: on each node the old pod stops before the new one starts, so that node is without it for the restart (set maxSurge: 1 with maxUnavailable: 0 to overlap them)`, sr);
   }
   if (r.kind === 'ReplicaSet' || r.kind === 'ReplicationController') return v('rollout', 'n/a', `a ${r.kind} does not roll out template changes: existing pods keep the old version until they are deleted`);
   return v('rollout', 'unknown', `${r.kind} rollouts are run by its own controller`);
@@ -356,13 +454,18 @@ export function survival(w: Workload, index: ResourceIndex, opts: SurvivalOption
       rollout(w, null, index),
     ];
   }
-  const f = replicaFloor(w, index);
+  let f = replicaFloor(w, index);
+  // An HPA does not scale a workload up from spec.replicas 0 (it disables itself): nothing runs.
+  if (f && f.source === 'hpa' && w.replicas === 0) f = { value: 0, source: 'replicas', text: `spec.replicas 0, which HorizontalPodAutoscaler "${f.by?.name}" does not scale up from` };
   if (!f) {
     const why = 'the replica count is not known (templated, not a number, or managed by a controller kubeready does not model)';
     return [v('node-loss', 'unknown', why), v('zone-loss', 'unknown', why), v('drain', 'unknown', why), rollout(w, null, index)];
   }
   if (f.value < 1) {
-    const why = `it scales to zero (${f.text}): with no pod running there is nothing to lose, and the first request waits for a cold start`;
+    const why =
+      f.source === 'keda'
+        ? `it scales to zero (${f.text}): with no pod running there is nothing to lose, and the first request waits for a cold start`
+        : `it runs no pod (${f.text}): there is nothing to lose, and nothing serves until someone scales it up`;
     return [v('node-loss', 'n/a', why, floorRelated(w, f)), v('zone-loss', 'n/a', why, floorRelated(w, f)), v('drain', 'n/a', why, floorRelated(w, f)), v('rollout', 'n/a', why, floorRelated(w, f))];
   }
   return [domainLoss('node-loss', w, index, f, hostKeys), domainLoss('zone-loss', w, index, f, zoneKeys), drain(w, index, f, opts.complete), rollout(w, f, index)];

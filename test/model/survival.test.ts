@@ -76,12 +76,12 @@ describe('survival verdicts', () => {
     const vs = verdicts(deploy({ replicas: 1 }), 'api');
     const node = outcome(vs, 'node-loss');
     assert.equal(node.outcome, 'outage');
-    assert.match(node.reason, /about 5.7 minutes \(the 40 s node grace period plus the 300 s unreachable toleration\)/);
+    assert.match(node.reason, /about 5.8 minutes \(the 50 s node-monitor-grace-period plus the 300 s unreachable toleration\)/);
     assert.equal(outcome(vs, 'zone-loss').outcome, 'outage');
     const tol = `      tolerations:
       - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 20}
 `;
-    assert.match(outcome(verdicts(deploy({ replicas: 1, pod: tol }), 'api'), 'node-loss').reason, /about 1 minutes \(the 40 s node grace period plus the 20 s/);
+    assert.match(outcome(verdicts(deploy({ replicas: 1, pod: tol }), 'api'), 'node-loss').reason, /about 1.2 minutes \(the 50 s node-monitor-grace-period plus the 20 s/);
     const forever = `      tolerations:
       - {operator: Exists}
 `;
@@ -256,5 +256,121 @@ spec:
     const full = audit({ resources: bare.resources }, { checks: allChecks, complete: true }).verdicts[0].survival?.find((s) => s.scenario === 'drain');
     assert.equal(partial?.outcome, 'unknown');
     assert.equal(full?.outcome, 'at-risk');
+  });
+});
+
+describe('survival verdicts: budgets shared by workloads, StatefulSet and DaemonSet strategies, pinned pods, host ports', () => {
+  const sts = (o: { replicas?: number; strategy?: string; name?: string }) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: ${o.name ?? 'db'}, namespace: shop}
+spec:
+  replicas: ${o.replicas ?? 3}
+  serviceName: ${o.name ?? 'db'}
+${o.strategy ?? ''}  selector: {matchLabels: {app: ${o.name ?? 'db'}}}
+  template:
+    metadata: {labels: {app: ${o.name ?? 'db'}}}
+    spec:
+      containers:
+      - name: db
+        image: db:1.0
+        readinessProbe: {tcpSocket: {port: 5432}}
+---
+`;
+  const ds = (strategy: string, ports = '') => `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: shop}
+spec:
+${strategy}  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers:
+      - name: agent
+        image: agent:1.0
+        readinessProbe: {httpGet: {path: /ready, port: 8080}}
+${ports}---
+`;
+
+  it('a budget over two single-replica Deployments counts both: one eviction allowed, not "blocked"', () => {
+    const yaml = deploy({ name: 'a', replicas: 1, pod: '' }).replace('app: a}}\n  template', 'app: a}}\n  template').replace(/labels: \{app: a\}/, 'labels: {app: a, tier: web}') +
+      deploy({ name: 'b', replicas: 1 }).replace(/labels: \{app: b\}/, 'labels: {app: b, tier: web}') +
+      pdb('minAvailable: 1', 'web', '{matchLabels: {tier: web}}');
+    const d = outcome(verdicts(yaml, 'a'), 'drain');
+    assert.equal(d.outcome, 'outage');
+    assert.match(d.reason, /minAvailable 1 allows evicting 1 of its 2 pods \(with the pods of Deployment "b", which it also selects\) at once, as many as this workload runs/);
+    // Alone, the same budget blocks.
+    assert.equal(outcome(verdicts(deploy({ name: 'a', replicas: 1 }) + pdb('minAvailable: 1', 'web', '{matchLabels: {app: a}}'), 'a'), 'drain').outcome, 'blocked');
+  });
+
+  it('a policy/v1 budget with neither minAvailable nor maxUnavailable blocks every eviction', () => {
+    const d = outcome(verdicts(deploy({ replicas: 3, spec: safeRollout }) + pdb('unhealthyPodEvictionPolicy: AlwaysAllow'), 'api'), 'drain');
+    assert.equal(d.outcome, 'blocked');
+    assert.match(d.reason, /PodDisruptionBudget "api" with neither minAvailable nor maxUnavailable \(the disruption controller then expects no pods\) allows no eviction at 3 pods/);
+  });
+
+  it('StatefulSet rollouts follow maxUnavailable (rounded down, at least 1); unknown update types are not judged', () => {
+    assert.match(outcome(verdicts(sts({}), 'db'), 'rollout').reason, /replaced one at a time, highest ordinal first, each batch waiting for the previous to be ready: 2 of 3 keep serving/);
+    const two = outcome(verdicts(sts({ replicas: 5, strategy: '  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: "50%"}}\n' }), 'db'), 'rollout');
+    assert.equal(two.outcome, 'survives');
+    assert.match(two.reason, /2 at a time \(maxUnavailable "50%"\).*3 of 5 keep serving/);
+    const all = outcome(verdicts(sts({ strategy: '  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: "100%"}}\n' }), 'db'), 'rollout');
+    assert.equal(all.outcome, 'outage');
+    assert.match(all.reason, /every pod may be stopped at once/);
+    // "10%" of 3 rounds down to 0, and the controller still replaces one at a time.
+    assert.match(outcome(verdicts(sts({ strategy: '  updateStrategy: {rollingUpdate: {maxUnavailable: "10%"}}\n' }), 'db'), 'rollout').reason, /one at a time/);
+    assert.equal(outcome(verdicts(sts({ strategy: '  updateStrategy: {type: Recreate}\n' }), 'db'), 'rollout').outcome, 'unknown');
+    assert.equal(outcome(verdicts(ds('  updateStrategy: {type: Foo}\n'), 'agent'), 'rollout').outcome, 'unknown');
+  });
+
+  it('DaemonSet: surge with a non-zero maxUnavailable (its default 1 included) is rejected; surge with a host port stalls', () => {
+    const rejected = outcome(verdicts(ds('  updateStrategy: {rollingUpdate: {maxSurge: 1}}\n'), 'agent'), 'rollout');
+    assert.equal(rejected.outcome, 'blocked');
+    assert.match(rejected.reason, /maxUnavailable 1 \(the default\) and maxSurge 1: the API server rejects the DaemonSet/);
+    assert.equal(outcome(verdicts(ds('  updateStrategy: {rollingUpdate: {maxSurge: 0, maxUnavailable: 0}}\n'), 'agent'), 'rollout').outcome, 'blocked');
+    assert.equal(outcome(verdicts(ds('  updateStrategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}\n'), 'agent'), 'rollout').outcome, 'survives');
+    const stalled = outcome(verdicts(ds('  updateStrategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}\n', '        ports: [{containerPort: 8080, hostPort: 8080}]\n'), 'agent'), 'rollout');
+    assert.equal(stalled.outcome, 'blocked');
+    assert.match(stalled.reason, /cannot be scheduled while the old one holds the port/);
+    assert.match(outcome(verdicts(ds(''), 'agent'), 'rollout').reason, /set maxSurge: 1 with maxUnavailable: 0 to overlap them/);
+  });
+
+  it('pods pinned to one zone or node by nodeSelector or required node affinity do not survive its loss, whatever the spread says', () => {
+    const zonePin = deploy({ replicas: 3, spec: safeRollout, pod: `      nodeSelector: {topology.kubernetes.io/zone: eu-west-1a}\n${zoneSpread()}` });
+    const z = outcome(verdicts(zonePin, 'api'), 'zone-loss');
+    assert.equal(z.outcome, 'outage');
+    assert.match(z.reason, /nodeSelector topology.kubernetes.io\/zone: eu-west-1a allows only one zone \(eu-west-1a\)/);
+    const hostPin = deploy({ replicas: 3, spec: safeRollout, pod: `      affinity:\n        nodeAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n            nodeSelectorTerms:\n            - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [node-7]}]\n` });
+    assert.match(outcome(verdicts(hostPin, 'api'), 'node-loss').reason, /required node affinity kubernetes.io\/hostname In \[node-7\] allows only one node \(node-7\)/);
+    assert.match(outcome(verdicts(hostPin, 'api'), 'zone-loss').reason, /allows only one node \(node-7\), so one zone/);
+    // Two zones allowed: not pinned.
+    const two = zonePin.replace('nodeSelector: {topology.kubernetes.io/zone: eu-west-1a}', 'affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: topology.kubernetes.io/zone, operator: In, values: [a, b]}]}]}}}');
+    assert.equal(outcome(verdicts(two, 'api'), 'zone-loss').outcome, 'survives');
+  });
+
+  it('a host port keeps replicas on different nodes; required zone anti-affinity says it needs a zone per replica', () => {
+    const hp = deploy({ replicas: 3, spec: safeRollout }).replace('        image: api:1.0\n', '        image: api:1.0\n        ports: [{containerPort: 8080, hostPort: 8080}]\n');
+    const n = outcome(verdicts(hp, 'api'), 'node-loss');
+    assert.equal(n.outcome, 'survives');
+    assert.match(n.reason, /they use hostPort 8080, and two pods using the same host port cannot share a node/);
+    const anti = hostAnti.replace('kubernetes.io/hostname', 'topology.kubernetes.io/zone');
+    assert.match(outcome(verdicts(deploy({ replicas: 5, spec: safeRollout, pod: anti }), 'api'), 'zone-loss').reason, /at most one pod per zone: 5 replicas need 5 zones/);
+  });
+
+  it('replicas 0: nothing runs, an HPA included; "someone scales it up", not a cold start', () => {
+    const hpa = `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: api, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}
+  minReplicas: 3
+  maxReplicas: 9
+`;
+    const vs = verdicts(deploy({ replicas: 0, spec: safeRollout }) + hpa, 'api');
+    assert.deepEqual(vs?.map((x) => x.outcome), ['n/a', 'n/a', 'n/a', 'n/a']);
+    assert.match(outcome(vs, 'drain').reason, /it runs no pod \(spec.replicas 0, which HorizontalPodAutoscaler "api" does not scale up from\): there is nothing to lose, and nothing serves until someone scales it up/);
+    const report = audit({ resources: loadText(deploy({ replicas: 0, spec: safeRollout }) + hpa, 'app.yaml').resources }, { checks: allChecks });
+    const v = report.verdicts.find((x) => x.object.kind === 'Deployment');
+    assert.equal(v?.cost?.replicas.now, 0);
+    assert.equal(v?.cost?.replicas.max, 0);
   });
 });

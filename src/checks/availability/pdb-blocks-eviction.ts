@@ -20,6 +20,8 @@ pods, and the eviction API refuses an eviction when it is 0 (HTTP 429, which \`k
 forever). Reported when the budget can never allow an eviction of healthy pods:
 
 - \`maxUnavailable: 0\` or \`"0%"\`: desired healthy = every expected pod.
+- neither \`minAvailable\` nor \`maxUnavailable\` (\`policy/v1\` has no default): the controller's expected pod
+  count is then 0, and it allows no disruption while the expected count is 0.
 - \`minAvailable: "100%"\`: the percentage is rounded **up** against the expected pod count, so it is
   every pod.
 - \`minAvailable\` at or above the replica floor of the workloads in the input whose pods it selects
@@ -55,7 +57,8 @@ spec:
     const min = get(pdb.object, ['spec', 'minAvailable']);
     const max = get(pdb.object, ['spec', 'maxUnavailable']);
     if (isSet(min) && isSet(max)) return out;
-    if (!isSet(min) && !isSet(max)) return out;
+    // policy/v1beta1 defaulted minAvailable to 1; policy/v1 has no default.
+    if (!isSet(min) && !isSet(max) && pdb.apiVersion !== 'policy/v1') return out;
 
     // The workloads of the input whose pods this budget selects, in its scope.
     const of = workloadsOfPdb(pdb, index);
@@ -65,6 +68,15 @@ spec:
     if (!unclear && selected.length > 0 && selected.every((w) => w.class === 'daemon')) return out;
     const who = selected.length > 0 ? ` (${selected.map(workloadName).join(', ')})` : '';
     const related = selected.map((w) => ({ resource: w.resource, path: [], note: 'pods selected' }));
+
+    if (!isSet(min) && !isSet(max)) {
+      out.push({
+        message: `sets neither minAvailable nor maxUnavailable: the disruption controller then expects no pods and allows no voluntary eviction, so kubectl drain waits forever on every pod it selects (managed node upgrades fail, or evict anyway after their timeout)${who}`,
+        path: ['spec'],
+        related,
+      });
+      return out;
+    }
 
     if (isSet(max)) {
       if (isZeroIntOrPercent(max)) {

@@ -37,6 +37,13 @@ describe('pdb-blocks-eviction', () => {
     expectFindings(check, pdb('maxUnavailable: 0'), [{ line: 5, message: 'allows no voluntary eviction' }]);
   });
 
+  it('fires on a policy/v1 budget with neither minAvailable nor maxUnavailable (no default: the controller expects no pods); not on v1beta1 (minAvailable defaulted to 1)', () => {
+    expectFindings(check, deploy('web', 3) + pdb('unhealthyPodEvictionPolicy: AlwaysAllow'), [
+      { line: 15, message: 'sets neither minAvailable nor maxUnavailable: the disruption controller then expects no pods and allows no voluntary eviction' },
+    ]);
+    expectNone(check, deploy('web', 3) + pdb('unhealthyPodEvictionPolicy: AlwaysAllow', '{matchLabels: {app: web}}', 'shop', 'policy/v1beta1'));
+  });
+
   it('fires on minAvailable "100%"', () => {
     expectFindings(check, deploy('web', 5) + pdb('minAvailable: "100%"'), [{ line: 16, message: 'minAvailable "100%"' }]);
   });
