@@ -5,11 +5,12 @@
 import type { Command } from 'commander';
 import { ResourceIndex } from '../model/index.js';
 import type { Resource } from '../model/types.js';
+import { getString } from '../model/util.js';
 import { attachLogs, diagnose, diagnoseNamespace, isUnhealthy, logRequests, parseTarget, type Diagnosis, type DiagnoseKind, type LogRequest, type NamespaceDiagnosis } from '../engine/diagnose.js';
 import { EXIT } from '../engine/exit.js';
 import { renderDiagnosis, renderDiagnosisJson, renderNamespaceDiagnosis } from '../report/diagnose-text.js';
 import { loadInputs } from '../sources/files.js';
-import { loadCluster, type ContextLoad } from '../sources/cluster.js';
+import { listedKinds, listNodePods, loadCluster, type ContextLoad } from '../sources/cluster.js';
 import { KubeApiError } from '../sources/kube-client.js';
 import { KubeconfigError } from '../sources/kubeconfig.js';
 import { parseDuration } from './cluster.js';
@@ -108,6 +109,8 @@ export async function runDiagnose(target: string | undefined, opts: DiagnoseOpts
         home: io.env.HOME,
         contexts: opts.context ? [opts.context] : undefined,
         namespace: opts.namespace,
+        // A node's pods live in every namespace (as kubectl describe node lists them).
+        allNamespaces: parsed?.kind === 'Node',
         kinds: LIVE_KINDS,
         keepWhole: (o) => o.kind !== 'ConfigMap',
         keepClients: true,
@@ -134,6 +137,13 @@ export async function runDiagnose(target: string | undefined, opts: DiagnoseOpts
   }
   try {
     const index = new ResourceIndex(resources, namespace);
+    if (ctx?.observedAt) index.observedAt = ctx.observedAt;
+    if (ctx) index.listedKinds = listedKinds(ctx);
+    if (ctx?.namespaces) {
+      index.podNamespaces = ctx.namespaces;
+      // A Pending pod: what the nodes have left needs every namespace's pods.
+      if (resources.some((r) => r.kind === 'Pod' && getString(r.object, ['status', 'phase']) === 'Pending')) index.nodePods = (await listNodePods(ctx)) ?? undefined;
+    }
     const dopts = { notReadyMinutes, logsUnavailable };
     let result: Diagnosis | NamespaceDiagnosis;
     let list: Diagnosis[];

@@ -5,7 +5,7 @@ import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import { allChecks, findCheck } from '../checks/index.js';
 import { audit, loadPlan } from '../engine/audit.js';
 import { ConfigError, emptyConfig, findConfig, loadConfigFile, type Config } from '../engine/config.js';
-import { EXIT, exitCodeFor, findingsGateFails, scoreGateFails } from '../engine/exit.js';
+import { EXIT, exitCodeFor, findingsGateFails, nothingRead, scoreGateFails } from '../engine/exit.js';
 import { applyBaseline, baselineOf, BaselineError, readBaseline, serializeBaseline } from '../engine/baseline.js';
 import type { BaselineEntry, Report } from '../engine/report-types.js';
 import { loadInputs } from '../sources/files.js';
@@ -223,7 +223,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
       if (incomplete) io.err(`${incomplete}${exitCode === EXIT.INCOMPLETE ? ' (exit 4)' : ''}\n`);
       if (scoreGateFails(report, minScore)) {
         const also = findingsGateFails(report, failOn) ? ' (exit 1: the --fail-on gate failed too)' : '';
-        io.err(`kubeready: score ${report.summary.score} is below --min-score ${minScore}${also}\n`);
+        io.err(
+          nothingRead(report)
+            ? `kubeready: no workload was read from the cluster, so there is no score to hold against --min-score ${minScore}${also}\n`
+            : `kubeready: score ${report.summary.score} is below --min-score ${minScore}${also}\n`,
+        );
       }
     });
 

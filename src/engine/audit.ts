@@ -54,6 +54,12 @@ export interface AuditInput {
   documents?: number;
   skipped?: number;
   files?: number;
+  /** When the input was read, if the source knows (a live cluster's clock); see ResourceIndex.observedAt. */
+  observedAt?: number;
+  /** The input holds the pods of these namespaces only; see ResourceIndex.podNamespaces. */
+  podNamespaces?: string[];
+  /** Kinds a live scan listed in full; see ResourceIndex.listedKinds. */
+  listedKinds?: Set<string>;
 }
 
 export interface AuditOptions {
@@ -260,6 +266,9 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   const timing = options.timing;
   timing?.phase('index');
   const index = new ResourceIndex(input.resources, ns);
+  if (input.observedAt !== undefined) index.observedAt = input.observedAt;
+  if (input.podNamespaces) index.podNamespaces = input.podNamespaces;
+  if (input.listedKinds) index.listedKinds = input.listedKinds;
   const active = resolveChecks(options.checks, config);
   const workloadChecks = active.filter((a) => a.check.target === 'workload');
   const objectChecks = new Map<string, ActiveCheck[]>();

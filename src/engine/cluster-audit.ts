@@ -11,7 +11,7 @@
 import type { Check } from '../checks/types.js';
 import type { Resource } from '../model/types.js';
 import { isObject, stringMap } from '../model/util.js';
-import type { ClusterLoad, ContextLoad } from '../sources/cluster.js';
+import { listedKinds, type ClusterLoad, type ContextLoad } from '../sources/cluster.js';
 import { labelsMatch, parseLabelSelector } from '../model/label-selector.js';
 import { audit, type AuditOptions } from './audit.js';
 import type { ClusterContextOut, ClusterReport, CostSummary, CostTotalsOut, ObjectRef, Report, Verdict } from './report-types.js';
@@ -120,7 +120,7 @@ export function auditCluster(load: ClusterLoad, options: Omit<AuditOptions, 'com
     let report: Report | null = null;
     if (c.status !== 'unreachable' || c.resources.length > 0) {
       report = audit(
-        { resources: c.resources, documents: c.resources.length, files: 0 },
+        { resources: c.resources, documents: c.resources.length, files: 0, ...(c.observedAt !== null ? { observedAt: c.observedAt } : {}), ...(c.namespaces ? { podNamespaces: c.namespaces } : {}), listedKinds: listedKinds(c) },
         {
           ...options,
           checks,

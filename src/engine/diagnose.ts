@@ -58,7 +58,7 @@ import {
   type SchedulingKind,
 } from '../model/runtime.js';
 import { formatLabels } from '../model/selector.js';
-import { get, getArray, getNumber, getString, stringMap } from '../model/util.js';
+import { get, getArray, getNumber, getString, isObject, stringMap } from '../model/util.js';
 import { findCheck } from '../checks/index.js';
 import { formatPath } from './audit.js';
 import { PULL_CAUSE_TEXT } from '../checks/runtime/image-pull-failure.js';
@@ -389,7 +389,12 @@ function crashCause(x: Ctx, pod: Resource, c: ContainerStatus, liveness: { count
   } else if (code === 139) {
     cause = `the process crashes with a segmentation fault (exit code 139): a native crash, often a library or architecture mismatch in the image.${msg}`;
   } else if (code !== undefined) {
-    cause = `the application exits with an error right after starting (${exitCodeMeaning(code, t?.signal)}). The previous container's log says why; the usual causes are missing or wrong configuration (environment, files, secrets), a dependency it cannot reach at start-up, or a bad release.${msg}`;
+    // How long the last run lasted, when the status says: "right after starting" only when it was short.
+    const ran = t?.startedAt !== undefined && t.finishedAt !== undefined ? t.finishedAt - t.startedAt : undefined;
+    cause =
+      ran !== undefined && ran >= 60_000
+        ? `the application exits with an error after running for ${formatDuration(ran)} (${exitCodeMeaning(code, t?.signal)}). The previous container's log says why; after a while up, the usual causes are a dependency that fails or goes away, a resource it runs out of (files, disk, connections), or a fatal error on some request.${msg}`
+        : `the application exits with an error right after starting (${exitCodeMeaning(code, t?.signal)}). The previous container's log says why; the usual causes are missing or wrong configuration (environment, files, secrets), a dependency it cannot reach at start-up, or a bad release.${msg}`;
   } else {
     cause = 'the container keeps exiting; no termination was recorded: the previous container\'s log says why.';
   }
@@ -617,7 +622,8 @@ function restartProblems(x: Ctx, pod: Resource): Problem[] {
       evidence,
       cause: why.cause,
       fix: why.fix,
-      prevent: lv ? why.prevent : [prevention('liveness-failure-threshold-one', 'a liveness probe that restarts on one failure causes restarts of healthy containers')],
+      // The threshold advice only for a container that has a liveness probe.
+      prevent: lv ? why.prevent : isObject(get(c.spec, ['livenessProbe'])) ? [prevention('liveness-failure-threshold-one', 'a liveness probe that restarts on one failure causes restarts of healthy containers')] : [],
       logs: logsFor(x, pod, c),
     });
   }
@@ -701,7 +707,11 @@ function schedulingProblems(x: Ctx, pod: Resource): Problem[] {
       const fmt = (v: number) => (res === 'memory' ? formatBytes(Math.max(0, v)) : formatCpu(Math.max(0, v)));
       evidence.push({ source: 'nodes', object: null, field: null, text: `most ${res} unrequested on a schedulable node: ${fmt(top.free)} on ${top.node} (allocatable ${fmt(top.alloc)}), over ${frees.length} node${frees.length === 1 ? '' : 's'} in the input` });
       cause = `no node has ${asked} ${res} unrequested (the most is ${fmt(top.free)} on ${top.node}): the pod asks for more than any node has left${frees.every((f) => f.alloc < (res === 'memory' ? req.memory : req.cpu)) ? ', and more than any node has at all' : ''}`;
-    } else cause = `no node has ${asked} ${res} unrequested: ${u.analysis.summary}`;
+    } else {
+      cause = `no node has ${asked} ${res} unrequested: ${u.analysis.summary}`;
+      const only = x.index.podNamespaces;
+      if (only) evidence.push({ source: 'nodes', object: null, field: null, text: `what each node has left unrequested is not computed: only the pods of ${only.length === 1 ? `namespace ${only[0]}` : `namespaces ${only.join(', ')}`} were listed, and other namespaces' pods use the nodes too (-A lists them all)` });
+    }
   }
   if (u.scaleUp) evidence.push(ev(u.scaleUp, x.index));
   if (u.noScaleUp) evidence.push(ev(u.noScaleUp, x.index));
@@ -733,11 +743,32 @@ function schedulingProblems(x: Ctx, pod: Resource): Problem[] {
 /** Pending, scheduled, containers still creating, with a Warning from the kubelet (volumes, sandbox). */
 function creatingProblems(x: Ctx, pod: Resource): Problem[] {
   if (podPhase(pod) !== 'Pending' || isTerminating(pod)) return [];
-  if (conditionOf(pod, 'PodScheduled')?.status !== 'True') return [];
+  const scheduled = conditionOf(pod, 'PodScheduled');
+  if (scheduled?.status !== 'True') return [];
   const stuck = containerStatuses(pod).filter((c) => c.state?.phase === 'waiting' && (c.state.reason === 'ContainerCreating' || c.state.reason === 'PodInitializing'));
   if (stuck.length === 0 && containerStatuses(pod).length > 0) return [];
   const w = latestEvent(eventsFor(x.index, pod), (e) => e.type === 'Warning' && /^(FailedMount|FailedAttachVolume|FailedCreatePodSandBox|FailedMapVolume)$/.test(e.reason));
-  if (!w) return [];
+  if (!w) {
+    // Scheduled long ago and still creating, with nothing from the kubelet: say so, without a guess.
+    const since = scheduled.since;
+    if (since === undefined || x.now === undefined || x.now - since < 5 * 60_000) return [];
+    const node = getString(pod.object, ['spec', 'nodeName']);
+    return [
+      {
+        check: 'pod-stuck-creating',
+        severity: 'warning',
+        symptom: `pod stuck in ${stuck[0]?.state?.reason ?? 'Pending'} for ${formatDuration(x.now - since)}`,
+        object: ref(pod, x.index),
+        container: null,
+        pods: [pod.name],
+        evidence: [st(pod, [...scheduled.path, 'status'], `scheduled${node ? ` to node ${node}` : ''} at ${formatTime(since)}; phase still Pending, with no Warning event from the kubelet`, x.index)],
+        cause: `the pod was scheduled ${formatDuration(x.now - since)} ago and its containers are still being created, and no event says why: the kubelet${node ? ` on ${node}` : ''} may not be reporting (its Node's Ready condition), or a slow image pull or volume attach has not failed yet`,
+        fix: { text: 'Read the pod\'s events and its node\'s conditions; if the kubelet is not reporting, fix or drain the node.', commands: [`kubectl ${nsFlag(x.index, pod)} describe pod ${pod.name}`, ...(node ? [`kubectl describe node ${node}`] : [])], yaml: null },
+        prevent: [],
+        logs: null,
+      },
+    ];
+  }
   let cause = `the kubelet cannot set the pod up (${w.reason}): "${w.message.slice(0, 300)}"`;
   const prevent: Prevention[] = [];
   let fixText = 'Fix what the kubelet names in the event.';
@@ -778,7 +809,7 @@ function pvcProblem(x: Ctx, p: PvcPending): Problem | null {
   const classes = x.index.ofKind('StorageClass');
   const evidence: Evidence[] = [st(pvc, ['status', 'phase'], `phase Pending${p.since !== undefined ? ` since ${formatTime(p.since)}` : ''}${x.now !== undefined && p.since !== undefined ? ` (${formatDuration(x.now - p.since)})` : ''}`, x.index)];
   const asked = get(pvc.object, ['spec', 'storageClassName']);
-  evidence.push(st(pvc, ['spec', 'storageClassName'], asked === undefined ? 'storageClassName unset (the default class applies)' : `storageClassName "${asked}"`, x.index, 'spec'));
+  evidence.push(st(pvc, ['spec', 'storageClassName'], asked === undefined ? (p.noDefault ? (classes.length ? 'storageClassName unset, and no StorageClass is marked default' : 'storageClassName unset, and the cluster has no StorageClass at all') : 'storageClassName unset (the default class applies)') : `storageClassName "${asked}"`, x.index, 'spec'));
   if (classes.length) evidence.push({ source: 'input', object: null, field: null, text: `StorageClasses in the cluster: ${classes.map((c) => `${c.name}${stringMap(get(c.object, ['metadata', 'annotations']))['storageclass.kubernetes.io/is-default-class'] === 'true' ? ' (default)' : ''}`).join(', ')}` });
   const e = p.lastWarning ?? p.lastEvent;
   if (e) evidence.push(ev(e, x.index));
@@ -790,6 +821,12 @@ function pvcProblem(x: Ctx, p: PvcPending): Problem | null {
       text: `Use a StorageClass that exists${existing ? ` (e.g. ${existing.name})` : ''}. storageClassName cannot be changed on an existing claim: delete and recreate it (nothing was ever provisioned for it), or create the missing class.`,
       commands: ['kubectl get storageclass', `kubectl ${n} delete pvc ${pvc.name}   # then apply it with the new storageClassName`],
       yaml: `spec:\n  storageClassName: ${existing?.name ?? '<an existing class>'}`,
+    };
+  } else if (p.noDefault && classes.length === 0) {
+    fix = {
+      text: 'The cluster has no StorageClass, so nothing can provision a volume: install a storage provisioner (a CSI driver) with a StorageClass marked default, or create a PersistentVolume that matches the claim (static provisioning).',
+      commands: ['kubectl get storageclass', 'kubectl get pv'],
+      yaml: null,
     };
   } else if (p.noDefault) {
     fix = {
@@ -1015,10 +1052,32 @@ function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
       });
     }
   }
+  // A rollout past its progress deadline while the old pods still serve: the new version never comes.
+  const av = availabilityOf(r);
+  if (r.kind === 'Deployment' && av && !av.stale && av.available >= av.desired && av.progressing?.status === 'False' && av.progressing.reason === 'ProgressDeadlineExceeded') {
+    const deadline = getNumber(r.object, ['spec', 'progressDeadlineSeconds']) ?? 600;
+    problems.push({
+      check: 'workload-unavailable',
+      severity: 'warning',
+      symptom: 'rollout stuck (ProgressDeadlineExceeded)',
+      object: ref(r, index),
+      container: null,
+      pods: [],
+      evidence: [st(r, ['status', 'conditions'], `condition Progressing=False (ProgressDeadlineExceeded)${av.progressing.since !== undefined ? ` since ${formatTime(av.progressing.since)}` : ''}${av.progressing.message ? `: "${av.progressing.message.slice(0, 200)}"` : ''}`, index)],
+      cause: `the new version's pods did not become available within progressDeadlineSeconds (${deadline} s); the old version still serves ${av.available} of ${av.desired} replicas${av.updated !== undefined ? `, ${av.updated} updated` : ''}`,
+      fix: {
+        text: 'Find why the new pods do not become available (their problems, if any, are listed here; else kubectl describe the newest ReplicaSet\'s pods), then fix it or roll back.',
+        commands: [`kubectl ${nsFlag(index, r)} rollout status deployment/${r.name}`, `kubectl ${nsFlag(index, r)} rollout undo deployment/${r.name}`],
+        yaml: null,
+      },
+      prevent: [],
+      logs: null,
+    });
+  }
   sortProblems(problems);
 
   const symptomParts: string[] = [];
-  const a = availabilityOf(r);
+  const a = av;
   if (a && a.available < a.desired) {
     const u = unavailable(index, r, 0);
     symptomParts.push(`${r.kind === 'Deployment' ? a.available : a.ready} of ${a.desired} replicas ${r.kind === 'Deployment' ? 'available' : 'ready'}${u ? ` (${u.why})` : ''}`);

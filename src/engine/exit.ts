@@ -2,7 +2,7 @@
  * Exit codes, one per gate, so CI logs and scripts can tell which gate failed:
  * 0 every gate passed; 1 findings at or above --fail-on (or unparseable input); 2 the audit could not
  * run as asked (usage, config, input or baseline file problems); 3 the overall score is below
- * --min-score; 4 a live cluster audit (audit --cluster) was incomplete: a context was unreachable or
+ * --min-score (or a live audit read no workload, so there is no score); 4 a live cluster audit (audit --cluster) was incomplete: a context was unreachable or
  * a list was forbidden or failed, and no gate failed on what could be read. When both gates fail, 1
  * wins: the findings say what to fix, and the score follows; either wins over 4.
  */
@@ -29,7 +29,15 @@ export function findingsGateFails(report: Report, failOn: Severity | 'none'): bo
 }
 
 export function scoreGateFails(report: Report, minScore: number | undefined): boolean {
-  return minScore !== undefined && report.summary.score < minScore;
+  return minScore !== undefined && (report.summary.score < minScore || nothingRead(report));
+}
+
+/**
+ * A live cluster audit that read no workload at all (an empty or mistyped namespace, every list
+ * forbidden): its score of 100 was earned by nothing, so a --min-score gate does not pass on it.
+ */
+export function nothingRead(report: Report): boolean {
+  return report.cluster !== undefined && report.summary.workloads === 0;
 }
 
 /** True for a live cluster audit that could not read everything (report.cluster.complete false). */

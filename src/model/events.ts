@@ -222,10 +222,12 @@ function latestIn(v: Json | undefined, depth: number, acc: { t: number }): void 
  * Durations ("not ready for 12 minutes") are measured up to this instant, which is never later than
  * the real time of the snapshot: a duration can only be underestimated, so a check that needs
  * "longer than N minutes" stays silent rather than guessing. In a live cluster, node heartbeats keep
- * it within minutes of now. Undefined when the input holds no timestamp at all. A check that uses it
+ * it within minutes of now, and a live scan sets the API server's own clock instead
+ * (ResourceIndex.observedAt). Undefined when the input holds no timestamp at all. A check that uses it
  * lists Event and Node in its `uses` (kinds loaded as metadata only carry no status).
  */
 export function observedAt(index: ResourceIndex): number | undefined {
+  if (index.observedAt !== undefined) return index.observedAt;
   return index.memo('events:observed-at', () => {
     const acc = { t: -Infinity };
     for (const e of allEvents(index)) if (e.time !== undefined && e.time > acc.t) acc.t = e.time;

@@ -29,6 +29,26 @@ export class ResourceIndex {
   readonly resources: Resource[];
   readonly workloads: Workload[];
   readonly defaultNamespace: string;
+  /**
+   * When the input was read, if the source knows (a live cluster: the API server's clock). Unset, the
+   * newest timestamp in the objects stands in for it (model/events.ts observedAt).
+   */
+  observedAt?: number;
+  /**
+   * Set when the input holds the pods of these namespaces only (a live scan with -n): what a node has
+   * left unrequested cannot be known, since other namespaces' pods use it too.
+   */
+  podNamespaces?: string[];
+  /**
+   * Every namespace's pods, when a source listed them for what the nodes have left (diagnose of a
+   * Pending pod with -n): used by nodeRoom only, never audited.
+   */
+  nodePods?: Resource[];
+  /**
+   * Kinds that a live scan listed in full (every object of them that the scope covers is in the
+   * input): their absence is a fact, not a gap (no StorageClass at all means no default class).
+   */
+  listedKinds?: Set<string>;
   private byKind = new Map<string, Resource[]>();
   private byKindNs = new Map<string, Resource[]>();
   private byKindName = new Map<string, Resource[]>();

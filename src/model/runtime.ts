@@ -665,11 +665,16 @@ export interface NodeRoom {
   schedulable: boolean;
 }
 
-/** Allocatable minus the requests of the pods bound to each Node in the input (pods not in the input are not counted). */
+/**
+ * Allocatable minus the requests of the pods bound to each Node in the input (pods not in the input
+ * are not counted). Empty when the input holds only some namespaces' pods (index.podNamespaces),
+ * unless the source listed every namespace's pods for it (index.nodePods).
+ */
 export function nodeRoom(index: ResourceIndex): NodeRoom[] {
+  if (index.podNamespaces && !index.nodePods) return [];
   return index.memo('runtime:node-room', () => {
     const byNode = new Map<string, { cpu: number; memory: number }>();
-    for (const p of index.ofKind('Pod')) {
+    for (const p of index.nodePods ?? index.ofKind('Pod')) {
       const node = getString(p.object, ['spec', 'nodeName']);
       const phase = podPhase(p);
       if (!node || phase === 'Succeeded' || phase === 'Failed') continue;
@@ -748,6 +753,8 @@ function claimUsers(index: ResourceIndex): Map<string, Resource[]> {
 export function pvcPending(index: ResourceIndex, pvc: Resource): PvcPending | undefined {
   if (pvc.kind !== 'PersistentVolumeClaim' || getString(pvc.object, ['status', 'phase']) !== 'Pending' || isTerminating(pvc)) return undefined;
   const classes = index.ofKind('StorageClass');
+  // Classes known: some in the input, or a live scan listed them all (and there are none).
+  const classesKnown = classes.length > 0 || index.listedKinds?.has('StorageClass') === true;
   const asked = get(pvc.object, ['spec', 'storageClassName']);
   let storageClass: string | null | undefined;
   let classObject: Resource | undefined;
@@ -760,7 +767,7 @@ export function pvcPending(index: ResourceIndex, pvc: Resource): PvcPending | un
     const defaults = classes.filter(isDefaultClass);
     classObject = defaults[0];
     storageClass = classObject?.name;
-    noDefault = classes.length > 0 && defaults.length === 0;
+    noDefault = classesKnown && defaults.length === 0;
   }
   const events = eventsFor(index, pvc);
   const lastEvent = events[events.length - 1];
@@ -771,7 +778,7 @@ export function pvcPending(index: ResourceIndex, pvc: Resource): PvcPending | un
     since: creationTime(pvc),
     storageClass,
     classObject,
-    classMissing: typeof storageClass === 'string' && classes.length > 0 && !classObject,
+    classMissing: typeof storageClass === 'string' && classesKnown && !classObject,
     noDefault,
     waitsForConsumer,
     users: claimUsers(index).get(`${index.namespaceOf(pvc)}/${pvc.name}`) ?? [],

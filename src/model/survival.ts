@@ -268,7 +268,10 @@ function allowedEvictions(pdb: Resource, n: number): { allowed: number; text: st
 
 function drain(w: Workload, index: ResourceIndex, f: ReplicaFloor, complete: boolean): V {
   const rel = floorRelated(w, f);
-  const { certain, possible } = pdbsFor(w, index);
+  // Budgets deployed with the workload (an unrelated example folder's budget is not its own).
+  const found = pdbsFor(w, index);
+  const certain = found.certain.filter((p) => index.sameScope(p, w.resource));
+  const possible = found.possible.filter((p) => index.sameScope(p, w.resource));
   if (possible.length > 0 && certain.length === 0) {
     return v('drain', 'unknown', `PodDisruptionBudget "${possible[0].name}" may select these pods (its selector cannot be evaluated)`, [
       { resource: possible[0], path: ['spec', 'selector'], note: 'selector not evaluable' },
@@ -327,7 +330,7 @@ function budgetPods(pdb: Resource, w: Workload, f: ReplicaFloor, index: Resource
   let total = f.value;
   const others: string[] = [];
   for (const o of workloadsOfPdb(pdb, index).certain) {
-    if (o === w || o.class === 'daemon' || o.class === 'batch' || isControlled(o.resource) || !index.sameScope(o.resource, pdb)) continue;
+    if (o === w || o.class === 'daemon' || o.class === 'batch' || isControlled(o.resource) || !index.sameScope(o.resource, pdb) || !index.sameScope(o.resource, w.resource)) continue;
     const of = o.class === 'pod' ? { value: 1 } : replicaFloor(o, index);
     if (!of) return { total: f.value, others: [] };
     total += of.value;

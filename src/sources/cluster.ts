@@ -155,6 +155,11 @@ export interface ContextLoad {
   listed: { kind: string; apiVersion: string; objects: number }[];
   requests: number;
   durationMs: number;
+  /**
+   * The API server's time when the scan ended (its Date header), what "how long" in messages is
+   * measured up to; null when no answer carried one (then the newest timestamp in the objects is used).
+   */
+  observedAt: number | null;
   /** The client, still usable for further GETs (logs, single objects) until close() is called. */
   client: KubeClient | null;
 }
@@ -237,6 +242,31 @@ export function clusterFile(context: string, kind: string, namespace: string | u
   return namespace ? `${context}/${namespace}/${kind}/${name}` : `${context}/${kind}/${name}`;
 }
 
+/** The kinds this scan listed without an error or a skip (their absence in the input is a fact). */
+export function listedKinds(load: ContextLoad): Set<string> {
+  // A label selector filters the lists: what is absent may just not match it.
+  if (load.selector) return new Set();
+  const skipped = new Set(load.skipped.map((s) => s.kind));
+  return new Set(load.listed.map((l) => l.kind).filter((k) => !skipped.has(k)));
+}
+
+/**
+ * The pods of every namespace that hold node resources (not Succeeded or Failed), for what each node
+ * has left unrequested when the scan covered one namespace. Null when they cannot be listed (a
+ * namespace-scoped user) or the scan kept no client.
+ */
+export async function listNodePods(load: ContextLoad): Promise<Resource[] | null> {
+  if (!load.client) return null;
+  try {
+    const { items } = await listAll(load.client, '/api/v1/pods', { fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' }, (item) =>
+      clusterResource(item, 'v1', 'Pod', load.context, true),
+    );
+    return items;
+  } catch {
+    return null;
+  }
+}
+
 /** Turn one listed item into a Resource: kind and apiVersion set, heavy fields dropped, slimmed unless kept whole. */
 export function clusterResource(item: JsonObject, apiVersion: string, kind: string, context: string, whole: boolean): Resource {
   const meta = isObject(item.metadata) ? item.metadata : {};
@@ -270,6 +300,8 @@ export interface ListOptions {
   onPage?: (info: { items: number; continue: string | null; restarted: number }) => void | Promise<void>;
   /** Restarts after a 410 Gone before giving up. Default 3. */
   maxRestarts?: number;
+  /** fieldSelector of the list (pods: spec.nodeName, status.phase). */
+  fieldSelector?: string;
 }
 
 /**
@@ -295,6 +327,7 @@ export async function listAll<T = JsonObject>(
     if (limit > 0) q.set('limit', String(limit));
     if (cont) q.set('continue', cont);
     if (opts.labelSelector) q.set('labelSelector', opts.labelSelector);
+    if (opts.fieldSelector) q.set('fieldSelector', opts.fieldSelector);
     let page: JsonObject;
     try {
       page = await client.getJson<JsonObject>(`${path}?${q}`, opts.metadataOnly ? METADATA_ACCEPT : 'application/json');
@@ -421,10 +454,12 @@ export async function loadContext(cfg: ContextConfig, opts: ClusterOptions = {})
     listed: [],
     requests: 0,
     durationMs: 0,
+    observedAt: null,
     client: null,
   };
   const done = () => {
     load.durationMs = Date.now() - started;
+    load.observedAt = load.client?.serverNow() ?? null;
     if (load.client) load.requests = load.client.requests;
     if (!opts.keepClients) {
       load.client?.close();

@@ -103,6 +103,8 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 export class KubeClient {
   /** Requests sent (retries included). */
   requests = 0;
+  /** The API server's clock: the Date header of the last answer, and when it arrived here. */
+  private serverClock: { date: number; at: number } | null = null;
   readonly server: string;
   private agent: http.Agent | null = null;
   private creds: Credentials | null = null;
@@ -211,6 +213,15 @@ export class KubeClient {
     });
   }
 
+  /**
+   * The API server's time now, from the Date header of its last answer (one-second precision) plus
+   * the time passed here since: the clock that the objects' timestamps were written by. Undefined
+   * before any answer carried a Date.
+   */
+  serverNow(): number | undefined {
+    return this.serverClock ? this.serverClock.date + (Date.now() - this.serverClock.at) : undefined;
+  }
+
   /** GET a path (with query) and parse JSON. Retries 429/502/503/504 (Retry-After, at most 3 tries) and a reset reused connection once. */
   async getJson<T = unknown>(path: string, accept = 'application/json'): Promise<T> {
     const body = await this.get(path, accept);
@@ -238,7 +249,11 @@ export class KubeClient {
         if (err.kind === 'network' && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && attempt === 1) continue;
         throw err;
       }
-      if (res.status >= 200 && res.status < 300) return res.body;
+      if (res.status >= 200 && res.status < 300) {
+        const date = Date.parse(String(res.headers.date ?? ''));
+        if (Number.isFinite(date)) this.serverClock = { date, at: Date.now() };
+        return res.body;
+      }
       const { message, reason } = statusMessage(res.status, res.body.toString('utf8'));
       if (res.status === 401 && !refreshed && (this.config.exec || this.config.tokenFile)) {
         refreshed = true;

@@ -138,6 +138,19 @@ spec:
       time: ago(1),
       source: 'kubelet',
     });
+    // Another namespace's pod on the same node: 3Gi of its 8Gi are requested there.
+    await cluster.apply(`apiVersion: v1
+kind: Namespace
+metadata: { name: diag-other }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: neighbour, namespace: diag-other }
+spec:
+  nodeName: diag-node-1
+  containers: [{ name: app, image: registry.example/neighbour:1.0, resources: { requests: { cpu: 500m, memory: 3Gi } } }]
+`);
+    await cluster.patchPodStatus('diag-other', 'neighbour', { phase: 'Running', startTime: ago(40) });
     // huge: the real scheduler finds no node with 64Gi and records FailedScheduling.
     const [huge] = await podsOf('huge', 1);
     pods.huge = huge;
@@ -183,8 +196,87 @@ spec:
     const p = d.problems[0];
     assert.equal(p.check, 'pod-pending-unschedulable');
     assert.match(p.symptom, /insufficient memory/);
-    assert.match(p.cause, /^no node has 64Gi memory unrequested \(the most is [\d.]+Gi on /);
+    // The node's room counts every namespace's pods (diag-other's neighbour requests 3Gi of the 8Gi), not only -n's.
+    const most = /^no node has 64Gi memory unrequested \(the most is ([\d.]+)Gi on diag-node-1/.exec(p.cause);
+    assert.ok(most, p.cause);
+    assert.ok(Number(most[1]) < 5, p.cause);
     assert.ok(p.evidence.some((e) => e.source === 'event' && /FailedScheduling .*Insufficient memory/.test(e.text)), JSON.stringify(p.evidence));
+  });
+
+  it('a rollout past its progress deadline while the old pod still serves is stuck, not healthy; a pod creating for long without an event is said so', async () => {
+    await cluster.apply(`apiVersion: v1
+kind: Namespace
+metadata: { name: diag-roll }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: roll, namespace: diag-roll }
+spec:
+  replicas: 1
+  progressDeadlineSeconds: 2
+  selector: { matchLabels: { app: roll } }
+  template:
+    metadata: { labels: { app: roll } }
+    spec:
+      containers: [{ name: app, image: registry.example/roll:1.0, resources: { requests: { cpu: 10m, memory: 16Mi } } }]
+`);
+    const ready = (at: string) => ({
+      phase: 'Running',
+      startTime: at,
+      conditions: [
+        { type: 'PodScheduled', status: 'True', lastTransitionTime: at },
+        { type: 'Ready', status: 'True', lastTransitionTime: at },
+        { type: 'ContainersReady', status: 'True', lastTransitionTime: at },
+      ],
+      containerStatuses: [{ name: 'app', image: 'registry.example/roll:1.0', imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: at } } }],
+    });
+    const old = await cluster.waitFor('the first roll pod', async () => (await cluster.getJson(['pods', '-n', 'diag-roll', '-l', 'app=roll'])).items[0] as Json | undefined);
+    await cluster.waitFor('roll bound', async () => (await cluster.getJson(['pod', '-n', 'diag-roll', old.metadata.name])).spec.nodeName);
+    await cluster.patchPodStatus('diag-roll', old.metadata.name, ready(ago(20)));
+    await cluster.waitFor('roll available', async () => (await cluster.getJson(['deployment', '-n', 'diag-roll', 'roll'])).status?.availableReplicas === 1 || undefined);
+    // A new version whose pod never starts: the deadline (2 s) passes with the old pod serving.
+    await cluster.kubectl(['-n', 'diag-roll', 'set', 'image', 'deployment/roll', 'app=registry.example/roll:2.0']);
+    await cluster.waitFor('ProgressDeadlineExceeded', async () => {
+      const d = await cluster.getJson(['deployment', '-n', 'diag-roll', 'roll']);
+      return (d.status?.conditions ?? []).some((c: Json) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded') || undefined;
+    }, { timeoutMs: 60_000 });
+    const fresh = await cluster.waitFor('the new pod', async () => {
+      const l = await cluster.getJson(['pods', '-n', 'diag-roll', '-l', 'app=roll']);
+      return (l.items as Json[]).find((p) => p.metadata.name !== old.metadata.name && p.spec.nodeName);
+    });
+    // The new pod: scheduled 12 minutes ago, still ContainerCreating, no event from any kubelet.
+    await cluster.patchPodStatus('diag-roll', fresh.metadata.name, {
+      phase: 'Pending',
+      conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: ago(12) }],
+      containerStatuses: [{ name: 'app', image: 'registry.example/roll:2.0', imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }],
+    });
+    const r = await runCli(['diagnose', 'deploy/roll', '-n', 'diag-roll', '--kubeconfig', kubeconfig, '-o', 'json']);
+    const d = JSON.parse(r.stdout) as Diagnosis;
+    assert.notEqual(d.status, 'healthy', JSON.stringify(d));
+    assert.equal(r.code, 1);
+    const stuck = d.problems.find((p) => p.symptom === 'rollout stuck (ProgressDeadlineExceeded)');
+    assert.ok(stuck, JSON.stringify(d.problems.map((p) => p.symptom)));
+    assert.equal(stuck.check, 'workload-unavailable');
+    assert.match(stuck.cause, /^the new version's pods did not become available within progressDeadlineSeconds \(2 s\); the old version still serves 1 of 1 replicas/);
+    const creating = d.problems.find((p) => p.check === 'pod-stuck-creating');
+    assert.ok(creating, JSON.stringify(d.problems.map((p) => p.symptom)));
+    assert.match(creating.symptom, /^pod stuck in ContainerCreating for 1[12]m$/);
+    assert.match(creating.cause, /no event says why/);
+    // The audit: a warning (the old version serves), naming the stuck rollout.
+    const a = await runCli(['audit', '--cluster', '--kubeconfig', kubeconfig, '-n', 'diag-roll', '-o', 'json', '--fail-on', 'none']);
+    const rep = JSON.parse(a.stdout) as Report;
+    const f = rep.verdicts.flatMap((v) => v.findings).find((x) => x.check === 'workload-unavailable' && x.object.name === 'roll');
+    assert.equal(f?.severity, 'warning');
+    assert.match(f!.message, /^1 of 1 replicas available: rollout stuck: ProgressDeadlineExceeded since .*; the old version still serves, [01] of 1 replicas updated, and the new one never became available/);
+  });
+
+  it('diagnose node/X lists the pods of every namespace on it, not only those of -n', async () => {
+    const r = await runCli(['diagnose', 'node/diag-node-1', '-n', NS, '--kubeconfig', kubeconfig, '-o', 'json']);
+    const d = JSON.parse(r.stdout) as Diagnosis;
+    const onIt = /^Pods on it: (\d+)$/.exec(d.walked[1]);
+    assert.ok(onIt, d.walked.join(' | '));
+    // web (diag) and neighbour (diag-other) at least.
+    assert.ok(Number(onIt[1]) >= 2, d.walked[1]);
   });
 
   it('diagnose svc/frontend: the label mismatch, from the real EndpointSlice', async () => {

@@ -90,7 +90,12 @@ interface Seen {
  * Accept, status) and can answer some itself (`intercept`). kubeready talks to it through an
  * http:// kubeconfig with the admin token.
  */
-async function recordingProxy(cluster: TestCluster, intercept?: (path: string) => { status: number; body: unknown } | null) {
+async function recordingProxy(
+  cluster: TestCluster,
+  intercept?: ((path: string) => { status: number; body: unknown } | null) | null,
+  /** Rewrites the answers' headers (a server clock ahead of this machine's). */
+  rewrite?: (h: http.IncomingHttpHeaders) => http.IncomingHttpHeaders,
+) {
   const seen: Seen[] = [];
   const ca = readFileSync(cluster.caFile);
   const target = new URL(cluster.server);
@@ -108,7 +113,7 @@ async function recordingProxy(cluster: TestCluster, intercept?: (path: string) =
       { hostname: target.hostname, port: target.port, path, method: req.method, headers: { ...req.headers, host: target.host }, ca },
       (r) => {
         seen.push({ path, accept, status: r.statusCode ?? 0 });
-        res.writeHead(r.statusCode ?? 502, r.headers);
+        res.writeHead(r.statusCode ?? 502, rewrite ? rewrite(r.headers) : r.headers);
         r.pipe(res);
       },
     );
@@ -435,6 +440,80 @@ rules:
     } finally {
       await cluster.unbindReader('kubeready-reader');
     }
+  });
+
+  it('measures "how long" up to the API server\'s clock (its Date header), not the newest timestamp among the objects', async () => {
+    await cluster.createNode('clock-node');
+    await cluster.apply(`apiVersion: v1
+kind: Namespace
+metadata: { name: clock }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: quiet, namespace: clock }
+spec:
+  nodeName: clock-node
+  containers: [{ name: app, image: registry.example/app:1.0, readinessProbe: { httpGet: { path: /ready, port: 8080 } } }]
+`);
+    const since = new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await cluster.patchPodStatus('clock', 'quiet', {
+      phase: 'Running',
+      startTime: since,
+      conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady', lastTransitionTime: since }],
+      containerStatuses: [{ name: 'app', image: 'registry.example/app:1.0', imageID: '', ready: false, started: true, restartCount: 0, state: { running: { startedAt: since } } }],
+    });
+    const notReady = (r: Report) => allFindings(r).filter((f) => f.check === 'container-not-ready' && f.object.namespace === 'clock');
+    // Straight to the API server: not ready for about a minute, under the 5-minute threshold.
+    assert.deepEqual(notReady((await live(['-n', 'clock', '--fail-on', 'none'])).report), []);
+    // A server whose clock says 30 minutes later: the same pod has been not ready for 31 minutes.
+    const admin = contextConfig(readKubeconfig({ kubeconfig: cluster.adminKubeconfig }), CTX);
+    const proxy = await recordingProxy(cluster, null, (h) => ({ ...h, date: new Date(Date.now() + 30 * 60_000).toUTCString() }));
+    try {
+      const kc = writeKubeconfig(tmp, 'clock.kubeconfig', [{ name: 'ahead', server: proxy.server, token: admin.token }]);
+      const [f] = notReady((await auditJson([], {}, ['--cluster', '--kubeconfig', kc, '-n', 'clock', '--fail-on', 'none'])).report);
+      assert.ok(f, 'container-not-ready measured against the server clock');
+      assert.match(f.message, /not Ready for 3[01]m/);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a cluster with no StorageClass: a claim that names none is Pending for good, and diagnose says why (not "the default class applies")', async () => {
+    await cluster.apply(`apiVersion: v1
+kind: Namespace
+metadata: { name: noclass }
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: { name: data, namespace: noclass }
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: { requests: { storage: 1Gi } }
+`);
+    const r = await runCli(['diagnose', 'pvc/data', '-n', 'noclass', '--kubeconfig', cluster.adminKubeconfig, '-o', 'json']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const d = JSON.parse(r.stdout) as { status: string; problems: { check: string; severity: string; cause: string; evidence: { text: string }[]; fix: { text: string } }[] };
+    assert.equal(d.status, 'broken');
+    const [p] = d.problems;
+    assert.equal(p.check, 'pvc-pending');
+    assert.equal(p.severity, 'error');
+    assert.match(p.cause, /no default StorageClass/);
+    assert.ok(p.evidence.some((e) => e.text === 'storageClassName unset, and the cluster has no StorageClass at all'), JSON.stringify(p.evidence));
+    assert.match(p.fix.text, /^The cluster has no StorageClass/);
+    // The audit says so at once too (an error, not a wait for the claim to age).
+    const live = await auditJson([], {}, ['--cluster', '--kubeconfig', cluster.adminKubeconfig, '-n', 'noclass', '--fail-on', 'none']);
+    const f = allFindings(live.report).find((x) => x.check === 'pvc-pending');
+    assert.equal(f?.severity, 'error', JSON.stringify(allFindings(live.report).map((x) => x.check)));
+  });
+
+  it('a namespace with no workload (a typo): "nothing audited", and --min-score does not pass on a score of nothing', async () => {
+    const r = await runCli(['audit', '--cluster', '--kubeconfig', cluster.adminKubeconfig, '-n', 'no-such-namespace', '--min-score', '50']);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /^nothing audited: no workload was read from the cluster \(\d+ objects?; see the cluster lines above\)$/m);
+    assert.doesNotMatch(r.stdout, /score 100\/100/);
+    assert.match(r.stderr, /no workload was read from the cluster, so there is no score to hold against --min-score 50/);
+    // Without the gate the exit code is what the findings say.
+    assert.equal((await runCli(['audit', '--cluster', '--kubeconfig', cluster.adminKubeconfig, '-n', 'no-such-namespace'])).code, 0);
   });
 
   it('never requests a Secret\'s data: Secrets are listed as metadata only, and no value reaches the report', async () => {

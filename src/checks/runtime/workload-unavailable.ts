@@ -35,7 +35,10 @@ export interface Unavailable {
 /** A Deployment or StatefulSet below its desired availability for longer than a rollout explains. */
 export function unavailable(index: ResourceIndex, r: Resource, minMs: number): Unavailable | undefined {
   const a = availabilityOf(r);
-  if (!a || a.stale || a.desired <= 0 || a.available >= a.desired) return undefined;
+  if (!a || a.stale || a.desired <= 0) return undefined;
+  // A rollout past its deadline is stuck even when the old pods still serve every replica.
+  const stuck = r.kind === 'Deployment' && a.progressing?.status === 'False' && a.progressing.reason === 'ProgressDeadlineExceeded';
+  if (a.available >= a.desired && !stuck) return undefined;
   const now = observedAt(index);
   const pods = podsOf(index, r).filter((p) => !isTerminating(p) && podPhase(p) !== 'Succeeded' && podPhase(p) !== 'Failed');
   const unready = pods.filter((p) => !isPodReady(p));
@@ -50,7 +53,10 @@ export function unavailable(index: ResourceIndex, r: Resource, minMs: number): U
     const av = a.availableCond;
     if (p?.status === 'False' && p.reason === 'ProgressDeadlineExceeded') {
       why = `rollout stuck: ProgressDeadlineExceeded${p.since !== undefined ? ` since ${formatTime(p.since)}` : ''}${p.message ? ` (${quote(p.message, 160)})` : ''}`;
-      severity = 'error';
+      if (a.available >= a.desired) {
+        why += `; the old version still serves${a.updated !== undefined ? `, ${a.updated} of ${a.desired} replicas updated` : ''}, and the new one never became available`;
+        severity = 'warning';
+      } else severity = 'error';
     } else if (av?.status === 'False' && av.since !== undefined && now !== undefined && now - av.since >= minMs) {
       why = `Available=False${av.reason ? ` (${av.reason})` : ''} since ${formatTime(av.since)} (${formatDuration(now - av.since)})`;
       severity = 'error';
@@ -82,7 +88,8 @@ export default defineCheck<Params>({
 or StatefulSet (\`status.readyReplicas\`, \`availableReplicas\` when set) below \`spec.replicas\` is
 reported when:
 
-- Deployment: its \`Progressing\` condition is False with \`ProgressDeadlineExceeded\` (the rollout is
+- Deployment: its \`Progressing\` condition is False with \`ProgressDeadlineExceeded\`, reported even when
+  the old pods still serve every replica (a warning then: the new version never rolls out; the rollout is
   stuck), or its \`Available\` condition has been False for at least \`minutes\`; while a rollout is
   still within its deadline (\`Progressing\` True, \`ReplicaSetUpdated\`) it is not reported;
 - otherwise, for both kinds: its pods (found by ownerReferences uid) have been unready for at least
