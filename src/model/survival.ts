@@ -435,11 +435,27 @@ function rollout(w: Workload, f: ReplicaFloor | null, index: ResourceIndex): V {
   return v('rollout', 'unknown', `${r.kind} rollouts are run by its own controller`);
 }
 
+/** `StatefulSet "db"`: the controller ownerReference of an object, if any. */
+function controllerRef(r: Resource): string | null {
+  const o = getArray(r.object, ['metadata', 'ownerReferences']).find((x) => isObject(x) && x.controller === true);
+  if (!isObject(o)) return null;
+  return `${typeof o.kind === 'string' ? o.kind : 'a controller'}${typeof o.name === 'string' ? ` "${o.name}"` : ''}`;
+}
+
 /** The four verdicts for a workload, or null for kinds they do not apply to (Jobs, CronJobs). */
 export function survival(w: Workload, index: ResourceIndex, opts: SurvivalOptions): ScenarioVerdict[] | null {
   const hostKeys = opts.hostKeys ?? HOST_KEYS;
   const zoneKeys = opts.zoneKeys ?? ZONE_KEYS;
   if (w.class === 'batch') return null;
+  // A Pod of a StatefulSet, a ReplicaSet of a Deployment, whose controller is not in the input (a live
+  // listing filtered by -l, an export): its controller recreates and rolls it, so the verdicts are the
+  // controller's, not those of a bare object.
+  const owner = controllerRef(w.resource);
+  if (owner) {
+    const why = `managed by ${owner} (ownerReferences), which is not in the input: its controller recreates and replaces it, so the verdicts belong to the controller; audit that instead`;
+    const rel = [{ resource: w.resource, path: ['metadata', 'ownerReferences'], note: 'controller' }];
+    return SCENARIOS.map((s) => v(s, 'unknown', why, rel));
+  }
   if (w.class === 'pod') {
     const rel = [{ resource: w.resource, path: [], note: 'bare Pod' }];
     return [

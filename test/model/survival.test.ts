@@ -374,3 +374,22 @@ spec:
     assert.equal(v?.cost?.replicas.max, 0);
   });
 });
+
+describe('survival verdicts: objects whose controller is not in the input', () => {
+  it('a StatefulSet\'s Pod or a Deployment\'s ReplicaSet listed alone (kubectl -l on template labels) is not a bare Pod: the verdicts belong to the controller', () => {
+    const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: db-0
+  namespace: shop
+  ownerReferences: [{apiVersion: apps/v1, kind: StatefulSet, name: db, uid: 1b7e, controller: true}]
+spec:
+  containers: [{name: db, image: db:1.0}]
+`;
+    const vs = verdicts(pod, 'db-0');
+    assert.deepEqual(vs?.map((x) => x.outcome), ['unknown', 'unknown', 'unknown', 'unknown']);
+    assert.match(outcome(vs, 'node-loss').reason, /^managed by StatefulSet "db" \(ownerReferences\), which is not in the input/);
+    // A Pod without a controller is still a bare Pod.
+    assert.equal(outcome(verdicts(pod.replace(/  ownerReferences.*\n/, ''), 'db-0'), 'node-loss').outcome, 'outage');
+  });
+});
