@@ -710,7 +710,7 @@ function schedulingProblems(x: Ctx, pod: Resource): Problem[] {
     } else {
       cause = `no node has ${asked} ${res} unrequested: ${u.analysis.summary}`;
       const only = x.index.podNamespaces;
-      if (only) evidence.push({ source: 'nodes', object: null, field: null, text: `what each node has left unrequested is not computed: only the pods of ${only.length === 1 ? `namespace ${only[0]}` : `namespaces ${only.join(', ')}`} were listed, and other namespaces' pods use the nodes too (-A lists them all)` });
+      if (only) evidence.push({ source: 'nodes', object: null, field: null, text: `what each node has left unrequested is not computed: only the pods of ${only.length === 1 ? `namespace ${only[0]}` : `namespaces ${only.join(', ')}`} were read (listing every namespace's pods was refused or failed), and other namespaces' pods use the nodes too` });
     }
   }
   if (u.scaleUp) evidence.push(ev(u.scaleUp, x.index));
@@ -750,6 +750,8 @@ function creatingProblems(x: Ctx, pod: Resource): Problem[] {
   const w = latestEvent(eventsFor(x.index, pod), (e) => e.type === 'Warning' && /^(FailedMount|FailedAttachVolume|FailedCreatePodSandBox|FailedMapVolume)$/.test(e.reason));
   if (!w) {
     // Scheduled long ago and still creating, with nothing from the kubelet: say so, without a guess.
+    // An init container that runs (waiting for a database) is not that: the main ones wait for it.
+    if (containerStatuses(pod).some((c) => c.type === 'init' && c.state?.phase === 'running')) return [];
     const since = scheduled.since;
     if (since === undefined || x.now === undefined || x.now - since < 5 * 60_000) return [];
     const node = getString(pod.object, ['spec', 'nodeName']);
@@ -1045,7 +1047,7 @@ function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
         container: null,
         pods: pods.map((p) => p.name),
         evidence: [st(r, failed.path, `condition Failed=True${failed.reason ? ` (${failed.reason})` : ''}${failed.message ? ` "${failed.message}"` : ''} since ${formatTime(failed.since)}`, index)],
-        cause: failed.reason === 'BackoffLimitExceeded' ? 'every retry failed: the Job reached its backoffLimit (see the pods\' problems for why they fail)' : failed.reason === 'DeadlineExceeded' ? 'the Job ran longer than activeDeadlineSeconds' : (failed.message ?? 'the Job failed'),
+        cause: failed.reason === 'BackoffLimitExceeded' ? `every retry failed: the Job reached its backoffLimit (${problems.some((p) => p.object.kind === 'Pod') ? 'see the pods\' problems for why they fail' : pods.length ? 'its pods show no failure kubeready can read: their logs say why' : 'its pods are gone: the last one\'s log, if kept, says why'})` : failed.reason === 'DeadlineExceeded' ? 'the Job ran longer than activeDeadlineSeconds' : (failed.message ?? 'the Job failed'),
         fix: { text: 'Fix why the pods fail, then rerun the Job (a Job\'s template cannot be changed: delete and recreate it).', commands: [`kubectl ${nsFlag(index, r)} logs job/${r.name} --tail=50`], yaml: null },
         prevent: [],
         logs: null,
@@ -1064,7 +1066,7 @@ function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
       container: null,
       pods: [],
       evidence: [st(r, ['status', 'conditions'], `condition Progressing=False (ProgressDeadlineExceeded)${av.progressing.since !== undefined ? ` since ${formatTime(av.progressing.since)}` : ''}${av.progressing.message ? `: "${av.progressing.message.slice(0, 200)}"` : ''}`, index)],
-      cause: `the new version's pods did not become available within progressDeadlineSeconds (${deadline} s); the old version still serves ${av.available} of ${av.desired} replicas${av.updated !== undefined ? `, ${av.updated} updated` : ''}`,
+      cause: `the rollout made no progress for progressDeadlineSeconds (${deadline} s): ${av.available} of ${av.desired} replicas are available${av.updated !== undefined ? ` and ${av.updated} ${av.updated === 1 ? 'pod has' : 'pods have'} the new version` : ''}, so the service runs, but the rest of the new version does not come`,
       fix: {
         text: 'Find why the new pods do not become available (their problems, if any, are listed here; else kubectl describe the newest ReplicaSet\'s pods), then fix it or roll back.',
         commands: [`kubectl ${nsFlag(index, r)} rollout status deployment/${r.name}`, `kubectl ${nsFlag(index, r)} rollout undo deployment/${r.name}`],

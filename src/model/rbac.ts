@@ -295,6 +295,7 @@ export type RiskId =
   | 'secrets-read'
   | 'pod-exec'
   | 'workload-create'
+  | 'pod-image-update'
   | 'escalate'
   | 'bind'
   | 'impersonate'
@@ -531,7 +532,7 @@ function isBuiltinRole(namespace: string, name: string): boolean {
 const LEVEL_RANK: Record<RiskLevel, number> = { critical: 3, high: 2, medium: 1 };
 const RISK_ORDER: RiskId[] = [
   'full-control', 'secrets-read', 'nodes-proxy', 'impersonate', 'escalate', 'bind', 'token-create', 'csr-approve',
-  'admission-webhooks', 'pod-exec', 'workload-create', 'persistentvolume-create',
+  'admission-webhooks', 'pod-exec', 'workload-create', 'pod-image-update', 'persistentvolume-create',
 ];
 
 /** 3 for critical, 2 for high, 1 for medium (for sorting). */
@@ -565,6 +566,7 @@ const IMPACT: Record<string, string> = {
   'pod-exec': 'An attacker runs commands inside other apps\' containers, reading their Secrets, tokens and data and acting as them.',
   'workload-create': 'An attacker starts a pod with its own image as any ServiceAccount of the namespace, mounting that token and any Secret there, so it holds the strongest identity of the namespace.',
   'workload-create-cluster': 'An attacker starts a pod with its own image in any namespace, kube-system included, as any ServiceAccount there, so it holds the most privileged identity of the cluster.',
+  'pod-image-update': 'An attacker swaps the image of a running pod for its own (spec.containers[].image may change on a live pod): the new container runs with that pod\'s ServiceAccount token, Secrets and volumes, so it takes over the identity of whichever pod holds the strongest one.',
   escalate: 'An attacker edits a role it is bound to so that it grants anything, bypassing RBAC\'s escalation check.',
   bind: 'An attacker binds cluster-admin (or any role) to itself with a new binding.',
   'bind-weak': 'An attacker can bind only the roles it is allowed to bind; check what those grant.',
@@ -647,6 +649,7 @@ const PROBES: [string, string, string[]][] = [
   ['', 'secrets', ['get', 'list', 'watch']],
   ...EXEC_TARGETS.map((t): [string, string, string[]] => ['', t.resource, [...t.create, ...t.get]]),
   ...WORKLOAD_TARGETS.flatMap((t) => t.groups.map((grp): [string, string, string[]] => [grp, t.resource, t.verbs])),
+  ['', 'pods', ['update', 'patch']],
   [RBAC_GROUP, 'roles', ['escalate', 'bind']],
   [RBAC_GROUP, 'clusterroles', ['escalate', 'bind']],
   ['', 'users', ['impersonate']],
@@ -787,6 +790,26 @@ function candidatesOf(g: Grant, all: Grant[]): Candidate[] {
       },
       impact: IMPACT[cluster ? 'workload-create-cluster' : 'workload-create'],
       inherits: !cluster,
+    });
+  }
+
+  // Pods: update/patch can replace a running pod's container images (one of the few pod fields that
+  // may change), and the new image runs with that pod's ServiceAccount token. Create covers it.
+  const podEdit = allowedVerbs(r, '', 'pods', ['update', 'patch']);
+  if (podEdit.length > 0 && (named || allowedVerbs(r, '', 'pods', ['create']).length === 0)) {
+    const verbs = podEdit.join('/');
+    push({
+      id: 'pod-image-update',
+      level: named ? 'medium' : cluster ? 'critical' : 'high',
+      strength: named ? 1 : 2,
+      items: named ? names : [],
+      render: (items) =>
+        named
+          ? `can ${verbs} ${plural(items.length, 'pod', 'pods')} ${joinAnd(items)} ${where}, and so replace ${plural(items.length, 'its image', 'their images')} with any image, which then runs with ${plural(items.length, 'its', 'their')} ServiceAccount token`
+          : cluster
+            ? `can ${verbs} any pod in any namespace (kube-system included), and so replace a running pod's image with any image, which then runs with that pod's ServiceAccount token`
+            : `can ${verbs} any pod ${where}, and so replace a running pod's image with any image, which then runs with that pod's ServiceAccount token`,
+      impact: IMPACT['pod-image-update'],
     });
   }
 

@@ -26,6 +26,8 @@ import {
   type SpreadTerm,
 } from './availability.js';
 import { pdbsFor, workloadsOfPdb } from './pdb.js';
+import { singleWriterClaim } from './claims.js';
+import { podsOf } from './runtime.js';
 import { declaredPorts, isTelemetryPort, serviceMetricsOnly } from './ports.js';
 
 export type Scenario = 'node-loss' | 'zone-loss' | 'drain' | 'rollout';
@@ -184,10 +186,18 @@ function domainLoss(scenario: 'node-loss' | 'zone-loss', w: Workload, index: Res
       [...rel, { resource: w.resource, path: s.hard.path, note: `spreads pods across ${domain}s` }],
     );
   }
+  // A live cluster shows where the pods run now: all in one node or zone is an outage today.
+  const now = placement(w, index, scenario === 'node-loss' ? null : keys);
+  if (now) {
+    return v(scenario, 'outage', `${countText(f)}, but all ${now.pods.length} running pods are in ${domain} ${now.domain} right now${s.soft ? ` (${termText(s.soft)} is only best-effort)` : ''}: its loss takes them all until they are rescheduled elsewhere`, [
+      ...rel,
+      ...now.pods.slice(0, 3).map((p) => ({ resource: p, path: ['spec', 'nodeName'], note: `runs on ${getString(p.object, ['spec', 'nodeName'])}` })),
+    ]);
+  }
   // Two pods that use the same host port cannot share a node (the scheduler's NodePorts filter).
   const hostPort = scenario === 'node-loss' ? hostPortOf(w) : null;
   if (hostPort) {
-    return v(scenario, 'survives', `${countText(f)} on different nodes: they use hostPort ${hostPort.port}, and two pods using the same host port cannot share a node, so losing one node leaves the others serving`, [
+    return v(scenario, 'survives', `${countText(f)} on different nodes: they use ${hostPort.text}, and two pods using the same host port cannot share a node, so losing one node leaves the others serving`, [
       ...rel,
       { resource: w.resource, path: hostPort.path, note: 'one pod per node' },
     ]);
@@ -215,6 +225,8 @@ function domainLoss(scenario: 'node-loss' | 'zone-loss', w: Workload, index: Res
  */
 function pinnedTo(w: Workload, keys: string[]): { text: string; value: string; path: FieldPath; host: boolean } | null {
   const host = keys === HOST_KEYS;
+  const nodeName = getString(w.podSpec, ['nodeName']);
+  if (host && nodeName) return { text: `spec.nodeName ${nodeName}`, value: nodeName, path: [...w.podSpecPath, 'nodeName'], host };
   const sel = getObject(w.podSpec, ['nodeSelector']);
   for (const k of keys) {
     const value = sel?.[k];
@@ -233,14 +245,56 @@ function pinnedTo(w: Workload, keys: string[]): { text: string; value: string; p
   return value === undefined ? null : { text: `required node affinity ${keys[0]} In [${value}]`, value, path: [...w.podSpecPath, ...termsPath], host };
 }
 
+/**
+ * The workload's running pods (in a live cluster or a dump: bound to a node, not terminating) when
+ * there are at least two and all sit in one node (zoneKeys null) or one zone (read from the Nodes'
+ * labels; every pod's node must be in the input with one); null otherwise.
+ */
+function placement(w: Workload, index: ResourceIndex, zoneKeys: string[] | null): { domain: string; pods: Resource[] } | null {
+  const pods = podsOf(index, w.resource).filter((p) => {
+    const phase = getString(p.object, ['status', 'phase']);
+    return getString(p.object, ['spec', 'nodeName']) && (phase === 'Running' || phase === 'Pending') && get(p.object, ['metadata', 'deletionTimestamp']) === undefined;
+  });
+  if (pods.length < 2) return null;
+  const domains = new Set<string>();
+  for (const p of pods) {
+    const node = getString(p.object, ['spec', 'nodeName'])!;
+    if (!zoneKeys) {
+      domains.add(node);
+      continue;
+    }
+    const n = index.memo('survival:nodes-by-name', () => new Map(index.ofKind('Node').map((x) => [x.name, x]))).get(node);
+    const labels = isObject(n?.object.metadata) ? (n.object.metadata as Record<string, Json>).labels : undefined;
+    const zone = zoneKeys.map((k) => (isObject(labels) && typeof labels[k] === 'string' ? (labels[k] as string) : undefined)).find((z) => z !== undefined);
+    if (zone === undefined) return null;
+    domains.add(zone);
+  }
+  return domains.size === 1 ? { domain: [...domains][0], pods } : null;
+}
+
+/** An HPA with minReplicas 0: it may scale its target to 0 and back up (HPAScaleToZero). */
+export function scalesToZero(hpa: Resource | undefined): boolean {
+  return getNumber(hpa?.object, ['spec', 'minReplicas']) === 0;
+}
+
 /** The first host port a long-running container declares, if any. */
-function hostPortOf(w: Workload): { port: number; path: FieldPath } | null {
+function hostPortOf(w: Workload): { port: number; path: FieldPath; text: string } | null {
+  // With hostNetwork the API defaults every hostPort to its containerPort.
+  const hostNetwork = get(w.podSpec, ['hostNetwork']) === true;
   for (const c of w.containers) {
     if (c.type === 'init') continue;
-    const i = getArray(c.spec, ['ports']).findIndex((p) => isObject(p) && typeof p.hostPort === 'number' && p.hostPort > 0);
-    if (i >= 0) return { port: getNumber(c.spec, ['ports', i, 'hostPort'])!, path: [...c.path, 'ports', i, 'hostPort'] };
+    const ports = getArray(c.spec, ['ports']);
+    const i = ports.findIndex((p) => isObject(p) && typeof p.hostPort === 'number' && p.hostPort > 0);
+    if (i >= 0) return { port: getNumber(c.spec, ['ports', i, 'hostPort'])!, path: [...c.path, 'ports', i, 'hostPort'], text: `hostPort ${getNumber(c.spec, ['ports', i, 'hostPort'])}` };
+    const j = hostNetwork ? ports.findIndex((p) => isObject(p) && typeof p.containerPort === 'number' && p.containerPort > 0) : -1;
+    if (j >= 0) return { port: getNumber(c.spec, ['ports', j, 'containerPort'])!, path: [...c.path, 'ports', j, 'containerPort'], text: `host port ${getNumber(c.spec, ['ports', j, 'containerPort'])} (hostNetwork)` };
   }
   return null;
+}
+
+/** An int-or-percent written as a literal (an integer, or "N%"): templates and odd strings are not. */
+function literalIntOrPercent(x: Json): boolean {
+  return (typeof x === 'number' && Number.isInteger(x) && x >= 0) || (typeof x === 'string' && /^\d+%$/.test(x));
 }
 
 /** Evictions the budget allows when the workload runs at `n` healthy pods, or undefined when unknown. */
@@ -294,7 +348,9 @@ function drain(w: Workload, index: ResourceIndex, f: ReplicaFloor, complete: boo
     const a = allowedEvictions(pdb, n);
     if (!a) return v('drain', 'unknown', `PodDisruptionBudget "${pdb.name}" has a budget that cannot be evaluated`, [{ resource: pdb, path: ['spec'], note: 'budget' }]);
     const pr = [...rel, { resource: pdb, path: a.path, note: 'disruption budget' }];
-    const pods = `${n} pod${n === 1 ? '' : 's'}${shared.others.length ? ` (with the pods of ${shared.others.join(', ')}, which it also selects)` : ''}`;
+    const o = shared.others;
+    const others = o.length > 3 ? `${o.slice(0, 3).join(', ')} and ${o.length - 3} more workloads` : o.join(', ');
+    const pods = `${n} pod${n === 1 ? '' : 's'}${o.length ? ` (with the pods of ${others}, which it also selects)` : ''}`;
     if (a.allowed <= 0) {
       return v('drain', 'blocked', `PodDisruptionBudget "${pdb.name}" ${a.text} allows no eviction at ${pods}: kubectl drain waits forever on nodes running these pods (managed node upgrades fail, or evict anyway after their timeout)`, pr);
     }
@@ -389,6 +445,15 @@ function rollout(w: Workload, f: ReplicaFloor | null, index: ResourceIndex): V {
     const sr = [{ resource: r, path: ['spec', 'strategy'], note: 'rollout strategy' }];
     const how = `RollingUpdate with maxUnavailable ${showIntOrPercent(muRaw)} and maxSurge ${showIntOrPercent(msRaw)} (${mu} down, ${ms} extra at ${n} replica${n === 1 ? '' : 's'})`;
     if (mu >= n) return v('rollout', 'outage', `${how}: every pod may be stopped before a new one is ready`, sr);
+    // A surge pod mounts the single-writer claim the old pods hold (as rwo-volume-multi-replica says).
+    const single = ms > 0 ? singleWriterClaim(index, w) : undefined;
+    if (single && (single.mode === 'ReadWriteOncePod' || !pinnedTo(w, HOST_KEYS))) {
+      const cr = [...sr, { resource: single.claim, path: ['spec', 'accessModes'], note: single.mode }];
+      if (single.mode === 'ReadWriteOncePod') {
+        return v('rollout', 'blocked', `${how}: each new pod mounts PersistentVolumeClaim "${single.claim.name}" (ReadWriteOncePod), which an old pod holds, so it stays Pending and the rollout hangs`, cr);
+      }
+      return v('rollout', 'at-risk', `${how}: each new pod mounts PersistentVolumeClaim "${single.claim.name}" (ReadWriteOnce) while an old pod holds it: on another node it cannot attach (Multi-Attach error) and the rollout hangs until the old pod is deleted`, cr);
+    }
     if (!ready) return v('rollout', 'at-risk', `${how}, but ${noProbe}`, [...sr, ...probeRel()]);
     return v('rollout', 'survives', `${how}: at least ${n - mu} pod${n - mu === 1 ? ' keeps' : 's keep'} serving, and new pods get traffic only once their readiness probe passes`, sr);
   }
@@ -403,11 +468,15 @@ function rollout(w: Workload, f: ReplicaFloor | null, index: ResourceIndex): V {
     const muRaw = get(obj, ['spec', 'updateStrategy', 'rollingUpdate', 'maxUnavailable']);
     const mu = muRaw === undefined || muRaw === null ? 1 : scaleIntOrPercent(muRaw, f.value, false);
     if (mu === undefined) return v('rollout', 'unknown', 'maxUnavailable cannot be evaluated', sr);
+    // ValidateStatefulSetUpdateStrategy: not 0 (or "0%"), not above 100%.
+    if (muRaw !== undefined && muRaw !== null && (isZeroIntOrPercent(muRaw) || (percentOf(muRaw) ?? 0) > 100)) {
+      return v('rollout', 'blocked', `maxUnavailable ${showIntOrPercent(muRaw)}: the API server rejects the StatefulSet (it must be at least 1 and at most 100%)`, sr);
+    }
     const k = Math.max(1, mu);
     if (k >= f.value) return v('rollout', 'outage', `maxUnavailable ${showIntOrPercent(muRaw as Json)} at ${f.value} replicas: every pod may be stopped at once (MaxUnavailableStatefulSet, on by default from Kubernetes 1.37)`, sr);
     const at = k === 1 ? 'one at a time' : `${k} at a time (maxUnavailable ${showIntOrPercent(muRaw as Json)})`;
     if (!ready) return v('rollout', 'at-risk', `pods are replaced ${at}, but ${noProbe}`, [...sr, ...probeRel()]);
-    return v('rollout', 'survives', `pods are replaced ${at}, highest ordinal first, each batch waiting for the previous to be ready: ${f.value - k} of ${f.value} keep serving`, sr);
+    return v('rollout', 'survives', `pods are replaced ${at}, highest ordinal first, never more than ${k} unavailable at once: ${f.value - k} of ${f.value} keep serving`, sr);
   }
   if (r.kind === 'DaemonSet' && inGroup(r.apiVersion, ['apps/', 'extensions/'])) {
     const type = get(obj, ['spec', 'updateStrategy', 'type']) ?? 'RollingUpdate';
@@ -417,14 +486,15 @@ function rollout(w: Workload, f: ReplicaFloor | null, index: ResourceIndex): V {
     const muRaw = orDefault(ru, 'maxUnavailable', 1);
     const msRaw = orDefault(ru, 'maxSurge', 0);
     const sr = [{ resource: r, path: ['spec', 'updateStrategy'], note: 'update strategy' }];
+    if (!literalIntOrPercent(muRaw) || !literalIntOrPercent(msRaw)) return v('rollout', 'unknown', 'maxUnavailable or maxSurge cannot be evaluated', sr);
     // ValidateRollingUpdateDaemonSet: exactly one of the two may be non-zero.
     if (isZeroIntOrPercent(msRaw) === isZeroIntOrPercent(muRaw)) {
       return v('rollout', 'blocked', `maxUnavailable ${showIntOrPercent(muRaw)}${ru?.maxUnavailable === undefined ? ' (the default)' : ''} and maxSurge ${showIntOrPercent(msRaw)}: the API server rejects the DaemonSet (exactly one of them must be non-zero)`, sr);
     }
     if (!isZeroIntOrPercent(msRaw)) {
       // The new pod needs the node's host port while the old one still holds it: it never schedules.
-      const hostPort = w.containers.some((c) => getArray(c.spec, ['ports']).some((p) => isObject(p) && typeof p.hostPort === 'number' && p.hostPort > 0));
-      if (hostPort) return v('rollout', 'blocked', `maxSurge ${showIntOrPercent(msRaw)} with a hostPort: each node's new pod cannot be scheduled while the old one holds the port, and the old one is kept until the new one is available, so the update stalls`, sr);
+      const hostPort = hostPortOf(w);
+      if (hostPort) return v('rollout', 'blocked', `maxSurge ${showIntOrPercent(msRaw)} with ${hostPort.text}: each node's new pod cannot be scheduled while the old one holds the port, and the old one is kept until the new one is available, so the update stalls`, sr);
       return v('rollout', ready ? 'survives' : 'at-risk', `maxSurge ${showIntOrPercent(msRaw)}: each node's new pod starts before the old one stops${ready ? '' : `, but ${noProbe}`}`, sr);
     }
     const p = percentOf(muRaw);
@@ -437,10 +507,15 @@ function rollout(w: Workload, f: ReplicaFloor | null, index: ResourceIndex): V {
 
 /** `StatefulSet "db"`: the controller ownerReference of an object, if any. */
 function controllerRef(r: Resource): string | null {
+  // Only the Pods and ReplicaSets of the built-in controllers: those recreate and roll them. A
+  // StatefulSet an operator owns (a Prometheus's) still decides its own pods' fate.
+  if (r.kind !== 'Pod' && r.kind !== 'ReplicaSet') return null;
   const o = getArray(r.object, ['metadata', 'ownerReferences']).find((x) => isObject(x) && x.controller === true);
-  if (!isObject(o)) return null;
-  return `${typeof o.kind === 'string' ? o.kind : 'a controller'}${typeof o.name === 'string' ? ` "${o.name}"` : ''}`;
+  if (!isObject(o) || typeof o.kind !== 'string' || !POD_CONTROLLERS.has(o.kind)) return null;
+  return `${o.kind}${typeof o.name === 'string' ? ` "${o.name}"` : ''}`;
 }
+
+const POD_CONTROLLERS = new Set(['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController']);
 
 /** The four verdicts for a workload, or null for kinds they do not apply to (Jobs, CronJobs). */
 export function survival(w: Workload, index: ResourceIndex, opts: SurvivalOptions): ScenarioVerdict[] | null {
@@ -452,7 +527,7 @@ export function survival(w: Workload, index: ResourceIndex, opts: SurvivalOption
   // controller's, not those of a bare object.
   const owner = controllerRef(w.resource);
   if (owner) {
-    const why = `managed by ${owner} (ownerReferences), which is not in the input: its controller recreates and replaces it, so the verdicts belong to the controller; audit that instead`;
+    const why = `managed by ${owner} (ownerReferences), which is not in the input (with -l: its own labels do not match): it recreates and replaces this ${w.resource.kind}, so the verdicts are the controller's, not this object's`;
     const rel = [{ resource: w.resource, path: ['metadata', 'ownerReferences'], note: 'controller' }];
     return SCENARIOS.map((s) => v(s, 'unknown', why, rel));
   }
@@ -474,15 +549,16 @@ export function survival(w: Workload, index: ResourceIndex, opts: SurvivalOption
     ];
   }
   let f = replicaFloor(w, index);
-  // An HPA does not scale a workload up from spec.replicas 0 (it disables itself): nothing runs.
-  if (f && f.source === 'hpa' && w.replicas === 0) f = { value: 0, source: 'replicas', text: `spec.replicas 0, which HorizontalPodAutoscaler "${f.by?.name}" does not scale up from` };
+  // An HPA does not scale a workload up from spec.replicas 0 (it disables itself): nothing runs. With
+  // minReplicas 0 (HPAScaleToZero, on by default from 1.37) it scaled it to 0 itself and scales it up.
+  if (f && f.source === 'hpa' && w.replicas === 0 && !scalesToZero(f.by)) f = { value: 0, source: 'replicas', text: `spec.replicas 0, which HorizontalPodAutoscaler "${f.by?.name}" does not scale up from` };
   if (!f) {
     const why = 'the replica count is not known (templated, not a number, or managed by a controller kubeready does not model)';
     return [v('node-loss', 'unknown', why), v('zone-loss', 'unknown', why), v('drain', 'unknown', why), rollout(w, null, index)];
   }
   if (f.value < 1) {
     const why =
-      f.source === 'keda'
+      f.source === 'keda' || f.source === 'hpa'
         ? `it scales to zero (${f.text}): with no pod running there is nothing to lose, and the first request waits for a cold start`
         : `it runs no pod (${f.text}): there is nothing to lose, and nothing serves until someone scales it up`;
     return [v('node-loss', 'n/a', why, floorRelated(w, f)), v('zone-loss', 'n/a', why, floorRelated(w, f)), v('drain', 'n/a', why, floorRelated(w, f)), v('rollout', 'n/a', why, floorRelated(w, f))];

@@ -14,7 +14,7 @@
  *   on; an unreachable or slow cluster is recorded with its error and the other contexts go on.
  */
 import type { JsonObject, Origin, Resource } from '../model/types.js';
-import { isObject } from '../model/util.js';
+import { get, isObject } from '../model/util.js';
 import { slimMetadata } from './resources.js';
 import { KubeApiError, KubeClient } from './kube-client.js';
 import { readKubeconfig, selectContexts, type ContextConfig, type KubeconfigSource } from './kubeconfig.js';
@@ -156,8 +156,10 @@ export interface ContextLoad {
   requests: number;
   durationMs: number;
   /**
-   * The API server's time when the scan ended (its Date header), what "how long" in messages is
-   * measured up to; null when no answer carried one (then the newest timestamp in the objects is used).
+   * The API server's time when the scan started (the Date header of its /version answer, else of the
+   * last answer), what "how long" in messages is measured up to: taken before any object was read, a
+   * duration can only come out short, never long. Null when no answer carried one (then the newest
+   * timestamp in the objects is used).
    */
   observedAt: number | null;
   /** The client, still usable for further GETs (logs, single objects) until close() is called. */
@@ -459,7 +461,7 @@ export async function loadContext(cfg: ContextConfig, opts: ClusterOptions = {})
   };
   const done = () => {
     load.durationMs = Date.now() - started;
-    load.observedAt = load.client?.serverNow() ?? null;
+    if (load.observedAt === null) load.observedAt = load.client?.serverNow() ?? null;
     if (load.client) load.requests = load.client.requests;
     if (!opts.keepClients) {
       load.client?.close();
@@ -492,6 +494,7 @@ export async function loadContext(cfg: ContextConfig, opts: ClusterOptions = {})
     try {
       const v = await client.getJson<{ gitVersion?: string }>('/version');
       load.serverVersion = typeof v.gitVersion === 'string' ? v.gitVersion : null;
+      load.observedAt = client.serverNow() ?? null;
     } catch (e) {
       const err = e as KubeApiError;
       // /version is public (system:public-info-viewer); a 403 there still lets lists be tried.
@@ -589,6 +592,16 @@ export async function loadContext(cfg: ContextConfig, opts: ClusterOptions = {})
       }),
     );
     for (const r of results) for (const x of r) load.resources.push(x);
+    // -l selected workloads by their own labels: their ReplicaSets and Pods (which the runtime checks
+    // read) may not carry those labels. List them by each workload's own selector.
+    if (opts.selector && stop.reason === null) {
+      try {
+        await addOwnedPods(load, client, cfg.name, (kind) => !opts.keepWhole || opts.keepWhole({ apiVersion: 'v1', kind, metadata: {} }), opts.pageSize);
+      } catch (e) {
+        if (!(e instanceof KubeApiError)) throw e;
+        load.warnings.push(`the pods of the selected workloads could not all be listed: ${e.message}`);
+      }
+    }
     if (stop.reason !== null) load.errors.push(stop.reason);
     sortResources(load.resources);
     load.events = load.resources.filter((r) => r.kind === 'Event');
@@ -604,6 +617,55 @@ export async function loadContext(cfg: ContextConfig, opts: ClusterOptions = {})
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onOuter);
+  }
+}
+
+/** A workload's `spec.selector` as a label-selector query (`app=web,tier in (a,b)`), or null when it cannot be written as one. */
+export function selectorQuery(sel: unknown): string | null {
+  if (!isObject(sel)) return null;
+  const parts: string[] = [];
+  if (isObject(sel.matchLabels)) for (const [k, v] of Object.entries(sel.matchLabels)) {
+    if (typeof v !== 'string') return null;
+    parts.push(`${k}=${v}`);
+  }
+  if (Array.isArray(sel.matchExpressions)) for (const e of sel.matchExpressions) {
+    if (!isObject(e) || typeof e.key !== 'string') return null;
+    const values = Array.isArray(e.values) && e.values.every((x) => typeof x === 'string') ? (e.values as string[]) : [];
+    if (e.operator === 'In' && values.length) parts.push(`${e.key} in (${values.join(',')})`);
+    else if (e.operator === 'NotIn' && values.length) parts.push(`${e.key} notin (${values.join(',')})`);
+    else if (e.operator === 'Exists') parts.push(e.key);
+    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+    else return null;
+  }
+  return parts.length ? parts.join(',') : null;
+}
+
+/** Kinds whose pods (and, for Deployments, ReplicaSets) are listed by their own selector under -l. */
+const POD_OWNERS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController']);
+
+async function addOwnedPods(load: ContextLoad, client: KubeClient, context: string, whole: (kind: string) => boolean, pageSize: number | undefined): Promise<void> {
+  const have = new Set(load.resources.map((r) => `${r.kind}/${r.namespace ?? ''}/${r.name}`));
+  const queries = new Map<string, { namespace: string; selector: string; replicaSets: boolean }>();
+  for (const r of load.resources) {
+    if (!POD_OWNERS.has(r.kind) || !r.namespace) continue;
+    const q = r.kind === 'ReplicationController' ? selectorQuery({ matchLabels: get(r.object, ['spec', 'selector']) }) : selectorQuery(get(r.object, ['spec', 'selector']));
+    if (!q) continue;
+    const key = `${r.namespace}\0${q}`;
+    const prev = queries.get(key);
+    queries.set(key, { namespace: r.namespace, selector: q, replicaSets: (prev?.replicaSets ?? false) || r.kind === 'Deployment' });
+  }
+  for (const { namespace, selector, replicaSets } of queries.values()) {
+    const lists: [string, string, string][] = [['v1', 'Pod', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`]];
+    if (replicaSets) lists.push(['apps/v1', 'ReplicaSet', `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/replicasets`]);
+    for (const [apiVersion, kind, path] of lists) {
+      const { items } = await listAll(client, path, { pageSize, labelSelector: selector }, (item) => clusterResource(item, apiVersion, kind, context, whole(kind)));
+      for (const x of items) {
+        const key = `${x.kind}/${x.namespace ?? ''}/${x.name}`;
+        if (have.has(key)) continue;
+        have.add(key);
+        load.resources.push(x);
+      }
+    }
   }
 }
 

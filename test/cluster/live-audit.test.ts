@@ -301,6 +301,45 @@ spec:
     assert.ok(allFindings(report).some((f) => f.object.name === 'bare' && f.check === 'replicas-below-minimum'));
   });
 
+  it('-l on a workload\'s own labels still reads its pods (by the workload\'s selector) for the runtime checks', async (t) => {
+    if (!cluster.has('kube-controller-manager')) return t.skip('needs the controller-manager to create the pods');
+    await cluster.createNode('gold-node');
+    await cluster.apply(`apiVersion: v1
+kind: Namespace
+metadata: { name: gold }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: shop, namespace: gold, labels: { tier: gold } }
+spec:
+  replicas: 2
+  selector: { matchExpressions: [{ key: app, operator: In, values: [shop] }] }
+  template:
+    metadata: { labels: { app: shop } }
+    spec:
+      nodeName: gold-node
+      containers: [{ name: app, image: registry.example/shop:1.0 }]
+`);
+    const pods = await cluster.waitFor('2 shop pods', async () => {
+      const l = await cluster.getJson(['pods', '-n', 'gold', '-l', 'app=shop']);
+      return l.items.length === 2 ? (l.items as Json[]) : undefined;
+    }, { timeoutMs: 60_000 });
+    const at = new Date(Date.now() - 20 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    for (const p of pods) {
+      await cluster.patchPodStatus('gold', p.metadata.name, {
+        phase: 'Running',
+        startTime: at,
+        conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady', lastTransitionTime: at }],
+        containerStatuses: [{ name: 'app', image: 'registry.example/shop:1.0', imageID: '', ready: false, started: false, restartCount: 7, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container' } }, lastState: { terminated: { reason: 'Error', exitCode: 1, startedAt: at, finishedAt: at } } }],
+      });
+    }
+    const { report } = await live(['-n', 'gold', '-l', 'tier=gold', '--fail-on', 'none']);
+    assert.deepEqual(report.verdicts.filter((v) => v.workloadClass !== null).map((v) => objectKey(v.object)), ['Deployment gold/shop']);
+    const crash = allFindings(report).find((f) => f.check === 'crashloop-backoff');
+    assert.ok(crash, JSON.stringify(allFindings(report).map((f) => f.check)));
+    assert.equal(crash.object.name, 'shop');
+  });
+
   it('pages through 1,200 ConfigMaps 100 at a time and loses none', async (t) => {
     const n = 1200;
     const docs: string[] = [];

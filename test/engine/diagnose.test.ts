@@ -185,6 +185,30 @@ describe('diagnose: more root causes', () => {
     assert.deepEqual(p.prevent.map((v) => v.check), ['liveness-without-startup-probe', 'liveness-failure-threshold-one', 'liveness-equals-readiness']);
   });
 
+  it('a crash after minutes of running is not "right after starting"', () => {
+    const crash = (startedAt: string, finishedAt: string) =>
+      diagnose(
+        indexOf(dump(...chain({}, [rsPod('web-7d9c-a', { containerStatuses: [cstatus({ ready: false, restartCount: 6, state: waiting('CrashLoopBackOff'), lastState: { terminated: { reason: 'Error', exitCode: 1, startedAt, finishedAt } } })] })]))),
+        { kind: 'Deployment', name: 'web', namespace: 'shop' },
+      ).problems[0];
+    assert.match(crash(at(4), at(14)).cause, /^the application exits with an error after running for 10m \(exit code 1/);
+    assert.match(crash(at(14), at(14)).cause, /^the application exits with an error right after starting \(exit code 1/);
+  });
+
+  it('a failed Job whose pods are gone does not point at pod problems that are not there', () => {
+    const job = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: 'shop', uid: 'j-migrate' },
+      spec: { backoffLimit: 2, template: { spec: { restartPolicy: 'Never', containers: [container()] } } },
+      status: { failed: 3, conditions: [cond('Failed', 'True', at(20), 'BackoffLimitExceeded', 'Job has reached the specified backoff limit')] },
+    };
+    const d = diagnose(indexOf(dump(job)), { kind: 'Job', name: 'migrate', namespace: 'shop' });
+    const p = d.problems.find((x) => x.check === 'job-failed');
+    assert.ok(p, JSON.stringify(d.problems));
+    assert.equal(p.cause, "every retry failed: the Job reached its backoffLimit (its pods are gone: the last one's log, if kept, says why)");
+  });
+
   it('CreateContainerConfigError: names the missing Secret key and the command to add it', () => {
     const cs = [container({ env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }] })];
     const text = dump(...chain({ containers: cs }, [rsPod('web-7d9c-a', { containers: cs, phase: 'Pending', containerStatuses: [cstatus({ ready: false, state: waiting('CreateContainerConfigError', "couldn't find key password in Secret shop/db") })] })]));

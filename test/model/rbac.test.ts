@@ -457,6 +457,39 @@ rules: [{apiGroups: [""], resources: ["secrets"], verbs: ["list"]}]
     ]);
     assert.deepEqual(risks[0].via.map((v) => v.binding.name).sort(), ['backup', 'ci']);
   });
+
+  it('update/patch on pods swaps a running pod\'s image: high in a namespace, critical cluster-wide, medium for named pods; create covers it', () => {
+    const role = (kind: string, name: string, ns: string | null, rule: string) => `apiVersion: rbac.authorization.k8s.io/v1
+kind: ${kind}
+metadata: {name: ${name}${ns ? `, namespace: ${ns}` : ''}}
+rules: [${rule}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ${kind}Binding
+metadata: {name: ${name}${ns ? `, namespace: ${ns}` : ''}}
+roleRef: {kind: ${kind}, name: ${name}}
+subjects: [{kind: ServiceAccount, name: ${name}, namespace: shop}]
+---
+`;
+    const ix = index(
+      role('Role', 'labeler', 'shop', '{apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "patch"]}') +
+        role('ClusterRole', 'mutator', null, '{apiGroups: [""], resources: ["pods"], verbs: ["update"]}') +
+        role('Role', 'one', 'shop', '{apiGroups: [""], resources: ["pods"], resourceNames: ["leader-0"], verbs: ["patch"]}') +
+        role('Role', 'maker', 'shop', '{apiGroups: [""], resources: ["pods"], verbs: ["create", "patch"]}') +
+        role('Role', 'status', 'shop', '{apiGroups: [""], resources: ["pods/status"], verbs: ["patch"]}'),
+    );
+    const g = rbacGraph(ix);
+    assert.deepEqual(summaries(g.risksOf('shop', 'labeler')), [
+      "high pod-image-update shop: can patch any pod in namespace shop, and so replace a running pod's image with any image, which then runs with that pod's ServiceAccount token",
+    ]);
+    assert.deepEqual(summaries(g.risksOf('shop', 'mutator')).map((x) => x.split(':')[0]), ['critical pod-image-update cluster']);
+    assert.deepEqual(summaries(g.risksOf('shop', 'one')), [
+      'medium pod-image-update shop: can patch pod leader-0 in namespace shop, and so replace its image with any image, which then runs with its ServiceAccount token',
+    ]);
+    assert.deepEqual(g.risksOf('shop', 'maker').map((r) => r.id), ['workload-create']);
+    // pods/status cannot change the spec.
+    assert.deepEqual(g.risksOf('shop', 'status'), []);
+  });
 });
 
 describe('blastRadius', () => {

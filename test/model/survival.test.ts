@@ -298,6 +298,9 @@ ${ports}---
     const d = outcome(verdicts(yaml, 'a'), 'drain');
     assert.equal(d.outcome, 'outage');
     assert.match(d.reason, /minAvailable 1 allows evicting 1 of its 2 pods \(with the pods of Deployment "b", which it also selects\) at once, as many as this workload runs/);
+    // Many workloads under one budget: three are named, the rest counted.
+    const many = Array.from({ length: 6 }, (_, i) => deploy({ name: `w${i}`, replicas: 1 }).replace(new RegExp(`labels: \\{app: w${i}\\}`), `labels: {app: w${i}, tier: web}`)).join('') + pdb('maxUnavailable: 1', 'web', '{matchLabels: {tier: web}}');
+    assert.match(outcome(verdicts(many, 'w0'), 'drain').reason, /1 of its 6 pods \(with the pods of Deployment "w1", Deployment "w2", Deployment "w3" and 2 more workloads, which it also selects\)/);
     // Alone, the same budget blocks.
     assert.equal(outcome(verdicts(deploy({ name: 'a', replicas: 1 }) + pdb('minAvailable: 1', 'web', '{matchLabels: {app: a}}'), 'a'), 'drain').outcome, 'blocked');
   });
@@ -309,7 +312,7 @@ ${ports}---
   });
 
   it('StatefulSet rollouts follow maxUnavailable (rounded down, at least 1); unknown update types are not judged', () => {
-    assert.match(outcome(verdicts(sts({}), 'db'), 'rollout').reason, /replaced one at a time, highest ordinal first, each batch waiting for the previous to be ready: 2 of 3 keep serving/);
+    assert.match(outcome(verdicts(sts({}), 'db'), 'rollout').reason, /replaced one at a time, highest ordinal first, never more than 1 unavailable at once: 2 of 3 keep serving/);
     const two = outcome(verdicts(sts({ replicas: 5, strategy: '  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: "50%"}}\n' }), 'db'), 'rollout');
     assert.equal(two.outcome, 'survives');
     assert.match(two.reason, /2 at a time \(maxUnavailable "50%"\).*3 of 5 keep serving/);
@@ -319,6 +322,12 @@ ${ports}---
     // "10%" of 3 rounds down to 0, and the controller still replaces one at a time.
     assert.match(outcome(verdicts(sts({ strategy: '  updateStrategy: {rollingUpdate: {maxUnavailable: "10%"}}\n' }), 'db'), 'rollout').reason, /one at a time/);
     assert.equal(outcome(verdicts(sts({ strategy: '  updateStrategy: {type: Recreate}\n' }), 'db'), 'rollout').outcome, 'unknown');
+    // Values the API server rejects.
+    for (const bad of ['0', '"0%"', '"150%"']) {
+      const x = outcome(verdicts(sts({ strategy: `  updateStrategy: {rollingUpdate: {maxUnavailable: ${bad}}}\n` }), 'db'), 'rollout');
+      assert.equal(x.outcome, 'blocked', bad);
+      assert.match(x.reason, /the API server rejects the StatefulSet/);
+    }
     assert.equal(outcome(verdicts(ds('  updateStrategy: {type: Foo}\n'), 'agent'), 'rollout').outcome, 'unknown');
   });
 
@@ -332,6 +341,14 @@ ${ports}---
     assert.equal(stalled.outcome, 'blocked');
     assert.match(stalled.reason, /cannot be scheduled while the old one holds the port/);
     assert.match(outcome(verdicts(ds(''), 'agent'), 'rollout').reason, /set maxSurge: 1 with maxUnavailable: 0 to overlap them/);
+    // hostNetwork: every declared port is a host port.
+    const hn = ds('  updateStrategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}\n', '        ports: [{containerPort: 9100}]\n').replace('    spec:\n      containers:', '    spec:\n      hostNetwork: true\n      containers:');
+    assert.match(outcome(verdicts(hn, 'agent'), 'rollout').reason, /with host port 9100 \(hostNetwork\): each node's new pod cannot be scheduled/);
+    // A host port on a plain init container (it has exited by then) does not stall the surge.
+    const init = ds('  updateStrategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}\n').replace('      containers:', '      initContainers: [{name: setup, image: setup:1, ports: [{containerPort: 80, hostPort: 80}]}]\n      containers:');
+    assert.equal(outcome(verdicts(init, 'agent'), 'rollout').outcome, 'survives');
+    // Templated values: not judged.
+    assert.equal(outcome(verdicts(ds('  updateStrategy: {rollingUpdate: {maxSurge: "{{ .Values.surge }}"}}\n'), 'agent'), 'rollout').outcome, 'unknown');
   });
 
   it('pods pinned to one zone or node by nodeSelector or required node affinity do not survive its loss, whatever the spread says', () => {
@@ -368,6 +385,9 @@ spec:
     const vs = verdicts(deploy({ replicas: 0, spec: safeRollout }) + hpa, 'api');
     assert.deepEqual(vs?.map((x) => x.outcome), ['n/a', 'n/a', 'n/a', 'n/a']);
     assert.match(outcome(vs, 'drain').reason, /it runs no pod \(spec.replicas 0, which HorizontalPodAutoscaler "api" does not scale up from\): there is nothing to lose, and nothing serves until someone scales it up/);
+    // minReplicas 0 (HPAScaleToZero): the HPA scaled it to 0 and scales it up again: a cold start, not "nothing runs".
+    const zero = verdicts(deploy({ replicas: 0, spec: safeRollout }) + hpa.replace('minReplicas: 3', 'minReplicas: 0'), 'api');
+    assert.match(outcome(zero, 'drain').reason, /^it scales to zero \(HorizontalPodAutoscaler "api" minReplicas 0\)/);
     const report = audit({ resources: loadText(deploy({ replicas: 0, spec: safeRollout }) + hpa, 'app.yaml').resources }, { checks: allChecks });
     const v = report.verdicts.find((x) => x.object.kind === 'Deployment');
     assert.equal(v?.cost?.replicas.now, 0);
@@ -388,8 +408,114 @@ spec:
 `;
     const vs = verdicts(pod, 'db-0');
     assert.deepEqual(vs?.map((x) => x.outcome), ['unknown', 'unknown', 'unknown', 'unknown']);
-    assert.match(outcome(vs, 'node-loss').reason, /^managed by StatefulSet "db" \(ownerReferences\), which is not in the input/);
+    assert.match(outcome(vs, "node-loss").reason, /^managed by StatefulSet "db" \(ownerReferences\), which is not in the input \(with -l: its own labels do not match\): it recreates and replaces this Pod/);
+    // A StatefulSet that an operator owns (a Prometheus's) keeps its own verdicts.
+    const sts = `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: prometheus-k8s
+  namespace: monitoring
+  ownerReferences: [{apiVersion: monitoring.coreos.com/v1, kind: Prometheus, name: k8s, uid: 9a1, controller: true}]
+spec:
+  replicas: 1
+  serviceName: prometheus-operated
+  selector: {matchLabels: {app: prometheus}}
+  template:
+    metadata: {labels: {app: prometheus}}
+    spec:
+      containers: [{name: prometheus, image: prom:3}]
+`;
+    assert.equal(outcome(verdicts(sts, 'prometheus-k8s'), 'node-loss').outcome, 'outage');
     // A Pod without a controller is still a bare Pod.
     assert.equal(outcome(verdicts(pod.replace(/  ownerReferences.*\n/, ''), 'db-0'), 'node-loss').outcome, 'outage');
+  });
+});
+
+describe('survival verdicts: a surging rollout over a single-writer volume', () => {
+  const claim = (mode: string) => `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: shop}
+spec:
+  accessModes: [${mode}]
+  resources: {requests: {storage: 1Gi}}
+---
+`;
+  const withVolume = (pod = '') =>
+    deploy({ replicas: 1, pod: `${pod}      volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]\n` });
+
+  it('ReadWriteOnce: at-risk (Multi-Attach on another node), as rwo-volume-multi-replica says; ReadWriteOncePod: blocked', () => {
+    const rwo = outcome(verdicts(claim('ReadWriteOnce') + withVolume(), 'api'), 'rollout');
+    assert.equal(rwo.outcome, 'at-risk');
+    assert.match(rwo.reason, /each new pod mounts PersistentVolumeClaim "data" \(ReadWriteOnce\) while an old pod holds it: on another node it cannot attach \(Multi-Attach error\)/);
+    assert.equal(outcome(verdicts(claim('ReadWriteOncePod') + withVolume(), 'api'), 'rollout').outcome, 'blocked');
+  });
+
+  it('not when the pods are pinned to one node, the claim is ReadWriteMany, or the strategy does not surge', () => {
+    assert.equal(outcome(verdicts(claim('ReadWriteOnce') + withVolume('      nodeName: node-1\n'), 'api'), 'rollout').outcome, 'survives');
+    assert.equal(outcome(verdicts(claim('ReadWriteMany') + withVolume(), 'api'), 'rollout').outcome, 'survives');
+    const noSurge = claim('ReadWriteOnce') + withVolume().replace('  selector:', '  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 0, maxUnavailable: 1}}\n  selector:');
+    assert.equal(outcome(verdicts(noSurge, 'api'), 'rollout').outcome, 'outage');
+  });
+});
+
+describe('survival verdicts: where the pods run now (a live cluster or a dump)', () => {
+  const node = (name: string, zone: string) => `apiVersion: v1
+kind: Node
+metadata: {name: ${name}, labels: {topology.kubernetes.io/zone: ${zone}}}
+---
+`;
+  const livePods = (nodes: string[]) =>
+    `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop, uid: d-api}
+spec:
+  replicas: ${nodes.length}
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: app, image: api:1.0, readinessProbe: {httpGet: {path: /ready, port: 8080}}}]
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: api-1, namespace: shop, uid: rs-api, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: api, uid: d-api, controller: true}]}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: app, image: api:1.0}]
+---
+` +
+    nodes
+      .map(
+        (n, i) => `apiVersion: v1
+kind: Pod
+metadata: {name: api-1-${i}, namespace: shop, labels: {app: api}, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: api-1, uid: rs-api, controller: true}]}
+spec:
+  nodeName: ${n}
+  containers: [{name: app, image: api:1.0}]
+status: {phase: Running}
+---
+`,
+      )
+      .join('');
+
+  it('all running pods on one node: node loss is an outage now; in one zone: zone loss too', () => {
+    const yaml = node('a1', 'eu-1a') + node('a2', 'eu-1a') + node('b1', 'eu-1b') + livePods(['a1', 'a1', 'a1']);
+    const n = outcome(verdicts(yaml, 'api'), 'node-loss');
+    assert.equal(n.outcome, 'outage');
+    assert.match(n.reason, /^3 replicas, but all 3 running pods are in node a1 right now: its loss takes them all/);
+    const z = outcome(verdicts(node('a1', 'eu-1a') + node('a2', 'eu-1a') + node('b1', 'eu-1b') + livePods(['a1', 'a2']), 'api'), 'zone-loss');
+    assert.equal(z.outcome, 'outage');
+    assert.match(z.reason, /all 2 running pods are in zone eu-1a right now/);
+  });
+
+  it('pods spread over nodes and zones, or nodes without a zone label: the spec decides as before', () => {
+    const yaml = node('a1', 'eu-1a') + node('b1', 'eu-1b') + livePods(['a1', 'b1']);
+    assert.equal(outcome(verdicts(yaml, 'api'), 'node-loss').outcome, 'at-risk');
+    assert.equal(outcome(verdicts(yaml, 'api'), 'zone-loss').outcome, 'at-risk');
+    // A node not in the input: the zone is unknown.
+    assert.equal(outcome(verdicts(node('a1', 'eu-1a') + livePods(['a1', 'x9']), 'api'), 'zone-loss').outcome, 'at-risk');
   });
 });

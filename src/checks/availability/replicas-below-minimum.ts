@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { isControlled, numberParam, replicaFloor } from './util.js';
-import { singleWriterClaim } from '../storage/claims.js';
+import { singleWriterClaim } from '../../model/claims.js';
 
 /** Kinds whose replicas all mount the same claims (a StatefulSet gives each its own). */
 const SHARED_CLAIM_KINDS = new Set(['Deployment', 'ReplicaSet', 'ReplicationController']);
@@ -70,7 +70,8 @@ spec:
     // A Deployment run by an Argo Rollout (workloadRef): the count is the Rollout's.
     const field = w.scaledBy ? `${w.scaledBy.resource.kind} "${w.scaledBy.resource.name}" (workloadRef) spec.replicas` : 'spec.replicas';
     const related = w.scaledBy ? [{ resource: w.scaledBy.resource, path: w.scaledBy.replicasPath, note: 'replica count' }] : [];
-    if (floor.source === 'hpa' && w.replicas === 0) {
+    // minReplicas 0 (HPAScaleToZero): the HPA scaled it to 0 itself and scales it back up.
+    if (floor.source === 'hpa' && w.replicas === 0 && floor.value > 0) {
       out.push({
         related,
         message: `${field} is 0: an HPA does not scale a workload at 0 replicas, so HorizontalPodAutoscaler "${floor.by?.name}" leaves it scaled to zero and nothing serves`,

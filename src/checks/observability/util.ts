@@ -3,7 +3,7 @@ import type { ResourceIndex } from '../../model/index.js';
 import type { FieldPath, Json, Resource, Workload } from '../../model/types.js';
 import { get, getArray, getBool, getNumber, getObject, getString, parseImage, stringMap } from '../../model/util.js';
 import { selectorMatches } from '../availability/util.js';
-import { METRICS_PORT } from '../../model/ports.js';
+import { declaredPorts, METRICS_PORT } from '../../model/ports.js';
 
 export { stringListParam } from '../availability/util.js';
 
@@ -168,6 +168,9 @@ export function metricsExposure(w: Workload, strict = false, index?: ResourceInd
       }
       i++;
     }
+    // A port the container's own flags bind its metrics endpoint to (--metrics-bind-address=:8080, a CSI sidecar's --http-endpoint).
+    const bound = declaredPorts(c).find((p) => p.flag !== undefined && /metrics|http-endpoint/.test(p.flag));
+    if (bound) return { text: `port ${bound.containerPort} of container "${c.name}" (${bound.flag})`, path: [...c.path, 'ports', bound.index], container: c.name };
     if (image && parseImage(image).name.includes('exporter') && (!strict || getArray(c.spec, ['ports']).length > 0)) return { text: `exporter container "${c.name}"`, path: [...c.path, 'image'], container: c.name };
   }
   for (const key of ['prometheus.io/port', 'prometheus.io/path']) {
@@ -197,17 +200,22 @@ const OTLP_ENDPOINT = new Set(['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTL
 export function otlpMetricsPush(w: Workload): { text: string; path: FieldPath; container: string } | null {
   for (const c of w.containers) {
     if (!c.longRunning) continue;
-    const env = getArray(c.spec, ['env']);
+    // The last entry of a name wins (as the kubelet builds the environment).
+    const byName = new Map<string, { entry: Json; index: number }>();
+    getArray(c.spec, ['env']).forEach((entry, index) => {
+      const name = getString(entry, ['name']);
+      if (name) byName.set(name, { entry, index });
+    });
     const value = (name: string): string | undefined => {
-      const e = env.find((x) => getString(x, ['name']) === name);
-      return e === undefined ? undefined : (getString(e, ['value']) ?? '');
+      const e = byName.get(name);
+      return e === undefined ? undefined : (getString(e.entry, ['value']) ?? '');
     };
-    const i = env.findIndex((x) => OTLP_ENDPOINT.has(getString(x, ['name']) ?? '') && (getString(x, ['value']) !== '' || get(x, ['valueFrom']) !== undefined));
-    if (i < 0) continue;
-    const exporters = value('OTEL_METRICS_EXPORTER');
+    const set = [...OTLP_ENDPOINT].map((n) => byName.get(n)).find((e) => e !== undefined && ((getString(e.entry, ['value']) ?? '') !== '' || get(e.entry, ['valueFrom']) !== undefined));
+    if (!set) continue;
+    const exporters = value('OTEL_METRICS_EXPORTER')?.toLowerCase();
     if (exporters !== undefined && exporters.trim() !== '' && !exporters.split(',').some((x) => x.trim() === 'otlp')) continue;
-    if (value('OTEL_SDK_DISABLED')?.toLowerCase() === 'true') continue;
-    return { text: `${getString(env[i], ['name'])} of container "${c.name}"`, path: [...c.path, 'env', i], container: c.name };
+    if (value('OTEL_SDK_DISABLED')?.trim().toLowerCase() === 'true') continue;
+    return { text: `${getString(set.entry, ['name'])} of container "${c.name}"`, path: [...c.path, 'env', set.index], container: c.name };
   }
   return null;
 }

@@ -54,7 +54,7 @@ export function unavailable(index: ResourceIndex, r: Resource, minMs: number): U
     if (p?.status === 'False' && p.reason === 'ProgressDeadlineExceeded') {
       why = `rollout stuck: ProgressDeadlineExceeded${p.since !== undefined ? ` since ${formatTime(p.since)}` : ''}${p.message ? ` (${quote(p.message, 160)})` : ''}`;
       if (a.available >= a.desired) {
-        why += `; the old version still serves${a.updated !== undefined ? `, ${a.updated} of ${a.desired} replicas updated` : ''}, and the new one never became available`;
+        why += `; the rollout made no progress within its deadline${a.updated !== undefined ? ` (${a.updated} of ${a.desired} replicas updated)` : ''}: the service runs, but the rest of the new version does not come`;
         severity = 'warning';
       } else severity = 'error';
     } else if (av?.status === 'False' && av.since !== undefined && now !== undefined && now - av.since >= minMs) {

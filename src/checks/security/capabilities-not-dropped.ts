@@ -53,6 +53,6 @@ Privileged containers are not reported: they get every capability whatever \`dro
         container: c.name,
       });
     }
-    return windowsInstead(w, out, 'Linux capabilities', REF);
+    return windowsInstead(w, out, 'Linux capabilities do not exist', REF);
   },
 });

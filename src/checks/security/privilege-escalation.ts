@@ -44,6 +44,6 @@ Pods with \`spec.os.name: windows\` are exempt (policy 1.25+): the field does no
         container: c.name,
       });
     }
-    return windowsInstead(w, out, 'allowPrivilegeEscalation', REF);
+    return windowsInstead(w, out, 'allowPrivilegeEscalation does not exist', REF);
   },
 });

@@ -66,20 +66,25 @@ export function windowsByScheduling(w: Workload): { text: string } | null {
   for (const k of OS_LABELS) {
     if (sel?.[k] === 'windows') return { text: `nodeSelector ${k}: windows` };
   }
+  // A nodeSelector that asks for another OS: the pod fits no node at all, it is not a Windows pod.
+  if (OS_LABELS.some((k) => typeof sel?.[k] === 'string')) return null;
   const termsPath = ['affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms'];
   const terms = getArray(w.podSpec, termsPath);
   if (terms.length === 0) return null;
   // Terms are ORed: every one must allow only Windows. Within a term, any expression may pin it.
-  const pins = (t: Json): boolean =>
-    getArray(t, ['matchExpressions']).some(
-      (e) =>
-        OS_LABELS.includes(getString(e, ['key']) ?? '') &&
-        getString(e, ['operator']) === 'In' &&
-        getArray(e, ['values']).length > 0 &&
-        getArray(e, ['values']).every((v) => v === 'windows'),
-    );
-  if (!terms.every(pins)) return null;
-  return { text: 'required node affinity kubernetes.io/os In [windows]' };
+  const pin = (t: Json): string | undefined =>
+    getArray(t, ['matchExpressions'])
+      .filter(
+        (e) =>
+          OS_LABELS.includes(getString(e, ['key']) ?? '') &&
+          getString(e, ['operator']) === 'In' &&
+          getArray(e, ['values']).length > 0 &&
+          getArray(e, ['values']).every((v) => v === 'windows'),
+      )
+      .map((e) => getString(e, ['key'])!)[0];
+  const keys = terms.map(pin);
+  if (keys.some((k) => k === undefined)) return null;
+  return { text: `required node affinity ${keys[0]} In [windows]` };
 }
 
 /**
@@ -87,13 +92,13 @@ export function windowsByScheduling(w: Workload): { text: string } | null {
  * without `spec.os.name: windows` (see windowsByScheduling): the per-container fix would be
  * meaningless there.
  */
-export function windowsInstead(w: Workload, out: FindingInput[], control: string, ref: string): FindingInput[] {
+export function windowsInstead(w: Workload, out: FindingInput[], missing: string, ref: string): FindingInput[] {
   const win = out.length ? windowsByScheduling(w) : null;
   if (!win) return out;
   const names = [...new Set(out.map((f) => f.container).filter((c): c is string => c !== undefined))];
   return [
     {
-      message: `the pod runs only on Windows nodes (${win.text}), where ${control} does not exist, but it does not set spec.os.name: windows, so PodSecurity restricted still requires it${names.length ? ` of ${names.map((n) => `"${n}"`).join(', ')}` : ''}; set spec.os.name: windows (the policy then exempts the pod, and the API server rejects Linux-only fields on it) ${ref}`,
+      message: `the pod runs only on Windows nodes (${win.text}), where ${missing}, but it does not set spec.os.name: windows, so PodSecurity restricted still requires it${names.length ? ` of ${names.map((n) => `"${n}"`).join(', ')}` : ''}; set spec.os.name: windows (the policy then exempts the pod, and the API server rejects Linux-only fields on it) ${ref}`,
       path: [...w.podSpecPath, 'os', 'name'],
     },
   ];

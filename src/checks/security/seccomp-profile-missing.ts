@@ -37,6 +37,6 @@ Privileged containers are not reported: the runtime never applies a seccomp prof
         container: c.name,
       });
     }
-    return windowsInstead(w, out, 'a seccomp profile', pssRef('restricted', 'Seccomp'));
+    return windowsInstead(w, out, 'seccomp profiles do not exist', pssRef('restricted', 'Seccomp'));
   },
 });

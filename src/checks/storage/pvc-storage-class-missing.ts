@@ -2,7 +2,7 @@ import { defineCheck, type FindingInput } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
 import type { FieldPath, JsonObject } from '../../model/types.js';
 import { getString } from '../../model/util.js';
-import { claimClass, claimTemplates, storageClassNamed } from './claims.js';
+import { claimClass, claimTemplates, storageClassNamed } from '../../model/claims.js';
 
 /** Classes named by the PersistentVolumes of the input (static provisioning needs no StorageClass object). */
 function pvClasses(index: ResourceIndex): Set<string> {

@@ -2,7 +2,7 @@ import { defineCheck, type FindingInput, type RelatedInput } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
 import type { FieldPath, JsonObject, Resource } from '../../model/types.js';
 import { get, getString } from '../../model/util.js';
-import { boundVolume, claimClass, claimFor, claimTemplates, claimVolumes, resolveClass } from './claims.js';
+import { boundVolume, claimClass, claimFor, claimTemplates, claimVolumes, resolveClass } from '../../model/claims.js';
 import { DATABASE_IMAGES, databaseServer, imageSet } from './databases.js';
 import { mountsOf } from './volumes.js';
 

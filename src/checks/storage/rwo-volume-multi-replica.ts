@@ -3,7 +3,7 @@ import type { ResourceIndex } from '../../model/index.js';
 import type { Json, JsonObject, Resource, Workload } from '../../model/types.js';
 import { get, getArray, getNumber, getObject, getString, isTemplated, stringMap } from '../../model/util.js';
 import { scaleIntOrPercent, showIntOrPercent } from '../availability/util.js';
-import { accessModes, claimFor, claimVolumes, rwoNotEnforced } from './claims.js';
+import { accessModes, claimFor, claimVolumes, rwoNotEnforced } from '../../model/claims.js';
 
 const KINDS: Record<string, string[]> = {
   Deployment: ['apps/', 'extensions/'],

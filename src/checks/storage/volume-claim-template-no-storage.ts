@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import type { FieldPath } from '../../model/types.js';
 import { get, getObject, isTemplated, parseQuantity } from '../../model/util.js';
-import { claimTemplates } from './claims.js';
+import { claimTemplates } from '../../model/claims.js';
 
 export default defineCheck({
   id: 'volume-claim-template-no-storage',

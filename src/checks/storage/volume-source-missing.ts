@@ -3,7 +3,7 @@ import type { ResourceIndex } from '../../model/index.js';
 import type { FieldPath, Json, Resource, Workload } from '../../model/types.js';
 import { commandWords, get, getArray, getString, isObject, isTemplated } from '../../model/util.js';
 import { stringListParam } from '../availability/util.js';
-import { claimTemplates } from './claims.js';
+import { claimTemplates } from '../../model/claims.js';
 import { allowedVerbs, CLUSTER, podServiceAccount, rbacGraph, RBAC_KINDS } from '../../model/rbac.js';
 
 type RefKind = 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim';

@@ -57,6 +57,19 @@ describe('metrics-not-exposed', () => {
     expectFindings(check, withEnv(`${endpoint}            - {name: OTEL_SDK_DISABLED, value: "true"}\n`), [{ line: 7 }]);
     expectFindings(check, withEnv('            - {name: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, value: "http://otel-collector:4317"}\n'), [{ line: 7 }]);
     expectFindings(check, withEnv('            - {name: OTEL_EXPORTER_OTLP_ENDPOINT, value: ""}\n'), [{ line: 7 }]);
+    // No value at all, or an endpoint overridden by a later empty entry (the last one wins): no endpoint.
+    expectFindings(check, withEnv('            - {name: OTEL_EXPORTER_OTLP_ENDPOINT}\n'), [{ line: 7 }]);
+    expectFindings(check, withEnv(`${endpoint}            - {name: OTEL_EXPORTER_OTLP_ENDPOINT, value: ""}\n`), [{ line: 7 }]);
+    // Exporter names are case-insensitive.
+    expectNone(check, withEnv(`${endpoint}            - {name: OTEL_METRICS_EXPORTER, value: OTLP}\n`));
+    expectFindings(check, withEnv(`${endpoint}            - {name: OTEL_METRICS_EXPORTER, value: None}\n`), [{ line: 7 }]);
+  });
+
+  it('passes with a port the container\'s flags bind its metrics endpoint to; not a health-only flag', () => {
+    const flagged = (args: string, ports: string) => web.replace('          ports: [{name: http, containerPort: 8080}]\n', `          args: [${args}]\n          ports: [${ports}]\n`);
+    expectNone(check, flagged('"--metrics-bind-address=:8443"', '{containerPort: 8443}'));
+    expectNone(check, flagged('"--http-endpoint=:22011"', '{name: http-endpoint, containerPort: 22011}'));
+    expectFindings(check, flagged('"--health-probe-bind-address=:8081"', '{containerPort: 8081}'), [{ line: 7, message: 'no metrics exposure found' }]);
   });
 
   it('passes with a prometheus.io/port or prometheus.io/path annotation (scraping is metrics-not-scraped\'s concern)', () => {

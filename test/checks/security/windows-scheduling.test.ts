@@ -47,14 +47,14 @@ spec:
 describe('Windows pods pinned by scheduling, without spec.os.name', () => {
   it('get one finding per restricted control asking for spec.os.name: windows, not per-container Linux fixes', () => {
     for (const [check, control] of [
-      [seccompMissing, 'a seccomp profile'],
-      [capsNotDropped, 'Linux capabilities'],
-      [escalation, 'allowPrivilegeEscalation'],
+      [seccompMissing, 'seccomp profiles do not exist'],
+      [capsNotDropped, 'Linux capabilities do not exist'],
+      [escalation, 'allowPrivilegeEscalation does not exist'],
     ] as const) {
       const [f] = expectFindings(check, BY_SELECTOR, [
         {
           line: 8,
-          message: `the pod runs only on Windows nodes (nodeSelector kubernetes.io/os: windows), where ${control} does not exist, but it does not set spec.os.name: windows, so PodSecurity restricted still requires it of "exporter", "reloader"; set spec.os.name: windows`,
+          message: `the pod runs only on Windows nodes (nodeSelector kubernetes.io/os: windows), where ${control}, but it does not set spec.os.name: windows, so PodSecurity restricted still requires it of "exporter", "reloader"; set spec.os.name: windows`,
         },
       ]);
       assert.equal(f.container ?? null, null);
@@ -70,6 +70,10 @@ describe('Windows pods pinned by scheduling, without spec.os.name', () => {
       '          - matchExpressions:\n              - {key: kubernetes.io/os, operator: In, values: [linux]}\n',
     );
     expectFindings(seccompMissing, either, [{ line: 14, container: 'iis', message: 'container "iis": seccompProfile is not set' }]);
+    // The beta label is named as written.
+    expectFindings(seccompMissing, BY_AFFINITY.replace('{key: kubernetes.io/os,', '{key: beta.kubernetes.io/os,'), [{ line: 4, message: '(required node affinity beta.kubernetes.io/os In [windows])' }]);
+    // A Linux nodeSelector next to Windows affinity: the pod fits no node; it is not called a Windows pod.
+    expectFindings(seccompMissing, BY_AFFINITY.replace('spec:\n  affinity:', 'spec:\n  nodeSelector: {kubernetes.io/os: linux}\n  affinity:'), [{ line: 14, container: 'iis', message: 'container "iis": seccompProfile is not set' }]);
     // In [windows, linux] does not pin it either.
     expectFindings(seccompMissing, BY_AFFINITY.replace('values: [windows]', 'values: [windows, linux]'), [{ line: 13, container: 'iis', message: 'container "iis": seccompProfile is not set' }]);
   });

@@ -1,10 +1,10 @@
 /**
- * PersistentVolumeClaim, StorageClass and PersistentVolume lookups shared by the storage checks.
+ * PersistentVolumeClaim, StorageClass and PersistentVolume lookups shared by the storage checks and the survival verdicts.
  * Everything is total (odd input gives "cannot tell", never a throw) and indexed once per run.
  */
-import type { ResourceIndex } from '../../model/index.js';
-import type { FieldPath, Json, JsonObject, Resource, Workload } from '../../model/types.js';
-import { get, getArray, getObject, getString, isObject, isTemplated, stringMap } from '../../model/util.js';
+import type { ResourceIndex } from './index.js';
+import type { FieldPath, Json, JsonObject, Resource, Workload } from './types.js';
+import { get, getArray, getObject, getString, isObject, isTemplated, stringMap } from './util.js';
 
 /** A pod volume backed by a PersistentVolumeClaim. */
 export interface ClaimVolume {
