@@ -225,7 +225,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         const also = findingsGateFails(report, failOn) ? ' (exit 1: the --fail-on gate failed too)' : '';
         io.err(
           nothingRead(report)
-            ? `kubeready: no workload was read from the cluster, so there is no score to hold against --min-score ${minScore}${also}\n`
+            ? `kubeready: no object was read from the cluster, so there is no score to hold against --min-score ${minScore}${also}\n`
             : `kubeready: score ${report.summary.score} is below --min-score ${minScore}${also}\n`,
         );
       }

@@ -1047,7 +1047,7 @@ function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
         container: null,
         pods: pods.map((p) => p.name),
         evidence: [st(r, failed.path, `condition Failed=True${failed.reason ? ` (${failed.reason})` : ''}${failed.message ? ` "${failed.message}"` : ''} since ${formatTime(failed.since)}`, index)],
-        cause: failed.reason === 'BackoffLimitExceeded' ? `every retry failed: the Job reached its backoffLimit (${problems.some((p) => p.object.kind === 'Pod') ? 'see the pods\' problems for why they fail' : pods.length ? 'its pods show no failure kubeready can read: their logs say why' : 'its pods are gone: the last one\'s log, if kept, says why'})` : failed.reason === 'DeadlineExceeded' ? 'the Job ran longer than activeDeadlineSeconds' : (failed.message ?? 'the Job failed'),
+        cause: failed.reason === 'BackoffLimitExceeded' ? `every retry failed: the Job reached its backoffLimit (${jobPodsText(problems, pods)})` : failed.reason === 'DeadlineExceeded' ? 'the Job ran longer than activeDeadlineSeconds' : (failed.message ?? 'the Job failed'),
         fix: { text: 'Fix why the pods fail, then rerun the Job (a Job\'s template cannot be changed: delete and recreate it).', commands: [`kubectl ${nsFlag(index, r)} logs job/${r.name} --tail=50`], yaml: null },
         prevent: [],
         logs: null,
@@ -1101,6 +1101,21 @@ function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
     problems,
     notes: [...x.notes],
   };
+}
+
+/** Why a failed Job's pods failed, as far as their statuses say (exit codes), for the Job's cause. */
+function jobPodsText(problems: Problem[], pods: Resource[]): string {
+  if (problems.some((p) => p.object.kind === 'Pod')) return "see the pods' problems for why they fail";
+  const exits = pods.flatMap((p) =>
+    containerStatuses(p)
+      .map((c) => ({ pod: p.name, c: c.name, t: lastTermination(c) }))
+      .filter((x) => x.t?.exitCode !== undefined && x.t.exitCode !== 0),
+  );
+  if (exits.length) {
+    const shown = exits.slice(0, 3).map((x) => `${x.pod}/${x.c}: ${exitCodeMeaning(x.t!.exitCode, x.t!.signal)}${x.t!.reason ? `, reason ${x.t!.reason}` : ''}`);
+    return `${shown.join('; ')}${exits.length > 3 ? `; ${exits.length - 3} more` : ''}: their logs say why`;
+  }
+  return pods.length ? 'its pods record no exit code: their logs say why' : "its pods are gone: the last one's log, if kept, says why";
 }
 
 function podDiagnosis(x: Ctx, pod: Resource): Diagnosis {

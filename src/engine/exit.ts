@@ -33,11 +33,19 @@ export function scoreGateFails(report: Report, minScore: number | undefined): bo
 }
 
 /**
- * A live cluster audit that read no workload at all (an empty or mistyped namespace, every list
+ * A live cluster audit that reported no object at all (an empty or mistyped namespace, every list
  * forbidden): its score of 100 was earned by nothing, so a --min-score gate does not pass on it.
  */
 export function nothingRead(report: Report): boolean {
-  return report.cluster !== undefined && report.summary.workloads === 0;
+  return report.cluster !== undefined && report.verdicts.length === 0;
+}
+
+/** Nothing was audited: no object loaded and input errors, or a live scan that reported no object. Reports say so instead of a score. */
+export function nothingAudited(report: Report): string | null {
+  const s = report.summary;
+  if (s.objects === 0 && s.inputErrors > 0) return `nothing audited: no objects were loaded (${s.inputErrors} input error${s.inputErrors === 1 ? '' : 's'})`;
+  if (nothingRead(report)) return 'nothing audited: no object was read from the cluster in the scope asked for';
+  return null;
 }
 
 /** True for a live cluster audit that could not read everything (report.cluster.complete false). */

@@ -1247,10 +1247,12 @@ class Graph implements RbacGraph {
     for (const w of this.index.workloadsIn(ns)) names.add(podServiceAccount(w).name);
     list = [];
     for (const sa of [...names].sort()) {
-      const top = this.directRisksOf(ns, sa)[0];
+      // Running as other ServiceAccounts of this namespace is what the inheritor can already do: it adds nothing.
+      const top = this.directRisksOf(ns, sa).find((r) => !(r.scope === ns && (r.id === 'workload-create' || r.id === 'pod-image-update')));
       if (top && top.level !== 'medium') list.push({ sa, risk: top });
     }
-    list.sort((a, b) => LEVEL_RANK[b.risk.level] - LEVEL_RANK[a.risk.level]);
+    // The strongest first; of equals, one whose reach goes beyond the namespace.
+    list.sort((a, b) => LEVEL_RANK[b.risk.level] - LEVEL_RANK[a.risk.level] || Number(b.risk.scope !== ns) - Number(a.risk.scope !== ns));
     this.strongestMemo.set(ns, list);
     return list;
   }

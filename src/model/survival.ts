@@ -189,7 +189,7 @@ function domainLoss(scenario: 'node-loss' | 'zone-loss', w: Workload, index: Res
   // A live cluster shows where the pods run now: all in one node or zone is an outage today.
   const now = placement(w, index, scenario === 'node-loss' ? null : keys);
   if (now) {
-    return v(scenario, 'outage', `${countText(f)}, but all ${now.pods.length} running pods are in ${domain} ${now.domain} right now${s.soft ? ` (${termText(s.soft)} is only best-effort)` : ''}: its loss takes them all until they are rescheduled elsewhere`, [
+    return v(scenario, 'outage', `${countText(f)}, but all ${now.pods.length} running pods are ${domain === 'node' ? 'on' : 'in'} ${domain} ${now.domain} right now${s.soft ? ` (${termText(s.soft)} is only best-effort)` : ''}: its loss takes them all until they are rescheduled elsewhere`, [
       ...rel,
       ...now.pods.slice(0, 3).map((p) => ({ resource: p, path: ['spec', 'nodeName'], note: `runs on ${getString(p.object, ['spec', 'nodeName'])}` })),
     ]);
@@ -321,11 +321,20 @@ function allowedEvictions(pdb: Resource, n: number): { allowed: number; text: st
 }
 
 function drain(w: Workload, index: ResourceIndex, f: ReplicaFloor, complete: boolean): V {
-  const rel = floorRelated(w, f);
-  // Budgets deployed with the workload (an unrelated example folder's budget is not its own).
   const found = pdbsFor(w, index);
   const certain = found.certain.filter((p) => index.sameScope(p, w.resource));
-  const possible = found.possible.filter((p) => index.sameScope(p, w.resource));
+  // Budgets of the namespace that sit in another folder with no namespace on either side: they select
+  // these pods only if both are applied to the same namespace. Say what they would do, as unknown.
+  const elsewhere = found.certain.filter((p) => !index.sameScope(p, w.resource));
+  if (certain.length === 0 && elsewhere.length > 0) {
+    const x = drainWith(w, index, f, complete, elsewhere, found.possible.filter((p) => !index.sameScope(p, w.resource)));
+    return v('drain', 'unknown', `if deployed with these pods (it sits in another folder and neither names a namespace): ${x.reason}`, x.related);
+  }
+  return drainWith(w, index, f, complete, certain, found.possible.filter((p) => index.sameScope(p, w.resource)));
+}
+
+function drainWith(w: Workload, index: ResourceIndex, f: ReplicaFloor, complete: boolean, certain: Resource[], possible: Resource[]): V {
+  const rel = floorRelated(w, f);
   if (possible.length > 0 && certain.length === 0) {
     return v('drain', 'unknown', `PodDisruptionBudget "${possible[0].name}" may select these pods (its selector cannot be evaluated)`, [
       { resource: possible[0], path: ['spec', 'selector'], note: 'selector not evaluable' },
@@ -454,6 +463,10 @@ function rollout(w: Workload, f: ReplicaFloor | null, index: ResourceIndex): V {
       }
       return v('rollout', 'at-risk', `${how}: each new pod mounts PersistentVolumeClaim "${single.claim.name}" (ReadWriteOnce) while an old pod holds it: on another node it cannot attach (Multi-Attach error) and the rollout hangs until the old pod is deleted`, cr);
     }
+    // A surge pod needs a node where the host port is free: with none spare it stays Pending, and with
+    // maxUnavailable 0 the rollout waits for it.
+    const hp = ms > 0 && mu === 0 ? hostPortOf(w) : null;
+    if (hp) return v('rollout', 'at-risk', `${how}: each new pod needs a node where ${hp.text} is free, and no old pod stops first (maxUnavailable 0): without a spare node the new pods stay Pending and the rollout waits`, [...sr, { resource: r, path: hp.path, note: 'host port' }]);
     if (!ready) return v('rollout', 'at-risk', `${how}, but ${noProbe}`, [...sr, ...probeRel()]);
     return v('rollout', 'survives', `${how}: at least ${n - mu} pod${n - mu === 1 ? ' keeps' : 's keep'} serving, and new pods get traffic only once their readiness probe passes`, sr);
   }
@@ -472,9 +485,12 @@ function rollout(w: Workload, f: ReplicaFloor | null, index: ResourceIndex): V {
     if (muRaw !== undefined && muRaw !== null && (isZeroIntOrPercent(muRaw) || (percentOf(muRaw) ?? 0) > 100)) {
       return v('rollout', 'blocked', `maxUnavailable ${showIntOrPercent(muRaw)}: the API server rejects the StatefulSet (it must be at least 1 and at most 100%)`, sr);
     }
-    const k = Math.max(1, mu);
+    // partition P: only ordinals >= P are updated (a staged rollout); the rest keep serving.
+    const partition = getNumber(obj, ['spec', 'updateStrategy', 'rollingUpdate', 'partition']) ?? 0;
+    if (partition >= f.value) return v('rollout', 'survives', `partition ${partition} at ${f.value} replicas: no pod is updated until the partition is lowered (a staged rollout)`, sr);
+    const k = Math.min(Math.max(1, mu), f.value - Math.max(0, partition));
     if (k >= f.value) return v('rollout', 'outage', `maxUnavailable ${showIntOrPercent(muRaw as Json)} at ${f.value} replicas: every pod may be stopped at once (MaxUnavailableStatefulSet, on by default from Kubernetes 1.37)`, sr);
-    const at = k === 1 ? 'one at a time' : `${k} at a time (maxUnavailable ${showIntOrPercent(muRaw as Json)})`;
+    const at = (k === 1 ? 'one at a time' : `${k} at a time (maxUnavailable ${showIntOrPercent(muRaw as Json)})`) + (partition > 0 ? `, only ordinals ${partition} and up (partition ${partition})` : '');
     if (!ready) return v('rollout', 'at-risk', `pods are replaced ${at}, but ${noProbe}`, [...sr, ...probeRel()]);
     return v('rollout', 'survives', `pods are replaced ${at}, highest ordinal first, never more than ${k} unavailable at once: ${f.value - k} of ${f.value} keep serving`, sr);
   }

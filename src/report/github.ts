@@ -20,6 +20,7 @@
  * annotations per step (50 per job); the rest stay in the log.
  */
 import type { Report } from '../engine/report-types.js';
+import { nothingAudited } from '../engine/exit.js';
 import { isLive, liveName } from './live.js';
 import { objectName } from './names.js';
 import { valuesText } from './values.js';
@@ -110,7 +111,7 @@ export function writeGithub(report: Report, opts: GithubOptions, write: (s: stri
   }
   const s = report.summary;
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  let summary = `${s.readyWorkloads} of ${plural(s.workloads, 'workload')} production-ready · score ${s.score}/100 · ${plural(s.findings.error, 'error')}, ${plural(s.findings.warning, 'warning')}, ${s.findings.info} info`;
+  let summary = `${nothingAudited(report) ?? `${s.readyWorkloads} of ${plural(s.workloads, 'workload')} production-ready · score ${s.score}/100`} · ${plural(s.findings.error, 'error')}, ${plural(s.findings.warning, 'warning')}, ${s.findings.info} info`;
   if (s.exempted) summary += ` · ${s.exempted} exempted`;
   if (s.unknown) summary += ` · ${s.unknown} unknown`;
   if (s.inputErrors) summary += ` · ${plural(s.inputErrors, 'input error')}`;

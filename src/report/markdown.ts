@@ -16,6 +16,7 @@
  * GITHUB_REPOSITORY, GITHUB_SHA) to make full blob links, else links are relative.
  */
 import type { CheckInfo, Finding, Location, ObjectRef, Report, SurvivalVerdict, Verdict } from '../engine/report-types.js';
+import { nothingAudited } from '../engine/exit.js';
 import { isLive, kubectlGet, liveName } from './live.js';
 import { objectName } from './names.js';
 
@@ -165,7 +166,8 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
 
   const allReady = s.readyWorkloads === s.workloads && report.verdicts.every((v) => v.ready) && s.inputErrors === 0;
   const head: string[] = [];
-  head.push(`### ${allReady ? '✅' : '❌'} kubeready: ${s.readyWorkloads} of ${plural(s.workloads, 'workload')} production-ready · score ${s.score}/100`);
+  const nothing = nothingAudited(report);
+  head.push(nothing ? `### ❌ kubeready: ${nothing}` : `### ${allReady ? '✅' : '❌'} kubeready: ${s.readyWorkloads} of ${plural(s.workloads, 'workload')} production-ready · score ${s.score}/100`);
   head.push('');
   const counts = [plural(s.findings.error, 'error'), plural(s.findings.warning, 'warning'), `${s.findings.info} info`];
   if (s.exempted) counts.push(`${s.exempted} exempted`);

@@ -4,6 +4,7 @@ import { PIECE } from './pieces.js';
 import { valuesText } from './values.js';
 import { objectName } from './names.js';
 import type { Report, Finding, CheckInfo } from '../engine/report-types.js';
+import { nothingAudited } from '../engine/exit.js';
 
 export interface TextOptions {
   color: boolean;
@@ -188,8 +189,8 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
     (s.exempted ? ` (${s.exempted} exempted${opts.showExempted ? '' : ', --show-exempted lists them'})` : '') +
     (s.unknown ? ` · ${s.unknown} unknown (rest on objects not in the input)` : '');
   // Nothing loaded: a score of 100 for no objects would read as a pass.
-  if (s.objects === 0 && s.inputErrors > 0) lines.push(c.bold(`nothing audited: no objects were loaded (${s.inputErrors} input error${s.inputErrors === 1 ? '' : 's'}, above)`));
-  else if (s.workloads === 0 && report.cluster) lines.push(c.bold(`nothing audited: no workload was read from the cluster (${s.objects} object${s.objects === 1 ? '' : 's'}; see the cluster lines above)`));
+  const nothing = nothingAudited(report);
+  if (nothing) lines.push(c.bold(`${nothing} (see above)`));
   else lines.push(`${c.bold(ready)} · score ${s.score}/100 · ${counts}${exempt}`);
   if (report.baseline) {
     const b = report.baseline;

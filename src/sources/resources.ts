@@ -270,14 +270,41 @@ function loadChunk(
         }
         const kept = options.keepWhole && !options.keepWhole(item) ? slim(item) : item;
         if (kept !== item && doc.positions) forgetDropped(doc.positions, item, kept);
-        out.resources.push(toResource(kept, { file, doc: docIndex, listIndex: i, locate: makeLocate(ctx, doc, ['items', i]) }));
+        const locate = makeLocate(ctx, doc, ['items', i]);
+        metadataTypes(item, file, locate, out);
+        out.resources.push(toResource(kept, { file, doc: docIndex, listIndex: i, locate }));
       });
       continue;
     }
     const kept = options.keepWhole && !options.keepWhole(v) ? slim(v) : v;
-    out.resources.push(toResource(kept, { file, doc: docIndex, locate: makeLocate(ctx, doc, []) }));
+    const locate = makeLocate(ctx, doc, []);
+    metadataTypes(v, file, locate, out);
+    out.resources.push(toResource(kept, { file, doc: docIndex, locate }));
   }
   return { breaks: ctx.lines.breaks(), nextDoc };
+}
+
+/**
+ * metadata.name and metadata.namespace must be strings: an unquoted `n`, `no`, `off`, `on`, `y` or
+ * `yes` is a YAML 1.1 boolean (as kubectl reads it), and a number stays a number; kubectl rejects the
+ * object, so say so rather than audit it under another name or the default namespace.
+ */
+function metadataTypes(obj: JsonObject, file: string, locate: Origin['locate'], out: LoadResult): void {
+  const meta = obj.metadata;
+  if (!isObject(meta)) return;
+  for (const key of ['name', 'namespace'] as const) {
+    const v = meta[key];
+    if (v === undefined || v === null || typeof v === 'string') continue;
+    const pos = locate(['metadata', key]);
+    const why = typeof v === 'boolean' ? ' (an unquoted y/n/yes/no/on/off is a YAML 1.1 boolean)' : '';
+    out.problems.push({
+      file,
+      line: pos?.line ?? undefined,
+      column: pos?.column ?? undefined,
+      message: `metadata.${key}: ${JSON.stringify(v)} is not a string${why}: kubectl rejects the object; quote the value`,
+      level: 'error',
+    });
+  }
 }
 
 /** Drop the positions of what slimming a List item dropped (the metadata it keeps keeps its own). */

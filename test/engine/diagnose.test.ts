@@ -207,6 +207,10 @@ describe('diagnose: more root causes', () => {
     const p = d.problems.find((x) => x.check === 'job-failed');
     assert.ok(p, JSON.stringify(d.problems));
     assert.equal(p.cause, "every retry failed: the Job reached its backoffLimit (its pods are gone: the last one's log, if kept, says why)");
+    // Its failed pod is still there: the exit code is named.
+    const failedPod = pod({ name: 'migrate-x7', phase: 'Failed', owner: { kind: 'Job', name: 'migrate', uid: 'j-migrate' }, containerStatuses: [cstatus({ ready: false, state: { terminated: { reason: 'Error', exitCode: 3, startedAt: at(10), finishedAt: at(11) } } })] });
+    const q = diagnose(indexOf(dump(job, failedPod)), { kind: 'Job', name: 'migrate', namespace: 'shop' }).problems.find((x) => x.check === 'job-failed');
+    assert.match(q?.cause ?? '', /^every retry failed: the Job reached its backoffLimit \(migrate-x7\/app: exit code 3.*, reason Error: their logs say why\)$/);
   });
 
   it('CreateContainerConfigError: names the missing Secret key and the command to add it', () => {

@@ -490,6 +490,44 @@ subjects: [{kind: ServiceAccount, name: ${name}, namespace: shop}]
     // pods/status cannot change the spec.
     assert.deepEqual(g.risksOf('shop', 'status'), []);
   });
+
+  it('creating workloads inherits a ServiceAccount whose reach goes beyond the namespace, not one that can only run as others there', () => {
+    const ix = index(`apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: deployer, namespace: r}
+rules: [{apiGroups: ["apps"], resources: ["deployments"], verbs: ["create"]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: r1, namespace: r}
+roleRef: {kind: Role, name: deployer}
+subjects: [{kind: ServiceAccount, name: r1}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: patcher, namespace: r}
+rules: [{apiGroups: [""], resources: ["pods"], verbs: ["patch"]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: r2, namespace: r}
+roleRef: {kind: Role, name: patcher}
+subjects: [{kind: ServiceAccount, name: r2}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader, namespace: other}
+rules: [{apiGroups: [""], resources: ["secrets"], verbs: ["list"]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: r3, namespace: other}
+roleRef: {kind: Role, name: reader}
+subjects: [{kind: ServiceAccount, name: r3, namespace: r}]
+`);
+    const [top] = rbacGraph(ix).risksOf('r', 'r1');
+    assert.match(top.summary, /including ServiceAccount "r3", which can read every Secret in namespace other$/);
+  });
 });
 
 describe('blastRadius', () => {

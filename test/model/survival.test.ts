@@ -505,7 +505,7 @@ status: {phase: Running}
     const yaml = node('a1', 'eu-1a') + node('a2', 'eu-1a') + node('b1', 'eu-1b') + livePods(['a1', 'a1', 'a1']);
     const n = outcome(verdicts(yaml, 'api'), 'node-loss');
     assert.equal(n.outcome, 'outage');
-    assert.match(n.reason, /^3 replicas, but all 3 running pods are in node a1 right now: its loss takes them all/);
+    assert.match(n.reason, /^3 replicas, but all 3 running pods are on node a1 right now: its loss takes them all/);
     const z = outcome(verdicts(node('a1', 'eu-1a') + node('a2', 'eu-1a') + node('b1', 'eu-1b') + livePods(['a1', 'a2']), 'api'), 'zone-loss');
     assert.equal(z.outcome, 'outage');
     assert.match(z.reason, /all 2 running pods are in zone eu-1a right now/);
@@ -517,5 +517,44 @@ status: {phase: Running}
     assert.equal(outcome(verdicts(yaml, 'api'), 'zone-loss').outcome, 'at-risk');
     // A node not in the input: the zone is unknown.
     assert.equal(outcome(verdicts(node('a1', 'eu-1a') + livePods(['a1', 'x9']), 'api'), 'zone-loss').outcome, 'at-risk');
+  });
+});
+
+describe('survival verdicts: review cases', () => {
+  it('a budget of another folder (no namespace on either side) is named, as unknown: "if deployed with these pods"', () => {
+    const { resources: a } = loadText(deploy({ name: 'api', replicas: 1 }).replace('namespace: shop', 'namespace: null'), 'd1/dep.yaml');
+    const { resources: b } = loadText(pdb('maxUnavailable: 1').replace('namespace: shop', 'namespace: null'), 'd2/pdb.yaml');
+    const index = new ResourceIndex([...a, ...b]);
+    const w = index.workloads.find((x) => x.resource.name === 'api')!;
+    const d = outcome(survival(w, index, { complete: true }), 'drain');
+    assert.equal(d.outcome, 'unknown');
+    assert.match(d.reason, /^if deployed with these pods \(it sits in another folder and neither names a namespace\): PodDisruptionBudget "api" maxUnavailable 1 allows evicting all 1 pod at once/);
+  });
+
+  it('a StatefulSet partition limits the rollout to the ordinals at or above it', () => {
+    const sts = (strategy: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: shop}
+spec:
+  replicas: 3
+  serviceName: db
+  updateStrategy: ${strategy}
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: db:1.0, readinessProbe: {tcpSocket: {port: 5432}}}]
+`;
+    const staged = outcome(verdicts(sts('{rollingUpdate: {partition: 2, maxUnavailable: 3}}'), 'db'), 'rollout');
+    assert.equal(staged.outcome, 'survives');
+    assert.match(staged.reason, /only ordinals 2 and up \(partition 2\).*2 of 3 keep serving/);
+    assert.match(outcome(verdicts(sts('{rollingUpdate: {partition: 3}}'), 'db'), 'rollout').reason, /^partition 3 at 3 replicas: no pod is updated until the partition is lowered/);
+  });
+
+  it('a Deployment that surges with a host port and maxUnavailable 0 needs a spare node', () => {
+    const hp = deploy({ replicas: 3, spec: safeRollout }).replace('        image: api:1.0\n', '        image: api:1.0\n        ports: [{containerPort: 8080, hostPort: 8080}]\n');
+    const r = outcome(verdicts(hp, 'api'), 'rollout');
+    assert.equal(r.outcome, 'at-risk');
+    assert.match(r.reason, /each new pod needs a node where hostPort 8080 is free/);
   });
 });

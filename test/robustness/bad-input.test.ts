@@ -217,7 +217,7 @@ spec:
     writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: ConfigMap\ndata: [\n');
     const run = await audit(['only-bad']);
     assert.equal(run.text.code, 1);
-    assert.match(run.text.stdout, /^nothing audited: no objects were loaded \(1 input error, above\)$/m);
+    assert.match(run.text.stdout, /^nothing audited: no objects were loaded \(1 input error\) \(see above\)$/m);
     assert.doesNotMatch(run.text.stdout, /score 100\/100/);
     // With something loaded, the usual line.
     const good = await audit(['control']);

@@ -334,7 +334,8 @@ describe('property: malformed Kubernetes objects never make a check throw', () =
         // JSON is YAML: one JSON document per YAML document, sometimes as one JSON stream.
         const text = yamlDocs ? objs.map((o) => JSON.stringify(o)).join('\n---\n') + '\n' : objs.map((o) => JSON.stringify(o, null, 2)).join('\n---\n');
         const loaded = loadText(text, 'prop.yaml');
-        assert.deepEqual(loaded.problems.filter((p) => p.level === 'error'), [], 'JSON.stringify output must load without errors');
+        // Decoding errors, that is: a generated name or namespace that is not a string is an input error on purpose.
+        assert.deepEqual(loaded.problems.filter((p) => p.level === 'error' && !/^metadata\.(name|namespace): .* is not a string/.test(p.message)), [], 'JSON.stringify output must load without errors');
         assert.equal(loadView(loadBuffer(Buffer.from(text), 'prop.yaml', { chunkBytes: 64 })), loadView(loaded), 'chunked loading changes nothing');
         // The decoder returns exactly what was serialised.
         const parsed = parseYaml(text).docs.map((d) => d.value);

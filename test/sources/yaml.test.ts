@@ -71,6 +71,18 @@ describe('documents and errors', () => {
     assert.equal(errs[0].file, 'f.yaml');
     assert.ok(errs[0].line! >= 5 && errs[0].line! <= 6, `line ${errs[0].line}`);
   });
+  it('a name or namespace that is not a string (n, yes, a number) is an input error on its line, as kubectl rejects it', () => {
+    const r = loadText(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: n\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: 2024, namespace: "n"}\n`, 'f.yaml');
+    assert.deepEqual(
+      r.problems.map((p) => `${p.level} ${p.line}:${p.column} ${p.message}`),
+      [
+        'error 5:3 metadata.namespace: false is not a string (an unquoted y/n/yes/no/on/off is a YAML 1.1 boolean): kubectl rejects the object; quote the value',
+        'error 12:14 metadata.name: 2024 is not a string: kubectl rejects the object; quote the value',
+      ],
+    );
+    // Quoted, both are fine.
+    assert.deepEqual(loadText(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "2024", namespace: "n"}\n`, 'g.yaml').problems, []);
+  });
   it('documents without apiVersion/kind are skipped and counted', () => {
     const r = loadText(`foo: bar\n---\n- a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n`, 'f.yaml');
     assert.equal(r.resources.length, 1);

@@ -1,5 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { replicaCountText, HOST_KEYS, ZONE_KEYS, ownPodsProblem, replicaFloor, spreadTerms, stringListParam, termLabel } from './util.js';
+import { getArray, isObject } from '../../model/util.js';
 
 export default defineCheck<{ hostTopologyKeys: string[]; zoneTopologyKeys: string[] }>({
   id: 'no-pod-anti-affinity',
@@ -11,7 +12,8 @@ export default defineCheck<{ hostTopologyKeys: string[]; zoneTopologyKeys: strin
   details: `Passes when the pod template has a pod anti-affinity term (required or preferred) or a
 \`topologySpreadConstraint\` (\`DoNotSchedule\` or \`ScheduleAnyway\`) over \`kubernetes.io/hostname\`
 whose \`labelSelector\` matches the workload's own pod labels. A *required* anti-affinity term over a
-zone key also passes: one replica per zone means one per node.
+zone key also passes: one replica per zone means one per node. So does a container \`hostPort\` (or
+\`hostNetwork\` with declared ports): the scheduler never puts two pods using one host port on a node.
 
 A term whose selector matches none of the workload's own pods (a copy-paste from another app, a
 label renamed later), or that has no \`labelSelector\` at all, spreads nothing; it is reported with
@@ -54,6 +56,9 @@ Reported for service workloads with a replica floor of 2 or more (fewer is \`rep
     if (!w) return out;
     const floor = replicaFloor(w, index);
     if (!floor || floor.value < 2) return out;
+    // A host port (or hostNetwork with ports): two pods using one host port never share a node.
+    const hostNetwork = w.podSpec.hostNetwork === true;
+    if (w.containers.some((c) => c.type !== 'init' && getArray(c.spec, ['ports']).some((p) => isObject(p) && ((typeof p.hostPort === 'number' && p.hostPort > 0) || (hostNetwork && typeof p.containerPort === 'number'))))) return out;
     const hostKeys = stringListParam(params.hostTopologyKeys, HOST_KEYS);
     const zoneKeys = stringListParam(params.zoneTopologyKeys, ZONE_KEYS);
     const terms = spreadTerms(w).filter(

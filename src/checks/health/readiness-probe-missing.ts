@@ -129,8 +129,12 @@ dependencies; the liveness probe must not.`,
         // containers are): a sidecar whose ports no Service of the input targets adds nothing.
         if (anyReadiness && !aimed) continue;
         const to = aimed?.name;
+        // Another container's probe gates the pod: traffic waits for that one, not for this container.
+        const gate = anyReadiness ? regular.find((x) => x !== c && hasProbe(x, 'readinessProbe'))?.name : undefined;
         out.push({
-          message: to
+          message: to && gate
+            ? `${kind}container "${c.name}" declares ports but has no readinessProbe: the pod is Ready once container "${gate}"'s readiness passes, so Service "${to}" sends traffic to "${c.name}" whether or not it can serve yet, and rollouts never check it`
+            : to
             ? `${kind}container "${c.name}" declares ports but has no readinessProbe: it is Ready ${ready}, so Service "${to}" sends it traffic before it can serve and rollouts proceed without checking it`
             : `${kind}container "${c.name}" declares ports but has no readinessProbe: it is Ready ${ready}, so any Service that selects it sends traffic before it can serve, and rollouts proceed without checking it`,
           path: [...c.path, 'readinessProbe'],

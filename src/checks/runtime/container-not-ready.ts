@@ -18,8 +18,8 @@ export default defineCheck<Params>({
   details: `A runtime check (pod \`status\`, Events). Reported when a container's state is \`running\`, its
 \`ready\` is false, and it has been so for at least \`minutes\`: from the later of the container's
 \`startedAt\` and the pod's \`ContainersReady\` (else \`Ready\`) condition transition, up to the time of
-the snapshot (the newest timestamp in the input, which is never later than the real time, so the
-duration is never overstated). The message adds the kubelet's \`Unhealthy\` readiness-probe events for
+the snapshot (a live cluster: the API server's clock when the scan started; a file: its newest
+timestamp; neither is later than when the objects were read, so the duration is never overstated). The message adds the kubelet's \`Unhealthy\` readiness-probe events for
 the container (count and last message) when there are any.
 
 Not reported for pods being deleted, pods not in phase Running, containers waiting (CrashLoopBackOff,

@@ -25,8 +25,8 @@ the pod template (the field to change), and names the memory limit the pods ran 
 count, when the last kill happened, and the pods (as related objects). A container killed with no
 memory limit at all was killed because the node ran out of memory: the message says so.
 
-Error, except when every kill is older than \`recentHours\` (before the newest timestamp in the input)
-and the container has been running since: then it is a warning, a limit that was hit once.
+Error, except when every kill is older than \`recentHours\` (before the snapshot's time: the API server's clock,
+or a file's newest timestamp) and the container has been running since: then it is a warning, a limit that was hit once.
 
 Pillar: resources. The checklist item that prevents it is a memory limit sized from the measured peak
 working set (\`memory-limit-missing\`), and for JVMs and other runtimes a heap that fits the limit
@@ -42,7 +42,7 @@ working set (\`memory-limit-missing\`), and for JVMs and other runtimes a heap t
         memory: 512Mi   # was 256Mi: OOMKilled at its peak`,
   },
   params: {
-    recentHours: { type: 'number', default: 24, description: 'A kill older than this (hours before the newest timestamp in the input), in a container running since, is a warning.' },
+    recentHours: { type: 'number', default: 24, description: 'A kill older than this (hours before the snapshot\'s time), in a container running since, is a warning.' },
   },
   target: 'workload',
   // Events and Node heartbeats date the snapshot (observedAt).

@@ -18,7 +18,8 @@ export default defineCheck<Params>({
     'Every restart drops the requests and connections the container was serving and its warm state; a container that keeps restarting is failing in a way nobody has looked at yet, and the next restart may be the one that does not come back.',
   details: `A runtime check (pod \`status\`, Events). Reported when a container's \`restartCount\` is above
 \`restarts\` and its last restart (\`lastState.terminated.finishedAt\`) happened within \`withinHours\`
-of the newest timestamp in the input, while it is not in CrashLoopBackOff now and its last
+of the snapshot's time (a live cluster: the API server's clock when the scan started; a file: its
+newest timestamp), while it is not in CrashLoopBackOff now and its last
 termination was not OOMKilled (those are reported by \`crashloop-backoff\` and
 \`container-oomkilled\`). A pod up for months whose count grew with node reboots long ago, or whose
 last termination is no longer recorded, is not reported. The message gives how the last run
@@ -38,7 +39,7 @@ Pillar: health: restarts caused by liveness probes that are too strict are preve
   },
   params: {
     restarts: { type: 'number', default: 5, description: 'Report containers restarted more than this many times.' },
-    withinHours: { type: 'number', default: 24, description: 'Only when the last restart was this recent (hours before the newest timestamp in the input).' },
+    withinHours: { type: 'number', default: 24, description: 'Only when the last restart was this recent (hours before the snapshot\'s time).' },
   },
   target: 'workload',
   uses: ['Event', 'Node'],

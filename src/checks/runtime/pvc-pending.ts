@@ -39,7 +39,8 @@ export default defineCheck<Params>({
 Not reported while the claim waits for its first consumer (\`volumeBindingMode:
 WaitForFirstConsumer\`, or a \`WaitForFirstConsumer\` event) with no Warning: that is how such classes
 bind, and a pod that cannot be scheduled is reported by \`pod-pending-unschedulable\`. Durations run to
-the newest timestamp in the input.
+the snapshot's time (a live cluster: the API server's clock when the scan started; a file: its newest
+timestamp).
 
 Pillar: storage: the checklist item that prevents it is a claim naming a StorageClass the cluster
 defines (\`pvc-storage-class-missing\`).`,

@@ -21,6 +21,14 @@ describe('no-pod-anti-affinity', () => {
     ]);
   });
 
+  it('passes with a host port (or hostNetwork with ports): two pods using one host port never share a node', () => {
+    const ported = (ports: string, extra = '') => web('  replicas: 3\n', extra).replace('containers: [{name: app, image: nginx}]', `containers: [{name: app, image: nginx, ports: [${ports}]}]`);
+    expectNone(check, ported('{containerPort: 80, hostPort: 8080}'));
+    expectNone(check, ported('{containerPort: 9100}', '      hostNetwork: true\n'));
+    // A container port alone (no hostNetwork) does not.
+    expectFindings(check, ported('{containerPort: 80}'), [{ line: 9, message: 'no podAntiAffinity or topologySpreadConstraints' }]);
+  });
+
   it('fires with only a preferred zone anti-affinity, and says that term does not separate nodes', () => {
     expectFindings(
       check,

@@ -89,7 +89,7 @@ spec:
     expectNone(check, pod('{port: 80, targetPort: http}'));
     // By name or by number, traffic to the proxy's port makes it count.
     expectFindings(check, pod('{port: 80, targetPort: http}, {name: admin, port: 9000, targetPort: admin}'), [
-      { line: 10, container: 'proxy', severity: 'error', message: 'so Service "web" sends it traffic before it can serve' },
+      { line: 10, container: 'proxy', severity: 'error', message: 'the pod is Ready once container "app"\'s readiness passes, so Service "web" sends traffic to "proxy" whether or not it can serve yet' },
     ]);
     expectFindings(check, pod('{port: 9000}'), [{ line: 10, container: 'proxy', severity: 'error' }]);
   });

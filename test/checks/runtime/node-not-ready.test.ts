@@ -24,7 +24,7 @@ describe('node-not-ready', () => {
 
   it('is silent for Ready nodes and nodes without conditions (a manifest)', () => {
     expectNone(checkNotReady, yaml(node([cond('Ready', 'True', at(0), 'KubeletReady')])));
-    expectNone(checkNotReady, yaml({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' } }));
+    expectNone(checkNotReady, yaml({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-2' } }));
   });
 });
 

@@ -28,7 +28,7 @@ describe('probe-failing', () => {
   it('reads events.k8s.io/v1 Unhealthy events and ignores events of a pod with another uid', () => {
     const text = yaml(
       ...chain({ containers }, [rsPod('web-7d9c-a', { containers, containerStatuses: [cstatus()] })]),
-      eventV1({ name: 'n', involved: { kind: 'Pod', name: 'web-7d9c-a', uid: 'p-web-7d9c-a', fieldPath: 'spec.containers{app}' }, reason: 'Unhealthy', message: 'Startup probe failed: dial tcp 10.1.0.4:8080: connect: connection refused', eventTime: at(1), seriesCount: 4, lastObserved: at(3), component: 'kubelet' }),
+      eventV1({ name: 'ev-startup', involved: { kind: 'Pod', name: 'web-7d9c-a', uid: 'p-web-7d9c-a', fieldPath: 'spec.containers{app}' }, reason: 'Unhealthy', message: 'Startup probe failed: dial tcp 10.1.0.4:8080: connect: connection refused', eventTime: at(1), seriesCount: 4, lastObserved: at(3), component: 'kubelet' }),
       unhealthy('gone', 'web-7d9c-a', 'Readiness probe failed: 503', 50, 2, 'uid-of-a-deleted-pod'),
     );
     // No startupProbe in the template: the finding sits on the container, where it belongs.
