@@ -17,6 +17,7 @@ import { VERSION } from '../version.js';
 import type { Check, Severity } from '../checks/types.js';
 import { auditClusterCli, clusterFlagsGiven, incompleteNote, withClusterOptions, CLUSTER_USAGE, type ClusterCliOpts } from './cluster.js';
 import { addDiagnoseCommand } from './diagnose.js';
+import { DIAGNOSE_ONLY_PROBLEMS } from '../engine/diagnose.js';
 
 export interface Io {
   out: (s: string) => void;
@@ -271,6 +272,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .argument('<id>', 'check id (kubeready checks lists them)')
     .action((id) => {
       const check = findCheck(id);
+      const problem = check ? undefined : DIAGNOSE_ONLY_PROBLEMS[id];
+      if (problem) {
+        io.out(`${id}: a problem that kubeready diagnose reports (no audit check has this id)\n\n${problem}\n`);
+        return;
+      }
       if (!check) {
         const near = allChecks.filter((c) => c.id.includes(id) || id.includes(c.id)).map((c) => c.id);
         throw new UsageError(`unknown check "${id}"${near.length ? `; did you mean ${near.join(', ')}?` : ' (kubeready checks lists them)'}`);

@@ -4,13 +4,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { loadText } from '../../src/sources/resources.js';
 import { ResourceIndex } from '../../src/model/index.js';
-import { diagnose, diagnoseNamespace, parseTarget, type Diagnosis } from '../../src/engine/diagnose.js';
+import { DIAGNOSE_ONLY_PROBLEMS, diagnose, diagnoseNamespace, parseTarget, type Diagnosis } from '../../src/engine/diagnose.js';
+import { findCheck } from '../../src/checks/index.js';
 import { runCli } from '../helpers/cli.js';
 import { at, chain, cond, container, cstatus, event, eventV1, pod, rsPod, T0, terminated, waiting } from '../checks/runtime/fixtures.js';
 
@@ -306,5 +307,17 @@ describe('diagnose CLI: targets and errors', () => {
     const ok = await runCli(['diagnose', 'deploy/ok', '-n', 'shop', '--from', 'ok.yaml'], { cwd: dir });
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /Deployment shop\/ok: HEALTHY/);
+  });
+});
+
+describe('diagnose problem ids', () => {
+  it('every id a diagnosis can carry is a check or a documented diagnose-only problem, which explain prints', async () => {
+    const src = readFileSync(new URL('../../src/engine/diagnose.ts', import.meta.url), 'utf8');
+    const ids = [...new Set([...src.matchAll(/check: '([a-z-]+)'/g)].map((m) => m[1]))];
+    assert.ok(ids.length >= 10, ids.join(', '));
+    for (const id of ids) assert.ok(findCheck(id) || DIAGNOSE_ONLY_PROBLEMS[id], `${id} is neither a check nor in DIAGNOSE_ONLY_PROBLEMS`);
+    const r = await runCli(['explain', 'pod-stuck-creating']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^pod-stuck-creating: a problem that kubeready diagnose reports \(no audit check has this id\)/);
   });
 });
