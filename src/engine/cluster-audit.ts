@@ -58,13 +58,46 @@ const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
 function reportOnlyFor(load: ContextLoad): AuditOptions['reportOnly'] {
   const ns = load.namespaces ? new Set(load.namespaces) : null;
   const sel = load.selector ? parseLabelSelector(load.selector) : null;
+  const hidden = load.selector ? hiddenOwnedObjects(load) : null;
   return (r: Resource) => {
     if (ns && !(r.kind === 'Namespace' ? ns.has(r.name) : r.namespace !== undefined && ns.has(r.namespace))) return false;
     const labels = isObject(r.object.metadata) ? stringMap(r.object.metadata.labels) : {};
     if (labels[BOOTSTRAP_LABEL] === 'rbac-defaults') return false;
     if (sel && !labelsMatch(sel, labels)) return false;
+    if (hidden?.has(r)) return false;
     return true;
   };
+}
+
+const POD_CONTROLLERS = new Set(['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController']);
+
+/**
+ * With -l: the ReplicaSets, Pods and Jobs that matched only because they carry their pod template's
+ * labels, while their controller (a Deployment, a StatefulSet...) does not and was not read. They are
+ * not audited as objects of their own (their controller decides their fate); a warning names the
+ * controllers to select instead.
+ */
+function hiddenOwnedObjects(load: ContextLoad): Set<Resource> {
+  const read = new Set(load.resources.map((r) => `${r.kind}/${r.namespace ?? ''}/${r.name}`));
+  const hidden = new Set<Resource>();
+  const owners = new Set<string>();
+  for (const r of load.resources) {
+    if (r.kind !== 'Pod' && r.kind !== 'ReplicaSet' && r.kind !== 'Job') continue;
+    const refs = isObject(r.object.metadata) ? r.object.metadata.ownerReferences : undefined;
+    const o = Array.isArray(refs) ? refs.find((x) => isObject(x) && x.controller === true) : undefined;
+    if (!isObject(o) || typeof o.kind !== 'string' || typeof o.name !== 'string' || !POD_CONTROLLERS.has(o.kind)) continue;
+    if (read.has(`${o.kind}/${r.namespace ?? ''}/${o.name}`)) continue;
+    hidden.add(r);
+    // The top controller is named when it was read one level up (a Pod of a ReplicaSet of a Deployment).
+    owners.add(`${o.kind} ${r.namespace ?? ''}/${o.name}`);
+  }
+  if (owners.size) {
+    const list = [...owners].sort();
+    load.warnings.push(
+      `-l ${load.selector} matched ${hidden.size} ReplicaSet/Pod/Job object${hidden.size === 1 ? '' : 's'} only through their pod template labels, not their controllers (${list.slice(0, 5).join(', ')}${list.length > 5 ? `, ${list.length - 5} more` : ''}): they are not audited on their own; select by labels the controllers carry to audit those`,
+    );
+  }
+  return hidden;
 }
 
 /** Put the context on every object reference of a report (verdicts, findings, related objects). */

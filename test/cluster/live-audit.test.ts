@@ -340,6 +340,31 @@ spec:
     assert.equal(crash.object.name, 'shop');
   });
 
+  it('-l on pod-template labels: the ReplicaSet and Pods that match are not audited as objects of their own; a warning names the Deployment', async (t) => {
+    if (!cluster.has('kube-controller-manager')) return t.skip('needs the controller-manager to create the ReplicaSet');
+    await cluster.apply(`apiVersion: v1
+kind: Namespace
+metadata: { name: tmpl }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: tmpl }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: tmplweb } }
+  template:
+    metadata: { labels: { app: tmplweb } }
+    spec:
+      containers: [{ name: app, image: registry.example/web:1.0 }]
+`);
+    await cluster.waitFor('the ReplicaSet of tmpl/web', async () => (await cluster.getJson(['replicasets', '-n', 'tmpl'])).items.length > 0 || undefined, { timeoutMs: 60_000 });
+    const { report } = await live(['-n', 'tmpl', '-l', 'app=tmplweb', '--fail-on', 'none']);
+    assert.deepEqual(report.verdicts.map((v) => objectKey(v.object)).filter((k) => /ReplicaSet|Pod/.test(k)), []);
+    const warning = report.cluster!.contexts[0].warnings.find((w) => w.startsWith('-l app=tmplweb matched'));
+    assert.ok(warning, JSON.stringify(report.cluster!.contexts[0].warnings));
+    assert.match(warning, /only through their pod template labels, not their controllers \(Deployment tmpl\/web\)/);
+  });
+
   it('pages through 1,200 ConfigMaps 100 at a time and loses none', async (t) => {
     const n = 1200;
     const docs: string[] = [];
