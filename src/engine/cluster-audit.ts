@@ -13,6 +13,7 @@ import type { Resource } from '../model/types.js';
 import { isObject, stringMap } from '../model/util.js';
 import { listedKinds, type ClusterLoad, type ContextLoad } from '../sources/cluster.js';
 import { labelsMatch, parseLabelSelector } from '../model/label-selector.js';
+import { controllerOf, POD_CONTROLLERS } from '../model/availability.js';
 import { audit, type AuditOptions } from './audit.js';
 import type { ClusterContextOut, ClusterReport, CostSummary, CostTotalsOut, ObjectRef, Report, Verdict } from './report-types.js';
 
@@ -69,8 +70,6 @@ function reportOnlyFor(load: ContextLoad): AuditOptions['reportOnly'] {
   };
 }
 
-const POD_CONTROLLERS = new Set(['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController']);
-
 /**
  * With -l: the ReplicaSets, Pods and Jobs that matched only because they carry their pod template's
  * labels, while their controller (a Deployment, a StatefulSet...) does not and was not read. They are
@@ -83,9 +82,8 @@ function hiddenOwnedObjects(load: ContextLoad): Set<Resource> {
   const owners = new Set<string>();
   for (const r of load.resources) {
     if (r.kind !== 'Pod' && r.kind !== 'ReplicaSet' && r.kind !== 'Job') continue;
-    const refs = isObject(r.object.metadata) ? r.object.metadata.ownerReferences : undefined;
-    const o = Array.isArray(refs) ? refs.find((x) => isObject(x) && x.controller === true) : undefined;
-    if (!isObject(o) || typeof o.kind !== 'string' || typeof o.name !== 'string' || !POD_CONTROLLERS.has(o.kind)) continue;
+    const o = controllerOf(r);
+    if (!o || !POD_CONTROLLERS.has(o.kind)) continue;
     if (read.has(`${o.kind}/${r.namespace ?? ''}/${o.name}`)) continue;
     hidden.add(r);
     // The top controller is named when it was read one level up (a Pod of a ReplicaSet of a Deployment).

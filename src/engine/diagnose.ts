@@ -723,7 +723,7 @@ function schedulingProblems(x: Ctx, pod: Resource): Problem[] {
     } else {
       cause = `no node has ${asked} ${res} unrequested: ${u.analysis.summary}`;
       const only = x.index.podNamespaces;
-      if (only) evidence.push({ source: 'nodes', object: null, field: null, text: `what each node has left unrequested is not computed: only the pods of ${only.length === 1 ? `namespace ${only[0]}` : `namespaces ${only.join(', ')}`} were read (listing every namespace's pods was refused or failed), and other namespaces' pods use the nodes too` });
+      if (only && !x.index.nodePods) evidence.push({ source: 'nodes', object: null, field: null, text: `what each node has left unrequested is not computed: only the pods of ${only.length === 1 ? `namespace ${only[0]}` : `namespaces ${only.join(', ')}`} were read (listing every namespace's pods was refused or failed), and other namespaces' pods use the nodes too` });
     }
   }
   if (u.scaleUp) evidence.push(ev(u.scaleUp, x.index));

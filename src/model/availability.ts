@@ -108,9 +108,23 @@ export function replicaCountText(f: ReplicaFloor): string {
   return f.source === 'hpa' || f.source === 'keda' ? `${f.value} or more` : String(f.value);
 }
 
+/** The controller ownerReference of an object (controller: true), e.g. a Pod's ReplicaSet; null when none names a kind and name. */
+export function controllerOf(r: Resource): { kind: string; name: string } | null {
+  const o = getArray(r.object, ['metadata', 'ownerReferences']).find((x) => isObject(x) && x.controller === true);
+  return isObject(o) && typeof o.kind === 'string' && typeof o.name === 'string' ? { kind: o.kind, name: o.name } : null;
+}
+
 /** True when the object is managed by a controller (ownerReferences with controller: true), e.g. a Pod of a ReplicaSet. */
 export function isControlled(r: Resource): boolean {
   return getArray(r.object, ['metadata', 'ownerReferences']).some((o) => isObject(o) && o.controller === true);
+}
+
+/** The built-in controllers that create and replace Pods, ReplicaSets and Jobs. */
+export const POD_CONTROLLERS = new Set(['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController']);
+
+/** An HPA with minReplicas 0: it may scale its target to 0 and back up (HPAScaleToZero, on by default from 1.37). */
+export function scalesToZero(hpa: Resource | undefined): boolean {
+  return getNumber(hpa?.object, ['spec', 'minReplicas']) === 0;
 }
 
 // ---------------------------------------------------------------------------------------------

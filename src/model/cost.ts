@@ -15,7 +15,7 @@
  */
 import type { ContainerRef, ContainerType, FieldPath, Json, JsonObject, Resource, Workload } from './types.js';
 import type { ResourceIndex } from './index.js';
-import { replicaField } from './availability.js';
+import { replicaField, scalesToZero } from './availability.js';
 import { formatBytes, get, getArray, getObject, getString, isObject, isTemplated, parseQuantity } from './util.js';
 
 /**
@@ -610,7 +610,7 @@ export function replicaRange(index: ResourceIndex, w: Workload, options: CostOpt
   }
   if (autoscalers.length === 0) return { now, min: now, max: now, unit: 'replicas', source, autoscalers, notes };
   // An HPA disables itself while its target has spec.replicas 0 (KEDA activates from 0 itself).
-  if (written === 0 && autoscalers.every((a) => a.kind === 'HorizontalPodAutoscaler' && count(a.object, ['spec', 'minReplicas']) !== 0)) {
+  if (written === 0 && autoscalers.every((a) => a.kind === 'HorizontalPodAutoscaler' && !scalesToZero(a))) {
     notes.push(`spec.replicas is 0: HorizontalPodAutoscaler "${autoscalers[0].name}" does not scale a workload up from 0, so no pod runs`);
     return { now: 0, min: 0, max: 0, unit: 'replicas', source, autoscalers, notes };
   }

@@ -115,11 +115,6 @@ export class ResourceIndex {
     }
   }
 
-  /** The Argo Rollout that runs this Deployment's pods through its workloadRef, if any. */
-  rolloutFor(r: Resource): Resource | undefined {
-    return this.rolloutOf.get(r);
-  }
-
   /** The namespace an object lands in (manifest namespace, else the default). */
   namespaceOf(r: Resource): string {
     return r.namespace ?? this.defaultNamespace;

@@ -4,6 +4,7 @@
  */
 import type { JsonObject } from './types.js';
 import { selectorMatches } from './selector.js';
+import { isObject } from './util.js';
 
 export class SelectorError extends Error {}
 
@@ -66,4 +67,24 @@ export function parseLabelSelector(sel: string): JsonObject {
 /** Does a parsed selector select these labels? */
 export function labelsMatch(selector: JsonObject, labels: Record<string, string>): boolean {
   return selectorMatches(selector, labels) === true;
+}
+
+/** The inverse of parseLabelSelector: a workload's `spec.selector` as a label-selector query (`app=web,tier in (a,b)`), or null when it cannot be written as one. */
+export function selectorQuery(sel: unknown): string | null {
+  if (!isObject(sel)) return null;
+  const parts: string[] = [];
+  if (isObject(sel.matchLabels)) for (const [k, v] of Object.entries(sel.matchLabels)) {
+    if (typeof v !== 'string') return null;
+    parts.push(`${k}=${v}`);
+  }
+  if (Array.isArray(sel.matchExpressions)) for (const e of sel.matchExpressions) {
+    if (!isObject(e) || typeof e.key !== 'string') return null;
+    const values = Array.isArray(e.values) && e.values.every((x) => typeof x === 'string') ? (e.values as string[]) : [];
+    if (e.operator === 'In' && values.length) parts.push(`${e.key} in (${values.join(',')})`);
+    else if (e.operator === 'NotIn' && values.length) parts.push(`${e.key} notin (${values.join(',')})`);
+    else if (e.operator === 'Exists') parts.push(e.key);
+    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+    else return null;
+  }
+  return parts.length ? parts.join(',') : null;
 }

@@ -2,8 +2,8 @@
  * What port names say about the traffic a pod serves: metrics ports (scraped), health ports (probed
  * by the kubelet), Services that only list scrape targets. Shared by checks and verdicts.
  */
-import type { ContainerRef, JsonObject, Resource } from './types.js';
-import { commandWords, getArray, isObject } from './util.js';
+import type { ContainerRef, FieldPath, JsonObject, Resource, Workload } from './types.js';
+import { commandWords, get, getArray, getNumber, isObject } from './util.js';
 
 /**
  * Port names that say "metrics": metrics, prom, prometheus, http-metrics, metrics-http, envoy-prom,
@@ -102,4 +102,22 @@ export function serviceMetricsOnly(svc: Resource): boolean {
   // redis-exporter, metricshttps. A word that merely starts like one (promui, the Prometheus UI) is a
   // port users query.
   return ports.length > 0 && ports.every((p) => typeof p.name === 'string' && p.name !== '' && (METRICS_PORT.test(p.name) || p.name.toLowerCase().split('-').some((w) => METRICS_WORDS.has(w))));
+}
+
+/**
+ * The first host port a long-running container declares (hostNetwork: every declared port is one),
+ * if any. Two pods using one host port never share a node (the scheduler's NodePorts filter).
+ */
+export function hostPortOf(w: Workload): { port: number; path: FieldPath; text: string } | null {
+  // With hostNetwork the API defaults every hostPort to its containerPort.
+  const hostNetwork = get(w.podSpec, ['hostNetwork']) === true;
+  for (const c of w.containers) {
+    if (c.type === 'init') continue;
+    const ports = getArray(c.spec, ['ports']);
+    const i = ports.findIndex((p) => isObject(p) && typeof p.hostPort === 'number' && p.hostPort > 0);
+    if (i >= 0) return { port: getNumber(c.spec, ['ports', i, 'hostPort'])!, path: [...c.path, 'ports', i, 'hostPort'], text: `hostPort ${getNumber(c.spec, ['ports', i, 'hostPort'])}` };
+    const j = hostNetwork ? ports.findIndex((p) => isObject(p) && typeof p.containerPort === 'number' && p.containerPort > 0) : -1;
+    if (j >= 0) return { port: getNumber(c.spec, ['ports', j, 'containerPort'])!, path: [...c.path, 'ports', j, 'containerPort'], text: `host port ${getNumber(c.spec, ['ports', j, 'containerPort'])} (hostNetwork)` };
+  }
+  return null;
 }

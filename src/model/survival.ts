@@ -12,7 +12,10 @@ import type { FieldPath, Json, Resource, Workload } from './types.js';
 import { get, getArray, getNumber, getObject, getString, isObject } from './util.js';
 import {
   HOST_KEYS,
+  controllerOf,
   isControlled,
+  POD_CONTROLLERS,
+  scalesToZero,
   ZONE_KEYS,
   isZeroIntOrPercent,
   ownPodsProblem,
@@ -28,7 +31,7 @@ import {
 import { pdbsFor, workloadsOfPdb } from './pdb.js';
 import { singleWriterClaim } from './claims.js';
 import { podsOf } from './runtime.js';
-import { declaredPorts, isTelemetryPort, serviceMetricsOnly } from './ports.js';
+import { declaredPorts, hostPortOf, isTelemetryPort, serviceMetricsOnly } from './ports.js';
 
 export type Scenario = 'node-loss' | 'zone-loss' | 'drain' | 'rollout';
 export const SCENARIOS: Scenario[] = ['node-loss', 'zone-loss', 'drain', 'rollout'];
@@ -272,26 +275,6 @@ function placement(w: Workload, index: ResourceIndex, zoneKeys: string[] | null)
   return domains.size === 1 ? { domain: [...domains][0], pods } : null;
 }
 
-/** An HPA with minReplicas 0: it may scale its target to 0 and back up (HPAScaleToZero). */
-export function scalesToZero(hpa: Resource | undefined): boolean {
-  return getNumber(hpa?.object, ['spec', 'minReplicas']) === 0;
-}
-
-/** The first host port a long-running container declares, if any. */
-function hostPortOf(w: Workload): { port: number; path: FieldPath; text: string } | null {
-  // With hostNetwork the API defaults every hostPort to its containerPort.
-  const hostNetwork = get(w.podSpec, ['hostNetwork']) === true;
-  for (const c of w.containers) {
-    if (c.type === 'init') continue;
-    const ports = getArray(c.spec, ['ports']);
-    const i = ports.findIndex((p) => isObject(p) && typeof p.hostPort === 'number' && p.hostPort > 0);
-    if (i >= 0) return { port: getNumber(c.spec, ['ports', i, 'hostPort'])!, path: [...c.path, 'ports', i, 'hostPort'], text: `hostPort ${getNumber(c.spec, ['ports', i, 'hostPort'])}` };
-    const j = hostNetwork ? ports.findIndex((p) => isObject(p) && typeof p.containerPort === 'number' && p.containerPort > 0) : -1;
-    if (j >= 0) return { port: getNumber(c.spec, ['ports', j, 'containerPort'])!, path: [...c.path, 'ports', j, 'containerPort'], text: `host port ${getNumber(c.spec, ['ports', j, 'containerPort'])} (hostNetwork)` };
-  }
-  return null;
-}
-
 /** An int-or-percent written as a literal (an integer, or "N%"): templates and odd strings are not. */
 function literalIntOrPercent(x: Json): boolean {
   return (typeof x === 'number' && Number.isInteger(x) && x >= 0) || (typeof x === 'string' && /^\d+%$/.test(x));
@@ -521,17 +504,14 @@ function rollout(w: Workload, f: ReplicaFloor | null, index: ResourceIndex): V {
   return v('rollout', 'unknown', `${r.kind} rollouts are run by its own controller`);
 }
 
-/** `StatefulSet "db"`: the controller ownerReference of an object, if any. */
+/** `StatefulSet "db"`: the built-in controller of a Pod or ReplicaSet, if any. */
 function controllerRef(r: Resource): string | null {
   // Only the Pods and ReplicaSets of the built-in controllers: those recreate and roll them. A
   // StatefulSet an operator owns (a Prometheus's) still decides its own pods' fate.
   if (r.kind !== 'Pod' && r.kind !== 'ReplicaSet') return null;
-  const o = getArray(r.object, ['metadata', 'ownerReferences']).find((x) => isObject(x) && x.controller === true);
-  if (!isObject(o) || typeof o.kind !== 'string' || !POD_CONTROLLERS.has(o.kind)) return null;
-  return `${o.kind}${typeof o.name === 'string' ? ` "${o.name}"` : ''}`;
+  const o = controllerOf(r);
+  return o && POD_CONTROLLERS.has(o.kind) ? `${o.kind} "${o.name}"` : null;
 }
-
-const POD_CONTROLLERS = new Set(['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController']);
 
 /** The four verdicts for a workload, or null for kinds they do not apply to (Jobs, CronJobs). */
 export function survival(w: Workload, index: ResourceIndex, opts: SurvivalOptions): ScenarioVerdict[] | null {

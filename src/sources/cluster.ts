@@ -18,7 +18,7 @@ import { get, isObject } from '../model/util.js';
 import { slimMetadata } from './resources.js';
 import { KubeApiError, KubeClient } from './kube-client.js';
 import { readKubeconfig, selectContexts, type ContextConfig, type KubeconfigSource } from './kubeconfig.js';
-import { parseLabelSelector } from '../model/label-selector.js';
+import { parseLabelSelector, selectorQuery } from '../model/label-selector.js';
 
 /** What kubeready lists, and how. */
 export interface KindSpec {
@@ -618,26 +618,6 @@ export async function loadContext(cfg: ContextConfig, opts: ClusterOptions = {})
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onOuter);
   }
-}
-
-/** A workload's `spec.selector` as a label-selector query (`app=web,tier in (a,b)`), or null when it cannot be written as one. */
-export function selectorQuery(sel: unknown): string | null {
-  if (!isObject(sel)) return null;
-  const parts: string[] = [];
-  if (isObject(sel.matchLabels)) for (const [k, v] of Object.entries(sel.matchLabels)) {
-    if (typeof v !== 'string') return null;
-    parts.push(`${k}=${v}`);
-  }
-  if (Array.isArray(sel.matchExpressions)) for (const e of sel.matchExpressions) {
-    if (!isObject(e) || typeof e.key !== 'string') return null;
-    const values = Array.isArray(e.values) && e.values.every((x) => typeof x === 'string') ? (e.values as string[]) : [];
-    if (e.operator === 'In' && values.length) parts.push(`${e.key} in (${values.join(',')})`);
-    else if (e.operator === 'NotIn' && values.length) parts.push(`${e.key} notin (${values.join(',')})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-    else return null;
-  }
-  return parts.length ? parts.join(',') : null;
 }
 
 /** Kinds whose pods (and, for Deployments, ReplicaSets) are listed by their own selector under -l. */

@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { replicaCountText, HOST_KEYS, ZONE_KEYS, ownPodsProblem, replicaFloor, spreadTerms, stringListParam, termLabel } from './util.js';
-import { getArray, isObject } from '../../model/util.js';
+import { hostPortOf } from '../../model/ports.js';
 
 export default defineCheck<{ hostTopologyKeys: string[]; zoneTopologyKeys: string[] }>({
   id: 'no-pod-anti-affinity',
@@ -57,8 +57,7 @@ Reported for service workloads with a replica floor of 2 or more (fewer is \`rep
     const floor = replicaFloor(w, index);
     if (!floor || floor.value < 2) return out;
     // A host port (or hostNetwork with ports): two pods using one host port never share a node.
-    const hostNetwork = w.podSpec.hostNetwork === true;
-    if (w.containers.some((c) => c.type !== 'init' && getArray(c.spec, ['ports']).some((p) => isObject(p) && ((typeof p.hostPort === 'number' && p.hostPort > 0) || (hostNetwork && typeof p.containerPort === 'number'))))) return out;
+    if (hostPortOf(w)) return out;
     const hostKeys = stringListParam(params.hostTopologyKeys, HOST_KEYS);
     const zoneKeys = stringListParam(params.zoneTopologyKeys, ZONE_KEYS);
     const terms = spreadTerms(w).filter(
