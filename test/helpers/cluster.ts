@@ -473,10 +473,17 @@ class Cluster {
       await Promise.all([this.terminate('kube-scheduler'), this.terminate('kube-controller-manager')]);
       await this.terminate('kube-apiserver');
       await this.terminate('etcd');
-      try {
-        if (this.reaper?.pid) process.kill(this.reaper.pid, 'SIGKILL');
-      } catch {
-        /* gone */
+      // Wait until the watchdog is reaped, not only signalled: until its exit is collected its pid
+      // still answers kill(pid, 0) (a zombie), and a caller checking "nothing is left" would see it.
+      const reaper = this.reaper;
+      if (reaper?.pid && reaper.exitCode === null && reaper.signalCode === null) {
+        const gone = new Promise<void>((r) => reaper.once('exit', () => r()));
+        try {
+          process.kill(reaper.pid, 'SIGKILL');
+          await Promise.race([gone, new Promise((r) => setTimeout(r, 5000).unref())]);
+        } catch {
+          /* gone */
+        }
       }
       if (this.keep) this.say(`stopped in ${((Date.now() - t0) / 1000).toFixed(1)} s; kept ${this.dir}`);
       else {
