@@ -477,12 +477,19 @@ class Cluster {
       // still answers kill(pid, 0) (a zombie), and a caller checking "nothing is left" would see it.
       const reaper = this.reaper;
       if (reaper?.pid && reaper.exitCode === null && reaper.signalCode === null) {
-        const gone = new Promise<void>((r) => reaper.once('exit', () => r()));
+        // The watchdog is unref'd: a ref'd timer keeps the event loop alive until its exit arrives.
+        let timer: NodeJS.Timeout | undefined;
+        const gone = new Promise<void>((r) => {
+          reaper.once('exit', () => r());
+          timer = setTimeout(r, 5000);
+        });
         try {
           process.kill(reaper.pid, 'SIGKILL');
-          await Promise.race([gone, new Promise((r) => setTimeout(r, 5000).unref())]);
+          await gone;
         } catch {
           /* gone */
+        } finally {
+          clearTimeout(timer);
         }
       }
       if (this.keep) this.say(`stopped in ${((Date.now() - t0) / 1000).toFixed(1)} s; kept ${this.dir}`);
