@@ -96,6 +96,12 @@ export interface FindingInput {
    */
   unknownIn?: string | string[] | null;
   /**
+   * The message to show when the absence behind `unknown` is a fact (the input is declared complete
+   * there, or a live scan listed that kind in full): the same statement without the "if it does not
+   * exist in the cluster either" hedge. Word where it looked with `sourceWhere(ctx.index)`.
+   */
+  knownMessage?: string;
+  /**
    * Other objects this finding is about (the PDB that blocks a drain, the Service whose port is
    * missing, the RoleBinding granting a permission), each with the field that matters. The engine
    * turns each into an object reference with its own file:line, so a cross-resource finding names

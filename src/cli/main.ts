@@ -5,7 +5,7 @@ import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import { allChecks, findCheck } from '../checks/index.js';
 import { audit, loadPlan } from '../engine/audit.js';
 import { ConfigError, emptyConfig, findConfig, loadConfigFile, type Config } from '../engine/config.js';
-import { EXIT, exitCodeFor, findingsGateFails, nothingRead, scoreGateFails } from '../engine/exit.js';
+import { EXIT, exitCodeFor, findingsGateFails, nothingAudited, nothingRead, scoreGateFails } from '../engine/exit.js';
 import { applyBaseline, baselineOf, BaselineError, readBaseline, serializeBaseline } from '../engine/baseline.js';
 import type { BaselineEntry, Report } from '../engine/report-types.js';
 import { loadInputs } from '../sources/files.js';
@@ -227,6 +227,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
         io.err(
           nothingRead(report)
             ? `kubeready: no object was read from the cluster, so there is no score to hold against --min-score ${minScore}${also}\n`
+            : nothingAudited(report)
+              ? `kubeready: no object was loaded, so there is no score to hold against --min-score ${minScore}${also}\n`
             : `kubeready: score ${report.summary.score} is below --min-score ${minScore}${also}\n`,
         );
       }

@@ -507,6 +507,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
             : Array.isArray(where) ? where.length > 0 && where.every(completeFor)
             : completeFor(where);
           if (!known || options.stillUnknown?.(fi.unknown, a.check)) f.unknown = fi.unknown;
+          else if (fi.knownMessage !== undefined) f.message = intern(fi.knownMessage);
         }
         findings.push(f);
       }

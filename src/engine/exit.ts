@@ -2,7 +2,7 @@
  * Exit codes, one per gate, so CI logs and scripts can tell which gate failed:
  * 0 every gate passed; 1 findings at or above --fail-on (or unparseable input); 2 the audit could not
  * run as asked (usage, config, input or baseline file problems); 3 the overall score is below
- * --min-score (or a live audit read no object in its scope, so there is no score); 4 a live cluster
+ * --min-score (or nothing was audited: no object loaded, or a live audit read none in its scope, so there is no score); 4 a live cluster
  * audit (audit --cluster) was incomplete: a context was unreachable or
  * a list was forbidden or failed, and no gate failed on what could be read. When both gates fail, 1
  * wins: the findings say what to fix, and the score follows; either wins over 4.
@@ -30,7 +30,7 @@ export function findingsGateFails(report: Report, failOn: Severity | 'none'): bo
 }
 
 export function scoreGateFails(report: Report, minScore: number | undefined): boolean {
-  return minScore !== undefined && (report.summary.score < minScore || nothingRead(report));
+  return minScore !== undefined && (report.summary.score < minScore || nothingAudited(report) !== null);
 }
 
 /**

@@ -25,6 +25,15 @@ interface ServiceEntry {
   at: number;
 }
 
+/**
+ * Where the objects of this index were looked for, for messages: "in the cluster" for a live scan that
+ * listed kinds in full, "in the input" for files and dumps (and a live scan filtered by -l, whose
+ * listings hold only what matched).
+ */
+export function sourceWhere(index: Pick<ResourceIndex, 'listedKinds'>): string {
+  return index.listedKinds && index.listedKinds.size > 0 ? 'in the cluster' : 'in the input';
+}
+
 export class ResourceIndex {
   readonly resources: Resource[];
   readonly workloads: Workload[];

@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { PIECE } from './pieces.js';
+import { nothingAudited } from '../engine/exit.js';
 import type { Finding, Location, ObjectRef, Report, RelatedObject, Verdict } from '../engine/report-types.js';
 
 export interface HtmlOptions {
@@ -294,13 +295,16 @@ export function writeHtml(report: Report, opts: HtmlOptions, write: (s: string) 
 
   let verdictText: string;
   let verdictCls: string;
-  if (!ok) [verdictText, verdictCls] = ['Not production-ready', 'bad'];
+  const nothing = nothingAudited(report);
+  if (nothing) [verdictText, verdictCls] = ['Nothing audited', 'neutral'];
+  else if (!ok) [verdictText, verdictCls] = ['Not production-ready', 'bad'];
   else if (s.workloads === 0) [verdictText, verdictCls] = ['No workloads in the input', 'neutral'];
   else [verdictText, verdictCls] = ['Production-ready', 'good'];
   const why: string[] = [];
+  if (nothing) why.push(nothing.replace(/^nothing audited: /, ''));
   if (notReady) why.push(`${plural(notReady, 'workload')} not ready`);
   if (failingObjects) why.push(`${plural(failingObjects, 'other object')} failing`);
-  if (inputErrors) why.push(plural(inputErrors, 'input error'));
+  if (inputErrors && !nothing) why.push(plural(inputErrors, 'input error'));
 
   const survivalBits: string[] = [];
   const withSurvival = workloads.filter((v) => v.survival);
@@ -339,7 +343,7 @@ export function writeHtml(report: Report, opts: HtmlOptions, write: (s: string) 
 <section class="overview" aria-labelledby="h-overview">
   <h2 id="h-overview" class="sr-only">Overview</h2>
   <div class="verdict ${verdictCls}" id="verdict"><span class="big">${esc(verdictText)}</span>${why.length ? `<span class="why">${esc(why.join(' · '))}</span>` : ''}</div>
-  <div class="stat"><span><span class="big" id="score">${num(s.score)}</span><span class="unit">/100</span></span><span class="k">score</span></div>
+  <div class="stat"><span><span class="big" id="score">${nothing ? '–' : num(s.score)}</span><span class="unit">/100</span></span><span class="k">score</span></div>
   <div class="stat"><span class="big" id="ready-count">${num(s.readyWorkloads)} of ${num(s.workloads)}</span><span class="k">workloads production-ready</span></div>
   <ul class="counts" id="severity-counts">
     <li class="sev-error"><span class="badge b-error">${num(s.findings.error)}</span> ${s.findings.error === 1 ? 'error' : 'errors'}</li>

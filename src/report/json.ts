@@ -7,9 +7,12 @@
  */
 import type { Report } from '../engine/report-types.js';
 import { PIECE } from './pieces.js';
+import { nothingAudited } from '../engine/exit.js';
 
 export function writeJson(report: Report, write: (s: string) => void): void {
-  const { verdicts, problems, ...head } = report;
+  const { verdicts, problems, ...rest } = report;
+  // A score earned by nothing (no object loaded, or a live scan that read none) is no score.
+  const head = nothingAudited(report) ? { ...rest, summary: { ...rest.summary, score: null } } : rest;
   let headText = JSON.stringify(head, null, 2);
   headText = headText.slice(0, headText.lastIndexOf('}')).trimEnd();
   let buf = `${headText},\n  "verdicts": [`;

@@ -14,7 +14,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -176,7 +176,8 @@ describe('audit --cluster against a real API server', { skip: clusterSkip() }, (
     const b = pick(cl.report).map(findingKey).sort();
     assert.deepEqual(b, a);
     const defaulted = new Set(['replicas-below-minimum', 'workload-rbac-blast-radius']);
-    const msgs = (r: Report) => pick(r).filter((f) => !defaulted.has(f.check)).map((f) => `${findingKey(f)} ${f.message}`).sort();
+    // A fact about what was listed is said of the cluster live, of the input (declared complete) from files.
+    const msgs = (r: Report) => pick(r).filter((f) => !defaulted.has(f.check)).map((f) => `${findingKey(f)} ${f.message.replaceAll(' in the cluster', ' in the input')}`).sort();
     assert.deepEqual(msgs(cl.report), msgs(files.report));
     assert.ok(a.length > 0);
     return { files, live: cl, compared: a.length };
@@ -570,12 +571,63 @@ spec:
     assert.equal(f?.severity, 'error', JSON.stringify(allFindings(live.report).map((x) => x.check)));
   });
 
+  it('what is absent from a complete listing is said as a fact about the cluster, without the "if ... in the cluster either" hedge of a partial input', async () => {
+    const yaml = `apiVersion: v1
+kind: Namespace
+metadata: { name: gaps }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: orphan, namespace: gaps }
+spec:
+  selector: { app: ghost }
+  ports: [{ port: 80 }]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: web, namespace: gaps }
+spec:
+  rules:
+    - host: gaps.example.com
+      http:
+        paths: [{ path: /, pathType: Prefix, backend: { service: { name: missing-svc, port: { number: 80 } } } }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: reader, namespace: gaps }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: nope }
+subjects: [{ kind: ServiceAccount, name: default, namespace: gaps }]
+`;
+    await cluster.apply(yaml);
+    const live = await auditJson([], {}, ['--cluster', '--kubeconfig', cluster.adminKubeconfig, '-n', 'gaps', '--fail-on', 'none']);
+    const got = Object.fromEntries(allFindings(live.report).filter((f) => ['service-selects-nothing', 'ingress-backend-missing', 'rbac-binding-role-missing'].includes(f.check)).map((f) => [f.check, f]));
+    assert.deepEqual(Object.keys(got).sort(), ['ingress-backend-missing', 'rbac-binding-role-missing', 'service-selects-nothing']);
+    for (const f of Object.values(got)) {
+      assert.equal(f.unknown, null, f.check);
+      assert.match(f.message, / in the cluster/, f.message);
+      assert.doesNotMatch(f.message, /either|in the input|unless it is created elsewhere/, f.message);
+    }
+    assert.equal(got['service-selects-nothing'].message, 'selector app=ghost matches the pods of no workload in namespace "gaps" in the cluster: the Service has no endpoints and every connection to it fails');
+    // The same manifests as files: unknown, hedged; declared complete: a fact about the input.
+    const dir = join(tmp, 'gaps');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'gaps.yaml'), yaml);
+    const partial = allFindings((await auditJson([dir], {}, ['--fail-on', 'none'])).report).find((f) => f.check === 'service-selects-nothing')!;
+    assert.ok(partial.unknown);
+    assert.match(partial.message, /in the input: if none exists in the cluster either/);
+    const complete = allFindings((await auditJson([dir], {}, ['--complete', '--fail-on', 'none'])).report).find((f) => f.check === 'service-selects-nothing')!;
+    assert.equal(complete.unknown, null);
+    assert.equal(complete.message, 'selector app=ghost matches the pods of no workload in namespace "gaps" in the input: the Service has no endpoints and every connection to it fails');
+  });
+
   it('a namespace with no workload (a typo): "nothing audited", and --min-score does not pass on a score of nothing', async () => {
     const r = await runCli(['audit', '--cluster', '--kubeconfig', cluster.adminKubeconfig, '-n', 'no-such-namespace', '--min-score', '50']);
     assert.equal(r.code, 3, r.stdout + r.stderr);
     assert.match(r.stdout, /^nothing audited: no object was read from the cluster in the scope asked for \(see above\)$/m);
     assert.doesNotMatch(r.stdout, /score 100\/100/);
     assert.match(r.stderr, /no object was read from the cluster, so there is no score to hold against --min-score 50/);
+    const json = await auditJson([], {}, ['--cluster', '--kubeconfig', cluster.adminKubeconfig, '-n', 'no-such-namespace']);
+    assert.equal(json.report.summary.score, null);
     // Without the gate the exit code is what the findings say.
     assert.equal((await runCli(['audit', '--cluster', '--kubeconfig', cluster.adminKubeconfig, '-n', 'no-such-namespace'])).code, 0);
   });

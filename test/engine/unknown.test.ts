@@ -95,6 +95,10 @@ spec:
       'pvc-storage-class-missing': 'unknown',
       'gateway-route-backend-missing': 'error',
     });
+    // Unknown, the message hedges; where the absence is a fact, it says so plainly.
+    const route = (complete: true | string[]) => audit({ resources: res }, { checks, complete }).verdicts.flatMap((v) => v.findings).find((f) => f.check === 'gateway-route-backend-missing')!.message;
+    assert.equal(route(['shop']), 'backendRef Service "api" (port 80) is not in namespace "backend" in the input: if it does not exist in the cluster either, the route does not resolve and its requests to this backend fail');
+    assert.equal(route(['shop', 'backend']), 'backendRef Service "api" (port 80) is not in namespace "backend" in the input: the route does not resolve and its requests to this backend fail');
     const all = states(true);
     assert.equal(all['rbac-binding-role-missing'], 'warning');
     assert.notEqual(all['pvc-storage-class-missing'], 'unknown');

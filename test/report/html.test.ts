@@ -148,6 +148,15 @@ describe('renderHtml (string level)', () => {
     assert.ok(html.includes('<span class="big" id="ready-count">0 of 0</span>'));
   });
 
+  it('nothing loaded (only input errors): "Nothing audited" and no score, not 100', () => {
+    const r = emptyReport();
+    r.summary.inputErrors = 2;
+    const html = renderHtml(r);
+    assert.match(html, /<div class="verdict neutral" id="verdict"><span class="big">Nothing audited<\/span><span class="why">no objects were loaded \(2 input errors\)<\/span><\/div>/);
+    assert.ok(html.includes('<span class="big" id="score">–</span>'));
+    assert.ok(renderHtml(emptyReport()).includes('<span class="big" id="score">100</span>'));
+  });
+
   it('escapes hostile names, paths, messages and title; the embedded JSON cannot close its script element', () => {
     const html = renderHtml(hostile, { title: HOSTILE_TITLE });
     for (const s of [HOSTILE_NAME, HOSTILE_NS, HOSTILE_CONTAINER, HOSTILE_FILE, HOSTILE_TITLE, '<img src=x']) {

@@ -219,9 +219,16 @@ spec:
     assert.equal(run.text.code, 1);
     assert.match(run.text.stdout, /^nothing audited: no objects were loaded \(1 input error\) \(see above\)$/m);
     assert.doesNotMatch(run.text.stdout, /score 100\/100/);
+    // JSON: no score rather than 100.
+    assert.equal(run.json.report.summary.score, null);
+    // No score, so --min-score cannot pass on it (exit 3 where the findings gate is off).
+    const gated = await audit(['only-bad'], ['--fail-on', 'none', '--min-score', '50']);
+    assert.equal(gated.text.code, 3);
+    assert.match(gated.text.stderr, /^kubeready: no object was loaded, so there is no score to hold against --min-score 50$/m);
     // With something loaded, the usual line.
     const good = await audit(['control']);
     assert.match(good.text.stdout, /^1 of 1 workload production-ready · score \d+\/100/m);
+    assert.equal(typeof good.json.report.summary.score, 'number');
   });
 
   it('a binary file named x.yaml: one line, skipped', async () => {

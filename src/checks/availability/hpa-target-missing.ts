@@ -1,5 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { getString } from '../../model/util.js';
+import { sourceWhere } from '../../model/index.js';
 
 export default defineCheck({
   id: 'hpa-target-missing',
@@ -33,7 +34,8 @@ spec:
   scaleTargetRef:
     apiVersion: apps/v1
     kind: Deployment
-    name: web                # exactly metadata.name of the Deployment`,
+    name: web                # exactly metadata.name of the Deployment
+  maxReplicas: 10`,
   },
   target: 'object',
   kinds: ['HorizontalPodAutoscaler'],
@@ -57,6 +59,7 @@ spec:
       message: `scaleTargetRef names ${kind} "${name}", which is not in namespace "${ns}" in the input${hint}: if it does not exist in the cluster either, the HPA reports FailedGetScale and never scales anything; check the kind and name`,
       path: ['spec', 'scaleTargetRef', 'name'],
       unknown: `the target ${kind}/${name} is not in the input`,
+      knownMessage: `scaleTargetRef names ${kind} "${name}", which is not in namespace "${ns}" ${sourceWhere(index)}${hint}: the HPA reports FailedGetScale and never scales anything; check the kind and name`,
     });
     return out;
   },

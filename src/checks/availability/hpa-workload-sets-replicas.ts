@@ -32,8 +32,6 @@ exempt the workload in that case.`,
     text: 'Remove spec.replicas from the manifest and let the HPA own the replica count (with client-side apply, first drop it from the last-applied configuration with kubectl apply edit-last-applied, or the next apply scales the workload to 1).',
     yaml: `apiVersion: apps/v1
 kind: Deployment
-metadata:
-  name: web
 spec:
   # no replicas: the HorizontalPodAutoscaler sets it
   selector:

@@ -1,5 +1,5 @@
 import { defineCheck, type FieldPath, type FindingInput, type Resource } from '../types.js';
-import type { ResourceIndex } from '../../model/index.js';
+import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import { get, getArray, isObject } from '../../model/util.js';
 import { findService, servicePortCheck, showObject, unusable } from './service-util.js';
 
@@ -123,6 +123,7 @@ spec:
           path: [...ref.path, 'name'],
           unknown: `no Service "${ref.name}" in namespace ${ns}`,
           unknownIn: ns,
+          knownMessage: `backendRef ${shown} is not in namespace "${ns}" ${sourceWhere(index)}: the route does not resolve and its requests to this backend fail`,
         });
         continue;
       }
@@ -146,6 +147,7 @@ spec:
           path: [...ref.path, 'namespace'],
           unknown: `no ReferenceGrant in namespace ${ns} allowing ${route.kind} from ${routeNs}`,
           unknownIn: ns,
+          knownMessage: `backendRef ${shown} is in namespace "${ns}", and no ReferenceGrant in "${ns}" ${sourceWhere(index)} lets ${route.kind}s from "${routeNs}" use it: the reference is refused (RefNotPermitted) and its requests fail`,
           related: inScope.map((s) => ({ resource: s, path: [], note: 'referenced Service' })),
         });
       }

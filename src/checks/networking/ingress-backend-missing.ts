@@ -1,5 +1,6 @@
 import { defineCheck, type FieldPath, type FindingInput, type Resource } from '../types.js';
 import type { Json } from '../../model/types.js';
+import { sourceWhere } from '../../model/index.js';
 import { get, getArray, isObject, stringMap } from '../../model/util.js';
 import { findService, servicePortCheck, showObject, unusable } from './service-util.js';
 
@@ -86,6 +87,7 @@ backend:
     name: web
     port:
       name: http          # = spec.ports[].name of Service "web"
+---
 # Service "web"
 spec:
   ports:
@@ -117,6 +119,7 @@ spec:
           message: `backend Service "${b.service}" (port ${shownPort}) is not in namespace "${ns}" in the input: if it does not exist in the cluster either, the controller answers 503 for these requests`,
           path: b.namePath,
           unknown: `no Service "${b.service}" in namespace ${ns}`,
+          knownMessage: `backend Service "${b.service}" (port ${shownPort}) is not in namespace "${ns}" ${sourceWhere(index)}: the controller answers 503 for these requests`,
         });
         continue;
       }

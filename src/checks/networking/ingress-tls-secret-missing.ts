@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import type { ResourceIndex } from '../../model/index.js';
+import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import { get, getArray, getString, isObject, stringMap } from '../../model/util.js';
 import { unusable } from './service-util.js';
 
@@ -82,6 +82,7 @@ spec:
         message: `TLS Secret "${name}" is not in namespace "${ns}" in the input (nor a cert-manager Certificate or ExternalSecret creating it): if it does not exist in the cluster either, the controller serves its default certificate${forHosts} and clients reject the connection`,
         path: ['spec', 'tls', i, 'secretName'],
         unknown: `no Secret "${name}" in namespace ${ns}`,
+        knownMessage: `TLS Secret "${name}" is not in namespace "${ns}" ${sourceWhere(index)} (nor a cert-manager Certificate or ExternalSecret creating it): the controller serves its default certificate${forHosts} and clients reject the connection`,
       });
     });
     return out;

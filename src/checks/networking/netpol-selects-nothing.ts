@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput, type Resource } from '../types.js';
-import type { ResourceIndex } from '../../model/index.js';
+import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import type { Json, Workload } from '../../model/types.js';
 import { evalSelector, networkGraph } from '../../model/netpol.js';
 import { getArray, getString, isObject, stringMap } from '../../model/util.js';
@@ -144,6 +144,7 @@ exist: the finding is then shown as unknown unless the input is declared complet
         message: `podSelector (${sel}) selects no workload of namespace "${ns}" in the input: if no pod in the cluster carries these labels either, the policy isolates nothing`,
         path: ['spec', 'podSelector'],
         unknown: `no workload of namespace "${ns}" in the input`,
+        knownMessage: `podSelector (${sel}) selects no pod of namespace "${ns}" ${sourceWhere(index)} (it has no workload): the policy isolates nothing`,
       });
       return out;
     }

@@ -1,5 +1,6 @@
 import { defineCheck, type FindingInput, type Workload } from '../types.js';
 import { formatLabels } from '../../model/selector.js';
+import { sourceWhere } from '../../model/index.js';
 import { APP_NAME_KEYS, serviceSelector, showObject, workloadsWithNearLabel } from './service-util.js';
 
 interface NearMiss {
@@ -68,6 +69,7 @@ labels are set on running pods by the application itself (Patroni's \`spilo-role
 spec:
   selector:
     app.kubernetes.io/name: web     # = spec.template.metadata.labels of the Deployment
+---
 # Deployment
 spec:
   template:
@@ -123,6 +125,9 @@ spec:
         : `selector ${formatLabels(sel)} matches the pods of no workload in namespace "${ns}" in the input: if none exists in the cluster either, the Service has no endpoints and every connection to it fails`,
       path,
       unknown: `no workload in namespace ${ns} has pods labelled ${formatLabels(sel)}`,
+      knownMessage: own
+        ? `selector ${formatLabels(sel)} matches ${own}, and none runs ${sourceWhere(index)}: the Service has no endpoints and every connection to it fails`
+        : `selector ${formatLabels(sel)} matches the pods of no workload in namespace "${ns}" ${sourceWhere(index)}: the Service has no endpoints and every connection to it fails`,
     });
     return out;
   },

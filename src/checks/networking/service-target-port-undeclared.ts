@@ -61,6 +61,7 @@ spec:
   ports:
     - port: 80
       targetPort: http
+---
 # Deployment container
 ports:
   - name: http

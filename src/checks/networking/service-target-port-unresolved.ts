@@ -38,6 +38,7 @@ spec:
   ports:
     - port: 80
       targetPort: http
+---
 # Deployment container
 ports:
   - name: http

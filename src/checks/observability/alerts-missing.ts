@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput, type RelatedInput } from '../types.js';
-import type { ResourceIndex } from '../../model/index.js';
+import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import type { Resource, Workload } from '../../model/types.js';
 import { firstByKindName, getArray, getString, isTemplated } from '../../model/util.js';
 import { isControlled } from '../availability/util.js';
@@ -152,7 +152,7 @@ spec:
       related,
       unknown: rules.any ? undefined : 'no PrometheusRule at all in the input',
       // Rules for a namespace can live in any namespace (a monitoring one): the whole input decides.
-      ...(rules.any ? {} : { unknownIn: '*' }),
+      ...(rules.any ? {} : { unknownIn: '*', knownMessage: `no PrometheusRule ${sourceWhere(index)} alerts on namespace "${ns}" (long-running: ${shown}): nothing pages anyone when they fail or degrade, beyond generic cluster alerts` }),
     });
     return out;
   },

@@ -1,5 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { get, stringMap } from '../../model/util.js';
+import { sourceWhere } from '../../model/index.js';
 import { builtinWorkload, metricsExposure, monitorsCover, scrapedBy, scraperSidecar } from './util.js';
 
 export default defineCheck({
@@ -76,6 +77,7 @@ spec:
         : custom
           ? `the operator behind ${resource.kind} may label its pods for a monitor`
           : undefined,
+      knownMessage: `exposes metrics (${exposure.text}) but nothing ${sourceWhere(index)} scrapes them: no PodMonitor or ServiceMonitor selects these pods or a Service in front of them, and there is no prometheus.io/scrape: "true" annotation on the pods or such a Service`,
     });
     return out;
   },

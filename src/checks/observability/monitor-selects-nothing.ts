@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import type { Json, Resource, Workload } from '../../model/types.js';
-import type { ResourceIndex } from '../../model/index.js';
+import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import { commandWords, get, getArray, getString, isObject, isTemplated, stringMap } from '../../model/util.js';
 import { formatLabels, selectorMatches } from '../availability/util.js';
 import { anyIn, servicesSelectedBy, watchedNamespaces, workloadsSelectedBy } from './util.js';
@@ -144,6 +144,9 @@ spec:
           path: ['spec', 'selector'],
           unknown: `no Service in ${where} matches the selector`,
           unknownIn: nss === 'any' ? '*' : nss,
+          knownMessage: kubelet
+            ? `selector ${describeSelector(selector)} matches the kubelet Service that prometheus-operator creates when it runs with --kubelet-service=<namespace>/<name> (labels k8s-app=kubelet), and no such Service is in ${where} ${sourceWhere(index)}: this ServiceMonitor gives Prometheus no target and no kubelet or cAdvisor metrics are scraped`
+            : `selector ${describeSelector(selector)} matches the labels of no Service in ${where} ${sourceWhere(index)}${none ? ' (there is no Service there)' : ''}: this ServiceMonitor gives Prometheus no target`,
         });
         return out;
       }
@@ -176,6 +179,7 @@ spec:
         path: ['spec', 'selector'],
         unknown: `no workload in ${where} has pods matching the selector`,
         unknownIn: nss === 'any' ? '*' : nss,
+        knownMessage: `selector ${describeSelector(selector)} matches the pods of no workload in ${where} ${sourceWhere(index)}${none ? ' (there is no workload there)' : ''}: this PodMonitor gives Prometheus no target`,
       });
       return out;
     }

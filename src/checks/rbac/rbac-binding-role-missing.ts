@@ -1,5 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { rbacGraph } from '../../model/rbac.js';
+import { sourceWhere } from '../../model/index.js';
 
 export default defineCheck({
   id: 'rbac-binding-role-missing',
@@ -73,6 +74,7 @@ subjects:
       unknown: `no ${where} in the input`,
       // A ClusterRole is cluster-scoped: only a complete input (--complete) says it does not exist.
       ...(res.kind === 'Role' ? { unknownIn: ns } : { unknownIn: null }),
+      knownMessage: `roleRef names ${where}, which is not ${sourceWhere(index)}${hint}: this binding grants nothing and its subjects get "forbidden"`,
     });
     return out;
   },

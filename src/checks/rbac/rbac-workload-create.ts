@@ -20,7 +20,7 @@ export default defineCheck({
   title: 'Role can create pods or workloads',
   whatBreaks:
     'Creating a pod (directly or through a Deployment, Job, DaemonSet...) lets the holder pick the pod\'s ServiceAccount, image and command: it can run anything as any ServiceAccount in the namespace and mount any Secret there, so it effectively holds all of their permissions.',
-  details: `Pods can name any ServiceAccount in their namespace and mount any Secret or ConfigMap there; nothing checks that the creator could use them itself. So \`create pods\`, \`create jobs\`, and \`create\`/\`update\`/\`patch\` on Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers and CronJobs are worth the sum of every ServiceAccount and Secret in the namespace, and where Pod Security admission allows privileged pods, the node.
+  details: `Pods can name any ServiceAccount in their namespace and mount any Secret or ConfigMap there; nothing checks that the creator could use them itself. So \`create pods\`, \`create jobs\`, and \`create\`/\`update\`/\`patch\` on Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers and CronJobs are worth the sum of every ServiceAccount and Secret in the namespace, and where Pod Security admission allows privileged pods, the node. \`update\`/\`patch\` on \`pods\` (without \`create\`) is reported too: a running pod's ServiceAccount and volumes cannot change, but its image can, so the holder runs its own code as the ServiceAccount of any pod it can patch, with the Secrets that pod mounts.
 
 Severity: **warning** on a ClusterRole (every namespace it is bound for, kube-system included with a ClusterRoleBinding), **info** on a Role (the namespace's deploy permission: expected for CD tools, worth knowing for apps).
 
@@ -54,7 +54,22 @@ rules:
         const verbs = grantedVerbs(rule, named ? t.verbs.filter((v) => v !== 'create') : t.verbs);
         if (verbs.length > 0) hits.push({ i, verbs });
       }
-      if (hits.length === 0) continue;
+      // update/patch of pods: a running pod's image is mutable (its ServiceAccount and volumes are
+      // not), so the holder swaps in its own image and runs it as that pod's ServiceAccount.
+      const podsAt = groupMatches(rule, '') ? namedResourceIndex(rule, 'pods') : -1;
+      const podUpdate = podsAt >= 0 && !hits.some((h) => h.i === podsAt) ? grantedVerbs(rule, ['update', 'patch']) : [];
+      if (hits.length === 0) {
+        if (podUpdate.length === 0) continue;
+        out.push({
+          message: named
+            ? `rules[${rule.index}] grants ${quoteList(podUpdate)} pods ${quoteList(rule.resourceNames)}: it can replace the image of those pods (a pod's image is mutable) and run its own code as their ServiceAccount, with the Secrets they mount`
+            : `rules[${rule.index}] grants ${quoteList(podUpdate)} pods: it can replace the image of any running pod ${cluster ? 'in every namespace it is bound for' : 'in its namespace'} (a pod's image is mutable) and run its own code as that pod's ServiceAccount, with the Secrets it mounts`,
+          path: resourcePath(rule, podsAt),
+          ...(cluster && !named ? {} : { severity: 'info' as const }),
+        });
+        continue;
+      }
+      if (podUpdate.length > 0) hits.push({ i: podsAt, verbs: podUpdate });
       const what = hits.map((h) => `${quoteList(h.verbs)} ${rule.resources[h.i]}`).join(', ');
       out.push({
         message: named

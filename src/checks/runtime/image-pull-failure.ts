@@ -34,11 +34,13 @@ control, with pull credentials attached to the ServiceAccount, and no mutable \`
   fix: {
     text: 'Point the image at a tag or digest that exists (kubectl set image ...), or give the pods pull credentials through imagePullSecrets (on the pod or its ServiceAccount).',
     yaml: `spec:
-  imagePullSecrets:
-    - name: registry-credentials
-  containers:
-    - name: app
-      image: registry.example.com/shop/web@sha256:4f6d...   # a digest CI pushed`,
+  template:
+    spec:
+      imagePullSecrets:
+        - name: registry-credentials
+      containers:
+        - name: app
+          image: registry.example.com/shop/web@sha256:4f6db1dac2659f8c8f00291be42e0ca483664aa0a9a018c630cb973a3baed4c7   # a digest CI pushed`,
   },
   target: 'workload',
   uses: ['Event'],

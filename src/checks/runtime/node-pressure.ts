@@ -29,11 +29,13 @@ Pillar: resources: pods without requests (\`memory-request-missing\`, \`cpu-requ
 are the usual causes of pressure.`,
   fix: {
     text: 'kubectl describe node NAME and kubectl top pod -A --sort-by=memory on it: find the pods using more than they request; set requests and limits from measured usage, sizeLimit on emptyDir volumes, and log rotation.',
-    yaml: `resources:
-  requests:
-    memory: 512Mi     # what it uses, so the scheduler does not overpack the node
-  limits:
-    memory: 512Mi
+    yaml: `containers:
+  - name: app
+    resources:
+      requests:
+        memory: 512Mi     # what it uses, so the scheduler does not overpack the node
+      limits:
+        memory: 512Mi
 volumes:
   - name: scratch
     emptyDir:

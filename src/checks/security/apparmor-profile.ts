@@ -21,9 +21,11 @@ Leaving AppArmor unset is fine: the runtime applies its default profile on nodes
   fix: {
     text: 'Remove the Unconfined profile (and the deprecated annotation), or set appArmorProfile.type to RuntimeDefault.',
     yaml: `spec:
-  securityContext:
-    appArmorProfile:
-      type: RuntimeDefault`,
+  template:
+    spec:
+      securityContext:
+        appArmorProfile:
+          type: RuntimeDefault`,
   },
   target: 'workload',
   run({ workload }) {

@@ -28,9 +28,11 @@ Legitimate users are node agents (CNI plugins, node exporters, kube-proxy). Run 
   fix: {
     text: 'Remove hostNetwork, hostPID and hostIPC (or set them to false). To expose the pod on a node port, use a Service of type NodePort or LoadBalancer instead of hostNetwork.',
     yaml: `spec:
-  hostNetwork: false
-  hostPID: false
-  hostIPC: false`,
+  template:
+    spec:
+      hostNetwork: false
+      hostPID: false
+      hostIPC: false`,
   },
   target: 'workload',
   run({ workload }) {

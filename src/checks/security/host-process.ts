@@ -18,10 +18,12 @@ HostProcess containers exist for node agents (CNI, CSI node plugins, log shipper
   fix: {
     text: 'Remove windowsOptions.hostProcess (or set it to false) and run the workload as a normal Windows container; give node agents a dedicated privileged namespace and exempt them explicitly.',
     yaml: `spec:
-  securityContext:
-    windowsOptions:
-      hostProcess: false   # or remove the field
-  hostNetwork: false`,
+  template:
+    spec:
+      securityContext:
+        windowsOptions:
+          hostProcess: false   # or remove the field
+      hostNetwork: false`,
   },
   target: 'workload',
   run({ workload }) {

@@ -16,7 +16,7 @@ Many teams accept immutable tags enforced by the registry (ECR, Artifact Registr
     text: 'Append the digest your CI pushed (docker buildx imagetools inspect, crane digest) to the image reference, or let a tool like kustomize images / Renovate maintain it.',
     yaml: `containers:
   - name: app
-    image: registry.example.com/team/app:1.4.2@sha256:<digest>`,
+    image: registry.example.com/team/app:1.4.2@sha256:538da402e0720019b7af11b0da11c2059458a84cbba9b790e9fc9fe4768c4ace`,
   },
   target: 'workload',
   run({ workload }) {

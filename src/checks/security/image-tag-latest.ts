@@ -26,7 +26,7 @@ images still templated (\`{{ }}\`, \`\${VAR}\`, \`$(VAR)\`) and \`ko://import/pa
     text: 'Use an immutable version tag (ideally plus the digest) that your CI produces for each build.',
     yaml: `containers:
   - name: app
-    image: registry.example.com/team/app:1.4.2@sha256:<digest>`,
+    image: registry.example.com/team/app:1.4.2@sha256:538da402e0720019b7af11b0da11c2059458a84cbba9b790e9fc9fe4768c4ace`,
   },
   target: 'workload',
   run({ workload }) {

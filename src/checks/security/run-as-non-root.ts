@@ -28,10 +28,12 @@ A container that sets a non-zero \`runAsUser\` but not \`runAsNonRoot\` does not
   fix: {
     text: 'Set runAsNonRoot: true (and a non-zero runAsUser if the image has no numeric USER) in the pod-level securityContext, and remove runAsUser: 0 / runAsNonRoot: false overrides. Make the image work as a non-root user (file ownership, ports above 1024).',
     yaml: `spec:
-  securityContext:
-    runAsNonRoot: true
-    runAsUser: 10001
-    runAsGroup: 10001`,
+  template:
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+        runAsGroup: 10001`,
   },
   target: 'workload',
   run({ workload }) {

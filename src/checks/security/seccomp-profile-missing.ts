@@ -18,9 +18,11 @@ Privileged containers are not reported: the runtime never applies a seccomp prof
   fix: {
     text: 'Set seccompProfile.type: RuntimeDefault in the pod-level securityContext.',
     yaml: `spec:
-  securityContext:
-    seccompProfile:
-      type: RuntimeDefault`,
+  template:
+    spec:
+      securityContext:
+        seccompProfile:
+          type: RuntimeDefault`,
   },
   target: 'workload',
   run({ workload }) {

@@ -18,9 +18,11 @@ Leaving the field unset passes baseline (the runtime then applies no seccomp pro
   fix: {
     text: 'Set seccompProfile.type to RuntimeDefault at pod level (or Localhost with a tailored profile) and remove Unconfined.',
     yaml: `spec:
-  securityContext:
-    seccompProfile:
-      type: RuntimeDefault`,
+  template:
+    spec:
+      securityContext:
+        seccompProfile:
+          type: RuntimeDefault`,
   },
   target: 'workload',
   run({ workload }) {

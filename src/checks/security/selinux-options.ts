@@ -40,9 +40,11 @@ Only SELinux-enforcing nodes (RHEL, Fedora CoreOS, OpenShift) act on these field
   fix: {
     text: 'Remove seLinuxOptions.type/user/role (keep level if you set MCS categories), or use one of the container_* types.',
     yaml: `spec:
-  securityContext:
-    seLinuxOptions:
-      level: "s0:c123,c456"   # type, user and role unset`,
+  template:
+    spec:
+      securityContext:
+        seLinuxOptions:
+          level: "s0:c123,c456"   # type, user and role unset`,
   },
   target: 'workload',
   run({ workload }) {

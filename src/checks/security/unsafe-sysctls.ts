@@ -18,10 +18,12 @@ Other namespaced sysctls (\`net.core.somaxconn\`...) work only on nodes whose ku
   fix: {
     text: 'Remove the unsafe sysctls, or move the tuning to the node configuration (or a dedicated node pool whose kubelet allows it, with an exemption).',
     yaml: `spec:
-  securityContext:
-    sysctls:
-      - name: net.ipv4.ip_local_port_range
-        value: "1024 65535"`,
+  template:
+    spec:
+      securityContext:
+        sysctls:
+          - name: net.ipv4.ip_local_port_range
+            value: "1024 65535"`,
   },
   target: 'workload',
   run({ workload }) {

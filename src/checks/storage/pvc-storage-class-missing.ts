@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import type { ResourceIndex } from '../../model/index.js';
+import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import type { FieldPath, JsonObject } from '../../model/types.js';
 import { getString } from '../../model/util.js';
 import { claimClass, claimTemplates, storageClassNamed } from '../../model/claims.js';
@@ -89,6 +89,7 @@ spec:
         path: [...base, ...c.path],
         unknown: `no StorageClass "${c.name}" in the input`,
         unknownIn: null,
+        knownMessage: `${what} asks for StorageClass "${c.name}", which is not ${sourceWhere(index)} (its classes: ${list})${hint}: the claim stays Pending forever and every pod mounting it stays Pending`,
       });
     }
     return out;

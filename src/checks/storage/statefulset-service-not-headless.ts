@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import type { ResourceIndex } from '../../model/index.js';
+import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import type { Resource } from '../../model/types.js';
 import { get, getNumber, getString, isTemplated } from '../../model/util.js';
 
@@ -70,6 +70,7 @@ spec:
         path: ['spec', 'serviceName'],
         severity,
         unknown: `no Service "${serviceName}" in namespace ${ns}`,
+        knownMessage: `serviceName "${serviceName}" names no Service in namespace "${ns}" ${sourceWhere(index)}: ${impact}`,
       });
       return out;
     }

@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput, type RelatedInput } from '../types.js';
-import type { ResourceIndex } from '../../model/index.js';
+import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import type { FieldPath, Json, Resource, Workload } from '../../model/types.js';
 import { commandWords, get, getArray, getString, isObject, isTemplated } from '../../model/util.js';
 import { stringListParam } from '../availability/util.js';
@@ -353,6 +353,7 @@ credentials at run time (a webhook's certificate, a generated password), and the
         path: first.path,
         container: containers.size === 1 ? first.container : undefined,
         unknown: `no ${first.kind} "${first.name}" in namespace ${ns}`,
+        knownMessage: `${first.kind} "${first.name}" (used by ${listVia(group)}) is not in namespace "${ns}" ${sourceWhere(index)}: ${consequence(group)}`,
       });
     }
 

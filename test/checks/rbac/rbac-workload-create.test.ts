@@ -51,6 +51,54 @@ rules:
     );
   });
 
+  it('update/patch on pods (without create): the holder swaps a running pod\'s image and runs as its ServiceAccount; not for pods/status; create and patch together: one finding', () => {
+    expectFindings(
+      check,
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: pod-patcher}
+rules:
+  - apiGroups: [""]
+    resources: ["pods"]
+    verbs: ["get", "list", "patch", "update"]
+  - apiGroups: [""]
+    resources: ["pods/status"]
+    verbs: ["patch", "update"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: labeller, namespace: ops}
+rules:
+  - apiGroups: [""]
+    resources: ["pods"]
+    verbs: ["patch"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: one-pod, namespace: ops}
+rules:
+  - apiGroups: [""]
+    resources: ["pods"]
+    resourceNames: ["web-0"]
+    verbs: ["update"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: both, namespace: ops}
+rules:
+  - apiGroups: ["", "apps"]
+    resources: ["pods", "deployments"]
+    verbs: ["create", "patch"]
+`,
+      [
+        { line: 6, object: 'pod-patcher', severity: 'warning', message: 'rules[0] grants [update, patch] pods: it can replace the image of any running pod in every namespace it is bound for (a pod\'s image is mutable) and run its own code as that pod\'s ServiceAccount, with the Secrets it mounts' },
+        { line: 17, object: 'labeller', severity: 'info', message: 'in its namespace (a pod\'s image is mutable)' },
+        { line: 25, object: 'one-pod', severity: 'info', message: 'rules[0] grants [update] pods [web-0]: it can replace the image of those pods' },
+        { line: 34, object: 'both', severity: 'info', message: 'rules[0] grants [create] pods, [create, patch] deployments: it can run any image as any ServiceAccount in its namespace' },
+      ],
+    );
+  });
+
   it('is silent for read-only access, wrong groups and pods/log', () => {
     expectNone(
       check,
