@@ -47,6 +47,11 @@ export interface CheckMeta {
   target: CheckTarget;
   /** For target 'object': the kinds it runs on. */
   kinds?: string[];
+  /**
+   * For target 'object': the check reads only apiVersion, kind and metadata, so its kinds are not
+   * loaded whole on its account (a CustomResourceDefinition's schema stays out of memory).
+   */
+  metadataOnly?: true;
   /** For target 'workload': the workload classes it applies to (default: all). */
   classes?: Workload['class'][];
   /**

@@ -117,7 +117,7 @@ export function wholeFilter(checks: Check[]): (obj: JsonObject) => boolean {
   // The model's own readers (replica floors, Argo Rollouts' workloadRef, the cost envelope) need these whole too.
   const kinds = new Set<string>(['HorizontalPodAutoscaler', 'Rollout', ...COST_KINDS, ...RBAC_KINDS]);
   for (const c of checks) {
-    if (c.target === 'object') for (const k of c.kinds ?? []) kinds.add(k);
+    if (c.target === 'object' && !c.metadataOnly) for (const k of c.kinds ?? []) kinds.add(k);
     for (const k of c.uses ?? []) kinds.add(k);
   }
   return (obj) => typeof obj.kind === 'string' && (kinds.has(obj.kind) || mayBeWorkload(obj));

@@ -48,7 +48,7 @@ function kedaFor(w: Workload, index: ResourceIndex): Resource | undefined {
     if (!so.apiVersion.startsWith('keda.sh/')) return false;
     const name = getString(so.object, ['spec', 'scaleTargetRef', 'name']);
     const kind = getString(so.object, ['spec', 'scaleTargetRef', 'kind']) ?? 'Deployment';
-    return name === target.name && kind === target.kind;
+    return name === target.name && kind === target.kind && index.deployedWith(so, target);
   });
 }
 

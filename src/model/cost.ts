@@ -33,19 +33,9 @@ function dirOf(file: string): string {
   return i === -1 ? '.' : file.slice(0, i);
 }
 
-/**
- * Is a namespace policy object (LimitRange, ResourceQuota) in force for a workload's pods, as far as
- * the input can tell? Stricter than ResourceIndex.sameScope when exactly one of the two names a
- * namespace: without an explicit -n (default namespace other than "default"), a namespace-less
- * manifest's namespace is whatever kubectl's context says, so it only counts together with an
- * object that names the default namespace when both sit in the same folder. Otherwise an unrelated
- * namespace-less LimitRange from another project in the input would be taken to apply to every
- * `namespace: default` workload.
- */
+/** Is a namespace policy object (LimitRange, ResourceQuota) in force for a workload's pods (ResourceIndex.deployedWith)? */
 export function policyApplies(index: ResourceIndex, policy: Resource, workload: Resource): boolean {
-  if (!index.sameScope(policy, workload)) return false;
-  if ((policy.namespace === undefined) === (workload.namespace === undefined)) return true;
-  return index.defaultNamespace !== 'default' || dirOf(policy.origin.file) === dirOf(workload.origin.file);
+  return index.deployedWith(policy, workload);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -525,7 +515,7 @@ function scaledObjectsFor(index: ResourceIndex, r: Resource): Resource[] {
     }
     return m;
   });
-  return byTarget.get(`${index.namespaceOf(r)}/${r.kind}/${r.name}`) ?? [];
+  return (byTarget.get(`${index.namespaceOf(r)}/${r.kind}/${r.name}`) ?? []).filter((so) => index.deployedWith(so, r));
 }
 
 /** A replica count field: its number, 'absent', or 'unknown' (templated or not a non-negative integer). */

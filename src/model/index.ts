@@ -15,6 +15,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, v: V): void {
 import { toWorkload } from './workload.js';
 import { SelectorCandidates } from './selector.js';
 import { operatorPodLabels } from './operator-pods.js';
+import { removedApi } from './removed-apis.js';
 
 const OPERATOR_POD_KINDS = ['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler'];
 
@@ -90,7 +91,8 @@ export class ResourceIndex {
           for (const n of names) push(this.bindingsBySa, n, r);
         }
       }
-      if (r.kind === 'HorizontalPodAutoscaler') {
+      // An autoscaler in a version no longer served (autoscaling/v2beta2) is never created: it scales nothing.
+      if (r.kind === 'HorizontalPodAutoscaler' && !removedApi(r.apiVersion, r.kind)) {
         const kind = getString(r.object, ['spec', 'scaleTargetRef', 'kind']);
         const name = getString(r.object, ['spec', 'scaleTargetRef', 'name']);
         if (kind && name) {
@@ -144,6 +146,20 @@ export class ResourceIndex {
   sameScope(a: Resource, b: Resource): boolean {
     if (a.namespace === undefined && b.namespace === undefined) return dirOf(a.origin.file) === dirOf(b.origin.file);
     return this.namespaceOf(a) === this.namespaceOf(b);
+  }
+
+  /**
+   * Is `other` (a LimitRange, a ResourceQuota, an autoscaler) deployed with `workload`, so that it acts
+   * on its pods? Stricter than sameScope when exactly one of the two names a namespace: without an
+   * explicit -n (default namespace "default"), a namespace-less manifest lands in whatever namespace
+   * kubectl's context says, so it counts together with an object that names "default" only when both
+   * sit in the same folder. Otherwise an HPA or LimitRange of another project in the input that says
+   * `namespace: default` would be taken to act on every namespace-less workload.
+   */
+  deployedWith(other: Resource, workload: Resource): boolean {
+    if (!this.sameScope(other, workload)) return false;
+    if ((other.namespace === undefined) === (workload.namespace === undefined)) return true;
+    return this.defaultNamespace !== 'default' || dirOf(other.origin.file) === dirOf(workload.origin.file);
   }
 
   /**
@@ -240,14 +256,14 @@ export class ResourceIndex {
     return v;
   }
 
-  /** HorizontalPodAutoscalers whose scaleTargetRef names this resource, deployed with it (sameScope). */
+  /** HorizontalPodAutoscalers whose scaleTargetRef names this resource, deployed with it (deployedWith). */
   hpasFor(r: Resource): Resource[] {
     // A Deployment run by an Argo Rollout is scaled through the Rollout.
     r = this.rolloutOf.get(r) ?? r;
     const l = this.hpaByTarget.get(`${this.namespaceOf(r)}/${r.kind}/${r.name}`);
     if (!l) return [];
     // An HPA of another example folder that happens to name a Deployment of the same name is not its autoscaler.
-    return l.some((h) => !this.sameScope(h, r)) ? l.filter((h) => this.sameScope(h, r)) : l;
+    return l.some((h) => !this.deployedWith(h, r)) ? l.filter((h) => this.deployedWith(h, r)) : l;
   }
 
   /** The replica floor of a workload: an HPA's minReplicas (default 1) when one targets it, else spec.replicas (default 1). */

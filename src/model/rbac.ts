@@ -370,6 +370,8 @@ export interface RbacGraph {
   unknownBindingsOf(namespace: string, serviceAccount: string): UnknownBinding[];
   /** What a RoleBinding's or ClusterRoleBinding's roleRef resolves to. */
   resolveRoleRef(binding: Resource): RoleResolution;
+  /** Bindings whose subject is the group of every ServiceAccount of the namespace (`system:serviceaccounts:<ns>`). */
+  namespaceGroupBindings(namespace: string): Resource[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1176,6 +1178,11 @@ class Graph implements RbacGraph {
 
   private refsOf(ns: string, sa: string): SubjectRef[] {
     return [...(this.bySa.get(`${ns}\0${sa}`) ?? []), ...(this.byNsGroup.get(ns) ?? []), ...this.everySa];
+  }
+
+  /** Bindings whose subject is the group of every ServiceAccount of namespace `ns` (`system:serviceaccounts:<ns>`). */
+  namespaceGroupBindings(ns: string): Resource[] {
+    return [...new Set((this.byNsGroup.get(ns) ?? []).map((r) => r.binding))];
   }
 
   permissionsOf(ns: string, sa: string): Grant[] {

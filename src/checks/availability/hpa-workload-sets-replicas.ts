@@ -44,7 +44,7 @@ spec:
     const out: FindingInput[] = [];
     // A Deployment run by an Argo Rollout: its own spec.replicas is not what the autoscaler scales.
     if (!w || w.scaledBy || !w.replicasPath || w.replicas === null) return out;
-    const hpas = index.hpasFor(w.resource).filter((h) => index.sameScope(h, w.resource));
+    const hpas = index.hpasFor(w.resource);
     if (hpas.length === 0) return out;
     const replicas = w.replicas;
     const pinned = hpas.every((h) => {
@@ -66,6 +66,7 @@ spec:
     out.push({
       message: `spec.replicas is ${replicas} while HorizontalPodAutoscaler "${h.name}"${range} manages the replica count: every kubectl apply (or Helm upgrade, GitOps sync) of this manifest ${effect}; remove spec.replicas from the manifest`,
       path: w.replicasPath,
+      related: [{ resource: h, path: ['spec', 'scaleTargetRef'], note: 'the autoscaler' }],
     });
     return out;
   },

@@ -12,6 +12,7 @@ import hpaTargetMissing from './hpa-target-missing.js';
 import hpaMinEqualsMax from './hpa-min-equals-max.js';
 import hpaUtilizationWithoutRequests from './hpa-utilization-without-requests.js';
 import hpaWorkloadSetsReplicas from './hpa-workload-sets-replicas.js';
+import apiVersionRemoved from './api-version-removed.js';
 
 export const checks: Check[] = [replicasBelowMinimum, recreateStrategy, rollingUpdateUnavailable, noPodAntiAffinity, noZoneSpread, pdbMissing, pdbBlocksEviction, pdbSelectsNothing, pdbOverlap,
-  hpaTargetMissing, hpaMinEqualsMax, hpaUtilizationWithoutRequests, hpaWorkloadSetsReplicas];
+  hpaTargetMissing, hpaMinEqualsMax, hpaUtilizationWithoutRequests, hpaWorkloadSetsReplicas, apiVersionRemoved];

@@ -88,18 +88,20 @@ spec:
     if (podNetwork.length === 0) return out;
     const path: FieldPath = isNamespace ? ['metadata', 'name'] : resource.kind === 'NetworkPolicy' ? ['spec', 'podSelector'] : ['metadata', 'namespace'];
     const count = `${workloads.length} workload${workloads.length === 1 ? '' : 's'}`;
-    if (policies.length === 0) {
-      out.push({
-        message: `namespace "${ns}" has ${count} and no NetworkPolicy selecting all its pods (podSelector: {}) for ingress: every pod in it accepts connections from every pod in the cluster`,
-        path,
-        unknown: noPoliciesText(ns),
-        related: related(workloads),
-      });
-      return out;
-    }
     // A Job or CronJob that declares no port (a Helm hook, a migration) listens on nothing and is
     // gone when done: it does not make a namespace open, nor keep it from being fully isolated.
     const listening = podNetwork.filter((w) => !(w.class === 'batch' && !w.containers.some((c) => getArray(c.spec, ['ports']).length > 0)));
+    if (policies.length === 0) {
+      if (listening.length === 0) return out;
+      const shown = `${listening.length} workload${listening.length === 1 ? '' : 's'}${listening.length < podNetwork.length ? ' that may listen (Jobs that declare no port aside)' : ''}`;
+      out.push({
+        message: `namespace "${ns}" has ${shown} and no NetworkPolicy selecting all its pods (podSelector: {}) for ingress: every pod in it accepts connections from every pod in the cluster`,
+        path,
+        unknown: noPoliciesText(ns),
+        related: related(listening),
+      });
+      return out;
+    }
     const open = listening.filter((w) => g.ingressIsolated(w) === false);
     const names = [...new Set(policies.map((p) => p.resource.name))].sort();
     if (open.length > 0) {

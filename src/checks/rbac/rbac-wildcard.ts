@@ -29,6 +29,9 @@ function fullWildcardMessage(r: Resource, rule: PolicyRule): string {
     : `rules[${rule.index}] grants verbs "*" on resources "*" in apiGroups "*": full control of the namespace, including every Secret in it, exec into every pod and binding any ClusterRole (even cluster-admin) inside it`;
 }
 
+/** Aggregated metrics APIs (metrics-server, Prometheus adapters): read-only, whatever verbs a rule names. */
+const METRICS_GROUPS = new Set(['metrics.k8s.io', 'custom.metrics.k8s.io', 'external.metrics.k8s.io']);
+
 export default defineCheck({
   id: 'rbac-wildcard',
   pillar: 'rbac',
@@ -41,7 +44,7 @@ export default defineCheck({
 Severity:
 - **error** when verbs, resources and apiGroups are all \`*\` (cluster-admin for a ClusterRole; namespace owner for a Role);
 - **warning** for \`*\` in verbs or resources;
-- **info** for \`*\` in apiGroups only (the named resources in any group: usually harmless but imprecise).
+- **info** for \`*\` in apiGroups only (the named resources in any group: usually harmless but imprecise), and for \`*\` verbs or resources in the metrics APIs only (\`metrics.k8s.io\`, \`custom.metrics.k8s.io\`, \`external.metrics.k8s.io\`), which serve get, list and watch and nothing else.
 
 Rules limited by \`resourceNames\` and non-resource rules (\`nonResourceURLs\`) are not reported. Rules that use \`*\` for resources are reported here only; the specific checks (rbac-secrets-read, rbac-pod-exec, ...) look at rules that name the resource. Aggregated ClusterRoles (\`aggregationRule\`) are skipped: their rules are filled in by the controller from other ClusterRoles, which are checked themselves.
 
@@ -65,6 +68,14 @@ Operators that manage arbitrary resources sometimes need wide access: list the v
       if (vi === -1 && ri === -1 && gi === -1) continue;
       if (vi !== -1 && ri !== -1 && gi !== -1) {
         out.push({ message: fullWildcardMessage(resource, rule), path: [...rule.path, 'verbs', vi], severity: 'error' });
+        continue;
+      }
+      if ((vi !== -1 || ri !== -1) && gi === -1 && rule.apiGroups.length > 0 && rule.apiGroups.every((g) => METRICS_GROUPS.has(g))) {
+        out.push({
+          message: `rules[${rule.index}] ${vi !== -1 && ri !== -1 ? 'verbs and resources are' : vi !== -1 ? 'verbs is' : 'resources is'} "*" in ${quoteList(rule.apiGroups)}, metrics APIs that serve only get, list and watch: in effect read access to metrics (list those verbs and resources to say so)`,
+          path: ri !== -1 ? [...rule.path, 'resources', ri] : [...rule.path, 'verbs', vi],
+          severity: 'info',
+        });
         continue;
       }
       if (vi !== -1 || ri !== -1) {

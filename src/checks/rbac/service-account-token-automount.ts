@@ -17,7 +17,7 @@ This check stays silent when:
 - the pod's ServiceAccount is in the input, in the same namespace (or either names none), with \`automountServiceAccountToken: false\`;
 - a RoleBinding or ClusterRoleBinding in the input grants a role to the pod's ServiceAccount (by a \`ServiceAccount\` subject) that has rules, or whose rules are not known (a role that is not in the input, a built-in or aggregated ClusterRole): the app calls the API and needs its token.
 
-When the only bindings of the ServiceAccount bind roles with an empty \`rules: []\` (or a ClusterRoleBinding referencing a Role, which the API server rejects), the token grants the app nothing and the message says so. When no binding in the input names the ServiceAccount, the message says that none is in the input, not that it has no permissions: its roles may be granted from another repository. Permissions that reach every ServiceAccount through groups (\`system:serviceaccounts\`, \`system:authenticated\`) are no sign that the app uses the API; workload-rbac-blast-radius reports them when they are risky.
+When the only bindings of the ServiceAccount bind roles with an empty \`rules: []\` (or a ClusterRoleBinding referencing a Role, which the API server rejects), the token grants the app nothing and the message says so. When no binding in the input names the ServiceAccount, the message says that none is in the input, not that it has no permissions: its roles may be granted from another repository. A binding to the group of every ServiceAccount of the workload's namespace (\`system:serviceaccounts:<namespace>\`) counts as a binding of its ServiceAccount: it is a deliberate grant the app may use. Permissions that reach every ServiceAccount of the cluster through groups (\`system:serviceaccounts\`, \`system:authenticated\`) are no sign that the app uses the API; workload-rbac-blast-radius reports them when they are risky.
 
 Apps that talk to the API (operators, controllers, CI runners, service-discovery clients) need the token: set \`automountServiceAccountToken: true\` on the pod to say so, or exempt them. Apps that need a token only for one audience can set the field to false and mount a short-lived token with a \`projected\` \`serviceAccountToken\` volume instead.`,
   fix: {
@@ -40,7 +40,11 @@ Apps that talk to the API (operators, controllers, CI runners, service-discovery
       ? `and ServiceAccount "${sa.name}" does not set it to false`
       : `and ServiceAccount "${sa.name}" is not in the input with it set to false`;
     const path = [...w.podSpecPath, 'automountServiceAccountToken'];
-    const bindings = bindingsFor(index, w.resource.namespace === undefined ? undefined : index.namespaceOf(w.resource), sa.name);
+    const graph = rbacGraph(index);
+    // A binding to the group of every ServiceAccount of the namespace (system:serviceaccounts:<ns>) is a
+    // deliberate grant to this one too: the app may well use it.
+    const groups = w.resource.namespace === undefined ? [] : graph.namespaceGroupBindings(index.namespaceOf(w.resource));
+    const bindings = [...bindingsFor(index, w.resource.namespace === undefined ? undefined : index.namespaceOf(w.resource), sa.name), ...groups];
     if (bindings.length === 0) {
       return [
         {
@@ -50,14 +54,13 @@ Apps that talk to the API (operators, controllers, CI runners, service-discovery
       ];
     }
     // Bound, but to roles that grant nothing: the token serves no one but an attacker.
-    const graph = rbacGraph(index);
     const resolved = bindings.map((b) => ({ b, r: graph.resolveRoleRef(b) }));
     // An explicit `rules: []` only: a Role without the field is more likely a partial patch than an empty role.
     const empty = resolved.every(({ b, r }) => (r.status === 'invalid' && b.kind === 'ClusterRoleBinding' && r.kind === 'Role') || (r.status === 'found' && r.complete && r.rules.length === 0 && Array.isArray(r.role?.object.rules)));
     if (!empty) return [];
     const related: RelatedInput[] = [];
     for (const { b, r } of resolved) {
-      related.push({ resource: b, path: ['roleRef'], note: `binds ${r.kind} "${r.name}" to "${sa.name}"` });
+      related.push({ resource: b, path: ['roleRef'], note: `binds ${r.kind} "${r.name}" to ${groups.includes(b) ? `every ServiceAccount of namespace "${index.namespaceOf(w.resource)}"` : `"${sa.name}"`}` });
       if (r.role) related.push({ resource: r.role, path: ['rules'], note: 'has no rules' });
     }
     const what = resolved.map(({ b, r }) => `${b.kind} "${b.name}" -> ${r.kind} "${r.name}"${r.status === 'invalid' ? ` (${r.reason})` : ' (no rules)'}`).join(', ');

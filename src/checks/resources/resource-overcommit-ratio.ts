@@ -6,8 +6,12 @@ interface Params {
   cpuMaxRatio: number;
 }
 
-function ratioText(r: number): string {
-  return Number.isInteger(r) ? String(r) : r.toFixed(1).replace(/\.0$/, '');
+/** The ratio with one decimal, or as many more (up to four) as it takes to show it above `above`. */
+function ratioText(r: number, above?: number): string {
+  if (Number.isInteger(r)) return String(r);
+  let digits = 1;
+  while (digits < 4 && above !== undefined && Number(r.toFixed(digits)) <= above) digits++;
+  return r.toFixed(digits).replace(/\.?0+$/, '');
 }
 
 export default defineCheck<Params>({
@@ -63,7 +67,7 @@ Only long-running containers are checked (init containers run before the app and
         if (ratio <= max) continue;
         const name = res === 'cpu' ? 'CPU' : 'memory';
         out.push({
-          message: `${label(c)} has a ${name} limit of ${show(lim)}${sourceNote(lim)}, ${ratioText(ratio)}x its request of ${show(req)}${sourceNote(req)} (max ${ratioText(max)}x; the request would need to be at least ${formatValue(res, lim.value / max)})`,
+          message: `${label(c)} has a ${name} limit of ${show(lim)}${sourceNote(lim)}, ${ratioText(ratio, max)}x its request of ${show(req)}${sourceNote(req)} (max ${ratioText(max)}x; the request would need to be at least ${formatValue(res, lim.value / max)})`,
           path: lim.source === 'container' && lim.path ? lim.path : req.path ?? [...c.path, 'resources'],
           container: c.name,
         });

@@ -1,6 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { containerImage, isPinned } from './image-util.js';
 import { q, who } from './pss-util.js';
+import { getString } from '../../model/util.js';
 
 export default defineCheck({
   id: 'image-tag-latest',
@@ -36,9 +37,15 @@ images still templated (\`{{ }}\`, \`\${VAR}\`, \`$(VAR)\`) and \`ko://import/pa
       if (!img || isPinned(img)) continue;
       const tag = img.ref.tag;
       if (tag !== undefined && tag !== 'latest') continue;
+      // The pull policy decides when the moving tag moves: Always (the default for :latest) on every
+      // start; an explicit IfNotPresent or Never keeps whatever build each node already has.
+      const policy = getString(c.spec, ['imagePullPolicy']);
+      const kept = policy === 'IfNotPresent' || policy === 'Never';
+      const what = tag === undefined ? `has no tag (so :latest)` : 'uses the moving tag :latest';
       out.push({
-        message:
-          tag === undefined
+        message: kept
+          ? `${who(c)}: image ${q(img.raw)} ${what}; with imagePullPolicy ${policy} each node runs whichever :latest build it ${policy === 'Never' ? 'already has' : 'pulled first'}, so replicas can run different code`
+          : tag === undefined
             ? `${who(c)}: image ${q(img.raw)} has no tag, so it pulls whatever :latest points to when the pod starts`
             : `${who(c)}: image ${q(img.raw)} uses the moving tag :latest, so pods started at different times can run different builds`,
         path: [...c.path, 'image'],

@@ -1,5 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { FORBIDDEN_VOLUME_TYPES, podVolumes, pssRef } from './pss-util.js';
+import { UNSUPPORTED_VOLUME_TYPES } from '../../model/volume-types.js';
 
 const WHY: Record<string, string> = {
   gitRepo: 'gitRepo is deprecated and runs git on the node as root (CVE-2024-10220: arbitrary command execution on the node)',
@@ -33,7 +34,8 @@ Most of the in-tree cloud types are also deprecated or removed in favour of CSI 
     for (const { volume, index, name } of podVolumes(w)) {
       const type = FORBIDDEN_VOLUME_TYPES.find((t) => volume[t] !== undefined && volume[t] !== null);
       if (!type) continue;
-      const why = WHY[type] ? `: ${WHY[type]}` : '; mount it through a PersistentVolumeClaim instead';
+      // Types the kubelet cannot mount at all: volume-type-unsupported says what to do instead.
+      const why = WHY[type] ? `: ${WHY[type]}` : UNSUPPORTED_VOLUME_TYPES.includes(type) ? ` (nor can the kubelet mount it: see volume-type-unsupported)` : '; mount it through a PersistentVolumeClaim instead';
       out.push({
         message: `volume "${name}": ${type} is not an allowed volume type${why} ${pssRef('restricted', 'Volume Types')}`,
         path: [...w.podSpecPath, 'volumes', index, type],

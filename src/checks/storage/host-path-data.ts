@@ -3,12 +3,14 @@ import { getString, isObject, stringMap } from '../../model/util.js';
 import { mountsOf, volumesByName } from './volumes.js';
 
 /** Host paths that are node integration (devices, sockets, runtime, logs, config), not app data. */
-const NODE_PATHS = ['/dev', '/sys', '/proc', '/run', '/var/run', '/tmp', '/etc', '/usr', '/lib', '/boot', '/var/log', '/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd', '/opt/cni', '/var/lib/cni'];
+const NODE_PATHS = ['/dev', '/sys', '/proc', '/run', '/var/run', '/tmp', '/etc', '/usr', '/lib', '/lib64', '/bin', '/sbin', '/boot', '/var/log', '/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd', '/opt/cni', '/var/lib/cni'];
+/** The node's root filesystem and its top system folders as a whole (not what lies below /var/lib). */
+const NODE_ROOTS = new Set(['/', '/var', '/var/lib']);
 const NON_DATA_TYPES = new Set(['Socket', 'CharDevice', 'BlockDevice']);
 
 function isNodePath(p: string): boolean {
   const norm = p.replace(/\/+$/, '') || '/';
-  if (norm.endsWith('.sock')) return true;
+  if (norm.endsWith('.sock') || NODE_ROOTS.has(norm)) return true;
   return NODE_PATHS.some((n) => norm === n || norm.startsWith(`${n}/`));
 }
 
@@ -21,7 +23,7 @@ export default defineCheck({
     'Data written to a hostPath stays on the node where the pod happened to run. When the pod is rescheduled (drain, node failure, autoscaler scale-down) it starts on another node with an empty or stale directory, and the old data is lost with the node.',
   details: `Reported for \`service\`-class workloads (Deployments, StatefulSets, ReplicaSets, Rollouts, ...) whose containers mount a \`hostPath\` volume without \`readOnly: true\`. Nothing ties such a pod to the node that holds its data, and replicas on different nodes see different data.
 
-Not reported: DaemonSets (node agents by design), read-only mounts, and host paths that are node integration rather than app data: devices and sockets (\`type: Socket\`, \`CharDevice\`, \`BlockDevice\`, \`*.sock\`), \`/dev\`, \`/sys\`, \`/proc\`, \`/run\`, \`/var/run\`, \`/tmp\`, \`/etc\`, \`/usr\`, \`/lib\`, \`/var/log\`, the CNI plugin directories (\`/opt/cni\`, \`/var/lib/cni\`) and the container runtime and kubelet directories (the security checks look at those).
+Not reported: DaemonSets (node agents by design), read-only mounts, and host paths that are node integration rather than app data: devices and sockets (\`type: Socket\`, \`CharDevice\`, \`BlockDevice\`, \`*.sock\`), \`/dev\`, \`/sys\`, \`/proc\`, \`/run\`, \`/var/run\`, \`/tmp\`, \`/etc\`, \`/usr\`, \`/lib\`, \`/bin\`, \`/sbin\`, \`/var/log\`, the node's root filesystem as a whole (\`/\`, \`/var\`, \`/var/lib\`: a node agent's view of the host, which host-path-volume reports), the CNI plugin directories (\`/opt/cni\`, \`/var/lib/cni\`) and the container runtime and kubelet directories (the security checks look at those).
 
 Pinning the pod to one node (\`nodeName\`, a hostname \`nodeSelector\`) keeps the data across restarts but makes that node a single point of failure. A \`local\` PersistentVolume with node affinity says the same thing explicitly and lets the scheduler honour it.`,
   fix: {

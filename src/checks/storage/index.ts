@@ -8,6 +8,7 @@ import volumeClaimTemplateNoStorage from './volume-claim-template-no-storage.js'
 import statefulsetServiceNotHeadless from './statefulset-service-not-headless.js';
 import volumeSourceMissing from './volume-source-missing.js';
 
+import volumeTypeUnsupported from './volume-type-unsupported.js';
 export const checks: Check[] = [
   statefulImageWithoutPersistence,
   hostPathData,
@@ -17,4 +18,5 @@ export const checks: Check[] = [
   volumeClaimTemplateNoStorage,
   statefulsetServiceNotHeadless,
   volumeSourceMissing,
+  volumeTypeUnsupported,
 ];

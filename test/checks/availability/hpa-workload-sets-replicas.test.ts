@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import check from '../../../src/checks/availability/hpa-workload-sets-replicas.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+import assert from 'node:assert/strict';
+import { loadText } from '../../../src/sources/resources.js';
+import { audit, loadPlan } from '../../../src/engine/audit.js';
 
 const hpa = (target: string, extra = '  minReplicas: 2\n  maxReplicas: 10\n', ns = 'shop') => `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
@@ -164,5 +167,36 @@ spec:
 ${hpa('{kind: Deployment, name: nulled}', '  metrics: null\n')}---
 ${hpa('null')}`,
     );
+  });
+});
+
+describe('hpa-workload-sets-replicas: which HPA is deployed with the workload', () => {
+  const deploy = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers: [{name: app, image: web:1}]
+`;
+  const run = (hpaFile: string, hpaNs: string | null, namespace?: string) => {
+    const plan = loadPlan([check]);
+    const hpaYaml = hpa('{apiVersion: apps/v1, kind: Deployment, name: web}', '  minReplicas: 3\n  maxReplicas: 10\n', 'x').replace(', namespace: x', hpaNs ? `, namespace: ${hpaNs}` : '');
+    const resources = [...loadText(deploy, 'app/deploy.yaml', plan).resources, ...loadText(hpaYaml, hpaFile, plan).resources];
+    return audit({ resources }, { checks: [check], ...(namespace ? { namespace } : {}) }).verdicts.flatMap((v) => v.findings);
+  };
+
+  it('an HPA that names namespace "default" in another folder is not the autoscaler of a namespace-less Deployment (another project); in its folder, or with -n, it is', () => {
+    assert.equal(run('other-project/hpa.yaml', 'default').length, 0);
+    assert.equal(run('other-project/hpa.yaml', null).length, 0);
+    assert.equal(run('app/hpa.yaml', 'default').length, 1);
+    assert.equal(run('app/hpa.yaml', null).length, 1);
+    assert.equal(run('other-project/hpa.yaml', 'shop', 'shop').length, 1);
+  });
+
+  it('names the HPA with its own file:line', () => {
+    const [f] = run('app/hpa.yaml', null);
+    assert.deepEqual(f.related.map((r) => [r.object.kind, r.object.name, r.location.file, r.location.line, r.note]), [['HorizontalPodAutoscaler', 'web-hpa', 'app/hpa.yaml', 5, 'the autoscaler']]);
   });
 });

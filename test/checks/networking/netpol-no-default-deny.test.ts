@@ -90,6 +90,13 @@ spec:
     expectFindings(check, nsShop + deploy('web', '{app: web}') + listening + webPolicy, [
       { line: 3, severity: 'warning', message: '1 of its 2 workloads ("startupapicheck") accepts connections from every pod in the cluster' },
     ]);
+    // With no NetworkPolicy at all: a namespace of port-less Jobs only is not reported; they are not counted beside a Deployment.
+    expectNone(check, nsShop + hook);
+    const found = expectFindings(check, nsShop + deploy('web', '{app: web}') + hook, [
+      { line: 3, message: 'namespace "shop" has 1 workload that may listen (Jobs that declare no port aside) and no NetworkPolicy selecting all its pods' },
+    ]);
+    assert.deepEqual(found[0].related.map((r) => r.object.name), ['web']);
+    expectFindings(check, nsShop + listening, [{ line: 3, message: 'namespace "shop" has 1 workload and no NetworkPolicy' }]);
   });
 
   it('is unknown when the namespace has no NetworkPolicy in the input', () => {

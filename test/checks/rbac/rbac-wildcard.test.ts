@@ -61,6 +61,27 @@ rules:
     );
   });
 
+  it('the metrics APIs serve only get, list and watch: "*" there is info; a rule that adds another group is not', () => {
+    expectFindings(
+      check,
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: adapter}
+rules:
+  - apiGroups: ["custom.metrics.k8s.io", "external.metrics.k8s.io"]
+    resources: ["*"]
+    verbs: ["*"]
+  - apiGroups: ["metrics.k8s.io", "apps"]
+    resources: ["*"]
+    verbs: ["get"]
+`,
+      [
+        { line: 6, severity: 'info', message: 'rules[0] verbs and resources are "*" in [custom.metrics.k8s.io, external.metrics.k8s.io], metrics APIs that serve only get, list and watch: in effect read access to metrics' },
+        { line: 9, severity: 'warning', message: 'rules[1] resources is "*"' },
+      ],
+    );
+  });
+
   it('skips resourceNames-restricted rules, nonResourceURLs, aggregated ClusterRoles and odd shapes', () => {
     expectNone(
       check,

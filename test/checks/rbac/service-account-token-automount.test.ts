@@ -218,6 +218,35 @@ subjects: [{kind: Group, name: "system:serviceaccounts"}]
     );
   });
 
+  it('a binding to every ServiceAccount of the namespace (system:serviceaccounts:<ns>) counts as a binding of this one; of another namespace, not', () => {
+    const app = (ns: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: ${ns}}
+spec:
+  template:
+    spec:
+      serviceAccountName: web
+      containers: [{name: app, image: "web:1"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: read-config, namespace: shop}
+rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: all-sas, namespace: shop}
+roleRef: {kind: Role, name: read-config}
+subjects: [{kind: Group, name: "system:serviceaccounts:shop"}]
+`;
+    expectNone(check, app('shop'));
+    expectFindings(check, app('other'), [{ line: 6, message: 'no RoleBinding or ClusterRoleBinding in the input names it' }]);
+    // The group bound to a role with no rules: the token grants nothing, as for a direct binding.
+    expectFindings(check, app('shop').replace('rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]', 'rules: []'), [
+      { line: 6, message: 'whose only binding grants nothing (RoleBinding "all-sas" -> Role "read-config" (no rules))' },
+    ]);
+  });
+
   it('does not credit a binding for a same-named ServiceAccount in another namespace', () => {
     expectFindings(
       check,

@@ -35,6 +35,24 @@ spec:
     );
   });
 
+  it('a ratio just above the maximum is not rounded down to it ("2.05x", not "2x (max 2x)")', () => {
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: app
+      image: app:1
+      resources:
+        requests: {memory: 220Mi}
+        limits: {memory: 450Mi}
+`,
+      [{ line: 10, message: 'memory limit of 450Mi, 2.05x its request of 220Mi (max 2x;' }],
+    );
+  });
+
   it('uses the configured ratios', () => {
     const yaml = `apiVersion: v1
 kind: Pod

@@ -39,6 +39,21 @@ describe('image-tag-latest', () => {
   });
 });
 
+describe('image-tag-latest: the pull policy decides when :latest moves', () => {
+  it('with an explicit IfNotPresent or Never, each node keeps the build it has (not "pulls whatever :latest points to")', () => {
+    const pod = (image: string, policy: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - {name: app, image: ${image}, imagePullPolicy: ${policy}}
+`;
+    expectFindings(latest, pod('app', 'IfNotPresent'), [{ line: 6, message: 'container "app": image "app" has no tag (so :latest); with imagePullPolicy IfNotPresent each node runs whichever :latest build it pulled first, so replicas can run different code' }]);
+    expectFindings(latest, pod('app:latest', 'Never'), [{ line: 6, message: 'uses the moving tag :latest; with imagePullPolicy Never each node runs whichever :latest build it already has' }]);
+    expectFindings(latest, pod('app', 'Always'), [{ line: 6, message: 'has no tag, so it pulls whatever :latest points to when the pod starts' }]);
+  });
+});
+
 describe('image-not-pinned-by-digest', () => {
   it('fires (info) only on tagged images without digest', () => {
     expectFindings(digest, IMAGES, [{ line: 16, container: 'c', severity: 'info', message: 'image "registry:5000/team/app:1.4.2" is pinned by tag only' }]);

@@ -113,3 +113,23 @@ spec:
     );
   });
 });
+
+describe('host-path-data: the host root', () => {
+  const mount = (path: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: gpu-probe}
+spec:
+  template:
+    spec:
+      containers:
+        - name: probe
+          image: probe:1
+          volumeMounts: [{name: host, mountPath: /host}]
+      volumes:
+        - {name: host, hostPath: {path: ${path}}}
+`;
+  it('the node\'s root filesystem (/, /var, /var/lib) is node integration, not app data; what lies below /var/lib is data', () => {
+    for (const p of ['/', '/var', '/var/lib/', '/bin', '/sbin/x']) expectNone(check, mount(p));
+    expectFindings(check, mount('/var/lib/mysql'), [{ line: 10, message: '/var/lib/mysql' }]);
+  });
+});
