@@ -601,7 +601,8 @@ export function replicaRange(index: ResourceIndex, w: Workload, options: CostOpt
   if (autoscalers.length === 0) return { now, min: now, max: now, unit: 'replicas', source, autoscalers, notes };
   // An HPA disables itself while its target has spec.replicas 0 (KEDA activates from 0 itself).
   if (written === 0 && autoscalers.every((a) => a.kind === 'HorizontalPodAutoscaler' && !scalesToZero(a))) {
-    notes.push(`spec.replicas is 0: HorizontalPodAutoscaler "${autoscalers[0].name}" does not scale a workload up from 0, so no pod runs`);
+    const whose = field && field.resource !== w.resource ? `${field.resource.kind} "${field.resource.name}" ` : '';
+    notes.push(`${whose}spec.replicas is 0: HorizontalPodAutoscaler "${autoscalers[0].name}" does not scale a workload up from 0, so no pod runs`);
     return { now: 0, min: 0, max: 0, unit: 'replicas', source, autoscalers, notes };
   }
   if (autoscalers.length > 1) notes.push(`${autoscalers.length} autoscalers target this workload (they fight over its replicas); the range covers all of them`);

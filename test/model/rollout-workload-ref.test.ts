@@ -76,6 +76,12 @@ describe('Argo Rollout with workloadRef: the Deployment it runs', () => {
     assert.equal(v.cost?.replicas.max, 10);
   });
 
+  it('a Rollout at replicas 0 with an HPA: the cost note names the Rollout\'s spec.replicas, not the Deployment\'s', () => {
+    const v = run(rollout('  replicas: 0\n') + deployment + hpaAndPdb);
+    assert.equal(v.cost?.replicas.now, 0);
+    assert.ok(v.cost?.notes.some((n) => n.startsWith('Rollout "web" spec.replicas is 0: HorizontalPodAutoscaler "web" does not scale a workload up from 0')), JSON.stringify(v.cost?.notes));
+  });
+
   it('replicas-below-minimum reads the Rollout\'s count and points at it', () => {
     const v = run(rollout('  replicas: 1\n') + deployment);
     const [f] = v.findings.filter((x) => x.check === 'replicas-below-minimum');

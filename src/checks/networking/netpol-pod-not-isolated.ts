@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { networkGraph } from '../../model/netpol.js';
-import { isHostNetwork, nameList, noPoliciesText, otherPoliciesText, policiesInScope, showLabels, unknownOf } from './netpol-util.js';
+import { externalExposure, isHostNetwork, nameList, noPoliciesText, otherPoliciesText, policiesInScope, showLabels, unknownOf } from './netpol-util.js';
 
 export default defineCheck({
   id: 'netpol-pod-not-isolated',
@@ -18,7 +18,8 @@ labels no NetworkPolicy of their namespace selects for ingress: neither a namesp
 (\`podSelector: {}\`) nor one whose \`podSelector\` (\`matchLabels\`, \`matchExpressions\`) matches.
 A policy that selects the pods for \`Egress\` only does not isolate ingress, and is named in the message.
 
-Not reported: pods on the host network (NetworkPolicy does not apply to them), workloads without pod
+Not reported: pods exposed outside the cluster (a NodePort or LoadBalancer Service, an Ingress), which
+**exposed-without-network-policy** reports with how they are exposed; pods on the host network (NetworkPolicy does not apply to them), workloads without pod
 template labels (patch fragments), and whenever a policy **may** select the pods (a templated
 selector, a policy file without \`podSelector\`, a namespace-less policy from another folder).
 
@@ -58,6 +59,8 @@ spec:
     if (!w || isHostNetwork(w) || Object.keys(w.podLabels).length === 0) return out;
     const g = networkGraph(index);
     if (g.ingressIsolated(w) !== false) return out;
+    // Pods exposed outside the cluster: exposed-without-network-policy says so, with how they are exposed.
+    if (externalExposure(index, w).ways.length > 0) return out;
     const ns = index.namespaceOf(w.resource);
     const inScope = policiesInScope(index, w);
     const egressOnly = inScope.filter((p) => !p.ingress && g.selects(p, w) === true).map((p) => p.resource.name);

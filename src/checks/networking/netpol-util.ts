@@ -1,6 +1,8 @@
 /** Shared helpers of the netpol-* checks (the semantics live in src/model/netpol.ts). Not a check module. */
+import type { RelatedInput } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
-import type { Resource, Workload } from '../../model/types.js';
+import type { FieldPath, Resource, Workload } from '../../model/types.js';
+import { get, getArray, getString } from '../../model/util.js';
 import { networkGraph, type NetPolicy } from '../../model/netpol.js';
 import { formatLabels } from '../../model/selector.js';
 
@@ -66,4 +68,79 @@ export function otherPoliciesText(index: ResourceIndex, ns: string): string | un
 /** `{ unknown: text }` when there is a text, else nothing (spread into a FindingInput). */
 export function unknownOf(text: string | undefined): { unknown?: string } {
   return text ? { unknown: text } : {};
+}
+
+interface Backend {
+  ingress: Resource;
+  path: FieldPath;
+}
+
+/** Ingresses by the Services their backends name: `${namespace}\0${service}`. Built once per run. */
+function ingressBackends(index: ResourceIndex): Map<string, Backend[]> {
+  return index.memo('netpol:ingress-backends', () => {
+    const m = new Map<string, Backend[]>();
+    const add = (ing: Resource, name: string | undefined, path: FieldPath) => {
+      if (!name) return;
+      const key = `${index.namespaceOf(ing)}\0${name}`;
+      let l = m.get(key);
+      if (!l) m.set(key, (l = []));
+      l.push({ ingress: ing, path });
+    };
+    for (const ing of index.ofKind('Ingress')) {
+      const v1 = ing.apiVersion === 'networking.k8s.io/v1';
+      if (!v1 && ing.apiVersion !== 'networking.k8s.io/v1beta1' && ing.apiVersion !== 'extensions/v1beta1') continue;
+      const o = ing.object;
+      const ref = (base: FieldPath): [string | undefined, FieldPath] =>
+        v1 ? [getString(o, [...base, 'service', 'name']), [...base, 'service', 'name']] : [getString(o, [...base, 'serviceName']), [...base, 'serviceName']];
+      add(ing, ...ref(v1 ? ['spec', 'defaultBackend'] : ['spec', 'backend']));
+      getArray(o, ['spec', 'rules']).forEach((_, i) => {
+        getArray(o, ['spec', 'rules', i, 'http', 'paths']).forEach((__, j) => add(ing, ...ref(['spec', 'rules', i, 'http', 'paths', j, 'backend'])));
+      });
+    }
+    return m;
+  });
+}
+
+/**
+ * One Service per name: the same Service in several files of one namespace (provider variants of a
+ * manifest, sibling examples) is one exposure; the copy in the workload's own file wins.
+ */
+function dedupe(services: Resource[], file: string): Resource[] {
+  const byName = new Map<string, Resource>();
+  for (const s of services) {
+    const seen = byName.get(s.name);
+    if (!seen || (seen.origin.file !== file && s.origin.file === file)) byName.set(s.name, s);
+  }
+  return [...byName.values()];
+}
+
+/**
+ * How the workload's pods are reachable from outside the cluster: a NodePort or LoadBalancer Service
+ * selecting them, or an Ingress routing to a Service that does (Services and Ingresses deployed with
+ * it). Empty when they are not.
+ */
+export function externalExposure(index: ResourceIndex, w: Workload): { ways: string[]; related: RelatedInput[] } {
+  const ways: string[] = [];
+  const related: RelatedInput[] = [];
+  const ns = index.namespaceOf(w.resource);
+  const services = dedupe(index.servicesSelecting(ns, w.podLabels).filter((s) => index.sameScope(s, w.resource)), w.resource.origin.file);
+  if (services.length === 0) return { ways, related };
+  const backends = ingressBackends(index);
+  for (const svc of services) {
+    const type = get(svc.object, ['spec', 'type']);
+    if (type === 'NodePort' || type === 'LoadBalancer') {
+      ways.push(`Service "${svc.name}" is type ${type}`);
+      related.push({ resource: svc, path: ['spec', 'type'], note: `type ${type}: reachable from outside the cluster` });
+      continue;
+    }
+    if (type === 'ExternalName') continue;
+    for (const b of backends.get(`${ns}\0${svc.name}`) ?? []) {
+      if (!index.sameScope(b.ingress, svc)) continue;
+      ways.push(`Ingress "${b.ingress.name}" routes to Service "${svc.name}"`);
+      related.push({ resource: svc, path: ['spec', 'selector'], note: 'selects these pods' });
+      related.push({ resource: b.ingress, path: b.path, note: `routes outside traffic to Service "${svc.name}"` });
+      break;
+    }
+  }
+  return { ways, related };
 }

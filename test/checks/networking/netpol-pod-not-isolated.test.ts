@@ -106,3 +106,27 @@ spec:
     expectNone(check, `${web.replace('kind: Deployment', 'kind: DaemonSet')}${policy}`);
   });
 });
+
+describe('netpol-pod-not-isolated beside exposed-without-network-policy', () => {
+  it('pods exposed outside the cluster (LoadBalancer, Ingress) are left to exposed-without-network-policy: one finding, not two', async () => {
+    const { default: exposed } = await import('../../../src/checks/networking/exposed-without-network-policy.js');
+    const policy = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-only, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+---
+`;
+    const lb = `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  type: LoadBalancer
+  selector: {app: web}
+  ports: [{port: 80}]
+`;
+    const checks = (yaml: string) => audit({ resources: loadText(yaml, 'x.yaml').resources }, { checks: [check, exposed] }).verdicts.flatMap((v) => v.findings).map((f) => f.check);
+    assert.deepEqual(checks(web + policy + lb), ['exposed-without-network-policy']);
+    assert.deepEqual(checks(web + policy + lb.replace('type: LoadBalancer', 'type: ClusterIP')), ['netpol-pod-not-isolated']);
+  });
+});
