@@ -12,7 +12,7 @@ export default defineCheck({
 
 The message names the version to use and what else changes with it where more than the \`apiVersion\` line does (Ingress backends and \`pathType\`, HPA metric targets, webhook \`sideEffects\`, CRD schemas). On a cluster older than the release named, the object still applies; it breaks on the upgrade. \`kubectl convert\` (a kubectl plugin) rewrites most of them.
 
-A live cluster serves every object at a current version, so this check fires on manifests, charts and overlays only. Custom resources are not covered: their served versions are in their CustomResourceDefinitions.`,
+A live scan (\`audit --cluster\`) is not checked: what the cluster returns is what it serves. A \`kubectl get -o yaml\` dump of an older cluster is, since applying it to a current one fails. Custom resources are not covered: their served versions are in their CustomResourceDefinitions.`,
   fix: {
     text: 'Change apiVersion to the version the message names, and apply the field changes it lists.',
     yaml: `apiVersion: autoscaling/v2      # was autoscaling/v2beta2, removed in Kubernetes 1.26
@@ -30,15 +30,17 @@ spec:
   target: 'object',
   kinds: REMOVED_API_KINDS,
   metadataOnly: true,
-  run({ resource }) {
+  run({ resource, index }) {
     const out: FindingInput[] = [];
+    // A live scan reads what the cluster serves: an old cluster may still serve it, and the object runs.
+    if (index.listedKinds) return out;
     const gone = removedApi(resource.apiVersion, resource.kind);
     if (!gone) return out;
     const instead = gone.use
       ? `use apiVersion ${gone.use}${gone.note ? ` (${gone.note})` : ''}`
       : `${resource.kind} is gone from Kubernetes: enforce pod security with Pod Security admission (pod-security.kubernetes.io/enforce labels on the namespace) and delete this object`;
     out.push({
-      message: `${resource.kind} ${resource.apiVersion} is no longer served since Kubernetes 1.${gone.removedIn}: the API server rejects the object (no matches for kind "${resource.kind}" in version "${resource.apiVersion}"), so it is never created; ${instead}`,
+      message: `${resource.kind} ${resource.apiVersion} is no longer served since Kubernetes 1.${gone.removedIn}: on such a cluster the API server rejects the object (no matches for kind "${resource.kind}" in version "${resource.apiVersion}"), so it is never created there; ${instead}`,
       path: ['apiVersion'],
     });
     return out;

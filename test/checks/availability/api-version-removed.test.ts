@@ -4,6 +4,8 @@ import check from '../../../src/checks/availability/api-version-removed.js';
 import replicas from '../../../src/checks/availability/replicas-below-minimum.js';
 import { expectFindings, expectNone, runCheck } from '../../helpers/check-tester.js';
 import { REMOVED_APIS } from '../../../src/model/removed-apis.js';
+import { audit } from '../../../src/engine/audit.js';
+import { loadText } from '../../../src/sources/resources.js';
 
 describe('api-version-removed', () => {
   it('fires at apiVersion for versions no longer served, naming the release, the version to use and what else changes', () => {
@@ -45,7 +47,7 @@ spec:
   maxReplicas: 5
 `,
       [
-        { line: 1, object: 'old-web', severity: 'error', message: 'Deployment extensions/v1beta1 is no longer served since Kubernetes 1.16: the API server rejects the object (no matches for kind "Deployment" in version "extensions/v1beta1"), so it is never created; use apiVersion apps/v1 (spec.selector is required and immutable in apps/v1)' },
+        { line: 1, object: 'old-web', severity: 'error', message: 'Deployment extensions/v1beta1 is no longer served since Kubernetes 1.16: on such a cluster the API server rejects the object (no matches for kind "Deployment" in version "extensions/v1beta1"), so it is never created there; use apiVersion apps/v1 (spec.selector is required and immutable in apps/v1)' },
         { line: 9, object: 'web', message: 'since Kubernetes 1.22' },
         { line: 15, object: 'restricted', message: 'PodSecurityPolicy is gone from Kubernetes: enforce pod security with Pod Security admission' },
         { line: 20, object: 'widgets.example.com', message: 'use apiVersion apiextensions.k8s.io/v1 (v1 requires a structural openAPIV3Schema per version)' },
@@ -109,6 +111,12 @@ spec:
 `;
     assert.equal(runCheck(replicas, yaml.replace('VERSION', 'v2')).length, 0);
     assert.equal(runCheck(replicas, yaml.replace('VERSION', 'v2beta2')).length, 1);
+  });
+
+  it('not on a live scan: an old cluster that returns policy/v1beta1 still serves it', () => {
+    const pdb = loadText('apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: web, namespace: shop}\nspec: {maxUnavailable: 1}\n', 'x.yaml').resources;
+    assert.equal(audit({ resources: pdb }, { checks: [check] }).verdicts.flatMap((v) => v.findings).length, 1);
+    assert.equal(audit({ resources: pdb, listedKinds: new Set(['PodDisruptionBudget']) }, { checks: [check] }).verdicts.flatMap((v) => v.findings).length, 0);
   });
 
   it('every replacement it names is itself served (not in the table)', () => {
