@@ -102,7 +102,7 @@ async function configAndChecks(opts: InputOpts, io: Io): Promise<{ config: Confi
   let config: Config = emptyConfig();
   if (opts.config !== false) {
     const file = typeof opts.config === 'string' ? opts.config : findConfig(io.cwd);
-    if (file) config = await loadConfigFile(file, allChecks);
+    if (file) config = await loadConfigFile(file, allChecks, io.cwd);
   }
   const known = new Set(allChecks.map((c) => c.id));
   for (const id of [...(opts.only ?? []), ...(opts.disable ?? [])]) {

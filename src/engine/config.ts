@@ -1,7 +1,9 @@
 /** .kubeready.yaml: discovery, validation (JSON Schema, built from check metadata) and resolution. */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, Ajv as AjvInstance } from 'ajv';
+
+type AjvClass = new (opts: { allErrors: boolean; strict: boolean }) => AjvInstance;
 import type { Check, Severity } from '../checks/types.js';
 import { parseYaml, LineIndex, type Json, type PositionTable } from '../sources/yaml.js';
 import { isObject } from '../model/util.js';
@@ -206,7 +208,11 @@ export async function parseConfig(text: string, file: string, checks: Check[]): 
   const root: Json = parsed.docs[0]?.value ?? {};
   if (!isObject(root)) throw new ConfigError([`${file}:1: the configuration must be a mapping`]);
   // Loaded only when there is a configuration to validate: keeps start-up fast.
-  const { Ajv } = await import('ajv');
+  // ajv is CommonJS: Node's loader exposes its named export, a bundle may only give `default`
+  // (the module.exports object, or the class itself).
+  const mod = (await import('ajv')) as unknown as { Ajv?: AjvClass; default?: AjvClass | { Ajv?: AjvClass } };
+  const Ajv: AjvClass | undefined = mod.Ajv ?? (typeof mod.default === 'function' ? mod.default : mod.default?.Ajv);
+  if (!Ajv) throw new Error('the ajv module exports no Ajv class');
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(configSchema(checks));
   if (!validate(root)) {
@@ -275,10 +281,10 @@ export async function parseConfig(text: string, file: string, checks: Check[]): 
   return cfg;
 }
 
-export async function loadConfigFile(file: string, checks: Check[]): Promise<Config> {
+export async function loadConfigFile(file: string, checks: Check[], cwd?: string): Promise<Config> {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(cwd === undefined ? file : resolve(cwd, file), 'utf8');
   } catch (e) {
     throw new ConfigError([`${file}: cannot read the configuration: ${(e as Error).message}`]);
   }

@@ -1,6 +1,28 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { isControlled, numberParam, replicaFloor } from './util.js';
 import { singleWriterClaim } from '../../model/claims.js';
+import { commandWords } from '../../model/util.js';
+import type { Workload } from '../../model/types.js';
+
+const LEADER_FLAG = /^--?(leader-elect|leader-election|enable-leader-election)(?:=(.*))?$/;
+
+/**
+ * Leader election as a controller's flags set it (kube-controller-manager, controller-runtime
+ * operators): 'on' for a bare boolean flag or =true, 'off' for =false; undefined when no container
+ * has such a flag. Go's flag packages take a boolean only as --flag or --flag=value.
+ */
+function leaderElection(w: Workload): { state: 'on' | 'off'; flag: string } | undefined {
+  for (const c of w.containers) {
+    for (const word of commandWords(c.spec)) {
+      const m = LEADER_FLAG.exec(word);
+      if (!m) continue;
+      const v = m[2]?.toLowerCase();
+      if (v === undefined || v === 'true' || v === '1') return { state: 'on', flag: word };
+      if (v === 'false' || v === '0') return { state: 'off', flag: word };
+    }
+  }
+  return undefined;
+}
 
 /** Kinds whose replicas all mount the same claims (a StatefulSet gives each its own). */
 const SHARED_CLAIM_KINDS = new Set(['Deployment', 'ReplicaSet', 'ReplicationController']);
@@ -31,6 +53,10 @@ A Deployment (or ReplicaSet) whose pods mount a \`ReadWriteOnce\` claim of the i
 but the message says why \`replicas: 2\` alone is not the fix: the replicas would share that one volume
 (see **rwo-volume-multi-replica**); more replicas need per-replica volumes (a StatefulSet) or a
 \`ReadWriteMany\` volume.
+
+A controller whose flags set leader election (\`--leader-elect\`, \`--leader-election\`,
+\`--enable-leader-election\`) is told what that means: on, a second replica stands by and takes over;
+off (\`=false\`), it must be turned on before adding replicas, or the copies all act at once.
 
 Exempt workloads that genuinely cannot run twice (a singleton leader without leader election, a
 licence-bound process) and accept the downtime knowingly.`,
@@ -113,6 +139,10 @@ spec:
       out.push({ message, path, related: [...related, { resource: single.claim, path: ['spec', 'accessModes'], note: single.mode }] });
       return out;
     }
+    // A controller: more replicas are safe only with leader election, which its flags may say.
+    const leader = leaderElection(w);
+    if (leader?.state === 'off') message += `; it runs with leader election off (${leader.flag}): turn it on before adding replicas, or the copies all act at once`;
+    else if (leader?.state === 'on') message += ` (it runs leader election, ${leader.flag}: a second replica stands by and takes over when the leader is lost)`;
     out.push({ message, path, related });
     return out;
   },

@@ -56,8 +56,10 @@ Precisely when it fires:
 - **Deployments, StatefulSets, Rollouts and other replicated workloads, bare Pods:** every regular
   container that declares \`ports\` and has no readiness probe. A container without ports (a log
   shipper, a helper) is fine when another regular container in the pod has a readiness probe:
-  the pod is only Ready when all its containers are. When no container declares ports and none has a
-  readiness probe, it fires once, on the first container (a warning, see below).
+  the pod is only Ready when all its containers are. The same holds for a container with ports
+  that no Service in the input targets, next to one that has a readiness probe (a sidecar's admin
+  port). When no container declares ports and none has a readiness probe, it fires once, on the first
+  container (a warning, see below).
 - **DaemonSets:** only when the DaemonSet looks like it serves traffic: the container declares
   \`ports\`, or a Service in the input selects the DaemonSet's pods. A node agent with no ports and no
   Service (a log collector, a CNI agent) is not flagged.

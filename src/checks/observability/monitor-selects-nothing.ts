@@ -95,8 +95,9 @@ an operator or another repository), so it is reported as *unknown* unless the in
 Not reported: a ServiceMonitor that selects the API server's own Service (\`kubernetes\` in \`default\`,
 labels \`component: apiserver, provider: kubernetes\`), or the kubelet Service that a prometheus-operator of
 the input writes (its \`--kubelet-service=<namespace>/<name>\` flag; labels \`k8s-app: kubelet\`: without
-such an operator in the input the finding says the flag is what makes the Service), endpoints using \`targetPort\` or \`portNumber\`, or naming no port; ports a service mesh
-injects (names containing envoy, istio, linkerd); selectors that cannot be evaluated or are templated.`,
+such an operator in the input the finding says the flag is what makes the Service), endpoints using \`targetPort\` or \`portNumber\`, or naming no port; PodMonitor endpoints naming
+ports a service mesh injects into the pods (names containing envoy, istio, linkerd: the manifests do not
+show them; a ServiceMonitor names Service ports, which no mesh injects); selectors that cannot be evaluated or are templated.`,
   fix: {
     text: 'Make the selector match the labels of the Service (ServiceMonitor) or pods (PodMonitor), and name the port as the Service (or container) names it.',
     yaml: `apiVersion: monitoring.coreos.com/v1

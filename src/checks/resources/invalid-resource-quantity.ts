@@ -1,4 +1,5 @@
 import { isTemplated } from '../../model/util.js';
+import { claimTemplates } from '../../model/claims.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import type { FieldPath, Json } from '../../model/types.js';
 import { getArray, getObject, getString, isObject, parseQuantity } from '../../model/util.js';
@@ -27,7 +28,7 @@ export default defineCheck({
     'The API server rejects the object ("quantities must match the regular expression ..."), so `kubectl apply` or the deploy pipeline fails and nothing is rolled out.',
   details: `Kubernetes quantities are a number with an optional suffix: binary \`Ki Mi Gi Ti Pi Ei\`, decimal \`k M G T P E\`, \`m\` (milli), or an exponent (\`1e3\`). Common mistakes are \`1GB\`, \`512MB\`, \`1gi\`, \`2 Gi\` and \`1K\` (uppercase K); negative values are rejected as well.
 
-The check reads container \`resources.requests\`/\`limits\`, pod-level \`spec.resources\` and \`emptyDir.sizeLimit\`. Other resource checks skip values that do not parse.`,
+The check reads container \`resources.requests\`/\`limits\`, pod-level \`spec.resources\`, \`emptyDir.sizeLimit\` and the storage sizes of a StatefulSet's \`volumeClaimTemplates\`. Other resource checks skip values that do not parse.`,
   fix: {
     text: 'Write the quantity with a Kubernetes suffix, e.g. 1Gi (binary) or 1G (decimal), 500m for half a CPU.',
     yaml: `resources:
@@ -71,6 +72,13 @@ The check reads container \`resources.requests\`/\`limits\`, pod-level \`spec.re
       const name = isObject(v) ? (getString(v, ['name']) ?? `#${i}`) : `#${i}`;
       test(dir.sizeLimit, [...w.podSpecPath, 'volumes', i, 'emptyDir', 'sizeLimit'], `emptyDir volume "${name}" sizeLimit`);
     });
+    // A StatefulSet's claim templates: the API server validates their storage sizes too.
+    for (const t of claimTemplates(w.resource)) {
+      for (const section of ['requests', 'limits']) {
+        const m = getObject(t.template, ['spec', 'resources', section]);
+        if (m && Object.prototype.hasOwnProperty.call(m, 'storage')) test(m.storage, [...t.path, 'spec', 'resources', section, 'storage'], `volumeClaimTemplate "${t.name}" ${section}.storage`);
+      }
+    }
     return out;
   },
 });

@@ -61,11 +61,12 @@ function jvmHeap(c: ContainerRef, javaOptionsEnv: string[]): Setting | undefined
   const scriptVars = javaOptionsEnv.filter((n) => n !== 'JAVA_TOOL_OPTIONS' && n !== 'JDK_JAVA_OPTIONS' && n !== '_JAVA_OPTIONS');
   // Precedence, lowest first: JAVA_TOOL_OPTIONS, script variables (JAVA_OPTS, ...), JDK_JAVA_OPTIONS, the command line, _JAVA_OPTIONS.
   const words: Word[] = [
-    ...(javaOptionsEnv.includes('JAVA_TOOL_OPTIONS') ? envWords(c, 'JAVA_TOOL_OPTIONS') : []),
+    // The JVM reads these three itself, whatever javaOptionsEnv lists.
+    ...envWords(c, 'JAVA_TOOL_OPTIONS'),
     ...scriptVars.flatMap((n) => envWords(c, n)),
-    ...(javaOptionsEnv.includes('JDK_JAVA_OPTIONS') ? envWords(c, 'JDK_JAVA_OPTIONS') : []),
+    ...envWords(c, 'JDK_JAVA_OPTIONS'),
     ...commandLine(c),
-    ...(javaOptionsEnv.includes('_JAVA_OPTIONS') ? envWords(c, '_JAVA_OPTIONS') : []),
+    ...envWords(c, '_JAVA_OPTIONS'),
   ];
   let explicit: Setting | undefined;
   let relative: Setting | undefined;
@@ -147,7 +148,7 @@ export default defineCheck<Params>({
     'The runtime believes it may grow its heap up to or past the container\'s memory limit, so instead of collecting garbage harder (or throwing OutOfMemoryError) it keeps allocating until the kernel OOMKills the container, typically under load, in a restart loop.',
   details: `Language runtimes size their heap from flags, not from the cgroup, when told to:
 
-- **JVM**: \`-Xmx\` / \`-XX:MaxHeapSize=\` set the max heap; without them \`-XX:MaxRAMPercentage=N\` (or the older \`-XX:MaxRAMFraction=N\`, heap = limit / N) sizes it from the container limit. The JVM also needs memory outside the heap: metaspace, thread stacks (about 1MiB per thread), the JIT code cache, GC bookkeeping and direct/NIO buffers, commonly 150-300MiB or more. Flags are read from the command line and from \`JAVA_TOOL_OPTIONS\`, \`JDK_JAVA_OPTIONS\` and \`_JAVA_OPTIONS\` (read by the JVM itself) and from \`JAVA_OPTS\`-style variables that start scripts pass on (\`javaOptionsEnv\`), taking the JVM's precedence into account: the last setting wins, \`_JAVA_OPTIONS\` overrides the command line, an explicit max heap beats the percentage.
+- **JVM**: \`-Xmx\` / \`-XX:MaxHeapSize=\` set the max heap; without them \`-XX:MaxRAMPercentage=N\` (or the older \`-XX:MaxRAMFraction=N\`, heap = limit / N) sizes it from the container limit. The JVM also needs memory outside the heap: metaspace, thread stacks (about 1MiB per thread), the JIT code cache, GC bookkeeping and direct/NIO buffers, commonly 150-300MiB or more. Flags are read from the command line and from \`JAVA_TOOL_OPTIONS\`, \`JDK_JAVA_OPTIONS\` and \`_JAVA_OPTIONS\` (read by the JVM itself) (always) and from \`JAVA_OPTS\`-style variables that start scripts pass on (\`javaOptionsEnv\`), taking the JVM's precedence into account: the last setting wins, \`_JAVA_OPTIONS\` overrides the command line, an explicit max heap beats the percentage.
 - **Go**: \`GOMEMLIMIT\` is a soft limit on all memory the Go runtime manages. At or above the container limit it never triggers: the GC does not work harder before the kernel kills the process. Set it to about 90% of the limit as a literal (\`GOMEMLIMIT=900MiB\` for a 1Gi limit). A \`resourceFieldRef\` on \`limits.memory\` cannot do that: it gives exactly the limit (no headroom), and with a \`divisor\` a bare number that Go reads as bytes.
 - **Node.js**: \`--max-old-space-size=N\` (MiB, in \`NODE_OPTIONS\` or on the command line) caps V8's old generation; the young generation, code and \`Buffer\`s come on top.
 
@@ -179,8 +180,8 @@ Only literal values are read (not \`valueFrom\`, not shell variable expansion). 
     maxRamPercentage: { type: 'number', default: 90, description: 'Warn when -XX:MaxRAMPercentage is above this value.' },
     javaOptionsEnv: {
       type: 'string[]',
-      default: ['JAVA_TOOL_OPTIONS', 'JDK_JAVA_OPTIONS', '_JAVA_OPTIONS', 'JAVA_OPTS', 'JAVA_OPTIONS', 'ES_JAVA_OPTS'],
-      description: 'Environment variables whose value holds JVM flags.',
+      default: ['JAVA_OPTS', 'JAVA_OPTIONS', 'ES_JAVA_OPTS'],
+      description: 'Environment variables that start scripts pass to the JVM as flags (JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS and _JAVA_OPTIONS are always read: the JVM reads them itself).',
     },
   },
   uses: ['LimitRange', 'HorizontalPodAutoscaler'],

@@ -22,7 +22,7 @@ created, and nothing but that event says why (unless claims of exactly those nam
 were created beforehand: the controller only looks for them by name).
 
 Not reported: templated sizes, and \`resources.requests.storage\` values that are present but not a
-plain quantity (left to invalid-resource-quantity style checks).`,
+plain quantity (invalid-resource-quantity reports them).`,
   fix: {
     text: 'Request a size in every volumeClaimTemplate.',
     yaml: `spec:

@@ -86,3 +86,25 @@ spec:
     );
   });
 });
+
+describe('invalid-resource-quantity: StatefulSet claim templates', () => {
+  it('fires on a storage size the API server rejects ("1GB"), not on a valid one', () => {
+    const sts = (size: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  template:
+    spec:
+      containers: [{name: db, image: "db:1", resources: {requests: {cpu: 100m, memory: 1Gi}, limits: {memory: 1Gi}}}]
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources:
+          requests: {storage: ${size}}
+`;
+    expectFindings(check, sts('1GB'), [{ line: 14, message: 'volumeClaimTemplate "data" requests.storage is "1GB", not a valid quantity (did you mean "1Gi" or "1G"?): the API server rejects it' }]);
+    expectNone(check, sts('10Gi'));
+  });
+});

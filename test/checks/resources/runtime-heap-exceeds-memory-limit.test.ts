@@ -53,6 +53,28 @@ spec:
     );
   });
 
+  it('javaOptionsEnv adds start-script variables; the JVM\'s own three are read whatever it lists', () => {
+    const yaml = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: app:1
+          env:
+            - name: JAVA_TOOL_OPTIONS
+              value: "-Xmx1g"
+            - name: MY_JVM
+              value: "-Xmx2g"
+          resources:
+            limits: {memory: 1Gi}
+`;
+    expectFindings(check, yaml, [{ line: 12, message: 'sets -Xmx1g (1Gi, in env JAVA_TOOL_OPTIONS)' }], { params: { javaOptionsEnv: ['OTHER'] } });
+    expectFindings(check, yaml, [{ line: 14, message: 'sets -Xmx2g (2Gi, in env MY_JVM)' }], { params: { javaOptionsEnv: ['MY_JVM'] } });
+  });
+
   it('warns when the heap leaves too little non-heap headroom, and respects the params', () => {
     const yaml = `apiVersion: v1
 kind: Pod
