@@ -605,8 +605,9 @@ export async function loadContext(cfg: ContextConfig, opts: ClusterOptions = {})
     if (stop.reason !== null) load.errors.push(stop.reason);
     sortResources(load.resources);
     load.events = load.resources.filter((r) => r.kind === 'Event');
-    // Skipped lists in catalog order.
+    // Listed and skipped kinds in catalog order (lists finish in any order; the report should not).
     const order = new Map(CLUSTER_KINDS.map((k, i) => [k.kind, i]));
+    load.listed.sort((a, b) => (order.get(a.kind) ?? 999) - (order.get(b.kind) ?? 999));
     load.skipped.sort((a, b) => (order.get(a.kind) ?? 999) - (order.get(b.kind) ?? 999) || (a.namespace ?? '').localeCompare(b.namespace ?? ''));
     if (namespaces && load.listed.some((l) => l.kind === 'Namespace')) {
       const present = new Set(load.resources.filter((r) => r.kind === 'Namespace').map((r) => r.name));

@@ -47,6 +47,8 @@ describe('the bundled CLI (dist/cli.mjs) behaves as the sources do', () => {
     ['Markdown', ['audit', 'examples', '--no-config', '-o', 'markdown']],
     ['JUnit', ['audit', 'examples', '--no-config', '-o', 'junit']],
     ['GitHub annotations', ['audit', 'examples', '--no-config', '-o', 'github']],
+    ['a glob pattern', ['audit', 'examples/**/*.yaml', '--no-config', '-o', 'json']],
+    ['a glob pattern that matches nothing', ['audit', 'nothing/**/*.yaml', '--no-config']],
     ['standard input', ['audit', '-', '--no-config', '-o', 'json'], readFileSync(join(ROOT, 'examples/tutorial/app.yaml'), 'utf8')],
     ['a Helm chart', ['audit', 'chart', '--no-config', '-o', 'json']],
     ['checks', ['checks']],

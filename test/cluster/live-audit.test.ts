@@ -13,6 +13,8 @@
  * objects (and a kubectl command that works) instead of a made-up file path.
  */
 import { after, before, describe, it } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -618,6 +620,22 @@ subjects: [{ kind: ServiceAccount, name: default, namespace: gaps }]
     const complete = allFindings((await auditJson([dir], {}, ['--complete', '--fail-on', 'none'])).report).find((f) => f.check === 'service-selects-nothing')!;
     assert.equal(complete.unknown, null);
     assert.equal(complete.message, 'selector app=ghost matches the pods of no workload in namespace "gaps" in the input: the Service has no endpoints and every connection to it fails');
+  });
+
+  it('the bundled CLI (dist/cli.mjs, what users run) audits the cluster as the sources do; diagnose too', async () => {
+    const cli = fileURLToPath(new URL('../../dist/cli.mjs', import.meta.url));
+    for (const argv of [
+      ['audit', '--cluster', '--kubeconfig', cluster.adminKubeconfig, '-n', 'checkout', '-o', 'json', '--no-config'],
+      ['diagnose', 'deployment/checkout-api', '-n', 'checkout', '--kubeconfig', cluster.adminKubeconfig, '-o', 'json'],
+    ]) {
+      const b = spawnSync(process.execPath, [cli, ...argv], { env: { PATH: process.env.PATH, HOME: tmp, NO_COLOR: '1' }, encoding: 'utf8', timeout: 120_000 });
+      const s = await runCli(argv, { env: { NO_COLOR: '1' } });
+      assert.doesNotMatch(b.stderr, /internal error/, b.stderr);
+      assert.equal(b.status, s.code, b.stderr);
+      // The scan's own timing differs from run to run; everything else is the same.
+      const norm = (t: string) => t.replace(/"(durationMs|observedAt)": ?[0-9.]+/g, '"$1":0').replace(/"(at|time|now)": ?"[^"]*"/g, '"$1":""');
+      assert.equal(norm(b.stdout), norm(s.stdout));
+    }
   });
 
   it('a namespace with no workload (a typo): "nothing audited", and --min-score does not pass on a score of nothing', async () => {
