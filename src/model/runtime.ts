@@ -912,6 +912,28 @@ export function availabilityOf(r: Resource): Availability | undefined {
   };
 }
 
+/**
+ * A DaemonSet's availability: the pods it should run (`status.desiredNumberScheduled`, one per
+ * eligible node) against those available (`numberAvailable`) and ready (`numberReady`).
+ */
+export function daemonAvailabilityOf(r: Resource): Availability | undefined {
+  if (r.kind !== 'DaemonSet' || !r.apiVersion.startsWith('apps/') || !hasStatus(r)) return undefined;
+  const desired = getNumber(r.object, ['status', 'desiredNumberScheduled']);
+  if (desired === undefined) return undefined;
+  const gen = getNumber(r.object, ['metadata', 'generation']);
+  const observed = getNumber(r.object, ['status', 'observedGeneration']);
+  return {
+    r,
+    desired,
+    available: getNumber(r.object, ['status', 'numberAvailable']) ?? 0,
+    ready: getNumber(r.object, ['status', 'numberReady']) ?? 0,
+    updated: getNumber(r.object, ['status', 'updatedNumberScheduled']),
+    progressing: undefined,
+    availableCond: undefined,
+    stale: gen !== undefined && observed !== undefined && observed < gen,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Nodes
 

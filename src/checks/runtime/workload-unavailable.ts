@@ -1,6 +1,6 @@
 import { defineCheck, type RelatedInput, type Resource } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
-import { availabilityOf, conditionOf, creationTime, intermediatesOf, isPodReady, isTerminating, podPhase, podsOf, warnings, type Availability } from '../../model/runtime.js';
+import { availabilityOf, conditionOf, daemonAvailabilityOf, creationTime, intermediatesOf, isPodReady, isTerminating, podPhase, podsOf, warnings, type Availability } from '../../model/runtime.js';
 import { describeEvent, formatDuration, formatTime, observedAt, type ObjectEvent } from '../../model/events.js';
 import { podState } from './service-no-ready-endpoints.js';
 import { quote } from './util.js';
@@ -32,9 +32,9 @@ export interface Unavailable {
   warning: ObjectEvent | undefined;
 }
 
-/** A Deployment or StatefulSet below its desired availability for longer than a rollout explains. */
+/** A Deployment, StatefulSet or DaemonSet below its desired availability for longer than a rollout explains. */
 export function unavailable(index: ResourceIndex, r: Resource, minMs: number): Unavailable | undefined {
-  const a = availabilityOf(r);
+  const a = availabilityOf(r) ?? daemonAvailabilityOf(r);
   if (!a || a.stale || a.desired <= 0) return undefined;
   // A rollout past its deadline is stuck even when the old pods still serve every replica.
   const stuck = r.kind === 'Deployment' && a.progressing?.status === 'False' && a.progressing.reason === 'ProgressDeadlineExceeded';
@@ -85,14 +85,15 @@ export default defineCheck<Params>({
   whatBreaks:
     'Fewer replicas serve than the workload asks for, for longer than a rollout explains: the remaining pods carry all the load (or none is left and the service is down), and the next node loss or drain takes out what is left.',
   details: `A runtime check (workload \`status\`, its pods and Events). A Deployment (\`status.availableReplicas\`)
-or StatefulSet (\`status.readyReplicas\`, \`availableReplicas\` when set) below \`spec.replicas\` is
-reported when:
+or StatefulSet (\`status.readyReplicas\`, \`availableReplicas\` when set) below \`spec.replicas\`, or a
+DaemonSet whose \`status.numberAvailable\` is below \`desiredNumberScheduled\` (a node agent missing on some
+nodes: their pods lose what it provides, networking, storage, logs), is reported when:
 
 - Deployment: its \`Progressing\` condition is False with \`ProgressDeadlineExceeded\`, reported even when
   the old pods still serve every replica (a warning then: the new version never rolls out; the rollout is
   stuck), or its \`Available\` condition has been False for at least \`minutes\`; while a rollout is
   still within its deadline (\`Progressing\` True, \`ReplicaSetUpdated\`) it is not reported;
-- otherwise, for both kinds: its pods (found by ownerReferences uid) have been unready for at least
+- otherwise, for every kind: its pods (found by ownerReferences uid) have been unready for at least
   \`minutes\`, or the latest Warning of the workload or its ReplicaSets is \`FailedCreate\` (quota,
   admission webhooks, PodSecurity).
 
@@ -117,7 +118,7 @@ PodDisruptionBudget (\`pdb-missing\`) are what keep a failure from taking the la
     minutes: { type: 'number', default: 10, description: 'Report a shortfall that has lasted at least this many minutes (stuck rollouts are reported at once).' },
   },
   target: 'object',
-  kinds: ['Deployment', 'StatefulSet'],
+  kinds: ['Deployment', 'StatefulSet', 'DaemonSet'],
   uses: ['Event', 'Node'],
   run(ctx) {
     const minMs = Math.max(0, Number(ctx.params.minutes) || 0) * 60_000;
@@ -128,10 +129,14 @@ PodDisruptionBudget (\`pdb-missing\`) are what keep a failure from taking the la
     for (const p of u.unready) states.set(podState(p), (states.get(podState(p)) ?? 0) + 1);
     const podsText = u.unready.length ? `; unready pods: ${[...states].map(([s, n]) => `${n} ${s}`).join(', ')}` : '';
     const missingText = u.missing > 0 ? `; ${u.missing} of the desired pods do${u.missing === 1 ? 'es' : ''} not exist` : '';
-    const counts = ctx.resource.kind === 'Deployment' ? `${a.available} of ${a.desired} replicas available` : `${a.ready} of ${a.desired} replicas ready`;
+    const kind = ctx.resource.kind;
+    const counts =
+      kind === 'Deployment' ? `${a.available} of ${a.desired} replicas available`
+      : kind === 'DaemonSet' ? `${a.available} of the ${a.desired} daemon pods its nodes should run are available`
+      : `${a.ready} of ${a.desired} replicas ready`;
     const rel: RelatedInput[] = u.unready.slice(0, 5).map((p) => ({ resource: p, path: ['status', 'conditions'], note: podState(p) }));
     if (u.warning) rel.push({ resource: u.warning.resource, path: u.warning.messagePath, note: `${u.warning.reason} on ${u.warning.regarding.kind ?? ''} ${u.warning.regarding.name ?? ''}`.trim() });
-    const path = ctx.resource.kind === 'Deployment' ? ['status', 'availableReplicas'] : ['status', 'readyReplicas'];
+    const path = kind === 'Deployment' ? ['status', 'availableReplicas'] : kind === 'DaemonSet' ? ['status', 'numberAvailable'] : ['status', 'readyReplicas'];
     return [
       {
         message: `${counts}: ${u.why}${podsText}${missingText}${u.warning ? `; ${describeEvent(u.warning, 200)}` : ''}`,

@@ -56,3 +56,30 @@ describe('workload-unavailable', () => {
     expectFindings(check, sts, [{ object: 'db', severity: 'error', message: '0 of 2 replicas ready: pods not ready since 2024-05-01T10:00:00Z (30m); unready pods: 1 CrashLoopBackOff; 1 of the desired pods does not exist' }]);
   });
 });
+
+describe('workload-unavailable: DaemonSets', () => {
+  const ds = (status: Record<string, unknown>) => ({
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'cni', namespace: 'shop', uid: 'd-cni', generation: 1 },
+    spec: { selector: { matchLabels: { app: 'cni' } }, template: { metadata: { labels: { app: 'cni' } }, spec: { containers: [{ name: 'app', image: 'registry.example.com/cni:1.0.0' }] } } },
+    status: { observedGeneration: 1, ...status },
+  });
+  const agentPod = (name: string, ready: boolean, since = T0) =>
+    pod({ name, uid: `p-${name}`, owner: { kind: 'DaemonSet', name: 'cni', uid: 'd-cni' }, conditions: [cond('Ready', ready ? 'True' : 'False', since)], containerStatuses: [cstatus({ ready, restartCount: ready ? 0 : 8, state: ready ? { running: {} } : waiting('CrashLoopBackOff') })] });
+  const late = event({ name: 'late', involved: { kind: 'Pod', name: 'z', uid: 'z' }, reason: 'X', message: 'x', lastTimestamp: at(30) });
+
+  it('a node agent missing on some nodes for longer than the threshold: warning; on every node: error', () => {
+    const some = yaml(ds({ desiredNumberScheduled: 3, numberReady: 2, numberAvailable: 2, updatedNumberScheduled: 3 }), agentPod('cni-a', true), agentPod('cni-b', true), agentPod('cni-c', false, at(0)), late);
+    expectFindings(check, some, [{ object: 'cni', severity: 'warning', message: '2 of the 3 daemon pods its nodes should run are available: pods not ready since 2024-05-01T10:00:00Z (30m); unready pods: 1 CrashLoopBackOff' }]);
+    const none = yaml(ds({ desiredNumberScheduled: 2, numberReady: 0, numberAvailable: 0 }), agentPod('cni-a', false, at(0)), agentPod('cni-b', false, at(0)), late);
+    expectFindings(check, none, [{ object: 'cni', severity: 'error', message: '0 of the 2 daemon pods its nodes should run are available' }]);
+  });
+
+  it('is silent when every pod is available, for a new node\'s pod within the threshold, with a stale status, and with no node to run on', () => {
+    expectNone(check, yaml(ds({ desiredNumberScheduled: 2, numberReady: 2, numberAvailable: 2 }), agentPod('cni-a', true), agentPod('cni-b', true), late));
+    expectNone(check, yaml(ds({ desiredNumberScheduled: 2, numberReady: 1, numberAvailable: 1 }), agentPod('cni-a', true), agentPod('cni-b', false, at(25)), late));
+    expectNone(check, yaml({ ...ds({ desiredNumberScheduled: 2, numberAvailable: 0 }), status: { observedGeneration: 0, desiredNumberScheduled: 2, numberAvailable: 0 } }, agentPod('cni-a', false, at(0)), late));
+    expectNone(check, yaml(ds({ desiredNumberScheduled: 0, numberAvailable: 0 }), late));
+  });
+});
