@@ -75,8 +75,6 @@ export const DIAGNOSIS_SCHEMA_VERSION = 1;
  * explain`: what each means.
  */
 export const DIAGNOSE_ONLY_PROBLEMS: Record<string, string> = {
-  'job-failed':
-    'The Job has a Failed condition: BackoffLimitExceeded (every retry failed; the pods\' exit codes or problems say why), DeadlineExceeded (it ran longer than activeDeadlineSeconds), or another reason the Job controller gives. A Job\'s pod template cannot be changed: fix the cause, then delete and recreate the Job.',
   'pod-stuck-creating':
     'The pod is scheduled but its containers are still being created: a kubelet Warning (FailedMount for a missing ConfigMap, Secret or claim, FailedAttachVolume and Multi-Attach for a ReadWriteOnce volume held by another node, FailedCreatePodSandBox for a failing CNI plugin) names the cause; with no event for five minutes or more, the node\'s kubelet may not be reporting.',
   'pods-cannot-be-created':

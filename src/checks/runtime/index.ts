@@ -18,6 +18,7 @@ import workloadUnavailable from './workload-unavailable.js';
 import nodeNotReady from './node-not-ready.js';
 import nodePressure from './node-pressure.js';
 
+import jobFailed from './job-failed.js';
 export const checks: Check[] = [
   containerOomkilled,
   crashloopBackoff,
@@ -32,4 +33,5 @@ export const checks: Check[] = [
   workloadUnavailable,
   nodeNotReady,
   nodePressure,
+  jobFailed,
 ];

@@ -1,0 +1,50 @@
+import { describe, it } from 'node:test';
+import check from '../../../src/checks/runtime/job-failed.js';
+import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+import { at, cond, cstatus, event, lineOf, pod, terminated, yaml } from './fixtures.js';
+
+type Obj = Record<string, unknown>;
+
+const job = (name: string, o: { owner?: Obj; start?: string; conditions?: Obj[]; failed?: number; succeeded?: number } = {}): Obj => ({
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { name, namespace: 'shop', uid: `j-${name}`, creationTimestamp: o.start ?? at(0), ...(o.owner ? { ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', controller: true, ...o.owner }] } : {}) },
+  spec: { backoffLimit: 2, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'registry.example.com/shop/job:1.0.0' }] } } },
+  status: { startTime: o.start ?? at(0), ...(o.failed !== undefined ? { failed: o.failed } : {}), ...(o.succeeded !== undefined ? { succeeded: o.succeeded } : {}), ...(o.conditions ? { conditions: o.conditions } : {}) },
+});
+const backoff = (t: string) => cond('Failed', 'True', t, 'BackoffLimitExceeded', 'Job has reached the specified backoff limit');
+const complete = (t: string) => cond('Complete', 'True', t);
+const cronJob = (status: Obj, spec: Obj = {}): Obj => ({
+  apiVersion: 'batch/v1',
+  kind: 'CronJob',
+  metadata: { name: 'backup', namespace: 'shop', uid: 'c-backup', creationTimestamp: at(-10_000) },
+  spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'registry.example.com/shop/backup:1.0.0' }] } } } }, ...spec },
+  status,
+});
+const owner = { name: 'backup', uid: 'c-backup' };
+const late = event({ name: 'late', involved: { kind: 'Pod', name: 'z', uid: 'z' }, reason: 'X', message: 'x', lastTimestamp: at(200) });
+
+describe('job-failed', () => {
+  it('a Job that failed: the reason and its pods\' exit codes', () => {
+    const failedPod = pod({ name: 'migrate-x1', uid: 'p-x1', owner: { kind: 'Job', name: 'migrate', uid: 'j-migrate' }, phase: 'Failed', containerStatuses: [cstatus({ ready: false, state: terminated('Error', 1) })] });
+    const text = yaml(job('migrate', { failed: 3, conditions: [backoff(at(5))] }), failedPod, late);
+    expectFindings(check, text, [
+      { object: 'migrate', severity: 'error', line: lineOf(text, 'type: Failed'), message: 'Job failed: BackoffLimitExceeded at 2024-05-01T10:05:00Z ("Job has reached the specified backoff limit"); its pods ended with app: exit code 1' },
+    ]);
+  });
+
+  it('a CronJob whose newest run failed, naming when it last succeeded; never succeeded', () => {
+    const text = yaml(cronJob({ lastScheduleTime: at(120), lastSuccessfulTime: at(0) }), job('backup-1', { owner, start: at(60), conditions: [backoff(at(65))] }), job('backup-2', { owner, start: at(120), conditions: [backoff(at(125))] }), job('backup-0', { owner, start: at(0), conditions: [complete(at(2))] }), late);
+    expectFindings(check, text, [{ object: 'backup', severity: 'error', message: 'its last run, Job "backup-2" (started 2024-05-01T12:00:00Z), failed: BackoffLimitExceeded at 2024-05-01T12:05:00Z ("Job has reached the specified backoff limit"); it last succeeded at 2024-05-01T10:00:00Z (3h20m ago): the scheduled work is not being done' }]);
+    const never = yaml(cronJob({ lastScheduleTime: at(60) }), job('backup-1', { owner, start: at(60), conditions: [backoff(at(65))] }), late);
+    expectFindings(check, never, [{ object: 'backup', message: 'no run has succeeded since it was created' }]);
+  });
+
+  it('is silent: a CronJob whose newest run succeeded or still runs, a suspended one, a Job of a CronJob on its own, a running or complete Job, a manifest without status', () => {
+    expectNone(check, yaml(cronJob({ lastSuccessfulTime: at(120) }), job('backup-1', { owner, start: at(60), conditions: [backoff(at(65))] }), job('backup-2', { owner, start: at(120), conditions: [complete(at(121))] }), late));
+    expectNone(check, yaml(cronJob({}), job('backup-1', { owner, start: at(60), conditions: [backoff(at(65))] }), job('backup-2', { owner, start: at(120) }), late));
+    expectNone(check, yaml(cronJob({}, { suspend: true }), job('backup-1', { owner, start: at(60), conditions: [backoff(at(65))] }), late));
+    expectNone(check, yaml(job('migrate', { conditions: [complete(at(3))], succeeded: 1 }), job('running', {}), late));
+    expectNone(check, 'apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: a, image: "a:1"}]\n');
+  });
+});
