@@ -7,7 +7,7 @@ import { claimTemplates } from '../../model/claims.js';
 import { allowedVerbs, CLUSTER, podServiceAccount, rbacGraph, RBAC_KINDS } from '../../model/rbac.js';
 
 type RefKind = 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim';
-type Effect = 'mount' | 'env' | 'claim';
+type Effect = 'mount' | 'env' | 'claim' | 'pull';
 
 interface Ref {
   kind: RefKind;
@@ -26,7 +26,7 @@ interface Ref {
 
 const optional = (v: Json | undefined) => get(v, ['optional']) === true;
 
-/** Every ConfigMap, Secret and PersistentVolumeClaim the pod template references. */
+/** Every ConfigMap, Secret and PersistentVolumeClaim the pod template references (image pull Secrets too). */
 function references(w: Workload): Ref[] {
   const out: Ref[] = [];
   const sp = w.podSpecPath;
@@ -63,6 +63,11 @@ function references(w: Workload): Ref[] {
       const psName = getString(ps, ['name']);
       if (psName) out.push({ kind: 'Secret', name: psName, optional: optional(ps), path: [...sp2, 'secret', 'name'], via, effect: 'mount' });
     });
+  });
+  getArray(w.podSpec, ['imagePullSecrets']).forEach((p, i) => {
+    const name = getString(p, ['name']);
+    // An empty name passes validation and the kubelet skips it.
+    if (name) out.push({ kind: 'Secret', name, optional: false, path: [...sp, 'imagePullSecrets', i, 'name'], via: 'imagePullSecrets', effect: 'pull' });
   });
   for (const c of w.containers) {
     getArray(c.spec, ['env']).forEach((e, k) => {
@@ -221,6 +226,7 @@ const EFFECT_TEXT: Record<Effect, string> = {
   mount: 'the pod stays in ContainerCreating (FailedMount)',
   env: 'the container fails to start with CreateContainerConfigError',
   claim: 'the pod stays Pending (persistentvolumeclaim not found)',
+  pull: 'the kubelet pulls the images without these credentials, so a private registry refuses them (ErrImagePull, then ImagePullBackOff)',
 };
 
 function consequence(refs: Ref[]): string {
@@ -242,7 +248,9 @@ export default defineCheck<{ assumePresent: string[] }>({
     'A pod that mounts a ConfigMap, Secret or PersistentVolumeClaim that does not exist never starts: it sits in ContainerCreating (FailedMount) or Pending, and a container that reads one in env fails with CreateContainerConfigError. A key missing from a ConfigMap fails the same way.',
   details: `Follows every reference of the pod template: \`configMap\`, \`secret\` and \`persistentVolumeClaim\`
 volumes, \`projected\` ConfigMap and Secret sources, \`env[].valueFrom.configMapKeyRef\` /
-\`secretKeyRef\`, and \`envFrom[].configMapRef\` / \`secretRef\`, in every container. References marked
+\`secretKeyRef\`, and \`envFrom[].configMapRef\` / \`secretRef\`, in every container, and the pod's
+\`imagePullSecrets\` (a warning when that is the only use: the kubelet logs "Unable to retrieve pull
+secret" and pulls without credentials, which a public image survives and a private registry refuses). References marked
 \`optional: true\` are skipped (the kubelet starts without them).
 
 - **Object not in the input** (same namespace): reported as *unknown* unless you declare the input
@@ -353,6 +361,8 @@ credentials at run time (a webhook's certificate, a generated password), and the
         path: first.path,
         container: containers.size === 1 ? first.container : undefined,
         unknown: `no ${first.kind} "${first.name}" in namespace ${ns}`,
+        // Only an image pull Secret: the kubelet still pulls, without credentials (public images work).
+        ...(group.every((r) => r.effect === 'pull') ? { severity: 'warning' as const } : {}),
         knownMessage: `${first.kind} "${first.name}" (used by ${listVia(group)}) is not in namespace "${ns}" ${sourceWhere(index)}: ${consequence(group)}`,
       });
     }

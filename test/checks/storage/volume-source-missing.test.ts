@@ -274,3 +274,29 @@ spec:
     expectNone(check, app('          envFrom: [{configMapRef: {name: "{{ .Release.Name }}-env"}}]\n'));
   });
 });
+
+describe('volume-source-missing: image pull Secrets', () => {
+  const web = (extra = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      imagePullSecrets:
+        - name: regcred
+        - name: ""
+      containers: [{name: app, image: "registry.example.com/shop/web:1.0.0"}]
+${extra}`;
+  it('a pull Secret not in the input: a warning (the kubelet pulls without credentials), unknown unless complete; present: silent', () => {
+    const [f] = expectFindings(check, web(), [{ line: 8, severity: 'warning', message: 'Secret "regcred" (used by imagePullSecrets) is not in namespace "shop" in the input: if it does not exist in the cluster either, the kubelet pulls the images without these credentials, so a private registry refuses them (ErrImagePull, then ImagePullBackOff)' }]);
+    assert.ok(f.unknown);
+    const complete = audit({ resources: loadText(web(), 'x.yaml', loadPlan([check])).resources }, { checks: [check], complete: true }).verdicts.flatMap((v) => v.findings);
+    assert.deepEqual(complete.map((x) => [x.severity, x.unknown]), [['warning', null]]);
+    expectNone(check, web('---\napiVersion: v1\nkind: Secret\nmetadata: {name: regcred, namespace: shop}\ntype: kubernetes.io/dockerconfigjson\n'));
+  });
+
+  it('the same Secret also mounted: an error (the mount fails whatever the registry)', () => {
+    const both = web().replace('      containers:', '      volumes: [{name: creds, secret: {secretName: regcred}}]\n      containers:');
+    expectFindings(check, both, [{ severity: 'error', message: 'Secret "regcred" (used by volume "creds", imagePullSecrets)' }]);
+  });
+});
