@@ -372,6 +372,8 @@ export interface RbacGraph {
   resolveRoleRef(binding: Resource): RoleResolution;
   /** Bindings whose subject is the group of every ServiceAccount of the namespace (`system:serviceaccounts:<ns>`). */
   namespaceGroupBindings(namespace: string): Resource[];
+  /** The risks of these grants, for a subject in `ns` named `sa` (inherit: count workload creation's inherited ServiceAccounts). */
+  computeRisks(grants: Grant[], ctx: { ns: string; sa: string; inherit: boolean }): Risk[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -148,6 +148,8 @@ function slim(obj: JsonObject): JsonObject {
   const meta = isObject(obj.metadata) ? obj.metadata : undefined;
   const out: JsonObject = { apiVersion: obj.apiVersion, kind: obj.kind };
   if (meta) out.metadata = slimMetadata(meta);
+  // A Secret's type says what it is (a ServiceAccount token) without any of its values.
+  if (typeof obj.type === 'string') out.type = obj.type;
   return out;
 }
 

@@ -56,7 +56,7 @@ const NS = 'fix-snippets';
 const FILL_IMAGE = 'registry.example.com/shop/app:1.4.2';
 
 /** API groups served only through CRDs that the test cluster does not have. */
-const CRD_GROUPS = ['monitoring.coreos.com', 'gateway.networking.k8s.io'];
+const CRD_GROUPS = ['monitoring.coreos.com', 'gateway.networking.k8s.io', 'autoscaling.k8s.io'];
 
 /** Checks whose snippet cannot be validated, and why. Must be exactly the checks with a CRD object. */
 const SKIPPED: Record<string, string> = {
@@ -64,6 +64,7 @@ const SKIPPED: Record<string, string> = {
   'monitor-selects-nothing': 'ServiceMonitor is a Prometheus Operator CRD (monitoring.coreos.com), not installed in the test cluster',
   'alerts-missing': 'PrometheusRule is a Prometheus Operator CRD (monitoring.coreos.com), not installed in the test cluster',
   'gateway-route-backend-missing': 'HTTPRoute and ReferenceGrant are Gateway API CRDs (gateway.networking.k8s.io), not installed in the test cluster',
+  'hpa-vpa-conflict': 'VerticalPodAutoscaler is a CRD of the Kubernetes autoscaler project (autoscaling.k8s.io), not installed in the test cluster',
 };
 
 /** Minimal valid objects, per kind, that partial objects and fragments are merged into. */

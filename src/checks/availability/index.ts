@@ -13,6 +13,8 @@ import hpaMinEqualsMax from './hpa-min-equals-max.js';
 import hpaUtilizationWithoutRequests from './hpa-utilization-without-requests.js';
 import hpaWorkloadSetsReplicas from './hpa-workload-sets-replicas.js';
 import apiVersionRemoved from './api-version-removed.js';
+import webhookBlocksOwnRecovery from './webhook-blocks-own-recovery.js';
+import hpaVpaConflict from './hpa-vpa-conflict.js';
 
 export const checks: Check[] = [replicasBelowMinimum, recreateStrategy, rollingUpdateUnavailable, noPodAntiAffinity, noZoneSpread, pdbMissing, pdbBlocksEviction, pdbSelectsNothing, pdbOverlap,
-  hpaTargetMissing, hpaMinEqualsMax, hpaUtilizationWithoutRequests, hpaWorkloadSetsReplicas, apiVersionRemoved];
+  hpaTargetMissing, hpaMinEqualsMax, hpaUtilizationWithoutRequests, hpaWorkloadSetsReplicas, apiVersionRemoved, webhookBlocksOwnRecovery, hpaVpaConflict];

@@ -11,6 +11,8 @@ import probeOnInitContainer from './probe-on-init-container.js';
 import probeMultipleHandlers from './probe-multiple-handlers.js';
 import livenessFailureThresholdOne from './liveness-failure-threshold-one.js';
 import probeHostLoopback from './probe-host-loopback.js';
+import prestopExceedsGracePeriod from './prestop-exceeds-grace-period.js';
+import duplicateEnvVar from './duplicate-env-var.js';
 
 export const checks: Check[] = [
   livenessProbeMissing,
@@ -25,4 +27,6 @@ export const checks: Check[] = [
   probeMultipleHandlers,
   livenessFailureThresholdOne,
   probeHostLoopback,
+  prestopExceedsGracePeriod,
+  duplicateEnvVar,
 ];

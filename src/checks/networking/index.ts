@@ -10,7 +10,7 @@ import serviceBackendsWithoutReadiness from './service-backends-without-readines
 import ingressBackendMissing from './ingress-backend-missing.js';
 import ingressTlsSecretMissing from './ingress-tls-secret-missing.js';
 import gatewayRouteBackendMissing from './gateway-route-backend-missing.js';
-
+import ingressClassMissing from './ingress-class-missing.js';
 export const checks: Check[] = [ingressWithoutTls, serviceExposedExternally, serviceExternalIps, serviceTargetPortUnresolved];
 checks.push(
   serviceSelectsNothing,
@@ -20,6 +20,7 @@ checks.push(
   ingressBackendMissing,
   ingressTlsSecretMissing,
   gatewayRouteBackendMissing,
+  ingressClassMissing,
 );
 
 // NetworkPolicy checks (semantics in src/model/netpol.ts).

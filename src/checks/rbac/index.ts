@@ -11,6 +11,9 @@ import clusterAdminBinding from './cluster-admin-binding.js';
 import workloadRbacBlastRadius from './workload-rbac-blast-radius.js';
 import rbacBindingRoleMissing from './rbac-binding-role-missing.js';
 import serviceAccountShared from './service-account-shared.js';
+import rbacAnonymousBinding from './rbac-anonymous-binding.js';
+import serviceAccountTokenSecret from './service-account-token-secret.js';
+import serviceAccountMissing from './service-account-missing.js';
 
 export const checks: Check[] = [
   defaultServiceAccount,
@@ -25,4 +28,7 @@ export const checks: Check[] = [
   workloadRbacBlastRadius,
   rbacBindingRoleMissing,
   serviceAccountShared,
+  rbacAnonymousBinding,
+  serviceAccountTokenSecret,
+  serviceAccountMissing,
 ];

@@ -25,6 +25,7 @@ import imageTagLatest from './image-tag-latest.js';
 import imageNotPinnedByDigest from './image-not-pinned-by-digest.js';
 import imagePullPolicy from './image-pull-policy.js';
 import secretInEnvLiteral from './secret-in-env-literal.js';
+import podSecurityEnforceRejects from './pod-security-enforce-rejects.js';
 
 export const checks: Check[] = [
   hostProcess,
@@ -50,4 +51,5 @@ export const checks: Check[] = [
   imageNotPinnedByDigest,
   imagePullPolicy,
   secretInEnvLiteral,
+  podSecurityEnforceRejects,
 ];
