@@ -135,8 +135,13 @@ automountServiceAccountToken: false`,
     }
 
     // A near miss among the ServiceAccounts deployed with it.
-    const have = [...new Set(index.inNamespace('ServiceAccount', ns).filter((r) => index.sameScope(r, resource) && !isTemplated(r.name)).map((r) => r.name))].sort();
-    const near = have.filter((n) => n.toLowerCase() === sa.name.toLowerCase() || distance(n, sa.name) <= (sa.name.length < 6 ? 1 : 2));
+    // The namespace's names, once per namespace (and folder, for namespace-less manifests).
+    const scopeKey = resource.namespace === undefined ? `${ns}\0dir\0${resource.origin.file.slice(0, resource.origin.file.lastIndexOf('/') + 1)}` : `${ns}\0ns`;
+    const have = index.memo(`rbac:sa-names\0${scopeKey}`, () =>
+      [...new Set(index.inNamespace('ServiceAccount', ns).filter((r) => index.sameScope(r, resource) && !isTemplated(r.name)).map((r) => r.name))].sort(),
+    );
+    const max = sa.name.length < 6 ? 1 : 2;
+    const near = have.filter((n) => n.toLowerCase() === sa.name.toLowerCase() || (Math.abs(n.length - sa.name.length) <= max && distance(n, sa.name) <= max));
     const list = have.slice(0, 8).map((n) => `"${n}"`).join(', ') + (have.length > 8 ? ', ...' : '');
     const hint = near.length > 0 ? ` (it has ${list}; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?)` : '';
     out.push({
