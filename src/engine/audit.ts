@@ -266,6 +266,8 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   const timing = options.timing;
   timing?.phase('index');
   const index = new ResourceIndex(input.resources, ns);
+  // -n (or namespace: in config) says where namespace-less manifests go, "default" included.
+  if (options.namespace !== undefined || config.namespace !== undefined) index.namespaceGiven = true;
   if (input.observedAt !== undefined) index.observedAt = input.observedAt;
   if (input.podNamespaces) index.podNamespaces = input.podNamespaces;
   if (input.listedKinds) index.listedKinds = input.listedKinds;

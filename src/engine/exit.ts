@@ -41,11 +41,12 @@ export function nothingRead(report: Report): boolean {
   return report.cluster !== undefined && report.verdicts.length === 0;
 }
 
-/** Nothing was audited: no object loaded and input errors, or a live scan that reported no object. Reports say so instead of a score. */
+/** Nothing was audited: no object loaded (with or without input errors), or a live scan that reported no object. Reports say so instead of a score. */
 export function nothingAudited(report: Report): string | null {
   const s = report.summary;
   if (s.objects === 0 && s.inputErrors > 0) return `nothing audited: no objects were loaded (${s.inputErrors} input error${s.inputErrors === 1 ? '' : 's'})`;
   if (nothingRead(report)) return 'nothing audited: no object was read from the cluster in the scope asked for';
+  if (s.objects === 0 && report.cluster === undefined) return 'nothing audited: the input holds no Kubernetes object';
   return null;
 }
 

@@ -39,6 +39,8 @@ export class ResourceIndex {
   readonly resources: Resource[];
   readonly workloads: Workload[];
   readonly defaultNamespace: string;
+  /** The user said where namespace-less manifests go (-n, config namespace:), "default" included. */
+  namespaceGiven = false;
   /**
    * When the input was read, if the source knows (a live cluster: the API server's clock). Unset, the
    * newest timestamp in the objects stands in for it (model/events.ts observedAt).
@@ -150,8 +152,8 @@ export class ResourceIndex {
 
   /**
    * Is `other` (a LimitRange, a ResourceQuota, an autoscaler) deployed with `workload`, so that it acts
-   * on its pods? Stricter than sameScope when exactly one of the two names a namespace: without an
-   * explicit -n (default namespace "default"), a namespace-less manifest lands in whatever namespace
+   * on its pods? Stricter than sameScope when exactly one of the two names a namespace: without
+   * -n (or a config namespace:), a namespace-less manifest lands in whatever namespace
    * kubectl's context says, so it counts together with an object that names "default" only when both
    * sit in the same folder. Otherwise an HPA or LimitRange of another project in the input that says
    * `namespace: default` would be taken to act on every namespace-less workload.
@@ -159,7 +161,20 @@ export class ResourceIndex {
   deployedWith(other: Resource, workload: Resource): boolean {
     if (!this.sameScope(other, workload)) return false;
     if ((other.namespace === undefined) === (workload.namespace === undefined)) return true;
-    return this.defaultNamespace !== 'default' || dirOf(other.origin.file) === dirOf(workload.origin.file);
+    return this.namespaceGiven || this.defaultNamespace !== 'default' || dirOf(other.origin.file) === dirOf(workload.origin.file);
+  }
+
+  /**
+   * HorizontalPodAutoscalers that name this resource and would act on it if it lands in the namespace
+   * they name, but that deployedWith cannot tie to it: exactly one of the two names a namespace, they
+   * sit in different folders and no -n says where namespace-less manifests go. Findings that depend on
+   * the replica floor are unknown, not firm, while such an autoscaler exists.
+   */
+  hpasPerhapsFor(r: Resource): Resource[] {
+    r = this.rolloutOf.get(r) ?? r;
+    const l = this.hpaByTarget.get(`${this.namespaceOf(r)}/${r.kind}/${r.name}`);
+    if (!l) return [];
+    return l.filter((h) => this.sameScope(h, r) && !this.deployedWith(h, r));
   }
 
   /**

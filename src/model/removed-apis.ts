@@ -53,7 +53,7 @@ export const REMOVED_APIS: Table = {
   },
   'apiregistration.k8s.io/v1beta1': { APIService: { removedIn: 22, use: 'apiregistration.k8s.io/v1' } },
   'certificates.k8s.io/v1beta1': { CertificateSigningRequest: { removedIn: 22, use: 'certificates.k8s.io/v1', note: 'signerName is required in v1' } },
-  'certificates.k8s.io/v1alpha1': { ClusterTrustBundle: { removedIn: 37, use: 'certificates.k8s.io/v1beta1' } },
+  'certificates.k8s.io/v1alpha1': { ClusterTrustBundle: { removedIn: 37, use: 'certificates.k8s.io/v1', note: 'certificates.k8s.io/v1beta1 is not served by default either' } },
   'rbac.authorization.k8s.io/v1beta1': {
     ClusterRole: { removedIn: 22, use: 'rbac.authorization.k8s.io/v1' },
     ClusterRoleBinding: { removedIn: 22, use: 'rbac.authorization.k8s.io/v1' },

@@ -124,6 +124,10 @@ describe('github: content and escaping', () => {
   });
   it('an empty report is just the summary', () => {
     assert.equal(renderGithub(emptyReport()), '::notice title=kubeready::0 of 0 workloads production-ready · score 100/100 · 0 errors, 0 warnings, 0 info\n');
+    // No object at all (a folder of values files): no score.
+    const none = emptyReport();
+    Object.assign(none.summary, { objects: 0, documents: 0 });
+    assert.match(renderGithub(none), /^::notice title=kubeready::nothing audited: the input holds no Kubernetes object · 0 errors/);
   });
   it('escapers follow @actions/core', () => {
     assert.equal(escapeData('a%b\r\nc:d,e'), 'a%25b%0D%0Ac:d,e');

@@ -48,7 +48,7 @@ function emptyReport(): Report {
   r.verdicts = [];
   r.checks = [];
   r.problems = [];
-  Object.assign(r.summary, { workloads: 0, readyWorkloads: 0, objects: 0, documents: 0, files: 1, score: 100, exempted: 0, unknown: 0, inputErrors: 0 });
+  Object.assign(r.summary, { workloads: 0, readyWorkloads: 0, objects: 2, documents: 2, files: 1, score: 100, exempted: 0, unknown: 0, inputErrors: 0 });
   r.summary.findings = { error: 0, warning: 0, info: 0 };
   for (const p of Object.keys(r.summary.byPillar)) r.summary.byPillar[p as keyof typeof r.summary.byPillar] = { error: 0, warning: 0, info: 0 };
   return r;
@@ -150,7 +150,7 @@ describe('renderHtml (string level)', () => {
 
   it('nothing loaded (only input errors): "Nothing audited" and no score, not 100', () => {
     const r = emptyReport();
-    r.summary.inputErrors = 2;
+    Object.assign(r.summary, { objects: 0, documents: 0, inputErrors: 2 });
     const html = renderHtml(r);
     assert.match(html, /<div class="verdict neutral" id="verdict"><span class="big">Nothing audited<\/span><span class="why">no objects were loaded \(2 input errors\)<\/span><\/div>/);
     assert.ok(html.includes('<span class="big" id="score">–</span>'));

@@ -229,6 +229,14 @@ spec:
     const good = await audit(['control']);
     assert.match(good.text.stdout, /^1 of 1 workload production-ready · score \d+\/100/m);
     assert.equal(typeof good.json.report.summary.score, 'number');
+    // No error and no object either (a folder of Helm values files): nothing audited, no score.
+    const values = join(root, 'only-values');
+    mkdirSync(values, { recursive: true });
+    writeFileSync(join(values, 'values.yaml'), 'replicaCount: 2\nimage: {repository: web, tag: "1.0"}\n');
+    const empty = await audit(['only-values'], ['--min-score', '50']);
+    assert.equal(empty.text.code, 3);
+    assert.match(empty.text.stdout, /^nothing audited: the input holds no Kubernetes object/m);
+    assert.equal(empty.json.report.summary.score, null);
   });
 
   it('a binary file named x.yaml: one line, skipped', async () => {

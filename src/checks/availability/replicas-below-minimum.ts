@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { isControlled, numberParam, replicaFloor } from './util.js';
 import { singleWriterClaim } from '../../model/claims.js';
-import { commandWords } from '../../model/util.js';
+import { commandWords, getNumber } from '../../model/util.js';
 import type { Workload } from '../../model/types.js';
 
 const LEADER_FLAG = /^--?(leader-elect|leader-election|enable-leader-election)(?:=(.*))?$/;
@@ -143,6 +143,20 @@ spec:
     const leader = leaderElection(w);
     if (leader?.state === 'off') message += `; it runs with leader election off (${leader.flag}): turn it on before adding replicas, or the copies all act at once`;
     else if (leader?.state === 'on') message += ` (it runs leader election, ${leader.flag}: a second replica stands by and takes over when the leader is lost)`;
+    // An autoscaler of another folder that names the namespace this workload lands in by default:
+    // whether it scales this workload depends on where it is applied (-n settles it).
+    const perhaps = floor.source === 'hpa' || floor.source === 'keda' ? [] : index.hpasPerhapsFor(w.resource);
+    if (perhaps.length > 0) {
+      const h = perhaps[0];
+      out.push({
+        message: `${message}; HorizontalPodAutoscaler "${h.name}" of another folder (namespace "${index.namespaceOf(h)}") targets it: if the two are applied to the same namespace, its minReplicas ${getNumber(h.object, ['spec', 'minReplicas']) ?? 1} is the floor instead`,
+        path,
+        related: [...related, { resource: h, path: ['spec', 'scaleTargetRef'], note: 'may scale it' }],
+        unknown: `HorizontalPodAutoscaler "${h.name}" of another folder may scale it (-n says where namespace-less manifests go)`,
+        unknownIn: '*',
+      });
+      return out;
+    }
     out.push({ message, path, related });
     return out;
   },

@@ -51,6 +51,8 @@ included), under the same rule as the API server's warning "hides previous defin
 dropped when using apply" (pkg/api/pod/warnings.go): a later entry is accepted only when it is a literal
 \`value\` that refers to the earlier one, such as \`PATH\` then \`PATH=$(PATH):/opt/bin\` (the kubelet expands
 \`$(PATH)\` to the earlier value). The API server accepts the object with a warning; nothing fails at once.
+Entries that build on each other that way are reported at **info**: the kubelet resolves them as meant,
+but server-side apply refuses them like any duplicate (Flux always applies server-side).
 
 What happens:
 
@@ -91,7 +93,17 @@ documented way to override it. Values are never printed, only which entry wins. 
       for (const [name, entries] of byName) {
         if (entries.length < 2) continue;
         const hiding = entries.slice(1).filter((e) => hides(e, name));
-        if (hiding.length === 0) continue;
+        if (hiding.length === 0) {
+          // Each later entry builds on the one before ($(NAME)): the kubelet resolves that as meant and
+          // the API server does not warn, but server-side apply still refuses two entries of one name.
+          out.push({
+            message: `${who(c)}: env ${name} is set ${TIMES[entries.length] ?? `${entries.length} times`} (${list(entries.map((e) => e.index))}), each later value building on the one before with $(${name}): the kubelet resolves it as meant, but server-side apply (kubectl apply --server-side, Flux, Argo CD with ServerSideApply) rejects the manifest (duplicate entries for key [name="${name}"]); write the whole value in one entry`,
+            path: [...c.path, 'env', entries[entries.length - 1].index, 'name'],
+            container: c.name,
+            severity: 'info',
+          });
+          continue;
+        }
         const last = entries[entries.length - 1];
         const earlier = entries.slice(0, -1);
         const times = TIMES[entries.length] ?? `${entries.length} times`;

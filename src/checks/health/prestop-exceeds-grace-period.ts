@@ -201,7 +201,7 @@ containers:
       const left = grace - sleep.seconds;
       if (left < minShutdown) {
         out.push({
-          message: `${who(c)}: lifecycle.preStop sleeps ${lasts} (${sleep.what}) and ${graceText}: the app gets SIGTERM after the sleep and SIGKILL ${sleep.atLeast ? 'at most ' : ''}${Math.max(left, MIN_KILL_SECONDS)} s later (fewer than minShutdownSeconds ${minShutdown}), enough only for an app that stops almost at once`,
+          message: `${who(c)}: lifecycle.preStop sleeps ${lasts} (${sleep.what}) and ${graceText}: the app gets SIGTERM after the sleep and SIGKILL ${sleep.atLeast && left > MIN_KILL_SECONDS ? 'at most ' : ''}${Math.max(left, MIN_KILL_SECONDS)} s later (fewer than minShutdownSeconds ${minShutdown}), enough only for an app that stops almost at once`,
           path: sleep.path,
           container: c.name,
           severity: 'info',

@@ -193,6 +193,8 @@ spec:
     assert.equal(run('app/hpa.yaml', 'default').length, 1);
     assert.equal(run('app/hpa.yaml', null).length, 1);
     assert.equal(run('other-project/hpa.yaml', 'shop', 'shop').length, 1);
+    // An explicit -n default says where the namespace-less Deployment goes: the HPA naming default is its own.
+    assert.equal(run('other-project/hpa.yaml', 'default', 'default').length, 1);
   });
 
   it('names the HPA with its own file:line', () => {

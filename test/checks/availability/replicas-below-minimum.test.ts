@@ -349,3 +349,20 @@ spec:
     assert.doesNotMatch(f.message, /leader/);
   });
 });
+
+describe('replicas-below-minimum: an HPA of another folder', () => {
+  it('an HPA naming namespace "default" in another folder may scale a namespace-less Deployment: unknown; with -n default, it does', async () => {
+    const { audit, loadPlan } = await import('../../../src/engine/audit.js');
+    const { loadText } = await import('../../../src/sources/resources.js');
+    const plan = loadPlan([check]);
+    const resources = [
+      ...loadText('apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: "web:1"}]\n', 'k8s/deployments/web.yaml', plan).resources,
+      ...loadText('apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web, namespace: default}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 3\n  maxReplicas: 9\n', 'k8s/autoscaling/web.yaml', plan).resources,
+    ];
+    const [f] = audit({ resources }, { checks: [check] }).verdicts.flatMap((v) => v.findings);
+    assert.ok(f.unknown, 'unknown while nothing says where the Deployment goes');
+    assert.match(f.message, /HorizontalPodAutoscaler "web" of another folder \(namespace "default"\) targets it: if the two are applied to the same namespace, its minReplicas 3 is the floor instead$/);
+    assert.deepEqual(f.related.map((r) => r.location.file), ['k8s/autoscaling/web.yaml']);
+    assert.equal(audit({ resources }, { checks: [check], namespace: 'default' }).verdicts.flatMap((v) => v.findings).length, 0);
+  });
+});
