@@ -104,7 +104,9 @@ interface ActiveCheck {
  */
 export function positionFilter(checks: Check[]): (root: Json) => boolean {
   const kinds = new Set<string>();
-  for (const c of checks) if (c.target === 'object') for (const k of c.kinds ?? []) kinds.add(k);
+  // Checks that read only metadata point at the object itself: no per-field positions for their kinds
+  // (a CustomResourceDefinition's schema would cost tens of MiB on a large input).
+  for (const c of checks) if (c.target === 'object' && !c.metadataOnly) for (const k of c.kinds ?? []) kinds.add(k);
   return (root) => {
     if (!isObject(root) || typeof root.kind !== 'string') return false;
     // An Argo Rollout without a template (workloadRef) is where its Deployment's replica count is.
