@@ -559,5 +559,20 @@ export function survival(w: Workload, index: ResourceIndex, opts: SurvivalOption
         : `it runs no pod (${f.text}): there is nothing to lose, and nothing serves until someone scales it up`;
     return [v('node-loss', 'n/a', why, floorRelated(w, f)), v('zone-loss', 'n/a', why, floorRelated(w, f)), v('drain', 'n/a', why, floorRelated(w, f)), v('rollout', 'n/a', why, floorRelated(w, f))];
   }
-  return [domainLoss('node-loss', w, index, f, hostKeys), domainLoss('zone-loss', w, index, f, zoneKeys), drain(w, index, f, opts.complete), rollout(w, f, index)];
+  const out = [domainLoss('node-loss', w, index, f, hostKeys), domainLoss('zone-loss', w, index, f, zoneKeys), drain(w, index, f, opts.complete), rollout(w, f, index)];
+  // An HPA of another folder may set the floor instead (replicas-below-minimum is unknown then too):
+  // what a verdict says of the written count holds only if it does not.
+  const perhaps = f.source === 'hpa' || f.source === 'keda' ? undefined : index.hpasPerhapsFor(w.resource)[0];
+  if (perhaps) {
+    const min = getNumber(perhaps.object, ['spec', 'minReplicas']) ?? 1;
+    if (min > f.value) {
+      for (const x of out) {
+        if (x.scenario === 'rollout' || (x.outcome !== 'outage' && x.outcome !== 'at-risk' && x.outcome !== 'blocked')) continue;
+        x.reason = `if HorizontalPodAutoscaler "${perhaps.name}" of another folder (namespace "${index.namespaceOf(perhaps)}", minReplicas ${min}) does not scale it: ${x.reason}`;
+        x.outcome = 'unknown';
+        x.related = [...x.related, { resource: perhaps, path: ['spec', 'scaleTargetRef'], note: 'may scale it' }];
+      }
+    }
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { get, getString } from '../../src/model/util.js';
 import { parseYaml } from '../../src/sources/yaml.js';
@@ -23,4 +23,16 @@ test('get finds decoded keys named like Object.prototype members, __proto__ incl
   assert.equal(getString(root, ['metadata', 'constructor']), 'c');
   assert.equal(getString(root, ['metadata', '__proto__']), 'p');
   assert.equal(getString(root, ['metadata', 'toString']), 't');
+});
+
+describe('editDistance', () => {
+  it('counts insertions, deletions, substitutions, and a swap of neighbours as one', async () => {
+    const { editDistance } = await import('../../src/model/util.js');
+    assert.equal(editDistance('nginx', 'nginx'), 0);
+    assert.equal(editDistance('ngnix', 'nginx'), 1);
+    assert.equal(editDistance('fast-ssd', 'fast-sdd'), 1);
+    assert.equal(editDistance('web', 'webs'), 1);
+    assert.equal(editDistance('', 'abc'), 3);
+    assert.equal(editDistance('billing', 'biling'), 1);
+  });
 });

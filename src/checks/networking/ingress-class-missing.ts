@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import type { Resource } from '../../model/types.js';
-import { commandWords, get, getArray, getString, isObject, isTemplated, stringMap } from '../../model/util.js';
+import { commandWords, editDistance, get, getArray, getString, isObject, isTemplated, stringMap } from '../../model/util.js';
 
 const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 const DEFAULT_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';
@@ -89,17 +89,6 @@ function onGke(index: ResourceIndex): boolean {
   );
 }
 
-/** Edit distance counting a swap of two neighbouring letters as one edit (optimal string alignment), for "did you mean". */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
 
 /** IngressClass names close to this one: same but for case, a typo or two, or one containing the other. */
 function nearNames(name: string, known: string[]): string[] {

@@ -1,27 +1,12 @@
 import { defineCheck, type FindingInput, type Workload } from '../types.js';
 import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import type { Resource } from '../../model/types.js';
-import { isObject, isTemplated } from '../../model/util.js';
+import { editDistance, isObject, isTemplated } from '../../model/util.js';
 import { stringListParam } from '../availability/util.js';
 import { allowedVerbs, CLUSTER, podServiceAccount, rbacGraph, RBAC_KINDS, sameNamespace } from '../../model/rbac.js';
 
 /** A DNS-1123 subdomain, what the API server requires of serviceAccountName (apimachinery ValidateServiceAccountName). */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** Edit distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
 
 /**
  * Per namespace, the workloads of the input there whose ServiceAccount may create ServiceAccounts
@@ -141,7 +126,7 @@ automountServiceAccountToken: false`,
       [...new Set(index.inNamespace('ServiceAccount', ns).filter((r) => index.sameScope(r, resource) && !isTemplated(r.name)).map((r) => r.name))].sort(),
     );
     const max = sa.name.length < 6 ? 1 : 2;
-    const near = have.filter((n) => n.toLowerCase() === sa.name.toLowerCase() || (Math.abs(n.length - sa.name.length) <= max && distance(n, sa.name) <= max));
+    const near = have.filter((n) => n.toLowerCase() === sa.name.toLowerCase() || (Math.abs(n.length - sa.name.length) <= max && editDistance(n, sa.name) <= max));
     const list = have.slice(0, 8).map((n) => `"${n}"`).join(', ') + (have.length > 8 ? ', ...' : '');
     const hint = near.length > 0 ? ` (it has ${list}; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?)` : '';
     out.push({

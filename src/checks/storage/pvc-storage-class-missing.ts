@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import type { FieldPath, JsonObject } from '../../model/types.js';
-import { getString } from '../../model/util.js';
+import { editDistance, getString } from '../../model/util.js';
 import { claimClass, claimTemplates, storageClassNamed } from '../../model/claims.js';
 
 /** Classes named by the PersistentVolumes of the input (static provisioning needs no StorageClass object). */
@@ -22,20 +22,6 @@ function classNames(index: ResourceIndex): string[] {
   );
 }
 
-/** Edit distance, bounded: enough to suggest "did you mean". */
-function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
 
 export default defineCheck({
   id: 'pvc-storage-class-missing',
@@ -81,7 +67,7 @@ spec:
       const c = claimClass(claim);
       if (c.templated || !c.name) continue;
       if (storageClassNamed(index, c.name) || pvClasses(index).has(c.name)) continue;
-      const near = known.filter((k) => k.toLowerCase() === c.name!.toLowerCase() || distance(k, c.name!) <= (c.name!.length < 6 ? 1 : 2));
+      const near = known.filter((k) => k.toLowerCase() === c.name!.toLowerCase() || editDistance(k, c.name!) <= (c.name!.length < 6 ? 1 : 2));
       const hint = near.length > 0 ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : '';
       const list = known.slice(0, 8).map((n) => `"${n}"`).join(', ') + (known.length > 8 ? ', ...' : '');
       out.push({

@@ -363,6 +363,11 @@ describe('replicas-below-minimum: an HPA of another folder', () => {
     assert.ok(f.unknown, 'unknown while nothing says where the Deployment goes');
     assert.match(f.message, /HorizontalPodAutoscaler "web" of another folder \(namespace "default"\) targets it: if the two are applied to the same namespace, its minReplicas 3 is the floor instead$/);
     assert.deepEqual(f.related.map((r) => r.location.file), ['k8s/autoscaling/web.yaml']);
+    // The survival verdicts say the same: what one replica means holds only if that HPA does not scale it.
+    const node = audit({ resources }, { checks: [check] }).verdicts[0].survival!.find((x) => x.scenario === 'node-loss')!;
+    assert.equal(node.outcome, 'unknown');
+    assert.match(node.reason, /^if HorizontalPodAutoscaler "web" of another folder \(namespace "default", minReplicas 3\) does not scale it: one replica/);
+    assert.equal(audit({ resources }, { checks: [check], namespace: 'default' }).verdicts[0].survival!.find((x) => x.scenario === 'node-loss')!.outcome === 'unknown', false);
     assert.equal(audit({ resources }, { checks: [check], namespace: 'default' }).verdicts.flatMap((v) => v.findings).length, 0);
   });
 });
