@@ -1,65 +1,14 @@
 import { defineCheck, type FieldPath, type FindingInput, type Resource, type Workload } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
-import { get, getArray, getObject, getString, isObject, isTemplated } from '../../model/util.js';
+import { get, getString, isObject, isTemplated } from '../../model/util.js';
 import { removedApi } from '../../model/removed-apis.js';
 import { podQuantity } from '../resources/shared.js';
-
-type Res = 'cpu' | 'memory';
-
-/** A utilization target of the HPA: usage as a percentage of the request (of the pods, or of one container). */
-interface Metric {
-  res: Res;
-  container?: string;
-  path: FieldPath;
-  what: string;
-}
+import { type Res, type UtilizationMetric as Metric, utilizationMetrics } from './util.js';
 
 const VPA_API = 'autoscaling.k8s.io/v1';
 /** VPA v1.8 updateMode values (pkg/apis/autoscaling.k8s.io/v1/types.go); every one but Off sets requests. */
 const UPDATE_MODES = new Set(['Off', 'Initial', 'Recreate', 'Auto', 'InPlaceOrRecreate', 'InPlace']);
 
-const isRes = (v: string | undefined): v is Res => v === 'cpu' || v === 'memory';
-
-/** The Resource / ContainerResource Utilization metrics of an HPA, its defaults included. */
-function utilizationMetrics(hpa: Resource): Metric[] {
-  const out: Metric[] = [];
-  const spec = getObject(hpa.object, ['spec']);
-  if (!spec) return out;
-  if (hpa.apiVersion === 'autoscaling/v1') {
-    const pct = spec.targetCPUUtilizationPercentage;
-    if (typeof pct === 'number') out.push({ res: 'cpu', path: ['spec', 'targetCPUUtilizationPercentage'], what: `targetCPUUtilizationPercentage ${pct}` });
-    else if ((pct === undefined || pct === null) && get(hpa.object, ['metadata', 'annotations', 'autoscaling.alpha.kubernetes.io/metrics']) === undefined) {
-      out.push({ res: 'cpu', path: ['spec', 'targetCPUUtilizationPercentage'], what: 'the default 80% CPU utilization (no targetCPUUtilizationPercentage)' });
-    }
-    return out;
-  }
-  if (!hpa.apiVersion.startsWith('autoscaling/')) return out;
-  const metrics = spec.metrics;
-  if (metrics === undefined || metrics === null || (Array.isArray(metrics) && metrics.length === 0)) {
-    out.push({ res: 'cpu', path: ['spec', 'metrics'], what: 'the default 80% CPU utilization (no metrics)' });
-    return out;
-  }
-  getArray(hpa.object, ['spec', 'metrics']).forEach((m, i) => {
-    if (!isObject(m)) return;
-    const type = getString(m, ['type']);
-    const key = type === 'Resource' ? 'resource' : type === 'ContainerResource' ? 'containerResource' : undefined;
-    if (!key) return;
-    const src = getObject(m, [key]);
-    const res = getString(src, ['name']);
-    if (!src || !isRes(res)) return;
-    // autoscaling/v2: target.type Utilization; v2beta1: targetAverageUtilization. AverageValue does not depend on requests.
-    if (getString(src, ['target', 'type']) !== 'Utilization' && typeof src.targetAverageUtilization !== 'number') return;
-    const path: FieldPath = ['spec', 'metrics', i, key, 'name'];
-    if (key === 'resource') {
-      out.push({ res, path, what: `${res} utilization (metrics[${i}])` });
-      return;
-    }
-    const container = getString(src, ['container']);
-    if (!container || isTemplated(container)) return;
-    out.push({ res, container, path, what: `${res} utilization of container "${container}" (metrics[${i}])` });
-  });
-  return out;
-}
 
 /** What a VPA does to the pods, when it can be read; undefined when it sets nothing or cannot be judged. */
 interface VpaPolicy {
@@ -205,7 +154,8 @@ spec:
     const kind = getString(hpa.object, ['spec', 'scaleTargetRef', 'kind']);
     const name = getString(hpa.object, ['spec', 'scaleTargetRef', 'name']);
     if (!kind || !name || isTemplated(kind) || isTemplated(name)) return out;
-    const metrics = utilizationMetrics(hpa);
+    // Worded for "the HPA scales ... on <what>".
+    const metrics = utilizationMetrics(hpa).map((m) => (m.defaulted ? { ...m, what: `the default 80% CPU utilization (no ${m.defaulted})` } : m));
     if (metrics.length === 0) return out;
     const targets = index.named(kind, name).filter((r) => index.sameScope(r, hpa));
     const vpas = vpasFor(index, hpa, kind, name, targets);

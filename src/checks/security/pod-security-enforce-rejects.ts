@@ -1,7 +1,7 @@
 import { defineCheck, type Check, type FindingInput, type RelatedInput, type Resource } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
 import type { ContainerRef, FieldPath, Json, Workload } from '../../model/types.js';
-import { get, getArray, getObject, getString, isObject, isTemplated, stringMap } from '../../model/util.js';
+import { get, getArray, getNumber, getObject, getString, isObject, isTemplated, stringMap } from '../../model/util.js';
 import { BASELINE_CAPABILITIES, isWindowsPod } from './pss-util.js';
 // The pss-tagged checks, imported one by one (not through src/checks/index.ts: no import cycle).
 import apparmorProfile from './apparmor-profile.js';
@@ -402,9 +402,14 @@ Not reported:
     const label = `${ENFORCE}: ${policy.level}${policy.versionSet ? `, ${ENFORCE_VERSION}: ${policy.version}` : ''}`;
     const related: RelatedInput[] = [{ resource: ns, path: ['metadata', 'labels', ENFORCE], note: `enforces PodSecurity ${policy.level}` }];
     if (policy.versionSet) related.push({ resource: ns, path: ['metadata', 'labels', ENFORCE_VERSION], note: `policy version ${policy.version}` });
+    // A live controller whose pods run anyway: admitted before the label, or under an exemption of the
+    // API server's PodSecurity configuration (invisible here). Say so rather than claim nothing runs.
+    const status = resource.object.status;
+    const running = isObject(status) ? (getNumber(status, ['readyReplicas']) ?? getNumber(status, ['numberReady']) ?? getNumber(status, ['ready']) ?? 0) : 0;
+    const now = running > 0 ? `; ${running} of its pods run now (created before the label, or exempted by the API server's PodSecurity configuration, which kubeready cannot see): unless exempted, their replacements after a restart, eviction or rollout are rejected` : '';
     return [
       {
-        message: `namespace "${ns.name}" enforces PodSecurity ${policy.level} (${label}) and the ${resource.kind === 'Pod' ? 'Pod' : 'pod template'} violates ${list}: ${then}`,
+        message: `namespace "${ns.name}" enforces PodSecurity ${policy.level} (${label}) and the ${resource.kind === 'Pod' ? 'Pod' : 'pod template'} violates ${list}: ${then}${now}`,
         path: found[0].path,
         container: found[0].container,
         related,

@@ -341,3 +341,30 @@ spec:
     assert.equal(runCheck(check, odd.replace('      securityContext: "runAsNonRoot"\n      volumes: {tmp: {emptyDir: {}}}\n', '').replace('          securityContext: [privileged]\n', '')).length, 1);
   });
 });
+
+describe('pod-security-enforce-rejects on a live object', () => {
+  it('a controller whose pods run anyway: says so (admitted before the label, or exempted), still an error for their replacements', () => {
+    const yaml = `apiVersion: v1
+kind: Namespace
+metadata: {name: pay, labels: {pod-security.kubernetes.io/enforce: restricted}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: pay, generation: 1}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+      containers:
+        - name: api
+          image: registry.example.com/api:1.0.0
+          securityContext: {capabilities: {drop: [ALL]}}
+status: {observedGeneration: 1, replicas: 2, readyReplicas: 2, availableReplicas: 2}
+`;
+    const found = expectFindings(check, yaml, [{ severity: 'error', message: 'violates allowPrivilegeEscalation != false (container "api"): every pod it creates is rejected (ReplicaSet FailedCreate: violates PodSecurity "restricted:latest"); 2 of its pods run now (created before the label, or exempted by' }]);
+    assert.match(found[0].message, /their replacements after a restart, eviction or rollout are rejected$/);
+  });
+});
