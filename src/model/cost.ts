@@ -33,11 +33,6 @@ function dirOf(file: string): string {
   return i === -1 ? '.' : file.slice(0, i);
 }
 
-/** Is a namespace policy object (LimitRange, ResourceQuota) in force for a workload's pods (ResourceIndex.deployedWith)? */
-export function policyApplies(index: ResourceIndex, policy: Resource, workload: Resource): boolean {
-  return index.deployedWith(policy, workload);
-}
-
 // ---------------------------------------------------------------------------------------------
 // LimitRange defaults
 
@@ -119,7 +114,7 @@ function settle(d: LimitRangeDefault): void {
 
 /**
  * The `type: Container` LimitRange items that apply to pods in `namespace` and the defaults they
- * fill in. With `near` (the workload), only those `policyApplies` to it: namespace-less LimitRanges
+ * fill in. With `near` (the workload), only those deployed with it (ResourceIndex.deployedWith): namespace-less LimitRanges
  * and workloads only count together in the same folder.
  *
  * Semantics, from the Kubernetes API and the LimitRanger admission plugin
@@ -157,7 +152,7 @@ function computeLimitRangeDefaults(index: ResourceIndex, namespace: string, near
   return index.memo(`cost:limitrange:${key}`, () => {
     const out: LimitRangeDefaults = { items: [], request: new Map(), limit: new Map() };
     for (const lr of index.inNamespace('LimitRange', namespace)) {
-      if (near && !policyApplies(index, lr, near)) continue;
+      if (near && !index.deployedWith(lr, near)) continue;
       // This LimitRange's own defaults: later items override earlier ones.
       const limit = new Map<string, LimitRangeSource>();
       const request = new Map<string, LimitRangeSource>();

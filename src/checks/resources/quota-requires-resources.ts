@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput, type RelatedInput } from '../types.js';
 import type { ContainerRef, Resource, Workload } from '../../model/types.js';
 import { get, getArray, getObject, getString, isObject, isTemplated } from '../../model/util.js';
-import { containerLimit, containerRequest, policyApplies, resourcesTemplated, type LimitRangeDefaults } from '../../model/cost.js';
+import { containerLimit, containerRequest, resourcesTemplated, type LimitRangeDefaults } from '../../model/cost.js';
 import { label, limitRangesFor, ownQuantity, resourcesPath, type Section } from './shared.js';
 
 /*
@@ -223,7 +223,7 @@ initContainers:
   run(ctx) {
     const w = ctx.workload;
     if (!w) return [];
-    const quotas = ctx.index.inNamespace('ResourceQuota', ctx.index.namespaceOf(w.resource)).filter((q) => policyApplies(ctx.index, q, w.resource));
+    const quotas = ctx.index.inNamespace('ResourceQuota', ctx.index.namespaceOf(w.resource)).filter((q) => ctx.index.deployedWith(q, w.resource));
     if (quotas.length === 0) return [];
     // Pod-level resources: the quota plugin skips the per-container requirement.
     if (getObject(w.podSpec, ['resources', 'requests']) || getObject(w.podSpec, ['resources', 'limits'])) return [];
