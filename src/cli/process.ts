@@ -1,4 +1,4 @@
-/** The CLI on real stdio; sets the exit code. Loaded by bin.ts. */
+/** The CLI on real stdio; sets the exit code. Loaded by bin.ts (sources) and bundled as dist/kubeready.cjs. */
 import { run } from './main.js';
 
 /**
@@ -35,13 +35,15 @@ function guard(stream: NodeJS.WriteStream, name: string): { write: (s: string) =
 const stdout = guard(process.stdout, 'standard output');
 const stderr = guard(process.stderr, 'standard error');
 
-const code = await run(process.argv.slice(2), {
+// No top-level await: the installed CLI runs this module as CommonJS (src/cli/loader.ts).
+void run(process.argv.slice(2), {
   out: stdout.write,
   err: stderr.write,
   stdoutIsTTY: Boolean(process.stdout.isTTY),
   stderrIsTTY: Boolean(process.stderr.isTTY),
   env: process.env,
   cwd: process.cwd(),
+}).then((code) => {
+  // Let stdout drain before exiting (large JSON to a pipe).
+  process.exitCode = stdout.failed() || stderr.failed() ? 2 : code;
 });
-// Let stdout drain before exiting (large JSON to a pipe).
-process.exitCode = stdout.failed() || stderr.failed() ? 2 : code;

@@ -7,12 +7,10 @@
  * packages for the three calls kubeready makes (version, discovery, paginated lists). node:https
  * does all of it on Node 20, 22 and 24 with no dependency.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import { childProcess, http as httpModule, https as httpsModule, zlib } from './builtins.js';
 import { isAbsolute, join } from 'node:path';
-import { createGunzip } from 'node:zlib';
 import type { ContextConfig } from './kubeconfig.js';
 
 export type ApiErrorKind = 'http' | 'network' | 'timeout' | 'aborted' | 'credentials';
@@ -129,8 +127,8 @@ export class KubeClient {
 
   private makeAgent(c: Credentials): http.Agent {
     const common = { keepAlive: true, maxSockets: this.options.maxSockets ?? 4, maxFreeSockets: this.options.maxSockets ?? 4 };
-    if (this.url.protocol === 'http:') return new http.Agent(common);
-    return new https.Agent({
+    if (this.url.protocol === 'http:') return new (httpModule().Agent)(common);
+    return new (httpsModule().Agent)({
       ...common,
       ca: this.config.ca,
       cert: c.cert ?? this.config.clientCert,
@@ -189,7 +187,7 @@ export class KubeClient {
     for (const e of x.env) env[e.name] = e.value;
     env.KUBERNETES_EXEC_INFO = JSON.stringify({ apiVersion: x.apiVersion, kind: 'ExecCredential', spec });
     return new Promise((resolveP, reject) => {
-      execFile(command, x.args, { env, timeout: 60_000, maxBuffer: 4 * 2 ** 20, signal: this.options.signal }, (err, stdout, stderr) => {
+      childProcess().execFile(command, x.args, { env, timeout: 60_000, maxBuffer: 4 * 2 ** 20, signal: this.options.signal }, (err, stdout, stderr) => {
         if (err) {
           const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? `command not found: ${x.command}` : `${err.message.split('\n')[0]}${stderr ? `: ${String(stderr).trim().split('\n').slice(-1)[0]}` : ''}`;
           reject(new KubeApiError(`exec credential plugin failed: ${why}`, 'credentials'));
@@ -284,7 +282,7 @@ export class KubeClient {
       headers.Authorization = `Basic ${Buffer.from(`${this.config.username}:${this.config.password}`).toString('base64')}`;
     }
     const base = this.url.pathname.replace(/\/+$/, '');
-    const mod = this.url.protocol === 'http:' ? http : https;
+    const mod = this.url.protocol === 'http:' ? httpModule() : httpsModule();
     return new Promise((resolveP, reject) => {
       let done = false;
       const finish = (err: KubeApiError | null, value?: { status: number; headers: http.IncomingHttpHeaders; body: Buffer }) => {
@@ -299,7 +297,7 @@ export class KubeClient {
         { protocol: this.url.protocol, hostname: this.url.hostname.replace(/^\[|\]$/g, ''), port: this.url.port || undefined, path: base + path, method: 'GET', headers, agent: this.agent ?? undefined },
         (res) => {
           const chunks: Buffer[] = [];
-          const stream = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
+          const stream = res.headers['content-encoding'] === 'gzip' ? res.pipe(zlib().createGunzip()) : res;
           stream.on('data', (c: Buffer) => chunks.push(c));
           stream.on('end', () => finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
           stream.on('error', (e: NodeJS.ErrnoException) => finish(networkError(e)));

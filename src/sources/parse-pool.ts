@@ -3,7 +3,8 @@
  * main thread builds values from the previous chunks. Used for large inputs only; any failure to
  * start a worker leaves loading on the main thread.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { workerThreads } from './builtins.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -45,7 +46,7 @@ export class ParsePool {
     if (!url || size < 1) return null;
     try {
       // No inherited flags: the process may have been started with -e or --input-type.
-      const workers = Array.from({ length: size }, () => new Worker(url, { execArgv: [] }));
+      const workers = Array.from({ length: size }, () => new (workerThreads().Worker)(url, { execArgv: [] }));
       return new ParsePool(workers);
     } catch {
       return null;

@@ -3,7 +3,7 @@
  * kustomizations), finding and running the tools (bounded concurrency, one clean error line), and
  * locating field paths in plain YAML source files (base resources, patches, values files).
  */
-import { spawn } from 'node:child_process';
+import { childProcess } from './builtins.js';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FieldPath, Json, JsonObject, Resource } from '../model/types.js';
@@ -113,7 +113,7 @@ export function runTool(cmd: string, args: string[], opts: { cwd: string; env: N
   return new Promise((done) => {
     let child;
     try {
-      child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], windowsHide: true });
+      child = childProcess().spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], windowsHide: true });
     } catch (e) {
       done({ code: null, stdout: '', stderr: '', failure: (e as Error).message });
       return;
