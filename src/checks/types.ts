@@ -132,6 +132,11 @@ export interface CheckContext<P = Record<string, unknown>> {
   params: P;
   /** Every resource in the input, for lookups (HPAs that target a workload, etc.). */
   index: ResourceIndex;
+  /**
+   * Ids of the checks that run in this audit (disabled ones left out). A check that leaves a case to
+   * another check reports it itself when that check does not run. Absent: every check runs.
+   */
+  active?: ReadonlySet<string>;
 }
 
 export interface Check<P = any> extends CheckMeta {

@@ -274,6 +274,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   if (input.podNamespaces) index.podNamespaces = input.podNamespaces;
   if (input.listedKinds) index.listedKinds = input.listedKinds;
   const active = resolveChecks(options.checks, config);
+  const activeIds: ReadonlySet<string> = new Set(active.map((a) => a.check.id));
   const workloadChecks = active.filter((a) => a.check.target === 'workload');
   const objectChecks = new Map<string, ActiveCheck[]>();
   for (const a of active) {
@@ -448,7 +449,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     const ignores = annotationIgnores(r, w);
     const findings: Finding[] = [];
     // One context per object, its params set for each check (checks read it during run only).
-    const ctx: CheckContext = { workload: w ?? undefined, resource: r, params: NO_PARAMS, index };
+    const ctx: CheckContext = { workload: w ?? undefined, resource: r, params: NO_PARAMS, index, active: activeIds };
     for (const a of applicable) {
       let raw: FindingInput[];
       ctx.params = a.params;

@@ -15,6 +15,7 @@ import hpaWorkloadSetsReplicas from './hpa-workload-sets-replicas.js';
 import apiVersionRemoved from './api-version-removed.js';
 import webhookBlocksOwnRecovery from './webhook-blocks-own-recovery.js';
 import hpaVpaConflict from './hpa-vpa-conflict.js';
+import pdbUnhealthyPodsBlockDrain from './pdb-unhealthy-pods-block-drain.js';
 
 export const checks: Check[] = [replicasBelowMinimum, recreateStrategy, rollingUpdateUnavailable, noPodAntiAffinity, noZoneSpread, pdbMissing, pdbBlocksEviction, pdbSelectsNothing, pdbOverlap,
-  hpaTargetMissing, hpaMinEqualsMax, hpaUtilizationWithoutRequests, hpaWorkloadSetsReplicas, apiVersionRemoved, webhookBlocksOwnRecovery, hpaVpaConflict];
+  hpaTargetMissing, hpaMinEqualsMax, hpaUtilizationWithoutRequests, hpaWorkloadSetsReplicas, apiVersionRemoved, webhookBlocksOwnRecovery, hpaVpaConflict, pdbUnhealthyPodsBlockDrain];

@@ -23,6 +23,10 @@ checks.push(
   ingressClassMissing,
 );
 
+// Cluster DNS for pods on the host network.
+import hostNetworkClusterDns from './host-network-cluster-dns.js';
+checks.push(hostNetworkClusterDns);
+
 // NetworkPolicy checks (semantics in src/model/netpol.ts).
 import netpolPodNotIsolated from './netpol-pod-not-isolated.js';
 import netpolNoDefaultDeny from './netpol-no-default-deny.js';

@@ -19,7 +19,8 @@ labels no NetworkPolicy of their namespace selects for ingress: neither a namesp
 A policy that selects the pods for \`Egress\` only does not isolate ingress, and is named in the message.
 
 Not reported: pods exposed outside the cluster (a NodePort or LoadBalancer Service, an Ingress), which
-**exposed-without-network-policy** reports with how they are exposed; pods on the host network (NetworkPolicy does not apply to them), workloads without pod
+**exposed-without-network-policy** reports with how they are exposed (unless that check is turned off:
+then they are reported here); pods on the host network (NetworkPolicy does not apply to them), workloads without pod
 template labels (patch fragments), and whenever a policy **may** select the pods (a templated
 selector, a policy file without \`podSelector\`, a namespace-less policy from another folder).
 
@@ -54,13 +55,14 @@ spec:
   uses: ['NetworkPolicy'],
   target: 'workload',
   classes: ['service'],
-  run({ workload: w, index }) {
+  run({ workload: w, index, active }) {
     const out: FindingInput[] = [];
     if (!w || isHostNetwork(w) || Object.keys(w.podLabels).length === 0) return out;
     const g = networkGraph(index);
     if (g.ingressIsolated(w) !== false) return out;
-    // Pods exposed outside the cluster: exposed-without-network-policy says so, with how they are exposed.
-    if (externalExposure(index, w).ways.length > 0) return out;
+    // Pods exposed outside the cluster: exposed-without-network-policy says so, with how they are
+    // exposed (reported here when that check is turned off).
+    if ((active?.has('exposed-without-network-policy') ?? true) && externalExposure(index, w).ways.length > 0) return out;
     const ns = index.namespaceOf(w.resource);
     const inScope = policiesInScope(index, w);
     const egressOnly = inScope.filter((p) => !p.ingress && g.selects(p, w) === true).map((p) => p.resource.name);

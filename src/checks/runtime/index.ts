@@ -19,6 +19,7 @@ import nodeNotReady from './node-not-ready.js';
 import nodePressure from './node-pressure.js';
 
 import jobFailed from './job-failed.js';
+import pdbDrainBlockedNow from './pdb-drain-blocked-now.js';
 export const checks: Check[] = [
   containerOomkilled,
   crashloopBackoff,
@@ -34,4 +35,5 @@ export const checks: Check[] = [
   nodeNotReady,
   nodePressure,
   jobFailed,
+  pdbDrainBlockedNow,
 ];

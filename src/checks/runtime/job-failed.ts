@@ -26,6 +26,35 @@ function exits(index: ResourceIndex, job: Resource): string {
   return seen.length ? `; its pods ended with ${seen.slice(0, 3).join('; ')}` : '';
 }
 
+/**
+ * The name a series of one-off Jobs shares: `migrate-41` and `migrate-42` (a release or build number),
+ * `backup-x7k2p` (a generated suffix). Only a last segment with a digit is dropped: `backup-manual` and
+ * `backup-nightly` are different work.
+ */
+function seriesOf(job: Resource): string | null {
+  const generated = getString(job.object, ['metadata', 'generateName']);
+  if (generated) return generated;
+  const m = /^(.+)-([a-z0-9]{1,20})$/.exec(job.name);
+  return m && /\d/.test(m[2]) ? `${m[1]}-` : null;
+}
+
+/** A later Job of the same series that completed: the failed one is history, its work has been done. */
+function supersededBy(index: ResourceIndex, job: Resource): Resource | undefined {
+  const series = seriesOf(job);
+  const started = startOf(job);
+  if (series === null || started === undefined) return undefined;
+  return index
+    .inNamespace('Job', index.namespaceOf(job))
+    .find(
+      (k) =>
+        k !== job &&
+        controllerOf(k)?.kind !== 'CronJob' &&
+        seriesOf(k) === series &&
+        (startOf(k) ?? -Infinity) > started &&
+        conditionOf(k, 'Complete')?.status === 'True',
+    );
+}
+
 function failedText(job: Resource): string | undefined {
   const f = conditionOf(job, 'Failed');
   if (f?.status !== 'True') return undefined;
@@ -44,7 +73,10 @@ export default defineCheck({
 
 - for a **Job** that no CronJob owns, when its \`Failed\` condition is True: \`BackoffLimitExceeded\` (every
   retry failed), \`DeadlineExceeded\` (it ran longer than \`activeDeadlineSeconds\`),
-  \`PodFailurePolicy\`, \`MaxFailedIndexesExceeded\` or another reason of the Job controller;
+  \`PodFailurePolicy\`, \`MaxFailedIndexesExceeded\` or another reason of the Job controller; unless a
+  later Job of the same series completed: one with the same \`metadata.generateName\`, or a name that
+  differs only in a last segment with a digit (\`migrate-41\` failed, \`migrate-42\` completed: the work was
+  done; \`backup-manual\` and \`backup-nightly\` are not a series);
 - for a **CronJob**, when the newest of its Jobs in the input failed: the message says when it last
   succeeded (\`status.lastSuccessfulTime\`), or that no run has succeeded since it was created. Older failed
   runs followed by a success are history, not reported (nor are failed Jobs of a CronJob on their own).
@@ -80,7 +112,7 @@ spec:
     if (r.kind === 'Job') {
       if (!r.apiVersion.startsWith('batch/') || controllerOf(r)?.kind === 'CronJob') return out;
       const failed = failedText(r);
-      if (!failed) return out;
+      if (!failed || supersededBy(index, r)) return out;
       const f = conditionOf(r, 'Failed')!;
       out.push({
         message: `Job failed: ${failed}${exits(index, r)}: its work did not complete, and nothing retries it`,

@@ -26,6 +26,7 @@ import imageNotPinnedByDigest from './image-not-pinned-by-digest.js';
 import imagePullPolicy from './image-pull-policy.js';
 import secretInEnvLiteral from './secret-in-env-literal.js';
 import podSecurityEnforceRejects from './pod-security-enforce-rejects.js';
+import configmapHoldsCredentials from './configmap-holds-credentials.js';
 
 export const checks: Check[] = [
   hostProcess,
@@ -52,4 +53,5 @@ export const checks: Check[] = [
   imagePullPolicy,
   secretInEnvLiteral,
   podSecurityEnforceRejects,
+  configmapHoldsCredentials,
 ];

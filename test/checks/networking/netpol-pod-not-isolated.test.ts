@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import check from '../../../src/checks/networking/netpol-pod-not-isolated.js';
+import { emptyConfig } from '../../../src/engine/config.js';
 import { audit } from '../../../src/engine/audit.js';
 import { loadText } from '../../../src/sources/resources.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
@@ -128,5 +129,11 @@ spec:
     const checks = (yaml: string) => audit({ resources: loadText(yaml, 'x.yaml').resources }, { checks: [check, exposed] }).verdicts.flatMap((v) => v.findings).map((f) => f.check);
     assert.deepEqual(checks(web + policy + lb), ['exposed-without-network-policy']);
     assert.deepEqual(checks(web + policy + lb.replace('type: LoadBalancer', 'type: ClusterIP')), ['netpol-pod-not-isolated']);
+    // exposed-without-network-policy turned off in the config: the exposed pods are reported here.
+    const config = emptyConfig();
+    config.checks['exposed-without-network-policy'] = { enabled: false };
+    const off = audit({ resources: loadText(web + policy + lb, 'x.yaml').resources }, { checks: [check, exposed], config }).verdicts.flatMap((v) => v.findings);
+    assert.deepEqual(off.map((f) => f.check), ['netpol-pod-not-isolated']);
+    assert.match(off[0].message, /api-only/);
   });
 });

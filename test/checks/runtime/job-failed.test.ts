@@ -40,6 +40,24 @@ describe('job-failed', () => {
     expectFindings(check, never, [{ object: 'backup', message: 'no run has succeeded since it was created' }]);
   });
 
+  it('a failed one-off Job that a later Job of the same series completed is history; other Jobs are not its series', () => {
+    const withGenerate = (o: Obj, generateName: string): Obj => ({ ...o, metadata: { ...(o.metadata as Obj), generateName } });
+    // migrate-41 failed, migrate-42 completed later: the work was done.
+    expectNone(check, yaml(job('migrate-41', { start: at(0), conditions: [backoff(at(5))] }), job('migrate-42', { start: at(60), conditions: [complete(at(62))] }), late));
+    // The same generateName (kubectl create with generateName, Argo, Tekton).
+    expectNone(check, yaml(withGenerate(job('reindex-x7k2p', { start: at(0), conditions: [backoff(at(5))] }), 'reindex-'), withGenerate(job('reindex-q9z4m', { start: at(30), conditions: [complete(at(40))] }), 'reindex-'), late));
+    // Still reported: the completed one ran before the failure; a series still running; different work;
+    // a completed Job of a CronJob; the same series in another namespace.
+    const failed41 = job('migrate-41', { start: at(60), conditions: [backoff(at(65))] });
+    expectFindings(check, yaml(failed41, job('migrate-40', { start: at(0), conditions: [complete(at(2))] }), late), [{ object: 'migrate-41' }]);
+    expectFindings(check, yaml(failed41, job('migrate-42', { start: at(90) }), late), [{ object: 'migrate-41' }]);
+    expectFindings(check, yaml(job('backup-manual', { start: at(0), conditions: [backoff(at(5))] }), job('backup-nightly', { start: at(60), conditions: [complete(at(62))] }), late), [{ object: 'backup-manual' }]);
+    expectFindings(check, yaml(failed41, job('migrate-43', { owner: { name: 'migrate', uid: 'c-m' }, start: at(90), conditions: [complete(at(92))] }), late), [{ object: 'migrate-41' }]);
+    const elsewhere = job('migrate-42', { start: at(90), conditions: [complete(at(92))] });
+    (elsewhere.metadata as Obj).namespace = 'staging';
+    expectFindings(check, yaml(failed41, elsewhere, late), [{ object: 'migrate-41' }]);
+  });
+
   it('is silent: a CronJob whose newest run succeeded or still runs, a suspended one, a Job of a CronJob on its own, a running or complete Job, a manifest without status', () => {
     expectNone(check, yaml(cronJob({ lastSuccessfulTime: at(120) }), job('backup-1', { owner, start: at(60), conditions: [backoff(at(65))] }), job('backup-2', { owner, start: at(120), conditions: [complete(at(121))] }), late));
     expectNone(check, yaml(cronJob({}), job('backup-1', { owner, start: at(60), conditions: [backoff(at(65))] }), job('backup-2', { owner, start: at(120) }), late));
