@@ -3,7 +3,7 @@ import picomatch from 'picomatch';
 import { PILLARS, type Check, type CheckContext, type FindingInput, type Pillar, type Severity } from '../checks/types.js';
 import { ResourceIndex } from '../model/index.js';
 import type { FieldPath, Json, JsonObject, Resource, Workload, WorkloadClass } from '../model/types.js';
-import { mayBeWorkload } from '../model/workload.js';
+import { fragmentReason, mayBeWorkload } from '../model/workload.js';
 import { survival } from '../model/survival.js';
 import { blastRadius, RBAC_KINDS } from '../model/rbac.js';
 import { reachability as reachabilityOf } from '../model/netpol.js';
@@ -293,6 +293,21 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   const pssOf = new Map(options.checks.map((c) => [c.id, c.pss]));
   const workloadOf = new Map<Resource, Workload>();
   for (const w of index.workloads) workloadOf.set(w.resource, w);
+  // Built-in workloads the API server would reject as written (a kustomize patch audited without its
+  // base): not audited as workloads, and said so once each.
+  for (const r of input.resources) {
+    if (workloadOf.has(r)) continue;
+    const why = fragmentReason(r);
+    if (why === null) continue;
+    const loc = locationOf(r, []);
+    problems.push({
+      file: loc.file,
+      line: loc.line,
+      column: loc.column,
+      level: 'warning',
+      message: `${r.kind}/${r.name}: not audited as a workload: ${why}, which the API server rejects, so it reads as a patch whose base is elsewhere (audit the folder of its kustomization.yaml, which applies it)`,
+    });
+  }
 
   // Objects managed by a controller that is itself in the input (ReplicaSets of a Deployment, Pods of
   // a ReplicaSet in a cluster export) are reported once, at the owner.

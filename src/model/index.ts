@@ -2,6 +2,22 @@
 import type { Resource, Workload } from './types.js';
 import { get, getNumber, getObject, getString, isObject, stringMap } from './util.js';
 
+/**
+ * kubebuilder's placeholder namespace: every operator scaffold writes `namespace: system` and its
+ * config/default kustomization replaces it (with a name prefix), so two operators'
+ * "system/controller-manager" are different objects once deployed. In manifests (not on a live
+ * scan), objects that both say `system` are deployed together only when they sit in the same folder
+ * or in sibling folders (config/rbac beside config/manager).
+ */
+export const PLACEHOLDER_NAMESPACE = 'system';
+
+/** Same folder, or sibling folders. */
+export function nearFolders(a: string, b: string): boolean {
+  const da = dirOf(a);
+  const db = dirOf(b);
+  return da === db || dirOf(da) === dirOf(db);
+}
+
 function dirOf(file: string): string {
   const i = file.lastIndexOf('/');
   return i === -1 ? '.' : file.slice(0, i);
@@ -143,10 +159,13 @@ export class ResourceIndex {
    * one: only when they sit in the same folder, since unrelated example folders (and separate
    * apps applied with different -n) would otherwise be judged together. Checks that claim a
    * hard failure from another object (a LimitRange rejecting pods, a Service with no endpoint)
-   * use this; lookups that can only silence a finding use the plain namespace.
+   * use this; lookups that can only silence a finding use the plain namespace. Objects that both
+   * say kubebuilder's placeholder namespace `system` count together only from near folders
+   * (PLACEHOLDER_NAMESPACE).
    */
   sameScope(a: Resource, b: Resource): boolean {
     if (a.namespace === undefined && b.namespace === undefined) return dirOf(a.origin.file) === dirOf(b.origin.file);
+    if (a.namespace === PLACEHOLDER_NAMESPACE && b.namespace === PLACEHOLDER_NAMESPACE && !this.listedKinds) return nearFolders(a.origin.file, b.origin.file);
     return this.namespaceOf(a) === this.namespaceOf(b);
   }
 

@@ -30,7 +30,7 @@
  * Model modules import only from `src/model`.
  */
 import type { FieldPath, Json, Resource, Workload } from './types.js';
-import type { ResourceIndex } from './index.js';
+import { nearFolders, PLACEHOLDER_NAMESPACE, type ResourceIndex } from './index.js';
 import { getArray, getBool, getString, isObject, isTemplated, stringMap } from './util.js';
 import { selectorMatches } from './selector.js';
 
@@ -1338,6 +1338,10 @@ class Graph implements RbacGraph {
     if (w.resource.namespace === undefined && refs.some((r) => r.implicitNamespace)) {
       const dir = dirOf(w.resource.origin.file);
       refs = refs.filter((r) => !r.implicitNamespace || dirOf(r.binding.origin.file) === dir);
+    }
+    // kubebuilder's placeholder namespace: only the bindings of the same operator's config tree.
+    if (w.resource.namespace === PLACEHOLDER_NAMESPACE && !this.index.listedKinds) {
+      refs = refs.filter((r) => nearFolders(r.binding.origin.file, w.resource.origin.file));
     }
     if (refs.some((r) => this.copies.has(r.binding))) {
       refs = refs.filter((r) => {

@@ -81,7 +81,7 @@ function inGroup(apiVersion: string, groups: string[]): boolean {
 
 /** Does the pod become Ready only when a readiness probe passes? (Any app container with one gates the pod.) */
 function hasReadiness(w: Workload): boolean {
-  return w.containers.some((c) => c.type !== 'init' && ((c.spec.readinessProbe !== undefined && c.spec.readinessProbe !== null) || c.injectedBy !== undefined));
+  return w.containers.some((c) => c.type !== 'init' && ((c.spec.readinessProbe !== undefined && c.spec.readinessProbe !== null) || c.injectedBy !== undefined || c.probesBy !== undefined));
 }
 
 /**

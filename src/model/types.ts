@@ -101,6 +101,12 @@ export interface ContainerRef {
    * templates add the proxy image and its readiness probe). Image and probe checks skip it.
    */
   injectedBy?: string;
+  /**
+   * Set when an operator adds liveness and readiness probes to this container of the pods it
+   * creates whenever the template has none: KubeRay does so for the Ray container (the first) of
+   * every head and worker pod. Probe checks count them as present.
+   */
+  probesBy?: string;
 }
 
 export interface Workload {

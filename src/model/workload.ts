@@ -43,8 +43,9 @@ function isBuiltin(resource: Resource): boolean {
 /**
  * Kinds of Kubernetes itself that never hold a pod template: not searched for one when they come in
  * a Kubernetes API group (a group without a dot, or a *.k8s.io one). A ConfigMap's data or a
- * ClusterRole's rules would otherwise be walked for nothing. Unknown kinds, even in those groups
- * (a typo, a test fixture), are still searched, as are custom resources that reuse these names.
+ * ClusterRole's rules would otherwise be walked for nothing. Custom resources that reuse these names
+ * in their own groups are still searched; unknown kinds of groups without a dot are never workloads
+ * (undottedGroup).
  */
 const NO_TEMPLATE_KINDS = new Set([
   'Service', 'ConfigMap', 'Secret', 'ServiceAccount', 'Namespace', 'Endpoints', 'EndpointSlice', 'Event',
@@ -60,6 +61,42 @@ function coreKindWithoutTemplate(kind: string, apiVersion: unknown): boolean {
   if (slash === -1) return true;
   const group = apiVersion.slice(0, slash);
   return !group.includes('.') || group.endsWith('.k8s.io');
+}
+
+/**
+ * Whether an apiVersion is in an API group without a dot: the core group (`v1`) or a built-in one
+ * (`apps/v1`, `batch/v1`, `policy/v1`). A CustomResourceDefinition's group must contain a dot
+ * (apiextensions validation: "should be a domain with at least one dot"), so any kind there that
+ * Kubernetes does not define (a typo, a test fixture's `SkipThisKind`) cannot exist in a cluster.
+ */
+function undottedGroup(apiVersion: unknown): boolean {
+  if (typeof apiVersion !== 'string') return false;
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 || !apiVersion.slice(0, slash).includes('.');
+}
+
+/**
+ * Why a built-in workload cannot be applied as written, or null: a container (or init container)
+ * without an image, which the API server rejects (core validation: every container of a pod template
+ * needs one). Such an object is a patch of a kustomization whose base is elsewhere
+ * (`manager_auth_proxy_patch.yaml` audited without its kustomization.yaml), not something that runs as
+ * it is: judging it as a whole workload would report what its base already has. Custom resources are
+ * not judged: operators fill in images (ECK, CloudNativePG).
+ */
+export function fragmentReason(resource: Resource): string | null {
+  if (!isBuiltin(resource)) return null;
+  const podSpec = get(resource.object, KNOWN[resource.kind].spec);
+  if (!isObject(podSpec)) return null;
+  for (const key of ['initContainers', 'containers']) {
+    const list = podSpec[key];
+    if (!Array.isArray(list)) continue;
+    for (const c of list) {
+      if (isObject(c) && (c.image === undefined || c.image === null || c.image === '')) {
+        return `${key === 'containers' ? 'container' : 'init container'}${typeof c.name === 'string' ? ` "${c.name}"` : ''} has no image`;
+      }
+    }
+  }
+  return null;
 }
 
 function looksLikePodSpec(v: unknown): v is JsonObject {
@@ -129,9 +166,9 @@ export function toWorkload(resource: Resource): Workload | null {
     metaPath = known.meta;
     replicasPath = known.replicas;
     cls = known.class;
-    if (!looksLikePodSpec(get(obj, specPath))) return null;
+    if (!looksLikePodSpec(get(obj, specPath)) || fragmentReason(resource) !== null) return null;
   } else {
-    if (coreKindWithoutTemplate(resource.kind, resource.apiVersion)) return null;
+    if (coreKindWithoutTemplate(resource.kind, resource.apiVersion) || undottedGroup(resource.apiVersion)) return null;
     const found = findTemplate(obj);
     if (!found) return null;
     specPath = found.spec;
@@ -160,6 +197,11 @@ export function toWorkload(resource: Resource): Workload | null {
   };
   add(podSpec.initContainers, 'initContainers', (c) => (c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
   add(podSpec.containers, 'containers', () => 'container');
+  const probes = probesInjectedBy(resource, specPath);
+  if (probes) {
+    const ray = containers.find((c) => c.type === 'container');
+    if (ray) ray.probesBy = probes;
+  }
   const r = replicasPath ? get(obj, replicasPath) : undefined;
   return {
     resource,
@@ -183,8 +225,20 @@ export function mayBeWorkload(root: unknown): boolean {
   if (!isObject(root) || typeof root.kind !== 'string') return false;
   if (NOT_WORKLOADS.has(root.kind)) return false;
   if (Object.hasOwn(KNOWN, root.kind)) return true;
-  if (coreKindWithoutTemplate(root.kind, root.apiVersion)) return false;
+  if (coreKindWithoutTemplate(root.kind, root.apiVersion) || undottedGroup(root.apiVersion)) return false;
   return findTemplate(root) !== null;
+}
+
+/**
+ * KubeRay (RayCluster, RayService, RayJob of ray.io) builds every head and worker pod with liveness and
+ * readiness probes on the Ray container, the first of the template, when the template gives none
+ * (ray-operator/controllers/ray/common/pod.go: BuildPod -> initLivenessAndReadinessProbe, on unless the
+ * operator runs with ENABLE_PROBES_INJECTION=false).
+ */
+function probesInjectedBy(resource: Resource, specPath: FieldPath): string | undefined {
+  if (!/^ray\.io\//.test(resource.apiVersion)) return undefined;
+  if (!specPath.some((p) => p === 'headGroupSpec' || p === 'workerGroupSpecs')) return undefined;
+  return 'KubeRay adds liveness and readiness probes to the Ray container (ENABLE_PROBES_INJECTION, on by default)';
 }
 
 /**

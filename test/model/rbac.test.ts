@@ -566,6 +566,35 @@ subjects: [{kind: ServiceAccount, name: web}]
     assert.equal(blastRadius(ix, workload(ix, 'web')), b, 'memoized');
   });
 
+  it("kubebuilder's placeholder namespace system: another operator's bindings of system/controller-manager are not this one's", () => {
+    const crb = (name: string, role: string) => `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ${name}}
+roleRef: {kind: ClusterRole, name: ${role}}
+subjects: [{kind: ServiceAccount, name: controller-manager, namespace: system}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: ${role}}
+rules: [{apiGroups: [""], resources: ["secrets"], verbs: ["get", "list"]}]
+`;
+    const ix = load(
+      ['ops/viewer/config/manager/manager.yaml', deploy('controller-manager', 'system', 'controller-manager')],
+      ['ops/viewer/config/rbac/role_binding.yaml', crb('viewer-binding', 'viewer-role').replace('resources: ["secrets"]', 'resources: ["configmaps"]')],
+      ['ops/notebook/config/rbac/role_binding.yaml', crb('notebook-binding', 'notebook-role')],
+    );
+    const b = blastRadius(ix, workload(ix, 'controller-manager'));
+    assert.deepEqual(b.risks, [], b.text);
+    assert.equal(b.grants, 1);
+    // The same files on a live scan: one namespace "system", every binding counts.
+    const live = load(
+      ['ops/viewer/config/manager/manager.yaml', deploy('controller-manager', 'system', 'controller-manager')],
+      ['ops/notebook/config/rbac/role_binding.yaml', crb('notebook-binding', 'notebook-role')],
+    );
+    live.listedKinds = new Set(['ClusterRoleBinding']);
+    assert.match(blastRadius(live, workload(live, 'controller-manager')).text, /can read every Secret cluster-wide/);
+  });
+
   it('token: pod field wins over the ServiceAccount; a projected API token counts, another audience does not', () => {
     const ix = index(`${rbac}---
 apiVersion: v1

@@ -17,7 +17,7 @@ describe('workload model', () => {
       ['batch/v1', 'Job', 'batch'],
     ];
     for (const [apiVersion, kind, cls] of cases) {
-      const w = workload(`apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: i}]\n`);
+      const w = workload(`apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: x}\nspec:\n  selector: {matchLabels: {app: x}}\n  template:\n    metadata: {labels: {app: x}}\n    spec:\n      containers: [{name: c, image: i}]\n`);
       assert.equal(w?.class, cls, kind);
       assert.deepEqual(w?.podSpecPath, ['spec', 'template', 'spec']);
     }
@@ -47,6 +47,34 @@ describe('workload model', () => {
   });
 });
 
+describe('objects the API server rejects as written are not workloads', () => {
+  it('a container or init container without an image: a patch fragment (the API server rejects it as written)', async () => {
+    const { fragmentReason } = await import('../../src/model/workload.js');
+    const patch = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: controller-manager, namespace: system}\nspec:\n  template:\n    spec:\n      containers:\n        - name: manager\n          args: [--metrics-bind-address=127.0.0.1:8080]\n`;
+    assert.equal(workload(patch), null);
+    assert.equal(fragmentReason(loadText(patch, 'p.yaml').resources[0]), 'container "manager" has no image');
+    assert.equal(workload(`apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  template:\n    spec:\n      initContainers: [{name: wait}]\n      containers: [{name: c, image: i}]\n`), null);
+    assert.equal(workload(`apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: ""}]\n`), null);
+  });
+  it('still workloads: every container has an image; custom resources without images (operators fill them)', async () => {
+    const { fragmentReason } = await import('../../src/model/workload.js');
+    const plain = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: i}]\n`;
+    const eck = `apiVersion: kibana.k8s.elastic.co/v1\nkind: Kibana\nmetadata: {name: k}\nspec:\n  count: 1\n  podTemplate:\n    spec:\n      containers: [{name: kibana, resources: {limits: {memory: 1Gi}}}]\n`;
+    for (const y of [plain, eck]) {
+      assert.notEqual(workload(y), null, y);
+      assert.equal(fragmentReason(loadText(y, 'w.yaml').resources[0]), null);
+    }
+  });
+  it('kinds Kubernetes does not define, in a group without a dot (core v1, apps), cannot exist: not workloads; dotted groups are searched', () => {
+    const kind = (apiVersion: string, k: string) => `apiVersion: ${apiVersion}\nkind: ${k}\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: i}]\n`;
+    assert.equal(workload(kind('v1', 'SkipThisKind')), null);
+    assert.equal(workload(kind('v1', 'Deployment')), null);
+    assert.equal(workload(kind('apps/v1', 'Rollout')), null);
+    assert.notEqual(workload(kind('argoproj.io/v1alpha1', 'Rollout')), null);
+    assert.notEqual(workload(kind('jobset.x-k8s.io/v1alpha2', 'Thing')), null);
+  });
+});
+
 describe('ResourceIndex.sameScope', async () => {
   const { ResourceIndex } = await import('../../src/model/index.js');
   const lr = (ns: string) => `apiVersion: v1\nkind: LimitRange\nmetadata: {name: l${ns ? `, namespace: ${ns}` : ''}}\n`;
@@ -58,5 +86,15 @@ describe('ResourceIndex.sameScope', async () => {
     assert.equal(idx.sameScope(load(lr(''), 'x/1.yaml'), load(lr(''), 'x/2.yaml')), true);
     assert.equal(idx.sameScope(load(lr(''), 'x/1.yaml'), load(lr(''), 'y/2.yaml')), false);
     assert.equal(idx.sameScope(load(lr(''), 'x/1.yaml'), load(lr('default'), 'y/2.yaml')), true);
+  });
+  it("kubebuilder's placeholder namespace system: together from the same or sibling folders only, and always on a live scan", () => {
+    const idx = new ResourceIndex([]);
+    const a = load(lr('system'), 'ops/notebook/config/rbac/service.yaml');
+    assert.equal(idx.sameScope(a, load(lr('system'), 'ops/notebook/config/manager/manager.yaml')), true);
+    assert.equal(idx.sameScope(a, load(lr('system'), 'ops/notebook/config/rbac/role.yaml')), true);
+    assert.equal(idx.sameScope(a, load(lr('system'), 'ops/viewer/config/manager/manager.yaml')), false);
+    const live = new ResourceIndex([]);
+    live.listedKinds = new Set(['LimitRange']);
+    assert.equal(live.sameScope(a, load(lr('system'), 'ops/viewer/config/manager/manager.yaml')), true);
   });
 });

@@ -2,7 +2,7 @@ import { defineCheck, type FindingInput } from '../types.js';
 import { isControlled, numberParam, replicaFloor } from './util.js';
 import { singleWriterClaim } from '../../model/claims.js';
 import { commandWords, getNumber } from '../../model/util.js';
-import type { Workload } from '../../model/types.js';
+import type { FieldPath, Workload } from '../../model/types.js';
 
 const LEADER_FLAG = /^--?(leader-elect|leader-election|enable-leader-election)(?:=(.*))?$/;
 
@@ -22,6 +22,11 @@ function leaderElection(w: Workload): { state: 'on' | 'off'; flag: string } | un
     }
   }
   return undefined;
+}
+
+/** A field path as written in messages: spec.deployment.replicas. */
+function dotted(path: FieldPath): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
 /** Kinds whose replicas all mount the same claims (a StatefulSet gives each its own). */
@@ -47,7 +52,9 @@ deliberate (a parked workload, scale-to-zero event consumers), but nothing serve
 scales it up. Note that an HPA does not scale a target that is at 0 replicas.
 
 Custom resources without \`spec.replicas\` (Knative Services, ...) are skipped: their replica count is
-managed by other means. Batch and DaemonSet workloads are out of scope.
+managed by other means. A custom resource that keeps a numeric \`replicas\` next to its pod template
+elsewhere (ECK's Agent: \`spec.deployment.replicas\`) is judged on that field, and the message names it.
+Batch and DaemonSet workloads are out of scope.
 
 A Deployment (or ReplicaSet) whose pods mount a \`ReadWriteOnce\` claim of the input is still reported,
 but the message says why \`replicas: 2\` alone is not the fix: the replicas would share that one volume
@@ -94,7 +101,11 @@ spec:
     if (!floor) return out;
     const path = w.scaledBy ? ['spec'] : (w.replicasPath ?? ['spec']);
     // A Deployment run by an Argo Rollout (workloadRef): the count is the Rollout's.
-    const field = w.scaledBy ? `${w.scaledBy.resource.kind} "${w.scaledBy.resource.name}" (workloadRef) spec.replicas` : 'spec.replicas';
+    // Named after the field the finding points at: a custom resource may keep its count elsewhere
+    // (ECK's Agent: spec.deployment.replicas).
+    const field = w.scaledBy
+      ? `${w.scaledBy.resource.kind} "${w.scaledBy.resource.name}" (workloadRef) ${dotted(w.scaledBy.replicasPath)}`
+      : dotted(w.replicasPath ?? ['spec', 'replicas']);
     const related = w.scaledBy ? [{ resource: w.scaledBy.resource, path: w.scaledBy.replicasPath, note: 'replica count' }] : [];
     // minReplicas 0 (HPAScaleToZero): the HPA scaled it to 0 itself and scales it back up.
     if (floor.source === 'hpa' && w.replicas === 0 && floor.value > 0) {

@@ -16,7 +16,8 @@ with a pod template such as Argo Rollouts) and to every regular container and na
 (an init container with \`restartPolicy: Always\`). Plain init containers cannot have probes and
 Jobs/CronJobs are not checked: they run to completion. Neither is a container that a webhook completes
 at admission (Istio's \`image: auto\` in a pod marked for injection, or named \`istio-proxy\`): its probes
-come from the injection template.
+come from the injection template; nor the Ray container (the first) of a KubeRay RayCluster, RayService or
+RayJob head or worker template: the operator adds liveness and readiness probes to it when it has none.
 
 A liveness probe must check only the process itself (is it able to answer at all?), never its
 dependencies: a database outage that fails liveness restarts every replica at once. Keep
@@ -41,7 +42,7 @@ exemption and a reason.`,
     const out: FindingInput[] = [];
     for (const c of workload?.containers ?? []) {
       if (c.type !== 'container' && c.type !== 'sidecar') continue;
-      if (hasProbe(c, 'livenessProbe') || c.injectedBy) continue;
+      if (hasProbe(c, 'livenessProbe') || c.injectedBy || c.probesBy) continue;
       out.push({
         message: `${c.type === 'sidecar' ? 'native sidecar' : 'container'} "${c.name}" has no livenessProbe: if it hangs without exiting, nothing restarts it`,
         path: [...c.path, 'livenessProbe'],

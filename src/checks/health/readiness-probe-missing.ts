@@ -73,7 +73,9 @@ Precisely when it fires:
 - **Not checked:** Jobs and CronJobs, containers a webhook completes at admission (Istio's
   \`image: auto\`: the injection template adds the proxy's readiness probe), plain init containers (they cannot have probes), native
   sidecars (\`restartPolicy: Always\` init containers; a readiness probe is optional for them), and
-  Knative Services, for which Knative adds a default TCP readiness probe on the user port.
+  Knative Services, for which Knative adds a default TCP readiness probe on the user port, and the Ray
+  container (the first) of KubeRay head and worker templates, which the operator gives liveness and
+  readiness probes when it has none.
 
 The probe should answer "can this instance serve requests right now?", which may include critical
 dependencies; the liveness probe must not.`,
@@ -99,7 +101,7 @@ dependencies; the liveness probe must not.`,
     if (!workload || isKnative(workload.resource.apiVersion)) return out;
     const regular = workload.containers.filter((c) => c.type === 'container');
     // An injected placeholder (Istio's image: auto) gets its readiness probe from the injector.
-    const missing = regular.filter((c) => !hasProbe(c, 'readinessProbe') && !c.injectedBy);
+    const missing = regular.filter((c) => !hasProbe(c, 'readinessProbe') && !c.injectedBy && !c.probesBy);
     if (missing.length === 0) return out;
     const anyReadiness = missing.length < regular.length;
     const anyPorts = regular.some(declaresPorts);

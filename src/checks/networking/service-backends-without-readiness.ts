@@ -87,7 +87,7 @@ Service whose clients are affected.`,
       for (const p of ports) {
         if (p.target === undefined) continue;
         for (const c of servingContainers(w, p.target)) {
-          if (has(c, 'readinessProbe') || has(c, 'startupProbe') || c.injectedBy) continue;
+          if (has(c, 'readinessProbe') || has(c, 'startupProbe') || c.injectedBy || c.probesBy) continue;
           let l = unprobed.get(c);
           if (!l) unprobed.set(c, (l = []));
           const t = typeof p.target === 'number' ? String(p.target) : `"${p.target}"`;

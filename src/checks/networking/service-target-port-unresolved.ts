@@ -21,6 +21,15 @@ function readPortNames(w: Workload): Set<string> {
   return out;
 }
 
+/**
+ * A valid port name (IsValidPortName, apimachinery pkg/util/validation): 1-15 characters of [-a-z0-9],
+ * at least one letter, no leading, trailing or doubled hyphen. Service validation runs it on a string
+ * targetPort, so anything else (a docs placeholder such as \`PORT\`) never reaches a cluster.
+ */
+function validPortName(s: string): boolean {
+  return s.length <= 15 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes('--');
+}
+
 export default defineCheck({
   id: 'service-target-port-unresolved',
   pillar: 'networking',
@@ -29,6 +38,8 @@ export default defineCheck({
   whatBreaks:
     'A named targetPort is resolved against the selected pods\' container port names. When no container declares that name, the pods are never added as endpoints for that port: the Service has no backends and every connection to it fails or times out.',
   details: `Only named (string) \`targetPort\`s are checked: numeric target ports work whether or not the container lists the port, so they are not reported. The check looks at workloads in the input that are in the Service's namespace and whose pod labels match its \`spec.selector\`; it says nothing when no such workload is in the input (it may come from another file or chart). Services without a selector (manual EndpointSlices) are skipped.
+
+A \`targetPort\` string that is not a valid port name (1-15 characters of \`a-z\`, \`0-9\` and \`-\`, at least one letter, no leading, trailing or doubled \`-\`), such as a docs placeholder \`PORT\`, is not reported here: the API server's Service validation rejects it, so the Service is never created (\`kubectl apply\` reports it).
 
 Typical causes: a renamed port (\`http\` to \`web\`), a chart value that changed the container port name, or a Service copied from another app.`,
   fix: {
@@ -57,8 +68,9 @@ ports:
     const out: FindingInput[] = [];
     getArray(obj, ['spec', 'ports']).forEach((p, i) => {
       const target = getString(p, ['targetPort']);
-      // Numeric ports and unrendered template text (${PORT}, {{ .port }}) are not port names.
-      if (!target || /^[0-9]+$/.test(target) || /[${}]/.test(target)) return;
+      // Numeric ports and unrendered template text (${PORT}, {{ .port }}) are not port names; nor is a
+      // string the API server rejects as a targetPort (PORT, my_port): it can never be resolved.
+      if (!target || /^[0-9]+$/.test(target) || /[${}]/.test(target) || !validPortName(target)) return;
       const missing = backends.filter((w) => !portNames(w).has(target));
       // Only when no selected workload declares it is the port certainly without endpoints; a
       // Service selecting several workloads of which some declare it is a different problem.

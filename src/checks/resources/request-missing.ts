@@ -1,7 +1,7 @@
 /** Shared logic of the four missing request/limit checks (not a check module). */
 import type { CheckContext, FindingInput, RelatedInput } from '../types.js';
 import type { ContainerRef, Json } from '../../model/types.js';
-import { parseQuantity } from '../../model/util.js';
+import { getString, parseQuantity } from '../../model/util.js';
 import { resourcesTemplated, type LimitRangeDefault } from '../../model/cost.js';
 import { cpuUtilizationHpas, formatValue, label, limitRangesFor, ownQuantity, podQuantity, quoteNames, resourcesPath, type Section } from './shared.js';
 
@@ -57,8 +57,46 @@ export function filledByLimitRange(ctx: CheckContext<unknown>, c: ContainerRef, 
 }
 
 /**
+ * What the app containers (not init or sidecar containers) request of `res` together, a missing
+ * request counting as its limit (the API server defaults one to the other); 0 when none sets either.
+ */
+function appRequest(containers: ContainerRef[], res: string): number {
+  let sum = 0;
+  for (const c of containers) {
+    if (c.type !== 'container') continue;
+    const q = ownQuantity(c.spec, 'requests', res) ?? ownQuantity(c.spec, 'limits', res);
+    if (q?.value !== undefined && q.value > 0) sum += q.value;
+  }
+  return sum;
+}
+
+/**
+ * An init container (not a sidecar) without a request in a pod whose app containers request `res`:
+ * the pod's request is the larger of each init container's (plus the sidecars started before it)
+ * and the app containers' sum plus the sidecars (component-helpers resource.AggregateContainerRequests),
+ * so the scheduler does reserve the app containers' share, and the init container runs in it before
+ * they start. What is lost is smaller than for an app container: a warning saying what it is.
+ */
+function initWithinAppReservation(ctx: CheckContext<unknown>, c: ContainerRef, res: 'cpu' | 'memory', what: string, apps: number): FindingInput {
+  const w = ctx.workload!;
+  const share = formatValue(res, apps);
+  let message = `${label(c)} has no ${what} request: it runs within the ${share} of ${what} the scheduler reserves for the pod's app containers (they start after it), but nothing tells the scheduler whether it needs more`;
+  if (res === 'memory') {
+    // pkg/kubelet/qos/policy.go: a Burstable container without a memory request gets 1000 - 0, capped
+    // at 999; node-critical pods get -997 whatever their requests.
+    if (getString(w.podSpec, ['priorityClassName']) !== 'system-node-critical') {
+      message += ', and without a request of its own it gets oom_score_adj 999, the highest a Burstable container can get, so the kernel OOM killer picks it among the first when the node runs out of memory';
+    }
+  } else {
+    message += ', and within the pod it gets the smallest CPU weight against any sidecar container already running';
+  }
+  return { message, path: resourcesPath(c, 'requests', res), container: c.name, severity: 'warning' };
+}
+
+/**
  * Containers whose request for `res` is neither written nor defaulted from their limit, nor covered
- * by pod-level resources. A LimitRange default that fills it in makes the finding info.
+ * by pod-level resources. A LimitRange default that fills it in makes the finding info; an init
+ * container in a pod whose app containers request `res` is a warning (initWithinAppReservation).
  */
 export function missingRequests(ctx: CheckContext<unknown>, res: 'cpu' | 'memory', what: string): FindingInput[] {
   const w = ctx.workload;
@@ -68,6 +106,7 @@ export function missingRequests(ctx: CheckContext<unknown>, res: 'cpu' | 'memory
   const defaults = limitRangesFor(ctx).request.get(res);
   const hpas = res === 'cpu' && !defaults ? cpuUtilizationHpas(ctx) : [];
   const out: FindingInput[] = [];
+  const apps = appRequest(w.containers, res);
   for (const c of w.containers) {
     if (ownQuantity(c.spec, 'requests', res)) continue;
     // Kubernetes defaults a missing request to the limit: the request is effectively set.
@@ -77,6 +116,10 @@ export function missingRequests(ctx: CheckContext<unknown>, res: 'cpu' | 'memory
     if (defaults) {
       const f = filledByLimitRange(ctx, c, defaults, 'requests', res, what);
       if (f) out.push(f);
+      continue;
+    }
+    if (c.type === 'init' && apps > 0) {
+      out.push(initWithinAppReservation(ctx, c, res, what, apps));
       continue;
     }
     let message = `${label(c)} has no ${what} request`;

@@ -1,6 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { isObject } from '../../model/util.js';
-import envLiteral, { nameWords, secretName } from './secret-in-env-literal.js';
+import envLiteral, { secretName } from './secret-in-env-literal.js';
+import { isPlaceholder, nameWords, withoutWords } from './credential-values.js';
 
 interface Params {
   nameWords: string[];
@@ -102,7 +103,7 @@ function urlPasswords(line: string): string[] {
   URL_USERINFO.lastIndex = 0;
   for (let m = URL_USERINFO.exec(line); m; m = URL_USERINFO.exec(line)) {
     const pw = m[3];
-    if (TEMPLATE.test(pw) || PLACEHOLDER.some((re) => re.test(pw))) continue;
+    if (TEMPLATE.test(pw) || isPlaceholder(pw)) continue;
     out.push(m[1].toLowerCase());
   }
   return out;
@@ -119,16 +120,6 @@ const BOOLEAN = /^(true|false|yes|no|on|off|enabled|disabled|y|n|none|null|nil|~
 const SHORT_NUMBER = /^[0-9]{1,6}(\.[0-9]+)?$|^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h|d|w))+$/;
 /** A file path: where the secret is, not the secret. */
 const FILE_PATH = /^(\/|\.\.?\/|~\/|[A-Za-z]:\\)\S*$/;
-const PLACEHOLDER = [
-  /^<[^<>]*>$/,
-  /^\[[^\]]*\]$/,
-  /^[xX*•#._-]+$/,
-  /^[xX*]+([-_. ][xX*]+)+$/,
-  /^(todo|tbd|tba|fixme|placeholder|redacted|masked|hidden|dummy|fake|example|sample|undefined|unset|n\/?a)$/i,
-  /^(replace|insert|enter|fill|provide)([-_ ]|me$|$)/i,
-  /^your[-_ ]/i,
-  /[-_ ]here$/i,
-];
 /** Password hashes (bcrypt, crypt, htpasswd, LDAP): crackable offline, but not the credential itself. */
 const HASH = /(^|:)\$(2[abxy]?|apr1|1|5|6|y|argon2i?d?|pbkdf2[-\w]*)\$|^\{(SHA|SSHA|SHA256|SSHA256|SHA512|SSHA512|CRYPT|PBKDF2[^}]*)\}/i;
 /** A sentence: a label or message about a secret ("Reset your password"), not a secret. */
@@ -139,17 +130,18 @@ const IDENTIFIER = /^[A-Za-z][\w.-]*$/;
 const ENCRYPTED = /^ENC\[/;
 
 /**
- * Whether a value found under a secret-like name looks like the credential itself. Not: empty,
- * templated, a file path, a boolean, a short number or duration, a placeholder, a password hash,
+ * Whether a value found under a secret-like name (`name`, when known) looks like the credential
+ * itself. Not: empty, templated, a file path, a boolean, a short number or duration, a placeholder
+ * (credential-values' isPlaceholder, shared with secret-in-env-literal), a password hash,
  * a secret-manager reference, a URL (its password is checked on its own), a sentence, or an
  * identifier that itself names a secret (`mysql-password`, `OIDC_CLIENT_SECRET`: a key or variable
  * name the setting points to).
  */
-export function looksLikeCredential(raw: string, refs: RegExp[], names: NameParams): boolean {
+export function looksLikeCredential(raw: string, refs: RegExp[], names: NameParams, name?: string): boolean {
   const v = raw.trim();
   if (v === '') return false;
   if (TEMPLATE.test(v) || FILE_PATH.test(v) || BOOLEAN.test(v) || SHORT_NUMBER.test(v) || HASH.test(v) || ENCRYPTED.test(v)) return false;
-  if (PLACEHOLDER.some((re) => re.test(v))) return false;
+  if (isPlaceholder(v, name, strings(names.nameWords))) return false;
   if (refs.some((re) => re.test(v))) return false;
   if (URL.test(v) || PROSE.test(v)) return false;
   if (IDENTIFIER.test(v) && namesASecret(v, names)) return false;
@@ -196,16 +188,9 @@ export function isSecretName(name: string, p: NameParams): boolean {
 }
 
 function judgeName(name: string, p: NameParams): boolean {
-  let words = nameWords(name);
-  if (strings(p.excludeNameWords).some((seq) => containsWords(words, seq))) return false;
-  for (const seq of strings(p.notSecretWords)) {
-    const sw = seq.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean);
-    if (sw.length === 0) continue;
-    for (let i = 0; i + sw.length <= words.length; ) {
-      if (sw.every((w, j) => words[i + j] === w)) words = [...words.slice(0, i), ...words.slice(i + sw.length)];
-      else i++;
-    }
-  }
+  const all = nameWords(name);
+  if (strings(p.excludeNameWords).some((seq) => containsWords(all, seq))) return false;
+  const words = withoutWords(all, strings(p.notSecretWords));
   return words.length > 0 && secretName(words.join('_'), p);
 }
 
@@ -273,7 +258,7 @@ function jaasOptions(line: string, n: number, refs: RegExp[], names: NameParams)
   const out: CredentialHit[] = [];
   JAAS_OPTION.lastIndex = 0;
   for (let m = JAAS_OPTION.exec(line); m; m = JAAS_OPTION.exec(line)) {
-    if (isSecretName(m[1], names) && looksLikeCredential(m[2], refs, names)) out.push({ kind: 'setting', line: n, setting: m[1] });
+    if (isSecretName(m[1], names) && looksLikeCredential(m[2], refs, names, m[1])) out.push({ kind: 'setting', line: n, setting: m[1] });
   }
   return out;
 }
@@ -295,7 +280,7 @@ function settings(key: string, value: string, lines: string[], refs: RegExp[], n
     // A redis directive names a password by itself; other names go through the name rule.
     if (name === undefined || (!d && !isSecretName(name, names))) return;
     const v = x ? xmlText(rest) : literalOf(rest, j !== null, code);
-    if (v === undefined || !looksLikeCredential(v, refs, names)) return;
+    if (v === undefined || !looksLikeCredential(v, refs, names, name)) return;
     out.push({ kind: 'setting', line: i + 1, setting: name });
   });
   return out;
@@ -314,7 +299,7 @@ function jsonSettings(text: string, refs: RegExp[], names: NameParams): Credenti
     if (depth > 20 || v === null || typeof v !== 'object') return;
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
       if (typeof x === 'string') {
-        if (!Array.isArray(v) && isSecretName(k, names) && looksLikeCredential(x, refs, names)) out.push({ kind: 'setting', setting: k });
+        if (!Array.isArray(v) && isSecretName(k, names) && looksLikeCredential(x, refs, names, k)) out.push({ kind: 'setting', setting: k });
       } else walk(x, depth + 1);
     }
   };
@@ -343,7 +328,7 @@ export function findCredentials(key: string, value: string, refs: RegExp[], name
   if (!multi && /^\s*\{/.test(body)) {
     // Single-line JSON: every string under a secret-like name.
     if (!taken.has(1)) out.push(...jsonSettings(body, refs, names).slice(0, 10));
-  } else if (!multi && isSecretName(key, names) && looksLikeCredential(body, refs, names)) {
+  } else if (!multi && isSecretName(key, names) && looksLikeCredential(body, refs, names, key)) {
     // A single-line value under a secret-like key: the key is the setting.
     out.push({ kind: 'name' });
   } else {
@@ -417,9 +402,9 @@ export default defineCheck<Params>({
 - **a single-line value under a secret-like key** (\`DB_PASSWORD\`, \`redisPassword\`, \`api-key\`, \`client_secret\`): **warning**.
 - **a setting inside a file-like value** (\`.properties\`, \`.env\`, INI, TOML, YAML, JSON or one-element-per-line XML embedded in the key): \`spring.datasource.password=...\`, \`password: ...\`, \`"apiKey": "..."\`, \`<password>...</password>\`, the options of a JAAS \`LoginModule\` line and redis \`requirepass\`/\`masterauth\`: **warning**, naming the line within the value and the setting. Comment lines are skipped, and so are the keys in \`skipKeys\` (\`nsswitch.conf\`, where \`passwd: files\` is a lookup source). In keys holding code (\`.py\`, \`.sh\`..., or a \`#!\` script) only quoted literals count, so \`token = os.environ["HF_TOKEN"]\` is not reported.
 
-Names are judged as by \`secret-in-env-literal\` (its \`nameWords\`, \`excludeNameSuffixes\`, \`excludeNamePrefixes\` and \`valueReferencePatterns\` defaults, extended here): a secret term as a whole word of the name, unless the name ends in a qualifier. So \`passwordFile\`, \`tokenPath\`, \`secretName\`, \`secret-ref\`, \`secretKeyRef\`, \`tokenUrl\`, \`token_endpoint\`, \`*_ENABLED\`, \`*_TTL\`, \`*_LENGTH\`, \`passwordKey\`, \`secretEnv\`, \`passwordHash\` and \`existingSecret\` describe a secret rather than hold one, while \`SECRET_KEY\` and \`API_KEY\` still count. Also not secrets: nginx \`proxy_pass\`, tokenizer \`eos_token\`/\`pad_token\`, \`tlsSecret\`/\`passwordSecret\` (the name of a Secret object), and truststore passwords (\`ssl.truststore.password\`: a truststore holds public certificates, its password only checks their integrity).
+Names are judged as by \`secret-in-env-literal\` (its \`nameWords\`, \`excludeNameSuffixes\`, \`excludeNamePrefixes\` and \`valueReferencePatterns\` defaults, extended here): a secret term as a whole word of the name, unless the name ends in a qualifier. So \`passwordFile\`, \`tokenPath\`, \`secretName\`, \`secret-ref\`, \`secretKeyRef\`, \`tokenUrl\`, \`token_endpoint\`, \`*_ENABLED\`, \`*_TTL\`, \`*_LENGTH\`, \`passwordKey\`, \`secretEnv\`, \`passwordHash\` and \`existingSecret\` describe a secret rather than hold one, while \`SECRET_KEY\` and \`API_KEY\` still count. Also not secrets: etcd's \`ETCD_INITIAL_CLUSTER_TOKEN\` (a seed for the cluster and member IDs), nginx \`proxy_pass\`, tokenizer \`eos_token\`/\`pad_token\`, \`tlsSecret\`/\`passwordSecret\` (the name of a Secret object), and truststore passwords (\`ssl.truststore.password\`: a truststore holds public certificates, its password only checks their integrity).
 
-A value is not reported when it is empty, templated (\`{{ }}\`, \`\${VAR}\`, \`$(VAR)\`, \`$VAR\`, \`%VAR%\`, \`#{VAR}\`, \`@VAR@\`, \`__VAR__\`), a file path (\`/etc/secret/pw\`, \`./pw\`), a boolean, a number or duration of up to 6 digits, a placeholder (\`<password>\`, \`[PAD]\`, \`REPLACE_ME\`, \`your-token-here\`, \`xxx\`, \`***\`, \`TODO\`), a password hash (bcrypt, crypt, htpasswd, LDAP \`{SSHA}\`), a secret-manager reference (\`vault:\`, \`ref+\`, \`arn:aws:secretsmanager:\`..., sops \`ENC[...]\`), a URL (its password is judged on its own), a sentence, or the name of the key or variable holding the secret (\`mysql-password\`, \`OIDC_CLIENT_SECRET\`). A well-known default such as \`changeme\` or \`admin\` **is** reported: it is the password in use, and everyone who can read ConfigMaps now knows it.
+A value is not reported when it is empty, templated (\`{{ }}\`, \`\${VAR}\`, \`$(VAR)\`, \`$VAR\`, \`%VAR%\`, \`#{VAR}\`, \`@VAR@\`, \`__VAR__\`), a file path (\`/etc/secret/pw\`, \`./pw\`), a boolean, a number or duration of up to 6 digits, a placeholder (\`<password>\`, \`[PAD]\`, \`REPLACE_ME\`, \`INSERT_ETCD_TOKEN\`, \`your-token-here\`, \`yourpassword\`, \`xxx\`, \`***\`, \`TODO\`, the key's own name written again as in \`HF_TOKEN: HF_TOKEN\`, an upper-case identifier containing it as in \`GOOGLE_API_KEY: GOOGLE_API_KEY_VAL\`, or an upper-case secret term alone such as \`SECRET\`; the same rules as \`secret-in-env-literal\`), a password hash (bcrypt, crypt, htpasswd, LDAP \`{SSHA}\`), a secret-manager reference (\`vault:\`, \`ref+\`, \`arn:aws:secretsmanager:\`..., sops \`ENC[...]\`), a URL (its password is judged on its own), a sentence, or the name of the key or variable holding the secret (\`mysql-password\`, \`OIDC_CLIENT_SECRET\`). A well-known default such as \`changeme\` or \`admin\` **is** reported: it is the password in use, and everyone who can read ConfigMaps now knows it.
 
 Not detected, to stay precise: secrets under names that do not say so (a Slack webhook URL, a PagerDuty routing key), space-separated settings other than redis's (\`HTTP_Passwd\` in fluent-bit), connection strings (\`Password=...;\`), and values spread over several lines.
 
@@ -455,13 +440,14 @@ Why a Secret and not a ConfigMap: the built-in \`view\` ClusterRole grants get/l
     notSecretWords: {
       type: 'string[]',
       default: [
+        ...envDefault('notSecretWords'),
         'PROXY_PASS', 'FASTCGI_PASS', 'UWSGI_PASS', 'SCGI_PASS', 'GRPC_PASS', 'MEMCACHED_PASS', 'PASS_THROUGH', 'PASS_THRU', 'BY_PASS',
         'PAD_TOKEN', 'EOS_TOKEN', 'BOS_TOKEN', 'UNK_TOKEN', 'SEP_TOKEN', 'CLS_TOKEN', 'MASK_TOKEN', 'STOP_TOKEN', 'PAGE_TOKEN', 'NEXT_TOKEN', 'CONTINUATION_TOKEN',
         'TLS_SECRET', 'SSL_SECRET', 'CA_SECRET', 'CERT_SECRET', 'CERTIFICATE_SECRET', 'PULL_SECRET', 'PULL_SECRETS',
         'PASSWORD_SECRET', 'CREDENTIALS_SECRET', 'CREDS_SECRET',
       ],
       description:
-        'Word sequences removed from a name before it is judged: they contain a secret term without being one (nginx proxy_pass, a tokenizer eos_token, tlsSecret or passwordSecret naming a Secret object).',
+        "Word sequences removed from a name before it is judged: they contain a secret term without being one (secret-in-env-literal's, such as etcd's INITIAL_CLUSTER_TOKEN, plus nginx proxy_pass, a tokenizer eos_token, tlsSecret or passwordSecret naming a Secret object).",
     },
     excludeNameWords: {
       type: 'string[]',

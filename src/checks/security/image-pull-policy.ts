@@ -1,7 +1,7 @@
 import { isTemplated } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { getString } from '../../model/util.js';
-import { containerImage, isPinned } from './image-util.js';
+import { containerImage, isPinned, nameIsPlaceholder } from './image-util.js';
 import { q, who } from './pss-util.js';
 
 interface Params {
@@ -19,9 +19,9 @@ export default defineCheck<Params>({
     "With a moving tag and IfNotPresent, each node keeps whichever build it pulled first: replicas on old nodes run old code, new nodes run new code, and a fix pushed under the same tag never reaches pods on nodes that already have the image. With Never, every node that does not already hold the image (a new or replaced node) fails the pod with ErrImageNeverPull.",
   details: `The API defaults \`imagePullPolicy\` to \`Always\` when the tag is \`latest\` or absent (and no digest is given), and to \`IfNotPresent\` otherwise. This check fires only where the policy causes a real problem:
 
-- **\`IfNotPresent\` with a moving tag**: set explicitly on a \`:latest\`/untagged image, or explicit or defaulted on a tag listed in \`mutableTags\` (\`main\`, \`stable\`, \`nightly\`...). The kubelet never re-pulls, so what runs depends on which node the pod lands on and when that node first pulled the tag.
+- **\`IfNotPresent\` with a moving tag**: set explicitly on a \`:latest\`/untagged image (an untagged \`$IMAGE\` or \`CONTAINER_IMAGE\` placeholder is not one: its value decides the tag), or explicit or defaulted on a tag listed in \`mutableTags\` (\`main\`, \`stable\`, \`nightly\`...). The kubelet never re-pulls, so what runs depends on which node the pod lands on and when that node first pulled the tag.
 - **\`Never\`**: the image must already be on the node. Cluster autoscaling, node upgrades and node repairs bring nodes that do not have it; pods scheduled there never start. Fine for air-gapped nodes built with pre-loaded images; exempt those.
-- **An invalid value** (\`always\`, \`if-not-present\`...): the API server rejects the object (error).
+- **An invalid value** (\`always\`, \`if-not-present\`...): the API server rejects the object (error). A value still templated (\`\${IMAGE_PULL_POLICY:-Always}\`, \`{{ .Values.pullPolicy }}\`) is skipped: it is filled in before apply.
 
 Not reported: \`Always\` with any tag (each start costs a registry round trip, but layers are cached, and it is what \`AlwaysPullImages\` enforces), and any policy other than \`Never\` on an image pinned by digest (the digest cannot resolve to anything else).`,
   fix: {
@@ -45,6 +45,8 @@ Not reported: \`Always\` with any tag (each start costs a registry round trip, b
     for (const c of workload!.containers) {
       const policy = getString(c.spec, ['imagePullPolicy']);
       const path = [...c.path, 'imagePullPolicy'];
+      // A template (${IMAGE_PULL_POLICY:-Always}, {{ .Values.pullPolicy }}) is filled in before apply.
+      if (isTemplated(policy)) continue;
       if (policy !== undefined && !VALID.has(policy)) {
         out.push({
           message: `${who(c)}: imagePullPolicy ${q(policy)} is not a valid value (Always, IfNotPresent or Never); the API server rejects the object`,
@@ -66,6 +68,8 @@ Not reported: \`Always\` with any tag (each start costs a registry round trip, b
       }
       if (!img || isPinned(img)) continue;
       const tag = img.ref.tag;
+      // An untagged $VLLM_IMAGE or CONTAINER_IMAGE is a placeholder whose value decides the tag.
+      if (tag === undefined && nameIsPlaceholder(img)) continue;
       const defaultAlways = tag === undefined || tag === 'latest';
       const effective = policy ?? (defaultAlways ? 'Always' : 'IfNotPresent');
       if (effective !== 'IfNotPresent') continue;

@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { containerImage, isPinned } from './image-util.js';
+import { containerImage, isPinned, nameIsPlaceholder } from './image-util.js';
 import { q, who } from './pss-util.js';
 import { getString } from '../../model/util.js';
 
@@ -22,7 +22,15 @@ Istio's \`image: auto\` in a pod marked for injection (\`sidecar.istio.io/inject
 \`inject.istio.io/templates\` annotation) or in a container named \`istio-proxy\` is a placeholder the
 injector replaces with the proxy image at admission: not checked (nor by the other image checks). Neither are
 images still templated (\`{{ }}\`, \`\${VAR}\`, \`$(VAR)\`) and \`ko://import/path\` placeholders, which
-\`ko resolve\` replaces with the built image and its digest (Knative's and Tekton's config/).`,
+\`ko resolve\` replaces with the built image and its digest (Knative's and Tekton's config/).
+
+An untagged image whose name (the last path component, where a tag would follow) holds a \`$NAME\`
+variable (\`$VLLM_IMAGE\`, \`registry.example.com/$APP\`) or upper-case letters (\`CONTAINER_IMAGE\`,
+\`IMAGE_URL\`) is a placeholder, not an untagged reference: the reference grammar the kubelet parses
+images with allows neither in a repository path, so the value filled in decides the tag. Not reported.
+An explicit \`:latest\` stays reported whatever the placeholders before it
+(\`us-docker.pkg.dev/$PROJECT_ID/repo/app:latest\`), and so does a missing tag after a placeholder
+in an earlier component (\`us-docker.pkg.dev/PROJECT_ID/repo/app\`): filling it in leaves \`app\` untagged.`,
   fix: {
     text: 'Use an immutable version tag (ideally plus the digest) that your CI produces for each build.',
     yaml: `containers:
@@ -37,6 +45,8 @@ images still templated (\`{{ }}\`, \`\${VAR}\`, \`$(VAR)\`) and \`ko://import/pa
       if (!img || isPinned(img)) continue;
       const tag = img.ref.tag;
       if (tag !== undefined && tag !== 'latest') continue;
+      // An untagged $VLLM_IMAGE or CONTAINER_IMAGE is a placeholder for a whole reference, tag included.
+      if (tag === undefined && nameIsPlaceholder(img)) continue;
       // The pull policy decides when the moving tag moves: Always (the default for :latest) on every
       // start; an explicit IfNotPresent or Never keeps whatever build each node already has.
       const policy = getString(c.spec, ['imagePullPolicy']);

@@ -29,3 +29,18 @@ export function containerImage(c: ContainerRef): ContainerImage | undefined {
 export function isPinned(img: ContainerImage): boolean {
   return img.ref.digest !== undefined;
 }
+
+/**
+ * True when the image's name (the last path component, the only place a tag or digest can follow)
+ * is not a literal name: it holds a `$NAME` variable (envsubst without braces: `$VLLM_IMAGE`,
+ * `$IMAGE_URL`) or upper-case letters (a docs placeholder: `CONTAINER_IMAGE`, `IMAGE_URL`). The
+ * reference grammar (github.com/distribution/reference, which the kubelet parses images with) allows
+ * neither `$` nor upper case in a repository path, so such an image is not an untagged `:latest`
+ * reference but a placeholder that may carry its own tag once filled in. A placeholder in an earlier
+ * component (`registry/$PROJECT_ID/app`) leaves the literal name, and its missing tag, as written.
+ */
+export function nameIsPlaceholder(img: ContainerImage): boolean {
+  const repo = img.ref.repository;
+  const last = repo.slice(repo.lastIndexOf('/') + 1);
+  return last.includes('$') || /[A-Z]/.test(last);
+}

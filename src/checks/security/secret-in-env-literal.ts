@@ -1,22 +1,16 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { literalEnv } from '../../model/util.js';
+import { isObject, literalEnv } from '../../model/util.js';
 import { who } from './pss-util.js';
+import { isPlaceholder, nameWords, withoutWords } from './credential-values.js';
+
+export { nameWords };
 
 interface Params {
   nameWords: string[];
   excludeNameSuffixes: string[];
   excludeNamePrefixes: string[];
+  notSecretWords: string[];
   valueReferencePatterns: string[];
-}
-
-/** Split an env var name into upper-case words: DB_PASSWORD, dbPassword, db-password, APIKey -> [API, KEY]. */
-export function nameWords(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w.toUpperCase());
 }
 
 /** Word spans [start, end) where a pattern occurs in the name. */
@@ -81,12 +75,39 @@ function isReference(value: string, patterns: RegExp[]): boolean {
 // The same env var names (LOG_LEVEL, POD_NAME, ...) come back in every workload: decided once per name
 // for a run's parameters (the params object is the same for every workload of a run).
 const decided = new WeakMap<object, Map<string, boolean>>();
-function secretNameCached(name: string, p: Pick<Params, 'nameWords' | 'excludeNameSuffixes' | 'excludeNamePrefixes'>): boolean {
+function secretNameCached(name: string, p: Pick<Params, 'nameWords' | 'excludeNameSuffixes' | 'excludeNamePrefixes' | 'notSecretWords'>): boolean {
   let byName = decided.get(p);
   if (!byName) decided.set(p, (byName = new Map()));
   let v = byName.get(name);
-  if (v === undefined) byName.set(name, (v = secretName(name, p)));
+  if (v === undefined) {
+    // Word sequences that contain a secret term without being a secret (ETCD_INITIAL_CLUSTER_TOKEN).
+    const words = withoutWords(nameWords(name), strings(p.notSecretWords));
+    byName.set(name, (v = words.length > 0 && secretName(words.join('_'), p)));
+  }
   return v;
+}
+
+/**
+ * An access key ID paired with its secret in the same container (MINIO_ACCESS_KEY next to
+ * MINIO_SECRET_KEY, accessKey next to secretKey): the ID names the account, like AWS_ACCESS_KEY_ID,
+ * and the secret half is what authenticates. A lone ACCESS_KEY may be the whole credential.
+ */
+function pairedAccessKeyId(name: string, envNames: Set<string>): boolean {
+  const words = nameWords(name);
+  const n = words.length;
+  if (n < 2 || words[n - 2] !== 'ACCESS' || words[n - 1] !== 'KEY') return false;
+  const prefix = words.slice(0, n - 2).join('_');
+  const join = (w: string) => (prefix ? `${prefix}_${w}` : w);
+  return envNames.has(join('SECRET_KEY')) || envNames.has(join('SECRET_ACCESS_KEY'));
+}
+
+/** Every env name of a container (literal or valueFrom), as its words joined with _. */
+function envNameSet(container: Record<string, unknown>): Set<string> {
+  const out = new Set<string>();
+  const env = container.env;
+  if (!Array.isArray(env)) return out;
+  for (const e of env) if (isObject(e) && typeof e.name === 'string') out.add(nameWords(e.name).join('_'));
+  return out;
 }
 
 // Compiled once per parameter list (the same array for every workload of a run), not per workload.
@@ -119,14 +140,19 @@ export default defineCheck<Params>({
     "A credential written as env[].value is stored in the workload object itself: anyone who can read Deployments or Pods (the built-in view role can, it cannot read Secrets), kubectl describe, Git history and CI logs all expose it, and rotating it means editing and redeploying the manifest.",
   details: `Fires on an \`env\` entry with a literal \`value\` when the variable name contains a secret-like term (\`nameWords\`: PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, ACCESS_KEY, CREDENTIALS...) as a word of the name (\`DB_PASSWORD\`, \`dbPassword\`, \`client-secret\`; also glued as in \`DBPASSWORD\`), or when any value is a URL with a password in it (\`postgres://user:pw@db/app\`). The value itself is never printed.
 
+Severity:
+- **error**: a literal value, including a well-known default (\`admin\`, \`changeme\`, \`password\` in lower case): it is the credential in use, readable by everyone who can read the workload.
+- **warning**: a placeholder for the secret (\`<your-token>\`, \`<Client Secret>\`, \`REPLACE_ME\`, \`INSERT_ETCD_DISCOVERY_TOKEN\`, \`yourpassword\`, \`xxx\`, the variable's own name written again as in \`HF_TOKEN=HF_TOKEN\`, an upper-case identifier containing it as in \`GOOGLE_API_KEY=GOOGLE_API_KEY_VAL\`, or an upper-case secret term alone such as \`SECRET\`; the same rules as \`configmap-holds-credentials\`), also as a URL's password. Nothing is exposed yet, so there is nothing to rotate; but the manifest asks for the secret to be pasted into it, and once filled in the secret sits in the workload object and in Git. A \`\${VAR}\` template is different: a pipeline fills it in, so the file in Git never holds the value (not reported).
+
 Not reported, to stay precise:
-- names that end in a qualifier (\`excludeNameSuffixes\`): \`TOKEN_TTL\`, \`SECRET_NAME\`, \`PASSWORD_FILE\`, \`API_KEY_HEADER\`, \`AWS_ACCESS_KEY_ID\`..., and names starting with \`MAX\`/\`MIN\`/\`NUM\` (\`MAX_TOKEN\`);
+- names that end in a qualifier (\`excludeNameSuffixes\`): \`TOKEN_TTL\`, \`SECRET_NAME\`, \`PASSWORD_FILE\`, \`API_KEY_HEADER\`, \`AWS_ACCESS_KEY_ID\`..., names starting with \`MAX\`/\`MIN\`/\`NUM\` (\`MAX_TOKEN\`), and word sequences that contain a secret term without being a secret (\`notSecretWords\`: etcd's \`ETCD_INITIAL_CLUSTER_TOKEN\` only seeds the cluster and member IDs);
+- an access key ID next to its secret: \`<PREFIX>ACCESS_KEY\` when the same container also sets \`<PREFIX>SECRET_KEY\` or \`<PREFIX>SECRET_ACCESS_KEY\` (\`MINIO_ACCESS_KEY\` with \`MINIO_SECRET_KEY\`): the ID names the account, like \`AWS_ACCESS_KEY_ID\`, and the secret half is reported. A lone \`ACCESS_KEY\` is reported: it may be the whole credential;
 - values that are references: empty, \`$(OTHER_VAR)\` / \`\${VAR}\`, absolute file paths, booleans, and secret-manager references matching \`valueReferencePatterns\` (\`vault:\`, \`ref+...\`, \`arn:aws:secretsmanager:\`, \`op://\`...);
 - \`valueFrom.secretKeyRef\`, which is the fix.
 
 Kubernetes Secrets are not encryption by themselves, but they are a separate resource with separate RBAC, can be encrypted at rest, and can be fed from an external secret manager (External Secrets Operator, Secrets Store CSI driver, Sealed Secrets) so the value never lands in Git.`,
   fix: {
-    text: 'Move the value into a Secret (ideally synced from your secret manager) and reference it with valueFrom.secretKeyRef; then rotate the exposed credential.',
+    text: 'Move the value into a Secret (ideally synced from your secret manager) and reference it with valueFrom.secretKeyRef; if a real credential was written in the manifest, rotate it.',
     yaml: `env:
   - name: DB_PASSWORD
     valueFrom:
@@ -158,6 +184,12 @@ Kubernetes Secrets are not encryption by themselves, but they are a separate res
       default: ['MAX', 'MIN', 'NUM'],
       description: 'First word(s) of a name that make it a setting about secrets rather than a secret (MAX_TOKEN, NUM_TOKEN).',
     },
+    notSecretWords: {
+      type: 'string[]',
+      default: ['INITIAL_CLUSTER_TOKEN'],
+      description:
+        "Word sequences removed from a name before it is judged: they contain a secret term without being a secret (etcd's ETCD_INITIAL_CLUSTER_TOKEN seeds the cluster and member IDs; it authenticates nothing).",
+    },
     valueReferencePatterns: {
       type: 'string[]',
       default: [
@@ -170,23 +202,37 @@ Kubernetes Secrets are not encryption by themselves, but they are a separate res
   target: 'workload',
   run({ workload, params }) {
     const refs = compileParam(params.valueReferencePatterns);
+    const terms = strings(params.nameWords);
+    const kind = workload!.resource.kind;
     const out: FindingInput[] = [];
     for (const c of workload!.containers) {
+      let names: Set<string> | undefined;
       for (const e of literalEnv(c.spec)) {
+        const path = [...c.path, 'env', e.index, 'value'];
         const url = URL_PASSWORD.exec(e.value.trim());
         if (url && url[1].replace(REF_ONLY, '') !== '' && !/^\*+$/.test(url[1])) {
-          out.push({
-            message: `${who(c)}: env ${e.name} is a URL with a literal password in it; move the credential to a Secret`,
-            path: [...c.path, 'env', e.index, 'value'],
-            container: c.name,
-          });
+          out.push(
+            isPlaceholder(url[1], undefined, terms)
+              ? { message: `${who(c)}: env ${e.name} is a URL with a placeholder for its password: filled in, the password is stored in the ${kind} itself; build the URL from a Secret instead`, path, container: c.name, severity: 'warning' }
+              : { message: `${who(c)}: env ${e.name} is a URL with a literal password in it; move the credential to a Secret`, path, container: c.name },
+          );
           continue;
         }
         if (!secretNameCached(e.name, params)) continue;
         if (isReference(e.value, refs)) continue;
+        if (pairedAccessKeyId(e.name, (names ??= envNameSet(c.spec)))) continue;
+        if (isPlaceholder(e.value, e.name, terms)) {
+          out.push({
+            message: `${who(c)}: env ${e.name} holds a placeholder for a secret written inline: filled in, the secret is stored in the ${kind} itself (and in Git); reference a Secret with valueFrom.secretKeyRef instead`,
+            path,
+            container: c.name,
+            severity: 'warning',
+          });
+          continue;
+        }
         out.push({
           message: `${who(c)}: env ${e.name} has a literal value that looks like a secret; reference a Secret with valueFrom.secretKeyRef instead`,
-          path: [...c.path, 'env', e.index, 'value'],
+          path,
           container: c.name,
         });
       }

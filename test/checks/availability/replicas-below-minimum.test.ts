@@ -282,6 +282,28 @@ spec:
   });
 });
 
+describe('replicas-below-minimum: custom resources', () => {
+  it('names the field the finding points at when the count is not spec.replicas (ECK Agent: spec.deployment.replicas)', () => {
+    expectFindings(
+      check,
+      `apiVersion: agent.k8s.elastic.co/v1alpha1
+kind: Agent
+metadata: {name: fleet-server}
+spec:
+  mode: fleet
+  deployment:
+    replicas: 1
+    podTemplate:
+      metadata:
+        labels: {app: fleet-server}
+      spec:
+        containers: [{name: agent, image: docker.elastic.co/beats/elastic-agent:8.9.0}]
+`,
+      [{ line: 7, message: 'spec.deployment.replicas is 1 (minimum 2): one pod or node failure takes the service down' }],
+    );
+  });
+});
+
 describe('replicas-below-minimum with a ReadWriteOnce claim', () => {
   const deployment = (name: string, claim: string) => `apiVersion: apps/v1
 kind: Deployment

@@ -159,3 +159,27 @@ spec:
     );
   });
 });
+
+describe('liveness-probe-missing: probes an operator adds', () => {
+  const ray = (kind: string, apiVersion = 'ray.io/v1') => `apiVersion: ${apiVersion}
+kind: ${kind}
+metadata: {name: llm}
+spec:
+  headGroupSpec:
+    rayStartParams: {}
+    template:
+      spec:
+        containers:
+          - name: ray-head
+            image: rayproject/ray:2.41.0
+          - name: log-shipper
+            image: fluent/fluent-bit:3.2
+`;
+  it('KubeRay gives the Ray container (the first) of head pods its probes: only the other container is reported', () => {
+    expectFindings(check, ray('RayCluster'), [{ container: 'log-shipper', line: 12 }]);
+    expectFindings(check, ray('RayService').replace('spec:\n  headGroupSpec:', 'spec:\n  rayClusterConfig:\n   headGroupSpec:').replace(/\n {4}/g, '\n     '), [{ container: 'log-shipper' }]);
+  });
+  it('the same template under another operator group is not given probes', () => {
+    expectFindings(check, ray('RayCluster', 'example.com/v1'), [{ container: 'ray-head' }, { container: 'log-shipper' }]);
+  });
+});

@@ -520,3 +520,23 @@ spec:
     }
   });
 });
+
+describe('readiness-probe-missing: probes an operator adds', () => {
+  it('KubeRay gives the Ray container of head and worker pods a readiness probe: nothing to report for it', () => {
+    const cluster = `apiVersion: ray.io/v1
+kind: RayCluster
+metadata: {name: llm}
+spec:
+  headGroupSpec:
+    rayStartParams: {}
+    template:
+      spec:
+        containers:
+          - name: ray-head
+            image: rayproject/ray:2.41.0
+            ports: [{name: serve, containerPort: 8000}]
+`;
+    expectNone(check, cluster);
+    expectFindings(check, cluster.replace('ray.io/v1', 'example.com/v1'), [{ container: 'ray-head' }]);
+  });
+});

@@ -72,4 +72,25 @@ spec:
 `,
     );
   });
+
+  it('skips a targetPort the API server rejects as a port name (a docs placeholder), keeps a valid unknown name', () => {
+    expectFindings(
+      check,
+      `${deployment}---
+apiVersion: v1
+kind: Service
+metadata: {name: placeholder, namespace: shop}
+spec:
+  selector: {app: web}
+  ports:
+    - {name: a, port: 80, targetPort: PORT}
+    - {name: b, port: 81, targetPort: my_port}
+    - {name: c, port: 82, targetPort: a-very-long-port-name}
+    - {name: d, port: 83, targetPort: -web}
+    - {name: e, port: 84, targetPort: 123-456}
+    - {name: f, port: 85, targetPort: metrics-2}
+`,
+      [{ line: 26, message: 'targetPort "metrics-2" of port f matches no container port name' }],
+    );
+  });
 });

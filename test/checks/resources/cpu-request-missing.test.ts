@@ -114,8 +114,15 @@ spec:
           image: app:2
 `,
       [
-        { line: 12, container: 'migrate', message: 'init container "migrate"', object: 'nightly' },
-        { line: 14, container: 'proxy', message: 'sidecar container "proxy"', object: 'nightly' },
+        {
+          line: 12,
+          container: 'migrate',
+          object: 'nightly',
+          severity: 'warning',
+          message:
+            'init container "migrate" has no CPU request: it runs within the 100m of CPU the scheduler reserves for the pod\'s app containers (they start after it), but nothing tells the scheduler whether it needs more, and within the pod it gets the smallest CPU weight against any sidecar container already running',
+        },
+        { line: 14, container: 'proxy', message: 'sidecar container "proxy"', object: 'nightly', severity: 'error' },
         { line: 30, container: 'app', object: 'canary' },
       ],
     );
@@ -380,28 +387,29 @@ spec:
     );
   });
 
-  it('does not throw on partial objects', () => {
-    expectFindings(
-      check,
-      `apiVersion: apps/v1
+  it('does not throw on partial objects; a patch without images is not audited as a workload', () => {
+    const odd = `apiVersion: apps/v1
 kind: Deployment
-metadata: {name: patch}
+metadata: {name: odd}
 spec:
   template:
     spec:
       containers:
         - name: a
+          image: a:1
           resources: oops
         - name: b
+          image: b:1
           resources: {requests: null, limits: [1, 2]}
         - name: c
+          image: c:1
           resources: {requests: {cpu: null}}
-`,
-      [
-        { line: 9, container: 'a' },
-        { line: 11, container: 'b' },
-        { line: 13, container: 'c' },
-      ],
-    );
+`;
+    expectFindings(check, odd, [
+      { line: 10, container: 'a' },
+      { line: 13, container: 'b' },
+      { line: 16, container: 'c' },
+    ]);
+    expectNone(check, odd.replace(/ {10}image: .*\n/g, ''));
   });
 });

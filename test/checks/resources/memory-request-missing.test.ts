@@ -3,7 +3,7 @@ import check from '../../../src/checks/resources/memory-request-missing.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
 
 describe('memory-request-missing', () => {
-  it('fires on containers, init containers and native sidecars without a memory request', () => {
+  it('fires on init containers and native sidecars without a memory request (an init container within the app containers\' reservation is a warning)', () => {
     expectFindings(
       check,
       `apiVersion: apps/v1
@@ -28,8 +28,14 @@ spec:
             requests: {cpu: "1", memory: 2Gi}
 `,
       [
-        { line: 9, container: 'init-perms', message: 'init container "init-perms" has no memory request', severity: 'error' },
-        { line: 15, container: 'backup-agent', message: 'sidecar container "backup-agent" has no memory request' },
+        {
+          line: 9,
+          container: 'init-perms',
+          message:
+            'init container "init-perms" has no memory request: it runs within the 2Gi of memory the scheduler reserves for the pod\'s app containers (they start after it), but nothing tells the scheduler whether it needs more, and without a request of its own it gets oom_score_adj 999, the highest a Burstable container can get, so the kernel OOM killer picks it among the first when the node runs out of memory',
+          severity: 'warning',
+        },
+        { line: 15, container: 'backup-agent', message: /^sidecar container "backup-agent" has no memory request$/, severity: 'error' },
       ],
     );
   });
@@ -177,6 +183,46 @@ spec:
   containers: [{name: a, image: nginx:1.27}]
 `,
       [{ line: 11, severity: 'info', message: /LimitRange "lr" in namespace default sets 268435456 \(256Mi\) at admission$/ }],
+    );
+  });
+
+  it('keeps an init container an error when no app container requests memory, and counts an app memory limit as its request', () => {
+    expectFindings(
+      check,
+      `apiVersion: batch/v1
+kind: Job
+metadata: {name: none}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      initContainers:
+        - {name: fetch, image: curl:8}
+      containers:
+        - name: run
+          image: migrate:4
+          resources: {requests: {cpu: 100m}}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: limited}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      priorityClassName: system-node-critical
+      initContainers:
+        - {name: fetch, image: curl:8}
+      containers:
+        - {name: a, image: migrate:4, resources: {limits: {memory: 256Mi}}}
+        - {name: b, image: migrate:4, resources: {requests: {memory: 256Mi}}}
+`,
+      [
+        { line: 9, container: 'fetch', object: 'none', severity: 'error', message: /^init container "fetch" has no memory request$/ },
+        { line: 13, container: 'run', object: 'none', severity: 'error', message: /^container "run" has no memory request$/ },
+        // A node-critical pod's containers get oom_score_adj -997 whatever their requests: no OOM clause.
+        { line: 24, container: 'fetch', object: 'limited', severity: 'warning', message: /^init container "fetch" has no memory request: it runs within the 512Mi of memory the scheduler reserves for the pod's app containers \(they start after it\), but nothing tells the scheduler whether it needs more$/ },
+      ],
     );
   });
 });

