@@ -286,6 +286,11 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     }
   }
   const problems: InputProblemOut[] = [...(input.problems ?? [])];
+  /** One warning line at an object's field (or the object itself). */
+  const warnAt = (r: Resource, path: FieldPath, message: string) => {
+    const loc = locationOf(r, path);
+    problems.push({ file: loc.file, line: loc.line, column: loc.column, level: 'warning', message });
+  };
   const complete = options.complete ?? config.complete ?? false;
   /** Does the input hold every object of this namespace (cluster-scoped: of all)? */
   const completeFor = (namespace: string | null) =>
@@ -298,15 +303,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   for (const r of input.resources) {
     if (workloadOf.has(r)) continue;
     const why = fragmentReason(r);
-    if (why === null) continue;
-    const loc = locationOf(r, []);
-    problems.push({
-      file: loc.file,
-      line: loc.line,
-      column: loc.column,
-      level: 'warning',
-      message: `${r.kind}/${r.name}: not audited as a workload: ${why}, which the API server rejects, so it reads as a patch whose base is elsewhere (audit the folder of its kustomization.yaml, which applies it)`,
-    });
+    if (why !== null) warnAt(r, [], `${r.kind}/${r.name}: not audited as a workload: ${why}, which the API server rejects, so it reads as a patch whose base is elsewhere (audit the folder of its kustomization.yaml, which applies it)`);
   }
 
   // Objects managed by a controller that is itself in the input (ReplicaSets of a Deployment, Pods of
@@ -475,14 +472,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
           timing.check(a.check.id, performance.now() - t0);
         } else raw = a.check.run(ctx);
       } catch (e) {
-        const loc = locationOf(r, []);
-        problems.push({
-          file: loc.file,
-          line: loc.line,
-          column: loc.column,
-          level: 'warning',
-          message: `internal: check ${a.check.id} failed on ${r.kind}/${r.name}: ${(e as Error)?.message ?? e}`,
-        });
+        warnAt(r, [], `internal: check ${a.check.id} failed on ${r.kind}/${r.name}: ${(e as Error)?.message ?? e}`);
         continue;
       }
       // The same finding twice (an HPA target that appears twice in the input, say) is one finding.
@@ -534,13 +524,11 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     }
     for (const ig of ignores) {
       if (ig.reason === null) {
-        const loc = locationOf(r, ['metadata', 'annotations', IGNORE_ANNOTATION]);
-        problems.push({ file: loc.file, line: loc.line, column: loc.column, level: 'warning', message: `${r.kind}/${r.name}: ${IGNORE_ANNOTATION} without ${IGNORE_REASON_ANNOTATION}: say why the check does not apply` });
+        warnAt(r, ['metadata', 'annotations', IGNORE_ANNOTATION], `${r.kind}/${r.name}: ${IGNORE_ANNOTATION} without ${IGNORE_REASON_ANNOTATION}: say why the check does not apply`);
       }
       for (const id of ig.ids) {
         if (id !== '*' && id !== 'all' && !options.checks.some((c) => c.id === id)) {
-          const loc = locationOf(r, ['metadata', 'annotations', IGNORE_ANNOTATION]);
-          problems.push({ file: loc.file, line: loc.line, column: loc.column, level: 'warning', message: `${r.kind}/${r.name}: ${IGNORE_ANNOTATION} names unknown check "${id}"` });
+          warnAt(r, ['metadata', 'annotations', IGNORE_ANNOTATION], `${r.kind}/${r.name}: ${IGNORE_ANNOTATION} names unknown check "${id}"`);
         }
       }
     }

@@ -4,7 +4,7 @@ import { topOwner } from '../../model/runtime.js';
 import type { FieldPath, Resource, Workload } from '../../model/types.js';
 import { get } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
-import { drainBlockedNow, unhealthyPolicy } from '../runtime/pdb-drain-blocked-now.js';
+import { ALWAYS_ALLOW_PDB, drainBlockedNow, unhealthyPolicy } from '../runtime/pdb-drain-blocked-now.js';
 import pdbBlocksEviction from './pdb-blocks-eviction.js';
 import { pdbSelectorKind, pdbSelects, selectorEvaluable, workloadsOfPdb } from './pdb-util.js';
 import { isZeroIntOrPercent, percentOf, replicaFloor, scaleIntOrPercent } from './util.js';
@@ -110,17 +110,7 @@ Keep \`IfHealthyBudget\` (and set it explicitly, so the choice is visible) for w
 must not be moved while the others recover, such as a database member catching up on replication.`,
   fix: {
     text: 'Set spec.unhealthyPodEvictionPolicy: AlwaysAllow: pods that are Running but not Ready can then always be evicted, while the healthy ones stay protected by the budget.',
-    yaml: `apiVersion: policy/v1
-kind: PodDisruptionBudget
-metadata:
-  name: web
-  namespace: shop
-spec:
-  maxUnavailable: 1
-  unhealthyPodEvictionPolicy: AlwaysAllow
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: web`,
+    yaml: ALWAYS_ALLOW_PDB,
   },
   // What pdb-blocks-eviction reads (replica floors), the custom resources prometheus-operator makes
   // pods from (model/operator-pods.ts), and the pods of a live scan.

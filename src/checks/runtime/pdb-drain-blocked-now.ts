@@ -6,6 +6,19 @@ import { get, getNumber, getString, stringMap } from '../../model/util.js';
 import { podState } from './service-no-ready-endpoints.js';
 import { MAX_PODS, plural } from './util.js';
 
+/** The fix of both PDB eviction checks: a budget that lets Running-but-unready pods be evicted. */
+export const ALWAYS_ALLOW_PDB = `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+  namespace: shop
+spec:
+  maxUnavailable: 1
+  unhealthyPodEvictionPolicy: AlwaysAllow
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: web`;
+
 /**
  * spec.unhealthyPodEvictionPolicy as the eviction API reads it: 'AlwaysAllow', 'IfHealthyBudget'
  * (set so), 'default' (unset or null: IfHealthyBudget), or 'other' (a value the API rejects, a
@@ -130,17 +143,7 @@ Pillar: availability: \`pdb-unhealthy-pods-block-drain\` gives the same advice o
 application breaks.`,
   fix: {
     text: 'Set spec.unhealthyPodEvictionPolicy: AlwaysAllow so that pods that are Running but not Ready can always be evicted (healthy pods stay protected by the budget); to unblock a drain now, delete the unhealthy pods by hand or fix what keeps them unready (kubeready diagnose).',
-    yaml: `apiVersion: policy/v1
-kind: PodDisruptionBudget
-metadata:
-  name: web
-  namespace: shop
-spec:
-  maxUnavailable: 1
-  unhealthyPodEvictionPolicy: AlwaysAllow
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: web`,
+    yaml: ALWAYS_ALLOW_PDB,
   },
   target: 'object',
   kinds: ['PodDisruptionBudget'],

@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { isObject } from '../../model/util.js';
-import envLiteral, { secretName } from './secret-in-env-literal.js';
+import envLiteral, { secretName, SECRET_ENV_FIX } from './secret-in-env-literal.js';
 import { isPlaceholder, nameWords, withoutWords } from './credential-values.js';
 
 interface Params {
@@ -413,12 +413,7 @@ The PEM and URL findings are errors: they are unambiguous. Findings that rest on
 Why a Secret and not a ConfigMap: the built-in \`view\` ClusterRole grants get/list/watch on \`configmaps\` but not on \`secrets\` (only \`edit\` and \`admin\` read Secrets); \`kubectl describe secret\` prints byte counts and \`kubectl diff\` masks Secret data, while both print ConfigMap values; encryption at rest covers only the resources an EncryptionConfiguration lists, commonly \`secrets\` alone; the kubelet keeps Secret volumes in tmpfs and writes ConfigMap volumes to the node's disk. Secrets are not encrypted by themselves, but they are a separate resource with separate RBAC, and can be fed from a secret manager (External Secrets Operator, Secrets Store CSI driver, Sealed Secrets) so the value never lands in Git.`,
   fix: {
     text: 'Move the value into a Secret (kubectl create secret generic, or synced from your secret manager), reference it with valueFrom.secretKeyRef, envFrom.secretRef or a secret volume, remove it from the ConfigMap, and rotate the credential: it has been readable by everyone who can read ConfigMaps.',
-    yaml: `env:
-  - name: DB_PASSWORD
-    valueFrom:
-      secretKeyRef:
-        name: app-db
-        key: password`,
+    yaml: SECRET_ENV_FIX,
   },
   params: {
     nameWords: {

@@ -131,6 +131,14 @@ function compile(patterns: string[]): RegExp[] {
   return out;
 }
 
+/** The fix snippet of the credential checks: the value comes from a Secret, not the manifest. */
+export const SECRET_ENV_FIX = `env:
+  - name: DB_PASSWORD
+    valueFrom:
+      secretKeyRef:
+        name: app-db
+        key: password`;
+
 export default defineCheck<Params>({
   id: 'secret-in-env-literal',
   pillar: 'security',
@@ -153,12 +161,7 @@ Not reported, to stay precise:
 Kubernetes Secrets are not encryption by themselves, but they are a separate resource with separate RBAC, can be encrypted at rest, and can be fed from an external secret manager (External Secrets Operator, Secrets Store CSI driver, Sealed Secrets) so the value never lands in Git.`,
   fix: {
     text: 'Move the value into a Secret (ideally synced from your secret manager) and reference it with valueFrom.secretKeyRef; if a real credential was written in the manifest, rotate it.',
-    yaml: `env:
-  - name: DB_PASSWORD
-    valueFrom:
-      secretKeyRef:
-        name: app-db
-        key: password`,
+    yaml: SECRET_ENV_FIX,
   },
   params: {
     nameWords: {
