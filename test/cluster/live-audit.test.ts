@@ -631,13 +631,20 @@ subjects: [{ kind: ServiceAccount, name: default, namespace: gaps }]
       ['audit', '--cluster', '--kubeconfig', cluster.adminKubeconfig, '-n', 'checkout', '-o', 'json', '--no-config'],
       ['diagnose', 'deployment/checkout-api', '-n', 'checkout', '--kubeconfig', cluster.adminKubeconfig, '-o', 'json'],
     ]) {
-      const b = spawnSync(process.execPath, [cli, ...argv], { env: { PATH: process.env.PATH, HOME: tmp, NO_COLOR: '1' }, encoding: 'utf8', timeout: 120_000 });
-      const s = await runCli(argv, { env: { NO_COLOR: '1' } });
-      assert.doesNotMatch(b.stderr, /internal error/, b.stderr);
-      assert.equal(b.status, s.code, b.stderr);
       // The scan's own timing differs from run to run; everything else is the same.
       const norm = (t: string) => t.replace(/"(durationMs|observedAt)": ?[0-9.]+/g, '"$1":0').replace(/"(at|time|now)": ?"[^"]*"/g, '"$1":""');
-      assert.equal(norm(b.stdout), norm(s.stdout));
+      // The cluster's controllers may still be adding objects between the two runs (a namespace's
+      // default ServiceAccount and kube-root-ca.crt ConfigMap): compare again on a difference, up to
+      // three times; a real difference between bundle and sources persists.
+      for (let attempt = 1; ; attempt++) {
+        const b = spawnSync(process.execPath, [cli, ...argv], { env: { PATH: process.env.PATH, HOME: tmp, NO_COLOR: '1' }, encoding: 'utf8', timeout: 120_000 });
+        const s = await runCli(argv, { env: { NO_COLOR: '1' } });
+        assert.doesNotMatch(b.stderr, /internal error/, b.stderr);
+        if (attempt < 3 && (b.status !== s.code || norm(b.stdout) !== norm(s.stdout))) continue;
+        assert.equal(b.status, s.code, b.stderr);
+        assert.equal(norm(b.stdout), norm(s.stdout));
+        break;
+      }
     }
   });
 
