@@ -16,7 +16,7 @@
 import type { ContainerRef, ContainerType, FieldPath, Json, JsonObject, Resource, Workload } from './types.js';
 import type { ResourceIndex } from './index.js';
 import { replicaField, scalesToZero } from './availability.js';
-import { formatBytes, get, getArray, getObject, getString, isObject, isTemplated, parseQuantity } from './util.js';
+import { dirOf, formatBytes, get, getArray, getObject, getString, isObject, isTemplated, parseQuantity } from './util.js';
 
 /**
  * Kinds the cost envelope reads in full besides workloads (the engine must load them whole, see
@@ -28,10 +28,6 @@ function hasOwn(o: JsonObject, k: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, k);
 }
 
-function dirOf(file: string): string {
-  const i = file.lastIndexOf('/');
-  return i === -1 ? '.' : file.slice(0, i);
-}
 
 // ---------------------------------------------------------------------------------------------
 // LimitRange defaults

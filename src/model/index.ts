@@ -1,6 +1,6 @@
 /** Indexes over all input resources, for lookups that cross objects. */
 import type { Resource, Workload } from './types.js';
-import { get, getNumber, getObject, getString, isObject, stringMap } from './util.js';
+import { dirOf, get, getNumber, getObject, getString, isObject, stringMap } from './util.js';
 
 /**
  * kubebuilder's placeholder namespace: every operator scaffold writes `namespace: system` and its
@@ -11,17 +11,11 @@ import { get, getNumber, getObject, getString, isObject, stringMap } from './uti
  */
 export const PLACEHOLDER_NAMESPACE = 'system';
 
-/** Same folder, or sibling folders. */
+/** Same folder, or sibling folders (the folders share a parent). */
 export function nearFolders(a: string, b: string): boolean {
-  const da = dirOf(a);
-  const db = dirOf(b);
-  return da === db || dirOf(da) === dirOf(db);
+  return dirOf(dirOf(a)) === dirOf(dirOf(b));
 }
 
-function dirOf(file: string): string {
-  const i = file.lastIndexOf('/');
-  return i === -1 ? '.' : file.slice(0, i);
-}
 
 function push<K, V>(map: Map<K, V[]>, key: K, v: V): void {
   let l = map.get(key);
@@ -164,9 +158,22 @@ export class ResourceIndex {
    * (PLACEHOLDER_NAMESPACE).
    */
   sameScope(a: Resource, b: Resource): boolean {
+    // Keep scopeKey in step.
     if (a.namespace === undefined && b.namespace === undefined) return dirOf(a.origin.file) === dirOf(b.origin.file);
     if (a.namespace === PLACEHOLDER_NAMESPACE && b.namespace === PLACEHOLDER_NAMESPACE && !this.listedKinds) return nearFolders(a.origin.file, b.origin.file);
     return this.namespaceOf(a) === this.namespaceOf(b);
+  }
+
+  /**
+   * A key for caching what sameScope finds from an object: two objects with the same key are in
+   * sameScope with exactly the same objects (namespace; plus the folder of a namespace-less manifest,
+   * or the parent folder under the placeholder namespace).
+   */
+  scopeKey(r: Resource): string {
+    const ns = this.namespaceOf(r);
+    if (r.namespace === undefined) return `${ns}\0dir\0${dirOf(r.origin.file)}`;
+    if (r.namespace === PLACEHOLDER_NAMESPACE && !this.listedKinds) return `${ns}\0near\0${dirOf(dirOf(r.origin.file))}`;
+    return ns;
   }
 
   /**

@@ -6,6 +6,16 @@ import type { ContainerRef, FieldPath, JsonObject, Resource, Workload } from './
 import { commandWords, get, getArray, getNumber, isObject } from './util.js';
 
 /**
+ * A valid port name (IsValidPortName, apimachinery pkg/util/validation, IANA_SVC_NAME): 1-15 characters
+ * of [-a-z0-9], at least one letter, no leading, trailing or doubled hyphen. Service and probe
+ * validation run it on string ports, so anything else (a docs placeholder such as `PORT`) never
+ * reaches a cluster.
+ */
+export function isValidPortName(s: string): boolean {
+  return s.length >= 1 && s.length <= 15 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes('--');
+}
+
+/**
  * Port names that say "metrics": metrics, prom, prometheus, http-metrics, metrics-http, envoy-prom,
  * metricshttps (kube-rbac-proxy in front of a metrics endpoint), monitoring, ...
  */

@@ -31,7 +31,7 @@
  */
 import type { FieldPath, Json, Resource, Workload } from './types.js';
 import { nearFolders, PLACEHOLDER_NAMESPACE, type ResourceIndex } from './index.js';
-import { getArray, getBool, getString, isObject, isTemplated, stringMap } from './util.js';
+import { dirOf, getArray, stringList, getBool, getString, isObject, isTemplated, stringMap } from './util.js';
 import { selectorMatches } from './selector.js';
 
 /** Kinds the RBAC model reads in full: a check that calls it lists these in `uses`. */
@@ -58,10 +58,6 @@ export interface PolicyRule {
 }
 
 /** Strings of a list field; non-string items are dropped (the API server would reject them). */
-export function stringList(v: Json | undefined): string[] {
-  if (!Array.isArray(v)) return [];
-  return v.filter((x): x is string => typeof x === 'string');
-}
 
 /** True for a ClusterRole whose rules are filled in by the aggregation controller. */
 export function isAggregated(r: Resource): boolean {
@@ -471,10 +467,6 @@ function inputNode(r: Resource): CRNode {
   };
 }
 
-function dirOf(file: string): string {
-  const i = file.lastIndexOf('/');
-  return i === -1 ? '.' : file.slice(0, i);
-}
 
 /**
  * How close two objects sit in the input: the number of leading folders their files share (the

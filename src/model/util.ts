@@ -184,6 +184,17 @@ export function firstByKindName<T>(items: T[], resourceOf: (t: T) => { kind: str
   return best;
 }
 
+/** The strings of a list (anything else: none), for rule fields and string[] parameters read defensively. */
+export function stringList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** The folder of an input file (`.` for a bare name): manifests in one folder are deployed together. */
+export function dirOf(file: string): string {
+  const i = file.lastIndexOf('/');
+  return i === -1 ? '.' : file.slice(0, i);
+}
+
 /**
  * Edit distance for "did you mean" hints: insertions, deletions and substitutions, with a swap of two
  * neighbouring letters counted as one edit (optimal string alignment).

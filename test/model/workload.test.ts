@@ -97,4 +97,18 @@ describe('ResourceIndex.sameScope', async () => {
     live.listedKinds = new Set(['LimitRange']);
     assert.equal(live.sameScope(a, load(lr('system'), 'ops/viewer/config/manager/manager.yaml')), true);
   });
+  it('scopeKey: objects with the same key are in scope with exactly the same objects', () => {
+    const objects = [
+      ['a', 'x/1.yaml'], ['a', 'y/2.yaml'], ['', 'x/1.yaml'], ['', 'x/3.yaml'], ['', 'y/2.yaml'], ['default', 'z/4.yaml'],
+      ['system', 'ops/a/config/rbac/s.yaml'], ['system', 'ops/a/config/manager/m.yaml'], ['system', 'ops/b/config/rbac/s.yaml'],
+    ].map(([ns, file]) => load(lr(ns), file));
+    for (const idx of [new ResourceIndex([]), Object.assign(new ResourceIndex([]), { listedKinds: new Set(['LimitRange']) })]) {
+      for (const a of objects) for (const b of objects) {
+        if (idx.scopeKey(a) !== idx.scopeKey(b)) continue;
+        for (const c of objects) assert.equal(idx.sameScope(a, c), idx.sameScope(b, c), `${a.origin.file} ~ ${b.origin.file} vs ${c.origin.file}`);
+      }
+      // Keys that differ where scope differs: the two operators under "system" in manifests.
+      assert.notEqual(idx.scopeKey(objects[6]) === idx.scopeKey(objects[8]), idx.listedKinds === undefined);
+    }
+  });
 });

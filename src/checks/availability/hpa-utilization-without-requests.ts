@@ -1,22 +1,7 @@
 import { defineCheck, type CheckContext, type FindingInput, type Workload } from '../types.js';
-import { getString } from '../../model/util.js';
 import { effectiveRequest, label, podQuantity } from '../resources/shared.js';
 
-import { type UtilizationMetric, utilizationMetrics } from './util.js';
-
-/** The target workload(s) of an HPA in the input: same kind and name, deployed alongside it. */
-function targetWorkloads(ctx: CheckContext): Workload[] {
-  const { resource: hpa, index } = ctx;
-  const kind = getString(hpa.object, ['spec', 'scaleTargetRef', 'kind']);
-  const name = getString(hpa.object, ['spec', 'scaleTargetRef', 'name']);
-  if (!kind || !name) return [];
-  const targets = index.named(kind, name).filter((r) => index.sameScope(r, hpa));
-  if (targets.length === 0) return [];
-  const ws = index.workloadsIn(index.namespaceOf(hpa)).filter((w) => targets.includes(w.resource));
-  // A target without a pod template in the input (an Argo Rollout with workloadRef, a custom resource
-  // loaded as metadata) cannot be judged.
-  return ws.length === targets.length ? ws : [];
-}
+import { hpaTargets, type UtilizationMetric, utilizationMetrics } from './util.js';
 
 function outcome(m: UtilizationMetric): string {
   return m.others ? 'scales up only on its other metrics, and never scales down while this one fails' : 'never scales';
@@ -108,7 +93,7 @@ The target must be in the input (see \`hpa-target-missing\` otherwise); an Argo 
   run(ctx) {
     const metrics = utilizationMetrics(ctx.resource);
     if (metrics.length === 0) return [];
-    const ws = targetWorkloads(ctx);
+    const ws = hpaTargets(ctx.index, ctx.resource)?.workloads ?? [];
     if (ws.length === 0) return [];
     // Several objects of that kind and name (duplicated manifests): report only what holds for all.
     const per = ws.map((w) => problems(ctx, w, metrics));

@@ -3,7 +3,7 @@ import type { ResourceIndex } from '../../model/index.js';
 import { get, getString, isObject, isTemplated } from '../../model/util.js';
 import { removedApi } from '../../model/removed-apis.js';
 import { podQuantity } from '../resources/shared.js';
-import { type Res, type UtilizationMetric as Metric, utilizationMetrics } from './util.js';
+import { hpaTargets, type Res, type UtilizationMetric as Metric, utilizationMetrics } from './util.js';
 
 const VPA_API = 'autoscaling.k8s.io/v1';
 /** VPA v1.8 updateMode values (pkg/apis/autoscaling.k8s.io/v1/types.go); every one but Off sets requests. */
@@ -12,7 +12,6 @@ const UPDATE_MODES = new Set(['Off', 'Initial', 'Recreate', 'Auto', 'InPlaceOrRe
 
 /** What a VPA does to the pods, when it can be read; undefined when it sets nothing or cannot be judged. */
 interface VpaPolicy {
-  vpa: Resource;
   /** The update mode as it acts, and how it is written. */
   modeText: string;
   modePath: FieldPath;
@@ -53,7 +52,6 @@ function readVpa(vpa: Resource): VpaPolicy | undefined {
     return cr.includes(res);
   };
   return {
-    vpa,
     modeText,
     modePath: mode === undefined || mode === null ? ['spec', 'targetRef'] : ['spec', 'updatePolicy', 'updateMode'],
     controls,
@@ -151,18 +149,16 @@ spec:
   run({ resource: hpa, index }) {
     const out: FindingInput[] = [];
     if (removedApi(hpa.apiVersion, hpa.kind)) return out;
-    const kind = getString(hpa.object, ['spec', 'scaleTargetRef', 'kind']);
-    const name = getString(hpa.object, ['spec', 'scaleTargetRef', 'name']);
-    if (!kind || !name || isTemplated(kind) || isTemplated(name)) return out;
+    const ref = hpaTargets(index, hpa);
+    if (!ref || isTemplated(ref.kind) || isTemplated(ref.name)) return out;
+    const { kind, name, targets } = ref;
     // Worded for "the HPA scales ... on <what>".
     const metrics = utilizationMetrics(hpa).map((m) => (m.defaulted ? { ...m, what: `the default 80% CPU utilization (no ${m.defaulted})` } : m));
     if (metrics.length === 0) return out;
-    const targets = index.named(kind, name).filter((r) => index.sameScope(r, hpa));
     const vpas = vpasFor(index, hpa, kind, name, targets);
     if (vpas.length === 0) return out;
     // The pod template(s) of the target, when the input has them (duplicated manifests: judged on each).
-    const ws = index.workloadsIn(index.namespaceOf(hpa)).filter((w) => targets.includes(w.resource));
-    const templates: (Workload | undefined)[] = ws.length > 0 && ws.length === targets.length ? ws : [undefined];
+    const templates: (Workload | undefined)[] = ref.workloads ?? [undefined];
     for (const vpa of vpas) {
       const p = readVpa(vpa);
       if (!p) continue;

@@ -121,7 +121,7 @@ must not be moved while the others recover, such as a database member catching u
     const { resource: pdb, index } = ctx;
     const out: FindingInput[] = [];
     // policy/v1beta1 is no longer served (api-version-removed).
-    if (pdb.kind !== 'PodDisruptionBudget' || pdb.apiVersion !== 'policy/v1') return out;
+    if (pdb.apiVersion !== 'policy/v1') return out;
     if (unhealthyPolicy(pdb) !== 'default') return out;
     const kind = pdbSelectorKind(pdb);
     if (kind === 'none') return out;

@@ -1,7 +1,8 @@
 /** Helpers of the availability checks: the model's availability facts, plus parameter readers. */
 export * from '../../model/availability.js';
 export { selectorMatches, mapSelectorMatches, formatLabels } from '../../model/selector.js';
-import type { FieldPath, Resource } from '../../model/types.js';
+import type { ResourceIndex } from '../../model/index.js';
+import type { FieldPath, Resource, Workload } from '../../model/types.js';
 import { get, getArray, getObject, getString, isObject } from '../../model/util.js';
 
 /** Read a string[] param defensively (config can hold anything). */
@@ -17,6 +18,20 @@ export function numberParam(v: unknown, fallback: number): number {
 
 // ---------------------------------------------------------------------------------------------
 // HorizontalPodAutoscaler utilization metrics (hpa-utilization-without-requests, hpa-vpa-conflict)
+
+/**
+ * What an HPA's scaleTargetRef names in the input: the objects of that kind and name deployed with it,
+ * and their pod templates, which are null unless every target has one (an Argo Rollout with
+ * workloadRef, or a custom resource loaded as metadata, cannot be judged). Null for a missing ref.
+ */
+export function hpaTargets(index: ResourceIndex, hpa: Resource): { kind: string; name: string; targets: Resource[]; workloads: Workload[] | null } | null {
+  const kind = getString(hpa.object, ['spec', 'scaleTargetRef', 'kind']);
+  const name = getString(hpa.object, ['spec', 'scaleTargetRef', 'name']);
+  if (!kind || !name) return null;
+  const targets = index.named(kind, name).filter((r) => index.sameScope(r, hpa));
+  const ws = index.workloadsIn(index.namespaceOf(hpa)).filter((w) => targets.includes(w.resource));
+  return { kind, name, targets, workloads: ws.length > 0 && ws.length === targets.length ? ws : null };
+}
 
 export type Res = 'cpu' | 'memory';
 

@@ -1,11 +1,7 @@
+import { isValidPortName } from '../../model/ports.js';
 import { isTemplated } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { declaredPorts, handlerHost, neverRuns, PROBE_KINDS, probeOf, singleHandler, showPort } from './probe-util.js';
-
-/** Kubernetes IANA_SVC_NAME: 1-15 chars, lowercase alphanumerics and '-', at least one letter, no leading/trailing/double '-'. */
-function validPortName(s: string): boolean {
-  return s.length >= 1 && s.length <= 15 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes('--');
-}
 
 export default defineCheck({
   id: 'probe-port-not-declared',
@@ -74,7 +70,7 @@ Probes that set \`host\` target another address and are skipped. Init containers
           let message: string;
           if (/^[0-9]+$/.test(port)) {
             message = `container "${c.name}": ${where} is the quoted string ${showPort(port)}, which Kubernetes reads as a port name, not a number; the API server rejects it (a port name must contain a letter). Write ${port} unquoted`;
-          } else if (!validPortName(port)) {
+          } else if (!isValidPortName(port)) {
             message = `container "${c.name}": ${where} ${showPort(port)} is not a valid port name (1-15 lowercase letters, digits and '-'), so the API server rejects it`;
           } else {
             const other = workload.containers.find((o) => o !== c && declaredPorts(o).some((p) => p.name === port));

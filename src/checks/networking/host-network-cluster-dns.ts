@@ -1,3 +1,5 @@
+import { isHostNetwork } from './netpol-util.js';
+import { servicePorts } from './service-util.js';
 import { defineCheck, type FindingInput, type RelatedInput } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
 import type { FieldPath, Json, Resource, Workload } from '../../model/types.js';
@@ -76,16 +78,6 @@ function hostOf(piece: string): { host: string; form: HostForm; port?: number } 
   return { host: m[1], form: 'hostport', port };
 }
 
-/** The ports a Service declares (spec.ports[].port). */
-function servicePorts(svc: Resource): Set<number> {
-  const out = new Set<number>();
-  for (const p of getArray(svc.object, ['spec', 'ports'])) {
-    const n = get(p, ['port']);
-    if (typeof n === 'number') out.add(n);
-  }
-  return out;
-}
-
 /**
  * Is this a cluster DNS name? `<name>.<ns>.svc` and `<name>.<ns>.svc.<cluster domain>` always (more
  * labels in front: a StatefulSet pod's name). `<name>.<ns>` and a bare `<name>` only when a v1 Service
@@ -110,7 +102,7 @@ function clusterName(h: { host: string; form: HostForm; port?: number }, hostKey
       ? index.inNamespace('Service', ns).find((r) => r.name === name && r.apiVersion === 'v1')
       : index.inNamespace('Service', index.namespaceOf(w.resource)).find((r) => r.name === name && r.apiVersion === 'v1' && index.sameScope(r, w.resource));
   if (!service) return null;
-  if (h.form === 'hostport' && !hostKey && !servicePorts(service).has(h.port!)) return null;
+  if (h.form === 'hostport' && !hostKey && !servicePorts(service).some((sp) => sp.port === h.port)) return null;
   return { service };
 }
 
@@ -249,7 +241,7 @@ spec:
   run({ workload, index }) {
     const out: FindingInput[] = [];
     const w = workload!;
-    if (get(w.podSpec, ['hostNetwork']) !== true) return out;
+    if (!isHostNetwork(w)) return out;
     const policy = get(w.podSpec, ['dnsPolicy']);
     if (policy !== undefined && policy !== null && policy !== 'ClusterFirst') return out;
     if (getArray(w.podSpec, ['dnsConfig', 'nameservers']).length > 0) return out;

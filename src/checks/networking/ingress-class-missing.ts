@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import type { Resource } from '../../model/types.js';
-import { commandWords, editDistance, get, getArray, getString, isObject, isTemplated, stringMap } from '../../model/util.js';
+import { commandWords, editDistance, get, getArray, getString, isTemplated, stringMap } from '../../model/util.js';
 
 const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 const DEFAULT_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';
@@ -179,7 +179,7 @@ spec:
     // A controller serves it after all (a live object or a dump with an address in its status).
     if (getArray(ing.object, ['status', 'loadBalancer', 'ingress']).length > 0) return out;
     const field = get(ing.object, ['spec', 'ingressClassName']);
-    const annotations = isObject(get(ing.object, ['metadata', 'annotations'])) ? stringMap(get(ing.object, ['metadata', 'annotations'])) : {};
+    const annotations = stringMap(get(ing.object, ['metadata', 'annotations']));
     const ann = annotations[CLASS_ANNOTATION];
 
     if (field !== undefined && field !== null) {

@@ -1,3 +1,4 @@
+import { isValidPortName } from '../../model/ports.js';
 import { defineCheck, type FindingInput, type Workload } from '../types.js';
 import { get, getArray, getNumber, getString, stringMap } from '../../model/util.js';
 
@@ -19,15 +20,6 @@ function readPortNames(w: Workload): Set<string> {
     }
   }
   return out;
-}
-
-/**
- * A valid port name (IsValidPortName, apimachinery pkg/util/validation): 1-15 characters of [-a-z0-9],
- * at least one letter, no leading, trailing or doubled hyphen. Service validation runs it on a string
- * targetPort, so anything else (a docs placeholder such as \`PORT\`) never reaches a cluster.
- */
-function validPortName(s: string): boolean {
-  return s.length <= 15 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes('--');
 }
 
 export default defineCheck({
@@ -70,7 +62,7 @@ ports:
       const target = getString(p, ['targetPort']);
       // Numeric ports and unrendered template text (${PORT}, {{ .port }}) are not port names; nor is a
       // string the API server rejects as a targetPort (PORT, my_port): it can never be resolved.
-      if (!target || /^[0-9]+$/.test(target) || /[${}]/.test(target) || !validPortName(target)) return;
+      if (!target || /^[0-9]+$/.test(target) || /[${}]/.test(target) || !isValidPortName(target)) return;
       const missing = backends.filter((w) => !portNames(w).has(target));
       // Only when no selected workload declares it is the port certainly without endpoints; a
       // Service selecting several workloads of which some declare it is a different problem.

@@ -17,7 +17,6 @@ export {
   resourceMatches,
   resourcePath,
   roleRules,
-  stringList,
   verbPath,
   type PolicyRule,
 } from '../../model/rbac.js';

@@ -121,8 +121,7 @@ automountServiceAccountToken: false`,
 
     // A near miss among the ServiceAccounts deployed with it.
     // The namespace's names, once per namespace (and folder, for namespace-less manifests).
-    const scopeKey = resource.namespace === undefined ? `${ns}\0dir\0${resource.origin.file.slice(0, resource.origin.file.lastIndexOf('/') + 1)}` : `${ns}\0ns`;
-    const have = index.memo(`rbac:sa-names\0${scopeKey}`, () =>
+    const have = index.memo(`rbac:sa-names\0${index.scopeKey(resource)}`, () =>
       [...new Set(index.inNamespace('ServiceAccount', ns).filter((r) => index.sameScope(r, resource) && !isTemplated(r.name)).map((r) => r.name))].sort(),
     );
     const max = sa.name.length < 6 ? 1 : 2;

@@ -1,6 +1,6 @@
 import { defineCheck, type RelatedInput, type Workload } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
-import { getString, isObject, isTemplated, parseImage, stringMap } from '../../model/util.js';
+import { dirOf, getString, isObject, isTemplated, parseImage, stringMap } from '../../model/util.js';
 import { findServiceAccount, podServiceAccount, rbacGraph, RBAC_KINDS } from '../../model/rbac.js';
 
 /** Labels that name the app a workload belongs to (any of them may be used). */
@@ -22,10 +22,6 @@ interface Member {
   sig: string;
 }
 
-function dirOf(file: string): string {
-  const i = file.lastIndexOf('/');
-  return i === -1 ? '.' : file.slice(0, i);
-}
 
 function memberOf(w: Workload): Member | null {
   const meta = isObject(w.resource.object.metadata) ? stringMap(w.resource.object.metadata.labels) : {};

@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { isObject } from '../../model/util.js';
+import { isObject, stringList } from '../../model/util.js';
 import envLiteral, { secretName, SECRET_ENV_FIX } from './secret-in-env-literal.js';
-import { isPlaceholder, nameWords, withoutWords } from './credential-values.js';
+import { compileParam, isPlaceholder, nameWords, withoutWords } from './credential-values.js';
 
 interface Params {
   nameWords: string[];
@@ -141,7 +141,7 @@ export function looksLikeCredential(raw: string, refs: RegExp[], names: NamePara
   const v = raw.trim();
   if (v === '') return false;
   if (TEMPLATE.test(v) || FILE_PATH.test(v) || BOOLEAN.test(v) || SHORT_NUMBER.test(v) || HASH.test(v) || ENCRYPTED.test(v)) return false;
-  if (isPlaceholder(v, name, strings(names.nameWords))) return false;
+  if (isPlaceholder(v, name, stringList(names.nameWords))) return false;
   if (refs.some((re) => re.test(v))) return false;
   if (URL.test(v) || PROSE.test(v)) return false;
   if (IDENTIFIER.test(v) && namesASecret(v, names)) return false;
@@ -155,7 +155,7 @@ export function looksLikeCredential(raw: string, refs: RegExp[], names: NamePara
 function namesASecret(v: string, names: NameParams): boolean {
   const words = nameWords(v);
   if (words.length < 2 || /[0-9]/.test(v)) return false;
-  const terms = strings(names.nameWords).map((t) => t.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean));
+  const terms = stringList(names.nameWords).map((t) => t.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean));
   return terms.some((t) => t.length > 0 && t.length < words.length && t.every((w, i) => words[words.length - t.length + i] === w));
 }
 
@@ -174,7 +174,7 @@ export function isSecretName(name: string, p: NameParams): boolean {
   // Cheap prefilter: every match contains the first word of a term (a file of 20,000 settings
   // names none). Only names that pass it are judged and remembered.
   let firsts = firstWords.get(p);
-  if (!firsts) firstWords.set(p, (firsts = strings(p.nameWords).map((t) => t.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean)[0] ?? '').filter(Boolean)));
+  if (!firsts) firstWords.set(p, (firsts = stringList(p.nameWords).map((t) => t.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean)[0] ?? '').filter(Boolean)));
   const upper = name.toUpperCase();
   if (!firsts.some((w) => upper.includes(w))) return false;
   let byName = decided.get(p);
@@ -189,8 +189,8 @@ export function isSecretName(name: string, p: NameParams): boolean {
 
 function judgeName(name: string, p: NameParams): boolean {
   const all = nameWords(name);
-  if (strings(p.excludeNameWords).some((seq) => containsWords(all, seq))) return false;
-  const words = withoutWords(all, strings(p.notSecretWords));
+  if (stringList(p.excludeNameWords).some((seq) => containsWords(all, seq))) return false;
+  const words = withoutWords(all, stringList(p.notSecretWords));
   return words.length > 0 && secretName(words.join('_'), p);
 }
 
@@ -201,9 +201,6 @@ function containsWords(words: string[], seq: string): boolean {
   return false;
 }
 
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
 
 // ---------------------------------------------------------------------------------------------
 // Settings inside file-like values
@@ -364,24 +361,6 @@ function field(key: string): string {
   return /^[A-Za-z_$][\w$-]*$/.test(key) ? `data.${key}` : `data[${JSON.stringify(key)}]`;
 }
 
-// Compiled once per parameter list (the same array for every ConfigMap of a run).
-const compiled = new WeakMap<object, RegExp[]>();
-function compileParam(v: unknown): RegExp[] {
-  if (!Array.isArray(v)) return [];
-  let out = compiled.get(v);
-  if (!out) {
-    out = [];
-    for (const p of strings(v)) {
-      try {
-        out.push(new RegExp(p, 'i'));
-      } catch {
-        // an invalid pattern from config is ignored rather than crashing the audit
-      }
-    }
-    compiled.set(v, out);
-  }
-  return out;
-}
 
 const envDefault = (name: string): string[] => {
   const d = envLiteral.params?.[name]?.default;
@@ -466,7 +445,7 @@ Why a Secret and not a ConfigMap: the built-in \`view\` ClusterRole grants get/l
     const data = resource.object.data;
     if (!isObject(data)) return [];
     const refs = compileParam(params.valueReferencePatterns);
-    const skip = strings(params.skipKeys);
+    const skip = stringList(params.skipKeys);
     const ns = resource.namespace !== undefined ? `namespace "${resource.namespace}"` : 'its namespace';
     const out: FindingInput[] = [];
     for (const [key, value] of Object.entries(data)) {

@@ -3,6 +3,7 @@
  * agree on what a secret-like name is made of and on which values only stand for a secret still to
  * be filled in.
  */
+import { stringList } from '../../model/util.js';
 
 /** Split an env var name into upper-case words: DB_PASSWORD, dbPassword, db-password, APIKey -> [API, KEY]. */
 export function nameWords(name: string): string[] {
@@ -87,4 +88,25 @@ export function isPlaceholder(raw: string, name?: string, terms: string[] = []):
     })) return true;
   }
   return false;
+}
+
+// Compiled once per parameter list (the same array for every object of a run), not per object.
+const compiled = new WeakMap<object, RegExp[]>();
+
+/** A string[] parameter of regular expressions, compiled case-insensitively; invalid ones (from config) are left out. */
+export function compileParam(v: unknown): RegExp[] {
+  if (!Array.isArray(v)) return [];
+  let out = compiled.get(v);
+  if (!out) {
+    out = [];
+    for (const p of stringList(v)) {
+      try {
+        out.push(new RegExp(p, 'i'));
+      } catch {
+        // an invalid pattern from config is ignored rather than crashing the audit
+      }
+    }
+    compiled.set(v, out);
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { defineCheck, type Check, type FindingInput, type RelatedInput, type Resource } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
 import type { ContainerRef, FieldPath, Json, Workload } from '../../model/types.js';
-import { get, getArray, getNumber, getObject, getString, isObject, isTemplated, stringMap } from '../../model/util.js';
+import { dirOf, get, getArray, getNumber, getObject, getString, isObject, isTemplated, stringMap } from '../../model/util.js';
 import { BASELINE_CAPABILITIES, isWindowsPod } from './pss-util.js';
 // The pss-tagged checks, imported one by one (not through src/checks/index.ts: no import cycle).
 import apparmorProfile from './apparmor-profile.js';
@@ -120,10 +120,6 @@ function policyOf(ns: Resource): Policy | null {
   return { ns, level, version: v, minor, versionSet: true };
 }
 
-function dirOf(file: string): string {
-  const i = file.lastIndexOf('/');
-  return i === -1 ? '.' : file.slice(0, i);
-}
 
 /**
  * The Namespace object of the workload's namespace, with the deployedWith rules (a Namespace names its
@@ -135,7 +131,7 @@ function policyFor(index: ResourceIndex, r: Resource): Policy | null {
   const name = index.namespaceOf(r);
   const found = index
     .named('Namespace', name)
-    .filter((ns) => ns.apiVersion === 'v1' && (r.namespace !== undefined || index.defaultNamespace !== 'default' || dirOf(ns.origin.file) === dirOf(r.origin.file)));
+    .filter((ns) => ns.apiVersion === 'v1' && (r.namespace !== undefined || index.namespaceGiven || index.defaultNamespace !== 'default' || dirOf(ns.origin.file) === dirOf(r.origin.file)));
   if (found.length === 0) return null;
   const policies = found.map(policyOf);
   const first = policies[0];
@@ -325,16 +321,6 @@ function violations(workload: Workload, resource: Resource, index: ResourceIndex
   // PodSecurity pluralizes the AppArmor reason by the number of distinct forbidden values.
   for (const v of out) if (v.id === 'appArmorProfile' && appArmorValues.size > 1) v.reason = 'forbidden AppArmor profiles';
   return out;
-}
-
-/**
- * The PodSecurity controls a workload's pod template violates at a level and version ("latest" or
- * "v1.N"), as this check computes them (exported for cross-checks against the PodSecurity library).
- */
-export function podSecurityViolations(w: Workload, index: ResourceIndex, level: Level, version = 'latest'): { reason: string; detail: string }[] {
-  const minor = version === 'latest' ? Infinity : Number(/^v1\.(\d+)$/.exec(version)?.[1] ?? Infinity);
-  const policy: Policy = { ns: w.resource, level, version, minor, versionSet: version !== 'latest' };
-  return violations(w, w.resource, index, policy).map((v) => ({ reason: v.reason, detail: describe(v) }));
 }
 
 function describe(v: Violation): string {

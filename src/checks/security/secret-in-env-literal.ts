@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { isObject, literalEnv } from '../../model/util.js';
+import { isObject, literalEnv, stringList } from '../../model/util.js';
 import { who } from './pss-util.js';
-import { isPlaceholder, nameWords, withoutWords } from './credential-values.js';
+import { compileParam, isPlaceholder, nameWords, withoutWords } from './credential-values.js';
 
 export { nameWords };
 
@@ -36,15 +36,15 @@ const split = (p: string): string[] => p.toUpperCase().split(/[^A-Z0-9]+/).filte
 export function secretName(name: string, p: Pick<Params, 'nameWords' | 'excludeNameSuffixes' | 'excludeNamePrefixes'>): boolean {
   const words = nameWords(name);
   if (words.length === 0) return false;
-  const hits = strings(p.nameWords).flatMap((pat) => matches(words, split(pat)));
+  const hits = stringList(p.nameWords).flatMap((pat) => matches(words, split(pat)));
   if (hits.length === 0) return false;
-  if (strings(p.excludeNamePrefixes).some((pre) => {
+  if (stringList(p.excludeNamePrefixes).some((pre) => {
     const pw = split(pre);
     return pw.length > 0 && pw.length < words.length && pw.every((w, i) => words[i] === w);
   })) return false;
   // A qualifying suffix (SECRET_NAME, TOKEN_TTL, PASSWORD_FILE) excludes the name unless a secret term ends inside it.
   let tail = 0;
-  for (const suf of strings(p.excludeNameSuffixes)) {
+  for (const suf of stringList(p.excludeNameSuffixes)) {
     const sw = split(suf);
     if (sw.length === 0 || sw.length >= words.length) continue;
     if (sw.every((w, i) => words[words.length - sw.length + i] === w)) tail = Math.max(tail, sw.length);
@@ -54,9 +54,6 @@ export function secretName(name: string, p: Pick<Params, 'nameWords' | 'excludeN
   return hits.some(([, end]) => end > tailStart);
 }
 
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
 
 const REF_ONLY = /\$\([A-Za-z_][A-Za-z0-9_.-]*\)|\$\{[^}]*\}/g;
 const BOOLEAN = /^(true|false|yes|no|on|off|enabled|disabled|y|n|0|1|none|null|\*)$/i;
@@ -81,7 +78,7 @@ function secretNameCached(name: string, p: Pick<Params, 'nameWords' | 'excludeNa
   let v = byName.get(name);
   if (v === undefined) {
     // Word sequences that contain a secret term without being a secret (ETCD_INITIAL_CLUSTER_TOKEN).
-    const words = withoutWords(nameWords(name), strings(p.notSecretWords));
+    const words = withoutWords(nameWords(name), stringList(p.notSecretWords));
     byName.set(name, (v = words.length > 0 && secretName(words.join('_'), p)));
   }
   return v;
@@ -107,27 +104,6 @@ function envNameSet(container: Record<string, unknown>): Set<string> {
   const env = container.env;
   if (!Array.isArray(env)) return out;
   for (const e of env) if (isObject(e) && typeof e.name === 'string') out.add(nameWords(e.name).join('_'));
-  return out;
-}
-
-// Compiled once per parameter list (the same array for every workload of a run), not per workload.
-const compiled = new WeakMap<object, RegExp[]>();
-function compileParam(v: unknown): RegExp[] {
-  if (!Array.isArray(v)) return [];
-  let out = compiled.get(v);
-  if (!out) compiled.set(v, (out = compile(strings(v))));
-  return out;
-}
-
-function compile(patterns: string[]): RegExp[] {
-  const out: RegExp[] = [];
-  for (const p of patterns) {
-    try {
-      out.push(new RegExp(p, 'i'));
-    } catch {
-      // an invalid pattern from config is ignored rather than crashing the audit
-    }
-  }
   return out;
 }
 
@@ -205,7 +181,7 @@ Kubernetes Secrets are not encryption by themselves, but they are a separate res
   target: 'workload',
   run({ workload, params }) {
     const refs = compileParam(params.valueReferencePatterns);
-    const terms = strings(params.nameWords);
+    const terms = stringList(params.nameWords);
     const kind = workload!.resource.kind;
     const out: FindingInput[] = [];
     for (const c of workload!.containers) {

@@ -110,6 +110,7 @@ spec:
     spec:
       containers:
         - name: app
+          image: x:1
           livenessProbe: {periodSeconds: 20}
           readinessProbe: {periodSeconds: 20}
 `,

@@ -133,6 +133,7 @@ spec:
     spec:
       containers:
         - name: app
+          image: x:1
           livenessProbe:
             initialDelaySeconds: 30
 `,

@@ -141,6 +141,7 @@ spec:
           livenessProbe: {httpGet: {host: 10.0.0.1, path: /, port: admin}}
           readinessProbe: {exec: {command: [cat, /tmp/ready]}}
         - name: patch
+          image: example.com/app:1
           livenessProbe: {httpGet: {path: /x}}
 `,
     );

@@ -199,8 +199,9 @@ spec:
     const labels = fc.oneof(any, fc.dictionary(fc.constantFrom('app', 'app.kubernetes.io/name', 'app.kubernetes.io/instance', 'tier'), word('web', 'wbe', 'api', 'shop')));
     const port = fc.oneof(any, fc.record({ name: word('http'), containerPort: word(80, 8080, '8080'), protocol: word('UDP') }, { requiredKeys: [] }));
     const container = fc.record(
-      { name: word('app'), image: word('envoy:1'), ports: fc.oneof(any, fc.array(port, { maxLength: 3 })), readinessProbe: any, startupProbe: any, args: any, env: any },
-      { requiredKeys: ['name'] },
+      // Always an image: a container without one makes the object a patch fragment, not a workload.
+      { name: word('app'), image: fc.constant('envoy:1'), ports: fc.oneof(any, fc.array(port, { maxLength: 3 })), readinessProbe: any, startupProbe: any, args: any, env: any },
+      { requiredKeys: ['name', 'image'] },
     );
     const workload = fc.record({ labels, containers: fc.array(container, { minLength: 1, maxLength: 2 }), readinessGates: any });
     const svcSpec = fc.record(

@@ -30,7 +30,7 @@ const subject = fc.oneof(any, fc.record({ kind: word('ServiceAccount', 'User', '
 const binding = fc.record({ roleRef: fc.oneof(any, fc.record({ kind: word('ClusterRole', 'Role'), name: word('cluster-admin', 'view') }, { requiredKeys: [] })), subjects: fc.oneof(any, fc.array(subject, { maxLength: 3 })) }, { requiredKeys: [] });
 const podSpec = fc.record(
   {
-    containers: fc.array(fc.record({ name: fc.string(), image: fc.string() }), { minLength: 1, maxLength: 2 }),
+    containers: fc.array(fc.record({ name: fc.string(), image: fc.string({ minLength: 1 }) }), { minLength: 1, maxLength: 2 }),
     serviceAccountName: word('default', '', 'web'),
     serviceAccount: word('default', 'web'),
     automountServiceAccountToken: fc.oneof(any, fc.boolean()),

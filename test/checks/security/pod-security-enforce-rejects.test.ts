@@ -254,7 +254,7 @@ ${ape('report').replace(/^ {8}/gm, '            ')}`;
     expectFindings(check, restricted + deploy().replace(appSC, '          securityContext: {}\n'), [
       { line: 30, message: 'allowPrivilegeEscalation != false (container "app"), unrestricted capabilities (container "app"): every pod' },
     ]);
-    // A Kustomize patch read as a file: no selector, no image.
+    // A Kustomize patch read as a file: no selector (its image set, so the check's own guard is tested).
     expectNone(check, restricted + `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web, namespace: shop}
@@ -263,6 +263,7 @@ spec:
     spec:
       containers:
         - name: app
+          image: registry.example.com/shop/web:1.4.2
           args: [--debug=false]
 `);
     expectFindings(check, restricted + `apiVersion: apps/v1

@@ -24,7 +24,8 @@ const volume = fc.record(
 );
 const container = fc.record({
   name: fc.string(),
-  image: word('postgres:16', 'example/app', 'x/foo-exporter'),
+  // Always an image: a container without one makes the object a patch fragment, not a workload.
+  image: fc.constantFrom('postgres:16', 'example/app', 'x/foo-exporter'),
   ports: fc.oneof(any, fc.array(fc.record({ name: word('metrics', 'http'), containerPort: word(9090) }, { requiredKeys: [] }), { maxLength: 2 })),
   env: fc.oneof(any, fc.array(fc.record({ name: word('A'), valueFrom: any }, { requiredKeys: [] }), { maxLength: 2 })),
   envFrom: any,
