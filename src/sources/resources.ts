@@ -50,7 +50,36 @@ function spanFor(ctx: FileCtx, offset: number): DocSpan {
   return spans[lo];
 }
 
-function documentWithPositions(ctx: FileCtx, docOffset: number): { root: Json; positions: PositionTable; base: number } | null {
+/** Documents at least this long are re-parsed only up to the end of the top-level key a path starts with. */
+const PREFIX_MIN = 16 * 1024;
+/** A top-level key of a block mapping: at column 0, plain, followed by `:` and a space or line end. */
+const TOP_KEY = /(?:^|[\r\n])([A-Za-z_][\w.-]*)[ \t]*:(?=[ \t\r\n]|$)/g;
+
+/**
+ * Where the block of top-level key `first` ends in the document at span, when the text before it is
+ * a prefix of the document that parses on its own: the document's root is a block mapping written
+ * from column 0 with `first` once among its keys. Null when that is not certain (flow or indented
+ * root, the key quoted or missing or repeated): then the whole document is parsed.
+ */
+function prefixEnd(text: string, span: DocSpan, first: string): number | null {
+  // From the line break before the span, so a key on its first line is seen too.
+  TOP_KEY.lastIndex = Math.max(0, span.start - 1);
+  let found = -1;
+  let end: number | null = null;
+  let keys = 0;
+  for (let m = TOP_KEY.exec(text); m && m.index < span.end; m = TOP_KEY.exec(text)) {
+    keys++;
+    if (m[1] === first) {
+      if (found >= 0) return null;
+      found = m.index;
+    } else if (found >= 0 && end === null) end = m.index;
+  }
+  // Keys a line-start scan cannot see (`"kind": x`, `? k`) would make the count lie: parse it all then.
+  if (found < 0 || keys < 2) return null;
+  return end ?? span.end;
+}
+
+function documentWithPositions(ctx: FileCtx, docOffset: number, first: string | undefined): { root: Json; positions: PositionTable; base: number } | null {
   const span = spanFor(ctx, docOffset);
   let id = textIds.get(ctx);
   if (id === undefined) textIds.set(ctx, (id = nextTextId++));
@@ -60,15 +89,37 @@ function documentWithPositions(ctx: FileCtx, docOffset: number): { root: Json; p
     // Refresh its place in the LRU order.
     cache.delete(key);
     cache.set(key, hit);
-  } else {
-    const sub = parseYaml(ctx.text.slice(span.start, span.end), { positions: true });
-    const doc = sub.docs.find((d) => d.offset + span.start === docOffset);
-    if (!doc) return null;
-    hit = { text: ctx.text, root: doc.value, positions: sub.positions };
-    cache.set(key, hit);
-    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    return { root: hit.root, positions: hit.positions, base: span.start };
   }
+  // A large document (a CRD's schema) whose finding is at one top-level key: parse only up to the
+  // end of that key's block. The text before it holds the keys above, so offsets stay the same.
+  const cut = first !== undefined && span.end - span.start >= PREFIX_MIN ? prefixEnd(ctx.text, span, first) : null;
+  if (first !== undefined && cut !== null && cut < span.end) {
+    const partKey = `${key}:${cut}`;
+    const part = cache.get(partKey);
+    if (part && part.text === ctx.text) {
+      cache.delete(partKey);
+      cache.set(partKey, part);
+      return { root: part.root, positions: part.positions, base: span.start };
+    }
+    const sub = parseYaml(ctx.text.slice(span.start, cut), { positions: true });
+    const doc = sub.docs.find((d) => d.offset + span.start === docOffset);
+    if (doc && sub.diagnostics.length === 0 && isObject(doc.value) && Object.prototype.hasOwnProperty.call(doc.value, first)) {
+      remember(partKey, { text: ctx.text, root: doc.value, positions: sub.positions });
+      return { root: doc.value, positions: sub.positions, base: span.start };
+    }
+  }
+  const sub = parseYaml(ctx.text.slice(span.start, span.end), { positions: true });
+  const doc = sub.docs.find((d) => d.offset + span.start === docOffset);
+  if (!doc) return null;
+  hit = { text: ctx.text, root: doc.value, positions: sub.positions };
+  remember(key, hit);
   return { root: hit.root, positions: hit.positions, base: span.start };
+}
+
+function remember(key: string, entry: { text: string; root: Json; positions: PositionTable }): void {
+  cache.set(key, entry);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
 }
 
 function makeLocate(ctx: FileCtx, doc: ParsedDocument, basePath: FieldPath): Origin['locate'] {
@@ -79,8 +130,13 @@ function makeLocate(ctx: FileCtx, doc: ParsedDocument, basePath: FieldPath): Ori
     if (doc.positions) {
       root = doc.value;
       positions = doc.positions;
+    } else if (basePath.length === 0 && path.length === 0) {
+      // The object itself: its document's offset is where its root node starts (as positions say).
+      const at = ctx.lines.locate(doc.offset);
+      return { line: at.line, column: at.column, exact: true };
     } else {
-      const d = documentWithPositions(ctx, doc.offset);
+      const first = basePath.length > 0 ? basePath[0] : path[0];
+      const d = documentWithPositions(ctx, doc.offset, typeof first === 'string' ? first : undefined);
       if (!d) return { ...ctx.lines.locate(doc.offset), exact: false };
       ({ root, positions, base } = d);
     }

@@ -173,10 +173,7 @@ const firstWords = new WeakMap<object, string[]>();
 export function isSecretName(name: string, p: NameParams): boolean {
   // Cheap prefilter: every match contains the first word of a term (a file of 20,000 settings
   // names none). Only names that pass it are judged and remembered.
-  let firsts = firstWords.get(p);
-  if (!firsts) firstWords.set(p, (firsts = stringList(p.nameWords).map((t) => t.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean)[0] ?? '').filter(Boolean)));
-  const upper = name.toUpperCase();
-  if (!firsts.some((w) => upper.includes(w))) return false;
+  if (!mayNameASecret(name, p)) return false;
   let byName = decided.get(p);
   if (!byName) decided.set(p, (byName = new Map()));
   let v = byName.get(name);
@@ -185,6 +182,25 @@ export function isSecretName(name: string, p: NameParams): boolean {
     if (byName.size < 10000) byName.set(name, v);
   }
   return v;
+}
+
+/** The first word of every secret term: a name (or a line holding one) without any of them names no secret. */
+function firstWordsOf(p: NameParams): string[] {
+  let firsts = firstWords.get(p);
+  if (!firsts) firstWords.set(p, (firsts = stringList(p.nameWords).map((t) => t.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean)[0] ?? '').filter(Boolean)));
+  return firsts;
+}
+
+const firstWordsRe = new WeakMap<object, RegExp>();
+
+/** A cheap test that passes every text that contains a secret-like name (and many that do not). */
+function mayNameASecret(text: string, p: NameParams): boolean {
+  let re = firstWordsRe.get(p);
+  if (!re) {
+    const words = firstWordsOf(p).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    firstWordsRe.set(p, (re = words.length > 0 ? new RegExp(words.join('|'), 'i') : /(?!)/));
+  }
+  return re.test(text);
 }
 
 function judgeName(name: string, p: NameParams): boolean {
@@ -215,6 +231,7 @@ const SETTING_LINE = /^\s*(?:-\s+)?(?:export\s+)?(["']?)([A-Za-z_][\w.\-/]{0,200
 const XML_LINE = /^\s*<([A-Za-z_][\w.-]{0,100})>([^<]*)<\/\1>\s*$/;
 /** Space-separated directives that set a password (redis.conf). */
 const DIRECTIVE_LINE = /^\s*(requirepass|masterauth)\s+(\S.*)$/i;
+const DIRECTIVE = /requirepass|masterauth/i;
 /** Keys holding source code: only quoted literals count there (`token = os.environ[...]` is code). */
 const CODE_KEY = /\.(py|sh|bash|zsh|ksh|ps1|js|mjs|cjs|ts|rb|lua|go|java|kt|groovy|pl|php|jinja2?|j2|tpl|tmpl|gotmpl|erb|sql)$/i;
 
@@ -260,11 +277,13 @@ function jaasOptions(line: string, n: number, refs: RegExp[], names: NameParams)
   return out;
 }
 
-function settings(key: string, value: string, lines: string[], refs: RegExp[], names: NameParams): CredentialHit[] {
+function settings(key: string, value: string, lines: () => string[], refs: RegExp[], names: NameParams): CredentialHit[] {
   const out: CredentialHit[] = [];
+  // Every setting reported has a secret-like name on its line, or is a redis password directive.
+  if (!mayNameASecret(value, names) && !DIRECTIVE.test(value)) return out;
   const code = CODE_KEY.test(key) || value.startsWith('#!');
-  lines.forEach((line, i) => {
-    if (line.length > 4000 || COMMENT.test(line)) return;
+  lines().forEach((line, i) => {
+    if (line.length > 4000 || (!mayNameASecret(line, names) && !DIRECTIVE.test(line)) || COMMENT.test(line)) return;
     if (line.includes('LoginModule')) {
       out.push(...jaasOptions(line, i + 1, refs, names));
       return;
@@ -310,17 +329,22 @@ function jsonSettings(text: string, refs: RegExp[], names: NameParams): Credenti
 
 /** Everything that looks like a credential in one ConfigMap data value, strongest first. */
 export function findCredentials(key: string, value: string, refs: RegExp[], names: NameParams): CredentialHit[] {
-  const body = value.replace(/\n+$/, '');
+  let end = value.length;
+  while (end > 0 && value.charCodeAt(end - 1) === 10) end--;
+  const body = end === value.length ? value : value.slice(0, end);
   const multi = body.includes('\n');
   const at = (line: number) => (multi ? { line } : {});
   const out: CredentialHit[] = [];
   for (const line of pemPrivateKeys(value)) out.push({ kind: 'pem', ...at(line) });
   for (const line of base64PrivateKeys(value)) out.push({ kind: 'pem-base64', ...at(line) });
-  const lines = body.split('\n');
-  lines.forEach((l, i) => {
-    if (l.length > 4000 || (multi && COMMENT.test(l))) return;
-    for (const scheme of urlPasswords(l)) out.push({ kind: 'url', scheme, ...at(i + 1) });
-  });
+  let split: string[] | undefined;
+  const lines = () => (split ??= body.split('\n'));
+  if (body.includes('://')) {
+    lines().forEach((l, i) => {
+      if (l.length > 4000 || (multi && COMMENT.test(l))) return;
+      for (const scheme of urlPasswords(l)) out.push({ kind: 'url', scheme, ...at(i + 1) });
+    });
+  }
   const taken = new Set(out.map((h) => h.line ?? 1));
   if (!multi && /^\s*\{/.test(body)) {
     // Single-line JSON: every string under a secret-like name.
