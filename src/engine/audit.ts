@@ -3,7 +3,7 @@ import picomatch from 'picomatch';
 import { PILLARS, type Check, type CheckContext, type FindingInput, type Pillar, type Severity } from '../checks/types.js';
 import { ResourceIndex } from '../model/index.js';
 import type { FieldPath, Json, JsonObject, Resource, Workload, WorkloadClass } from '../model/types.js';
-import { fragmentReason, mayBeWorkload } from '../model/workload.js';
+import { fragmentReason, mayBeWorkload, otherTemplates } from '../model/workload.js';
 import { survival } from '../model/survival.js';
 import { blastRadius, RBAC_KINDS } from '../model/rbac.js';
 import { reachability as reachabilityOf } from '../model/netpol.js';
@@ -229,6 +229,18 @@ function hasKeys(v: Json | undefined): boolean {
 }
 
 /** Is raw[k] the same finding (container, message, field) as one before it? */
+const NO_WORKLOADS: Workload[] = [];
+
+/**
+ * Checks that judge a pod template on its own (resources and security, not runtime): the ones run on
+ * a custom resource's other templates. Availability, health, RBAC, networking and observability
+ * judge the object with the rest of the input (replicas, PDBs, Services, monitors) and stay with the
+ * template the object is indexed by.
+ */
+function templateLocal(c: Check): boolean {
+  return c.target === 'workload' && !c.runtime && (c.pillar === 'resources' || c.pillar === 'security');
+}
+
 function repeatsEarlier(raw: FindingInput[], k: number): boolean {
   const fi = raw[k];
   const container = fi.container ?? '';
@@ -462,64 +474,78 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     const findings: Finding[] = [];
     // One context per object, its params set for each check (checks read it during run only).
     const ctx: CheckContext = { workload: w ?? undefined, resource: r, params: NO_PARAMS, index, active: activeIds };
-    for (const a of applicable) {
-      let raw: FindingInput[];
-      ctx.params = a.params;
-      try {
-        if (timing) {
-          const t0 = performance.now();
-          raw = a.check.run(ctx);
-          timing.check(a.check.id, performance.now() - t0);
-        } else raw = a.check.run(ctx);
-      } catch (e) {
-        warnAt(r, [], `internal: check ${a.check.id} failed on ${r.kind}/${r.name}: ${(e as Error)?.message ?? e}`);
-        continue;
-      }
-      // The same finding twice (an HPA target that appears twice in the input, say) is one finding.
-      // Few findings: compared pairwise (no key strings to build and hash); many: by key.
-      const seen = raw.length > 32 ? new Set<string>() : null;
-      for (let k = 0; k < raw.length; k++) {
-        const fi = raw[k];
-        if (seen) {
-          const key = `${fi.container ?? ''}\0${fi.message}\0${fi.path.join('\0')}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-        } else if (k > 0 && repeatsEarlier(raw, k)) continue;
-        const f: Finding = {
-          check: a.check.id,
-          pillar: a.check.pillar,
-          severity: fi.severity ? shiftSeverity(fi.severity, a.check.severity, a.severity) : a.severity,
-          title: a.check.title,
-          message: intern(fi.message),
-          object: ref,
-          container: fi.container ?? null,
-          field: fieldOf(fi.path),
-          location: locationOf(r, fi.path),
-          // At most MAX_RELATED objects per finding (a Service over hundreds of workloads names a few).
-          related: fi.related
-            ? fi.related.slice(0, MAX_RELATED).map((x) => rel(x.resource, x.path, x.note ?? null))
-            : NO_RELATED,
-          exempted: null,
-          unknown: null,
-        };
-        let exempted = config.exemptions.length ? configExemption(config.exemptions, f) : null;
-        if (!exempted && ignores.length) {
-          const ig = ignores.find((i) => i.ids.has(a.check.id) || i.ids.has('*') || i.ids.has('all'));
-          if (ig) exempted = { by: 'annotation', reason: ig.reason ?? '(no kubeready.io/ignore-reason given)' };
+    // A custom resource's other pod templates (a RayCluster's worker groups, an MPIJob's workers) get
+    // the checks that judge a pod template by itself; their findings join this object's verdict.
+    const others = w ? otherTemplates(w) : NO_WORKLOADS;
+    const across = others.length > 0 ? new Set<string>() : null;
+    for (let t = 0; t <= others.length; t++) {
+      if (t > 0) ctx.workload = others[t - 1];
+      for (const a of applicable) {
+        if (t > 0 && !templateLocal(a.check)) continue;
+        let raw: FindingInput[];
+        ctx.params = a.params;
+        try {
+          if (timing) {
+            const t0 = performance.now();
+            raw = a.check.run(ctx);
+            timing.check(a.check.id, performance.now() - t0);
+          } else raw = a.check.run(ctx);
+        } catch (e) {
+          warnAt(r, [], `internal: check ${a.check.id} failed on ${r.kind}/${r.name}: ${(e as Error)?.message ?? e}`);
+          continue;
         }
-        f.exempted = exempted;
-        if (fi.unknown) {
-          // Complete where the missing object would be: the finding's namespace unless it says otherwise.
-          const where = fi.unknownIn !== undefined ? fi.unknownIn : r.kind === 'Namespace' ? r.name : ref.namespace;
-          const known =
-            where === null ? complete === true || options.clusterScopedComplete === true
-            : where === '*' ? complete === true
-            : Array.isArray(where) ? where.length > 0 && where.every(completeFor)
-            : completeFor(where);
-          if (!known || options.stillUnknown?.(fi.unknown, a.check)) f.unknown = fi.unknown;
-          else if (fi.knownMessage !== undefined) f.message = intern(fi.knownMessage);
+        // The same finding twice (an HPA target that appears twice in the input, say) is one finding.
+        // Few findings: compared pairwise (no key strings to build and hash); many: by key.
+        const seen = raw.length > 32 ? new Set<string>() : null;
+        for (let k = 0; k < raw.length; k++) {
+          const fi = raw[k];
+          if (seen) {
+            const key = `${fi.container ?? ''}\0${fi.message}\0${fi.path.join('\0')}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+          } else if (k > 0 && repeatsEarlier(raw, k)) continue;
+          // What a check says about the object itself (its labels, say) is said once, not per template.
+          if (across) {
+            const key = `${a.check.id}\0${fi.container ?? ''}\0${fi.message}\0${fi.path.join('\0')}`;
+            if (across.has(key)) continue;
+            across.add(key);
+          }
+          const f: Finding = {
+            check: a.check.id,
+            pillar: a.check.pillar,
+            severity: fi.severity ? shiftSeverity(fi.severity, a.check.severity, a.severity) : a.severity,
+            title: a.check.title,
+            message: intern(fi.message),
+            object: ref,
+            container: fi.container ?? null,
+            field: fieldOf(fi.path),
+            location: locationOf(r, fi.path),
+            // At most MAX_RELATED objects per finding (a Service over hundreds of workloads names a few).
+            related: fi.related
+              ? fi.related.slice(0, MAX_RELATED).map((x) => rel(x.resource, x.path, x.note ?? null))
+              : NO_RELATED,
+            exempted: null,
+            unknown: null,
+          };
+          let exempted = config.exemptions.length ? configExemption(config.exemptions, f) : null;
+          if (!exempted && ignores.length) {
+            const ig = ignores.find((i) => i.ids.has(a.check.id) || i.ids.has('*') || i.ids.has('all'));
+            if (ig) exempted = { by: 'annotation', reason: ig.reason ?? '(no kubeready.io/ignore-reason given)' };
+          }
+          f.exempted = exempted;
+          if (fi.unknown) {
+            // Complete where the missing object would be: the finding's namespace unless it says otherwise.
+            const where = fi.unknownIn !== undefined ? fi.unknownIn : r.kind === 'Namespace' ? r.name : ref.namespace;
+            const known =
+              where === null ? complete === true || options.clusterScopedComplete === true
+              : where === '*' ? complete === true
+              : Array.isArray(where) ? where.length > 0 && where.every(completeFor)
+              : completeFor(where);
+            if (!known || options.stillUnknown?.(fi.unknown, a.check)) f.unknown = fi.unknown;
+            else if (fi.knownMessage !== undefined) f.message = intern(fi.knownMessage);
+          }
+          findings.push(f);
         }
-        findings.push(f);
       }
     }
     for (const ig of ignores) {

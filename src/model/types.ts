@@ -130,4 +130,9 @@ export interface Workload {
    * above is then the Rollout's), its autoscaler targets it, and its strategy makes the rollouts.
    */
   scaledBy?: { resource: Resource; replicasPath: FieldPath };
+  /**
+   * Set on another pod template of the same custom resource (a RayCluster's worker group beside its
+   * head group, see otherTemplates): the workload of the template the resource is indexed by.
+   */
+  templateOf?: Workload;
 }

@@ -136,6 +136,63 @@ function findTemplate(obj: JsonObject): { spec: FieldPath; meta: FieldPath } | n
   return null;
 }
 
+/** At most this many pod templates of one custom resource are audited (the first one and the others). */
+const MAX_TEMPLATES = 16;
+
+/**
+ * Every pod template of a custom resource, arrays included (KubeRay's `workerGroupSpecs[]`, an
+ * MPIJob's `mpiReplicaSpecs.Launcher` and `.Worker`), breadth first, at most 8 levels down. A template
+ * is not searched inside (a pod spec holds no other pod template).
+ */
+function findAllTemplates(obj: JsonObject): { spec: FieldPath; meta: FieldPath }[] {
+  const out: { spec: FieldPath; meta: FieldPath }[] = [];
+  const queue: { v: unknown; path: FieldPath }[] = [{ v: obj, path: [] }];
+  for (let q = 0; q < queue.length && out.length < MAX_TEMPLATES; q++) {
+    const { v, path } = queue[q];
+    if (path.length > 8) continue;
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        if (isObject(x) || Array.isArray(x)) queue.push({ v: x, path: [...path, i] });
+      });
+      continue;
+    }
+    if (!isObject(v)) continue;
+    for (const k of Object.keys(v)) {
+      if (k === 'status' || k === 'metadata') continue;
+      const child = v[k];
+      if ((k === 'template' || k === 'podTemplate') && isObject(child) && looksLikePodSpec(child.spec)) {
+        out.push({ spec: [...path, k, 'spec'], meta: [...path, k, 'metadata'] });
+      } else if (isObject(child) || Array.isArray(child)) queue.push({ v: child, path: [...path, k] });
+    }
+  }
+  return out;
+}
+
+const samePath = (a: FieldPath, b: FieldPath) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * The other pod templates of a custom resource workload, as workloads of their own (same resource,
+ * same class): a RayCluster's worker groups beside its head, an MPIJob's workers beside its launcher.
+ * `w` itself (the template toWorkload found) is not among them. Empty for built-in kinds.
+ */
+export function otherTemplates(w: Workload): Workload[] {
+  if (isBuiltin(w.resource) || w.templateOf) return [];
+  const out: Workload[] = [];
+  for (const t of findAllTemplates(w.resource.object)) {
+    if (samePath(t.spec, w.podSpecPath)) continue;
+    const x = build(w.resource, t.spec, t.meta, customReplicas(w.resource.object, t.spec), w.class);
+    x.templateOf = w;
+    out.push(x);
+  }
+  return out;
+}
+
+/** Custom resources that scale usually say so with `replicas` next to the template. */
+function customReplicas(obj: JsonObject, specPath: FieldPath): FieldPath | null {
+  const parent = specPath.slice(0, -2);
+  return typeof get(obj, [...parent, 'replicas']) === 'number' || parent.length === 1 ? [...parent, 'replicas'] : null;
+}
+
 /**
  * Custom resources that run to completion (KEDA ScaledJob, Kubeflow TFJob/PyTorchJob/MPIJob, Volcano
  * Job, ...): judged like Jobs, not like long-running services. Recognised by a kind ending in "Job"
@@ -173,13 +230,17 @@ export function toWorkload(resource: Resource): Workload | null {
     if (!found) return null;
     specPath = found.spec;
     metaPath = found.meta;
-    // Custom resources that scale usually say so with spec.replicas next to the template.
-    const parent = specPath.slice(0, -2);
-    if (typeof get(obj, [...parent, 'replicas']) === 'number' || parent.length === 1) replicasPath = [...parent, 'replicas'];
+    replicasPath = customReplicas(obj, specPath);
     cls = customClass(resource.kind, specPath);
   }
+  const w = build(resource, specPath, metaPath, replicasPath, cls);
+  if (resource.kind === 'Pod' && known) w.class = podClass(resource, w.podSpec);
+  return w;
+}
+
+function build(resource: Resource, specPath: FieldPath, metaPath: FieldPath, replicasPath: FieldPath | null, cls: WorkloadClass): Workload {
+  const obj = resource.object;
   const podSpec = get(obj, specPath) as JsonObject;
-  if (resource.kind === 'Pod' && known) cls = podClass(resource, podSpec);
   const meta = get(obj, metaPath);
   const containers: ContainerRef[] = [];
   const podLabels = stringMap(get(meta, ['labels']));
