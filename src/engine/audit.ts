@@ -7,7 +7,7 @@ import { fragmentReason, mayBeWorkload, otherTemplates } from '../model/workload
 import { survival } from '../model/survival.js';
 import { blastRadius, RBAC_KINDS } from '../model/rbac.js';
 import { reachability as reachabilityOf } from '../model/netpol.js';
-import { COST_KINDS, costOf, describeCost, resolvePrices, sumTotals, type CostTotals, type WorkloadCost } from '../model/cost.js';
+import { COST_KINDS, combineCosts, costOf, describeCost, resolvePrices, sumTotals, type CostTotals, type WorkloadCost } from '../model/cost.js';
 import { getString, isObject } from '../model/util.js';
 import { emptyConfig, type Config, type ExemptionRule } from './config.js';
 import {
@@ -387,8 +387,11 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
 
   const prices = resolvePrices(config.cost);
   const costs: WorkloadCost[] = [];
-  const costOut = (w: Workload): Verdict['cost'] => {
-    const c = costOf(index, w, prices);
+  const costOut = (w: Workload, others: Workload[]): Verdict['cost'] => {
+    const c =
+      others.length === 0
+        ? costOf(index, w, prices)
+        : combineCosts([w, ...others].map((x) => ({ field: fieldOf(x.podSpecPath.slice(0, -1)), cost: costOf(index, x, prices) })));
     if (!c) return null;
     costs.push(c);
     return {
@@ -406,6 +409,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       incompleteContainers: c.incompleteContainers,
       notes: c.notes,
       text: intern(describeCost(c)),
+      ...(c.templates ? { templates: c.templates } : {}),
     };
   };
 
@@ -600,7 +604,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       podSecurity,
       findings,
       survival: w ? survivalOf(w, ref.namespace) : null,
-      cost: w ? costOut(w) : null,
+      cost: w ? costOut(w, others) : null,
       blastRadius: w ? blastOut(w) : null,
     });
   }

@@ -1,6 +1,7 @@
 /** The report object: what the engine produces and every reporter consumes. JSON schema version 1. */
 import type { Pillar, Severity } from '../checks/types.js';
 import type { ValueSource, WorkloadClass } from '../model/types.js';
+import type { TemplateCost } from '../model/cost.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -207,6 +208,12 @@ export interface WorkloadCostOut {
   notes: string[];
   /** The envelope in one line, as the text report shows it. */
   text: string;
+  /**
+   * Custom resources with several pod templates only (a RayCluster's head and worker groups): each
+   * template's figures. The object's requests, limitsAtMax, hourly and monthly figures are their sums;
+   * pod, replicas and overcommit are the first template's.
+   */
+  templates?: TemplateCost[];
 }
 
 export interface CostTotalsOut {

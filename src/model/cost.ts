@@ -530,6 +530,10 @@ export function replicaRange(index: ResourceIndex, w: Workload, options: CostOpt
     if (r.kind === 'Pod') return { now: 1, min: 1, max: 1, unit: 'per-run', source: 'pod', autoscalers: [], notes };
     const jobSpec: FieldPath | null = r.kind === 'Job' ? ['spec'] : r.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec'] : null;
     if (!jobSpec) {
+      // A replica count beside the template (an MPIJob's Worker.replicas, a Ray worker group's replicas).
+      if (w.replicas !== null && Number.isInteger(w.replicas) && w.replicas >= 0) {
+        return { now: w.replicas, min: w.replicas, max: w.replicas, unit: 'per-run', source: 'replicas', autoscalers: [], notes };
+      }
       notes.push(`${r.kind} runs to completion; counted as one pod per run`);
       return { now: 1, min: 1, max: 1, unit: 'per-run', source: 'default', autoscalers: [], notes };
     }
@@ -561,7 +565,8 @@ export function replicaRange(index: ResourceIndex, w: Workload, options: CostOpt
     lo = lo === undefined ? min : Math.min(lo, min);
     hi = hi === undefined ? max : hi === null || max === null ? null : Math.max(hi, max);
   };
-  for (const hpa of index.hpasFor(r)) {
+  // An autoscaler scales the replica field of the object's own template, not its other templates'.
+  for (const hpa of w.templateOf ? [] : index.hpasFor(r)) {
     const min = count(hpa.object, ['spec', 'minReplicas']);
     const max = count(hpa.object, ['spec', 'maxReplicas']);
     if (max === 'absent') {
@@ -577,7 +582,7 @@ export function replicaRange(index: ResourceIndex, w: Workload, options: CostOpt
     if (minV === 'unknown') notes.push(`HorizontalPodAutoscaler "${hpa.name}" minReplicas cannot be read; taken as 1`);
     widen(typeof minV === 'number' ? minV : 1, typeof max === 'number' ? max : null);
   }
-  for (const so of scaledObjectsFor(index, r)) {
+  for (const so of w.templateOf ? [] : scaledObjectsFor(index, r)) {
     // KEDA defaults: minReplicaCount 0, maxReplicaCount 100; idleReplicaCount (only 0) applies when idle.
     const min = count(so.object, ['spec', 'minReplicaCount']);
     const max = count(so.object, ['spec', 'maxReplicaCount']);
@@ -683,6 +688,63 @@ export interface WorkloadCost {
   /** Everything that could not be counted, requests and limits. */
   gaps: CostGap[];
   notes: string[];
+  /**
+   * A custom resource with several pod templates (a RayCluster's head and worker groups): each
+   * template's own figures. The object's figures above are then their sums, except pod, replicas and
+   * overcommit, which are the first template's.
+   */
+  templates?: TemplateCost[];
+}
+
+/** One pod template's share of a custom resource's cost. */
+export interface TemplateCost {
+  /** The template, as a field path (`spec.workerGroupSpecs[0].template`). */
+  field: string;
+  pod: { requests: Quantities; limits: Bounds };
+  replicas: { now: number; min: number; max: number | null };
+  requests: Quantities;
+  hourly: number;
+  monthly: number | null;
+}
+
+/**
+ * The cost of a custom resource with several pod templates: the sum of its templates' costs (the
+ * first one's pod, replicas and overcommit, which cannot be summed). Templates whose replica count
+ * cannot be read are left out, with a note.
+ */
+export function combineCosts(parts: { field: string; cost: WorkloadCost | null }[]): WorkloadCost | null {
+  const first = parts[0]?.cost;
+  if (!first) return null;
+  const known = parts.filter((p): p is { field: string; cost: WorkloadCost } => p.cost !== null);
+  const notes = [...first.notes];
+  for (const p of parts) if (!p.cost) notes.push(`pod template ${p.field}: replicas cannot be read, not counted`);
+  for (const p of known.slice(1)) for (const n of p.cost.notes) if (!notes.includes(n)) notes.push(n);
+  const sum = (f: (c: WorkloadCost) => Quantities) => known.reduce((a, p) => ({ cpu: a.cpu + f(p.cost).cpu, memory: a.memory + f(p.cost).memory }), { cpu: 0, memory: 0 });
+  const sumOrNull = (f: (c: WorkloadCost) => number | null) => known.reduce<number | null>((a, p) => (a === null || f(p.cost) === null ? null : a + f(p.cost)!), 0);
+  const sumBounds = (f: (c: WorkloadCost) => Bounds): Bounds => ({ cpu: sumOrNull((c) => f(c).cpu), memory: sumOrNull((c) => f(c).memory) });
+  const maxes = known.map((p) => p.cost.requests.max);
+  const gaps = known.flatMap((p) => p.cost.gaps);
+  const incompleteContainers = [...new Set(known.flatMap((p) => p.cost.incompleteContainers))];
+  return {
+    ...first,
+    requests: { now: sum((c) => c.requests.now), min: sum((c) => c.requests.min), max: maxes.some((m) => m === null) ? null : sum((c) => c.requests.max!) },
+    limitsAtMax: sumBounds((c) => c.limitsAtMax),
+    hourly: { now: sumOrNull((c) => c.hourly.now)!, min: sumOrNull((c) => c.hourly.min)!, max: sumOrNull((c) => c.hourly.max) },
+    monthly: first.monthly === null || known.some((p) => p.cost.monthly === null) ? null : { now: sumOrNull((c) => c.monthly!.now)!, min: sumOrNull((c) => c.monthly!.min)!, max: sumOrNull((c) => c.monthly!.max) },
+    monthlyAtLimits: sumOrNull((c) => c.monthlyAtLimits),
+    incomplete: known.some((p) => p.cost.incomplete),
+    incompleteContainers,
+    gaps,
+    notes,
+    templates: known.map((p) => ({
+      field: p.field,
+      pod: { requests: p.cost.pod.requests, limits: p.cost.pod.limits },
+      replicas: { now: p.cost.replicas.now, min: p.cost.replicas.min, max: p.cost.replicas.max },
+      requests: p.cost.requests.now,
+      hourly: p.cost.hourly.now,
+      monthly: p.cost.monthly ? p.cost.monthly.now : null,
+    })),
+  };
 }
 
 /**
@@ -836,16 +898,19 @@ function formatQ(q: Quantities): string {
  */
 export function describeCost(c: WorkloadCost): string {
   const r = c.replicas;
-  if (c.incomplete && c.pod.requests.cpu === 0 && c.pod.requests.memory === 0) {
+  if (c.incomplete && (c.templates ?? [c]).every((t) => t.pod.requests.cpu === 0 && t.pod.requests.memory === 0)) {
     return 'no CPU or memory request on any container: the scheduler reserves nothing, so no cost can be estimated';
   }
-  const parts: string[] = [`per pod ${formatQ(c.pod.requests)}`];
-  let count: string;
-  if (r.unit === 'per-node') count = 'per node';
-  else if (r.unit === 'nodes') count = `x${r.now} nodes`;
-  else if (r.unit === 'per-run') count = `x${r.now} pod${r.now === 1 ? '' : 's'} per run`;
-  else count = `x${r.now} replica${r.now === 1 ? '' : 's'}`;
+  const podCount = (n: number) =>
+    r.unit === 'per-node' ? 'per node' : r.unit === 'nodes' ? `x${n} nodes` : r.unit === 'per-run' ? `x${n} pod${n === 1 ? '' : 's'} per run` : `x${n} replica${n === 1 ? '' : 's'}`;
+  let count = podCount(r.now);
   if (r.autoscalers.length > 0) count += ` (${r.min}-${r.max ?? '?'} by ${r.autoscalers.map((a) => `${a.kind} "${a.name}"`).join(', ')})`;
+  const parts: string[] = [];
+  if (c.templates && c.templates.length > 1) {
+    // Each pod template, then the object's total.
+    c.templates.forEach((t, i) => parts.push(`${t.field}: per pod ${formatQ(t.pod.requests)} ${i === 0 ? count : podCount(t.replicas.now)}`));
+    count = 'in all';
+  } else parts.push(`per pod ${formatQ(c.pod.requests)}`);
   let money: string;
   if (c.monthly) {
     money = `about ${formatMoney(c.monthly.now, c.currency)}/month`;

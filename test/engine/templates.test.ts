@@ -10,6 +10,8 @@ import { allChecks } from '../../src/checks/index.js';
 import { audit } from '../../src/engine/audit.js';
 import { loadText } from '../../src/sources/resources.js';
 import { otherTemplates, toWorkload } from '../../src/model/workload.js';
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 
 /** A head group that passes the resources and security checks, and a worker group that does not. */
 const HARDENED_AT_8 = `
@@ -151,5 +153,93 @@ describe('custom resources with several pod templates', () => {
     );
     const off = audit({ resources: loadText(both, 'app.yaml').resources }, { checks: allChecks.filter((c) => c.id !== 'memory-limit-missing') });
     assert.equal(off.verdicts[0].findings.filter((f) => f.check === 'memory-limit-missing').length, 0);
+  });
+});
+
+describe('the cost of a custom resource with several pod templates', () => {
+  const sized = (name: string, cpu: string, mem: string) => `
+          containers:
+            - name: ${name}
+              image: rayproject/ray:2.41.0
+              resources:
+                requests: {cpu: "${cpu}", memory: ${mem}}
+                limits: {cpu: "${cpu}", memory: ${mem}}`;
+  const cluster = `apiVersion: ray.io/v1
+kind: RayCluster
+metadata: {name: serve, namespace: ml}
+spec:
+  headGroupSpec:
+    template:
+      spec:${sized('ray-head', '2', '8Gi').replace(/\n {4}/g, '\n  ')}
+  workerGroupSpecs:
+    - groupName: cpu
+      replicas: 3
+      minReplicas: 1
+      maxReplicas: 10
+      template:
+        spec:${sized('ray-worker', '4', '16Gi')}
+`;
+
+  it('sums every template: the head once, each worker group times its replicas', () => {
+    const r = audit({ resources: loadText(cluster, 'ray.yaml').resources }, { checks: allChecks });
+    const cost = r.verdicts[0].cost!;
+    // 2 + 3 x 4 cores, 8Gi + 3 x 16Gi.
+    assert.deepEqual(cost.requests.now, { cpu: 14, memory: 56 * 2 ** 30 });
+    assert.deepEqual(cost.limitsAtMax, { cpu: 14, memory: 56 * 2 ** 30 });
+    assert.deepEqual(cost.pod.requests, { cpu: 2, memory: 8 * 2 ** 30 });
+    assert.deepEqual(
+      cost.templates!.map((t) => [t.field, t.replicas.now, t.requests]),
+      [
+        ['spec.headGroupSpec.template', 1, { cpu: 2, memory: 8 * 2 ** 30 }],
+        ['spec.workerGroupSpecs[0].template', 3, { cpu: 12, memory: 48 * 2 ** 30 }],
+      ],
+    );
+    const monthly = cost.templates!.reduce((a, t) => a + t.monthly!, 0);
+    assert.ok(Math.abs(cost.monthly!.now - monthly) < 1e-6);
+    assert.ok(cost.templates![1].monthly! > cost.templates![0].monthly! * 5);
+    assert.match(cost.text, /^spec\.headGroupSpec\.template: per pod 2 CPU, 8Gi memory x1 replica; spec\.workerGroupSpecs\[0\]\.template: per pod 4 CPU, 16Gi memory x3 replicas; in all: 14 CPU, 56Gi memory, about /);
+    // The namespace and the whole input count the workers too.
+    assert.deepEqual(r.cost!.total.running!.requests.now, { cpu: 14, memory: 56 * 2 ** 30 });
+    // And the report stays within its schema.
+    const schema = JSON.parse(readFileSync(new URL('../../docs/report.schema.json', import.meta.url), 'utf8'));
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    assert.ok(validate(JSON.parse(JSON.stringify(r))), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+  });
+
+  it("an MPIJob's workers count per run by their replicas", () => {
+    const job = `apiVersion: kubeflow.org/v2beta1
+kind: MPIJob
+metadata: {name: hpl, namespace: hpc}
+spec:
+  mpiReplicaSpecs:
+    Launcher:
+      replicas: 1
+      template:
+        spec:${sized('launcher', '1', '1Gi')}
+    Worker:
+      replicas: 4
+      template:
+        spec:${sized('worker', '8', '32Gi')}
+`;
+    const r = audit({ resources: loadText(job, 'mpi.yaml').resources }, { checks: allChecks });
+    const cost = r.verdicts[0].cost!;
+    assert.equal(cost.unit, 'per-run');
+    assert.deepEqual(cost.requests.now, { cpu: 33, memory: 129 * 2 ** 30 });
+    assert.deepEqual(cost.templates!.map((t) => t.replicas.now), [1, 4]);
+  });
+
+  it('an autoscaler of the object scales its first template only', () => {
+    const hpa = `---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: serve, namespace: ml}
+spec:
+  scaleTargetRef: {apiVersion: ray.io/v1, kind: RayCluster, name: serve}
+  minReplicas: 2
+  maxReplicas: 5
+`;
+    const r = audit({ resources: loadText(cluster + hpa, 'ray.yaml').resources }, { checks: allChecks });
+    const cost = r.verdicts.find((v) => v.object.kind === 'RayCluster')!.cost!;
+    assert.deepEqual(cost.templates!.map((t) => [t.replicas.min, t.replicas.max]), [[2, 5], [3, 3]]);
   });
 });
