@@ -8,7 +8,7 @@ import { survival } from '../model/survival.js';
 import { blastRadius, RBAC_KINDS } from '../model/rbac.js';
 import { reachability as reachabilityOf } from '../model/netpol.js';
 import { COST_KINDS, combineCosts, costOf, describeCost, resolvePrices, sumTotals, type CostTotals, type WorkloadCost } from '../model/cost.js';
-import { getString, isObject } from '../model/util.js';
+import { appendSegment, formatPath, getString, isObject } from '../model/util.js';
 import { emptyConfig, type Config, type ExemptionRule } from './config.js';
 import {
   REPORT_SCHEMA_VERSION,
@@ -143,19 +143,7 @@ export function resolveChecks(checks: Check[], config: Config): ActiveCheck[] {
   return out;
 }
 
-/** spec.template.spec.containers[0].image */
-export function formatPath(path: FieldPath): string {
-  let out = '';
-  for (const p of path) out = appendSegment(out, p);
-  return out;
-}
-
-/** `prefix` (a formatted path) followed by one more segment. */
-function appendSegment(prefix: string, p: string | number): string {
-  if (typeof p === 'number') return `${prefix}[${p}]`;
-  if (/^[A-Za-z_$][\w$-]*$/.test(p)) return prefix ? `${prefix}.${p}` : p;
-  return `${prefix}[${JSON.stringify(p)}]`;
-}
+export { formatPath };
 
 /** A node of the trie of formatted paths (see fieldOf in audit). */
 interface PathNode {

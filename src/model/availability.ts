@@ -5,7 +5,7 @@
  */
 import type { ResourceIndex } from './index.js';
 import type { FieldPath, Json, Resource, Workload } from './types.js';
-import { get, getArray, getNumber, getObject, getString, isObject } from './util.js';
+import { formatPath, get, getArray, getNumber, getObject, getString, isObject } from './util.js';
 import { selectorMatches, formatLabels } from './selector.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -35,6 +35,9 @@ export function replicasDefaultToOne(r: Resource): boolean {
       return av === 'v1';
     case 'Rollout':
       return av.startsWith('argoproj.io/');
+    // CloudNativePG's spec.instances (kubebuilder default 1).
+    case 'Pooler':
+      return av.startsWith('postgresql.cnpg.io/');
     default:
       return false;
   }
@@ -87,13 +90,13 @@ export function replicaFloor(w: Workload, index: ResourceIndex): ReplicaFloor | 
     const set = get(ro.object, w.scaledBy.replicasPath) !== undefined;
     return { value: w.replicas, source: set ? 'replicas' : 'default', text: set ? `${ro.kind} "${ro.name}" spec.replicas ${w.replicas}` : `${ro.kind} "${ro.name}" has no spec.replicas (defaults to 1)` };
   }
-  if (w.replicas !== null) return { value: w.replicas, source: 'replicas', text: `spec.replicas ${w.replicas}` };
+  if (w.replicas !== null) return { value: w.replicas, source: 'replicas', text: `${formatPath(w.replicasPath ?? ['spec', 'replicas'])} ${w.replicas}` };
   // Present but not a number (an unrendered template, a string): cannot tell.
   if (w.replicasPath) {
     const raw = get(w.resource.object, w.replicasPath);
     if (raw !== undefined && raw !== null) return null;
   }
-  if (w.replicasPath && replicasDefaultToOne(w.resource)) return { value: 1, source: 'default', text: 'spec.replicas unset (defaults to 1)' };
+  if (w.replicasPath && replicasDefaultToOne(w.resource)) return { value: 1, source: 'default', text: `${formatPath(w.replicasPath)} unset (defaults to 1)` };
   return null;
 }
 

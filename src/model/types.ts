@@ -135,4 +135,8 @@ export interface Workload {
    * head group, see otherTemplates): the workload of the template the resource is indexed by.
    */
   templateOf?: Workload;
+  /** The operator that sets the pods' ServiceAccount (and creates it), when the template cannot choose it. */
+  serviceAccountBy?: string;
+  /** A monitor the operator creates for these pods (CloudNativePG's PodMonitor), described for messages. */
+  scrapedBy?: string;
 }

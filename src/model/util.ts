@@ -195,6 +195,41 @@ export function dirOf(file: string): string {
   return i === -1 ? '.' : file.slice(0, i);
 }
 
+/** A field path as findings print it: spec.template.spec.containers[0].image, data["app.properties"]. */
+export function formatPath(path: FieldPath): string {
+  let out = '';
+  for (const p of path) out = appendSegment(out, p);
+  return out;
+}
+
+/** `prefix` (a formatted path) followed by one more segment. */
+export function appendSegment(prefix: string, p: string | number): string {
+  if (typeof p === 'number') return `${prefix}[${p}]`;
+  if (/^[A-Za-z_$][\w$-]*$/.test(p)) return prefix ? `${prefix}.${p}` : p;
+  return `${prefix}[${JSON.stringify(p)}]`;
+}
+
+/**
+ * Names among `known` close enough to `name` to be what was meant: the same but for case, or within
+ * one edit (names under 6 characters) or two. `containing`: also a name containing the other or
+ * contained in it (both at least 4 characters).
+ */
+export function nearNames(name: string, known: string[], containing = false): string[] {
+  const lower = name.toLowerCase();
+  const max = name.length < 6 ? 1 : 2;
+  return known.filter((k) => {
+    if (k.toLowerCase() === lower) return true;
+    // The distance is at least the difference in length: most names are ruled out without computing it.
+    if (Math.abs(k.length - name.length) <= max && editDistance(k, name) <= max) return true;
+    return containing && lower.length >= 4 && k.length >= 4 && (k.includes(lower) || lower.includes(k));
+  });
+}
+
+/** `did you mean "a" or "b"?` for near names (nearNames); '' for none. */
+export function didYouMean(near: string[]): string {
+  return near.length > 0 ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : '';
+}
+
 /**
  * Edit distance for "did you mean" hints: insertions, deletions and substitutions, with a swap of two
  * neighbouring letters counted as one edit (optimal string alignment).

@@ -1,6 +1,7 @@
 /** Find the pod template in any resource, known kinds and custom resources alike. */
 import type { ContainerRef, FieldPath, JsonObject, Resource, Workload, WorkloadClass } from './types.js';
 import { get, getString, isObject, stringMap } from './util.js';
+import { applyOperatorDefaults } from './operator-defaults.js';
 
 /** Where the PodSpec sits for the built-in kinds. */
 const KNOWN: Record<string, { spec: FieldPath; meta: FieldPath; replicas: FieldPath | null; class: WorkloadClass }> = {
@@ -264,7 +265,7 @@ function build(resource: Resource, specPath: FieldPath, metaPath: FieldPath, rep
     if (ray) ray.probesBy = probes;
   }
   const r = replicasPath ? get(obj, replicasPath) : undefined;
-  return {
+  const w: Workload = {
     resource,
     class: cls,
     podSpecPath: specPath,
@@ -276,6 +277,14 @@ function build(resource: Resource, specPath: FieldPath, metaPath: FieldPath, rep
     replicasPath,
     replicas: typeof r === 'number' ? r : null,
   };
+  if (!isBuiltin(resource)) applyOperatorDefaults(w);
+  return w;
+}
+
+/** `container "app"`, `init container "setup"` or `sidecar container "proxy"`: how messages name a container. */
+export function containerLabel(c: ContainerRef): string {
+  const kind = c.type === 'init' ? 'init container' : c.type === 'sidecar' ? 'sidecar container' : 'container';
+  return `${kind} "${c.name}"`;
 }
 
 /**

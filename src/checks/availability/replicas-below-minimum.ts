@@ -1,8 +1,8 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { isControlled, numberParam, replicaFloor } from './util.js';
 import { singleWriterClaim } from '../../model/claims.js';
-import { commandWords, getNumber } from '../../model/util.js';
-import type { FieldPath, Workload } from '../../model/types.js';
+import { commandWords, formatPath, getNumber, getString, parseImage } from '../../model/util.js';
+import type { Workload } from '../../model/types.js';
 
 const LEADER_FLAG = /^--?(leader-elect|leader-election|enable-leader-election)(?:=(.*))?$/;
 
@@ -24,10 +24,29 @@ function leaderElection(w: Workload): { state: 'on' | 'off'; flag: string } | un
   return undefined;
 }
 
-/** A field path as written in messages: spec.deployment.replicas. */
-function dotted(path: FieldPath): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+/**
+ * Operators whose maintainers say they have no leader election: a second replica would reconcile the
+ * same objects at the same moment. Matched on the image repository (registry left out).
+ */
+const SINGLE_REPLICA_OPERATORS: { repo: RegExp; name: string; source: string }[] = [
+  // "We would need to implement leader election for this ... not yet implemented" (issues 2491, 2791); still none.
+  { repo: /(^|\/)(prometheus-operator|coreos)\/prometheus-operator$/, name: 'prometheus-operator', source: 'prometheus-operator/prometheus-operator issues 2491 and 2791' },
+  // "don't do it": one operator per watched namespace set (issue 1386).
+  { repo: /(^|\/)altinity\/clickhouse-operator$/, name: 'clickhouse-operator', source: 'Altinity/clickhouse-operator issue 1386' },
+];
+
+function singleReplicaOperator(w: Workload): (typeof SINGLE_REPLICA_OPERATORS)[number] | undefined {
+  for (const c of w.containers) {
+    if (!c.longRunning) continue;
+    const image = getString(c.spec, ['image']);
+    if (!image) continue;
+    const repo = parseImage(image).repository.toLowerCase();
+    const hit = SINGLE_REPLICA_OPERATORS.find((o) => o.repo.test(repo));
+    if (hit) return hit;
+  }
+  return undefined;
 }
+
 
 /** Kinds whose replicas all mount the same claims (a StatefulSet gives each its own). */
 const SHARED_CLAIM_KINDS = new Set(['Deployment', 'ReplicaSet', 'ReplicationController']);
@@ -64,6 +83,11 @@ but the message says why \`replicas: 2\` alone is not the fix: the replicas woul
 A controller whose flags set leader election (\`--leader-elect\`, \`--leader-election\`,
 \`--enable-leader-election\`) is told what that means: on, a second replica stands by and takes over;
 off (\`=false\`), it must be turned on before adding replicas, or the copies all act at once.
+
+Operators whose maintainers say they have no leader election (prometheus-operator: issues 2491 and
+2791 of prometheus-operator/prometheus-operator; Altinity's clickhouse-operator: issue 1386), recognised
+by their image, get **info** instead at one replica: a second copy would reconcile the same objects at
+once, so one is right, and the message says what its downtime delays.
 
 Exempt workloads that genuinely cannot run twice (a singleton leader without leader election, a
 licence-bound process) and accept the downtime knowingly.`,
@@ -104,8 +128,8 @@ spec:
     // Named after the field the finding points at: a custom resource may keep its count elsewhere
     // (ECK's Agent: spec.deployment.replicas).
     const field = w.scaledBy
-      ? `${w.scaledBy.resource.kind} "${w.scaledBy.resource.name}" (workloadRef) ${dotted(w.scaledBy.replicasPath)}`
-      : dotted(w.replicasPath ?? ['spec', 'replicas']);
+      ? `${w.scaledBy.resource.kind} "${w.scaledBy.resource.name}" (workloadRef) ${formatPath(w.scaledBy.replicasPath)}`
+      : formatPath(w.replicasPath ?? ['spec', 'replicas']);
     const related = w.scaledBy ? [{ resource: w.scaledBy.resource, path: w.scaledBy.replicasPath, note: 'replica count' }] : [];
     // minReplicas 0 (HPAScaleToZero): the HPA scaled it to 0 itself and scales it back up.
     if (floor.source === 'hpa' && w.replicas === 0 && floor.value > 0) {
@@ -152,6 +176,17 @@ spec:
     }
     // A controller: more replicas are safe only with leader election, which its flags may say.
     const leader = leaderElection(w);
+    // An operator known to have none runs as one: a second copy is the failure, not the fix.
+    const operator = floor.value === 1 && !leader && floor.source !== 'hpa' && floor.source !== 'keda' ? singleReplicaOperator(w) : undefined;
+    if (operator) {
+      out.push({
+        message: `${floor.source === 'default' ? `${field} is not set (defaults to 1)` : `${field} is 1`}: ${operator.name} has no leader election (${operator.source}), so a second replica would reconcile the same objects at the same moment; keep one. While it is down (a node failure, a drain) changes to its custom resources wait until it is rescheduled; what it already runs keeps running`,
+        path,
+        related,
+        severity: 'info',
+      });
+      return out;
+    }
     if (leader?.state === 'off') message += `; it runs with leader election off (${leader.flag}): turn it on before adding replicas, or the copies all act at once`;
     else if (leader?.state === 'on') message += ` (it runs leader election, ${leader.flag}: a second replica stands by and takes over when the leader is lost)`;
     // An autoscaler of another folder that names the namespace this workload lands in by default:

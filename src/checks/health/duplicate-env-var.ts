@@ -1,5 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import type { ContainerRef, Json } from '../../model/types.js';
+import { containerLabel as who } from '../../model/workload.js';
+import type { Json } from '../../model/types.js';
 import { get, getArray, isObject, isTemplated } from '../../model/util.js';
 
 interface Entry {
@@ -8,10 +9,6 @@ interface Entry {
   valueFrom: Json | undefined;
 }
 
-function who(c: ContainerRef): string {
-  const kind = c.type === 'init' ? 'init container' : c.type === 'sidecar' ? 'sidecar container' : 'container';
-  return `${kind} "${c.name}"`;
-}
 
 /**
  * The API server's rule (pkg/api/pod/warnings.go, "hides previous definition"): a later entry of a

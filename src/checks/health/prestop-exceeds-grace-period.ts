@@ -1,4 +1,5 @@
 import { defineCheck, type FieldPath, type FindingInput } from '../types.js';
+import { containerLabel as who } from '../../model/workload.js';
 import type { ContainerRef, Json, JsonObject } from '../../model/types.js';
 import { get, isObject } from '../../model/util.js';
 import { numberParam } from '../availability/util.js';
@@ -85,9 +86,6 @@ function handlerOf(preStop: Json | undefined): { type: string; spec: JsonObject 
   return isObject(spec) ? { type: types[0], spec } : undefined;
 }
 
-function who(c: ContainerRef): string {
-  return `${c.type === 'sidecar' ? 'sidecar container' : 'container'} "${c.name}"`;
-}
 
 export default defineCheck<{ minShutdownSeconds: number }>({
   id: 'prestop-exceeds-grace-period',

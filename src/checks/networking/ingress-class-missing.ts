@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import type { Resource } from '../../model/types.js';
-import { commandWords, editDistance, get, getArray, getString, isTemplated, stringMap } from '../../model/util.js';
+import { commandWords, didYouMean, get, getArray, getString, isTemplated, nearNames, stringMap } from '../../model/util.js';
 
 const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 const DEFAULT_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';
@@ -91,14 +91,8 @@ function onGke(index: ResourceIndex): boolean {
 
 
 /** IngressClass names close to this one: same but for case, a typo or two, or one containing the other. */
-function nearNames(name: string, known: string[]): string[] {
-  const lower = name.toLowerCase();
-  return known
-    .filter((k) => k.toLowerCase() === lower || editDistance(k, name) <= (name.length < 6 ? 1 : 2) || (lower.length >= 4 && k.length >= 4 && (k.includes(lower) || lower.includes(k))))
-    .slice(0, 3);
-}
-
-const didYouMean = (near: string[]) => (near.length > 0 ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : '');
+const near3 = (name: string, known: string[]) => nearNames(name, known, true).slice(0, 3);
+const hintOf = (near: string[]) => (near.length > 0 ? `; ${didYouMean(near)}` : '');
 
 function listNames(names: string[]): string {
   return names.slice(0, 8).map((n) => `"${n}"`).join(', ') + (names.length > 8 ? ', ...' : '');
@@ -186,10 +180,10 @@ spec:
       if (!usable(field) || info.byName.has(field)) return out;
       // Both set (they must then be equal): controllers that read the annotation first may serve it.
       if (ann !== undefined && (ANNOTATION_DEFAULTS.has(ann) || controllerFlags(index).classes.has(ann))) return out;
-      const near = GCE_CLASSES.has(field) ? [] : nearNames(field, info.names);
+      const near = GCE_CLASSES.has(field) ? [] : near3(field, info.names);
       const gke = GCE_CLASSES.has(field)
         ? `; GKE's built-in controller has no IngressClass and reads only the annotation: set metadata.annotations["${CLASS_ANNOTATION}"]: "${field}" and remove spec.ingressClassName`
-        : didYouMean(near);
+        : hintOf(near);
       out.push({
         message: `spec.ingressClassName is "${field}", but there is no IngressClass "${field}" in the input (${defines})${gke}: if the cluster has none either, every controller ignores this Ingress: no address, no traffic, no error`,
         path: ['spec', 'ingressClassName'],
@@ -204,8 +198,8 @@ spec:
     if (ann !== undefined) {
       if (!usable(ann) || info.byName.has(ann) || ANNOTATION_DEFAULTS.has(ann) || controllerFlags(index).classes.has(ann)) return out;
       const path = ['metadata', 'annotations', CLASS_ANNOTATION];
-      const near = nearNames(ann, info.names);
-      const hint = didYouMean(near);
+      const near = near3(ann, info.names);
+      const hint = hintOf(near);
       out.push({
         message: `annotation ${CLASS_ANNOTATION} is "${ann}", which is no IngressClass of the input (${defines}) and no controller's default class${hint}: unless a controller runs with --ingress-class=${ann}, none serves this Ingress: no address, no traffic, no error`,
         path,

@@ -79,7 +79,7 @@ export function scrapedBy(w: Workload, index: ResourceIndex): string | null {
   // Several checks ask for each workload: answered once per workload.
   const perWorkload = index.memo('obs:scraped-by-workload', () => new Map<Workload, string | null>());
   let known = perWorkload.get(w);
-  if (known === undefined) perWorkload.set(w, (known = scrapedByLabels(w, index)));
+  if (known === undefined) perWorkload.set(w, (known = w.scrapedBy ?? scrapedByLabels(w, index)));
   return known;
 }
 

@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput, type Workload } from '../types.js';
 import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import type { Resource } from '../../model/types.js';
-import { editDistance, isObject, isTemplated } from '../../model/util.js';
+import { didYouMean, isObject, isTemplated, nearNames } from '../../model/util.js';
 import { stringListParam } from '../availability/util.js';
 import { allowedVerbs, CLUSTER, podServiceAccount, rbacGraph, RBAC_KINDS, sameNamespace } from '../../model/rbac.js';
 
@@ -93,6 +93,8 @@ automountServiceAccountToken: false`,
     if (!w) return out;
     const sa = podServiceAccount(w);
     if (!sa.explicit || sa.name === 'default' || isTemplated(sa.name)) return out;
+    // An operator that creates the ServiceAccount itself (CloudNativePG's Pooler).
+    if (w.serviceAccountBy) return out;
     // Not a valid name (a placeholder such as <KSA_NAME>): the API server rejects the workload itself.
     if (sa.name.length > 253 || !DNS_SUBDOMAIN.test(sa.name)) return out;
     if (stringListParam(params.assumePresent, ['default']).includes(sa.name)) return out;
@@ -124,10 +126,9 @@ automountServiceAccountToken: false`,
     const have = index.memo(`rbac:sa-names\0${index.scopeKey(resource)}`, () =>
       [...new Set(index.inNamespace('ServiceAccount', ns).filter((r) => index.sameScope(r, resource) && !isTemplated(r.name)).map((r) => r.name))].sort(),
     );
-    const max = sa.name.length < 6 ? 1 : 2;
-    const near = have.filter((n) => n.toLowerCase() === sa.name.toLowerCase() || (Math.abs(n.length - sa.name.length) <= max && editDistance(n, sa.name) <= max));
+    const near = nearNames(sa.name, have);
     const list = have.slice(0, 8).map((n) => `"${n}"`).join(', ') + (have.length > 8 ? ', ...' : '');
-    const hint = near.length > 0 ? ` (it has ${list}; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?)` : '';
+    const hint = near.length > 0 ? ` (it has ${list}; ${didYouMean(near)})` : '';
     out.push({
       message: `${what} names no ServiceAccount of namespace "${ns}" in the input${hint}: if it does not exist in the cluster either, ${effect}`,
       path: sa.path,

@@ -33,6 +33,8 @@ Apps that talk to the API (operators, controllers, CI runners, service-discovery
   run({ workload, index }) {
     const w = workload!;
     if (getBool(w.podSpec, ['automountServiceAccountToken']) !== undefined) return [];
+    // The operator that sets the ServiceAccount binds it to the roles its pods use (CloudNativePG's Pooler).
+    if (w.serviceAccountBy) return [];
     const sa = podServiceAccount(w);
     const saObj = findServiceAccount(index, w, sa.name);
     if (saObj && getBool(saObj.object, ['automountServiceAccountToken']) === false) return [];

@@ -41,11 +41,8 @@ export function show(q: Quantity | { raw: Json }): string {
   return typeof q.raw === 'string' ? q.raw : JSON.stringify(q.raw);
 }
 
-/** "container", "init container" or "sidecar" followed by the quoted name. */
-export function label(c: ContainerRef): string {
-  const kind = c.type === 'init' ? 'init container' : c.type === 'sidecar' ? 'sidecar container' : 'container';
-  return `${kind} "${c.name}"`;
-}
+/** "container", "init container" or "sidecar container" followed by the quoted name. */
+export { containerLabel as label } from '../../model/workload.js';
 
 export function resourcesPath(c: ContainerRef, section: Section, res: string): FieldPath {
   return [...c.path, 'resources', section, res];

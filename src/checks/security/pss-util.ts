@@ -135,11 +135,8 @@ export const asBool = (v: Json | undefined): boolean | undefined => (typeof v ==
 export const asString = (v: Json | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 export const asNumber = (v: Json | undefined): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-/** `container "app"`, `init container "setup"` or `sidecar "proxy"`: how messages name a container. */
-export function who(c: ContainerRef): string {
-  const kind = c.type === 'init' ? 'init container' : c.type === 'sidecar' ? 'sidecar container' : 'container';
-  return `${kind} "${c.name}"`;
-}
+/** `container "app"`, `init container "setup"` or `sidecar container "proxy"`: how messages name a container. */
+export { containerLabel as who } from '../../model/workload.js';
 
 /** The suffix that ties a finding to its Pod Security Standards control. */
 export function pssRef(level: 'baseline' | 'restricted', control: string): string {

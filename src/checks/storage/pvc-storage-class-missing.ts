@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import type { FieldPath, JsonObject } from '../../model/types.js';
-import { editDistance, getString } from '../../model/util.js';
+import { didYouMean, getString, nearNames } from '../../model/util.js';
 import { claimClass, claimTemplates, storageClassNamed } from '../../model/claims.js';
 
 /** Classes named by the PersistentVolumes of the input (static provisioning needs no StorageClass object). */
@@ -67,8 +67,8 @@ spec:
       const c = claimClass(claim);
       if (c.templated || !c.name) continue;
       if (storageClassNamed(index, c.name) || pvClasses(index).has(c.name)) continue;
-      const near = known.filter((k) => k.toLowerCase() === c.name!.toLowerCase() || editDistance(k, c.name!) <= (c.name!.length < 6 ? 1 : 2));
-      const hint = near.length > 0 ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : '';
+      const near = nearNames(c.name, known);
+      const hint = near.length > 0 ? `; ${didYouMean(near)}` : '';
       const list = known.slice(0, 8).map((n) => `"${n}"`).join(', ') + (known.length > 8 ? ', ...' : '');
       out.push({
         message: `${what} asks for StorageClass "${c.name}", which is not in the input (it defines ${list})${hint}: if the cluster has no such class either, the claim stays Pending forever and every pod mounting it stays Pending`,

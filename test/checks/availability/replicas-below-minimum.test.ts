@@ -392,4 +392,40 @@ describe('replicas-below-minimum: an HPA of another folder', () => {
     assert.equal(audit({ resources }, { checks: [check], namespace: 'default' }).verdicts[0].survival!.find((x) => x.scenario === 'node-loss')!.outcome === 'unknown', false);
     assert.equal(audit({ resources }, { checks: [check], namespace: 'default' }).verdicts.flatMap((v) => v.findings).length, 0);
   });
+
+  describe('operators without leader election', () => {
+    const operator = (image: string, replicas: string, args = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: prometheus-operator, namespace: monitoring}
+spec:
+${replicas}  template:
+    spec:
+      containers:
+        - name: prometheus-operator
+          image: ${image}${args}
+`;
+    it('prometheus-operator at one replica is info: a second copy is the failure, not the fix', () => {
+      for (const image of ['quay.io/prometheus-operator/prometheus-operator:v0.82.0', 'quay.io/coreos/prometheus-operator:v0.38.1', 'prometheus-operator/prometheus-operator@sha256:' + 'a'.repeat(64)]) {
+        const [f] = runCheck(check, operator(image, '  replicas: 1\n'));
+        assert.equal(f.severity, 'info', image);
+        assert.match(f.message, /^spec\.replicas is 1: prometheus-operator has no leader election \(prometheus-operator\/prometheus-operator issues 2491 and 2791\), so a second replica would reconcile the same objects at the same moment; keep one/);
+      }
+      const [unset] = runCheck(check, operator('quay.io/prometheus-operator/prometheus-operator:v0.82.0', ''));
+      assert.equal(unset.severity, 'info');
+      assert.match(unset.message, /^spec\.replicas is not set \(defaults to 1\): prometheus-operator has no leader election/);
+      const [ch] = runCheck(check, operator('altinity/clickhouse-operator:0.25.3', '  replicas: 1\n'));
+      assert.equal(ch.severity, 'info');
+      assert.match(ch.message, /clickhouse-operator has no leader election \(Altinity\/clickhouse-operator issue 1386\)/);
+    });
+    it('other images, look-alike names and a leader-election flag keep the error', () => {
+      for (const image of ['quay.io/prometheus-operator/prometheus-config-reloader:v0.82.0', 'example.com/my-prometheus-operator:1.0', 'grafana/grafana-operator:v5.0.0']) {
+        const [f] = runCheck(check, operator(image, '  replicas: 1\n'));
+        assert.equal(f.severity, 'error', image);
+      }
+      const [flagged] = runCheck(check, operator('quay.io/prometheus-operator/prometheus-operator:v0.82.0', '  replicas: 1\n', '\n          args: [--leader-elect]'));
+      assert.equal(flagged.severity, 'error');
+      // Two replicas: nothing from this check (whether they fight is not judged here).
+      expectNone(check, operator('quay.io/prometheus-operator/prometheus-operator:v0.82.0', '  replicas: 2\n'));
+    });
+  });
 });

@@ -1,0 +1,64 @@
+/**
+ * What an operator writes into the pods it builds from a custom resource's pod template, where the
+ * template cannot say otherwise. Checks judge the pods as they will run, so these fields count as set.
+ * Only behaviour read in the operator's own source is modelled, each with where it was read.
+ */
+import type { ContainerRef, JsonObject, Workload } from './types.js';
+import { get, isObject } from './util.js';
+
+/** The pgbouncer container's security context, written over the template's (overwrite: true). */
+const CNPG_CONTAINER_SECURITY: JsonObject = {
+  capabilities: { drop: ['ALL'] },
+  privileged: false,
+  runAsNonRoot: true,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/**
+ * CloudNativePG's Pooler (postgresql.cnpg.io): the operator builds a Deployment from spec.template
+ * (cloudnative-pg pkg/specs/pgbouncer/deployments.go, Deployment(): podspec.NewFrom(template)...):
+ * - serviceAccountName: the Pooler's name, always (WithServiceAccountName(pooler.Name, true)); the
+ *   operator creates that ServiceAccount with a Role and RoleBinding (pgbouncer/rbac.go);
+ * - the "pgbouncer" container's securityContext, always: specs.CreateContainerSecurityContext (drop ALL,
+ *   not privileged, runAsNonRoot, readOnlyRootFilesystem, no privilege escalation, and the Cluster's
+ *   seccomp profile, RuntimeDefault unless the Cluster sets another);
+ * - a TCP readiness probe on port 5432 when the template has none (WithReadinessProbe(..., false));
+ * - container ports "pgbouncer" 5432 and "metrics" 9127;
+ * - the Deployment's replicas: spec.instances (default 1);
+ * - the pod label cnpg.io/poolerName: <name>, and a PodMonitor when spec.monitoring.enablePodMonitor is true.
+ */
+function cnpgPooler(w: Workload): void {
+  // The Deployment's replicas are spec.instances (default 1).
+  w.replicasPath = ['spec', 'instances'];
+  const n = get(w.resource.object, w.replicasPath);
+  w.replicas = typeof n === 'number' ? n : null;
+  // Its pods carry cnpg.io/poolerName: <name> (the Deployment's selector); spec.monitoring.enablePodMonitor
+  // makes the operator create a PodMonitor for them (pgbouncer/podmonitor.go).
+  w.podLabels = { ...w.podLabels, 'cnpg.io/poolerName': w.resource.name };
+  if (get(w.resource.object, ['spec', 'monitoring', 'enablePodMonitor']) === true) w.scrapedBy = `the PodMonitor CloudNativePG creates (spec.monitoring.enablePodMonitor)`;
+  const c = w.containers.find((x) => x.type === 'container' && x.name === 'pgbouncer');
+  w.podSpec = { ...w.podSpec, serviceAccountName: w.resource.name };
+  w.serviceAccountBy = `CloudNativePG runs the Pooler's pods as ServiceAccount "${w.resource.name}", which it creates with their Role and RoleBinding`;
+  if (!c) return;
+  const spec: JsonObject = { ...c.spec, securityContext: CNPG_CONTAINER_SECURITY };
+  if (!isObject(spec.readinessProbe)) spec.readinessProbe = { tcpSocket: { port: 5432 }, timeoutSeconds: 5 };
+  const ports = Array.isArray(c.spec.ports) ? c.spec.ports.filter((p) => !(isObject(p) && (p.name === 'pgbouncer' || p.name === 'metrics'))) : [];
+  spec.ports = [...ports, { name: 'pgbouncer', containerPort: 5432 }, { name: 'metrics', containerPort: 9127 }];
+  replaceSpec(w, c, spec);
+}
+
+function replaceSpec(w: Workload, c: ContainerRef, spec: JsonObject): void {
+  c.spec = spec;
+  const list = c.path[c.path.length - 2] as 'containers' | 'initContainers';
+  const i = c.path[c.path.length - 1] as number;
+  const arr = w.podSpec[list];
+  if (Array.isArray(arr)) w.podSpec = { ...w.podSpec, [list]: arr.map((x, k) => (k === i ? spec : x)) };
+}
+
+/** Fill in what the operator of this custom resource sets in its pods (nothing for other kinds). */
+export function applyOperatorDefaults(w: Workload): void {
+  const r = w.resource;
+  if (r.kind === 'Pooler' && r.apiVersion.startsWith('postgresql.cnpg.io/') && w.podSpecPath.join('.') === 'spec.template.spec') cnpgPooler(w);
+}
