@@ -8,7 +8,7 @@ import { survival } from '../model/survival.js';
 import { blastRadius, RBAC_KINDS } from '../model/rbac.js';
 import { reachability as reachabilityOf } from '../model/netpol.js';
 import { COST_KINDS, combineCosts, costOf, describeCost, resolvePrices, sumTotals, type CostTotals, type WorkloadCost } from '../model/cost.js';
-import { appendSegment, formatPath, getString, isObject } from '../model/util.js';
+import { appendSegment, getString, isObject } from '../model/util.js';
 import { emptyConfig, type Config, type ExemptionRule } from './config.js';
 import {
   REPORT_SCHEMA_VERSION,
@@ -143,7 +143,8 @@ export function resolveChecks(checks: Check[], config: Config): ActiveCheck[] {
   return out;
 }
 
-export { formatPath };
+/** spec.template.spec.containers[0].image (model/util's, exported here as before). */
+export { formatPath } from '../model/util.js';
 
 /** A node of the trie of formatted paths (see fieldOf in audit). */
 interface PathNode {
@@ -216,7 +217,6 @@ function hasKeys(v: Json | undefined): boolean {
   return false;
 }
 
-/** Is raw[k] the same finding (container, message, field) as one before it? */
 const NO_WORKLOADS: Workload[] = [];
 
 /**
@@ -229,6 +229,7 @@ function templateLocal(c: Check): boolean {
   return c.target === 'workload' && !c.runtime && (c.pillar === 'resources' || c.pillar === 'security');
 }
 
+/** Is raw[k] the same finding (container, message, field) as one before it? */
 function repeatsEarlier(raw: FindingInput[], k: number): boolean {
   const fi = raw[k];
   const container = fi.container ?? '';

@@ -166,6 +166,9 @@ export function rwoNotEnforced(index: ResourceIndex, pvc: Resource): string | un
   return undefined;
 }
 
+/** Kinds whose replicas all mount the same claims (a StatefulSet gives each its own). */
+export const SHARED_CLAIM_KINDS = new Set(['Deployment', 'ReplicaSet', 'ReplicationController']);
+
 /**
  * The first PersistentVolumeClaim of the input that this workload mounts and that allows only
  * ReadWriteOnce / ReadWriteOncePod, where nothing in the input says it is shared or node-local:

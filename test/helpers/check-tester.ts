@@ -13,6 +13,8 @@ export interface RunOptions {
   params?: Record<string, unknown>;
   /** Other checks to run alongside (rarely needed). */
   namespace?: string;
+  /** The input holds every object (--complete): findings that rest on absent objects are firm. */
+  complete?: boolean;
 }
 
 /** All findings of `check` on the given YAML (multi-document allowed). Fails the test on YAML errors. */
@@ -24,7 +26,7 @@ export function runCheck(check: Check, yaml: string, opts: RunOptions = {}): Fin
   assert.deepEqual(errors, [], 'fixture YAML must parse');
   const config = emptyConfig();
   if (opts.params) config.checks[check.id] = { params: opts.params };
-  const report = audit({ resources: loaded.resources, problems: [] }, { checks: [check], config, namespace: opts.namespace });
+  const report = audit({ resources: loaded.resources, problems: [] }, { checks: [check], config, namespace: opts.namespace, complete: opts.complete });
   const internal = report.problems.filter((p) => p.message.startsWith('internal:'));
   assert.deepEqual(internal, [], 'the check must not throw');
   return report.verdicts.flatMap((v) => v.findings);

@@ -1,6 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { replicaCountText, HOST_KEYS, ZONE_KEYS, ownPodsProblem, replicaFloor, spreadTerms, stringListParam, termLabel } from './util.js';
 import { hostPortOf } from '../../model/ports.js';
+import { SHARED_CLAIM_KINDS, singleWriterClaim } from '../../model/claims.js';
 
 export default defineCheck<{ hostTopologyKeys: string[]; zoneTopologyKeys: string[] }>({
   id: 'no-pod-anti-affinity',
@@ -22,6 +23,10 @@ the reason.
 The default scheduler applies soft default spreading only to pods that define no
 \`topologySpreadConstraints\` of their own, and only as a scoring preference: it does not stop
 replicas from sharing a node when the cluster is busy. Say what you need explicitly.
+
+Not reported for a Deployment (ReplicaSet, ReplicationController) whose replicas all mount one
+\`ReadWriteOnce\` claim of the input: a replica on another node could not attach it, so spreading is
+what would break them; **rwo-volume-multi-replica** reports the storage problem.
 
 Reported for service workloads with a replica floor of 2 or more (fewer is \`replicas-below-minimum\`).`,
   fix: {
@@ -48,7 +53,7 @@ Reported for service workloads with a replica floor of 2 or more (fewer is \`rep
       description: 'Node labels that identify a zone (a required anti-affinity over one of them also separates nodes).',
     },
   },
-  uses: ['HorizontalPodAutoscaler', 'ScaledObject'],
+  uses: ['HorizontalPodAutoscaler', 'ScaledObject', 'PersistentVolumeClaim', 'PersistentVolume', 'StorageClass'],
   target: 'workload',
   classes: ['service'],
   run({ workload: w, index, params }) {
@@ -58,6 +63,9 @@ Reported for service workloads with a replica floor of 2 or more (fewer is \`rep
     if (!floor || floor.value < 2) return out;
     // A host port (or hostNetwork with ports): two pods using one host port never share a node.
     if (hostPortOf(w)) return out;
+    // All replicas mount one ReadWriteOnce claim: spreading them over nodes is what breaks them
+    // (rwo-volume-multi-replica says how to fix the storage first).
+    if (SHARED_CLAIM_KINDS.has(w.resource.kind) && singleWriterClaim(index, w)) return out;
     const hostKeys = stringListParam(params.hostTopologyKeys, HOST_KEYS);
     const zoneKeys = stringListParam(params.zoneTopologyKeys, ZONE_KEYS);
     const terms = spreadTerms(w).filter(

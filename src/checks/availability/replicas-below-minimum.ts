@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { isControlled, numberParam, replicaFloor } from './util.js';
-import { singleWriterClaim } from '../../model/claims.js';
+import { SHARED_CLAIM_KINDS, singleWriterClaim } from '../../model/claims.js';
 import { commandWords, formatPath, getNumber, getString, parseImage } from '../../model/util.js';
 import type { Workload } from '../../model/types.js';
 
@@ -47,9 +47,6 @@ function singleReplicaOperator(w: Workload): (typeof SINGLE_REPLICA_OPERATORS)[n
   return undefined;
 }
 
-
-/** Kinds whose replicas all mount the same claims (a StatefulSet gives each its own). */
-const SHARED_CLAIM_KINDS = new Set(['Deployment', 'ReplicaSet', 'ReplicationController']);
 
 export default defineCheck<{ minReplicas: number }>({
   id: 'replicas-below-minimum',

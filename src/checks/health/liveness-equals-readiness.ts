@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import type { ContainerRef, JsonObject } from '../../model/types.js';
 import { getArray, getString, isObject } from '../../model/util.js';
-import { describeHandler, execCommand, probeOf, resolvePort, singleHandler, type HandlerType } from './probe-util.js';
+import { describeHandler, execCommand, failureBudget, probeOf, resolvePort, singleHandler, type HandlerType } from './probe-util.js';
 
 /** A canonical key for what a handler checks, or undefined when it cannot be read. */
 function handlerKey(c: ContainerRef, type: HandlerType, h: JsonObject): string | undefined {
@@ -51,9 +51,12 @@ dependency hiccups or when the endpoint slows under load.
 
 Handlers are compared, not timing fields: the same HTTP scheme, host, path, port and headers, the same
 TCP port, the same gRPC port and service, or the same exec command. Named ports are resolved against
-the container's ports, so \`port: http\` and \`port: 8080\` match when \`http\` is 8080. A longer
-liveness failure budget softens the effect but does not remove it: a dependency outage longer than
-the budget still restarts every replica.
+the container's ports, so \`port: http\` and \`port: 8080\` match when \`http\` is 8080. When liveness has
+the larger failure budget (failureThreshold x periodSeconds: a higher failureThreshold, the pattern the
+Kubernetes documentation describes for a shared cheap endpoint), a failure first takes the pod out of
+rotation and restarts it only if it lasts: reported as **info**, with both times, because a dependency
+outage longer than the liveness budget still restarts every replica. With an equal or smaller liveness
+budget it is a **warning**: the restart comes no later than the removal from rotation.
 
 It is acceptable for a trivial TCP check on a process with no dependencies, but a separate cheap
 liveness endpoint (\`/livez\`) is still better.`,
@@ -84,8 +87,21 @@ liveness endpoint (\`/livez\`) is still better.`,
       if (!lh || !rh || lh.type !== rh.type) continue;
       const lk = handlerKey(c, lh.type, lh.spec);
       if (lk === undefined || lk !== handlerKey(c, rh.type, rh.spec)) continue;
+      const what = `container "${c.name}": livenessProbe and readinessProbe run the same check (${describeHandler(lh.type, lh.spec)})`;
+      const liveAfter = failureBudget(live);
+      const readyAfter = failureBudget(ready);
+      if (liveAfter !== undefined && readyAfter !== undefined && liveAfter > readyAfter) {
+        // The pattern the Kubernetes documentation describes: out of rotation first, restarted only if it lasts.
+        out.push({
+          message: `${what}, liveness with the larger failure budget: a failure takes the pod out of rotation after about ${readyAfter} s and restarts it after about ${liveAfter} s, so a failure of the shared check that outlasts ${liveAfter} s (a dependency outage) restarts every replica`,
+          path: [...c.path, 'livenessProbe', lh.type],
+          container: c.name,
+          severity: 'info',
+        });
+        continue;
+      }
       out.push({
-        message: `container "${c.name}": livenessProbe and readinessProbe run the same check (${describeHandler(lh.type, lh.spec)}); when it fails, every replica is restarted instead of only being taken out of rotation`,
+        message: `${what}${liveAfter !== undefined && readyAfter !== undefined ? ` and liveness gives up ${liveAfter === readyAfter ? `as soon as readiness (about ${liveAfter} s)` : `first (about ${liveAfter} s, readiness ${readyAfter} s)`}` : ''}: when it fails, every replica is restarted instead of only being taken out of rotation`,
         path: [...c.path, 'livenessProbe', lh.type],
         container: c.name,
       });

@@ -14,7 +14,8 @@ as soon as the previous one gives up: the effective period becomes the timeout, 
 hit continuously while it is slow, and the time to detect a failure is governed by the timeout
 rather than by the period.
 
-Defaults are \`timeoutSeconds: 1\` and \`periodSeconds: 10\`; 0 or unset takes the default. A timeout of 1 s
+A timeout equal to the period is **info**: the attempts run back to back, but a failure is detected no
+later than the period says. Defaults are \`timeoutSeconds: 1\` and \`periodSeconds: 10\`; 0 or unset takes the default. A timeout of 1 s
 (the minimum) is never reported, even with \`periodSeconds: 1\`: there is no shorter timeout to set. A timeout
 that long usually means the endpoint does too much work (dependency calls) for a probe. Fields that
 are not numbers (an unrendered template) are not evaluated.`,
@@ -41,8 +42,19 @@ are not numbers (an unrendered template) are not evaluated.`,
         // timeoutSeconds cannot go below 1: a 1 s period (Knative's webhook probes it that often) has no shorter timeout.
         if (timeout === undefined || period === undefined || timeout < period || timeout <= 1) continue;
         const show = (f: 'timeoutSeconds' | 'periodSeconds', v: number) => `${f} ${v}${isSet(probe, f) && probe[f] !== 0 ? '' : ' (default)'}`;
+        const threshold = timing(probe, 'failureThreshold') ?? 3;
+        // Equal: attempts run back to back while the endpoint is slow, but a failure is seen no later.
+        if (timeout === period) {
+          out.push({
+            message: `container "${c.name}": ${kind} ${show('timeoutSeconds', timeout)} equals ${show('periodSeconds', period)}: while the endpoint is slow the attempts run back to back, with no pause for the process to recover; detection still takes about ${threshold * period} s`,
+            path: [...c.path, kind, 'timeoutSeconds'],
+            container: c.name,
+            severity: 'info',
+          });
+          continue;
+        }
         out.push({
-          message: `container "${c.name}": ${kind} ${show('timeoutSeconds', timeout)} is not below ${show('periodSeconds', period)}`,
+          message: `container "${c.name}": ${kind} ${show('timeoutSeconds', timeout)} is above ${show('periodSeconds', period)}: a hung endpoint is detected after about ${threshold * timeout} s (failureThreshold x timeoutSeconds), not ${threshold * period} s`,
           // Above 1 s the timeout is always set explicitly (unset or 0 is the 1 s default).
           path: [...c.path, kind, 'timeoutSeconds'],
           container: c.name,

@@ -80,6 +80,16 @@ export function timing(probe: JsonObject, field: TimingField): number | undefine
   return v;
 }
 
+/**
+ * Seconds of continuous failure before the probe acts (failureThreshold x periodSeconds, defaults 3 x 10);
+ * undefined when a field cannot be read.
+ */
+export function failureBudget(probe: JsonObject): number | undefined {
+  const n = timing(probe, 'failureThreshold');
+  const period = timing(probe, 'periodSeconds');
+  return n === undefined || period === undefined ? undefined : n * period;
+}
+
 /** True when the field is written in the manifest (not defaulted). */
 export function isSet(probe: JsonObject, field: TimingField): boolean {
   const v = probe[field];
@@ -127,7 +137,8 @@ export function describeHandler(type: HandlerType, h: JsonObject): string {
   switch (type) {
     case 'httpGet': {
       const path = getString(h, ['path']) || '/';
-      return `HTTP GET ${path} on port ${showPort(h.port)}`;
+      const scheme = (getString(h, ['scheme']) ?? 'HTTP').toUpperCase() === 'HTTPS' ? 'HTTPS' : 'HTTP';
+      return `${scheme} GET ${path} on port ${showPort(h.port)}`;
     }
     case 'tcpSocket':
       return `TCP connect to port ${showPort(h.port)}`;

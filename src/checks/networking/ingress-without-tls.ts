@@ -1,5 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { get, getArray, getString, isObject, stringMap } from '../../model/util.js';
+import { dirOf, get, getArray, getString, isObject, stringMap } from '../../model/util.js';
+import type { ResourceIndex } from '../../model/index.js';
+import type { Resource } from '../../model/types.js';
 
 /** Annotations by which a cloud load balancer terminates TLS without spec.tls. */
 function tlsByAnnotation(annotations: Record<string, string>): string | null {
@@ -36,6 +38,32 @@ function covers(tlsHost: string, host: string): boolean {
   return false;
 }
 
+/** An Ingress for ingress-nginx: class "nginx" by spec.ingressClassName or the old annotation. */
+function isNginx(r: Resource): boolean {
+  const cls = getString(r.object, ['spec', 'ingressClassName']) ?? stringMap(get(r.object, ['metadata', 'annotations']))['kubernetes.io/ingress.class'];
+  return cls === 'nginx';
+}
+
+/**
+ * Hosts that an ingress-nginx Ingress of the input lists under spec.tls: the controller builds one
+ * server per host from all Ingresses of its class and keeps the first certificate it finds for it
+ * (ingress-nginx controller.go createServers), so every Ingress of that host is served with it.
+ */
+function nginxTlsHosts(index: ResourceIndex, of: Resource): string[] {
+  const all = index.memo('net:nginx-tls-hosts', () =>
+    index
+      .ofKind('Ingress')
+      .filter(isNginx)
+      .map((r) => ({ r, hosts: getArray(r.object, ['spec', 'tls']).filter(isObject).flatMap((t) => getArray(t, ['hosts']).filter((h): h is string => typeof h === 'string')) }))
+      .filter((x) => x.hosts.length > 0),
+  );
+  // Only Ingresses of its namespace and folder (deployed together: example folders reuse hosts such as
+  // foo.bar.com), and not another version of this same Ingress (ingress-with-tls.yaml beside it).
+  return all
+    .filter((x) => x.r !== of && x.r.name !== of.name && index.sameScope(x.r, of) && dirOf(x.r.origin.file) === dirOf(of.origin.file))
+    .flatMap((x) => x.hosts);
+}
+
 export default defineCheck({
   id: 'ingress-without-tls',
   pillar: 'networking',
@@ -47,7 +75,7 @@ export default defineCheck({
 - no \`spec.tls\` at all;
 - a rule host that no \`spec.tls\` entry covers (\`*.example.com\` covers \`a.example.com\`, not \`example.com\` nor \`a.b.example.com\`).
 
-A \`tls\` entry without \`hosts\` covers every host. Rules without a host are not reported when \`spec.tls\` exists. Ingresses whose cloud load balancer terminates TLS through annotations (AWS Load Balancer Controller \`certificate-arn\` or an HTTPS \`listen-ports\`, GKE \`pre-shared-cert\` / \`managed-certificates\`, Azure \`appgw-ssl-certificate\`), or whose controller is told to serve them over TLS only (Traefik \`router.tls: "true"\`, a cert resolver or only secure entrypoints; Kong \`konghq.com/protocols: https\`; GKE \`kubernetes.io/ingress.allow-http: "false"\`) are not reported.
+A \`tls\` entry without \`hosts\` covers every host. Rules without a host are not reported when \`spec.tls\` exists. Ingresses whose cloud load balancer terminates TLS through annotations (AWS Load Balancer Controller \`certificate-arn\` or an HTTPS \`listen-ports\`, GKE \`pre-shared-cert\` / \`managed-certificates\`, Azure \`appgw-ssl-certificate\`), or whose controller is told to serve them over TLS only (Traefik \`router.tls: "true"\`, a cert resolver or only secure entrypoints; Kong \`konghq.com/protocols: https\`; GKE \`kubernetes.io/ingress.allow-http: "false"\`) are not reported. Nor is an ingress-nginx Ingress (class \`nginx\`) whose hosts another ingress-nginx Ingress of its namespace and folder (deployed with it; not another version of the same Ingress) lists under \`spec.tls\`: the controller builds one server per host from all the Ingresses of its class and serves it with the certificate one of them gives (ingress-nginx \`createServers\`), so paths split over several Ingresses (an auth callback beside the app) share the host's TLS.
 
 Exempt Ingresses that are only reachable on a trusted network, or behind a proxy (CDN, service mesh gateway) that terminates TLS before them.`,
   fix: {
@@ -64,11 +92,12 @@ spec:
   },
   target: 'object',
   kinds: ['Ingress'],
-  run({ resource }) {
+  run({ resource, index }) {
     const obj = resource.object;
     const spec = get(obj, ['spec']);
     if (!isObject(spec)) return [];
     if (tlsByAnnotation(stringMap(get(obj, ['metadata', 'annotations'])))) return [];
+    const nginxTls = isNginx(resource) ? nginxTlsHosts(index, resource) : [];
     const rules = getArray(spec, ['rules']);
     const hosts: { host: string | undefined; i: number }[] = [];
     rules.forEach((r, i) => {
@@ -78,6 +107,8 @@ spec:
     const tls = getArray(spec, ['tls']).filter(isObject);
     if (tls.length === 0) {
       const named = [...new Set(hosts.map((h) => h.host).filter((h): h is string => !!h))];
+      // ingress-nginx serves a host with the certificate another Ingress of its class gives that host.
+      if (named.length > 0 && hosts.every((h) => h.host !== undefined) && named.every((h) => nginxTls.some((t) => covers(t, h)))) return [];
       const what = named.length > 0 ? `hosts ${named.map((h) => `"${h}"`).join(', ')} are` : 'every host is';
       return [{ message: `Ingress has no spec.tls: ${what} served over plain HTTP only`, path: ['spec', 'tls'] }];
     }
@@ -92,7 +123,7 @@ spec:
     for (const { host, i } of hosts) {
       if (!host || seen.has(host)) continue;
       seen.add(host);
-      if (tlsHosts.some((t) => covers(t, host))) continue;
+      if (tlsHosts.some((t) => covers(t, host)) || nginxTls.some((t) => covers(t, host))) continue;
       out.push({
         message: `host "${host}" has no spec.tls entry covering it (TLS hosts: ${tlsHosts.map((h) => `"${h}"`).join(', ')}): it is served over plain HTTP or with a certificate that does not match`,
         path: ['spec', 'rules', i, 'host'],

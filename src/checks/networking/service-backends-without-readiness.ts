@@ -1,5 +1,7 @@
 import { defineCheck, type ContainerRef, type FindingInput, type RelatedInput, type Workload } from '../types.js';
-import { get, getArray, getString } from '../../model/util.js';
+import { get, getArray, getString, isObject } from '../../model/util.js';
+import { resolvePort } from '../health/probe-util.js';
+import { scrapedServicePorts } from '../observability/util.js';
 import { podPorts, selectedWorkloads, servicePorts, showObject } from './service-util.js';
 import { serviceMetricsOnly } from '../../model/ports.js';
 
@@ -19,6 +21,29 @@ function servingContainers(w: Workload, target: number | string): ContainerRef[]
 function has(c: ContainerRef, field: string): boolean {
   const v = c.spec[field];
   return v !== undefined && v !== null;
+}
+
+/**
+ * Port numbers that a readiness or startup probe of any container of the pod checks: containers share
+ * the pod's network, and the pod is Ready (an endpoint) only when every container is, so a probe of
+ * the served port in another container (a proxy probing the app's port) gates the traffic too.
+ */
+function probedPorts(w: Workload): Set<number> {
+  const out = new Set<number>();
+  for (const c of w.containers) {
+    if (!c.longRunning) continue;
+    for (const kind of ['readinessProbe', 'startupProbe']) {
+      const probe = c.spec[kind];
+      if (!isObject(probe)) continue;
+      for (const h of ['httpGet', 'tcpSocket', 'grpc']) {
+        const handler = probe[h];
+        if (!isObject(handler)) continue;
+        const port = resolvePort(c, handler.port);
+        if (port !== undefined) out.add(port);
+      }
+    }
+  }
+  return out;
 }
 
 const MAX_NAMED = 5;
@@ -45,8 +70,12 @@ Not reported:
 - Services with \`publishNotReadyAddresses: true\` (or the old
   \`service.alpha.kubernetes.io/tolerate-unready-endpoints\` annotation), typically headless Services
   for StatefulSet peer discovery: they publish pods whether ready or not by design;
-- Services whose ports are all named as metrics ports (\`metrics\`, \`http-metrics\`, \`prom\`...):
-  they list scrape targets, and Prometheus scrapes pods whether ready or not;
+- Services whose ports are all named as metrics ports (\`metrics\`, \`http-metrics\`, \`prom\`...), and
+  headless Services whose ports are all scraped by ServiceMonitors of the input (kube-prometheus names
+  them \`https-main\`): they list scrape targets, and Prometheus scrapes pods whether ready or not;
+- UDP ports: Kubernetes has no UDP probe;
+- a serving container whose port a readiness or startup probe of another container of the pod checks
+  (containers share the pod's network, and the pod is an endpoint only when every container is ready);
 - pods with \`readinessGates\` (a load balancer controller holds the pod unready until its own health
   check passes);
 - Knative workloads (Knative adds a readiness probe on the user port).
@@ -66,6 +95,7 @@ Service whose clients are affected.`,
         port: http
       periodSeconds: 5`,
   },
+  uses: ['ServiceMonitor', 'VMServiceScrape'],
   target: 'object',
   kinds: ['Service'],
   run({ resource: svc, index }) {
@@ -73,6 +103,12 @@ Service whose clients are affected.`,
     if (get(svc.object, ['spec', 'publishNotReadyAddresses']) === true) return out;
     if (/^true$/i.test(getString(svc.object, ['metadata', 'annotations', 'service.alpha.kubernetes.io/tolerate-unready-endpoints']) ?? '')) return out;
     if (serviceMetricsOnly(svc)) return out;
+    // A headless Service whose every port a ServiceMonitor of the input scrapes (kube-prometheus names
+    // them https-main, not metrics): a list of scrape targets, not a Service clients connect through.
+    if (get(svc.object, ['spec', 'clusterIP']) === 'None') {
+      const scraped = scrapedServicePorts(svc, index);
+      if (scraped.size > 0 && servicePorts(svc).every((p) => (p.name !== undefined && scraped.has(p.name)) || (p.target !== undefined && scraped.has(p.target)))) return out;
+    }
     const backends = selectedWorkloads(index, svc);
     if (backends.length === 0) return out;
     const ports = servicePorts(svc);
@@ -84,10 +120,14 @@ Service whose clients are affected.`,
       if (w.class === 'batch' || w.resource.apiVersion.startsWith('serving.knative.dev/')) continue;
       if (getArray(w.podSpec, ['readinessGates']).length > 0) continue;
       const unprobed = new Map<ContainerRef, string[]>();
+      let probed: Set<number> | undefined;
       for (const p of ports) {
-        if (p.target === undefined) continue;
+        // Kubernetes has no UDP probe: a DNS or syslog port cannot be probed, so nothing to fix here.
+        if (p.target === undefined || p.protocol.toUpperCase() === 'UDP') continue;
         for (const c of servingContainers(w, p.target)) {
           if (has(c, 'readinessProbe') || has(c, 'startupProbe') || c.injectedBy || c.probesBy) continue;
+          const number = resolvePort(c, p.target);
+          if (number !== undefined && (probed ??= probedPorts(w)).has(number)) continue;
           let l = unprobed.get(c);
           if (!l) unprobed.set(c, (l = []));
           const t = typeof p.target === 'number' ? String(p.target) : `"${p.target}"`;

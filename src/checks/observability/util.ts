@@ -1,7 +1,7 @@
 /** Helpers for the observability checks: which monitoring objects in the input scrape a workload's pods. */
 import type { ResourceIndex } from '../../model/index.js';
 import type { FieldPath, Json, Resource, Workload } from '../../model/types.js';
-import { get, getArray, getBool, getNumber, getObject, getString, parseImage, stringMap } from '../../model/util.js';
+import { get, getArray, getBool, getNumber, getObject, getString, isObject, parseImage, stringMap } from '../../model/util.js';
 import { selectorMatches } from '../availability/util.js';
 import { declaredPorts, METRICS_PORT } from '../../model/ports.js';
 
@@ -72,6 +72,24 @@ function monitorIndex(index: ResourceIndex, kinds: { kind: string; group: string
 function covering(mi: MonitorIndex, ns: string): Resource[] {
   const l = mi.byNs.get(ns);
   return l ? (mi.everywhere.length ? [...l, ...mi.everywhere] : l) : mi.everywhere;
+}
+
+/**
+ * The ports (names, or numbers of `targetPort`) of this Service that ServiceMonitors of the input scrape:
+ * the `endpoints[]` of every ServiceMonitor (VMServiceScrape) that selects the Service.
+ */
+export function scrapedServicePorts(svc: Resource, index: ResourceIndex): Set<string | number> {
+  const out = new Set<string | number>();
+  const labels = stringMap(get(svc.object, ['metadata', 'labels']));
+  for (const m of covering(monitorIndex(index, SERVICE_MONITORS, 'obs:servicemonitors'), index.namespaceOf(svc))) {
+    if (!monitorSelects(get(m.object, ['spec', 'selector']), labels)) continue;
+    for (const e of getArray(m.object, ['spec', 'endpoints'])) {
+      if (!isObject(e)) continue;
+      if (typeof e.port === 'string' && e.port !== '') out.add(e.port);
+      if (typeof e.targetPort === 'number' || (typeof e.targetPort === 'string' && e.targetPort !== '')) out.add(e.targetPort);
+    }
+  }
+  return out;
 }
 
 /** A monitoring object in the input that scrapes this workload's pods, described for messages; null when none. */

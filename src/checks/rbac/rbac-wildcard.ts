@@ -44,7 +44,7 @@ export default defineCheck({
 Severity:
 - **error** when verbs, resources and apiGroups are all \`*\` (cluster-admin for a ClusterRole; namespace owner for a Role);
 - **warning** for \`*\` in verbs or resources;
-- **info** for \`*\` in apiGroups only (the named resources in any group: usually harmless but imprecise), and for \`*\` verbs or resources in the metrics APIs only (\`metrics.k8s.io\`, \`custom.metrics.k8s.io\`, \`external.metrics.k8s.io\`), which serve get, list and watch and nothing else.
+- **info** for \`*\` in apiGroups only (the named resources in any group: usually harmless but imprecise), and for \`*\` verbs or resources in the metrics APIs only (\`metrics.k8s.io\`, \`custom.metrics.k8s.io\`, \`external.metrics.k8s.io\`), which serve get, list and watch and nothing else; and for \`*\` verbs on status subresources only (\`ingresses/status\`), which serve get, update and patch (the registry's StatusREST).
 
 Rules limited by \`resourceNames\` and non-resource rules (\`nonResourceURLs\`) are not reported. Rules that use \`*\` for resources are reported here only; the specific checks (rbac-secrets-read, rbac-pod-exec, ...) look at rules that name the resource. Aggregated ClusterRoles (\`aggregationRule\`) are skipped: their rules are filled in by the controller from other ClusterRoles, which are checked themselves.
 
@@ -74,6 +74,15 @@ Operators that manage arbitrary resources sometimes need wide access: list the v
         out.push({
           message: `rules[${rule.index}] ${vi !== -1 && ri !== -1 ? 'verbs and resources are' : vi !== -1 ? 'verbs is' : 'resources is'} "*" in ${quoteList(rule.apiGroups)}, metrics APIs that serve only get, list and watch: in effect read access to metrics (list those verbs and resources to say so)`,
           path: ri !== -1 ? [...rule.path, 'resources', ri] : [...rule.path, 'verbs', vi],
+          severity: 'info',
+        });
+        continue;
+      }
+      // Status subresources serve get, update and patch only (StatusREST): "*" grants exactly those.
+      if (vi !== -1 && ri === -1 && rule.resources.every((r) => r.endsWith('/status') && !r.startsWith('*'))) {
+        out.push({
+          message: `rules[${rule.index}] verbs is "*" on status subresources ${quoteList(rule.resources)}, which serve only get, update and patch: in effect those verbs (list them to say so)`,
+          path: [...rule.path, 'verbs', vi],
           severity: 'info',
         });
         continue;

@@ -1,7 +1,34 @@
 import { defineCheck, type RelatedInput } from '../types.js';
-import { getBool } from '../../model/util.js';
+import { dirOf, getArray, getBool, isObject, isTemplated } from '../../model/util.js';
+import type { Resource, Workload } from '../../model/types.js';
+import type { ResourceIndex } from '../../model/index.js';
 import { rbacGraph, RBAC_KINDS } from '../../model/rbac.js';
 import { bindingsFor, findServiceAccount, podServiceAccount } from './sa.js';
+
+/**
+ * ServiceAccount subjects with a templated name in the input's bindings, with the namespace they name
+ * (undefined when it is templated too or absent): `${SERVICE_ACCOUNT_NAME:-default}` may be any
+ * ServiceAccount of that namespace.
+ */
+function templatedSubjects(index: ResourceIndex): { binding: Resource; ns: string | undefined }[] {
+  return index.memo('rbac:templated-sa-subjects', () => {
+    const out: { binding: Resource; ns: string | undefined }[] = [];
+    for (const b of [...index.ofKind('RoleBinding'), ...index.ofKind('ClusterRoleBinding')]) {
+      for (const x of getArray(b.object, ['subjects'])) {
+        if (!isObject(x) || x.kind !== 'ServiceAccount' || typeof x.name !== 'string' || !isTemplated(x.name)) continue;
+        const ns = typeof x.namespace === 'string' && x.namespace ? x.namespace : b.kind === 'RoleBinding' ? b.namespace : undefined;
+        out.push({ binding: b, ns: ns === undefined || isTemplated(ns) ? undefined : ns });
+      }
+    }
+    return out;
+  });
+}
+
+/** Whether a templated subject may name this workload's ServiceAccount: its namespace, or (none readable) its folder. */
+function mayNameIt(t: { binding: Resource; ns: string | undefined }, w: Workload, index: ResourceIndex): boolean {
+  if (t.ns !== undefined && w.resource.namespace !== undefined) return t.ns === index.namespaceOf(w.resource);
+  return dirOf(t.binding.origin.file) === dirOf(w.resource.origin.file);
+}
 
 export default defineCheck({
   id: 'service-account-token-automount',
@@ -48,12 +75,16 @@ Apps that talk to the API (operators, controllers, CI runners, service-discovery
     const groups = w.resource.namespace === undefined ? [] : graph.namespaceGroupBindings(index.namespaceOf(w.resource));
     const bindings = [...bindingsFor(index, w.resource.namespace === undefined ? undefined : index.namespaceOf(w.resource), sa.name), ...groups];
     if (bindings.length === 0) {
-      return [
-        {
-          message: `pod does not set automountServiceAccountToken ${where}: every container gets an API token for "${sa.name}"; no RoleBinding or ClusterRoleBinding in the input names it, so unless it is granted roles elsewhere, set automountServiceAccountToken: false`,
-          path,
-        },
-      ];
+      // A binding of the input to a templated ServiceAccount (`${SERVICE_ACCOUNT_NAME:-default}`) may be this one.
+      const here = index.namespaceOf(w.resource);
+      if (templatedSubjects(index).some((t) => mayNameIt(t, w, index))) return [];
+      const message = `pod does not set automountServiceAccountToken ${where}: every container gets an API token for "${sa.name}"; no RoleBinding or ClusterRoleBinding in the input names it, so unless it is granted roles elsewhere, set automountServiceAccountToken: false`;
+      // A ServiceAccount of its own that is not in the input: its bindings most likely live where it does,
+      // and an app with an identity of its own usually calls the API (a controller, an exporter).
+      if (sa.explicit && sa.name !== 'default' && !saObj) {
+        return [{ message, path, unknown: `ServiceAccount "${sa.name}" is not in the input, nor anything binding it`, unknownIn: here, knownMessage: message }];
+      }
+      return [{ message, path }];
     }
     // Bound, but to roles that grant nothing: the token serves no one but an attacker.
     const resolved = bindings.map((b) => ({ b, r: graph.resolveRoleRef(b) }));

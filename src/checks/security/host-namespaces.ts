@@ -6,7 +6,8 @@ const REF = pssRef('baseline', 'Host Namespaces');
 const WHAT: Record<string, string> = {
   hostNetwork:
     "puts the pod on the node's network stack: it can bind any node port, reach services that listen only on the node's localhost (kubelet, cloud metadata proxies) and see all traffic of the node; NetworkPolicies no longer apply to it",
-  hostPID: "shares the node's process namespace: the pod sees every process on the node, including their environment and command lines, and as root can signal or ptrace them",
+  hostPID:
+    "shares the node's process namespace: the pod sees every process on the node and its command line (credentials in flags included), reads the environment of processes running as its own user, and as root can kill any of them (CAP_KILL is in the runtime's default capabilities); with CAP_SYS_PTRACE added it can read the memory and environment of all of them",
   hostIPC: "shares the node's IPC namespace: the pod can read and write the shared memory and message queues of every process on the node",
 };
 
@@ -21,7 +22,7 @@ export default defineCheck({
   details: `PodSecurity **baseline** requires \`spec.hostNetwork\`, \`spec.hostPID\` and \`spec.hostIPC\` to be unset or \`false\`.
 
 - **hostNetwork**: the pod uses the node's IP and interfaces. NetworkPolicies do not isolate host-network pods, and ports collide between replicas on the same node.
-- **hostPID**: \`/proc/<pid>/environ\` of other processes (often full of credentials) becomes readable; with root it also allows \`kill\` and \`ptrace\`.
+- **hostPID**: every process of the node and its command line (\`/proc/<pid>/cmdline\`, credentials passed as flags included) become visible, and the environment (\`/proc/<pid>/environ\`) of processes running as the pod's own user; root in the pod can \`kill\` any of them (CAP_KILL is in the container runtime's default capabilities). Reading the environment or memory of processes with capabilities the pod lacks (the node's root daemons) takes CAP_SYS_PTRACE: the kernel's ptrace access check (commoncap \`cap_ptrace_access_check\`) refuses otherwise.
 - **hostIPC**: shared memory segments (\`/dev/shm\`, SysV IPC) of the node's processes become reachable.
 
 Legitimate users are node agents (CNI plugins, node exporters, kube-proxy). Run them in a namespace with \`pod-security.kubernetes.io/enforce: privileged\` and exempt them here with a reason.`,

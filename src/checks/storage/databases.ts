@@ -1,6 +1,6 @@
 /** Database-image detection shared by the storage checks. */
 import type { Json, JsonObject } from '../../model/types.js';
-import { getString, parseImage } from '../../model/util.js';
+import { getString, isObject, parseImage } from '../../model/util.js';
 
 /** Image names (last path segment of the repository) that store data. */
 export const DATABASE_IMAGES = [
@@ -51,6 +51,17 @@ export function runsClient(c: JsonObject): boolean {
   const first = w[i];
   if (!first || first.startsWith('-')) return false;
   return CLIENTS.has(base(first));
+}
+
+/**
+ * A Redis/Valkey Sentinel: it monitors the servers and keeps no dataset (`redis-sentinel`,
+ * `redis-server sentinel.conf --sentinel`, or a container whose only port is Sentinel's 26379).
+ */
+export function runsSentinel(c: JsonObject): boolean {
+  const w = words(c);
+  if (w.includes('--sentinel') || w.some((x) => base(x) === 'redis-sentinel' || base(x) === 'valkey-sentinel')) return true;
+  const ports = Array.isArray(c.ports) ? c.ports.filter(isObject).map((p) => p.containerPort) : [];
+  return ports.length > 0 && ports.every((p) => p === 26379);
 }
 
 /** Lowercased set of a string[] param (config can hold anything). */

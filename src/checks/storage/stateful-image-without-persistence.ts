@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { parseImage, getString } from '../../model/util.js';
 import type { JsonObject } from '../../model/types.js';
-import { CACHE_IMAGES, DATABASE_IMAGES, runsClient, words } from './databases.js';
+import { CACHE_IMAGES, DATABASE_IMAGES, runsClient, runsSentinel, words } from './databases.js';
 import { claimTemplateNames, mountsOf, POD_LIFETIME_SOURCES, volumeSource, volumesByName } from './volumes.js';
 
 interface Params {
@@ -25,11 +25,11 @@ export default defineCheck<Params>({
   title: 'Database container has no persistent volume',
   whatBreaks:
     'The database writes to the container\'s filesystem or an emptyDir, both deleted with the pod. The next node drain, eviction, rollout or crash on another node starts it empty: every row is gone.',
-  details: `Reported when a long-running container runs a database-like image (matched on the image name, the last path segment of the repository, ignoring registry and tag: \`docker.io/bitnami/postgresql:16\` is \`postgresql\`) and none of its volume mounts is backed by storage that outlives the pod. Pod-lifetime volumes are \`emptyDir\`, generic \`ephemeral\` volumes, \`configMap\`, \`secret\`, \`downwardAPI\`, \`projected\` and \`image\`. A \`persistentVolumeClaim\`, a StatefulSet \`volumeClaimTemplates\` entry, \`hostPath\` (see host-path-data) or any network/CSI volume counts as persistent. A mount whose volume is not in the object (a patch or fragment) is assumed persistent.
+  details: `Reported when a long-running container runs a database-like image (matched on the image name, the last path segment of the repository, ignoring registry and tag: \`docker.io/bitnami/postgresql:16\` is \`postgresql\`) and none of its volume mounts is backed by storage that outlives the pod. Pod-lifetime volumes are \`emptyDir\`, generic \`ephemeral\` volumes, \`configMap\`, \`secret\`, \`downwardAPI\`, \`projected\` and \`image\`. A \`persistentVolumeClaim\`, a StatefulSet \`volumeClaimTemplates\` entry, \`hostPath\` (see host-path-data) or any network/CSI volume counts as persistent. A volume with no source at all is the \`emptyDir\` the API server makes of it (SetDefaults_Volume). A mount whose volume is not in the object (a patch or fragment) is assumed persistent.
 
 This applies to every kind, StatefulSets included: a StatefulSet whose database does not mount its claim template loses data the same way. Deployments with one PVC are fine here (watch for RWO volumes with several replicas or RollingUpdate).
 
-Not reported: init containers, batch workloads (a \`postgres\` image running \`pg_dump\` in a CronJob), containers whose command is a client tool (\`psql\`, \`redis-cli\`, \`mysqldump\`, ...), exporters (any image name containing \`exporter\`), and redis/valkey started with \`--save ""\` (persistence off on purpose).
+Not reported: init containers, batch workloads (a \`postgres\` image running \`pg_dump\` in a CronJob), containers whose command is a client tool (\`psql\`, \`redis-cli\`, \`mysqldump\`, ...), exporters (any image name containing \`exporter\`), redis/valkey started with \`--save ""\` (persistence off on purpose), and Redis/Valkey Sentinels (\`redis-sentinel\`, \`--sentinel\`, or a container whose only port is 26379): they keep no dataset.
 
 Images in \`cacheImages\` (redis, valkey, ...) are reported as warnings: many run as pure caches that are rebuilt from the source of truth. If yours holds sessions, queues, rate-limit counters or anything you cannot rebuild, give it a volume; if it is a cache, start it with \`--save ""\` or exempt it. Edit \`images\`/\`cacheImages\` to match your registry's names.`,
   fix: {
@@ -84,7 +84,7 @@ spec:
       if (name.includes('exporter')) continue;
       const cache = caches.has(name);
       if (!cache && !images.has(name)) continue;
-      if (runsClient(c.spec)) continue;
+      if (runsClient(c.spec) || (cache && runsSentinel(c.spec))) continue;
       if (cache && persistenceDisabled(c.spec)) continue;
       const podLifetime: string[] = [];
       let persistent = false;

@@ -16,9 +16,10 @@ export function volumesByName(w: Workload): Map<string, JsonObject> {
   return out;
 }
 
-/** The source key of a volume (emptyDir, persistentVolumeClaim, hostPath, ...), if any. */
-export function volumeSource(v: JsonObject): string | undefined {
-  return Object.keys(v).find((k) => k !== 'name');
+/** The source key of a volume (emptyDir, persistentVolumeClaim, hostPath, ...); emptyDir when it has none. */
+export function volumeSource(v: JsonObject): string {
+  // A volume with no source is an emptyDir: the API server defaults it (core/v1 SetDefaults_Volume).
+  return Object.keys(v).find((k) => k !== 'name') ?? 'emptyDir';
 }
 
 /** Names of the StatefulSet-style volumeClaimTemplates of the resource (any kind that has them). */

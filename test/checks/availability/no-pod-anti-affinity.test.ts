@@ -29,6 +29,24 @@ describe('no-pod-anti-affinity', () => {
     expectFindings(check, ported('{containerPort: 80}'), [{ line: 9, message: 'no podAntiAffinity or topologySpreadConstraints' }]);
   });
 
+  it('is silent when every replica mounts one ReadWriteOnce claim (spreading them is what breaks them); fires with ReadWriteMany', () => {
+    const claimed = (mode: string) =>
+      web('  replicas: 2\n', '      volumes: [{name: data, persistentVolumeClaim: {claimName: wp-data}}]\n').replace(
+        'containers: [{name: app, image: nginx}]',
+        'containers: [{name: app, image: nginx, volumeMounts: [{name: data, mountPath: /var/www}]}]',
+      ) +
+      `---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: wp-data}
+spec:
+  accessModes: [${mode}]
+  resources: {requests: {storage: 10Gi}}
+`;
+    expectNone(check, claimed('ReadWriteOnce'));
+    expectFindings(check, claimed('ReadWriteMany'), [{ line: 9, message: 'no podAntiAffinity or topologySpreadConstraints' }]);
+  });
+
   it('fires with only a preferred zone anti-affinity, and says that term does not separate nodes', () => {
     expectFindings(
       check,

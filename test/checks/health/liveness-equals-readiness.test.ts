@@ -3,7 +3,7 @@ import check from '../../../src/checks/health/liveness-equals-readiness.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
 
 describe('liveness-equals-readiness', () => {
-  it('fires on identical httpGet handlers, resolving a named port, ignoring timing', () => {
+  it('identical httpGet handlers, liveness with the larger failure budget: info with both times', () => {
     expectFindings(
       check,
       `apiVersion: apps/v1
@@ -23,8 +23,40 @@ spec:
             httpGet: {path: /health, port: 8080, scheme: HTTP}
             periodSeconds: 5
 `,
-      [{ line: 12, container: 'app', severity: 'warning', message: 'HTTP GET /health on port "http"' }],
+      [
+        {
+          line: 12,
+          container: 'app',
+          severity: 'info',
+          message:
+            'container "app": livenessProbe and readinessProbe run the same check (HTTP GET /health on port "http"), liveness with the larger failure budget: a failure takes the pod out of rotation after about 15 s and restarts it after about 60 s, so a failure of the shared check that outlasts 60 s (a dependency outage) restarts every replica',
+        },
+      ],
     );
+  });
+
+  it('warns when liveness gives up first or together with readiness (HTTPS named as such)', () => {
+    const pod = (live: string, ready: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: example.com/app:1
+          livenessProbe:
+            httpGet: {path: /health, port: 8443, scheme: HTTPS}${live}
+          readinessProbe:
+            httpGet: {path: /health, port: 8443, scheme: HTTPS}${ready}
+`;
+    expectFindings(check, pod('\n            failureThreshold: 1', ''), [
+      {
+        severity: 'warning',
+        message: 'container "app": livenessProbe and readinessProbe run the same check (HTTPS GET /health on port 8443) and liveness gives up first (about 10 s, readiness 30 s): when it fails, every replica is restarted instead of only being taken out of rotation',
+      },
+    ]);
+    expectFindings(check, pod('', ''), [{ severity: 'warning', message: 'and liveness gives up as soon as readiness (about 30 s): when it fails' }]);
   });
 
   it('fires on identical exec, tcpSocket and grpc handlers (one finding per container)', () => {

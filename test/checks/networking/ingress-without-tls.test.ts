@@ -118,4 +118,27 @@ spec: "nope"
 `,
     );
   });
+
+  it('ingress-nginx: a host another nginx Ingress of its namespace serves with TLS is covered; other classes and namespaces are not', () => {
+    const ing = (name: string, cls: string, tls: boolean, ns = 'web') => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  ingressClassName: ${cls}
+${tls ? '  tls: [{hosts: [app.example.com], secretName: app-tls}]\n' : ''}  rules:
+    - host: app.example.com
+      http:
+        paths: [{path: /${name}, pathType: Prefix, backend: {service: {name: ${name}, port: {number: 80}}}}]
+`;
+    // The oauth2 callback path split into its own Ingress: served by the same nginx server, with its certificate.
+    expectNone(check, `${ing('app', 'nginx', true)}---\n${ing('oauth2', 'nginx', false)}`);
+    // In another namespace (or folder) it may be another cluster's: still reported.
+    expectFindings(check, `${ing('app', 'nginx', true)}---\n${ing('oauth2', 'nginx', false, 'auth')}`, [{ object: 'oauth2' }]);
+    // Another version of the same Ingress (ingress-with-tls.yaml beside ingress-without-tls.yaml) is an alternative, not a second Ingress.
+    expectFindings(check, `${ing('oauth2', 'nginx', true)}---\n${ing('oauth2', 'nginx', false)}`, [{ object: 'oauth2', message: 'served over plain HTTP only' }]);
+    // Another controller does not merge Ingresses by host.
+    expectFindings(check, `${ing('app', 'traefik', true)}---\n${ing('oauth2', 'traefik', false)}`, [{ object: 'oauth2', message: 'served over plain HTTP only' }]);
+    // Alone: reported.
+    expectFindings(check, ing('oauth2', 'nginx', false), [{ object: 'oauth2' }]);
+  });
 });

@@ -116,4 +116,44 @@ spec:
     const [f] = expectFindings(check, yaml, [{ message: 'and 7 more workloads without a readinessProbe' }]);
     assert.equal(f.related.length, 10);
   });
+
+  describe('precision (a review of the corpus)', () => {
+    it('UDP ports are not reported (no UDP probe exists); a TCP port beside them is', () => {
+      const container = '          ports: [{containerPort: 5353, protocol: UDP}, {containerPort: 8080}]';
+      expectNone(check, deploy(container) + svc('[{port: 53, targetPort: 5353, protocol: UDP}]'));
+      expectFindings(check, deploy(container) + svc('[{port: 53, targetPort: 5353, protocol: UDP}, {port: 80, targetPort: 8080}]'), [
+        { message: 'selects Deployment "web" container "app" (port 8080) without a readinessProbe' },
+      ]);
+    });
+
+    it("another container's readiness or startup probe on the served port gates the pod; on another port it does not", () => {
+      const sidecar = (port: number) => `          ports: [{containerPort: 8000}]
+        - name: proxy
+          image: "proxy:1"
+          readinessProbe: {httpGet: {path: /health, port: ${port}}}`;
+      expectNone(check, deploy(sidecar(8000)) + svc('[{port: 80, targetPort: 8000}]'));
+      expectFindings(check, deploy(sidecar(9901)) + svc('[{port: 80, targetPort: 8000}]'), [{ message: 'container "app" (port 8000) without a readinessProbe' }]);
+    });
+
+    it('a headless Service whose every port a ServiceMonitor of the input scrapes is a metrics Service, whatever its port names', () => {
+      const ports = '[{name: https-main, port: 8443, targetPort: 8080}, {name: https-self, port: 9443, targetPort: 8080}]';
+      const monitor = (endpoints: string) => `---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  endpoints: ${endpoints}
+`;
+      const labelled = svc(ports, '  clusterIP: None\n').replace('metadata: {name: web, namespace: shop}', 'metadata: {name: web, namespace: shop, labels: {app: web}}');
+      const base = deploy('          ports: [{containerPort: 8080}]') + labelled;
+      expectNone(check, base + monitor('[{port: https-main}, {port: https-self}]'));
+      // One port the monitor does not scrape: clients may use it.
+      expectFindings(check, base + monitor('[{port: https-main}]'), [{ message: 'container "app" (port 8080) without a readinessProbe' }]);
+      // Not headless: clients may connect through it (an app serving its metrics on its traffic port).
+      expectFindings(check, deploy('          ports: [{containerPort: 8080}]') + labelled.replace('  clusterIP: None\n', '') + monitor('[{port: https-main}, {port: https-self}]'), [{ message: 'without a readinessProbe' }]);
+      // A monitor selecting other Services says nothing about this one.
+      expectFindings(check, base + monitor('[{port: https-main}, {port: https-self}]').replace('{app: web}}', '{app: other}}'), [{ message: 'without a readinessProbe' }]);
+    });
+  });
 });

@@ -82,6 +82,22 @@ rules:
     );
   });
 
+  it('"*" verbs on status subresources only is info (they serve get, update and patch); with the resource itself it warns', () => {
+    const role = (resources: string) => `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: istiod}
+rules:
+  - apiGroups: [networking.k8s.io]
+    resources: ${resources}
+    verbs: ["*"]
+`;
+    expectFindings(check, role('[ingresses/status]'), [
+      { line: 7, severity: 'info', message: 'rules[0] verbs is "*" on status subresources [ingresses/status], which serve only get, update and patch: in effect those verbs' },
+    ]);
+    expectFindings(check, role('[ingresses, ingresses/status]'), [{ line: 7, severity: 'warning' }]);
+    expectFindings(check, role('["*/status"]'), [{ line: 7, severity: 'warning' }]);
+  });
+
   it('skips resourceNames-restricted rules, nonResourceURLs, aggregated ClusterRoles and odd shapes', () => {
     expectNone(
       check,

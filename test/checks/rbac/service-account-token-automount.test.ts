@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import check from '../../../src/checks/rbac/service-account-token-automount.js';
-import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+import { expectFindings, expectNone, runCheck } from '../../helpers/check-tester.js';
 
 describe('service-account-token-automount', () => {
   it('fires when neither the pod nor its ServiceAccount opts out', () => {
@@ -270,5 +270,52 @@ subjects:
 `,
       [{ line: 6 }],
     );
+  });
+
+  it('an own ServiceAccount that is not in the input rests on absent objects: unknown, firm with --complete', () => {
+    const yaml = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: exporter, namespace: chaos}
+spec:
+  template:
+    spec:
+      serviceAccountName: chaos-exporter
+      containers:
+        - name: app
+          image: litmuschaos/chaos-exporter:3.0.0
+`;
+    const [f] = runCheck(check, yaml);
+    assert.equal(f.unknown, 'ServiceAccount "chaos-exporter" is not in the input, nor anything binding it');
+    const [firm] = runCheck(check, yaml, { complete: true });
+    assert.equal(firm.unknown, null);
+    assert.equal(firm.severity, 'warning');
+    // The namespace's default ServiceAccount, not in the input: as before, a warning.
+    const [d] = runCheck(check, yaml.replace('      serviceAccountName: chaos-exporter\n', ''));
+    assert.equal(d.unknown, null);
+  });
+
+  it('a binding of the input to a templated ServiceAccount may be this one: silent', () => {
+    const yaml = (subject: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: epp, namespace: infer}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: example.com/epp:1
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: epp}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: epp}
+subjects:
+  - kind: ServiceAccount
+    name: ${subject}
+    namespace: infer
+`;
+    expectNone(check, yaml('"${SERVICE_ACCOUNT_NAME:-default}"'));
+    // Bound by name to another ServiceAccount: the default one is still unbound.
+    expectFindings(check, yaml('epp-sa'), [{ severity: 'warning', message: 'no RoleBinding or ClusterRoleBinding in the input names it' }]);
   });
 });

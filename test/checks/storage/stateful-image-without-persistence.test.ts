@@ -105,7 +105,7 @@ spec:
         - name: data
           ${serverVolume}
 `;
-    expectFindings(check, pod('emptyDir: {}'), [{ line: 8, container: 'sentinel', severity: 'warning' }]);
+    expectFindings(check, pod('emptyDir: {}'), [{ line: 13, container: 'redis', severity: 'warning' }]);
     expectNone(check, pod('persistentVolumeClaim: {claimName: redis-data}'));
   });
 
@@ -218,6 +218,60 @@ spec:
           image: 42
         - "not a container"
 `,
+    );
+  });
+
+  it('is silent for Redis Sentinels (no dataset), still fires for the servers beside them', () => {
+    const rc = (container: string) => `apiVersion: v1
+kind: ReplicationController
+metadata: {name: redis-sentinel}
+spec:
+  replicas: 3
+  selector: {role: sentinel}
+  template:
+    metadata:
+      labels: {role: sentinel}
+    spec:
+      containers:
+${container}`;
+    expectNone(check, rc(`      - name: sentinel
+        image: registry.k8s.io/redis:v1
+        env: [{name: SENTINEL, value: "true"}]
+        ports: [{containerPort: 26379}]
+`));
+    expectNone(check, rc(`      - name: sentinel
+        image: redis:7.4
+        command: [redis-sentinel, /etc/redis/sentinel.conf]
+`));
+    expectNone(check, rc(`      - name: sentinel
+        image: valkey/valkey:8
+        args: [/etc/valkey/sentinel.conf, --sentinel]
+`));
+    // A server port beside 26379, or none at all: a server.
+    expectFindings(check, rc(`      - name: server
+        image: redis:7.4
+        ports: [{containerPort: 6379}, {containerPort: 26379}]
+`), [{ container: 'server', severity: 'warning' }]);
+  });
+
+  it('a volume with no source is the emptyDir the API server makes of it', () => {
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: ReplicationController
+metadata: {name: redis}
+spec:
+  replicas: 3
+  template:
+    spec:
+      containers:
+        - name: redis
+          image: redis:7.4
+          volumeMounts: [{name: data, mountPath: /data}]
+      volumes:
+        - name: data
+`,
+      [{ container: 'redis', severity: 'warning', message: 'its only writable volumes are emptyDir "data" at /data' }],
     );
   });
 
