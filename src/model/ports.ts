@@ -108,10 +108,16 @@ export function telemetryPortsOnly(c: ContainerRef): DeclaredPort[] | null {
  */
 export function serviceMetricsOnly(svc: Resource): boolean {
   const ports = getArray(svc.object, ['spec', 'ports']).filter(isObject);
-  // A word of the name (between dashes) says metrics: http-metrics, tcp-prometheus-servicemonitor,
-  // redis-exporter, metricshttps. A word that merely starts like one (promui, the Prometheus UI) is a
-  // port users query.
-  return ports.length > 0 && ports.every((p) => typeof p.name === 'string' && p.name !== '' && (METRICS_PORT.test(p.name) || p.name.toLowerCase().split('-').some((w) => METRICS_WORDS.has(w))));
+  return ports.length > 0 && ports.every((p) => typeof p.name === 'string' && isMetricsPortName(p.name));
+}
+
+/**
+ * A port name that says metrics: a word of the name (between dashes) does (http-metrics,
+ * tcp-prometheus-servicemonitor, redis-exporter, metricshttps). A word that merely starts like one
+ * (promui, the Prometheus UI) is a port users query.
+ */
+export function isMetricsPortName(name: string): boolean {
+  return name !== '' && (METRICS_PORT.test(name) || name.toLowerCase().split('-').some((w) => METRICS_WORDS.has(w)));
 }
 
 /**

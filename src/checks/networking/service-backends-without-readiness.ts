@@ -3,7 +3,7 @@ import { get, getArray, getString, isObject } from '../../model/util.js';
 import { resolvePort } from '../health/probe-util.js';
 import { scrapedServicePorts } from '../observability/util.js';
 import { podPorts, selectedWorkloads, servicePorts, showObject } from './service-util.js';
-import { serviceMetricsOnly } from '../../model/ports.js';
+import { isMetricsPortName, serviceMetricsOnly } from '../../model/ports.js';
 
 /** The containers of the pod that receive traffic for this target port, when that can be told. */
 function servingContainers(w: Workload, target: number | string): ContainerRef[] {
@@ -73,7 +73,8 @@ Not reported:
 - Services whose ports are all named as metrics ports (\`metrics\`, \`http-metrics\`, \`prom\`...), and
   headless Services whose ports are all scraped by ServiceMonitors of the input (kube-prometheus names
   them \`https-main\`): they list scrape targets, and Prometheus scrapes pods whether ready or not;
-- UDP ports: Kubernetes has no UDP probe;
+- UDP ports: Kubernetes has no UDP probe; and, in a Service that also carries traffic, its ports named
+  as metrics ports (an exporter sidecar's \`metrics\` or \`exporter\` port beside the server's);
 - a serving container whose port a readiness or startup probe of another container of the pod checks
   (containers share the pod's network, and the pod is an endpoint only when every container is ready);
 - pods with \`readinessGates\` (a load balancer controller holds the pod unready until its own health
@@ -124,6 +125,8 @@ Service whose clients are affected.`,
       for (const p of ports) {
         // Kubernetes has no UDP probe: a DNS or syslog port cannot be probed, so nothing to fix here.
         if (p.target === undefined || p.protocol.toUpperCase() === 'UDP') continue;
+        // A metrics port of a mixed Service (an exporter sidecar beside the server): scraped, not used.
+        if ((p.name !== undefined && isMetricsPortName(p.name)) || (typeof p.target === 'string' && isMetricsPortName(p.target))) continue;
         for (const c of servingContainers(w, p.target)) {
           if (has(c, 'readinessProbe') || has(c, 'startupProbe') || c.injectedBy || c.probesBy) continue;
           const number = resolvePort(c, p.target);

@@ -126,6 +126,17 @@ spec:
       ]);
     });
 
+    it('in a mixed Service, a metrics port (an exporter sidecar) is not reported; the traffic port still is', () => {
+      const pod = `          ports: [{name: amqp, containerPort: 5672}]
+        - name: exporter
+          image: "rabbitmq-exporter:1"
+          ports: [{name: exporter, containerPort: 9090}]`;
+      const found = expectFindings(check, deploy(pod) + svc('[{name: amqp, port: 5672, targetPort: amqp}, {name: exporter, port: 9090, targetPort: exporter}]'), [
+        { message: 'selects Deployment "web" container "app" (port "amqp") without a readinessProbe' },
+      ]);
+      assert.doesNotMatch(found[0].message, /exporter/);
+    });
+
     it("another container's readiness or startup probe on the served port gates the pod; on another port it does not", () => {
       const sidecar = (port: number) => `          ports: [{containerPort: 8000}]
         - name: proxy
