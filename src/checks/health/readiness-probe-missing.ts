@@ -2,7 +2,8 @@ import { defineCheck, type FindingInput } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
 import type { ContainerRef, Resource, Workload } from '../../model/types.js';
 import { getBool } from '../../model/util.js';
-import { declaredPorts, isTelemetryPort, serviceMetricsOnly, type DeclaredPort } from '../../model/ports.js';
+import { declaredPorts, isTelemetryPort, type DeclaredPort } from '../../model/ports.js';
+import { metricsOnlyService } from '../observability/util.js';
 import { servicePorts } from '../networking/service-util.js';
 import { declaresPorts, hasProbe, isKnative, telemetryPortsOnly } from './probe-util.js';
 
@@ -31,11 +32,11 @@ function targetsContainer(svc: Resource, c: ContainerRef): boolean {
  * metrics-only Service of the input (an unnamed port behind a Service named `http-metrics`), and at
  * least one is; else null.
  */
-function telemetryPorts(c: ContainerRef, services: Resource[]): DeclaredPort[] | null {
+function telemetryPorts(c: ContainerRef, services: Resource[], index: ResourceIndex): DeclaredPort[] | null {
   const named = telemetryPortsOnly(c);
   if (named) return named;
   const ports = declaredPorts(c).filter((p) => p.containerPort !== undefined);
-  const scrapers = services.filter(serviceMetricsOnly);
+  const scrapers = services.filter((svc) => metricsOnlyService(svc, index));
   if (ports.length === 0 || scrapers.length === 0) return null;
   return ports.every((p) => isTelemetryPort(p) || scrapers.some((svc) => targetsPort(svc, p))) ? ports : null;
 }
@@ -67,7 +68,9 @@ Precisely when it fires:
   \`healthz\`, \`http-healthz\`, \`probes\`; a controller such as cert-manager's, or bound to the metrics or
   health endpoint by the container's own flags: \`--metrics-bind-address=:8080\`,
   \`--health-probe-bind-address=:8081\`, a CSI sidecar's \`--http-endpoint=:22011\`), or **no ports at all** (a
-  worker): a warning, not an error, unless a Service in the input that is not metrics-only selects the pods. Scrapes and kubelet probes do not go
+  worker): a warning, not an error, unless a Service in the input that is not metrics-only selects the pods
+  (metrics-only: every port named as a metrics port, or a headless Service every port of which a
+  ServiceMonitor of the input scrapes, as kube-prometheus's \`https-main\`). Scrapes and kubelet probes do not go
   through readiness (Prometheus scrapes not-ready endpoints too); what is left is the rollout counting
   each new pod available as soon as it starts.
 - **Not checked:** Jobs and CronJobs, containers a webhook completes at admission (Istio's
@@ -93,7 +96,7 @@ dependencies; the liveness probe must not.`,
       periodSeconds: 5
       failureThreshold: 3`,
   },
-  uses: ['Service'],
+  uses: ['Service', 'ServiceMonitor', 'VMServiceScrape'],
   target: 'workload',
   classes: ['service', 'daemon', 'pod'],
   run({ workload, index }) {
@@ -114,8 +117,8 @@ dependencies; the liveness probe must not.`,
       const kind = daemon ? 'DaemonSet ' : '';
       // Without a readiness probe, Ready follows the startup probe when there is one.
       const ready = hasProbe(c, 'startupProbe') ? 'as soon as its startupProbe passes' : 'as soon as it starts';
-      const telemetry = telemetryPorts(c, servicesOf());
-      const traffic = telemetry ? servicesOf().find((svc) => !serviceMetricsOnly(svc)) : undefined;
+      const telemetry = telemetryPorts(c, servicesOf(), index);
+      const traffic = telemetry ? servicesOf().find((svc) => !metricsOnlyService(svc, index)) : undefined;
       if (telemetry && !traffic) {
         const shown = telemetry.map((p) => (p.name ? `${p.name} ${p.containerPort}` : p.flag ? `${p.containerPort} (${p.flag})` : `${p.containerPort}, scraped through a metrics Service`)).join(', ');
         out.push({
@@ -127,7 +130,7 @@ dependencies; the liveness probe must not.`,
         continue;
       }
       if (declaresPorts(c)) {
-        const serving = servicesOf().filter((svc) => !serviceMetricsOnly(svc));
+        const serving = servicesOf().filter((svc) => !metricsOnlyService(svc, index));
         const aimed = serving.find((svc) => targetsContainer(svc, c));
         // Another container's readiness probe gates the pod (a pod is Ready only when all its
         // containers are): a sidecar whose ports no Service of the input targets adds nothing.
@@ -151,7 +154,7 @@ dependencies; the liveness probe must not.`,
       if (daemon && !service) continue;
       flaggedPortless = true;
       // A worker (no ports): traffic only if a Service that is not metrics-only selects its pods anyway.
-      const sending = daemon ? undefined : servicesOf().find((svc) => !serviceMetricsOnly(svc))?.name;
+      const sending = daemon ? undefined : servicesOf().find((svc) => !metricsOnlyService(svc, index))?.name;
       out.push({
         message: service
           ? `DaemonSet container "${c.name}" has no readinessProbe, yet Service "${service}" selects these pods: they get traffic ${ready.replace('it starts', 'they start')}`

@@ -1,9 +1,9 @@
 import { defineCheck, type ContainerRef, type FindingInput, type RelatedInput, type Workload } from '../types.js';
 import { get, getArray, getString, isObject } from '../../model/util.js';
 import { resolvePort } from '../health/probe-util.js';
-import { scrapedServicePorts } from '../observability/util.js';
+import { metricsOnlyService } from '../observability/util.js';
 import { podPorts, selectedWorkloads, servicePorts, showObject } from './service-util.js';
-import { isMetricsPortName, serviceMetricsOnly } from '../../model/ports.js';
+import { isMetricsPortName } from '../../model/ports.js';
 
 /** The containers of the pod that receive traffic for this target port, when that can be told. */
 function servingContainers(w: Workload, target: number | string): ContainerRef[] {
@@ -103,13 +103,9 @@ Service whose clients are affected.`,
     const out: FindingInput[] = [];
     if (get(svc.object, ['spec', 'publishNotReadyAddresses']) === true) return out;
     if (/^true$/i.test(getString(svc.object, ['metadata', 'annotations', 'service.alpha.kubernetes.io/tolerate-unready-endpoints']) ?? '')) return out;
-    if (serviceMetricsOnly(svc)) return out;
-    // A headless Service whose every port a ServiceMonitor of the input scrapes (kube-prometheus names
-    // them https-main, not metrics): a list of scrape targets, not a Service clients connect through.
-    if (get(svc.object, ['spec', 'clusterIP']) === 'None') {
-      const scraped = scrapedServicePorts(svc, index);
-      if (scraped.size > 0 && servicePorts(svc).every((p) => (p.name !== undefined && scraped.has(p.name)) || (p.target !== undefined && scraped.has(p.target)))) return out;
-    }
+    // A list of scrape targets (metrics port names, or headless and scraped by ServiceMonitors), not a
+    // Service clients connect through.
+    if (metricsOnlyService(svc, index)) return out;
     const backends = selectedWorkloads(index, svc);
     if (backends.length === 0) return out;
     const ports = servicePorts(svc);

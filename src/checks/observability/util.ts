@@ -3,7 +3,7 @@ import type { ResourceIndex } from '../../model/index.js';
 import type { FieldPath, Json, Resource, Workload } from '../../model/types.js';
 import { get, getArray, getBool, getNumber, getObject, getString, isObject, parseImage, stringMap } from '../../model/util.js';
 import { selectorMatches } from '../availability/util.js';
-import { declaredPorts, METRICS_PORT } from '../../model/ports.js';
+import { declaredPorts, METRICS_PORT, serviceMetricsOnly } from '../../model/ports.js';
 
 export { stringListParam } from '../availability/util.js';
 
@@ -90,6 +90,20 @@ export function scrapedServicePorts(svc: Resource, index: ResourceIndex): Set<st
     }
   }
   return out;
+}
+
+/**
+ * A Service that lists scrape targets rather than one clients connect through: every port named as a
+ * metrics port, or headless with every port scraped by a ServiceMonitor of the input (kube-prometheus
+ * names them https-main). Prometheus scrapes its pods whether ready or not.
+ */
+export function metricsOnlyService(svc: Resource, index: ResourceIndex): boolean {
+  if (serviceMetricsOnly(svc)) return true;
+  if (get(svc.object, ['spec', 'clusterIP']) !== 'None') return false;
+  const ports = getArray(svc.object, ['spec', 'ports']).filter(isObject);
+  if (ports.length === 0) return false;
+  const scraped = scrapedServicePorts(svc, index);
+  return scraped.size > 0 && ports.every((p) => (typeof p.name === 'string' && scraped.has(p.name)) || ((typeof p.targetPort === 'string' || typeof p.targetPort === 'number') && scraped.has(p.targetPort)));
 }
 
 /** A monitoring object in the input that scrapes this workload's pods, described for messages; null when none. */

@@ -122,6 +122,22 @@ spec:
     ]);
     // A Service port not named for metrics: traffic, an error.
     expectFindings(check, input('{name: https, port: 443, targetPort: 10258}'), [{ line: 10, severity: 'error', message: 'Service "descheduler" sends it traffic' }]);
+    // ... unless a ServiceMonitor of the input scrapes that port of the headless Service: a scrape-target list (kube-prometheus).
+    const monitor = (port: string) => `---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: descheduler}
+spec:
+  selector: {matchLabels: {app: descheduler}}
+  endpoints: [{port: ${port}, scheme: https}]
+`;
+    const labelled = (svcPort: string) => input(svcPort).replace('metadata: {name: descheduler}\nspec:\n  clusterIP', 'metadata: {name: descheduler, labels: {app: descheduler}}\nspec:\n  clusterIP');
+    expectFindings(check, labelled('{name: https, port: 443, targetPort: 10258}') + monitor('https'), [
+      { line: 10, severity: 'warning', message: 'declares only metrics and health ports (10258, scraped through a metrics Service)' },
+    ]);
+    expectFindings(check, labelled('{name: https, port: 443, targetPort: 10258}') + monitor('other'), [{ line: 10, severity: 'error' }]);
+    // Not headless: clients may connect through it.
+    expectFindings(check, labelled('{name: https, port: 443, targetPort: 10258}').replace('  clusterIP: None\n', '') + monitor('https'), [{ line: 10, severity: 'error' }]);
   });
 
   it('names a Service only for the container whose port it targets', () => {
