@@ -1,6 +1,6 @@
 import { defineCheck, type ContainerRef, type FindingInput, type RelatedInput, type Workload } from '../types.js';
-import { get, getArray, getString, isObject } from '../../model/util.js';
-import { resolvePort } from '../health/probe-util.js';
+import { get, getArray, getString } from '../../model/util.js';
+import { probeOf, resolvePort, singleHandler } from '../health/probe-util.js';
 import { metricsOnlyService } from '../observability/util.js';
 import { podPorts, selectedWorkloads, servicePorts, showObject } from './service-util.js';
 import { isMetricsPortName } from '../../model/ports.js';
@@ -32,15 +32,11 @@ function probedPorts(w: Workload): Set<number> {
   const out = new Set<number>();
   for (const c of w.containers) {
     if (!c.longRunning) continue;
-    for (const kind of ['readinessProbe', 'startupProbe']) {
-      const probe = c.spec[kind];
-      if (!isObject(probe)) continue;
-      for (const h of ['httpGet', 'tcpSocket', 'grpc']) {
-        const handler = probe[h];
-        if (!isObject(handler)) continue;
-        const port = resolvePort(c, handler.port);
-        if (port !== undefined) out.add(port);
-      }
+    for (const kind of ['readinessProbe', 'startupProbe'] as const) {
+      const probe = probeOf(c, kind);
+      const h = probe ? singleHandler(probe) : undefined;
+      const port = h && h.type !== 'exec' ? resolvePort(c, h.spec.port) : undefined;
+      if (port !== undefined) out.add(port);
     }
   }
   return out;

@@ -78,7 +78,7 @@ function covering(mi: MonitorIndex, ns: string): Resource[] {
  * The ports (names, or numbers of `targetPort`) of this Service that ServiceMonitors of the input scrape:
  * the `endpoints[]` of every ServiceMonitor (VMServiceScrape) that selects the Service.
  */
-export function scrapedServicePorts(svc: Resource, index: ResourceIndex): Set<string | number> {
+function scrapedServicePorts(svc: Resource, index: ResourceIndex): Set<string | number> {
   const out = new Set<string | number>();
   const labels = stringMap(get(svc.object, ['metadata', 'labels']));
   for (const m of covering(monitorIndex(index, SERVICE_MONITORS, 'obs:servicemonitors'), index.namespaceOf(svc))) {
