@@ -26,6 +26,7 @@ import { toWorkload } from './workload.js';
 import { SelectorCandidates } from './selector.js';
 import { operatorPodLabels } from './operator-pods.js';
 import { removedApi } from './removed-apis.js';
+import { refersTo, scaleTargetRef } from './scale-target.js';
 
 const OPERATOR_POD_KINDS = ['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler'];
 
@@ -105,10 +106,9 @@ export class ResourceIndex {
       }
       // An autoscaler in a version no longer served (autoscaling/v2beta2) is never created: it scales nothing.
       if (r.kind === 'HorizontalPodAutoscaler' && !removedApi(r.apiVersion, r.kind)) {
-        const kind = getString(r.object, ['spec', 'scaleTargetRef', 'kind']);
-        const name = getString(r.object, ['spec', 'scaleTargetRef', 'name']);
-        if (kind && name) {
-          const key = `${this.namespaceOf(r)}/${kind}/${name}`;
+        const ref = scaleTargetRef(r);
+        if (ref) {
+          const key = `${this.namespaceOf(r)}/${ref.kind}/${ref.name}`;
           let l = this.hpaByTarget.get(key);
           if (!l) this.hpaByTarget.set(key, (l = []));
           l.push(r);
@@ -198,7 +198,7 @@ export class ResourceIndex {
    */
   hpasPerhapsFor(r: Resource): Resource[] {
     r = this.rolloutOf.get(r) ?? r;
-    const l = this.hpaByTarget.get(`${this.namespaceOf(r)}/${r.kind}/${r.name}`);
+    const l = this.hpaByTarget.get(`${this.namespaceOf(r)}/${r.kind}/${r.name}`)?.filter((h) => refersTo(scaleTargetRef(h)!, r));
     if (!l) return [];
     return l.filter((h) => this.sameScope(h, r) && !this.deployedWith(h, r));
   }
@@ -301,8 +301,9 @@ export class ResourceIndex {
   hpasFor(r: Resource): Resource[] {
     // A Deployment run by an Argo Rollout is scaled through the Rollout.
     r = this.rolloutOf.get(r) ?? r;
-    const l = this.hpaByTarget.get(`${this.namespaceOf(r)}/${r.kind}/${r.name}`);
-    if (!l) return [];
+    // An autoscaler naming the kind in another API group (or with no apiVersion: the core group) finds no scale: it scales nothing.
+    const l = this.hpaByTarget.get(`${this.namespaceOf(r)}/${r.kind}/${r.name}`)?.filter((h) => refersTo(scaleTargetRef(h)!, r));
+    if (!l || l.length === 0) return [];
     // An HPA of another example folder that happens to name a Deployment of the same name is not its autoscaler.
     return l.some((h) => !this.deployedWith(h, r)) ? l.filter((h) => this.deployedWith(h, r)) : l;
   }

@@ -88,7 +88,7 @@ export function declaredPorts(c: ContainerRef): DeclaredPort[] {
  * endpoint to; an unnamed one could be anything.
  */
 export function isTelemetryPort(p: { name: string | undefined; flag?: string }): boolean {
-  return p.flag !== undefined || (p.name !== undefined && (METRICS_PORT.test(p.name) || HEALTH_PORT.test(p.name)));
+  return p.flag !== undefined || (p.name !== undefined && (isMetricsPortName(p.name) || HEALTH_PORT.test(p.name)));
 }
 
 /**

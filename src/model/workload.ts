@@ -77,13 +77,17 @@ function undottedGroup(apiVersion: unknown): boolean {
 }
 
 /**
- * Why a built-in workload cannot be applied as written, or null: a container (or init container)
- * without an image, which the API server rejects (core validation: every container of a pod template
+ * Why a built-in workload cannot be applied as written, or null: an apps/v1 workload without
+ * spec.selector, or a container (or init container) without an image, which the API server rejects (core validation: every container of a pod template
  * needs one). Such an object is a patch of a kustomization whose base is elsewhere
  * (`manager_auth_proxy_patch.yaml` audited without its kustomization.yaml), not something that runs as
  * it is: judging it as a whole workload would report what its base already has. Custom resources are
  * not judged: operators fill in images (ECK, CloudNativePG).
  */
+const APPS_V1_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+/** A file named as a patch (`*patch*`, a `patches/` folder) or kept under an `overlays/` folder. */
+const PATCH_FILE = /(^|[\\/])(patches|overlays)[\\/]|patch[^\\/]*$/i;
+
 export function fragmentReason(resource: Resource): string | null {
   if (!isBuiltin(resource)) return null;
   const podSpec = get(resource.object, KNOWN[resource.kind].spec);
@@ -96,6 +100,15 @@ export function fragmentReason(resource: Resource): string | null {
         return `${key === 'containers' ? 'container' : 'init container'}${typeof c.name === 'string' ? ` "${c.name}"` : ''} has no image`;
       }
     }
+  }
+  // apps/v1 requires spec.selector and, unlike its beta versions, never defaults it from the template's
+  // labels. One without a selector and without pod labels, in a file named as a patch or kept under an
+  // overlay, is a strategic-merge patch (argocd-example-apps' kustomized-helm overlay, kubebuilder's
+  // manager_image_patch.yaml), not an object the API server accepts.
+  if (resource.apiVersion === 'apps/v1' && APPS_V1_KINDS.has(resource.kind) && PATCH_FILE.test(resource.origin.file)) {
+    const sel = get(resource.object, ['spec', 'selector']);
+    const labels = get(resource.object, [...KNOWN[resource.kind].meta, 'labels']);
+    if ((sel === undefined || sel === null) && !isObject(labels)) return 'it has no spec.selector (required in apps/v1) and no pod labels';
   }
   return null;
 }

@@ -47,4 +47,33 @@ describe('patch fragments', () => {
     assert.deepEqual(r.verdicts.map((v) => [v.object.name, v.workloadClass]), [['controller-manager', 'service']]);
     assert.deepEqual(r.problems, []);
   });
+
+  it('an apps/v1 workload with no selector and no pod labels in a patch file is a fragment too; elsewhere, or with labels, it is audited', () => {
+    const imagePatch = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: guestbook}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: registry.example.com/guestbook:2.0.0
+`;
+    for (const file of ['config/default/manager_image_patch.yaml', 'deploy/overlays/prod/guestbook-deployment.yaml', 'base/patches/guestbook.yaml']) {
+      const r = audit({ resources: loadText(imagePatch, file).resources }, { checks: allChecks });
+      assert.equal(r.summary.workloads, 0, file);
+      assert.deepEqual(
+        r.problems.map((p) => p.message),
+        ['Deployment/guestbook: not audited as a workload: it has no spec.selector (required in apps/v1) and no pod labels, which the API server rejects, so it reads as a patch whose base is elsewhere (audit the folder of its kustomization.yaml, which applies it)'],
+        file,
+      );
+    }
+    const labelled = imagePatch.replace('  template:\n', '  template:\n    metadata: {labels: {app: guestbook}}\n');
+    const beta = imagePatch.replace('apps/v1', 'apps/v1beta2');
+    for (const [text, file] of [[imagePatch, 'deploy/guestbook.yaml'], [labelled, 'deploy/overlays/prod/patch.yaml'], [beta, 'deploy/patch.yaml']]) {
+      const r = audit({ resources: loadText(text, file).resources }, { checks: allChecks });
+      assert.equal(r.summary.workloads, 1, file);
+      assert.ok(!r.problems.some((p) => p.message.includes('not audited as a workload')), file);
+    }
+  });
 });

@@ -41,6 +41,8 @@ export interface Expected {
   /** Object name the finding is on. */
   object?: string;
   severity?: 'error' | 'warning' | 'info';
+  /** null: the finding must be firm; a string: its unknown reason must contain it. */
+  unknown?: string | null;
 }
 
 /** Assert the check fires exactly these findings (in line order). */
@@ -58,6 +60,8 @@ export function expectFindings(check: Check, yaml: string, expected: Expected[],
     if (e.container !== undefined) assert.equal(f.container, e.container, `${check.id}: finding ${i} container`);
     if (e.object !== undefined) assert.equal(f.object.name, e.object, `${check.id}: finding ${i} object`);
     if (e.severity !== undefined) assert.equal(f.severity, e.severity, `${check.id}: finding ${i} severity`);
+    if (e.unknown === null) assert.equal(f.unknown, null, `${check.id}: finding ${i} should be firm, is unknown: ${f.unknown}`);
+    else if (e.unknown !== undefined) assert.ok(f.unknown?.includes(e.unknown), `${check.id}: finding ${i} unknown "${f.unknown}" lacks "${e.unknown}"`);
   });
   return found;
 }

@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { getString } from '../../model/util.js';
+import { scaleTargetGroupProblem, scaleTargetRef, refersTo } from '../../model/scale-target.js';
 import { sourceWhere } from '../../model/index.js';
 
 export default defineCheck({
@@ -22,7 +22,12 @@ in a different namespace from its workload.
 
 This check looks for an object of that kind and name in the same namespace **in the input**. The target
 may well live in another repository or be created by an operator, so the finding is reported as
-*unknown* unless you say the input is complete for the namespace (\`--complete\`); then it fails.`,
+*unknown* unless you say the input is complete for the namespace (\`--complete\`); then it fails.
+
+The group is part of the reference: the controller takes the group of \`scaleTargetRef.apiVersion\` (the
+version does not matter) and looks the kind up there. With no \`apiVersion\`, which validation accepts,
+that is the core group, which serves no Deployment, StatefulSet or ReplicaSet and no custom kind: such an
+HPA fails with \`FailedGetScale\` whatever the input holds, so that finding is never *unknown*.`,
   fix: {
     text: 'Make spec.scaleTargetRef name the workload exactly (apiVersion, kind and name), and deploy the HPA into the same namespace as the workload.',
     yaml: `apiVersion: autoscaling/v2
@@ -41,12 +46,20 @@ spec:
   kinds: ['HorizontalPodAutoscaler'],
   run({ resource, index }) {
     const out: FindingInput[] = [];
-    const kind = getString(resource.object, ['spec', 'scaleTargetRef', 'kind']);
-    const name = getString(resource.object, ['spec', 'scaleTargetRef', 'name']);
+    const ref = scaleTargetRef(resource);
     // A malformed or unrendered reference (missing fields, templates) is not ours to judge.
-    if (!kind || !name || /[{}$]/.test(kind + name)) return out;
+    if (!ref || /[{}$]/.test(ref.kind + ref.name)) return out;
+    const { kind, name } = ref;
+    const problem = scaleTargetGroupProblem(ref);
+    if (problem) {
+      out.push({
+        message: `${problem.message}: it reports FailedGetScale (no matches for kind "${kind}") and never scales ${kind} "${name}"; ${problem.want ? `set scaleTargetRef.apiVersion: ${problem.want}` : 'set scaleTargetRef.apiVersion to the group and version that serve the kind'}`,
+        path: ref.apiVersion === undefined ? ['spec', 'scaleTargetRef'] : ['spec', 'scaleTargetRef', 'apiVersion'],
+      });
+      return out;
+    }
     const ns = index.namespaceOf(resource);
-    if (index.named(kind, name).some((r) => index.namespaceOf(r) === ns)) return out;
+    if (index.named(kind, name).some((r) => index.namespaceOf(r) === ns && refersTo(ref, r))) return out;
     const elsewhere = index
       .named(kind, name)
       .map((r) => index.namespaceOf(r))

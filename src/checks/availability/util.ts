@@ -4,6 +4,8 @@ export { selectorMatches, mapSelectorMatches, formatLabels } from '../../model/s
 import type { ResourceIndex } from '../../model/index.js';
 import type { FieldPath, Resource, Workload } from '../../model/types.js';
 import { get, getArray, getObject, getString, isObject } from '../../model/util.js';
+import { removedApi } from '../../model/removed-apis.js';
+import { refersTo, scaleTargetGroupProblem, scaleTargetRef } from '../../model/scale-target.js';
 
 /** Read a string[] param defensively (config can hold anything). */
 export function stringListParam(v: unknown, fallback: string[]): string[] {
@@ -25,10 +27,13 @@ export function numberParam(v: unknown, fallback: number): number {
  * workloadRef, or a custom resource loaded as metadata, cannot be judged). Null for a missing ref.
  */
 export function hpaTargets(index: ResourceIndex, hpa: Resource): { kind: string; name: string; targets: Resource[]; workloads: Workload[] | null } | null {
-  const kind = getString(hpa.object, ['spec', 'scaleTargetRef', 'kind']);
-  const name = getString(hpa.object, ['spec', 'scaleTargetRef', 'name']);
-  if (!kind || !name) return null;
-  const targets = index.named(kind, name).filter((r) => index.sameScope(r, hpa));
+  // An autoscaler in a version no longer served is never created; one whose reference names the kind
+  // in the wrong API group never reads a scale (hpa-target-missing reports it): neither acts on pods.
+  if (removedApi(hpa.apiVersion, hpa.kind)) return null;
+  const ref = scaleTargetRef(hpa);
+  if (!ref || scaleTargetGroupProblem(ref)) return null;
+  const { kind, name } = ref;
+  const targets = index.named(kind, name).filter((r) => index.sameScope(r, hpa) && refersTo(ref, r));
   const ws = index.workloadsIn(index.namespaceOf(hpa)).filter((w) => targets.includes(w.resource));
   return { kind, name, targets, workloads: ws.length > 0 && ws.length === targets.length ? ws : null };
 }

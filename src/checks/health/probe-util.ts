@@ -2,7 +2,7 @@
  * Shared, total helpers for the health checks: reading probes, their handlers, their timing
  * (with the API server's defaults) and the container's declared ports. Not a check module.
  */
-import type { ContainerRef, Json, JsonObject } from '../../model/types.js';
+import type { ContainerRef, Json, JsonObject, Workload } from '../../model/types.js';
 import { get, getString, isObject } from '../../model/util.js';
 import { declaredPorts } from '../../model/ports.js';
 
@@ -156,4 +156,25 @@ export function describeHandler(type: HandlerType, h: JsonObject): string {
 /** Workload is a Knative Service/Configuration/Revision: Knative defaults a readiness probe itself. */
 export function isKnative(apiVersion: string): boolean {
   return apiVersion.startsWith('serving.knative.dev/');
+}
+
+/**
+ * Port numbers that a probe of these kinds of any long-running container of the pod checks on the pod's
+ * own address (no \`host\`): containers share the pod's network, and the pod is Ready (an endpoint) only
+ * when every container is, so a probe of a port another container serves (a proxy probing the app's
+ * port) gates that container too.
+ */
+export function probedPorts(w: Workload, kinds: readonly ProbeKind[]): Set<number> {
+  const out = new Set<number>();
+  for (const c of w.containers) {
+    if (!c.longRunning) continue;
+    for (const kind of kinds) {
+      const probe = probeOf(c, kind);
+      const h = probe ? singleHandler(probe) : undefined;
+      if (!h || h.type === 'exec' || handlerHost(h.spec) !== undefined) continue;
+      const port = resolvePort(c, h.spec.port);
+      if (port !== undefined) out.add(port);
+    }
+  }
+  return out;
 }

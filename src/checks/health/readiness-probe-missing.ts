@@ -5,7 +5,7 @@ import { getBool } from '../../model/util.js';
 import { declaredPorts, isTelemetryPort, type DeclaredPort } from '../../model/ports.js';
 import { metricsOnlyService } from '../observability/util.js';
 import { servicePorts } from '../networking/service-util.js';
-import { declaresPorts, hasProbe, isKnative, telemetryPortsOnly } from './probe-util.js';
+import { declaresPorts, hasProbe, isKnative, probedPorts, telemetryPortsOnly } from './probe-util.js';
 
 /**
  * Services in the input, in the workload's namespace, whose selector matches the pod labels and whose
@@ -104,7 +104,10 @@ dependencies; the liveness probe must not.`,
     if (!workload || isKnative(workload.resource.apiVersion)) return out;
     const regular = workload.containers.filter((c) => c.type === 'container');
     // An injected placeholder (Istio's image: auto) gets its readiness probe from the injector.
-    const missing = regular.filter((c) => !hasProbe(c, 'readinessProbe') && !c.injectedBy && !c.probesBy);
+    // A sibling's readiness probe of a port this container serves checks this container (one network).
+    let probed: Set<number> | undefined;
+    const checkedBySibling = (c: ContainerRef) => declaredPorts(c).some((p) => p.containerPort !== undefined && (probed ??= probedPorts(workload, ['readinessProbe'])).has(p.containerPort));
+    const missing = regular.filter((c) => !hasProbe(c, 'readinessProbe') && !c.injectedBy && !c.probesBy && !checkedBySibling(c));
     if (missing.length === 0) return out;
     const anyReadiness = missing.length < regular.length;
     const anyPorts = regular.some(declaresPorts);
@@ -113,6 +116,9 @@ dependencies; the liveness probe must not.`,
     const servicesOf = () => (services ??= selectingServices(workload, index));
     const service = daemon ? servicesOf()[0]?.name : undefined;
     let flaggedPortless = false;
+    // Bare Pods and ReplicationControllers have no rollout (kubectl rolling-update is gone): readiness
+    // gates traffic and what PodDisruptionBudgets count as healthy.
+    const rolls = workload.class !== 'pod' && workload.resource.kind !== 'ReplicationController';
     for (const c of missing) {
       const kind = daemon ? 'DaemonSet ' : '';
       // Without a readiness probe, Ready follows the startup probe when there is one.
@@ -122,7 +128,7 @@ dependencies; the liveness probe must not.`,
       if (telemetry && !traffic) {
         const shown = telemetry.map((p) => (p.name ? `${p.name} ${p.containerPort}` : p.flag ? `${p.containerPort} (${p.flag})` : `${p.containerPort}, scraped through a metrics Service`)).join(', ');
         out.push({
-          message: `${kind}container "${c.name}" declares only metrics and health ports (${shown}) and has no readinessProbe: no Service traffic depends on it, but a rollout counts each new pod available ${ready}`,
+          message: `${kind}container "${c.name}" declares only metrics and health ports (${shown}) and has no readinessProbe: no Service traffic depends on it, but ${rolls ? 'a rollout counts each new pod available' : 'the pod counts as Ready (for PodDisruptionBudgets too)'} ${ready}`,
           path: [...c.path, 'readinessProbe'],
           container: c.name,
           severity: 'warning',
@@ -140,10 +146,10 @@ dependencies; the liveness probe must not.`,
         const gate = anyReadiness ? regular.find((x) => x !== c && hasProbe(x, 'readinessProbe'))?.name : undefined;
         out.push({
           message: to && gate
-            ? `${kind}container "${c.name}" declares ports but has no readinessProbe: the pod is Ready once container "${gate}"'s readiness passes, so Service "${to}" sends traffic to "${c.name}" whether or not it can serve yet, and rollouts never check it`
+            ? `${kind}container "${c.name}" declares ports but has no readinessProbe: the pod is Ready once container "${gate}"'s readiness passes, so Service "${to}" sends traffic to "${c.name}" whether or not it can serve yet${rolls ? ', and rollouts never check it' : ''}`
             : to
-            ? `${kind}container "${c.name}" declares ports but has no readinessProbe: it is Ready ${ready}, so Service "${to}" sends it traffic before it can serve and rollouts proceed without checking it`
-            : `${kind}container "${c.name}" declares ports but has no readinessProbe: it is Ready ${ready}, so any Service that selects it sends traffic before it can serve, and rollouts proceed without checking it`,
+            ? `${kind}container "${c.name}" declares ports but has no readinessProbe: it is Ready ${ready}, so Service "${to}" sends it traffic before it can serve${rolls ? ' and rollouts proceed without checking it' : ''}`
+            : `${kind}container "${c.name}" declares ports but has no readinessProbe: it is Ready ${ready}, so any Service that selects it sends traffic before it can serve${rolls ? ', and rollouts proceed without checking it' : ''}`,
           path: [...c.path, 'readinessProbe'],
           container: c.name,
         });
@@ -160,7 +166,7 @@ dependencies; the liveness probe must not.`,
           ? `DaemonSet container "${c.name}" has no readinessProbe, yet Service "${service}" selects these pods: they get traffic ${ready.replace('it starts', 'they start')}`
           : sending
             ? `no container in the pod has a readinessProbe, yet Service "${sending}" selects these pods: container "${c.name}" is Ready, and gets traffic, ${ready}`
-            : `no container in the pod has a readinessProbe: container "${c.name}" is Ready ${ready}, so rollouts proceed without checking it works; no Service in the input sends it traffic (if one elsewhere does, that traffic reaches it before it is ready)`,
+            : `no container in the pod has a readinessProbe: container "${c.name}" is Ready ${ready}, so ${rolls ? 'rollouts proceed' : 'it counts as Ready (for PodDisruptionBudgets too)'} without checking it works; no Service in the input sends it traffic (if one elsewhere does, that traffic reaches it before it is ready)`,
         path: [...c.path, 'readinessProbe'],
         container: c.name,
         ...(service || sending ? {} : { severity: 'warning' as const }),

@@ -1,6 +1,6 @@
 import { defineCheck, type ContainerRef, type FindingInput, type RelatedInput, type Workload } from '../types.js';
 import { get, getArray, getString } from '../../model/util.js';
-import { probeOf, resolvePort, singleHandler } from '../health/probe-util.js';
+import { probedPorts, resolvePort } from '../health/probe-util.js';
 import { metricsOnlyService } from '../observability/util.js';
 import { podPorts, selectedWorkloads, servicePorts, showObject } from './service-util.js';
 import { isMetricsPortName } from '../../model/ports.js';
@@ -21,25 +21,6 @@ function servingContainers(w: Workload, target: number | string): ContainerRef[]
 function has(c: ContainerRef, field: string): boolean {
   const v = c.spec[field];
   return v !== undefined && v !== null;
-}
-
-/**
- * Port numbers that a readiness or startup probe of any container of the pod checks: containers share
- * the pod's network, and the pod is Ready (an endpoint) only when every container is, so a probe of
- * the served port in another container (a proxy probing the app's port) gates the traffic too.
- */
-function probedPorts(w: Workload): Set<number> {
-  const out = new Set<number>();
-  for (const c of w.containers) {
-    if (!c.longRunning) continue;
-    for (const kind of ['readinessProbe', 'startupProbe'] as const) {
-      const probe = probeOf(c, kind);
-      const h = probe ? singleHandler(probe) : undefined;
-      const port = h && h.type !== 'exec' ? resolvePort(c, h.spec.port) : undefined;
-      if (port !== undefined) out.add(port);
-    }
-  }
-  return out;
 }
 
 const MAX_NAMED = 5;
@@ -122,7 +103,7 @@ Service whose clients are affected.`,
         for (const c of servingContainers(w, p.target)) {
           if (has(c, 'readinessProbe') || has(c, 'startupProbe') || c.injectedBy || c.probesBy) continue;
           const number = resolvePort(c, p.target);
-          if (number !== undefined && (probed ??= probedPorts(w)).has(number)) continue;
+          if (number !== undefined && (probed ??= probedPorts(w, ['readinessProbe', 'startupProbe'])).has(number)) continue;
           let l = unprobed.get(c);
           if (!l) unprobed.set(c, (l = []));
           const t = typeof p.target === 'number' ? String(p.target) : `"${p.target}"`;

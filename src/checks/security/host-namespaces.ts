@@ -1,5 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { pssRef } from './pss-util.js';
+import { getArray, isObject } from '../../model/util.js';
+import type { Workload } from '../../model/types.js';
 
 const REF = pssRef('baseline', 'Host Namespaces');
 
@@ -10,6 +12,17 @@ const WHAT: Record<string, string> = {
     "shares the node's process namespace: the pod sees every process on the node and its command line (credentials in flags included), reads the environment of processes running as its own user, and as root can kill any of them (CAP_KILL is in the runtime's default capabilities); with CAP_SYS_PTRACE added it can read the memory and environment of all of them",
   hostIPC: "shares the node's IPC namespace: the pod can read and write the shared memory and message queues of every process on the node",
 };
+
+/** The distinct containerPorts the pod's containers (init and sidecar included) declare, in order. */
+function declaredPorts(w: Workload): number[] {
+  const seen = new Set<number>();
+  for (const c of w.containers) {
+    for (const p of getArray(c.spec, ['ports'])) {
+      if (isObject(p) && typeof p.containerPort === 'number' && p.containerPort > 0) seen.add(p.containerPort);
+    }
+  }
+  return [...seen];
+}
 
 export default defineCheck({
   id: 'host-namespaces',
@@ -41,7 +54,11 @@ Legitimate users are node agents (CNI plugins, node exporters, kube-proxy). Run 
     const out: FindingInput[] = [];
     for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) {
       if (w.podSpec[field] !== true) continue;
-      out.push({ message: `${field}: true ${WHAT[field]} ${REF}`, path: [...w.podSpecPath, field] });
+      const ports = field === 'hostNetwork' ? declaredPorts(w) : [];
+      const portNote = ports.length
+        ? `; its container ports (${ports.join(', ')}) are node ports too: the API server sets each one's hostPort on the Pod, which PodSecurity baseline's Host Ports rejects as well`
+        : '';
+      out.push({ message: `${field}: true ${WHAT[field]}${portNote} ${REF}`, path: [...w.podSpecPath, field] });
     }
     return out;
   },

@@ -9,6 +9,22 @@ const NODE_TAKEOVER = [/^\/$/, /\.sock$/, /^\/var\/run\/docker/, /^\/run\/contai
 /** Runtime sockets and their directories: a read-only mount does not stop connect(), so readOnly changes nothing there. */
 const RUNTIME_SOCKET = [/\.sock$/, /^\/var\/run\/docker/, /^\/run\/containerd/, /^\/var\/run\/containerd/, /^\/var\/run\/crio/, /^\/run\/crio/];
 
+/**
+ * Host paths whose files the node executes or loads as root (CNI plugin binaries the kubelet's runtime
+ * runs, system binaries, kernel modules, the boot partition): write access is a node takeover.
+ */
+const NODE_EXECUTES = [/^\/opt\/cni\/bin\/?$/, /^\/home\/kubernetes\/bin\/?$/, /^\/usr(\/|$)/, /^\/s?bin\/?$/, /^\/lib\/modules(\/|$)/, /^\/boot(\/|$)/];
+
+/** Whether a container mounts the volume writable (some mount without readOnly: true) and may run as root. */
+function writesAsRoot(w: Workload, c: ContainerRef, volumeName: string): boolean {
+  const mounts = getArray(c.spec, ['volumeMounts']).filter((m) => isObject(m) && m.name === volumeName);
+  if (mounts.length === 0 || mounts.every((m) => get(m, ['readOnly']) === true)) return false;
+  if (isPrivileged(c)) return true;
+  const uid = resolveSC(w, c, ['runAsUser'], asNumber).value;
+  const nonRoot = uid !== undefined ? uid > 0 : resolveSC(w, c, ['runAsNonRoot'], asBool).value === true;
+  return !nonRoot;
+}
+
 /** Capabilities that would let even a non-root process read past file permissions or remount. */
 const READ_PAST_PERMISSIONS = new Set(['DAC_READ_SEARCH', 'DAC_OVERRIDE', 'SYS_ADMIN']);
 
@@ -45,7 +61,9 @@ export default defineCheck({
     "A hostPath volume mounts a directory of the node into the pod. Depending on the path, a compromised container reads other pods' secrets and the kubelet's credentials, writes files the node executes, or drives the container runtime socket and starts privileged containers: a full node takeover.",
   details: `PodSecurity **baseline** forbids \`spec.volumes[*].hostPath\` entirely, even read-only mounts: \`readOnly\` mounts of a directory still expose everything below it (kubelet credentials under \`/var/lib/kubelet\`, other pods' projected secrets), and symlink tricks have repeatedly escaped read-only hostPath mounts.
 
-The message adds that the path alone is enough to take over the node for \`/\`, \`/proc\`, \`/etc\`, \`/run\`, \`/var/lib/kubelet\`, \`/etc/kubernetes\` and container runtime sockets, except when every container mounting it does so \`readOnly: true\` as a non-root user (\`runAsUser\` > 0 or \`runAsNonRoot\`) and non-root group (\`runAsGroup\` > 0, no group 0 in \`supplementalGroups\`/\`fsGroup\`), with \`allowPrivilegeEscalation: false\` and no added \`DAC_READ_SEARCH\`, \`DAC_OVERRIDE\` or \`SYS_ADMIN\` (node-exporter's read-only \`/\`): such a container reads the node's files that its user and group may read (world-readable configuration, and through the host's \`/proc\` the files of node processes running as the same user), but not root-only ones: the kubelet creates \`/var/lib/kubelet\` and its \`pods\` directory root-owned with mode 0750, so its credentials and the volumes of pods running as other users stay out of reach. The finding stays: it is still a baseline violation and still exposes the node's world-readable files. A runtime socket keeps the takeover wording whatever the mount says: \`readOnly\` does not stop connecting to a socket.
+The message adds that the path alone is enough to take over the node for \`/\`, \`/proc\`, \`/etc\`, \`/run\`, \`/var/lib/kubelet\`, \`/etc/kubernetes\` and container runtime sockets, except when every container mounting it does so \`readOnly: true\` as a non-root user (\`runAsUser\` > 0 or \`runAsNonRoot\`) and non-root group (\`runAsGroup\` > 0, no group 0 in \`supplementalGroups\`/\`fsGroup\`), with \`allowPrivilegeEscalation: false\` and no added \`DAC_READ_SEARCH\`, \`DAC_OVERRIDE\` or \`SYS_ADMIN\` (node-exporter's read-only \`/\`): such a container reads the node's files that its user and group may read (world-readable configuration, and through the host's \`/proc\` the files of node processes running as the same user), but not root-only ones: the kubelet creates \`/var/lib/kubelet\` and its \`pods\` directory root-owned with mode 0750, so its credentials and the volumes of pods running as other users stay out of reach. The finding stays: it is still a baseline violation and still exposes the node's world-readable files. A runtime socket keeps the takeover wording whatever the mount says: \`readOnly\` does not stop connecting to a socket. Directories whose files the node runs or loads as root (\`/opt/cni/bin\`, \`/home/kubernetes/bin\`, \`/usr\`, \`/bin\`, \`/sbin\`, \`/lib/modules\`, \`/boot\`) get the takeover wording when a container mounts them writable and may run as root (privileged, or neither \`runAsUser\` > 0 nor \`runAsNonRoot\`).
+
+A hostPath volume that no container mounts is a **warning**: the kubelet does not set it up (nothing of the node reaches the pod), but PodSecurity reads \`spec.volumes\`, so a baseline namespace still rejects the pod; the fix is to delete the volume.
 
 hostPath data is also tied to one node: the pod loses it when it is rescheduled elsewhere.
 
@@ -68,17 +86,32 @@ Use \`emptyDir\` for scratch space, a PersistentVolumeClaim for data, \`configMa
       if (!isObject(volume.hostPath)) continue;
       const hostPath = getString(volume, ['hostPath', 'path']);
       const users = mountedBy(w, name);
-      const mounted = users.length ? `, mounted by ${listText(users.map((u) => `"${u}"`))}` : '';
+      const path = [...w.podSpecPath, 'volumes', index, 'hostPath'];
+      if (users.length === 0) {
+        // The kubelet sets up only volumes a container mounts (desired_state_of_world_populator
+        // processPodVolumes skips the rest): nothing of the node reaches the pod, but the PodSecurity
+        // check reads spec.volumes, so a baseline namespace still rejects it.
+        out.push({
+          message: `volume "${name}": hostPath ${hostPath !== undefined ? q(hostPath) : '(no path)'} is declared but no container mounts it: the kubelet does not set it up, so nothing of the node reaches the pod, but PodSecurity baseline still rejects the pod; delete the volume ${pssRef('baseline', 'HostPath Volumes')}`,
+          path,
+          severity: 'warning',
+        });
+        continue;
+      }
+      const mounted = `, mounted by ${listText(users.map((u) => `"${u}"`))}`;
       let danger = '';
       if (hostPath !== undefined && NODE_TAKEOVER.some((re) => re.test(hostPath))) {
-        const readOnly = users.length > 0 && !RUNTIME_SOCKET.some((re) => re.test(hostPath)) && w.containers.filter((c) => users.includes(c.name)).every((c) => readsAsUnprivilegedUser(w, c, name));
+        const readOnly = !RUNTIME_SOCKET.some((re) => re.test(hostPath)) && w.containers.filter((c) => users.includes(c.name)).every((c) => readsAsUnprivilegedUser(w, c, name));
         danger = readOnly
           ? ': mounted read-only by a non-root user and group that cannot escalate privileges, so it is not a node takeover by itself, but it reads every file of the node that this user and group may read'
           : ': this path alone is enough to take over the node';
+      } else if (hostPath !== undefined && NODE_EXECUTES.some((re) => re.test(hostPath))) {
+        const writers = w.containers.filter((c) => users.includes(c.name) && writesAsRoot(w, c, name));
+        if (writers.length) danger = `: the node runs what is in it as root (binaries or kernel modules) and ${listText(writers.map((c) => `"${c.name}"`))} can write to it as root, so it is enough to take over the node`;
       }
       out.push({
         message: `volume "${name}": hostPath ${hostPath !== undefined ? q(hostPath) : '(no path)'} mounts the node's filesystem into the pod${mounted}${danger} ${pssRef('baseline', 'HostPath Volumes')}`,
-        path: [...w.podSpecPath, 'volumes', index, 'hostPath'],
+        path,
       });
     }
     return out;

@@ -34,6 +34,10 @@ spec:
   target: 'workload',
   run({ workload }) {
     const out: FindingInput[] = [];
+    // On a host-network pod every port is on the node's IP already, and the API server sets each port's
+    // hostPort to its containerPort on the Pod (SetDefaults_Pod, defaultHostNetworkPorts): removing
+    // hostPort changes nothing. host-namespaces reports hostNetwork, the setting to remove.
+    if (workload!.podSpec.hostNetwork === true) return out;
     for (const c of pssContainers(workload!)) {
       const bad: { port: number; index: number }[] = [];
       getArray(c.spec, ['ports']).forEach((p, index) => {

@@ -25,7 +25,7 @@ spec:
 kind: HorizontalPodAutoscaler
 metadata: {name: api}
 spec:
-  scaleTargetRef: {kind: Deployment, name: api}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}
   maxReplicas: 1
   targetCPUUtilizationPercentage: 80
 `,
@@ -40,7 +40,7 @@ spec:
 kind: HorizontalPodAutoscaler
 metadata: {name: a}
 spec:
-  scaleTargetRef: {kind: Deployment, name: a}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: a}
   minReplicas: 2
   maxReplicas: 10
 ---
@@ -48,7 +48,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: b}
 spec:
-  scaleTargetRef: {kind: Deployment, name: b}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: b}
   maxReplicas: 2
 `,
     );
@@ -61,7 +61,7 @@ spec:
 kind: HorizontalPodAutoscaler
 metadata: {name: templated}
 spec:
-  scaleTargetRef: {kind: Deployment, name: t}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: t}
   minReplicas: "{{ .Values.hpa.min }}"
   maxReplicas: 1
 ---

@@ -95,7 +95,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: web, namespace: b}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   maxReplicas: 10
 `,
       [{ line: 13, object: 'web', message: 'the input has Deployment/web in namespace "a", but an HPA only targets objects in its own namespace "b"' }],
@@ -118,12 +118,91 @@ kind: HorizontalPodAutoscaler
 metadata: {name: api}
 spec:
   scaleTargetRef:
+    apiVersion: apps/v1
     kind: Deployment
     name: api
   maxReplicas: 4
   targetCPUUtilizationPercentage: 70
 `,
-      [{ line: 15, message: 'scaleTargetRef names Deployment "api"' }],
+      [{ line: 16, message: 'scaleTargetRef names Deployment "api"' }],
+    );
+  });
+
+  it('fires, certain, when scaleTargetRef has no apiVersion or names the wrong group, even with the target in the input', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers: [{name: app, image: web:1}]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef:
+    kind: Deployment
+    name: web
+  maxReplicas: 4
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web2}
+spec:
+  scaleTargetRef: {apiVersion: extensions/v1beta1, kind: Deployment, name: web}
+  maxReplicas: 4
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: ro}
+spec:
+  scaleTargetRef: {kind: Rollout, name: api}
+  maxReplicas: 4
+`,
+      [
+        { line: 13, object: 'web', unknown: null, message: 'scaleTargetRef has no apiVersion, so the HPA controller looks for kind Deployment in the core group (""), which has no such kind: it reports FailedGetScale (no matches for kind "Deployment") and never scales Deployment "web"; set scaleTargetRef.apiVersion: apps/v1' },
+        { line: 22, object: 'web2', unknown: null, message: 'scaleTargetRef.apiVersion "extensions/v1beta1" makes the HPA controller look for kind Deployment in group "extensions", which has no such kind' },
+        { line: 29, object: 'ro', unknown: null, message: 'set scaleTargetRef.apiVersion to the group and version that serve the kind' },
+      ],
+    );
+  });
+
+  it('is silent on a ReplicationController without apiVersion (core group), and on a version other than the preferred one (only the group counts)', () => {
+    expectNone(
+      check,
+      `apiVersion: v1
+kind: ReplicationController
+metadata: {name: rc}
+spec:
+  template:
+    spec:
+      containers: [{name: app, image: web:1}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers: [{name: app, image: web:1}]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: rc}
+spec:
+  scaleTargetRef: {kind: ReplicationController, name: rc}
+  maxReplicas: 4
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1beta2, kind: Deployment, name: web}
+  maxReplicas: 4
+`,
     );
   });
 
@@ -141,7 +220,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: b}
 spec:
-  scaleTargetRef: {kind: Deployment, name: 42}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: 42}
 ---
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
@@ -153,7 +232,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: d}
 spec:
-  scaleTargetRef: {kind: Deployment, name: "{{ include \\"app.fullname\\" . }}"}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: "{{ include \\"app.fullname\\" . }}"}
 ---
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler

@@ -58,7 +58,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: web, namespace: shop}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   maxReplicas: 10
   metrics:
     - type: Resource
@@ -84,7 +84,7 @@ apiVersion: autoscaling/v1
 kind: HorizontalPodAutoscaler
 metadata: {name: web, namespace: shop}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   maxReplicas: 5
   targetCPUUtilizationPercentage: 75
 `,
@@ -102,14 +102,14 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: no-metrics, namespace: shop}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   maxReplicas: 5
 ---
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: null-metrics, namespace: shop}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   maxReplicas: 5
   metrics: null
 ---
@@ -117,7 +117,7 @@ apiVersion: autoscaling/v1
 kind: HorizontalPodAutoscaler
 metadata: {name: v1-default, namespace: shop}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   maxReplicas: 5
 `,
       [
@@ -128,8 +128,8 @@ spec:
     );
   });
 
-  it('fires on v2beta1 targetAverageUtilization', () => {
-    expectFindings(
+  it('is silent on an autoscaler in a version no longer served (autoscaling/v2beta1: never created, api-version-removed reports it)', () => {
+    expectNone(
       check,
       `${deployment(`        - name: app
           image: web:1
@@ -138,13 +138,31 @@ apiVersion: autoscaling/v2beta1
 kind: HorizontalPodAutoscaler
 metadata: {name: web, namespace: shop}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   maxReplicas: 5
   metrics:
     - type: Resource
       resource: {name: memory, targetAverageUtilization: 80}
 `,
-      [{ line: 19, container: 'app', message: 'has no memory request' }],
+    );
+  });
+
+  it('is silent when scaleTargetRef has no apiVersion: the controller looks in the core group and never reads the metrics (hpa-target-missing reports it)', () => {
+    expectNone(
+      check,
+      `${deployment(`        - name: app
+          image: web:1
+`)}---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: shop}
+spec:
+  scaleTargetRef: {kind: Deployment, name: web}
+  maxReplicas: 5
+  metrics:
+    - type: Resource
+      resource: {name: cpu, target: {type: Utilization, averageUtilization: 80}}
+`,
     );
   });
 
@@ -168,7 +186,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: web, namespace: shop}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   maxReplicas: 5
   metrics:
     - type: Resource
@@ -196,7 +214,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: limits-only, namespace: shop}
 spec:
-  scaleTargetRef: {kind: Deployment, name: limits-only}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: limits-only}
   maxReplicas: 5
   metrics:
     - type: Resource
@@ -224,7 +242,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: defaulted, namespace: team}
 spec:
-  scaleTargetRef: {kind: Deployment, name: defaulted}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: defaulted}
   maxReplicas: 5
 ---
 apiVersion: apps/v1
@@ -240,7 +258,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: pod-level, namespace: shop}
 spec:
-  scaleTargetRef: {kind: Deployment, name: pod-level}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: pod-level}
   maxReplicas: 5
 `,
     );
@@ -264,7 +282,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: web, namespace: shop}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   maxReplicas: 5
 `,
       [{ line: 22, container: 'app', message: 'has no cpu request' }],
@@ -281,7 +299,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: web, namespace: shop}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   maxReplicas: 5
   metrics:
     - type: Resource
@@ -307,7 +325,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: web, namespace: shop}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   maxReplicas: 5
   metrics:
     - type: ContainerResource
@@ -377,14 +395,14 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: web, namespace: b}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   maxReplicas: 5
 ---
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: ghost, namespace: a}
 spec:
-  scaleTargetRef: {kind: Deployment, name: ghost}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: ghost}
   maxReplicas: 5
 `,
     );
@@ -400,14 +418,14 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: a, namespace: shop}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   metrics: "{{ toYaml .Values.metrics }}"
 ---
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: b, namespace: shop}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   metrics:
     - null
     - type: Resource
@@ -424,7 +442,7 @@ apiVersion: autoscaling/v1
 kind: HorizontalPodAutoscaler
 metadata: {name: c, namespace: shop}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   targetCPUUtilizationPercentage: "{{ .Values.cpu }}"
 ---
 apiVersion: autoscaling/v2

@@ -51,7 +51,7 @@ spec:
     spec:
       containers: [{name: db, image: db:1}]
 ---
-${hpa('{kind: StatefulSet, name: db}', '  maxReplicas: 5\n')}---
+${hpa('{apiVersion: apps/v1, kind: StatefulSet, name: db}', '  maxReplicas: 5\n')}---
 apiVersion: argoproj.io/v1alpha1
 kind: Rollout
 metadata: {name: api, namespace: shop}
@@ -83,7 +83,7 @@ spec:
     spec:
       containers: [{name: app, image: web:1}]
 ---
-${hpa('{kind: Deployment, name: web}')}`,
+${hpa('{apiVersion: apps/v1, kind: Deployment, name: web}')}`,
       [{ line: 5, message: 'scales the workload to 0, and an HPA does not scale a workload up from 0' }],
     );
   });
@@ -99,7 +99,7 @@ spec:
     spec:
       containers: [{name: app, image: web:1}]
 ---
-${hpa('{kind: Deployment, name: web}')}---
+${hpa('{apiVersion: apps/v1, kind: Deployment, name: web}')}---
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: fixed, namespace: shop}
@@ -118,7 +118,7 @@ spec:
     spec:
       containers: [{name: app, image: web:1}]
 ---
-${hpa('{kind: Deployment, name: elsewhere}', '  maxReplicas: 10\n', 'other')}---
+${hpa('{apiVersion: apps/v1, kind: Deployment, name: elsewhere}', '  maxReplicas: 10\n', 'other')}---
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: api, namespace: shop}
@@ -144,7 +144,7 @@ spec:
     spec:
       containers: [{name: app, image: web:1}]
 ---
-${hpa('{kind: Deployment, name: pinned}', '  minReplicas: 4\n  maxReplicas: 4\n')}---
+${hpa('{apiVersion: apps/v1, kind: Deployment, name: pinned}', '  minReplicas: 4\n  maxReplicas: 4\n')}---
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: templated, namespace: shop}
@@ -154,7 +154,7 @@ spec:
     spec:
       containers: [{name: app, image: web:1}]
 ---
-${hpa('{kind: Deployment, name: templated}')}---
+${hpa('{apiVersion: apps/v1, kind: Deployment, name: templated}')}---
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: nulled, namespace: shop}
@@ -164,7 +164,7 @@ spec:
     spec:
       containers: [{name: app, image: web:1}]
 ---
-${hpa('{kind: Deployment, name: nulled}', '  metrics: null\n')}---
+${hpa('{apiVersion: apps/v1, kind: Deployment, name: nulled}', '  metrics: null\n')}---
 ${hpa('null')}`,
     );
   });

@@ -182,7 +182,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: web}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   minReplicas: ${min}
   maxReplicas: 10
 `;

@@ -105,7 +105,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: web, namespace: b}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   minReplicas: 3
 `,
       [{ line: 5, message: 'spec.replicas is 1' }],
@@ -162,7 +162,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: web}
 spec:
-  scaleTargetRef: {kind: Deployment, name: web}
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   minReplicas: 2
 `,
       [{ line: 5, severity: 'info', message: 'HorizontalPodAutoscaler "web" leaves it scaled to zero' }],

@@ -415,10 +415,95 @@ spec:
           ports: [{containerPort: 8080}]
 `,
       [
-        { line: 6, object: 'p', container: 'web' },
-        { line: 17, object: 'ro', container: 'api' },
+        { line: 6, object: 'p', container: 'web', message: /sends traffic before it can serve$/ },
+        { line: 17, object: 'ro', container: 'api', message: /sends traffic before it can serve, and rollouts proceed without checking it$/ },
       ],
     );
+  });
+
+  it('bare Pods and ReplicationControllers have no rollout: the message does not promise one', () => {
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: ReplicationController
+metadata: {name: rc}
+spec:
+  replicas: 2
+  template:
+    metadata: {labels: {app: rc}}
+    spec:
+      containers:
+        - name: worker
+          image: example.com/worker:1
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: exporter}
+spec:
+  containers:
+    - name: exporter
+      image: example.com/exporter:1
+      ports: [{name: metrics, containerPort: 9100}]
+`,
+      [
+        { line: 10, object: 'rc', severity: 'warning', message: 'container "worker" is Ready as soon as it starts, so it counts as Ready (for PodDisruptionBudgets too) without checking it works; no Service in the input' },
+        { line: 18, object: 'exporter', severity: 'warning', message: 'no Service traffic depends on it, but the pod counts as Ready (for PodDisruptionBudgets too) as soon as it starts' },
+      ],
+    );
+  });
+
+  it('a port named exporter or telemetry is a metrics port, as on a Service', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: rabbitmq}
+spec:
+  selector: {matchLabels: {app: rabbitmq}}
+  template:
+    metadata: {labels: {app: rabbitmq}}
+    spec:
+      containers:
+        - name: exporter
+          image: example.com/rabbitmq-exporter:1
+          ports: [{name: exporter, containerPort: 9090}, {name: telemetry, containerPort: 9091}]
+`,
+      [{ line: 10, container: 'exporter', severity: 'warning', message: 'declares only metrics and health ports (exporter 9090, telemetry 9091)' }],
+    );
+  });
+
+  it('a container whose port another container\'s readiness probe checks is gated by it (one network): not reported; a probe on another host or port is no gate', () => {
+    const pod = (probe: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: llm}
+spec:
+  selector: {matchLabels: {app: llm}}
+  template:
+    metadata: {labels: {app: llm}}
+    spec:
+      containers:
+        - name: server
+          image: example.com/server:1
+          ports: [{containerPort: 9000}]
+          readinessProbe:
+${probe}
+        - name: http
+          image: example.com/http:1
+          ports: [{name: api, containerPort: 8000}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: llm}
+spec:
+  selector: {app: llm}
+  ports: [{port: 80, targetPort: 8000}]
+`;
+    expectNone(check, pod('            httpGet: {path: /healthcheck, port: 8000}'));
+    expectNone(check, pod('            tcpSocket: {port: 8000}'));
+    expectFindings(check, pod('            httpGet: {path: /healthcheck, port: 8000, host: 10.0.0.1}'), [
+      { line: 15, container: 'http', message: 'the pod is Ready once container "server"\'s readiness passes, so Service "llm" sends traffic to "http" whether or not it can serve yet, and rollouts never check it' },
+    ]);
+    expectFindings(check, pod('            httpGet: {path: /healthcheck, port: 9000}'), [{ line: 15, container: 'http' }]);
   });
 
   const controller = (extra = '') => `apiVersion: apps/v1

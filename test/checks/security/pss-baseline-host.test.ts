@@ -101,6 +101,34 @@ spec:
     );
   });
 
+  it('names the container ports a host-network pod puts on the node (each becomes a hostPort of the Pod)', () => {
+    expectFindings(
+      hostNamespaces,
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: exporter}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      initContainers:
+        - name: proxy
+          image: proxy:1.0
+          restartPolicy: Always
+          ports:
+            - containerPort: 9100
+              hostPort: 9100
+      containers:
+        - name: exporter
+          image: exporter:1.0
+          ports:
+            - containerPort: 9101
+            - containerPort: 9100
+`,
+      [{ line: 7, message: /^hostNetwork: true .*; its container ports \(9100, 9101\) are node ports too: the API server sets each one's hostPort on the Pod, which PodSecurity baseline's Host Ports rejects as well \(PSS baseline: Host Namespaces\)$/ }],
+    );
+  });
+
   it('is silent when unset, and on strings where a boolean belongs', () => {
     expectNone(
       hostNamespaces,
@@ -152,6 +180,76 @@ spec:
       [
         { line: 19, message: 'volume "varlog": hostPath "/var/log" mounts the node\'s filesystem into the pod, mounted by "setup" and "shipper" (PSS baseline' },
         { line: 23, message: /volume "sock": hostPath "\/var\/run\/docker.sock" .*take over the node/ },
+      ],
+    );
+  });
+
+  it('says a hostPath volume no container mounts exposes nothing (warning: baseline still rejects it)', () => {
+    expectFindings(
+      hostPathVolume,
+      `apiVersion: ray.io/v1
+kind: RayCluster
+metadata: {name: rc}
+spec:
+  headGroupSpec:
+    template:
+      spec:
+        containers:
+          - name: head
+            image: ray:2.40
+            volumeMounts:
+              - {name: used, mountPath: /host-sys}
+        volumes:
+          - name: proc-sys
+            hostPath: {path: /proc/sys}
+          - name: used
+            hostPath: {path: /sys}
+`,
+      [
+        { line: 15, severity: 'warning', message: 'volume "proc-sys": hostPath "/proc/sys" is declared but no container mounts it: the kubelet does not set it up, so nothing of the node reaches the pod, but PodSecurity baseline still rejects the pod; delete the volume (PSS baseline: HostPath Volumes)' },
+        { line: 17, severity: 'error', message: 'volume "used": hostPath "/sys" mounts the node\'s filesystem into the pod, mounted by "head" (PSS baseline: HostPath Volumes)' },
+      ],
+    );
+  });
+
+  it('calls writable root access to directories the node executes from a takeover, and not read-only or non-root access', () => {
+    expectFindings(
+      hostPathVolume,
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: cni}
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: install
+          image: cni:1.0
+          volumeMounts:
+            - {name: cni-bin, mountPath: /host/opt/cni/bin}
+      containers:
+        - name: agent
+          image: cni:1.0
+          securityContext: {runAsUser: 1000}
+          volumeMounts:
+            - {name: cni-bin, mountPath: /host/opt/cni/bin}
+            - {name: modules, mountPath: /lib/modules}
+        - name: reader
+          image: cni:1.0
+          volumeMounts:
+            - {name: modules, mountPath: /lib/modules, readOnly: true}
+            - {name: gke-bin, mountPath: /gke-bin}
+      volumes:
+        - name: cni-bin
+          hostPath: {path: /opt/cni/bin}
+        - name: modules
+          hostPath: {path: /lib/modules}
+        - name: gke-bin
+          hostPath: {path: /home/kubernetes/bin/}
+`,
+      [
+        { line: 26, message: 'volume "cni-bin": hostPath "/opt/cni/bin" mounts the node\'s filesystem into the pod, mounted by "install" and "agent": the node runs what is in it as root (binaries or kernel modules) and "install" can write to it as root, so it is enough to take over the node (PSS baseline' },
+        { line: 28, message: /^volume "modules": hostPath "\/lib\/modules" mounts the node's filesystem into the pod, mounted by "agent" and "reader" \(PSS baseline/ },
+        { line: 30, message: /"reader" can write to it as root, so it is enough to take over the node/ },
       ],
     );
   });
@@ -264,6 +362,45 @@ spec:
         { line: 13, container: 'proxy', message: 'sidecar container "proxy": hostPort 9901' },
         { line: 20, container: 'app', message: 'container "app": hostPort 80, 443 opens these ports' },
       ],
+    );
+  });
+
+  it('is silent on a host-network pod: its ports are on the node IP whatever hostPort says (host-namespaces reports hostNetwork)', () => {
+    expectNone(
+      hostPorts,
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-exporter}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      containers:
+        - name: exporter
+          image: exporter:1.0
+          ports:
+            - containerPort: 9100
+              hostPort: 9100
+`,
+    );
+  });
+
+  it('still fires when hostNetwork is false or a string', () => {
+    expectFindings(
+      hostPorts,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  hostNetwork: false
+  containers:
+    - name: app
+      image: app:1.0
+      ports:
+        - containerPort: 80
+          hostPort: 8080
+`,
+      [{ line: 11, container: 'app', message: 'container "app": hostPort 8080 opens the port' }],
     );
   });
 });
