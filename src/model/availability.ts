@@ -184,17 +184,18 @@ export interface SpreadTerm {
 export function spreadTerms(w: Workload): SpreadTerm[] {
   const out: SpreadTerm[] = [];
   const anti = [...w.podSpecPath, 'affinity', 'podAntiAffinity'];
-  const obj = w.resource.object;
-  getArray(obj, [...anti, 'requiredDuringSchedulingIgnoredDuringExecution']).forEach((t, i) => {
+  // Read from the pod spec as it will run (an operator may add affinity: ECK's Elasticsearch).
+  const spec = w.podSpec;
+  getArray(spec, ['affinity', 'podAntiAffinity', 'requiredDuringSchedulingIgnoredDuringExecution']).forEach((t, i) => {
     const key = getString(t, ['topologyKey']);
     if (isObject(t) && key) out.push({ kind: 'required-anti-affinity', topologyKey: key, path: [...anti, 'requiredDuringSchedulingIgnoredDuringExecution', i], term: t });
   });
-  getArray(obj, [...anti, 'preferredDuringSchedulingIgnoredDuringExecution']).forEach((p, i) => {
+  getArray(spec, ['affinity', 'podAntiAffinity', 'preferredDuringSchedulingIgnoredDuringExecution']).forEach((p, i) => {
     const t = getObject(p, ['podAffinityTerm']);
     const key = getString(t, ['topologyKey']);
     if (t && key) out.push({ kind: 'preferred-anti-affinity', topologyKey: key, path: [...anti, 'preferredDuringSchedulingIgnoredDuringExecution', i, 'podAffinityTerm'], term: t });
   });
-  getArray(obj, [...w.podSpecPath, 'topologySpreadConstraints']).forEach((t, i) => {
+  getArray(spec, ['topologySpreadConstraints']).forEach((t, i) => {
     const key = getString(t, ['topologyKey']);
     if (isObject(t) && key) out.push({ kind: 'spread', topologyKey: key, path: [...w.podSpecPath, 'topologySpreadConstraints', i], term: t });
   });

@@ -5,6 +5,7 @@
  */
 import type { ContainerRef, JsonObject, Workload } from './types.js';
 import { get, isObject } from './util.js';
+import { applyEckDefaults } from './eck-defaults.js';
 
 /** The pgbouncer container's security context, written over the template's (overwrite: true). */
 const CNPG_CONTAINER_SECURITY: JsonObject = {
@@ -61,4 +62,5 @@ function replaceSpec(w: Workload, c: ContainerRef, spec: JsonObject): void {
 export function applyOperatorDefaults(w: Workload): void {
   const r = w.resource;
   if (r.kind === 'Pooler' && r.apiVersion.startsWith('postgresql.cnpg.io/') && w.podSpecPath.join('.') === 'spec.template.spec') cnpgPooler(w);
+  else if (r.apiVersion.includes('.k8s.elastic.co/')) applyEckDefaults(w);
 }

@@ -306,6 +306,7 @@ function allowedEvictions(pdb: Resource, n: number): { allowed: number; text: st
 function drain(w: Workload, index: ResourceIndex, f: ReplicaFloor, complete: boolean): V {
   const found = pdbsFor(w, index);
   const certain = found.certain.filter((p) => index.sameScope(p, w.resource));
+  if (w.disruptionBudgetBy && certain.length === 0 && found.possible.length === 0) return v('drain', 'unknown', w.disruptionBudgetBy, floorRelated(w, f));
   // Budgets of the namespace that sit in another folder with no namespace on either side: they select
   // these pods only if both are applied to the same namespace. Say what they would do, as unknown.
   const elsewhere = found.certain.filter((p) => !index.sameScope(p, w.resource));

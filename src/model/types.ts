@@ -137,6 +137,8 @@ export interface Workload {
   templateOf?: Workload;
   /** The operator that sets the pods' ServiceAccount (and creates it), when the template cannot choose it. */
   serviceAccountBy?: string;
+  /** A PodDisruptionBudget the operator creates for these pods (ECK's Elasticsearch), described for messages. */
+  disruptionBudgetBy?: string;
   /** A monitor the operator creates for these pods (CloudNativePG's PodMonitor), described for messages. */
   scrapedBy?: string;
 }

@@ -240,7 +240,8 @@ export function toWorkload(resource: Resource): Workload | null {
     if (!looksLikePodSpec(get(obj, specPath)) || fragmentReason(resource) !== null) return null;
   } else {
     if (coreKindWithoutTemplate(resource.kind, resource.apiVersion) || undottedGroup(resource.apiVersion)) return null;
-    const found = findTemplate(obj);
+    // ECK's Elasticsearch keeps its templates only in a list (spec.nodeSets[].podTemplate): the first one.
+    const found = findTemplate(obj) ?? (listTemplates(obj) ? findAllTemplates(obj)[0] : undefined);
     if (!found) return null;
     specPath = found.spec;
     metaPath = found.meta;
@@ -309,7 +310,12 @@ export function mayBeWorkload(root: unknown): boolean {
   if (NOT_WORKLOADS.has(root.kind)) return false;
   if (Object.hasOwn(KNOWN, root.kind)) return true;
   if (coreKindWithoutTemplate(root.kind, root.apiVersion) || undottedGroup(root.apiVersion)) return false;
-  return findTemplate(root) !== null;
+  return findTemplate(root) !== null || (listTemplates(root) && findAllTemplates(root).length > 0);
+}
+
+/** Custom resources known to keep their pod templates only in a list: ECK's Elasticsearch (nodeSets). */
+function listTemplates(root: JsonObject): boolean {
+  return root.kind === 'Elasticsearch' && typeof root.apiVersion === 'string' && root.apiVersion.startsWith('elasticsearch.k8s.elastic.co/');
 }
 
 /**

@@ -46,7 +46,8 @@ spec:
   classes: ['service'],
   run({ workload: w, index }) {
     const out: FindingInput[] = [];
-    if (!w) return out;
+    // The operator creates the budget (ECK's Elasticsearch).
+    if (!w || w.disruptionBudgetBy) return out;
     const floor = replicaFloor(w, index);
     if (!floor || floor.value < 2) return out;
     // A fragment (kustomize patch) without template labels: no selector can be judged against it.

@@ -3,6 +3,8 @@ import { isControlled, numberParam, replicaFloor } from './util.js';
 import { SHARED_CLAIM_KINDS, singleWriterClaim } from '../../model/claims.js';
 import { commandWords, formatPath, getNumber, getString, parseImage } from '../../model/util.js';
 import type { Workload } from '../../model/types.js';
+import { idleCommand } from '../../model/idle.js';
+import { CACHE_IMAGES, DATABASE_IMAGES, databaseServer, runsSentinel } from '../storage/databases.js';
 
 const LEADER_FLAG = /^--?(leader-elect|leader-election|enable-leader-election)(?:=(.*))?$/;
 
@@ -34,6 +36,8 @@ const SINGLE_REPLICA_OPERATORS: { repo: RegExp; name: string; source: string }[]
   // "don't do it": one operator per watched namespace set (issue 1386).
   { repo: /(^|\/)altinity\/clickhouse-operator$/, name: 'clickhouse-operator', source: 'Altinity/clickhouse-operator issue 1386' },
 ];
+
+const SERVER_IMAGES = new Set([...DATABASE_IMAGES, ...CACHE_IMAGES]);
 
 function singleReplicaOperator(w: Workload): (typeof SINGLE_REPLICA_OPERATORS)[number] | undefined {
   for (const c of w.containers) {
@@ -111,6 +115,17 @@ spec:
     if (!w) return out;
     if (w.class === 'pod') {
       if (min > 1 && !isControlled(w.resource)) {
+        // A toolbox (every container idles: sleep, tail -f /dev/null) serves nothing to keep up.
+        const running = w.containers.filter((c) => c.longRunning);
+        const idle = running.map((c) => idleCommand(c.spec));
+        if (running.length > 0 && idle.every((x) => x !== undefined)) {
+          out.push({
+            message: `bare ${w.resource.kind} whose containers only idle (${[...new Set(idle)].join(', ')}): a toolbox to exec into, nothing serves from it, and nothing recreates it if it dies or its node is drained; if it is more than that, run it from a Deployment`,
+            path: ['kind'],
+            severity: 'info',
+          });
+          return out;
+        }
         out.push({
           message: `bare ${w.resource.kind}: a single replica that nothing recreates if it dies or its node is drained (minimum ${min} replicas); run it from a Deployment`,
           path: ['kind'],
@@ -170,6 +185,11 @@ spec:
       message += `; its ${single.mode} PersistentVolumeClaim "${single.claim.name}" cannot be shared by a second replica, so more replicas need a StatefulSet with a volumeClaimTemplate (one volume per replica, with the data replicated between them) or a ReadWriteMany volume`;
       out.push({ message, path, related: [...related, { resource: single.claim, path: ['spec', 'accessModes'], note: single.mode }] });
       return out;
+    }
+    // A database or cache server keeps its data in its own pod: a second replica is a second copy.
+    const db = w.containers.find((c) => c.longRunning && databaseServer(c.spec, SERVER_IMAGES) !== undefined && !runsSentinel(c.spec));
+    if (db) {
+      message += `; container "${db.name}" runs ${databaseServer(db.spec, SERVER_IMAGES)}, which keeps its data in its own pod: a second replica would be a second, independent copy of the data behind the same Service, not a standby, so more replicas need the database's own replication (a StatefulSet set up for it, or an operator)`;
     }
     // A controller: more replicas are safe only with leader election, which its flags may say.
     const leader = leaderElection(w);

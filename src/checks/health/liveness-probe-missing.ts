@@ -1,5 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { hasProbe } from './probe-util.js';
+import { idleCommand } from '../../model/idle.js';
 
 export default defineCheck({
   id: 'liveness-probe-missing',
@@ -17,7 +18,10 @@ with a pod template such as Argo Rollouts) and to every regular container and na
 Jobs/CronJobs are not checked: they run to completion. Neither is a container that a webhook completes
 at admission (Istio's \`image: auto\` in a pod marked for injection, or named \`istio-proxy\`): its probes
 come from the injection template; nor the Ray container (the first) of a KubeRay RayCluster, RayService or
-RayJob head or worker template: the operator adds liveness and readiness probes to it when it has none.
+RayJob head or worker template: the operator adds liveness and readiness probes to it when it has none;
+nor a container that only idles (\`sleep infinity\`, \`sleep 3600\`, \`tail -f /dev/null\`,
+\`while true; do sleep 30; done\`, the pause image: a toolbox to exec into, or what keeps a DaemonSet's
+pod alive after its init container did the work), which has nothing to hang and nothing to probe.
 
 A liveness probe must check only the process itself (is it able to answer at all?), never its
 dependencies: a database outage that fails liveness restarts every replica at once. Keep
@@ -43,6 +47,8 @@ exemption and a reason.`,
     for (const c of workload?.containers ?? []) {
       if (c.type !== 'container' && c.type !== 'sidecar') continue;
       if (hasProbe(c, 'livenessProbe') || c.injectedBy || c.probesBy) continue;
+      // sleep / tail -f /dev/null / pause: nothing to hang, nothing a probe could check.
+      if (idleCommand(c.spec) !== undefined) continue;
       out.push({
         message: `${c.type === 'sidecar' ? 'native sidecar' : 'container'} "${c.name}" has no livenessProbe: if it hangs without exiting, nothing restarts it`,
         path: [...c.path, 'livenessProbe'],

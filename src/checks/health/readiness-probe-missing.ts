@@ -2,6 +2,7 @@ import { defineCheck, type FindingInput } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
 import type { ContainerRef, Resource, Workload } from '../../model/types.js';
 import { getBool } from '../../model/util.js';
+import { idleCommand } from '../../model/idle.js';
 import { declaredPorts, isTelemetryPort, type DeclaredPort } from '../../model/ports.js';
 import { metricsOnlyService } from '../observability/util.js';
 import { servicePorts } from '../networking/service-util.js';
@@ -76,9 +77,12 @@ Precisely when it fires:
 - **Not checked:** Jobs and CronJobs, containers a webhook completes at admission (Istio's
   \`image: auto\`: the injection template adds the proxy's readiness probe), plain init containers (they cannot have probes), native
   sidecars (\`restartPolicy: Always\` init containers; a readiness probe is optional for them), and
-  Knative Services, for which Knative adds a default TCP readiness probe on the user port, and the Ray
+  Knative Services, for which Knative adds a default TCP readiness probe on the user port, the Ray
   container (the first) of KubeRay head and worker templates, which the operator gives liveness and
-  readiness probes when it has none.
+  readiness probes when it has none, and containers that only idle (\`sleep infinity\`,
+  \`tail -f /dev/null\`, the pause image), which serve nothing.
+- **A port another container's readiness probe checks:** containers share the pod's network, so a
+  readiness probe of container A on a port container B declares checks B; B is not reported.
 
 The probe should answer "can this instance serve requests right now?", which may include critical
 dependencies; the liveness probe must not.`,
@@ -107,9 +111,11 @@ dependencies; the liveness probe must not.`,
     // A sibling's readiness probe of a port this container serves checks this container (one network).
     let probed: Set<number> | undefined;
     const checkedBySibling = (c: ContainerRef) => declaredPorts(c).some((p) => p.containerPort !== undefined && (probed ??= probedPorts(workload, ['readinessProbe'])).has(p.containerPort));
-    const missing = regular.filter((c) => !hasProbe(c, 'readinessProbe') && !c.injectedBy && !c.probesBy && !checkedBySibling(c));
+    // A container that only idles (sleep, tail -f /dev/null) serves nothing a probe could check.
+    const gated = (c: ContainerRef) => hasProbe(c, 'readinessProbe') || c.injectedBy !== undefined || c.probesBy !== undefined || checkedBySibling(c);
+    const missing = regular.filter((c) => !gated(c) && idleCommand(c.spec) === undefined);
     if (missing.length === 0) return out;
-    const anyReadiness = missing.length < regular.length;
+    const anyReadiness = regular.some(gated);
     const anyPorts = regular.some(declaresPorts);
     const daemon = workload.class === 'daemon';
     let services: ReturnType<typeof selectingServices> | undefined;

@@ -52,6 +52,9 @@ export const PLACEHOLDER: RegExp[] = [
   /^your[-_ ]/i,
   /^your[-_ ]?(password|passwd|pass|passphrase|secret|token|key|api[-_ ]?key|access[-_ ]?key|credentials?)/i,
   /[-_ ]here$/i,
+  // A vendor's key prefix and an upper-case stand-in (nvapi-NVKEY, sk-YOURKEY, ghp_TOKEN): real keys go on
+  // with dozens of mixed-case characters and digits.
+  /^[a-z]{2,8}[-_][A-Z][A-Z_]{1,15}$/,
 ];
 
 /** An upper-case identifier (HF_TOKEN, GOOGLE_API_KEY_VAL, SECRET): the docs convention for "put yours here". */

@@ -1,5 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { containerImage, isPinned } from './image-util.js';
+import { skaffoldArtifacts } from '../../model/skaffold.js';
 import { q, who } from './pss-util.js';
 
 export default defineCheck({
@@ -19,10 +20,14 @@ Many teams accept immutable tags enforced by the registry (ECR, Artifact Registr
     image: registry.example.com/team/app:1.4.2@sha256:538da402e0720019b7af11b0da11c2059458a84cbba9b790e9fc9fe4768c4ace`,
   },
   target: 'workload',
-  run({ workload }) {
+  uses: ['Config'],
+  run({ workload, index }) {
+    const built = skaffoldArtifacts(index, workload!.resource);
     const out: FindingInput[] = [];
     for (const c of workload!.containers) {
       const img = containerImage(c);
+      // A Skaffold artifact: skaffold replaces it with the image it built, tag and all.
+      if (img && built.has(img.ref.repository)) continue;
       if (!img || isPinned(img)) continue;
       const tag = img.ref.tag;
       if (tag === undefined || tag === 'latest') continue; // image-tag-latest reports these

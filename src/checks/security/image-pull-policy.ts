@@ -2,6 +2,7 @@ import { isTemplated } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { getString } from '../../model/util.js';
 import { containerImage, isPinned, nameIsPlaceholder } from './image-util.js';
+import { skaffoldArtifacts } from '../../model/skaffold.js';
 import { q, who } from './pss-util.js';
 
 interface Params {
@@ -39,7 +40,9 @@ Not reported: \`Always\` with any tag (each start costs a registry round trip, b
     },
   },
   target: 'workload',
-  run({ workload, params }) {
+  uses: ['Config'],
+  run({ workload, params, index }) {
+    const built = skaffoldArtifacts(index, workload!.resource);
     const mutable = new Set((Array.isArray(params.mutableTags) ? params.mutableTags : []).filter((t) => typeof t === 'string').map((t) => t.toLowerCase()));
     const out: FindingInput[] = [];
     for (const c of workload!.containers) {
@@ -57,6 +60,8 @@ Not reported: \`Always\` with any tag (each start costs a registry round trip, b
         continue;
       }
       const img = containerImage(c);
+      // A Skaffold artifact: skaffold replaces it with the image it built, tag and all.
+      if (img && built.has(img.ref.repository)) continue;
       if (img && isTemplated(img.raw)) continue;
       if (policy === 'Never') {
         out.push({

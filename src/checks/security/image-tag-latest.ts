@@ -1,5 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { containerImage, isPinned, nameIsPlaceholder } from './image-util.js';
+import { skaffoldArtifacts } from '../../model/skaffold.js';
 import { q, who } from './pss-util.js';
 import { getString } from '../../model/util.js';
 
@@ -22,7 +23,12 @@ Istio's \`image: auto\` in a pod marked for injection (\`sidecar.istio.io/inject
 \`inject.istio.io/templates\` annotation) or in a container named \`istio-proxy\` is a placeholder the
 injector replaces with the proxy image at admission: not checked (nor by the other image checks). Neither are
 images still templated (\`{{ }}\`, \`\${VAR}\`, \`$(VAR)\`) and \`ko://import/path\` placeholders, which
-\`ko resolve\` replaces with the built image and its digest (Knative's and Tekton's config/).
+\`ko resolve\` replaces with the built image and its digest (Knative's and Tekton's config/), nor the
+artifacts of a Skaffold configuration in the input (\`apiVersion: skaffold/...\`, \`kind: Config\`): in the
+manifests it deploys (\`deploy.kubectl.manifests\`, \`manifests.rawYaml\`, kustomize paths; without
+any, everything under its folder) an image named like one of its \`build.artifacts[].image\` is what
+skaffold replaces with the image it built, tag included (same for image-not-pinned-by-digest and
+image-pull-policy).
 
 An untagged image whose name (the last path component, where a tag would follow) holds a \`$NAME\`
 variable (\`$VLLM_IMAGE\`, \`registry.example.com/$APP\`) or upper-case letters (\`CONTAINER_IMAGE\`,
@@ -38,10 +44,14 @@ in an earlier component (\`us-docker.pkg.dev/PROJECT_ID/repo/app\`): filling it 
     image: registry.example.com/team/app:1.4.2@sha256:538da402e0720019b7af11b0da11c2059458a84cbba9b790e9fc9fe4768c4ace`,
   },
   target: 'workload',
-  run({ workload }) {
+  uses: ['Config'],
+  run({ workload, index }) {
+    const built = skaffoldArtifacts(index, workload!.resource);
     const out: FindingInput[] = [];
     for (const c of workload!.containers) {
       const img = containerImage(c);
+      // A Skaffold artifact: skaffold replaces it with the image it built, tag and all.
+      if (img && built.has(img.ref.repository)) continue;
       if (!img || isPinned(img)) continue;
       const tag = img.ref.tag;
       if (tag !== undefined && tag !== 'latest') continue;

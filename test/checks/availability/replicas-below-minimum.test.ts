@@ -282,6 +282,90 @@ spec:
   });
 });
 
+describe('replicas-below-minimum: toolbox pods and single-instance databases', () => {
+  it('a bare Pod whose containers only idle is info; one with a working container is an error', () => {
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: psql-client}
+spec:
+  containers:
+    - name: psql
+      image: postgres:16
+      command: [sleep, infinity]
+    - name: shell
+      image: busybox:1.36
+      command: [sh, -c, 'tail -f /dev/null']
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: app}
+spec:
+  containers:
+    - name: idle
+      image: busybox:1.36
+      command: [sleep, '3600']
+    - name: app
+      image: example.com/app:1
+`,
+      [
+        { line: 2, object: 'psql-client', severity: 'info', message: 'bare Pod whose containers only idle (sleep infinity, tail -f /dev/null): a toolbox to exec into' },
+        { line: 14, object: 'app', severity: 'error', message: 'bare Pod: a single replica that nothing recreates' },
+      ],
+    );
+  });
+
+  it('a single-replica database or cache server: says a second replica is a second copy of the data, not a standby', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: db}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+        - name: postgres
+          image: postgres:15-alpine
+---
+apiVersion: v1
+kind: ReplicationController
+metadata: {name: redis-master}
+spec:
+  template:
+    metadata: {labels: {app: redis}}
+    spec:
+      containers:
+        - name: master
+          image: redis:7
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: sentinel}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: sentinel}}
+  template:
+    metadata: {labels: {app: sentinel}}
+    spec:
+      containers:
+        - name: sentinel
+          image: redis:7
+          command: [redis-sentinel, /etc/sentinel.conf]
+`,
+      [
+        { line: 5, object: 'db', message: 'spec.replicas is 1 (minimum 2): one pod or node failure takes the service down; container "postgres" runs postgres, which keeps its data in its own pod: a second replica would be a second, independent copy of the data behind the same Service, not a standby' },
+        { line: 17, object: 'redis-master', message: 'container "master" runs redis, which keeps its data in its own pod' },
+        { line: 29, object: 'sentinel', message: /^spec\.replicas is 1 \(minimum 2\): one pod or node failure takes the service down$/ },
+      ],
+    );
+  });
+});
+
 describe('replicas-below-minimum: custom resources', () => {
   it('names the field the finding points at when the count is not spec.replicas (ECK Agent: spec.deployment.replicas)', () => {
     expectFindings(

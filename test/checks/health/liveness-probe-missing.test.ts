@@ -140,6 +140,33 @@ spec:
     );
   });
 
+  it('skips containers that only idle (toolbox pods, a DaemonSet kept alive after its init container), not working ones', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: sysctl}
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: set
+          image: busybox:1.36
+          command: [sysctl, -w, vm.max_map_count=262144]
+      containers:
+        - name: sleep
+          image: busybox:1.36
+          command: [sh, -c, 'while true; do sleep 3600; done']
+        - name: pause
+          image: registry.k8s.io/pause:3.10
+        - name: worker
+          image: busybox:1.36
+          command: [sh, -c, 'sleep 5 && exec ./work']
+`,
+      [{ line: 17, container: 'worker' }],
+    );
+  });
+
   it('does not throw on odd shapes', () => {
     expectFindings(
       check,

@@ -452,6 +452,47 @@ spec:
     );
   });
 
+  it('a container that only idles serves nothing: not reported even when a Service selects the pod; the working container beside it still is', () => {
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p1, labels: {name: busybox}}
+spec:
+  hostname: p1
+  subdomain: sub
+  containers:
+    - name: busybox
+      image: busybox:1.36
+      command: [sleep, '3600']
+---
+apiVersion: v1
+kind: Service
+metadata: {name: sub}
+spec:
+  clusterIP: None
+  selector: {name: busybox}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: toolbox
+          image: busybox:1.36
+          command: [sh, -c, 'tail -f /dev/null']
+        - name: app
+          image: example.com/app:1
+          ports: [{containerPort: 8080}]
+`,
+      [{ line: 31, object: 'web', container: 'app', message: 'declares ports but has no readinessProbe: it is Ready as soon as it starts, so any Service that selects it' }],
+    );
+  });
+
   it('a port named exporter or telemetry is a metrics port, as on a Service', () => {
     expectFindings(
       check,

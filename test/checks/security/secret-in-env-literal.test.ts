@@ -146,6 +146,8 @@ ${env}`;
         - {name: POSTGRES_PASSWORD, value: password}
         - {name: PASSWORD, value: password}
         - {name: SESSION_SECRET, value: s3cr3t-value}
+        - {name: NGC_API_KEY, value: nvapi-NVKEY}
+        - {name: OPENAI_API_KEY, value: sk-Xk29fQ7pLm}
 `),
       [
         { line: 9, severity: 'warning', message: 'container "app": env HF_TOKEN holds a placeholder for a secret written inline: filled in, the secret is stored in the Pod itself (and in Git); reference a Secret with valueFrom.secretKeyRef instead' },
@@ -161,9 +163,11 @@ ${env}`;
         { line: 19, severity: 'error', message: 'env POSTGRES_PASSWORD has a literal value that looks like a secret' },
         { line: 20, severity: 'error', message: 'env PASSWORD has a literal value that looks like a secret' },
         { line: 21, severity: 'error', message: 'env SESSION_SECRET has a literal value that looks like a secret' },
+        { line: 22, severity: 'warning', message: 'env NGC_API_KEY holds a placeholder' },
+        { line: 23, severity: 'error', message: 'env OPENAI_API_KEY has a literal value that looks like a secret' },
       ],
     );
-    for (const f of found) for (const v of ['your-token', 'Client Secret', 'INSERT_', 'REPLACE_ME', 'GOOGLE_API_KEY_VAL', 's3cr3t', 'yourpassword']) assert.ok(!f.message.includes(v), `message prints the value: ${f.message}`);
+    for (const f of found) for (const v of ['your-token', 'Client Secret', 'INSERT_', 'REPLACE_ME', 'GOOGLE_API_KEY_VAL', 's3cr3t', 'yourpassword', 'NVKEY', 'Xk29']) assert.ok(!f.message.includes(v), `message prints the value: ${f.message}`);
   });
 
   it("skips etcd's ETCD_INITIAL_CLUSTER_TOKEN (an ID seed) but not other cluster tokens, and honours notSecretWords", () => {

@@ -1,0 +1,56 @@
+/**
+ * Images a Skaffold configuration of the input builds: `skaffold dev`/`run` builds each
+ * `build.artifacts[].image` and, in the manifests it deploys, replaces every image reference whose name
+ * (tag left out) is an artifact's with the built image and its tag or digest. In those manifests an
+ * untagged `image: echo-grpc` is a build placeholder, like `ko://` (the image checks cannot judge it).
+ */
+import picomatch from 'picomatch';
+import type { ResourceIndex } from './index.js';
+import type { Resource } from './types.js';
+import { dirOf, get, getArray, isObject, stringList } from './util.js';
+
+interface SkaffoldConfig {
+  dir: string;
+  /** Manifest globs (relative to dir) it deploys; empty: everything under dir. */
+  manifests: string[];
+  images: Set<string>;
+}
+
+function configs(index: ResourceIndex): SkaffoldConfig[] {
+  return index.memo('skaffold-configs', () => {
+    const out: SkaffoldConfig[] = [];
+    for (const r of index.ofKind('Config')) {
+      if (!r.apiVersion.startsWith('skaffold/')) continue;
+      const images = new Set<string>();
+      for (const a of getArray(r.object, ['build', 'artifacts'])) if (isObject(a) && typeof a.image === 'string' && a.image !== '') images.add(a.image);
+      if (images.size === 0) continue;
+      const manifests = [
+        ...stringList(get(r.object, ['deploy', 'kubectl', 'manifests'])),
+        ...stringList(get(r.object, ['manifests', 'rawYaml'])),
+        ...stringList(get(r.object, ['deploy', 'kustomize', 'paths'])).map((p) => `${p.replace(/\/$/, '')}/**`),
+        ...stringList(get(r.object, ['manifests', 'kustomize', 'paths'])).map((p) => `${p.replace(/\/$/, '')}/**`),
+      ];
+      out.push({ dir: dirOf(r.origin.file), manifests, images });
+    }
+    return out;
+  });
+}
+
+/** The artifact images of the Skaffold configurations of the input that deploy this object's file. */
+export function skaffoldArtifacts(index: ResourceIndex, r: Resource): ReadonlySet<string> {
+  const list = configs(index);
+  if (list.length === 0) return EMPTY;
+  const file = r.origin.file;
+  let out: Set<string> | undefined;
+  for (const c of list) {
+    const prefix = c.dir === '.' || c.dir === '' ? '' : `${c.dir}/`;
+    if (!file.startsWith(prefix)) continue;
+    const rel = file.slice(prefix.length);
+    if (c.manifests.length > 0 && !c.manifests.some((m) => picomatch.isMatch(rel, m.replace(/^\.\//, ''), { dot: true }))) continue;
+    out ??= new Set();
+    for (const i of c.images) out.add(i);
+  }
+  return out ?? EMPTY;
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
