@@ -58,9 +58,56 @@ function replaceSpec(w: Workload, c: ContainerRef, spec: JsonObject): void {
   if (Array.isArray(arr)) w.podSpec = { ...w.podSpec, [list]: arr.map((x, k) => (k === i ? spec : x)) };
 }
 
+/**
+ * KubeRay (ray.io RayCluster, RayService, RayJob) builds head and worker pods from their templates
+ * (ray-operator/controllers/ray/common/pod.go, DefaultHeadPodTemplate / DefaultWorkerPodTemplate):
+ * - labelPod: ray.io/is-ray-node=yes, ray.io/node-type, ray.io/group ("headgroup" or the worker group's
+ *   name), ray.io/cluster (the RayCluster's name; generated for RayService and RayJob) and
+ *   app.kubernetes.io/name=kuberay, app.kubernetes.io/created-by=kuberay-operator (the user's own values of
+ *   the last two win);
+ * - a container port named "metrics" (8080) on the Ray container (the first) when it has none;
+ * - with in-tree autoscaling, the head pod runs as the head template's ServiceAccount or, when it names
+ *   none, one named after the RayCluster that the operator creates with the autoscaler's Role
+ *   (GetHeadGroupServiceAccountName, reconcileAutoscalerServiceAccount).
+ * The probes it adds are modelled where the workload is built (probesBy).
+ */
+function kuberay(w: Workload): void {
+  const p = w.podSpecPath;
+  const obj = w.resource.object;
+  const head = p.includes('headGroupSpec');
+  const workerAt = p.indexOf('workerGroupSpecs');
+  if (!head && workerAt < 0) return;
+  const group = head ? 'headgroup' : get(obj, [...p.slice(0, workerAt + 2), 'groupName']);
+  const cluster = w.resource.kind === 'RayCluster' ? w.resource.name : undefined;
+  w.podLabels = {
+    'app.kubernetes.io/name': 'kuberay',
+    'app.kubernetes.io/created-by': 'kuberay-operator',
+    ...w.podLabels,
+    'ray.io/is-ray-node': 'yes',
+    'ray.io/node-type': head ? 'head' : 'worker',
+    ...(typeof group === 'string' ? { 'ray.io/group': group } : {}),
+    ...(cluster ? { 'ray.io/cluster': cluster } : {}),
+  };
+  const ray = w.containers.find((c) => c.type === 'container');
+  if (ray) {
+    const ports = Array.isArray(ray.spec.ports) ? ray.spec.ports : [];
+    if (!ports.some((x) => isObject(x) && x.name === 'metrics')) replaceSpec(w, ray, { ...ray.spec, ports: [...ports, { name: 'metrics', containerPort: 8080 }] });
+  }
+  // The cluster spec: the RayCluster's own, a RayService's rayClusterConfig, a RayJob's rayClusterSpec.
+  const clusterSpec = w.resource.kind === 'RayCluster' ? ['spec'] : w.resource.kind === 'RayService' ? ['spec', 'rayClusterConfig'] : ['spec', 'rayClusterSpec'];
+  const autoscaling = get(obj, [...clusterSpec, 'enableInTreeAutoscaling']) === true;
+  const named = w.podSpec.serviceAccountName;
+  if (head && autoscaling && (typeof named !== 'string' || named === '')) {
+    const sa = cluster ?? `the RayCluster ${w.resource.kind} "${w.resource.name}" creates`;
+    if (cluster) w.podSpec = { ...w.podSpec, serviceAccountName: cluster };
+    w.serviceAccountBy = `KubeRay runs the head pod (in-tree autoscaling) as ServiceAccount ${cluster ? `"${cluster}"` : `named after ${sa}`}, which it creates with the autoscaler's Role and RoleBinding`;
+  }
+}
+
 /** Fill in what the operator of this custom resource sets in its pods (nothing for other kinds). */
 export function applyOperatorDefaults(w: Workload): void {
   const r = w.resource;
   if (r.kind === 'Pooler' && r.apiVersion.startsWith('postgresql.cnpg.io/') && w.podSpecPath.join('.') === 'spec.template.spec') cnpgPooler(w);
   else if (r.apiVersion.includes('.k8s.elastic.co/')) applyEckDefaults(w);
+  else if (r.apiVersion.startsWith('ray.io/') && (r.kind === 'RayCluster' || r.kind === 'RayService' || r.kind === 'RayJob')) kuberay(w);
 }

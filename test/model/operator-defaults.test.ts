@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { allChecks } from '../../src/checks/index.js';
 import { audit } from '../../src/engine/audit.js';
 import { loadText } from '../../src/sources/resources.js';
-import { toWorkload } from '../../src/model/workload.js';
+import { otherTemplates, toWorkload } from '../../src/model/workload.js';
 
 const pooler = (opts: { group?: string; instances?: string; extra?: string; container?: string } = {}) => `apiVersion: ${opts.group ?? 'postgresql.cnpg.io/v1'}
 kind: Pooler
@@ -98,5 +98,63 @@ describe("CloudNativePG's Pooler", () => {
     const fired = checksFired(pooler({ group: 'example.com/v1' }));
     assert.ok(fired.get('default-service-account'));
     assert.ok(fired.get('run-as-non-root'));
+  });
+});
+
+describe('KubeRay: labels, metrics port and the autoscaling head ServiceAccount', () => {
+  const rc = (opts: { kind?: string; autoscaling?: boolean; sa?: string; labels?: string } = {}) => {
+    const kind = opts.kind ?? 'RayCluster';
+    const at = kind === 'RayCluster' ? 'spec' : kind === 'RayService' ? 'spec.rayClusterConfig' : 'spec.rayClusterSpec';
+    const indent = ' '.repeat(at.split('.').length * 2);
+    const body = `enableInTreeAutoscaling: ${opts.autoscaling ?? false}
+headGroupSpec:
+  template:
+    metadata: {labels: ${opts.labels ?? '{}'}}
+    spec:
+${opts.sa ? `      serviceAccountName: ${opts.sa}\n` : ''}      containers:
+        - name: ray-head
+          image: rayproject/ray:2.40.0
+          ports: [{name: gcs, containerPort: 6379}]
+workerGroupSpecs:
+  - groupName: gpu
+    template:
+      spec:
+        containers: [{name: ray-worker, image: rayproject/ray:2.40.0, ports: [{name: metrics, containerPort: 9000}]}]
+`;
+    const nested = at === 'spec' ? body : `${at.split('.')[1]}:\n${body.replace(/^/gm, '  ')}`;
+    return `apiVersion: ray.io/v1\nkind: ${kind}\nmetadata: {name: rc}\nspec:\n${nested.replace(/^(?=.)/gm, '  ')}`;
+  };
+
+  it('labels head and worker pods as KubeRay does, and adds the metrics port only where it is missing', () => {
+    const r = loadText(rc({ labels: '{app.kubernetes.io/name: mine}' }), 'rc.yaml').resources[0];
+    const head = toWorkload(r)!;
+    assert.equal(head.podLabels['ray.io/is-ray-node'], 'yes');
+    assert.equal(head.podLabels['ray.io/node-type'], 'head');
+    assert.equal(head.podLabels['ray.io/group'], 'headgroup');
+    assert.equal(head.podLabels['ray.io/cluster'], 'rc');
+    assert.equal(head.podLabels['app.kubernetes.io/name'], 'mine', "the user's own value wins");
+    assert.deepEqual(head.containers[0].spec.ports, [{ name: 'gcs', containerPort: 6379 }, { name: 'metrics', containerPort: 8080 }]);
+    const worker = otherTemplates(head)[0];
+    assert.equal(worker.podLabels['ray.io/group'], 'gpu');
+    assert.equal(worker.podLabels['app.kubernetes.io/name'], 'kuberay');
+    assert.deepEqual(worker.containers[0].spec.ports, [{ name: 'metrics', containerPort: 9000 }]);
+  });
+
+  it('with in-tree autoscaling the head runs as a ServiceAccount KubeRay creates, unless the template names one', () => {
+    const fired = (text: string) => audit({ resources: loadText(text, 'rc.yaml').resources }, { checks: allChecks }).verdicts[0].findings.map((f) => f.check);
+    const auto = toWorkload(loadText(rc({ autoscaling: true }), 'rc.yaml').resources[0])!;
+    assert.equal(auto.podSpec.serviceAccountName, 'rc');
+    assert.match(auto.serviceAccountBy ?? '', /KubeRay runs the head pod \(in-tree autoscaling\) as ServiceAccount "rc"/);
+    assert.ok(!fired(rc({ autoscaling: true })).includes('default-service-account'));
+    assert.ok(fired(rc()).includes('default-service-account'));
+    const own = toWorkload(loadText(rc({ autoscaling: true, sa: 'ray-head' }), 'rc.yaml').resources[0])!;
+    assert.equal(own.podSpec.serviceAccountName, 'ray-head');
+    assert.equal(own.serviceAccountBy, undefined);
+    for (const kind of ['RayService', 'RayJob']) {
+      const w = toWorkload(loadText(rc({ kind, autoscaling: true }), 'rc.yaml').resources[0])!;
+      assert.match(w.serviceAccountBy ?? '', /KubeRay runs the head pod/, kind);
+      assert.equal(w.podLabels['ray.io/cluster'], undefined, `${kind}: the RayCluster's name is generated`);
+      assert.ok(!fired(rc({ kind, autoscaling: true })).includes('default-service-account'), kind);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { get, stringMap } from '../../model/util.js';
 import { metricsExposure, otlpMetricsPush, scrapedBy } from './util.js';
+import { idleCommand } from '../../model/idle.js';
 
 export default defineCheck({
   id: 'metrics-not-exposed',
@@ -34,7 +35,9 @@ but nothing in the input scrapes them, \`metrics-not-scraped\` reports it instea
 Monitors that live in another repository are invisible here; so are OTLP settings that come from
 \`envFrom\` or that the OpenTelemetry Operator injects at admission. Exempt the workload with a reason
 in those cases.
-Batch workloads are not checked (they are usually too short-lived to scrape).`,
+Batch workloads are not checked (they are usually too short-lived to scrape), nor pods whose containers
+only idle (\`sleep infinity\`, \`tail -f /dev/null\`, the pause image: a toolbox to exec into). KubeRay's
+Ray containers get a \`metrics\` port (8080) from the operator when they have none.`,
   fix: {
     text: 'Expose a metrics endpoint on a named port and have Prometheus scrape it (a PodMonitor, or the scrape annotation if your Prometheus uses annotation discovery).',
     yaml: `spec:
@@ -56,6 +59,9 @@ Batch workloads are not checked (they are usually too short-lived to scrape).`,
   run({ workload: w, resource, index }) {
     const out: FindingInput[] = [];
     if (!w) return out;
+    // Every container only idles (sleep, tail -f /dev/null, pause): nothing to measure.
+    const running = w.containers.filter((c) => c.longRunning);
+    if (running.length > 0 && running.every((c) => idleCommand(c.spec) !== undefined)) return out;
     const objAnn = stringMap(get(resource.object, ['metadata', 'annotations']));
     for (const ann of [w.podAnnotations, objAnn]) {
       if (ann['prometheus.io/scrape'] === 'true') return out;

@@ -29,6 +29,8 @@ spec:
   target: 'workload',
   run({ workload, index }) {
     const w = workload!;
+    // The operator runs the pods as a ServiceAccount of its own (CloudNativePG's Pooler, KubeRay's autoscaling head).
+    if (w.serviceAccountBy) return [];
     const sa = podServiceAccount(w);
     if (sa.name !== 'default') return [];
     const how = sa.explicit ? `sets ${sa.path[sa.path.length - 1]}: default` : 'names no serviceAccountName, so it runs as "default"';

@@ -1,5 +1,5 @@
 import { defineCheck, type RelatedInput, type Workload } from '../types.js';
-import type { ResourceIndex } from '../../model/index.js';
+import { PLACEHOLDER_NAMESPACE, type ResourceIndex } from '../../model/index.js';
 import { dirOf, getString, isObject, isTemplated, parseImage, stringMap } from '../../model/util.js';
 import { findServiceAccount, podServiceAccount, rbacGraph, RBAC_KINDS } from '../../model/rbac.js';
 
@@ -39,7 +39,9 @@ function memberOf(w: Workload): Member | null {
         .map((c) => parseImage(c.spec.image as string).repository),
     ),
   ].sort();
-  const dir = w.resource.namespace === undefined ? dirOf(w.resource.origin.file) : null;
+  // The folder decides what is deployed together for namespace-less manifests and for kubebuilder's
+  // placeholder namespace (ResourceIndex.sameScope), so it is part of the signature there.
+  const dir = w.resource.namespace === undefined || w.resource.namespace === PLACEHOLDER_NAMESPACE ? dirOf(w.resource.origin.file) : null;
   return { w, names, instance, images, dir, sig: `${names.join(',')}|${instance ?? ''}|${images.join(',')}|${dir ?? ''}` };
 }
 
@@ -53,9 +55,12 @@ function related(a: Member, b: Member): boolean {
   return a.images.some((i) => b.images.includes(i)) || a.names.some((n) => b.names.includes(n));
 }
 
-/** Deployed together (ResourceIndex.sameScope within one effective namespace). */
-function together(a: Member, b: Member): boolean {
-  return a.dir === null || b.dir === null || a.dir === b.dir;
+/** Deployed together (ResourceIndex.sameScope), and not one object written twice (kind, namespace and name). */
+function together(index: ResourceIndex, a: Member, b: Member): boolean {
+  const x = a.w.resource;
+  const y = b.w.resource;
+  if (x.kind === y.kind && x.name === y.name && index.namespaceOf(x) === index.namespaceOf(y)) return false;
+  return index.sameScope(x, y);
 }
 
 /** Workloads of a namespace by the (non-default) ServiceAccount they run as. */
@@ -77,7 +82,7 @@ function membersBySa(index: ResourceIndex, ns: string): Map<string, Member[]> {
 
 /** The members of other apps sharing the ServiceAccount, computed once per identity signature. */
 function otherApps(index: ResourceIndex, ns: string, sa: string, me: Member, group: Member[]): Member[] {
-  return index.memo(`rbac:sa-shared:${ns}\0${sa}\0${me.sig}`, () => group.filter((o) => o.w !== me.w && together(me, o) && !related(me, o)));
+  return index.memo(`rbac:sa-shared:${ns}\0${sa}\0${me.sig}`, () => group.filter((o) => o.w !== me.w && together(index, me, o) && !related(me, o)));
 }
 
 function describe(m: Member): string {

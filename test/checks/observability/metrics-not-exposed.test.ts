@@ -17,6 +17,49 @@ spec:
           ports: [{name: http, containerPort: 8080}]
 `;
 
+describe('metrics-not-exposed: idle pods and KubeRay', () => {
+  it('is silent when every container only idles; a working container beside an idle one still counts', () => {
+    expectNone(
+      check,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: toolbox}
+spec:
+  containers:
+    - {name: shell, image: busybox:1.36, command: [sleep, infinity]}
+    - {name: pause, image: registry.k8s.io/pause:3.10}
+`,
+    );
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: mixed}
+spec:
+  containers:
+    - {name: shell, image: busybox:1.36, command: [sleep, infinity]}
+    - {name: app, image: example.com/app:1}
+`,
+      [{ object: 'mixed', message: 'no metrics exposure found' }],
+    );
+  });
+
+  it('KubeRay gives the Ray container a metrics port: exposed (metrics-not-scraped judges the scraping)', () => {
+    expectNone(
+      check,
+      `apiVersion: ray.io/v1
+kind: RayCluster
+metadata: {name: rc}
+spec:
+  headGroupSpec:
+    template:
+      spec:
+        containers: [{name: ray-head, image: rayproject/ray:2.40.0}]
+`,
+    );
+  });
+});
+
 describe('metrics-not-exposed', () => {
   it('fires when nothing exposes metrics, pointing at the pod template metadata', () => {
     expectFindings(check, web, [{ line: 7, severity: 'warning', object: 'web', message: 'no metrics exposure found' }]);

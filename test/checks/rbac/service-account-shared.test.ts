@@ -2,6 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import check from '../../../src/checks/rbac/service-account-shared.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+import { audit } from '../../../src/engine/audit.js';
+import { loadText } from '../../../src/sources/resources.js';
 
 /** 1-based line of the n-th line containing `needle`. */
 function lineOf(text: string, needle: string, nth = 1): number {
@@ -114,5 +116,22 @@ ${wl('Deployment', 'd', '{app: d}', 'shared', 'two')}---
 ${wl('Deployment', 'e', '{tier: web}', 'plain')}---
 ${wl('Deployment', 'f', '{app: f}', 'plain')}`,
     );
+  });
+
+  it("kubebuilder's placeholder namespace `system`: only workloads of near folders share, and one object written twice is not two", () => {
+    const run = (files: [string, string][]) =>
+      audit({ resources: files.flatMap(([f, t]) => loadText(t, f).resources) }, { checks: [check] }).verdicts.flatMap((v) => v.findings.map((f) => `${v.location.file} ${f.object.name}`));
+    const a = wl('Deployment', 'controller-manager', '{app: notebook-controller}', 'controller-manager', 'system');
+    const b = wl('Deployment', 'controller-manager', '{app: profiles}', 'controller-manager', 'system');
+    const c = wl('Deployment', 'webhook', '{app: notebook-webhook}', 'controller-manager', 'system');
+    // Two projects' scaffolds in far-apart folders: not deployed together.
+    assert.deepEqual(run([['apps/jupyter/notebook-controller/config/manager/manager.yaml', a], ['apps/profiles/upstream/manager/manager.yaml', b]]), []);
+    // The same name twice (a base and a copy) is one object.
+    assert.deepEqual(run([['x/config/manager/manager.yaml', a], ['x/config/manager/copy.yaml', b]]), []);
+    // Two different workloads of one scaffold do share.
+    assert.deepEqual(run([['x/config/manager/manager.yaml', a], ['x/config/manager/webhook.yaml', c]]).sort(), [
+      'x/config/manager/manager.yaml controller-manager',
+      'x/config/manager/webhook.yaml webhook',
+    ]);
   });
 });

@@ -48,4 +48,25 @@ spec:
 `,
     );
   });
+
+  it('skips privileged containers (they can remount the root filesystem writable)', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  template:
+    spec:
+      containers:
+        - name: priv
+          image: agent:1.0
+          securityContext: {privileged: true}
+        - name: plain
+          image: agent:1.0
+          securityContext: {privileged: false}
+`,
+      [{ container: 'plain', message: 'readOnlyRootFilesystem is not set' }],
+    );
+  });
 });
