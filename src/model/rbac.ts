@@ -1133,7 +1133,9 @@ class Graph implements RbacGraph {
       if (b.kind === 'ClusterRoleBinding') return { ...base, status: 'invalid', reason: 'a ClusterRoleBinding can only reference a ClusterRole' };
       const ns = this.index.namespaceOf(b);
       const cands = this.index.named('Role', name).filter((r) => this.index.namespaceOf(r) === ns);
-      const role = cands.find((r) => this.index.sameScope(r, b));
+      // The copy closest to the binding (several providers' deploy.yaml each hold the same Role).
+      const scoped = cands.filter((r) => this.index.sameScope(r, b));
+      const role = scoped.length ? closest(scoped, b) : undefined;
       if (role) return { ...base, status: 'found', role, rules: roleRules(role).map((p) => ({ ...p, source: role, sourceName: role.name })), complete: true };
       if (cands.length > 0) return { ...base, status: 'unresolved', reason: `Role "${name}" of the input is in another folder` };
       const known = BUILTIN_ROLES.find((x) => x.namespace === ns && x.name === name);
