@@ -10,9 +10,10 @@ import type { Resource } from './types.js';
 import { dirOf, get, getArray, isObject, stringList } from './util.js';
 
 interface SkaffoldConfig {
-  dir: string;
-  /** Manifest globs (relative to dir) it deploys; empty: everything under dir. */
-  manifests: string[];
+  /** The folder of the configuration, with a trailing slash ('' for the top). */
+  prefix: string;
+  /** Matchers of the manifest globs (relative to its folder) it deploys; empty: everything under it. */
+  manifests: ((path: string) => boolean)[];
   images: Set<string>;
 }
 
@@ -30,7 +31,8 @@ function configs(index: ResourceIndex): SkaffoldConfig[] {
         ...stringList(get(r.object, ['deploy', 'kustomize', 'paths'])).map((p) => `${p.replace(/\/$/, '')}/**`),
         ...stringList(get(r.object, ['manifests', 'kustomize', 'paths'])).map((p) => `${p.replace(/\/$/, '')}/**`),
       ];
-      out.push({ dir: dirOf(r.origin.file), manifests, images });
+      const dir = dirOf(r.origin.file);
+      out.push({ prefix: dir === '.' || dir === '' ? '' : `${dir}/`, manifests: manifests.map((m) => picomatch(m.replace(/^\.\//, ''), { dot: true })), images });
     }
     return out;
   });
@@ -40,17 +42,22 @@ function configs(index: ResourceIndex): SkaffoldConfig[] {
 export function skaffoldArtifacts(index: ResourceIndex, r: Resource): ReadonlySet<string> {
   const list = configs(index);
   if (list.length === 0) return EMPTY;
+  // Once per file: every object of a file gets the same answer.
+  const byFile = index.memo('skaffold-by-file', () => new Map<string, ReadonlySet<string>>());
   const file = r.origin.file;
+  const hit = byFile.get(file);
+  if (hit) return hit;
   let out: Set<string> | undefined;
   for (const c of list) {
-    const prefix = c.dir === '.' || c.dir === '' ? '' : `${c.dir}/`;
-    if (!file.startsWith(prefix)) continue;
-    const rel = file.slice(prefix.length);
-    if (c.manifests.length > 0 && !c.manifests.some((m) => picomatch.isMatch(rel, m.replace(/^\.\//, ''), { dot: true }))) continue;
+    if (!file.startsWith(c.prefix)) continue;
+    const rel = file.slice(c.prefix.length);
+    if (c.manifests.length > 0 && !c.manifests.some((m) => m(rel))) continue;
     out ??= new Set();
     for (const i of c.images) out.add(i);
   }
-  return out ?? EMPTY;
+  const result = out ?? EMPTY;
+  byFile.set(file, result);
+  return result;
 }
 
 const EMPTY: ReadonlySet<string> = new Set();

@@ -14,7 +14,8 @@ export default defineCheck({
 
 - a \`prometheus.io/scrape: "true"\` annotation on the pod template or the object;
 - a container port named like a metrics port (\`metrics\`, \`http-metrics\`, \`metrics-*\`, \`*-metrics\`,
-  \`prom\`, \`prometheus\`, \`*-prom\`);
+  \`prom\`, \`prometheus\`, \`*-prom\`, or with a word such as \`monitoring\`, \`exporter\`, \`telemetry\`,
+  \`scrape\` between dashes: \`monitoring-port\`);
 - an exporter container (image name containing \`exporter\`);
 - a \`prometheus.io/port\` or \`prometheus.io/path\` annotation on the pod template (the workload says
   where its metrics are);

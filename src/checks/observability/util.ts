@@ -3,7 +3,7 @@ import type { ResourceIndex } from '../../model/index.js';
 import type { FieldPath, Json, Resource, Workload } from '../../model/types.js';
 import { get, getArray, getBool, getNumber, getObject, getString, isObject, parseImage, stringMap } from '../../model/util.js';
 import { selectorMatches } from '../availability/util.js';
-import { declaredPorts, METRICS_PORT, serviceMetricsOnly } from '../../model/ports.js';
+import { declaredPorts, isMetricsPortName, serviceMetricsOnly } from '../../model/ports.js';
 
 export { stringListParam } from '../availability/util.js';
 
@@ -194,7 +194,7 @@ export function metricsExposure(w: Workload, strict = false, index?: ResourceInd
     let i = 0;
     for (const p of getArray(c.spec, ['ports'])) {
       const name = getString(p, ['name']);
-      if (name && METRICS_PORT.test(name)) {
+      if (name && isMetricsPortName(name)) {
         const num = getNumber(p, ['containerPort']);
         return { text: `port "${name}"${num !== undefined ? ` (${num})` : ''} of container "${c.name}"`, path: [...c.path, 'ports', i], container: c.name };
       }
@@ -214,7 +214,7 @@ export function metricsExposure(w: Workload, strict = false, index?: ResourceInd
       if (!index.sameScope(svc, w.resource)) continue;
       for (const p of getArray(svc.object, ['spec', 'ports'])) {
         const name = getString(p, ['name']);
-        if (name && METRICS_PORT.test(name)) return { text: `port "${name}" of Service "${svc.name}", which selects its pods`, path: [...w.podMetaPath, 'labels'] };
+        if (name && isMetricsPortName(name)) return { text: `port "${name}" of Service "${svc.name}", which selects its pods`, path: [...w.podMetaPath, 'labels'] };
       }
     }
   }

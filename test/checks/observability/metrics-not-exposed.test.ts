@@ -44,6 +44,21 @@ spec:
     );
   });
 
+  it('a port named with a metrics word (monitoring-port, exporter, telemetry) on the container or a selecting Service is exposure', () => {
+    expectNone(
+      check,
+      `${web}---
+apiVersion: v1
+kind: Service
+metadata: {name: web-monitoring, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{name: monitoring-port, port: 8080}]
+`,
+    );
+    expectNone(check, web.replace('{name: http, containerPort: 8080}', '{name: telemetry, containerPort: 8080}'));
+  });
+
   it('KubeRay gives the Ray container a metrics port: exposed (metrics-not-scraped judges the scraping)', () => {
     expectNone(
       check,
