@@ -18,8 +18,9 @@
  *   container's (WithInitContainerDefaults).
  * Replicas: `count` of the nodeSet (Elasticsearch) or of the spec; Agent and Beat Deployments default to 1.
  */
-import type { ContainerRef, FieldPath, Json, JsonObject, Workload } from './types.js';
+import type { FieldPath, Json, JsonObject, Workload } from './types.js';
 import { get, getString, isObject } from './util.js';
+import { replaceContainerSpec } from './container-spec.js';
 
 interface EckKind {
   /** The main container's name (or, for Beat, where it comes from). */
@@ -223,14 +224,6 @@ function eckKind(w: Workload): EckKind | undefined {
 
 export const ECK_BY = 'Elastic Cloud on Kubernetes';
 
-function setContainer(w: Workload, c: ContainerRef, spec: JsonObject): void {
-  c.spec = spec;
-  const list = c.path[c.path.length - 2] as 'containers' | 'initContainers';
-  const i = c.path[c.path.length - 1] as number;
-  const arr = w.podSpec[list];
-  if (Array.isArray(arr)) w.podSpec = { ...w.podSpec, [list]: arr.map((x, k) => (k === i ? spec : x)) };
-}
-
 const unset = (v: Json | undefined) => v === undefined || v === null;
 
 /** Fill in what ECK sets in the pods of this custom resource; false when it is not an ECK kind. */
@@ -294,7 +287,7 @@ export function applyEckDefaults(w: Workload): boolean {
       const names = new Set(have.map((p) => (isObject(p) ? p.name : undefined)));
       spec.ports = [...have, ...ports.filter((p) => !names.has(p.name))];
     }
-    setContainer(w, main, spec);
+    replaceContainerSpec(w, main, spec);
   }
   for (const c of w.containers) {
     let spec = c.spec;
@@ -307,7 +300,7 @@ export function applyEckDefaults(w: Workload): boolean {
       const res = isObject(spec.resources) ? spec.resources : undefined;
       if (!res || (unset(res.requests) && unset(res.limits))) spec = { ...spec, resources: mainResources };
     }
-    if (spec !== c.spec) setContainer(w, c, spec);
+    if (spec !== c.spec) replaceContainerSpec(w, c, spec);
   }
   return true;
 }

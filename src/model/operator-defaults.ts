@@ -3,9 +3,10 @@
  * template cannot say otherwise. Checks judge the pods as they will run, so these fields count as set.
  * Only behaviour read in the operator's own source is modelled, each with where it was read.
  */
-import type { ContainerRef, JsonObject, Workload } from './types.js';
+import type { JsonObject, Workload } from './types.js';
 import { get, isObject } from './util.js';
 import { applyEckDefaults } from './eck-defaults.js';
+import { replaceContainerSpec } from './container-spec.js';
 
 /** The pgbouncer container's security context, written over the template's (overwrite: true). */
 const CNPG_CONTAINER_SECURITY: JsonObject = {
@@ -47,15 +48,7 @@ function cnpgPooler(w: Workload): void {
   if (!isObject(spec.readinessProbe)) spec.readinessProbe = { tcpSocket: { port: 5432 }, timeoutSeconds: 5 };
   const ports = Array.isArray(c.spec.ports) ? c.spec.ports.filter((p) => !(isObject(p) && (p.name === 'pgbouncer' || p.name === 'metrics'))) : [];
   spec.ports = [...ports, { name: 'pgbouncer', containerPort: 5432 }, { name: 'metrics', containerPort: 9127 }];
-  replaceSpec(w, c, spec);
-}
-
-function replaceSpec(w: Workload, c: ContainerRef, spec: JsonObject): void {
-  c.spec = spec;
-  const list = c.path[c.path.length - 2] as 'containers' | 'initContainers';
-  const i = c.path[c.path.length - 1] as number;
-  const arr = w.podSpec[list];
-  if (Array.isArray(arr)) w.podSpec = { ...w.podSpec, [list]: arr.map((x, k) => (k === i ? spec : x)) };
+  replaceContainerSpec(w, c, spec);
 }
 
 /**
@@ -91,7 +84,7 @@ function kuberay(w: Workload): void {
   const ray = w.containers.find((c) => c.type === 'container');
   if (ray) {
     const ports = Array.isArray(ray.spec.ports) ? ray.spec.ports : [];
-    if (!ports.some((x) => isObject(x) && x.name === 'metrics')) replaceSpec(w, ray, { ...ray.spec, ports: [...ports, { name: 'metrics', containerPort: 8080 }] });
+    if (!ports.some((x) => isObject(x) && x.name === 'metrics')) replaceContainerSpec(w, ray, { ...ray.spec, ports: [...ports, { name: 'metrics', containerPort: 8080 }] });
   }
   // The cluster spec: the RayCluster's own, a RayService's rayClusterConfig, a RayJob's rayClusterSpec.
   const clusterSpec = w.resource.kind === 'RayCluster' ? ['spec'] : w.resource.kind === 'RayService' ? ['spec', 'rayClusterConfig'] : ['spec', 'rayClusterSpec'];
