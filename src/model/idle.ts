@@ -3,7 +3,7 @@
  * pause image. They serve nothing and cannot hang in a way a probe would see: a toolbox to
  * `kubectl exec` into, or what keeps a DaemonSet's pod alive after its init container did the work.
  */
-import type { JsonObject } from './types.js';
+import type { JsonObject, Workload } from './types.js';
 import { commandWords, getString, parseImage } from './util.js';
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
@@ -40,4 +40,11 @@ export function idleCommand(c: JsonObject): string | undefined {
     .trim()
     .replace(/ ;$/, '');
   return IDLE.some((re) => re.test(script)) ? script.replace(/ ;/g, ';') : undefined;
+}
+
+/** The idle commands of a pod whose long-running containers all only idle, or undefined. */
+export function idlePod(w: Workload): string[] | undefined {
+  const running = w.containers.filter((c) => c.longRunning);
+  const idle = running.map((c) => idleCommand(c.spec));
+  return running.length > 0 && idle.every((x): x is string => x !== undefined) ? idle : undefined;
 }

@@ -3,7 +3,7 @@ import { isControlled, numberParam, replicaFloor } from './util.js';
 import { SHARED_CLAIM_KINDS, singleWriterClaim } from '../../model/claims.js';
 import { commandWords, formatPath, getNumber, getString, parseImage } from '../../model/util.js';
 import type { Workload } from '../../model/types.js';
-import { idleCommand } from '../../model/idle.js';
+import { idlePod } from '../../model/idle.js';
 import { CACHE_IMAGES, DATABASE_IMAGES, databaseServer, runsSentinel } from '../storage/databases.js';
 
 const LEADER_FLAG = /^--?(leader-elect|leader-election|enable-leader-election)(?:=(.*))?$/;
@@ -116,9 +116,8 @@ spec:
     if (w.class === 'pod') {
       if (min > 1 && !isControlled(w.resource)) {
         // A toolbox (every container idles: sleep, tail -f /dev/null) serves nothing to keep up.
-        const running = w.containers.filter((c) => c.longRunning);
-        const idle = running.map((c) => idleCommand(c.spec));
-        if (running.length > 0 && idle.every((x) => x !== undefined)) {
+        const idle = idlePod(w);
+        if (idle) {
           out.push({
             message: `bare ${w.resource.kind} whose containers only idle (${[...new Set(idle)].join(', ')}): a toolbox to exec into, nothing serves from it, and nothing recreates it if it dies or its node is drained; if it is more than that, run it from a Deployment`,
             path: ['kind'],

@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { get, stringMap } from '../../model/util.js';
 import { metricsExposure, otlpMetricsPush, scrapedBy } from './util.js';
-import { idleCommand } from '../../model/idle.js';
+import { idlePod } from '../../model/idle.js';
 
 export default defineCheck({
   id: 'metrics-not-exposed',
@@ -61,8 +61,7 @@ Ray containers get a \`metrics\` port (8080) from the operator when they have no
     const out: FindingInput[] = [];
     if (!w) return out;
     // Every container only idles (sleep, tail -f /dev/null, pause): nothing to measure.
-    const running = w.containers.filter((c) => c.longRunning);
-    if (running.length > 0 && running.every((c) => idleCommand(c.spec) !== undefined)) return out;
+    if (idlePod(w)) return out;
     const objAnn = stringMap(get(resource.object, ['metadata', 'annotations']));
     for (const ann of [w.podAnnotations, objAnn]) {
       if (ann['prometheus.io/scrape'] === 'true') return out;
