@@ -24,7 +24,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  minify: true,
+  minify: process.env.KR_NOMINIFY !== '1',
   legalComments: 'none',
   // import.meta.url (where the parse worker sits) is the bundle's own file URL.
   banner: { js: "var __kr_url = require('node:url').pathToFileURL(__filename).href;" },

@@ -1,6 +1,6 @@
 /** Indexes over all input resources, for lookups that cross objects. */
 import type { Resource, Workload } from './types.js';
-import { dirOf, get, getNumber, getObject, getString, isObject, stringMap } from './util.js';
+import { closeFolders, dirOf, get, getNumber, getObject, getString, isObject, stringMap } from './util.js';
 
 /**
  * kubebuilder's placeholder namespace: every operator scaffold writes `namespace: system` and its
@@ -15,6 +15,7 @@ export const PLACEHOLDER_NAMESPACE = 'system';
 export function nearFolders(a: string, b: string): boolean {
   return dirOf(dirOf(a)) === dirOf(dirOf(b));
 }
+
 
 
 function push<K, V>(map: Map<K, V[]>, key: K, v: V): void {
@@ -193,14 +194,16 @@ export class ResourceIndex {
   /**
    * HorizontalPodAutoscalers that name this resource and would act on it if it lands in the namespace
    * they name, but that deployedWith cannot tie to it: exactly one of the two names a namespace, they
-   * sit in different folders and no -n says where namespace-less manifests go. Findings that depend on
-   * the replica floor are unknown, not firm, while such an autoscaler exists.
+   * sit in different but close folders (closeFolders: one project's tree) and no -n says where
+   * namespace-less manifests go. Findings that depend on the replica floor are unknown, not firm, while
+   * such an autoscaler exists. One of another project (a test fixture of another repository that
+   * names a Deployment of the same name) is not taken to scale it.
    */
   hpasPerhapsFor(r: Resource): Resource[] {
     r = this.rolloutOf.get(r) ?? r;
     const l = this.hpaByTarget.get(`${this.namespaceOf(r)}/${r.kind}/${r.name}`)?.filter((h) => refersTo(scaleTargetRef(h)!, r));
     if (!l) return [];
-    return l.filter((h) => this.sameScope(h, r) && !this.deployedWith(h, r));
+    return l.filter((h) => this.sameScope(h, r) && !this.deployedWith(h, r) && closeFolders(h.origin.file, r.origin.file));
   }
 
   /**

@@ -1,8 +1,9 @@
 /** PodDisruptionBudget semantics: which pods a budget selects, by API version. */
 import type { ResourceIndex } from './index.js';
 import type { Json, Resource, Workload } from './types.js';
-import { get, getArray, getString, isObject, isTemplated } from './util.js';
+import { closeFolders, get, getArray, getString, isObject, isTemplated } from './util.js';
 import { isEmptySelector, SelectorCandidates, selectorMatches } from './selector.js';
+import { removedApi } from './removed-apis.js';
 
 export { isEmptySelector };
 
@@ -105,12 +106,28 @@ function computePdbsFor(w: Workload, index: ResourceIndex): { certain: Resource[
   const certain: Resource[] = [];
   const possible: Resource[] = [];
   for (const pdb of pdbIndex(index, index.namespaceOf(w.resource)).for(w.podLabels)) {
+    // Neither names a namespace and they sit in different projects' trees (a budget of another
+    // example or repository that happens to select the same labels): not deployed together.
+    if (pdb.namespace === undefined && w.resource.namespace === undefined && !closeFolders(pdb.origin.file, w.resource.origin.file)) continue;
     const m = pdbSelects(pdb, w.podLabels);
     if (m === true) certain.push(pdb);
     else if (m === undefined) possible.push(pdb);
   }
   return { certain, possible };
 }
+
+/**
+ * pdbsFor without the budgets of an API version the API server no longer serves (policy/v1beta1,
+ * removed in 1.25: never created, so they protect nothing and block nothing), which come back as
+ * `removed` (those that certainly select the pods).
+ */
+export function servedPdbsFor(w: Workload, index: ResourceIndex): { certain: Resource[]; possible: Resource[]; removed: Resource[] } {
+  const { certain, possible } = pdbsFor(w, index);
+  if (!certain.some(isRemoved) && !possible.some(isRemoved)) return { certain, possible, removed: [] };
+  return { certain: certain.filter((p) => !isRemoved(p)), possible: possible.filter((p) => !isRemoved(p)), removed: certain.filter(isRemoved) };
+}
+
+const isRemoved = (p: Resource) => removedApi(p.apiVersion, p.kind) !== undefined;
 
 /**
  * The workloads of the budget's namespace whose pods it certainly / possibly selects, in input

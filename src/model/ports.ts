@@ -65,6 +65,31 @@ function telemetryFlags(container: JsonObject): Map<number, string> {
   return out;
 }
 
+/**
+ * Metrics endpoints the container's own flags bind to a port it does not list in \`ports\`
+ * (\`--metrics-bind-address=:8443\` with only the webhook port declared): \`ports\` is informational,
+ * the process listens all the same. With the command or args entry that holds the flag.
+ */
+export function undeclaredMetricsFlags(c: ContainerRef): { port: number; flag: string; path: FieldPath }[] {
+  const flags = telemetryFlags(c.spec);
+  if (flags.size === 0) return [];
+  const declared = new Set(declaredPorts(c).map((d) => d.containerPort));
+  const out: { port: number; flag: string; path: FieldPath }[] = [];
+  for (const [port, flag] of flags) {
+    if (declared.has(port) || !/metrics|http-endpoint/.test(flag)) continue;
+    let path: FieldPath = [...c.path];
+    for (const key of ['args', 'command']) {
+      const i = getArray(c.spec, [key]).findIndex((x) => typeof x === 'string' && x.includes(flag));
+      if (i !== -1) {
+        path = [...c.path, key, i];
+        break;
+      }
+    }
+    out.push({ port, flag, path });
+  }
+  return out;
+}
+
 /** The ports a container declares (entries that are objects). */
 export function declaredPorts(c: ContainerRef): DeclaredPort[] {
   const out: DeclaredPort[] = [];

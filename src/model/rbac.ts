@@ -138,6 +138,16 @@ export function quoteList(list: string[]): string {
   return `[${list.join(', ')}]`;
 }
 
+/** The verbs a rule grants as the rule says them: `[get, list]`, or `verbs "*" (so [get, list])` for a wildcard. */
+export function grantedVerbsText(rule: PolicyRule, verbs: string[]): string {
+  return rule.verbs.includes('*') ? `verbs "*" (so ${verbs.length === 1 ? verbs[0] : quoteList(verbs)})` : quoteList(verbs);
+}
+
+/** One verb a rule grants, as the rule says it: `escalate`, or `verbs "*" (so escalate)`. */
+export function grantedVerbText(rule: PolicyRule, verb: string): string {
+  return rule.verbs.includes('*') ? `verbs "*" (so ${verb})` : verb;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Pods and their ServiceAccount
 

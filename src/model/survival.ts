@@ -28,7 +28,7 @@ import {
   type ReplicaFloor,
   type SpreadTerm,
 } from './availability.js';
-import { pdbsFor, workloadsOfPdb } from './pdb.js';
+import { servedPdbsFor, workloadsOfPdb } from './pdb.js';
 import { singleWriterClaim } from './claims.js';
 import { podsOf } from './runtime.js';
 import { declaredPorts, hostPortOf, isTelemetryPort, serviceMetricsOnly } from './ports.js';
@@ -151,7 +151,7 @@ function floorRelated(w: Workload, f: ReplicaFloor): SurvivalRelated[] {
   return [{ resource: field?.resource ?? w.resource, path: field?.path ?? [], note: 'replica count' }];
 }
 
-function domainLoss(scenario: 'node-loss' | 'zone-loss', w: Workload, index: ResourceIndex, f: ReplicaFloor, keys: string[]): V {
+function domainLoss(scenario: 'node-loss' | 'zone-loss', w: Workload, index: ResourceIndex, f: ReplicaFloor, keys: string[], zoneKeys: string[] = ZONE_KEYS): V {
   const domain = scenario === 'node-loss' ? 'node' : 'zone';
   const isSts = w.resource.kind === 'StatefulSet';
   const rel = floorRelated(w, f);
@@ -178,6 +178,16 @@ function domainLoss(scenario: 'node-loss' | 'zone-loss', w: Workload, index: Res
     ]);
   }
   const s = spreadOver(w, index, keys, f.value);
+  // Required anti-affinity over zones allows one pod per zone, so one per node too.
+  if (!s.hard && scenario === 'node-loss') {
+    const z = spreadOver(w, index, zoneKeys, f.value);
+    if (z.hard?.kind === 'required-anti-affinity') {
+      return v(scenario, 'survives', `${countText(f)} on different nodes: ${termText(z.hard)} allows at most one pod per zone, so one per node, and losing one node leaves the others serving`, [
+        ...rel,
+        { resource: w.resource, path: z.hard.path, note: 'one pod per zone' },
+      ]);
+    }
+  }
   if (s.hard) {
     const also = isSts && scenario === 'zone-loss' ? '; pods of the lost zone stay down (their volumes are zonal) until it returns' : '';
     // Required anti-affinity allows one pod per domain: more replicas than zones stay Pending.
@@ -304,7 +314,8 @@ function allowedEvictions(pdb: Resource, n: number): { allowed: number; text: st
 }
 
 function drain(w: Workload, index: ResourceIndex, f: ReplicaFloor, complete: boolean): V {
-  const found = pdbsFor(w, index);
+  // A budget of a removed API version (policy/v1beta1) is never created: it blocks nothing.
+  const found = servedPdbsFor(w, index);
   const certain = found.certain.filter((p) => index.sameScope(p, w.resource));
   if (w.disruptionBudgetBy && certain.length === 0 && found.possible.length === 0) return v('drain', 'unknown', w.disruptionBudgetBy, floorRelated(w, f));
   // Budgets of the namespace that sit in another folder with no namespace on either side: they select
@@ -499,7 +510,9 @@ function rollout(w: Workload, f: ReplicaFloor | null, index: ResourceIndex): V {
     }
     const p = percentOf(muRaw);
     if (p !== undefined && p >= 100) return v('rollout', 'outage', `maxUnavailable ${showIntOrPercent(muRaw)} with no surge: the pod on every node stops at once`, sr);
-    return v('rollout', 'at-risk', `maxUnavailable ${showIntOrPercent(muRaw)} with no surge: on each node the old pod stops before the new one starts, so that node is without it for the restart (set maxSurge: 1 with maxUnavailable: 0 to overlap them)`, sr);
+    // With a host port the two cannot overlap on one node: a surge would stall the update.
+    const held = hostPortOf(w);
+    return v('rollout', 'at-risk', `maxUnavailable ${showIntOrPercent(muRaw)} with no surge: on each node the old pod stops before the new one starts, so that node is without it for the restart (${held ? `they cannot overlap: the new pod needs ${held.text}, which the old one holds until it stops` : 'set maxSurge: 1 with maxUnavailable: 0 to overlap them'})`, sr);
   }
   if (r.kind === 'ReplicaSet' || r.kind === 'ReplicationController') return v('rollout', 'n/a', `a ${r.kind} does not roll out template changes: existing pods keep the old version until they are deleted`);
   return v('rollout', 'unknown', `${r.kind} rollouts are run by its own controller`);
@@ -560,7 +573,7 @@ export function survival(w: Workload, index: ResourceIndex, opts: SurvivalOption
         : `it runs no pod (${f.text}): there is nothing to lose, and nothing serves until someone scales it up`;
     return [v('node-loss', 'n/a', why, floorRelated(w, f)), v('zone-loss', 'n/a', why, floorRelated(w, f)), v('drain', 'n/a', why, floorRelated(w, f)), v('rollout', 'n/a', why, floorRelated(w, f))];
   }
-  const out = [domainLoss('node-loss', w, index, f, hostKeys), domainLoss('zone-loss', w, index, f, zoneKeys), drain(w, index, f, opts.complete), rollout(w, f, index)];
+  const out = [domainLoss('node-loss', w, index, f, hostKeys, zoneKeys), domainLoss('zone-loss', w, index, f, zoneKeys), drain(w, index, f, opts.complete), rollout(w, f, index)];
   // An HPA of another folder may set the floor instead (replicas-below-minimum is unknown then too):
   // what a verdict says of the written count holds only if it does not.
   const perhaps = f.source === 'hpa' || f.source === 'keda' ? undefined : index.hpasPerhapsFor(w.resource)[0];

@@ -195,6 +195,17 @@ export function dirOf(file: string): string {
   return i === -1 ? '.' : file.slice(0, i);
 }
 
+/**
+ * The files sit in one project's tree: the same folder, sibling folders, or one's folder is the
+ * other's parent (k8s/ beside k8s/autoscaling/). Farther apart (another example, another repository
+ * of a monorepo walk) they are not taken to be deployed together.
+ */
+export function closeFolders(a: string, b: string): boolean {
+  const da = dirOf(a);
+  const db = dirOf(b);
+  return da === db || dirOf(da) === dirOf(db) || da === dirOf(db) || dirOf(da) === db;
+}
+
 /** A field path as findings print it: spec.template.spec.containers[0].image, data["app.properties"]. */
 export function formatPath(path: FieldPath): string {
   let out = '';

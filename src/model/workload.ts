@@ -86,7 +86,8 @@ function undottedGroup(apiVersion: unknown): boolean {
  */
 const APPS_V1_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 /** A file named as a patch (`*patch*`, a `patches/` folder) or kept under an `overlays/` folder. */
-const PATCH_FILE = /(^|[\\/])(patches|overlays)[\\/]|patch[^\\/]*$/i;
+/** A file named as a patch or kept under patches/ or overlays/. */
+export const PATCH_FILE = /(^|[\\/])(patches|overlays)[\\/]|patch[^\\/]*$/i;
 
 export function fragmentReason(resource: Resource): string | null {
   if (!isBuiltin(resource)) return null;

@@ -341,6 +341,10 @@ ${ports}---
     assert.equal(stalled.outcome, 'blocked');
     assert.match(stalled.reason, /cannot be scheduled while the old one holds the port/);
     assert.match(outcome(verdicts(ds(''), 'agent'), 'rollout').reason, /set maxSurge: 1 with maxUnavailable: 0 to overlap them/);
+    // With a host port that advice would stall the update: say why they cannot overlap instead.
+    const held = outcome(verdicts(ds('', '        ports: [{containerPort: 8080, hostPort: 8080}]\n'), 'agent'), 'rollout');
+    assert.equal(held.outcome, 'at-risk');
+    assert.match(held.reason, /\(they cannot overlap: the new pod needs hostPort 8080, which the old one holds until it stops\)$/);
     // hostNetwork: every declared port is a host port.
     const hn = ds('  updateStrategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}\n', '        ports: [{containerPort: 9100}]\n').replace('    spec:\n      containers:', '    spec:\n      hostNetwork: true\n      containers:');
     assert.match(outcome(verdicts(hn, 'agent'), 'rollout').reason, /with host port 9100 \(hostNetwork\): each node's new pod cannot be scheduled/);
@@ -349,6 +353,15 @@ ${ports}---
     assert.equal(outcome(verdicts(init, 'agent'), 'rollout').outcome, 'survives');
     // Templated values: not judged.
     assert.equal(outcome(verdicts(ds('  updateStrategy: {rollingUpdate: {maxSurge: "{{ .Values.surge }}"}}\n'), 'agent'), 'rollout').outcome, 'unknown');
+  });
+
+  it('required anti-affinity over zones (one pod per zone) keeps the pods on different nodes too', () => {
+    const zoneAnti = hostAnti.replace('kubernetes.io/hostname', 'topology.kubernetes.io/zone');
+    const node = outcome(verdicts(deploy({ replicas: 3, pod: zoneAnti }), 'api'), 'node-loss');
+    assert.equal(node.outcome, 'survives');
+    assert.match(node.reason, /on different nodes: required podAntiAffinity over topology.kubernetes.io\/zone allows at most one pod per zone, so one per node/);
+    // Preferred only: no such guarantee.
+    assert.notEqual(outcome(verdicts(deploy({ replicas: 3, pod: zoneAnti.replace('requiredDuringSchedulingIgnoredDuringExecution:\n          - topologyKey', 'preferredDuringSchedulingIgnoredDuringExecution:\n          - weight: 100\n            podAffinityTerm:\n              topologyKey').replace('            labelSelector', '              labelSelector') }), 'api'), 'node-loss').outcome, 'survives');
   });
 
   it('pods pinned to one zone or node by nodeSelector or required node affinity do not survive its loss, whatever the spread says', () => {

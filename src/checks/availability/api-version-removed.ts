@@ -1,5 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { REMOVED_API_KINDS, removedApi } from '../../model/removed-apis.js';
+import { PATCH_FILE } from '../../model/workload.js';
 
 export default defineCheck({
   id: 'api-version-removed',
@@ -12,7 +13,9 @@ export default defineCheck({
 
 The message names the version to use and what else changes with it where more than the \`apiVersion\` line does (Ingress backends and \`pathType\`, HPA metric targets, webhook \`sideEffects\`, CRD schemas). On a cluster older than the release named, the object still applies; it breaks on the upgrade. \`kubectl convert\` (a kubectl plugin) rewrites most of them.
 
-A live scan (\`audit --cluster\`) is not checked: what the cluster returns is what it serves. A \`kubectl get -o yaml\` dump of an older cluster is, since applying it to a current one fails. Custom resources are not covered: their served versions are in their CustomResourceDefinitions.`,
+A live scan (\`audit --cluster\`) is not checked: what the cluster returns is what it serves. A \`kubectl get -o yaml\` dump of an older cluster is, since applying it to a current one fails. Custom resources are not covered: their served versions are in their CustomResourceDefinitions.
+
+An object with nothing but \`apiVersion\`, \`kind\` and \`metadata\` in a file named as a patch (\`*patch*\`, under \`patches/\` or \`overlays/\`: kubebuilder's \`webhookcainjection_patch.yaml\`) is a kustomize patch, not an object: it is reported as **info**, saying the patch must name the apiVersion of its target.`,
   fix: {
     text: 'Change apiVersion to the version the message names, and apply the field changes it lists.',
     yaml: `apiVersion: autoscaling/v2      # was autoscaling/v2beta2, removed in Kubernetes 1.26
@@ -36,6 +39,17 @@ spec:
     if (index.listedKinds) return out;
     const gone = removedApi(resource.apiVersion, resource.kind);
     if (!gone) return out;
+    // Only apiVersion, kind and metadata, in a file named as a patch: a kustomize patch fragment
+    // (kubebuilder's webhookcainjection_patch.yaml), not an object anyone applies on its own.
+    const fragment = PATCH_FILE.test(resource.origin.file) && Object.keys(resource.object).every((k) => k === 'apiVersion' || k === 'kind' || k === 'metadata');
+    if (fragment && gone.use) {
+      out.push({
+        message: `a metadata-only ${resource.kind} in a patch file, so a kustomize patch rather than an object: ${resource.apiVersion} is no longer served since Kubernetes 1.${gone.removedIn}, and a patch must name the apiVersion of the object it patches (${gone.use}) or kustomize finds no target for it`,
+        path: ['apiVersion'],
+        severity: 'info',
+      });
+      return out;
+    }
     const instead = gone.use
       ? `use apiVersion ${gone.use}${gone.note ? ` (${gone.note})` : ''}`
       : `${resource.kind} is gone from Kubernetes: enforce pod security with Pod Security admission (pod-security.kubernetes.io/enforce labels on the namespace) and delete this object`;

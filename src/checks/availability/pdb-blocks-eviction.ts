@@ -2,6 +2,7 @@ import type { Json, Workload } from '../../model/types.js';
 import { get } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { isControlled, isZeroIntOrPercent, percentOf, replicaField, replicaFloor, showIntOrPercent, type ReplicaFloor } from './util.js';
+import { removedApi } from '../../model/removed-apis.js';
 import { isPolicyPdb, pdbSelectorKind, workloadName, workloadsOfPdb } from './pdb-util.js';
 
 function isSet(v: Json | undefined): boolean {
@@ -17,7 +18,8 @@ export default defineCheck({
     '`kubectl drain` waits forever on these pods (the eviction API answers 429 on every attempt), the cluster autoscaler never removes their nodes, and managed node upgrades either fail or, after their drain timeout (an hour on GKE), delete the pods anyway with no budget protection at all.',
   details: `The disruption controller computes \`status.disruptionsAllowed\` = healthy pods − desired healthy
 pods, and the eviction API refuses an eviction when it is 0 (HTTP 429, which \`kubectl drain\` retries
-forever). Reported when the budget can never allow an eviction of healthy pods:
+forever). Reported when the budget can never allow an eviction of healthy pods (a \`policy/v1beta1\` budget
+is not: the API server no longer serves that version, so it is never created; \`api-version-removed\` says so):
 
 - \`maxUnavailable: 0\` or \`"0%"\`: desired healthy = every expected pod.
 - neither \`minAvailable\` nor \`maxUnavailable\` (\`policy/v1\` has no default): the controller's expected pod
@@ -51,7 +53,8 @@ spec:
   kinds: ['PodDisruptionBudget'],
   run({ resource: pdb, index }) {
     const out: FindingInput[] = [];
-    if (!isPolicyPdb(pdb)) return out;
+    // policy/v1beta1 is no longer served (api-version-removed): the budget is never created and blocks nothing.
+    if (!isPolicyPdb(pdb) || removedApi(pdb.apiVersion, pdb.kind)) return out;
     // A budget that selects nothing blocks nothing (pdb-selects-nothing reports it).
     if (pdbSelectorKind(pdb) === 'none') return out;
     const min = get(pdb.object, ['spec', 'minAvailable']);

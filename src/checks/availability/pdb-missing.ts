@@ -1,6 +1,6 @@
 import { get } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
-import { isEmptySelector, pdbsFor } from './pdb-util.js';
+import { isEmptySelector, servedPdbsFor } from './pdb-util.js';
 import { formatLabels, replicaCountText, replicaFloor } from './util.js';
 
 export default defineCheck({
@@ -21,7 +21,8 @@ Reported for service workloads whose replica floor is 2 or more (an HPA's \`minR
 \`minReplicaCount\`, else \`spec.replicas\`); fewer replicas is \`replicas-below-minimum\`, and a budget
 cannot help a single replica without blocking drains.
 
-A PDB counts when it is \`policy/v1\` (or the removed \`policy/v1beta1\`), lives in the workload's
+A PDB counts when it is \`policy/v1\` (a \`policy/v1beta1\` one is never created: the API server no
+longer serves it, so the finding says so), lives in the workload's
 namespace, and its \`spec.selector\` matches the pod template labels (\`matchLabels\` and
 \`matchExpressions\`). In \`policy/v1\` an empty selector \`{}\` selects every pod of the namespace;
 in \`policy/v1beta1\` it selects none; a missing selector selects none in both.
@@ -52,13 +53,15 @@ spec:
     if (!floor || floor.value < 2) return out;
     // A fragment (kustomize patch) without template labels: no selector can be judged against it.
     if (Object.keys(w.podLabels).length === 0) return out;
-    const { certain, possible } = pdbsFor(w, index);
+    const { certain, possible, removed } = servedPdbsFor(w, index);
     if (certain.length > 0 || possible.length > 0) return out;
     const ns = index.namespaceOf(w.resource);
     const beta = index
       .inNamespace('PodDisruptionBudget', ns)
       .filter((p) => p.apiVersion === 'policy/v1beta1' && isEmptySelector(get(p.object, ['spec', 'selector'])));
-    const note = beta.length
+    const note = removed.length
+      ? ` (PodDisruptionBudget "${removed[0].name}" selects them but is ${removed[0].apiVersion}, which the API server no longer serves: it is never created; make it policy/v1)`
+      : beta.length
       ? ` (PodDisruptionBudget "${beta[0].name}" is policy/v1beta1 with an empty selector, which selects no pods; in policy/v1 it would select them all)`
       : '';
     out.push({

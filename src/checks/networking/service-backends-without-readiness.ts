@@ -90,6 +90,8 @@ Service whose clients are affected.`,
     const parts: string[] = [];
     const listed = new Set<string>();
     const related: RelatedInput[] = [];
+    // Bare Pods, ReplicaSets and ReplicationControllers never roll out: their pods start on creation, restart and scale-up.
+    let rolls = false;
     for (const w of backends) {
       if (w.class === 'batch' || w.resource.apiVersion.startsWith('serving.knative.dev/')) continue;
       if (getArray(w.podSpec, ['readinessGates']).length > 0) continue;
@@ -111,6 +113,7 @@ Service whose clients are affected.`,
         }
       }
       if (unprobed.size === 0) continue;
+      if (w.class !== 'pod' && w.resource.kind !== 'ReplicationController' && w.resource.kind !== 'ReplicaSet') rolls = true;
       const cs = [...unprobed].map(([c, l]) => `container "${c.name}" (port ${l.join(', ')})`);
       const part = `${showObject(w.resource)} ${cs.join(', ')}`;
       if (!listed.has(part)) {
@@ -123,7 +126,7 @@ Service whose clients are affected.`,
     // A Service over dozens of workloads: name the first few, count the rest.
     const shown = parts.length > MAX_NAMED ? `${parts.slice(0, MAX_NAMED).join('; ')} and ${parts.length - MAX_NAMED} more workloads` : parts.join('; ');
     out.push({
-      message: `selects ${shown} without a readinessProbe: those pods become endpoints as soon as the container starts, so connections arrive before the application can answer (refused or failed during start-up and every rollout)`,
+      message: `selects ${shown} without a readinessProbe: those pods become endpoints as soon as the container starts, so connections arrive before the application can answer (refused or failed during start-up${rolls ? ' and every rollout' : ', restarts and scale-ups'})`,
       path: ['spec', 'selector'],
       related: related.slice(0, MAX_RELATED),
     });

@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput, type RelatedInput } from '../types.js';
-import { sourceWhere, type ResourceIndex } from '../../model/index.js';
+import { PLACEHOLDER_NAMESPACE, sourceWhere, type ResourceIndex } from '../../model/index.js';
 import type { Resource, Workload } from '../../model/types.js';
 import { firstByKindName, getArray, getString, isTemplated } from '../../model/util.js';
 import { isControlled } from '../availability/util.js';
@@ -134,7 +134,8 @@ spec:
     const out: FindingInput[] = [];
     if (!w) return out;
     const ns = index.namespaceOf(resource);
-    if (isTemplated(ns) || homeOf(index, ns) !== w) return out;
+    // kubebuilder's `system` placeholder is replaced by the overlay's namespace: which one is not known here.
+    if (isTemplated(ns) || (resource.namespace === PLACEHOLDER_NAMESPACE && !index.listedKinds) || homeOf(index, ns) !== w) return out;
     const rules = ruleIndex(index);
     if (rules.byNs.has(ns) || rules.patterns.some((p) => p.re.test(ns))) return out;
     // Rules shipped with the workload (rendered from the same chart or kustomization), wherever they

@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { get, stringMap } from '../../model/util.js';
-import { metricsExposure, otlpMetricsPush, scrapedBy } from './util.js';
+import { metricsExposure, otlpMetricsPush, scrapedBy, scraperSidecar } from './util.js';
 import { idlePod } from '../../model/idle.js';
 
 export default defineCheck({
@@ -19,8 +19,15 @@ export default defineCheck({
 - an exporter container (image name containing \`exporter\`);
 - a \`prometheus.io/port\` or \`prometheus.io/path\` annotation on the pod template (the workload says
   where its metrics are);
+- a metrics endpoint that a container's flags bind (\`--metrics-bind-address=:8443\`), listed in
+  \`ports\` or not (the list is informational: the process listens all the same);
+- software known to serve \`/metrics\` by default: the ingress-nginx controller (\`--enable-metrics\`
+  defaults to true, port 10254), vLLM's OpenAI-compatible server, Hugging Face Text Generation
+  Inference, Grafana (unless \`GF_METRICS_ENABLED=false\`), the Prometheus server;
+- a Prometheus, agent or collector container in the pod, which scrapes the pod itself;
 - a Service in the input selecting the pods with a port named like a metrics port (Argo CD leaves its
-  container ports unnamed and names them in \`argocd-server-metrics\`);
+  container ports unnamed and names them in \`argocd-server-metrics\`), or with a \`prometheus.io/port\` or
+  \`prometheus.io/path\` annotation (read by endpoints discovery);
 - Datadog Autodiscovery check annotations (\`ad.datadoghq.com/<container>.checks\`);
 - an OpenTelemetry SDK that pushes metrics over OTLP: a container sets \`OTEL_EXPORTER_OTLP_ENDPOINT\` or
   \`OTEL_EXPORTER_OTLP_METRICS_ENDPOINT\`, and \`OTEL_METRICS_EXPORTER\` is unset (the SDK default is
@@ -68,7 +75,8 @@ Ray containers get a \`metrics\` port (8080) from the operator when they have no
     }
     if (Object.keys(w.podAnnotations).some((k) => k.startsWith('ad.datadoghq.com/') && /\.(checks|check_names)$/.test(k))) return out;
     if (metricsExposure(w, false, index)) return out;
-    if (scrapedBy(w, index)) return out;
+    // A Prometheus, agent or collector in the pod scrapes the pod's own metrics (a Prometheus scrapes itself).
+    if (scraperSidecar(w) || scrapedBy(w, index)) return out;
     if (otlpMetricsPush(w)) return out;
     out.push({
       message:

@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import type { Json, Resource, Workload } from '../../model/types.js';
 import { sourceWhere, type ResourceIndex } from '../../model/index.js';
-import { commandWords, get, getArray, getString, isObject, isTemplated, stringMap } from '../../model/util.js';
+import { commandWords, dirOf, get, getArray, getString, isObject, isTemplated, stringMap } from '../../model/util.js';
 import { formatLabels, selectorMatches } from '../availability/util.js';
 import { anyIn, servicesSelectedBy, watchedNamespaces, workloadsSelectedBy } from './util.js';
 
@@ -71,6 +71,23 @@ function containerPortNames(w: Workload): Set<string> {
   return s;
 }
 
+/**
+ * A v1 Service of the watched namespaces, or a namespace-less one of the monitor's folder, its parent,
+ * a child or a sibling (the Service the monitor was written for), whose pod selector (spec.selector) the monitor's selector
+ * matches while its labels do not: the monitor was written against the wrong field.
+ */
+const related = (a: string, b: string) => a === b || a === dirOf(b) || dirOf(a) === b || dirOf(a) === dirOf(b);
+
+function podSelectorCopy(index: ResourceIndex, m: Resource, selector: Json, nss: 'any' | string[]): Resource | undefined {
+  return index.ofKind('Service').find((s) => {
+    if (s.apiVersion !== 'v1') return false;
+    if (!(nss === 'any' || nss.includes(index.namespaceOf(s)) || (s.namespace === undefined && related(dirOf(s.origin.file), dirOf(m.origin.file))))) return false;
+    const podSelector = stringMap(get(s.object, ['spec', 'selector']));
+    if (Object.keys(podSelector).length === 0) return false;
+    return selectorMatches(selector, podSelector) === true && selectorMatches(selector, stringMap(get(s.object, ['metadata', 'labels']))) !== true;
+  });
+}
+
 export default defineCheck({
   id: 'monitor-selects-nothing',
   pillar: 'observability',
@@ -138,16 +155,19 @@ spec:
           if (made && (nss === 'any' || nss.includes(made.namespace))) return out;
         }
         const none = !anyIn(index, 'Service', nss);
+        // The usual mix-up: the selector copies a Service's pod selector (spec.selector), not its labels.
+        const mixed = kubelet ? undefined : podSelectorCopy(index, m, selector, nss);
+        const hint = mixed ? `; Service "${mixed.name}" (${mixed.origin.file}) has ${describeSelector(selector)} as its pod selector (spec.selector), not as its labels: a ServiceMonitor matches Service labels, so add them to that Service's metadata.labels` : '';
         out.push({
           message: kubelet
             ? `selector ${describeSelector(selector)} matches the kubelet Service that prometheus-operator creates and keeps up to date when it runs with --kubelet-service=<namespace>/<name> (labels k8s-app=kubelet); no operator in the input has that flag for ${where}: without it, this ServiceMonitor gives Prometheus no target and no kubelet or cAdvisor metrics are scraped`
-            : `selector ${describeSelector(selector)} matches the labels of no Service in ${where} in the input${none ? ' (the input has no Service there)' : ''}: if none matches in the cluster either, this ServiceMonitor gives Prometheus no target`,
+            : `selector ${describeSelector(selector)} matches the labels of no Service in ${where} in the input${none ? ' (the input has no Service there)' : ''}: if none matches in the cluster either, this ServiceMonitor gives Prometheus no target${hint}`,
           path: ['spec', 'selector'],
           unknown: `no Service in ${where} matches the selector`,
           unknownIn: nss === 'any' ? '*' : nss,
           knownMessage: kubelet
             ? `selector ${describeSelector(selector)} matches the kubelet Service that prometheus-operator creates when it runs with --kubelet-service=<namespace>/<name> (labels k8s-app=kubelet), and no such Service is in ${where} ${sourceWhere(index)}: this ServiceMonitor gives Prometheus no target and no kubelet or cAdvisor metrics are scraped`
-            : `selector ${describeSelector(selector)} matches the labels of no Service in ${where} ${sourceWhere(index)}${none ? ' (there is no Service there)' : ''}: this ServiceMonitor gives Prometheus no target`,
+            : `selector ${describeSelector(selector)} matches the labels of no Service in ${where} ${sourceWhere(index)}${none ? ' (there is no Service there)' : ''}: this ServiceMonitor gives Prometheus no target${hint}`,
         });
         return out;
       }

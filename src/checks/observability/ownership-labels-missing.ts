@@ -63,7 +63,7 @@ spec:
     if (nsObj && ownerLabel(stringMap(get(nsObj.object, ['metadata', 'labels'])), accepted)) return out;
     const list = accepted.map((a) => (a.includes('/') ? a : `${a} (or */${a})`)).join(', ');
     out.push({
-      message: `no owner label on the ${resource.kind} or its pod template; accepted: ${list}`,
+      message: `no owner label on the ${resource.kind}${resource.kind === 'Pod' ? '' : ' or its pod template'}; accepted: ${list}`,
       path: ['metadata', 'labels'],
     });
     return out;

@@ -1,9 +1,10 @@
 /** Helpers for the observability checks: which monitoring objects in the input scrape a workload's pods. */
 import type { ResourceIndex } from '../../model/index.js';
 import type { FieldPath, Json, Resource, Workload } from '../../model/types.js';
-import { get, getArray, getBool, getNumber, getObject, getString, isObject, parseImage, stringMap } from '../../model/util.js';
+import { dirOf, get, getArray, getBool, getNumber, getObject, getString, isObject, parseImage, stringMap } from '../../model/util.js';
 import { selectorMatches } from '../availability/util.js';
-import { declaredPorts, isMetricsPortName, serviceMetricsOnly } from '../../model/ports.js';
+import { declaredPorts, isMetricsPortName, serviceMetricsOnly, undeclaredMetricsFlags } from '../../model/ports.js';
+import { defaultMetrics } from '../../model/default-metrics.js';
 
 export { stringListParam } from '../availability/util.js';
 
@@ -158,17 +159,26 @@ function serviceScraper(svc: Resource, ns: string, index: ResourceIndex): string
 }
 
 /**
+ * A monitor that names namespaces (matchNames) reaches a workload of one of them. A namespace-less
+ * workload lands where kubectl's context says: a monitor of another project naming "default" counts
+ * only from the same folder (or with -n), as ResourceIndex.deployedWith has it.
+ */
+function namesReach(index: ResourceIndex, m: Resource, r: Resource): boolean {
+  return r.namespace !== undefined || index.namespaceGiven || index.defaultNamespace !== 'default' || dirOf(m.origin.file) === dirOf(r.origin.file);
+}
+
+/**
  * Is monitoring of this workload's namespace managed in the input? True when a monitoring object
  * (PodMonitor, ServiceMonitor, their VictoriaMetrics / GMP equivalents) lives in that namespace or
- * lists it in \`namespaceSelector.matchNames\`. Namespace-less objects only count for workloads of
- * the same folder (see ResourceIndex.sameScope). Cluster-wide monitors (\`any: true\`,
+ * lists it in \`namespaceSelector.matchNames\`. When exactly one of the two names no namespace, they
+ * count together only from the same folder (see ResourceIndex.deployedWith). Cluster-wide monitors (\`any: true\`,
  * ClusterPodMonitoring) do not count: one of them says nothing about who monitors this namespace.
  */
 export function monitorsCover(index: ResourceIndex, r: Resource): boolean {
   const ns = index.namespaceOf(r);
   for (const [kinds, key] of [[POD_MONITORS, 'obs:podmonitors'], [SERVICE_MONITORS, 'obs:servicemonitors']] as const) {
     const l = monitorIndex(index, kinds, key).byNs.get(ns) ?? [];
-    if (l.some((m) => index.sameScope(m, r) || get(m.object, ['spec', 'namespaceSelector']) !== undefined)) return true;
+    if (l.some((m) => (get(m.object, ['spec', 'namespaceSelector']) !== undefined ? namesReach(index, m, r) : index.deployedWith(m, r)))) return true;
   }
   return false;
 }
@@ -203,6 +213,10 @@ export function metricsExposure(w: Workload, strict = false, index?: ResourceInd
     // A port the container's own flags bind its metrics endpoint to (--metrics-bind-address=:8080, a CSI sidecar's --http-endpoint).
     const bound = declaredPorts(c).find((p) => p.flag !== undefined && /metrics|http-endpoint/.test(p.flag));
     if (bound) return { text: `port ${bound.containerPort} of container "${c.name}" (${bound.flag})`, path: [...c.path, 'ports', bound.index], container: c.name };
+    const unlisted = undeclaredMetricsFlags(c)[0];
+    if (unlisted) return { text: `port ${unlisted.port} of container "${c.name}" (${unlisted.flag}; not listed in its ports, it listens all the same)`, path: unlisted.path, container: c.name };
+    const builtin = defaultMetrics(c);
+    if (builtin) return { text: builtin.text, path: builtin.path, container: c.name };
     if (image && parseImage(image).name.includes('exporter') && (!strict || getArray(c.spec, ['ports']).length > 0)) return { text: `exporter container "${c.name}"`, path: [...c.path, 'image'], container: c.name };
   }
   for (const key of ['prometheus.io/port', 'prometheus.io/path']) {
@@ -212,6 +226,11 @@ export function metricsExposure(w: Workload, strict = false, index?: ResourceInd
   if (index) {
     for (const svc of index.servicesSelecting(index.namespaceOf(w.resource), w.podLabels)) {
       if (!index.sameScope(svc, w.resource)) continue;
+      // Endpoints-role discovery reads where the metrics are from the Service's annotations.
+      const svcAnn = stringMap(get(svc.object, ['metadata', 'annotations']));
+      for (const key of ['prometheus.io/port', 'prometheus.io/path']) {
+        if (svcAnn[key] !== undefined) return { text: `the ${key}: "${svcAnn[key]}" annotation of Service "${svc.name}", which selects its pods`, path: [...w.podMetaPath, 'labels'] };
+      }
       for (const p of getArray(svc.object, ['spec', 'ports'])) {
         const name = getString(p, ['name']);
         if (name && isMetricsPortName(name)) return { text: `port "${name}" of Service "${svc.name}", which selects its pods`, path: [...w.podMetaPath, 'labels'] };

@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput, type Resource } from '../types.js';
-import { grantedVerbs, groupMatches, namedResourceIndex, quoteList, resourcePath, roleRules, verbPath, type PolicyRule } from './rules.js';
+import { grantedVerbs, grantedVerbText, groupMatches, namedResourceIndex, quoteList, resourcePath, roleRules, verbPath, type PolicyRule } from './rules.js';
 
 const RBAC = 'rbac.authorization.k8s.io';
 
@@ -28,19 +28,19 @@ function check(resource: Resource, rule: PolicyRule): FindingInput[] {
     const i = firstNamed(rule, ['roles', 'clusterroles']);
     if (i >= 0 && grantedVerbs(rule, ['escalate']).length > 0) {
       out.push({
-        message: `rules[${rule.index}] grants escalate on ${namedText(rule, ['roles', 'clusterroles'])}${names.length ? ` ${quoteList(names)}` : ''}: with update/patch it can write any permission into ${names.length ? 'those roles' : 'a role'}, bypassing RBAC's escalation check`,
+        message: `rules[${rule.index}] grants ${grantedVerbText(rule, 'escalate')} on ${namedText(rule, ['roles', 'clusterroles'])}${names.length ? ` ${quoteList(names)}` : ''}: with update/patch it can write any permission into ${names.length ? 'those roles' : 'a role'}, bypassing RBAC's escalation check`,
         path: verbPath(rule, ['escalate']),
       });
     }
     if (i >= 0 && grantedVerbs(rule, ['bind']).length > 0) {
       if (names.length === 0) {
         out.push({
-          message: `rules[${rule.index}] grants bind on ${namedText(rule, ['roles', 'clusterroles'])} with no resourceNames: it can bind any role, cluster-admin included, to itself or anyone (given create on rolebindings)`,
+          message: `rules[${rule.index}] grants ${grantedVerbText(rule, 'bind')} on ${namedText(rule, ['roles', 'clusterroles'])} with no resourceNames: it can bind any role, cluster-admin included, to itself or anyone (given create on rolebindings)`,
           path: verbPath(rule, ['bind']),
         });
       } else if (names.includes('cluster-admin')) {
         out.push({
-          message: `rules[${rule.index}] grants bind on ${namedText(rule, ['roles', 'clusterroles'])} including "cluster-admin": it can make itself or anyone cluster-admin (given create on bindings)`,
+          message: `rules[${rule.index}] grants ${grantedVerbText(rule, 'bind')} on ${namedText(rule, ['roles', 'clusterroles'])} including "cluster-admin": it can make itself or anyone cluster-admin (given create on bindings)`,
           path: verbPath(rule, ['bind']),
         });
       }
@@ -54,13 +54,13 @@ function check(resource: Resource, rule: PolicyRule): FindingInput[] {
     if (names.length === 0 || masters) {
       out.push({
         message: masters
-          ? `rules[${rule.index}] grants impersonate on ${rule.resources[imp]} including "system:masters": it can act as cluster-admin`
-          : `rules[${rule.index}] grants impersonate on ${rule.resources[imp]} with no resourceNames: it can act as any ${rule.resources[imp].replace(/s$/, '')}${cluster ? '' : ' in its namespace'} and use all of its permissions`,
+          ? `rules[${rule.index}] grants ${grantedVerbText(rule, 'impersonate')} on ${rule.resources[imp]} including "system:masters": it can act as cluster-admin`
+          : `rules[${rule.index}] grants ${grantedVerbText(rule, 'impersonate')} on ${rule.resources[imp]} with no resourceNames: it can act as any ${rule.resources[imp].replace(/s$/, '')}${cluster ? '' : ' in its namespace'} and use all of its permissions`,
         path: verbPath(rule, ['impersonate']),
       });
     } else {
       out.push({
-        message: `rules[${rule.index}] grants impersonate on ${rule.resources[imp]} ${quoteList(names)}: it holds every permission of those identities; check they are not more privileged than this role`,
+        message: `rules[${rule.index}] grants ${grantedVerbText(rule, 'impersonate')} on ${rule.resources[imp]} ${quoteList(names)}: it holds every permission of those identities; check they are not more privileged than this role`,
         path: verbPath(rule, ['impersonate']),
         severity: 'warning',
       });
@@ -72,7 +72,7 @@ function check(resource: Resource, rule: PolicyRule): FindingInput[] {
     const i = namedResourceIndex(rule, 'serviceaccounts/token');
     if (i >= 0 && grantedVerbs(rule, ['create']).length > 0) {
       out.push({
-        message: `rules[${rule.index}] grants create on ${rule.resources[i]} with no resourceNames: it can mint a token for any ServiceAccount ${cluster ? 'in every namespace it is bound for' : 'in its namespace'} and act as the most privileged one`,
+        message: `rules[${rule.index}] grants ${grantedVerbText(rule, 'create')} on ${rule.resources[i]} with no resourceNames: it can mint a token for any ServiceAccount ${cluster ? 'in every namespace it is bound for' : 'in its namespace'} and act as the most privileged one`,
         path: resourcePath(rule, i),
         ...(cluster ? {} : { severity: 'warning' as const }),
       });

@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { grantedVerbs, groupMatches, namedResourceIndex, quoteList, resourcePath, roleRules } from './rules.js';
+import { grantedVerbs, grantedVerbsText, groupMatches, namedResourceIndex, quoteList, resourcePath, roleRules } from './rules.js';
 
 export default defineCheck({
   id: 'rbac-nodes-proxy',
@@ -33,8 +33,8 @@ A rule restricted by \`resourceNames\` reaches only the named nodes, and is repo
       const named = rule.resourceNames.length > 0;
       out.push({
         message: named
-          ? `rules[${rule.index}] grants ${quoteList(verbs)} on ${rule.resources[i]} for nodes ${quoteList(rule.resourceNames)}: can call their kubelet API and run commands in every pod on them`
-          : `rules[${rule.index}] grants ${quoteList(verbs)} on ${rule.resources[i]}: can call any node's kubelet API and run commands in every pod on it, bypassing admission`,
+          ? `rules[${rule.index}] grants ${grantedVerbsText(rule, verbs)} on ${rule.resources[i]} for nodes ${quoteList(rule.resourceNames)}: can call their kubelet API and run commands in every pod on them`
+          : `rules[${rule.index}] grants ${grantedVerbsText(rule, verbs)} on ${rule.resources[i]}: can call any node's kubelet API and run commands in every pod on it, bypassing admission`,
         path: resourcePath(rule, i),
         ...(named ? { severity: 'warning' as const } : {}),
       });

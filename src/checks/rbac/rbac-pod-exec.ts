@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { grantedVerbs, groupMatches, namedResourceIndex, quoteList, resourcePath, roleRules } from './rules.js';
+import { grantedVerbs, grantedVerbsText, groupMatches, namedResourceIndex, quoteList, resourcePath, roleRules } from './rules.js';
 
 /** Subresources that give a shell or a process's stdio in a running pod, and the verbs that do it. */
 const TARGETS: { resource: string; verbs: string[]; does: string; doesNamed: string }[] = [
@@ -47,8 +47,8 @@ Break-glass and debugging roles for humans may need exec: bind them to people (i
         const named = rule.resourceNames.length > 0;
         out.push({
           message: named
-            ? `rules[${rule.index}] grants ${quoteList(verbs)} on ${rule.resources[i]} for resourceNames ${quoteList(rule.resourceNames)} only: can ${t.doesNamed}`
-            : `rules[${rule.index}] grants ${quoteList(verbs)} on ${rule.resources[i]}: can ${t.does} ${scope}, reading its Secrets and token`,
+            ? `rules[${rule.index}] grants ${grantedVerbsText(rule, verbs)} on ${rule.resources[i]} for resourceNames ${quoteList(rule.resourceNames)} only: can ${t.doesNamed}`
+            : `rules[${rule.index}] grants ${grantedVerbsText(rule, verbs)} on ${rule.resources[i]}: can ${t.does} ${scope}, reading its Secrets and token`,
           path: resourcePath(rule, i),
           ...(named ? { severity: 'info' as const } : {}),
         });

@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { grantedVerbs, groupMatches, namedResourceIndex, quoteList, resourcePath, roleRules } from './rules.js';
+import { grantedVerbs, grantedVerbsText, groupMatches, namedResourceIndex, resourcePath, roleRules } from './rules.js';
 
 export default defineCheck({
   id: 'rbac-secrets-read',
@@ -37,7 +37,7 @@ Rules restricted with \`resourceNames\` are not reported: that is the least-priv
         ? `can list every Secret ${scope} and read its data (list/watch return values, not only names)`
         : `can read any Secret ${scope} whose name it knows`;
       out.push({
-        message: `rules[${rule.index}] grants ${quoteList(verbs)} on secrets with no resourceNames: ${what}`,
+        message: `rules[${rule.index}] grants ${grantedVerbsText(rule, verbs)} on secrets with no resourceNames: ${what}`,
         path: resourcePath(rule, i),
         severity: cluster ? 'error' : 'warning',
       });

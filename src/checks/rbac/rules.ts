@@ -10,6 +10,8 @@ import type { JsonObject, Resource } from '../types.js';
 export {
   allowedVerbs,
   grantedVerbs,
+  grantedVerbsText,
+  grantedVerbText,
   groupMatches,
   isAggregated,
   namedResourceIndex,

@@ -80,7 +80,7 @@ function appRequest(containers: ContainerRef[], res: string): number {
 function initWithinAppReservation(ctx: CheckContext<unknown>, c: ContainerRef, res: 'cpu' | 'memory', what: string, apps: number): FindingInput {
   const w = ctx.workload!;
   const share = formatValue(res, apps);
-  let message = `${label(c)} has no ${what} request: it runs within the ${share} of ${what} the scheduler reserves for the pod's app containers (they start after it), but nothing tells the scheduler whether it needs more`;
+  let message = `${label(c)} has no ${what} request: it runs within the ${res === 'cpu' ? `${share} CPU` : `${share} of ${what}`} the scheduler reserves for the pod's app containers (they start after it), but nothing tells the scheduler whether it needs more`;
   if (res === 'memory') {
     // pkg/kubelet/qos/policy.go: a Burstable container without a memory request gets 1000 - 0, capped
     // at 999; node-critical pods get -997 whatever their requests.

@@ -11,6 +11,18 @@ interface Params {
 
 const VALID = new Set(['Always', 'IfNotPresent', 'Never']);
 
+/**
+ * A tag the registry moves to new builds: one of `mutable`, a variant of one that carries no version,
+ * date or commit (`nightly-py312-tpu`, `main-cuda`), or a `latest` suffix (`main-latest`, `vllm011.latest`).
+ */
+function movingTag(tag: string, mutable: Set<string>): boolean {
+  const t = tag.toLowerCase();
+  if (mutable.has(t)) return true;
+  if (mutable.has('latest') && /[._-]latest$/.test(t)) return true;
+  const head = /^([a-z]+)[._-]/.exec(t)?.[1];
+  return head !== undefined && head !== 'latest' && mutable.has(head) && !/\d{6,}|\d+\.\d+|(^|[._-])v?\d+([._-]|$)|[0-9a-f]{7,}/.test(t.slice(head.length));
+}
+
 export default defineCheck<Params>({
   id: 'image-pull-policy',
   pillar: 'security',
@@ -20,7 +32,7 @@ export default defineCheck<Params>({
     "With a moving tag and IfNotPresent, each node keeps whichever build it pulled first: replicas on old nodes run old code, new nodes run new code, and a fix pushed under the same tag never reaches pods on nodes that already have the image. With Never, every node that does not already hold the image (a new or replaced node) fails the pod with ErrImageNeverPull.",
   details: `The API defaults \`imagePullPolicy\` to \`Always\` when the tag is \`latest\` or absent (and no digest is given), and to \`IfNotPresent\` otherwise. This check fires only where the policy causes a real problem:
 
-- **\`IfNotPresent\` with a moving tag**: set explicitly on a \`:latest\`/untagged image (an untagged \`$IMAGE\` or \`CONTAINER_IMAGE\` placeholder is not one: its value decides the tag), or explicit or defaulted on a tag listed in \`mutableTags\` (\`main\`, \`stable\`, \`nightly\`...). The kubelet never re-pulls, so what runs depends on which node the pod lands on and when that node first pulled the tag.
+- **\`IfNotPresent\` with a moving tag**: set explicitly on a \`:latest\`/untagged image (an untagged \`$IMAGE\` or \`CONTAINER_IMAGE\` placeholder is not one: its value decides the tag), or explicit or defaulted on a tag listed in \`mutableTags\` (\`main\`, \`stable\`, \`nightly\`...), a variant of one without a version, date or commit in it (\`nightly-py312-tpu\`, \`stable-alpine\`), or a tag ending in \`-latest\` or \`.latest\` (\`main-latest\`). The kubelet never re-pulls, so what runs depends on which node the pod lands on and when that node first pulled the tag.
 - **\`Never\`**: the image must already be on the node. Cluster autoscaling, node upgrades and node repairs bring nodes that do not have it; pods scheduled there never start. Fine for air-gapped nodes built with pre-loaded images; exempt those.
 - **An invalid value** (\`always\`, \`if-not-present\`...): the API server rejects the object (error). A value still templated (\`\${IMAGE_PULL_POLICY:-Always}\`, \`{{ .Values.pullPolicy }}\`) is skipped: it is filled in before apply.
 
@@ -86,7 +98,7 @@ Not reported: \`Always\` with any tag (each start costs a registry round trip, b
         });
         continue;
       }
-      if (!mutable.has(tag!.toLowerCase())) continue;
+      if (!movingTag(tag!, mutable)) continue;
       out.push({
         message: `${who(c)}: image ${q(img.raw)} uses the moving tag "${tag}" with imagePullPolicy ${policy === undefined ? 'defaulting to IfNotPresent' : 'IfNotPresent'}, so each node keeps whichever build it pulled first`,
         path,

@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { get } from '../../model/util.js';
-import { containerSC, containerSCPath, isPrivileged, isWindowsPod, windowsInstead, pssContainers, pssRef, who } from './pss-util.js';
+import { asNumber, containerSC, containerSCPath, isPrivileged, isWindowsPod, resolveSC, windowsInstead, pssContainers, pssRef, who } from './pss-util.js';
 import { getArray } from '../../model/util.js';
 
 const REF = pssRef('restricted', 'Privilege Escalation');
@@ -35,9 +35,14 @@ Pods with \`spec.os.name: windows\` are exempt (policy 1.25+): the field does no
       if (isPrivileged(c) || getArray(containerSC(c), ['capabilities', 'add']).includes('CAP_SYS_ADMIN')) continue;
       const v = get(containerSC(c), ['allowPrivilegeEscalation']);
       if (v === false) continue;
+      // Already root: nothing to raise it to; what no_new_privs would still stop is exec gaining
+      // capabilities from setuid or file-capability binaries (run-as-non-root reports the root user).
+      const user = resolveSC(w, c, ['runAsUser'], asNumber);
+      const root = user.value === 0 ? `it already runs as root (runAsUser: 0${user.from === 'pod' ? ' from the pod' : ''}), and ` : '';
       out.push({
-        message:
-          v === true
+        message: root
+          ? `${who(c)}: ${root}allowPrivilegeEscalation is ${v === true ? 'true' : 'not set (it defaults to true)'}, so exec of setuid or file-capability binaries can still gain capabilities (no_new_privs is off) ${REF}`
+          : v === true
             ? `${who(c)}: allowPrivilegeEscalation: true lets setuid binaries raise it to root ${REF}`
             : `${who(c)}: allowPrivilegeEscalation is not set (it defaults to true), so setuid binaries can raise it to root ${REF}`,
         path: containerSCPath(c, 'allowPrivilegeEscalation'),

@@ -49,9 +49,16 @@ A container that sets a non-zero \`runAsUser\` but not \`runAsNonRoot\` does not
 
     if (podUser === 0) {
       const inheriting = containers.filter((c) => getNumber(containerSC(c), ['runAsUser']) === undefined);
+      // UID 0 with runAsNonRoot: true in effect: the kubelet refuses to start the container (it never runs as root).
+      const refused = inheriting.filter((c) => (getBool(containerSC(c), ['runAsNonRoot']) ?? podNonRoot) === true);
+      const root = inheriting.filter((c) => !refused.includes(c));
+      const names = (l: typeof containers) => (l.length === containers.length ? 'every container' : l.map((c) => `"${c.name}"`).join(', '));
+      const parts: string[] = [];
+      if (root.length) parts.push(`runs ${names(root)} as root`);
+      if (refused.length) parts.push(`contradicts runAsNonRoot: true on ${names(refused)}, so the kubelet refuses to start ${refused.length === 1 ? 'it' : 'them'} (CreateContainerConfigError)`);
       out.push({
-        message: inheriting.length
-          ? `pod securityContext.runAsUser: 0 runs ${inheriting.length === containers.length ? 'every container' : inheriting.map((c) => `"${c.name}"`).join(', ')} as root ${REF_USER}`
+        message: parts.length
+          ? `pod securityContext.runAsUser: 0 ${parts.join(', and ')} ${REF_USER}`
           : `pod securityContext.runAsUser: 0 is rejected by restricted even though every container overrides it ${REF_USER}`,
         path: podSCPath(w, 'runAsUser'),
       });

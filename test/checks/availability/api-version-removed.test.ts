@@ -129,3 +129,22 @@ spec:
     }
   });
 });
+
+describe('api-version-removed: kustomize patch fragments', () => {
+  const fragment = `apiVersion: admissionregistration.k8s.io/v1beta1
+kind: MutatingWebhookConfiguration
+metadata:
+  name: mutating-webhook-configuration
+  annotations:
+    cert-manager.io/inject-ca-from: $(CERTIFICATE_NAMESPACE)/$(CERTIFICATE_NAME)
+`;
+  it('a metadata-only object in a patch file is info: the patch must name its target\'s apiVersion', () => {
+    const [f] = audit({ resources: loadText(fragment, 'config/default/webhookcainjection_patch.yaml').resources }, { checks: [check] }).verdicts.flatMap((v) => v.findings);
+    assert.equal(f.severity, 'info');
+    assert.match(f.message, /^a metadata-only MutatingWebhookConfiguration in a patch file, so a kustomize patch rather than an object: .* must name the apiVersion of the object it patches \(admissionregistration.k8s.io\/v1\) or kustomize finds no target for it$/);
+    // The same object in a plain file, or with a body, is an object: an error.
+    assert.equal(audit({ resources: loadText(fragment, 'config/webhook/manifests.yaml').resources }, { checks: [check] }).verdicts.flatMap((v) => v.findings)[0].severity, 'error');
+    const withBody = fragment + 'webhooks: []\n';
+    assert.equal(audit({ resources: loadText(withBody, 'config/default/webhook_patch.yaml').resources }, { checks: [check] }).verdicts.flatMap((v) => v.findings)[0].severity, 'error');
+  });
+});

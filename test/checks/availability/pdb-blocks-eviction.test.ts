@@ -217,3 +217,10 @@ describe('pdb-blocks-eviction: related objects', () => {
     assert.equal(f.related[0].note, 'pods selected');
   });
 });
+
+describe('pdb-blocks-eviction: removed API versions', () => {
+  it('is silent on a policy/v1beta1 budget: the API server no longer serves it, so it is never created (api-version-removed says so)', () => {
+    expectNone(check, deploy('web', 3) + pdb('maxUnavailable: 0', '{matchLabels: {app: web}}', 'shop', 'policy/v1beta1'));
+    expectFindings(check, deploy('web', 3) + pdb('maxUnavailable: 0'), [{ line: 16 }]);
+  });
+});

@@ -2,6 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import check from '../../../src/checks/availability/pdb-missing.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+import { loadText } from '../../../src/sources/resources.js';
+import { audit, loadPlan } from '../../../src/engine/audit.js';
 
 const deploy = (replicas: string, ns = 'shop', labels = '{app: web, tier: front}') => `apiVersion: apps/v1
 kind: Deployment
@@ -135,8 +137,8 @@ spec:
     );
   });
 
-  it('counts a policy/v1beta1 PDB with a real selector', () => {
-    expectNone(
+  it('does not count a policy/v1beta1 PDB that selects the pods (never created: the API is removed), and says so', () => {
+    expectFindings(
       check,
       deploy('  replicas: 3') +
         `---
@@ -147,7 +149,17 @@ spec:
   minAvailable: 1
   selector: {matchLabels: {app: web}}
 `,
+      [{ line: 9, message: 'PodDisruptionBudget "legacy" selects them but is policy/v1beta1, which the API server no longer serves: it is never created; make it policy/v1' }],
     );
+  });
+
+  it('ignores a namespace-less budget of another project tree; one of the same tree counts', () => {
+    const plan = loadPlan([check]);
+    const budget = 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: redis}\nspec:\n  minAvailable: 1\n  selector: {matchLabels: {app: web}}\n';
+    const run = (file: string) =>
+      audit({ resources: [...loadText(deploy('  replicas: 3').replace('namespace: shop', 'labels: {a: b}'), 'guestbook/redis.yaml', plan).resources, ...loadText(budget, file, plan).resources] }, { checks: [check] }).verdicts.flatMap((v) => v.findings);
+    assert.equal(run('other-samples/hello-redis/manifests/pdb.yaml').length, 1);
+    assert.equal(run('guestbook/pdb/redis.yaml').length, 0);
   });
 
   it('stays silent when the selector cannot be evaluated', () => {

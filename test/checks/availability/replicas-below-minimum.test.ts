@@ -477,6 +477,19 @@ describe('replicas-below-minimum: an HPA of another folder', () => {
     assert.equal(audit({ resources }, { checks: [check], namespace: 'default' }).verdicts.flatMap((v) => v.findings).length, 0);
   });
 
+  it('an HPA of another project tree (a test fixture naming a Deployment of the same name) is not taken to scale it: firm', async () => {
+    const { audit, loadPlan } = await import('../../../src/engine/audit.js');
+    const { loadText } = await import('../../../src/sources/resources.js');
+    const plan = loadPlan([check]);
+    const resources = [
+      ...loadText('apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: frontend}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: "web:1"}]\n', 'shop/kubernetes-manifests/frontend.yaml', plan).resources,
+      ...loadText('apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: frontend, namespace: default}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: frontend}\n  minReplicas: 2\n  maxReplicas: 9\n', 'cost-tool/api/testdata/hpa/hpa-v1.yaml', plan).resources,
+    ];
+    const [f] = audit({ resources }, { checks: [check] }).verdicts.flatMap((v) => v.findings);
+    assert.equal(f.unknown, null);
+    assert.doesNotMatch(f.message, /another folder/);
+  });
+
   describe('operators without leader election', () => {
     const operator = (image: string, replicas: string, args = '') => `apiVersion: apps/v1
 kind: Deployment

@@ -168,3 +168,11 @@ spec:
     });
   });
 });
+
+describe('service-backends-without-readiness: what a rollout means for the backend kind', () => {
+  it('mentions rollouts for a Deployment; for a ReplicationController (no rollouts) it names restarts and scale-ups', () => {
+    expectFindings(check, deploy('          ports: [{containerPort: 8080}]') + svc(), [{ message: /\(refused or failed during start-up and every rollout\)$/ }]);
+    const rc = deploy('          ports: [{containerPort: 8080}]', 'ReplicationController').replace('apiVersion: apps/v1', 'apiVersion: v1');
+    expectFindings(check, rc + svc(), [{ message: /\(refused or failed during start-up, restarts and scale-ups\)$/ }]);
+  });
+});

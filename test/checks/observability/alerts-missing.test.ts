@@ -95,3 +95,12 @@ describe('alerts-missing', () => {
     expectNone(check, workloads.split('---\napiVersion: apps/v1')[0] + rule('billing'));
   });
 });
+
+describe('alerts-missing: kubebuilder\'s placeholder namespace', () => {
+  it('does not report namespace "system" (replaced by the overlay\'s namespace); a real namespace still is', () => {
+    const sys = workloads.replaceAll('namespace: shop', 'namespace: system');
+    assert.ok(sys.includes('namespace: system'));
+    expectNone(check, sys + rule('billing'));
+    expectFindings(check, workloads + rule('billing'), [{ object: 'cart' }]);
+  });
+});

@@ -313,3 +313,56 @@ spec: {selector: [1]}
     );
   });
 });
+
+describe('metrics-not-exposed: endpoints served without a named port', () => {
+  const controller = (args: string, image = 'registry.k8s.io/ingress-nginx/controller:v1.15.1') => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ingress, namespace: edge}
+spec:
+  template:
+    metadata:
+      labels: {app: ingress}
+    spec:
+      containers:
+        - name: controller
+          image: ${image}
+          args: [/nginx-ingress-controller${args}]
+          ports: [{name: http, containerPort: 80}]
+`;
+
+  it('software that serves /metrics by default (ingress-nginx, vLLM, TGI, Grafana, Prometheus) exposes metrics; switched off, it does not', () => {
+    expectNone(check, controller(''));
+    expectFindings(check, controller(', --enable-metrics=false'), [{ object: 'ingress', message: 'no metrics exposure found' }]);
+    expectNone(check, controller('', 'vllm/vllm-openai:v0.10.0'));
+    expectNone(check, web.replace('image: nginx:1.27', 'image: nvcr.io/nvidia/vllm:25.09-py3\n          command: [vllm, serve, meta-llama/Llama-3.1-8B]'));
+    expectNone(check, web.replace('image: nginx:1.27', 'image: ghcr.io/huggingface/text-generation-inference:3.0'));
+    expectNone(check, web.replace('image: nginx:1.27', 'image: grafana/grafana:11.2.0'));
+    expectFindings(check, web.replace('image: nginx:1.27', 'image: grafana/grafana:11.2.0\n          env: [{name: GF_METRICS_ENABLED, value: "false"}]'), [{ object: 'web' }]);
+    // A Prometheus scrapes itself (and is a scraper in the pod).
+    expectNone(check, web.replace('image: nginx:1.27', 'image: prom/prometheus:v3.0.0'));
+    // Not a known image: still reported.
+    expectFindings(check, web.replace('image: nginx:1.27', 'image: example.com/vllm-proxy:1'), [{ object: 'web' }]);
+  });
+
+  it('a metrics port bound by a flag counts even when the container does not list it', () => {
+    expectNone(check, web.replace('image: nginx:1.27', 'image: example.com/manager:1\n          args: [--metrics-bind-address=:8443, --leader-elect]'));
+    // Port 0 turns the endpoint off (controller-runtime).
+    expectFindings(check, web.replace('image: nginx:1.27', 'image: example.com/manager:1\n          args: [--metrics-bind-address=0]'), [{ object: 'web' }]);
+  });
+
+  it('a selecting Service with prometheus.io/port or prometheus.io/path says where the metrics are', () => {
+    const svc = (ann: string) => `${web}---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  annotations: {${ann}}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+`;
+    expectNone(check, svc('prometheus.io/path: /prometheus'));
+    expectFindings(check, svc('team: shop'), [{ object: 'web' }]);
+  });
+});

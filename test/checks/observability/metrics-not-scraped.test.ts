@@ -182,3 +182,42 @@ ${otherMonitor}`,
     assert.equal(f.unknown, 'the operator behind RayCluster may label its pods for a monitor');
   });
 });
+
+describe('metrics-not-scraped: default endpoints and monitors of other projects', () => {
+  it('reports software that serves /metrics by default, naming it, and a flag-bound port that is not listed', () => {
+    const d = (container: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: edge, namespace: shop}
+spec:
+  template:
+    metadata:
+      labels: {app: edge}
+    spec:
+      containers:
+${container}`;
+    expectFindings(check, d('        - {name: controller, image: "registry.k8s.io/ingress-nginx/controller:v1.15.1", args: [/nginx-ingress-controller, --healthz-port=10300]}\n') + otherMonitor, [
+      { line: 10, object: 'edge', message: 'exposes metrics (the ingress-nginx controller in container "controller" (--enable-metrics defaults to true) on port 10300)', unknown: null },
+    ]);
+    expectFindings(check, d('        - {name: manager, image: "example.com/manager:1", args: [--metrics-bind-address=:8443]}\n') + otherMonitor, [
+      { line: 10, message: 'exposes metrics (port 8443 of container "manager" (--metrics-bind-address; not listed in its ports, it listens all the same))' },
+    ]);
+  });
+
+  it('a namespace-less workload counts as monitored only by monitors of its own project tree naming "default"', () => {
+    const plan = loadPlan([check]);
+    const run = (monitorFile: string) =>
+      audit(
+        {
+          resources: [
+            ...loadText(web('metrics').replace('namespace: shop', 'labels: {a: b}'), 'samples/triton/deploy.yaml', plan).resources,
+            ...loadText(otherMonitor.replace('namespace: shop', 'namespace: default'), monitorFile, plan).resources,
+          ],
+        },
+        { checks: [check] },
+      ).verdicts.flatMap((v) => v.findings);
+    // Another repository's monitor in "default": says nothing about where this workload lands.
+    assert.equal(run('other-repo/examples/app/monitor.yaml')[0].unknown, 'no PodMonitor or ServiceMonitor in the input lives in or names namespace default');
+    // One beside it: the same project.
+    assert.equal(run('samples/triton/monitor.yaml')[0].unknown, null);
+  });
+});

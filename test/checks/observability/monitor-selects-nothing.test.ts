@@ -174,3 +174,25 @@ describe('monitor-selects-nothing: PodMonitor', () => {
     expectNone(check, deploy + pm('  selector: {matchLabels: {app: nothing}}\n').replace('monitoring.coreos.com/v1', 'monitoring.gke.io/v1alpha1'));
   });
 });
+
+describe('monitor-selects-nothing: a selector copied from a Service\'s pod selector', () => {
+  it('names the Service whose spec.selector it matches (its labels do not), in the watched namespace or beside the monitor', () => {
+    const plan = loadPlan([check]);
+    const monitor = `apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: vllm, namespace: monitoring}
+spec:
+  namespaceSelector: {matchNames: [vllm]}
+  selector: {matchLabels: {app: gemma-server}}
+  endpoints: [{port: http}]
+`;
+    const svcNoLabels = 'apiVersion: v1\nkind: Service\nmetadata: {name: vllm-service}\nspec:\n  selector: {app: gemma-server}\n  ports: [{port: 8080}]\n';
+    const run = (svcFile: string) =>
+      audit({ resources: [...loadText(monitor, 'deploy/monitoring/monitor.yaml', plan).resources, ...loadText(svcNoLabels, svcFile, plan).resources] }, { checks: [check] }).verdicts.flatMap((v) => v.findings);
+    const [f] = run('deploy/service.yaml');
+    assert.ok(f.unknown);
+    assert.match(f.message, /; Service "vllm-service" \(deploy\/service.yaml\) has app=gemma-server as its pod selector \(spec.selector\), not as its labels: a ServiceMonitor matches Service labels, so add them to that Service's metadata.labels$/);
+    // A Service of an unrelated tree is not named.
+    assert.doesNotMatch(run('elsewhere/other/app/service.yaml')[0].message, /pod selector/);
+  });
+});

@@ -92,3 +92,11 @@ spec:
     );
   });
 });
+
+describe('ownership-labels-missing: a bare Pod has no pod template', () => {
+  it('says "on the Pod" only', () => {
+    expectFindings(check, 'apiVersion: v1\nkind: Pod\nmetadata: {name: debug}\nspec:\n  containers: [{name: shell, image: "busybox:1.36"}]\n', [
+      { message: /^no owner label on the Pod; accepted: / },
+    ]);
+  });
+});

@@ -75,3 +75,20 @@ rules:
     );
   });
 });
+
+describe('rbac-secrets-read: how a wildcard rule is quoted', () => {
+  it('says verbs "*" as the rule writes it, then what that includes', () => {
+    expectFindings(
+      check,
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: operator}
+rules:
+  - apiGroups: [""]
+    resources: [configmaps, secrets]
+    verbs: ["*"]
+`,
+      [{ line: 6, message: 'rules[0] grants verbs "*" (so [get, list, watch]) on secrets with no resourceNames' }],
+    );
+  });
+});

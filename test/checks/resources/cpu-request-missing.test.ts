@@ -120,7 +120,7 @@ spec:
           object: 'nightly',
           severity: 'warning',
           message:
-            'init container "migrate" has no CPU request: it runs within the 100m of CPU the scheduler reserves for the pod\'s app containers (they start after it), but nothing tells the scheduler whether it needs more, and within the pod it gets the smallest CPU weight against any sidecar container already running',
+            'init container "migrate" has no CPU request: it runs within the 100m CPU the scheduler reserves for the pod\'s app containers (they start after it), but nothing tells the scheduler whether it needs more, and within the pod it gets the smallest CPU weight against any sidecar container already running',
         },
         { line: 14, container: 'proxy', message: 'sidecar container "proxy"', object: 'nightly', severity: 'error' },
         { line: 30, container: 'app', object: 'canary' },

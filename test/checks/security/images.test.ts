@@ -174,3 +174,19 @@ spec:
     );
   });
 });
+
+describe('image-pull-policy: variants of moving tags', () => {
+  const pod = (image: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: job}
+spec:
+  containers:
+    - {name: app, image: "${image}"}
+`;
+  it('a -latest or .latest suffix and a channel tag with only a variant after it move; a version, date or commit pins them', () => {
+    for (const tag of ['main-latest', 'vllm011.latest', 'nightly-py312-tpu', 'stable-alpine']) {
+      expectFindings(pullPolicy, pod(`example.com/app:${tag}`), [{ container: 'app', message: `uses the moving tag "${tag}" with imagePullPolicy defaulting to IfNotPresent` }]);
+    }
+    for (const tag of ['nightly-2024-01-01', 'main-abc1234', 'dev-1.2', 'stable-v2', 'latest-gpu', '1.2.3']) expectNone(pullPolicy, pod(`example.com/app:${tag}`));
+  });
+});

@@ -308,3 +308,22 @@ spec:
     );
   });
 });
+
+describe('privilege-escalation: a container that already runs as root', () => {
+  const pod = (podSC: string, sc: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: agent}
+spec:
+${podSC}  containers:
+    - name: agent
+      image: example.com/agent:1
+${sc}`;
+  it('does not say setuid binaries raise it to root: it is root; says what no_new_privs would still stop', () => {
+    expectFindings(escalation, pod('  securityContext: {runAsUser: 0}\n', ''), [
+      { container: 'agent', message: 'container "agent": it already runs as root (runAsUser: 0 from the pod), and allowPrivilegeEscalation is not set (it defaults to true), so exec of setuid or file-capability binaries can still gain capabilities (no_new_privs is off)' },
+    ]);
+    expectFindings(escalation, pod('', '      securityContext: {runAsUser: 0, allowPrivilegeEscalation: true}\n'), [{ message: 'it already runs as root (runAsUser: 0), and allowPrivilegeEscalation is true' }]);
+    // Not root: the usual wording.
+    expectFindings(escalation, pod('  securityContext: {runAsUser: 1000}\n', ''), [{ message: /so setuid binaries can raise it to root/ }]);
+  });
+});

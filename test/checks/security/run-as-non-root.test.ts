@@ -166,3 +166,25 @@ spec:
     );
   });
 });
+
+describe('run-as-non-root: pod runAsUser 0 under a container runAsNonRoot: true', () => {
+  it('says the kubelet refuses to start that container, not that it runs as root', () => {
+    expectFindings(
+      check,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: mixed}
+spec:
+  securityContext: {runAsUser: 0}
+  containers:
+    - name: guarded
+      image: example.com/a:1
+      securityContext: {runAsNonRoot: true}
+    - {name: open, image: "example.com/b:1"}
+`,
+      [
+        { line: 5, message: 'pod securityContext.runAsUser: 0 runs "open" as root, and contradicts runAsNonRoot: true on "guarded", so the kubelet refuses to start it (CreateContainerConfigError)' },
+      ],
+    );
+  });
+});
