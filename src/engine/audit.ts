@@ -116,8 +116,9 @@ export function positionFilter(checks: Check[]): (root: Json) => boolean {
 
 /** Objects any of these checks (or the model's own indexes) read in full; see CheckMeta.uses. */
 export function wholeFilter(checks: Check[]): (obj: JsonObject) => boolean {
-  // The model's own readers (replica floors, Argo Rollouts' workloadRef, the cost envelope) need these whole too.
-  const kinds = new Set<string>(['HorizontalPodAutoscaler', 'Rollout', ...COST_KINDS, ...RBAC_KINDS]);
+  // The model's own readers (replica floors, Argo Rollouts' workloadRef, the cost envelope, the survival
+  // verdicts' budgets and claims) need these whole too.
+  const kinds = new Set<string>(['HorizontalPodAutoscaler', 'Rollout', 'PodDisruptionBudget', 'PersistentVolumeClaim', 'PersistentVolume', 'StorageClass', ...COST_KINDS, ...RBAC_KINDS]);
   for (const c of checks) {
     if (c.target === 'object' && !c.metadataOnly) for (const k of c.kinds ?? []) kinds.add(k);
     for (const k of c.uses ?? []) kinds.add(k);

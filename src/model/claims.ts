@@ -4,7 +4,7 @@
  */
 import type { ResourceIndex } from './index.js';
 import type { FieldPath, Json, JsonObject, Resource, Workload } from './types.js';
-import { get, getArray, getObject, getString, isObject, isTemplated, stringMap } from './util.js';
+import { closest, get, getArray, getObject, getString, isObject, isTemplated, stringMap } from './util.js';
 
 /** A pod volume backed by a PersistentVolumeClaim. */
 export interface ClaimVolume {
@@ -78,8 +78,10 @@ export function claimClass(claim: JsonObject): { name: string | undefined; path:
 }
 
 /** The StorageClass of this name in the input. */
-export function storageClassNamed(index: ResourceIndex, name: string): Resource | undefined {
-  return index.named('StorageClass', name).find((r) => r.apiVersion.startsWith('storage.k8s.io/'));
+export function storageClassNamed(index: ResourceIndex, name: string, near?: Resource): Resource | undefined {
+  const l = index.named('StorageClass', name).filter((r) => r.apiVersion.startsWith('storage.k8s.io/'));
+  // Several of one name (examples of a monorepo each define "fast"): the one closest to the claim.
+  return l.length > 1 && near ? closest(l, near) : l[0];
 }
 
 /** The one StorageClass of the input marked as the cluster default; undefined when none or several. */
@@ -94,11 +96,11 @@ export function defaultStorageClass(index: ResourceIndex): Resource | undefined 
 }
 
 /** The StorageClass a claim resolves to in the input: the named one, else (no name) the input's default class. */
-export function resolveClass(index: ResourceIndex, claim: JsonObject): { sc: Resource; defaulted: boolean } | undefined {
+export function resolveClass(index: ResourceIndex, claim: JsonObject, near?: Resource): { sc: Resource; defaulted: boolean } | undefined {
   const c = claimClass(claim);
   if (c.templated || c.name === '') return undefined;
   if (c.name !== undefined) {
-    const sc = storageClassNamed(index, c.name);
+    const sc = storageClassNamed(index, c.name, near);
     return sc ? { sc, defaulted: false } : undefined;
   }
   const sc = defaultStorageClass(index);
@@ -156,7 +158,7 @@ export function rwoNotEnforced(index: ResourceIndex, pvc: Resource): string | un
   const c = claimClass(pvc.object);
   if (c.templated) return 'the storage class is templated';
   if (c.name === '') return undefined;
-  const resolved = resolveClass(index, pvc.object);
+  const resolved = resolveClass(index, pvc.object, pvc);
   if (resolved) {
     const provisioner = getString(resolved.sc.object, ['provisioner']) ?? '';
     if (LOCAL_DRIVER.test(provisioner) || SHARED_DRIVER.test(provisioner)) return `StorageClass "${resolved.sc.name}" uses provisioner ${provisioner}`;

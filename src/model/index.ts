@@ -25,11 +25,10 @@ function push<K, V>(map: Map<K, V[]>, key: K, v: V): void {
 }
 import { toWorkload } from './workload.js';
 import { SelectorCandidates } from './selector.js';
-import { operatorPodLabels } from './operator-pods.js';
+import { OPERATOR_POD_KINDS, operatorPodSets } from './operator-pods.js';
 import { removedApi } from './removed-apis.js';
 import { refersTo, scaleTargetRef } from './scale-target.js';
 
-const OPERATOR_POD_KINDS = ['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler'];
 
 /** A Service with its map selector (all pairs required) and its input position. */
 interface ServiceEntry {
@@ -260,8 +259,7 @@ export class ResourceIndex {
       const out: { resource: Resource; labels: Record<string, string> }[] = [];
       for (const kind of OPERATOR_POD_KINDS) {
         for (const r of this.inNamespace(kind, namespace)) {
-          const labels = operatorPodLabels(r);
-          if (labels) out.push({ resource: r, labels });
+          for (const labels of operatorPodSets(r) ?? []) out.push({ resource: r, labels });
         }
       }
       return out;

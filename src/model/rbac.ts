@@ -31,7 +31,7 @@
  */
 import type { FieldPath, Json, Resource, Workload } from './types.js';
 import { nearFolders, PLACEHOLDER_NAMESPACE, type ResourceIndex } from './index.js';
-import { dirOf, getArray, stringList, getBool, getString, isObject, isTemplated, stringMap } from './util.js';
+import { closest, dirOf, get, getArray, proximity, stringList, getBool, getString, isObject, isTemplated, stringMap } from './util.js';
 import { selectorMatches } from './selector.js';
 
 /** Kinds the RBAC model reads in full: a check that calls it lists these in `uses`. */
@@ -478,32 +478,6 @@ function inputNode(r: Resource): CRNode {
 }
 
 
-/**
- * How close two objects sit in the input: the number of leading folders their files share (the
- * same file counts one more). Used to pick among copies of one object (the same binding in several
- * overlays or example folders): the copy next to the workload is the one deployed with it.
- */
-function proximity(a: Resource, b: Resource): number {
-  if (a.origin.file === b.origin.file) return Number.MAX_SAFE_INTEGER;
-  const x = a.origin.file.split('/');
-  const y = b.origin.file.split('/');
-  let n = 0;
-  while (n < x.length - 1 && n < y.length - 1 && x[n] === y[n]) n++;
-  return n;
-}
-
-function closest(list: Resource[], to: Resource): Resource {
-  let best = list[0];
-  let score = -1;
-  for (const r of list) {
-    const p = proximity(r, to);
-    if (p > score) {
-      best = r;
-      score = p;
-    }
-  }
-  return best;
-}
 
 /**
  * Built-in Roles whose rules are known exactly (bootstrappolicy namespaceRoles): the one every
@@ -624,6 +598,33 @@ function bindingLabel(b: Resource): string {
   return `${b.kind} "${b.name}"`;
 }
 
+/**
+ * Where a rule's grant is shown: the rule, or its verbs when a render maps the two to different
+ * files (a kustomize patch that rewrites the rule's verbs: the rule's own node maps to the base that
+ * first defined it, which does not grant them).
+ */
+function grantingPath(src: Resource, path: FieldPath): FieldPath {
+  if (!/(^|[\\/])(kustomization\.ya?ml|Kustomization)$/.test(src.origin.file)) return path;
+  const rule = get(src.object, path);
+  try {
+    const at = src.origin.locate(path);
+    if (!at) return path;
+    const home = at.file ?? src.origin.file;
+    // The first verb (then resource) the render maps to another file than the rule: what the patch added.
+    for (const key of ['verbs', 'resources']) {
+      const n = getArray(rule, [key]).length;
+      for (let i = 0; i < n; i++) {
+        const leaf = [...path, key, i];
+        const b = src.origin.locate(leaf);
+        if (b && b.line !== null && (b.file ?? src.origin.file) !== home) return leaf;
+      }
+    }
+  } catch {
+    return path;
+  }
+  return path;
+}
+
 function viaOf(g: Grant): RiskVia {
   const builtin = g.role.status === 'builtin';
   // Built-in roles aggregate built-in roles: only the input's aggregation is worth naming.
@@ -636,7 +637,7 @@ function viaOf(g: Grant): RiskVia {
     roleName: g.role.name,
     role: g.role.role,
     ruleSource: g.rule.source,
-    rulePath: g.rule.source ? g.rule.path : null,
+    rulePath: g.rule.source ? grantingPath(g.rule.source, g.rule.path) : null,
     text: `${bindingLabel(g.binding)} -> ${g.role.kind} "${g.role.name}"${builtin ? ' (built-in)' : ''}${agg}`,
   };
 }

@@ -29,7 +29,7 @@ import {
   type SpreadTerm,
 } from './availability.js';
 import { servedPdbsFor, workloadsOfPdb } from './pdb.js';
-import { singleWriterClaim } from './claims.js';
+import { SHARED_CLAIM_KINDS, singleWriterClaim } from './claims.js';
 import { podsOf } from './runtime.js';
 import { declaredPorts, hostPortOf, isTelemetryPort, serviceMetricsOnly } from './ports.js';
 
@@ -166,7 +166,19 @@ function domainLoss(scenario: 'node-loss' | 'zone-loss', w: Workload, index: Res
         : `one replica (${f.text}): the pod dies with its node; the replacement starts after ${wait}`;
       return v(scenario, 'outage', reason, rel);
     }
-    return v(scenario, 'outage', `one replica (${f.text}): a zone outage takes it down until it is rescheduled in another zone${isSts ? ' (a StatefulSet pod with a zonal volume cannot move at all)' : ''}`, rel);
+    // A ReadWriteOnce claim is most often a zonal disk: the PersistentVolume's node affinity keeps the pod in its zone.
+    const claim = isSts ? undefined : singleWriterClaim(index, w);
+    const stuck = isSts ? ' (a StatefulSet pod with a zonal volume cannot move at all)' : claim ? ` (with a zonal volume, as most ReadWriteOnce disks are, ${claim.mode} claim "${claim.claim.name}" keeps it in its zone: it cannot move at all)` : '';
+    return v(scenario, 'outage', `one replica (${f.text}): a zone outage takes it down until it is rescheduled in another zone${stuck}`, claim ? [...rel, { resource: claim.claim, path: ['spec', 'accessModes'], note: claim.mode }] : rel);
+  }
+  // Every replica mounts one ReadWriteOnce claim: only pods on the volume's node can start (the others
+  // wait on Multi-Attach), so the running replicas share that node and its zone.
+  const shared = SHARED_CLAIM_KINDS.has(w.resource.kind) ? singleWriterClaim(index, w) : undefined;
+  if (shared) {
+    return v(scenario, 'outage', `${countText(f)}, but all mount ${shared.mode} PersistentVolumeClaim "${shared.claim.name}": only pods on the node the volume is attached to can run (the others wait on Multi-Attach), so they share one node and zone, and its loss takes them all`, [
+      ...rel,
+      { resource: shared.claim, path: ['spec', 'accessModes'], note: shared.mode },
+    ]);
   }
   // Every pod may only run in one node or zone: spreading has a single domain to work with.
   const pin = pinnedTo(w, keys) ?? (scenario === 'zone-loss' ? pinnedTo(w, HOST_KEYS) : null);

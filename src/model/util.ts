@@ -1,5 +1,5 @@
 /** Small, total helpers for reading partial objects: nothing here throws on odd input. */
-import type { FieldPath, Json, JsonObject } from './types.js';
+import type { FieldPath, Json, JsonObject, Resource } from './types.js';
 
 export function isObject(v: unknown): v is JsonObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -254,4 +254,33 @@ export function editDistance(a: string, b: string): number {
     }
   }
   return d[a.length][b.length];
+}
+
+/**
+ * How close two objects sit in the input: the number of leading folders their files share (the
+ * same file counts one more). Used to pick among copies of one object (the same binding in several
+ * overlays or example folders, StorageClasses of one name in several examples): the copy next to
+ * the workload is the one deployed with it.
+ */
+export function proximity(a: Resource, b: Resource): number {
+  if (a.origin.file === b.origin.file) return Number.MAX_SAFE_INTEGER;
+  const x = a.origin.file.split('/');
+  const y = b.origin.file.split('/');
+  let n = 0;
+  while (n < x.length - 1 && n < y.length - 1 && x[n] === y[n]) n++;
+  return n;
+}
+
+/** Of several objects (same name, say), the one whose file is closest to `to`'s (the first on a tie). */
+export function closest(list: Resource[], to: Resource): Resource {
+  let best = list[0];
+  let score = -1;
+  for (const r of list) {
+    const p = proximity(r, to);
+    if (p > score) {
+      best = r;
+      score = p;
+    }
+  }
+  return best;
 }

@@ -123,6 +123,10 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
   }
   if (report.problems.length) lines.push('');
 
+  // The same object rendered by several overlays (kustomize overlays of one base, charts with several
+  // values files): a finding already shown in full for one render, at the same source line with the
+  // same message, is shown once more as a single line naming where the full text is.
+  const shownBefore = new Map<string, string>();
   for (const v of report.verdicts) {
     const shown = v.findings.filter((f) => opts.showExempted || !f.exempted);
     if (shown.length === 0 && !opts.showPassing && v.ready) continue;
@@ -156,7 +160,18 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
     }
     for (const f of shown) {
       const ex = (f.exempted ? c.dim(` [exempted by ${f.exempted.by}: ${f.exempted.reason}]`) : '') + (f.baseline === 'unchanged' ? c.dim(' [baseline]') : '');
-      lines.push(`  ${f.unknown ? c.dim('unknown') : sev(f.severity)} ${loc(f)}  ${c.dim(f.check)}${ex}`);
+      const head = `  ${f.unknown ? c.dim('unknown') : sev(f.severity)} ${loc(f)}  ${c.dim(f.check)}${ex}`;
+      const render = f.location.rendered?.render;
+      if (render !== undefined && f.location.line) {
+        const key = `${objectName(f.object)}\0${f.check}\0${f.location.file}:${f.location.line}:${f.location.column}\0${f.severity}\0${f.unknown ?? ''}\0${f.message}`;
+        const first = shownBefore.get(key);
+        if (first !== undefined && first !== render) {
+          lines.push(`${head}  ${c.dim(`(as rendered by ${first}, above)`)}`);
+          continue;
+        }
+        if (first === undefined) shownBefore.set(key, render);
+      }
+      lines.push(head);
       lines.push(`          ${f.message}`);
       // Helm: the values behind that template line, where the fix usually goes.
       const values = valuesText(f.location);

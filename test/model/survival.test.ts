@@ -571,3 +571,32 @@ spec:
     assert.match(r.reason, /each new pod needs a node where hostPort 8080 is free/);
   });
 });
+
+describe('survival: replicas on one ReadWriteOnce claim', () => {
+  const pvc = (modes = '[ReadWriteOnce]') => `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: shop}
+spec:
+  accessModes: ${modes}
+  resources: {requests: {storage: 10Gi}}
+---
+`;
+  const mounting = (replicas: number) =>
+    deploy({ replicas, pod: '      volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]\n' });
+  it('several replicas: all run on the volume\'s node, so node and zone loss take them all', () => {
+    const vs = verdicts(pvc() + mounting(3), 'api');
+    for (const s of ['node-loss', 'zone-loss'] as const) {
+      const o = outcome(vs, s);
+      assert.equal(o.outcome, 'outage');
+      assert.match(o.reason, /^3 replicas, but all mount ReadWriteOnce PersistentVolumeClaim "data": only pods on the node the volume is attached to can run/);
+    }
+    // ReadWriteMany: no such limit.
+    assert.notEqual(outcome(verdicts(pvc('[ReadWriteMany]') + mounting(3), 'api'), 'node-loss').outcome, 'outage');
+  });
+  it('one replica: a zone outage cannot be waited out by rescheduling elsewhere', () => {
+    const o = outcome(verdicts(pvc() + mounting(1), 'api'), 'zone-loss');
+    assert.equal(o.outcome, 'outage');
+    assert.match(o.reason, /keeps it in its zone: it cannot move at all\)$/);
+    assert.doesNotMatch(outcome(verdicts(mounting(1).replace(/      volumes:.*\n/, ''), 'api'), 'zone-loss').reason, /cannot move/);
+  });
+});

@@ -197,3 +197,57 @@ describe('kustomize: overlays built with kustomize', { skip: tool.skip }, () => 
     }
   });
 });
+
+describe('kustomize: where a patched RBAC rule grants', () => {
+  it('the blast radius points at the patch that added the verbs, not at the base rule that does not grant them', { skip: tool.skip }, async () => {
+    const { audit } = await import('../../src/engine/audit.js');
+    const blast = allChecks.find((c) => c.id === 'workload-rbac-blast-radius')!;
+    const dir = mkdtempSync(join(tmpdir(), 'kubeready-kust-'));
+    try {
+      mkdirSync(join(dir, 'base'));
+      mkdirSync(join(dir, 'overlay'));
+      writeFileSync(
+        join(dir, 'base', 'app.yaml'),
+        `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: kube-system}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      serviceAccountName: agent
+      containers: [{name: agent, image: "agent:1"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: agent}
+rules:
+- apiGroups: [""]
+  resources: [pods, nodes]
+  verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: agent}
+subjects: [{kind: ServiceAccount, name: agent, namespace: kube-system}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: agent}
+`,
+      );
+      writeFileSync(join(dir, 'base', 'kustomization.yaml'), 'resources: [app.yaml]\n');
+      writeFileSync(
+        join(dir, 'overlay', 'rbac-patch.yaml'),
+        'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: agent}\nrules:\n- apiGroups: [""]\n  resources: [pods, nodes]\n  verbs:\n  - get\n  - list\n  - watch\n  - patch\n  - update\n',
+      );
+      writeFileSync(join(dir, 'overlay', 'kustomization.yaml'), 'resources: [../base]\npatches:\n- path: rbac-patch.yaml\n');
+      const r = await load(['overlay'], { cwd: dir });
+      assert.deepEqual(r.problems, []);
+      const f = audit({ resources: r.resources }, { checks: [blast] }).verdicts.flatMap((v) => v.findings).find((x) => /update\/patch any pod/.test(x.message));
+      assert.ok(f, 'the patched role lets the agent update any pod');
+      const grant = f.related.find((x) => x.note?.startsWith('grants:'))!;
+      assert.equal(grant.location.file, 'overlay/rbac-patch.yaml');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
+import { SHARED_CLAIM_KINDS, singleWriterClaim } from '../../model/claims.js';
 import { replicaCountText, ZONE_KEYS, ownPodsProblem, replicaFloor, spreadTerms, stringListParam, termLabel } from './util.js';
 
 export default defineCheck<{ zoneTopologyKeys: string[] }>({
@@ -19,7 +20,9 @@ hostname only) switches that default off, so add the zone constraint next to it.
 
 Use \`whenUnsatisfiable: ScheduleAnyway\` unless you are sure every zone has capacity:
 \`DoNotSchedule\` leaves pods Pending when a zone is full or down. Reported for service workloads
-with a replica floor of 2 or more.`,
+with a replica floor of 2 or more; not for a Deployment (ReplicaSet, ReplicationController) whose replicas
+all mount one ReadWriteOnce claim: they can only run on the volume's node, so spreading them breaks them
+(\`rwo-volume-multi-replica\` reports the storage).`,
   fix: {
     text: 'Add a topology spread constraint over topology.kubernetes.io/zone that selects the pod\'s own labels.',
     yaml: `spec:
@@ -36,7 +39,7 @@ with a replica floor of 2 or more.`,
   params: {
     zoneTopologyKeys: { type: 'string[]', default: ZONE_KEYS, description: 'Node labels that identify a zone.' },
   },
-  uses: ['HorizontalPodAutoscaler', 'ScaledObject'],
+  uses: ['HorizontalPodAutoscaler', 'ScaledObject', 'PersistentVolumeClaim', 'PersistentVolume', 'StorageClass'],
   target: 'workload',
   classes: ['service'],
   run({ workload: w, index, params }) {
@@ -44,6 +47,9 @@ with a replica floor of 2 or more.`,
     if (!w) return out;
     const floor = replicaFloor(w, index);
     if (!floor || floor.value < 2) return out;
+    // All replicas mount one ReadWriteOnce claim: they run on its node, so in its zone; spreading them
+    // is what would break them (rwo-volume-multi-replica says how to fix the storage first).
+    if (SHARED_CLAIM_KINDS.has(w.resource.kind) && singleWriterClaim(index, w)) return out;
     const zoneKeys = stringListParam(params.zoneTopologyKeys, ZONE_KEYS);
     const terms = spreadTerms(w).filter((t) => zoneKeys.includes(t.topologyKey));
     const problems = terms.map((t) => ({ t, problem: ownPodsProblem(t, w, index) }));

@@ -1,4 +1,5 @@
 import { get } from '../../model/util.js';
+import { OPERATOR_POD_KINDS } from '../../model/operator-pods.js';
 import { selectorMatches } from '../../model/selector.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { isPolicyPdb, pdbSelectorKind, selectorEvaluable, showSelector, workloadsOfPdb } from './pdb-util.js';
@@ -39,7 +40,7 @@ spec:
       app.kubernetes.io/name: web   # = spec.template.metadata.labels of the workload`,
   },
   // Custom resources an operator makes pods from (model/operator-pods.ts): read whole.
-  uses: ['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler'],
+  uses: OPERATOR_POD_KINDS,
   target: 'object',
   kinds: ['PodDisruptionBudget'],
   run({ resource: pdb, index }) {

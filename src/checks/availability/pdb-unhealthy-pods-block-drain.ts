@@ -143,7 +143,7 @@ must not be moved while the others recover, such as a database member catching u
     }
     // Pods prometheus-operator makes from a custom resource of the input (not a workload of it).
     for (const p of index.operatorPodsIn(ns)) {
-      if (byTop.has(p.resource) || !index.sameScope(p.resource, pdb) || pdbSelects(pdb, p.labels) !== true) continue;
+      if (byTop.has(p.resource) || !operatorPodLabels(p.resource) || !index.sameScope(p.resource, pdb) || pdbSelects(pdb, p.labels) !== true) continue;
       const sel = fromOperator(p.resource);
       if (sel) byTop.set(p.resource, sel);
     }

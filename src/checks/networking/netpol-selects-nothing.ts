@@ -1,4 +1,5 @@
 import { defineCheck, type FindingInput, type Resource } from '../types.js';
+import { OPERATOR_POD_KINDS } from '../../model/operator-pods.js';
 import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import type { Json, Workload } from '../../model/types.js';
 import { evalSelector, networkGraph } from '../../model/netpol.js';
@@ -124,7 +125,7 @@ exist: the finding is then shown as unknown unless the input is declared complet
       app.kubernetes.io/name: web   # exactly as in the Deployment's spec.template.metadata.labels`,
   },
   // Custom resources an operator makes pods from (model/operator-pods.ts): read whole.
-  uses: ['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler'],
+  uses: OPERATOR_POD_KINDS,
   target: 'object',
   kinds: ['NetworkPolicy'],
   run({ resource, index }) {

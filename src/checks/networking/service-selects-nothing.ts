@@ -1,4 +1,5 @@
 import { defineCheck, type FindingInput, type Workload } from '../types.js';
+import { OPERATOR_POD_KINDS } from '../../model/operator-pods.js';
 import { formatLabels } from '../../model/selector.js';
 import { sourceWhere } from '../../model/index.js';
 import { APP_NAME_KEYS, serviceSelector, showObject, workloadsWithNearLabel } from './service-util.js';
@@ -62,7 +63,13 @@ Not reported: Services without a selector or with \`selector: {}\` (ExternalName
 EndpointSlices), \`type: ExternalName\`, selectors with unrendered template values, and selectors
 using labels that controllers set at runtime (\`statefulset.kubernetes.io/pod-name\`,
 \`pod-template-hash\`, ...). A label missing from the pods entirely is not treated as a typo: some
-labels are set on running pods by the application itself (Patroni's \`spilo-role\`, for example).`,
+labels are set on running pods by the application itself (Patroni's \`spilo-role\`, for example).
+
+Pods an operator makes from a custom resource of the input count as selected with the labels the
+operator gives them: prometheus-operator's Prometheus, Alertmanager and ThanosRuler; a LeaderWorkerSet's
+leader and worker pods (their template's labels and \`leaderworkerset.sigs.k8s.io/name\`); a
+CloudNativePG Cluster's instances (\`cnpg.io/cluster\`, \`cnpg.io/instanceRole\` and \`role\`: primary, and
+replica with more than one instance).`,
   fix: {
     text: "Make spec.selector equal to (a subset of) the workload's pod template labels, in the workload's namespace.",
     yaml: `# Service
@@ -78,7 +85,7 @@ spec:
         app.kubernetes.io/name: web`,
   },
   // Custom resources an operator makes pods from (model/operator-pods.ts): read whole.
-  uses: ['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler'],
+  uses: OPERATOR_POD_KINDS,
   target: 'object',
   kinds: ['Service'],
   run({ resource: svc, index }) {

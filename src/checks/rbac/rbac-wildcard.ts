@@ -32,6 +32,8 @@ function fullWildcardMessage(r: Resource, rule: PolicyRule): string {
 /** Aggregated metrics APIs (metrics-server, Prometheus adapters): read-only, whatever verbs a rule names. */
 const METRICS_GROUPS = new Set(['metrics.k8s.io', 'custom.metrics.k8s.io', 'external.metrics.k8s.io']);
 
+const READ_VERBS = new Set(['get', 'list', 'watch']);
+
 export default defineCheck({
   id: 'rbac-wildcard',
   pillar: 'rbac',
@@ -44,7 +46,7 @@ export default defineCheck({
 Severity:
 - **error** when verbs, resources and apiGroups are all \`*\` (cluster-admin for a ClusterRole; namespace owner for a Role);
 - **warning** for \`*\` in verbs or resources;
-- **info** for \`*\` in apiGroups only (the named resources in any group: usually harmless but imprecise), and for \`*\` verbs or resources in the metrics APIs only (\`metrics.k8s.io\`, \`custom.metrics.k8s.io\`, \`external.metrics.k8s.io\`), which serve get, list and watch and nothing else; and for \`*\` verbs on status subresources only (\`ingresses/status\`), which serve get, update and patch (the registry's StatusREST).
+- **info** for \`*\` in apiGroups only (the named resources in any group: usually harmless but imprecise), and for \`*\` verbs or resources in the metrics APIs only (\`metrics.k8s.io\`, \`custom.metrics.k8s.io\`, \`external.metrics.k8s.io\`), which serve get, list and watch and nothing else; and for \`*\` verbs on status subresources only (\`ingresses/status\`), which serve get, update and patch (the registry's StatusREST); and for \`*\` resources with only get, list and watch in named API groups other than the core one (Istio's or Cilium's CRDs): reads, and the core group's Secrets and \`pods/exec\` stay out of reach.
 
 Rules limited by \`resourceNames\` and non-resource rules (\`nonResourceURLs\`) are not reported. Rules that use \`*\` for resources are reported here only; the specific checks (rbac-secrets-read, rbac-pod-exec, ...) look at rules that name the resource. Aggregated ClusterRoles (\`aggregationRule\`) are skipped: their rules are filled in by the controller from other ClusterRoles, which are checked themselves.
 
@@ -83,6 +85,16 @@ Operators that manage arbitrary resources sometimes need wide access: list the v
         out.push({
           message: `rules[${rule.index}] verbs is "*" on status subresources ${quoteList(rule.resources)}, which serve only get, update and patch: in effect those verbs (list them to say so)`,
           path: [...rule.path, 'verbs', vi],
+          severity: 'info',
+        });
+        continue;
+      }
+      // Read-only "*" on resources of named API groups other than the core one: Secrets, pods/exec and
+      // the like live in the core group, so this reads custom resources (Istio's, Cilium's), imprecisely.
+      if (vi === -1 && ri !== -1 && gi === -1 && rule.apiGroups.length > 0 && !rule.apiGroups.includes('') && rule.verbs.length > 0 && rule.verbs.every((v) => READ_VERBS.has(v))) {
+        out.push({
+          message: `rules[${rule.index}] resources is "*" in ${quoteList(rule.apiGroups)} with read verbs only (${quoteList(rule.verbs)}): every resource of those groups, including ones added later, can be read; not the core group's Secrets or pods/exec (list the resources to say so)`,
+          path: [...rule.path, 'resources', ri],
           severity: 'info',
         });
         continue;

@@ -1,5 +1,5 @@
 import { defineCheck, type RelatedInput } from '../types.js';
-import { dirOf, getArray, getBool, isObject, isTemplated } from '../../model/util.js';
+import { closeFolders, dirOf, getArray, getBool, isObject, isTemplated } from '../../model/util.js';
 import type { Resource, Workload } from '../../model/types.js';
 import type { ResourceIndex } from '../../model/index.js';
 import { rbacGraph, RBAC_KINDS } from '../../model/rbac.js';
@@ -42,7 +42,7 @@ export default defineCheck({
 This check stays silent when:
 - the pod sets \`automountServiceAccountToken\` explicitly (\`false\`, or \`true\` as a deliberate opt-in);
 - the pod's ServiceAccount is in the input, in the same namespace (or either names none), with \`automountServiceAccountToken: false\`;
-- a RoleBinding or ClusterRoleBinding in the input grants a role to the pod's ServiceAccount (by a \`ServiceAccount\` subject) that has rules, or whose rules are not known (a role that is not in the input, a built-in or aggregated ClusterRole): the app calls the API and needs its token.
+- a RoleBinding or ClusterRoleBinding in the input grants a role to the pod's ServiceAccount (by a \`ServiceAccount\` subject) that has rules, or whose rules are not known (a role that is not in the input, a built-in or aggregated ClusterRole): the app calls the API and needs its token. For a workload that names no namespace (and no \`-n\` says where it goes), only bindings of its own project tree count (the same folder, a sibling, a parent or a child): another example's binding of its own \`default\` ServiceAccount says nothing about this one.
 
 When the only bindings of the ServiceAccount bind roles with an empty \`rules: []\` (or a ClusterRoleBinding referencing a Role, which the API server rejects), the token grants the app nothing and the message says so. When no binding in the input names the ServiceAccount, the message says that none is in the input, not that it has no permissions: its roles may be granted from another repository. A binding to the group of every ServiceAccount of the workload's namespace (\`system:serviceaccounts:<namespace>\`) counts as a binding of its ServiceAccount: it is a deliberate grant the app may use. Permissions that reach every ServiceAccount of the cluster through groups (\`system:serviceaccounts\`, \`system:authenticated\`) are no sign that the app uses the API; workload-rbac-blast-radius reports them when they are risky.
 
@@ -73,7 +73,11 @@ Apps that talk to the API (operators, controllers, CI runners, service-discovery
     // A binding to the group of every ServiceAccount of the namespace (system:serviceaccounts:<ns>) is a
     // deliberate grant to this one too: the app may well use it.
     const groups = w.resource.namespace === undefined ? [] : graph.namespaceGroupBindings(index.namespaceOf(w.resource));
-    const bindings = [...bindingsFor(index, w.resource.namespace === undefined ? undefined : index.namespaceOf(w.resource), sa.name), ...groups];
+    let named = bindingsFor(index, w.resource.namespace === undefined ? undefined : index.namespaceOf(w.resource), sa.name);
+    // A namespace-less workload lands where kubectl's context says: a binding of another project tree
+    // (another example or repository that binds its own "default") says nothing about this one.
+    if (w.resource.namespace === undefined && !index.namespaceGiven && index.defaultNamespace === 'default') named = named.filter((b) => closeFolders(b.origin.file, w.resource.origin.file));
+    const bindings = [...named, ...groups];
     if (bindings.length === 0) {
       // A binding of the input to a templated ServiceAccount (`${SERVICE_ACCOUNT_NAME:-default}`) may be this one.
       const here = index.namespaceOf(w.resource);

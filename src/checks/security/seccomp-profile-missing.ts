@@ -34,7 +34,7 @@ Privileged containers are not reported: the runtime never applies a seccomp prof
     for (const c of pssContainers(w)) {
       if (isPrivileged(c) || getString(containerSC(c), ['seccompProfile', 'type']) !== undefined) continue;
       out.push({
-        message: `${who(c)}: seccompProfile is not set on the container or the pod, so it runs without a syscall filter ${pssRef('restricted', 'Seccomp')}`,
+        message: `${who(c)}: seccompProfile is not set on the container or the pod, so it runs Unconfined (no syscall filter) unless the node's kubelet defaults to RuntimeDefault (--seccomp-default, as GKE Autopilot does), and restricted admission requires it set ${pssRef('restricted', 'Seccomp')}`,
         path: containerSCPath(c, 'seccompProfile', 'type'),
         container: c.name,
       });

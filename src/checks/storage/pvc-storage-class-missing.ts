@@ -23,6 +23,23 @@ function classNames(index: ResourceIndex): string[] {
 }
 
 
+/**
+ * StorageClasses the managed Kubernetes services create in every cluster (their documented defaults),
+ * by name: a claim naming one is meant for that platform.
+ */
+const PREINSTALLED: Record<string, string> = {
+  'standard-rwo': 'GKE',
+  'premium-rwo': 'GKE',
+  'standard-rwx': 'GKE (with the Filestore CSI driver)',
+  'premium-rwx': 'GKE (with the Filestore CSI driver)',
+  'managed-csi': 'AKS',
+  'managed-csi-premium': 'AKS',
+  'managed-premium': 'AKS',
+  'azurefile-csi': 'AKS',
+  'azurefile-csi-premium': 'AKS',
+  gp2: 'EKS',
+};
+
 export default defineCheck({
   id: 'pvc-storage-class-missing',
   pillar: 'storage',
@@ -37,7 +54,7 @@ wins when both are set) must be a StorageClass of the input.
 Only checked when the input defines at least one StorageClass: classes are usually cluster setup that
 lives elsewhere (\`gp3\` on EKS, \`standard-rwo\` on GKE), and an input without any says nothing about
 them. Even then the class may be created by another repository or the platform, so the finding is
-reported as *unknown* unless you say the input is complete (\`--complete\`).
+reported as *unknown* unless you say the input is complete (\`--complete\`). A class that a managed service creates in every cluster (GKE's \`standard-rwo\` and \`premium-rwo\`, AKS's \`managed-csi\`, EKS's \`gp2\`, ...) is named as such in the message.
 
 Not reported: no class named (the cluster default class applies), \`storageClassName: ""\` (no dynamic
 provisioning: the claim binds to a pre-created PersistentVolume), a PersistentVolume in the input with
@@ -66,9 +83,10 @@ spec:
     for (const { claim, base, what } of claims) {
       const c = claimClass(claim);
       if (c.templated || !c.name) continue;
-      if (storageClassNamed(index, c.name) || pvClasses(index).has(c.name)) continue;
+      if (storageClassNamed(index, c.name, resource) || pvClasses(index).has(c.name)) continue;
       const near = nearNames(c.name, known);
-      const hint = near.length > 0 ? `; ${didYouMean(near)}` : '';
+      const builtin = PREINSTALLED[c.name];
+      const hint = (near.length > 0 ? `; ${didYouMean(near)}` : '') + (builtin ? `; "${c.name}" is preinstalled on ${builtin}, so on such a cluster it exists` : '');
       const list = known.slice(0, 8).map((n) => `"${n}"`).join(', ') + (known.length > 8 ? ', ...' : '');
       out.push({
         message: `${what} asks for StorageClass "${c.name}", which is not in the input (it defines ${list})${hint}: if the cluster has no such class either, the claim stays Pending forever and every pod mounting it stays Pending`,

@@ -7,8 +7,8 @@ import { DATABASE_IMAGES, databaseServer, imageSet } from './databases.js';
 import { mountsOf } from './volumes.js';
 
 /** The StorageClass's reclaim policy when it is Delete (set or defaulted), with where to point; undefined otherwise. */
-function deletingClass(index: ResourceIndex, claim: JsonObject): { sc: Resource; text: string; related: RelatedInput } | undefined {
-  const r = resolveClass(index, claim);
+function deletingClass(index: ResourceIndex, claim: JsonObject, near: Resource): { sc: Resource; text: string; related: RelatedInput } | undefined {
+  const r = resolveClass(index, claim, near);
   if (!r) return undefined;
   const raw = get(r.sc.object, ['reclaimPolicy']);
   if (raw !== undefined && raw !== null && raw !== 'Delete') return undefined;
@@ -88,7 +88,7 @@ volumeBindingMode: WaitForFirstConsumer`,
             ? '; persistentVolumeClaimRetentionPolicy.whenScaled is Delete, so scaling down destroys the data of the removed replicas'
             : '';
     for (const t of templates) {
-      const d = deletingClass(index, t.template);
+      const d = deletingClass(index, t.template, w.resource);
       if (!d) continue;
       const c = claimClass(t.template);
       const path: FieldPath = c.name !== undefined ? [...t.path, ...c.path] : [...t.path, 'spec'];
@@ -131,7 +131,7 @@ volumeBindingMode: WaitForFirstConsumer`,
           });
           continue;
         }
-        const d = deletingClass(index, pvc.object);
+        const d = deletingClass(index, pvc.object, pvc);
         if (!d) continue;
         reported.add(cv.claimName);
         out.push({

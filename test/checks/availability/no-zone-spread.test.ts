@@ -120,3 +120,19 @@ spec:
     );
   });
 });
+
+describe('no-zone-spread: replicas on one ReadWriteOnce claim', () => {
+  it('is silent: they can only run on the volume\'s node; with ReadWriteMany it fires', () => {
+    const pvc = (modes: string) => `---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: shop}
+spec:
+  accessModes: ${modes}
+  resources: {requests: {storage: 1Gi}}
+`;
+    const d = web('  replicas: 3\n', '      volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]\n');
+    expectNone(check, d + pvc('[ReadWriteOnce]'));
+    expectFindings(check, d + pvc('[ReadWriteMany]'), [{ severity: 'info' }]);
+  });
+});

@@ -233,3 +233,51 @@ spec:
     );
   });
 });
+
+describe('service-selects-nothing: pods of a LeaderWorkerSet or a CloudNativePG Cluster', () => {
+  const lws = `apiVersion: leaderworkerset.x-k8s.io/v1
+kind: LeaderWorkerSet
+metadata: {name: vllm, namespace: ai}
+spec:
+  replicas: 2
+  leaderWorkerTemplate:
+    size: 2
+    leaderTemplate:
+      metadata:
+        labels: {role: leader}
+      spec:
+        containers: [{name: leader, image: "vllm/vllm-openai:v0.10.0"}]
+    workerTemplate:
+      spec:
+        containers: [{name: worker, image: "vllm/vllm-openai:v0.10.0"}]
+---
+`;
+  const svc = (sel: string, ns = 'ai') => `apiVersion: v1
+kind: Service
+metadata: {name: vllm-leader, namespace: ${ns}}
+spec:
+  selector: ${sel}
+  ports: [{port: 8080}]
+`;
+  it('a Service of the leader pods (the set name and the leader template label) selects them; a wrong role still selects nothing', () => {
+    expectNone(check, lws + svc('{leaderworkerset.sigs.k8s.io/name: vllm, role: leader}'));
+    expectNone(check, lws + svc('{leaderworkerset.sigs.k8s.io/name: vllm}'));
+    expectFindings(check, lws + svc('{leaderworkerset.sigs.k8s.io/name: vllm, role: worker}'), [{ object: 'vllm-leader' }]);
+  });
+
+  it('a Service of a Cluster\'s primary selects its instances; replicas exist only with more than one instance', () => {
+    const cluster = (instances: number) => `apiVersion: postgresql.cnpg.io/v1
+kind: Cluster
+metadata: {name: db, namespace: ai}
+spec:
+  instances: ${instances}
+  storage: {size: 1Gi}
+---
+`;
+    expectNone(check, cluster(1) + svc('{cnpg.io/cluster: db, role: primary}'));
+    expectFindings(check, cluster(1) + svc('{cnpg.io/cluster: db, role: replica}'), [{ object: 'vllm-leader' }]);
+    expectNone(check, cluster(3) + svc('{cnpg.io/cluster: db, cnpg.io/instanceRole: replica}'));
+    // Another namespace: not these pods.
+    expectFindings(check, cluster(3) + svc('{cnpg.io/cluster: db, role: primary}', 'other'), [{ object: 'vllm-leader' }]);
+  });
+});

@@ -77,7 +77,8 @@ rules:
 `,
       [
         { line: 6, severity: 'info', message: 'rules[0] verbs and resources are "*" in [custom.metrics.k8s.io, external.metrics.k8s.io], metrics APIs that serve only get, list and watch: in effect read access to metrics' },
-        { line: 9, severity: 'warning', message: 'rules[1] resources is "*"' },
+        // Not the metrics-only reading: "apps" is another group; still reads only, outside the core group.
+        { line: 9, severity: 'info', message: 'rules[1] resources is "*" in [metrics.k8s.io, apps] with read verbs only ([get])' },
       ],
     );
   });
@@ -147,5 +148,21 @@ rules:
     verbs: ["get", "list", "watch", "patch"]
 `,
     );
+  });
+});
+
+describe('rbac-wildcard: read-only "*" resources in named groups', () => {
+  const role = (groups: string, verbs: string) => `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules:
+  - apiGroups: ${groups}
+    resources: ["*"]
+    verbs: ${verbs}
+`;
+  it('is info for get/list/watch outside the core group; a warning with the core group or a write verb', () => {
+    expectFindings(check, role('[cilium.io, networking.istio.io]', '[get, list, watch]'), [{ line: 6, severity: 'info', message: 'rules[0] resources is "*" in [cilium.io, networking.istio.io] with read verbs only ([get, list, watch])' }]);
+    expectFindings(check, role('["", cilium.io]', '[get, list, watch]'), [{ line: 6, severity: 'warning' }]);
+    expectFindings(check, role('[cilium.io]', '[get, list, watch, update]'), [{ line: 6, severity: 'warning' }]);
   });
 });

@@ -319,3 +319,19 @@ subjects:
     expectFindings(check, yaml('epp-sa'), [{ severity: 'warning', message: 'no RoleBinding or ClusterRoleBinding in the input names it' }]);
   });
 });
+
+describe('service-account-token-automount: bindings of another project tree', () => {
+  it('a RoleBinding of another tree that binds its own "default" does not silence a namespace-less workload; one beside it does, and so does any with -n', async () => {
+    const { audit, loadPlan } = await import('../../../src/engine/audit.js');
+    const { loadText } = await import('../../../src/sources/resources.js');
+    const plan = loadPlan([check]);
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: app, image: "web:1"}]\n';
+    const binding = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: gmsa, namespace: default}\nsubjects: [{kind: ServiceAccount, name: default, namespace: default}]\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: webapp-role}\n';
+    const run = (bindingFile: string, namespace?: string) =>
+      audit({ resources: [...loadText(pod, 'examples/pod/web.yaml', plan).resources, ...loadText(binding, bindingFile, plan).resources] }, { checks: [check], namespace }).verdicts.flatMap((v) => v.findings);
+    const [f] = run('windows/gmsa/rbac.yaml');
+    assert.match(f.message, /no RoleBinding or ClusterRoleBinding in the input names it/);
+    assert.equal(run('examples/pod/rbac.yaml').length, 0);
+    assert.equal(run('windows/gmsa/rbac.yaml', 'default').length, 0);
+  });
+});

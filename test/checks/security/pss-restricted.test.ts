@@ -153,7 +153,7 @@ spec:
             - name: b
               image: app:1.0
 `,
-      [{ line: 18, container: 'b', message: 'container "b": seccompProfile is not set on the container or the pod, so it runs without a syscall filter (PSS restricted: Seccomp)' }],
+      [{ line: 18, container: 'b', message: 'container "b": seccompProfile is not set on the container or the pod, so it runs Unconfined (no syscall filter) unless the node\'s kubelet defaults to RuntimeDefault (--seccomp-default, as GKE Autopilot does), and restricted admission requires it set (PSS restricted: Seccomp)' }],
     );
   });
 

@@ -101,3 +101,13 @@ spec:
     );
   });
 });
+
+describe('pvc-storage-class-missing: classes a managed service preinstalls', () => {
+  it('says so for GKE\'s premium-rwo (still unknown: the input does not say which platform)', () => {
+    const [f] = expectFindings(check, classes + claim('  storageClassName: premium-rwo\n'), [
+      { line: 16, message: '; "premium-rwo" is preinstalled on GKE, so on such a cluster it exists: if the cluster has no such class either' },
+    ]);
+    assert.ok(f.unknown);
+    assert.doesNotMatch(runCheck(check, classes + claim('  storageClassName: gold\n'))[0].message, /preinstalled/);
+  });
+});

@@ -116,3 +116,25 @@ ${policy}  claimRef: {namespace: shop, name: pg-data}
     expectNone(check, sc('gp3', 'reclaimPolicy: Delete\n') + db('  storageClassName: gp3\n').replace('image: postgres:16', 'image: redis:7'));
   });
 });
+
+describe('reclaim-policy-delete-stateful: several StorageClasses of one name', () => {
+  it('judges the class closest to the StatefulSet (its own file or folder), not the first of the name in the input', async () => {
+    const { audit, loadPlan } = await import('../../../src/engine/audit.js');
+    const { loadText } = await import('../../../src/sources/resources.js');
+    const plan = loadPlan([check]);
+    const run = (farPolicy: string, nearPolicy: string) =>
+      audit(
+        {
+          resources: [
+            ...loadText(sc('fast', farPolicy), 'archived/volumes/vsphere/sc-fast.yaml', plan).resources,
+            ...loadText(sts('        storageClassName: fast\n') + '---\n' + sc('fast', nearPolicy), 'databases/kafka/kafka.yaml', plan).resources,
+          ],
+        },
+        { checks: [check] },
+      ).verdicts.flatMap((v) => v.findings);
+    assert.equal(run('', 'reclaimPolicy: Retain\n').length, 0);
+    const [f] = run('reclaimPolicy: Retain\n', '');
+    assert.ok(f);
+    assert.equal(f.related[0].location.file, 'databases/kafka/kafka.yaml');
+  });
+});

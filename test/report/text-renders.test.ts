@@ -1,0 +1,47 @@
+/**
+ * The text report of one base rendered by several kustomize overlays: a finding already shown in
+ * full (same object, check, source line and message) is repeated as one line naming the render
+ * that showed it. Built with the real kubectl kustomize (or kustomize).
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadInputs } from '../../src/sources/files.js';
+import { audit, loadPlan } from '../../src/engine/audit.js';
+import { allChecks } from '../../src/checks/index.js';
+import { renderText } from '../../src/report/text.js';
+import { kustomizeTool } from '../helpers/render-tools.js';
+
+const tool = kustomizeTool();
+
+describe('text report: one base under several overlays', () => {
+  it('shows a finding in full once; the other renders get one line that points at it; a finding that differs is shown in full', { skip: tool.skip }, async () => {
+    const checks = allChecks.filter((c) => c.id === 'replicas-below-minimum' || c.id === 'image-tag-latest');
+    const dir = mkdtempSync(join(tmpdir(), 'kubeready-text-'));
+    try {
+      mkdirSync(join(dir, 'base'));
+      writeFileSync(
+        join(dir, 'base', 'web.yaml'),
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: app, image: "example.com/web:1.0"}]\n',
+      );
+      writeFileSync(join(dir, 'base', 'kustomization.yaml'), 'resources: [web.yaml]\n');
+      for (const [name, extra] of [['dev', ''], ['staging', ''], ['prod', 'images:\n- name: example.com/web\n  newTag: latest\n']]) {
+        mkdirSync(join(dir, name));
+        writeFileSync(join(dir, name, 'kustomization.yaml'), `resources: [../base]\n${extra}`);
+      }
+      const loaded = await loadInputs(['.'], { cwd: dir, ...loadPlan(checks) });
+      assert.deepEqual(loaded.problems, []);
+      const text = renderText(audit({ resources: loaded.resources }, { checks }), { color: false });
+      // replicas-below-minimum: in full once (with its explanation), then one line for each other overlay.
+      assert.equal(text.match(/spec\.replicas is not set \(defaults to 1; minimum 2\)/g)?.length, 1);
+      const repeats = text.split('\n').filter((l) => /replicas-below-minimum {2}\(as rendered by dev, above\)$/.test(l));
+      assert.equal(repeats.length, 2, text);
+      // Only prod retags the image to :latest: that finding is its own and shown in full.
+      assert.equal(text.match(/uses the moving tag :latest/g)?.length, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
