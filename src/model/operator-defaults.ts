@@ -103,4 +103,17 @@ export function applyOperatorDefaults(w: Workload): void {
   if (r.kind === 'Pooler' && r.apiVersion.startsWith('postgresql.cnpg.io/') && w.podSpecPath.join('.') === 'spec.template.spec') cnpgPooler(w);
   else if (r.apiVersion.includes('.k8s.elastic.co/')) applyEckDefaults(w);
   else if (r.apiVersion.startsWith('ray.io/') && (r.kind === 'RayCluster' || r.kind === 'RayService' || r.kind === 'RayJob')) kuberay(w);
+  else if (r.kind === 'LeaderWorkerSet' && r.apiVersion.startsWith('leaderworkerset.x-k8s.io/')) leaderWorkerSet(w);
+}
+
+/**
+ * A LeaderWorkerSet's controller labels every pod of the set with its name
+ * (`leaderworkerset.sigs.k8s.io/name`) and each pod with its index in its group
+ * (`leaderworkerset.sigs.k8s.io/worker-index`, 0 for the leader; LWS docs, "Labels, Annotations and
+ * Environment Variables"; its scale subresource's selector is name plus worker-index=0). Services
+ * written for the leader select on them. The group index varies per pod and is left out.
+ */
+function leaderWorkerSet(w: Workload): void {
+  const leader = w.podSpecPath.includes('leaderTemplate');
+  w.podLabels = { ...w.podLabels, 'leaderworkerset.sigs.k8s.io/name': w.resource.name, ...(leader ? { 'leaderworkerset.sigs.k8s.io/worker-index': '0' } : {}) };
 }

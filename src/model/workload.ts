@@ -121,6 +121,13 @@ function looksLikePodSpec(v: unknown): v is JsonObject {
 }
 
 /**
+ * Keys that hold a pod template in custom resources: `template` (Argo Rollouts, Knative, OpenKruise,
+ * ...), `podTemplate` (ECK), and a LeaderWorkerSet's `leaderTemplate` and `workerTemplate`
+ * (spec.leaderWorkerTemplate: each group is a leader pod and size - 1 worker pods).
+ */
+const TEMPLATE_KEYS = new Set(['template', 'podTemplate', 'leaderTemplate', 'workerTemplate']);
+
+/**
  * Search a custom resource for `template: {spec: {containers: [...]}}` (Argo Rollouts, Knative,
  * OpenKruise, ...), breadth first, at most 6 levels down. Runs for every custom resource of the
  * input: the queue is walked by index and paths are built only for the hit.
@@ -137,7 +144,7 @@ function findTemplate(obj: JsonObject): { spec: FieldPath; meta: FieldPath } | n
       if (k === 'status' || k === 'metadata') continue;
       const child = v[k];
       if (!isObject(child)) continue;
-      if ((k === 'template' || k === 'podTemplate') && looksLikePodSpec(child.spec)) {
+      if (TEMPLATE_KEYS.has(k) && looksLikePodSpec(child.spec)) {
         const path: FieldPath = [];
         for (let at = q; at > 0; at = parents[at]) path.unshift(keys[at]);
         return { spec: [...path, k, 'spec'], meta: [...path, k, 'metadata'] };
@@ -175,7 +182,7 @@ function findAllTemplates(obj: JsonObject): { spec: FieldPath; meta: FieldPath }
     for (const k of Object.keys(v)) {
       if (k === 'status' || k === 'metadata') continue;
       const child = v[k];
-      if ((k === 'template' || k === 'podTemplate') && isObject(child) && looksLikePodSpec(child.spec)) {
+      if (TEMPLATE_KEYS.has(k) && isObject(child) && looksLikePodSpec(child.spec)) {
         out.push({ spec: [...path, k, 'spec'], meta: [...path, k, 'metadata'] });
       } else if (isObject(child) || Array.isArray(child)) queue.push({ v: child, path: [...path, k] });
     }
@@ -205,6 +212,8 @@ export function otherTemplates(w: Workload): Workload[] {
 /** Custom resources that scale usually say so with `replicas` next to the template. */
 function customReplicas(obj: JsonObject, specPath: FieldPath): FieldPath | null {
   const parent = specPath.slice(0, -2);
+  // A LeaderWorkerSet's spec.replicas counts groups: one leader pod each, and size - 1 workers.
+  if (parent.length === 2 && parent[0] === 'spec' && parent[1] === 'leaderWorkerTemplate') return ['spec', 'replicas'];
   return typeof get(obj, [...parent, 'replicas']) === 'number' || parent.length === 1 ? [...parent, 'replicas'] : null;
 }
 

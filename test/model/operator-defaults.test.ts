@@ -158,3 +158,71 @@ workerGroupSpecs:
     }
   });
 });
+
+describe('LeaderWorkerSet: leader and worker templates, and the labels its controller adds', () => {
+  const lws = (hpa = '') => `apiVersion: leaderworkerset.x-k8s.io/v1
+kind: LeaderWorkerSet
+metadata: {name: vllm, namespace: ai}
+spec:
+  replicas: 2
+  leaderWorkerTemplate:
+    size: 2
+    leaderTemplate:
+      metadata:
+        labels: {role: leader}
+      spec:
+        containers:
+          - name: leader
+            image: example.com/serve:1
+            ports: [{containerPort: 8080}]
+    workerTemplate:
+      spec:
+        containers:
+          - {name: worker, image: "example.com/serve:1"}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: vllm-leader, namespace: ai}
+spec:
+  selector: {leaderworkerset.sigs.k8s.io/name: vllm, role: leader}
+  ports: [{port: 80, targetPort: 8080}]
+${hpa}`;
+
+  it('the leader template is the workload, the worker template the other one; spec.replicas counts groups', () => {
+    const [r] = loadText(lws(), 'lws.yaml').resources;
+    const w = toWorkload(r)!;
+    assert.deepEqual(w.podSpecPath, ['spec', 'leaderWorkerTemplate', 'leaderTemplate', 'spec']);
+    assert.deepEqual(w.podLabels, { role: 'leader', 'leaderworkerset.sigs.k8s.io/name': 'vllm', 'leaderworkerset.sigs.k8s.io/worker-index': '0' });
+    assert.deepEqual(w.replicasPath, ['spec', 'replicas']);
+    assert.equal(w.replicas, 2);
+    const others = otherTemplates(w);
+    assert.deepEqual(others.map((x) => x.podSpecPath.join('.')), ['spec.leaderWorkerTemplate.workerTemplate.spec']);
+    assert.deepEqual(others[0].podLabels, { 'leaderworkerset.sigs.k8s.io/name': 'vllm' });
+  });
+
+  it('its containers are audited (both templates), and the Service written for the leader selects it', () => {
+    const r = audit({ resources: loadText(lws(), 'lws.yaml').resources }, { checks: allChecks });
+    const v = r.verdicts.find((x) => x.object.kind === 'LeaderWorkerSet')!;
+    assert.ok(v.workloadClass);
+    const cpu = v.findings.filter((f) => f.check === 'cpu-request-missing').map((f) => f.container).sort();
+    assert.deepEqual(cpu, ['leader', 'worker']);
+    const ready = v.findings.find((f) => f.check === 'readiness-probe-missing' && f.container === 'leader')!;
+    assert.match(ready.message, /Service "vllm-leader" sends it traffic before it can serve/);
+    assert.equal(r.verdicts.flatMap((x) => x.findings).filter((f) => f.check === 'service-selects-nothing').length, 0);
+  });
+
+  it('an autoscaler floor of one is a single group of pods, not a single pod', () => {
+    const hpa = `---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: lws-hpa, namespace: ai}
+spec:
+  scaleTargetRef: {apiVersion: leaderworkerset.x-k8s.io/v1, kind: LeaderWorkerSet, name: vllm}
+  minReplicas: 1
+  maxReplicas: 4
+`;
+    const r = audit({ resources: loadText(lws(hpa).replace('  replicas: 2\n', ''), 'lws.yaml').resources }, { checks: allChecks });
+    const f = r.verdicts.flatMap((x) => x.findings).find((x) => x.check === 'replicas-below-minimum')!;
+    assert.match(f.message, /at low load the workload runs a single group of pods \(leader and workers\)/);
+  });
+});

@@ -171,7 +171,9 @@ spec:
         : `losing ${floor.value} pods at once (a node, a zone, a bad rollout) takes the service down`;
     let message: string;
     if (floor.source === 'hpa' || floor.source === 'keda') {
-      message = `${floor.text}, below the minimum of ${min}: at low load the workload runs ${floor.value === 1 ? 'a single pod' : `${floor.value} pods`}; ${impact}`;
+      // A LeaderWorkerSet scales groups (a leader and its workers), not pods.
+      const unit = w.resource.kind === 'LeaderWorkerSet' ? 'group of pods (leader and workers)' : 'pod';
+      message = `${floor.text}, below the minimum of ${min}: at low load the workload runs ${floor.value === 1 ? `a single ${unit}` : `${floor.value} ${unit === 'pod' ? 'pods' : 'groups of pods'}`}; ${impact}`;
     } else if (floor.source === 'default') {
       message = `${field} is not set (defaults to 1; minimum ${min}): ${impact}`;
     } else {
