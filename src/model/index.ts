@@ -17,7 +17,6 @@ export function nearFolders(a: string, b: string): boolean {
 }
 
 
-
 function push<K, V>(map: Map<K, V[]>, key: K, v: V): void {
   let l = map.get(key);
   if (!l) map.set(key, (l = []));
