@@ -85,6 +85,9 @@ export function writeGithub(report: Report, opts: GithubOptions, write: (s: stri
   for (const p of report.problems) {
     out += command(p.level === 'error' ? 'error' : 'warning', { file: joinPath(opts.pathPrefix, p.file), line: p.line, col: p.column, title: 'kubeready: input' }, p.message);
   }
+  // One base under several overlays gives the same finding at the same source line once per render:
+  // one annotation is enough (rendered input only, so a large plain input keeps no set).
+  const rendered = new Set<string>();
   for (const v of report.verdicts) {
     for (const f of v.findings) {
       if (f.exempted) continue;
@@ -96,7 +99,7 @@ export function writeGithub(report: Report, opts: GithubOptions, write: (s: stri
       if (values) message += `\n${values[0].toUpperCase()}${values.slice(1)}`;
       if (f.unknown) message += `\nNot in the input: ${f.unknown}. This does not fail; pass --complete if the input holds every object.`;
       else message += `\n(kubeready explain ${f.check})`;
-      out += command(
+      const line = command(
         name,
         {
           file: live ? null : joinPath(opts.pathPrefix, f.location.file),
@@ -106,6 +109,11 @@ export function writeGithub(report: Report, opts: GithubOptions, write: (s: stri
         },
         message,
       );
+      if (f.location.rendered) {
+        if (rendered.has(line)) continue;
+        rendered.add(line);
+      }
+      out += line;
       flush();
     }
   }

@@ -1,7 +1,8 @@
 /**
  * The text report of one base rendered by several kustomize overlays: a finding already shown in
  * full (same object, check, source line and message) is repeated as one line naming the render
- * that showed it. Built with the real kubectl kustomize (or kustomize).
+ * that showed it, and GitHub annotations are not repeated. Built with the real kubectl kustomize (or
+ * kustomize).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,11 +13,12 @@ import { loadInputs } from '../../src/sources/files.js';
 import { audit, loadPlan } from '../../src/engine/audit.js';
 import { allChecks } from '../../src/checks/index.js';
 import { renderText } from '../../src/report/text.js';
+import { renderGithub } from '../../src/report/github.js';
 import { kustomizeTool } from '../helpers/render-tools.js';
 
 const tool = kustomizeTool();
 
-describe('text report: one base under several overlays', () => {
+describe('text and GitHub reports: one base under several overlays', () => {
   it('shows a finding in full once; the other renders get one line that points at it; a finding that differs is shown in full', { skip: tool.skip }, async () => {
     const checks = allChecks.filter((c) => c.id === 'replicas-below-minimum' || c.id === 'image-tag-latest');
     const dir = mkdtempSync(join(tmpdir(), 'kubeready-text-'));
@@ -40,6 +42,10 @@ describe('text report: one base under several overlays', () => {
       assert.equal(repeats.length, 2, text);
       // Only prod retags the image to :latest: that finding is its own and shown in full.
       assert.equal(text.match(/uses the moving tag :latest/g)?.length, 1);
+      // GitHub annotations: one per source line and message, not one per overlay.
+      const gh = renderGithub(audit({ resources: loaded.resources }, { checks }));
+      assert.equal(gh.split('\n').filter((l) => l.includes('title=replicas-below-minimum')).length, 1, gh);
+      assert.equal(gh.split('\n').filter((l) => l.includes('title=image-tag-latest')).length, 1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
