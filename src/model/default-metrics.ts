@@ -17,7 +17,7 @@
  * Model module: imports only from `src/model`.
  */
 import type { ContainerRef, FieldPath } from './types.js';
-import { commandWords, getArray, getString, isObject, parseImage } from './util.js';
+import { commandWords, getString, literalEnv, parseImage } from './util.js';
 
 export interface DefaultMetrics {
   /** What serves them, for messages: `ingress-nginx controller "controller" (--enable-metrics defaults to true) on port 10254`. */
@@ -43,10 +43,9 @@ function portOf(value: string | undefined, fallback: number | undefined): number
   return m ? Number(m[1]) : undefined;
 }
 
+/** The literal value of an env variable (the last entry of the name wins, as the kubelet has it). */
 function envValue(c: ContainerRef, name: string): string | undefined {
-  let out: string | undefined;
-  for (const e of getArray(c.spec, ['env'])) if (isObject(e) && e.name === name && typeof e.value === 'string') out = e.value;
-  return out;
+  return literalEnv(c.spec).filter((e) => e.name === name).pop()?.value;
 }
 
 const on = (port: number | undefined) => (port !== undefined ? ` on port ${port}` : '');

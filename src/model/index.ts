@@ -186,7 +186,16 @@ export class ResourceIndex {
   deployedWith(other: Resource, workload: Resource): boolean {
     if (!this.sameScope(other, workload)) return false;
     if ((other.namespace === undefined) === (workload.namespace === undefined)) return true;
-    return this.namespaceGiven || this.defaultNamespace !== 'default' || dirOf(other.origin.file) === dirOf(workload.origin.file);
+    return this.namespaceLessPlaced() || dirOf(other.origin.file) === dirOf(workload.origin.file);
+  }
+
+  /**
+   * Does the run say where namespace-less manifests go (-n, or a config `namespace:`, or a default
+   * other than "default")? Without it, one is deployed with an object of another folder only as
+   * the caller's folder rule allows.
+   */
+  namespaceLessPlaced(): boolean {
+    return this.namespaceGiven || this.defaultNamespace !== 'default';
   }
 
   /**

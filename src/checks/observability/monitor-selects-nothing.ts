@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import type { Json, Resource, Workload } from '../../model/types.js';
 import { sourceWhere, type ResourceIndex } from '../../model/index.js';
-import { commandWords, dirOf, get, getArray, getString, isObject, isTemplated, stringMap } from '../../model/util.js';
+import { closeFolders, commandWords, get, getArray, getString, isObject, isTemplated, stringMap } from '../../model/util.js';
 import { formatLabels, selectorMatches } from '../availability/util.js';
 import { anyIn, servicesSelectedBy, watchedNamespaces, workloadsSelectedBy } from './util.js';
 
@@ -76,12 +76,10 @@ function containerPortNames(w: Workload): Set<string> {
  * a child or a sibling (the Service the monitor was written for), whose pod selector (spec.selector) the monitor's selector
  * matches while its labels do not: the monitor was written against the wrong field.
  */
-const related = (a: string, b: string) => a === b || a === dirOf(b) || dirOf(a) === b || dirOf(a) === dirOf(b);
-
 function podSelectorCopy(index: ResourceIndex, m: Resource, selector: Json, nss: 'any' | string[]): Resource | undefined {
   return index.ofKind('Service').find((s) => {
     if (s.apiVersion !== 'v1') return false;
-    if (!(nss === 'any' || nss.includes(index.namespaceOf(s)) || (s.namespace === undefined && related(dirOf(s.origin.file), dirOf(m.origin.file))))) return false;
+    if (!(nss === 'any' || nss.includes(index.namespaceOf(s)) || (s.namespace === undefined && closeFolders(s.origin.file, m.origin.file)))) return false;
     const podSelector = stringMap(get(s.object, ['spec', 'selector']));
     if (Object.keys(podSelector).length === 0) return false;
     return selectorMatches(selector, podSelector) === true && selectorMatches(selector, stringMap(get(s.object, ['metadata', 'labels']))) !== true;

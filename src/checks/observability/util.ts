@@ -164,7 +164,7 @@ function serviceScraper(svc: Resource, ns: string, index: ResourceIndex): string
  * only from the same folder (or with -n), as ResourceIndex.deployedWith has it.
  */
 function namesReach(index: ResourceIndex, m: Resource, r: Resource): boolean {
-  return r.namespace !== undefined || index.namespaceGiven || index.defaultNamespace !== 'default' || dirOf(m.origin.file) === dirOf(r.origin.file);
+  return r.namespace !== undefined || index.namespaceLessPlaced() || dirOf(m.origin.file) === dirOf(r.origin.file);
 }
 
 /**

@@ -76,7 +76,7 @@ Apps that talk to the API (operators, controllers, CI runners, service-discovery
     let named = bindingsFor(index, w.resource.namespace === undefined ? undefined : index.namespaceOf(w.resource), sa.name);
     // A namespace-less workload lands where kubectl's context says: a binding of another project tree
     // (another example or repository that binds its own "default") says nothing about this one.
-    if (w.resource.namespace === undefined && !index.namespaceGiven && index.defaultNamespace === 'default') named = named.filter((b) => closeFolders(b.origin.file, w.resource.origin.file));
+    if (w.resource.namespace === undefined && !index.namespaceLessPlaced()) named = named.filter((b) => closeFolders(b.origin.file, w.resource.origin.file));
     const bindings = [...named, ...groups];
     if (bindings.length === 0) {
       // A binding of the input to a templated ServiceAccount (`${SERVICE_ACCOUNT_NAME:-default}`) may be this one.
