@@ -113,6 +113,12 @@ export interface FindingInput {
    * every object involved.
    */
   related?: RelatedInput[];
+  /**
+   * What the finding is about, when its message also describes things that change without changing
+   * it (the other workloads of the namespace, their count): the fingerprint (baselines, SARIF) uses
+   * this instead of the message, so adding an unrelated Deployment does not make it "new".
+   */
+  identity?: string;
 }
 
 export interface RelatedInput {

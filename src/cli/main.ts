@@ -1,12 +1,12 @@
 /** The kubeready command line. It only wires: sources -> engine -> report. */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import { allChecks, findCheck } from '../checks/index.js';
 import { audit, loadPlan } from '../engine/audit.js';
 import { ConfigError, emptyConfig, findConfig, loadConfigFile, type Config } from '../engine/config.js';
-import { EXIT, exitCodeFor, findingsGateFails, nothingAudited, nothingRead, scoreGateFails } from '../engine/exit.js';
-import { applyBaseline, baselineOf, BaselineError, readBaseline, serializeBaseline } from '../engine/baseline.js';
+import { EXIT, exitCodeFor, findingsGateFails, findingsGateReason, nothingAudited, nothingRead, scoreGateFails } from '../engine/exit.js';
+import { applyBaseline, baselineOf, BaselineError, parseBaseline, readBaseline, serializeBaseline } from '../engine/baseline.js';
 import type { BaselineEntry, Report } from '../engine/report-types.js';
 import { loadInputs } from '../sources/files.js';
 import { renderCheckList, renderExplain } from '../report/checks-doc.js';
@@ -115,7 +115,7 @@ async function configAndChecks(opts: InputOpts, io: Io): Promise<{ config: Confi
 }
 
 /** Load config, checks and input, and audit. Null when the input could not be read (already reported). */
-async function auditPaths(paths: string[], opts: InputOpts, io: Io, extra: { reachability?: boolean; timing?: Timing } = {}): Promise<{ report: Report; config: Config } | null> {
+async function auditPaths(paths: string[], opts: InputOpts, io: Io, extra: { reachability?: boolean; timing?: Timing } = {}): Promise<{ report: Report; config: Config; inputFiles: Set<string> } | null> {
   if (paths.length === 0) throw new UsageError(`no input: give files, folders, glob patterns, or - for standard input (e.g. kubeready audit k8s/), or audit a live cluster: ${CLUSTER_USAGE}`);
   const { config, checks } = await configAndChecks(opts, io);
   const maxMiB = Number(opts.maxFileSize);
@@ -154,7 +154,16 @@ async function auditPaths(paths: string[], opts: InputOpts, io: Io, extra: { rea
     },
   );
   if (input.renders?.length) report.renders = input.renders;
-  return { report, config };
+  // The files the objects came from (absolute), so no report overwrites one of them.
+  const inputFiles = new Set<string>();
+  for (const r of input.resources) inputFiles.add(resolve(io.cwd, r.origin.file));
+  for (const p of problems) if (p.file !== '(command line)') inputFiles.add(resolve(io.cwd, p.file));
+  return { report, config, inputFiles };
+}
+
+/** Refuse to write a report or baseline over one of the manifests just audited (swapped arguments). */
+function refuseInputFile(target: string, inputFiles: Set<string> | undefined, io: Io, what: string): void {
+  if (inputFiles?.has(resolve(io.cwd, target))) throw new UsageError(`${what}: ${target} is one of the input files; refusing to overwrite it`);
 }
 
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -176,7 +185,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--baseline <file>', 'only findings not in this baseline file (kubeready baseline write) count for the exit code')
     .option('--show-exempted', 'list exempted findings too (they are always counted)')
     .option('--show-passing', 'list objects without findings too')
-    .option('--compact', 'one line per finding, without the "breaks" and "fix" lines')
+    .option('--compact', 'each finding as its location and message, without the "breaks" and "fix" lines')
     .action(async (paths, opts) => {
       const outputs = parseOutputs(opts.output, (m) => new UsageError(m));
       let minScore: number | undefined;
@@ -206,6 +215,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         return;
       }
       const { report, config } = audited;
+      for (const o of outputs) if (o.file) refuseInputFile(o.file, (audited as { inputFiles?: Set<string> }).inputFiles, io, `--output ${o.format}=${o.file}`);
       // The parsed input is garbage now: on a large input, collect it before the writers allocate.
       if (report.summary.objects >= LARGE_INPUT_OBJECTS) {
         timing?.phase('collect garbage');
@@ -220,8 +230,20 @@ export async function run(argv: string[], io: Io): Promise<number> {
       if (timing) io.err(timing.report(Number(io.env.KUBEREADY_TIMING) > 1 ? Number(io.env.KUBEREADY_TIMING) : undefined));
       const failOn: Severity | 'none' = opts.failOn ?? config.failOn ?? 'error';
       exitCode = exitCodeFor(report, failOn, { minScore });
+      // Input that holds no Kubernetes object at all (an empty render, a folder of values files):
+      // the audit could not run as asked, so a CI job whose render produced nothing does not pass.
+      if (!live.cluster && report.summary.objects === 0 && report.summary.inputErrors === 0) {
+        const skipped = report.summary.skippedDocuments ? ` (${report.summary.skippedDocuments} document${report.summary.skippedDocuments === 1 ? '' : 's'} without apiVersion/kind skipped)` : '';
+        io.err(`kubeready: nothing audited: the input holds no Kubernetes object${skipped} (exit 2)\n`);
+        exitCode = EXIT.USAGE;
+        return;
+      }
       const incomplete = incompleteNote(report);
       if (incomplete) io.err(`${incomplete}${exitCode === EXIT.INCOMPLETE ? ' (exit 4)' : ''}\n`);
+      // Which findings failed the gate, in one line (the report may not make it obvious: an info
+      // finding under --fail-on info, a JSON report on standard output, a long text report).
+      const failing = findingsGateReason(report, failOn);
+      if (failing) io.err(`kubeready: exit 1: ${failing}\n`);
       if (scoreGateFails(report, minScore)) {
         const also = findingsGateFails(report, failOn) ? ' (exit 1: the --fail-on gate failed too)' : '';
         io.err(
@@ -242,11 +264,21 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .argument('<file>', 'baseline file to write (e.g. .kubeready-baseline.json)')
     .argument('[paths...]', 'files, directories (recursive), glob patterns, or - for standard input')
     .action(async (file, paths, opts) => {
+      // An existing file that is not a baseline (a manifest, when the arguments are swapped) is never overwritten.
+      const target = resolve(io.cwd, file);
+      if (existsSync(target)) {
+        try {
+          parseBaseline(readFileSync(target, 'utf8'), file);
+        } catch {
+          throw new UsageError(`baseline write ${file}: the file exists and is not a kubeready baseline; refusing to overwrite it (the baseline file comes first: baseline write FILE [paths...])`);
+        }
+      }
       const audited = await auditPaths(paths, opts as typeof opts & InputOpts, io);
       if (!audited) {
         exitCode = EXIT.USAGE;
         return;
       }
+      refuseInputFile(file, audited.inputFiles, io, 'baseline write');
       const b = baselineOf(audited.report);
       try {
         writeFileSync(resolve(io.cwd, file), serializeBaseline(b));

@@ -3,7 +3,7 @@ import picomatch from 'picomatch';
 import { PILLARS, type Check, type CheckContext, type FindingInput, type Pillar, type Severity } from '../checks/types.js';
 import { ResourceIndex } from '../model/index.js';
 import type { FieldPath, Json, JsonObject, Resource, Workload, WorkloadClass } from '../model/types.js';
-import { fragmentReason, mayBeWorkload, otherTemplates } from '../model/workload.js';
+import { fragmentReason, mayBeWorkload, otherTemplates, podSpecProblem } from '../model/workload.js';
 import { survival } from '../model/survival.js';
 import { blastRadius, RBAC_KINDS } from '../model/rbac.js';
 import { reachability as reachabilityOf } from '../model/netpol.js';
@@ -264,6 +264,18 @@ function severityRank(s: Severity): number {
   return s === 'error' ? 0 : s === 'warning' ? 1 : 2;
 }
 
+/**
+ * The overall score: the mean over the workloads and the other objects that have an error or
+ * warning finding. Objects with nothing to say (ConfigMaps, Services that pass) do not count, so
+ * they cannot dilute a failing workload's score; with no such object at all, the mean of all (100
+ * with none).
+ */
+export function overallScore(verdicts: Verdict[]): number {
+  const counted = verdicts.filter((v) => v.workloadClass !== null || v.findings.some((f) => !f.exempted && !f.unknown && f.severity !== 'info'));
+  const over = counted.length ? counted : verdicts;
+  return over.length ? Math.round(over.reduce((a, v) => a + v.score, 0) / over.length) : 100;
+}
+
 export function audit(input: AuditInput, options: AuditOptions): Report {
   const config = options.config ?? emptyConfig();
   const ns = options.namespace ?? config.namespace ?? 'default';
@@ -306,6 +318,15 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     if (workloadOf.has(r)) continue;
     const why = fragmentReason(r);
     if (why !== null) warnAt(r, [], `${r.kind}/${r.name}: not audited as a workload: ${why}, which the API server rejects, so it reads as a patch whose base is elsewhere (audit the folder of its kustomization.yaml, which applies it)`);
+    else {
+      // A Deployment whose template is misspelt or missing: invalid input, reported (and failing),
+      // not silently left out of the audit.
+      const bad = podSpecProblem(r);
+      if (bad) {
+        const loc = locationOf(r, bad.path);
+        problems.push({ file: loc.file, line: loc.line, column: loc.column, level: bad.level, message: bad.message });
+      }
+    }
   }
 
   // Objects managed by a controller that is itself in the input (ReplicaSets of a Deployment, Pods of
@@ -448,7 +469,11 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       const list: ActiveCheck[] = [];
       if (cls) for (const a of workloadChecks) if ((!a.check.classes || a.check.classes.includes(cls)) && (hasStatus || !a.check.runtime)) list.push(a);
       for (const a of objectChecks.get(kind) ?? []) if (hasStatus || !a.check.runtime) list.push(a);
-      plan = { checks: list, pillars: new Set(list.map((a) => a.check.pillar)), pss: cls !== null && list.some((a) => a.check.pss) };
+      // A check that reads only apiVersion and kind (api-version-removed) runs on every object; on
+      // objects that are not workloads it makes its pillar applicable only when it fires, so a
+      // ConfigMap does not earn a free "availability: pass".
+      const counted = list.filter((a) => cls !== null || !a.check.metadataOnly);
+      plan = { checks: list, pillars: new Set(counted.map((a) => a.check.pillar)), pss: cls !== null && list.some((a) => a.check.pss) };
       plans.set(key, plan);
     }
     return plan;
@@ -521,6 +546,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
             exempted: null,
             unknown: null,
           };
+          if (fi.identity !== undefined) f.identity = fi.identity;
           let exempted = config.exemptions.length ? configExemption(config.exemptions, f) : null;
           if (!exempted && ignores.length) {
             const ig = ignores.find((i) => i.ids.has(a.check.id) || i.ids.has('*') || i.ids.has('all'));
@@ -573,7 +599,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     let scoreSum = 0;
     let scored = 0;
     for (const p of PILLARS) {
-      if (!plan.pillars.has(p)) {
+      if (!plan.pillars.has(p) && !findings.some((f) => f.pillar === p && !f.exempted && !f.unknown)) {
         pillars[p] = 'n/a';
         continue;
       }
@@ -624,7 +650,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     }
   }
   const workloads = verdicts.filter((v) => v.workloadClass !== null);
-  const score = verdicts.length ? Math.round(verdicts.reduce((a, v) => a + v.score, 0) / verdicts.length) : 100;
+  const score = overallScore(verdicts);
   const checks: CheckInfo[] = options.checks
     .filter((c) => fired.has(c.id))
     .map((c) => ({ id: c.id, pillar: c.pillar, severity: c.severity, title: c.title, whatBreaks: c.whatBreaks, fix: c.fix, ...(c.pss ? { pss: c.pss } : {}) }));

@@ -175,9 +175,29 @@ export function applyBaseline(report: Report, entries: BaselineEntry[], file: st
   for (const x of live) if (x.f.baseline === 'new' && take(x.fp, null)) x.f.baseline = 'unchanged';
   for (const x of exempted) take(x.fp, null);
 
-  const fixed = [...pool.values()].flat().sort(compareEntries);
+  // An entry that is gone from a container that now has a new finding of another check, at least as
+  // severe, is not called fixed: that finding may be what replaced it (a container made privileged
+  // loses its capability and privilege-escalation findings). It is listed apart, as a fact.
+  const RANK = { error: 3, warning: 2, info: 1 } as const;
+  const newIn = new Map<string, Finding[]>();
+  for (const x of live) {
+    if (x.f.baseline !== 'new' || x.f.container === null) continue;
+    const key = `${x.f.object.kind}\0${x.f.object.namespace ?? ''}\0${x.f.object.name}\0${x.f.container}`;
+    const list = newIn.get(key);
+    if (list) list.push(x.f);
+    else newIn.set(key, [x.f]);
+  }
+  const gone = [...pool.values()].flat().sort(compareEntries);
+  const fixed: BaselineEntry[] = [];
+  const superseded: { entry: BaselineEntry; by: string[] }[] = [];
+  for (const e of gone) {
+    const there = e.container === null ? undefined : newIn.get(`${e.object.kind}\0${e.object.namespace ?? ''}\0${e.object.name}\0${e.container}`);
+    const by = (there ?? []).filter((f) => f.check !== e.check && RANK[f.severity] >= RANK[e.severity ?? 'info']).map((f) => f.check);
+    if (by.length) superseded.push({ entry: e, by: [...new Set(by)].sort() });
+    else fixed.push(e);
+  }
   const unchanged = live.filter((x) => x.f.baseline === 'unchanged').length;
-  const result: BaselineResult = { file, new: live.length - unchanged, unchanged, fixed };
+  const result: BaselineResult = { file, new: live.length - unchanged, unchanged, fixed, ...(superseded.length ? { superseded } : {}) };
   report.baseline = result;
   return result;
 }

@@ -14,7 +14,7 @@ import { isObject, stringMap } from '../model/util.js';
 import { listedKinds, type ClusterLoad, type ContextLoad } from '../sources/cluster.js';
 import { labelsMatch, parseLabelSelector } from '../model/label-selector.js';
 import { controllerOf, POD_CONTROLLERS } from '../model/availability.js';
-import { audit, type AuditOptions } from './audit.js';
+import { audit, overallScore, type AuditOptions } from './audit.js';
 import type { ClusterContextOut, ClusterReport, CostSummary, CostTotalsOut, ObjectRef, Report, Verdict } from './report-types.js';
 
 /**
@@ -220,7 +220,7 @@ function mergeCost(parts: { context: string; report: Report }[]): CostSummary | 
   return out;
 }
 
-/** One report from several contexts' reports: verdicts in context order, counts added, score over all verdicts. */
+/** One report from several contexts' reports: verdicts in context order, counts added, the score over all their verdicts (overallScore). */
 export function mergeReports(parts: { context: string; report: Report }[], checks: Check[]): Report {
   const base = emptyReport(checks);
   if (parts.length === 0) return base;
@@ -244,7 +244,7 @@ export function mergeReports(parts: { context: string; report: Report }[], check
     for (const c of report.checks) fired.add(c.id);
     base.problems.push(...report.problems);
   }
-  s.score = verdicts.length ? Math.round(verdicts.reduce((a, v) => a + v.score, 0) / verdicts.length) : 100;
+  s.score = overallScore(verdicts);
   base.verdicts = verdicts;
   const infos = new Map(parts.flatMap((p) => p.report.checks.map((c) => [c.id, c] as const)));
   base.checks = checks.filter((c) => fired.has(c.id)).map((c) => infos.get(c.id)!);

@@ -99,6 +99,9 @@ export function configSchema(checks: Check[]): object {
     checkProps[c.id] = {
       oneOf: [
         { enum: ['off', 'error', 'warning', 'info'] },
+        // YAML 1.1 (which kubectl's decoder follows, and so does ours) reads an unquoted \`off\` as
+        // false and \`on\` as true: \`check-id: off\` must mean what it says.
+        { type: 'boolean', description: 'false (or off): the check does not run; true: it runs at its default severity' },
         {
           type: 'object',
           additionalProperties: false,
@@ -199,6 +202,13 @@ function describe(e: ErrorObject): { path: string; message: string } {
   return { path, message: e.message ?? 'invalid' };
 }
 
+/** The value at a path of the parsed configuration (undefined when absent). */
+function valueAt(root: Json, path: (string | number)[]): Json | undefined {
+  let at: Json | undefined = root;
+  for (const p of path) at = isObject(at) ? at[String(p)] : Array.isArray(at) ? at[Number(p)] : undefined;
+  return at;
+}
+
 /** Parse and validate config text. Throws ConfigError with one line per problem: file:line: key: what is wrong. */
 export async function parseConfig(text: string, file: string, checks: Check[]): Promise<Config> {
   const parsed = parseYaml(text);
@@ -218,8 +228,14 @@ export async function parseConfig(text: string, file: string, checks: Check[]): 
   if (!validate(root)) {
     const seen = new Set<string>();
     const out: string[] = [];
-    // oneOf failures repeat the same problem several times; report the most specific one per key.
-    const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'oneOf');
+    // oneOf failures repeat the same problem several times; report the most specific one per key:
+    // for a check's setting, the errors of the branch its value's type belongs to (an object's own
+    // errors, not "must be one of off, error, ..."; for anything else, that enum).
+    const errors = (validate.errors ?? []).filter((e) => {
+      if (e.keyword === 'oneOf') return false;
+      if (/\/checks\/properties\/[^/]+\/oneOf\/0\/enum$/.test(e.schemaPath)) return !isObject(valueAt(root, pointerToPath(e.instancePath)));
+      return !/\/checks\/properties\/[^/]+\/oneOf\/[12]\/type$/.test(e.schemaPath);
+    });
     for (const e of errors) {
       const d = describe(e);
       const path = e.keyword === 'additionalProperties' ? [...pointerToPath(e.instancePath), (e.params as { additionalProperty: string }).additionalProperty] : pointerToPath(e.instancePath);
@@ -248,7 +264,8 @@ export async function parseConfig(text: string, file: string, checks: Check[]): 
   }
   if (isObject(root.checks)) {
     for (const [id, v] of Object.entries(root.checks)) {
-      if (typeof v === 'string') cfg.checks[id] = v === 'off' ? { enabled: false } : { severity: v as Severity };
+      if (typeof v === 'boolean') cfg.checks[id] = { enabled: v };
+      else if (typeof v === 'string') cfg.checks[id] = v === 'off' ? { enabled: false } : { severity: v as Severity };
       else if (isObject(v)) {
         cfg.checks[id] = {
           enabled: typeof v.enabled === 'boolean' ? v.enabled : undefined,

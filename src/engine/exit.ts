@@ -2,7 +2,8 @@
  * Exit codes, one per gate, so CI logs and scripts can tell which gate failed:
  * 0 every gate passed; 1 findings at or above --fail-on (or unparseable input); 2 the audit could not
  * run as asked (usage, config, input or baseline file problems); 3 the overall score is below
- * --min-score (or nothing was audited: no object loaded, or a live audit read none in its scope, so there is no score); 4 a live cluster
+ * --min-score (or nothing was audited: no object loaded, or a live audit read none in its scope, so there
+ * is no score; the CLI turns input with no object at all and no input error into 2); 4 a live cluster
  * audit (audit --cluster) was incomplete: a context was unreachable or
  * a list was forbidden or failed, and no gate failed on what could be read. When both gates fail, 1
  * wins: the findings say what to fix, and the score follows; either wins over 4.
@@ -27,6 +28,37 @@ export function findingsGateFails(report: Report, failOn: Severity | 'none'): bo
     for (const f of v.findings) if (!f.exempted && !f.unknown && f.baseline !== 'unchanged' && RANK[f.severity] >= t) return true;
   }
   return report.summary.inputErrors > 0;
+}
+
+/**
+ * Why the findings gate fails, for one line on standard error: how many findings at or above the
+ * threshold, by severity, and which checks (the first three by count); the input errors. Null when
+ * it passes.
+ */
+export function findingsGateReason(report: Report, failOn: Severity | 'none'): string | null {
+  if (!findingsGateFails(report, failOn) || failOn === 'none') return null;
+  const t = RANK[failOn];
+  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  const byCheck = new Map<string, number>();
+  for (const v of report.verdicts) {
+    for (const f of v.findings) {
+      if (f.exempted || f.unknown || f.baseline === 'unchanged' || RANK[f.severity] < t) continue;
+      bySeverity[f.severity]++;
+      byCheck.set(f.check, (byCheck.get(f.check) ?? 0) + 1);
+    }
+  }
+  const parts: string[] = [];
+  const fresh = report.baseline ? 'new ' : '';
+  for (const sev of ['error', 'warning', 'info'] as const) {
+    const n = bySeverity[sev];
+    if (n) parts.push(`${n} ${fresh}${sev === 'info' ? 'info finding' : sev}${n === 1 ? '' : 's'}`);
+  }
+  const checks = [...byCheck].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([id]) => id);
+  const named = checks.length ? ` (${checks.slice(0, 3).join(', ')}${checks.length > 3 ? ` and ${checks.length - 3} more check${checks.length - 3 === 1 ? '' : 's'}` : ''})` : '';
+  const findings = parts.length ? `${parts.join(', ')} at or above --fail-on ${failOn}${named}` : '';
+  const n = report.summary.inputErrors;
+  const inputs = n > 0 ? `${n} input error${n === 1 ? '' : 's'} (files or objects that could not be read as valid Kubernetes input)` : '';
+  return [findings, inputs].filter(Boolean).join('; ');
 }
 
 export function scoreGateFails(report: Report, minScore: number | undefined): boolean {

@@ -94,6 +94,11 @@ export interface Finding {
   /** Other objects involved in a cross-resource finding, each with its own location. */
   related: RelatedObject[];
   /**
+   * Only when the message also describes other things (the namespace's other workloads): what the
+   * finding is about, which its fingerprint is made from instead of the message.
+   */
+  identity?: string;
+  /**
    * Only with --baseline: "new" (not in the baseline: counts for the exit code) or "unchanged" (in
    * the baseline: shown, counts for nothing but the score); null for exempted findings.
    */
@@ -370,6 +375,12 @@ export interface BaselineResult {
   new: number;
   /** Non-exempted findings in the baseline. */
   unchanged: number;
-  /** Baseline entries no longer found. */
+  /** Baseline entries no longer found, on objects (containers) that have no new finding. */
   fixed: BaselineEntry[];
+  /**
+   * Baseline entries no longer found on a container that now has a new finding of another check, at
+   * least as severe, with those checks: not "fixed", since that finding may have replaced them
+   * (privileged: true makes the capability findings moot). Omitted when none.
+   */
+  superseded?: { entry: BaselineEntry; by: string[] }[];
 }

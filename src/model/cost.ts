@@ -519,6 +519,39 @@ function count(obj: Json | undefined, path: FieldPath): number | 'absent' | 'unk
 
 /** Pod counts of a workload; null when the count cannot be read (templated replicas, parallelism). */
 export function replicaRange(index: ResourceIndex, w: Workload, options: CostOptions = {}): ReplicaRange | null {
+  const range = replicaCount(index, w, options);
+  const per = range ? podsPerReplica(w) : 1;
+  if (!range || per === 1) return range;
+  if (per === null) return null;
+  return { ...range, now: range.now * per, min: range.min * per, max: range.max === null ? null : range.max * per };
+}
+
+/**
+ * Pods of this template per replica of its object: a KubeRay worker group's replicas are numOfHosts
+ * pods each (default 1); a LeaderWorkerSet's spec.replicas counts groups of
+ * spec.leaderWorkerTemplate.size pods (default 1), one leader and size - 1 workers; without a
+ * leaderTemplate the workerTemplate makes the leader too. 1 for everything else; null when the size
+ * cannot be read.
+ */
+function podsPerReplica(w: Workload): number | null {
+  const r = w.resource;
+  // KubeRay: each replica of a worker group is numOfHosts pods (a multi-host TPU slice), default 1.
+  if (r.apiVersion.startsWith('ray.io/')) {
+    const group = w.podSpecPath.slice(0, -2);
+    if (group[group.length - 2] !== 'workerGroupSpecs') return 1;
+    const hosts = count(r.object, [...group, 'numOfHosts']);
+    return hosts === 'unknown' ? null : hosts === 'absent' ? 1 : hosts;
+  }
+  if (r.kind !== 'LeaderWorkerSet' || !r.apiVersion.startsWith('leaderworkerset.x-k8s.io/')) return 1;
+  const which = w.podSpecPath[w.podSpecPath.length - 2];
+  if (which !== 'workerTemplate') return 1;
+  const size = count(r.object, ['spec', 'leaderWorkerTemplate', 'size']);
+  if (size === 'unknown') return null;
+  const n = size === 'absent' ? 1 : size;
+  return get(r.object, ['spec', 'leaderWorkerTemplate', 'leaderTemplate']) === undefined ? n : Math.max(0, n - 1);
+}
+
+function replicaCount(index: ResourceIndex, w: Workload, options: CostOptions = {}): ReplicaRange | null {
   const notes: string[] = [];
   const r = w.resource;
   if (w.class === 'daemon') {
@@ -565,8 +598,10 @@ export function replicaRange(index: ResourceIndex, w: Workload, options: CostOpt
     lo = lo === undefined ? min : Math.min(lo, min);
     hi = hi === undefined ? max : hi === null || max === null ? null : Math.max(hi, max);
   };
-  // An autoscaler scales the replica field of the object's own template, not its other templates'.
-  for (const hpa of w.templateOf ? [] : index.hpasFor(r)) {
+  // An autoscaler scales the replica field of the object's own template, not its other templates'
+  // (a LeaderWorkerSet's groups are its leader's and workers' replicas alike).
+  const scaled = !w.templateOf || r.kind === 'LeaderWorkerSet';
+  for (const hpa of scaled ? index.hpasFor(r) : []) {
     const min = count(hpa.object, ['spec', 'minReplicas']);
     const max = count(hpa.object, ['spec', 'maxReplicas']);
     if (max === 'absent') {
@@ -582,7 +617,7 @@ export function replicaRange(index: ResourceIndex, w: Workload, options: CostOpt
     if (minV === 'unknown') notes.push(`HorizontalPodAutoscaler "${hpa.name}" minReplicas cannot be read; taken as 1`);
     widen(typeof minV === 'number' ? minV : 1, typeof max === 'number' ? max : null);
   }
-  for (const so of w.templateOf ? [] : scaledObjectsFor(index, r)) {
+  for (const so of scaled ? scaledObjectsFor(index, r) : []) {
     // KEDA defaults: minReplicaCount 0, maxReplicaCount 100; idleReplicaCount (only 0) applies when idle.
     const min = count(so.object, ['spec', 'minReplicaCount']);
     const max = count(so.object, ['spec', 'maxReplicaCount']);

@@ -158,6 +158,8 @@ export class ResourceIndex {
    */
   sameScope(a: Resource, b: Resource): boolean {
     // Keep scopeKey in step.
+    // Two renders (overlays of one base) are alternatives: never deployed together.
+    if (a.origin.render !== b.origin.render && a.origin.render !== undefined && b.origin.render !== undefined) return false;
     if (a.namespace === undefined && b.namespace === undefined) return dirOf(a.origin.file) === dirOf(b.origin.file);
     if (a.namespace === PLACEHOLDER_NAMESPACE && b.namespace === PLACEHOLDER_NAMESPACE && !this.listedKinds) return nearFolders(a.origin.file, b.origin.file);
     return this.namespaceOf(a) === this.namespaceOf(b);
@@ -170,9 +172,10 @@ export class ResourceIndex {
    */
   scopeKey(r: Resource): string {
     const ns = this.namespaceOf(r);
-    if (r.namespace === undefined) return `${ns}\0dir\0${dirOf(r.origin.file)}`;
-    if (r.namespace === PLACEHOLDER_NAMESPACE && !this.listedKinds) return `${ns}\0near\0${dirOf(dirOf(r.origin.file))}`;
-    return ns;
+    const render = r.origin.render === undefined ? '' : `\0render\0${r.origin.render}`;
+    if (r.namespace === undefined) return `${ns}\0dir\0${dirOf(r.origin.file)}${render}`;
+    if (r.namespace === PLACEHOLDER_NAMESPACE && !this.listedKinds) return `${ns}\0near\0${dirOf(dirOf(r.origin.file))}${render}`;
+    return ns + render;
   }
 
   /**

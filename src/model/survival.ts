@@ -32,6 +32,7 @@ import { servedPdbsFor, workloadsOfPdb } from './pdb.js';
 import { SHARED_CLAIM_KINDS, singleWriterClaim } from './claims.js';
 import { podsOf } from './runtime.js';
 import { declaredPorts, hostPortOf, isTelemetryPort, serviceMetricsOnly } from './ports.js';
+import { nodeExclusive } from './exclusive.js';
 
 export type Scenario = 'node-loss' | 'zone-loss' | 'drain' | 'rollout';
 export const SCENARIOS: Scenario[] = ['node-loss', 'zone-loss', 'drain', 'rollout'];
@@ -219,12 +220,12 @@ function domainLoss(scenario: 'node-loss' | 'zone-loss', w: Workload, index: Res
       ...now.pods.slice(0, 3).map((p) => ({ resource: p, path: ['spec', 'nodeName'], note: `runs on ${getString(p.object, ['spec', 'nodeName'])}` })),
     ]);
   }
-  // Two pods that use the same host port cannot share a node (the scheduler's NodePorts filter).
-  const hostPort = scenario === 'node-loss' ? hostPortOf(w) : null;
-  if (hostPort) {
-    return v(scenario, 'survives', `${countText(f)} on different nodes: they use ${hostPort.text}, and two pods using the same host port cannot share a node, so losing one node leaves the others serving`, [
+  // Two pods that use the same host port (or a whole TPU host) cannot share a node.
+  const exclusive = scenario === 'node-loss' ? nodeExclusive(w) : null;
+  if (exclusive) {
+    return v(scenario, 'survives', `${countText(f)} on different nodes: they use ${exclusive.text}, and ${exclusive.why}, so losing one node leaves the others serving`, [
       ...rel,
-      { resource: w.resource, path: hostPort.path, note: 'one pod per node' },
+      { resource: w.resource, path: exclusive.path, note: 'one pod per node' },
     ]);
   }
   if (s.soft) {
@@ -389,6 +390,11 @@ function drainWith(w: Workload, index: ResourceIndex, f: ReplicaFloor, complete:
     f.value < 2
       ? `the only pod is evicted and the service is down until the replacement is scheduled and ready`
       : `a drain evicts every replica on the node at once, and parallel drains (node upgrades, cluster-autoscaler) can evict all ${f.value}`;
+  // One pod: whatever budget may live elsewhere, a drain either evicts it (outage) or, if a budget
+  // protects it, hangs; no budget makes draining its node safe, so the missing one changes nothing.
+  if (!complete && f.value < 2) {
+    return v('drain', 'outage', `no PodDisruptionBudget in the input selects these pods, and with one replica none could help: ${without} (a budget that protects the pod instead makes the drain hang)`, rel);
+  }
   if (!complete) return v('drain', 'unknown', `no PodDisruptionBudget in the input selects these pods (it may live elsewhere); without one, ${without}`, rel);
   return v('drain', f.value < 2 ? 'outage' : 'at-risk', `no PodDisruptionBudget selects these pods: ${without}`, rel);
 }
@@ -483,6 +489,13 @@ function rollout(w: Workload, f: ReplicaFloor | null, index: ResourceIndex): V {
     if (type !== 'RollingUpdate') return v('rollout', 'unknown', `updateStrategy type ${String(type)} is not one the API accepts by default (RollingUpdate, OnDelete)`, [{ resource: r, path: ['spec', 'updateStrategy', 'type'], note: 'strategy' }]);
     if (!f) return v('rollout', 'unknown', 'the replica count is not known (templated or not a number)');
     const sr = [{ resource: r, path: ['spec', 'updateStrategy'], note: 'update strategy' }];
+    // partition P: only ordinals >= P are updated (a staged rollout); the rest keep serving.
+    const partition = getNumber(obj, ['spec', 'updateStrategy', 'rollingUpdate', 'partition']) ?? 0;
+    if (partition >= f.value) {
+      return f.value < 2
+        ? v('rollout', 'at-risk', `partition ${partition} at ${f.value} replica${f.value === 1 ? '' : 's'}: no pod is updated until the partition is lowered (a staged rollout); lowering it replaces the only pod, and the StatefulSet stops it before starting the new one: an outage then`, [...sr, ...floorRelated(w, f)])
+        : v('rollout', 'survives', `partition ${partition} at ${f.value} replicas: no pod is updated until the partition is lowered (a staged rollout)`, sr);
+    }
     if (f.value < 2) return v('rollout', 'outage', 'one replica, and a StatefulSet stops the old pod before it starts the new one (it never runs two pods with the same identity): every rollout is an outage', [...sr, ...floorRelated(w, f)]);
     // MaxUnavailableStatefulSet (on by default from 1.37): that many pods are replaced at once, rounded down, at least 1.
     const muRaw = get(obj, ['spec', 'updateStrategy', 'rollingUpdate', 'maxUnavailable']);
@@ -492,9 +505,6 @@ function rollout(w: Workload, f: ReplicaFloor | null, index: ResourceIndex): V {
     if (muRaw !== undefined && muRaw !== null && (isZeroIntOrPercent(muRaw) || (percentOf(muRaw) ?? 0) > 100)) {
       return v('rollout', 'blocked', `maxUnavailable ${showIntOrPercent(muRaw)}: the API server rejects the StatefulSet (it must be at least 1 and at most 100%)`, sr);
     }
-    // partition P: only ordinals >= P are updated (a staged rollout); the rest keep serving.
-    const partition = getNumber(obj, ['spec', 'updateStrategy', 'rollingUpdate', 'partition']) ?? 0;
-    if (partition >= f.value) return v('rollout', 'survives', `partition ${partition} at ${f.value} replicas: no pod is updated until the partition is lowered (a staged rollout)`, sr);
     const k = Math.min(Math.max(1, mu), f.value - Math.max(0, partition));
     if (k >= f.value) return v('rollout', 'outage', `maxUnavailable ${showIntOrPercent(muRaw as Json)} at ${f.value} replicas: every pod may be stopped at once (MaxUnavailableStatefulSet, on by default from Kubernetes 1.37)`, sr);
     const at = (k === 1 ? 'one at a time' : `${k} at a time (maxUnavailable ${showIntOrPercent(muRaw as Json)})`) + (partition > 0 ? `, only ordinals ${partition} and up (partition ${partition})` : '');

@@ -20,6 +20,12 @@ export interface Origin {
   /** Index within a `kind: List` document's `items`, when the object came from one. */
   listIndex?: number;
   /**
+   * The Helm chart or kustomization whose render produced the object (as Report.renders[].path shows
+   * it). Two renders are alternatives (overlays of one base, a chart and its copy): objects of one
+   * are never deployed with objects of the other.
+   */
+  render?: string;
+  /**
    * Resolve a field path of this resource to the closest existing position: the field itself,
    * or the deepest ancestor that exists (where the missing field belongs).
    * `exact` says whether the full path exists.

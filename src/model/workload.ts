@@ -1,6 +1,6 @@
 /** Find the pod template in any resource, known kinds and custom resources alike. */
 import type { ContainerRef, FieldPath, JsonObject, Resource, Workload, WorkloadClass } from './types.js';
-import { get, getString, isObject, stringMap } from './util.js';
+import { get, getString, isObject, nearNames, stringMap } from './util.js';
 import { applyOperatorDefaults } from './operator-defaults.js';
 
 /** Where the PodSpec sits for the built-in kinds. */
@@ -112,6 +112,56 @@ export function fragmentReason(resource: Resource): string | null {
     if ((sel === undefined || sel === null) && !isObject(labels)) return 'it has no spec.selector (required in apps/v1) and no pod labels';
   }
   return null;
+}
+
+/**
+ * Why a built-in workload (Deployment, Pod, CronJob, ...) has no pod spec the API server would accept,
+ * when it has none: the first missing field on the way to the containers, with a near key that
+ * reads as a typo of it (\`tempalte\` for \`template\`). Such an object is not audited, so it must not
+ * pass unnoticed: the caller reports it.
+ *
+ * - level error: it is meant as a whole object and is broken: a key that is a typo of the missing
+ *   one, containers that are not a list of containers, or (apps/v1) a \`spec.selector\` without a
+ *   template;
+ * - level warning: it may be a strategic-merge patch, which need not repeat the template (no
+ *   selector, nothing misspelt): said, not failed;
+ * - null when the pod spec is there, or the object is explicitly a patch (\`$patch\`, or a file named
+ *   or kept as one).
+ */
+export function podSpecProblem(resource: Resource): { path: FieldPath; message: string; level: 'error' | 'warning' } | null {
+  if (!isBuiltin(resource) || PATCH_FILE.test(resource.origin.file)) return null;
+  const want = KNOWN[resource.kind].spec;
+  const obj = resource.object;
+  if (looksLikePodSpec(get(obj, want))) return null;
+  if (JSON.stringify(obj).includes('"$patch"')) return null;
+  const name = `${resource.kind}/${resource.name}`;
+  const rejects = 'the API server rejects it, and it is not audited';
+  // apps/v1 requires spec.selector: one that is set says the object is meant whole.
+  const whole = APPS_V1_KINDS.has(resource.kind) && resource.apiVersion === 'apps/v1' && isObject(get(obj, ['spec', 'selector']));
+  const missing = (where: FieldPath, key: string, siblings: JsonObject, what: string) => {
+    const near = nearNames(key, Object.keys(siblings)).filter((k) => k !== key);
+    if (near.length) return { path: [...where, near[0]], message: `${name} ${what} (it has "${near[0]}": a typo of "${key}"?): ${rejects}`, level: 'error' as const };
+    if (whole) return { path: where, message: `${name} ${what}: ${rejects}`, level: 'error' as const };
+    return {
+      path: where,
+      message: `${name}: not audited as a workload: it ${what}, which the API server rejects, so it reads as a patch whose base is elsewhere (audit the folder of its kustomization.yaml, which applies it)`,
+      level: 'warning' as const,
+    };
+  };
+  let at: JsonObject = obj;
+  for (let i = 0; i < want.length; i++) {
+    const key = want[i] as string;
+    const next = at[key];
+    const field = want.slice(0, i + 1).join('.');
+    if (next === undefined || next === null) return missing(want.slice(0, i), key, at, `has no ${field}`);
+    if (!isObject(next)) return { path: want.slice(0, i + 1), message: `${name}: ${field} is not a mapping: ${rejects}`, level: 'error' };
+    at = next;
+  }
+  const field = [...want, 'containers'].join('.');
+  const containers = at.containers;
+  if (containers === undefined || containers === null) return missing(want, 'containers', at, `has no ${field}`);
+  const why = !Array.isArray(containers) ? 'is not a list' : containers.length === 0 ? 'is empty' : 'holds an entry that is not a container mapping';
+  return { path: [...want, 'containers'], message: `${name}: ${field} ${why}: ${rejects}`, level: 'error' };
 }
 
 function looksLikePodSpec(v: unknown): v is JsonObject {

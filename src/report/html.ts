@@ -311,13 +311,16 @@ export function writeHtml(report: Report, opts: HtmlOptions, write: (s: string) 
   for (const [sc, label] of SCENARIOS) {
     let judged = 0;
     let good = 0;
+    let unknown = 0;
     for (const v of withSurvival) {
       const x = v.survival!.find((y) => y.scenario === sc);
-      if (!x || x.outcome === 'n/a' || x.outcome === 'unknown') continue;
+      if (!x || x.outcome === 'n/a') continue;
       judged++;
       if (x.outcome === 'survives') good++;
+      else if (x.outcome === 'unknown') unknown++;
     }
-    if (judged) survivalBits.push(`<li><span class="k">${esc(label)}</span> ${num(good)}/${num(judged)}</li>`);
+    // Unknown verdicts count in the total (they are not known to survive) and are named, as in the text report.
+    if (judged) survivalBits.push(`<li><span class="k">${esc(label)}</span> ${num(good)}/${num(judged)}${unknown ? ` (${num(unknown)} unknown)` : ''}</li>`);
   }
 
   const checks = Object.fromEntries(

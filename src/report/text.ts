@@ -205,11 +205,17 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
     (s.unknown ? ` · ${s.unknown} unknown (rest on objects not in the input)` : '');
   // Nothing loaded: a score of 100 for no objects would read as a pass.
   const nothing = nothingAudited(report);
-  if (nothing) lines.push(c.bold(`${nothing} (see above)`));
+  if (nothing) lines.push(c.bold(`${nothing}${report.problems.length || report.cluster ? ' (see above)' : ''}`));
   else lines.push(`${c.bold(ready)} · score ${s.score}/100 · ${counts}${exempt}`);
   if (report.baseline) {
     const b = report.baseline;
-    lines.push(`baseline ${b.file}: ${b.new ? c.bold(`${b.new} new`) : '0 new'}, ${b.unchanged} unchanged [baseline], ${b.fixed.length} fixed` + c.dim(' (only new findings fail; the score counts all)'));
+    const sup = b.superseded ?? [];
+    lines.push(`baseline ${b.file}: ${b.new ? c.bold(`${b.new} new`) : '0 new'}, ${b.unchanged} unchanged [baseline], ${b.fixed.length} fixed${sup.length ? `, ${sup.length} gone where new findings appeared` : ''}` + c.dim(' (only new findings fail; the score counts all)'));
+    for (const x of sup.slice(0, 10)) {
+      const e = x.entry;
+      lines.push(c.dim(`  gone: ${e.check}  ${objectName(e.object)}${e.container ? ` container ${e.container}` : ''}  ${e.field} (the same ${e.container ? 'container' : 'object'} now has new: ${x.by.join(', ')})`));
+    }
+    if (sup.length > 10) lines.push(c.dim(`  ... ${sup.length - 10} more gone where new findings appeared (-o json lists them all)`));
     for (const x of b.fixed.slice(0, 10)) {
       const o = x.object;
       lines.push(c.dim(`  fixed: ${x.check}  ${objectName(o)}${x.container ? ` container ${x.container}` : ''}  ${x.field}${x.at ? ` (was at ${x.at})` : ''}`));
@@ -229,13 +235,16 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
     for (const sc of Object.keys(SCENARIO_SHORT)) {
       let judged = 0;
       let ok = 0;
+      let unknown = 0;
       for (const v of withSurvival) {
         const x = v.survival!.find((y) => y.scenario === sc);
-        if (!x || x.outcome === 'n/a' || x.outcome === 'unknown') continue;
+        if (!x || x.outcome === 'n/a') continue;
         judged++;
         if (x.outcome === 'survives') ok++;
+        else if (x.outcome === 'unknown') unknown++;
       }
-      if (judged) bits.push(`${SCENARIO_SHORT[sc]} ${ok}/${judged}`);
+      // Unknown verdicts count in the total (they are not known to survive) and are named.
+      if (judged) bits.push(`${SCENARIO_SHORT[sc]} ${ok}/${judged}${unknown ? ` (${unknown} unknown)` : ''}`);
     }
     if (bits.length) lines.push(c.dim('workloads that survive: ') + bits.join(c.dim(' · ')));
   }

@@ -777,7 +777,7 @@ export async function renderHelm(unit: RenderUnit, ctx: RenderContext): Promise<
       }
       return { line: null, column: null, exact: false, file: templateShown, rendered: where };
     };
-    const origin: Origin = { file: scopeFile, doc: r.origin.doc, locate, ...(r.origin.listIndex !== undefined ? { listIndex: r.origin.listIndex } : {}) };
+    const origin: Origin = { file: scopeFile, doc: r.origin.doc, locate, render: shown, ...(r.origin.listIndex !== undefined ? { listIndex: r.origin.listIndex } : {}) };
     result.resources.push({ ...r, origin });
   }
   render.objects = result.resources.length;

@@ -481,7 +481,7 @@ export async function renderKustomize(unit: RenderUnit, ctx: RenderContext): Pro
       if (hit) return { line: hit.line, column: hit.column, exact: hit.exact, file: display(hit.file, ctx.cwd), doc: hit.doc, rendered: where };
       return { line: null, column: null, exact: false, file: kust ? display(kust, ctx.cwd) : shown, rendered: where };
     };
-    const origin: Origin = { file: scopeFile, doc: r.origin.doc, locate, ...(r.origin.listIndex !== undefined ? { listIndex: r.origin.listIndex } : {}) };
+    const origin: Origin = { file: scopeFile, doc: r.origin.doc, locate, render: shown, ...(r.origin.listIndex !== undefined ? { listIndex: r.origin.listIndex } : {}) };
     result.resources.push({ ...r, origin });
   }
   render.objects = result.resources.length;

@@ -260,6 +260,18 @@ describe('audit --baseline: what does not change a fingerprint', () => {
     for (const f of fresh) assert.equal(f.object.namespace, 'checkout', `${f.check} ${f.object.name}`);
     if (fresh.every((f) => f.unknown || f.severity !== 'error')) assert.equal(r.code, 0);
   });
+  it('another Deployment added in the same namespace: namespace-level findings that list the workloads keep their identity', async () => {
+    const zeta = WORKER.replace(/worker/g, 'zeta');
+    const r = await auditWithBaseline(project({ 'k8s/app.yaml': ORIGINAL, 'k8s/zeta.yaml': zeta }), ['--complete']);
+    const namespaceLevel = r.findings.filter((f) => f.check === 'netpol-no-default-deny' || f.check === 'alerts-missing');
+    assert.ok(namespaceLevel.length > 0, 'the namespace-level checks fire');
+    for (const f of namespaceLevel) {
+      assert.match(f.message, /zeta|3 workloads/, `${f.check} names or counts the added workload`);
+      assert.equal(f.baseline, 'unchanged', `${f.check}: ${f.message}`);
+    }
+    for (const f of r.findings) if (f.object.name !== 'zeta' && !f.exempted) assert.equal(f.baseline, 'unchanged', `${f.check} on ${f.object.name}`);
+    assert.deepEqual(r.report.baseline?.fixed, []);
+  });
   it('another Deployment added in a namespace of its own, exempted by annotation: nothing new, exit 0', async () => {
     const extra = WORKER.replace(/worker/g, 'batch').replace('  namespace: shop\n', '  namespace: jobs\n  annotations:\n    kubeready.io/ignore: "*"\n    kubeready.io/ignore-reason: owned by the data team\n');
     assertUnchanged(await auditWithBaseline(project({ 'k8s/app.yaml': ORIGINAL, 'k8s/batch.yaml': extra })), 'exempted Deployment added');
@@ -297,6 +309,17 @@ describe('audit --baseline: what it catches', () => {
     assert.match(t.stdout, /cpu-limit-missing \[baseline\]/);
     const privLine = t.stdout.split('\n').find((l) => l.includes(fresh[0].check));
     assert.ok(privLine && !privLine.includes('[baseline]'), privLine);
+    // The findings privileged makes moot (capabilities, privilege escalation) are gone from the
+    // container, but a security regression is not a fix: none of them is listed as fixed.
+    const sup = r.report.baseline!.superseded ?? [];
+    assert.ok(sup.length > 0, 'some findings of container web are superseded');
+    assert.deepEqual(r.report.baseline!.fixed.filter((e) => e.object.name === 'web'), []);
+    for (const x of sup) {
+      assert.equal(x.entry.object.name, 'web');
+      assert.ok(x.by.includes('privileged-container'), JSON.stringify(x));
+    }
+    assert.match(t.stdout, new RegExp(`, ${sup.length} gone where new findings appeared`));
+    assert.match(t.stdout, /gone: [a-z-]+ {2}Deployment shop\/web container app {2}\S+ \(the same container now has new: [a-z-, ]*privileged-container/);
   });
   it('a fix: listed as fixed, exit 0', async () => {
     const worker = WORKER.replace('          command: ["sh", "-c", "sleep 3600"]\n', '          command: ["sh", "-c", "sleep 3600"]\n          resources:\n            limits:\n              memory: 64Mi\n');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Ajv } from 'ajv';
 import { runCli as cli } from '../helpers/cli.js';
+import type { Report } from '../../src/engine/report-types.js';
 
 const DEPLOY = `apiVersion: apps/v1
 kind: Deployment
@@ -73,6 +74,26 @@ describe('configuration', () => {
     const r = await cli(['audit', 'deploy.yaml', '--config', cfg], { cwd: dir });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /bad2\.yaml:1: failOn: must be one of error, warning, info, none/);
+  });
+  it('an unquoted off (YAML 1.1 reads it as false) turns a check off, as the README shows', async () => {
+    const cfg = join(dir, 'off.yaml');
+    writeFileSync(cfg, `checks:\n  memory-limit-missing: off\n  cpu-limit-missing: false\n`);
+    const r = await cli(['audit', 'deploy.yaml', '--config', cfg, '-o', 'json'], { cwd: dir });
+    assert.notEqual(r.code, 2, r.stderr);
+    const fired = new Set((JSON.parse(r.stdout) as Report).verdicts.flatMap((v) => v.findings.map((f) => f.check)));
+    assert.ok(!fired.has('memory-limit-missing') && !fired.has('cpu-limit-missing'), [...fired].join(', '));
+  });
+  it('a bad parameter is one error for that key, not also "must be one of off, error, ..."', async () => {
+    const cfg = join(dir, 'badparam.yaml');
+    writeFileSync(cfg, `checks:\n  replicas-below-minimum:\n    params: {minReplicas: many}\n`);
+    const r = await cli(['audit', 'deploy.yaml', '--config', cfg], { cwd: dir });
+    assert.equal(r.code, 2);
+    assert.doesNotMatch(r.stderr, /must be one of off/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /badparam\.yaml:3: checks\.replicas-below-minimum\.params\.minReplicas: /);
+    // A string that is not a severity still gets the enum message.
+    writeFileSync(cfg, `checks:\n  replicas-below-minimum: sometimes\n`);
+    assert.match((await cli(['audit', 'deploy.yaml', '--config', cfg], { cwd: dir })).stderr, /badparam\.yaml:2: checks\.replicas-below-minimum: must be one of off, error, warning, info/);
   });
   it('an exemption without a reason is rejected', async () => {
     const cfg = join(dir, 'bad3.yaml');
@@ -216,6 +237,7 @@ describe('KUBEREADY_TIMING=1', () => {
     assert.doesNotMatch(plain.stderr, /kubeready timing/);
     // KUBEREADY_TIMING=N lists the N slowest checks.
     const three = await cli(['audit', 'deploy.yaml', '--no-config'], { cwd: dir, env: { NO_COLOR: '1', KUBEREADY_TIMING: '3' } });
-    assert.equal(three.stderr.split('slowest:\n')[1].trimEnd().split('\n').length, 3);
+    // (then the findings gate's line: exit 1: ...)
+    assert.equal(three.stderr.split('slowest:\n')[1].trimEnd().split('\n').filter((l) => !l.startsWith('kubeready: exit 1:')).length, 3);
   });
 });

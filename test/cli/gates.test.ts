@@ -71,3 +71,24 @@ describe('--fail-on (existing gate) keeps exit 1 and 2 as documented', () => {
     assert.equal((await runCli(['audit', 'nope.yaml', '--no-config', '--min-score', '10'], { cwd: dir })).code, 2);
   });
 });
+
+describe('--fail-on: one line on standard error says why the exit code is 1', () => {
+  it('names the counts by severity and the checks, for a gate an info finding fails', async () => {
+    const r = await runCli(['audit', READY, '--no-config', '--fail-on', 'info']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^kubeready: exit 1: \d+ info findings? at or above --fail-on info \([a-z-]+(, [a-z-]+)*( and \d+ more checks?)?\)\n$/);
+    const plain = await runCli(['audit', READY, '--no-config']);
+    assert.equal(plain.code, 0);
+    assert.equal(plain.stderr, '', 'a passing gate prints nothing');
+  });
+  it('says "new" findings with a baseline, and nothing when only baselined findings remain', async () => {
+    const b = join(dir, 'gate-b.json');
+    assert.equal((await runCli(['baseline', 'write', b, TUTORIAL, '--no-config'])).code, 0);
+    const none = await runCli(['audit', TUTORIAL, '--no-config', '--baseline', b]);
+    assert.equal(none.code, 0);
+    assert.equal(none.stderr, '');
+    const r = await runCli(['audit', TUTORIAL, READY, '--no-config', '--baseline', b, '--fail-on', 'info']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^kubeready: exit 1: \d+ new info findings? at or above --fail-on info/);
+  });
+});

@@ -27,7 +27,8 @@ describe('--output', () => {
     );
     assert.equal(r.code, plain.code, r.stderr);
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, '');
+    assert.equal(r.stderr, plain.stderr, 'the same gate line (exit 1: ...) as without the files');
+    assert.match(r.stderr, /^kubeready: exit 1: \d+ errors? at or above --fail-on error/);
     assert.equal(r.stdout, plain.stdout, 'standard output is the text report');
     const sarif = JSON.parse(read('out/kubeready.sarif'));
     assert.equal(sarif.version, '2.1.0');
@@ -121,5 +122,25 @@ describe('--output', () => {
     const r = await runCli(['audit', '--help'], { cwd: dir });
     const flat = r.stdout.replace(/\s+/g, ' ');
     assert.ok(flat.includes('-o, --output <format> output format, or FORMAT=FILE to write it to a file; repeatable (text, json, sarif, junit, markdown, github, html; default: text)'), flat);
+  });
+});
+
+describe('reports never overwrite the manifests they audit', () => {
+  it('-o FORMAT=FILE naming an input file: exit 2, one line, the file untouched', async () => {
+    const before = read('k8s/app.yaml');
+    const r = await runCli(['audit', 'k8s', '--no-config', '-o', 'json=k8s/app.yaml'], { cwd: dir });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'kubeready: --output json=k8s/app.yaml: k8s/app.yaml is one of the input files; refusing to overwrite it\n');
+    assert.equal(read('k8s/app.yaml'), before);
+  });
+  it('baseline write with its arguments swapped: exit 2, the manifest untouched; an existing baseline is rewritten', async () => {
+    const before = read('k8s/app.yaml');
+    const swapped = await runCli(['baseline', 'write', 'k8s/app.yaml', 'k8s', '--no-config'], { cwd: dir });
+    assert.equal(swapped.code, 2);
+    assert.match(swapped.stderr, /^kubeready: baseline write k8s\/app\.yaml: the file exists and is not a kubeready baseline; refusing to overwrite it \(the baseline file comes first: baseline write FILE \[paths\.\.\.\]\)\n$/);
+    assert.equal(read('k8s/app.yaml'), before);
+    assert.equal((await runCli(['baseline', 'write', 'b.json', 'k8s', '--no-config'], { cwd: dir })).code, 0);
+    const again = await runCli(['baseline', 'write', 'b.json', 'k8s', '--no-config'], { cwd: dir });
+    assert.equal(again.code, 0, again.stderr);
   });
 });

@@ -77,3 +77,70 @@ spec:
     }
   });
 });
+
+describe('built-in workloads without a pod spec the API server accepts', () => {
+  const deploy = (spec: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+${spec}`;
+  const errorsOf = (text: string, file = 'k8s/web.yaml') => {
+    const r = audit({ resources: loadText(text, file).resources }, { checks: allChecks });
+    return { r, lines: r.problems.filter((p) => p.level === 'error') };
+  };
+
+  it('a misspelt template is one error line at the misspelt key, naming the typo; the run counts an input error', () => {
+    const { r, lines } = errorsOf(deploy(`  tempalte:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx:latest, securityContext: {privileged: true}}]
+`));
+    assert.deepEqual(lines, [
+      {
+        file: 'k8s/web.yaml',
+        line: 7,
+        column: 3,
+        level: 'error',
+        message: 'Deployment/web has no spec.template (it has "tempalte": a typo of "template"?): the API server rejects it, and it is not audited',
+      },
+    ]);
+    assert.equal(r.summary.inputErrors, 1);
+    assert.equal(r.summary.workloads, 0);
+  });
+
+  it('names the first missing field, or what is wrong with the containers', () => {
+    const msg = (text: string) => errorsOf(text).lines.map((l) => `${l.line}: ${l.message}`);
+    assert.deepEqual(msg(deploy('').replace('  replicas: 2\n  selector: {matchLabels: {app: web}}\n', '  selector: {matchLabels: {app: web}}\n')), [
+      '4: Deployment/web has no spec.template: the API server rejects it, and it is not audited',
+    ]);
+    assert.deepEqual(msg(deploy(`  template:\n    spec:\n      containers: oops\n`)), ['9: Deployment/web: spec.template.spec.containers is not a list: the API server rejects it, and it is not audited']);
+    assert.deepEqual(msg(deploy(`  template:\n    spec:\n      containers: []\n`)), ['9: Deployment/web: spec.template.spec.containers is empty: the API server rejects it, and it is not audited']);
+    assert.deepEqual(msg(deploy(`  template:\n    spec:\n      container: [{name: web, image: nginx:1.27}]\n`)), [
+      '9: Deployment/web has no spec.template.spec.containers (it has "container": a typo of "containers"?): the API server rejects it, and it is not audited',
+    ]);
+    // Nothing says a CronJob without a template is meant whole (no selector to go by): a warning.
+    const cron = errorsOf(`apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  schedule: "0 3 * * *"\n  jobTemplate:\n    spec: {}\n`).r;
+    assert.deepEqual(cron.problems.map((p) => `${p.level} ${p.line}: ${p.message}`), [
+      'warning 7: CronJob/nightly: not audited as a workload: it has no spec.jobTemplate.spec.template, which the API server rejects, so it reads as a patch whose base is elsewhere (audit the folder of its kustomization.yaml, which applies it)',
+    ]);
+  });
+
+  it('one with no selector and nothing misspelt may be a patch: a warning line, not an error', () => {
+    const r = audit({ resources: loadText(`apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    metadata:\n      annotations: {sidecar.istio.io/inject: "true"}\n`, 'components/istio/sidecar.yaml').resources }, { checks: allChecks });
+    assert.deepEqual(r.problems.map((p) => `${p.level} ${p.line}: ${p.message}`), [
+      'warning 5: Deployment/web: not audited as a workload: it has no spec.template.spec, which the API server rejects, so it reads as a patch whose base is elsewhere (audit the folder of its kustomization.yaml, which applies it)',
+    ]);
+    assert.equal(r.summary.inputErrors, 0);
+  });
+
+  it('says nothing for patches, custom resources and workloads that are whole', () => {
+    // $patch: delete (and other $patch directives) is patch syntax.
+    assert.deepEqual(errorsOf(`apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n$patch: delete\n`).r.problems, []);
+    // A strategic-merge patch need not repeat the template.
+    assert.deepEqual(errorsOf(deploy(''), 'overlays/prod/replicas-patch.yaml').lines, []);
+    assert.deepEqual(errorsOf(`apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: x}\nspec: {}\n`).lines, []);
+    assert.deepEqual(errorsOf(deploy(`  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx:1.27}]\n`)).lines, []);
+  });
+});

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { loadText } from '../../src/sources/resources.js';
 import { ResourceIndex } from '../../src/model/index.js';
 import type { Workload } from '../../src/model/types.js';
+import { otherTemplates } from '../../src/model/workload.js';
 import {
   COST_KINDS,
   DEFAULT_PRICES,
@@ -627,5 +628,85 @@ spec:
     const { pod, gaps } = podEnvelope(index, workload(index, 'p'));
     close(pod.requests.cpu, 0.1);
     assert.deepEqual(gaps.map((g) => `${g.section}.${g.resource}:${g.reason}`), ['requests.memory:unset', 'limits.cpu:unset', 'limits.memory:unset']);
+  });
+});
+
+describe('cost: LeaderWorkerSet groups', () => {
+  const lws = (leader: boolean, size = 'size: 4', hpa = '') => `apiVersion: leaderworkerset.x-k8s.io/v1
+kind: LeaderWorkerSet
+metadata: {name: vllm}
+spec:
+  replicas: 3
+  leaderWorkerTemplate:
+    ${size}
+${leader ? `    leaderTemplate:
+      spec:
+        containers: [{name: leader, image: vllm:1, resources: {requests: {cpu: "2", memory: 8Gi}}}]
+` : ''}    workerTemplate:
+      spec:
+        containers: [{name: worker, image: vllm:1, resources: {requests: {cpu: "4", memory: 16Gi}}}]
+${hpa}`;
+  const templates = (yaml: string) => {
+    const index = indexOf(yaml);
+    const w = workload(index, 'vllm');
+    return [w, ...otherTemplates(w)].map((x) => ({ template: String(x.podSpecPath[x.podSpecPath.length - 2]), range: replicaRange(index, x) }));
+  };
+
+  it('counts replicas x (size - 1) worker pods beside replicas leaders', () => {
+    const t = templates(lws(true));
+    assert.deepEqual(t.map((x) => [x.template, x.range?.now]), [['leaderTemplate', 3], ['workerTemplate', 9]]);
+  });
+
+  it('without a leaderTemplate the workerTemplate makes every pod of a group: replicas x size', () => {
+    const t = templates(lws(false));
+    assert.deepEqual(t.map((x) => [x.template, x.range?.now]), [['workerTemplate', 12]]);
+  });
+
+  it('size defaults to 1 (no workers); a templated size leaves the count unknown', () => {
+    assert.deepEqual(templates(lws(true, '')).map((x) => x.range?.now), [3, 0]);
+    assert.equal(templates(lws(true, 'size: "{{ .Values.size }}"'))[1].range, null);
+  });
+
+  it('an autoscaler scales the groups: both templates follow it', () => {
+    const hpa = `---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: vllm}
+spec:
+  scaleTargetRef: {apiVersion: leaderworkerset.x-k8s.io/v1, kind: LeaderWorkerSet, name: vllm}
+  minReplicas: 2
+  maxReplicas: 5
+`;
+    const t = templates(lws(true, 'size: 4', hpa));
+    assert.deepEqual(t.map((x) => [x.range?.min, x.range?.max]), [[2, 5], [6, 15]]);
+  });
+});
+
+describe('cost: KubeRay multi-host worker groups', () => {
+  it('counts replicas x numOfHosts pods per worker group (default 1); the head is one pod', () => {
+    const yaml = `apiVersion: ray.io/v1
+kind: RayCluster
+metadata: {name: maxtext}
+spec:
+  headGroupSpec:
+    template:
+      spec:
+        containers: [{name: head, image: rayproject/ray:2.9.0, resources: {requests: {cpu: "1", memory: 4Gi}}}]
+  workerGroupSpecs:
+    - groupName: tpu
+      replicas: 2
+      numOfHosts: 4
+      template:
+        spec:
+          containers: [{name: worker, image: rayproject/ray:2.9.0, resources: {requests: {cpu: "8", memory: 32Gi}}}]
+    - groupName: cpu
+      replicas: 3
+      template:
+        spec:
+          containers: [{name: worker, image: rayproject/ray:2.9.0, resources: {requests: {cpu: "1", memory: 1Gi}}}]
+`;
+    const index = indexOf(yaml);
+    const w = workload(index, 'maxtext');
+    assert.deepEqual([w, ...otherTemplates(w)].map((x) => replicaRange(index, x)?.now), [1, 8, 3]);
   });
 });

@@ -163,6 +163,10 @@ spec:
     const complete = outcome(verdicts(deploy({ replicas: 3 }), 'api', true), 'drain');
     assert.equal(complete.outcome, 'at-risk');
     assert.equal(outcome(verdicts(deploy({ replicas: 1 }), 'api', true), 'drain').outcome, 'outage');
+    // One replica: no budget elsewhere could make a drain safe, so partial input does not make it unknown.
+    const single = outcome(verdicts(deploy({ replicas: 1 }), 'api'), 'drain');
+    assert.equal(single.outcome, 'outage');
+    assert.match(single.reason, /with one replica none could help: the only pod is evicted .* \(a budget that protects the pod instead makes the drain hang\)$/);
   });
 
   it('drain and rollout without readiness probes are at risk', () => {
@@ -382,6 +386,15 @@ ${ports}---
     const n = outcome(verdicts(hp, 'api'), 'node-loss');
     assert.equal(n.outcome, 'survives');
     assert.match(n.reason, /they use hostPort 8080, and two pods using the same host port cannot share a node/);
+    // A pod that takes every TPU chip of a single-host slice is alone on its node too.
+    const tpu = deploy({ replicas: 2, spec: safeRollout, pod: '      nodeSelector: {cloud.google.com/gke-tpu-topology: 2x4}\n' }).replace(
+      '        image: api:1.0\n',
+      '        image: api:1.0\n        resources: {limits: {google.com/tpu: 8}}\n',
+    );
+    const t = outcome(verdicts(tpu, 'api'), 'node-loss');
+    assert.equal(t.outcome, 'survives');
+    assert.match(t.reason, /they use all 8 TPU chips of its node \(google\.com\/tpu 8 on a 2x4 single-host slice\), and each pod takes every TPU chip of its node/);
+    assert.notEqual(outcome(verdicts(tpu.replace('google.com/tpu: 8', 'google.com/tpu: 4'), 'api'), 'node-loss').outcome, 'survives');
     const anti = hostAnti.replace('kubernetes.io/hostname', 'topology.kubernetes.io/zone');
     assert.match(outcome(verdicts(deploy({ replicas: 5, spec: safeRollout, pod: anti }), 'api'), 'zone-loss').reason, /at most one pod per zone: 5 replicas need 5 zones/);
   });
@@ -562,6 +575,10 @@ spec:
     assert.equal(staged.outcome, 'survives');
     assert.match(staged.reason, /only ordinals 2 and up \(partition 2\).*2 of 3 keep serving/);
     assert.match(outcome(verdicts(sts('{rollingUpdate: {partition: 3}}'), 'db'), 'rollout').reason, /^partition 3 at 3 replicas: no pod is updated until the partition is lowered/);
+    // One replica held back by the partition: nothing is replaced yet (not an outage), but lowering it is one.
+    const one = outcome(verdicts(sts('{rollingUpdate: {partition: 1}}').replace('replicas: 3', 'replicas: 1'), 'db'), 'rollout');
+    assert.equal(one.outcome, 'at-risk');
+    assert.match(one.reason, /^partition 1 at 1 replica: no pod is updated until the partition is lowered \(a staged rollout\); lowering it replaces the only pod/);
   });
 
   it('a Deployment that surges with a host port and maxUnavailable 0 needs a spare node', () => {

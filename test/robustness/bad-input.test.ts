@@ -233,9 +233,12 @@ spec:
     const values = join(root, 'only-values');
     mkdirSync(values, { recursive: true });
     writeFileSync(join(values, 'values.yaml'), 'replicaCount: 2\nimage: {repository: web, tag: "1.0"}\n');
+    // Exit 2 (the audit could not run as asked), with or without --min-score, and one line on stderr.
     const empty = await audit(['only-values'], ['--min-score', '50']);
-    assert.equal(empty.text.code, 3);
-    assert.match(empty.text.stdout, /^nothing audited: the input holds no Kubernetes object/m);
+    assert.equal(empty.text.code, 2);
+    assert.match(empty.text.stdout, /^nothing audited: the input holds no Kubernetes object$/m);
+    assert.equal(empty.text.stderr, 'kubeready: nothing audited: the input holds no Kubernetes object (1 document without apiVersion/kind skipped) (exit 2)\n');
+    assert.equal((await audit(['only-values'])).text.code, 2);
     assert.equal(empty.json.report.summary.score, null);
   });
 

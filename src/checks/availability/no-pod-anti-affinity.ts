@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { replicaCountText, HOST_KEYS, ZONE_KEYS, ownPodsProblem, replicaFloor, spreadTerms, stringListParam, termLabel } from './util.js';
-import { hostPortOf } from '../../model/ports.js';
+import { nodeExclusive } from '../../model/exclusive.js';
 import { SHARED_CLAIM_KINDS, singleWriterClaim } from '../../model/claims.js';
 
 export default defineCheck<{ hostTopologyKeys: string[]; zoneTopologyKeys: string[] }>({
@@ -14,7 +14,10 @@ export default defineCheck<{ hostTopologyKeys: string[]; zoneTopologyKeys: strin
 \`topologySpreadConstraint\` (\`DoNotSchedule\` or \`ScheduleAnyway\`) over \`kubernetes.io/hostname\`
 whose \`labelSelector\` matches the workload's own pod labels. A *required* anti-affinity term over a
 zone key also passes: one replica per zone means one per node. So does a container \`hostPort\` (or
-\`hostNetwork\` with declared ports): the scheduler never puts two pods using one host port on a node.
+\`hostNetwork\` with declared ports): the scheduler never puts two pods using one host port on a node;
+and so does a GKE TPU pod that asks for every chip of a single-host slice (\`google.com/tpu\` equal to the
+chips of the \`cloud.google.com/gke-tpu-topology\` it selects, such as 8 on \`2x4\`): its node has no chip
+left for a second one. (A multi-host slice's pods each take one host's share, fewer than the topology's chips.)
 
 A term whose selector matches none of the workload's own pods (a copy-paste from another app, a
 label renamed later), or that has no \`labelSelector\` at all, spreads nothing; it is reported with
@@ -61,8 +64,8 @@ Reported for service workloads with a replica floor of 2 or more (fewer is \`rep
     if (!w) return out;
     const floor = replicaFloor(w, index);
     if (!floor || floor.value < 2) return out;
-    // A host port (or hostNetwork with ports): two pods using one host port never share a node.
-    if (hostPortOf(w)) return out;
+    // A host port (or hostNetwork with ports), or a whole TPU host: two pods never share a node.
+    if (nodeExclusive(w)) return out;
     // All replicas mount one ReadWriteOnce claim: spreading them over nodes is what breaks them
     // (rwo-volume-multi-replica says how to fix the storage first).
     if (SHARED_CLAIM_KINDS.has(w.resource.kind) && singleWriterClaim(index, w)) return out;

@@ -82,7 +82,9 @@ but the message says why \`replicas: 2\` alone is not the fix: the replicas woul
 \`ReadWriteMany\` volume.
 
 A controller whose flags set leader election (\`--leader-elect\`, \`--leader-election\`,
-\`--enable-leader-election\`) is told what that means: on, a second replica stands by and takes over;
+\`--enable-leader-election\`) is told what that means: on, a second replica is safe to add (only the lease
+holder does the leader's work, requests such as webhook calls go to both, and the other takes over the
+leader's work when it is lost);
 off (\`=false\`), it must be turned on before adding replicas, or the copies all act at once.
 
 Operators whose maintainers say they have no leader election (prometheus-operator: issues 2491 and
@@ -206,7 +208,7 @@ spec:
       return out;
     }
     if (leader?.state === 'off') message += `; it runs with leader election off (${leader.flag}): turn it on before adding replicas, or the copies all act at once`;
-    else if (leader?.state === 'on') message += ` (it runs leader election, ${leader.flag}: a second replica stands by and takes over when the leader is lost)`;
+    else if (leader?.state === 'on') message += ` (it runs leader election, ${leader.flag}, so a second replica is safe to add: only the lease holder does the leader's work, and the other takes it over when the leader is lost)`;
     // An autoscaler of another folder that names the namespace this workload lands in by default:
     // whether it scales this workload depends on where it is applied (-n settles it).
     const perhaps = floor.source === 'hpa' || floor.source === 'keda' ? [] : index.hpasPerhapsFor(w.resource);

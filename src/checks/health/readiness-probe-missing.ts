@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
 import type { ContainerRef, Resource, Workload } from '../../model/types.js';
-import { getBool } from '../../model/util.js';
+import { closeFolders, getBool } from '../../model/util.js';
 import { idleCommand } from '../../model/idle.js';
 import { declaredPorts, isTelemetryPort, type DeclaredPort } from '../../model/ports.js';
 import { metricsOnlyService } from '../observability/util.js';
@@ -16,6 +16,18 @@ import { declaresPorts, hasProbe, isKnative, probedPorts, telemetryPortsOnly } f
 function selectingServices(w: Workload, index: ResourceIndex) {
   const ns = index.namespaceOf(w.resource);
   return index.servicesSelecting(ns, w.podLabels).filter((svc) => index.sameScope(svc, w.resource) && getBool(svc.object, ['spec', 'publishNotReadyAddresses']) !== true);
+}
+
+/**
+ * A Service that selects the pods and would be in the same scope but for its folder: both name no
+ * namespace and sit in close folders (same, parent, child or sibling). Not certain to be deployed
+ * with them, so it is named, not counted.
+ */
+function nearbyService(w: Workload, index: ResourceIndex): Resource | undefined {
+  if (w.resource.namespace !== undefined) return undefined;
+  return index
+    .servicesSelecting(index.namespaceOf(w.resource), w.podLabels)
+    .find((svc) => svc.namespace === undefined && !index.sameScope(svc, w.resource) && closeFolders(svc.origin.file, w.resource.origin.file) && !metricsOnlyService(svc, index) && getBool(svc.object, ['spec', 'publishNotReadyAddresses']) !== true);
 }
 
 /** Does a port of this Service send traffic to this container port (by name or number)? */
@@ -61,7 +73,9 @@ Precisely when it fires:
   the pod is only Ready when all its containers are. The same holds for a container with ports
   that no Service in the input targets, next to one that has a readiness probe (a sidecar's admin
   port). When no container declares ports and none has a readiness probe, it fires once, on the first
-  container (a warning, see below).
+  container (a warning, see below); when a Service of a nearby folder (same, parent, child or sibling,
+  neither naming a namespace) selects the pods, the warning names it: deployed with them, it sends
+  them traffic before they are ready.
 - **DaemonSets:** only when the DaemonSet looks like it serves traffic: the container declares
   \`ports\`, or a Service in the input selects the DaemonSet's pods. A node agent with no ports and no
   Service (a log collector, a CNI agent) is not flagged.
@@ -167,12 +181,18 @@ dependencies; the liveness probe must not.`,
       flaggedPortless = true;
       // A worker (no ports): traffic only if a Service that is not metrics-only selects its pods anyway.
       const sending = daemon ? undefined : servicesOf().find((svc) => !metricsOnlyService(svc, index))?.name;
+      // A namespace-less Service of a nearby folder (the parent's llm-service.yaml for each model
+      // folder) that selects these pods: deployed together, as it likely is, it sends them traffic.
+      const nearby = daemon || sending || service ? undefined : nearbyService(workload, index);
       out.push({
         message: service
           ? `DaemonSet container "${c.name}" has no readinessProbe, yet Service "${service}" selects these pods: they get traffic ${ready.replace('it starts', 'they start')}`
           : sending
             ? `no container in the pod has a readinessProbe, yet Service "${sending}" selects these pods: container "${c.name}" is Ready, and gets traffic, ${ready}`
-            : `no container in the pod has a readinessProbe: container "${c.name}" is Ready ${ready}, so ${rolls ? 'rollouts proceed' : 'it counts as Ready (for PodDisruptionBudgets too)'} without checking it works; no Service in the input sends it traffic (if one elsewhere does, that traffic reaches it before it is ready)`,
+            : nearby
+              ? `no container in the pod has a readinessProbe: container "${c.name}" is Ready ${ready}; Service "${nearby.name}" (${nearby.origin.file}, a nearby folder, neither naming a namespace) selects pods with these labels, so if it is deployed with them it sends them traffic before they are ready`
+              : `no container in the pod has a readinessProbe: container "${c.name}" is Ready ${ready}, so ${rolls ? 'rollouts proceed' : 'it counts as Ready (for PodDisruptionBudgets too)'} without checking it works; no Service in the input sends it traffic (if one elsewhere does, that traffic reaches it before it is ready)`,
+        ...(nearby ? { related: [{ resource: nearby, path: ['spec', 'selector'], note: 'selects these pods if deployed with them' }] } : {}),
         path: [...c.path, 'readinessProbe'],
         container: c.name,
         ...(service || sending ? {} : { severity: 'warning' as const }),

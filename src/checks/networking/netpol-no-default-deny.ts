@@ -97,6 +97,7 @@ spec:
       out.push({
         message: `namespace "${ns}" has ${shown} and no NetworkPolicy selecting all its pods (podSelector: {}) for ingress: every pod in it accepts connections from every pod in the cluster`,
         path,
+        identity: `namespace "${ns}" has no default-deny NetworkPolicy`,
         unknown: noPoliciesText(ns),
         related: related(listening),
       });
@@ -108,6 +109,7 @@ spec:
       out.push({
         message: `namespace "${ns}" has no default-deny NetworkPolicy (podSelector: {} with Ingress; its polic${names.length === 1 ? 'y' : 'ies'} ${nameList(names)} select${names.length === 1 ? 's' : ''} specific pods): ${open.length} of its ${count} (${nameList([...new Set(open.map((w) => w.resource.name))])}) accept${open.length === 1 ? 's' : ''} connections from every pod in the cluster, and so will every workload added later`,
         path,
+        identity: `namespace "${ns}" has no default-deny NetworkPolicy`,
         related: related(open),
         ...unknownOf(otherPoliciesText(index, ns)),
       });
@@ -119,6 +121,7 @@ spec:
       out.push({
         message: `namespace "${ns}" has no default-deny NetworkPolicy (podSelector: {} with Ingress): its policies (${nameList(names)}) isolate ${which}${podNetwork.length < workloads.length ? ' on the pod network' : ''}${n < podNetwork.length ? ' (Jobs that declare no port aside)' : ''}, but a workload added later, or relabelled, accepts connections from every pod in the cluster`,
         path,
+        identity: `namespace "${ns}" has no default-deny NetworkPolicy`,
         severity: 'info',
         ...unknownOf(otherPoliciesText(index, ns)),
       });

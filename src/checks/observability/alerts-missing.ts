@@ -151,6 +151,8 @@ spec:
       message: `no PrometheusRule in the input alerts on namespace "${ns}" (long-running: ${shown}): nothing pages anyone when they fail or degrade, beyond generic cluster alerts`,
       path: ['metadata'],
       related,
+      // The list of the namespace's workloads changes as workloads come and go; the finding does not.
+      identity: `no PrometheusRule alerts on namespace "${ns}"`,
       unknown: rules.any ? undefined : 'no PrometheusRule at all in the input',
       // Rules for a namespace can live in any namespace (a monitoring one): the whole input decides.
       ...(rules.any ? {} : { unknownIn: '*', knownMessage: `no PrometheusRule ${sourceWhere(index)} alerts on namespace "${ns}" (long-running: ${shown}): nothing pages anyone when they fail or degrade, beyond generic cluster alerts` }),

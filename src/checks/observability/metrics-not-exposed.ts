@@ -2,6 +2,7 @@ import { defineCheck, type FindingInput } from '../types.js';
 import { get, stringMap } from '../../model/util.js';
 import { metricsExposure, otlpMetricsPush, scrapedBy, scraperSidecar } from './util.js';
 import { idlePod } from '../../model/idle.js';
+import { knativeMetrics } from '../../model/knative-metrics.js';
 
 export default defineCheck({
   id: 'metrics-not-exposed',
@@ -40,6 +41,13 @@ export default defineCheck({
 When metrics are exposed (a metrics port, an exporter, the port/path annotations, a metrics Service)
 but nothing in the input scrapes them, \`metrics-not-scraped\` reports it instead.
 
+A Knative component (Serving, Eventing) declares a \`metrics\` port, but its \`config-observability\`
+ConfigMap (named by the container's \`CONFIG_OBSERVABILITY_NAME\`) decides what it exports: when that
+ConfigMap is in the input, \`metrics-protocol: prometheus\` (or, before Knative 1.18,
+\`metrics.backend-destination: prometheus\`, the old default) serves the port; an OTLP protocol pushes the
+metrics (passes); \`none\`, or no \`metrics-protocol\` at all (its default is \`none\`), exports nothing, and
+the finding says so and names the ConfigMap.
+
 Monitors that live in another repository are invisible here; so are OTLP settings that come from
 \`envFrom\` or that the OpenTelemetry Operator injects at admission. Exempt the workload with a reason
 in those cases.
@@ -61,7 +69,7 @@ Ray containers get a \`metrics\` port (8080) from the operator when they have no
             - name: metrics
               containerPort: 9090`,
   },
-  uses: ['Service', 'PodMonitor', 'VMPodScrape', 'PodMonitoring', 'ClusterPodMonitoring', 'ServiceMonitor', 'VMServiceScrape'],
+  uses: ['ConfigMap', 'Service', 'PodMonitor', 'VMPodScrape', 'PodMonitoring', 'ClusterPodMonitoring', 'ServiceMonitor', 'VMServiceScrape'],
   target: 'workload',
   classes: ['service', 'daemon', 'pod'],
   run({ workload: w, resource, index }) {
@@ -78,6 +86,17 @@ Ray containers get a \`metrics\` port (8080) from the operator when they have no
     // A Prometheus, agent or collector in the pod scrapes the pod's own metrics (a Prometheus scrapes itself).
     if (scraperSidecar(w) || scrapedBy(w, index)) return out;
     if (otlpMetricsPush(w)) return out;
+    // A Knative component whose config-observability is in the input says what it exports.
+    const knative = knativeMetrics(w, index);
+    if (knative?.state === 'push') return out;
+    if (knative?.state === 'none') {
+      out.push({
+        message: `its metrics port serves nothing: Knative's ConfigMap "${knative.configMap.name}" (named by CONFIG_OBSERVABILITY_NAME of container "${knative.container}") has ${knative.setting}, so no metrics are exported at all; set metrics-protocol: prometheus there (and scrape the metrics port), or an OTLP protocol with metrics-endpoint`,
+        path: [...w.podMetaPath, 'annotations'],
+        related: [{ resource: knative.configMap, path: knative.path, note: knative.setting }],
+      });
+      return out;
+    }
     out.push({
       message:
         'no metrics exposure found: no prometheus.io/scrape: "true" annotation, no container port named like "metrics", no exporter sidecar, and no PodMonitor/ServiceMonitor in the input selects these pods',

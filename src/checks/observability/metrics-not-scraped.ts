@@ -52,7 +52,7 @@ spec:
   podMetricsEndpoints:
     - port: metrics`,
   },
-  uses: ['Service', 'PodMonitor', 'VMPodScrape', 'PodMonitoring', 'ClusterPodMonitoring', 'ServiceMonitor', 'VMServiceScrape'],
+  uses: ['ConfigMap', 'Service', 'PodMonitor', 'VMPodScrape', 'PodMonitoring', 'ClusterPodMonitoring', 'ServiceMonitor', 'VMServiceScrape'],
   target: 'workload',
   classes: ['service', 'daemon', 'pod'],
   run({ workload: w, resource, index }) {

@@ -5,6 +5,7 @@ import { dirOf, get, getArray, getBool, getNumber, getObject, getString, isObjec
 import { selectorMatches } from '../availability/util.js';
 import { declaredPorts, isMetricsPortName, serviceMetricsOnly, undeclaredMetricsFlags } from '../../model/ports.js';
 import { defaultMetrics } from '../../model/default-metrics.js';
+import { knativeMetrics } from '../../model/knative-metrics.js';
 
 export { stringListParam } from '../availability/util.js';
 
@@ -198,13 +199,17 @@ export interface MetricsExposure {
  * Null when none. \`strict\`: an exporter container counts only when it declares a port (some push instead).
  */
 export function metricsExposure(w: Workload, strict = false, index?: ResourceIndex): MetricsExposure | null {
+  // A Knative component whose config-observability (in the input) exports nothing, or pushes: its
+  // metrics port serves nothing.
+  const knative = index ? knativeMetrics(w, index) : null;
+  const inert = knative && knative.state !== 'prometheus' ? knative.container : undefined;
   for (const c of w.containers) {
     if (!c.longRunning) continue;
     const image = getString(c.spec, ['image']);
     let i = 0;
     for (const p of getArray(c.spec, ['ports'])) {
       const name = getString(p, ['name']);
-      if (name && isMetricsPortName(name)) {
+      if (name && isMetricsPortName(name) && c.name !== inert) {
         const num = getNumber(p, ['containerPort']);
         return { text: `port "${name}"${num !== undefined ? ` (${num})` : ''} of container "${c.name}"`, path: [...c.path, 'ports', i], container: c.name };
       }
@@ -233,7 +238,7 @@ export function metricsExposure(w: Workload, strict = false, index?: ResourceInd
       }
       for (const p of getArray(svc.object, ['spec', 'ports'])) {
         const name = getString(p, ['name']);
-        if (name && isMetricsPortName(name)) return { text: `port "${name}" of Service "${svc.name}", which selects its pods`, path: [...w.podMetaPath, 'labels'] };
+        if (name && isMetricsPortName(name) && inert === undefined) return { text: `port "${name}" of Service "${svc.name}", which selects its pods`, path: [...w.podMetaPath, 'labels'] };
       }
     }
   }

@@ -1,6 +1,7 @@
 /** Reading container image references for the image checks. */
 import type { ContainerRef } from '../../model/types.js';
 import { parseImage, type ImageRef } from '../../model/util.js';
+import { imageReferenceProblem } from '../../model/image-ref.js';
 
 export interface ContainerImage {
   /** The image string as written. */
@@ -12,7 +13,9 @@ export interface ContainerImage {
  * The container's image when it is a concrete reference; undefined when it is missing (a patch
  * or fragment), empty, still a template (Helm `{{ }}`, `${VAR}`, `$(VAR)`), or a `ko://import/path`
  * that `ko resolve` replaces with a built image and its digest (Knative, Tekton and other ko-built
- * projects keep their config/ that way), which the checks cannot judge.
+ * projects keep their config/ that way), which the checks cannot judge; and when the kubelet cannot
+ * parse it at all (image-reference-invalid reports it), unless only placeholders (`PROJECT_ID`) are
+ * in the way, which leave the rest of the reference to judge.
  */
 export function containerImage(c: ContainerRef): ContainerImage | undefined {
   // A placeholder a webhook replaces at admission (Istio's image: auto) is not an image reference.
@@ -21,6 +24,8 @@ export function containerImage(c: ContainerRef): ContainerImage | undefined {
   if (typeof raw !== 'string') return undefined;
   const image = raw.trim();
   if (image === '' || /\s/.test(image) || /\{\{|\$\{|\$\(|[<>]/.test(image) || image.startsWith('ko://')) return undefined;
+  const problem = imageReferenceProblem(image);
+  if (problem && !problem.placeholders.length) return undefined;
   const ref = parseImage(image);
   if (ref.repository === '' || ref.tag === '' || ref.digest === '') return undefined;
   return { raw: image, ref };

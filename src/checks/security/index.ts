@@ -23,6 +23,7 @@ import restrictedProcMount from './restricted-proc-mount.js';
 import readOnlyRootFilesystem from './read-only-root-filesystem.js';
 import imageTagLatest from './image-tag-latest.js';
 import imageNotPinnedByDigest from './image-not-pinned-by-digest.js';
+import imageReferenceInvalid from './image-reference-invalid.js';
 import imagePullPolicy from './image-pull-policy.js';
 import secretInEnvLiteral from './secret-in-env-literal.js';
 import podSecurityEnforceRejects from './pod-security-enforce-rejects.js';
@@ -50,6 +51,7 @@ export const checks: Check[] = [
   readOnlyRootFilesystem,
   imageTagLatest,
   imageNotPinnedByDigest,
+  imageReferenceInvalid,
   imagePullPolicy,
   secretInEnvLiteral,
   podSecurityEnforceRejects,

@@ -29,6 +29,28 @@ describe('no-pod-anti-affinity', () => {
     expectFindings(check, ported('{containerPort: 80}'), [{ line: 9, message: 'no podAntiAffinity or topologySpreadConstraints' }]);
   });
 
+  it('passes when each pod takes every TPU chip of a single-host slice; fires for a multi-host slice or a partial host', () => {
+    const tpu = (topology: string, chips: string, how = 'nodeSelector') =>
+      web(
+        '  replicas: 2\n',
+        how === 'nodeSelector'
+          ? `      nodeSelector: {cloud.google.com/gke-tpu-accelerator: tpu-v5-lite-podslice, cloud.google.com/gke-tpu-topology: "${topology}"}\n`
+          : `      affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: cloud.google.com/gke-tpu-topology, operator: In, values: ["${topology}"]}]}]}}}\n`,
+      ).replace('containers: [{name: app, image: nginx}]', `containers: [{name: app, image: nginx, resources: {requests: {google.com/tpu: ${chips}}, limits: {google.com/tpu: ${chips}}}}]`);
+    expectNone(check, tpu('2x4', '8'));
+    expectNone(check, tpu('2x2', '4', 'affinity'));
+    expectNone(check, tpu('1x1', '1'));
+    // A 4x4 slice spans four hosts: a pod asking for 4 of its 16 chips is one host's share, and the
+    // chip count alone does not show what else fits on that node.
+    expectFindings(check, tpu('4x4', '4'), [{ line: 9, message: 'no podAntiAffinity or topologySpreadConstraints' }]);
+    // Half a host: two pods fit on one 2x4 node.
+    expectFindings(check, tpu('2x4', '4'), [{ line: 9, message: 'no podAntiAffinity or topologySpreadConstraints' }]);
+    // No topology selected: the node's size is not known.
+    expectFindings(check, web('  replicas: 2\n', '').replace('containers: [{name: app, image: nginx}]', 'containers: [{name: app, image: nginx, resources: {limits: {google.com/tpu: 8}}}]'), [
+      { line: 9, message: 'no podAntiAffinity or topologySpreadConstraints' },
+    ]);
+  });
+
   it('is silent when every replica mounts one ReadWriteOnce claim (spreading them is what breaks them); fires with ReadWriteMany', () => {
     const claimed = (mode: string) =>
       web('  replicas: 2\n', '      volumes: [{name: data, persistentVolumeClaim: {claimName: wp-data}}]\n').replace(

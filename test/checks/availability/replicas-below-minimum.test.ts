@@ -449,7 +449,7 @@ spec:
     expectFindings(check, controller('"--leader-elect=false", "--metrics-bind-address=:8080"'), [
       { line: 5, message: 'spec.replicas is 1 (minimum 2): one pod or node failure takes the service down; it runs with leader election off (--leader-elect=false): turn it on before adding replicas, or the copies all act at once' },
     ]);
-    expectFindings(check, controller('"--leader-elect"'), [{ line: 5, message: 'takes the service down (it runs leader election, --leader-elect: a second replica stands by and takes over when the leader is lost)' }]);
+    expectFindings(check, controller('"--leader-elect"'), [{ line: 5, message: 'takes the service down (it runs leader election, --leader-elect, so a second replica is safe to add: only the lease holder does the leader\'s work, and the other takes it over when the leader is lost)' }]);
     expectFindings(check, controller('"--enable-leader-election=true"'), [{ line: 5, message: '(it runs leader election, --enable-leader-election=true' }]);
     const [f] = expectFindings(check, controller('"--zap-log-level=info"'), [{ line: 5 }]);
     assert.doesNotMatch(f.message, /leader/);

@@ -2,6 +2,8 @@ import { describe, it } from 'node:test';
 import check from '../../../src/checks/health/readiness-probe-missing.js';
 import assert from 'node:assert/strict';
 import { expectFindings, expectNone, runCheck } from '../../helpers/check-tester.js';
+import { loadText } from '../../../src/sources/resources.js';
+import { audit, loadPlan } from '../../../src/engine/audit.js';
 
 describe('readiness-probe-missing', () => {
   it('fires on a Deployment container with ports and no readinessProbe', () => {
@@ -680,5 +682,45 @@ spec:
 `;
     expectNone(check, cluster);
     expectFindings(check, cluster.replace('ray.io/v1', 'example.com/v1'), [{ container: 'ray-head' }]);
+  });
+});
+
+describe('readiness-probe-missing: a Service of a nearby folder', () => {
+  const worker = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: llm}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: llm}}
+  template:
+    metadata: {labels: {app: llm}}
+    spec:
+      containers:
+        - name: llm
+          image: ghcr.io/huggingface/text-generation-inference:2.0
+          env: [{name: PORT, value: "8080"}]
+`;
+  const service = `apiVersion: v1
+kind: Service
+metadata: {name: llm-service}
+spec:
+  selector: {app: llm}
+  ports: [{port: 80, targetPort: 8080}]
+`;
+  const run = (serviceFile: string) => {
+    const resources = [...loadText(worker, 'llm-multiple-gpus/falcon-40b/tgi.yaml', loadPlan([check])).resources, ...loadText(service, serviceFile, loadPlan([check])).resources];
+    return audit({ resources, problems: [] }, { checks: [check] }).verdicts.flatMap((v) => v.findings);
+  };
+
+  it('is named (not "no Service in the input") when both name no namespace and sit in close folders', () => {
+    const [f] = run('llm-multiple-gpus/llm-service.yaml');
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /Service "llm-service" \(llm-multiple-gpus\/llm-service\.yaml, a nearby folder, neither naming a namespace\) selects pods with these labels, so if it is deployed with them it sends them traffic before they are ready$/);
+    assert.deepEqual(f.related.map((r) => [r.object.name, r.note]), [['llm-service', 'selects these pods if deployed with them']]);
+  });
+
+  it('a Service of an unrelated folder is not named', () => {
+    const [f] = run('other-project/app/llm-service.yaml');
+    assert.match(f.message, /no Service in the input sends it traffic/);
   });
 });

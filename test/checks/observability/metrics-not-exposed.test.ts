@@ -366,3 +366,56 @@ spec:
     expectFindings(check, svc('team: shop'), [{ object: 'web' }]);
   });
 });
+
+describe('metrics-not-exposed: Knative components read config-observability', () => {
+  const component = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: eventing-controller, namespace: knative-eventing}
+spec:
+  template:
+    metadata:
+      labels: {app: eventing-controller}
+    spec:
+      containers:
+        - name: eventing-controller
+          image: gcr.io/knative-releases/knative.dev/eventing/cmd/controller:v1.21.0
+          env:
+            - {name: CONFIG_OBSERVABILITY_NAME, value: config-observability}
+          ports:
+            - {name: metrics, containerPort: 9090}
+`;
+  const config = (data: string) => `---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: config-observability, namespace: knative-eventing}
+data:
+${data}`;
+  const example = (key: string) => `  _example: |
+    # ${key} field specifies the protocol used when exporting metrics
+    ${key}: http/protobuf
+`;
+
+  it('fires when the ConfigMap sets no metrics-protocol (Knative 1.18+: the default is none), naming it', () => {
+    expectFindings(check, component + config(example('metrics-protocol')), [
+      {
+        line: 6,
+        message:
+          'its metrics port serves nothing: Knative\'s ConfigMap "config-observability" (named by CONFIG_OBSERVABILITY_NAME of container "eventing-controller") has no metrics-protocol (the default is none), so no metrics are exported at all; set metrics-protocol: prometheus there',
+        related: [{ line: 20, note: 'no metrics-protocol (the default is none)' }],
+      },
+    ]);
+    expectFindings(check, component + config(`  metrics-protocol: none\n`), [{ line: 6, message: 'has metrics-protocol: none, so no metrics are exported' }]);
+  });
+
+  it('is silent when the ConfigMap serves Prometheus or pushes over OTLP, or uses the old scheme (prometheus by default)', () => {
+    expectNone(check, component + config(`  metrics-protocol: prometheus\n`));
+    expectNone(check, component + config(`  metrics-protocol: grpc\n  metrics-endpoint: http://otel-collector.observability:4317\n`));
+    expectNone(check, component + config(example('metrics.backend-destination')));
+    expectNone(check, component + config(`  metrics.backend-destination: opencensus\n`));
+  });
+
+  it('keeps the metrics port as exposure when the ConfigMap is not in the input (or in another namespace)', () => {
+    expectNone(check, component);
+    expectNone(check, component + config(example('metrics-protocol')).replace('namespace: knative-eventing}\ndata', 'namespace: other}\ndata'));
+  });
+});

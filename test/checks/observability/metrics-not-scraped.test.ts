@@ -221,3 +221,33 @@ ${container}`;
     assert.equal(run('samples/triton/monitor.yaml')[0].unknown, null);
   });
 });
+
+describe('metrics-not-scraped: a Knative metrics port that its config-observability leaves off', () => {
+  const knative = (data: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: imc-controller, namespace: knative-eventing}
+spec:
+  template:
+    metadata:
+      labels: {app: imc-controller}
+    spec:
+      containers:
+        - name: controller
+          image: gcr.io/knative-releases/knative.dev/eventing/cmd/in_memory/channel_controller:v1.21.0
+          env: [{name: CONFIG_OBSERVABILITY_NAME, value: config-observability}]
+          ports: [{name: metrics, containerPort: 9090}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: config-observability, namespace: knative-eventing}
+data:
+${data}`;
+
+  it('is silent when nothing is served there (metrics-not-exposed says why); fires once prometheus is on', () => {
+    expectNone(check, knative('  _example: |\n    metrics-protocol: http/protobuf\n'));
+    expectNone(check, knative('  metrics-protocol: grpc\n'));
+    const on = runCheck(check, knative('  metrics-protocol: prometheus\n'));
+    assert.equal(on.length, 1);
+    assert.match(on[0].message, /port "metrics" \(9090\) of container "controller"/);
+  });
+});
