@@ -257,7 +257,10 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
     const range = run.monthly.min !== run.monthly.now || run.monthly.max !== run.monthly.now
       ? ` (${money(run.monthly.min)} at autoscaler floors, ${run.monthly.max === null ? 'unbounded' : money(run.monthly.max)} at ceilings)`
       : '';
-    lines.push(c.dim(`requested capacity: about ${money(run.monthly.now)}/month${range}${run.incomplete ? ', a lower bound: some containers request nothing' : ''}`));
+    // Several renders (overlays of one base, charts) are alternatives that the total adds up.
+    const renders = (report.renders ?? []).filter((r) => r.command !== null && r.objects > 0).length;
+    const summed = renders > 1 ? `; it adds up the ${renders} renders of the input, which may be alternatives (overlays of one base): each workload's own cost is in its verdict` : '';
+    lines.push(c.dim(`requested capacity: about ${money(run.monthly.now)}/month${range}${run.incomplete ? ', a lower bound: some containers request nothing' : ''}${summed}`));
     // With several namespaces, the costliest ones (at their ceilings: what a traffic spike costs).
     const nss = report.cost.namespaces.filter((n) => n.running?.monthly && n.running.monthly.now > 0);
     if (nss.length > 1) {
@@ -265,6 +268,21 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
       const top = [...nss].sort((a, b) => ceiling(b) - ceiling(a) || b.running!.monthly!.now - a.running!.monthly!.now).slice(0, 5);
       const bits = top.map((n) => `${n.namespace} ${money(n.running!.monthly!.now)}${n.running!.monthly!.max !== n.running!.monthly!.now ? ` (up to ${n.running!.monthly!.max === null ? 'unbounded' : money(n.running!.monthly!.max)})` : ''}`);
       lines.push(c.dim(`  by namespace: ${bits.join(' · ')}${nss.length > top.length ? ` · ${nss.length - top.length} more in the JSON report` : ''}`));
+    }
+  }
+  // DaemonSets cost per node and Jobs per run: they do not add up with the running total, so each
+  // gets its own line rather than being left out.
+  if (report.cost) {
+    const cur = report.cost.prices.currency;
+    const money = (x: number) => `${cur} ${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2)}`;
+    const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+    const node = report.cost.total.perNode;
+    if (node?.monthly && node.workloads > 0 && node.monthly.now > 0) {
+      lines.push(c.dim(`  plus on every node: about ${money(node.monthly.now)}/month (${plural(node.workloads, 'DaemonSet')})${node.incomplete ? ', a lower bound' : ''}`));
+    }
+    const run1 = report.cost.total.perRun;
+    if (run1 && run1.workloads > 0 && run1.hourly.now > 0) {
+      lines.push(c.dim(`  plus while batch workloads run: about ${money(run1.hourly.now)}/hour (${plural(run1.workloads, 'batch workload')}, one run each)${run1.incomplete ? ', a lower bound' : ''}`));
     }
   }
   const inErr = s.inputErrors ? c.red(`, ${s.inputErrors} input error${s.inputErrors === 1 ? '' : 's'}`) : '';

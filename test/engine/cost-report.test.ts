@@ -111,4 +111,37 @@ describe('cost in the text report', () => {
     assert.match(text, /by namespace: shop EUR 12\.00 \(up to EUR 60\.00\) · front EUR 12\.00/);
     assert.match(text, /cost {13}per pod 500m CPU, 1Gi memory; x2 replicas \(2-10 by HorizontalPodAutoscaler "api"\)/);
   });
+
+  it('names the per-node cost of DaemonSets and the per-run cost of Jobs on lines of their own', async () => {
+    const { renderText } = await import('../../src/report/text.js');
+    const extra = `---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: shop}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers: [{name: agent, image: agent:1, resources: {requests: {cpu: "1", memory: 1Gi}}}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate, namespace: shop}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: migrate, image: migrate:1, resources: {requests: {cpu: "2", memory: 2Gi}}}]
+`;
+    const loaded = loadText(yaml + extra, 'app.yaml', loadPlan(allChecks));
+    const config = emptyConfig();
+    config.cost = { cpuPerHour: 0.1, memoryGiBPerHour: 0.01, currency: 'EUR', hoursPerMonth: 100 };
+    const text = renderText(audit({ resources: loaded.resources }, { checks: allChecks, config }), { color: false });
+    // The running total is unchanged by them: 24 as above.
+    assert.match(text, /requested capacity: about EUR 24\.00\/month/);
+    // DaemonSet: (1 x 0.1 + 1 x 0.01) x 100 per node; Job: 2 x 0.1 + 2 x 0.01 per hour of a run.
+    assert.match(text, /^ {2}plus on every node: about EUR 11\.00\/month \(1 DaemonSet\)$/m);
+    assert.match(text, /^ {2}plus while batch workloads run: about EUR 0\.22\/hour \(1 batch workload, one run each\)$/m);
+  });
 });

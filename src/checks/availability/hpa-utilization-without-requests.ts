@@ -53,7 +53,7 @@ export default defineCheck({
   severity: 'error',
   title: 'HorizontalPodAutoscaler scales on utilization of a resource the pods do not request',
   whatBreaks:
-    'The HPA computes CPU or memory utilization as usage divided by the request. When a container has no request for that resource, the HPA cannot compute it, reports FailedGetResourceMetric and does not scale at all: at peak load the service stays at its current replica count.',
+    'The HPA does not scale at all, so at peak load the service stays at its current replica count: it computes CPU or memory utilization as usage divided by the request, and when a container has no request for that resource it reports FailedGetResourceMetric instead.',
   details: `A \`Resource\` metric with \`target.type: Utilization\` (\`autoscaling/v2\`; \`targetAverageUtilization\` in
 \`v2beta1\`; \`targetCPUUtilizationPercentage\` in \`autoscaling/v1\`) measures usage as a percentage of the
 pods' **requests**. The controller sums the request of every regular container and every native sidecar

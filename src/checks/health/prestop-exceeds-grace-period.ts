@@ -93,7 +93,7 @@ export default defineCheck<{ minShutdownSeconds: number }>({
   severity: 'warning',
   title: 'preStop hook uses up the termination grace period',
   whatBreaks:
-    "The preStop hook runs inside the pod's termination grace period. A hook that sleeps as long as the grace period (or longer) uses all of it: the kubelet stops waiting, sends SIGTERM, and kills the container with SIGKILL 2 seconds later, so the app never gets time to finish in-flight requests or shut down cleanly.",
+    "The app never gets time to finish in-flight requests or shut down cleanly: the preStop hook runs inside the pod's termination grace period, so a hook that sleeps as long as the grace period (or longer) uses all of it, and the kubelet stops waiting, sends SIGTERM and kills the container with SIGKILL 2 seconds later.",
   details: `When a pod is deleted (rollout, scale-down, drain, \`kubectl delete\`), the kubelet runs each container's
 \`lifecycle.preStop\` hook first and waits for it **at most the grace period**; what the hook used is then
 taken off the grace period, and the container gets the rest, but never less than 2 seconds, between the

@@ -106,7 +106,7 @@ export default defineCheck({
   severity: 'error',
   title: 'Ingress names an IngressClass that does not exist',
   whatBreaks:
-    'Ingress controllers pick the Ingresses they serve by class. An Ingress whose class matches no IngressClass (and no controller) is ignored by all of them: it never gets an address, its hosts get no traffic, and nothing reports an error: no event, no status, no failing condition.',
+    'No controller serves the Ingress, and nothing says so: controllers pick the Ingresses they serve by class, so one whose class matches no IngressClass (and no controller) never gets an address, its hosts get no traffic, and there is no event, status or failing condition.',
   details: `Ingress controllers serve an Ingress only when its class is theirs: \`spec.ingressClassName\`
 names an IngressClass object, and a controller serves the Ingresses of the IngressClasses whose
 \`spec.controller\` is its own (ingress-nginx looks the class up by name and drops the Ingress when it

@@ -28,7 +28,7 @@ export default defineCheck({
   severity: 'error',
   title: 'Service targetPort names a port the pods do not declare',
   whatBreaks:
-    'A named targetPort is resolved against the selected pods\' container port names. When no container declares that name, the pods are never added as endpoints for that port: the Service has no backends and every connection to it fails or times out.',
+    'The Service has no backends for that port and every connection to it fails or times out: a named targetPort is resolved against the selected pods\' container port names, and when no container declares that name the pods are never added as endpoints for it.',
   details: `Only named (string) \`targetPort\`s are checked: numeric target ports work whether or not the container lists the port, so they are not reported. The check looks at workloads in the input that are in the Service's namespace and whose pod labels match its \`spec.selector\`; it says nothing when no such workload is in the input (it may come from another file or chart). Services without a selector (manual EndpointSlices) are skipped.
 
 A \`targetPort\` string that is not a valid port name (1-15 characters of \`a-z\`, \`0-9\` and \`-\`, at least one letter, no leading, trailing or doubled \`-\`), such as a docs placeholder \`PORT\`, is not reported here: the API server's Service validation rejects it, so the Service is never created (\`kubectl apply\` reports it).

@@ -36,7 +36,7 @@ export default defineCheck({
   severity: 'warning',
   title: 'ServiceAccount token mounted into a pod that may not need it',
   whatBreaks:
-    'Every container gets a live API token at /var/run/secrets/kubernetes.io/serviceaccount/token. Anyone who gets code execution or a file read in the app (an RCE, a path traversal) can call the Kubernetes API as the app with whatever RBAC its ServiceAccount has.',
+    'Anyone who gets code execution or a file read in the app (an RCE, a path traversal) can call the Kubernetes API as the app, with whatever RBAC its ServiceAccount has: every container gets a live API token at /var/run/secrets/kubernetes.io/serviceaccount/token.',
   details: `The token is mounted unless \`automountServiceAccountToken: false\` is set on the pod or on its ServiceAccount; the pod-level field wins when both are set. Most apps never call the Kubernetes API, so for them the token is pure attack surface.
 
 This check stays silent when:

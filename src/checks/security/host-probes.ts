@@ -17,7 +17,7 @@ export default defineCheck({
   pss: 'baseline',
   title: 'Probe or lifecycle hook targets another host',
   whatBreaks:
-    "The kubelet runs httpGet and tcpSocket probes, and httpGet hooks, from the node. With .host set, whoever can create the pod makes the node connect to any address it can reach (cloud metadata endpoints, node-local services, other tenants), a server-side request forgery with the node's network position.",
+    "Whoever can create the pod makes the node connect to any address it can reach (cloud metadata endpoints, node-local services, other tenants), a server-side request forgery with the node's network position: the kubelet runs httpGet and tcpSocket probes, and httpGet hooks, from the node, to the host they name.",
   details: `PodSecurity **baseline** (policy 1.34+) requires \`.host\` to be unset or empty on \`livenessProbe\`, \`readinessProbe\` and \`startupProbe\` (\`httpGet\` and \`tcpSocket\`) and on \`lifecycle.postStart\`/\`preStop\` handlers, for every container: any other value, loopback addresses included, is rejected (k8s.io/pod-security-admission, check \`hostProbesAndHostLifecycle\`). On a pod that is not on the host network a loopback host also probes the node, not the pod: probe-host-loopback reports that as a lying health check.
 
 A host-networked component that listens only on loopback (an agent whose node IP is firewalled) can use an \`exec\` probe, or run in a namespace whose PodSecurity level is \`privileged\` and be exempted here with that reason.

@@ -10,7 +10,7 @@ export default defineCheck({
   severity: 'error',
   title: 'Image uses :latest or no tag',
   whatBreaks:
-    "An image without a tag means :latest, and :latest moves. Any reschedule, scale-up or node replacement can pull a different build than the one you tested, so replicas silently run different code, and rolling back to the previous ReplicaSet brings back the same moving tag, not the previous build.",
+    "Replicas can silently run different builds: an image without a tag means :latest, and :latest moves, so any reschedule, scale-up or node replacement can pull a different build than the one you tested, and rolling back to the previous ReplicaSet brings back the same moving tag, not the previous build.",
   details: `The image reference is the version of the code. With \`:latest\` (explicit or implied by a missing tag) the manifest no longer says what runs:
 
 - each node pulls the tag when the pod starts there (the API defaults \`imagePullPolicy\` to \`Always\` for \`:latest\`), so a push to the registry changes what new pods run without any rollout;

@@ -93,7 +93,7 @@ export default defineCheck({
   severity: 'error',
   title: 'ReadWriteOnce volume shared by several pods',
   whatBreaks:
-    'A ReadWriteOnce volume attaches to one node at a time. Pods of the same Deployment scheduled on another node stay in ContainerCreating with a Multi-Attach error, and a rolling update whose new pod lands on another node hangs until someone deletes the old pod by hand.',
+    'Pods scheduled on a second node never start: a ReadWriteOnce volume attaches to one node at a time, so pods of the same Deployment on another node stay in ContainerCreating with a Multi-Attach error, and a rolling update whose new pod lands on another node hangs until someone deletes the old pod by hand.',
   details: `Reported for Deployments, ReplicaSets and ReplicationControllers that mount a PersistentVolumeClaim
 of the input (same namespace) whose \`accessModes\` are only \`ReadWriteOnce\` and/or \`ReadWriteOncePod\`:
 

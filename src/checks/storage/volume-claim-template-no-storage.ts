@@ -9,7 +9,7 @@ export default defineCheck({
   severity: 'error',
   title: 'volumeClaimTemplate requests no storage size',
   whatBreaks:
-    'Every PersistentVolumeClaim must request a storage size. From Kubernetes 1.34 the API server rejects the StatefulSet outright; older versions accept it, but the controller cannot create the claim, so no pod of the StatefulSet is ever created.',
+    'No pod of the StatefulSet is ever created: every PersistentVolumeClaim must request a storage size, so from Kubernetes 1.34 the API server rejects the StatefulSet outright, and older versions accept it but the controller cannot create the claim.',
   details: `A PersistentVolumeClaim without \`spec.resources.requests.storage\` is invalid
 (\`spec.resources[storage]: Required value\`), and so is a size of zero or less.
 
