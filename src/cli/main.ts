@@ -1,5 +1,5 @@
 /** The kubeready command line. It only wires: sources -> engine -> report. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import { allChecks, findCheck } from '../checks/index.js';
@@ -52,11 +52,11 @@ function collect(v: string, prev: string[] = []): string[] {
 /** The options that say what to audit and how: shared by audit and baseline write. */
 // Not generic over commander's option types on purpose: inferring 18 chained .option() calls on a
 // generic Command<A, O, G> makes tsc run for many minutes. Actions read these as InputOpts.
-function withInputOptions<C>(cmd: C): C {
+function withInputOptions<C>(cmd: C, cluster = true): C {
   (cmd as unknown as Command)
     .option('-c, --config <file>', 'configuration file (default: .kubeready.yaml found from the current directory upward)')
     .option('--no-config', 'ignore any .kubeready.yaml')
-    .option('-n, --namespace <namespace>', 'namespace for objects that do not set one (default: "default"); with --cluster: the namespace to audit')
+    .option('-n, --namespace <namespace>', `namespace for objects that do not set one (default: "default")${cluster ? '; with --cluster: the namespace to audit' : ''}`)
     .option('--complete', 'the input holds every object: what is not in it does not exist')
     .option('--complete-namespaces <namespaces>', 'the input holds every object of these namespaces (comma-separated)', csv)
     .option('--only <ids>', 'run only these checks (comma-separated)', csv)
@@ -115,8 +115,24 @@ async function configAndChecks(opts: InputOpts, io: Io): Promise<{ config: Confi
 }
 
 /** Load config, checks and input, and audit. Null when the input could not be read (already reported). */
-async function auditPaths(paths: string[], opts: InputOpts, io: Io, extra: { reachability?: boolean; timing?: Timing } = {}): Promise<{ report: Report; config: Config; inputFiles: Set<string> } | null> {
-  if (paths.length === 0) throw new UsageError(`no input: give files, folders, glob patterns, or - for standard input (e.g. kubeready audit k8s/), or audit a live cluster: ${CLUSTER_USAGE}`);
+async function auditPaths(paths: string[], opts: InputOpts, io: Io, extra: { reachability?: boolean; timing?: Timing; baselineFile?: string } = {}): Promise<{ report: Report; config: Config; inputFiles: Set<string> } | null> {
+  // kubectl's -f is a Helm values file here (as in helm template): say so when it is all that was given.
+  const valuesHint = opts.values?.length ? ` (-f is --values, a Helm values file, as in helm; manifests are given as paths: kubeready audit ${opts.values[0]})` : '';
+  if (paths.length === 0 && extra.baselineFile !== undefined) {
+    // `baseline write k8s/`: the one argument reads as the baseline file; it is probably the input.
+    const f = extra.baselineFile;
+    const manifests = /\.ya?ml$/i.test(f) || f.endsWith('/') || (existsSync(resolve(io.cwd, f)) && statSync(resolve(io.cwd, f)).isDirectory());
+    throw new UsageError(
+      manifests
+        ? `no input: baseline write takes the baseline file first, then the manifests (kubeready baseline write .kubeready-baseline.json ${f})`
+        : `no input: give the manifests after the baseline file (kubeready baseline write ${f} k8s/); files, folders, globs or - (not a live cluster)`,
+    );
+  }
+  if (paths.length === 0) throw new UsageError(`no input${valuesHint}: give files, folders, glob patterns, or - for standard input (e.g. kubeready audit k8s/), or audit a live cluster: ${CLUSTER_USAGE}`);
+  // audit is the default command: `kubeready version` reads as a path.
+  if (paths.length === 1 && (paths[0] === 'version' || paths[0] === 'help') && !existsSync(resolve(io.cwd, paths[0]))) {
+    throw new UsageError(`${paths[0]}: no such file or directory (kubeready ${paths[0] === 'version' ? '--version prints the version' : '--help lists the commands'})`);
+  }
   const { config, checks } = await configAndChecks(opts, io);
   const maxMiB = Number(opts.maxFileSize);
   if (!Number.isFinite(maxMiB) || maxMiB <= 0) throw new UsageError(`--max-file-size: "${opts.maxFileSize}" is not a positive number of MiB`);
@@ -259,7 +275,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const baselineCommand = program
     .command('baseline')
     .description('record the findings you accept today, so audit --baseline fails only on new ones');
-  withInputOptions(baselineCommand.command('write'))
+  withInputOptions(baselineCommand.command('write'), false)
     .description('audit the paths and write every non-exempted finding to FILE (JSON, sorted, for version control)')
     .argument('<file>', 'baseline file to write (e.g. .kubeready-baseline.json)')
     .argument('[paths...]', 'files, directories (recursive), glob patterns, or - for standard input')
@@ -273,7 +289,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
           throw new UsageError(`baseline write ${file}: the file exists and is not a kubeready baseline; refusing to overwrite it (the baseline file comes first: baseline write FILE [paths...])`);
         }
       }
-      const audited = await auditPaths(paths, opts as typeof opts & InputOpts, io);
+      const audited = await auditPaths(paths, opts as typeof opts & InputOpts, io, { baselineFile: file });
       if (!audited) {
         exitCode = EXIT.USAGE;
         return;

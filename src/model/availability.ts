@@ -111,6 +111,11 @@ export function replicaCountText(f: ReplicaFloor): string {
   return f.source === 'hpa' || f.source === 'keda' ? `${f.value} or more` : String(f.value);
 }
 
+/** "both replicas" for exactly two, else "all 3 replicas" ("all 2 or more replicas" under an autoscaler). */
+export function allReplicasText(f: ReplicaFloor): string {
+  return f.value === 2 && f.source !== 'hpa' && f.source !== 'keda' ? 'both replicas' : `all ${replicaCountText(f)} replicas`;
+}
+
 /** The controller ownerReference of an object (controller: true), e.g. a Pod's ReplicaSet; null when none names a kind and name. */
 export function controllerOf(r: Resource): { kind: string; name: string } | null {
   const o = getArray(r.object, ['metadata', 'ownerReferences']).find((x) => isObject(x) && x.controller === true);

@@ -389,7 +389,7 @@ function drainWith(w: Workload, index: ResourceIndex, f: ReplicaFloor, complete:
   const without =
     f.value < 2
       ? `the only pod is evicted and the service is down until the replacement is scheduled and ready`
-      : `a drain evicts every replica on the node at once, and parallel drains (node upgrades, cluster-autoscaler) can evict all ${f.value}`;
+      : `a drain evicts every replica on the node at once, and parallel drains (node upgrades, cluster-autoscaler) can evict ${f.value === 2 ? 'both' : `all ${f.value}`}`;
   // One pod: whatever budget may live elsewhere, a drain either evicts it (outage) or, if a budget
   // protects it, hangs; no budget makes draining its node safe, so the missing one changes nothing.
   if (!complete && f.value < 2) {

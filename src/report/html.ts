@@ -189,7 +189,7 @@ function pillarChart(report: Report, pillars: string[], workloads: Verdict[]): s
     return {
       label: p,
       segs: [
-        { n: fail, cls: 'c-fail', label: `${p}: ${plural(fail, 'workload')} fail` },
+        { n: fail, cls: 'c-fail', label: `${p}: ${plural(fail, 'workload')} fail${fail === 1 ? 's' : ''}` },
         { n: pass, cls: 'c-pass', label: `${p}: ${plural(pass, 'workload')} pass` },
         { n: na, cls: 'c-na', label: `${p}: not applicable to ${plural(na, 'workload')}` },
       ],

@@ -43,6 +43,9 @@ const COLUMNS: [PillarName, string][] = [
   ['availability', 'Availability'],
   ['observability', 'Observability'],
   ['security', 'Security'],
+  // The two pillars beyond the checklist: a database without a volume fails storage.
+  ['storage', 'Storage'],
+  ['networking', 'Networking'],
 ];
 const MARK = { pass: '✅', fail: '❌', 'n/a': '➖' } as const;
 const SEV_MARK: Record<string, string> = { error: '❌', warning: '⚠️', info: 'ℹ️' };
@@ -193,7 +196,8 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
     const pillars = COLUMNS.map(([p]) => MARK[v.pillars[p] ?? 'n/a'] ?? '➖');
     rows.push(`| ${cell(mdCode(objectName(v.object)))} | ${verdict} | ${pillars.join(' | ')} | ${v.score} |`);
   }
-  const tableHead = [`| Workload | Verdict | ${COLUMNS.map(([, l]) => l).join(' | ')} | Score |`, `| --- | --- | ${COLUMNS.map(() => ':-:').join(' | ')} | --: |`];
+  // Workloads first, then other objects that fail (a ClusterRoleBinding to cluster-admin): "Object".
+  const tableHead = [`| Object | Verdict | ${COLUMNS.map(([, l]) => l).join(' | ')} | Score |`, `| --- | --- | ${COLUMNS.map(() => ':-:').join(' | ')} | --: |`];
 
   const survival: string[] = [];
   for (const v of report.verdicts) if (!v.ready && v.survival && v.survival.some((x) => x.outcome !== 'n/a')) survival.push(survivalLine(v, v.survival));

@@ -127,11 +127,15 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
   // values files): a finding already shown in full for one render, at the same source line with the
   // same message, is shown once more as a single line naming where the full text is.
   const shownBefore = new Map<string, string>();
+  // Checks whose "breaks" and "fix" lines were shown in full already.
+  const explained = new Set<string>();
   for (const v of report.verdicts) {
     const shown = v.findings.filter((f) => opts.showExempted || !f.exempted);
     if (shown.length === 0 && !opts.showPassing && v.ready) continue;
     const status = v.workloadClass === null ? (v.ready ? c.green('ok') : c.red('FAILS')) : v.ready ? c.green(c.bold('READY')) : c.red(c.bold('NOT READY'));
-    const where = v.location.line ? `${v.location.file}:${v.location.line}` : v.location.file;
+    // A rendered object says which render (overlays of one base share the base file's line).
+    const render = v.location.rendered?.render;
+    const where = (v.location.line ? `${v.location.file}:${v.location.line}` : v.location.file) + (render !== undefined ? ` (rendered by ${render})` : '');
     lines.push(`${c.bold(objectName(v.object))}  ${status}  ${c.dim(`score ${v.score}`)}  ${c.dim(where)}`);
     if (v.workloadClass !== null) {
       const cells: string[] = [];
@@ -187,9 +191,14 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
       }
       if (!opts.compact && !f.exempted && f.baseline !== 'unchanged') {
         const info = checks.get(f.check);
-        if (info) {
+        // What breaks and the fix are the check's: in full the first time a check is shown, then a
+        // pointer (a report of 40 workloads without limits would repeat the same two lines 40 times).
+        if (info && !explained.has(f.check)) {
+          explained.add(f.check);
           lines.push(c.dim(`          breaks: ${firstSentence(info.whatBreaks)}`));
           lines.push(c.dim(`          fix:    ${info.fix.text}  (kubeready explain ${f.check})`));
+        } else if (info) {
+          lines.push(c.dim(`          fix:    as for ${f.check} above  (kubeready explain ${f.check})`));
         }
       }
     }

@@ -592,7 +592,9 @@ function helmBinary(env: NodeJS.ProcessEnv): { cmd: string } | { missing: string
   const set = env.KUBEREADY_HELM;
   if (set) return { cmd: set };
   const found = which('helm', env);
-  return found ? { cmd: found } : { missing: 'helm is not installed (not on PATH, and KUBEREADY_HELM is not set)' };
+  return found
+    ? { cmd: found }
+    : { missing: 'helm is not installed (not on PATH, and KUBEREADY_HELM is not set): install helm 3, point KUBEREADY_HELM at a helm binary, or pass --no-render to audit the chart\'s plain YAML files only' };
 }
 
 /**

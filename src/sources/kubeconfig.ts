@@ -288,7 +288,11 @@ export function selectContexts(kc: Kubeconfig, sel: ContextSelection, src: Kubec
   }
   if (kc.files.length === 0) {
     throw new KubeconfigError(
-      src.kubeconfig ? `kubeconfig ${src.kubeconfig}: no such file` : 'no kubeconfig: set --kubeconfig or KUBECONFIG, or create ~/.kube/config (kubectl config view shows what kubectl uses)',
+      src.kubeconfig
+        ? `kubeconfig ${src.kubeconfig}: no such file`
+        : src.env?.KUBECONFIG
+          ? `no kubeconfig: none of the files KUBECONFIG names exists (${src.env.KUBECONFIG}); set --kubeconfig, fix KUBECONFIG, or unset it to use ~/.kube/config`
+          : 'no kubeconfig: set --kubeconfig or KUBECONFIG, or create ~/.kube/config (kubectl config view shows what kubectl uses)',
     );
   }
   let names: string[];

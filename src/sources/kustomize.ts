@@ -401,7 +401,7 @@ export async function renderKustomize(unit: RenderUnit, ctx: RenderContext): Pro
     return result;
   };
   const tool = kustomizeTool(ctx.env);
-  if (!tool) return fail('kustomization not built: neither kustomize nor kubectl is installed (not on PATH, and KUBEREADY_KUSTOMIZE is not set)');
+  if (!tool) return fail('kustomization not built: neither kustomize nor kubectl is installed (not on PATH, and KUBEREADY_KUSTOMIZE is not set): install either, point KUBEREADY_KUSTOMIZE at one, or pass --no-render to audit the plain YAML files only');
   const info = readKustomization(unit.abs);
   const extra: string[] = [];
   if (info?.chartHome) {

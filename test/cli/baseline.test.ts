@@ -207,6 +207,10 @@ describe('baseline write', () => {
       assert.equal(r.code, 2, args.join(' '));
       if (args.length > 1) assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     }
+    // One argument that looks like the input: the order is named.
+    const swapped = await runCli(['baseline', 'write', 'k8s/', '--no-config'], { cwd: dir });
+    assert.equal(swapped.stderr, 'kubeready: no input: baseline write takes the baseline file first, then the manifests (kubeready baseline write .kubeready-baseline.json k8s/)\n');
+    assert.match((await runCli(['baseline', 'write', 'b.json', '--no-config'], { cwd: dir })).stderr, /^kubeready: no input: give the manifests after the baseline file \(kubeready baseline write b\.json k8s\/\)/);
   });
 });
 

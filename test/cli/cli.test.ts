@@ -50,6 +50,14 @@ describe('exit codes', () => {
     assert.equal(none.code, 2);
     assert.match(none.stderr, /no input/);
   });
+  it('kubectl habits: -f alone says it is a Helm values file; `kubeready version` points at --version', async () => {
+    const f = await cli(['audit', '-f', 'deploy.yaml'], { cwd: dir });
+    assert.equal(f.code, 2);
+    assert.match(f.stderr, /^kubeready: no input \(-f is --values, a Helm values file, as in helm; manifests are given as paths: kubeready audit deploy\.yaml\): /);
+    const v = await cli(['version'], { cwd: dir });
+    assert.equal(v.code, 2);
+    assert.equal(v.stderr, 'kubeready: version: no such file or directory (kubeready --version prints the version)\n');
+  });
   it('reads standard input for -', async () => {
     const r = await cli(['audit', '-', '--only', 'memory-limit-missing', '-o', 'json'], { cwd: dir, stdin: DEPLOY });
     assert.equal(r.code, 1);

@@ -237,7 +237,7 @@ describe('CLI: Helm charts and Kustomize overlays', { skip }, () => {
       const kubectlDir = kust.path!.slice(0, kust.path!.lastIndexOf('/'));
       const r = await runCli(['audit', 'chart', 'k8s/overlays/prod', 'plain', '--no-config', '--compact'], { cwd: dir, env: { NO_COLOR: '1', KUBEREADY_HELM: '', PATH: `${empty}:${kubectlDir}` } });
       assert.equal(r.code, 1);
-      assert.match(r.stdout, /^input error chart: Helm chart not rendered: helm is not installed \(not on PATH, and KUBEREADY_HELM is not set\)$/m);
+      assert.match(r.stdout, /^input error chart: Helm chart not rendered: helm is not installed \(not on PATH, and KUBEREADY_HELM is not set\): install helm 3, point KUBEREADY_HELM at a helm binary, or pass --no-render to audit the chart's plain YAML files only$/m);
       assert.match(r.stdout, /Deployment shop\/api/);
       assert.match(r.stdout, /Deployment tools\/plain/);
     } finally {

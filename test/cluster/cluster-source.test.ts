@@ -82,6 +82,9 @@ contexts:
     const empty = join(dir, 'empty-home');
     mkdirSync(empty, { recursive: true });
     assert.throws(() => selectContexts(readKubeconfig({ env: { HOME: empty } }), {}), /no kubeconfig: set --kubeconfig or KUBECONFIG/);
+    // KUBECONFIG set to files that do not exist: the message says so, not "set KUBECONFIG".
+    const missing = { env: { HOME: empty, KUBECONFIG: join(dir, 'gone.yaml') } };
+    assert.throws(() => selectContexts(readKubeconfig(missing), {}, missing), /no kubeconfig: none of the files KUBECONFIG names exists \(.*gone\.yaml\); set --kubeconfig, fix KUBECONFIG, or unset it to use ~\/\.kube\/config$/);
     assert.throws(() => readKubeconfig({ kubeconfig: join(dir, 'nope.yaml') }), /kubeconfig .*nope\.yaml: cannot read \(no such file\)/);
     const noCurrent = kubeconfig('nocurrent.yaml', { clusters: [{ name: 'c', cluster: { server: 'https://x' } }], contexts: [{ name: 'x', context: { cluster: 'c' } }] });
     assert.throws(() => selectContexts(readKubeconfig({ kubeconfig: noCurrent }), {}), /no current-context: name one with --context/);

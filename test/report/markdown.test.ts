@@ -32,7 +32,7 @@ const LINKS = { serverUrl: 'https://github.example.com/', repository: 'acme/plat
 
 describe('markdown: example runs', () => {
   for (const target of EXAMPLE_TARGETS) {
-    it(`${target}: verdict header, a row per workload with six pillars, findings errors first`, async () => {
+    it(`${target}: verdict header, a row per object with the eight pillars, findings errors first`, async () => {
       const r = await runCli(['audit', target, '-o', 'markdown', '--no-config'], { cwd: root });
       assert.ok(r.code === 0 || r.code === 1, r.stderr);
       const { report } = await auditJson([target], { cwd: root });
@@ -51,14 +51,14 @@ describe('markdown: example runs', () => {
       ];
       assert.equal(rows.length, order.length);
       for (const [i, v] of order.entries()) {
-        assert.equal(rows[i].length, 9);
+        assert.equal(rows[i].length, 11);
         assert.equal(rows[i][0], `<code>${v.object.kind} ${v.object.namespace ? v.object.namespace + '/' : ''}${v.object.name}</code>`);
         assert.equal(rows[i][1], v.workloadClass === null ? '❌ fails' : v.ready ? '✅ ready' : '❌ not ready');
-        const marks = ['resources', 'health', 'rbac', 'availability', 'observability', 'security'].map(
+        const marks = ['resources', 'health', 'rbac', 'availability', 'observability', 'security', 'storage', 'networking'].map(
           (p) => ({ pass: '✅', fail: '❌', 'n/a': '➖' })[v.pillars[p as 'resources']],
         );
-        assert.deepEqual(rows[i].slice(2, 8), marks);
-        assert.equal(rows[i][8], String(v.score));
+        assert.deepEqual(rows[i].slice(2, 10), marks);
+        assert.equal(rows[i][10], String(v.score));
       }
       // Findings: errors before warnings before info before unknown.
       const heads = [...r.stdout.matchAll(/^\*\*(❌ error|⚠️ warning|ℹ️ info|❔ unknown)\*\*/gm)].map((m) => m[1]);
@@ -101,10 +101,10 @@ describe('markdown: content and escaping', () => {
     assert.doesNotMatch(out, /\u0007/);
     assertBalanced(out);
   });
-  it('table cells escape | (also inside code spans) and keep 9 cells per row', () => {
+  it('table cells escape | (also inside code spans) and keep 11 cells per row', () => {
     const rows = tableRows(h);
     assert.equal(rows.length, 3);
-    for (const r of rows) assert.equal(r.length, 9);
+    for (const r of rows) assert.equal(r.length, 11);
     assert.equal(rows[0][0], '<code>Deployment shop/web|&quot;x&quot;</code>');
     assert.equal(rows[1][0], '<code>ClusterRoleBinding admins</code>');
     assert.equal(rows[1][1], '❌ fails');

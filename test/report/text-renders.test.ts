@@ -40,6 +40,8 @@ describe('text and GitHub reports: one base under several overlays', () => {
       assert.equal(text.match(/spec\.replicas is not set \(defaults to 1; minimum 2\)/g)?.length, 1);
       const repeats = text.split('\n').filter((l) => /replicas-below-minimum {2}\(as rendered by dev, above\)$/.test(l));
       assert.equal(repeats.length, 2, text);
+      // Each verdict header names its render: the three headers point at the same base line.
+      for (const overlay of ['dev', 'staging', 'prod']) assert.match(text, new RegExp(`^Deployment shop/web  NOT READY  score \\d+  base/web\\.yaml:1 \\(rendered by ${overlay}\\)$`, 'm'));
       // Only prod retags the image to :latest: that finding is its own and shown in full.
       assert.equal(text.match(/uses the moving tag :latest/g)?.length, 1);
       // GitHub annotations: one per source line and message, not one per overlay.

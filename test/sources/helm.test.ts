@@ -420,7 +420,7 @@ describe('helm: charts rendered with helm template', { skip: helm.skip }, () => 
     try {
       const r = await loadInputs(['shop', join(FIXTURES, '../kustomize/base/service.yaml')], {
         cwd: FIXTURES, ...loadPlan(allChecks), render: { env: { PATH: empty, KUBEREADY_HELM: '' } } });
-      assert.deepEqual(r.problems.map((p) => [p.file, p.level, p.message]), [['shop', 'error', 'Helm chart not rendered: helm is not installed (not on PATH, and KUBEREADY_HELM is not set)']]);
+      assert.deepEqual(r.problems.map((p) => [p.file, p.level, p.message]), [['shop', 'error', "Helm chart not rendered: helm is not installed (not on PATH, and KUBEREADY_HELM is not set): install helm 3, point KUBEREADY_HELM at a helm binary, or pass --no-render to audit the chart's plain YAML files only"]]);
       assert.deepEqual(r.resources.map((o) => o.kind), ['Service']);
     } finally {
       rmSync(empty, { recursive: true, force: true });

@@ -190,7 +190,7 @@ describe('kustomize: overlays built with kustomize', { skip: tool.skip }, () => 
     const empty = mkdtempSync(join(tmpdir(), 'kubeready-nokust-'));
     try {
       const r = await load(['overlays/prod', 'base/service.yaml'], { env: { PATH: empty, KUBEREADY_KUSTOMIZE: '' } });
-      assert.deepEqual(r.problems.map((p) => [p.file, p.message]), [['overlays/prod', 'kustomization not built: neither kustomize nor kubectl is installed (not on PATH, and KUBEREADY_KUSTOMIZE is not set)']]);
+      assert.deepEqual(r.problems.map((p) => [p.file, p.message]), [['overlays/prod', 'kustomization not built: neither kustomize nor kubectl is installed (not on PATH, and KUBEREADY_KUSTOMIZE is not set): install either, point KUBEREADY_KUSTOMIZE at one, or pass --no-render to audit the plain YAML files only']]);
       assert.deepEqual(r.resources.map((o) => o.kind), ['Service']);
     } finally {
       rmSync(empty, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { replicaCountText, HOST_KEYS, ZONE_KEYS, ownPodsProblem, replicaFloor, spreadTerms, stringListParam, termLabel } from './util.js';
+import { allReplicasText, replicaCountText, HOST_KEYS, ZONE_KEYS, ownPodsProblem, replicaFloor, spreadTerms, stringListParam, termLabel } from './util.js';
 import { nodeExclusive } from '../../model/exclusive.js';
 import { SHARED_CLAIM_KINDS, singleWriterClaim } from '../../model/claims.js';
 
@@ -93,7 +93,7 @@ Reported for service workloads with a replica floor of 2 or more (fewer is \`rep
     out.push({
       message: have
         ? `${have}, and that node's failure takes them all down`
-        : `no podAntiAffinity or topologySpreadConstraints over ${hostKeys.join(' / ')}: all ${replicaCountText(floor)} replicas can be scheduled onto one node, and that node's failure takes the service down`,
+        : `no podAntiAffinity or topologySpreadConstraints over ${hostKeys.join(' / ')}: ${allReplicasText(floor)} can be scheduled onto one node, and that node's failure takes the service down`,
       path: [...w.podSpecPath, 'affinity'],
     });
     return out;

@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { SHARED_CLAIM_KINDS, singleWriterClaim } from '../../model/claims.js';
-import { replicaCountText, ZONE_KEYS, ownPodsProblem, replicaFloor, spreadTerms, stringListParam, termLabel } from './util.js';
+import { allReplicasText, ZONE_KEYS, ownPodsProblem, replicaFloor, spreadTerms, stringListParam, termLabel } from './util.js';
 
 export default defineCheck<{ zoneTopologyKeys: string[] }>({
   id: 'no-zone-spread',
@@ -63,7 +63,7 @@ all mount one ReadWriteOnce claim: they can only run on the volume's node, so sp
       return out;
     }
     out.push({
-      message: `no topologySpreadConstraints or podAntiAffinity over ${zoneKeys[0] ?? 'a zone key'}: all ${replicaCountText(floor)} replicas can run in one zone, and that zone's outage takes the service down`,
+      message: `no topologySpreadConstraints or podAntiAffinity over ${zoneKeys[0] ?? 'a zone key'}: ${allReplicasText(floor)} can run in one zone, and that zone's outage takes the service down`,
       path: [...w.podSpecPath, 'topologySpreadConstraints'],
     });
     return out;

@@ -62,15 +62,15 @@ rules:
         if (podUpdate.length === 0) continue;
         out.push({
           message: named
-            ? `rules[${rule.index}] grants ${grantedVerbsText(rule, podUpdate)} pods ${quoteList(rule.resourceNames)}: it can replace the image of those pods (a pod's image is mutable) and run its own code as their ServiceAccount, with the Secrets they mount`
-            : `rules[${rule.index}] grants ${grantedVerbsText(rule, podUpdate)} pods: it can replace the image of any running pod ${cluster ? 'in every namespace it is bound for' : 'in its namespace'} (a pod's image is mutable) and run its own code as that pod's ServiceAccount, with the Secrets it mounts`,
+            ? `rules[${rule.index}] grants ${grantedVerbsText(rule, podUpdate)} on pods ${quoteList(rule.resourceNames)}: it can replace the image of those pods (a pod's image is mutable) and run its own code as their ServiceAccount, with the Secrets they mount`
+            : `rules[${rule.index}] grants ${grantedVerbsText(rule, podUpdate)} on pods: it can replace the image of any running pod ${cluster ? 'in every namespace it is bound for' : 'in its namespace'} (a pod's image is mutable) and run its own code as that pod's ServiceAccount, with the Secrets it mounts`,
           path: resourcePath(rule, podsAt),
           ...(cluster && !named ? {} : { severity: 'info' as const }),
         });
         continue;
       }
       if (podUpdate.length > 0) hits.push({ i: podsAt, verbs: podUpdate });
-      const what = hits.map((h) => `${grantedVerbsText(rule, h.verbs)} ${rule.resources[h.i]}`).join(', ');
+      const what = hits.map((h) => `${grantedVerbsText(rule, h.verbs)} on ${rule.resources[h.i]}`).join(', ');
       out.push({
         message: named
           ? `rules[${rule.index}] grants ${what} ${quoteList(rule.resourceNames)}: it can rewrite their pod template and run any image as any ServiceAccount ${cluster ? 'of the namespaces it is bound for' : 'of its namespace'}, mounting any Secret there`

@@ -25,7 +25,7 @@ rules:
     verbs: ["create", "delete"]
 `,
       [
-        { line: 7, object: 'ci', severity: 'warning', message: '[patch] deployments, [patch] statefulsets' },
+        { line: 7, object: 'ci', severity: 'warning', message: '[patch] on deployments, [patch] on statefulsets' },
         { line: 16, object: 'runner', severity: 'info', message: 'any ServiceAccount in its namespace' },
       ],
     );
@@ -47,7 +47,7 @@ rules:
     resourceNames: ["web-0"]
     verbs: ["create"]
 `,
-      [{ line: 6, severity: 'info', message: 'rules[0] grants [patch] deployments [web]: it can rewrite their pod template and run any image as any ServiceAccount of the namespaces it is bound for' }],
+      [{ line: 6, severity: 'info', message: 'rules[0] grants [patch] on deployments [web]: it can rewrite their pod template and run any image as any ServiceAccount of the namespaces it is bound for' }],
     );
   });
 
@@ -91,10 +91,10 @@ rules:
     verbs: ["create", "patch"]
 `,
       [
-        { line: 6, object: 'pod-patcher', severity: 'warning', message: 'rules[0] grants [update, patch] pods: it can replace the image of any running pod in every namespace it is bound for (a pod\'s image is mutable) and run its own code as that pod\'s ServiceAccount, with the Secrets it mounts' },
+        { line: 6, object: 'pod-patcher', severity: 'warning', message: 'rules[0] grants [update, patch] on pods: it can replace the image of any running pod in every namespace it is bound for (a pod\'s image is mutable) and run its own code as that pod\'s ServiceAccount, with the Secrets it mounts' },
         { line: 17, object: 'labeller', severity: 'info', message: 'in its namespace (a pod\'s image is mutable)' },
-        { line: 25, object: 'one-pod', severity: 'info', message: 'rules[0] grants [update] pods [web-0]: it can replace the image of those pods' },
-        { line: 34, object: 'both', severity: 'info', message: 'rules[0] grants [create] pods, [create, patch] deployments: it can run any image as any ServiceAccount in its namespace' },
+        { line: 25, object: 'one-pod', severity: 'info', message: 'rules[0] grants [update] on pods [web-0]: it can replace the image of those pods' },
+        { line: 34, object: 'both', severity: 'info', message: 'rules[0] grants [create] on pods, [create, patch] on deployments: it can run any image as any ServiceAccount in its namespace' },
       ],
     );
   });
