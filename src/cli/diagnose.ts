@@ -162,7 +162,8 @@ export async function runDiagnose(target: string | undefined, opts: DiagnoseOpts
     else attachLogs(list, []);
     io.out(opts.output === 'json' ? renderDiagnosisJson(result) : 'diagnoses' in result ? renderNamespaceDiagnosis(result, { color: io.color, source }) : renderDiagnosis(result, { color: io.color, source }));
     if ('status' in result && (result.status === 'not-found' || result.status === 'no-status')) {
-      io.err(`kubeready: ${result.symptom}\n`);
+      // On a terminal the report just said it; piped or as JSON, standard error says it for the log.
+      if (opts.output === 'json' || !io.color) io.err(`kubeready: ${result.symptom}\n`);
       return EXIT.USAGE;
     }
     return list.some(isUnhealthy) ? EXIT.FINDINGS : EXIT.OK;

@@ -1,6 +1,6 @@
 /** The kubeready command line. It only wires: sources -> engine -> report. */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import { allChecks, findCheck } from '../checks/index.js';
 import { audit, loadPlan } from '../engine/audit.js';
@@ -231,6 +231,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
         return;
       }
       const { report, config } = audited;
+      // Which .kubeready.yaml applied: a run from a subfolder may find another one.
+      if (config.file) {
+        const rel = relative(io.cwd, resolve(io.cwd, config.file));
+        report.config = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : resolve(io.cwd, config.file);
+      }
       for (const o of outputs) if (o.file) refuseInputFile(o.file, (audited as { inputFiles?: Set<string> }).inputFiles, io, `--output ${o.format}=${o.file}`);
       // The parsed input is garbage now: on a large input, collect it before the writers allocate.
       if (report.summary.objects >= LARGE_INPUT_OBJECTS) {

@@ -305,6 +305,8 @@ export interface Report {
   cluster?: ClusterReport | null;
   /** Only when the input had Helm charts or Kustomize overlays: each render, in input order. */
   renders?: RenderOut[];
+  /** Only when a configuration file was read (-c, or a .kubeready.yaml found upward): its path. */
+  config?: string;
 }
 
 /** A live cluster audit: one entry per kubeconfig context, in the order given. */

@@ -34,8 +34,9 @@ import type { CheckInfo, Finding, Location, ObjectRef, Report } from '../engine/
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const FINGERPRINT_KEY = 'kubeready/v1';
-export const INFORMATION_URI = 'https://github.com/kubeready/kubeready';
-export const CHECKS_DOC_URI = 'https://github.com/kubeready/kubeready/blob/main/docs/checks.md';
+// No helpUri or informationUri: kubeready has no published documentation URL yet, and a guessed one
+// would put a dead "learn more" link on every code-scanning alert. The rule's help carries what breaks,
+// the fix with its YAML, and the command that prints the full documentation (kubeready explain).
 /** GitHub code scanning rejects runs with more results. */
 export const MAX_RESULTS = 25_000;
 /** GitHub code scanning rejects results with more locations (related locations included, counted generously). */
@@ -110,7 +111,6 @@ function physical(loc: Location): SarifLocation['physicalLocation'] {
 
 function rule(info: CheckInfo): ReportingDescriptor {
   const fence = fenceFor(info.fix.yaml);
-  const helpUri = `${CHECKS_DOC_URI}#${info.id}`;
   const tags = new Set(['kubernetes', info.pillar]);
   if (SECURITY_PILLARS.has(info.pillar)) tags.add('security');
   if (info.pss) tags.add(`pss-${info.pss}`);
@@ -121,12 +121,11 @@ function rule(info: CheckInfo): ReportingDescriptor {
     name: ruleName(info.id),
     shortDescription: { text: info.title },
     fullDescription: { text: info.whatBreaks },
-    helpUri,
     help: {
-      text: `${info.fix.text}\n\n${info.fix.yaml}\n\nkubeready explain ${info.id}  (${helpUri})`,
+      text: `${info.fix.text}\n\n${info.fix.yaml}\n\nFull documentation: kubeready explain ${info.id}`,
       markdown:
         `**What breaks:** ${info.whatBreaks}\n\n**Fix:** ${info.fix.text}\n\n${fence}yaml\n${info.fix.yaml}\n${fence}\n\n` +
-        `\`kubeready explain ${info.id}\` · [documentation](${helpUri})`,
+        `Full documentation: \`kubeready explain ${info.id}\` (docs/checks.md in the kubeready sources).`,
     },
     defaultConfiguration: { level: LEVEL[info.severity] ?? 'warning' },
     properties,
@@ -247,7 +246,6 @@ export function buildSarif(report: Report, opts: SarifOptions = {}): Log {
         name: 'kubeready',
         version: report.tool.version,
         semanticVersion: /^\d+\.\d+\.\d+/.test(report.tool.version) ? report.tool.version : undefined,
-        informationUri: INFORMATION_URI,
         rules,
       },
     },

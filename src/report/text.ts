@@ -129,7 +129,14 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
   const shownBefore = new Map<string, string>();
   // Checks whose "breaks" and "fix" lines were shown in full already.
   const explained = new Set<string>();
-  for (const v of report.verdicts) {
+  // Worst first, as the Markdown table: workloads that are not ready, objects that fail, then the
+  // rest (each group in input order), so the first screen shows what blocks production.
+  const order = [
+    ...report.verdicts.filter((v) => v.workloadClass !== null && !v.ready),
+    ...report.verdicts.filter((v) => v.workloadClass === null && !v.ready),
+    ...report.verdicts.filter((v) => v.ready),
+  ];
+  for (const v of order) {
     const shown = v.findings.filter((f) => opts.showExempted || !f.exempted);
     if (shown.length === 0 && !opts.showPassing && v.ready) continue;
     const status = v.workloadClass === null ? (v.ready ? c.green('ok') : c.red('FAILS')) : v.ready ? c.green(c.bold('READY')) : c.red(c.bold('NOT READY'));
@@ -294,6 +301,7 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
       lines.push(c.dim(`  plus while batch workloads run: about ${money(run1.hourly.now)}/hour (${plural(run1.workloads, 'batch workload')}, one run each)${run1.incomplete ? ', a lower bound' : ''}`));
     }
   }
+  if (report.config) lines.push(c.dim(`config: ${report.config}`));
   const inErr = s.inputErrors ? c.red(`, ${s.inputErrors} input error${s.inputErrors === 1 ? '' : 's'}`) : '';
   if (report.cluster) {
     const n = report.cluster.contexts.length;

@@ -119,8 +119,13 @@ describe('configuration', () => {
       const r = await cli(['audit', '../deploy.yaml', '--only', 'memory-limit-missing', '-o', 'json'], { cwd: sub });
       assert.equal(r.code, 0, r.stderr);
       assert.equal(JSON.parse(r.stdout).verdicts[0].findings[0].severity, 'warning');
+      // The report names the file that applied (found upward: outside the working directory, absolute).
+      assert.equal(JSON.parse(r.stdout).config, join(dir, '.kubeready.yaml'));
+      const text = await cli(['audit', 'deploy.yaml', '--only', 'memory-limit-missing'], { cwd: dir });
+      assert.match(text.stdout, /^config: \.kubeready\.yaml$/m);
       const off = await cli(['audit', '../deploy.yaml', '--only', 'memory-limit-missing', '--no-config'], { cwd: sub });
       assert.equal(off.code, 1);
+      assert.doesNotMatch(off.stdout, /^config:/m);
     } finally {
       rmSync(join(dir, '.kubeready.yaml'));
     }

@@ -289,6 +289,11 @@ describe('diagnose CLI: targets and errors', () => {
     const r = await runCli(['diagnose', 'deploy/web', '-n', 'prod', '--from', 'dump.yaml'], { cwd: dir });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /Deployment "web" not found in namespace prod \(it exists in namespace shop: use -n\)/);
+    // On a terminal the report already says it: not repeated on standard error.
+    const tty = await runCli(['diagnose', 'deploy/web', '-n', 'prod', '--from', 'dump.yaml'], { cwd: dir, tty: true, env: {} });
+    assert.equal(tty.code, 2);
+    assert.match(tty.stdout, /not found in namespace prod/);
+    assert.equal(tty.stderr, '');
   });
 
   it('exits 2 on a manifest (no status): nothing to diagnose', async () => {

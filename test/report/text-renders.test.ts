@@ -53,3 +53,23 @@ describe('text and GitHub reports: one base under several overlays', () => {
     }
   });
 });
+
+describe('text report: order and repeated explanations', () => {
+  it('shows what blocks production first (not-ready workloads, failing objects, then the rest); breaks and fix in full once per check', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { loadText } = await import('../../src/sources/resources.js');
+    const ready = readFileSync('examples/production-ready/api.yaml', 'utf8');
+    const tutorial = readFileSync('examples/tutorial/app.yaml', 'utf8');
+    const loaded = [...loadText(ready, 'ready.yaml', loadPlan(allChecks)).resources, ...loadText(tutorial, 'tutorial.yaml', loadPlan(allChecks)).resources];
+    const report = audit({ resources: loaded }, { checks: allChecks });
+    const text = renderText(report, { color: false, showPassing: true });
+    const heads = text.split('\n').filter((l) => /^\S/.test(l) && / {2}(READY|NOT READY|ok|FAILS) {2}/.test(l)).map((l) => l.split('  ')[1]);
+    const firstReady = heads.indexOf('READY');
+    assert.ok(firstReady > 0, heads.join(', '));
+    assert.ok(heads.slice(0, firstReady).every((h) => h === 'NOT READY' || h === 'FAILS'), heads.join(', '));
+    assert.ok(heads.indexOf('FAILS') > heads.lastIndexOf('NOT READY'), 'failing objects after not-ready workloads');
+    // Two workloads without a CPU limit: the second gets a pointer, not the explanation again.
+    assert.equal(text.match(/breaks: .*\n {10}fix: {4}Set resources\.limits\.cpu/g)?.length, 1);
+    assert.match(text, /cpu-limit-missing\n {10}container "\w+" has no CPU limit\n {10}fix: {4}as for cpu-limit-missing above {2}\(kubeready explain cpu-limit-missing\)/);
+  });
+});

@@ -58,8 +58,10 @@ rotation and restarts it only if it lasts: reported as **info**, with both times
 outage longer than the liveness budget still restarts every replica. With an equal or smaller liveness
 budget it is a **warning**: the restart comes no later than the removal from rotation.
 
-It is acceptable for a trivial TCP check on a process with no dependencies, but a separate cheap
-liveness endpoint (\`/livez\`) is still better.`,
+It is acceptable for a trivial TCP check on a process with no dependencies: two \`tcpSocket\` probes of the
+container's own port (no \`host\`) are reported as **info**, since a TCP connect fails only when the process
+stops accepting connections; a separate cheap liveness endpoint (\`/livez\`) is still better, as it also
+catches a process that accepts connections but hangs.`,
   fix: {
     text: 'Point liveness at a cheap endpoint that only proves the process is responsive, and keep dependency checks in readiness.',
     yaml: `containers:
@@ -100,10 +102,16 @@ liveness endpoint (\`/livez\`) is still better.`,
         });
         continue;
       }
+      // A TCP connect to the container's own port depends on nothing outside the process: sharing
+      // it is the acceptable case the details describe (info, said as such).
+      const tcpOwn = lh.type === 'tcpSocket' && (lh.spec.host === undefined || lh.spec.host === '');
       out.push({
-        message: `${what}${liveAfter !== undefined && readyAfter !== undefined ? ` and liveness gives up ${liveAfter === readyAfter ? `as soon as readiness (about ${liveAfter} s)` : `first (about ${liveAfter} s, readiness ${readyAfter} s)`}` : ''}: when it fails, every replica is restarted instead of only being taken out of rotation`,
+        message: tcpOwn
+          ? `${what}: a TCP connect to its own port, which only fails when the process stops accepting connections, so restarting on it is sound; a separate liveness check (an HTTP /livez) would also catch a process that accepts but hangs`
+          : `${what}${liveAfter !== undefined && readyAfter !== undefined ? ` and liveness gives up ${liveAfter === readyAfter ? `as soon as readiness (about ${liveAfter} s)` : `first (about ${liveAfter} s, readiness ${readyAfter} s)`}` : ''}: a pod where it fails is restarted instead of only being taken out of rotation, and when it fails for a reason all replicas share (a dependency outage, load) every replica is restarted at once`,
         path: [...c.path, 'livenessProbe', lh.type],
         container: c.name,
+        ...(tcpOwn ? { severity: 'info' as const } : {}),
       });
     }
     return out;

@@ -86,8 +86,13 @@ Probes that set \`host\` target another address and are skipped. Init containers
         if (typeof port === 'number') {
           const numbers = ports.map((p) => p.containerPort).filter((n): n is number => n !== undefined);
           if (numbers.length === 0 || numbers.includes(port)) continue;
+          // Containers of a pod share one network: a port another container declares is that
+          // container's, so the probe checks the neighbour, and a liveness failure restarts this one.
+          const owner = workload.containers.find((o) => o !== c && declaredPorts(o).some((p) => p.containerPort === port));
           out.push({
-            message: `container "${c.name}": ${where} ${port} is not among its declared ports (${numbers.join(', ')}); legal, since containerPort is informational, but check that the app listens on ${port}`,
+            message: owner
+              ? `container "${c.name}": ${where} ${port} is a port container "${owner.name}" declares, not this one (${numbers.join(', ')}): the pod shares one network, so "${owner.name}" answers the probe${kind === 'livenessProbe' ? `, and when it does not, the kubelet restarts "${c.name}"` : ''}; right when that endpoint checks "${c.name}" (a health proxy), else probe a port of "${c.name}"`
+              : `container "${c.name}": ${where} ${port} is not among its declared ports (${numbers.join(', ')}); legal, since containerPort is informational, but check that the app listens on ${port}`,
             path,
             container: c.name,
             severity: 'info',

@@ -1,7 +1,8 @@
 /** Shared logic of the four missing request/limit checks (not a check module). */
 import type { CheckContext, FindingInput, RelatedInput } from '../types.js';
 import type { ContainerRef, Json } from '../../model/types.js';
-import { getString, parseQuantity } from '../../model/util.js';
+import { formatBytes, getString, parseQuantity } from '../../model/util.js';
+import { explicitHeap } from './heap.js';
 import { resourcesTemplated, type LimitRangeDefault } from '../../model/cost.js';
 import { cpuUtilizationHpas, formatValue, label, limitRangesFor, ownQuantity, podQuantity, quoteNames, resourcesPath, type Section } from './shared.js';
 
@@ -149,7 +150,13 @@ export function missingLimits(ctx: CheckContext<unknown>, res: 'cpu' | 'memory',
       if (f) out.push(f);
       continue;
     }
-    out.push({ message: `${label(c)} has no ${what} limit`, path: resourcesPath(c, 'limits', res), container: c.name });
+    // A heap size set on the command line or in the environment: the limit to add must hold it, plus
+    // room for what the runtime keeps outside the heap (a limit below it OOM-kills the container).
+    const heap = res === 'memory' ? explicitHeap(c) : undefined;
+    const sized = heap
+      ? `; it sets ${heap.text}, so the limit must be above that heap with room for non-heap memory: at least ${formatBytes(heap.bytes + Math.max(256 * 2 ** 20, heap.bytes / 4))}`
+      : '';
+    out.push({ message: `${label(c)} has no ${what} limit${sized}`, path: resourcesPath(c, 'limits', res), container: c.name });
   }
   return out;
 }

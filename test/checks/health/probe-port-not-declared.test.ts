@@ -147,3 +147,35 @@ spec:
     );
   });
 });
+
+describe('probe-port-not-declared: a port a sibling container declares', () => {
+  it('says the sibling answers the probe, and whom a liveness failure restarts (info)', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: llm}
+spec:
+  template:
+    spec:
+      containers:
+        - name: server
+          image: example.com/server:1
+          ports: [{containerPort: 9000}]
+          livenessProbe: {httpGet: {path: /healthcheck, port: 8000}}
+        - name: http
+          image: example.com/http:1
+          ports: [{containerPort: 8000}]
+`,
+      [
+        {
+          line: 11,
+          container: 'server',
+          severity: 'info',
+          message:
+            'container "server": livenessProbe httpGet.port 8000 is a port container "http" declares, not this one (9000): the pod shares one network, so "http" answers the probe, and when it does not, the kubelet restarts "server"; right when that endpoint checks "server" (a health proxy), else probe a port of "server"',
+        },
+      ],
+    );
+  });
+});

@@ -199,3 +199,29 @@ spec:
     assert.deepEqual(run([...lr.resources, ...pod('shop').resources], 'shop'), ['info: container "a" has no memory limit in the manifest; LimitRange "lr" in namespace shop sets 1Gi at admission']);
   });
 });
+
+describe('memory-limit-missing: a heap set on the command line or in the environment', () => {
+  it('says how large the limit must be: the heap plus room for non-heap memory (256 MiB or a quarter of the heap)', () => {
+    const yaml = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: node:20
+          env: [{name: NODE_OPTIONS, value: "--max-old-space-size=4096"}]
+        - name: jvm
+          image: eclipse-temurin:21
+          args: ["java", "-Xmx512m", "-jar", "app.jar"]
+        - name: plain
+          image: nginx:1.27
+`;
+    expectFindings(check, yaml, [
+      { line: 8, container: 'web', message: 'container "web" has no memory limit; it sets --max-old-space-size=4096 (4Gi, in env NODE_OPTIONS), so the limit must be above that heap with room for non-heap memory: at least 5Gi' },
+      { line: 11, container: 'jvm', message: 'container "jvm" has no memory limit; it sets -Xmx512m (512Mi), so the limit must be above that heap with room for non-heap memory: at least 768Mi' },
+      { line: 14, container: 'plain', message: /^container "plain" has no memory limit$/ },
+    ]);
+  });
+});
