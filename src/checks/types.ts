@@ -116,7 +116,8 @@ export interface FindingInput {
   /**
    * What the finding is about, when its message also describes things that change without changing
    * it (the other workloads of the namespace, their count): the fingerprint (baselines, SARIF) uses
-   * this instead of the message, so adding an unrelated Deployment does not make it "new".
+   * this, with the check and the namespace, instead of the message and the object it hangs on, so
+   * adding an unrelated Deployment does not make it "new".
    */
   identity?: string;
 }

@@ -13,8 +13,12 @@ import type { Finding } from './report-types.js';
 
 export function fingerprintOf(f: Pick<Finding, 'check' | 'object' | 'container' | 'field' | 'message' | 'identity'>): string {
   const h = createHash('sha256');
-  // A finding whose message also lists other things (a namespace's workloads) gives its identity.
-  const parts = [f.check, f.object.kind, f.object.namespace ?? '', f.object.name, f.container ?? '', f.field, f.identity ?? f.message];
+  // A finding whose message also lists other things (a namespace's workloads) gives its identity,
+  // which names what it is about (the namespace): the object it is reported on (the first workload
+  // of the namespace) is left out too, so a workload added before it changes nothing.
+  const parts = f.identity !== undefined
+    ? [f.check, f.object.namespace ?? '', f.identity]
+    : [f.check, f.object.kind, f.object.namespace ?? '', f.object.name, f.container ?? '', f.field, f.message];
   // Live findings: the same object in two clusters is two findings (manifest fingerprints are unchanged).
   if (f.object.cluster) parts.push(`cluster=${f.object.cluster}`);
   h.update(parts.join('\0'));

@@ -95,7 +95,8 @@ export interface Finding {
   related: RelatedObject[];
   /**
    * Only when the message also describes other things (the namespace's other workloads): what the
-   * finding is about, which its fingerprint is made from instead of the message.
+   * finding is about; its fingerprint is made from the check, the namespace and this (not the object
+   * it is reported on, nor the message).
    */
   identity?: string;
   /**

@@ -82,8 +82,9 @@ export function checkMarkdown(c: CheckDoc, heading = '##'): string {
     `**What breaks:** ${c.whatBreaks}`,
     '',
   ];
-  if (c.details) lines.push(c.details.trim(), '');
+  // The fix comes right after what breaks: the details (exact rules, edge cases) are for who wants them.
   lines.push(`**Fix:** ${c.fix.text}`, '', '```yaml', c.fix.yaml.trimEnd(), '```', '');
+  if (c.details) lines.push('**Details.**', '', c.details.trim(), '');
   const params = paramsTable(c);
   if (params.length) lines.push('Parameters (set in `.kubeready.yaml` under `checks.' + c.id + '.params`):', '', ...params, '');
   lines.push(`Disable or relax: \`checks: {${c.id}: off}\` or \`{${c.id}: warning}\`; exempt one object with the annotation \`kubeready.io/ignore: ${c.id}\` plus \`kubeready.io/ignore-reason\`.`, '');

@@ -194,7 +194,9 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   for (const v of rowOrder) {
     const verdict = v.workloadClass === null ? '❌ fails' : v.ready ? '✅ ready' : '❌ not ready';
     const pillars = COLUMNS.map(([p]) => MARK[v.pillars[p] ?? 'n/a'] ?? '➖');
-    rows.push(`| ${cell(mdCode(objectName(v.object)))} | ${verdict} | ${pillars.join(' | ')} | ${v.score} |`);
+    // Overlays of one base give rows with the same name: say which render each is.
+    const render = v.location.rendered?.render;
+    rows.push(`| ${cell(mdCode(objectName(v.object)) + (render !== undefined ? ` (${mdText(render)})` : ''))} | ${verdict} | ${pillars.join(' | ')} | ${v.score} |`);
   }
   // Workloads first, then other objects that fail (a ClusterRoleBinding to cluster-admin): "Object".
   const tableHead = [`| Object | Verdict | ${COLUMNS.map(([, l]) => l).join(' | ')} | Score |`, `| --- | --- | ${COLUMNS.map(() => ':-:').join(' | ')} | --: |`];

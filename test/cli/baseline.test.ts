@@ -275,6 +275,14 @@ describe('audit --baseline: what does not change a fingerprint', () => {
     }
     for (const f of r.findings) if (f.object.name !== 'zeta' && !f.exempted) assert.equal(f.baseline, 'unchanged', `${f.check} on ${f.object.name}`);
     assert.deepEqual(r.report.baseline?.fixed, []);
+    // A workload whose name sorts first takes over as the object these findings hang on: still unchanged.
+    const alpha = WORKER.replace(/worker/g, 'aardvark');
+    const first = await auditWithBaseline(project({ 'k8s/app.yaml': ORIGINAL, 'k8s/aardvark.yaml': alpha }), ['--complete']);
+    const moved = first.findings.filter((x) => x.check === 'netpol-no-default-deny' || x.check === 'alerts-missing');
+    assert.ok(moved.some((f) => f.object.name === 'aardvark'), moved.map((f) => `${f.check} on ${f.object.name}`).join(', '));
+    for (const f of moved) {
+      assert.equal(f.baseline, 'unchanged', `${f.check} on ${f.object.name}: ${f.message}`);
+    }
   });
   it('another Deployment added in a namespace of its own, exempted by annotation: nothing new, exit 0', async () => {
     const extra = WORKER.replace(/worker/g, 'batch').replace('  namespace: shop\n', '  namespace: jobs\n  annotations:\n    kubeready.io/ignore: "*"\n    kubeready.io/ignore-reason: owned by the data team\n');

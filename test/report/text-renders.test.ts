@@ -14,6 +14,7 @@ import { audit, loadPlan } from '../../src/engine/audit.js';
 import { allChecks } from '../../src/checks/index.js';
 import { renderText } from '../../src/report/text.js';
 import { renderGithub } from '../../src/report/github.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
 import { kustomizeTool } from '../helpers/render-tools.js';
 
 const tool = kustomizeTool();
@@ -44,6 +45,9 @@ describe('text and GitHub reports: one base under several overlays', () => {
       for (const overlay of ['dev', 'staging', 'prod']) assert.match(text, new RegExp(`^Deployment shop/web  NOT READY  score \\d+  base/web\\.yaml:1 \\(rendered by ${overlay}\\)$`, 'm'));
       // Only prod retags the image to :latest: that finding is its own and shown in full.
       assert.equal(text.match(/uses the moving tag :latest/g)?.length, 1);
+      // Markdown: each table row names its render.
+      const md = renderMarkdown(audit({ resources: loaded.resources }, { checks }));
+      for (const overlay of ['dev', 'staging', 'prod']) assert.match(md, new RegExp(`^\\| \`Deployment shop/web\` \\(${overlay}\\) \\|`, 'm'));
       // GitHub annotations: one per source line and message, not one per overlay.
       const gh = renderGithub(audit({ resources: loaded.resources }, { checks }));
       assert.equal(gh.split('\n').filter((l) => l.includes('title=replicas-below-minimum')).length, 1, gh);
