@@ -35,6 +35,11 @@ const SCENARIO_LABEL: Record<string, string> = {
 };
 const SCENARIO_SHORT: Record<string, string> = { 'node-loss': 'node loss', 'zone-loss': 'zone loss', drain: 'drain', rollout: 'rollout' };
 
+/** A cost figure as the summary shows it: whole units from 100 up, cents below. */
+function moneyText(currency: string, x: number): string {
+  return `${currency} ${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2)}`;
+}
+
 function firstSentence(s: string): string {
   const m = /^(.+?[.!?])(\s|$)/.exec(s);
   return m ? m[1] : s;
@@ -268,8 +273,7 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
   if (report.cost && run?.monthly && run.monthly.now === 0 && run.incomplete) {
     lines.push(c.dim('requested capacity: no container requests CPU or memory, so there is no cost estimate'));
   } else if (report.cost && run?.monthly) {
-    const cur = report.cost.prices.currency;
-    const money = (x: number) => `${cur} ${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2)}`;
+    const money = (x: number) => moneyText(report.cost!.prices.currency, x);
     const range = run.monthly.min !== run.monthly.now || run.monthly.max !== run.monthly.now
       ? ` (${money(run.monthly.min)} at autoscaler floors, ${run.monthly.max === null ? 'unbounded' : money(run.monthly.max)} at ceilings)`
       : '';
@@ -289,8 +293,7 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
   // DaemonSets cost per node and Jobs per run: they do not add up with the running total, so each
   // gets its own line rather than being left out.
   if (report.cost) {
-    const cur = report.cost.prices.currency;
-    const money = (x: number) => `${cur} ${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2)}`;
+    const money = (x: number) => moneyText(report.cost!.prices.currency, x);
     const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
     const node = report.cost.total.perNode;
     if (node?.monthly && node.workloads > 0 && node.monthly.now > 0) {
