@@ -9,7 +9,7 @@ import { EXIT, exitCodeFor, findingsGateFails, findingsGateReason, nothingAudite
 import { applyBaseline, baselineOf, BaselineError, parseBaseline, readBaseline, serializeBaseline } from '../engine/baseline.js';
 import type { BaselineEntry, Report } from '../engine/report-types.js';
 import { loadInputs } from '../sources/files.js';
-import { renderCheckList, renderExplain } from '../report/checks-doc.js';
+import { renderCheckList, renderExplain, renderExplainTerminal } from '../report/checks-doc.js';
 import { Timing } from '../engine/timing.js';
 import { collectGarbage, LARGE_INPUT_OBJECTS } from './memory.js';
 import { collectOutput, OUTPUT_HELP, parseOutputs, writeOutputs } from './output.js';
@@ -336,7 +336,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         const near = allChecks.filter((c) => c.id.includes(id) || id.includes(c.id)).map((c) => c.id);
         throw new UsageError(`unknown check "${id}"${near.length ? `; did you mean ${near.join(', ')}?` : ' (kubeready checks lists them)'}`);
       }
-      io.out(renderExplain(check));
+      io.out(io.stdoutIsTTY ? renderExplainTerminal(check, useColor(io)) : renderExplain(check));
     });
 
   try {

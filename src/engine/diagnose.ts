@@ -331,9 +331,11 @@ function oomProblems(x: Ctx, pod: Resource): Problem[] {
           `kubectl ${nsFlag(x.index, pod)} top pod ${pod.name} --containers`,
           owner.mutable ? `kubectl ${nsFlag(x.index, pod)} set resources ${owner.kubectl} -c ${c.name} --limits=memory=${next}` : `# ${owner.kubectl} cannot be changed in place: change the manifest and recreate it`,
         ],
-        yaml: containerYaml(c, `resources:\n  requests:\n    memory: ${next}\n  limits:\n    memory: ${next}   # was ${k.limit.text}`),
+        yaml: containerYaml(c, `resources:\n  requests:\n    memory: ${next}   # was ${memoryRequestOf(c) ?? 'not set'}\n  limits:\n    memory: ${next}   # was ${k.limit.text}`),
       };
-      prevent.push(prevention('memory-limit-missing', 'every container gets a memory limit sized from its measured peak, with the request close to it'));
+      // The container has a limit, so memory-limit-missing would not fire: no manifest check can
+      // say a limit is too small for what the program does; measurement and an alert can.
+      prevent.push(prevention(null, 'a limit too small for what the program does shows only in measurement: size it from the peak working set (container_memory_working_set_bytes), and alert when the working set stays above 90% of the limit, so a leak pages before it kills'));
       prevent.push(prevention('runtime-heap-exceeds-memory-limit', 'a runtime heap setting that does not fit the memory limit is caught in the manifest'));
     } else {
       cause = 'the container has no memory limit, so it was not its own limit: the node ran out of memory and the kernel OOM killer picked it. Some pod on that node (maybe this one) uses more memory than it requests';

@@ -13,7 +13,7 @@ export interface SourcePosition {
 
 /** Where a resource came from and how to turn a field path into a line and column. */
 export interface Origin {
-  /** File path as given (relative to the cwd when possible), '-' for stdin, or a cluster reference. */
+  /** File path as given (relative to the cwd when possible), '<stdin>' for standard input, or a cluster reference. */
   file: string;
   /** 0-based document index within the file. */
   doc: number;

@@ -95,6 +95,64 @@ export function renderExplain(c: CheckDoc): string {
   return checkMarkdown(c, '#');
 }
 
+/**
+ * `kubeready explain` on a terminal: the same text without Markdown syntax. Headings and
+ * `**strong**` become bold, `code` is coloured (or plain), fenced blocks are indented without their
+ * fences (so the YAML can be copied as is), tables become one line per row, links show their address.
+ * Piped or redirected, explain prints the Markdown itself.
+ */
+export function renderExplainTerminal(c: CheckDoc, color: boolean): string {
+  return markdownForTerminal(checkMarkdown(c, '#'), color);
+}
+
+export function markdownForTerminal(md: string, color: boolean): string {
+  const k = pc.createColors(color);
+  const inline = (t: string) =>
+    t
+      .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_, text: string, url: string) => (url.startsWith('#') ? text : `${text} (${url})`))
+      .replace(/\*\*([^*]+)\*\*/g, (_, x: string) => k.bold(x))
+      .replace(/`([^`]+)`/g, (_, x: string) => k.cyan(x));
+  const out: string[] = [];
+  let fenced = false;
+  let header: string[] | null = null;
+  for (const line of md.split('\n')) {
+    if (/^\s*```/.test(line)) {
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced) {
+      out.push(line ? `    ${line}` : '');
+      continue;
+    }
+    const h = /^#{1,6}\s+(.*)$/.exec(line);
+    if (h) {
+      out.push(k.bold(inline(h[1]).replace(/`/g, '')));
+      continue;
+    }
+    if (/^\|.*\|\s*$/.test(line)) {
+      const cells = line
+        .slice(1, line.trimEnd().length - 1)
+        .split(/(?<!\\)\|/)
+        .map((x) => x.trim().replace(/\\\|/g, '|'));
+      if (cells.every((x) => /^:?-+:?$/.test(x))) continue;
+      if (!header) {
+        // The header row names the columns; each row below says them inline.
+        header = cells;
+        continue;
+      }
+      const names = header;
+      const [first, ...rest] = cells;
+      const last = rest.pop() ?? '';
+      const middle = rest.map((x, i) => `${names[i + 1] ?? ''}${names[i + 1] ? ': ' : ''}${inline(x)}`);
+      out.push(`  ${inline(first)}${middle.length ? ` (${middle.join(', ')})` : ''}: ${inline(last)}`);
+      continue;
+    }
+    header = null;
+    out.push(inline(line));
+  }
+  return out.join('\n');
+}
+
 /** docs/checks.md */
 export function renderChecksMarkdown(checks: CheckDoc[]): string {
   const s = sorted(checks);

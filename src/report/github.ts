@@ -61,7 +61,7 @@ function command(name: Command, props: Record<string, string | number | null | u
 }
 
 function joinPath(prefix: string | undefined, file: string): string {
-  if (!prefix || file === '-' || file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file)) return file;
+  if (!prefix || file === '<stdin>' || file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file)) return file;
   const p = prefix.endsWith('/') ? prefix : prefix + '/';
   // Fold "sub/../x" so GitHub matches the file.
   const parts: string[] = [];

@@ -98,7 +98,7 @@ function joinPath(prefix: string | undefined, file: string): string {
 
 function link(file: string, line: number | null, opts: MarkdownOptions): string {
   const label = mdCode(line ? `${file}:${line}` : file);
-  if (file === '-') return label;
+  if (file === '<stdin>') return label;
   const path = joinPath(opts.pathPrefix, file);
   const encoded = path.split('/').map((seg) => (seg === '..' || seg === '.' ? seg : encodeURIComponent(seg))).join('/');
   const anchor = line ? `#L${line}` : '';

@@ -247,9 +247,14 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
   for (const [p, n] of Object.entries(s.byPillar)) {
     const t = n.error + n.warning + n.info;
     if (t === 0) continue;
-    pillarBits.push(`${p} ${n.error ? c.red(`${n.error}E`) : ''}${n.warning ? c.yellow(`${n.warning}W`) : ''}${n.info ? c.cyan(`${n.info}I`) : ''}`);
+    const parts = [
+      n.error ? c.red(`${n.error} ${n.error === 1 ? 'error' : 'errors'}`) : '',
+      n.warning ? c.yellow(`${n.warning} ${n.warning === 1 ? 'warning' : 'warnings'}`) : '',
+      n.info ? c.cyan(`${n.info} info`) : '',
+    ].filter(Boolean);
+    pillarBits.push(`${p} ${parts.join(', ')}`);
   }
-  if (pillarBits.length) lines.push(c.dim('by pillar: ') + pillarBits.join('  '));
+  if (pillarBits.length) lines.push(c.dim('by pillar: ') + pillarBits.join(' · '));
   const withSurvival = report.verdicts.filter((v) => v.survival);
   if (withSurvival.length) {
     const bits: string[] = [];

@@ -319,7 +319,7 @@ export async function loadInputs(args: string[], options: FileInputOptions = {})
   const jobs: { input: number; shown: string; text: string; flat?: Promise<Int32Array | null> }[] = [];
   let total = 0;
   files.forEach((f, input) => {
-    const shown = f === '-' ? '-' : display(f, cwd);
+    const shown = f === '-' ? '<stdin>' : display(f, cwd);
     if (f === '-') {
       jobs.push({ input, shown, text: (options.stdinText ?? readStdin)() });
       return;

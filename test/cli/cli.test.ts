@@ -62,7 +62,7 @@ describe('exit codes', () => {
     const r = await cli(['audit', '-', '--only', 'memory-limit-missing', '-o', 'json'], { cwd: dir, stdin: DEPLOY });
     assert.equal(r.code, 1);
     const rep = JSON.parse(r.stdout);
-    assert.equal(rep.verdicts[0].findings[0].location.file, '-');
+    assert.equal(rep.verdicts[0].findings[0].location.file, '<stdin>');
     assert.equal(rep.verdicts[0].findings[0].location.line, 10);
   });
 });
@@ -185,6 +185,19 @@ describe('output', () => {
     assert.match(ex.stdout, /What breaks/);
     assert.match(ex.stdout, /```yaml/);
     assert.equal((await cli(['explain', 'nope'])).code, 2);
+  });
+  it('explain on a terminal: no Markdown syntax; the YAML indented, without fences; parameters one per line', async () => {
+    const md = await cli(['explain', 'replicas-below-minimum']);
+    const tty = await cli(['explain', 'replicas-below-minimum'], { tty: true, env: { NO_COLOR: '1' } });
+    assert.equal(tty.code, 0);
+    assert.match(md.stdout, /^# `replicas-below-minimum`$/m, 'piped: Markdown');
+    assert.match(tty.stdout, /^replicas-below-minimum\n\nToo few replicas · pillar: availability/);
+    assert.doesNotMatch(tty.stdout, /```|\*\*|`|^#|^\|/m);
+    assert.match(tty.stdout, /^What breaks: With a single replica/m);
+    assert.match(tty.stdout, /^Fix: Run at least two replicas[^\n]*\n\n {4}spec:\n {6}replicas: 3\n/m);
+    assert.match(tty.stdout, /^ {2}minReplicas \(type: number, default: 2\): Lowest acceptable replica floor\.$/m);
+    const colored = await cli(['explain', 'replicas-below-minimum'], { tty: true, env: {} });
+    assert.match(colored.stdout, /\x1b\[1mWhat breaks:\x1b\[22m/, 'bold on a colour terminal');
   });
 });
 

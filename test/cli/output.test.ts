@@ -62,6 +62,12 @@ describe('--output', () => {
     const text = await runCli(['audit', 'k8s', '--no-config', '-o', 'text'], { cwd: dir });
     assert.equal(text.stdout, dflt.stdout);
     assert.equal(text.code, dflt.code);
+    // The summary says counts in words, not "8E2W".
+    const byPillar = text.stdout.split('\n').find((l) => l.startsWith('by pillar: '));
+    assert.ok(byPillar, text.stdout);
+    assert.match(byPillar, /^by pillar: resources \d+ errors? · /);
+    assert.match(byPillar, /security \d+ errors?, \d+ warnings?( · |$)/);
+    assert.doesNotMatch(byPillar, /\d[EWI]\b/);
     const json = await runCli(['audit', 'k8s', '--no-config', '-o', 'json'], { cwd: dir });
     assert.equal(JSON.parse(json.stdout).schemaVersion, 1);
     assert.equal(json.code, 1);

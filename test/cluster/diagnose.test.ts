@@ -186,7 +186,8 @@ spec:
     assert.match(out, new RegExp(`previous log of ${pods.web.metadata.name}/app: not available \\(the API server could not reach the kubelet of the pod's node \\(`));
     assert.match(out, /Root cause {2}the container needs more memory than its 128Mi limit/);
     assert.match(out, new RegExp(`\\$ kubectl -n ${NS} set resources deployment/web -c app --limits=memory=256Mi`));
-    assert.match(out, /- memory-limit-missing \(resources: Container has no memory limit\)/);
+    assert.match(out, /- no manifest check: a limit too small for what the program does shows only in measurement/);
+    assert.match(out, /- runtime-heap-exceeds-memory-limit \(/);
   });
 
   it('diagnose a Pending pod: the scheduler\'s Insufficient memory, with the request and the room on the node', async () => {

@@ -61,7 +61,10 @@ describe('diagnose: a Deployment whose pods are OOMKilled', () => {
     assert.match(p.cause, /needs more memory than its 128Mi limit/);
     assert.ok(p.fix.commands.includes('kubectl -n shop set resources deployment/web -c app --limits=memory=256Mi'), p.fix.commands.join('\n'));
     assert.match(p.fix.yaml ?? '', /limits:\n\s+memory: 256Mi {3}# was 128Mi/);
-    assert.deepEqual(p.prevent.map((v) => v.check), ['memory-limit-missing', 'runtime-heap-exceeds-memory-limit']);
+    // It has a limit: memory-limit-missing would not fire, so it is not offered as the prevention.
+    assert.deepEqual(p.prevent.map((v) => v.check), [null, 'runtime-heap-exceeds-memory-limit']);
+    assert.match(p.prevent[0].why, /a limit too small for what the program does shows only in measurement: size it from the peak working set.*alert when the working set stays above 90% of the limit/);
+    assert.match(p.fix.yaml ?? '', /requests:\n\s+memory: 256Mi {3}# was (64Mi|not set)\n/);
     assert.ok(p.evidence.some((e) => e.field === 'status.containerStatuses[0].lastState.terminated' && /reason OOMKilled, exit code 137, finished 2024-05-01T10:14:00Z/.test(e.text)));
     assert.ok(p.evidence.some((e) => e.source === 'event' && /BackOff \(x11/.test(e.text)));
     assert.deepEqual(p.logs && [p.logs.pod, p.logs.container, p.logs.previous], ['web-7d9c-a', 'app', true]);
@@ -80,7 +83,8 @@ describe('diagnose: a Deployment whose pods are OOMKilled', () => {
     assert.match(out, /previous log of web-7d9c-a\/app: not available \(diagnosing a file/);
     assert.match(out, /Root cause {2}the container needs more memory than its 128Mi limit/);
     assert.match(out, /\$ kubectl -n shop set resources deployment\/web -c app --limits=memory=256Mi/);
-    assert.match(out, /- memory-limit-missing \(resources: Container has no memory limit\)/);
+    assert.match(out, /- no manifest check: a limit too small for what the program does shows only in measurement/);
+    assert.doesNotMatch(out, /memory-limit-missing/);
     const j = await runCli(['diagnose', 'deployment/web', '-n', 'shop', '--from', 'dump.yaml', '-o', 'json'], { cwd: dir });
     const parsed = JSON.parse(j.stdout) as Diagnosis;
     assert.equal(parsed.schemaVersion, 1);

@@ -336,7 +336,7 @@ describe('junit: content and escaping', () => {
     const doc = parse(r.stdout);
     assertCounts(doc);
     const input = doc.testsuites.testsuite!.find((s) => s['@_name'] === 'input')!;
-    assert.equal(input.testcase[0]['@_name'], '-');
+    assert.equal(input.testcase[0]['@_name'], '<stdin>');
     assert.ok(input.testcase[0].failure!.length >= 1);
   });
   it('escapers: attributes keep newlines and quotes, text keeps CR; invalid XML characters and lone surrogates go', () => {

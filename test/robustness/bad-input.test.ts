@@ -430,14 +430,14 @@ spec:
     assertNoProblems(run);
     const piped = run.json.report.verdicts.find((v) => v.object.name === 'piped');
     assert.ok(piped);
-    assert.equal(piped.location.file, '-');
+    assert.equal(piped.location.file, '<stdin>');
     assert.equal(piped.location.line, 1);
     assertGoodAudited(run.json.report, 'stdin/good.yaml');
   });
 
   it('broken YAML on standard input: one line naming "-" and the line', async () => {
     const run = await audit(['-'], [], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n');
-    assertOneProblem(run, '-', /./, { line: 'any' });
+    assertOneProblem(run, '<stdin>', /./, { line: 'any' });
   });
 
   it('a path that does not exist: exit 2 and one line naming it', async () => {
