@@ -717,9 +717,26 @@ function costSummary(costs: WorkloadCost[], prices: ReturnType<typeof resolvePri
     if (!l) byNs.set(ns, (l = []));
     l.push(c);
   }
+  // Renders (kustomize overlays of one base, a chart with several values files) are often
+  // alternatives, never deployed together: the total adds them up, so each also gets its own.
+  const byRender = new Map<string | null, WorkloadCost[]>();
+  for (const c of costs) {
+    const r = c.resource.origin.render ?? null;
+    let l = byRender.get(r);
+    if (!l) byRender.set(r, (l = []));
+    l.push(c);
+  }
+  const rendered = [...byRender.keys()].filter((r) => r !== null).length;
   return {
     prices: { cpuPerHour: prices.cpuPerHour, memoryGiBPerHour: prices.memoryGiBPerHour, currency: prices.currency, hoursPerMonth: prices.hoursPerMonth },
     total: byUnit(costs, prices),
     namespaces: [...byNs.keys()].sort().map((namespace) => ({ namespace, ...byUnit(byNs.get(namespace)!, prices) })),
+    ...(rendered > 1
+      ? {
+          renders: [...byRender.keys()]
+            .sort((a, b) => (a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0))
+            .map((render) => ({ render, ...byUnit(byRender.get(render)!, prices) })),
+        }
+      : {}),
   };
 }

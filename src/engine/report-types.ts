@@ -236,6 +236,12 @@ export interface CostSummary {
   /** All namespaces together, by unit (replicated workloads, per-node DaemonSets, per-run Jobs do not add up). */
   total: { running: CostTotalsOut | null; perNode: CostTotalsOut | null; perRun: CostTotalsOut | null };
   namespaces: { namespace: string; running: CostTotalsOut | null; perNode: CostTotalsOut | null; perRun: CostTotalsOut | null }[];
+  /**
+   * Per render (Report.renders[].path; null: objects not produced by a render), only when the input
+   * holds two or more renders with workloads: they may be alternatives (overlays of one base) that
+   * `total` adds up.
+   */
+  renders?: { render: string | null; running: CostTotalsOut | null; perNode: CostTotalsOut | null; perRun: CostTotalsOut | null }[];
 }
 
 export type SurvivalScenario = 'node-loss' | 'zone-loss' | 'drain' | 'rollout';

@@ -7,12 +7,24 @@
  * embedded in `<script type="application/json">`, so a report of thousands of workloads keeps a
  * light DOM: rows are added a page at a time, details only when opened (or when printed).
  *
+ * Viewers that serve the file with a CSP blocking every script and inline style (Jenkins' HTML
+ * Publisher) run neither, and do not show `<noscript>` either (scripting is on, only blocked). For
+ * them the Workloads and Other objects sections also hold a script-free listing (`.static-list`,
+ * plain lists that read without CSS): the not-ready workloads and the other objects with errors or
+ * warnings, worst first, each with its error and warning findings (check, message, file:line) and
+ * counts of what it leaves out; ready workloads are only counted. It is capped (STATIC_MAX_OBJECTS
+ * objects, STATIC_MAX_FINDINGS findings each, then a line saying how many more and pointing to
+ * JavaScript or `-o json`) so a huge report does not grow much. CLIENT_JS hides it first thing (and
+ * removes it once the tables are up, to keep the DOM light), so with script the page is the
+ * interactive one only, printing included.
+ *
  * Everything that comes from the input is escaped here (`esc`) or, in the browser, only ever set
  * through `textContent`; the embedded JSON has `<`, `>` and `&` escaped so no string can close
  * the script element.
  */
 import { createHash } from 'node:crypto';
 import { PIECE } from './pieces.js';
+import { objectName } from './names.js';
 import { nothingAudited } from '../engine/exit.js';
 import type { Finding, Location, ObjectRef, Report, RelatedObject, Verdict } from '../engine/report-types.js';
 
@@ -253,6 +265,135 @@ function namespaceChart(workloads: Verdict[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The script-free listing: what fails, as static HTML, for viewers whose Content-Security-Policy
+// blocks every script (Jenkins' HTML Publisher). CLIENT_JS hides it first thing; without script it
+// is all the page has of the workloads and other objects, so it stays short and plain.
+
+/** Objects listed in the two script-free listings together (a 100,000-object report keeps its size). */
+const STATIC_MAX_OBJECTS = 300;
+/** Of those, kept for other objects when they have that many (not-ready workloads would take them all). */
+const STATIC_OTHERS_RESERVE = 50;
+/** Error and warning findings listed per object. */
+const STATIC_MAX_FINDINGS = 20;
+
+/** What the listing says about one object: its error and warning findings (errors first) and what it leaves out. */
+interface Listed {
+  v: Verdict;
+  i: number;
+  findings: Finding[];
+  errors: number;
+  exempted: number;
+  unknown: number;
+  info: number;
+}
+
+function listed(v: Verdict, i: number): Listed {
+  const errors: Finding[] = [];
+  const warnings: Finding[] = [];
+  let exempted = 0;
+  let unknown = 0;
+  let info = 0;
+  for (const f of v.findings) {
+    if (f.exempted) exempted++;
+    else if (f.unknown) unknown++;
+    else if (f.severity === 'error') errors.push(f);
+    else if (f.severity === 'warning') warnings.push(f);
+    else info++;
+  }
+  return { v, i, findings: [...errors, ...warnings], errors: errors.length, exempted, unknown, info };
+}
+
+/**
+ * Worst first, as the text report puts what blocks production first (failing before passing), and
+ * within that the lowest score, then the most errors; input order breaks ties.
+ */
+function worstFirst(xs: Listed[]): Listed[] {
+  return [...xs].sort((a, b) => Number(a.v.ready) - Number(b.v.ready) || a.v.score - b.v.score || b.errors - a.errors || a.i - b.i);
+}
+
+/** file:line:column, as the interactive table writes it; a live object (no lines) names the field. */
+function staticLoc(l: Location, field?: string): string {
+  if (l.line) return `${l.file}:${l.line}${l.column ? `:${l.column}` : ''}`;
+  return field ? `${l.file} ${field}` : l.file;
+}
+
+function staticObject(x: Listed): string {
+  const v = x.v;
+  const status = v.workloadClass !== null ? (v.ready ? 'ready' : 'not ready') : v.ready ? 'ok' : 'fails';
+  const render = v.location.rendered?.render;
+  const head =
+    `<p class="static-head"><strong>${esc(objectName(v.object))}</strong>${render !== undefined ? ` (rendered by ${esc(render)})` : ''}` +
+    ` · <span class="${v.ready ? 'sev-ok' : 'sev-error'}">${status}</span> · score ${num(v.score)} · <code class="loc">${esc(staticLoc(v.location))}</code></p>`;
+  const items = x.findings.slice(0, STATIC_MAX_FINDINGS).map(
+    (f) =>
+      `<li><span class="badge b-${f.severity === 'error' ? 'error' : 'warning'}">${esc(f.severity)}</span> <code class="check">${esc(f.check)}</code>: ${esc(f.message)}` +
+      `${f.baseline === 'unchanged' ? ' <span class="muted">[baseline]</span>' : ''}` +
+      ` <span class="muted">at</span> <code class="loc">${esc(staticLoc(f.location, f.field))}</code>${f.container && !f.message.includes(`"${f.container}"`) ? ` <span class="muted">(container ${esc(f.container)})</span>` : ''}</li>`,
+  );
+  const left: string[] = [];
+  const more = x.findings.length - STATIC_MAX_FINDINGS;
+  if (more > 0) left.push(`${num(more)} more ${more === 1 ? 'error or warning' : 'errors and warnings'} (the full list needs JavaScript, or <code>-o json</code>)`);
+  if (x.exempted) left.push(`${num(x.exempted)} exempted`);
+  if (x.unknown) left.push(`${num(x.unknown)} unknown`);
+  if (x.info) left.push(`${num(x.info)} info`);
+  if (left.length) items.push(`<li class="static-left">Not listed here: ${left.join(', ')}.</li>`);
+  return `<li>${head}${items.length ? `<ul class="static-findings">${items.join('')}</ul>` : ''}</li>`;
+}
+
+/** One listing: the note that this is the script-free listing, the objects, and what was left out. */
+function staticList(id: string, intro: string, xs: Listed[], cap: number, noun: [string, string], tail: string[]): string {
+  const shown = xs.slice(0, cap);
+  const rest = xs.slice(cap);
+  const out = [
+    `<div id="${id}" class="static-list">`,
+    `<p class="static-note">Script-free listing (this page's script did not run): the interactive table, with sorting, filtering and fixes, needs JavaScript.</p>`,
+    `<p>${intro}</p>`,
+  ];
+  if (shown.length) out.push(`<ol class="static-objects">${shown.map(staticObject).join('')}</ol>`);
+  if (rest.length) {
+    const findings = rest.reduce((n, x) => n + x.findings.length, 0);
+    out.push(
+      `<p class="static-more">${num(rest.length)} more ${rest.length === 1 ? noun[0] : noun[1]} (${plural(findings, 'error or warning', 'errors and warnings')}) not listed here: ` +
+        `the full table needs JavaScript; the JSON report (<code>kubeready audit -o json</code>) has everything.</p>`,
+    );
+  }
+  for (const t of tail) out.push(`<p>${t}</p>`);
+  out.push('</div>');
+  return out.join('\n');
+}
+
+/** The two script-free listings: not-ready workloads, and other objects with errors or warnings. */
+function staticListings(workloads: Verdict[], others: Verdict[]): { workloads: string; others: string } {
+  const failing = worstFirst(workloads.map(listed).filter((x) => !x.v.ready));
+  const ready = workloads.filter((v) => v.ready);
+  const objs = worstFirst(others.map(listed).filter((x) => x.findings.length > 0 || !x.v.ready));
+  const quiet = others.length - objs.length;
+  const wCap = Math.min(failing.length, STATIC_MAX_OBJECTS - Math.min(objs.length, STATIC_OTHERS_RESERVE));
+  const oCap = STATIC_MAX_OBJECTS - wCap;
+
+  const readyWarnings = ready.reduce((n, v) => n + v.findings.filter((f) => !f.exempted && !f.unknown && f.severity === 'warning').length, 0);
+  const wIntro = !workloads.length
+    ? 'No workloads in the input.'
+    : failing.length
+      ? `${num(failing.length)} of ${plural(workloads.length, 'workload')} not production-ready, worst first (lowest score, most errors), with their errors and warnings:`
+      : workloads.length === 1
+        ? 'The one workload is production-ready.'
+        : `All ${num(workloads.length)} workloads are production-ready.`;
+  const wTail =
+    ready.length && failing.length
+      ? [`${plural(ready.length, 'production-ready workload')} not listed${readyWarnings ? ` (${plural(readyWarnings, 'warning')} between them)` : ''}.`]
+      : [];
+  const oIntro = objs.length
+    ? `${plural(objs.length, 'object')} with errors or warnings, failing first:`
+    : 'No other object has errors or warnings.';
+  const oTail = quiet ? [`${plural(quiet, 'more object')} with only info, exempted or unknown findings not listed.`] : [];
+  return {
+    workloads: staticList('static-workloads', wIntro, failing, wCap, ['not-ready workload', 'not-ready workloads'], wTail),
+    others: staticList('static-others', oIntro, objs, oCap, ['object', 'objects'], oTail),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 
 function tableHead(pillars: string[], withPillars: boolean): string {
   const th = (key: string, label: string, title: string, cls = '') =>
@@ -327,6 +468,8 @@ export function writeHtml(report: Report, opts: HtmlOptions, write: (s: string) 
     report.checks.map((c) => [c.id, { title: c.title, pillar: c.pillar, severity: c.severity, whatBreaks: c.whatBreaks, fix: { text: c.fix.text, yaml: c.fix.yaml } }]),
   );
 
+  const listings = staticListings(workloads, others);
+
   const problems = report.problems ?? [];
   const problemsHtml = problems.length
     ? `<ul class="problems">${problems
@@ -369,6 +512,7 @@ export function writeHtml(report: Report, opts: HtmlOptions, write: (s: string) 
 
 <section aria-labelledby="h-workloads">
   <h2 id="h-workloads">Workloads <span class="muted">(${num(workloads.length)})</span></h2>
+  ${listings.workloads}
   <div class="controls" role="search">
     <label class="filter">Filter <input type="search" id="filter" placeholder="name, namespace, kind or check id" autocomplete="off" spellcheck="false"></label>
     <label class="toggle"><input type="checkbox" id="not-ready"> not ready only</label>
@@ -385,6 +529,7 @@ export function writeHtml(report: Report, opts: HtmlOptions, write: (s: string) 
 <section aria-labelledby="h-others"${others.length ? '' : ' hidden'}>
   <h2 id="h-others">Other objects with findings <span class="muted">(${num(others.length)})</span></h2>
   <p class="muted">Objects without a pod template (Services, Ingresses, RBAC, ...) that a check reported on. The filter above applies here too.</p>
+  ${listings.others}
   <p class="count" id="others-count" aria-live="polite"></p>
   <div class="table-wrap"><table id="others" class="verdicts">${tableHead(pillars, false)}<tbody></tbody></table></div>
   <button type="button" class="more" id="others-more" hidden></button>
@@ -526,6 +671,16 @@ table.survival td:first-child,table.survival td:nth-child(2){white-space:nowrap}
 .finding .note{font-size:.9em;margin:.3em 0}.finding .note b{font-weight:600}
 .finding ul.related{margin:.2em 0;padding-left:1.2em;font-size:.9em}
 .print-only{display:none}
+.static-list{margin:.4em 0 1em}
+.static-list p{margin:.35em 0}
+.static-list .static-note{color:var(--muted);font-size:.9em}
+ol.static-objects{margin:.4em 0;padding-left:2em}
+ol.static-objects>li{margin:.7em 0}
+.static-list .static-head{margin:0}
+ul.static-findings{margin:.2em 0;padding-left:1.2em}
+ul.static-findings>li{margin:.15em 0}
+.static-left{color:var(--muted);font-size:.9em}
+.sev-ok{color:var(--ok)}
 .more{margin:.6em 0}
 .problems{padding-left:1.2em}.problems li{margin:.2em 0;color:var(--fg)}
 footer{margin-top:3em;font-size:.85em}
@@ -552,6 +707,9 @@ pre{white-space:pre-wrap;word-break:break-word}
 const CLIENT_JS = String.raw`
 (function () {
   'use strict';
+  // The script runs: hide the script-free listings (the tables replace them), first thing.
+  var listings = Array.prototype.slice.call(document.querySelectorAll('.static-list'));
+  listings.forEach(function (e) { e.hidden = true; });
   var data = JSON.parse(document.getElementById('kr-data').textContent);
   var PAGE = 200;
   var printing = false;
@@ -831,6 +989,9 @@ const CLIENT_JS = String.raw`
   window.addEventListener('afterprint', function () { setPrinting(mq.matches); });
   printing = mq.matches;
   update();
+  // The tables are up: drop the hidden listings too (up to tens of thousands of elements the page
+  // has no use for; the DOM stays as light as the tables keep it).
+  listings.forEach(function (e) { e.remove(); });
   document.documentElement.setAttribute('data-ready', '1');
 })();
 `;

@@ -282,10 +282,20 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
     const range = run.monthly.min !== run.monthly.now || run.monthly.max !== run.monthly.now
       ? ` (${money(run.monthly.min)} at autoscaler floors, ${run.monthly.max === null ? 'unbounded' : money(run.monthly.max)} at ceilings)`
       : '';
-    // Several renders (overlays of one base, charts) are alternatives that the total adds up.
-    const renders = (report.renders ?? []).filter((r) => r.command !== null && r.objects > 0).length;
-    const summed = renders > 1 ? `; it adds up the ${renders} renders of the input, which may be alternatives (overlays of one base): each workload's own cost is in its verdict` : '';
+    // Several renders (overlays of one base, charts) may be alternatives that the total adds up:
+    // each render's own figure follows.
+    const byRender = (report.cost.renders ?? []).filter((r) => r.running?.monthly);
+    const rendered = byRender.filter((r) => r.render !== null).length;
+    const summed = rendered > 1 ? `; it adds up ${rendered} renders, which may be alternatives (overlays of one base)` : '';
     lines.push(c.dim(`requested capacity: about ${money(run.monthly.now)}/month${range}${run.incomplete ? ', a lower bound: some containers request nothing' : ''}${summed}`));
+    if (rendered > 1) {
+      const top = byRender.slice(0, 8);
+      const bits = top.map((r) => {
+        const m = r.running!.monthly!;
+        return `${r.render ?? 'not rendered'} ${money(m.now)}${m.max !== m.now ? ` (up to ${m.max === null ? 'unbounded' : money(m.max)})` : ''}`;
+      });
+      lines.push(c.dim(`  by render: ${bits.join(' · ')}${byRender.length > top.length ? ` · ${byRender.length - top.length} more in the JSON report` : ''}`));
+    }
     // With several namespaces, the costliest ones (at their ceilings: what a traffic spike costs).
     const nss = report.cost.namespaces.filter((n) => n.running?.monthly && n.running.monthly.now > 0);
     if (nss.length > 1) {

@@ -197,6 +197,8 @@ describe('CLI: Helm charts and Kustomize overlays', { skip }, () => {
     assert.match(r.report.problems[0].message, /renders ServiceMonitor objects only when the cluster serves monitoring\.coreos\.com\/v1/);
     const names = r.report.verdicts.filter((v) => v.workloadClass).map((v) => `${v.object.namespace}/${v.object.name}`).sort();
     assert.deepEqual(names, ['default/shop', 'default/shop-cache', 'default/shop-migrate', 'shop-staging/api', 'shop/api', 'tools/plain']);
+    // Three renders and plain YAML: the cost total adds them up, so each has its own figure (schema-valid above).
+    assert.deepEqual(r.report.cost?.renders?.map((x) => x.render), ['chart', 'k8s/overlays/prod', 'k8s/overlays/staging', null]);
     const plain = r.report.verdicts.find((v) => v.object.name === 'plain');
     assert.equal(plain?.location.file, 'plain/app.yaml');
     assert.equal(plain?.location.rendered, undefined);

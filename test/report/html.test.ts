@@ -1,7 +1,9 @@
 /**
  * The HTML report (src/report/html.ts): string-level checks (self-contained, escaping, embedded
- * JSON) that run anywhere, and the page itself opened from file:// in headless Chromium (content,
- * sorting, filtering, details, print media, zero network requests, hostile input, 2,000 workloads).
+ * JSON, the capped script-free listing) that run anywhere, and the page itself opened from file://
+ * in headless Chromium (content, sorting, filtering, details, print media, zero network requests,
+ * hostile input, 2,000 workloads; without script, disabled or blocked by the CSP as Jenkins serves
+ * it, the script-free listing instead of the table).
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +19,7 @@ import { emptyConfig } from '../../src/engine/config.js';
 import type { Report, Verdict } from '../../src/engine/report-types.js';
 import { loadInputs } from '../../src/sources/files.js';
 import { renderHtml } from '../../src/report/html.js';
+import { NASTY, SPACED_FILE, trickyReport } from './tricky-report.js';
 import { chromiumSkip, launchChromium, type Browser } from '../helpers/chromium.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -53,6 +56,21 @@ function emptyReport(): Report {
   for (const p of Object.keys(r.summary.byPillar)) r.summary.byPillar[p as keyof typeof r.summary.byPillar] = { error: 0, warning: 0, info: 0 };
   return r;
 }
+
+/** The script-free listing `id` (`static-workloads`, `static-others`) in the page; it holds no nested div. */
+function staticBlock(html: string, id: string): string {
+  const m = new RegExp(`<div id="${id}" class="static-list">([\\s\\S]*?)</div>`).exec(html);
+  assert.ok(m, `script-free listing #${id}`);
+  return m[1];
+}
+/** The objects a script-free listing names, in order. */
+const staticNames = (block: string) => [...block.matchAll(/<p class="static-head"><strong>([^<]*)<\/strong>/g)].map((m) => m[1]);
+
+/** A not-ready workload's error and warning findings, errors first, as the listing orders them. */
+const active = (v: Verdict) => [
+  ...v.findings.filter((f) => !f.exempted && !f.unknown && f.severity === 'error'),
+  ...v.findings.filter((f) => !f.exempted && !f.unknown && f.severity === 'warning'),
+];
 
 const HOSTILE_NAME = '</script><script>window.__pwned=1</script>';
 const HOSTILE_NS = '<b>ns</b>';
@@ -177,6 +195,107 @@ describe('renderHtml (string level)', () => {
     assert.equal(data.checks[hostile.checks[0].id].fix.yaml, HOSTILE_YAML);
   });
 
+  it('script-free listing: not-ready workloads and failing objects with check, message and file:line; ready ones only counted', () => {
+    const html = renderHtml(trickyReport());
+    // In the Workloads and the Other objects sections, next to their tables.
+    const at = (s: string) => html.indexOf(s);
+    assert.ok(at('id="h-workloads"') < at('id="static-workloads"') && at('id="static-workloads"') < at('<table id="workloads"'));
+    assert.ok(at('id="h-others"') < at('id="static-others"') && at('id="static-others"') < at('<table id="others"'));
+    assert.ok(html.includes('<noscript>'), 'the noscript note stays');
+
+    const w = staticBlock(html, 'static-workloads');
+    assert.match(w, /^\s*<p class="static-note">Script-free listing[^<]*needs JavaScript\.<\/p>/);
+    assert.match(w, /1 of 2 workloads not production-ready, worst first/);
+    // The not-ready workload: name escaped, verdict, score, where.
+    assert.deepEqual(staticNames(w), ['Deployment shop/web|&quot;x&quot;']);
+    assert.ok(w.includes('<span class="sev-error">not ready</span> · score 40 · <code class="loc">k8s/my app, v2: prod/dep loy.yaml:1:1</code>'));
+    // Its errors (then warnings): severity, check id, escaped message, file:line:column.
+    const nasty = NASTY.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    assert.ok(
+      w.includes(`<span class="badge b-error">error</span> <code class="check">memory-limit-missing</code>: ${nasty} <span class="muted">at</span> <code class="loc">${SPACED_FILE}:12:9</code>`),
+    );
+    assert.ok(w.includes(`<code class="check">privileged-container</code>: container &quot;app&quot; is privileged <span class="muted">at</span> <code class="loc">${SPACED_FILE}:20:13</code>`));
+    // A finding without a line names its field.
+    assert.ok(w.includes(`<span class="badge b-warning">warning</span> <code class="check">seccomp-profile-missing</code>`));
+    assert.ok(w.includes(`<code class="loc">${SPACED_FILE} spec.template.spec.containers[0].resources.limits.memory</code>`));
+    assert.ok(w.indexOf('privileged-container') < w.indexOf('seccomp-profile-missing'), 'errors before warnings');
+    assert.ok(!w.includes('<b>') && !w.includes('"x"'), 'raw input in the listing');
+    // Exempted and unknown findings are counted, not listed.
+    for (const gone of ['sidecar is privileged', 'exempted by annotation', 'no PodDisruptionBudget', 'pdb-missing']) assert.ok(!w.includes(gone), gone);
+    assert.ok(w.includes('<li class="static-left">Not listed here: 2 exempted, 1 unknown.</li>'));
+    // The ready workload: counted, not named.
+    assert.ok(!w.includes('nightly'));
+    assert.match(w, /<p>1 production-ready workload not listed\.<\/p>/);
+
+    const o = staticBlock(html, 'static-others');
+    assert.deepEqual(staticNames(o), ['ClusterRoleBinding admins']);
+    assert.ok(o.includes('<span class="sev-error">fails</span> · score 0'));
+    assert.ok(o.includes('<code class="check">cluster-admin-binding</code>: roleRef cluster-admin bound to Group system:authenticated <span class="muted">at</span> <code class="loc">k8s/rbac.yaml:9:3</code>'));
+  });
+
+  it('script-free listing escapes hostile names, namespaces, paths and containers', () => {
+    const w = staticBlock(renderHtml(hostile), 'static-workloads');
+    assert.deepEqual(staticNames(w), ['Deployment &lt;b&gt;ns&lt;/b&gt;/&lt;/script&gt;&lt;script&gt;window.__pwned=1&lt;/script&gt;']);
+    assert.ok(w.includes('<code class="loc">evil&lt;img src=x onerror=window.__pwned=3&gt;.yaml:'));
+    assert.ok(w.includes('&quot;&gt;&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;'), 'container name, escaped');
+    for (const s of [HOSTILE_NAME, HOSTILE_NS, HOSTILE_CONTAINER, HOSTILE_FILE, '<img', '<script', '<b>']) assert.ok(!w.includes(s), `raw ${s}`);
+  });
+
+  it('script-free listing is capped (objects, findings per object), worst first, and says what it left out', () => {
+    const base = trickyReport();
+    const [web, , crb] = base.verdicts;
+    const big = (n: number) => {
+      const r = trickyReport();
+      r.verdicts = [];
+      for (let i = 0; i < n; i++) {
+        const v = clone(web);
+        v.object = { ...v.object, name: `w-${String(i).padStart(5, '0')}` };
+        v.score = 10 + ((i * 7) % 80);
+        r.verdicts.push(v);
+      }
+      // Last in the input, first in the listing: the lowest score; 25 errors, of which 20 listed.
+      const many = clone(web);
+      many.object = { ...many.object, name: 'many-findings' };
+      many.score = 5;
+      many.findings = Array.from({ length: 25 }, (_, k) => ({ ...clone(web.findings[1]), message: `finding number ${k}` }));
+      r.verdicts.push(many);
+      // Ties on the score: the one with more errors first.
+      const fewer = clone(web);
+      fewer.object = { ...fewer.object, name: 'fewer-errors' };
+      fewer.score = 6;
+      const more = clone(many);
+      more.object = { ...more.object, name: 'more-errors' };
+      more.score = 6;
+      r.verdicts.push(fewer, more);
+      for (let i = 0; i < 60; i++) {
+        const v = clone(crb);
+        v.object = { ...v.object, name: `crb-${String(i).padStart(5, '0')}` };
+        r.verdicts.push(v);
+      }
+      return r;
+    };
+    const html = renderHtml(big(400));
+    const w = staticBlock(html, 'static-workloads');
+    const names = staticNames(w);
+    // 300 objects in all, 50 of them kept for the other objects.
+    assert.equal(names.length, 250);
+    assert.deepEqual(names.slice(0, 3), ['Deployment shop/many-findings', 'Deployment shop/more-errors', 'Deployment shop/fewer-errors']);
+    const scores = [...w.matchAll(/ · score (\d+) · /g)].map((m) => Number(m[1]));
+    assert.deepEqual(scores, [...scores].sort((a, b) => a - b), 'lowest score first');
+    assert.ok(w.includes('finding number 19') && !w.includes('finding number 20'), '20 findings per object');
+    assert.ok(w.includes('<li class="static-left">Not listed here: 5 more errors and warnings (the full list needs JavaScript, or <code>-o json</code>).</li>'));
+    const rest = 403 - 250;
+    assert.match(w, new RegExp(`<p class="static-more">${rest} more not-ready workloads \\(${rest * 3} errors and warnings\\) not listed here: the full table needs JavaScript; the JSON report \\(<code>kubeready audit -o json</code>\\) has everything\\.</p>`));
+    const o = staticBlock(html, 'static-others');
+    assert.equal(staticNames(o).length, 50);
+    assert.match(o, /<p class="static-more">10 more objects \(10 errors and warnings\) not listed here: the full table needs JavaScript/);
+    // The listing does not grow with the input: only the counts in its lines change.
+    const size = (h: string) => staticBlock(h, 'static-workloads').length + staticBlock(h, 'static-others').length;
+    const html2 = renderHtml(big(4000));
+    assert.ok(Math.abs(size(html2) - size(html)) < 20, `${size(html)} vs ${size(html2)}`);
+    assert.ok(size(html2) < html2.length / 10, 'a small part of a big report');
+  });
+
   it('embeds only the projected fields (no extra fields the engine may add later)', () => {
     const r = clone(examples) as Report & { reachability?: unknown };
     (r.verdicts[0] as Verdict & { blastRadius?: unknown }).blastRadius = { secret: 'do-not-embed-me' };
@@ -208,6 +327,34 @@ async function open(context: BrowserContext, html: string, name: string): Promis
   page.on('dialog', (d) => void (errors.push(`dialog: ${d.message()}`), d.dismiss()));
   await page.goto(url);
   await page.waitForSelector('html[data-ready="1"]', { timeout: 60_000 });
+  return { page, url, requests, errors };
+}
+
+/**
+ * The page opened without its script running: disabled in the browser (CDP), or blocked by a
+ * Content-Security-Policy that also blocks inline styles, as Jenkins' HTML Publisher serves reports
+ * (then `<noscript>` does not show either: scripting is on, only blocked).
+ */
+async function openWithoutScript(context: BrowserContext, html: string, name: string, how: 'disabled' | 'csp'): Promise<Opened> {
+  if (how === 'csp') {
+    const before = html;
+    html = html.replace(/script-src &#39;sha256-[^&]+&#39;; style-src &#39;sha256-[^&]+&#39;/, 'script-src &#39;none&#39;; style-src &#39;none&#39;');
+    assert.notEqual(html, before, 'CSP rewritten');
+  }
+  const file = join(tmp, name);
+  writeFileSync(file, html);
+  const url = pathToFileURL(file).href;
+  const page = await context.newPage();
+  if (how === 'disabled') {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
+  }
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => void requests.push(r.url()));
+  page.on('pageerror', (e) => void errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => void (m.type() === 'error' || m.type() === 'warning' ? errors.push(`console ${m.type()}: ${m.text()}`) : 0));
+  await page.goto(url, { waitUntil: 'load' });
   return { page, url, requests, errors };
 }
 
@@ -399,6 +546,105 @@ describe('HTML report in headless Chromium', { skip: chromiumSkip(), timeout: 30
     assert.equal(await page.locator('img, main script, b:text-is("ns")').count(), 0);
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
     assert.deepEqual(requests.filter((u) => u !== url), []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  for (const how of ['disabled', 'csp'] as const) {
+    it(`without script (${how === 'disabled' ? 'JavaScript disabled' : 'blocked by a CSP, inline styles too'}) the script-free listing shows what fails`, async () => {
+      const r = examples;
+      const workloads = r.verdicts.filter((v) => v.workloadClass !== null);
+      const { page, url, requests, errors } = await openWithoutScript(browser.context, renderHtml(r), `noscript-${how}.html`, how);
+      assert.equal(await page.getAttribute('html', 'data-ready'), null, 'the script did not run');
+      assert.equal(await page.locator('#workloads tbody tr').count(), 0);
+
+      // The not-ready workloads, worst first (lowest score, then most errors); the ready ones only counted.
+      const errs = (v: Verdict) => active(v).filter((f) => f.severity === 'error').length;
+      const notReady = workloads
+        .map((v, i) => ({ v, i }))
+        .filter((x) => !x.v.ready)
+        .sort((a, b) => a.v.score - b.v.score || errs(b.v) - errs(a.v) || a.i - b.i)
+        .map((x) => x.v);
+      assert.ok(await page.isVisible('#static-workloads'));
+      const heads = await page.locator('#static-workloads .static-head strong').allTextContents();
+      assert.deepEqual(heads, notReady.map((v) => `${v.object.kind} ${v.object.namespace}/${v.object.name}`));
+      const text = (await page.textContent('#static-workloads'))!;
+      assert.match(text, /Script-free listing.*needs JavaScript/);
+      for (const v of workloads.filter((x) => x.ready)) assert.ok(!text.includes(v.object.name), `ready ${v.object.name} listed`);
+      const readyCount = workloads.filter((v) => v.ready).length;
+      assert.ok(text.includes(`${readyCount} production-ready workload${readyCount === 1 ? '' : 's'} not listed`));
+
+      // A known finding: check id, message and file:line:column, visible.
+      const web = workloads.find((v) => v.object.name === 'todo-web')!;
+      const f = web.findings.find((x) => x.check === 'replicas-below-minimum')!;
+      const entry = page.locator('#static-workloads > ol > li').nth(notReady.indexOf(web));
+      const item = entry.locator('ul.static-findings > li', { has: page.locator('code.check', { hasText: f.check }) });
+      assert.ok(await item.isVisible());
+      const line = (await item.textContent())!;
+      assert.ok(line.startsWith(`error ${f.check}: ${f.message} at ${f.location.file}:${f.location.line}:${f.location.column}`), line);
+      assert.equal(await entry.locator('ul.static-findings > li:not(.static-left)').count(), Math.min(20, active(web).length));
+
+      // Other objects with errors or warnings, failing first.
+      const others = r.verdicts.filter((v) => v.workloadClass === null && active(v).length > 0);
+      assert.ok(others.length > 0);
+      assert.ok(await page.isVisible('#static-others'));
+      const otherText = (await page.textContent('#static-others'))!;
+      for (const v of others) assert.ok(otherText.includes(`${v.object.kind} ${v.object.namespace ? v.object.namespace + '/' : ''}${v.object.name}`));
+      const failing = others.find((v) => !v.ready)!;
+      assert.equal((await page.locator('#static-others .static-head strong').first().textContent()), `${failing.object.kind} ${failing.object.namespace ? failing.object.namespace + '/' : ''}${failing.object.name}`);
+      assert.ok(otherText.includes(`${active(failing)[0].check}: ${active(failing)[0].message}`));
+
+      if (how === 'csp') {
+        // As on Jenkins: no style applied (badges are plain text), no <noscript> note; only CSP complaints.
+        assert.equal(await page.$eval('#static-workloads .badge', (e) => getComputedStyle(e).borderTopStyle), 'none');
+        assert.equal(await page.getByText('The workload table and details need JavaScript').count(), 0);
+        assert.ok(errors.length > 0);
+        for (const e of errors) assert.match(e, /Content Security Policy/);
+      } else {
+        assert.deepEqual(errors, []);
+      }
+      assert.deepEqual(requests.filter((u) => u !== url), []);
+      await page.close();
+    });
+  }
+
+  it('with JavaScript the script-free listing is hidden first thing, then removed; the tables render as before (screen and print)', async () => {
+    const workloads = examples.verdicts.filter((v) => v.workloadClass !== null);
+    const html = renderHtml(examples);
+    // Hidden first thing: a mutation observer installed before the page's script sees `hidden` set
+    // on both listings before the first table row is added.
+    const file = join(tmp, 'listing-hidden.html');
+    writeFileSync(file, html);
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => void errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => void (m.type() === 'error' || m.type() === 'warning' ? errors.push(`console ${m.type()}: ${m.text()}`) : 0));
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { __seen: string[] }).__seen = seen;
+      new MutationObserver((ms) => {
+        for (const m of ms) {
+          if (m.type === 'attributes' && m.attributeName === 'hidden' && (m.target as HTMLElement).classList.contains('static-list')) seen.push(`hidden ${(m.target as HTMLElement).id}`);
+          if (m.type === 'childList' && (m.target as HTMLElement).tagName === 'TBODY' && m.addedNodes.length && !seen.includes('rows')) seen.push('rows');
+        }
+      }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['hidden'] });
+    });
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('html[data-ready="1"]');
+    const seen = await page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+    assert.deepEqual(seen.slice(0, 3), ['hidden static-workloads', 'hidden static-others', 'rows']);
+    // Then gone: the live DOM is what it was before the listing existed.
+    for (const id of ['static-workloads', 'static-others']) {
+      assert.equal(await page.locator(`#${id}`).count(), 0, id);
+      assert.equal(await page.isVisible(`#${id}`), false, id);
+    }
+    assert.deepEqual(await rowNames(page), workloads.map((v) => v.object.name));
+    assert.equal(await page.textContent('#workloads-count'), `${workloads.length} workloads`);
+    await page.emulateMedia({ media: 'print' });
+    await page.waitForFunction((n) => document.querySelectorAll('#workloads tr.detail').length === n, workloads.length);
+    assert.equal(await page.isVisible('#static-workloads'), false);
+    assert.equal(await page.isVisible('#static-others'), false);
+    await page.emulateMedia({ media: 'screen' });
     assert.deepEqual(errors, []);
     await page.close();
   });

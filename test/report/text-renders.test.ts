@@ -58,6 +58,44 @@ describe('text and GitHub reports: one base under several overlays', () => {
   });
 });
 
+describe('cost of alternative renders', () => {
+  it('the total adds up the overlays, so each render gets its own figure (text and JSON)', { skip: tool.skip }, async () => {
+    const checks = allChecks.filter((c) => c.id === 'replicas-below-minimum');
+    const dir = mkdtempSync(join(tmpdir(), 'kubeready-text-'));
+    try {
+      mkdirSync(join(dir, 'base'));
+      writeFileSync(
+        join(dir, 'base', 'web.yaml'),
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - name: app\n        image: example.com/web:1.0\n        resources: {requests: {cpu: "1", memory: 1Gi}, limits: {memory: 1Gi}}\n',
+      );
+      writeFileSync(join(dir, 'base', 'kustomization.yaml'), 'resources: [web.yaml]\n');
+      for (const [name, extra] of [['dev', ''], ['prod', 'replicas:\n- name: web\n  count: 6\n']]) {
+        mkdirSync(join(dir, name));
+        writeFileSync(join(dir, name, 'kustomization.yaml'), `resources: [../base]\n${extra}`);
+      }
+      const loaded = await loadInputs(['.'], { cwd: dir, ...loadPlan(checks) });
+      assert.deepEqual(loaded.problems, []);
+      const report = audit({ resources: loaded.resources }, { checks });
+      const renders = report.cost?.renders ?? [];
+      assert.deepEqual(renders.map((r) => r.render), ['dev', 'prod']);
+      const dev = renders[0].running!.monthly!.now;
+      const prod = renders[1].running!.monthly!.now;
+      assert.ok(dev > 0);
+      assert.ok(Math.abs(prod - 3 * dev) < 0.01, `${prod} = 3 x ${dev}`);
+      assert.ok(Math.abs(report.cost!.total.running!.monthly!.now - (dev + prod)) < 0.01);
+      const text = renderText(report, { color: false });
+      assert.match(text, /^requested capacity: about USD [\d.,]+\/month; it adds up 2 renders, which may be alternatives \(overlays of one base\)$/m);
+      assert.match(text, /^ {2}by render: dev USD [\d.,]+ · prod USD [\d.,]+$/m);
+      // One render, or none: no per-render figures.
+      const one = audit({ resources: loaded.resources.filter((r) => r.origin.render === 'dev') }, { checks });
+      assert.equal(one.cost?.renders, undefined);
+      assert.doesNotMatch(renderText(one, { color: false }), /by render|adds up/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('text report: order and repeated explanations', () => {
   it('shows what blocks production first (not-ready workloads, failing objects, then the rest); breaks and fix in full once per check', async () => {
     const { readFileSync } = await import('node:fs');
