@@ -259,6 +259,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
         exitCode = EXIT.USAGE;
         return;
       }
+      // A live audit that read nothing in its scope (a mistyped -n, a -l that matches no object): as
+      // with a glob that matches no file, it could not run as asked, so a CI job does not pass on it.
+      // (Lists that failed make it incomplete instead: exit 4 below.)
+      if (live.cluster && nothingRead(report) && exitCode === EXIT.OK) {
+        io.err('kubeready: nothing audited: no object was read from the cluster in the scope asked for (check -n and -l; exit 2)\n');
+        exitCode = EXIT.USAGE;
+        return;
+      }
       const incomplete = incompleteNote(report);
       if (incomplete) io.err(`${incomplete}${exitCode === EXIT.INCOMPLETE ? ' (exit 4)' : ''}\n`);
       // Which findings failed the gate, in one line (the report may not make it obvious: an info

@@ -699,6 +699,94 @@ export function nodeRoom(index: ResourceIndex): NodeRoom[] {
   });
 }
 
+/** A taint as the scheduler reads it. */
+interface Taint {
+  key: string;
+  value: string;
+  effect: string;
+}
+
+function taintsOf(node: Resource): Taint[] {
+  return getArray(node.object, ['spec', 'taints'])
+    .filter(isObject)
+    .map((t) => ({ key: typeof t.key === 'string' ? t.key : '', value: typeof t.value === 'string' ? t.value : '', effect: typeof t.effect === 'string' ? t.effect : '' }));
+}
+
+/**
+ * Does one of the pod's tolerations tolerate the taint? (The API's rules: an empty effect matches
+ * every effect; operator Exists with an empty key tolerates every taint; Exists matches any value of
+ * its key; Equal, the default, needs the same key and value.)
+ */
+export function tolerates(pod: Resource, taint: Taint): boolean {
+  return getArray(pod.object, ['spec', 'tolerations']).some((t) => {
+    if (!isObject(t)) return false;
+    const effect = typeof t.effect === 'string' ? t.effect : '';
+    if (effect !== '' && effect !== taint.effect) return false;
+    const key = typeof t.key === 'string' ? t.key : '';
+    if (t.operator === 'Exists') return key === '' || key === taint.key;
+    const value = typeof t.value === 'string' ? t.value : '';
+    return key === taint.key && value === taint.value;
+  });
+}
+
+function labelMatch(labels: Record<string, string>, e: JsonObject): boolean {
+  const key = typeof e.key === 'string' ? e.key : '';
+  const values = Array.isArray(e.values) ? e.values.filter((v): v is string => typeof v === 'string') : [];
+  const has = Object.hasOwn(labels, key);
+  switch (e.operator) {
+    case 'In':
+      return has && values.includes(labels[key]);
+    case 'NotIn':
+      return !has || !values.includes(labels[key]);
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
+    case 'Gt':
+    case 'Lt': {
+      const n = Number(labels[key]);
+      const limit = Number(values[0]);
+      if (!has || values.length !== 1 || !Number.isInteger(n) || !Number.isInteger(limit)) return false;
+      return e.operator === 'Gt' ? n > limit : n < limit;
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Why the scheduler would not place the pod on this node, from the node's state and the pod's
+ * constraints alone (not its resource requests): cordoned, not Ready, a NoSchedule or NoExecute
+ * taint it does not tolerate, its nodeSelector, its required node affinity. null: it may go there.
+ */
+export function nodeRefusal(node: Resource, pod: Resource): string | null {
+  if (get(node.object, ['spec', 'unschedulable']) === true) return 'cordoned';
+  const ready = nodeReady(node);
+  if (ready && ready.status !== 'True') return `Ready=${ready.status}`;
+  for (const t of taintsOf(node)) {
+    if (t.effect !== 'NoSchedule' && t.effect !== 'NoExecute') continue;
+    if (!tolerates(pod, t)) return `taint ${t.key}${t.value ? `=${t.value}` : ''}:${t.effect} not tolerated`;
+  }
+  const labels = stringMap(get(node.object, ['metadata', 'labels']));
+  for (const [k, v] of Object.entries(stringMap(get(pod.object, ['spec', 'nodeSelector'])))) {
+    if (labels[k] !== v) return `nodeSelector ${k}=${v} not matched`;
+  }
+  const terms = get(pod.object, ['spec', 'affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms']);
+  if (Array.isArray(terms) && terms.length) {
+    const fields: Record<string, string> = { 'metadata.name': node.name };
+    // Terms are ORed; within a term every expression must hold; a term with none matches no node.
+    const ok = terms.some((term) => {
+      if (!isObject(term)) return false;
+      const exprs = getArray(term, ['matchExpressions']).filter(isObject);
+      const fieldExprs = getArray(term, ['matchFields']).filter(isObject);
+      if (exprs.length + fieldExprs.length === 0) return false;
+      return exprs.every((e) => labelMatch(labels, e)) && fieldExprs.every((e) => labelMatch(fields, e));
+    });
+    if (!ok) return 'required node affinity not matched';
+  }
+  return null;
+}
+
 export function formatCpu(cores: number): string {
   return cores >= 1 && Number.isInteger(cores) ? String(cores) : `${Math.round(cores * 1000)}m`;
 }

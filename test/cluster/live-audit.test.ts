@@ -656,8 +656,13 @@ subjects: [{ kind: ServiceAccount, name: default, namespace: gaps }]
     assert.match(r.stderr, /no object was read from the cluster, so there is no score to hold against --min-score 50/);
     const json = await auditJson([], {}, ['--cluster', '--kubeconfig', cluster.adminKubeconfig, '-n', 'no-such-namespace']);
     assert.equal(json.report.summary.score, null);
-    // Without the gate the exit code is what the findings say.
-    assert.equal((await runCli(['audit', '--cluster', '--kubeconfig', cluster.adminKubeconfig, '-n', 'no-such-namespace'])).code, 0);
+    // Without the gate: the audit could not run as asked (a mistyped namespace, a selector that matches
+    // nothing), like a glob that matches no file: exit 2, one line on standard error.
+    const plain = await runCli(['audit', '--cluster', '--kubeconfig', cluster.adminKubeconfig, '-n', 'no-such-namespace']);
+    assert.equal(plain.code, 2, plain.stderr);
+    assert.match(plain.stderr, /^kubeready: nothing audited: no object was read from the cluster in the scope asked for \(check -n and -l; exit 2\)$/m);
+    const sel = await runCli(['audit', '--cluster', '--kubeconfig', cluster.adminKubeconfig, '-A', '-l', 'app=no-such-app']);
+    assert.equal(sel.code, 2, sel.stdout + sel.stderr);
   });
 
   it('never requests a Secret\'s data: Secrets are listed as metadata only, and no value reaches the report', async () => {
@@ -799,7 +804,7 @@ spec: { selector: { app: b }, ports: [{ port: 80 }] }
 
     const missing = await live(['-n', 'no-such-namespace']);
     assert.match(missing.report.cluster!.contexts[0].warnings.join(' '), /namespace "no-such-namespace" does not exist/);
-    assert.equal(missing.code, 0);
+    assert.equal(missing.code, 2, 'nothing read in the scope asked for');
 
     const bad = await runCli(['audit', '--cluster', '--kubeconfig', cluster.adminKubeconfig, '-l', 'app in b', '--no-config']);
     assert.equal(bad.code, 2);

@@ -1,15 +1,27 @@
-import { defineCheck, type FindingInput } from '../types.js';
+import { defineCheck, type FindingInput, type Resource } from '../types.js';
+import { getArray, isObject } from '../../model/util.js';
 import { nodePressure } from '../../model/runtime.js';
 import { formatTime } from '../../model/events.js';
 import { quote } from './util.js';
 
 const EFFECT: Record<string, string> = {
-  MemoryPressure:
-    'the kubelet evicts pods, BestEffort ones and those using more than they request first, the node is tainted node.kubernetes.io/memory-pressure:NoSchedule, and the kernel OOM killer may act before it does',
-  DiskPressure:
-    'the kubelet garbage-collects images and evicts pods by their ephemeral storage use, and the node is tainted node.kubernetes.io/disk-pressure:NoSchedule',
-  PIDPressure: 'the kubelet evicts pods and the node is tainted node.kubernetes.io/pid-pressure:NoSchedule; new processes may fail to start',
+  MemoryPressure: 'the kubelet evicts pods, BestEffort ones and those using more than they request first, and the kernel OOM killer may act before it does',
+  DiskPressure: 'the kubelet garbage-collects images and evicts pods by their ephemeral storage use',
+  PIDPressure: 'the kubelet evicts pods, and new processes may fail to start',
 };
+const TAINT: Record<string, string> = {
+  MemoryPressure: 'node.kubernetes.io/memory-pressure',
+  DiskPressure: 'node.kubernetes.io/disk-pressure',
+  PIDPressure: 'node.kubernetes.io/pid-pressure',
+};
+
+/** What the node's taints say: the node lifecycle controller adds the condition's taint; say whether it is there. */
+function taintText(node: Resource, type: string): string {
+  const key = TAINT[type];
+  const taints = getArray(node.object, ['spec', 'taints']).filter(isObject);
+  const t = taints.find((x) => x.key === key);
+  return t ? `; it is tainted ${key}:${typeof t.effect === 'string' ? t.effect : 'NoSchedule'}, so no new pod without a toleration lands on it` : `; its taints do not (yet) include ${key}:NoSchedule, which the node lifecycle controller adds to keep new pods off`;
+}
 
 export default defineCheck({
   id: 'node-pressure',
@@ -47,7 +59,7 @@ volumes:
     const out: FindingInput[] = [];
     for (const c of nodePressure(node)) {
       out.push({
-        message: `node is under ${c.type}${c.since !== undefined ? ` since ${formatTime(c.since)}` : ''}${c.message ? ` (${quote(c.message, 200)})` : ''}: ${EFFECT[c.type]}`,
+        message: `node is under ${c.type}${c.since !== undefined ? ` since ${formatTime(c.since)}` : ''}${c.message ? ` (${quote(c.message, 200)})` : ''}: ${EFFECT[c.type]}${taintText(node, c.type)}`,
         path: [...c.path, 'status'],
       });
     }

@@ -1,5 +1,5 @@
 import { defineCheck, type CheckContext, type FieldPath, type FindingInput, type Resource } from '../types.js';
-import { formatBytes, formatCpu, nodeRoom, podRequests, unschedulable, type Unschedulable } from '../../model/runtime.js';
+import { formatBytes, formatCpu, nodeRefusal, nodeRoom, podRequests, unschedulable, type Unschedulable } from '../../model/runtime.js';
 import { formatTime } from '../../model/events.js';
 import { get, getArray, parseQuantity } from '../../model/util.js';
 import { plural, podName, podsFor, podSpecPath, quote, related } from './util.js';
@@ -51,7 +51,8 @@ function causePath(ctx: CheckContext, u: Unschedulable): FieldPath {
 export function roomText(ctx: { index: CheckContext['index'] }, pod: Resource, u: Unschedulable): string {
   const parts: string[] = [];
   const req = podRequests(pod);
-  const rooms = nodeRoom(ctx.index).filter((r) => r.schedulable);
+  // Only nodes the pod could go to for everything but its requests: a NotReady or tainted node's room is no answer.
+  const rooms = nodeRoom(ctx.index).filter((r) => r.schedulable && nodeRefusal(r.node, pod) === null);
   for (const r of u.analysis.reasons) {
     if (r.kind !== 'insufficient' || (r.detail !== 'memory' && r.detail !== 'cpu')) continue;
     const res = r.detail;
@@ -63,7 +64,7 @@ export function roomText(ctx: { index: CheckContext['index'] }, pod: Resource, u
     }
     const top = frees.sort((a, b) => b.free - a.free)[0];
     const free = res === 'memory' ? formatBytes(Math.max(0, top.free)) : formatCpu(Math.max(0, top.free));
-    parts.push(`the pod requests ${asked} ${res}; the most unrequested on a schedulable node in the input is ${free} (${top.node})`);
+    parts.push(`the pod requests ${asked} ${res}; the most unrequested on a node it may use is ${free} (${top.node})`);
   }
   return parts.join('; ');
 }
@@ -86,7 +87,8 @@ export default defineCheck({
 \`PodScheduled=False\`, reason \`Unschedulable\`. The scheduler's reason comes from its latest
 \`FailedScheduling\` event for the pod (matched by uid; else the condition's message) and is parsed into
 a short cause: insufficient cpu or memory (with the pod's requests and, when the input holds the
-nodes and their pods, the most room left on any schedulable node), untolerated taints, node
+nodes and their pods, the most room left on a node the pod may use: not cordoned, Ready, its NoSchedule
+and NoExecute taints tolerated, the pod's nodeSelector and required node affinity matched), untolerated taints, node
 affinity or selector, pod (anti-)affinity, topology spread, unbound or missing claims, cordoned
 nodes. The finding points at the field of the pod template behind the first cause.
 

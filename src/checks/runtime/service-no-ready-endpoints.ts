@@ -2,7 +2,7 @@ import { defineCheck, type FindingInput, type RelatedInput, type Resource } from
 import type { ResourceIndex } from '../../model/index.js';
 import { containerStatuses, endpointsOf, hasStatus, isPodReady, podPhase, podsSelectedBy, serviceSelectorOf } from '../../model/runtime.js';
 import { formatLabels } from '../../model/selector.js';
-import { get, stringMap } from '../../model/util.js';
+import { get, nearNames, stringMap } from '../../model/util.js';
 
 /** Why a pod is not ready, in two or three words: "CrashLoopBackOff", "Pending", "not Ready". */
 export function podState(pod: Resource): string {
@@ -25,19 +25,41 @@ export interface LabelMiss {
 }
 
 /**
+ * Controllers of the Service's namespace whose pod template the selector matches: the backends
+ * exist but run no pod (scaled to 0, or not created yet). Controller-owned copies (the
+ * ReplicaSets of a Deployment) give way to their owner.
+ */
+export function templatesSelected(index: ResourceIndex, svc: Resource, sel: Record<string, string>): Resource[] {
+  const ws = index.workloadsMatching(index.namespaceOf(svc), sel).filter((w) => w.resource.kind !== 'Pod');
+  const top = ws.filter((w) => !ws.some((o) => o !== w && ownedBy(w.resource, o.resource)));
+  return top.map((w) => w.resource);
+}
+
+function ownedBy(r: Resource, owner: Resource): boolean {
+  const refs = get(r.object, ['metadata', 'ownerReferences']);
+  return Array.isArray(refs) && refs.some((o) => stringMap(o).kind === owner.kind && stringMap(o).name === owner.name);
+}
+
+/**
  * Pods of the namespace that carry every selector pair but one: the likely intended backends, and
- * the one label that differs. Only when exactly one pair differs (a typo or a rename on one side).
+ * the one label that differs. Only when exactly one pair differs (a typo or a rename on one side),
+ * and never when a controller's pod template matches the selector (its pods are missing, not
+ * mislabelled: scaled to 0). A single-pair selector misses by one on every pod that has the key
+ * (app=cache "misses" app=web): only a close value (a typo, a prefix) counts there.
  */
 export function nearMisses(index: ResourceIndex, svc: Resource, sel: Record<string, string>): LabelMiss[] {
   const pairs = Object.entries(sel);
   const byKey = new Map<string, LabelMiss>();
   if (pairs.length === 0) return [];
+  if (templatesSelected(index, svc, sel).length) return [];
   for (const pod of index.inNamespace('Pod', index.namespaceOf(svc))) {
     const labels = stringMap(get(pod.object, ['metadata', 'labels']));
     const diff = pairs.filter(([k, v]) => labels[k] !== v);
     if (diff.length !== 1) continue;
-    // A single-pair selector "misses by one" on every pod: only a pod that carries the key counts.
-    if (pairs.length === 1 && labels[diff[0][0]] === undefined) continue;
+    if (pairs.length === 1) {
+      const has = labels[diff[0][0]];
+      if (has === undefined || nearNames(diff[0][1], [has], true).length === 0) continue;
+    }
     const [k, v] = diff[0];
     const key = `${k}\0${labels[k] ?? ''}`;
     const m = byKey.get(key) ?? { pods: [], key: k, wanted: v, has: labels[k] };
@@ -90,7 +112,18 @@ runtime checks.`,
     const rel: RelatedInput[] = ep.sources.slice(0, 3).map((s) => ({ resource: s, path: ep.kind === 'EndpointSlice' ? ['endpoints'] : ['subsets'], note: `${ep.kind}: 0 ready, ${ep.notReady} not ready` }));
     let why: string;
     let path: (string | number)[] = ['spec', 'selector'];
-    if (pods.length === 0) {
+    const templates = pods.length === 0 ? templatesSelected(index, svc, sel) : [];
+    if (templates.length) {
+      // The backends exist but run no pod: scaled to 0, or their pods are not created (yet).
+      const t = templates[0];
+      const replicas = get(t.object, ['spec', 'replicas']);
+      const zero = replicas === 0;
+      const others = templates.length > 1 ? ` (and ${templates.length - 1} more controller${templates.length > 2 ? 's' : ''})` : '';
+      why = zero
+        ? `selector ${formatLabels(sel)} matches the pods of ${t.kind} ${t.name}${others}, which is scaled to 0 (spec.replicas: 0): no pod runs to serve it`
+        : `selector ${formatLabels(sel)} matches the pod template of ${t.kind} ${t.name}${others}, but none of its pods exist (${['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'].includes(t.kind) ? `kubeready diagnose ${t.kind.toLowerCase()}/${t.name}` : `kubectl describe ${t.kind.toLowerCase()} ${t.name}`} shows why none is created)`;
+      for (const x of templates.slice(0, 3)) rel.push({ resource: x, path: zero && x === t ? ['spec', 'replicas'] : ['spec', 'template', 'metadata', 'labels'], note: x === t && zero ? 'spec.replicas: 0' : 'pod template matches the selector' });
+    } else if (pods.length === 0) {
       const misses = nearMisses(index, svc, sel);
       const anyPods = index.inNamespace('Pod', index.namespaceOf(svc)).length > 0;
       if (misses.length) {

@@ -70,10 +70,18 @@ export function related(items: { pod: Resource; path: FieldPath; note: string }[
   return items.slice(0, MAX_PODS).map((x) => ({ resource: x.pod, path: x.path, note: x.note }));
 }
 
+/**
+ * A status or event message in quotes, on one line, at most `max` characters. A longer one keeps its
+ * start and its end: kubelet and containerd errors wrap the decisive part ("401 Unauthorized", "no
+ * such host") in layers of context, so the end matters most.
+ */
 export function quote(s: string | undefined, max = 200): string {
   if (!s) return '';
   const one = s.replace(/\s+/g, ' ').trim();
-  return `"${one.length > max ? one.slice(0, max - 1) + '…' : one}"`;
+  if (one.length <= max) return `"${one}"`;
+  const head = Math.floor(max * 0.35);
+  const tail = max - head - 3;
+  return `"${one.slice(0, head).trimEnd()} … ${one.slice(one.length - tail).trimStart()}"`;
 }
 
 export function at(t: number | undefined): string {

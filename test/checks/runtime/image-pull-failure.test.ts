@@ -35,6 +35,16 @@ describe('image-pull-failure', () => {
     expectFindings(check, text, [{ message: 'the registry refused the credentials' }]);
   });
 
+  it('a long containerd error keeps its end, where the reason is (401 Unauthorized), not only its boilerplate start', () => {
+    const long = `Failed to pull image "${img}": rpc error: code = Unknown desc = failed to pull and unpack image "${img}": failed to resolve reference "${img}": unexpected status from HEAD request to https://registry.example.com/v2/shop/web/manifests/1.4.3: 401 Unauthorized`;
+    const text = yaml(
+      ...chain({ containers }, [rsPod('web-7d9c-a', { containers, phase: 'Pending', containerStatuses: [cstatus({ ready: false, state: waiting('ImagePullBackOff', `Back-off pulling image "${img}"`) })] })]),
+      event({ name: 'f1', involved: { kind: 'Pod', name: 'web-7d9c-a', uid: 'p-web-7d9c-a', fieldPath: 'spec.containers{app}' }, reason: 'Failed', message: long, count: 4, lastTimestamp: at(6) }),
+    );
+    const [f] = expectFindings(check, text, [{ message: /: "Failed to pull image "registry\.example\.com\/shop\/web:1\.4\.3": rpc error: [^…]* … .*manifests\/1\.4\.3: 401 Unauthorized"; the pod never starts$/ }]);
+    assert.ok(long.length > 240 && f.message.length < long.length + 200);
+  });
+
   it('ignores another pod\'s events and is silent for pods that pulled', () => {
     const text = yaml(
       ...chain({ containers }, [rsPod('web-7d9c-a', { containers, containerStatuses: [cstatus()] })]),

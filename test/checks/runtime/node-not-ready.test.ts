@@ -37,6 +37,13 @@ describe('node-pressure', () => {
     ]);
   });
 
+  it('says the pressure taint is there only when the node carries it', () => {
+    const tainted = { ...node([cond('DiskPressure', 'True', at(5)), cond('Ready', 'True')]), spec: { taints: [{ key: 'node.kubernetes.io/disk-pressure', effect: 'NoSchedule', timeAdded: at(5) }] } };
+    expectFindings(checkPressure, yaml(tainted), [{ message: /: the kubelet garbage-collects images and evicts pods by their ephemeral storage use; it is tainted node\.kubernetes\.io\/disk-pressure:NoSchedule, so no new pod without a toleration lands on it$/ }]);
+    const untainted = { ...node([cond('DiskPressure', 'True', at(5)), cond('Ready', 'Unknown')]), spec: { taints: [{ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' }] } };
+    expectFindings(checkPressure, yaml(untainted), [{ message: /; its taints do not \(yet\) include node\.kubernetes\.io\/disk-pressure:NoSchedule, which the node lifecycle controller adds to keep new pods off$/ }]);
+  });
+
   it('is silent without pressure', () => {
     expectNone(checkPressure, yaml(node([cond('MemoryPressure', 'False'), cond('Ready', 'True')])));
   });

@@ -24,10 +24,43 @@ describe('pod-pending-unschedulable', () => {
         object: 'web',
         severity: 'error',
         message:
-          'pod web-7d9c-a (1 of 2 pods) cannot be scheduled, Pending since 2024-05-01T10:01:00Z: insufficient memory (3 of 3 nodes) (the pod requests 6Gi memory; the most unrequested on a schedulable node in the input is 4Gi (n2)); scheduler x6: "0/3 nodes are available: 3 Insufficient memory. preemption:',
+          'pod web-7d9c-a (1 of 2 pods) cannot be scheduled, Pending since 2024-05-01T10:01:00Z: insufficient memory (3 of 3 nodes) (the pod requests 6Gi memory; the most unrequested on a node it may use is 4Gi (n2)); scheduler x6: "0/3 nodes are available: 3 Insufficient memory. preemption:',
       },
     ]);
     assert.ok(f.related.some((r) => r.object.kind === 'Event' && r.note === 'FailedScheduling' && r.field === 'note'));
+  });
+
+  it('the room it names is on a node the pod may use: not NotReady, no untolerated NoSchedule taint, its nodeSelector matched', () => {
+    const withNode = (name: string, memory: string, extra: { ready?: string; taints?: unknown[]; labels?: Record<string, string> } = {}) => ({
+      ...node(name, memory),
+      metadata: { name, uid: `n-${name}`, labels: extra.labels ?? {} },
+      spec: extra.taints ? { taints: extra.taints } : {},
+      status: { allocatable: { cpu: '4', memory }, conditions: [cond('Ready', extra.ready ?? 'True')] },
+    });
+    const nodes = [
+      withNode('small', '4Gi', { labels: { pool: 'general' } }),
+      withNode('gone', '32Gi', { ready: 'Unknown', labels: { pool: 'general' }, taints: [{ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' }] }),
+      withNode('db', '16Gi', { labels: { pool: 'general' }, taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] }),
+      withNode('other', '24Gi', { labels: { pool: 'batch' } }),
+      withNode('soft', '5Gi', { labels: { pool: 'general' }, taints: [{ key: 'spot', value: 'true', effect: 'PreferNoSchedule' }] }),
+    ];
+    const msg = '0/5 nodes are available: 5 Insufficient memory.';
+    const podWith = (spec: Record<string, unknown>) => {
+      const p = pending('web-7d9c-a', msg);
+      Object.assign(p.spec as Record<string, unknown>, spec);
+      return p;
+    };
+    const run = (spec: Record<string, unknown>) => expectFindings(check, yaml(...chain({ containers: big }, [podWith(spec)]), ...nodes), [{ message: /the pod requests 6Gi memory/ }])[0].message;
+    // NotReady (32Gi), tainted (16Gi) and a node its selector excludes (24Gi) are no answer; a PreferNoSchedule taint does not block.
+    assert.match(run({ nodeSelector: { pool: 'general' } }), /the most unrequested on a node it may use is 5Gi \(soft\)/);
+    // Tolerating the taint (Equal, matching value) brings the db node back; so does an Exists toleration without a key.
+    assert.match(run({ nodeSelector: { pool: 'general' }, tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoSchedule' }] }), /is 16Gi \(db\)/);
+    assert.match(run({ nodeSelector: { pool: 'general' }, tolerations: [{ operator: 'Exists' }] }), /is 16Gi \(db\)/, 'tolerates everything, but a NotReady node is still no answer');
+    // A toleration of another value, or another effect, does not.
+    assert.match(run({ nodeSelector: { pool: 'general' }, tolerations: [{ key: 'dedicated', value: 'cache' }, { key: 'dedicated', operator: 'Exists', effect: 'NoExecute' }] }), /is 5Gi \(soft\)/);
+    // Required node affinity: In on another pool.
+    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['batch'] }] }] } } };
+    assert.match(run({ affinity }), /is 24Gi \(other\)/);
   });
 
   it('points at tolerations for a taint, and is a warning while the autoscaler adds a node', () => {

@@ -60,6 +60,29 @@ describe('service-no-ready-endpoints', () => {
     expectNone(check, yaml(manifest, slice(null)));
   });
 
+  it('a Deployment scaled to 0 whose template matches: says so, and never calls a one-label difference on an unrelated app a mismatch', () => {
+    // Service web selects app=web; Deployment web is scaled to 0; the only pods are redis (app=cache).
+    const cache = rsPod('cache-7d9c-a', { deploy: 'cache', conditions: [cond('Ready', 'True')], containerStatuses: [cstatus()] });
+    const text = yaml(svc({ app: 'web' }), slice(null), ...chain({ replicas: 0, status: { observedGeneration: 1, replicas: 0 } }), ...chain({ name: 'cache' }, [cache]));
+    const [f] = expectFindings(check, text, [
+      {
+        line: lineOf(text, 'selector:'),
+        message: 'Service has no ready endpoints (EndpointSlice web-x7k2p: 0 ready, 0 not ready): selector app=web matches the pods of Deployment web, which is scaled to 0 (spec.replicas: 0): no pod runs to serve it; every connection to it fails',
+      },
+    ]);
+    assert.deepEqual(f.related.map((r) => `${r.object.kind}/${r.object.name} ${r.field}`), ['EndpointSlice/web-x7k2p endpoints', 'Deployment/web spec.replicas']);
+    assert.doesNotMatch(f.message, /cache|mismatch/);
+  });
+
+  it('a one-label selector: only a close value is a mismatch (app=webb against app=web), an unrelated app is not', () => {
+    const pods = (deploy: string) => [rsPod(`${deploy}-7d9c-a`, { deploy, conditions: [cond('Ready', 'True')], containerStatuses: [cstatus()] })];
+    const typo = yaml(svc({ app: 'webb' }), slice(null), ...chain({}, pods('web')));
+    expectFindings(check, typo, [{ message: 'pod web-7d9c-a carries every selector label but app, which is app=web where the selector wants app=webb (a label mismatch)' }]);
+    const unrelated = yaml(svc({ app: 'payments' }), slice(null), ...chain({ name: 'cache' }, pods('cache')));
+    const [f] = expectFindings(check, unrelated, [{ message: 'selector app=payments matches no pod in namespace shop; every connection to it fails' }]);
+    assert.doesNotMatch(f.message, /mismatch|cache/);
+  });
+
   it('falls back to the Endpoints object when there are no slices', () => {
     const eps = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'shop', uid: 'eps' }, subsets: [{ notReadyAddresses: [{ ip: '10.1.0.4' }], ports: [{ port: 8080 }] }] };
     expectFindings(check, yaml(svc({ app: 'web' }), eps), [{ message: 'Service has no ready endpoints (Endpoints web: 0 ready, 1 not ready)' }]);
