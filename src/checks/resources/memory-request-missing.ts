@@ -19,7 +19,8 @@ Not reported when the request is effectively set:
 
 Init containers are included: they run on the node too. The pod's scheduling request is the larger of each init container's request (plus the native sidecars started before it) and the sum of the app and sidecar containers (component-helpers \`resource.PodRequests\`), so:
 - an init container without a memory request in a pod whose app containers request memory (or set a memory limit) is a **warning**: it runs within the memory the scheduler reserves for the app containers, before they start, so the pod does get memory; but nothing tells the scheduler whether it needs more, and with no request of its own it gets \`oom_score_adj\` 999, the highest a Burstable container can get (\`pkg/kubelet/qos/policy.go\`; only BestEffort containers, at 1000, rank above it), so the kernel OOM killer picks it among the first (not said of a \`system-node-critical\` pod, whose containers get -997);
-- when no app container requests memory, the init container is an **error** like any other container: nothing is reserved for the pod at all.
+- the same when no app container requests memory but another init container does: the pod reserves the largest init container's request, and this one runs within it (the message names that container);
+- when no container of the pod requests memory, the init container is an **error** like any other container: nothing is reserved for the pod at all.
 Native sidecars (\`restartPolicy: Always\` init containers) run alongside the app containers and add to the pod's request: an **error** like an app container.`,
   fix: {
     text: 'Set resources.requests.memory on every container to its steady-state working set plus headroom; for Guaranteed QoS set it equal to the limit.',

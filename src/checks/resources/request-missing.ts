@@ -71,6 +71,17 @@ function appRequest(containers: ContainerRef[], res: string): number {
   return sum;
 }
 
+/** The other init container (not a sidecar) with the largest request (or limit) of `res`, if any requests it. */
+function largestInitRequest(containers: ContainerRef[], res: string, not: ContainerRef): { name: string; value: number } | undefined {
+  let best: { name: string; value: number } | undefined;
+  for (const c of containers) {
+    if (c === not || c.type !== 'init') continue;
+    const q = ownQuantity(c.spec, 'requests', res) ?? ownQuantity(c.spec, 'limits', res);
+    if (q?.value !== undefined && q.value > 0 && (!best || q.value > best.value)) best = { name: c.name, value: q.value };
+  }
+  return best;
+}
+
 /**
  * An init container (not a sidecar) without a request in a pod whose app containers request `res`:
  * the pod's request is the larger of each init container's (plus the sidecars started before it)
@@ -78,10 +89,13 @@ function appRequest(containers: ContainerRef[], res: string): number {
  * so the scheduler does reserve the app containers' share, and the init container runs in it before
  * they start. What is lost is smaller than for an app container: a warning saying what it is.
  */
-function initWithinAppReservation(ctx: CheckContext<unknown>, c: ContainerRef, res: 'cpu' | 'memory', what: string, apps: number): FindingInput {
+function initWithinAppReservation(ctx: CheckContext<unknown>, c: ContainerRef, res: 'cpu' | 'memory', what: string, apps: number, byInit?: string): FindingInput {
   const w = ctx.workload!;
   const share = formatValue(res, apps);
-  let message = `${label(c)} has no ${what} request: it runs within the ${res === 'cpu' ? `${share} CPU` : `${share} of ${what}`} the scheduler reserves for the pod's app containers (they start after it), but nothing tells the scheduler whether it needs more`;
+  const amount = res === 'cpu' ? `${share} CPU` : `${share} of ${what}`;
+  let message = byInit
+    ? `${label(c)} has no ${what} request: it runs within the ${amount} the scheduler reserves for the pod because init container "${byInit}" requests it (a pod reserves its largest init container's request), but nothing tells the scheduler whether it needs more`
+    : `${label(c)} has no ${what} request: it runs within the ${amount} the scheduler reserves for the pod's app containers (they start after it), but nothing tells the scheduler whether it needs more`;
   if (res === 'memory') {
     // pkg/kubelet/qos/policy.go: a Burstable container without a memory request gets 1000 - 0, capped
     // at 999; node-critical pods get -997 whatever their requests.
@@ -122,6 +136,15 @@ export function missingRequests(ctx: CheckContext<unknown>, res: 'cpu' | 'memory
     if (c.type === 'init' && apps > 0) {
       out.push(initWithinAppReservation(ctx, c, res, what, apps));
       continue;
+    }
+    if (c.type === 'init') {
+      // No app container requests it, but another init container does: the pod reserves the largest
+      // init container's request (resource.AggregateContainerRequests), and this one runs within it.
+      const biggest = largestInitRequest(w.containers, res, c);
+      if (biggest) {
+        out.push(initWithinAppReservation(ctx, c, res, what, biggest.value, biggest.name));
+        continue;
+      }
     }
     let message = `${label(c)} has no ${what} request`;
     if (hpas.length > 0 && c.type !== 'init') {

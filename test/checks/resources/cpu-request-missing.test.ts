@@ -128,6 +128,39 @@ spec:
     );
   });
 
+  it('an init container next to another init container that requests CPU (and app containers that do not): a warning naming it', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: installer, namespace: kube-system}
+spec:
+  selector: {matchLabels: {app: installer}}
+  template:
+    metadata: {labels: {app: installer}}
+    spec:
+      initContainers:
+        - name: tune
+          image: busybox:1.36
+        - name: install
+          image: installer:1.2
+          resources: {requests: {cpu: 150m}}
+      containers:
+        - name: pause
+          image: registry.k8s.io/pause:3.9
+`,
+      [
+        {
+          line: 10,
+          container: 'tune',
+          severity: 'warning',
+          message: /^init container "tune" has no CPU request: it runs within the 150m CPU the scheduler reserves for the pod because init container "install" requests it \(a pod reserves its largest init container's request\)/,
+        },
+        { line: 16, container: 'pause', severity: 'error', message: 'container "pause" has no CPU request' },
+      ],
+    );
+  });
+
   it('is info, naming the LimitRange, its value and field, when a LimitRange default fills the request in at admission', () => {
     const cases: [string, RegExp, number][] = [
       ['defaultRequest: {cpu: 100m}', /LimitRange "defaults" in namespace shop sets 100m at admission$/, 7],
