@@ -37,7 +37,14 @@ const SCENARIO_SHORT: Record<string, string> = { 'node-loss': 'node loss', 'zone
 
 /** A cost figure as the summary shows it: whole units from 100 up, cents below. */
 function moneyText(currency: string, x: number): string {
+  // A figure that rounds to zero is not zero ("USD 0.00/hour" for a small Job): say it is under a cent.
+  if (x > 0 && x < 0.005) return `under ${currency} 0.01`;
   return `${currency} ${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2)}`;
+}
+
+/** "about USD 3.20", but "under USD 0.01" as it is. */
+function about(money: string): string {
+  return money.startsWith('under ') ? money : `about ${money}`;
 }
 
 function firstSentence(s: string): string {
@@ -287,7 +294,7 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
     const byRender = (report.cost.renders ?? []).filter((r) => r.running?.monthly);
     const rendered = byRender.filter((r) => r.render !== null).length;
     const summed = rendered > 1 ? `; it adds up ${rendered} renders, which may be alternatives (overlays of one base)` : '';
-    lines.push(c.dim(`requested capacity: about ${money(run.monthly.now)}/month${range}${run.incomplete ? ', a lower bound: some containers request nothing' : ''}${summed}`));
+    lines.push(c.dim(`requested capacity: ${about(money(run.monthly.now))}/month${range}${run.incomplete ? ', a lower bound: some containers request nothing' : ''}${summed}`));
     if (rendered > 1) {
       const top = byRender.slice(0, 8);
       const bits = top.map((r) => {
@@ -312,11 +319,11 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
     const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
     const node = report.cost.total.perNode;
     if (node?.monthly && node.workloads > 0 && node.monthly.now > 0) {
-      lines.push(c.dim(`  plus on every node: about ${money(node.monthly.now)}/month (${plural(node.workloads, 'DaemonSet')})${node.incomplete ? ', a lower bound' : ''}`));
+      lines.push(c.dim(`  plus on every node: ${about(money(node.monthly.now))}/month (${plural(node.workloads, 'DaemonSet')})${node.incomplete ? ', a lower bound' : ''}`));
     }
     const run1 = report.cost.total.perRun;
     if (run1 && run1.workloads > 0 && run1.hourly.now > 0) {
-      lines.push(c.dim(`  plus while batch workloads run: about ${money(run1.hourly.now)}/hour (${plural(run1.workloads, 'batch workload')}, one run each)${run1.incomplete ? ', a lower bound' : ''}`));
+      lines.push(c.dim(`  plus while batch workloads run: ${about(money(run1.hourly.now))}/hour (${plural(run1.workloads, 'batch workload')}, one run each)${run1.incomplete ? ', a lower bound' : ''}`));
     }
   }
   if (report.config) lines.push(c.dim(`config: ${report.config}`));

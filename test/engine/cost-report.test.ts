@@ -143,5 +143,9 @@ spec:
     // DaemonSet: (1 x 0.1 + 1 x 0.01) x 100 per node; Job: 2 x 0.1 + 2 x 0.01 per hour of a run.
     assert.match(text, /^ {2}plus on every node: about EUR 11\.00\/month \(1 DaemonSet\)$/m);
     assert.match(text, /^ {2}plus while batch workloads run: about EUR 0\.22\/hour \(1 batch workload, one run each\)$/m);
+    // A run that costs less than a cent an hour is not "EUR 0.00".
+    const tiny = loadText(yaml + extra.replace('cpu: "2", memory: 2Gi', 'cpu: 10m, memory: 16Mi'), 'app.yaml', loadPlan(allChecks));
+    const small = renderText(audit({ resources: tiny.resources }, { checks: allChecks, config }), { color: false });
+    assert.match(small, /^ {2}plus while batch workloads run: under EUR 0\.01\/hour \(1 batch workload, one run each\)$/m);
   });
 });
