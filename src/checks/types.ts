@@ -107,6 +107,13 @@ export interface FindingInput {
    */
   knownMessage?: string;
   /**
+   * For a finding that holds whether or not the input is complete (no `unknown`), but whose message
+   * hedges about objects that may live elsewhere ("no Service in the input sends it traffic (if one
+   * elsewhere does, ...)"): the message to show when the input is complete where `unknownIn` (or the
+   * finding's namespace) points, or a live scan listed it. Word where it looked with `sourceWhere`.
+   */
+  completeMessage?: string;
+  /**
    * Other objects this finding is about (the PDB that blocks a drain, the Service whose port is
    * missing, the RoleBinding granting a permission), each with the field that matters. The engine
    * turns each into an object reference with its own file:line, so a cross-resource finding names

@@ -553,7 +553,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
             if (ig) exempted = { by: 'annotation', reason: ig.reason ?? '(no kubeready.io/ignore-reason given)' };
           }
           f.exempted = exempted;
-          if (fi.unknown) {
+          if (fi.unknown || fi.completeMessage !== undefined) {
             // Complete where the missing object would be: the finding's namespace unless it says otherwise.
             const where = fi.unknownIn !== undefined ? fi.unknownIn : r.kind === 'Namespace' ? r.name : ref.namespace;
             const known =
@@ -561,8 +561,10 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
               : where === '*' ? complete === true
               : Array.isArray(where) ? where.length > 0 && where.every(completeFor)
               : completeFor(where);
-            if (!known || options.stillUnknown?.(fi.unknown, a.check)) f.unknown = fi.unknown;
-            else if (fi.knownMessage !== undefined) f.message = intern(fi.knownMessage);
+            if (fi.unknown) {
+              if (!known || options.stillUnknown?.(fi.unknown, a.check)) f.unknown = fi.unknown;
+              else if (fi.knownMessage !== undefined) f.message = intern(fi.knownMessage);
+            } else if (known) f.message = intern(fi.completeMessage!);
           }
           findings.push(f);
         }

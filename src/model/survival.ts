@@ -7,7 +7,7 @@
  * (replicas-below-minimum, no-pod-anti-affinity, pdb-blocks-eviction, rolling-update-unavailable,
  * readiness-probe-missing, ...) stay the source of truth for verdicts and exit codes.
  */
-import type { ResourceIndex } from './index.js';
+import { sourceWhere, type ResourceIndex } from './index.js';
 import type { FieldPath, Json, Resource, Workload } from './types.js';
 import { get, getArray, getNumber, getObject, getString, isObject } from './util.js';
 import {
@@ -440,7 +440,7 @@ function rollout(w: Workload, f: ReplicaFloor | null, index: ResourceIndex): V {
     ? ''
     : servesRequests(w, index)
       ? 'no container has a readiness probe, so new pods receive traffic the moment they start and old ones are stopped as soon as new ones run: requests fail while the new version starts'
-      : 'no container has a readiness probe, so old pods are stopped as soon as new ones run, whether or not the new version works: no requests reach these pods (no ports but metrics or health ones, no Service in the input), but a version that fails after starting stops their work';
+      : `no container has a readiness probe, so old pods are stopped as soon as new ones run, whether or not the new version works: no requests reach these pods (no ports but metrics or health ones, no Service ${sourceWhere(index)}), but a version that fails after starting stops their work`;
   const probeRel = (): SurvivalRelated[] => {
     const c = w.containers.find((x) => x.type === 'container');
     return c ? [{ resource: r, path: [...c.path, 'readinessProbe'], note: 'where the readiness probe belongs' }] : [];

@@ -104,3 +104,41 @@ spec:
     assert.notEqual(all['pvc-storage-class-missing'], 'unknown');
   });
 });
+
+describe('hedged wording of findings that hold either way (completeMessage)', () => {
+  const yaml = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker, namespace: shop}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: worker}}
+  template:
+    metadata: {labels: {app: worker}}
+    spec:
+      containers: [{name: app, image: "example.com/worker:1.0"}]
+`;
+  const res = loadText(yaml, 'w.yaml').resources;
+  const checks = allChecks.filter((c) => ['readiness-probe-missing', 'service-account-token-automount'].includes(c.id));
+  const messages = (opts: { complete?: true | string[]; listedKinds?: Set<string> }) =>
+    Object.fromEntries(
+      audit({ resources: res, ...(opts.listedKinds ? { listedKinds: opts.listedKinds } : {}) }, { checks, ...(opts.complete ? { complete: opts.complete } : {}) })
+        .verdicts.flatMap((v) => v.findings)
+        .map((f) => [f.check, `${f.severity}${f.unknown ? ' unknown' : ''}: ${f.message}`]),
+    );
+
+  it('partial input: the same severity, the message hedges about objects that may live elsewhere', () => {
+    const m = messages({});
+    assert.match(m['readiness-probe-missing'], /^warning: .*no Service in the input sends it traffic \(if one elsewhere does, that traffic reaches it before it is ready\)$/);
+    assert.match(m['service-account-token-automount'], /^warning: .*no RoleBinding or ClusterRoleBinding in the input names it, so unless it is granted roles elsewhere, set automountServiceAccountToken: false$/);
+  });
+
+  it('declared complete for the namespace: a plain fact about the input; a live scan: about the cluster', () => {
+    for (const [opts, where] of [[{ complete: ['shop'] }, 'in the input'], [{ complete: true as const }, 'in the input'], [{ complete: true as const, listedKinds: new Set(['Service', 'RoleBinding', 'ClusterRoleBinding']) }, 'in the cluster']] as const) {
+      const m = messages(opts);
+      assert.match(m['readiness-probe-missing'], new RegExp(`^warning: .*without checking it works; no Service ${where} sends it traffic$`));
+      assert.match(m['service-account-token-automount'], new RegExp(`^warning: .*, and no RoleBinding or ClusterRoleBinding ${where} names it, so the token grants nothing beyond what every authenticated account may do \\(API discovery\\): set automountServiceAccountToken: false$`));
+    }
+    // Complete for another namespace only: still hedged.
+    assert.match(messages({ complete: ['other'] })['readiness-probe-missing'], /if one elsewhere does/);
+  });
+});

@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import type { ResourceIndex } from '../../model/index.js';
+import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import type { ContainerRef, Resource, Workload } from '../../model/types.js';
 import { closeFolders, getBool } from '../../model/util.js';
 import { idleCommand } from '../../model/idle.js';
@@ -192,6 +192,8 @@ dependencies; the liveness probe must not.`,
             : nearby
               ? `no container in the pod has a readinessProbe: container "${c.name}" is Ready ${ready}; Service "${nearby.name}" (${nearby.origin.file}, a nearby folder, neither naming a namespace) selects pods with these labels, so if it is deployed with them it sends them traffic before they are ready`
               : `no container in the pod has a readinessProbe: container "${c.name}" is Ready ${ready}, so ${rolls ? 'rollouts proceed' : 'it counts as Ready (for PodDisruptionBudgets too)'} without checking it works; no Service in the input sends it traffic (if one elsewhere does, that traffic reaches it before it is ready)`,
+        // Complete input, or a live scan: no Service anywhere sends it traffic.
+        ...(service || sending || nearby ? {} : { completeMessage: `no container in the pod has a readinessProbe: container "${c.name}" is Ready ${ready}, so ${rolls ? 'rollouts proceed' : 'it counts as Ready (for PodDisruptionBudgets too)'} without checking it works; no Service ${sourceWhere(index)} sends it traffic` }),
         ...(nearby ? { related: [{ resource: nearby, path: ['spec', 'selector'], note: 'selects these pods if deployed with them' }] } : {}),
         path: [...c.path, 'readinessProbe'],
         container: c.name,

@@ -1,3 +1,4 @@
+import { sourceWhere } from '../../model/index.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { get, stringMap } from '../../model/util.js';
 import { metricsExposure, otlpMetricsPush, scrapedBy, scraperSidecar } from './util.js';
@@ -98,8 +99,7 @@ Ray containers get a \`metrics\` port (8080) from the operator when they have no
       return out;
     }
     out.push({
-      message:
-        'no metrics exposure found: no prometheus.io/scrape: "true" annotation, no container port named like "metrics", no exporter sidecar, and no PodMonitor/ServiceMonitor in the input selects these pods',
+      message: `no metrics exposure found: no prometheus.io/scrape: "true" annotation, no container port named like "metrics", no exporter sidecar, and no PodMonitor/ServiceMonitor ${sourceWhere(index)} selects these pods`,
       path: [...w.podMetaPath, 'annotations'],
     });
     return out;

@@ -69,7 +69,7 @@ spec:
     const covered = monitorsCover(index, resource);
     const custom = !builtinWorkload(w);
     out.push({
-      message: `exposes metrics (${exposure.text}) but nothing in the input scrapes them: no PodMonitor or ServiceMonitor selects these pods or a Service in front of them, and there is no prometheus.io/scrape: "true" annotation on the pods or such a Service`,
+      message: `exposes metrics (${exposure.text}) but nothing ${sourceWhere(index)} scrapes them: no PodMonitor or ServiceMonitor selects these pods or a Service in front of them, and there is no prometheus.io/scrape: "true" annotation on the pods or such a Service`,
       path: exposure.path,
       container: exposure.container,
       unknown: !covered

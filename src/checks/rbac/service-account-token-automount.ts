@@ -1,7 +1,7 @@
 import { defineCheck, type RelatedInput } from '../types.js';
 import { closeFolders, dirOf, getArray, getBool, isObject, isTemplated } from '../../model/util.js';
 import type { Resource, Workload } from '../../model/types.js';
-import type { ResourceIndex } from '../../model/index.js';
+import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import { rbacGraph, RBAC_KINDS } from '../../model/rbac.js';
 import { bindingsFor, findServiceAccount, podServiceAccount } from './sa.js';
 
@@ -83,12 +83,14 @@ Apps that talk to the API (operators, controllers, CI runners, service-discovery
       const here = index.namespaceOf(w.resource);
       if (templatedSubjects(index).some((t) => mayNameIt(t, w, index))) return [];
       const message = `pod does not set automountServiceAccountToken ${where}: every container gets an API token for "${sa.name}"; no RoleBinding or ClusterRoleBinding in the input names it, so unless it is granted roles elsewhere, set automountServiceAccountToken: false`;
+      // Complete input (or a live scan that listed the bindings): nothing grants this account anything of its own.
+      const completeMessage = `pod does not set automountServiceAccountToken ${where}: every container gets an API token for "${sa.name}", and no RoleBinding or ClusterRoleBinding ${sourceWhere(index)} names it, so the token grants nothing beyond what every authenticated account may do (API discovery): set automountServiceAccountToken: false`;
       // A ServiceAccount of its own that is not in the input: its bindings most likely live where it does,
       // and an app with an identity of its own usually calls the API (a controller, an exporter).
       if (sa.explicit && sa.name !== 'default' && !saObj) {
-        return [{ message, path, unknown: `ServiceAccount "${sa.name}" is not in the input, nor anything binding it`, unknownIn: here, knownMessage: message }];
+        return [{ message, path, unknown: `ServiceAccount "${sa.name}" is not in the input, nor anything binding it`, unknownIn: here, knownMessage: completeMessage }];
       }
-      return [{ message, path }];
+      return [{ message, path, completeMessage }];
     }
     // Bound, but to roles that grant nothing: the token serves no one but an attacker.
     const resolved = bindings.map((b) => ({ b, r: graph.resolveRoleRef(b) }));
