@@ -174,7 +174,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   head.push('');
   const counts = [plural(s.findings.error, 'error'), plural(s.findings.warning, 'warning'), `${s.findings.info} info`];
   if (s.exempted) counts.push(`${s.exempted} exempted`);
-  if (s.unknown) counts.push(`${s.unknown} unknown (rest on objects not in the input)`);
+  if (s.unknown) counts.push(`${s.unknown} unknown (rest on objects ${report.cluster ? 'outside what was read' : 'not in the input'})`);
   if (s.inputErrors) counts.push(`**${plural(s.inputErrors, 'input error')}**`);
   const input = report.cluster
     ? `${plural(report.cluster.contexts.length, 'cluster context')} (${report.cluster.contexts.map((c) => mdCode(c.context)).join(', ')})`

@@ -205,7 +205,13 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
         lines.push(c.dim(`          ${r.note ? r.note + ': ' : ''}${objectName(o)} at ${at}`));
       }
       if (f.unknown) {
-        lines.push(c.dim(`          not in input: ${f.unknown} (does not fail; --complete if the input holds everything)`));
+        lines.push(
+          c.dim(
+            report.cluster
+              ? `          not read: ${f.unknown} (does not fail: outside the namespaces read, or not readable with these permissions)`
+              : `          not in input: ${f.unknown} (does not fail; --complete if the input holds everything)`,
+          ),
+        );
         continue;
       }
       if (!opts.compact && !f.exempted && f.baseline !== 'unchanged') {
@@ -230,7 +236,7 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
   const counts = `${s.findings.error} error${s.findings.error === 1 ? '' : 's'}, ${s.findings.warning} warning${s.findings.warning === 1 ? '' : 's'}, ${s.findings.info} info`;
   const exempt =
     (s.exempted ? ` (${s.exempted} exempted${opts.showExempted ? '' : ', --show-exempted lists them'})` : '') +
-    (s.unknown ? ` · ${s.unknown} unknown (rest on objects not in the input)` : '');
+    (s.unknown ? ` · ${s.unknown} unknown (rest on objects ${report.cluster ? 'outside what was read' : 'not in the input'})` : '');
   // Nothing loaded: a score of 100 for no objects would read as a pass.
   const nothing = nothingAudited(report);
   if (nothing) lines.push(c.bold(`${nothing}${report.problems.length || report.cluster ? ' (see above)' : ''}`));

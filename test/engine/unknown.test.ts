@@ -7,6 +7,8 @@ import { exitCodeFor } from '../../src/engine/exit.js';
 import { emptyConfig } from '../../src/engine/config.js';
 import { loadText } from '../../src/sources/resources.js';
 import { allChecks } from '../../src/checks/index.js';
+import { renderText } from '../../src/report/text.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
 
 const needsFriend = engineTestCheck(
   'test-needs-friend',
@@ -140,5 +142,19 @@ spec:
     }
     // Complete for another namespace only: still hedged.
     assert.match(messages({ complete: ['other'] })['readiness-probe-missing'], /if one elsewhere does/);
+  });
+});
+
+describe('unknown findings of a live audit', () => {
+  it('say what was not read, not "not in the input" and --complete (which a live audit has no use for)', () => {
+    const files = audit({ resources: input.resources }, { checks: [needsFriend] });
+    assert.match(renderText(files, { color: false }), /not in input: no Friend object selects these pods \(does not fail; --complete if the input holds everything\)/);
+    const live = audit({ resources: input.resources }, { checks: [needsFriend] });
+    live.cluster = { complete: true, contexts: [] };
+    const text = renderText(live, { color: false });
+    assert.match(text, /not read: no Friend object selects these pods \(does not fail: outside the namespaces read, or not readable with these permissions\)/);
+    assert.match(text, /1 unknown \(rest on objects outside what was read\)/);
+    assert.doesNotMatch(text, /--complete|not in the input/);
+    assert.match(renderMarkdown(live), /1 unknown \(rest on objects outside what was read\)/);
   });
 });
