@@ -1,4 +1,7 @@
-import { defineCheck, type FindingInput } from '../types.js';
+import { defineCheck, type FindingInput, type Resource } from '../types.js';
+import type { ResourceIndex } from '../../model/index.js';
+import { closeFolders, get, getString, isObject, stringMap } from '../../model/util.js';
+import { isEmptySelector, selectorMatches } from '../../model/selector.js';
 import { grantedVerbs, grantedVerbsText, groupMatches, namedResourceIndex, resourcePath, roleRules } from './rules.js';
 
 export default defineCheck({
@@ -10,7 +13,7 @@ export default defineCheck({
     'Whoever holds this role reads Secret values: database passwords, TLS keys, cloud credentials and (on older clusters) ServiceAccount tokens that let them act as other apps. list and watch return every Secret with its data, not only names.',
   details: `\`get\`, \`list\` or \`watch\` on \`secrets\` (core group) without \`resourceNames\`. A \`list\` returns full objects, data included, so "list secrets" is "read all secrets". \`get\` alone needs the name, but names are easy to learn from pod specs and Helm release conventions.
 
-Severity: **error** on a ClusterRole (once bound by a ClusterRoleBinding it reads every namespace, including kube-system), **warning** on a Role (one namespace).
+Severity: **error** on a ClusterRole that a ClusterRoleBinding of the input binds (it reads every namespace, including kube-system) or whose \`aggregate-to-*\` labels (or an aggregating ClusterRole of the input) fold it into a wider role; **warning** on a Role (one namespace), on a ClusterRole that only RoleBindings bind (the namespaces they name; the message lists them), and on a ClusterRole nothing in the input binds (the message says a ClusterRoleBinding would make it every namespace). A live audit sees every binding.
 
 Rules restricted with \`resourceNames\` are not reported: that is the least-privilege form (\`list\`/\`watch\` with resourceNames only work with a \`metadata.name\` field selector). Rules that grant \`resources: ["*"]\` are reported by rbac-wildcard. Controllers that really manage Secrets cluster-wide (cert-manager, external-secrets, sealed-secrets) need this: exempt them with a reason.`,
   fix: {
@@ -23,16 +26,25 @@ Rules restricted with \`resourceNames\` are not reported: that is the least-priv
   },
   target: 'object',
   kinds: ['Role', 'ClusterRole'],
-  run({ resource }) {
+  run({ resource, index }) {
     const out: FindingInput[] = [];
-    const cluster = resource.kind === 'ClusterRole';
+    const reach = resource.kind === 'ClusterRole' ? clusterRoleReach(index, resource) : null;
+    const cluster = reach !== null && (reach.clusterWide !== null || reach.aggregated !== null);
     for (const rule of roleRules(resource)) {
       if (rule.resourceNames.length > 0 || !groupMatches(rule, '')) continue;
       const i = namedResourceIndex(rule, 'secrets');
       if (i < 0) continue;
       const verbs = grantedVerbs(rule, ['get', 'list', 'watch']);
       if (verbs.length === 0) continue;
-      const scope = cluster ? 'in every namespace it is bound for (all of them with a ClusterRoleBinding)' : 'in its namespace';
+      const scope = !reach
+        ? 'in its namespace'
+        : reach.clusterWide
+          ? `in every namespace (ClusterRoleBinding "${reach.clusterWide.name}" binds it)`
+          : reach.aggregated
+            ? `wherever ClusterRole "${reach.aggregated}" is bound (its labels aggregate it there)`
+            : reach.namespaces.length
+              ? `in ${reach.namespaces.length === 1 ? 'namespace' : 'namespaces'} ${reach.namespaces.map((n) => `"${n}"`).join(', ')} (bound there by RoleBindings only; a ClusterRoleBinding would make it every namespace)`
+              : 'in every namespace it is bound for (nothing in the input binds it; a ClusterRoleBinding would make it all of them)';
       const what = verbs.includes('list') || verbs.includes('watch')
         ? `can list every Secret ${scope} and read its data (list/watch return values, not only names)`
         : `can read any Secret ${scope} whose name it knows`;
@@ -40,8 +52,39 @@ Rules restricted with \`resourceNames\` are not reported: that is the least-priv
         message: `rules[${rule.index}] grants ${grantedVerbsText(rule, verbs)} on secrets with no resourceNames: ${what}`,
         path: resourcePath(rule, i),
         severity: cluster ? 'error' : 'warning',
+        ...(reach?.clusterWide ? { related: [{ resource: reach.clusterWide, path: ['roleRef', 'name'], note: 'binds it cluster-wide' }] } : {}),
       });
     }
     return out;
   },
 });
+
+/**
+ * Who binds a ClusterRole, as far as the input says: a ClusterRoleBinding (every namespace), an
+ * aggregation into a wider role (\`aggregate-to-*\` labels, or an aggregating ClusterRole of the
+ * input whose selector matches its labels), or RoleBindings (their namespaces only). Bindings of a
+ * manifest tree count from near folders (closeFolders, same render); a live scan sees them all.
+ */
+export function clusterRoleReach(index: ResourceIndex, role: Resource): { clusterWide: Resource | null; aggregated: string | null; namespaces: string[] } {
+  const near = (b: Resource) => index.listedKinds !== undefined || ((b.origin.render === role.origin.render) && closeFolders(b.origin.file, role.origin.file));
+  const refs = (b: Resource) => getString(b.object, ['roleRef', 'kind']) === 'ClusterRole' && getString(b.object, ['roleRef', 'name']) === role.name && near(b);
+  const clusterWide = index.ofKind('ClusterRoleBinding').find(refs) ?? null;
+  const namespaces = [...new Set(index.ofKind('RoleBinding').filter(refs).map((b) => index.namespaceOf(b)))].sort();
+  const labels = stringMap(get(role.object, ['metadata', 'labels']));
+  let aggregated: string | null = null;
+  for (const [k, v] of Object.entries(labels)) {
+    const m = /^rbac\.authorization\.k8s\.io\/aggregate-to-(.+)$/.exec(k);
+    if (m && v === 'true') aggregated = m[1];
+  }
+  if (!aggregated) {
+    for (const agg of index.ofKind('ClusterRole')) {
+      if (agg === role || !near(agg)) continue;
+      const selectors = get(agg.object, ['aggregationRule', 'clusterRoleSelectors']);
+      if (Array.isArray(selectors) && selectors.some((sel) => isObject(sel) && !isEmptySelector(sel) && selectorMatches(sel, labels) === true)) {
+        aggregated = agg.name;
+        break;
+      }
+    }
+  }
+  return { clusterWide, aggregated, namespaces };
+}

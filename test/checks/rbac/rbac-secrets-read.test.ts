@@ -1,12 +1,9 @@
 import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
 import check from '../../../src/checks/rbac/rbac-secrets-read.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
 
-describe('rbac-secrets-read', () => {
-  it('is an error on a ClusterRole that lists secrets, pointing at "secrets"', () => {
-    expectFindings(
-      check,
-      `apiVersion: rbac.authorization.k8s.io/v1
+const READER = `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: {name: reader}
 rules:
@@ -15,9 +12,36 @@ rules:
       - configmaps
       - secrets
     verbs: ["get", "list", "watch"]
-`,
-      [{ line: 8, severity: 'error', message: 'can list every Secret' }],
-    );
+`;
+const binding = (kind: 'ClusterRoleBinding' | 'RoleBinding', ns?: string) => `---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ${kind}
+metadata: {name: read-${ns ?? 'all'}${ns ? `, namespace: ${ns}` : ''}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+subjects: [{kind: ServiceAccount, name: app, namespace: ${ns ?? 'shop'}}]
+`;
+
+describe('rbac-secrets-read', () => {
+  it('is an error on a ClusterRole that a ClusterRoleBinding binds, pointing at "secrets" and naming the binding', () => {
+    const [f] = expectFindings(check, READER + binding('ClusterRoleBinding'), [
+      { line: 8, severity: 'error', message: 'can list every Secret in every namespace (ClusterRoleBinding "read-all" binds it) and read its data' },
+    ]);
+    assert.deepEqual(f.related.map((r) => `${r.object.kind}/${r.object.name} ${r.field}`), ['ClusterRoleBinding/read-all roleRef.name']);
+  });
+
+  it('a ClusterRole folded into a wider role by aggregation is an error too (an aggregate-to label, or an aggregating ClusterRole of the input)', () => {
+    const labelled = READER.replace('metadata: {name: reader}', 'metadata: {name: reader, labels: {rbac.authorization.k8s.io/aggregate-to-edit: "true"}}');
+    expectFindings(check, labelled, [{ severity: 'error', message: 'wherever ClusterRole "edit" is bound (its labels aggregate it there)' }]);
+    const agg = READER.replace('metadata: {name: reader}', 'metadata: {name: reader, labels: {team.example.com/aggregate: "ops"}}') +
+      '---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: ops}\naggregationRule:\n  clusterRoleSelectors: [{matchExpressions: [{key: team.example.com/aggregate, operator: In, values: [ops]}]}]\nrules: []\n';
+    expectFindings(check, agg, [{ severity: 'error', message: 'wherever ClusterRole "ops" is bound' }]);
+  });
+
+  it('is a warning on a ClusterRole that only RoleBindings bind (naming their namespaces) or that nothing in the input binds', () => {
+    expectFindings(check, READER + binding('RoleBinding', 'shop') + binding('RoleBinding', 'billing'), [
+      { severity: 'warning', message: 'can list every Secret in namespaces "billing", "shop" (bound there by RoleBindings only; a ClusterRoleBinding would make it every namespace)' },
+    ]);
+    expectFindings(check, READER, [{ line: 8, severity: 'warning', message: 'in every namespace it is bound for (nothing in the input binds it; a ClusterRoleBinding would make it all of them)' }]);
   });
 
   it('is a warning on a Role, also through verbs "*" and apiGroups "*"; get-only says so', () => {
