@@ -513,15 +513,15 @@ export function writeHtml(report: Report, opts: HtmlOptions, write: (s: string) 
 <section aria-labelledby="h-workloads">
   <h2 id="h-workloads">Workloads <span class="muted">(${num(workloads.length)})</span></h2>
   ${listings.workloads}
-  <div class="controls" role="search">
+  <div class="controls js-only" role="search" hidden>
     <label class="filter">Filter <input type="search" id="filter" placeholder="name, namespace, kind or check id" autocomplete="off" spellcheck="false"></label>
     <label class="toggle"><input type="checkbox" id="not-ready"> not ready only</label>
     <button type="button" id="expand-all">Expand shown</button>
     <button type="button" id="collapse-all">Collapse all</button>
   </div>
   <p class="print-only" id="print-filter"></p>
-  <p class="count" id="workloads-count" aria-live="polite"></p>
-  <div class="table-wrap"><table id="workloads" class="verdicts">${tableHead(pillars, true)}<tbody></tbody></table></div>
+  <p class="count js-only" id="workloads-count" aria-live="polite" hidden></p>
+  <div class="table-wrap js-only" hidden><table id="workloads" class="verdicts">${tableHead(pillars, true)}<tbody></tbody></table></div>
   <button type="button" class="more" id="workloads-more" hidden></button>
   <noscript><p>The workload table and details need JavaScript (the summary and charts above do not).</p></noscript>
 </section>
@@ -530,8 +530,8 @@ export function writeHtml(report: Report, opts: HtmlOptions, write: (s: string) 
   <h2 id="h-others">Other objects with findings <span class="muted">(${num(others.length)})</span></h2>
   <p class="muted">Objects without a pod template (Services, Ingresses, RBAC, ...) that a check reported on. The filter above applies here too.</p>
   ${listings.others}
-  <p class="count" id="others-count" aria-live="polite"></p>
-  <div class="table-wrap"><table id="others" class="verdicts">${tableHead(pillars, false)}<tbody></tbody></table></div>
+  <p class="count js-only" id="others-count" aria-live="polite" hidden></p>
+  <div class="table-wrap js-only" hidden><table id="others" class="verdicts">${tableHead(pillars, false)}<tbody></tbody></table></div>
   <button type="button" class="more" id="others-more" hidden></button>
 </section>
 
@@ -670,6 +670,7 @@ table.survival td:first-child,table.survival td:nth-child(2){white-space:nowrap}
 .finding .msg{margin:.3em 0}
 .finding .note{font-size:.9em;margin:.3em 0}.finding .note b{font-weight:600}
 .finding ul.related{margin:.2em 0;padding-left:1.2em;font-size:.9em}
+[hidden]{display:none!important}
 .print-only{display:none}
 .static-list{margin:.4em 0 1em}
 .static-list p{margin:.35em 0}
@@ -710,6 +711,8 @@ const CLIENT_JS = String.raw`
   // The script runs: hide the script-free listings (the tables replace them), first thing.
   var listings = Array.prototype.slice.call(document.querySelectorAll('.static-list'));
   listings.forEach(function (e) { e.hidden = true; });
+  // The interactive parts (filter, counts, tables) are hidden until the script runs: without it they would be dead.
+  Array.prototype.slice.call(document.querySelectorAll('.js-only')).forEach(function (e) { e.hidden = false; });
   var data = JSON.parse(document.getElementById('kr-data').textContent);
   var PAGE = 200;
   var printing = false;

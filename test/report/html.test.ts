@@ -557,6 +557,8 @@ describe('HTML report in headless Chromium', { skip: chromiumSkip(), timeout: 30
       const { page, url, requests, errors } = await openWithoutScript(browser.context, renderHtml(r), `noscript-${how}.html`, how);
       assert.equal(await page.getAttribute('html', 'data-ready'), null, 'the script did not run');
       assert.equal(await page.locator('#workloads tbody tr').count(), 0);
+      // No dead controls: the filter, the counts and the empty tables show only when the script runs.
+      for (const sel of ['.controls', '#workloads', '#others', '#workloads-count']) assert.equal(await page.isVisible(sel), false, sel);
 
       // The not-ready workloads, worst first (lowest score, then most errors); the ready ones only counted.
       const errs = (v: Verdict) => active(v).filter((f) => f.severity === 'error').length;
