@@ -10,6 +10,10 @@ const KUBELET_SERVICE_LABELS = { 'k8s-app': 'kubelet', 'app.kubernetes.io/name':
 
 /** Where a prometheus-operator of the input writes the kubelet Service (its --kubelet-service flag), if any. */
 function kubeletServiceFlag(index: ResourceIndex): { namespace: string } | null {
+  return index.memo('obs:kubelet-service-flag', () => findKubeletServiceFlag(index));
+}
+
+function findKubeletServiceFlag(index: ResourceIndex): { namespace: string } | null {
   for (const w of index.workloads) {
     for (const c of w.containers) {
       const words = commandWords(c.spec);
@@ -77,7 +81,22 @@ function containerPortNames(w: Workload): Set<string> {
  * matches while its labels do not: the monitor was written against the wrong field.
  */
 function podSelectorCopy(index: ResourceIndex, m: Resource, selector: Json, nss: 'any' | string[]): Resource | undefined {
-  return index.ofKind('Service').find((s) => {
+  // Only Services whose pod selector holds the monitor's first matchLabels pair can match: indexed once.
+  const byPair = index.memo('obs:svc-by-pod-selector-pair', () => {
+    const out = new Map<string, Resource[]>();
+    for (const s of index.ofKind('Service')) {
+      for (const [k, v] of Object.entries(stringMap(get(s.object, ['spec', 'selector'])))) {
+        const key = `${k}=${v}`;
+        const l = out.get(key);
+        if (l) l.push(s);
+        else out.set(key, [s]);
+      }
+    }
+    return out;
+  });
+  const first = Object.entries(stringMap(get(selector, ['matchLabels'])))[0];
+  const pool = first ? (byPair.get(`${first[0]}=${first[1]}`) ?? []) : index.ofKind('Service');
+  return pool.find((s) => {
     if (s.apiVersion !== 'v1') return false;
     if (!(nss === 'any' || nss.includes(index.namespaceOf(s)) || (s.namespace === undefined && closeFolders(s.origin.file, m.origin.file)))) return false;
     const podSelector = stringMap(get(s.object, ['spec', 'selector']));

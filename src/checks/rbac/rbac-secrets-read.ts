@@ -28,14 +28,21 @@ Rules restricted with \`resourceNames\` are not reported: that is the least-priv
   kinds: ['Role', 'ClusterRole'],
   run({ resource, index }) {
     const out: FindingInput[] = [];
-    const reach = resource.kind === 'ClusterRole' ? clusterRoleReach(index, resource) : null;
-    const cluster = reach !== null && (reach.clusterWide !== null || reach.aggregated !== null);
+    // Who binds a ClusterRole: looked up once, and only for a role with a rule to report.
+    let looked = false;
+    let reach: ReturnType<typeof clusterRoleReach> | null = null;
+    let cluster = false;
     for (const rule of roleRules(resource)) {
       if (rule.resourceNames.length > 0 || !groupMatches(rule, '')) continue;
       const i = namedResourceIndex(rule, 'secrets');
       if (i < 0) continue;
       const verbs = grantedVerbs(rule, ['get', 'list', 'watch']);
       if (verbs.length === 0) continue;
+      if (!looked) {
+        looked = true;
+        reach = resource.kind === 'ClusterRole' ? clusterRoleReach(index, resource) : null;
+        cluster = reach !== null && (reach.clusterWide !== null || reach.aggregated !== null);
+      }
       const scope = !reach
         ? 'in its namespace'
         : reach.clusterWide
@@ -67,9 +74,22 @@ Rules restricted with \`resourceNames\` are not reported: that is the least-priv
  */
 export function clusterRoleReach(index: ResourceIndex, role: Resource): { clusterWide: Resource | null; aggregated: string | null; namespaces: string[] } {
   const near = (b: Resource) => index.listedKinds !== undefined || ((b.origin.render === role.origin.render) && closeFolders(b.origin.file, role.origin.file));
-  const refs = (b: Resource) => getString(b.object, ['roleRef', 'kind']) === 'ClusterRole' && getString(b.object, ['roleRef', 'name']) === role.name && near(b);
-  const clusterWide = index.ofKind('ClusterRoleBinding').find(refs) ?? null;
-  const namespaces = [...new Set(index.ofKind('RoleBinding').filter(refs).map((b) => index.namespaceOf(b)))].sort();
+  // Bindings by the ClusterRole they reference, built once per audit.
+  const byRole = index.memo('rbac:bindings-by-clusterrole', () => {
+    const m = new Map<string, Resource[]>();
+    for (const b of [...index.ofKind('ClusterRoleBinding'), ...index.ofKind('RoleBinding')]) {
+      if (getString(b.object, ['roleRef', 'kind']) !== 'ClusterRole') continue;
+      const name = getString(b.object, ['roleRef', 'name']);
+      if (name === undefined) continue;
+      const l = m.get(name);
+      if (l) l.push(b);
+      else m.set(name, [b]);
+    }
+    return m;
+  });
+  const bindings = (byRole.get(role.name) ?? []).filter(near);
+  const clusterWide = bindings.find((b) => b.kind === 'ClusterRoleBinding') ?? null;
+  const namespaces = [...new Set(bindings.filter((b) => b.kind === 'RoleBinding').map((b) => index.namespaceOf(b)))].sort();
   const labels = stringMap(get(role.object, ['metadata', 'labels']));
   let aggregated: string | null = null;
   for (const [k, v] of Object.entries(labels)) {
@@ -77,7 +97,8 @@ export function clusterRoleReach(index: ResourceIndex, role: Resource): { cluste
     if (m && v === 'true') aggregated = m[1];
   }
   if (!aggregated) {
-    for (const agg of index.ofKind('ClusterRole')) {
+    const aggregating = index.memo('rbac:aggregating-clusterroles', () => index.ofKind('ClusterRole').filter((r) => isObject(r.object.aggregationRule)));
+    for (const agg of aggregating) {
       if (agg === role || !near(agg)) continue;
       const selectors = get(agg.object, ['aggregationRule', 'clusterRoleSelectors']);
       if (Array.isArray(selectors) && selectors.some((sel) => isObject(sel) && !isEmptySelector(sel) && selectorMatches(sel, labels) === true)) {
