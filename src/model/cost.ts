@@ -478,8 +478,8 @@ export interface ReplicaRange {
    */
   unit: 'replicas' | 'per-node' | 'nodes' | 'per-run';
   /** Where the counts come from. */
-  source: 'replicas' | 'default' | 'hpa' | 'keda' | 'nodes' | 'parallelism' | 'pod';
-  /** The HorizontalPodAutoscalers and KEDA ScaledObjects that scale the workload. */
+  source: 'replicas' | 'default' | 'hpa' | 'keda' | 'autoscaler' | 'nodes' | 'parallelism' | 'pod';
+  /** The HorizontalPodAutoscalers and KEDA ScaledObjects that scale the workload (a RayCluster or RayService for its autoscaled worker groups). */
   autoscalers: Resource[];
   notes: string[];
 }
@@ -549,6 +549,20 @@ function podsPerReplica(w: Workload): number | null {
   if (size === 'unknown') return null;
   const n = size === 'absent' ? 1 : size;
   return get(r.object, ['spec', 'leaderWorkerTemplate', 'leaderTemplate']) === undefined ? n : Math.max(0, n - 1);
+}
+
+/** A KubeRay worker group under the in-tree autoscaler: its replica range; null otherwise (or unreadable). */
+function rayWorkerAutoscaling(w: Workload): { min: number; max: number | null } | null {
+  const r = w.resource;
+  if (!r.apiVersion.startsWith('ray.io/') || (r.kind !== 'RayCluster' && r.kind !== 'RayService')) return null;
+  const group = w.podSpecPath.slice(0, -2);
+  if (group[group.length - 2] !== 'workerGroupSpecs') return null;
+  const clusterSpec = group.slice(0, -2);
+  if (get(r.object, [...clusterSpec, 'enableInTreeAutoscaling']) !== true) return null;
+  const min = count(r.object, [...group, 'minReplicas']);
+  const max = count(r.object, [...group, 'maxReplicas']);
+  if (min === 'unknown' || max === 'unknown') return null;
+  return { min: min === 'absent' ? 0 : min, max: max === 'absent' || max >= 2147483647 ? null : max };
 }
 
 function replicaCount(index: ResourceIndex, w: Workload, options: CostOptions = {}): ReplicaRange | null {
@@ -629,6 +643,14 @@ function replicaCount(index: ResourceIndex, w: Workload, options: CostOptions = 
     if (min === 'unknown') notes.push(`ScaledObject "${so.name}" minReplicaCount cannot be read; taken as 0`);
     widen(minV, typeof maxV === 'number' ? maxV : null);
   }
+  // KubeRay's in-tree autoscaler (enableInTreeAutoscaling) scales each worker group between its
+  // minReplicas (default 0) and maxReplicas (the CRD's default 2147483647: no ceiling).
+  const ray = rayWorkerAutoscaling(w);
+  if (ray) {
+    autoscalers.push(r);
+    widen(ray.min, ray.max);
+    notes.push(`the KubeRay autoscaler (enableInTreeAutoscaling) scales this worker group between minReplicas ${ray.min} and ${ray.max === null ? 'no ceiling (maxReplicas unset)' : `maxReplicas ${ray.max}`}`);
+  }
   if (autoscalers.length === 0) return { now, min: now, max: now, unit: 'replicas', source, autoscalers, notes };
   // An HPA disables itself while its target has spec.replicas 0 (KEDA activates from 0 itself).
   if (written === 0 && autoscalers.every((a) => a.kind === 'HorizontalPodAutoscaler' && !scalesToZero(a))) {
@@ -643,7 +665,7 @@ function replicaCount(index: ResourceIndex, w: Workload, options: CostOptions = 
   now = Math.max(now, min);
   if (max !== null) now = Math.min(now, max);
   const kinds = new Set(autoscalers.map((a) => a.kind));
-  return { now, min, max, unit: 'replicas', source: kinds.has('HorizontalPodAutoscaler') ? 'hpa' : 'keda', autoscalers, notes };
+  return { now, min, max, unit: 'replicas', source: kinds.has('HorizontalPodAutoscaler') ? 'hpa' : kinds.has('ScaledObject') ? 'keda' : 'autoscaler', autoscalers, notes };
 }
 
 // ---------------------------------------------------------------------------------------------

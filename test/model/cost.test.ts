@@ -709,4 +709,41 @@ spec:
     const w = workload(index, 'maxtext');
     assert.deepEqual([w, ...otherTemplates(w)].map((x) => replicaRange(index, x)?.now), [1, 8, 3]);
   });
+
+  it('under the in-tree autoscaler each worker group ranges from minReplicas (default 0) to maxReplicas (unset: no ceiling), times numOfHosts', () => {
+    const yaml = `apiVersion: ray.io/v1
+kind: RayCluster
+metadata: {name: serve}
+spec:
+  enableInTreeAutoscaling: true
+  headGroupSpec:
+    template:
+      spec:
+        containers: [{name: head, image: rayproject/ray:2.9.0, resources: {requests: {cpu: "1", memory: 4Gi}}}]
+  workerGroupSpecs:
+    - groupName: gpu
+      replicas: 1
+      minReplicas: 1
+      maxReplicas: 4
+      numOfHosts: 2
+      template:
+        spec:
+          containers: [{name: worker, image: rayproject/ray:2.9.0, resources: {requests: {cpu: "4", memory: 16Gi}}}]
+    - groupName: cpu
+      replicas: 2
+      template:
+        spec:
+          containers: [{name: worker, image: rayproject/ray:2.9.0, resources: {requests: {cpu: "1", memory: 1Gi}}}]
+`;
+    const index = indexOf(yaml);
+    const w = workload(index, 'serve');
+    const ranges = [w, ...otherTemplates(w)].map((x) => replicaRange(index, x));
+    assert.deepEqual(ranges.map((x) => [x?.now, x?.min, x?.max]), [[1, 1, 1], [2, 2, 8], [2, 0, null]]);
+    assert.match(ranges[1]!.notes.join(' '), /KubeRay autoscaler \(enableInTreeAutoscaling\) scales this worker group between minReplicas 1 and maxReplicas 4/);
+    assert.match(ranges[2]!.notes.join(' '), /between minReplicas 0 and no ceiling \(maxReplicas unset\)/);
+    // Without enableInTreeAutoscaling, minReplicas and maxReplicas do nothing.
+    const fixed = indexOf(yaml.replace('  enableInTreeAutoscaling: true\n', ''));
+    const f = workload(fixed, 'serve');
+    assert.deepEqual([f, ...otherTemplates(f)].map((x) => { const r = replicaRange(fixed, x); return [r?.now, r?.min, r?.max]; }), [[1, 1, 1], [2, 2, 2], [2, 2, 2]]);
+  });
 });
