@@ -54,9 +54,10 @@ checks the pod itself, not its dependencies (\`liveness-equals-readiness\`).`,
       const affected = new Set(group.map((n) => n.pod)).size;
       const rp = group.map((n) => n.readiness).filter((x) => x !== undefined);
       const failures = rp.reduce((a, p) => a + p.count, 0);
+      const failingPods = rp.length;
       const last = rp.sort((a, b) => (a.last.time ?? -Infinity) - (b.last.time ?? -Infinity)).pop();
       const evidence = last
-        ? `; readiness probe failed ${plural(failures, 'time')} (last${last.last.time !== undefined ? ` at ${formatTime(last.last.time)}` : ''}: ${quote(last.last.message, 200)})`
+        ? `; readiness probe failed ${plural(failures, 'time')}${failingPods > 1 ? ` across ${failingPods} pods` : ''} (last${last.last.time !== undefined ? ` at ${formatTime(last.last.time)}` : ''}: ${quote(last.last.message, 200)})`
         : oldest.c.started === false
           ? '; its startup probe has not succeeded yet'
           : oldest.hasReadinessProbe

@@ -24,6 +24,13 @@ describe('container-not-ready', () => {
     ]);
   });
 
+  it('failures of several pods are summed and said to be across them', () => {
+    const unhealthy = (pod: string, count: number, t: number) =>
+      event({ name: `u-${pod}`, involved: { kind: 'Pod', name: pod, uid: `p-${pod}`, fieldPath: 'spec.containers{app}' }, reason: 'Unhealthy', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503', count, lastTimestamp: at(t) });
+    const text = yaml(...chain({ containers, replicas: 2 }, [notReady('web-7d9c-a', at(2)), notReady('web-7d9c-b', at(3))]), unhealthy('web-7d9c-a', 120, 44), unhealthy('web-7d9c-b', 120, 45));
+    expectFindings(check, text, [{ message: /in 2 of 2 pods .*; readiness probe failed 240 times across 2 pods \(last at 2024-05-01T10:45:00Z:/ }]);
+  });
+
   it('is silent before the threshold (measured to the newest timestamp in the input)', () => {
     const text = yaml(...chain({ containers }, [notReady('web-7d9c-a', at(2))]), event({ name: 'x', involved: { kind: 'Pod', name: 'web-7d9c-a', uid: 'p-web-7d9c-a' }, reason: 'Unhealthy', message: 'Readiness probe failed: 503', lastTimestamp: at(4) }));
     expectNone(check, text);
