@@ -111,6 +111,8 @@ export interface FindingInput {
    * hedges about objects that may live elsewhere ("no Service in the input sends it traffic (if one
    * elsewhere does, ...)"): the message to show when the input is complete where `unknownIn` (or the
    * finding's namespace) points, or a live scan listed it. Word where it looked with `sourceWhere`.
+   * The finding's fingerprint comes from the hedged `message` either way (a baseline does not see a
+   * change when the input is declared complete).
    */
   completeMessage?: string;
   /**

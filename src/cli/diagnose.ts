@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { ResourceIndex } from '../model/index.js';
 import type { Resource } from '../model/types.js';
 import { getString } from '../model/util.js';
-import { attachLogs, diagnose, diagnoseNamespace, isUnhealthy, logRequests, parseTarget, type Diagnosis, type DiagnoseKind, type LogRequest, type NamespaceDiagnosis } from '../engine/diagnose.js';
+import { attachLogs, diagnose, diagnoseNamespace, isUnhealthy, logRequests, parseTarget, type Diagnosis, type DiagnosisCluster, type DiagnoseKind, type LogRequest, type NamespaceDiagnosis, type UnreadList } from '../engine/diagnose.js';
+import { observedAt } from '../model/events.js';
 import { EXIT } from '../engine/exit.js';
 import { renderDiagnosis, renderDiagnosisJson, renderNamespaceDiagnosis } from '../report/diagnose-text.js';
 import { loadInputs } from '../sources/files.js';
@@ -37,7 +38,7 @@ interface DiagnoseOpts {
 }
 
 /** The kinds diagnose reads from a live cluster (Secrets and ConfigMaps: names only). */
-const LIVE_KINDS = ['Namespace', 'Node', 'StorageClass', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'Service', 'EndpointSlice', 'PersistentVolumeClaim', 'ResourceQuota', 'ConfigMap', 'Secret', 'Event'];
+const LIVE_KINDS = ['Namespace', 'Node', 'StorageClass', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'Service', 'EndpointSlice', 'PersistentVolumeClaim', 'ResourceQuota', 'LimitRange', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ConfigMap', 'Secret', 'Event'];
 
 const LOG_LINES = 20;
 
@@ -45,14 +46,15 @@ function collect(v: string, prev: string[] = []): string[] {
   return [...prev, v];
 }
 
-export const DIAGNOSE_USAGE = 'kubeready diagnose KIND/NAME [-n NS] [--from DUMP.yaml] | kubeready diagnose -n NS';
+export const DIAGNOSE_USAGE = 'kubeready diagnose KIND/NAME [-n NS] [--from DUMP.yaml] | kubeready diagnose KIND NAME [-n NS] | kubeready diagnose -n NS';
 
 /** Register `diagnose` on the program; `setExit` receives the exit code, `usage` builds a usage error. */
 export function addDiagnoseCommand(program: unknown, io: DiagnoseIo, setExit: (code: number) => void, usage: (m: string) => Error): void {
   (program as Command)
     .command('diagnose')
     .description('walk what is broken in a live workload (or a kubectl get -o yaml dump): symptom, evidence, root cause, fix, and the check that prevents it')
-    .argument('[target]', 'KIND/NAME: pod (po), deployment (deploy), statefulset (sts), daemonset (ds), replicaset (rs), job, cronjob (cj), service (svc), pvc, node (no); without it: every unhealthy object of the namespace, worst first')
+    .argument('[target]', 'KIND/NAME (or KIND NAME, as kubectl): pod (po), deployment (deploy), statefulset (sts), daemonset (ds), replicaset (rs), job, cronjob (cj), service (svc), pvc, node (no), namespace (ns); without it: every unhealthy object of the namespace, worst first')
+    .argument('[name]', 'NAME, when KIND is given apart')
     .option('-n, --namespace <namespace>', "namespace (default: the kubeconfig context's, else default)")
     .option('--from <file>', 'diagnose a dump instead of the live cluster: kubectl get -o yaml output with status and Events (repeatable; files, folders, - for stdin)', collect)
     .option('-o, --output <format>', 'text or json', 'text')
@@ -61,18 +63,22 @@ export function addDiagnoseCommand(program: unknown, io: DiagnoseIo, setExit: (c
     .option('--request-timeout <duration>', 'give up on one API request after this long (default 30s)')
     .option('--no-logs', "do not read the previous container's log of crashed containers")
     .option('--not-ready-minutes <n>', 'a container Running but not Ready this long counts as a problem (default 5)')
-    .action(async (target: string | undefined, opts: DiagnoseOpts) => {
-      setExit(await runDiagnose(target, opts, io, usage));
+    .action(async (target: string | undefined, name: string | undefined, opts: DiagnoseOpts) => {
+      setExit(await runDiagnose(target, opts, io, usage, name));
     });
 }
 
-export async function runDiagnose(target: string | undefined, opts: DiagnoseOpts, io: DiagnoseIo, usage: (m: string) => Error): Promise<number> {
+export async function runDiagnose(target: string | undefined, opts: DiagnoseOpts, io: DiagnoseIo, usage: (m: string) => Error, name?: string): Promise<number> {
   if (opts.output !== 'text' && opts.output !== 'json') throw usage(`--output: "${opts.output}" is not text or json`);
   let parsed: { kind: DiagnoseKind; name: string } | undefined;
   if (target !== undefined) {
-    const t = parseTarget(target);
+    const t = parseTarget(target, name);
     if ('error' in t) throw usage(`${t.error} (${DIAGNOSE_USAGE})`);
-    parsed = t;
+    if ('namespace' in t) {
+      // ns/shop: the namespace's diagnosis, as -n shop.
+      if (opts.namespace !== undefined && opts.namespace !== t.namespace) throw usage(`namespace ${t.namespace} and -n ${opts.namespace} disagree (${DIAGNOSE_USAGE})`);
+      opts = { ...opts, namespace: t.namespace };
+    } else parsed = t;
   }
   let notReadyMinutes: number | undefined;
   if (opts.notReadyMinutes !== undefined) {
@@ -85,6 +91,8 @@ export async function runDiagnose(target: string | undefined, opts: DiagnoseOpts
   let source: string;
   let ctx: ContextLoad | undefined;
   let logsUnavailable: string | undefined;
+  let cluster: DiagnosisCluster | null = null;
+  const unread: UnreadList[] = [];
   if (opts.from && opts.from.length) {
     if (opts.kubeconfig !== undefined || opts.context !== undefined) throw usage('--from diagnoses a file: --kubeconfig and --context do not apply');
     const input = await loadInputs(opts.from, { cwd: io.cwd, stdinText: io.stdinText });
@@ -123,15 +131,29 @@ export async function runDiagnose(target: string | undefined, opts: DiagnoseOpts
     }
     ctx = load.contexts[0];
     for (const other of load.contexts.slice(1)) other.client?.close();
-    if (!ctx || ctx.status === 'unreachable') {
-      io.err(`kubeready: ${ctx ? `context ${ctx.context}: ${ctx.errors.join('; ')}` : 'no kubeconfig context'}\n`);
-      ctx?.client?.close();
+    if (!ctx) {
+      io.err('kubeready: no kubeconfig context\n');
       return EXIT.USAGE;
+    }
+    if (ctx.status === 'unreachable') {
+      // Not "does not exist" (2): the cluster could not be asked, so nothing can be told (as audit's incomplete).
+      io.err(`kubeready: context ${ctx.context}: ${ctx.errors.join('; ')}: cannot tell\n`);
+      ctx.client?.close();
+      return EXIT.INCOMPLETE;
     }
     resources = ctx.resources;
     namespace = ctx.namespaces?.[0] ?? opts.namespace ?? 'default';
+    // A mistyped namespace: "nothing unhealthy" would be an all-clear for something that is not there.
+    const gone = `namespace "${namespace}" does not exist in this cluster`;
+    if (!parsed && ctx.warnings.includes(gone)) {
+      io.err(`kubeready: ${gone} (context ${ctx.context})\n`);
+      ctx.client?.close();
+      return EXIT.USAGE;
+    }
     source = `context ${ctx.context}`;
-    for (const s of ctx.skipped) if (!s.expected) notes.push(`could not list ${s.kind}${s.namespace ? ` in ${s.namespace}` : ''}: ${s.reason}`);
+    cluster = { context: ctx.context, server: ctx.server };
+    // Forbidden and failed lists: the engine names those that matter for the target, once.
+    for (const s of ctx.skipped) if (!s.expected) unread.push({ kind: s.kind, namespace: s.namespace, forbidden: s.status === 403, reason: s.reason });
     for (const e of ctx.errors) notes.push(e);
     if (opts.logs === false) logsUnavailable = 'not read (--no-logs)';
   }
@@ -144,29 +166,44 @@ export async function runDiagnose(target: string | undefined, opts: DiagnoseOpts
       // A Pending pod: what the nodes have left needs every namespace's pods.
       if (resources.some((r) => r.kind === 'Pod' && getString(r.object, ['status', 'phase']) === 'Pending')) index.nodePods = (await listNodePods(ctx)) ?? undefined;
     }
-    const dopts = { notReadyMinutes, logsUnavailable };
+    const dopts = { notReadyMinutes, logsUnavailable, unread };
+    const now = observedAt(index);
+    const where = { cluster, observedAt: now === undefined ? null : new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z') };
     let result: Diagnosis | NamespaceDiagnosis;
     let list: Diagnosis[];
     if (parsed) {
       const d = diagnose(index, { ...parsed, namespace }, dopts);
       d.notes.push(...notes);
-      result = d;
+      result = Object.assign(d, where);
       list = [d];
     } else {
       const n = diagnoseNamespace(index, namespace, dopts);
       n.notes.push(...notes);
-      result = n;
+      result = Object.assign(n, where);
       list = n.diagnoses;
     }
     if (ctx?.client && !logsUnavailable) attachLogs(list, await readLogs(ctx, logRequests(list)));
     else attachLogs(list, []);
     io.out(opts.output === 'json' ? renderDiagnosisJson(result) : 'diagnoses' in result ? renderNamespaceDiagnosis(result, { color: io.color, source }) : renderDiagnosis(result, { color: io.color, source }));
+    // On a terminal the report just said it; piped or as JSON, standard error says it for the log.
+    const tell = (m: string) => {
+      if (opts.output === 'json' || !io.color) io.err(`kubeready: ${m}\n`);
+    };
     if ('status' in result && (result.status === 'not-found' || result.status === 'no-status')) {
-      // On a terminal the report just said it; piped or as JSON, standard error says it for the log.
-      if (opts.output === 'json' || !io.color) io.err(`kubeready: ${result.symptom}\n`);
+      tell(result.symptom);
       return EXIT.USAGE;
     }
-    return list.some(isUnhealthy) ? EXIT.FINDINGS : EXIT.OK;
+    if ('status' in result && result.status === 'unknown') {
+      tell(result.symptom);
+      return EXIT.INCOMPLETE;
+    }
+    if (list.some(isUnhealthy)) return EXIT.FINDINGS;
+    // Nothing unhealthy in what was read, but part of the namespace could not be read: not an all-clear.
+    if ('diagnoses' in result && result.unread) {
+      tell(`namespace ${result.namespace}: cannot tell: ${result.unread}`);
+      return EXIT.INCOMPLETE;
+    }
+    return EXIT.OK;
   } finally {
     ctx?.client?.close();
   }

@@ -547,6 +547,10 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
             unknown: null,
           };
           if (fi.identity !== undefined) f.identity = fi.identity;
+          // A finding worded by completeness (completeMessage) is the same finding either way: its
+          // fingerprint comes from the hedged wording, so declaring the input complete (or not) leaves
+          // a baseline entry unchanged.
+          else if (fi.completeMessage !== undefined) f.identity = intern(`${ref.kind}/${ref.name}\0${f.container ?? ''}\0${f.field}\0${fi.message}`);
           let exempted = config.exemptions.length ? configExemption(config.exemptions, f) : null;
           if (!exempted && ignores.length) {
             const ig = ignores.find((i) => i.ids.has(a.check.id) || i.ids.has('*') || i.ids.has('all'));

@@ -16,8 +16,8 @@
  * attaches what it got (`attachLogs`), or why it could not.
  */
 import type { ResourceIndex } from '../model/index.js';
-import type { FieldPath, Resource } from '../model/types.js';
-import { describeEvent, eventContainer, eventsFor, formatDuration, formatTime, latestEvent, observedAt, type ObjectEvent } from '../model/events.js';
+import type { FieldPath, Json, JsonObject, Resource } from '../model/types.js';
+import { describeEvent, shortenMessage, eventContainer, eventsFor, formatDuration, formatTime, latestEvent, observedAt, parseTime, type ObjectEvent } from '../model/events.js';
 import {
   availabilityOf,
   conditionOf,
@@ -25,6 +25,7 @@ import {
   containerStatuses,
   controllerOf,
   crashLoops,
+  daemonAvailabilityOf,
   endpointsOf,
   exitCodeMeaning,
   formatBytes,
@@ -58,12 +59,15 @@ import {
   type SchedulingKind,
 } from '../model/runtime.js';
 import { formatLabels } from '../model/selector.js';
-import { get, getArray, getNumber, getString, isObject, stringMap } from '../model/util.js';
+import { get, getArray, getNumber, getString, isObject, parseQuantity, stringMap } from '../model/util.js';
+import { toWorkload } from '../model/workload.js';
 import { findCheck } from '../checks/index.js';
+import type { FindingInput } from '../checks/types.js';
 import { formatPath } from './audit.js';
 import { PULL_CAUSE_TEXT } from '../checks/runtime/image-pull-failure.js';
 import { pvcCause } from '../checks/runtime/pvc-pending.js';
 import { nearMisses, podState } from '../checks/runtime/service-no-ready-endpoints.js';
+import { blockingTaints, conditionTaint, labelsOf, meetsRequirements, nodeRefusal, nodeRequirements, taintText, type NodeRequirement, type Taint } from '../model/placement.js';
 import { unavailable } from '../checks/runtime/workload-unavailable.js';
 import { describeMissing, referencePath } from '../checks/runtime/create-container-config-error.js';
 import { lastRunText } from '../checks/runtime/crashloop-backoff.js';
@@ -79,6 +83,8 @@ export const DIAGNOSE_ONLY_PROBLEMS: Record<string, string> = {
     'The pod is scheduled but its containers are still being created: a kubelet Warning (FailedMount for a missing ConfigMap, Secret or claim, FailedAttachVolume and Multi-Attach for a ReadWriteOnce volume held by another node, FailedCreatePodSandBox for a failing CNI plugin) names the cause; with no event for five minutes or more, the node\'s kubelet may not be reporting.',
   'pods-cannot-be-created':
     'The workload or its ReplicaSet has a FailedCreate event: the API server refused to create its pods (an exceeded ResourceQuota, a LimitRange, a PodSecurity or other admission rejection, a missing ServiceAccount). Nothing runs until the cause is fixed; the event message names it.',
+  'pod-evicted':
+    'The kubelet evicted the pod (status.phase Failed, status.reason Evicted) because its node ran short of memory, disk (ephemeral-storage) or process ids, or because the pod used more local storage than its limits allow. The kubelet\'s message names the resource, and the container with its usage against its request: the pods that use more than they request are evicted first.',
 };
 
 export type DiagnoseKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob' | 'Service' | 'PersistentVolumeClaim' | 'Node';
@@ -103,14 +109,44 @@ const KUBECTL_NAME: Record<DiagnoseKind, string> = {
   Service: 'service', PersistentVolumeClaim: 'pvc', Node: 'node',
 };
 
-/** Parse `deploy/web` (kubectl style). */
-export function parseTarget(s: string): { kind: DiagnoseKind; name: string } | { error: string } {
-  const i = s.indexOf('/');
-  if (i <= 0 || i === s.length - 1) return { error: `"${s}" is not KIND/NAME (e.g. deploy/web, pod/web-0, svc/web, pvc/data)` };
-  const k = s.slice(0, i).toLowerCase().replace(/\.(apps|batch|v1)$/, '');
+/** Kinds kubectl knows that diagnose does not walk, by their names and short names, for a clear refusal. */
+const UNSUPPORTED_KINDS: Record<string, string> = {
+  pdb: 'PodDisruptionBudgets', poddisruptionbudget: 'PodDisruptionBudgets', poddisruptionbudgets: 'PodDisruptionBudgets',
+  ing: 'Ingresses', ingress: 'Ingresses', ingresses: 'Ingresses',
+  rc: 'ReplicationControllers', replicationcontroller: 'ReplicationControllers', replicationcontrollers: 'ReplicationControllers',
+  hpa: 'HorizontalPodAutoscalers', horizontalpodautoscaler: 'HorizontalPodAutoscalers', horizontalpodautoscalers: 'HorizontalPodAutoscalers',
+  ep: 'Endpoints', endpoints: 'Endpoints', cm: 'ConfigMaps', configmap: 'ConfigMaps', configmaps: 'ConfigMaps', secret: 'Secrets', secrets: 'Secrets',
+  sa: 'ServiceAccounts', serviceaccount: 'ServiceAccounts', serviceaccounts: 'ServiceAccounts', pv: 'PersistentVolumes', netpol: 'NetworkPolicies', networkpolicy: 'NetworkPolicies',
+};
+
+const SUPPORTED = 'pod (po), deployment (deploy), statefulset (sts), daemonset (ds), replicaset (rs), job, cronjob (cj), service (svc), pvc, node (no), and namespace (ns) for every unhealthy object of it';
+
+/**
+ * Parse a target as kubectl takes it: `deploy/web`, or the kind and the name apart (`deploy web`).
+ * `ns/shop` (or `ns shop`) asks for the namespace, as `-n shop` without a target does.
+ */
+export function parseTarget(s: string, second?: string): { kind: DiagnoseKind; name: string } | { namespace: string } | { error: string } {
+  let kindText: string;
+  let name: string;
+  if (second !== undefined) {
+    if (s.includes('/')) return { error: `"${s} ${second}": give KIND/NAME or KIND NAME, not both` };
+    kindText = s;
+    name = second;
+  } else {
+    const i = s.indexOf('/');
+    if (i <= 0 || i === s.length - 1) return { error: `"${s}" is not KIND/NAME or KIND NAME (e.g. deploy/web, deploy web, pod/web-0, svc/web, pvc/data)` };
+    kindText = s.slice(0, i);
+    name = s.slice(i + 1);
+  }
+  if (name === '' || name.includes('/')) return { error: `"${name}" is not an object name` };
+  const k = kindText.toLowerCase().replace(/\.(apps|batch|v1|policy|networking\.k8s\.io|autoscaling)$/, '');
+  if (k === 'ns' || k === 'namespace' || k === 'namespaces') return { namespace: name };
   const kind = KIND_NAMES[k];
-  if (!kind) return { error: `unknown kind "${s.slice(0, i)}": use pod (po), deployment (deploy), statefulset (sts), daemonset (ds), replicaset (rs), job, cronjob (cj), service (svc), pvc or node (no)` };
-  return { kind, name: s.slice(i + 1) };
+  if (!kind) {
+    const other = UNSUPPORTED_KINDS[k];
+    return { error: other ? `diagnose does not walk ${other} ("${kindText}"); it walks: ${SUPPORTED}` : `unknown kind "${kindText}": use ${SUPPORTED}` };
+  }
+  return { kind, name };
 }
 
 export interface ObjectRef {
@@ -168,8 +204,18 @@ export interface Problem {
   logs: LogAttachment | null;
 }
 
-/** not-found: no such object in the input; no-status: the object has no status (a manifest), nothing to diagnose. */
-export type DiagnosisStatus = 'broken' | 'degraded' | 'healthy' | 'not-found' | 'no-status';
+/**
+ * not-found: no such object in the input; no-status: the object has no status (a manifest), nothing
+ * to diagnose; unknown: the list that would hold it could not be read (forbidden, failed), so
+ * whether it exists and how it is cannot be told.
+ */
+export type DiagnosisStatus = 'broken' | 'degraded' | 'healthy' | 'not-found' | 'no-status' | 'unknown';
+
+/** Where the objects were read: the kubeconfig context and its API server (null for a dump). */
+export interface DiagnosisCluster {
+  context: string;
+  server: string;
+}
 
 export interface Diagnosis {
   schemaVersion: number;
@@ -183,6 +229,10 @@ export interface Diagnosis {
   problems: Problem[];
   /** Things the walk could not see (no events in the input, objects missing...). */
   notes: string[];
+  /** The cluster read (set by the CLI; null for a dump). */
+  cluster?: DiagnosisCluster | null;
+  /** The time durations are measured up to (the API server's clock, else the newest timestamp in the input). */
+  observedAt?: string | null;
 }
 
 export interface NamespaceDiagnosis {
@@ -192,7 +242,25 @@ export interface NamespaceDiagnosis {
   diagnoses: Diagnosis[];
   /** Objects looked at and found healthy. */
   healthy: number;
+  /**
+   * Lists of the namespace's objects that could not be read (forbidden, failed), in one line, or
+   * null: when set, "nothing unhealthy" cannot be claimed for what was not read.
+   */
+  unread: string | null;
   notes: string[];
+  cluster?: DiagnosisCluster | null;
+  observedAt?: string | null;
+}
+
+/** A list the source could not read (forbidden, failed), so absence from the input proves nothing. */
+export interface UnreadList {
+  kind: string;
+  /** Its namespace; null for a cluster-scoped kind or every namespace. */
+  namespace: string | null;
+  /** HTTP 403: this user may not list it. */
+  forbidden: boolean;
+  /** Why, when it is not forbidden (the server's error, a timeout). */
+  reason: string;
 }
 
 export interface DiagnoseOptions {
@@ -204,6 +272,10 @@ export interface DiagnoseOptions {
   now?: number;
   /** Why logs cannot be read at all (offline): set on every log attachment. */
   logsUnavailable?: string;
+  /** Lists the source could not read (a live scan's forbidden or failed lists). */
+  unread?: UnreadList[];
+  /** Name the unread lists in the diagnosis's notes (default true; diagnoseNamespace names them once). */
+  gapNote?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,7 +295,97 @@ function prevention(check: string | null, why: string): Prevention {
 }
 
 function ev(e: ObjectEvent, index: ResourceIndex): Evidence {
-  return { source: 'event', object: ref(e.resource, index), field: formatPath(e.messagePath), text: describeEvent(e, 400) };
+  // As describeEvent, with the message shortened so that its end (where the error is) survives.
+  const text = describeEvent({ ...e, message: quote(e.message, 400) }, 10_000);
+  return { source: 'event', object: ref(e.resource, index), field: formatPath(e.messagePath), text };
+}
+
+/** Error text for quoting: the start and the decisive end kept (model/events.ts shortenMessage). */
+export const quote = shortenMessage;
+
+/** "Deployments", "StorageClasses", "NetworkPolicies". */
+function plural(kind: string): string {
+  if (/(s|x|ch|sh)$/.test(kind)) return `${kind}es`;
+  if (/[^aeiou]y$/.test(kind)) return `${kind.slice(0, -1)}ies`;
+  return `${kind}s`;
+}
+
+function joinAnd(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** The unread lists among `kinds` that cover namespace `ns` (every unread list when `kinds` is null). */
+function unreadOf(opts: DiagnoseOptions, kinds: readonly string[] | null, ns: string | null): UnreadList[] {
+  return (opts.unread ?? []).filter((u) => (kinds === null || kinds.includes(u.kind)) && (u.namespace === null || ns === null || u.namespace === ns));
+}
+
+/** "listing Deployments and Pods in shop is forbidden for this user; listing Events in shop failed (timeout)". */
+export function unreadText(list: UnreadList[]): string {
+  const groups = new Map<string, { kinds: string[]; namespace: string | null; forbidden: boolean; reason: string }>();
+  for (const u of list) {
+    const key = `${u.namespace ?? ''}\0${u.forbidden ? '' : u.reason}`;
+    const g = groups.get(key) ?? { kinds: [], namespace: u.namespace, forbidden: u.forbidden, reason: u.reason };
+    if (!g.kinds.includes(u.kind)) g.kinds.push(u.kind);
+    groups.set(key, g);
+  }
+  return [...groups.values()]
+    .map((g) => `listing ${joinAnd(g.kinds.map(plural))}${g.namespace ? ` in ${g.namespace}` : ''} ${g.forbidden ? 'is forbidden for this user' : `failed (${g.reason.replace(/^not listed: /, '')})`}`)
+    .join('; ');
+}
+
+/**
+ * Would the manifest check `id` fire on this object (the workload that runs the pods, or the Service,
+ * the claim)? Runs the check itself with its default parameters; for a container, only its findings
+ * about that container count. Undefined when it cannot say: no such check, not a kind it runs on, or
+ * a kind it reads could not be listed.
+ */
+function firesOn(x: Ctx, r: Resource, id: string, container?: string): boolean | undefined {
+  const check = findCheck(id);
+  if (!check) return undefined;
+  if ((check.uses ?? []).some((k) => unreadOf(x.opts, [k], x.index.namespaceOf(r)).length > 0)) return undefined;
+  const params: Record<string, unknown> = {};
+  for (const [k, spec] of Object.entries(check.params ?? {})) params[k] = spec.default;
+  let found: FindingInput[];
+  let paths: Map<string, string> | undefined;
+  try {
+    if (check.target === 'workload') {
+      const w = toWorkload(r);
+      if (!w) return undefined;
+      if (check.classes && !check.classes.includes(w.class)) return false;
+      paths = new Map(w.containers.map((c) => [JSON.stringify(c.path), c.name]));
+      found = check.run({ workload: w, resource: r, params, index: x.index });
+    } else {
+      if (!check.kinds?.includes(r.kind)) return undefined;
+      found = check.run({ resource: r, params, index: x.index });
+    }
+  } catch {
+    return undefined;
+  }
+  if (container === undefined) return found.length > 0;
+  return found.some((f) => {
+    if (f.container !== undefined) return f.container === container;
+    // No container named: the path says which one, if any.
+    for (let n = f.path.length; n > 0; n--) {
+      const name = paths?.get(JSON.stringify(f.path.slice(0, n)));
+      if (name !== undefined) return name === container;
+    }
+    return true;
+  });
+}
+
+/** The prevention when its check fires on this object; else null (or, with `general`, the advice without a check). */
+function preventIf(x: Ctx, r: Resource, id: string, why: string, o: { container?: string; general?: string } = {}): Prevention | null {
+  if (firesOn(x, r, id, o.container) === true) return prevention(id, why);
+  return o.general ? prevention(null, o.general) : null;
+}
+
+/** Of these preventions, the advice without a check, and those whose check fires on `r` (for `container`). */
+function confirmed(x: Ctx, r: Resource, list: Prevention[], container?: string | null): Prevention[] {
+  return list.filter((v) => v.check === null || firesOn(x, r, v.check, container ?? undefined) === true);
+}
+
+function compact<T>(list: (T | null | undefined)[]): T[] {
+  return list.filter((v): v is T => v !== null && v !== undefined);
 }
 
 function st(r: Resource, path: FieldPath, text: string, index: ResourceIndex, source = 'status'): Evidence {
@@ -234,16 +396,50 @@ function st(r: Resource, path: FieldPath, text: string, index: ResourceIndex, so
 interface Owner {
   /** `deployment/web` */
   kubectl: string;
-  /** Can its pod template be changed in place (kubectl set ...)? */
+  /** Can its pod template's resources be changed in place (kubectl set resources, or a patch)? */
   mutable: boolean;
+  /** Can its containers' images be changed in place (kubectl set image: a Pod's image too)? */
+  image: boolean;
   resource: Resource;
 }
+
+const TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'];
 
 function ownerOf(index: ResourceIndex, pod: Resource): Owner {
   const top = topOwner(index, pod);
   const kind = top.kind as DiagnoseKind;
   const name = (Object.hasOwn(KUBECTL_NAME, kind) ? KUBECTL_NAME[kind] : undefined) ?? top.kind.toLowerCase();
-  return { kubectl: `${name}/${top.name}`, mutable: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(top.kind), resource: top };
+  // A CronJob's jobTemplate can be patched (the next run uses it); a Job's template cannot be changed;
+  // a Pod's image can be set in place, its resources cannot (kubectl set resources refuses pods).
+  return { kubectl: `${name}/${top.name}`, mutable: [...TEMPLATE_KINDS, 'CronJob'].includes(top.kind), image: [...TEMPLATE_KINDS, 'CronJob', 'Pod'].includes(top.kind), resource: top };
+}
+
+/**
+ * The command that changes a container's resources where the pods come from: `kubectl set
+ * resources` for workloads, a strategic-merge patch of the jobTemplate for a CronJob (its next run
+ * uses it). Null, with the reason in `note`, where it cannot be changed in place.
+ */
+function resourcesCommand(n: string, owner: Owner, container: string, r: { requests?: Record<string, string>; limits?: Record<string, string> }): { command: string | null; note: string | null } {
+  if (owner.resource.kind === 'CronJob') {
+    const res: Record<string, Record<string, string>> = {};
+    if (r.requests) res.requests = r.requests;
+    if (r.limits) res.limits = r.limits;
+    const patch = { spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: container, resources: res }] } } } } } };
+    return { command: `kubectl ${n} patch ${owner.kubectl} --type strategic -p '${JSON.stringify(patch)}'   # the next run uses it`, note: null };
+  }
+  if (owner.mutable) {
+    const flags = (k: string, m?: Record<string, string>) => (m ? ` --${k}=${Object.entries(m).map(([a, b]) => `${a}=${b}`).join(',')}` : '');
+    return { command: `kubectl ${n} set resources ${owner.kubectl} -c ${container}${flags('requests', r.requests)}${flags('limits', r.limits)}`, note: null };
+  }
+  return {
+    command: null,
+    note: owner.resource.kind === 'Job' ? `a Job's pod template cannot be changed: change it in the manifest, delete ${owner.kubectl} and create it again` : `the resources of ${owner.kubectl} cannot be changed in place: change them in the manifest and recreate it`,
+  };
+}
+
+/** The fix text with the note of a change that cannot be made in place, and the commands without it. */
+function withNote(text: string, commands: (string | null)[], note: string | null): { text: string; commands: string[] } {
+  return { text: note ? `${text} Note: ${note}.` : text, commands: commands.filter((c): c is string => c !== null) };
 }
 
 function nsFlag(index: ResourceIndex, r: Resource): string {
@@ -255,6 +451,7 @@ const SEVERITY_RANK = { error: 0, warning: 1 } as const;
 /** Root causes before their consequences: what to fix first. */
 const CAUSE_ORDER = [
   'node-not-ready',
+  'pod-evicted',
   'pvc-pending',
   'pod-pending-unschedulable',
   'image-pull-failure',
@@ -294,7 +491,7 @@ function resourcesText(c: ContainerStatus): string {
   return `memory limit ${lim ? `${lim.text}${lim.level === 'pod' ? ' (pod-level)' : ''}` : 'none'}, request ${req ?? 'none'}`;
 }
 
-function containerYaml(c: ContainerStatus, body: string): string {
+function containerYaml(c: { name: string }, body: string): string {
   const indented = body.split('\n').map((l) => `    ${l}`).join('\n');
   return `containers:\n  - name: ${c.name}\n${indented}`;
 }
@@ -322,30 +519,43 @@ function oomProblems(x: Ctx, pod: Resource): Problem[] {
     let cause: string;
     let fix: Problem['fix'];
     const prevent: Prevention[] = [];
+    // restartPolicy Never (a Job's pods, usually): the container is not restarted, the pod fails.
+    const policy = getString(pod.object, ['spec', 'restartPolicy']) ?? 'Always';
+    const restarted = c.type === 'init' || policy !== 'Never' ? 'and the kubelet restarts it' : `and, with restartPolicy Never, it is not restarted: the pod fails${owner.resource.kind === 'Job' || owner.resource.kind === 'CronJob' ? ' (the Job may retry with a new pod, up to its backoffLimit)' : ''}`;
     if (k.limit) {
       const next = formatBytes(k.limit.bytes * 2);
-      cause = `the container needs more memory than its ${k.limit.text} limit: when it reaches it, the kernel kills it (exit 137, reason OOMKilled) and the kubelet restarts it. Either the limit is below its real working set, or it leaks (usage climbing steadily until each kill); a runtime heap (JVM -Xmx, Node --max-old-space-size) larger than the limit does the same`;
+      cause = `the container needs more memory than its ${k.limit.text} limit: when it reaches it, the kernel kills it (exit 137, reason OOMKilled) ${restarted}. Either the limit is below its real working set, or it leaks (usage climbing steadily until each kill); a runtime heap (JVM -Xmx, Node --max-old-space-size) larger than the limit does the same`;
+      const set = resourcesCommand(nsFlag(x.index, pod), owner, c.name, { requests: { memory: next }, limits: { memory: next } });
       fix = {
-        text: `Measure the peak working set and set the limit above it (twice the current limit, ${next}, is a starting point, not a measurement); if usage grows without bound, fix the leak or cap the heap below the limit.`,
-        commands: [
-          `kubectl ${nsFlag(x.index, pod)} top pod ${pod.name} --containers`,
-          owner.mutable ? `kubectl ${nsFlag(x.index, pod)} set resources ${owner.kubectl} -c ${c.name} --limits=memory=${next}` : `# ${owner.kubectl} cannot be changed in place: change the manifest and recreate it`,
-        ],
+        ...withNote(
+          `Measure the peak working set and set the limit above it (twice the current limit, ${next}, is a starting point, not a measurement); if usage grows without bound, fix the leak or cap the heap below the limit.`,
+          [`kubectl ${nsFlag(x.index, pod)} top pod ${pod.name} --containers`, set.command],
+          set.note,
+        ),
         yaml: containerYaml(c, `resources:\n  requests:\n    memory: ${next}   # was ${memoryRequestOf(c) ?? 'not set'}\n  limits:\n    memory: ${next}   # was ${k.limit.text}`),
       };
       // The container has a limit, so memory-limit-missing would not fire: no manifest check can
       // say a limit is too small for what the program does; measurement and an alert can.
       prevent.push(prevention(null, 'a limit too small for what the program does shows only in measurement: size it from the peak working set (container_memory_working_set_bytes), and alert when the working set stays above 90% of the limit, so a leak pages before it kills'));
-      prevent.push(prevention('runtime-heap-exceeds-memory-limit', 'a runtime heap setting that does not fit the memory limit is caught in the manifest'));
+      // The heap check names a setting only when the manifest has one that does not fit.
+      const heap = preventIf(x, owner.resource, 'runtime-heap-exceeds-memory-limit', 'the runtime heap setting does not fit the memory limit: the runtime grows into it', {
+        container: c.name,
+        general: 'a runtime that sizes its heap itself (JVM, Node.js, Go) stays under the limit only when told: -XX:MaxRAMPercentage, --max-old-space-size or GOMEMLIMIT below the limit',
+      });
+      if (heap) prevent.push(heap);
     } else {
-      cause = 'the container has no memory limit, so it was not its own limit: the node ran out of memory and the kernel OOM killer picked it. Some pod on that node (maybe this one) uses more memory than it requests';
+      cause = `the container has no memory limit, so it was not its own limit: the node ran out of memory and the kernel OOM killer picked it (${restarted.replace(/^and /, '')}). Some pod on that node (maybe this one) uses more memory than it requests`;
       fix = {
         text: 'Give every container on the node a memory request and limit from measured usage, so the scheduler stops overpacking the node.',
         commands: [`kubectl describe node ${getString(pod.object, ['spec', 'nodeName']) ?? 'NODE'}`, `kubectl ${nsFlag(x.index, pod)} top pod ${pod.name} --containers`],
         yaml: containerYaml(c, 'resources:\n  requests:\n    memory: 512Mi\n  limits:\n    memory: 512Mi'),
       };
-      prevent.push(prevention('memory-limit-missing', 'a memory limit confines an OOM kill to the container that leaks'));
-      prevent.push(prevention('memory-request-missing', 'requests are what keep the scheduler from putting more on a node than it holds'));
+      prevent.push(
+        ...compact([
+          preventIf(x, owner.resource, 'memory-limit-missing', 'a memory limit confines an OOM kill to the container that leaks', { container: c.name }),
+          preventIf(x, owner.resource, 'memory-request-missing', 'requests are what keep the scheduler from putting more on a node than it holds', { container: c.name }),
+        ]),
+      );
     }
     const old = !k.current && c.state?.phase === 'running' && k.term.finishedAt !== undefined && x.now !== undefined && x.now - k.term.finishedAt > 24 * 3_600_000;
     out.push({
@@ -371,27 +581,42 @@ function crashCause(x: Ctx, pod: Resource, c: ContainerStatus, liveness: { count
   const n = nsFlag(x.index, pod);
   const logs = `kubectl ${n} logs ${pod.name} -c ${c.name} --previous`;
   const undo = owner.resource.kind === 'Deployment' || owner.resource.kind === 'StatefulSet' || owner.resource.kind === 'DaemonSet' ? [`kubectl ${n} rollout undo ${owner.kubectl}   # if a new release brought it`] : [];
-  const rollout: Prevention[] = [
-    prevention('readiness-probe-missing', 'with a readiness probe, a rollout of a crashing version stops at the first new pod while the old ones keep serving'),
-    prevention('rolling-update-unavailable', 'maxUnavailable 0 keeps every old pod until a new one is Ready'),
-  ];
+  const rollout: Prevention[] = compact([
+    preventIf(x, owner.resource, 'readiness-probe-missing', 'with a readiness probe, a rollout of a crashing version stops at the first new pod while the old ones keep serving', { container: c.name }),
+    preventIf(x, owner.resource, 'rolling-update-unavailable', 'maxUnavailable 0 keeps every old pod until a new one is Ready'),
+  ]);
   if (liveness) {
+    const probe = get(c.spec, ['livenessProbe']);
+    const port = probePort(probe);
+    const refused = /connection refused/i.test(liveness.message);
+    const timedOut = /timeout|deadline exceeded/i.test(liveness.message);
+    const killed = `the kubelet kills the container${t?.exitCode !== undefined ? ` (${exitCodeMeaning(t.exitCode, t.signal)})` : ''}`;
+    const head = `the liveness probe fails (${liveness.count} failure${liveness.count === 1 ? '' : 's'}; last: "${quote(liveness.message, 200)}") and ${killed}`;
+    const cause = refused
+      ? `${head}: nothing answers on ${port ? `port ${port}` : 'the probed port'} when the probe runs (connection refused): the application has not opened it yet (a slow start that the probe does not wait for), listens on another port or address (127.0.0.1 instead of 0.0.0.0), or has stopped serving`
+      : timedOut
+        ? `${head}: the probe, not necessarily the application, is what fails. A probe with a short timeout${isObject(probe) ? ` (timeoutSeconds ${getNumber(probe, ['timeoutSeconds']) ?? 1})` : ''} on a busy or slow-starting process, or one that checks a dependency, restarts a healthy container`
+        : `${head}: the probe, not necessarily the application, is what fails: a probe that checks a dependency, or one that does not fit a slow start, restarts a healthy container`;
     return {
-      cause: `the liveness probe fails (${liveness.count} failure${liveness.count === 1 ? '' : 's'}; last: "${liveness.message}") and the kubelet kills the container${t?.exitCode !== undefined ? ` (${exitCodeMeaning(t.exitCode, t.signal)})` : ''}: the probe, not necessarily the application, is what fails. A probe with a short timeout on a busy or slow-starting process, or one that checks a dependency, restarts a healthy container`,
+      cause,
       fix: {
-        text: 'Check what the probe calls and how long it takes; add a startup probe for slow starts, raise timeoutSeconds and failureThreshold, and make liveness check only that the process is alive.',
+        text: refused
+          ? `Check which port and address the application listens on and that the probe${port ? ` (port ${port})` : ''} targets it; if it only starts slowly, a startup probe with the same check holds the liveness probe off until it answers.`
+          : 'Check what the probe calls and how long it takes; a startup probe with the same check covers a slow start, a longer timeout and a higher failureThreshold ride out a busy moment, and liveness should check only that the process is alive.',
         commands: [`kubectl ${n} describe pod ${pod.name}`, logs],
-        yaml: containerYaml(c, 'startupProbe:\n  httpGet: {path: /healthz, port: 8080}\n  periodSeconds: 5\n  failureThreshold: 60\nlivenessProbe:\n  httpGet: {path: /healthz, port: 8080}\n  timeoutSeconds: 5\n  failureThreshold: 3'),
+        yaml: isObject(probe) ? livenessFixYaml(c, probe, { timedOut, startup: isObject(get(c.spec, ['startupProbe'])) ? (get(c.spec, ['startupProbe']) as JsonObject) : undefined }) : null,
       },
-      prevent: [
-        prevention('liveness-without-startup-probe', 'a startup probe protects a slow start from the liveness probe'),
-        prevention('liveness-failure-threshold-one', 'one failed check must not restart the container'),
-        prevention('liveness-equals-readiness', 'liveness must not check what readiness checks (dependencies)'),
-      ],
+      prevent: compact([
+        preventIf(x, owner.resource, 'liveness-without-startup-probe', 'a startup probe protects a slow start from the liveness probe', { container: c.name }),
+        preventIf(x, owner.resource, 'liveness-failure-threshold-one', 'one failed check must not restart the container', { container: c.name }),
+        preventIf(x, owner.resource, 'liveness-equals-readiness', 'liveness must not check what readiness checks (dependencies)', { container: c.name }),
+        preventIf(x, owner.resource, 'probe-timeout-not-below-period', 'probe timing that can be met', { container: c.name }),
+        refused ? preventIf(x, owner.resource, 'probe-port-not-declared', 'a probe must target a port the container declares', { container: c.name }) : null,
+      ]),
     };
   }
   const code = t?.exitCode;
-  const msg = t?.message ? ` The termination message says: "${t.message.replace(/\s+/g, ' ').trim().slice(0, 300)}".` : '';
+  const msg = t?.message ? ` The termination message says: "${quote(t.message)}".` : '';
   let cause: string;
   if (t?.reason === 'StartError' || t?.reason === 'ContainerCannotRun' || code === 126 || code === 127 || code === 128) {
     cause = `the container cannot be started: ${exitCodeMeaning(code, t?.signal)}${t?.reason ? `, reason ${t.reason}` : ''}. The command or entrypoint does not exist in the image or is not executable (a wrong command/args, a missing shell, the wrong image or architecture).${msg}`;
@@ -416,6 +641,45 @@ function crashCause(x: Ctx, pod: Resource, c: ContainerStatus, liveness: { count
     fix: { text: 'Read the previous container\'s log and fix the cause in the configuration or the image; roll back if a new release brought it.', commands: [logs, ...undo], yaml: null },
     prevent: rollout,
   };
+}
+
+/** YAML flow style for a probe handler: `{path: /healthz, port: 8080}`, strings quoted where YAML would misread them. */
+function flow(v: Json): string {
+  if (Array.isArray(v)) return `[${v.map(flow).join(', ')}]`;
+  if (isObject(v)) return `{${Object.entries(v).map(([k, x]) => `${k}: ${flow(x)}`).join(', ')}}`;
+  if (typeof v === 'string') return /^[A-Za-z_./-][A-Za-z0-9_./:-]*$/.test(v) && !/^(true|false|null|yes|no|on|off|y|n)$/i.test(v) && !/:$/.test(v) ? v : JSON.stringify(v);
+  return String(v);
+}
+
+const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'exec', 'grpc'];
+
+/**
+ * The liveness fix as YAML, built from the container's own probe: the same handler (a tcpSocket
+ * probe stays tcpSocket, same port and path), only its timing changed (a longer timeout after
+ * timeouts, a failureThreshold of at least 3), plus a startup probe with the same handler (or the
+ * existing one given more time) so that a slow start is not killed.
+ */
+function livenessFixYaml(c: ContainerStatus, probe: JsonObject, o: { timedOut: boolean; startup: JsonObject | undefined }): string {
+  const handler = PROBE_HANDLERS.filter((h) => isObject(probe[h])).map((h) => `  ${h}: ${flow(probe[h] as Json)}`);
+  const num = (p: JsonObject, k: string, d: number) => getNumber(p, [k]) ?? d;
+  const timeout = num(probe, 'timeoutSeconds', 1);
+  const threshold = num(probe, 'failureThreshold', 3);
+  const period = num(probe, 'periodSeconds', 10);
+  const live: string[] = ['livenessProbe:', ...handler];
+  for (const k of ['initialDelaySeconds', 'periodSeconds']) if (getNumber(probe, [k]) !== undefined) live.push(`  ${k}: ${getNumber(probe, [k])}`);
+  if (o.timedOut && timeout < 5) live.push(`  timeoutSeconds: 5   # was ${timeout}${probe.timeoutSeconds === undefined ? ' (default)' : ''}`);
+  else if (probe.timeoutSeconds !== undefined) live.push(`  timeoutSeconds: ${timeout}`);
+  live.push(threshold < 3 ? `  failureThreshold: 3   # was ${threshold}` : `  failureThreshold: ${threshold}`);
+  const startup: string[] = [];
+  if (o.startup) {
+    const st = num(o.startup, 'failureThreshold', 3);
+    const sp = num(o.startup, 'periodSeconds', 10);
+    const wanted = Math.max(st, Math.ceil(300 / sp));
+    startup.push('startupProbe:', ...PROBE_HANDLERS.filter((h) => isObject(o.startup![h])).map((h) => `  ${h}: ${flow(o.startup![h] as Json)}`), `  periodSeconds: ${sp}`, `  failureThreshold: ${wanted}${wanted !== st ? `   # was ${st}: ${Math.round((wanted * sp) / 60)} minutes to start` : ''}`);
+  } else {
+    startup.push('startupProbe:   # same check: liveness waits until it first succeeds', ...handler, `  periodSeconds: ${Math.min(period, 5)}`, `  failureThreshold: ${Math.ceil(300 / Math.min(period, 5))}   # up to 5 minutes to start`);
+  }
+  return containerYaml(c, [...startup, ...live].join('\n'));
 }
 
 function crashProblems(x: Ctx, pod: Resource): Problem[] {
@@ -451,8 +715,11 @@ function crashProblems(x: Ctx, pod: Resource): Problem[] {
 
 const PULL_FIX: Record<PullCause, (image: string, x: { n: string; owner: Owner; c: string }) => Problem['fix']> = {
   'not-found': (image, { n, owner, c }) => ({
-    text: `Point the container at an image that exists: check the tag (a typo, a tag never pushed, or one deleted by a retention policy).`,
-    commands: [`docker manifest inspect ${image}   # or: crane digest ${image}`, owner.mutable ? `kubectl ${n} set image ${owner.kubectl} ${c}=${image.replace(/[:@][^/]*$/, '')}:<a tag that exists>` : `# fix the image in the manifest and recreate ${owner.kubectl}`],
+    ...withNote(
+      `Point the container at an image that exists: check the tag (a typo, a tag never pushed, or one deleted by a retention policy).`,
+      [`docker manifest inspect ${image}   # or: crane digest ${image}`, owner.image ? `kubectl ${n} set image ${owner.kubectl} ${c}=${image.replace(/[:@][^/]*$/, '')}:<a tag that exists>` : null],
+      owner.image ? null : `the pod template of ${owner.kubectl} cannot be changed: fix the image in the manifest, delete ${owner.kubectl} and create it again`,
+    ),
     yaml: `containers:\n  - name: ${c}\n    image: ${image.replace(/[:@][^/]*$/, '')}@sha256:<digest CI pushed>`,
   }),
   denied: (image, { n, c }) => ({
@@ -499,12 +766,12 @@ function pullProblems(x: Ctx, pod: Resource): Problem[] {
       container: p.c.name,
       pods: [pod.name],
       evidence,
-      cause: `${PULL_CAUSE_TEXT[p.cause]}${p.detail ? `: "${p.detail.slice(0, 300)}"` : ''}`,
+      cause: `${PULL_CAUSE_TEXT[p.cause]}${p.detail ? `: "${quote(p.detail)}"` : ''}`,
       fix: PULL_FIX[p.cause](image, { n: nsFlag(x.index, pod), owner, c: p.c.name }),
-      prevent: [
+      prevent: confirmed(x, owner.resource, [
         prevention('image-not-pinned-by-digest', 'a digest CI pushed and tested exists; a mutable tag can be missing or different on each node'),
         prevention('image-tag-latest', 'no :latest or untagged images'),
-      ],
+      ], p.c.name),
       logs: null,
     };
   });
@@ -553,9 +820,12 @@ function configProblems(x: Ctx, pod: Resource): Problem[] {
       evidence,
       cause: describeMissing(e, ns),
       fix,
-      prevent: e.nonRoot
-        ? [prevention('run-as-non-root', 'the manifest check says which containers may run as root')]
-        : [prevention('volume-source-missing', 'every referenced ConfigMap and Secret ships with the workload, or the reference is optional')],
+      prevent: confirmed(
+        x,
+        ownerOf(x.index, pod).resource,
+        e.nonRoot ? [prevention('run-as-non-root', 'the manifest check says which containers may run as root')] : [prevention('volume-source-missing', 'every referenced ConfigMap and Secret ships with the workload, or the reference is optional')],
+        c.name,
+      ),
       logs: null,
     };
   });
@@ -583,8 +853,15 @@ function notReadyProblems(x: Ctx, pod: Resource): Problem[] {
       cause = `the readiness probe times out ("${msg}"): the endpoint is slower than timeoutSeconds, or the process is saturated`;
       prevent.push(prevention('probe-timeout-not-below-period', 'a probe timeout shorter than its period'));
     } else if (msg) cause = `the readiness probe fails: "${msg}"`;
-    else cause = 'the container is not ready and the input has no probe failure events for it (events expire after an hour): check the readiness endpoint directly';
+    else if (!n.hasReadinessProbe) {
+      // Without a readiness probe a running container is ready as soon as it starts: not ready means
+      // the kubelet's view is stale (its node is NotReady or not reporting).
+      const node = getString(pod.object, ['spec', 'nodeName']);
+      const nodesUnread = unreadOf(x.opts, ['Node'], null);
+      cause = `the container has no readiness probe, so it is not ready only when its kubelet says so or stops reporting: the node${node ? ` ${node}` : ''} is probably NotReady or unreachable${nodesUnread.length ? `; this cannot be confirmed: ${unreadText(nodesUnread)}` : ''}`;
+    } else cause = 'the container is not ready and the input has no probe failure events for it (events expire after an hour): check the readiness endpoint directly';
     prevent.push(prevention('rolling-update-unavailable', 'a rolling update keeps old pods serving while new ones are not ready'));
+    const kept = confirmed(x, ownerOf(x.index, pod).resource, prevent, c.name);
     const probePort = get(c.spec, ['readinessProbe', 'httpGet', 'port']) ?? get(c.spec, ['readinessProbe', 'tcpSocket', 'port']);
     const probePath = getString(c.spec, ['readinessProbe', 'httpGet', 'path']) ?? '/';
     return {
@@ -604,7 +881,7 @@ function notReadyProblems(x: Ctx, pod: Resource): Problem[] {
         ],
         yaml: null,
       },
-      prevent,
+      prevent: kept,
       logs: null,
     };
   });
@@ -636,17 +913,19 @@ function restartProblems(x: Ctx, pod: Resource): Problem[] {
       cause: why.cause,
       fix: why.fix,
       // The threshold advice only for a container that has a liveness probe.
-      prevent: lv ? why.prevent : isObject(get(c.spec, ['livenessProbe'])) ? [prevention('liveness-failure-threshold-one', 'a liveness probe that restarts on one failure causes restarts of healthy containers')] : [],
+      prevent: lv ? why.prevent : compact([preventIf(x, ownerOf(x.index, pod).resource, 'liveness-failure-threshold-one', 'a liveness probe that restarts on one failure causes restarts of healthy containers', { container: c.name })]),
       logs: logsFor(x, pod, c),
     });
   }
   return out;
 }
 
-const SCHEDULING_FIX: Partial<Record<SchedulingKind, (x: { n: string; owner: Owner; c: string }) => { text: string; commands: string[]; yaml: string | null; prevent: Prevention[] }>> = {
+const SCHEDULING_FIX: Partial<Record<SchedulingKind, (x: { n: string; owner: Owner; c: string; pod: Resource }) => { text: string; commands: string[]; yaml: string | null; prevent: Prevention[] }>> = {
   insufficient: ({ n, owner, c }) => ({
-    text: 'Make the pod fit: lower its requests to what it really uses, or add capacity (a larger node pool, or let the cluster autoscaler add nodes).',
-    commands: ['kubectl describe nodes | grep -A 8 "Allocated resources"', owner.mutable ? `kubectl ${n} set resources ${owner.kubectl} -c ${c} --requests=memory=<measured peak>,cpu=<measured>` : `# lower the requests in the manifest of ${owner.kubectl}`],
+    ...(() => {
+      const set = resourcesCommand(n, owner, c, { requests: { memory: 'MEASURED_PEAK', cpu: 'MEASURED_CPU' } });
+      return withNote('Make the pod fit: lower its requests to what it really uses, or add capacity (a larger node pool, or let the cluster autoscaler add nodes).', ['kubectl describe nodes | grep -A 8 "Allocated resources"', set.command], set.note);
+    })(),
     yaml: `containers:\n  - name: ${c}\n    resources:\n      requests:\n        memory: <measured peak + headroom>\n        cpu: <measured>`,
     prevent: [prevention(null, 'no manifest check can know the cluster\'s free capacity: size requests from measured usage, and give the cluster autoscaler room in its node groups')],
   }),
@@ -656,12 +935,17 @@ const SCHEDULING_FIX: Partial<Record<SchedulingKind, (x: { n: string; owner: Own
     yaml: 'tolerations:\n  - key: <taint key>\n    operator: Equal\n    value: <taint value>\n    effect: NoSchedule',
     prevent: [prevention(null, 'taints are cluster state: no manifest check can see them')],
   }),
-  'node-affinity': () => ({
-    text: 'No node carries the labels the pod requires: fix the nodeSelector or required node affinity, or label the nodes.',
-    commands: ['kubectl get nodes --show-labels'],
-    yaml: 'nodeSelector:\n  <label>: <value that a node has>',
-    prevent: [prevention(null, 'node labels are cluster state: no manifest check can see them')],
-  }),
+  'node-affinity': ({ pod }) => {
+    // Without the Nodes: name what the pod requires, so the reader knows which label to look for.
+    const sel = stringMap(get(pod.object, ['spec', 'nodeSelector']));
+    const keys = Object.keys(sel);
+    return {
+      text: `No node carries the labels the pod requires${keys.length ? ` (nodeSelector ${formatLabels(sel)})` : ' (its required node affinity)'}: fix the nodeSelector or required node affinity, or label the nodes.`,
+      commands: [keys.length ? `kubectl get nodes${keys.map((k) => ` -L ${k}`).join('')}` : 'kubectl get nodes --show-labels'],
+      yaml: keys.length ? `nodeSelector:\n${keys.map((k) => `  ${k}: ${sel[k]}   # no node has this label value`).join('\n')}` : null,
+      prevent: [prevention(null, 'node labels are cluster state: no manifest check can see them')],
+    };
+  },
   'pod-anti-affinity': () => ({
     text: 'A required pod anti-affinity allows one pod per node (or zone): with more replicas than eligible nodes the rest stay Pending. Use a preferred term or a topology spread with ScheduleAnyway, or add nodes.',
     commands: [],
@@ -675,7 +959,7 @@ const SCHEDULING_FIX: Partial<Record<SchedulingKind, (x: { n: string; owner: Own
     prevent: [prevention('no-zone-spread', 'zone spreading done so that it does not block scheduling')],
   }),
   'unbound-pvc': ({ n }) => ({
-    text: 'The pod waits for a claim that is not bound: see the claim\'s problem below.',
+    text: 'The pod waits for a claim that is not bound: see \u00a7see:pvc-pending|the claim (kubectl describe pvc)\u00a7.',
     commands: [`kubectl ${n} get pvc`],
     yaml: null,
     prevent: [prevention('pvc-storage-class-missing', 'claims must name a StorageClass that exists')],
@@ -700,6 +984,105 @@ const SCHEDULING_FIX: Partial<Record<SchedulingKind, (x: { n: string; owner: Own
   }),
 };
 
+// ---------------------------------------------------------------------------------------------
+// Where a pod may run: its node selector and required node affinity against the Nodes' labels, and
+// the Nodes' taints against its tolerations (the scheduler's rules).
+
+function tolerationYaml(taints: Taint[]): string {
+  return `tolerations:\n${taints.map((t) => `  - key: ${t.key}\n    operator: ${t.value ? 'Equal' : 'Exists'}\n${t.value ? `    value: ${t.value}\n` : ''}    effect: ${t.effect}`).join('\n')}`;
+}
+
+interface Placement {
+  cause: string;
+  evidence: Evidence[];
+  fix: { text: string; commands: string[]; yaml: string | null; prevent: Prevention[] };
+}
+
+/**
+ * Why no node takes the pod, from the Nodes in the input: no node meets its node selector or
+ * required affinity (then the requirement, and the values nodes have for its key), or every node
+ * that does carries a taint it does not tolerate (then the taint and the node). Undefined when the
+ * nodes are not known or neither explains it (resources, spread, claims: the scheduler's reasons).
+ */
+function placementOf(x: Ctx, pod: Resource, owner: Owner): Placement | undefined {
+  const nodes = x.index.ofKind('Node');
+  if (!nodes.length || unreadOf(x.opts, ['Node'], null).length) return undefined;
+  const req = nodeRequirements(pod);
+  const eligible = req ? nodes.filter((node) => meetsRequirements(req, node)) : nodes;
+  const evidence: Evidence[] = [];
+  const where = owner.resource === pod ? `pod ${pod.name}` : owner.kubectl;
+  if (req && eligible.length === 0) {
+    const all = [...req.selector, ...req.terms.flat()];
+    // The requirements no node meets at all; else no node meets them together.
+    const unmet = all.filter((r) => !nodes.some((node) => r.matches(node)));
+    const named = (unmet.length ? unmet : all).slice(0, 4);
+    for (const r of named) evidence.push(st(pod, ['spec', req.selector.includes(r) ? 'nodeSelector' : 'affinity'], `requires ${r.text}: ${nodes.some((node) => r.matches(node)) ? `met by ${nodes.filter((node) => r.matches(node)).map((node) => node.name).join(', ')}` : 'no node meets it'}`, x.index, 'spec'));
+    const others = (r: NodeRequirement): string => {
+      if (!r.key) return '';
+      const values = new Map<string, string[]>();
+      for (const node of nodes) {
+        const v = labelsOf(node)[r.key];
+        if (v !== undefined) values.set(v, [...(values.get(v) ?? []), node.name]);
+      }
+      return values.size ? `the nodes have ${r.key}=${[...values].map(([v, ns]) => `${v} (${ns.join(', ')})`).join(', ')}` : `no node has the label ${r.key} at all`;
+    };
+    const detail = named.map((r) => `${r.text}: ${others(r) || 'no node meets it'}`).join('; ');
+    evidence.push({ source: 'nodes', object: null, field: null, text: `${nodes.length} node${nodes.length === 1 ? '' : 's'} in the cluster: ${nodes.slice(0, 6).map((node) => node.name).join(', ')}${nodes.length > 6 ? ', ...' : ''}` });
+    const sel = req.selector.filter((r) => unmet.includes(r) || !unmet.length);
+    const alt = sel.map((r) => {
+      const values = [...new Set(nodes.map((node) => labelsOf(node)[r.key!]).filter((v): v is string => v !== undefined))];
+      return `  ${r.key}: ${values.length === 1 ? `${values[0]}   # was ${r.value}` : `${r.value}   # ${values.length ? `values nodes have: ${values.join(', ')}` : 'no node has this label: label the nodes, or drop it'}`}`;
+    });
+    return {
+      cause: `no node meets the pod's ${req.selector.length && !req.terms.length ? 'nodeSelector' : req.terms.length && !req.selector.length ? 'required node affinity' : 'nodeSelector and required node affinity'} (${named.map((r) => r.text).join(', ')}): ${detail}`,
+      evidence,
+      fix: {
+        text: `Either label the nodes that should run it (kubectl label node NAME ${named.map((r) => (r.value !== undefined ? `${r.key}=${r.value}` : r.text)).join(' ')}) or change ${where}'s ${sel.length ? 'nodeSelector' : 'node affinity'} to labels nodes have.`,
+        commands: [`kubectl get nodes${[...new Set(named.map((r) => r.key).filter(Boolean))].map((k) => ` -L ${k}`).join('')}`],
+        yaml: alt.length ? `nodeSelector:\n${alt.join('\n')}` : null,
+        prevent: [prevention(null, 'node labels are cluster state: no manifest check can see them; keep nodeSelectors in step with the node pools that exist')],
+      },
+    };
+  }
+  const blocked = eligible.map((node) => ({ node, taints: blockingTaints(pod, node), cordoned: get(node.object, ['spec', 'unschedulable']) === true }));
+  if (!blocked.length || blocked.some((b) => b.taints.length === 0 && !b.cordoned)) return undefined;
+  if (blocked.every((b) => b.taints.length === 0)) return undefined;
+  const selText = req ? [...req.selector, ...req.terms.flat()].map((r) => r.text).join(', ') : '';
+  for (const b of blocked.slice(0, 4)) {
+    const labels = req ? `meets ${selText}; ` : '';
+    evidence.push(st(b.node, ['spec', 'taints'], `${labels}${b.taints.length ? `taint${b.taints.length === 1 ? '' : 's'} ${b.taints.map(taintText).join(', ')}, not tolerated by the pod` : 'no untolerated taint'}${b.cordoned ? '; cordoned (spec.unschedulable)' : ''}`, x.index, 'spec'));
+  }
+  const tols = getArray(pod.object, ['spec', 'tolerations']);
+  evidence.push(st(pod, ['spec', 'tolerations'], tols.length ? `tolerations: ${tols.map((t) => `${getString(t, ['key']) || '*'}${getString(t, ['operator']) === 'Exists' ? ' Exists' : `=${getString(t, ['value']) ?? ''}`}${getString(t, ['effect']) ? `:${getString(t, ['effect'])}` : ''}`).join(', ')}` : 'no tolerations', x.index, 'spec'));
+  const user = [...new Map(blocked.flatMap((b) => b.taints.filter((t) => !conditionTaint(t))).map((t) => [taintText(t), t])).values()];
+  const cond = blocked.filter((b) => b.taints.some(conditionTaint));
+  const onNodes = blocked.map((b) => `${b.node.name} (${[...b.taints.map(taintText), ...(b.cordoned ? ['cordoned'] : [])].join(', ')})`).join('; ');
+  const scope = req ? `the ${blocked.length === 1 ? 'only node' : `${blocked.length} nodes`} that meet${blocked.length === 1 ? 's' : ''} its ${req.selector.length ? 'nodeSelector' : 'node affinity'} ${selText}` : `every node`;
+  const condText = cond.length ? `; ${cond.map((b) => b.node.name).join(', ')} ${cond.length === 1 ? 'is' : 'are'} tainted for ${cond.length === 1 ? 'its' : 'their'} condition (${[...new Set(cond.flatMap((b) => b.taints.filter(conditionTaint).map((t) => t.key.replace(/^node\.(cloudprovider\.)?kubernetes\.io\//, ''))))].join(', ')}): ${cond.length === 1 ? 'that node' : 'those nodes'} must recover, a toleration is not the fix` : '';
+  if (user.length) {
+    return {
+      cause: `${scope} carr${blocked.length === 1 ? 'ies' : 'y'} a taint the pod does not tolerate: ${onNodes}${condText}. The pod is meant for ${blocked.length === 1 ? 'that node' : 'those nodes'}${req ? ' (its selector says so)' : ''} but lacks the toleration`,
+      evidence,
+      fix: {
+        text: `Add a toleration for ${user.map(taintText).join(' and ')} to ${where}'s pod template (if the pod belongs there), or remove the taint from the node${blocked.length === 1 ? '' : 's'} (kubectl taint nodes ${blocked[0].node.name} ${taintText(user[0])}-).`,
+        commands: [`kubectl get nodes ${blocked.slice(0, 4).map((b) => b.node.name).join(' ')} -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints`],
+        yaml: tolerationYaml(user),
+        prevent: [prevention(null, 'taints are cluster state: no manifest check can see them; ship the toleration with workloads meant for tainted node pools')],
+      },
+    };
+  }
+  return {
+    cause: `${scope} cannot take pods now: ${onNodes}${condText.replace(/^; /, ': ')}`,
+    evidence,
+    fix: {
+      text: `Bring the node${cond.length === 1 ? '' : 's'} back (kubelet, network, disk), or let the pod run on other nodes${req ? ` (its ${req.selector.length ? 'nodeSelector' : 'node affinity'} ${selText} allows only ${blocked.map((b) => b.node.name).join(', ')})` : ''}.`,
+      commands: blocked.slice(0, 3).map((b) => `kubectl describe node ${b.node.name}`),
+      yaml: null,
+      prevent: [prevention(null, 'node health is cluster state: run replicas on several nodes so one node down is not an outage')],
+    },
+  };
+}
+
 function schedulingProblems(x: Ctx, pod: Resource): Problem[] {
   const u = unschedulable(x.index, pod);
   if (!u) return [];
@@ -708,7 +1091,8 @@ function schedulingProblems(x: Ctx, pod: Resource): Problem[] {
   else if (u.condition.message) evidence.push(st(pod, [...u.condition.path, 'message'], `scheduler: "${u.condition.message}"`, x.index));
   const req = podRequests(pod);
   const first = u.analysis.reasons[0];
-  const rooms = nodeRoom(x.index).filter((r) => r.schedulable);
+  // Only nodes the pod could use but for its requests: a NotReady or tainted node's room is no answer.
+  const rooms = nodeRoom(x.index).filter((r) => r.schedulable && nodeRefusal(r.node, pod) === null);
   let cause = `the scheduler finds no node for it: ${u.analysis.summary}`;
   if (first?.kind === 'insufficient' && (first.detail === 'memory' || first.detail === 'cpu')) {
     const res = first.detail;
@@ -718,7 +1102,7 @@ function schedulingProblems(x: Ctx, pod: Resource): Problem[] {
     if (frees.length) {
       const top = frees.sort((a, b) => b.free - a.free)[0];
       const fmt = (v: number) => (res === 'memory' ? formatBytes(Math.max(0, v)) : formatCpu(Math.max(0, v)));
-      evidence.push({ source: 'nodes', object: null, field: null, text: `most ${res} unrequested on a schedulable node: ${fmt(top.free)} on ${top.node} (allocatable ${fmt(top.alloc)}), over ${frees.length} node${frees.length === 1 ? '' : 's'} in the input` });
+      evidence.push({ source: 'nodes', object: null, field: null, text: `most ${res} unrequested on a node the pod may use: ${fmt(top.free)} on ${top.node} (allocatable ${fmt(top.alloc)}), over ${frees.length} node${frees.length === 1 ? '' : 's'} in the input` });
       cause = `no node has ${asked} ${res} unrequested (the most is ${fmt(top.free)} on ${top.node}): the pod asks for more than any node has left${frees.every((f) => f.alloc < (res === 'memory' ? req.memory : req.cpu)) ? ', and more than any node has at all' : ''}`;
     } else {
       cause = `no node has ${asked} ${res} unrequested: ${u.analysis.summary}`;
@@ -730,7 +1114,15 @@ function schedulingProblems(x: Ctx, pod: Resource): Problem[] {
   if (u.noScaleUp) evidence.push(ev(u.noScaleUp, x.index));
   const owner = ownerOf(x.index, pod);
   const container = getString(getArray(pod.object, ['spec', 'containers'])[0], ['name']) ?? 'app';
-  const f = (first && SCHEDULING_FIX[first.kind]?.({ n: nsFlag(x.index, pod), owner, c: container })) ?? {
+  // Selector and taints: checked against the Nodes (the scheduler's reasons come sorted as text, so
+  // their order says nothing about which one matters).
+  const placed = u.analysis.reasons.some((r) => r.kind === 'taint' || r.kind === 'node-affinity') ? placementOf(x, pod, owner) : undefined;
+  if (placed) {
+    cause = placed.cause;
+    evidence.push(...placed.evidence);
+  }
+  const fixKind = placed ? undefined : (u.analysis.reasons.find((r) => r.kind === 'insufficient') ?? first)?.kind;
+  const f = placed?.fix ?? (fixKind && SCHEDULING_FIX[fixKind]?.({ n: nsFlag(x.index, pod), owner, c: container, pod })) ?? {
     text: 'Read the scheduler\'s reason and change the pod\'s constraints or the cluster so a node fits.',
     commands: [`kubectl ${nsFlag(x.index, pod)} describe pod ${pod.name}`],
     yaml: null,
@@ -747,7 +1139,7 @@ function schedulingProblems(x: Ctx, pod: Resource): Problem[] {
       evidence,
       cause: u.scaleUp ? `${cause}; the cluster autoscaler is adding a node, which may resolve it` : cause,
       fix: { text: f.text, commands: f.commands, yaml: f.yaml },
-      prevent: f.prevent,
+      prevent: confirmed(x, owner.resource, f.prevent),
       logs: null,
     },
   ];
@@ -763,11 +1155,34 @@ function creatingProblems(x: Ctx, pod: Resource): Problem[] {
   const w = latestEvent(eventsFor(x.index, pod), (e) => e.type === 'Warning' && /^(FailedMount|FailedAttachVolume|FailedCreatePodSandBox|FailedMapVolume)$/.test(e.reason));
   if (!w) {
     // Scheduled long ago and still creating, with nothing from the kubelet: say so, without a guess.
-    // An init container that runs (waiting for a database) is not that: the main ones wait for it.
-    if (containerStatuses(pod).some((c) => c.type === 'init' && c.state?.phase === 'running')) return [];
+    // An init container that runs (waiting for a database) is not that: the main ones wait for it;
+    // nor is one that fails (CrashLoopBackOff, an image it cannot pull, an exit code): its own problem
+    // is the cause, and the kubelet is reporting.
+    const inits = containerStatuses(pod).filter((c) => c.type === 'init');
+    if (inits.some((c) => c.state?.phase === 'running')) return [];
+    if (inits.some((c) => (c.state?.phase === 'waiting' && c.state.reason !== undefined && c.state.reason !== 'PodInitializing') || (lastTermination(c)?.exitCode ?? 0) !== 0 || c.restartCount > 0)) return [];
     const since = scheduled.since;
     if (since === undefined || x.now === undefined || x.now - since < 5 * 60_000) return [];
     const node = getString(pod.object, ['spec', 'nodeName']);
+    // Any Warning about the pod (BackOff, Failed) means the kubelet reports: never claim it does not.
+    const other = latestEvent(eventsFor(x.index, pod), (e) => e.type === 'Warning');
+    if (other) {
+      return [
+        {
+          check: 'pod-stuck-creating',
+          severity: 'warning',
+          symptom: `pod stuck in ${stuck[0]?.state?.reason ?? 'Pending'} for ${formatDuration(x.now - since)}`,
+          object: ref(pod, x.index),
+          container: null,
+          pods: [pod.name],
+          evidence: [st(pod, [...scheduled.path, 'status'], `scheduled${node ? ` to node ${node}` : ''} at ${formatTime(since)}; phase still Pending`, x.index), ev(other, x.index)],
+          cause: `the pod was scheduled ${formatDuration(x.now - since)} ago and its containers are still being created; the kubelet's latest warning about it is ${other.reason}: "${quote(other.message)}"`,
+          fix: { text: 'Fix what the kubelet\'s warning names.', commands: [`kubectl ${nsFlag(x.index, pod)} describe pod ${pod.name}`], yaml: null },
+          prevent: [],
+          logs: null,
+        },
+      ];
+    }
     return [
       {
         check: 'pod-stuck-creating',
@@ -784,7 +1199,7 @@ function creatingProblems(x: Ctx, pod: Resource): Problem[] {
       },
     ];
   }
-  let cause = `the kubelet cannot set the pod up (${w.reason}): "${w.message.slice(0, 300)}"`;
+  let cause = `the kubelet cannot set the pod up (${w.reason}): "${quote(w.message)}"`;
   const prevent: Prevention[] = [];
   let fixText = 'Fix what the kubelet names in the event.';
   const missing = /(configmap|secret) "([^"]+)" not found/i.exec(w.message);
@@ -797,7 +1212,7 @@ function creatingProblems(x: Ctx, pod: Resource): Problem[] {
     fixText = 'Run one pod per ReadWriteOnce volume (a StatefulSet with volumeClaimTemplates, or strategy Recreate for a single replica), or use a ReadWriteMany volume.';
     prevent.push(prevention('rwo-volume-multi-replica', 'a ReadWriteOnce claim shared by several pods'));
   } else if (w.reason === 'FailedCreatePodSandBox') {
-    cause = `the pod sandbox (network namespace) cannot be created: the CNI plugin fails on that node: "${w.message.slice(0, 300)}"`;
+    cause = `the pod sandbox (network namespace) cannot be created: the CNI plugin fails on that node: "${quote(w.message)}"`;
     fixText = 'Check the CNI plugin pods on that node (kube-system) and their logs; IP address exhaustion in the subnet is a common cause.';
   }
   return [
@@ -811,7 +1226,7 @@ function creatingProblems(x: Ctx, pod: Resource): Problem[] {
       evidence: [ev(w, x.index)],
       cause,
       fix: { text: fixText, commands: [`kubectl ${nsFlag(x.index, pod)} describe pod ${pod.name}`], yaml: null },
-      prevent,
+      prevent: confirmed(x, ownerOf(x.index, pod).resource, prevent),
       logs: null,
     },
   ];
@@ -867,7 +1282,7 @@ function pvcProblem(x: Ctx, p: PvcPending): Problem | null {
     evidence,
     cause: pvcCause(p),
     fix,
-    prevent: [prevention('pvc-storage-class-missing', 'a claim must name a StorageClass the cluster defines')],
+    prevent: confirmed(x, pvc, [prevention('pvc-storage-class-missing', 'a claim must name a StorageClass the cluster defines')]),
     logs: null,
   };
 }
@@ -887,11 +1302,13 @@ function nodeProblems(x: Ctx, node: Resource): Problem[] {
       evidence: [st(node, c.path, `condition Ready=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? ` "${c.message}"` : ''} since ${formatTime(c.since)}`, x.index), ...(e ? [ev(e, x.index)] : [])],
       cause: c.status === 'Unknown' ? 'the kubelet stopped reporting: the node is down, partitioned from the control plane, or its kubelet or container runtime has stopped' : `the kubelet reports the node unhealthy: ${c.message ?? c.reason ?? 'no reason given'}`,
       fix: { text: 'Check the machine: kubelet and container runtime status and logs, network, disk; cordon and drain it if it does not recover.', commands: [`kubectl describe node ${node.name}`, `kubectl drain ${node.name} --ignore-daemonsets --delete-emptydir-data`], yaml: null },
-      prevent: [prevention('no-pod-anti-affinity', 'replicas spread over nodes survive one node'), prevention('pdb-missing', 'a PodDisruptionBudget keeps enough replicas during drains')],
+      // About the node, not one workload's manifest: advice, not a check that would fire here.
+      prevent: [prevention(null, 'a node can always fail: run two or more replicas spread over nodes (pod anti-affinity or a topology spread), so that one node down is not an outage')],
       logs: null,
     });
   }
   for (const p of nodePressure(node)) {
+    const why = PRESSURE[p.type as keyof typeof PRESSURE] ?? PRESSURE.MemoryPressure;
     out.push({
       check: 'node-pressure',
       severity: 'warning',
@@ -900,18 +1317,169 @@ function nodeProblems(x: Ctx, node: Resource): Problem[] {
       container: null,
       pods: [],
       evidence: [st(node, p.path, `condition ${p.type}=True${p.message ? ` "${p.message}"` : ''} since ${formatTime(p.since)}`, x.index)],
-      cause: `the node is short of ${p.type === 'MemoryPressure' ? 'memory' : p.type === 'DiskPressure' ? 'disk' : 'process ids'}: the kubelet evicts pods to recover`,
-      fix: { text: 'Find the pods using more than they request and set requests and limits from measured usage.', commands: [`kubectl describe node ${node.name}`, 'kubectl top pod -A --sort-by=memory'], yaml: null },
-      prevent: [prevention('memory-request-missing', 'requests keep the scheduler from overpacking nodes'), prevention('emptydir-memory-no-size-limit', 'memory-backed emptyDir volumes count against node memory')],
+      cause: why.cause,
+      fix: { text: why.text, commands: why.commands(node.name), yaml: why.yaml },
+      prevent: p.type === 'MemoryPressure' ? memoryPrevention(x, node) : [prevention(null, why.prevent)],
       logs: null,
     });
   }
   return out;
 }
 
+/** What each node pressure means, and what frees it. */
+const PRESSURE = {
+  MemoryPressure: {
+    cause: 'the node is short of memory: the kubelet evicts pods to recover, those using the most memory above their requests first',
+    text: 'Find the pods using more memory than they request and set requests and limits from measured usage, so the scheduler stops overpacking the node.',
+    commands: (node: string) => [`kubectl describe node ${node}`, 'kubectl top pod -A --sort-by=memory'],
+    yaml: null,
+    prevent: '',
+  },
+  DiskPressure: {
+    cause: 'the node is short of disk (its root or image filesystem): the kubelet deletes unused images and evicts pods, those writing the most to local disk above their ephemeral-storage requests first; container logs, emptyDir volumes and writable container layers fill it',
+    text: 'Free the disk and bound what pods may write: check image garbage collection (imageGCHighThresholdPercent) and container log rotation (containerLogMaxSize, containerLogMaxFiles) in the kubelet configuration, give emptyDir volumes a sizeLimit, and give containers that write locally ephemeral-storage requests and limits.',
+    commands: (node: string) => [`kubectl describe node ${node}`, `kubectl debug node/${node} -it --image=busybox -- du -xsh /host/var/lib/containerd /host/var/lib/kubelet/pods /host/var/log/pods`],
+    yaml: 'containers:\n  - name: app\n    resources:\n      requests:\n        ephemeral-storage: 1Gi\n      limits:\n        ephemeral-storage: 2Gi\nvolumes:\n  - name: scratch\n    emptyDir:\n      sizeLimit: 1Gi',
+    prevent: 'no manifest check covers local disk: ephemeral-storage requests and limits and an emptyDir sizeLimit bound what each pod can write to the node, and log rotation bounds what it logs',
+  },
+  PIDPressure: {
+    cause: 'the node is short of process ids: a pod starts processes or threads without bound (a fork bomb, a thread leak, a worker pool with no cap); the kubelet evicts pods to recover',
+    text: 'Find the pod with the most processes and fix its leak; cap every pod\'s processes with podPidsLimit in the kubelet configuration.',
+    commands: (node: string) => [`kubectl describe node ${node}`, `kubectl debug node/${node} -it --image=busybox -- sh -c 'echo processes: $(ls -d /proc/[0-9]* | wc -l) of $(cat /proc/sys/kernel/pid_max)'`],
+    yaml: null,
+    prevent: 'no manifest check covers process counts: podPidsLimit in the kubelet configuration caps what one pod can start',
+  },
+} as const;
+
+/**
+ * Memory pressure: the memory checks, for the workloads on the node whose manifests they fire on
+ * (requests are what keep the scheduler from overpacking a node); advice when none does.
+ */
+function memoryPrevention(x: Ctx, node: Resource): Prevention[] {
+  const owners = [...new Set((x.index.nodePods ?? x.index.ofKind('Pod')).filter((p) => getString(p.object, ['spec', 'nodeName']) === node.name).map((p) => ownerOf(x.index, p)))];
+  const out: Prevention[] = [];
+  for (const [id, why] of [
+    ['memory-request-missing', 'requests keep the scheduler from putting more on a node than it holds'],
+    ['emptydir-memory-no-size-limit', 'memory-backed emptyDir volumes count against node memory'],
+  ] as const) {
+    const hit = owners.filter((o) => firesOn(x, o.resource, id) === true).map((o) => o.kubectl);
+    if (hit.length) out.push(prevention(id, `${why}; it fires on ${hit.slice(0, 3).join(', ')}${hit.length > 3 ? ` and ${hit.length - 3} more` : ''} on this node`));
+  }
+  return out.length ? out : [prevention(null, 'size memory requests from measured usage: a request below what a pod uses lets the scheduler overpack the node')];
+}
+
+/** The port a probe targets (httpGet, tcpSocket, grpc), as written (a number or a port name). */
+function probePort(probe: Json | undefined): string | undefined {
+  for (const h of ['httpGet', 'tcpSocket', 'grpc']) {
+    const v = get(probe, [h, 'port']);
+    if (typeof v === 'number' || (typeof v === 'string' && v !== '')) return String(v);
+  }
+  return undefined;
+}
+
+/**
+ * Ready has been False since the pod started (its last transition at the start): the containers have
+ * never been ready, as opposed to dropping out now and then.
+ */
+function neverReady(pod: Resource): boolean {
+  const c = conditionOf(pod, 'Ready');
+  if (!c || c.status === 'True' || c.since === undefined) return false;
+  const start = parseTime(getString(pod.object, ['status', 'startTime'])) ?? parseTime(getString(pod.object, ['metadata', 'creationTimestamp']));
+  return start !== undefined && c.since - start <= 60_000;
+}
+
+/** Why a probe fails, from the kubelet's message: refused is not a timeout, nor an HTTP error. */
+function probeFailureWhy(msg: string, port: string | undefined): string {
+  const q = `"${quote(msg, 200)}"`;
+  if (/connection refused/i.test(msg)) return `nothing answers on ${port ? `port ${port}` : 'the probed port'} (${q}): the application has not started listening, or listens on another port or address (127.0.0.1 instead of 0.0.0.0)`;
+  if (/timeout|deadline exceeded/i.test(msg)) return `the probe times out (${q}): the endpoint answers slower than timeoutSeconds, or the process is saturated`;
+  const code = /statuscode: (\d{3})/i.exec(msg)?.[1];
+  if (code) return `the endpoint answers HTTP ${code} (${q}): the application reports itself unhealthy${code.startsWith('5') ? ', often because a dependency it checks is unreachable' : ''}`;
+  if (/no such file|executable file not found|exit code|command/i.test(msg)) return `the probe's command fails (${q})`;
+  return q;
+}
+
+/**
+ * An evicted pod (status.phase Failed, status.reason Evicted): the kubelet's message names the
+ * resource the node ran short of and each container using more than it requests ("Container app
+ * was using 900Mi, request is 64Mi"), or the local-storage limit the pod went over.
+ */
+function evictionProblems(x: Ctx, pod: Resource): Problem[] {
+  if (podPhase(pod) !== 'Failed' || getString(pod.object, ['status', 'reason']) !== 'Evicted') return [];
+  const message = getString(pod.object, ['status', 'message']) ?? '';
+  const node = getString(pod.object, ['spec', 'nodeName']);
+  const owner = ownerOf(x.index, pod);
+  const n = nsFlag(x.index, pod);
+  const low = /low on resource: ([\w.-]*\w)/i.exec(message)?.[1];
+  const users = [...message.matchAll(/Container (\S+) was using (\S+?), request is (\S+?),/g)].map((m) => ({ name: m[1], using: m[2], request: m[3] }));
+  const local = /ephemeral local storage|EmptyDir volume|local ephemeral storage limit/i.exec(message);
+  const resource = low ?? (local ? 'ephemeral-storage' : undefined);
+  const storage = resource === 'ephemeral-storage';
+  const evidence: Evidence[] = [st(pod, ['status', 'message'], `phase Failed, reason Evicted${node ? ` on node ${node}` : ''}: "${quote(message, 300)}"`, x.index)];
+  const e = latestEvent(eventsFor(x.index, pod), (v) => v.reason === 'Evicted');
+  if (e) evidence.push(ev(e, x.index));
+  const u = users[0];
+  const spec = u ? containerStatuses(pod).find((c) => c.name === u.name)?.spec ?? (getArray(pod.object, ['spec', 'containers']).find((c) => getString(c, ['name']) === u.name) as JsonObject | undefined) : undefined;
+  let cause: string;
+  let fix: Problem['fix'];
+  const prevent: Prevention[] = [];
+  if (local && !low) {
+    cause = `the pod went over its own local-storage limit: "${quote(local.input, 200)}": the kubelet evicts a pod whose emptyDir volumes or containers write more than their sizeLimit or ephemeral-storage limit`;
+    fix = {
+      text: 'Raise the limit to what the pod needs to write, or make it write less (logs to stdout, temporary files cleaned up, data on a persistent volume).',
+      commands: [`kubectl ${n} describe pod ${pod.name}`],
+      yaml: 'resources:\n  requests:\n    ephemeral-storage: 1Gi\n  limits:\n    ephemeral-storage: 2Gi   # above what the pod writes\n# and for an emptyDir volume:\n# emptyDir:\n#   sizeLimit: 2Gi',
+    };
+    prevent.push(prevention(null, 'no manifest check knows how much a pod writes: size ephemeral-storage limits and emptyDir sizeLimit from measurement'));
+  } else {
+    const over = users.map((c) => `container "${c.name}" was using ${c.using} against a request of ${c.request}`);
+    cause = `the kubelet evicted the pod because node ${node ?? '(unknown)'} ran low on ${resource ?? 'a resource'}: it evicts the pods using the most ${resource ?? 'of it'} above their requests first${over.length ? `, and ${over.join('; ')}` : ''}`;
+    // A request above the container's limit is rejected: raise the limit with it when it is lower.
+    const res = storage ? 'ephemeral-storage' : (resource ?? 'memory');
+    const limit = get(spec, ['resources', 'limits', res]);
+    const raise = limit !== undefined && u && (parseQuantity(limit) ?? Infinity) < (parseQuantity(u.using) ?? 0);
+    const change = u ? resourcesCommand(n, owner, u.name, { requests: { [res]: u.using }, ...(raise ? { limits: { [res]: u.using } } : {}) }) : undefined;
+    const set = change?.command ?? undefined;
+    fix = storage
+      ? {
+          text: `Give ${u ? `container "${u.name}"` : 'the containers'} an ephemeral-storage request of what ${u ? 'it' : 'they'} write${u ? ` (at least ${u.using}, what it used at eviction)` : ''} and a limit, and give its emptyDir volumes a sizeLimit, so the scheduler counts the disk and one pod cannot fill the node.`,
+          commands: [...(set ? [set] : []), `kubectl ${n} delete pod ${pod.name}   # the evicted pod is only a record`],
+          yaml: u ? containerYaml(u, `resources:\n  requests:\n    ephemeral-storage: ${u.using}   # was ${u.request}\n  limits:\n    ephemeral-storage: ${u.using}`) + '\nvolumes:\n  - name: scratch\n    emptyDir:\n      sizeLimit: 1Gi' : null,
+        }
+      : {
+          text: `Set ${u ? `container "${u.name}"'s` : 'the containers\''} ${resource ?? 'memory'} request from measured usage${u ? ` (at least ${u.using}, what it used at eviction; it requests ${u.request})` : ''}, so the scheduler keeps room for it and the kubelet does not pick it first.`,
+          commands: [...(set ? [set] : []), `kubectl ${n} top pod --containers`, `kubectl ${n} delete pod ${pod.name}   # the evicted pod is only a record`],
+          yaml: u && resource ? containerYaml(u, `resources:\n  requests:\n    ${resource}: ${u.using}   # was ${u.request}${raise ? `\n  limits:\n    ${resource}: ${u.using}   # was ${String(limit)}` : ''}`) : null,
+        };
+    if (storage) prevent.push(prevention(null, 'no manifest check covers local disk: ephemeral-storage requests and limits and an emptyDir sizeLimit bound what each pod can write to the node'));
+    else if (resource === 'memory' && u) {
+      prevent.push(preventIf(x, owner.resource, 'memory-request-missing', 'a container without a memory request is among the first evicted when the node runs short', { container: u.name }) ?? prevention(null, 'a request below real usage is not visible in the manifest: size requests from measured usage (the working set), and alert when usage stays above the request'));
+    }
+    if (spec === undefined && u) x.notes.add(`container "${u.name}" named in the eviction message is not in the pod's spec`);
+  }
+  const replaced = owner.resource !== pod;
+  return [
+    {
+      check: 'pod-evicted',
+      // Its controller replaces it (the workload's availability says whether that worked); a bare pod is gone for good.
+      severity: replaced ? 'warning' : 'error',
+      symptom: `pod evicted: ${local && !low ? 'over its local-storage limit' : `node low on ${resource ?? 'resources'}`}${u ? ` (container "${u.name}" used ${u.using}, request ${u.request})` : ''}`,
+      object: ref(pod, x.index),
+      container: u?.name ?? null,
+      pods: [pod.name],
+      evidence,
+      cause,
+      fix,
+      prevent,
+      logs: null,
+    },
+  ];
+}
+
 /** Everything wrong with one pod, its claims and its node. */
 function podProblems(x: Ctx, pod: Resource): Problem[] {
   const out = [
+    ...evictionProblems(x, pod),
     ...schedulingProblems(x, pod),
     ...creatingProblems(x, pod),
     ...pullProblems(x, pod),
@@ -921,21 +1489,49 @@ function podProblems(x: Ctx, pod: Resource): Problem[] {
     ...notReadyProblems(x, pod),
     ...restartProblems(x, pod),
   ];
+  // A pod "stuck creating" because one of its containers fails is that container's problem.
+  if (out.some((p) => p.container !== null)) {
+    const i = out.findIndex((p) => p.check === 'pod-stuck-creating' && p.severity === 'warning');
+    if (i >= 0) out.splice(i, 1);
+  }
   // Probe failures not already explained by a crash loop or a not-ready container.
+  const owner = ownerOf(x.index, pod);
   for (const f of probeFailures(x.index, pod)) {
     if (f.count < 3) continue;
     if (out.some((p) => p.container === f.container && (p.check === 'crashloop-backoff' || p.check === 'container-not-ready' || p.check === 'frequent-restarts'))) continue;
+    const c = containerStatuses(pod).find((s) => s.name === f.container);
+    const msg = f.last.message;
+    const port = probePort(get(c?.spec, [`${f.probe}Probe`])) ?? /:(\d+)(?:\/|: |"|$)/.exec(msg)?.[1];
+    const never = f.probe === 'readiness' && neverReady(pod);
+    const n = nsFlag(x.index, pod);
+    const evidence: Evidence[] = [ev(f.last, x.index)];
+    const ready = conditionOf(pod, 'Ready');
+    if (never && ready) evidence.unshift(st(pod, ready.path, `condition Ready=${ready.status} since ${formatTime(ready.since)}, when the pod started: it has never been ready`, x.index));
+    const refused = /connection refused/i.test(msg);
+    const prevent = compact([
+      refused ? preventIf(x, owner.resource, 'probe-port-not-declared', 'a probe must target a port the container declares', { container: f.container }) : null,
+      /timeout|deadline exceeded/i.test(msg) ? preventIf(x, owner.resource, 'probe-timeout-not-below-period', 'probe timing that can be met', { container: f.container }) : null,
+      preventIf(x, owner.resource, 'liveness-equals-readiness', 'liveness must not check what readiness checks (dependencies)', { container: f.container }),
+    ]);
     out.push({
       check: 'probe-failing',
       severity: 'warning',
-      symptom: `${f.probe} probe of container "${f.container ?? '?'}" failed ${f.count} times`,
+      symptom: `${f.probe} probe of container "${f.container ?? '?'}" failed ${f.count} times${never ? ', never succeeded' : ''}`,
       object: ref(pod, x.index),
       container: f.container ?? null,
       pods: [pod.name],
-      evidence: [ev(f.last, x.index)],
-      cause: `the ${f.probe} probe fails intermittently ("${f.last.message}")${f.probe === 'liveness' ? ': each failure streak restarts the container' : f.probe === 'readiness' ? ': the pod drops out of endpoints while it fails' : ''}`,
-      fix: { text: 'Give the probe a realistic timeout and threshold, and make it check only this pod.', commands: [`kubectl ${nsFlag(x.index, pod)} describe pod ${pod.name}`], yaml: null },
-      prevent: [prevention('probe-timeout-not-below-period', 'probe timing that can be met'), prevention('liveness-equals-readiness', 'liveness must not check dependencies')],
+      evidence,
+      cause: never
+        ? `the readiness probe has never succeeded since the pod started: ${probeFailureWhy(msg, port)}; the pod has never received traffic`
+        : `the ${f.probe} probe fails intermittently: ${probeFailureWhy(msg, port)}${f.probe === 'liveness' ? '; each failure streak restarts the container' : f.probe === 'readiness' ? '; the pod drops out of endpoints while it fails' : ''}`,
+      fix: refused
+        ? {
+            text: `Find the port and address the application listens on (its log; the listening sockets in the pod) and make the probe${port ? ` (port ${port})` : ''}, the containerPort and the application agree${never ? '; if a new version brought it, roll back' : ''}.`,
+            commands: [`kubectl ${n} logs ${pod.name}${f.container ? ` -c ${f.container}` : ''} --tail=50`, `kubectl ${n} debug -it pod/${pod.name} --image=busybox${f.container ? ` --target=${f.container}` : ''} -- netstat -tln`],
+            yaml: null,
+          }
+        : { text: 'Give the probe a realistic timeout and threshold, and make it check only this pod.', commands: [`kubectl ${n} describe pod ${pod.name}`], yaml: null },
+      prevent,
       logs: null,
     });
   }
@@ -1003,6 +1599,86 @@ function podsLine(pods: Resource[]): string {
   return [...states].map(([s, n]) => `${n} ${s}`).join(', ');
 }
 
+/**
+ * "failed quota: small: must specify limits.memory for: app; requests.memory for: app": a
+ * ResourceQuota on those resources makes every container state them.
+ */
+export function parseQuotaMustSpecify(message: string): { quota: string; missing: { field: string; containers: string[] }[] } | undefined {
+  const m = /failed quota: ([^:]+): must specify (.+)$/i.exec(message.replace(/\s+/g, ' ').trim());
+  if (!m) return undefined;
+  const missing = m[2]
+    .split(';')
+    .map((part) => /^\s*([\w.-]+) for: (.+?)\s*$/.exec(part))
+    .filter((x): x is RegExpExecArray => x !== null)
+    .map((x) => ({ field: x[1], containers: x[2].split(',').map((c) => c.trim()).filter(Boolean) }));
+  return missing.length ? { quota: m[1].trim(), missing } : undefined;
+}
+
+function failedCreateProblem(x: Ctx, r: Resource, fc: ObjectEvent): Problem {
+  const index = x.index;
+  const n = nsFlag(index, r);
+  const quota = /exceeded quota/i.test(fc.message);
+  const must = parseQuotaMustSpecify(fc.message);
+  const base = { check: 'pods-cannot-be-created', severity: 'error' as const, symptom: `pods cannot be created (${fc.reason})`, object: { kind: fc.regarding.kind ?? r.kind, name: fc.regarding.name ?? r.name, namespace: index.namespaceOf(r) }, container: null, pods: [], logs: null };
+  if (must) {
+    // Per container: the fields it lacks (requests.memory, limits.cpu...).
+    const byContainer = new Map<string, string[]>();
+    for (const m of must.missing) for (const c of m.containers) byContainer.set(c, [...(byContainer.get(c) ?? []), m.field]);
+    const q = index.inNamespace('ResourceQuota', index.namespaceOf(r)).find((o) => o.name === must.quota);
+    const evidence: Evidence[] = [ev(fc, index)];
+    if (q) evidence.push(st(q, ['spec', 'hard'], `hard: ${Object.entries(stringMap(get(q.object, ['spec', 'hard']))).map(([k, v]) => `${k}=${v}`).join(', ')}`, index, 'spec'));
+    const yamlOf = (fields: string[]) => {
+      const sect = (s: 'requests' | 'limits') => fields.filter((f) => f.startsWith(`${s}.`) || (s === 'requests' && !f.includes('.'))).map((f) => `      ${f.replace(/^(requests|limits)\./, '')}: <from measured usage>`);
+      const req = sect('requests');
+      const lim = sect('limits');
+      return `    resources:\n${req.length ? `      requests:\n${req.map((l) => `  ${l}`).join('\n')}\n` : ''}${lim.length ? `      limits:\n${lim.map((l) => `  ${l}`).join('\n')}\n` : ''}`.trimEnd();
+    };
+    const containers = [...byContainer];
+    const limitRange = [...new Set(must.missing.map((m) => m.field))];
+    return {
+      ...base,
+      evidence,
+      cause: `ResourceQuota "${must.quota}" limits ${joinAnd([...new Set(must.missing.map((m) => m.field))])} in namespace ${index.namespaceOf(r)}, so every container must state them, and ${containers.map(([c, f]) => `container "${c}" has no ${joinAnd(f)}`).join('; ')}: the API server rejects each pod`,
+      fix: {
+        text: `Add ${containers.map(([c, f]) => `${joinAnd(f)} to container "${c}"`).join(', ')} in ${KUBECTL_NAME[r.kind as DiagnoseKind] ?? r.kind.toLowerCase()}/${r.name}'s pod template (sized from measured usage), or give the namespace a LimitRange whose defaults fill them in.`,
+        commands: [`kubectl ${n} describe resourcequota ${must.quota}`, `kubectl ${n} get limitrange`],
+        yaml: `containers:\n${containers.map(([c, f]) => `  - name: ${c}\n${yamlOf(f)}`).join('\n')}\n---\n# or, for every container of the namespace:\napiVersion: v1\nkind: LimitRange\nmetadata:\n  name: defaults\nspec:\n  limits:\n    - type: Container\n${limitRange.some((f) => !f.startsWith('limits.')) ? `      defaultRequest:\n${limitRange.filter((f) => !f.startsWith('limits.')).map((f) => `        ${f.replace(/^requests\./, '')}: <typical request>`).join('\n')}\n` : ''}${limitRange.some((f) => f.startsWith('limits.')) ? `      default:\n${limitRange.filter((f) => f.startsWith('limits.')).map((f) => `        ${f.replace(/^limits\./, '')}: <typical limit>`).join('\n')}` : ''}`.trimEnd(),
+      },
+      prevent: compact([preventIf(x, r, 'quota-requires-resources', 'a quota that makes requests or limits mandatory, checked against the containers that lack them', { general: 'a ResourceQuota on requests or limits needs every container to state them, or a LimitRange default' })]),
+    };
+  }
+  return {
+    ...base,
+    evidence: [ev(fc, index)],
+    cause: quota
+      ? 'a ResourceQuota of the namespace has no room for another pod with these requests'
+      : /violates PodSecurity/i.test(fc.message)
+        ? 'the namespace\'s Pod Security admission rejects the pod template'
+        : /admission webhook/i.test(fc.message)
+          ? 'an admission webhook rejects the pods'
+          : `the controller cannot create pods: "${quote(fc.message)}"`,
+    fix: quota
+      ? { text: 'Raise the quota, lower the pods\' requests, or free room in the namespace.', commands: [`kubectl ${n} describe resourcequota`], yaml: null }
+      : { text: 'Change the pod template so admission accepts it (the event names the rule).', commands: [`kubectl ${n} describe ${KUBECTL_NAME[r.kind as DiagnoseKind] ?? r.kind.toLowerCase()} ${r.name}`], yaml: null },
+    prevent: quota ? compact([preventIf(x, r, 'quota-requires-resources', 'quota and pod requests checked together')]) : /PodSecurity/i.test(fc.message) ? compact([preventIf(x, r, 'privileged-container', 'the Pod Security checks say which level the template meets')]) : [],
+  };
+}
+
+/** `api=shop/api:1.1, proxy=envoy:1.30` from a pod template. */
+function imagesOf(r: Resource): string {
+  const cs = getArray(r.object, ['spec', 'template', 'spec', 'containers']);
+  return cs.length ? `image${cs.length === 1 ? '' : 's'} ${cs.map((c) => (cs.length === 1 ? (getString(c, ['image']) ?? '?') : `${getString(c, ['name']) ?? '?'}=${getString(c, ['image']) ?? '?'}`)).join(', ')}` : 'no containers';
+}
+
+/** What changed between two pod templates' images: `image shop/api:1.0 -> shop/api:1.1`, or '' when none did. */
+function imageChange(from: Resource, to: Resource): string {
+  const old = new Map(getArray(from.object, ['spec', 'template', 'spec', 'containers']).map((c) => [getString(c, ['name']), getString(c, ['image'])]));
+  const diffs = getArray(to.object, ['spec', 'template', 'spec', 'containers'])
+    .filter((c) => old.get(getString(c, ['name'])) !== getString(c, ['image']))
+    .map((c) => `${old.size > 1 ? `${getString(c, ['name'])}: ` : ''}image ${old.get(getString(c, ['name'])) ?? 'none'} -> ${getString(c, ['image']) ?? '?'}`);
+  return diffs.length ? diffs.join(', ') : 'same images: the change is elsewhere in the pod template';
+}
+
 function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
   const index = x.index;
   const walked: string[] = [show(ref(r, index))];
@@ -1016,8 +1692,9 @@ function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
   if (pods.length) walked.push(`Pods: ${pods.slice(0, 6).map((p) => p.name).join(', ')}${pods.length > 6 ? `, ... (${pods.length})` : ''} (${podsLine(pods)})`);
   const evCount = [r, ...mids, ...pods].reduce((a, o) => a + eventsFor(index, o).length, 0);
   walked.push(`Events: ${evCount}`);
-  if (index.ofKind('Event').length === 0) x.notes.add('the input holds no Events: causes are read from status only (kubectl get events -o yaml adds them)');
-  if (pods.length === 0 && r.kind !== 'CronJob') x.notes.add(`no pods of ${r.kind} ${r.name} in the input (matched by ownerReferences uid)`);
+  const ns = index.namespaceOf(r);
+  if (index.ofKind('Event').length === 0 && !unreadOf(x.opts, ['Event'], ns).length) x.notes.add('the input holds no Events: causes are read from status only (kubectl get events -o yaml adds them)');
+  if (pods.length === 0 && r.kind !== 'CronJob' && !unreadOf(x.opts, ['Pod', ...(r.kind === 'Deployment' ? ['ReplicaSet'] : [])], ns).length) x.notes.add(`no pods of ${r.kind} ${r.name} in the input (matched by ownerReferences uid)`);
 
   let problems: Problem[] = [];
   for (const p of pods) problems.push(...podProblems(x, p));
@@ -1025,30 +1702,7 @@ function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
 
   // Controller-level problems: pods that cannot be created, failed Jobs.
   const fc = [r, ...mids].flatMap((o) => warnings(index, o)).filter((e) => /FailedCreate/.test(e.reason)).sort((a, b) => (a.time ?? -Infinity) - (b.time ?? -Infinity)).pop();
-  if (fc) {
-    const quota = /exceeded quota/i.test(fc.message);
-    problems.push({
-      check: 'pods-cannot-be-created',
-      severity: 'error',
-      symptom: `pods cannot be created (${fc.reason})`,
-      object: { kind: fc.regarding.kind ?? r.kind, name: fc.regarding.name ?? r.name, namespace: index.namespaceOf(r) },
-      container: null,
-      pods: [],
-      evidence: [ev(fc, index)],
-      cause: quota
-        ? 'a ResourceQuota of the namespace has no room for another pod with these requests'
-        : /violates PodSecurity/i.test(fc.message)
-          ? 'the namespace\'s Pod Security admission rejects the pod template'
-          : /admission webhook/i.test(fc.message)
-            ? 'an admission webhook rejects the pods'
-            : `the controller cannot create pods: "${fc.message.slice(0, 300)}"`,
-      fix: quota
-        ? { text: 'Raise the quota, lower the pods\' requests, or free room in the namespace.', commands: [`kubectl ${nsFlag(index, r)} describe resourcequota`], yaml: null }
-        : { text: 'Change the pod template so admission accepts it (the event names the rule).', commands: [`kubectl ${nsFlag(index, r)} describe ${KUBECTL_NAME[r.kind as DiagnoseKind] ?? r.kind.toLowerCase()} ${r.name}`], yaml: null },
-      prevent: quota ? [prevention('quota-requires-resources', 'quota and pod requests checked together')] : /PodSecurity/i.test(fc.message) ? [prevention('privileged-container', 'the Pod Security checks say which level the template meets')] : [],
-      logs: null,
-    });
-  }
+  if (fc) problems.push(failedCreateProblem(x, r, fc));
   if (r.kind === 'Job') {
     const failed = conditionOf(r, 'Failed');
     if (failed?.status === 'True') {
@@ -1067,48 +1721,76 @@ function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
       });
     }
   }
-  // A rollout past its progress deadline while the old pods still serve: the new version never comes.
+  // A rollout past its progress deadline: the new version never comes. When the pods with problems
+  // are all the new ReplicaSet's, that is the headline: the new revision is what fails.
   const av = availabilityOf(r);
-  if (r.kind === 'Deployment' && av && !av.stale && av.available >= av.desired && av.progressing?.status === 'False' && av.progressing.reason === 'ProgressDeadlineExceeded') {
+  let rollout: Problem | undefined;
+  if (r.kind === 'Deployment' && av && !av.stale && av.progressing?.status === 'False' && av.progressing.reason === 'ProgressDeadlineExceeded') {
     const deadline = getNumber(r.object, ['spec', 'progressDeadlineSeconds']) ?? 600;
-    problems.push({
+    const n = nsFlag(index, r);
+    const sets = mids.filter((m) => m.kind === 'ReplicaSet').map((m) => ({ rs: m, rev: Number(stringMap(get(m.object, ['metadata', 'annotations']))['deployment.kubernetes.io/revision'] ?? NaN), pods: podsOf(index, m).filter((p) => !isTerminating(p)) }));
+    const known = sets.filter((x) => Number.isFinite(x.rev)).sort((a, b) => b.rev - a.rev);
+    const fresh = known[0];
+    const prev = known.slice(1).find((x) => x.pods.length > 0) ?? known[1];
+    const podProbs = problems.filter((p) => p.object.kind === 'Pod');
+    const freshNames = new Set(fresh?.pods.map((p) => p.name) ?? []);
+    const onFresh = fresh && podProbs.length > 0 && podProbs.every((p) => p.pods.every((name) => freshNames.has(name)));
+    const evidence: Evidence[] = [st(r, ['status', 'conditions'], `condition Progressing=False (ProgressDeadlineExceeded)${av.progressing.since !== undefined ? ` since ${formatTime(av.progressing.since)}` : ''}${av.progressing.message ? `: "${quote(av.progressing.message, 200)}"` : ''}`, index)];
+    for (const x of [fresh, prev]) if (x) evidence.push(st(x.rs, ['spec', 'template', 'spec', 'containers'], `revision ${x.rev}${x === fresh ? ' (new)' : ''}: ${imagesOf(x.rs)}; ${x.pods.length} pod${x.pods.length === 1 ? '' : 's'}, ${x.pods.filter(isPodReady).length} ready`, index, 'spec'));
+    const served = `${av.available} of ${av.desired} replicas ${av.available === 1 ? 'is' : 'are'} available`;
+    let cause = `the rollout made no progress for progressDeadlineSeconds (${deadline} s): ${av.available} of ${av.desired} replicas are available${av.updated !== undefined ? ` and ${av.updated} ${av.updated === 1 ? 'pod has' : 'pods have'} the new version` : ''}, so the service runs, but the rest of the new version does not come`;
+    if (onFresh && fresh) {
+      const first = podProbs[0];
+      const changed = prev ? imageChange(prev.rs, fresh.rs) : '';
+      const inPods = first.pods.length < fresh.pods.length ? `in ${first.pods.length} of its ${fresh.pods.length} pods` : fresh.pods.length === 1 ? 'in its only pod' : `in all ${fresh.pods.length} of its pods`;
+      cause = `the new version (revision ${fresh.rev}${changed ? `, ${changed}` : ''}) does not become available: ${first.symptom} ${inPods}, so the rollout stopped at its progress deadline (${deadline} s)${prev ? `; the old version (revision ${prev.rev}) ${prev.pods.some(isPodReady) ? `still serves (${served})` : `does not serve either (${served})`}` : ''}`;
+    }
+    rollout = {
       check: 'workload-unavailable',
-      severity: 'warning',
-      symptom: 'rollout stuck (ProgressDeadlineExceeded)',
+      severity: av.available < av.desired ? 'error' : 'warning',
+      symptom: onFresh && fresh ? `rollout stuck: revision ${fresh.rev} never becomes ready (ProgressDeadlineExceeded)` : 'rollout stuck (ProgressDeadlineExceeded)',
       object: ref(r, index),
       container: null,
-      pods: [],
-      evidence: [st(r, ['status', 'conditions'], `condition Progressing=False (ProgressDeadlineExceeded)${av.progressing.since !== undefined ? ` since ${formatTime(av.progressing.since)}` : ''}${av.progressing.message ? `: "${av.progressing.message.slice(0, 200)}"` : ''}`, index)],
-      cause: `the rollout made no progress for progressDeadlineSeconds (${deadline} s): ${av.available} of ${av.desired} replicas are available${av.updated !== undefined ? ` and ${av.updated} ${av.updated === 1 ? 'pod has' : 'pods have'} the new version` : ''}, so the service runs, but the rest of the new version does not come`,
+      pods: onFresh && fresh ? fresh.pods.map((p) => p.name) : [],
+      evidence,
+      cause,
       fix: {
-        text: 'Find why the new pods do not become available (their problems, if any, are listed here; else kubectl describe the newest ReplicaSet\'s pods), then fix it or roll back.',
-        commands: [`kubectl ${nsFlag(index, r)} rollout status deployment/${r.name}`, `kubectl ${nsFlag(index, r)} rollout undo deployment/${r.name}`],
+        text: onFresh && prev
+          ? `Roll back to revision ${prev.rev} now (the old version), then fix the new version (its problems are listed here) and roll it out again.`
+          : 'Find why the new pods do not become available (their problems, if any, are listed here; else kubectl describe the newest ReplicaSet\'s pods), then fix it or roll back.',
+        commands: [`kubectl ${n} rollout undo deployment/${r.name}${onFresh && prev ? ` --to-revision=${prev.rev}` : ''}`, `kubectl ${n} rollout history deployment/${r.name}`, `kubectl ${n} rollout status deployment/${r.name}`],
         yaml: null,
       },
       prevent: [],
       logs: null,
-    });
+    };
+    problems.push(rollout);
   }
   sortProblems(problems);
+  // The new revision's pods fail: the stuck rollout comes first, their problems follow as its evidence.
+  if (rollout && rollout.pods.length) problems.unshift(...problems.splice(problems.indexOf(rollout), 1));
 
   const symptomParts: string[] = [];
-  const a = av;
+  const a = av ?? daemonAvailabilityOf(r);
   if (a && a.available < a.desired) {
-    const u = unavailable(index, r, 0);
-    symptomParts.push(`${r.kind === 'Deployment' ? a.available : a.ready} of ${a.desired} replicas ${r.kind === 'Deployment' ? 'available' : 'ready'}${u ? ` (${u.why})` : ''}`);
-  } else if (r.kind === 'DaemonSet') {
-    const desired = getNumber(r.object, ['status', 'desiredNumberScheduled']);
-    const avail = getNumber(r.object, ['status', 'numberAvailable']) ?? 0;
-    if (desired !== undefined && avail < desired) symptomParts.push(`${avail} of ${desired} daemon pods available`);
+    if (r.kind === 'DaemonSet') symptomParts.push(`${a.available} of ${a.desired} daemon pods available`);
+    else {
+      const u = unavailable(index, r, 0);
+      symptomParts.push(`${r.kind === 'Deployment' ? a.available : a.ready} of ${a.desired} replicas ${r.kind === 'Deployment' ? 'available' : 'ready'}${u ? ` (${u.why})` : ''}`);
+    }
   }
   if (problems.length) symptomParts.push(problems[0].symptom + (problems[0].object.kind === 'Pod' && pods.length > 1 ? ` in ${problems[0].pods.length} of ${pods.length} pods` : ''));
-  const status = statusOf(problems);
-  // A workload below its replicas with nothing explaining it is at least degraded.
-  const short = a && a.available < a.desired && !a.stale;
+  let status = statusOf(problems);
+  // The status follows availability: none available is an outage (broken), whatever the problems'
+  // severities; fewer than desired is at least degraded, even with nothing explaining it.
+  if (a && !a.stale && a.desired > 0) {
+    if (a.available === 0) status = 'broken';
+    else if (a.available < a.desired && status === 'healthy') status = 'degraded';
+  }
   return {
     schemaVersion: DIAGNOSIS_SCHEMA_VERSION,
     target: ref(r, index),
-    status: status === 'healthy' && short ? 'degraded' : status,
+    status,
     symptom: symptomParts.join('; ') || (pods.length ? `all ${pods.length} pod${pods.length === 1 ? '' : 's'} healthy` : 'no problem found'),
     walked,
     problems,
@@ -1152,6 +1834,70 @@ function podDiagnosis(x: Ctx, pod: Resource): Diagnosis {
   };
 }
 
+/**
+ * Ports of a Service that reach no endpoint: a named targetPort no selected container declares (the
+ * EndpointSlice controller then publishes no port for those pods: `ports: null`), read from the pods
+ * and from the slices themselves. As the audit's service-target-port-unresolved.
+ */
+function portProblems(x: Ctx, svc: Resource, pods: Resource[], podsKnown: boolean, ep: ReturnType<typeof endpointsOf>): Problem[] {
+  const index = x.index;
+  const out: Problem[] = [];
+  const slices = ep?.kind === 'EndpointSlice' ? ep.sources.filter((s) => getArray(s.object, ['endpoints']).length > 0) : [];
+  // Named ports each pod's containers declare.
+  const declaredBy = new Map<Resource, Set<string>>();
+  for (const p of pods) {
+    const names = new Set<string>();
+    for (const c of getArray(p.object, ['spec', 'containers'])) for (const port of getArray(c, ['ports'])) {
+      const name = getString(port, ['name']);
+      if (name) names.add(name);
+    }
+    declaredBy.set(p, names);
+  }
+  getArray(svc.object, ['spec', 'ports']).forEach((sp, i) => {
+    const target = get(sp, ['targetPort']);
+    const portName = getString(sp, ['name']) ?? '';
+    const label = portName ? `"${portName}"` : String(getNumber(sp, ['port']) ?? i);
+    const named = typeof target === 'string' && !/^[0-9]+$/.test(target) ? target : undefined;
+    const undeclared = named !== undefined && podsKnown && pods.length > 0 && pods.every((p) => !declaredBy.get(p)!.has(named));
+    // The slices with endpoints publish no port of this name: nothing reaches it, whatever the pods say.
+    const unpublished = slices.length > 0 && slices.every((s) => !getArray(s.object, ['ports']).some((q) => (getString(q, ['name']) ?? '') === portName));
+    if (!undeclared && !(unpublished && named !== undefined)) return;
+    const evidence: Evidence[] = [st(svc, ['spec', 'ports', i, 'targetPort'], `port ${label}: targetPort ${named !== undefined ? `"${named}"` : String(target)}`, index, 'spec')];
+    for (const s of slices.slice(0, 2)) {
+      const ports = get(s.object, ['ports']);
+      evidence.push(st(s, ['ports'], `EndpointSlice ${s.name}: ${getArray(s.object, ['endpoints']).length} endpoint(s), ports: ${Array.isArray(ports) && ports.length ? ports.map((q) => `${getString(q, ['name']) || '""'}=${getNumber(q, ['port']) ?? '?'}`).join(', ') : 'null'} (no port ${label} published)`, index, 'endpoints'));
+    }
+    const owners = [...new Set(pods.map((p) => topOwner(index, p)))];
+    for (const o of owners.slice(0, 3)) {
+      const p = pods.find((q) => topOwner(index, q) === o)!;
+      const names = [...declaredBy.get(p)!];
+      evidence.push(st(p, ['spec', 'containers'], `${o === p ? `pod ${p.name}` : `the pods of ${o.kind} ${o.name}`} declare ${names.length ? `the port names ${names.map((n) => `"${n}"`).join(', ')}` : 'no named port'}`, index, 'spec'));
+    }
+    const first = pods[0] ? getArray(pods[0].object, ['spec', 'containers']) : [];
+    const cname = getString(first[0], ['name']) ?? 'app';
+    const numbered = first.flatMap((c) => getArray(c, ['ports'])).map((q) => getNumber(q, ['containerPort'])).filter((n): n is number => n !== undefined);
+    const owner = owners[0];
+    out.push({
+      check: 'service-target-port-unresolved',
+      severity: 'error',
+      symptom: `Service port ${label} reaches no pod: targetPort "${named}" is not a port name of the selected containers`,
+      object: ref(svc, index),
+      container: null,
+      pods: pods.map((p) => p.name),
+      evidence,
+      cause: `a named targetPort is resolved against the containers' port names; no selected container declares "${named}", so the EndpointSlice controller publishes no port ${label} for the pods and every connection to it fails, although the pods are ready`,
+      fix: {
+        text: `Name the container port "${named}" in ${owner && owner.kind !== 'Pod' ? `${owner.kind} ${owner.name}` : 'the pod'} (container "${cname}"), or set the Service's targetPort to the number the application listens on${numbered.length ? ` (the container declares ${numbered.join(', ')})` : ''}.`,
+        commands: [`kubectl -n ${index.namespaceOf(svc)} get endpointslices -l kubernetes.io/service-name=${svc.name} -o yaml`],
+        yaml: `containers:\n  - name: ${cname}\n    ports:\n      - name: ${named}\n        containerPort: ${numbered[0] ?? '<the port the application listens on>'}`,
+      },
+      prevent: compact([preventIf(x, svc, 'service-target-port-unresolved', 'a named targetPort the pods do not declare is caught in the manifests')]),
+      logs: null,
+    });
+  });
+  return out;
+}
+
 function serviceDiagnosis(x: Ctx, svc: Resource): Diagnosis {
   const index = x.index;
   const sel = serviceSelectorOf(svc);
@@ -1168,7 +1914,30 @@ function serviceDiagnosis(x: Ctx, svc: Resource): Diagnosis {
   const problems: Problem[] = [];
   const noReady = ep ? ep.ready === 0 : pods.length > 0 && !pods.some(isPodReady);
   const svcEvidence = (): Evidence[] => (ep ? ep.sources.slice(0, 3).map((s) => st(s, ep.kind === 'EndpointSlice' ? ['endpoints'] : ['subsets'], `${ep.kind} ${s.name}: ${ep.ready} ready, ${ep.notReady} not ready endpoints`, index, 'endpoints')) : []);
-  if (pods.length === 0) {
+  const ns = index.namespaceOf(svc);
+  const podsUnread = unreadOf(x.opts, ['Pod'], ns);
+  if (podsUnread.length) {
+    // Without the pods, "selects no pod" would be a guess: only the endpoints can say anything.
+    if (!ep) {
+      const why = unreadOf(x.opts, ['Pod', 'EndpointSlice'], ns);
+      return { schemaVersion: DIAGNOSIS_SCHEMA_VERSION, target: ref(svc, index), status: 'unknown', symptom: `cannot tell: ${unreadText(why)}`, walked, problems: [], notes: [...x.notes] };
+    }
+    if (ep.ready === 0) {
+      problems.push({
+        check: 'service-no-ready-endpoints',
+        severity: 'error',
+        symptom: `Service has no ready endpoints (${ep.notReady} not ready)`,
+        object: ref(svc, index),
+        container: null,
+        pods: [],
+        evidence: svcEvidence(),
+        cause: `no endpoint of the Service is ready; why cannot be told here: ${unreadText(podsUnread)}`,
+        fix: { text: 'Look at the selected pods with a user who may list them.', commands: [`kubectl -n ${ns} get pods -l ${Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',')}`], yaml: null },
+        prevent: [],
+        logs: null,
+      });
+    }
+  } else if (pods.length === 0) {
     const misses = nearMisses(index, svc, sel);
     const evidence: Evidence[] = [st(svc, ['spec', 'selector'], `selector ${formatLabels(sel)} matches no pod in namespace ${index.namespaceOf(svc)}`, index, 'spec'), ...svcEvidence()];
     if (misses.length) {
@@ -1190,7 +1959,7 @@ function serviceDiagnosis(x: Ctx, svc: Resource): Diagnosis {
           commands: [m.has !== undefined ? `kubectl ${nsFlag(index, svc)} patch service ${svc.name} -p '{"spec":{"selector":{"${m.key}":"${m.has}"}}}'` : `kubectl ${nsFlag(index, svc)} get pods --show-labels`],
           yaml: `spec:\n  selector:\n${Object.entries(sel).map(([k, v]) => `    ${k}: ${k === m.key && m.has !== undefined ? `${m.has}   # was ${v}` : v}`).join('\n')}`,
         },
-        prevent: [prevention('service-selects-nothing', 'a selector that matches no workload\'s pod labels (with the near miss named) is caught in the manifests')],
+        prevent: confirmed(x, svc, [prevention('service-selects-nothing', 'a selector that matches no workload\'s pod labels (with the near miss named) is caught in the manifests')]),
         logs: null,
       });
     } else {
@@ -1204,7 +1973,7 @@ function serviceDiagnosis(x: Ctx, svc: Resource): Diagnosis {
         evidence,
         cause: index.inNamespace('Pod', index.namespaceOf(svc)).length ? `no pod of namespace ${index.namespaceOf(svc)} carries ${formatLabels(sel)}: the workload is not deployed, scaled to zero, or labelled differently` : `the input holds no pod of namespace ${index.namespaceOf(svc)}: the workload is not deployed or scaled to zero`,
         fix: { text: 'Deploy or scale up the workload, or fix the selector.', commands: [`kubectl ${nsFlag(index, svc)} get pods --show-labels`, `kubectl ${nsFlag(index, svc)} get deploy,sts`], yaml: null },
-        prevent: [prevention('service-selects-nothing', 'the manifests are checked for Services that select nothing')],
+        prevent: confirmed(x, svc, [prevention('service-selects-nothing', 'the manifests are checked for Services that select nothing')]),
         logs: null,
       });
     }
@@ -1219,39 +1988,15 @@ function serviceDiagnosis(x: Ctx, svc: Resource): Diagnosis {
       container: null,
       pods: pods.map((p) => p.name),
       evidence: [...svcEvidence(), ...pods.slice(0, 3).map((p) => st(p, ['status', 'conditions'], `pod ${p.name}: ${podState(p)}`, index))],
-      cause: podProbs.length ? `the selected pods are not ready: ${podProbs[0].symptom} (below)` : 'the selected pods are not ready',
-      fix: { text: 'Fix what keeps the pods unready (the problems below).', commands: [], yaml: null },
-      prevent: [prevention('service-backends-without-readiness', 'every backend has a readiness probe, so only ready pods get traffic')],
+      cause: podProbs.length ? `the selected pods are not ready: ${podProbs[0].symptom} (\u00a7see:pods|their pods\u00a7)` : 'the selected pods are not ready',
+      fix: { text: podProbs.length ? 'Fix what keeps the pods unready (\u00a7see:pods|their problems\u00a7).' : 'Fix what keeps the pods unready.', commands: [], yaml: null },
+      prevent: confirmed(x, svc, [prevention('service-backends-without-readiness', 'every backend has a readiness probe, so only ready pods get traffic')]),
       logs: null,
     });
     problems.push(...podProbs);
-  } else {
-    // Endpoints are ready: check the ports the Service targets.
-    const targets = getArray(svc.object, ['spec', 'ports']).map((p) => get(p, ['targetPort']) ?? get(p, ['port']));
-    const declared = new Set<string | number>();
-    for (const p of pods.slice(0, 1)) for (const c of getArray(p.object, ['spec', 'containers'])) for (const port of getArray(c, ['ports'])) {
-      const n = getNumber(port, ['containerPort']);
-      const name = getString(port, ['name']);
-      if (n !== undefined) declared.add(n);
-      if (name) declared.add(name);
-    }
-    const named = targets.filter((t): t is string => typeof t === 'string' && !declared.has(t));
-    if (named.length && declared.size) {
-      problems.push({
-        check: null,
-        severity: 'error',
-        symptom: `Service targetPort "${named[0]}" is not a port name of the pods`,
-        object: ref(svc, index),
-        container: null,
-        pods: pods.map((p) => p.name),
-        evidence: [st(svc, ['spec', 'ports'], `targetPort ${named.map((t) => `"${t}"`).join(', ')}; the pods declare ${[...declared].join(', ')}`, index, 'spec')],
-        cause: 'a named targetPort must match a containerPort name of the pods: no endpoint port is published for it',
-        fix: { text: 'Use the port name (or number) the containers declare.', commands: [], yaml: null },
-        prevent: [prevention('service-target-port-unresolved', 'a named targetPort the pods do not declare')],
-        logs: null,
-      });
-    }
   }
+  // Endpoints are ready: check that each port the Service targets is published for them.
+  if (ep ? ep.ready > 0 : podsUnread.length === 0 && pods.some(isPodReady)) problems.push(...portProblems(x, svc, pods, podsUnread.length === 0, ep));
   sortProblems(problems);
   return {
     schemaVersion: DIAGNOSIS_SCHEMA_VERSION,
@@ -1310,6 +2055,20 @@ export function diagnose(index: ResourceIndex, target: { kind: DiagnoseKind; nam
   const x = ctxOf(index, opts);
   const r = findTarget(index, target.kind, target.name, target.namespace);
   const tref: ObjectRef = { kind: target.kind, name: target.name, namespace: target.kind === 'Node' ? null : target.namespace };
+  const ns = target.kind === 'Node' ? null : target.namespace;
+  // The list that would hold it was not read: absent proves nothing.
+  const own = unreadOf(opts, [target.kind], ns);
+  if (!r && own.length) {
+    return {
+      schemaVersion: DIAGNOSIS_SCHEMA_VERSION,
+      target: tref,
+      status: 'unknown',
+      symptom: `cannot tell: ${unreadText(own)}`,
+      walked: [],
+      problems: [],
+      notes: [],
+    };
+  }
   if (!r) {
     const others = index.ofKind(target.kind).filter((o) => o.name === target.name).map((o) => index.namespaceOf(o));
     return {
@@ -1350,9 +2109,47 @@ export function diagnose(index: ResourceIndex, target: { kind: DiagnoseKind; nam
     default:
       d = workloadDiagnosis(x, r);
   }
+  // What could not be read and matters for this kind: named once.
+  const gap = unreadOf(opts, NEEDS[target.kind], ns === null && target.kind === 'Node' ? null : ns);
+  resolveRefs(d.problems);
+  if (gap.length && opts.gapNote !== false) x.notes.add(`not read: ${unreadText(gap)}: what those objects would show is missing from this diagnosis`);
   d.notes = [...new Set([...d.notes, ...x.notes])];
   return d;
 }
+
+/**
+ * Cross-references between problems ("\u00a7see:pvc-pending|fallback\u00a7", "\u00a7see:pods|...\u00a7"), written before
+ * the problems are sorted, made into "problem 2 below" once their order is known.
+ */
+function resolveRefs(problems: Problem[]): void {
+  const place = (i: number, key: string, fallback: string): string => {
+    const at = problems.map((p, j) => (j !== i && (key === 'pods' ? p.object.kind === 'Pod' : p.check === key) ? j : -1)).filter((j) => j >= 0);
+    if (!at.length) return fallback;
+    const nums = at.map((j) => String(j + 1));
+    const where = at.every((j) => j < i) ? ' above' : at.every((j) => j > i) ? ' below' : '';
+    return `problem${at.length > 1 ? 's' : ''} ${joinAnd(nums)}${where}`;
+  };
+  problems.forEach((p, i) => {
+    const fill = (t: string) => t.replace(/\u00a7see:([a-z-]+)\|([^\u00a7]*)\u00a7/g, (_m, key: string, fallback: string) => place(i, key, fallback));
+    p.cause = fill(p.cause);
+    p.fix = { ...p.fix, text: fill(p.fix.text) };
+  });
+}
+
+/** The kinds each diagnosis reads besides the target itself, for naming what could not be read. */
+const WORKLOAD_NEEDS = ['ReplicaSet', 'Pod', 'Event', 'Node', 'PersistentVolumeClaim', 'StorageClass', 'ConfigMap', 'ResourceQuota'];
+const NEEDS: Record<DiagnoseKind, string[]> = {
+  Deployment: WORKLOAD_NEEDS,
+  StatefulSet: WORKLOAD_NEEDS,
+  DaemonSet: WORKLOAD_NEEDS,
+  ReplicaSet: WORKLOAD_NEEDS,
+  Job: WORKLOAD_NEEDS,
+  CronJob: [...WORKLOAD_NEEDS, 'Job'],
+  Pod: ['Event', 'Node', 'PersistentVolumeClaim', 'StorageClass', 'ConfigMap', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job'],
+  Service: ['Pod', 'EndpointSlice', 'Event'],
+  PersistentVolumeClaim: ['StorageClass', 'Event', 'Pod'],
+  Node: ['Pod', 'Event'],
+};
 
 const NS_KINDS: DiagnoseKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'Service', 'PersistentVolumeClaim'];
 
@@ -1361,6 +2158,7 @@ export function diagnoseNamespace(index: ResourceIndex, namespace: string, opts:
   const out: Diagnosis[] = [];
   let healthy = 0;
   const notes = new Set<string>();
+  const missing = unreadOf(opts, NS_KINDS, namespace);
   for (const kind of NS_KINDS) {
     for (const r of index.inNamespace(kind, namespace)) {
       if (!hasStatus(r)) continue;
@@ -1368,8 +2166,11 @@ export function diagnoseNamespace(index: ResourceIndex, namespace: string, opts:
       const o = controllerOf(r);
       if (o && topOwner(index, r) !== r) continue;
       if (kind === 'Pod' && (podPhase(r) === 'Succeeded')) continue;
-      const d = diagnose(index, { kind, name: r.name, namespace }, opts);
+      // The lists not read are named once for the namespace, not under every object.
+      const d = diagnose(index, { kind, name: r.name, namespace }, { ...opts, gapNote: false });
       for (const n of d.notes) notes.add(n);
+      // What it rests on could not be read (named in `unread`): neither healthy nor unhealthy.
+      if (d.status === 'unknown') continue;
       if (d.status === 'healthy') healthy++;
       else out.push(d);
     }
@@ -1377,8 +2178,10 @@ export function diagnoseNamespace(index: ResourceIndex, namespace: string, opts:
   const rank = (d: Diagnosis) => (d.status === 'broken' ? 0 : d.status === 'degraded' ? 1 : 2);
   const weight = (d: Diagnosis) => d.problems.filter((p) => p.severity === 'error').reduce((a, p) => a + Math.max(1, p.pods.length), 0);
   out.sort((a, b) => rank(a) - rank(b) || weight(b) - weight(a) || NS_KINDS.indexOf(a.target.kind as DiagnoseKind) - NS_KINDS.indexOf(b.target.kind as DiagnoseKind) || a.target.name.localeCompare(b.target.name));
-  if (index.inNamespace('Pod', namespace).length === 0 && out.length === 0 && healthy === 0) notes.add(`nothing with a status in namespace ${namespace} in the input`);
-  return { schemaVersion: DIAGNOSIS_SCHEMA_VERSION, namespace, diagnoses: out, healthy, notes: [...notes] };
+  if (index.inNamespace('Pod', namespace).length === 0 && out.length === 0 && healthy === 0 && missing.length === 0) notes.add(`nothing with a status in namespace ${namespace} in the input`);
+  const others = unreadOf(opts, null, namespace).filter((u) => !NS_KINDS.includes(u.kind as DiagnoseKind));
+  if (others.length) notes.add(`not read: ${unreadText(others)}: what those objects would show is missing from these diagnoses`);
+  return { schemaVersion: DIAGNOSIS_SCHEMA_VERSION, namespace, diagnoses: out, healthy, unread: missing.length ? unreadText(missing) : null, notes: [...notes] };
 }
 
 /** The previous-container logs worth reading (crashed containers), at most `max`. */

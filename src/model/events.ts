@@ -258,8 +258,24 @@ export function formatDuration(ms: number): string {
 }
 
 /** One event for a message: `Warning FailedScheduling (x12, last 2024-05-01T10:04:00Z): "0/3 nodes are available: ..."`. */
+/**
+ * Kubelet and containerd error text for quoting: whitespace folded, the layers that repeat the image
+ * reference ("rpc error: code = Unknown desc = failed to pull and unpack image "X": failed to resolve
+ * reference "X": ...") dropped, and when still longer than `max`, the start and the end kept around
+ * an ellipsis: the decisive part ("401 Unauthorized", "no such host") is at the end.
+ */
+export function shortenMessage(text: string, max = 300): string {
+  let s = text.replace(/\s+/g, ' ').trim();
+  s = s.replace(/rpc error: code = \w+ desc = /g, '');
+  s = s.replace(/(?:failed to pull and unpack image|failed to resolve reference|failed to resolve image|failed to copy|failed to do request)(?: "[^"]*")?: /gi, '');
+  if (s.length <= max) return s;
+  const head = Math.floor(max * 0.4);
+  const tail = max - head - 3;
+  return `${s.slice(0, head).trimEnd()} … ${s.slice(s.length - tail).trimStart()}`;
+}
+
 export function describeEvent(e: ObjectEvent, maxMessage = 300): string {
-  const msg = e.message.length > maxMessage ? `${e.message.slice(0, maxMessage - 1)}…` : e.message;
+  const msg = shortenMessage(e.message, maxMessage);
   const count = e.count > 1 ? `x${e.count}, ` : '';
   return `${e.type ? e.type + ' ' : ''}${e.reason || 'event'} (${count}${e.time !== undefined ? `last ${formatTime(e.time)}` : 'no time'}): "${msg}"`;
 }

@@ -39,7 +39,8 @@ function problemLines(p: Problem, i: number, c: ReturnType<typeof pc.createColor
   }
   lines.push(`   ${c.bold('Root cause')}  ${p.cause}`);
   lines.push(`   ${c.bold('Fix')}  ${p.fix.text}`);
-  for (const cmd of p.fix.commands) lines.push(`     ${c.cyan('$')} ${cmd}`);
+  // A comment is not a command: a line that is only a remark is printed as a note, never after "$".
+  for (const cmd of p.fix.commands) lines.push(/^\s*#/.test(cmd) ? `     ${c.dim('note:')} ${cmd.replace(/^\s*#\s*/, '')}` : `     ${c.cyan('$')} ${cmd}`);
   if (p.fix.yaml) lines.push(c.green(wrapIndent(p.fix.yaml, '     ')));
   if (p.prevent.length) {
     lines.push(`   ${c.bold('Prevent')}`);
@@ -50,7 +51,18 @@ function problemLines(p: Problem, i: number, c: ReturnType<typeof pc.createColor
 
 export function renderDiagnosis(d: Diagnosis, opts: DiagnoseTextOptions): string {
   const c = pc.createColors(opts.color);
-  const status = d.status === 'broken' ? c.red('BROKEN') : d.status === 'degraded' ? c.yellow('DEGRADED') : d.status === 'healthy' ? c.green('HEALTHY') : d.status === 'no-status' ? c.yellow('NO STATUS') : c.red('NOT FOUND');
+  const status =
+    d.status === 'broken'
+      ? c.red('BROKEN')
+      : d.status === 'degraded'
+        ? c.yellow('DEGRADED')
+        : d.status === 'healthy'
+          ? c.green('HEALTHY')
+          : d.status === 'no-status'
+            ? c.yellow('NO STATUS')
+            : d.status === 'unknown'
+              ? c.yellow('CANNOT TELL')
+              : c.red('NOT FOUND');
   const lines = [`${c.bold(show(d.target))}: ${status}${opts.source ? c.dim(`  (${opts.source})`) : ''}`, `${c.bold('Symptom')}  ${d.symptom}`];
   if (d.walked.length) lines.push(`${c.bold('Walked')}   ${d.walked.join(c.dim(' -> '))}`);
   d.problems.forEach((p, i) => {
@@ -66,9 +78,14 @@ export function renderDiagnosis(d: Diagnosis, opts: DiagnoseTextOptions): string
 
 export function renderNamespaceDiagnosis(n: NamespaceDiagnosis, opts: DiagnoseTextOptions): string {
   const c = pc.createColors(opts.color);
-  const lines = [
-    `${c.bold(`namespace ${n.namespace}`)}: ${n.diagnoses.length ? c.red(`${n.diagnoses.length} unhealthy`) : c.green('nothing unhealthy')}, ${n.healthy} healthy${opts.source ? c.dim(`  (${opts.source})`) : ''}`,
-  ];
+  const src = opts.source ? c.dim(`  (${opts.source})`) : '';
+  let head: string;
+  if (n.diagnoses.length) head = `${c.red(`${n.diagnoses.length} unhealthy`)}, ${n.healthy} healthy`;
+  else if (n.unread && n.healthy === 0) head = c.yellow(`CANNOT TELL: ${n.unread}`);
+  else if (n.unread) head = `${c.yellow('nothing unhealthy in what could be read')}, ${n.healthy} healthy; ${c.yellow(`cannot tell the rest: ${n.unread}`)}`;
+  else head = `${c.green('nothing unhealthy')}, ${n.healthy} healthy`;
+  const lines = [`${c.bold(`namespace ${n.namespace}`)}: ${head}${src}`];
+  if (n.diagnoses.length && n.unread) lines.push(c.yellow(`not read, so not judged: ${n.unread}`));
   if (n.diagnoses.length) {
     lines.push('');
     n.diagnoses.forEach((d, i) => lines.push(`${String(i + 1).padStart(2)}. ${d.status === 'broken' ? c.red('broken  ') : c.yellow('degraded')} ${show(d.target)}: ${d.symptom}`));

@@ -77,7 +77,7 @@ apiVersion: v1
 kind: Service
 metadata: { name: frontend, namespace: ${NS} }
 spec:
-  selector: { app: web-frontend }
+  selector: { app: webb }
   ports: [{ port: 80, targetPort: 8080 }]
 ---
 apiVersion: storage.k8s.io/v1
@@ -185,9 +185,9 @@ spec:
     // No kubelet: the API server cannot fetch the log, and the report says so.
     assert.match(out, new RegExp(`previous log of ${pods.web.metadata.name}/app: not available \\(the API server could not reach the kubelet of the pod's node \\(`));
     assert.match(out, /Root cause {2}the container needs more memory than its 128Mi limit/);
-    assert.match(out, new RegExp(`\\$ kubectl -n ${NS} set resources deployment/web -c app --limits=memory=256Mi`));
+    assert.match(out, new RegExp(`\\$ kubectl -n ${NS} set resources deployment/web -c app --requests=memory=256Mi --limits=memory=256Mi`));
     assert.match(out, /- no manifest check: a limit too small for what the program does shows only in measurement/);
-    assert.match(out, /- runtime-heap-exceeds-memory-limit \(/);
+    assert.match(out, /- no manifest check: a runtime that sizes its heap itself/);
   });
 
   it('diagnose a Pending pod: the scheduler\'s Insufficient memory, with the request and the room on the node', async () => {
@@ -255,10 +255,12 @@ spec:
     const d = JSON.parse(r.stdout) as Diagnosis;
     assert.notEqual(d.status, 'healthy', JSON.stringify(d));
     assert.equal(r.code, 1);
-    const stuck = d.problems.find((p) => p.symptom === 'rollout stuck (ProgressDeadlineExceeded)');
-    assert.ok(stuck, JSON.stringify(d.problems.map((p) => p.symptom)));
+    // The new revision's only pod is what fails: the stuck rollout is the headline, naming both revisions.
+    const stuck = d.problems[0];
+    assert.equal(stuck.symptom, 'rollout stuck: revision 2 never becomes ready (ProgressDeadlineExceeded)', JSON.stringify(d.problems.map((p) => p.symptom)));
     assert.equal(stuck.check, 'workload-unavailable');
-    assert.match(stuck.cause, /^the rollout made no progress for progressDeadlineSeconds \(2 s\): 1 of 1 replicas are available and 1 pod has the new version, so the service runs, but the rest of the new version does not come$/);
+    assert.match(stuck.cause, /^the new version \(revision 2, image registry\.example\/roll:1\.0 -> registry\.example\/roll:2\.0\) does not become available: pod stuck in ContainerCreating for 1[12]m in its only pod, so the rollout stopped at its progress deadline \(2 s\); the old version \(revision 1\) still serves \(1 of 1 replicas is available\)$/);
+    assert.equal(stuck.fix.commands[0], 'kubectl -n diag-roll rollout undo deployment/roll --to-revision=1');
     const creating = d.problems.find((p) => p.check === 'pod-stuck-creating');
     assert.ok(creating, JSON.stringify(d.problems.map((p) => p.symptom)));
     assert.match(creating.symptom, /^pod stuck in ContainerCreating for 1[12]m$/);
@@ -286,7 +288,7 @@ spec:
     assert.equal(d.status, 'broken');
     assert.match(d.walked[3], /^EndpointSlice: frontend-[a-z0-9]+: 0 ready, 0 not ready$/);
     assert.equal(d.problems[0].symptom, 'Service selects no pod: label mismatch on app');
-    assert.match(d.problems[0].cause, /^the selector wants app=web-frontend, but the pods of Deployment (web|huge) have app=(web|huge)/);
+    assert.match(d.problems[0].cause, /^the selector wants app=webb, but the pods of Deployment web have app=web /);
   });
 
   it('diagnose pvc/data: StorageClass fast-ssd does not exist, from the persistent-volume controller\'s event', async () => {
@@ -335,6 +337,53 @@ rules:
       assert.match(r.stdout, /previous log of web-[^/]+\/app: not available \(forbidden: this user may not read pods\/log in diag/);
     } finally {
       await cluster.unbindReader('kubeready-diag-nolog');
+    }
+  });
+
+  it('W1: a user who may list nothing is told "cannot tell" (exit 4), never "not found" or "nothing unhealthy"', async () => {
+    const reader = cluster.users[READER_USER].kubeconfig;
+    const one = await runCli(['diagnose', 'deploy/web', '-n', NS, '--kubeconfig', reader]);
+    assert.equal(one.code, 4, one.stdout + one.stderr);
+    assert.match(one.stdout, new RegExp(`^Deployment ${NS}/web: CANNOT TELL {2}\\(context kubeready-test\\)\nSymptom {2}cannot tell: listing Deployments in ${NS} is forbidden for this user\n`));
+    assert.doesNotMatch(one.stdout, /NOT FOUND|not found/);
+    assert.match(one.stderr, new RegExp(`^kubeready: cannot tell: listing Deployments in ${NS} is forbidden for this user\n$`));
+    const ns = await runCli(['diagnose', '-n', NS, '--kubeconfig', reader]);
+    assert.equal(ns.code, 4, ns.stdout + ns.stderr);
+    assert.match(ns.stdout, new RegExp(`^namespace ${NS}: CANNOT TELL: listing Deployments, StatefulSets, DaemonSets, ReplicaSets, CronJobs, Jobs, Pods, Services and PersistentVolumeClaims in ${NS} is forbidden for this user`));
+    assert.doesNotMatch(ns.stdout, /nothing unhealthy/);
+    const json = JSON.parse((await runCli(['diagnose', '-n', NS, '--kubeconfig', reader, '-o', 'json'])).stdout) as NamespaceDiagnosis;
+    assert.match(json.unread ?? '', /^listing Deployments, /);
+    assert.deepEqual(json.cluster, { context: 'kubeready-test', server: JSON.parse((await cluster.kubectl(['config', 'view', '--minify', '-o', 'json'], { kubeconfig: reader })).stdout).clusters[0].cluster.server });
+    assert.match(json.observedAt ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+
+  it('diagnose -n of a namespace that does not exist exits 2, not "nothing unhealthy"', async () => {
+    const r = await runCli(['diagnose', '-n', 'diag-nope', '--kubeconfig', kubeconfig]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.equal(r.stderr, 'kubeready: namespace "diag-nope" does not exist in this cluster (context kubeready-test)\n');
+    assert.doesNotMatch(r.stdout, /nothing unhealthy/);
+  });
+
+  it('W1: partial permission (every list but Events) still diagnoses, with the gap named once', async () => {
+    await cluster.apply(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: kubeready-diag-noevents }
+rules:
+- apiGroups: ["", "apps", "discovery.k8s.io", "storage.k8s.io", "batch", "policy", "autoscaling"]
+  resources: [namespaces, nodes, storageclasses, deployments, statefulsets, daemonsets, replicasets, jobs, cronjobs, pods, services, endpointslices, persistentvolumeclaims, resourcequotas, limitranges, poddisruptionbudgets, horizontalpodautoscalers, configmaps]
+  verbs: [get, list]
+`);
+    await cluster.bindReader('kubeready-diag-noevents');
+    try {
+      const r = await runCli(['diagnose', 'deploy/web', '-n', NS, '--kubeconfig', cluster.users[READER_USER].kubeconfig, '-o', 'json']);
+      assert.equal(r.code, 1, r.stderr);
+      const d = JSON.parse(r.stdout) as Diagnosis;
+      assert.equal(d.status, 'broken');
+      assert.equal(d.problems[0].check, 'container-oomkilled');
+      assert.deepEqual(d.notes.filter((n) => /forbidden/.test(n)), [`not read: listing Events in ${NS} is forbidden for this user: what those objects would show is missing from this diagnosis`]);
+    } finally {
+      await cluster.unbindReader('kubeready-diag-noevents');
     }
   });
 

@@ -1,5 +1,6 @@
+import { nodeRefusal } from '../../model/placement.js';
 import { defineCheck, type CheckContext, type FieldPath, type FindingInput, type Resource } from '../types.js';
-import { formatBytes, formatCpu, nodeRefusal, nodeRoom, podRequests, unschedulable, type Unschedulable } from '../../model/runtime.js';
+import { formatBytes, formatCpu, nodeRoom, podRequests, unschedulable, type Unschedulable } from '../../model/runtime.js';
 import { formatTime } from '../../model/events.js';
 import { get, getArray, parseQuantity } from '../../model/util.js';
 import { plural, podName, podsFor, podSpecPath, quote, related } from './util.js';

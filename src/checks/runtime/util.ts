@@ -1,7 +1,7 @@
 /** Shared helpers of the runtime checks: the pods of the checked object, paths, and message pieces. */
 import type { CheckContext, FieldPath, RelatedInput, Resource, Workload } from '../types.js';
 import { podsOf, type ContainerStatus } from '../../model/runtime.js';
-import { formatTime } from '../../model/events.js';
+import { formatTime, shortenMessage } from '../../model/events.js';
 
 /** At most this many pods are named in a message and listed as related objects. */
 export const MAX_PODS = 5;
@@ -71,17 +71,13 @@ export function related(items: { pod: Resource; path: FieldPath; note: string }[
 }
 
 /**
- * A status or event message in quotes, on one line, at most `max` characters. A longer one keeps its
- * start and its end: kubelet and containerd errors wrap the decisive part ("401 Unauthorized", "no
- * such host") in layers of context, so the end matters most.
+ * A status or event message in quotes, on one line, at most `max` characters: the repeated layers of
+ * kubelet and containerd errors dropped, and a longer one keeps its start and its end, where the
+ * decisive part ("401 Unauthorized", "no such host") is (model/events.ts shortenMessage).
  */
 export function quote(s: string | undefined, max = 200): string {
   if (!s) return '';
-  const one = s.replace(/\s+/g, ' ').trim();
-  if (one.length <= max) return `"${one}"`;
-  const head = Math.floor(max * 0.35);
-  const tail = max - head - 3;
-  return `"${one.slice(0, head).trimEnd()} … ${one.slice(one.length - tail).trimStart()}"`;
+  return `"${shortenMessage(s, max)}"`;
 }
 
 export function at(t: number | undefined): string {

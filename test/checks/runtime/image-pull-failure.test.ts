@@ -41,8 +41,15 @@ describe('image-pull-failure', () => {
       ...chain({ containers }, [rsPod('web-7d9c-a', { containers, phase: 'Pending', containerStatuses: [cstatus({ ready: false, state: waiting('ImagePullBackOff', `Back-off pulling image "${img}"`) })] })]),
       event({ name: 'f1', involved: { kind: 'Pod', name: 'web-7d9c-a', uid: 'p-web-7d9c-a', fieldPath: 'spec.containers{app}' }, reason: 'Failed', message: long, count: 4, lastTimestamp: at(6) }),
     );
-    const [f] = expectFindings(check, text, [{ message: /: "Failed to pull image "registry\.example\.com\/shop\/web:1\.4\.3": rpc error: [^…]* … .*manifests\/1\.4\.3: 401 Unauthorized"; the pod never starts$/ }]);
+    // The layers that repeat the image reference go; what is left keeps its end.
+    const [f] = expectFindings(check, text, [
+      { message: ': "Failed to pull image "registry.example.com/shop/web:1.4.3": unexpected status from HEAD request to https://registry.example.com/v2/shop/web/manifests/1.4.3: 401 Unauthorized"; the pod never starts' },
+    ]);
     assert.ok(long.length > 240 && f.message.length < long.length + 200);
+    // Longer still: start … end.
+    const longer = long.replace('unexpected status', `${'x'.repeat(300)} unexpected status`);
+    const [g] = expectFindings(check, text.replace(long, longer), [{ message: /: "Failed to pull image [^"]*"[^…]* … [^…]*manifests\/1\.4\.3: 401 Unauthorized"; the pod never starts$/ }]);
+    assert.ok(g.message.length < longer.length);
   });
 
   it('ignores another pod\'s events and is silent for pods that pulled', () => {
