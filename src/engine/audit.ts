@@ -480,12 +480,15 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   };
 
   const verdicts: Verdict[] = [];
+  const liveInput = input.listedKinds !== undefined;
   for (const r of input.resources) {
     if (ownedByPresent(r)) continue;
     if (options.reportOnly && !options.reportOnly(r)) continue;
     const w = workloadOf.get(r) ?? null;
     // Runtime checks read what the cluster reports: only objects with a status (never plain manifests).
-    const plan = planFor(w ? w.class : null, r.kind, hasKeys(r.object.status));
+    // A live scan's objects are live even with an empty status (a CronJob that has not run yet has
+    // status: {}); a manifest's `status: {}` (kubectl create --dry-run output) is not.
+    const plan = planFor(w ? w.class : null, r.kind, hasKeys(r.object.status) || (liveInput && isObject(r.object.status)));
     const applicable = plan.checks;
     if (applicable.length === 0) continue;
     const ref = refOf(r);

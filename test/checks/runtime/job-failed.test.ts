@@ -1,4 +1,7 @@
 import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { audit } from '../../../src/engine/audit.js';
+import { loadText } from '../../../src/sources/resources.js';
 import check from '../../../src/checks/runtime/job-failed.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
 import { at, cond, cstatus, event, lineOf, pod, terminated, yaml } from './fixtures.js';
@@ -64,5 +67,18 @@ describe('job-failed', () => {
     expectNone(check, yaml(cronJob({}, { suspend: true }), job('backup-1', { owner, start: at(60), conditions: [backoff(at(65))] }), late));
     expectNone(check, yaml(job('migrate', { conditions: [complete(at(3))], succeeded: 1 }), job('running', {}), late));
     expectNone(check, 'apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: a, image: "a:1"}]\n');
+  });
+});
+
+describe('job-failed through the engine: a live CronJob that has not run on its schedule yet', () => {
+  it('status {} from a live scan is live: its failed Job (kubectl create job --from=cronjob/...) is reported at the CronJob; from a manifest it is not', () => {
+    const text = yaml(cronJob({}), job('backup-manual', { owner, start: at(60), conditions: [backoff(at(65))] }), late);
+    const resources = loadText(text, 'live.yaml').resources;
+    const found = (listedKinds?: Set<string>) =>
+      audit({ resources, ...(listedKinds ? { listedKinds } : {}) }, { checks: [check] }).verdicts.flatMap((v) => v.findings.map((f) => `${v.object.kind}/${v.object.name}: ${f.message}`));
+    const live = found(new Set(['CronJob', 'Job', 'Pod', 'Event']));
+    assert.equal(live.length, 1, live.join('\n'));
+    assert.match(live[0], /^CronJob\/backup: its last run, Job "backup-manual" \(started 2024-05-01T11:00:00Z\), failed: BackoffLimitExceeded/);
+    assert.deepEqual(found(), [], 'a manifest with status: {} is not a live object');
   });
 });
