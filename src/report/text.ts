@@ -352,4 +352,19 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
       (s.skippedDocuments ? c.dim(` (${s.skippedDocuments} without apiVersion/kind skipped)`) : '') +
       inErr,
   );
+  // The input errors head the report, and a long report scrolls them away: the first few again here.
+  const errors = report.problems.filter((p) => p.level === 'error');
+  if (errors.length && report.verdicts.length) {
+    const shown = errors.slice(0, INPUT_ERRORS_REPEATED);
+    lines.push(c.dim(`input errors${errors.length > shown.length ? ` (the first ${shown.length} of ${errors.length}; all at the top)` : ' (also at the top)'}:`));
+    for (const p of shown) lines.push(`  ${c.red('input error')} ${p.line ? `${p.file}:${p.line}:${p.column}` : p.file}: ${oneLine(p.message, 300)}`);
+  }
+}
+
+/** Input errors repeated under the summary. */
+const INPUT_ERRORS_REPEATED = 3;
+
+function oneLine(s: string, max: number): string {
+  const t = s.replace(/\s+/g, ' ');
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }

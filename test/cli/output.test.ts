@@ -72,6 +72,18 @@ describe('--output', () => {
     assert.equal(JSON.parse(json.stdout).schemaVersion, 1);
     assert.equal(json.code, 1);
   });
+  it('input errors head the text report and are repeated under the summary (a long report scrolls them away)', async () => {
+    mkdirSync(join(dir, 'errs'), { recursive: true });
+    copyFileSync(join(dir, 'k8s/app.yaml'), join(dir, 'errs/app.yaml'));
+    for (const n of [1, 2, 3, 4]) writeFileSync(join(dir, `errs/broken-${n}.yaml`), 'apiVersion: v1\nkind: [\n');
+    const r = await runCli(['audit', 'errs', '--no-config'], { cwd: dir });
+    assert.equal(r.code, 1);
+    const out = r.stdout.split('\n');
+    assert.match(out[0], /^input error errs\/broken-1\.yaml:\d+:\d+: /);
+    const at = out.findIndex((l) => l.startsWith('input errors (the first 3 of 4; all at the top):'));
+    assert.ok(at > out.findIndex((l) => l.startsWith('input: ')), r.stdout);
+    assert.deepEqual(out.slice(at + 1, at + 4).map((l) => l.replace(/:\d+:\d+: .*$/, '')), ['  input error errs/broken-1.yaml', '  input error errs/broken-2.yaml', '  input error errs/broken-3.yaml']);
+  });
   it('text written to a file has no colour, even with FORCE_COLOR', async () => {
     const r = await runCli(['audit', 'k8s', '--no-config', '-o', 'text=t.txt', '-o', 'json'], { cwd: dir, env: { FORCE_COLOR: '1' } });
     assert.doesNotMatch(read('t.txt'), /\u001b\[/);
