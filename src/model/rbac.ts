@@ -1371,7 +1371,7 @@ function graphOf(index: ResourceIndex): Graph {
 
 function riskText(r: Risk): string {
   const texts = [...new Set(r.via.map((v) => v.text))];
-  return `${r.summary} (${texts.slice(0, 2).join(', ')}${texts.length > 2 ? `, +${texts.length - 2} more` : ''})`;
+  return `${r.summary}, through ${texts.slice(0, 2).join(' and ')}${texts.length > 2 ? ` (+${texts.length - 2} more)` : ''}`;
 }
 
 /**

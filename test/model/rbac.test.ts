@@ -561,7 +561,7 @@ subjects: [{kind: ServiceAccount, name: web}]
     assert.equal(b.unknownBindings.length, 1);
     assert.equal(
       b.text,
-      'ServiceAccount "shop/web" (token mounted): can read every Secret cluster-wide (ClusterRoleBinding "read-all" -> ClusterRole "secret-reader"); 1 binding grants a role not in the input (RoleBinding "lost" -> Role "gone")',
+      'ServiceAccount "shop/web" (token mounted): can read every Secret cluster-wide, through ClusterRoleBinding "read-all" -> ClusterRole "secret-reader"; 1 binding grants a role not in the input (RoleBinding "lost" -> Role "gone")',
     );
     assert.equal(blastRadius(ix, workload(ix, 'web')), b, 'memoized');
   });

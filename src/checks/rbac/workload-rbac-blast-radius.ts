@@ -67,12 +67,12 @@ rules:
     const groups: { via: string; summaries: string[] }[] = [];
     for (const r of b.risks.slice(0, MAX_LISTED)) {
       const texts = [...new Set(r.via.map((v) => v.text))];
-      const via = `${texts.slice(0, 2).join(', ')}${texts.length > 2 ? ', ...' : ''}`;
+      const via = `${texts.slice(0, 2).join(' and ')}${texts.length > 2 ? ' and more' : ''}`;
       const g = groups.find((x) => x.via === via);
       if (g) g.summaries.push(r.summary);
       else groups.push({ via, summaries: [r.summary] });
     }
-    const listed = groups.map((g) => `${g.summaries.join('; ')} (${g.summaries.length > 1 ? 'all through ' : ''}${g.via})`);
+    const listed = groups.map((g) => `${g.summaries.join('; ')}, ${g.summaries.length > 1 ? 'all through' : 'through'} ${g.via}`);
     const more = b.risks.length > MAX_LISTED ? `; and ${b.risks.length - MAX_LISTED} more` : '';
     const token = b.automount ? '' : ' (projected token)';
     const unknown = b.unknownBindings.length ? `; ${b.unknownBindings.length} more binding(s) grant roles that are not in the input` : '';

@@ -49,7 +49,7 @@ rules:
         line: 7,
         severity: 'error',
         object: 'web',
-        message: 'if compromised, this pod can act as ServiceAccount "shop/web", which can read every Secret cluster-wide (ClusterRoleBinding "web-read" -> ClusterRole "reader")',
+        message: 'if compromised, this pod can act as ServiceAccount "shop/web", which can read every Secret cluster-wide, through ClusterRoleBinding "web-read" -> ClusterRole "reader"',
       },
     ]);
     assert.match(f.message, /An attacker dumps every Secret/);
@@ -80,7 +80,7 @@ rules:
     verbs: ["create"]
 `;
     expectFindings(check, yaml, [
-      { line: 7, severity: 'warning', message: 'which can exec into or attach to any pod in namespace shop (RoleBinding "web-exec" -> ClusterRole "exec")' },
+      { line: 7, severity: 'warning', message: 'which can exec into or attach to any pod in namespace shop, through RoleBinding "web-exec" -> ClusterRole "exec"' },
     ]);
   });
 
@@ -122,9 +122,9 @@ metadata: {name: tls, namespace: shop}
 rules: [{apiGroups: [""], resources: ["secrets"], resourceNames: ["tls-cert"], verbs: ["get"]}]
 `;
     expectFindings(check, yaml, [
-      { line: 7, object: 'api', severity: 'warning', message: 'can run commands in every pod on node node-1 through the kubelet API (nodes/proxy) (ClusterRoleBinding "all-proxy" -> ClusterRole "proxy"); can mint a token for any ServiceAccount in namespace shop' },
+      { line: 7, object: 'api', severity: 'warning', message: 'can run commands in every pod on node node-1 through the kubelet API (nodes/proxy), through ClusterRoleBinding "all-proxy" -> ClusterRole "proxy"; can mint a token for any ServiceAccount in namespace shop' },
       { line: lineOf(yaml, 'serviceAccountName: runner'), object: 'batch', severity: 'warning', message: 'nodes/proxy' },
-      { line: lineOf(yaml, 'serviceAccountName: ui'), object: 'ui', severity: 'warning', message: 'can read Secret tls-cert in namespace shop (only that one) (RoleBinding "ui-tls" -> Role "tls")' },
+      { line: lineOf(yaml, 'serviceAccountName: ui'), object: 'ui', severity: 'warning', message: 'can read Secret tls-cert in namespace shop (only that one), through RoleBinding "ui-tls" -> Role "tls"' },
     ]);
   });
 
@@ -155,7 +155,7 @@ roleRef: {kind: ClusterRole, name: monitoring}
 subjects: [{kind: ServiceAccount, name: prom, namespace: mon}]
 `;
     const [f] = expectFindings(check, yaml, [
-      { line: 7, severity: 'error', message: 'has full control of the cluster (every verb on every resource) (ClusterRoleBinding "prom" -> ClusterRole "monitoring" (aggregates ClusterRole "monitoring-extra"))' },
+      { line: 7, severity: 'error', message: 'has full control of the cluster (every verb on every resource), through ClusterRoleBinding "prom" -> ClusterRole "monitoring" (aggregates ClusterRole "monitoring-extra")' },
     ]);
     assert.ok(f.related.some((r) => r.object.name === 'monitoring-extra' && r.location.line === lineOf(yaml, '- apiGroups: ["*"]')));
   });
@@ -177,7 +177,7 @@ metadata: {name: default-edit, namespace: build}
 roleRef: {kind: ClusterRole, name: edit}
 subjects: [{kind: ServiceAccount, name: default}]
 `,
-      [{ line: 6, severity: 'warning', message: /which can read every Secret in namespace build; can impersonate any ServiceAccount in namespace build; .*exec into or attach to any pod in namespace build; can create or change pods, .* \(all through RoleBinding "default-edit" -> ClusterRole "edit" \(built-in\)\)\./ }],
+      [{ line: 6, severity: 'warning', message: /which can read every Secret in namespace build; can impersonate any ServiceAccount in namespace build; .*exec into or attach to any pod in namespace build; can create or change pods, .*, all through RoleBinding "default-edit" -> ClusterRole "edit" \(built-in\)\./ }],
     );
   });
 
