@@ -961,7 +961,7 @@ export function describeCost(c: WorkloadCost): string {
   const podCount = (n: number) =>
     r.unit === 'per-node' ? 'per node' : r.unit === 'nodes' ? `x${n} nodes` : r.unit === 'per-run' ? `x${n} pod${n === 1 ? '' : 's'} per run` : `x${n} replica${n === 1 ? '' : 's'}`;
   let count = podCount(r.now);
-  if (r.autoscalers.length > 0) count += ` (${r.min}-${r.max ?? '?'} by ${r.autoscalers.map((a) => `${a.kind} "${a.name}"`).join(', ')})`;
+  if (r.autoscalers.length > 0) count += ` (${r.max === null ? `${r.min} and up, no ceiling,` : `${r.min}-${r.max}`} by ${r.autoscalers.map((a) => `${a.kind} "${a.name}"`).join(', ')})`;
   const parts: string[] = [];
   if (c.templates && c.templates.length > 1) {
     // Each pod template, then the object's total.
@@ -971,13 +971,13 @@ export function describeCost(c: WorkloadCost): string {
   let money: string;
   if (c.monthly) {
     money = `about ${formatMoney(c.monthly.now, c.currency)}/month`;
-    if (r.autoscalers.length > 0) money += ` (${formatMoney(c.monthly.min, c.currency)} to ${c.monthly.max === null ? '?' : formatMoney(c.monthly.max, c.currency)})`;
+    if (r.autoscalers.length > 0) money += ` (${formatMoney(c.monthly.min, c.currency)} to ${c.monthly.max === null ? 'no ceiling' : formatMoney(c.monthly.max, c.currency)})`;
   } else money = `about ${formatMoney(c.hourly.now, c.currency)} per hour of run`;
   parts.push(`${count}: ${formatQ(c.requests.now)}, ${money}`);
   const lim = c.limitsAtMax;
   const unboundedRes = RESOURCES.filter((res) => lim[res] === null);
   if (unboundedRes.length === 0) parts.push(`worst case (limits at max) ${formatCores(lim.cpu!)} CPU, ${formatBytes(lim.memory!)} memory`);
-  else parts.push(`no ${unboundedRes.map((x) => (x === 'cpu' ? 'CPU' : x)).join(' or ')} limit bound`);
+  else parts.push(`worst case unbounded: no ${unboundedRes.map((x) => (x === 'cpu' ? 'CPU' : x)).join(' or ')} limit`);
   if (c.incomplete) {
     const byRes = RESOURCES.map((res) => {
       const names = [...new Set(c.gaps.filter((g) => g.section === 'requests' && g.resource === res).map((g) => g.container))];

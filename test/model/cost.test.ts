@@ -183,7 +183,7 @@ spec:
       ['mesh:limits.cpu:unset', 'warm:limits.cpu:unset', 'logs:limits.cpu:unset', 'app:limits.cpu:unset'],
     );
     assert.equal(c.incomplete, false, 'a missing limit does not make the request figure a lower bound');
-    assert.match(describeCost(c), /no CPU limit bound$/);
+    assert.match(describeCost(c), /worst case unbounded: no CPU limit$/);
   });
 
   it('LimitRange defaults fill requests and limits (Container items only, same namespace)', () => {
