@@ -288,6 +288,13 @@ export function applyEckDefaults(w: Workload): boolean {
       spec.ports = [...have, ...ports.filter((p) => !names.has(p.name))];
     }
     replaceContainerSpec(w, main, spec);
+    // ECK gives Elasticsearch no liveness probe on purpose (elastic/cloud-on-k8s#2513): Kubernetes
+    // restarting a slow node blindly, without knowing the cluster's shard allocation, can destabilise
+    // the cluster or risk data; the operator replaces failed nodes itself.
+    const m = w.containers.find((c) => c.type === 'container' && c.name === mainName);
+    if (isEs && m && unset(m.spec.livenessProbe)) {
+      m.livenessOmittedBy = `${ECK_BY} leaves Elasticsearch without a liveness probe on purpose: Kubernetes restarting a slow node blindly, without knowing where the cluster's shards are, can destabilise the cluster or risk data (elastic/cloud-on-k8s#2513)`;
+    }
   }
   for (const c of w.containers) {
     let spec = c.spec;

@@ -113,6 +113,11 @@ export interface ContainerRef {
    * every head and worker pod. Probe checks count them as present.
    */
   probesBy?: string;
+  /**
+   * Set when the operator that builds the pods leaves this container without a liveness probe on
+   * purpose, and says why (ECK for Elasticsearch): liveness-probe-missing says so, as a warning.
+   */
+  livenessOmittedBy?: string;
 }
 
 export interface Workload {

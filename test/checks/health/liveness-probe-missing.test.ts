@@ -211,3 +211,31 @@ spec:
     expectFindings(check, ray('RayCluster', 'example.com/v1'), [{ container: 'ray-head' }, { container: 'log-shipper' }]);
   });
 });
+
+describe('liveness-probe-missing: operators that leave it out on purpose', () => {
+  const es = (main: string, extra = '') => `apiVersion: elasticsearch.k8s.elastic.co/v1
+kind: Elasticsearch
+metadata: {name: logs}
+spec:
+  version: 8.15.0
+  nodeSets:
+    - name: default
+      count: 3
+      podTemplate:
+        spec:
+          containers:
+            - name: ${main}
+${extra}            - name: exporter
+              image: quay.io/prometheuscommunity/elasticsearch-exporter:v1.8.0
+`;
+  it('ECK Elasticsearch: the main container is a warning saying why; other containers stay errors', () => {
+    expectFindings(check, es('elasticsearch'), [
+      { container: 'elasticsearch', severity: 'warning', message: /ECK|Elastic Cloud on Kubernetes leaves Elasticsearch without a liveness probe on purpose: .*elastic\/cloud-on-k8s#2513\)\. If you add one, check only that the process answers/ },
+      { container: 'exporter', severity: 'error' },
+    ]);
+  });
+  it('a container of another name is not the main one; one with a probe is silent', () => {
+    expectFindings(check, es('sidecar'), [{ container: 'sidecar', severity: 'error' }, { container: 'exporter', severity: 'error' }]);
+    expectFindings(check, es('elasticsearch', '              livenessProbe: {tcpSocket: {port: 9200}, failureThreshold: 30}\n'), [{ container: 'exporter', severity: 'error' }]);
+  });
+});
