@@ -38,7 +38,7 @@ interface DiagnoseOpts {
 }
 
 /** The kinds diagnose reads from a live cluster (Secrets and ConfigMaps: names only). */
-const LIVE_KINDS = ['Namespace', 'Node', 'StorageClass', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'Service', 'EndpointSlice', 'PersistentVolumeClaim', 'ResourceQuota', 'LimitRange', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ConfigMap', 'Secret', 'Event'];
+const LIVE_KINDS = ['Namespace', 'Node', 'StorageClass', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'Service', 'EndpointSlice', 'PersistentVolumeClaim', 'ResourceQuota', 'LimitRange', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ServiceAccount', 'ConfigMap', 'Secret', 'Event'];
 
 const LOG_LINES = 20;
 
@@ -53,7 +53,7 @@ export function addDiagnoseCommand(program: unknown, io: DiagnoseIo, setExit: (c
   (program as Command)
     .command('diagnose')
     .description('walk what is broken in a live workload (or a kubectl get -o yaml dump): symptom, evidence, root cause, fix, and the check that prevents it')
-    .argument('[target]', 'KIND/NAME (or KIND NAME, as kubectl): pod (po), deployment (deploy), statefulset (sts), daemonset (ds), replicaset (rs), job, cronjob (cj), service (svc), pvc, node (no), namespace (ns); without it: every unhealthy object of the namespace, worst first')
+    .argument('[target]', 'KIND/NAME (or KIND NAME, as kubectl): pod (po), deployment (deploy), statefulset (sts), daemonset (ds), replicaset (rs), job, cronjob (cj), service (svc), pvc, node (no), poddisruptionbudget (pdb), namespace (ns); without it: every unhealthy object of the namespace, worst first')
     .argument('[name]', 'NAME, when KIND is given apart')
     .option('-n, --namespace <namespace>', "namespace (default: the kubeconfig context's, else default)")
     .option('--from <file>', 'diagnose a dump instead of the live cluster: kubectl get -o yaml output with status and Events (repeatable; files, folders, - for stdin)', collect)
@@ -209,7 +209,7 @@ export async function runDiagnose(target: string | undefined, opts: DiagnoseOpts
   }
 }
 
-/** GET .../pods/NAME/log?previous=true&container=C&tailLines=20 for each request; why not, when it fails. */
+/** GET .../pods/NAME/log?previous=true|false&container=C&tailLines=20 for each request; why not, when it fails. */
 async function readLogs(ctx: ContextLoad, requests: LogRequest[]): Promise<(LogRequest & { lines?: string[]; unavailable?: string })[]> {
   const client = ctx.client!;
   return Promise.all(
@@ -223,8 +223,9 @@ async function readLogs(ctx: ContextLoad, requests: LogRequest[]): Promise<(LogR
         if (e instanceof KubeApiError) {
           if (e.status === 403) return { ...r, unavailable: `forbidden: this user may not read pods/log in ${r.namespace} (${e.message})` };
           if (e.status === 400 && /previous terminated container/i.test(e.message)) return { ...r, unavailable: 'the kubelet keeps no previous container for it (it was not restarted on this node, or was garbage-collected)' };
-          // The API server proxies logs from the node's kubelet: a node it cannot reach has none to give.
-          if (e.status !== null && e.status >= 500 && /containerLogs|dial tcp|no such host|connection refused|kubelet/i.test(e.message)) return { ...r, unavailable: `the API server could not reach the kubelet of the pod's node (${e.message})` };
+          // The API server proxies logs from the node's kubelet: any 5xx is that leg failing (the
+          // kubelet down or unreachable, a Node without addresses), whatever the server's words.
+          if (e.status !== null && e.status >= 500) return { ...r, unavailable: `the API server could not get the log from the node's kubelet (HTTP ${e.status}: ${e.message})` };
           return { ...r, unavailable: `${e.status ? `HTTP ${e.status}: ` : ''}${e.message}` };
         }
         return { ...r, unavailable: (e as Error).message };

@@ -61,13 +61,17 @@ import {
 import { formatLabels } from '../model/selector.js';
 import { get, getArray, getNumber, getString, isObject, parseQuantity, stringMap } from '../model/util.js';
 import { toWorkload } from '../model/workload.js';
-import { findCheck } from '../checks/index.js';
+import { allChecks, findCheck } from '../checks/index.js';
 import type { FindingInput } from '../checks/types.js';
 import { formatPath } from './audit.js';
 import { PULL_CAUSE_TEXT } from '../checks/runtime/image-pull-failure.js';
 import { pvcCause } from '../checks/runtime/pvc-pending.js';
-import { nearMisses, podState } from '../checks/runtime/service-no-ready-endpoints.js';
-import { blockingTaints, conditionTaint, labelsOf, meetsRequirements, nodeRefusal, nodeRequirements, taintText, type NodeRequirement, type Taint } from '../model/placement.js';
+import { Cron } from 'croner';
+import { nearMisses, podState, templatesSelected } from '../checks/runtime/service-no-ready-endpoints.js';
+import { blockingTaints, conditionTaint, labelsOf, meetsRequirements, nodeRefusal, nodeRequirements, taintsOf, taintText, type NodeRequirement, type Taint } from '../model/placement.js';
+import { pdbSelectorKind, pdbSelects, showSelector, workloadsOfPdb } from '../model/pdb.js';
+import { isZeroIntOrPercent, percentOf, showIntOrPercent } from '../model/availability.js';
+import { unhealthyPolicy } from '../checks/runtime/pdb-drain-blocked-now.js';
 import { unavailable } from '../checks/runtime/workload-unavailable.js';
 import { describeMissing, referencePath } from '../checks/runtime/create-container-config-error.js';
 import { lastRunText } from '../checks/runtime/crashloop-backoff.js';
@@ -87,7 +91,7 @@ export const DIAGNOSE_ONLY_PROBLEMS: Record<string, string> = {
     'The kubelet evicted the pod (status.phase Failed, status.reason Evicted) because its node ran short of memory, disk (ephemeral-storage) or process ids, or because the pod used more local storage than its limits allow. The kubelet\'s message names the resource, and the container with its usage against its request: the pods that use more than they request are evicted first.',
 };
 
-export type DiagnoseKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob' | 'Service' | 'PersistentVolumeClaim' | 'Node';
+export type DiagnoseKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob' | 'Service' | 'PersistentVolumeClaim' | 'Node' | 'PodDisruptionBudget';
 
 /** kubectl's names and short names for the kinds diagnose walks. */
 export const KIND_NAMES: Record<string, DiagnoseKind> = {
@@ -101,17 +105,17 @@ export const KIND_NAMES: Record<string, DiagnoseKind> = {
   svc: 'Service', service: 'Service', services: 'Service',
   pvc: 'PersistentVolumeClaim', persistentvolumeclaim: 'PersistentVolumeClaim', persistentvolumeclaims: 'PersistentVolumeClaim',
   no: 'Node', node: 'Node', nodes: 'Node',
+  pdb: 'PodDisruptionBudget', poddisruptionbudget: 'PodDisruptionBudget', poddisruptionbudgets: 'PodDisruptionBudget',
 };
 
 /** kubectl resource names, for commands. */
 const KUBECTL_NAME: Record<DiagnoseKind, string> = {
   Pod: 'pod', Deployment: 'deployment', StatefulSet: 'statefulset', DaemonSet: 'daemonset', ReplicaSet: 'replicaset', Job: 'job', CronJob: 'cronjob',
-  Service: 'service', PersistentVolumeClaim: 'pvc', Node: 'node',
+  Service: 'service', PersistentVolumeClaim: 'pvc', Node: 'node', PodDisruptionBudget: 'pdb',
 };
 
 /** Kinds kubectl knows that diagnose does not walk, by their names and short names, for a clear refusal. */
 const UNSUPPORTED_KINDS: Record<string, string> = {
-  pdb: 'PodDisruptionBudgets', poddisruptionbudget: 'PodDisruptionBudgets', poddisruptionbudgets: 'PodDisruptionBudgets',
   ing: 'Ingresses', ingress: 'Ingresses', ingresses: 'Ingresses',
   rc: 'ReplicationControllers', replicationcontroller: 'ReplicationControllers', replicationcontrollers: 'ReplicationControllers',
   hpa: 'HorizontalPodAutoscalers', horizontalpodautoscaler: 'HorizontalPodAutoscalers', horizontalpodautoscalers: 'HorizontalPodAutoscalers',
@@ -119,7 +123,7 @@ const UNSUPPORTED_KINDS: Record<string, string> = {
   sa: 'ServiceAccounts', serviceaccount: 'ServiceAccounts', serviceaccounts: 'ServiceAccounts', pv: 'PersistentVolumes', netpol: 'NetworkPolicies', networkpolicy: 'NetworkPolicies',
 };
 
-const SUPPORTED = 'pod (po), deployment (deploy), statefulset (sts), daemonset (ds), replicaset (rs), job, cronjob (cj), service (svc), pvc, node (no), and namespace (ns) for every unhealthy object of it';
+const SUPPORTED = 'pod (po), deployment (deploy), statefulset (sts), daemonset (ds), replicaset (rs), job, cronjob (cj), service (svc), pvc, node (no), poddisruptionbudget (pdb), and namespace (ns) for every unhealthy object of it';
 
 /**
  * Parse a target as kubectl takes it: `deploy/web`, or the kind and the name apart (`deploy web`).
@@ -233,6 +237,8 @@ export interface Diagnosis {
   cluster?: DiagnosisCluster | null;
   /** The time durations are measured up to (the API server's clock, else the newest timestamp in the input). */
   observedAt?: string | null;
+  /** For a Node: its conditions, taints, requests, unhealthy pods and what a drain needs. */
+  node?: NodeReport;
 }
 
 export interface NamespaceDiagnosis {
@@ -339,7 +345,7 @@ export function unreadText(list: UnreadList[]): string {
  * about that container count. Undefined when it cannot say: no such check, not a kind it runs on, or
  * a kind it reads could not be listed.
  */
-function firesOn(x: Ctx, r: Resource, id: string, container?: string): boolean | undefined {
+function firesOn(x: Ctx, r: Resource, id: string, container?: string, active?: ReadonlySet<string>): boolean | undefined {
   const check = findCheck(id);
   if (!check) return undefined;
   if ((check.uses ?? []).some((k) => unreadOf(x.opts, [k], x.index.namespaceOf(r)).length > 0)) return undefined;
@@ -353,10 +359,10 @@ function firesOn(x: Ctx, r: Resource, id: string, container?: string): boolean |
       if (!w) return undefined;
       if (check.classes && !check.classes.includes(w.class)) return false;
       paths = new Map(w.containers.map((c) => [JSON.stringify(c.path), c.name]));
-      found = check.run({ workload: w, resource: r, params, index: x.index });
+      found = check.run({ workload: w, resource: r, params, index: x.index, ...(active ? { active } : {}) });
     } else {
       if (!check.kinds?.includes(r.kind)) return undefined;
-      found = check.run({ resource: r, params, index: x.index });
+      found = check.run({ resource: r, params, index: x.index, ...(active ? { active } : {}) });
     }
   } catch {
     return undefined;
@@ -374,8 +380,8 @@ function firesOn(x: Ctx, r: Resource, id: string, container?: string): boolean |
 }
 
 /** The prevention when its check fires on this object; else null (or, with `general`, the advice without a check). */
-function preventIf(x: Ctx, r: Resource, id: string, why: string, o: { container?: string; general?: string } = {}): Prevention | null {
-  if (firesOn(x, r, id, o.container) === true) return prevention(id, why);
+function preventIf(x: Ctx, r: Resource, id: string, why: string, o: { container?: string; general?: string; active?: ReadonlySet<string> } = {}): Prevention | null {
+  if (firesOn(x, r, id, o.container, o.active) === true) return prevention(id, why);
   return o.general ? prevention(null, o.general) : null;
 }
 
@@ -482,6 +488,8 @@ interface Ctx {
   now: number | undefined;
   opts: DiagnoseOptions;
   notes: Set<string>;
+  /** Drain plans by node, computed once. */
+  drains?: Map<Resource, DrainPlan>;
 }
 
 /** The container's limits and requests, for evidence. */
@@ -501,8 +509,14 @@ function backoffEvidence(x: Ctx, pod: Resource, c: ContainerStatus): Evidence[] 
   return e ? [ev(e, x.index)] : [];
 }
 
+/**
+ * The log to read: the previous container's for one that was restarted (its current one is new), the
+ * current one for a container that ended and was not restarted (restartPolicy Never, a Job's pod):
+ * there is no previous container then, and asking for it always fails.
+ */
 function logsFor(x: Ctx, pod: Resource, c: ContainerStatus): LogAttachment {
-  return { namespace: x.index.namespaceOf(pod), pod: pod.name, container: c.name, previous: true, lines: null, unavailable: x.opts.logsUnavailable ?? null };
+  const ended = c.state?.phase === 'terminated';
+  return { namespace: x.index.namespaceOf(pod), pod: pod.name, container: c.name, previous: !ended, lines: null, unavailable: x.opts.logsUnavailable ?? null };
 }
 
 function oomProblems(x: Ctx, pod: Resource): Problem[] {
@@ -694,6 +708,7 @@ function crashProblems(x: Ctx, pod: Resource): Problem[] {
     if (l.last) evidence.push(st(pod, l.last.path, lastRunText(l), x.index));
     if (l.liveness) evidence.push(ev(l.liveness.last, x.index));
     for (const k of l.probeKills.slice(-1)) evidence.push(ev(k, x.index));
+    if (lv) evidence.push(...probeEvidence(x, pod, c, l.liveness?.probe === 'startup' ? 'startup' : 'liveness'));
     evidence.push(...backoffEvidence(x, pod, c));
     const why = crashCause(x, pod, c, lv);
     out.push({
@@ -713,11 +728,27 @@ function crashProblems(x: Ctx, pod: Resource): Problem[] {
   return out;
 }
 
-const PULL_FIX: Record<PullCause, (image: string, x: { n: string; owner: Owner; c: string }) => Problem['fix']> = {
+/** An image reference with neither a tag nor a digest ("myorg/tool", "registry:5000/tool"): the kubelet pulls :latest. */
+export function untagged(image: string): boolean {
+  const last = image.split('/').slice(-1)[0];
+  return !last.includes(':') && !image.includes('@');
+}
+
+/** The host a pull error failed to resolve or reach: `lookup HOST`, or the URL's host; else the registry of the reference. */
+function failedHost(detail: string | undefined, image: string): string {
+  const lookup = detail ? /\blookup ([A-Za-z0-9.-]+\.[A-Za-z]{2,}|[A-Za-z0-9-]+)(?: on |: )/.exec(detail) : null;
+  if (lookup) return lookup[1];
+  const url = detail ? /https?:\/\/([A-Za-z0-9.-]+)(?::\d+)?\//.exec(detail) : null;
+  return url ? url[1] : registryOf(image);
+}
+
+const PULL_FIX: Record<PullCause, (image: string, x: { n: string; owner: Owner; c: string; node: string | undefined; host: string }) => Problem['fix']> = {
   'not-found': (image, { n, owner, c }) => ({
     ...withNote(
-      `Point the container at an image that exists: check the tag (a typo, a tag never pushed, or one deleted by a retention policy).`,
-      [`docker manifest inspect ${image}   # or: crane digest ${image}`, owner.image ? `kubectl ${n} set image ${owner.kubectl} ${c}=${image.replace(/[:@][^/]*$/, '')}:<a tag that exists>` : null],
+      untagged(image)
+        ? `Pin a tag that exists in the registry (the reference "${image}" has none, so the kubelet pulls ${image}:latest, which does not exist): list the repository's tags and set one.`
+        : `Point the container at an image that exists: check the tag (a typo, a tag never pushed, or one deleted by a retention policy).`,
+      [untagged(image) ? `crane ls ${image}   # the tags that exist` : `docker manifest inspect ${image}   # or: crane digest ${image}`, owner.image ? `kubectl ${n} set image ${owner.kubectl} ${c}=${image.replace(/[:@][^/]*$/, '')}:TAG   # TAG: one that exists` : null],
       owner.image ? null : `the pod template of ${owner.kubectl} cannot be changed: fix the image in the manifest, delete ${owner.kubectl} and create it again`,
     ),
     yaml: `containers:\n  - name: ${c}\n    image: ${image.replace(/[:@][^/]*$/, '')}@sha256:<digest CI pushed>`,
@@ -737,9 +768,9 @@ const PULL_FIX: Record<PullCause, (image: string, x: { n: string; owner: Owner; 
     commands: [`crane copy ${image} <your-registry>/${image.split('/').slice(-1)[0]}`],
     yaml: null,
   }),
-  network: (image) => ({
-    text: `Check that the nodes can resolve and reach ${registryOf(image)} (DNS, egress firewall, proxy settings of the container runtime, the registry's TLS certificate).`,
-    commands: [`kubectl debug node/<node> -it --image=busybox -- nslookup ${registryOf(image)}`],
+  network: (image, { node, host }) => ({
+    text: `Check that the node${node ? ` ${node}` : 's'} can resolve and reach ${host} (DNS, egress firewall, proxy settings of the container runtime, the registry's TLS certificate).`,
+    commands: node ? [`kubectl debug node/${node} -it --image=busybox -- nslookup ${host}`] : ['kubectl get nodes', `kubectl debug node/NODE -it --image=busybox -- nslookup ${host}   # NODE: one of the nodes above`],
     yaml: null,
   }),
   'invalid-name': (image, { c }) => ({ text: 'Fix the image reference: lowercase repository, one tag or digest.', commands: [], yaml: `containers:\n  - name: ${c}\n    image: ${image.toLowerCase()}` }),
@@ -752,12 +783,40 @@ function registryOf(image: string): string {
   return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
 }
 
+/**
+ * The pull secrets the pod has (spec.imagePullSecrets: the ServiceAccount's are copied in when the
+ * pod is created) and those of its ServiceAccount, by name only, and whether each Secret exists.
+ */
+function pullSecretEvidence(x: Ctx, pod: Resource): Evidence[] {
+  const ns = x.index.namespaceOf(pod);
+  const names = (o: Json | undefined) => getArray(o, ['imagePullSecrets']).map((e) => getString(e, ['name'])).filter((n): n is string => !!n);
+  const secretsRead = x.index.listedKinds ? x.index.listedKinds.has('Secret') : x.index.inNamespace('Secret', ns).length > 0;
+  const exists = (n: string) => (secretsRead ? (x.index.inNamespace('Secret', ns).some((o) => o.name === n) ? '' : ' (no such Secret in the namespace)') : '');
+  const list = (l: string[]) => l.map((n) => `${n}${exists(n)}`).join(', ');
+  const own = names(get(pod.object, ['spec']));
+  const out: Evidence[] = [st(pod, ['spec', 'imagePullSecrets'], own.length ? `imagePullSecrets: ${list(own)}` : 'no imagePullSecrets on the pod', x.index, 'spec')];
+  const saName = getString(pod.object, ['spec', 'serviceAccountName']) ?? 'default';
+  const sa = x.index.inNamespace('ServiceAccount', ns).find((o) => o.name === saName);
+  if (sa) {
+    const theirs = names(sa.object);
+    out.push(st(sa, ['imagePullSecrets'], theirs.length ? `ServiceAccount ${saName} imagePullSecrets: ${list(theirs)}` : `ServiceAccount ${saName} has no imagePullSecrets`, x.index, 'spec'));
+  } else if (!x.index.listedKinds?.has('ServiceAccount')) out.push({ source: 'input', object: null, field: null, text: `ServiceAccount ${saName} is not in the input: its imagePullSecrets are not known` });
+  return out;
+}
+
 function pullProblems(x: Ctx, pod: Resource): Problem[] {
   return imagePulls(x.index, pod).map((p) => {
     const image = p.image ?? '<image>';
     const owner = ownerOf(x.index, pod);
     const evidence: Evidence[] = [st(pod, [...(p.c.state?.path ?? p.c.statusPath), 'reason'], `state.waiting: ${p.reason}${p.c.state?.message ? ` ("${p.c.state.message}")` : ''}`, x.index)];
     if (p.event) evidence.push(ev(p.event, x.index));
+    // Credentials: whether the pod (and its ServiceAccount) has pull secrets tells "none" from "wrong ones".
+    if (p.cause === 'unauthorized' || p.cause === 'denied') evidence.push(...pullSecretEvidence(x, pod));
+    const bare = p.cause === 'not-found' && p.image !== undefined && untagged(p.image);
+    if (bare) evidence.push(st(pod, p.c.specPath ? [...p.c.specPath, 'image'] : ['spec', 'containers'], `image "${image}" has no tag: the kubelet pulls ${image}:latest`, x.index, 'spec'));
+    const cause = bare
+      ? `the image reference "${image}" has no tag, so the kubelet pulls ${image}:latest, and the registry has no "latest" tag for it${p.detail ? `: "${quote(p.detail)}"` : ''}`
+      : `${PULL_CAUSE_TEXT[p.cause]}${p.detail ? `: "${quote(p.detail)}"` : ''}`;
     return {
       check: 'image-pull-failure',
       severity: 'error' as const,
@@ -766,8 +825,8 @@ function pullProblems(x: Ctx, pod: Resource): Problem[] {
       container: p.c.name,
       pods: [pod.name],
       evidence,
-      cause: `${PULL_CAUSE_TEXT[p.cause]}${p.detail ? `: "${quote(p.detail)}"` : ''}`,
-      fix: PULL_FIX[p.cause](image, { n: nsFlag(x.index, pod), owner, c: p.c.name }),
+      cause,
+      fix: PULL_FIX[p.cause](image, { n: nsFlag(x.index, pod), owner, c: p.c.name, node: getString(pod.object, ['spec', 'nodeName']), host: failedHost(p.detail, image) }),
       prevent: confirmed(x, owner.resource, [
         prevention('image-not-pinned-by-digest', 'a digest CI pushed and tested exists; a mutable tag can be missing or different on each node'),
         prevention('image-tag-latest', 'no :latest or untagged images'),
@@ -775,6 +834,44 @@ function pullProblems(x: Ctx, pod: Resource): Problem[] {
       logs: null,
     };
   });
+}
+
+/**
+ * What the pod reads from a ConfigMap or Secret: the keys (with the env var each one sets), whether
+ * it loads it whole (envFrom), and the references as YAML (with optional: false said out loud).
+ */
+function configRefs(pod: Resource, kind: 'ConfigMap' | 'Secret', name: string): { keys: { key: string; env: string | undefined }[]; envFrom: boolean; yaml: string | null } {
+  const keyRef = kind === 'ConfigMap' ? 'configMapKeyRef' : 'secretKeyRef';
+  const fromKey = kind === 'ConfigMap' ? 'configMapRef' : 'secretRef';
+  const keys: { key: string; env: string | undefined }[] = [];
+  const yaml: string[] = [];
+  let envFrom = false;
+  for (const c of [...getArray(pod.object, ['spec', 'initContainers']), ...getArray(pod.object, ['spec', 'containers'])]) {
+    for (const e of getArray(c, ['env'])) {
+      const r = get(e, ['valueFrom', keyRef]);
+      const key = getString(r, ['key']);
+      if (getString(r, ['name']) !== name || !key) continue;
+      const env = getString(e, ['name']);
+      if (!keys.some((k) => k.key === key && k.env === env)) keys.push({ key, env });
+      yaml.push(`  - name: ${env ?? 'VAR'}\n    valueFrom:\n      ${keyRef}:\n        name: ${name}\n        key: ${key}`);
+    }
+    for (const e of getArray(c, ['envFrom'])) if (getString(e, [fromKey, 'name']) === name) envFrom = true;
+  }
+  const volKey = kind === 'ConfigMap' ? 'configMap' : 'secret';
+  for (const v of getArray(pod.object, ['spec', 'volumes'])) {
+    const src = get(v, [volKey]);
+    if (getString(src, [kind === 'ConfigMap' ? 'name' : 'secretName']) !== name) continue;
+    for (const it of getArray(src, ['items'])) {
+      const key = getString(it, ['key']);
+      if (key && !keys.some((k) => k.key === key)) keys.push({ key, env: undefined });
+    }
+  }
+  const lines = [...new Set(yaml)];
+  const body = [
+    ...(lines.length ? [`env:\n${lines.join('\n')}`] : []),
+    ...(envFrom ? [`envFrom:\n  - ${fromKey}:\n      name: ${name}\n      optional: false   # it must exist in the namespace`] : []),
+  ];
+  return { keys, envFrom, yaml: body.length ? body.join('\n') : null };
 }
 
 function configProblems(x: Ctx, pod: Resource): Problem[] {
@@ -791,19 +888,26 @@ function configProblems(x: Ctx, pod: Resource): Problem[] {
       const listed = x.index.inNamespace(e.missing.kind, ns);
       const present = listed.find((o) => o.name === e.missing!.name);
       if (!e.missing.key && listed.length && !present) evidence.push({ source: 'input', object: null, field: null, text: `no ${e.missing.kind} "${e.missing.name}" among the ${listed.length} ${e.missing.kind}s of namespace ${ns} (${listed.slice(0, 5).map((o) => o.name).join(', ')}${listed.length > 5 ? ', ...' : ''})` });
-      const create = e.missing.kind === 'ConfigMap'
-        ? e.missing.key
-          ? `kubectl ${n} patch configmap ${e.missing.name} --type merge -p '{"data":{"${e.missing.key}":"<value>"}}'`
-          : `kubectl ${n} create configmap ${e.missing.name} --from-env-file=<file>`
-        : e.missing.key
-          ? `kubectl ${n} patch secret ${e.missing.name} --type merge -p '{"stringData":{"${e.missing.key}":"<value>"}}'`
-          : `kubectl ${n} create secret generic ${e.missing.name} --from-literal=<key>=<value>`;
+      const refs = configRefs(pod, e.missing.kind, e.missing.name);
+      const secret = e.missing.kind === 'Secret';
+      // The keys the pod reads, each from a shell variable named as the spec's env var: the value is
+      // typed by the reader, never printed here (read -s keeps a secret out of the screen and history).
+      const vars = refs.keys.map((k) => ({ key: k.key, v: k.env ?? (k.key.toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^(\d)/, '_$1')) }));
+      const literals = vars.map((k) => ` --from-literal=${k.key}="$${k.v}"`).join('');
+      const create: string[] = e.missing.key
+        ? [secret ? `kubectl ${n} patch secret ${e.missing.name} --type merge -p '{"stringData":{"${e.missing.key}":"VALUE"}}'   # VALUE: the value, typed here` : `kubectl ${n} patch configmap ${e.missing.name} --type merge -p '{"data":{"${e.missing.key}":"VALUE"}}'   # VALUE: the value`]
+        : vars.length && !refs.envFrom
+          ? [
+              ...vars.map((k) => (secret ? `read -rs ${k.v}   # type the value of key ${k.key}: it is not shown nor kept in the shell history` : `read -r ${k.v}   # the value of key ${k.key}`)),
+              `kubectl ${n} create ${secret ? 'secret generic' : 'configmap'} ${e.missing.name}${literals}`,
+            ]
+          : [`kubectl ${n} create ${secret ? 'secret generic' : 'configmap'} ${e.missing.name} --from-env-file=FILE   # FILE: one KEY=value line per variable the application reads${vars.length ? ` (it reads ${vars.map((k) => k.key).join(', ')})` : ''}`];
       fix = {
-        text: `Create the ${e.missing.kind}${e.missing.key ? ` key` : ''} (or fix the name in the reference); mark the reference optional only if the application copes without it.`,
-        commands: [`kubectl ${n} get ${e.missing.kind === 'ConfigMap' ? 'configmaps' : 'secrets'}`, create],
-        yaml: e.missing.kind === 'ConfigMap'
-          ? `envFrom:\n  - configMapRef:\n      name: ${e.missing.name}\n      optional: false   # must exist in ${ns}`
-          : `env:\n  - name: <VAR>\n    valueFrom:\n      secretKeyRef:\n        name: ${e.missing.name}\n        key: ${e.missing.key ?? '<key>'}`,
+        text: `Create the ${e.missing.kind}${e.missing.key ? ` key "${e.missing.key}"` : refs.keys.length ? ` with the key${refs.keys.length === 1 ? '' : 's'} the pod reads (${refs.keys.map((k) => `${k.key}${k.env ? ` for ${k.env}` : ''}`).join(', ')})` : ''} (or fix the name in the reference); mark the reference optional only if the application copes without it.`,
+        commands: [`kubectl ${n} get ${secret ? 'secrets' : 'configmaps'}`, ...create],
+        yaml: refs.yaml ?? (secret
+          ? `env:\n  - name: ${vars[0]?.v ?? 'VAR'}\n    valueFrom:\n      secretKeyRef:\n        name: ${e.missing.name}\n        key: ${e.missing.key ?? vars[0]?.key ?? 'KEY'}`
+          : `envFrom:\n  - configMapRef:\n      name: ${e.missing.name}\n      optional: false   # must exist in ${ns}`),
       };
     } else if (e.nonRoot) {
       fix = { text: 'Run the image as a non-root user: set runAsUser to its numeric non-root uid (or build the image with USER <uid>).', commands: [], yaml: 'securityContext:\n  runAsNonRoot: true\n  runAsUser: 10001' };
@@ -901,7 +1005,7 @@ function restartProblems(x: Ctx, pod: Resource): Problem[] {
     const why = crashCause(x, pod, c, lv ? { count: lv.count, message: lv.last.message } : undefined);
     const evidence: Evidence[] = [st(pod, [...c.statusPath, 'restartCount'], `restartCount ${c.restartCount}`, x.index)];
     if (t) evidence.push(st(pod, t.path, `last termination: ${exitCodeMeaning(t.exitCode, t.signal)}${t.reason ? `, reason ${t.reason}` : ''}${t.finishedAt !== undefined ? `, at ${formatTime(t.finishedAt)}` : ''}`, x.index));
-    if (lv) evidence.push(ev(lv.last, x.index));
+    if (lv) evidence.push(ev(lv.last, x.index), ...probeEvidence(x, pod, c, lv.probe === 'startup' ? 'startup' : 'liveness'));
     out.push({
       check: 'frequent-restarts',
       severity: 'warning',
@@ -1166,34 +1270,27 @@ function creatingProblems(x: Ctx, pod: Resource): Problem[] {
     const node = getString(pod.object, ['spec', 'nodeName']);
     // Any Warning about the pod (BackOff, Failed) means the kubelet reports: never claim it does not.
     const other = latestEvent(eventsFor(x.index, pod), (e) => e.type === 'Warning');
-    if (other) {
-      return [
-        {
-          check: 'pod-stuck-creating',
-          severity: 'warning',
-          symptom: `pod stuck in ${stuck[0]?.state?.reason ?? 'Pending'} for ${formatDuration(x.now - since)}`,
-          object: ref(pod, x.index),
-          container: null,
-          pods: [pod.name],
-          evidence: [st(pod, [...scheduled.path, 'status'], `scheduled${node ? ` to node ${node}` : ''} at ${formatTime(since)}; phase still Pending`, x.index), ev(other, x.index)],
-          cause: `the pod was scheduled ${formatDuration(x.now - since)} ago and its containers are still being created; the kubelet's latest warning about it is ${other.reason}: "${quote(other.message)}"`,
-          fix: { text: 'Fix what the kubelet\'s warning names.', commands: [`kubectl ${nsFlag(x.index, pod)} describe pod ${pod.name}`], yaml: null },
-          prevent: [],
-          logs: null,
-        },
-      ];
-    }
+    const stuckFor = formatDuration(x.now - since);
+    const scheduledText = `scheduled${node ? ` to node ${node}` : ''} at ${formatTime(since)}; phase still Pending`;
     return [
       {
         check: 'pod-stuck-creating',
         severity: 'warning',
-        symptom: `pod stuck in ${stuck[0]?.state?.reason ?? 'Pending'} for ${formatDuration(x.now - since)}`,
+        symptom: `pod stuck in ${stuck[0]?.state?.reason ?? 'Pending'} for ${stuckFor}`,
         object: ref(pod, x.index),
         container: null,
         pods: [pod.name],
-        evidence: [st(pod, [...scheduled.path, 'status'], `scheduled${node ? ` to node ${node}` : ''} at ${formatTime(since)}; phase still Pending, with no Warning event from the kubelet`, x.index)],
-        cause: `the pod was scheduled ${formatDuration(x.now - since)} ago and its containers are still being created, and no event says why: the kubelet${node ? ` on ${node}` : ''} may not be reporting (its Node's Ready condition), or a slow image pull or volume attach has not failed yet`,
-        fix: { text: 'Read the pod\'s events and its node\'s conditions; if the kubelet is not reporting, fix or drain the node.', commands: [`kubectl ${nsFlag(x.index, pod)} describe pod ${pod.name}`, ...(node ? [`kubectl describe node ${node}`] : [])], yaml: null },
+        ...(other
+          ? {
+              evidence: [st(pod, [...scheduled.path, 'status'], scheduledText, x.index), ev(other, x.index)],
+              cause: `the pod was scheduled ${stuckFor} ago and its containers are still being created; the kubelet's latest warning about it is ${other.reason}: "${quote(other.message)}"`,
+              fix: { text: 'Fix what the kubelet\'s warning names.', commands: [`kubectl ${nsFlag(x.index, pod)} describe pod ${pod.name}`], yaml: null },
+            }
+          : {
+              evidence: [st(pod, [...scheduled.path, 'status'], `${scheduledText}, with no Warning event from the kubelet`, x.index)],
+              cause: `the pod was scheduled ${stuckFor} ago and its containers are still being created, and no event says why: the kubelet${node ? ` on ${node}` : ''} may not be reporting (its Node's Ready condition), or a slow image pull or volume attach has not failed yet`,
+              fix: { text: 'Read the pod\'s events and its node\'s conditions; if the kubelet is not reporting, fix or drain the node.', commands: [`kubectl ${nsFlag(x.index, pod)} describe pod ${pod.name}`, ...(node ? [`kubectl describe node ${node}`] : [])], yaml: null },
+            }),
         prevent: [],
         logs: null,
       },
@@ -1244,13 +1341,23 @@ function pvcProblem(x: Ctx, p: PvcPending): Problem | null {
   const e = p.lastWarning ?? p.lastEvent;
   if (e) evidence.push(ev(e, x.index));
   const n = nsFlag(x.index, pvc);
-  const existing = classes.find((c) => stringMap(get(c.object, ['metadata', 'annotations']))['storageclass.kubernetes.io/is-default-class'] === 'true') ?? classes[0];
+  const isDefault = (c: Resource) => stringMap(get(c.object, ['metadata', 'annotations']))['storageclass.kubernetes.io/is-default-class'] === 'true';
+  const existing = classes.find(isDefault) ?? classes[0];
   let fix: Problem['fix'];
-  if (p.classMissing || (p.lastWarning && /storageclass\.storage\.k8s\.io "[^"]+" not found/.test(p.lastWarning.message))) {
+  const classesRead = x.index.listedKinds?.has('StorageClass') === true && !unreadOf(x.opts, ['StorageClass'], null).length;
+  if ((p.classMissing || (p.lastWarning && /storageclass\.storage\.k8s\.io "[^"]+" not found/.test(p.lastWarning.message))) && classes.length === 0) {
+    // No class at all: naming one to use would be a guess; something must provision volumes first.
+    evidence.push({ source: classesRead ? 'cluster' : 'input', object: null, field: null, text: classesRead ? 'the cluster has no StorageClass at all' : 'the input holds no StorageClass (kubectl get storageclass says whether the cluster has any)' });
     fix = {
-      text: `Use a StorageClass that exists${existing ? ` (e.g. ${existing.name})` : ''}. storageClassName cannot be changed on an existing claim: delete and recreate it (nothing was ever provisioned for it), or create the missing class.`,
+      text: `${classesRead ? 'The cluster has no StorageClass at all' : `No StorageClass is known here${typeof asked === 'string' ? ` and "${asked}" does not exist` : ''}`}: a storage provisioner (a CSI driver for this platform) with a StorageClass is needed before any claim can be provisioned; then recreate the claim with that class (storageClassName cannot be changed on an existing claim), or create a PersistentVolume that matches the claim (static provisioning).`,
+      commands: ['kubectl get storageclass', 'kubectl get csidrivers', `kubectl ${n} delete pvc ${pvc.name}   # then apply it with the new storageClassName`],
+      yaml: null,
+    };
+  } else if (p.classMissing || (p.lastWarning && /storageclass\.storage\.k8s\.io "[^"]+" not found/.test(p.lastWarning.message))) {
+    fix = {
+      text: `Use a StorageClass that exists (${classesRead ? 'the cluster has' : 'the input holds'} ${classes.map((c) => `${c.name}${c === existing && isDefault(c) ? ' (default)' : ''}`).join(', ')}). storageClassName cannot be changed on an existing claim: delete and recreate it (nothing was ever provisioned for it), or create the missing class.`,
       commands: ['kubectl get storageclass', `kubectl ${n} delete pvc ${pvc.name}   # then apply it with the new storageClassName`],
-      yaml: `spec:\n  storageClassName: ${existing?.name ?? '<an existing class>'}`,
+      yaml: `spec:\n  storageClassName: ${existing!.name}${classes.length > 1 ? `   # or: ${classes.filter((c) => c !== existing).map((c) => c.name).join(', ')}` : ''}`,
     };
   } else if (p.noDefault && classes.length === 0) {
     fix = {
@@ -1292,6 +1399,9 @@ function nodeProblems(x: Ctx, node: Resource): Problem[] {
   const c = nodeReady(node);
   if (c && c.status !== 'True') {
     const e = latestEvent(eventsFor(x.index, node), (v) => v.type === 'Warning' || v.reason === 'NodeNotReady');
+    const hb = parseTime(getString(node.object, [...c.path, 'lastHeartbeatTime']));
+    const taints = taintsOf(node);
+    const plan = drainPlanOf(x, node);
     out.push({
       check: 'node-not-ready',
       severity: 'error',
@@ -1299,9 +1409,18 @@ function nodeProblems(x: Ctx, node: Resource): Problem[] {
       object: ref(node, x.index),
       container: null,
       pods: [],
-      evidence: [st(node, c.path, `condition Ready=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? ` "${c.message}"` : ''} since ${formatTime(c.since)}`, x.index), ...(e ? [ev(e, x.index)] : [])],
-      cause: c.status === 'Unknown' ? 'the kubelet stopped reporting: the node is down, partitioned from the control plane, or its kubelet or container runtime has stopped' : `the kubelet reports the node unhealthy: ${c.message ?? c.reason ?? 'no reason given'}`,
-      fix: { text: 'Check the machine: kubelet and container runtime status and logs, network, disk; cordon and drain it if it does not recover.', commands: [`kubectl describe node ${node.name}`, `kubectl drain ${node.name} --ignore-daemonsets --delete-emptydir-data`], yaml: null },
+      evidence: [
+        st(node, c.path, `condition Ready=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? ` "${c.message}"` : ''} since ${formatTime(c.since)}`, x.index),
+        st(node, [...c.path, 'lastHeartbeatTime'], hb !== undefined ? `last heartbeat from the kubelet ${formatTime(hb)}${x.now !== undefined ? ` (${formatDuration(x.now - hb)} before the newest time seen)` : ''}` : 'no heartbeat recorded', x.index),
+        st(node, ['spec', 'taints'], taints.length ? `taints: ${taints.map(taintText).join(', ')}` : 'no taints (the node lifecycle controller has not tainted it)', x.index, 'spec'),
+        ...(e ? [ev(e, x.index)] : []),
+      ],
+      cause: c.status === 'Unknown' ? `the kubelet stopped reporting${hb !== undefined && x.now !== undefined ? ` (its last heartbeat was ${formatDuration(x.now - hb)} earlier)` : ''}: the node is down, partitioned from the control plane, or its kubelet or container runtime has stopped` : `the kubelet reports the node unhealthy: ${c.message ?? c.reason ?? 'no reason given'}`,
+      fix: {
+        text: `Check the machine: kubelet and container runtime status and logs, network, disk; cordon and drain it if it does not recover.${plan.complete ? `${plan.notes.length ? ` ${plan.notes.join('; ')}.` : ''}${plan.blockers.length ? ` The eviction API refuses ${plan.blockers.length === 1 ? 'a pod' : `${plan.blockers.length} pods`} there (${listPods(plan.blockers.map((b) => `${b.namespace}/${b.name}`), 3)}), so the drain hangs or fails on ${plan.blockers.length === 1 ? 'it' : 'them'}: ${[...new Set(plan.blockers.map((b) => `kubeready diagnose pdb/${b.budgets[0]} -n ${b.namespace}`))].slice(0, 2).join('; ')}.` : ''}` : ''}`,
+        commands: [`kubectl describe node ${node.name}`, plan.complete ? plan.command : `kubeready diagnose node/${node.name}   # the drain command with the flags all of its pods need (only some namespaces were read here)`],
+        yaml: null,
+      },
       // About the node, not one workload's manifest: advice, not a check that would fire here.
       prevent: [prevention(null, 'a node can always fail: run two or more replicas spread over nodes (pod anti-affinity or a topology spread), so that one node down is not an outage')],
       logs: null,
@@ -1366,6 +1485,24 @@ function memoryPrevention(x: Ctx, node: Resource): Prevention[] {
     if (hit.length) out.push(prevention(id, `${why}; it fires on ${hit.slice(0, 3).join(', ')}${hit.length > 3 ? ` and ${hit.length - 3} more` : ''} on this node`));
   }
   return out.length ? out : [prevention(null, 'size memory requests from measured usage: a request below what a pod uses lets the scheduler overpack the node')];
+}
+
+/** How a probe checks, for evidence: `httpGet /healthz on port 8080`, `tcpSocket on port 6379`, `exec cat /tmp/ok`. */
+function probeHandler(probe: Json | undefined): string {
+  if (isObject(get(probe, ['httpGet']))) return `httpGet ${getString(probe, ['httpGet', 'path']) ?? '/'} on port ${String(get(probe, ['httpGet', 'port']) ?? '?')}`;
+  if (isObject(get(probe, ['tcpSocket']))) return `tcpSocket on port ${String(get(probe, ['tcpSocket', 'port']) ?? '?')}`;
+  if (isObject(get(probe, ['grpc']))) return `grpc on port ${String(get(probe, ['grpc', 'port']) ?? '?')}`;
+  if (isObject(get(probe, ['exec']))) return `exec ${quote(getArray(probe, ['exec', 'command']).map(String).join(' '), 80)}`;
+  return 'no handler';
+}
+
+/** The probe's own settings (defaults named), so its timing can be judged against the failures. */
+function probeEvidence(x: Ctx, pod: Resource, c: ContainerStatus, kind: 'liveness' | 'startup' | 'readiness'): Evidence[] {
+  const probe = get(c.spec, [`${kind}Probe`]);
+  if (!isObject(probe) || !c.specPath) return [];
+  const setting = (k: string, d: number) => `${k} ${getNumber(probe, [k]) ?? `${d} (default)`}`;
+  const text = `${kind}Probe: ${probeHandler(probe)}; ${[setting('timeoutSeconds', 1), setting('periodSeconds', 10), setting('failureThreshold', 3), setting('initialDelaySeconds', 0)].join(', ')}${isObject(get(c.spec, ['startupProbe'])) || kind === 'startup' ? '' : '; no startupProbe'}`;
+  return [st(pod, [...c.specPath, `${kind}Probe`], text, x.index, 'spec')];
 }
 
 /** The port a probe targets (httpGet, tcpSocket, grpc), as written (a number or a port name). */
@@ -1679,6 +1816,55 @@ function imageChange(from: Resource, to: Resource): string {
   return diffs.length ? diffs.join(', ') : 'same images: the change is elsewhere in the pod template';
 }
 
+// ---------------------------------------------------------------------------------------------
+// CronJob schedules: when the next run is due.
+
+/**
+ * The first time after `after` (ms) that a CronJob schedule fires (croner, five fields as the
+ * CronJob controller reads them: day of month and day of week ORed when both are restricted, macros
+ * such as @hourly), in its time zone (spec.timeZone, or a CRON_TZ= prefix; unset: UTC, as the
+ * controller's default on most clusters); undefined when the schedule or zone cannot be read.
+ */
+export function nextCronRun(schedule: string, after: number, timeZone?: string): number | undefined {
+  let expr = schedule.trim();
+  const tz = /^(?:CRON_TZ|TZ)=(\S+)\s+(.*)$/.exec(expr);
+  if (tz) {
+    timeZone = tz[1];
+    expr = tz[2];
+  }
+  try {
+    const next = new Cron(expr, { paused: true, timezone: timeZone || 'UTC', mode: '5-part' }).nextRun(new Date(after));
+    return next ? next.getTime() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A CronJob's schedule state, for its walk and symptom: suspended, not run yet (and when it is due), last run. */
+function cronState(x: Ctx, cj: Resource, jobs: Resource[]): { walked: string; idle: string | undefined } {
+  const schedule = getString(cj.object, ['spec', 'schedule']) ?? '?';
+  const tz = getString(cj.object, ['spec', 'timeZone']);
+  const suspended = get(cj.object, ['spec', 'suspend']) === true;
+  const last = parseTime(getString(cj.object, ['status', 'lastScheduleTime']));
+  const success = parseTime(getString(cj.object, ['status', 'lastSuccessfulTime']));
+  const from = last ?? parseTime(getString(cj.object, ['metadata', 'creationTimestamp']));
+  const first = from !== undefined ? nextCronRun(schedule, from, tz) : undefined;
+  // Due already (a dump read later, or a missed run): say when it is due next from now.
+  const next = first !== undefined && x.now !== undefined && first <= x.now ? nextCronRun(schedule, x.now, tz) : first;
+  const zone = tz ? `time zone ${tz}` : "the controller-manager's time zone, UTC on most clusters";
+  const due = next === undefined ? undefined : `next due ${formatTime(next)} (in ${zone})`;
+  const walked = `schedule "${schedule}"${tz ? ` ${tz}` : ''}${suspended ? ', suspended' : ''}; last scheduled ${last !== undefined ? formatTime(last) : 'never'}${success !== undefined ? `, last succeeded ${formatTime(success)}` : ''}; Jobs: ${jobs.length}`;
+  let idle: string | undefined;
+  if (suspended) idle = 'suspended (spec.suspend): it starts no Job until resumed';
+  else if (last !== undefined) idle = `no failed run; last scheduled ${formatTime(last)}${due ? `, ${due}` : ''}`;
+  else {
+    idle = `not run on its schedule yet${due ? `: ${due}` : ''}`;
+    // Created before a due time that has passed, and still nothing: the controller did not start it.
+    if (first !== undefined && x.now !== undefined && first <= x.now - 2 * 60_000) x.notes.add(`a scheduled run was due at ${formatTime(first)} (if the controller-manager runs in ${tz ?? 'UTC'}), after the CronJob was created, and none is recorded: check startingDeadlineSeconds and the kube-controller-manager`);
+  }
+  return { walked, idle };
+}
+
 function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
   const index = x.index;
   const walked: string[] = [show(ref(r, index))];
@@ -1688,6 +1874,9 @@ function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
     const n = podsOf(index, m).length;
     walked.push(`${m.kind} ${m.name}${rev ? ` (revision ${rev})` : ''}: ${n} pod${n === 1 ? '' : 's'}`);
   }
+  const cron = r.kind === 'CronJob' ? cronState(x, r, mids.filter((m) => m.kind === 'Job')) : undefined;
+  if (cron) walked.splice(1, 0, cron.walked);
+  if (!hasStatus(r) && r.kind !== 'CronJob') x.notes.add(`its status is empty: its controller has not written one yet`);
   const pods = podsOf(index, r).filter((p) => !isTerminating(p));
   if (pods.length) walked.push(`Pods: ${pods.slice(0, 6).map((p) => p.name).join(', ')}${pods.length > 6 ? `, ... (${pods.length})` : ''} (${podsLine(pods)})`);
   const evCount = [r, ...mids, ...pods].reduce((a, o) => a + eventsFor(index, o).length, 0);
@@ -1704,21 +1893,19 @@ function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
   const fc = [r, ...mids].flatMap((o) => warnings(index, o)).filter((e) => /FailedCreate/.test(e.reason)).sort((a, b) => (a.time ?? -Infinity) - (b.time ?? -Infinity)).pop();
   if (fc) problems.push(failedCreateProblem(x, r, fc));
   if (r.kind === 'Job') {
-    const failed = conditionOf(r, 'Failed');
-    if (failed?.status === 'True') {
-      problems.push({
-        check: 'job-failed',
-        severity: 'error',
-        symptom: `Job failed (${failed.reason ?? 'Failed'})`,
-        object: ref(r, index),
-        container: null,
-        pods: pods.map((p) => p.name),
-        evidence: [st(r, failed.path, `condition Failed=True${failed.reason ? ` (${failed.reason})` : ''}${failed.message ? ` "${failed.message}"` : ''} since ${formatTime(failed.since)}`, index)],
-        cause: failed.reason === 'BackoffLimitExceeded' ? `every retry failed: the Job reached its backoffLimit (${jobPodsText(problems, pods)})` : failed.reason === 'DeadlineExceeded' ? 'the Job ran longer than activeDeadlineSeconds' : (failed.message ?? 'the Job failed'),
-        fix: { text: 'Fix why the pods fail, then rerun the Job (a Job\'s template cannot be changed: delete and recreate it).', commands: [`kubectl ${nsFlag(index, r)} logs job/${r.name} --tail=50`], yaml: null },
-        prevent: [],
-        logs: null,
-      });
+    const f = jobFailedProblem(x, r, pods, problems, undefined);
+    if (f) problems.push(f);
+  } else if (r.kind === 'CronJob') {
+    // Its Jobs, the scheduled ones and those created by hand (kubectl create job --from=cronjob/...):
+    // a failed one is the CronJob's problem, unless a later one completed (then it is history).
+    const jobs = mids.filter((m) => m.kind === 'Job');
+    const startOf = (j: Resource) => parseTime(getString(j.object, ['status', 'startTime'])) ?? parseTime(getString(j.object, ['metadata', 'creationTimestamp'])) ?? -Infinity;
+    for (const j of jobs.sort((a, b) => startOf(b) - startOf(a))) {
+      if (conditionOf(j, 'Failed')?.status !== 'True') continue;
+      if (jobs.some((k) => k !== j && startOf(k) > startOf(j) && conditionOf(k, 'Complete')?.status === 'True')) continue;
+      const jp = podsOf(index, j).filter((p) => !isTerminating(p));
+      const f = jobFailedProblem(x, j, jp, problems.filter((q) => q.pods.some((n) => jp.some((p) => p.name === n))), r);
+      if (f) problems.push(f);
     }
   }
   // A rollout past its progress deadline: the new version never comes. When the pods with problems
@@ -1791,26 +1978,62 @@ function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
     schemaVersion: DIAGNOSIS_SCHEMA_VERSION,
     target: ref(r, index),
     status,
-    symptom: symptomParts.join('; ') || (pods.length ? `all ${pods.length} pod${pods.length === 1 ? '' : 's'} healthy` : 'no problem found'),
+    symptom: symptomParts.join('; ') || (cron?.idle ?? (pods.length ? `all ${pods.length} pod${pods.length === 1 ? '' : 's'} healthy` : r.kind === 'CronJob' ? 'no failed run' : 'no problem found')),
     walked,
     problems,
     notes: [...x.notes],
   };
 }
 
-/** Why a failed Job's pods failed, as far as their statuses say (exit codes), for the Job's cause. */
+/** The failed containers of a Job's pods: exit code, reason, and the termination message each left. */
+function jobExits(pods: Resource[]): { pod: Resource; c: ContainerStatus; t: NonNullable<ReturnType<typeof lastTermination>> }[] {
+  return pods.flatMap((p) =>
+    containerStatuses(p)
+      .map((c) => ({ pod: p, c, t: lastTermination(c) }))
+      .filter((e): e is { pod: Resource; c: ContainerStatus; t: NonNullable<ReturnType<typeof lastTermination>> } => e.t?.exitCode !== undefined && e.t.exitCode !== 0),
+  );
+}
+
+/** Why a failed Job's pods failed, as far as their statuses say (exit codes, termination messages), for the Job's cause. */
 function jobPodsText(problems: Problem[], pods: Resource[]): string {
   if (problems.some((p) => p.object.kind === 'Pod')) return "see the pods' problems for why they fail";
-  const exits = pods.flatMap((p) =>
-    containerStatuses(p)
-      .map((c) => ({ pod: p.name, c: c.name, t: lastTermination(c) }))
-      .filter((x) => x.t?.exitCode !== undefined && x.t.exitCode !== 0),
-  );
+  const exits = jobExits(pods);
   if (exits.length) {
-    const shown = exits.slice(0, 3).map((x) => `${x.pod}/${x.c}: ${exitCodeMeaning(x.t!.exitCode, x.t!.signal)}${x.t!.reason ? `, reason ${x.t!.reason}` : ''}`);
-    return `${shown.join('; ')}${exits.length > 3 ? `; ${exits.length - 3} more` : ''}: their logs say why`;
+    const shown = exits.slice(0, 3).map((e) => `${e.pod.name}/${e.c.name}: ${exitCodeMeaning(e.t.exitCode, e.t.signal)}${e.t.reason ? `, reason ${e.t.reason}` : ''}${e.t.message ? `, "${quote(e.t.message, 160)}"` : ''}`);
+    return `${shown.join('; ')}${exits.length > 3 ? `; ${exits.length - 3} more` : ''}${exits.some((e) => e.t.message) ? '' : ': their logs say why'}`;
   }
   return pods.length ? 'its pods record no exit code: their logs say why' : "its pods are gone: the last one's log, if kept, says why";
+}
+
+/** A Job whose Failed condition is True: why (its condition, its pods' exits), and how to run it again. */
+function jobFailedProblem(x: Ctx, job: Resource, pods: Resource[], podProblemsOf: Problem[], cron: Resource | undefined): Problem | undefined {
+  const failed = conditionOf(job, 'Failed');
+  if (failed?.status !== 'True') return undefined;
+  const index = x.index;
+  const n = nsFlag(index, job);
+  const evidence: Evidence[] = [st(job, failed.path, `condition Failed=True${failed.reason ? ` (${failed.reason})` : ''}${failed.message ? ` "${failed.message}"` : ''} since ${formatTime(failed.since)}`, index)];
+  for (const e of jobExits(pods).slice(0, 3)) {
+    evidence.push(st(e.pod, e.t.path, `container ${e.c.name}: ${exitCodeMeaning(e.t.exitCode, e.t.signal)}${e.t.reason ? `, reason ${e.t.reason}` : ''}${e.t.finishedAt !== undefined ? `, at ${formatTime(e.t.finishedAt)}` : ''}${e.t.message ? `; termination message: "${quote(e.t.message, 200)}"` : ''}`, index));
+  }
+  const manual = stringMap(get(job.object, ['metadata', 'annotations']))['cronjob.kubernetes.io/instantiate'] === 'manual';
+  const limit = getNumber(job.object, ['spec', 'backoffLimit']) ?? 6;
+  const why = failed.reason === 'BackoffLimitExceeded' ? `every retry failed: the Job reached its backoffLimit of ${limit} (${jobPodsText(podProblemsOf, pods)})` : failed.reason === 'DeadlineExceeded' ? 'the Job ran longer than activeDeadlineSeconds' : (failed.message ?? 'the Job failed');
+  const logs = `kubectl ${n} logs job/${job.name} --tail=50`;
+  return {
+    check: 'job-failed',
+    severity: 'error',
+    symptom: cron ? `Job ${job.name}${manual ? ' (created by hand from this CronJob)' : ''} failed (${failed.reason ?? 'Failed'})` : `Job failed (${failed.reason ?? 'Failed'})`,
+    object: ref(job, index),
+    container: null,
+    pods: pods.map((p) => p.name),
+    evidence,
+    cause: why,
+    fix: cron
+      ? { text: `Fix why the pods fail in the CronJob's jobTemplate (kubectl edit cronjob/${cron.name}: the next run uses it), then run it once to check.`, commands: [logs, `kubectl ${n} create job --from=cronjob/${cron.name} ${cron.name}-check-1   # a run now, with the fixed template`], yaml: null }
+      : { text: "Fix why the pods fail, then rerun the Job (a Job's template cannot be changed: delete and recreate it).", commands: [logs], yaml: null },
+    prevent: [],
+    logs: null,
+  };
 }
 
 function podDiagnosis(x: Ctx, pod: Resource): Diagnosis {
@@ -1962,6 +2185,28 @@ function serviceDiagnosis(x: Ctx, svc: Resource): Diagnosis {
         prevent: confirmed(x, svc, [prevention('service-selects-nothing', 'a selector that matches no workload\'s pod labels (with the near miss named) is caught in the manifests')]),
         logs: null,
       });
+    } else if (templatesSelected(index, svc, sel).length) {
+      // The backends exist but run no pod: scaled to 0, or their pods are not created.
+      const t = templatesSelected(index, svc, sel)[0];
+      const zero = get(t.object, ['spec', 'replicas']) === 0;
+      const kubectlName = `${t.kind.toLowerCase()}/${t.name}`;
+      problems.push({
+        check: 'service-no-ready-endpoints',
+        severity: ep ? 'error' : 'warning',
+        symptom: zero ? `Service selects no pod: ${t.kind} ${t.name} is scaled to 0` : `Service selects no pod: ${t.kind} ${t.name} has none`,
+        object: ref(svc, index),
+        container: null,
+        pods: [],
+        evidence: [...evidence, st(t, zero ? ['spec', 'replicas'] : ['spec', 'template', 'metadata', 'labels'], zero ? `${t.kind} ${t.name}: spec.replicas 0; its pod template matches the selector` : `${t.kind} ${t.name}: its pod template matches the selector, and none of its pods exists`, index, 'spec')],
+        cause: zero
+          ? `the selector matches the pods of ${t.kind} ${t.name}, which is scaled to 0: nothing runs to serve the Service`
+          : `the selector matches the pod template of ${t.kind} ${t.name}, but none of its pods exists: its controller creates none (see its own diagnosis)`,
+        fix: zero
+          ? { text: `Scale ${t.kind} ${t.name} up (or point the Service at what should serve it).`, commands: [`kubectl ${nsFlag(index, svc)} scale ${kubectlName} --replicas=2`], yaml: null }
+          : { text: `Find why ${t.kind} ${t.name} has no pods.`, commands: [`kubeready diagnose ${kubectlName} ${nsFlag(index, svc)}`], yaml: null },
+        prevent: [],
+        logs: null,
+      });
     } else {
       problems.push({
         check: 'service-no-ready-endpoints',
@@ -2036,18 +2281,532 @@ function pvcDiagnosis(x: Ctx, pvc: Resource): Diagnosis {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// PodDisruptionBudgets and drains: which budget refuses which eviction, and why.
+
+/** The checks a manifest audit runs (no runtime check): what would have caught it before the cluster showed it. */
+const MANIFEST_CHECKS: ReadonlySet<string> = new Set(allChecks.filter((c) => !c.runtime).map((c) => c.id));
+
+/** A pod drains skip: a DaemonSet's (--ignore-daemonsets) or a static pod's mirror. */
+function drainSkips(pod: Resource): 'daemonset' | 'mirror' | null {
+  if (controllerOf(pod)?.kind === 'DaemonSet') return 'daemonset';
+  if (stringMap(get(pod.object, ['metadata', 'annotations']))['kubernetes.io/config.mirror'] !== undefined) return 'mirror';
+  return null;
+}
+
+/** A pod the eviction API lets go without asking any budget: Pending, finished, or being deleted. */
+function evictsFreely(pod: Resource): boolean {
+  const phase = podPhase(pod);
+  return phase === 'Pending' || phase === 'Succeeded' || phase === 'Failed' || isTerminating(pod);
+}
+
+function pdbsOfPod(x: Ctx, pod: Resource): Resource[] {
+  const labels = stringMap(get(pod.object, ['metadata', 'labels']));
+  return x.index.inNamespace('PodDisruptionBudget', x.index.namespaceOf(pod)).filter((b) => b.apiVersion === 'policy/v1' && pdbSelects(b, labels) === true);
+}
+
+interface PdbCounts {
+  expected: number;
+  current: number;
+  desired: number;
+  allowed: number;
+}
+
+function pdbCounts(pdb: Resource): PdbCounts | undefined {
+  const n = (k: string) => getNumber(pdb.object, ['status', k]);
+  const [expected, current, desired, allowed] = [n('expectedPods'), n('currentHealthy'), n('desiredHealthy'), n('disruptionsAllowed')];
+  if (expected === undefined || current === undefined || desired === undefined || allowed === undefined) return undefined;
+  return { expected, current, desired, allowed };
+}
+
+/** "unhealthyPodEvictionPolicy unset (IfHealthyBudget)", for evidence and causes. */
+function policyText(pdb: Resource): string {
+  const p = unhealthyPolicy(pdb);
+  return p === 'default' ? 'unhealthyPodEvictionPolicy unset (IfHealthyBudget)' : `unhealthyPodEvictionPolicy ${String(get(pdb.object, ['spec', 'unhealthyPodEvictionPolicy']))}`;
+}
+
+/**
+ * Why the eviction API would refuse to evict this pod now (what makes `kubectl drain` hang or fail
+ * on it), as pkg/registry/core/pod/storage/eviction.go decides: more than one budget selects it (an
+ * error, never retried), or its one budget allows no disruption (429, retried forever) and the pod
+ * is healthy, or unhealthy while the budget is not met and the policy is IfHealthyBudget. Undefined
+ * when nothing refuses it or the budget's status does not say.
+ */
+function evictionRefusal(x: Ctx, pod: Resource): { budgets: Resource[]; why: string } | undefined {
+  if (evictsFreely(pod) || drainSkips(pod)) return undefined;
+  const budgets = pdbsOfPod(x, pod);
+  if (budgets.length > 1) return { budgets, why: `${budgets.length} PodDisruptionBudgets select it (${budgets.map((b) => b.name).join(', ')}): the eviction API refuses a pod with more than one budget, and kubectl drain fails on it` };
+  const pdb = budgets[0];
+  const c = pdb ? pdbCounts(pdb) : undefined;
+  if (!pdb || !c || c.allowed > 0) return undefined;
+  const counts = `${c.current} of ${c.expected} pods healthy, needs ${c.desired}, disruptionsAllowed 0`;
+  if (isPodReady(pod)) return { budgets, why: `PodDisruptionBudget ${pdb.name} allows no disruption now (${counts}): evicting a healthy pod needs a disruption the budget does not have` };
+  if (unhealthyPolicy(pdb) === 'AlwaysAllow') return undefined;
+  if (c.current >= c.desired && c.desired > 0) return undefined;
+  return { budgets, why: `PodDisruptionBudget ${pdb.name} is not met (${counts}) and has ${policyText(pdb)}: even this unhealthy pod may not be evicted` };
+}
+
+/** The owners of these pods that a person acts on (the Deployment, not its ReplicaSet), by kubectl name. */
+function ownersOf(x: Ctx, pods: Resource[]): Owner[] {
+  const seen = new Map<Resource, Owner>();
+  for (const p of pods) {
+    const o = ownerOf(x.index, p);
+    if (!seen.has(o.resource)) seen.set(o.resource, o);
+  }
+  return [...seen.values()];
+}
+
+/** "node-a (2 pods), node-b (1)". */
+function nodesOf(pods: Resource[]): string[] {
+  const count = new Map<string, number>();
+  for (const p of pods) {
+    const n = getString(p.object, ['spec', 'nodeName']);
+    if (n) count.set(n, (count.get(n) ?? 0) + 1);
+  }
+  return [...count].map(([n, k]) => `${n} (${k} pod${k === 1 ? '' : 's'})`);
+}
+
+/** The budget's spec as a YAML fix: maxUnavailable 1 (or what is asked) with its own selector kept. */
+function pdbYaml(pdb: Resource, ns: string, o: { maxUnavailable?: number; alwaysAllow?: boolean; comment?: string }): string {
+  const sel = get(pdb.object, ['spec', 'selector']);
+  const lines = ['apiVersion: policy/v1', 'kind: PodDisruptionBudget', 'metadata:', `  name: ${pdb.name}`, `  namespace: ${ns}`, 'spec:'];
+  if (o.maxUnavailable !== undefined) lines.push(`  maxUnavailable: ${o.maxUnavailable}${o.comment ? `   # ${o.comment}` : ''}`);
+  else {
+    const min = get(pdb.object, ['spec', 'minAvailable']);
+    const max = get(pdb.object, ['spec', 'maxUnavailable']);
+    if (min !== undefined && min !== null) lines.push(`  minAvailable: ${flow(min)}`);
+    if (max !== undefined && max !== null) lines.push(`  maxUnavailable: ${flow(max)}`);
+  }
+  if (o.alwaysAllow || unhealthyPolicy(pdb) === 'AlwaysAllow') lines.push(`  unhealthyPodEvictionPolicy: AlwaysAllow${o.alwaysAllow && unhealthyPolicy(pdb) !== 'AlwaysAllow' ? `   # was ${unhealthyPolicy(pdb) === 'default' ? 'unset (IfHealthyBudget)' : 'IfHealthyBudget'}` : ''}`);
+  lines.push(`  selector: ${isObject(sel) ? flow(sel) : '{}'}`);
+  return lines.join('\n');
+}
+
+/** Every problem of one budget: several budgets on the same pods, none selected, no eviction allowed (by its spec, or because pods are unhealthy). */
+function pdbProblems(x: Ctx, pdb: Resource, pods: Resource[]): Problem[] {
+  const index = x.index;
+  const ns = index.namespaceOf(pdb);
+  const n = `-n ${ns}`;
+  const problems: Problem[] = [];
+  const c = pdbCounts(pdb);
+  const owners = ownersOf(x, pods);
+  const workloads = owners.filter((o) => o.resource.kind !== 'Pod');
+  const min = get(pdb.object, ['spec', 'minAvailable']);
+  const max = get(pdb.object, ['spec', 'maxUnavailable']);
+  const spec = min !== undefined && min !== null ? `minAvailable ${showIntOrPercent(min)}` : max !== undefined && max !== null ? `maxUnavailable ${showIntOrPercent(max)}` : 'neither minAvailable nor maxUnavailable';
+  const statusEv = (): Evidence[] => (c ? [st(pdb, ['status'], `expectedPods ${c.expected}, currentHealthy ${c.current}, desiredHealthy ${c.desired}, disruptionsAllowed ${c.allowed}`, index)] : []);
+  const specEv = st(pdb, ['spec'], `${spec}; ${policyText(pdb)}; selector ${showSelector(pdb)}`, index, 'spec');
+  const live = pods.filter((p) => !evictsFreely(p) && !drainSkips(p));
+  const nodes = nodesOf(live);
+  const drainText = nodes.length ? `every drain of ${nodes.length === 1 ? 'node' : 'the nodes'} ${nodes.join(', ')} hangs` : 'every drain of a node with these pods hangs';
+
+  // Several budgets select the same pods: the eviction API refuses them all.
+  const others = new Map<Resource, string[]>();
+  for (const p of live) for (const b of pdbsOfPod(x, p)) if (b !== pdb) others.set(b, [...(others.get(b) ?? []), p.name]);
+  if (others.size) {
+    const list = [...others];
+    const prevent = compact(workloads.map((o) => preventIf(x, o.resource, 'pdb-overlap', 'one PodDisruptionBudget per set of pods')));
+    problems.push({
+      check: 'pdb-overlap',
+      severity: 'error',
+      symptom: `${list.length + 1} PodDisruptionBudgets select the same pods: every eviction of them fails`,
+      object: ref(pdb, index),
+      container: null,
+      pods: [...new Set(list.flatMap(([, ps]) => ps))],
+      evidence: [specEv, ...list.slice(0, 3).map(([b, ps]) => st(b, ['spec', 'selector'], `PodDisruptionBudget ${b.name} (selector ${showSelector(b)}) selects ${ps.length === 1 ? `pod ${ps[0]}` : `${ps.length} of the same pods (${ps.slice(0, 3).join(', ')}${ps.length > 3 ? ', ...' : ''})`} too`, index, 'spec'))],
+      cause: `the eviction API refuses to evict a pod that more than one budget selects ("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support"), and kubectl drain does not retry that error: ${drainText.replace('hangs', 'fails')}, whatever each budget allows`,
+      fix: {
+        text: `Keep exactly one budget for these pods: delete the duplicate, or narrow one selector so that each pod matches a single budget (${[pdb, ...list.map(([b]) => b)].map((b) => b.name).join(', ')}).`,
+        commands: [`kubectl ${n} get pdb -o custom-columns=NAME:.metadata.name,SELECTOR:.spec.selector,ALLOWED:.status.disruptionsAllowed`, `kubectl ${n} delete pdb ${list[0][0].name}   # if it is the duplicate`],
+        yaml: null,
+      },
+      prevent,
+      logs: null,
+    });
+  }
+
+  const podsRead = !unreadOf(x.opts, ['Pod'], ns).length;
+  if (pdbSelectorKind(pdb) === 'none' || (podsRead && pods.length === 0 && (c?.expected ?? 0) === 0)) {
+    // Scaled to zero is not a wrong selector: a workload whose template it matches.
+    const of = pdbSelectorKind(pdb) === 'none' ? { certain: [], possible: [] } : workloadsOfPdb(pdb, index);
+    const templates = of.certain.filter((w) => index.sameScope(w.resource, pdb) && !controllerOf(w.resource));
+    if (templates.length) {
+      x.notes.add(`no pod is running for it now: it selects the pods of ${templates.map((w) => `${w.resource.kind} ${w.resource.name}`).join(', ')}, which has none (scaled to 0, or not rolled out)`);
+    } else {
+      const sel = get(pdb.object, ['spec', 'selector', 'matchLabels']);
+      const misses = isObject(sel) && !get(pdb.object, ['spec', 'selector', 'matchExpressions']) ? nearMisses(index, pdb, stringMap(sel)) : [];
+      const m = misses[0];
+      const evidence: Evidence[] = [specEv, ...statusEv()];
+      if (m) for (const p of m.pods.slice(0, 3)) evidence.push(st(p, ['metadata', 'labels'], `pod ${p.name} labels: ${formatLabels(stringMap(get(p.object, ['metadata', 'labels'])))}`, index, 'spec'));
+      problems.push({
+        check: 'pdb-selects-nothing',
+        severity: 'warning',
+        symptom: `PodDisruptionBudget selects no pod: it protects nothing`,
+        object: ref(pdb, index),
+        container: null,
+        pods: [],
+        evidence,
+        cause: m
+          ? `its selector wants ${m.key}=${m.wanted}, but the pods ${m.has === undefined ? `have no ${m.key} label` : `have ${m.key}=${m.has}`} (every other label matches): the pods it was meant to guard can all be evicted at once`
+          : `no pod of namespace ${ns} matches its selector (${showSelector(pdb)}): the budget guards nothing, and the pods it was meant for can all be evicted at once by a drain`,
+        fix: {
+          text: 'Make the selector match the pod labels of the workload it protects, in the same namespace.',
+          commands: [m && m.has !== undefined ? `kubectl ${n} patch pdb ${pdb.name} --type merge -p '{"spec":{"selector":{"matchLabels":{"${m.key}":"${m.has}"}}}}'` : `kubectl ${n} get pods --show-labels`],
+          yaml: null,
+        },
+        prevent: compact([preventIf(x, pdb, 'pdb-selects-nothing', 'a budget whose selector matches no workload\'s pods is caught in the manifests')]),
+        logs: null,
+      });
+    }
+    return problems;
+  }
+
+  if (!c) {
+    x.notes.add(`the budget has no status counts (expectedPods, currentHealthy, desiredHealthy, disruptionsAllowed): the disruption controller has not synced it, so only its spec is judged`);
+    if (firesOn(x, pdb, 'pdb-blocks-eviction') === true) {
+      problems.push({
+        check: 'pdb-blocks-eviction',
+        severity: 'warning',
+        symptom: `PodDisruptionBudget allows no eviction (${spec})`,
+        object: ref(pdb, index),
+        container: null,
+        pods: live.map((p) => p.name),
+        evidence: [specEv],
+        cause: `${spec} leaves no pod to evict: ${drainText} (kubectl drain retries the refused eviction forever)`,
+        fix: { text: 'Allow at least one eviction: maxUnavailable: 1 (it scales with the replicas), or keep minAvailable below the replica count.', commands: [`kubectl ${n} patch pdb ${pdb.name} --type merge -p '{"spec":{"minAvailable":null,"maxUnavailable":1}}'`], yaml: pdbYaml(pdb, ns, { maxUnavailable: 1 }) },
+        prevent: [prevention('pdb-blocks-eviction', 'a budget that can never allow an eviction is caught in the manifests')],
+        logs: null,
+      });
+    }
+    return problems;
+  }
+  if (c.allowed > 0 || c.expected === 0) return problems;
+
+  const unhealthy = live.filter((p) => !isPodReady(p));
+  const pending = pods.filter((p) => podPhase(p) === 'Pending');
+  // By its spec: the budget wants every expected pod (all healthy, still no disruption).
+  if (c.desired >= c.expected) {
+    const replicas = workloads.map((o) => ({ o, n: getNumber(o.resource.object, ['spec', 'replicas']) })).filter((w) => w.n !== undefined && ['Deployment', 'StatefulSet', 'ReplicaSet'].includes(w.o.resource.kind));
+    const one = replicas.length === 1 ? replicas[0] : undefined;
+    const intMin = typeof min === 'number' ? min : undefined;
+    const why = max !== undefined && max !== null && isZeroIntOrPercent(max)
+      ? `maxUnavailable ${showIntOrPercent(max)} lets no pod be down`
+      : min === undefined || min === null
+        ? (max === undefined || max === null) ? 'it sets neither minAvailable nor maxUnavailable, so the disruption controller allows no disruption' : `${spec} comes to all ${c.expected} pods`
+        : percentOf(min) !== undefined
+          ? `minAvailable ${showIntOrPercent(min)} of ${c.expected} pods, rounded up, is all ${c.desired}`
+          : `minAvailable ${showIntOrPercent(min)} equals the ${c.expected} pod${c.expected === 1 ? '' : 's'} it selects${one ? ` (${one.o.kubectl} runs ${one.n} replica${one.n === 1 ? '' : 's'})` : ''}`;
+    const commands = [`kubectl ${n} patch pdb ${pdb.name} --type merge -p '{"spec":{"minAvailable":null,"maxUnavailable":1}}'`];
+    if (one && intMin !== undefined) commands.push(`kubectl ${n} scale ${one.o.kubectl} --replicas=${intMin + 1}   # or: one replica more than minAvailable`);
+    problems.push({
+      check: 'pdb-blocks-eviction',
+      severity: 'warning',
+      symptom: `PodDisruptionBudget allows no eviction, even with every pod healthy (${spec})`,
+      object: ref(pdb, index),
+      container: null,
+      pods: live.map((p) => p.name),
+      evidence: [specEv, ...statusEv(), ...(one ? [st(one.o.resource, ['spec', 'replicas'], `replicas ${one.n}`, index, 'spec')] : [])],
+      cause: `${why}: disruptionsAllowed is 0 however healthy the pods are, so the eviction API refuses (429) every eviction and ${drainText} (kubectl drain retries forever; node upgrades and autoscaler scale-downs stall)`,
+      fix: {
+        text: `Allow one eviction at a time: maxUnavailable: 1 (it follows the replica count)${one && intMin !== undefined ? `, or run more replicas than minAvailable (${intMin + 1} or more)` : ''}.`,
+        commands,
+        yaml: pdbYaml(pdb, ns, { maxUnavailable: 1, comment: `was ${spec}` }),
+      },
+      prevent: compact([preventIf(x, pdb, 'pdb-blocks-eviction', 'a budget that can never allow an eviction is caught in the manifests', { general: 'a budget must leave at least one pod to evict: maxUnavailable 1, or minAvailable below the replica count' })]),
+      logs: null,
+    });
+    return problems;
+  }
+
+  // Unhealthy (or missing) pods use up what the budget would allow.
+  const policy = unhealthyPolicy(pdb);
+  const refusedUnhealthy = policy !== 'AlwaysAllow' && !(c.current >= c.desired && c.desired > 0);
+  const evidence: Evidence[] = [specEv, ...statusEv(), ...unhealthy.slice(0, 4).map((p) => st(p, ['status', 'conditions'], `pod ${p.name}: ${podState(p)}, not Ready${getString(p.object, ['spec', 'nodeName']) ? `, on node ${getString(p.object, ['spec', 'nodeName'])}` : ''}`, index))];
+  const short = c.expected - c.current;
+  const who = unhealthy.length ? `${unhealthy.length === 1 ? `pod ${unhealthy[0].name} is` : `${unhealthy.length} pods (${unhealthy.slice(0, 3).map((p) => p.name).join(', ')}${unhealthy.length > 3 ? ', ...' : ''}) are`} not Ready` : pending.length ? `${pending.length} pod${pending.length === 1 ? ' is' : 's are'} Pending` : `${short} expected pod${short === 1 ? ' is' : 's are'} missing`;
+  const semantics = policy === 'AlwaysAllow'
+    ? 'with unhealthyPodEvictionPolicy AlwaysAllow the unhealthy pods can be evicted, but no healthy one can until they recover'
+    : refusedUnhealthy
+      ? `with ${policyText(pdb)} the eviction API refuses (429) to evict even the unhealthy pods while the budget is not met, and every healthy one too`
+      : `with ${policyText(pdb)} the unhealthy pods can be evicted (the budget is still met), but no healthy one can until they recover`;
+  const podOwners = ownersOf(x, unhealthy.length ? unhealthy : live);
+  problems.push({
+    check: refusedUnhealthy ? 'pdb-drain-blocked-now' : null,
+    severity: 'warning',
+    symptom: `PodDisruptionBudget allows no disruption now: ${c.current} of ${c.expected} pods healthy, needs ${c.desired}`,
+    object: ref(pdb, index),
+    container: null,
+    pods: (unhealthy.length ? unhealthy : live).map((p) => p.name),
+    evidence,
+    cause: `${who}, which uses up what the budget allows (${spec}: ${c.desired} must stay healthy, ${c.current} are); ${semantics}: ${drainText}`,
+    fix: {
+      text: `Fix what keeps the pods unhealthy (kubeready diagnose ${podOwners[0] ? podOwners[0].kubectl : 'the workload'}); ${policy === 'AlwaysAllow' ? '' : 'set unhealthyPodEvictionPolicy: AlwaysAllow so that unhealthy pods never block a drain (the healthy ones stay protected); '}to unblock a drain now, delete the unhealthy pods by hand.`,
+      commands: [
+        ...podOwners.slice(0, 2).map((o) => `kubeready diagnose ${o.kubectl} ${n}`),
+        ...(policy === 'AlwaysAllow' ? [] : [`kubectl ${n} patch pdb ${pdb.name} --type merge -p '{"spec":{"unhealthyPodEvictionPolicy":"AlwaysAllow"}}'`]),
+        ...(unhealthy.length ? [`kubectl ${n} delete pod ${unhealthy.slice(0, 5).map((p) => p.name).join(' ')}   # unblocks the drain now; their controller recreates them`] : []),
+      ],
+      yaml: policy === 'AlwaysAllow' ? null : pdbYaml(pdb, ns, { alwaysAllow: true }),
+    },
+    prevent: compact([
+      preventIf(x, pdb, 'pdb-unhealthy-pods-block-drain', 'unhealthyPodEvictionPolicy AlwaysAllow lets a drain evict pods that serve nothing', { active: MANIFEST_CHECKS }),
+    ]),
+    logs: null,
+  });
+  return problems;
+}
+
+function pdbDiagnosis(x: Ctx, pdb: Resource): Diagnosis {
+  const index = x.index;
+  const ns = index.namespaceOf(pdb);
+  const walked = [show(ref(pdb, index)), `selector ${showSelector(pdb)}`];
+  const pods = pdbSelectorKind(pdb) === 'none' ? [] : index.inNamespace('Pod', ns).filter((p) => pdbSelects(pdb, stringMap(get(p.object, ['metadata', 'labels']))) === true && podPhase(p) !== 'Succeeded' && podPhase(p) !== 'Failed');
+  walked.push(`Pods selected: ${pods.length}${pods.length ? ` (${podsLine(pods)})` : ''}`);
+  const owners = ownersOf(x, pods).filter((o) => o.resource.kind !== 'Pod');
+  if (owners.length) walked.push(`owned by ${owners.map((o) => `${o.resource.kind} ${o.resource.name}`).join(', ')}`);
+  const c = pdbCounts(pdb);
+  walked.push(c ? `status: expectedPods ${c.expected}, currentHealthy ${c.current}, desiredHealthy ${c.desired}, disruptionsAllowed ${c.allowed}` : 'status: no counts');
+  walked.push(`Events: ${eventsFor(index, pdb).length}`);
+  if (pdb.apiVersion !== 'policy/v1') x.notes.add(`${pdb.apiVersion} is not served by current API servers: the budget is read as written`);
+  const problems = sortProblems(pdbProblems(x, pdb, pods));
+  const nodes = nodesOf(pods.filter((p) => !evictsFreely(p) && !drainSkips(p)));
+  return {
+    schemaVersion: DIAGNOSIS_SCHEMA_VERSION,
+    target: ref(pdb, index),
+    status: statusOf(problems),
+    symptom: problems[0]?.symptom ?? (c ? `allows ${c.allowed} disruption${c.allowed === 1 ? '' : 's'} now (${c.current} of ${c.expected} pods healthy, needs ${c.desired})${nodes.length ? `: a drain of ${nodes.map((s) => s.replace(/ \(.*$/, '')).join(', ')} can evict ${c.allowed === 1 ? 'one of these pods at a time' : `up to ${c.allowed} of these pods at a time`}` : ''}` : 'no status counts: not synced by the disruption controller'),
+    walked,
+    problems,
+    notes: [...x.notes],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nodes: conditions, taints, requests against allocatable, the unhealthy pods, and what a drain needs.
+
+/** One pod on a node whose drain needs a flag, or that the eviction API refuses. */
+export interface DrainPod {
+  namespace: string;
+  name: string;
+  /** Why: "bare pod (no controller)", "emptyDir volume cache", the budget that refuses it. */
+  why: string;
+  /** The budgets that refuse its eviction (blockers only). */
+  budgets: string[];
+}
+
+export interface DrainPlan {
+  /** kubectl drain with exactly the flags the node's pods need. */
+  command: string;
+  flags: string[];
+  /** What each flag does to which pods (what --force deletes for good). */
+  notes: string[];
+  /** Pods the eviction API refuses now: the drain hangs (or fails) on them. */
+  blockers: DrainPod[];
+  /** Every namespace's pods were read: otherwise the flags cover only those that were. */
+  complete: boolean;
+}
+
+export interface NodePodLine {
+  namespace: string;
+  name: string;
+  severity: 'error' | 'warning';
+  /** Its worst problem, in one line. */
+  symptom: string;
+  /** How many more problems it has. */
+  more: number;
+  /** The command that walks it. */
+  command: string;
+}
+
+export interface NodeReport {
+  /** Ready (with the last heartbeat) and the other conditions that are not as they should be. */
+  conditions: string[];
+  taints: string[];
+  cordoned: boolean;
+  /** Requested against allocatable, one line per resource; null when not every pod on it was read. */
+  requests: string[] | null;
+  /** Pods on the node with a problem, worst first. */
+  unhealthyPods: NodePodLine[];
+  drain: DrainPlan;
+}
+
+/** The pods bound to a node, of every namespace read (not finished: they hold nothing). */
+function podsOnNode(x: Ctx, node: string): Resource[] {
+  const seen = new Set<string>();
+  const out: Resource[] = [];
+  for (const p of [...x.index.ofKind('Pod'), ...(x.index.nodePods ?? [])]) {
+    if (getString(p.object, ['spec', 'nodeName']) !== node) continue;
+    const key = `${x.index.namespaceOf(p)}/${p.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  return out;
+}
+
+/** Have the pods of every namespace been read (a node's pods are in any of them)? */
+function allPodsRead(x: Ctx): boolean {
+  return (!x.index.podNamespaces || !!x.index.nodePods) && !unreadOf(x.opts, ['Pod'], null).length;
+}
+
+function podRef(x: Ctx, p: Resource): string {
+  return `${x.index.namespaceOf(p)}/${p.name}`;
+}
+
+function listPods(names: string[], max = 4): string {
+  return `${names.slice(0, max).join(', ')}${names.length > max ? ` and ${names.length - max} more` : ''}`;
+}
+
+/**
+ * What `kubectl drain NODE` needs, as kubectl's filters decide (finished pods go without a flag;
+ * DaemonSet and mirror pods are never evicted): --ignore-daemonsets for DaemonSet pods,
+ * --delete-emptydir-data for other pods with an emptyDir volume (their data is lost), --force for
+ * pods no controller recreates (deleted for good). And the pods whose eviction a budget refuses.
+ */
+function drainPlan(x: Ctx, node: Resource): DrainPlan {
+  const pods = podsOnNode(x, node.name).filter((p) => podPhase(p) !== 'Succeeded' && podPhase(p) !== 'Failed');
+  const daemons = pods.filter((p) => drainSkips(p) === 'daemonset');
+  const mirrors = pods.filter((p) => drainSkips(p) === 'mirror');
+  const evicted = pods.filter((p) => !drainSkips(p));
+  const emptyDir = evicted.filter((p) => getArray(p.object, ['spec', 'volumes']).some((v) => isObject(get(v, ['emptyDir']))));
+  const bare = evicted.filter((p) => !controllerOf(p));
+  const flags: string[] = [];
+  const notes: string[] = [];
+  if (daemons.length) {
+    flags.push('--ignore-daemonsets');
+    notes.push(`--ignore-daemonsets: kubectl drain stops without it; the DaemonSet pod${daemons.length === 1 ? '' : 's'} ${listPods(daemons.map((p) => podRef(x, p)))} stay${daemons.length === 1 ? 's' : ''} on the node`);
+  }
+  if (emptyDir.length) {
+    flags.push('--delete-emptydir-data');
+    notes.push(`--delete-emptydir-data: the emptyDir data of ${listPods(emptyDir.map((p) => podRef(x, p)))} is lost`);
+  }
+  if (bare.length) {
+    flags.push('--force');
+    notes.push(`--force deletes the bare pod${bare.length === 1 ? '' : 's'} ${listPods(bare.map((p) => podRef(x, p)))} for good: no controller recreates ${bare.length === 1 ? 'it' : 'them'} (recreate ${bare.length === 1 ? 'it' : 'them'} elsewhere from ${bare.length === 1 ? 'its manifest' : 'their manifests'})`);
+  }
+  if (mirrors.length) notes.push(`static pod${mirrors.length === 1 ? '' : 's'} ${listPods(mirrors.map((p) => podRef(x, p)))} stay${mirrors.length === 1 ? 's' : ''}: the kubelet runs ${mirrors.length === 1 ? 'it' : 'them'} from files on the node`);
+  const blockers: DrainPod[] = [];
+  for (const p of evicted) {
+    const r = evictionRefusal(x, p);
+    if (r) blockers.push({ namespace: x.index.namespaceOf(p), name: p.name, why: r.why, budgets: r.budgets.map((b) => b.name) });
+  }
+  const complete = allPodsRead(x);
+  return { command: `kubectl drain ${node.name}${flags.map((f) => ` ${f}`).join('')}`, flags, notes, blockers, complete };
+}
+
+function drainPlanOf(x: Ctx, node: Resource): DrainPlan {
+  x.drains ??= new Map();
+  let plan = x.drains.get(node);
+  if (!plan) x.drains.set(node, (plan = drainPlan(x, node)));
+  return plan;
+}
+
+/** The node's state in lines: conditions with the heartbeat, taints, requests against allocatable, its pods. */
+function nodeReport(x: Ctx, node: Resource): NodeReport {
+  const conditions: string[] = [];
+  const ready = nodeReady(node);
+  const heartbeat = (c: { path: FieldPath }) => parseTime(getString(node.object, [...c.path, 'lastHeartbeatTime']));
+  if (ready) {
+    const hb = heartbeat(ready);
+    conditions.push(`Ready=${ready.status}${ready.reason ? ` (${ready.reason})` : ''} since ${formatTime(ready.since)}${hb !== undefined ? `, last heartbeat ${formatTime(hb)}${x.now !== undefined ? ` (${formatDuration(x.now - hb)} ago)` : ''}` : ''}`);
+  } else conditions.push('no Ready condition: the kubelet has never reported');
+  const bad = getArray(node.object, ['status', 'conditions']).filter((c) => getString(c, ['type']) !== 'Ready' && getString(c, ['status']) !== 'False');
+  for (const c of bad) conditions.push(`${getString(c, ['type'])}=${getString(c, ['status'])}${getString(c, ['reason']) ? ` (${getString(c, ['reason'])})` : ''}${getString(c, ['lastTransitionTime']) ? ` since ${getString(c, ['lastTransitionTime'])}` : ''}`);
+  if (!bad.length && ready) conditions.push('no memory, disk or PID pressure');
+  const taints = taintsOf(node).map(taintText);
+  const cordoned = get(node.object, ['spec', 'unschedulable']) === true;
+  const onNode = podsOnNode(x, node.name);
+  const running = onNode.filter((p) => podPhase(p) !== 'Succeeded' && podPhase(p) !== 'Failed');
+  let requests: string[] | null = null;
+  const room = allPodsRead(x) ? nodeRoom(x.index).find((r) => r.node === node) : undefined;
+  if (room) {
+    const line = (res: 'cpu' | 'memory') => {
+      const fmt = (v: number) => (res === 'memory' ? formatBytes(v) : formatCpu(v));
+      const a = room.allocatable[res];
+      const req = room.requested[res];
+      return a !== undefined ? `${res} ${fmt(req)} requested of ${fmt(a)} allocatable (${a > 0 ? Math.round((req / a) * 100) : 0}%)` : `${res} ${fmt(req)} requested (allocatable not reported)`;
+    };
+    const podsAlloc = getNumber(node.object, ['status', 'allocatable', 'pods']) ?? parseQuantity(get(node.object, ['status', 'allocatable', 'pods']));
+    requests = [line('cpu'), line('memory'), `pods ${running.length}${podsAlloc !== undefined ? ` of ${podsAlloc}` : ''}`];
+  }
+  // Each pod with a problem of its own (the node's NotReady, reported for the node, left out).
+  const unhealthy: (NodePodLine & { rank: number })[] = [];
+  for (const p of x.index.ofKind('Pod').filter((q) => getString(q.object, ['spec', 'nodeName']) === node.name)) {
+    if (podPhase(p) === 'Succeeded') continue;
+    const probs = sortProblems(podProblems(x, p).filter((q) => !(q.object.kind === 'Node' && q.object.name === node.name)));
+    if (!probs.length) continue;
+    unhealthy.push({ namespace: x.index.namespaceOf(p), name: p.name, severity: probs[0].severity, symptom: probs[0].symptom, more: probs.length - 1, command: `kubeready diagnose po/${p.name} -n ${x.index.namespaceOf(p)}`, rank: SEVERITY_RANK[probs[0].severity] * 100 + order(probs[0]) });
+  }
+  unhealthy.sort((a, b) => a.rank - b.rank || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  return { conditions, taints, cordoned, requests, unhealthyPods: unhealthy.map(({ rank: _rank, ...l }) => l), drain: drainPlanOf(x, node) };
+}
+
+/** The drain blockers as one problem per budget: the drain of this node hangs (or fails) on these pods. */
+function drainProblems(x: Ctx, node: Resource, plan: DrainPlan): Problem[] {
+  const out: Problem[] = [];
+  const byBudget = new Map<string, DrainPod[]>();
+  for (const b of plan.blockers) {
+    const key = `${b.namespace}\0${b.budgets.join(',')}`;
+    byBudget.set(key, [...(byBudget.get(key) ?? []), b]);
+  }
+  for (const blocked of byBudget.values()) {
+    const ns = blocked[0].namespace;
+    const budgets = blocked[0].budgets;
+    const pdbs = budgets.map((name) => x.index.inNamespace('PodDisruptionBudget', ns).find((b) => b.name === name)).filter((b): b is Resource => !!b);
+    const pods = x.index.inNamespace('Pod', ns);
+    const selected = pdbs[0] ? pods.filter((p) => pdbSelects(pdbs[0], stringMap(get(p.object, ['metadata', 'labels']))) === true && podPhase(p) !== 'Succeeded' && podPhase(p) !== 'Failed') : [];
+    const inner = pdbs[0] ? pdbProblems(x, pdbs[0], selected) : [];
+    const base = inner.find((p) => p.check === 'pdb-overlap') ?? inner[0];
+    const several = budgets.length > 1;
+    const names = blocked.map((b) => `${b.namespace}/${b.name}`);
+    out.push({
+      check: base?.check ?? (several ? 'pdb-overlap' : null),
+      severity: 'warning',
+      symptom: `a drain of node ${node.name} ${several ? 'fails' : 'hangs'} on ${blocked.length === 1 ? `pod ${names[0]}` : `${blocked.length} pods (${listPods(names, 3)})`}: ${several ? `${budgets.length} PodDisruptionBudgets select ${blocked.length === 1 ? 'it' : 'them'}` : `PodDisruptionBudget ${budgets[0]} allows no disruption`}`,
+      object: ref(pdbs[0] ?? node, x.index),
+      container: null,
+      pods: blocked.map((b) => b.name),
+      evidence: [...blocked.slice(0, 4).map((b) => ({ source: 'eviction', object: { kind: 'Pod', name: b.name, namespace: b.namespace }, field: null, text: `pod ${b.namespace}/${b.name} on ${node.name}: ${b.why}` })), ...(base?.evidence ?? [])],
+      cause: base ? base.cause : blocked[0].why,
+      fix: {
+        text: `${base ? base.fix.text : 'Fix the budget, or evict the pods by hand.'} Walk the budget: kubeready diagnose pdb/${budgets[0]} -n ${ns}.`,
+        commands: [`kubeready diagnose pdb/${budgets[0]} -n ${ns}`, ...(base?.fix.commands ?? [])],
+        yaml: base?.fix.yaml ?? null,
+      },
+      prevent: base?.prevent ?? [],
+      logs: null,
+    });
+  }
+  return out;
+}
+
 function nodeDiagnosis(x: Ctx, node: Resource): Diagnosis {
-  const problems = sortProblems(nodeProblems(x, node));
-  const pods = x.index.ofKind('Pod').filter((p) => getString(p.object, ['spec', 'nodeName']) === node.name);
+  const report = nodeReport(x, node);
+  const problems = sortProblems([...nodeProblems(x, node), ...drainProblems(x, node, report.drain)]);
+  const pods = podsOnNode(x, node.name);
+  const live = pods.filter((p) => podPhase(p) !== 'Succeeded' && podPhase(p) !== 'Failed');
+  if (!report.drain.complete) x.notes.add('not every namespace\'s pods were read: the pods on the node, its requests and the drain flags cover only those that were');
+  const sick = report.unhealthyPods.length;
+  const state = problems[0]?.symptom ?? `node Ready, no pressure${report.cordoned ? ', cordoned' : ''}`;
   return {
     schemaVersion: DIAGNOSIS_SCHEMA_VERSION,
     target: ref(node, x.index),
     status: statusOf(problems),
-    symptom: problems[0]?.symptom ?? 'node Ready, no pressure',
-    walked: [show(ref(node, x.index)), `Pods on it: ${pods.length}`],
+    symptom: `${state}${sick ? `; ${sick} unhealthy pod${sick === 1 ? '' : 's'} on it (${sick === 1 ? 'its own problem' : 'their own problems'}, listed below)` : ''}`,
+    walked: [show(ref(node, x.index)), `Pods on it: ${live.length}${live.length ? ` (${podsLine(live)})` : ''}`, `Events: ${eventsFor(x.index, node).length}`],
     problems,
-    notes: [],
+    notes: [...x.notes],
+    node: report,
   };
+}
+
+/**
+ * Did the objects come from a cluster (or a dump of one)? Then an empty status is the API server's
+ * (a CronJob that has not run yet, an object its controller has not reached), not a manifest's.
+ */
+function liveInput(index: ResourceIndex): boolean {
+  if (index.listedKinds && index.listedKinds.size > 0) return true;
+  return index.memo('diagnose:live-input', () => index.resources.some((o) => o.kind !== 'Event' && hasStatus(o)));
 }
 
 /** Diagnose one object. */
@@ -2081,7 +2840,7 @@ export function diagnose(index: ResourceIndex, target: { kind: DiagnoseKind; nam
       notes: [],
     };
   }
-  if (!hasStatus(r)) {
+  if (!hasStatus(r) && !liveInput(index)) {
     return {
       schemaVersion: DIAGNOSIS_SCHEMA_VERSION,
       target: tref,
@@ -2105,6 +2864,9 @@ export function diagnose(index: ResourceIndex, target: { kind: DiagnoseKind; nam
       break;
     case 'Node':
       d = nodeDiagnosis(x, r);
+      break;
+    case 'PodDisruptionBudget':
+      d = pdbDiagnosis(x, r);
       break;
     default:
       d = workloadDiagnosis(x, r);
@@ -2148,10 +2910,11 @@ const NEEDS: Record<DiagnoseKind, string[]> = {
   Pod: ['Event', 'Node', 'PersistentVolumeClaim', 'StorageClass', 'ConfigMap', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job'],
   Service: ['Pod', 'EndpointSlice', 'Event'],
   PersistentVolumeClaim: ['StorageClass', 'Event', 'Pod'],
-  Node: ['Pod', 'Event'],
+  Node: ['Pod', 'Event', 'PodDisruptionBudget'],
+  PodDisruptionBudget: ['Pod', 'Event', 'ReplicaSet', 'Deployment', 'StatefulSet'],
 };
 
-const NS_KINDS: DiagnoseKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'Service', 'PersistentVolumeClaim'];
+const NS_KINDS: DiagnoseKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'Service', 'PersistentVolumeClaim', 'PodDisruptionBudget'];
 
 /** Every unhealthy thing in a namespace, worst first. */
 export function diagnoseNamespace(index: ResourceIndex, namespace: string, opts: DiagnoseOptions = {}): NamespaceDiagnosis {
@@ -2161,7 +2924,8 @@ export function diagnoseNamespace(index: ResourceIndex, namespace: string, opts:
   const missing = unreadOf(opts, NS_KINDS, namespace);
   for (const kind of NS_KINDS) {
     for (const r of index.inNamespace(kind, namespace)) {
-      if (!hasStatus(r)) continue;
+      // A manifest has nothing to diagnose; an object read from a cluster does, even with status {}.
+      if (!hasStatus(r) && !liveInput(index)) continue;
       // Objects run by a controller in the input are diagnosed through it.
       const o = controllerOf(r);
       if (o && topOwner(index, r) !== r) continue;

@@ -4,7 +4,7 @@
  * Diagnosis object itself (schemaVersion 1).
  */
 import pc from 'picocolors';
-import type { Diagnosis, NamespaceDiagnosis, ObjectRef, Problem } from '../engine/diagnose.js';
+import type { Diagnosis, NamespaceDiagnosis, NodeReport, ObjectRef, Problem } from '../engine/diagnose.js';
 
 export interface DiagnoseTextOptions {
   color: boolean;
@@ -30,7 +30,7 @@ function problemLines(p: Problem, i: number, c: ReturnType<typeof pc.createColor
     lines.push(`   - ${c.dim(from)}${e.text}`);
   }
   if (p.logs) {
-    const head = `previous log of ${p.logs.pod}/${p.logs.container}`;
+    const head = `${p.logs.previous ? 'previous log' : 'log'} of ${p.logs.pod}/${p.logs.container}`;
     if (p.logs.lines && p.logs.lines.length) {
       lines.push(`   - ${c.dim(head + ' (last lines):')}`);
       for (const l of p.logs.lines) lines.push(`       ${c.dim('|')} ${l}`);
@@ -46,6 +46,32 @@ function problemLines(p: Problem, i: number, c: ReturnType<typeof pc.createColor
     lines.push(`   ${c.bold('Prevent')}`);
     for (const v of p.prevent) lines.push(`   - ${v.check ? `${c.bold(v.check)} ${c.dim(`(${v.pillar}: ${v.title})`)}: ` : `${c.dim('no manifest check')}: `}${v.why}`);
   }
+  return lines;
+}
+
+/** A node's state: conditions, taints, requests, the unhealthy pods on it, and the drain it needs. */
+function nodeLines(n: NodeReport, c: ReturnType<typeof pc.createColors>): string[] {
+  const lines: string[] = [];
+  const head = (label: string, items: string[]) => items.forEach((t, i) => lines.push(`${i === 0 ? c.bold(label.padEnd(9)) : ' '.repeat(9)}${t}`));
+  head('State', n.conditions);
+  lines.push(`${c.bold('Taints'.padEnd(9))}${n.taints.length ? n.taints.join(', ') : 'none'}${n.cordoned ? '; cordoned (spec.unschedulable)' : ''}`);
+  if (n.requests) lines.push(`${c.bold('Requests'.padEnd(9))}${n.requests.join('; ')}`);
+  if (n.unhealthyPods.length) {
+    lines.push(`${c.bold('Unhealthy pods')} ${c.dim(`(${n.unhealthyPods.length}, worst first)`)}`);
+    for (const p of n.unhealthyPods.slice(0, 15)) {
+      const sev = p.severity === 'error' ? c.red('error') : c.yellow('warning');
+      lines.push(`   - ${p.namespace}/${p.name}: ${p.symptom}${p.more ? c.dim(` (+${p.more} more)`) : ''}  ${sev}`);
+      lines.push(`     ${c.cyan('$')} ${p.command}`);
+    }
+    if (n.unhealthyPods.length > 15) lines.push(c.dim(`   ... ${n.unhealthyPods.length - 15} more (-o json lists them all)`));
+  }
+  lines.push(`${c.bold('Drain'.padEnd(9))}${c.cyan('$')} ${n.drain.command}${n.drain.complete ? '' : c.dim('   (flags for the pods that were read only)')}`);
+  for (const note of n.drain.notes) lines.push(`   - ${note}`);
+  // Pods refused for the same reason, on one line.
+  const byWhy = new Map<string, string[]>();
+  for (const b of n.drain.blockers) byWhy.set(b.why, [...(byWhy.get(b.why) ?? []), `${b.namespace}/${b.name}`]);
+  for (const [why, pods] of [...byWhy].slice(0, 10)) lines.push(`   - ${c.yellow('blocks the drain')}: ${pods.slice(0, 4).join(', ')}${pods.length > 4 ? ` and ${pods.length - 4} more` : ''}: ${why}`);
+  if (byWhy.size > 10) lines.push(c.dim(`   ... ${byWhy.size - 10} more reasons (-o json lists every pod)`));
   return lines;
 }
 
@@ -65,6 +91,7 @@ export function renderDiagnosis(d: Diagnosis, opts: DiagnoseTextOptions): string
               : c.red('NOT FOUND');
   const lines = [`${c.bold(show(d.target))}: ${status}${opts.source ? c.dim(`  (${opts.source})`) : ''}`, `${c.bold('Symptom')}  ${d.symptom}`];
   if (d.walked.length) lines.push(`${c.bold('Walked')}   ${d.walked.join(c.dim(' -> '))}`);
+  if (d.node) lines.push(...nodeLines(d.node, c));
   d.problems.forEach((p, i) => {
     lines.push('');
     lines.push(...problemLines(p, i + 1, c));

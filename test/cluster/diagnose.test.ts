@@ -183,7 +183,7 @@ spec:
     assert.match(out, /event: Warning BackOff \(x9, last /);
     assert.doesNotMatch(out, /an earlier pod/, 'an event of another uid is not this pod\'s');
     // No kubelet: the API server cannot fetch the log, and the report says so.
-    assert.match(out, new RegExp(`previous log of ${pods.web.metadata.name}/app: not available \\(the API server could not reach the kubelet of the pod's node \\(`));
+    assert.match(out, new RegExp(`previous log of ${pods.web.metadata.name}/app: not available \\(the API server could not get the log from the node's kubelet \\(HTTP 5\\d\\d: `));
     assert.match(out, /Root cause {2}the container needs more memory than its 128Mi limit/);
     assert.match(out, new RegExp(`\\$ kubectl -n ${NS} set resources deployment/web -c app --requests=memory=256Mi --limits=memory=256Mi`));
     assert.match(out, /- no manifest check: a limit too small for what the program does shows only in measurement/);
@@ -276,7 +276,7 @@ spec:
   it('diagnose node/X lists the pods of every namespace on it, not only those of -n', async () => {
     const r = await runCli(['diagnose', 'node/diag-node-1', '-n', NS, '--kubeconfig', kubeconfig, '-o', 'json']);
     const d = JSON.parse(r.stdout) as Diagnosis;
-    const onIt = /^Pods on it: (\d+)$/.exec(d.walked[1]);
+    const onIt = /^Pods on it: (\d+) \(/.exec(d.walked[1]);
     assert.ok(onIt, d.walked.join(' | '));
     // web (diag) and neighbour (diag-other) at least.
     assert.ok(Number(onIt[1]) >= 2, d.walked[1]);
@@ -315,7 +315,7 @@ spec:
       const r = await runCli(['diagnose', 'deploy/web', '-n', NS, '--kubeconfig', cluster.users[READER_USER].kubeconfig, '-o', 'json']);
       const d = JSON.parse(r.stdout) as Diagnosis;
       assert.equal(d.problems[0].check, 'container-oomkilled');
-      assert.match(d.problems[0].logs?.unavailable ?? '', /^the API server could not reach the kubelet/);
+      assert.match(d.problems[0].logs?.unavailable ?? '', /^the API server could not get the log from the node's kubelet \(HTTP 5\d\d: /);
     } finally {
       await cluster.unbindReader('kubeready-reader');
     }
@@ -349,7 +349,7 @@ rules:
     assert.match(one.stderr, new RegExp(`^kubeready: cannot tell: listing Deployments in ${NS} is forbidden for this user\n$`));
     const ns = await runCli(['diagnose', '-n', NS, '--kubeconfig', reader]);
     assert.equal(ns.code, 4, ns.stdout + ns.stderr);
-    assert.match(ns.stdout, new RegExp(`^namespace ${NS}: CANNOT TELL: listing Deployments, StatefulSets, DaemonSets, ReplicaSets, CronJobs, Jobs, Pods, Services and PersistentVolumeClaims in ${NS} is forbidden for this user`));
+    assert.match(ns.stdout, new RegExp(`^namespace ${NS}: CANNOT TELL: listing Deployments, StatefulSets, DaemonSets, ReplicaSets, CronJobs, Jobs, Pods, Services, PodDisruptionBudgets and PersistentVolumeClaims in ${NS} is forbidden for this user`));
     assert.doesNotMatch(ns.stdout, /nothing unhealthy/);
     const json = JSON.parse((await runCli(['diagnose', '-n', NS, '--kubeconfig', reader, '-o', 'json'])).stdout) as NamespaceDiagnosis;
     assert.match(json.unread ?? '', /^listing Deployments, /);
@@ -395,5 +395,172 @@ rules:
     const oom = report.verdicts.flatMap((v) => v.findings).find((f) => f.check === 'container-oomkilled')!;
     assert.match(oom.message, /was OOMKilled in 1 of 1 pod \(last: pod web-.*, exit code 137, 4 restarts, now CrashLoopBackOff\) with a memory limit of 128Mi/);
     assert.equal(oom.field, 'spec.template.spec.containers[0].resources.limits.memory');
+  });
+
+  it('B3, B2: diagnose pdb/X and node/X name the budget that blocks a drain, and the drain flags are the ones kubectl needs', async () => {
+    const NSD = 'diag-drain';
+    await cluster.createNode('diag-drain-node', { labels: { pool: 'drain' }, taints: [{ key: 'dedicated', value: 'drain', effect: 'NoSchedule' }] });
+    const placed = `nodeSelector: { pool: drain }
+      tolerations: [{ key: dedicated, operator: Equal, value: drain, effect: NoSchedule }]`;
+    await cluster.apply(`apiVersion: v1
+kind: Namespace
+metadata: { name: ${NSD} }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: guarded, namespace: ${NSD} }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: guarded } }
+  template:
+    metadata: { labels: { app: guarded } }
+    spec:
+      ${placed}
+      containers: [{ name: app, image: registry.example/guarded:1.0, resources: { requests: { cpu: 500m, memory: 1Gi } } }]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: scratch, namespace: ${NSD} }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: scratch } }
+  template:
+    metadata: { labels: { app: scratch } }
+    spec:
+      ${placed}
+      volumes: [{ name: tmp, emptyDir: {} }]
+      containers: [{ name: app, image: registry.example/scratch:1.0, volumeMounts: [{ name: tmp, mountPath: /tmp }] }]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: guarded, namespace: ${NSD} }
+spec:
+  minAvailable: 1
+  selector: { matchLabels: { app: guarded } }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: bare, namespace: ${NSD}, labels: { app: bare } }
+spec:
+  nodeName: diag-drain-node
+  tolerations: [{ key: dedicated, operator: Equal, value: drain, effect: NoSchedule }]
+  containers: [{ name: app, image: registry.example/bare:1.0 }]
+`);
+    const readyStatus = (at: string) => ({
+      phase: 'Running',
+      startTime: at,
+      conditions: [
+        { type: 'PodScheduled', status: 'True', lastTransitionTime: at },
+        { type: 'Ready', status: 'True', lastTransitionTime: at },
+        { type: 'ContainersReady', status: 'True', lastTransitionTime: at },
+      ],
+      containerStatuses: [{ name: 'app', image: 'registry.example/x:1.0', imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: at } } }],
+    });
+    for (const app of ['guarded', 'scratch']) {
+      const p = await cluster.waitFor(`${app} bound to diag-drain-node`, async () => {
+        const l = await cluster.getJson(['pods', '-n', NSD, '-l', `app=${app}`]);
+        return (l.items as Json[]).find((x) => x.spec.nodeName === 'diag-drain-node');
+      });
+      await cluster.patchPodStatus(NSD, p.metadata.name, readyStatus(ago(10)));
+    }
+    await cluster.patchPodStatus(NSD, 'bare', readyStatus(ago(10)));
+    // The disruption controller: 1 healthy, 1 needed, no disruption allowed.
+    await cluster.waitFor('the budget counted', async () => {
+      const b = await cluster.getJson(['pdb', '-n', NSD, 'guarded']);
+      return (b.status?.currentHealthy === 1 && b.status?.disruptionsAllowed === 0 && b.status?.expectedPods === 1) || undefined;
+    }, { timeoutMs: 60_000 });
+
+    const pd = await runCli(['diagnose', 'pdb/guarded', '-n', NSD, '--kubeconfig', kubeconfig, '-o', 'json']);
+    assert.equal(pd.code, 1, pd.stdout + pd.stderr);
+    const b = JSON.parse(pd.stdout) as Diagnosis;
+    assert.equal(b.status, 'degraded');
+    assert.equal(b.problems[0].check, 'pdb-blocks-eviction');
+    assert.match(b.problems[0].cause, /^minAvailable 1 equals the 1 pod it selects \(deployment\/guarded runs 1 replica\): disruptionsAllowed is 0 however healthy the pods are, so the eviction API refuses \(429\) every eviction and every drain of node diag-drain-node \(1 pod\) hangs/);
+    assert.deepEqual(b.problems[0].prevent.map((v) => v.check), ['pdb-blocks-eviction']);
+
+    const nd = await runCli(['diagnose', 'node/diag-drain-node', '--kubeconfig', kubeconfig, '-o', 'json']);
+    const d = JSON.parse(nd.stdout) as Diagnosis;
+    const drain = d.node!.drain;
+    assert.equal(drain.command, 'kubectl drain diag-drain-node --delete-emptydir-data --force');
+    assert.ok(drain.notes.some((n) => n === `--force deletes the bare pod ${NSD}/bare for good: no controller recreates it (recreate it elsewhere from its manifest)`), drain.notes.join('\n'));
+    assert.deepEqual(drain.blockers.map((x) => `${x.name.replace(/-[a-z0-9]+-[a-z0-9]+$/, '')} ${x.budgets.join(',')}`), ['guarded guarded']);
+    assert.deepEqual(d.node!.taints, ['dedicated=drain:NoSchedule']);
+    assert.ok(d.node!.requests?.[0].startsWith('cpu 500m requested of 4 allocatable'), JSON.stringify(d.node!.requests));
+    assert.equal(d.status, 'degraded');
+    assert.ok(d.problems.some((p) => p.check === 'pdb-blocks-eviction' && p.symptom.startsWith('a drain of node diag-drain-node hangs on pod diag-drain/guarded-')), JSON.stringify(d.problems.map((p) => p.symptom)));
+
+    // kubectl itself agrees (server-side dry run: nothing is evicted): without --force it refuses the
+    // bare pod; with the suggested flags it gets as far as the budget, which refuses the eviction.
+    const noForce = await cluster.kubectl(['drain', 'diag-drain-node', '--delete-emptydir-data', '--dry-run=server', '--timeout=5s'], { allowFail: true });
+    assert.notEqual(noForce.code, 0);
+    assert.match(noForce.stderr, /cannot delete Pods that declare no controller/);
+    const suggested = await cluster.kubectl([...drain.command.split(' ').slice(1), '--dry-run=server', '--timeout=5s'], { allowFail: true });
+    assert.notEqual(suggested.code, 0, suggested.stdout);
+    assert.doesNotMatch(suggested.stderr, /cannot delete/, 'no flag missing');
+    assert.match(suggested.stderr, /disruption budget/);
+  });
+
+  it('W6, B6: a CronJob that has not run yet (status {}) reports the failed Job created from it; a Job pod\'s log is its current one, and a 5xx is worded', async () => {
+    const NSC = 'diag-cron';
+    // A Node with no addresses: the API server cannot reach any kubelet for it ("no preferred addresses found").
+    await cluster.request('DELETE', '/api/v1/nodes/diag-noaddr', { body: { gracePeriodSeconds: 0 } });
+    await cluster.request('POST', '/api/v1/nodes', { body: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'diag-noaddr', labels: { 'kubernetes.io/hostname': 'diag-noaddr' } }, spec: {} } });
+    const now = new Date().toISOString();
+    await cluster.request('PATCH', '/api/v1/nodes/diag-noaddr/status', { body: { status: { capacity: { cpu: '2', memory: '4Gi', pods: '110' }, allocatable: { cpu: '2', memory: '4Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'ok', lastHeartbeatTime: now, lastTransitionTime: now }] } } });
+    await cluster.request('PATCH', '/api/v1/nodes/diag-noaddr', { body: { spec: { taints: null } } });
+    await cluster.apply(`apiVersion: v1
+kind: Namespace
+metadata: { name: ${NSC} }
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: { name: nightly, namespace: ${NSC} }
+spec:
+  schedule: "0 3 * * *"
+  timeZone: Etc/UTC
+  jobTemplate:
+    spec:
+      backoffLimit: 0
+      template:
+        spec:
+          restartPolicy: Never
+          nodeSelector: { kubernetes.io/hostname: diag-noaddr }
+          containers: [{ name: report, image: registry.example/report:1.0, resources: { limits: { memory: 64Mi } } }]
+`);
+    const cj = await cluster.getJson(['cronjob', '-n', NSC, 'nightly']);
+    assert.deepEqual(cj.status ?? {}, {}, 'a CronJob that has not run has an empty status');
+    await cluster.kubectl(['-n', NSC, 'create', 'job', '--from=cronjob/nightly', 'nightly-test']);
+    const jp = await cluster.waitFor('the Job pod bound', async () => {
+      const l = await cluster.getJson(['pods', '-n', NSC, '-l', 'job-name=nightly-test']);
+      return (l.items as Json[]).find((x) => x.spec.nodeName === 'diag-noaddr');
+    });
+    await cluster.patchPodStatus(NSC, jp.metadata.name, {
+      phase: 'Failed',
+      startTime: ago(6),
+      conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: ago(6) }, { type: 'Ready', status: 'False', reason: 'PodFailed', lastTransitionTime: ago(5) }],
+      containerStatuses: [{ name: 'report', image: 'registry.example/report:1.0', imageID: '', ready: false, started: false, restartCount: 0, state: { terminated: { reason: 'OOMKilled', exitCode: 137, startedAt: ago(6), finishedAt: ago(5), containerID: 'containerd://1' } } }],
+    });
+    await cluster.waitFor('the Job failed', async () => {
+      const j = await cluster.getJson(['job', '-n', NSC, 'nightly-test']);
+      return (j.status?.conditions ?? []).some((c: Json) => c.type === 'Failed' && c.status === 'True') || undefined;
+    }, { timeoutMs: 60_000 });
+
+    const r = await runCli(['diagnose', 'cj/nightly', '-n', NSC, '--kubeconfig', kubeconfig, '-o', 'json']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const d = JSON.parse(r.stdout) as Diagnosis;
+    assert.equal(d.status, 'broken');
+    assert.match(d.walked[1], /^schedule "0 3 \* \* \*" Etc\/UTC; last scheduled never; Jobs: 1$/);
+    const failed = d.problems.find((p) => p.check === 'job-failed');
+    assert.equal(failed?.symptom, 'Job nightly-test (created by hand from this CronJob) failed (BackoffLimitExceeded)', JSON.stringify(d.problems.map((p) => p.symptom)));
+    const oom = d.problems.find((p) => p.check === 'container-oomkilled');
+    assert.ok(oom, JSON.stringify(d.problems.map((p) => p.symptom)));
+    // The pod ended without a restart: its current log is the one to read, and the kubelet cannot be reached.
+    assert.equal(oom.logs?.previous, false);
+    assert.match(oom.logs?.unavailable ?? '', /^the API server could not get the log from the node's kubelet \(HTTP 5\d\d: .*no preferred addresses found/);
+    const text = await runCli(['diagnose', 'cj/nightly', '-n', NSC, '--kubeconfig', kubeconfig]);
+    assert.match(text.stdout, new RegExp(`- log of ${jp.metadata.name}/report: not available \\(the API server could not get the log from the node's kubelet \\(HTTP 5\\d\\d: `));
+    const n = JSON.parse((await runCli(['diagnose', '-n', NSC, '--kubeconfig', kubeconfig, '-o', 'json'])).stdout) as NamespaceDiagnosis;
+    const listed = n.diagnoses.find((x) => x.target.kind === 'CronJob' && x.target.name === 'nightly');
+    assert.equal(listed?.status, 'broken', JSON.stringify(n.diagnoses.map((x) => `${x.target.kind}/${x.target.name} ${x.status}`)));
   });
 });

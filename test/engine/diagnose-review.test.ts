@@ -473,7 +473,8 @@ describe('W18: what can be changed in place', () => {
     const bare = pod({ name: 'nover', uid: 'p-nover', phase: 'Pending', containers: cs, containerStatuses: [cstatus({ ready: false, image: 'myorg/tool:9.9', state: waiting('ImagePullBackOff') })] });
     const d = run([bare, event({ name: 'f', involved: { kind: 'Pod', name: 'nover', uid: 'p-nover', fieldPath: 'spec.containers{app}' }, reason: 'Failed', message: 'Failed to pull image "myorg/tool:9.9": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/myorg/tool:9.9": not found', lastTimestamp: at(2) })], 'Pod', 'nover');
     const p = d.problems[0];
-    assert.ok(p.fix.commands.includes('kubectl -n shop set image pod/nover app=myorg/tool:<a tag that exists>'), p.fix.commands.join('\n'));
+    assert.ok(p.fix.commands.includes('kubectl -n shop set image pod/nover app=myorg/tool:TAG   # TAG: one that exists'), p.fix.commands.join('\n'));
+    assert.ok(p.fix.commands.every((c) => !/[<>]/.test(c)), 'no <placeholder> a shell would read as a redirection');
     const oom = run([pod({ name: 'lone', uid: 'p-lone', containers: [container({ memoryLimit: '64Mi' })], containerStatuses: [cstatus({ restartCount: 2, lastState: terminated('OOMKilled', 137, at(3)) })] })], 'Pod', 'lone').problems[0];
     for (const q of [p, oom]) assert.ok(q.fix.commands.every((c) => !c.trim().startsWith('#')), q.fix.commands.join('\n'));
     assert.match(oom.fix.text, /Note: the resources of pod\/lone cannot be changed in place: change them in the manifest and recreate it\.$/);
@@ -613,7 +614,9 @@ describe('B4: kubectl conventions for the target', () => {
     assert.deepEqual(parseTarget('ns/shop'), { namespace: 'shop' });
     assert.deepEqual(parseTarget('ns', 'shop'), { namespace: 'shop' });
     assert.ok('error' in parseTarget('deploy/web', 'x'));
-    for (const k of ['pdb', 'ing', 'rc', 'hpa']) {
+    assert.deepEqual(parseTarget('pdb/web'), { kind: 'PodDisruptionBudget', name: 'web' });
+    assert.deepEqual(parseTarget('poddisruptionbudget.policy', 'web'), { kind: 'PodDisruptionBudget', name: 'web' });
+    for (const k of ['ing', 'rc', 'hpa']) {
       const t = parseTarget(`${k}/x`);
       assert.ok('error' in t && /^diagnose does not walk \w+ \("\w+"\); it walks: pod \(po\), deployment \(deploy\), .*namespace \(ns\)/.test(t.error), JSON.stringify(t));
     }
@@ -629,9 +632,12 @@ describe('B4: kubectl conventions for the target', () => {
     const n = await runCli(['diagnose', 'ns/shop', '--from', 'dump.yaml'], { cwd: dir });
     assert.equal(n.code, 0, n.stderr);
     assert.match(n.stdout, /^namespace shop: nothing unhealthy, 1 healthy/);
-    const pdb = await runCli(['diagnose', 'pdb', 'web', '--from', 'dump.yaml'], { cwd: dir });
+    const pdb = await runCli(['diagnose', 'pdb', 'web', '-n', 'shop', '--from', 'dump.yaml'], { cwd: dir });
     assert.equal(pdb.code, 2);
-    assert.match(pdb.stderr, /diagnose does not walk PodDisruptionBudgets \("pdb"\)/);
+    assert.equal(pdb.stderr, 'kubeready: PodDisruptionBudget "web" not found in namespace shop\n');
+    const ing = await runCli(['diagnose', 'ing', 'web', '--from', 'dump.yaml'], { cwd: dir });
+    assert.equal(ing.code, 2);
+    assert.match(ing.stderr, /diagnose does not walk Ingresses \("ing"\); it walks: .*poddisruptionbudget \(pdb\)/);
   });
 });
 
@@ -642,5 +648,48 @@ describe('B1: not Ready without a readiness probe, when Nodes cannot be listed',
     const p = d.problems[0];
     assert.equal(p.check, 'container-not-ready');
     assert.equal(p.cause, 'the container has no readiness probe, so it is not ready only when its kubelet says so or stops reporting: the node node-c is probably NotReady or unreachable; this cannot be confirmed: listing Nodes is forbidden for this user');
+  });
+});
+
+describe('W2: a Service whose Deployment is scaled to 0', () => {
+  it('names the Deployment and scale, never a label mismatch with an unrelated app', () => {
+    const text = `apiVersion: v1
+kind: Service
+metadata: {name: zero, namespace: data, uid: svc-zero, creationTimestamp: "2024-05-01T10:00:00Z"}
+spec: {selector: {app: scaled-zero}, ports: [{port: 80, targetPort: 8080}]}
+status: {loadBalancer: {}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: scaled-zero, namespace: data, uid: d-zero, generation: 2, creationTimestamp: "2024-05-01T10:00:00Z"}
+spec:
+  replicas: 0
+  selector: {matchLabels: {app: scaled-zero}}
+  template:
+    metadata: {labels: {app: scaled-zero}}
+    spec: {containers: [{name: app, image: "example.com/app:1.0"}]}
+status: {observedGeneration: 2}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: cache-1, namespace: data, uid: p-cache, labels: {app: cache}, creationTimestamp: "2024-05-01T10:00:00Z"}
+spec: {containers: [{name: redis, image: "redis:7.2"}]}
+status: {phase: Running, conditions: [{type: Ready, status: "True"}]}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: zero-abc, namespace: data, labels: {kubernetes.io/service-name: zero}, ownerReferences: [{apiVersion: v1, kind: Service, name: zero, uid: svc-zero, controller: true}]}
+addressType: IPv4
+endpoints: null
+ports: null
+`;
+    const index = new ResourceIndex(loadText(text, 'dump.yaml').resources, 'data');
+    const d = diagnose(index, { kind: 'Service', name: 'zero', namespace: 'data' });
+    assert.equal(d.problems.length, 1);
+    const p = d.problems[0];
+    assert.equal(p.symptom, 'Service selects no pod: Deployment scaled-zero is scaled to 0');
+    assert.match(p.cause, /matches the pods of Deployment scaled-zero, which is scaled to 0/);
+    assert.deepEqual(p.fix.commands, ['kubectl -n data scale deployment/scaled-zero --replicas=2']);
+    assert.doesNotMatch(JSON.stringify(p), /cache|mismatch|patch service/);
   });
 });

@@ -218,11 +218,11 @@ describe('diagnose: more root causes', () => {
     const d = diagnose(indexOf(dump(job)), { kind: 'Job', name: 'migrate', namespace: 'shop' });
     const p = d.problems.find((x) => x.check === 'job-failed');
     assert.ok(p, JSON.stringify(d.problems));
-    assert.equal(p.cause, "every retry failed: the Job reached its backoffLimit (its pods are gone: the last one's log, if kept, says why)");
+    assert.equal(p.cause, "every retry failed: the Job reached its backoffLimit of 2 (its pods are gone: the last one's log, if kept, says why)");
     // Its failed pod is still there: the exit code is named.
     const failedPod = pod({ name: 'migrate-x7', phase: 'Failed', owner: { kind: 'Job', name: 'migrate', uid: 'j-migrate' }, containerStatuses: [cstatus({ ready: false, state: { terminated: { reason: 'Error', exitCode: 3, startedAt: at(10), finishedAt: at(11) } } })] });
     const q = diagnose(indexOf(dump(job, failedPod)), { kind: 'Job', name: 'migrate', namespace: 'shop' }).problems.find((x) => x.check === 'job-failed');
-    assert.match(q?.cause ?? '', /^every retry failed: the Job reached its backoffLimit \(migrate-x7\/app: exit code 3.*, reason Error: their logs say why\)$/);
+    assert.match(q?.cause ?? '', /^every retry failed: the Job reached its backoffLimit of 2 \(migrate-x7\/app: exit code 3.*, reason Error: their logs say why\)$/);
   });
 
   it('CreateContainerConfigError: names the missing Secret key and the command to add it', () => {
@@ -230,7 +230,7 @@ describe('diagnose: more root causes', () => {
     const text = dump(...chain({ containers: cs }, [rsPod('web-7d9c-a', { containers: cs, phase: 'Pending', containerStatuses: [cstatus({ ready: false, state: waiting('CreateContainerConfigError', "couldn't find key password in Secret shop/db") })] })]));
     const p = diagnose(indexOf(text), { kind: 'Deployment', name: 'web', namespace: 'shop' }).problems[0];
     assert.equal(p.cause, 'Secret "db" has no key "password"');
-    assert.ok(p.fix.commands.includes(`kubectl -n shop patch secret db --type merge -p '{"stringData":{"password":"<value>"}}'`));
+    assert.ok(p.fix.commands.includes(`kubectl -n shop patch secret db --type merge -p '{"stringData":{"password":"VALUE"}}'   # VALUE: the value, typed here`), p.fix.commands.join('\n'));
     assert.ok(p.evidence.some((e) => e.field === 'spec.containers[0].env[0].valueFrom.secretKeyRef.key'));
   });
 
@@ -244,7 +244,7 @@ describe('diagnose: more root causes', () => {
     const p = diagnose(indexOf(text), { kind: 'Deployment', name: 'web', namespace: 'shop' }).problems[0];
     assert.equal(p.check, 'image-pull-failure');
     assert.match(p.cause, /^the tag or digest does not exist in the registry: "Failed to pull image/);
-    assert.ok(p.fix.commands.some((c) => c === 'kubectl -n shop set image deployment/web app=registry.example.com/shop/web:<a tag that exists>'));
+    assert.ok(p.fix.commands.some((c) => c === 'kubectl -n shop set image deployment/web app=registry.example.com/shop/web:TAG   # TAG: one that exists'), p.fix.commands.join('\n'));
     assert.equal(p.prevent[0].check, 'image-not-pinned-by-digest');
   });
 });
