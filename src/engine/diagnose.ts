@@ -15,7 +15,7 @@
  * Reading logs is I/O: the diagnosis lists what it would read (`logRequests`) and the caller
  * attaches what it got (`attachLogs`), or why it could not.
  */
-import type { ResourceIndex } from '../model/index.js';
+import { sourceWhere, type ResourceIndex } from '../model/index.js';
 import type { FieldPath, Json, JsonObject, Resource } from '../model/types.js';
 import { describeEvent, shortenMessage, eventContainer, eventsFor, formatDuration, formatTime, latestEvent, observedAt, parseTime, type ObjectEvent } from '../model/events.js';
 import {
@@ -800,7 +800,7 @@ function pullSecretEvidence(x: Ctx, pod: Resource): Evidence[] {
   if (sa) {
     const theirs = names(sa.object);
     out.push(st(sa, ['imagePullSecrets'], theirs.length ? `ServiceAccount ${saName} imagePullSecrets: ${list(theirs)}` : `ServiceAccount ${saName} has no imagePullSecrets`, x.index, 'spec'));
-  } else if (!x.index.listedKinds?.has('ServiceAccount')) out.push({ source: 'input', object: null, field: null, text: `ServiceAccount ${saName} is not in the input: its imagePullSecrets are not known` });
+  } else if (!x.index.listedKinds?.has('ServiceAccount')) out.push({ source: 'input', object: null, field: null, text: `ServiceAccount ${saName} is not ${sourceWhere(x.index)}: its imagePullSecrets are not known` });
   return out;
 }
 
@@ -1206,7 +1206,7 @@ function schedulingProblems(x: Ctx, pod: Resource): Problem[] {
     if (frees.length) {
       const top = frees.sort((a, b) => b.free - a.free)[0];
       const fmt = (v: number) => (res === 'memory' ? formatBytes(Math.max(0, v)) : formatCpu(Math.max(0, v)));
-      evidence.push({ source: 'nodes', object: null, field: null, text: `most ${res} unrequested on a node the pod may use: ${fmt(top.free)} on ${top.node} (allocatable ${fmt(top.alloc)}), over ${frees.length} node${frees.length === 1 ? '' : 's'} in the input` });
+      evidence.push({ source: 'nodes', object: null, field: null, text: `most ${res} unrequested on a node the pod may use: ${fmt(top.free)} on ${top.node} (allocatable ${fmt(top.alloc)}), over ${frees.length} node${frees.length === 1 ? '' : 's'} ${sourceWhere(x.index)}` });
       cause = `no node has ${asked} ${res} unrequested (the most is ${fmt(top.free)} on ${top.node}): the pod asks for more than any node has left${frees.every((f) => f.alloc < (res === 'memory' ? req.memory : req.cpu)) ? ', and more than any node has at all' : ''}`;
     } else {
       cause = `no node has ${asked} ${res} unrequested: ${u.analysis.summary}`;
@@ -1883,7 +1883,7 @@ function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
   walked.push(`Events: ${evCount}`);
   const ns = index.namespaceOf(r);
   if (index.ofKind('Event').length === 0 && !unreadOf(x.opts, ['Event'], ns).length) x.notes.add('the input holds no Events: causes are read from status only (kubectl get events -o yaml adds them)');
-  if (pods.length === 0 && r.kind !== 'CronJob' && !unreadOf(x.opts, ['Pod', ...(r.kind === 'Deployment' ? ['ReplicaSet'] : [])], ns).length) x.notes.add(`no pods of ${r.kind} ${r.name} in the input (matched by ownerReferences uid)`);
+  if (pods.length === 0 && r.kind !== 'CronJob' && !unreadOf(x.opts, ['Pod', ...(r.kind === 'Deployment' ? ['ReplicaSet'] : [])], ns).length) x.notes.add(`no pods of ${r.kind} ${r.name} ${sourceWhere(x.index)} (matched by ownerReferences uid)`);
 
   let problems: Problem[] = [];
   for (const p of pods) problems.push(...podProblems(x, p));
@@ -2132,7 +2132,7 @@ function serviceDiagnosis(x: Ctx, svc: Resource): Diagnosis {
   const pods = podsSelectedBy(index, svc).filter((p) => !isTerminating(p));
   walked.push(`Pods selected: ${pods.length}${pods.length ? ` (${podsLine(pods)})` : ''}`);
   const ep = endpointsOf(index, svc);
-  walked.push(ep ? `${ep.kind}: ${ep.sources.map((s) => s.name).join(', ')}: ${ep.ready} ready, ${ep.notReady} not ready` : 'EndpointSlices: none in the input');
+  walked.push(ep ? `${ep.kind}: ${ep.sources.map((s) => s.name).join(', ')}: ${ep.ready} ready, ${ep.notReady} not ready` : `EndpointSlices: none ${sourceWhere(index)}`);
   if (!ep) x.notes.add('the input holds no EndpointSlice for this Service: readiness is judged from the pods');
   const problems: Problem[] = [];
   const noReady = ep ? ep.ready === 0 : pods.length > 0 && !pods.some(isPodReady);
@@ -2259,7 +2259,7 @@ function pvcDiagnosis(x: Ctx, pvc: Resource): Diagnosis {
   const walked = [show(ref(pvc, index))];
   const cls = get(pvc.object, ['spec', 'storageClassName']);
   const p = pvcPending(index, pvc);
-  walked.push(`StorageClass: ${typeof cls === 'string' ? (cls === '' ? '"" (static binding)' : cls) : `unset (default: ${p?.storageClass ?? 'none in the input'})`}${p?.classObject ? '' : typeof cls === 'string' && cls !== '' ? ' (not in the input)' : ''}`);
+  walked.push(`StorageClass: ${typeof cls === 'string' ? (cls === '' ? '"" (static binding)' : cls) : `unset (default: ${p?.storageClass ?? `none ${sourceWhere(index)}`})`}${p?.classObject ? '' : typeof cls === 'string' && cls !== '' ? ' (not in the input)' : ''}`);
   walked.push(`Events: ${eventsFor(index, pvc).length}`);
   const phase = getString(pvc.object, ['status', 'phase']);
   const problems: Problem[] = [];
@@ -2942,7 +2942,7 @@ export function diagnoseNamespace(index: ResourceIndex, namespace: string, opts:
   const rank = (d: Diagnosis) => (d.status === 'broken' ? 0 : d.status === 'degraded' ? 1 : 2);
   const weight = (d: Diagnosis) => d.problems.filter((p) => p.severity === 'error').reduce((a, p) => a + Math.max(1, p.pods.length), 0);
   out.sort((a, b) => rank(a) - rank(b) || weight(b) - weight(a) || NS_KINDS.indexOf(a.target.kind as DiagnoseKind) - NS_KINDS.indexOf(b.target.kind as DiagnoseKind) || a.target.name.localeCompare(b.target.name));
-  if (index.inNamespace('Pod', namespace).length === 0 && out.length === 0 && healthy === 0 && missing.length === 0) notes.add(`nothing with a status in namespace ${namespace} in the input`);
+  if (index.inNamespace('Pod', namespace).length === 0 && out.length === 0 && healthy === 0 && missing.length === 0) notes.add(`nothing with a status in namespace ${namespace} ${sourceWhere(index)}`);
   const others = unreadOf(opts, null, namespace).filter((u) => !NS_KINDS.includes(u.kind as DiagnoseKind));
   if (others.length) notes.add(`not read: ${unreadText(others)}: what those objects would show is missing from these diagnoses`);
   return { schemaVersion: DIAGNOSIS_SCHEMA_VERSION, namespace, diagnoses: out, healthy, unread: missing.length ? unreadText(missing) : null, notes: [...notes] };

@@ -201,6 +201,8 @@ spec:
     const most = /^no node has 64Gi memory unrequested \(the most is ([\d.]+)Gi on diag-node-1/.exec(p.cause);
     assert.ok(most, p.cause);
     assert.ok(Number(most[1]) < 5, p.cause);
+    // Live, what was listed is said of the cluster, not of an "input".
+    assert.ok(p.evidence.some((e) => e.source === 'nodes' && /over \d+ nodes? in the cluster$/.test(e.text)), JSON.stringify(p.evidence));
     assert.ok(p.evidence.some((e) => e.source === 'event' && /FailedScheduling .*Insufficient memory/.test(e.text)), JSON.stringify(p.evidence));
   });
 
