@@ -116,6 +116,11 @@ export interface FindingInput {
    */
   completeMessage?: string;
   /**
+   * The fix for this finding when the check's (meta fix.text) does not fit it: a database server,
+   * for which more replicas mean the database's own replication. Reports show it instead.
+   */
+  fix?: string;
+  /**
    * Other objects this finding is about (the PDB that blocks a drain, the Service whose port is
    * missing, the RoleBinding granting a permission), each with the field that matters. The engine
    * turns each into an object reference with its own file:line, so a cross-resource finding names

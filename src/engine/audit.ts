@@ -549,6 +549,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
             exempted: null,
             unknown: null,
           };
+          if (fi.fix !== undefined) f.fix = intern(fi.fix);
           if (fi.identity !== undefined) f.identity = fi.identity;
           // A finding worded by completeness (completeMessage) is the same finding either way: its
           // fingerprint comes from the hedged wording, so declaring the input complete (or not) leaves

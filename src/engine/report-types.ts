@@ -99,6 +99,8 @@ export interface Finding {
    * it is reported on, nor the message).
    */
   identity?: string;
+  /** This finding's own fix, when it differs from its check's (a database server: its own replication, not more replicas). */
+  fix?: string;
   /**
    * Only with --baseline: "new" (not in the baseline: counts for the exit code) or "unchanged" (in
    * the baseline: shown, counts for nothing but the score); null for exempted findings.

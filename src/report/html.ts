@@ -108,6 +108,7 @@ function findingData(f: Finding) {
     exempted: f.exempted ? { by: f.exempted.by, reason: f.exempted.reason } : null,
     unknown: f.unknown ?? null,
     related: (f.related ?? []).map(rel),
+    ...(f.fix !== undefined ? { fix: f.fix } : {}),
   };
 }
 
@@ -838,9 +839,10 @@ const CLIENT_JS = String.raw`
       wb.appendChild(document.createTextNode(info.whatBreaks));
       var fx = add(card, el('p', 'note'));
       add(fx, el('b', '', 'Fix: '));
-      fx.appendChild(document.createTextNode(info.fix.text + ' '));
+      // A finding with a fix of its own (a database server) shows it, without the check's generic YAML.
+      fx.appendChild(document.createTextNode((f.fix || info.fix.text) + ' '));
       add(fx, el('span', 'muted', '(kubeready explain ' + f.check + ')'));
-      if (info.fix.yaml) add(card, el('pre', 'fix-yaml', info.fix.yaml));
+      if (info.fix.yaml && !f.fix) add(card, el('pre', 'fix-yaml', info.fix.yaml));
     }
     return card;
   }

@@ -218,12 +218,13 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
         const info = checks.get(f.check);
         // What breaks and the fix are the check's: in full the first time a check is shown, then a
         // pointer (a report of 40 workloads without limits would repeat the same two lines 40 times).
+        // A finding with a fix of its own (a database server: its own replication) shows that one.
         if (info && !explained.has(f.check)) {
           explained.add(f.check);
           lines.push(c.dim(`          breaks: ${firstSentence(info.whatBreaks)}`));
-          lines.push(c.dim(`          fix:    ${info.fix.text}  (kubeready explain ${f.check})`));
+          lines.push(c.dim(`          fix:    ${f.fix ?? info.fix.text}  (kubeready explain ${f.check})`));
         } else if (info) {
-          lines.push(c.dim(`          fix:    as for ${f.check} above  (kubeready explain ${f.check})`));
+          lines.push(c.dim(`          fix:    ${f.fix ?? `as for ${f.check} above`}  (kubeready explain ${f.check})`));
         }
       }
     }

@@ -194,3 +194,18 @@ describe('markdown: size limit', () => {
     assert.match(html(out), /<a href="https:\/\/github\.com\/acme\/platform\/actions\/runs\/42">/);
   });
 });
+
+describe('a finding with a fix of its own', () => {
+  it('Markdown and HTML show it instead of the check\'s generic fix (the tutorial database: its own replication, not more replicas)', async () => {
+    const { report } = await auditJson(['examples/tutorial'], { cwd: root });
+    const db = report.verdicts.flatMap((v) => v.findings).find((f) => f.check === 'replicas-below-minimum' && f.object.name === 'todo-db')!;
+    assert.match(db.fix ?? '', /^Do not just raise the replica count: run postgres with its own replication/);
+    const out = renderMarkdown(report);
+    const section = out.slice(out.indexOf(mdText(db.message).slice(0, 60)));
+    const details = section.slice(0, section.indexOf('</details>'));
+    assert.match(details, /\*\*Fix\*\*: Do not just raise the replica count/);
+    assert.doesNotMatch(details, /replicas: 3/, 'not the generic YAML');
+    const { renderHtml } = await import('../../src/report/html.js');
+    assert.ok(renderHtml(report).includes('"fix":"Do not just raise the replica count'), 'embedded for the detail card');
+  });
+});

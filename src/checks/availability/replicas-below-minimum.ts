@@ -191,8 +191,11 @@ spec:
     }
     // A database or cache server keeps its data in its own pod: a second replica is a second copy.
     const db = w.containers.find((c) => c.longRunning && databaseServer(c.spec, SERVER_IMAGES) !== undefined && !runsSentinel(c.spec));
+    let fix: string | undefined;
     if (db) {
-      message += `; container "${db.name}" runs ${databaseServer(db.spec, SERVER_IMAGES)}, which keeps its data in its own pod: a second replica would be a second, independent copy of the data behind the same Service, not a standby, so more replicas need the database's own replication (a StatefulSet set up for it, or an operator)`;
+      const server = databaseServer(db.spec, SERVER_IMAGES);
+      message += `; container "${db.name}" runs ${server}, which keeps its data in its own pod: a second replica would be a second, independent copy of the data behind the same Service, not a standby, so more replicas need the database's own replication (a StatefulSet set up for it, or an operator)`;
+      fix = `Do not just raise the replica count: run ${server} with its own replication (an operator, or a StatefulSet set up as primary and replicas, with a volumeClaimTemplate), or use a managed database; until then, accept the single replica knowingly (exempt it with a reason).`;
     }
     // A controller: more replicas are safe only with leader election, which its flags may say.
     const leader = leaderElection(w);
@@ -220,10 +223,11 @@ spec:
         related: [...related, { resource: h, path: ['spec', 'scaleTargetRef'], note: 'may scale it' }],
         unknown: `HorizontalPodAutoscaler "${h.name}" of another folder may scale it (-n says where namespace-less manifests go)`,
         unknownIn: '*',
+        ...(fix ? { fix } : {}),
       });
       return out;
     }
-    out.push({ message, path, related });
+    out.push({ message, path, related, ...(fix ? { fix } : {}) });
     return out;
   },
 });

@@ -317,7 +317,7 @@ spec:
   });
 
   it('a single-replica database or cache server: says a second replica is a second copy of the data, not a standby', () => {
-    expectFindings(
+    const found = expectFindings(
       check,
       `apiVersion: apps/v1
 kind: Deployment
@@ -363,6 +363,10 @@ spec:
         { line: 29, object: 'sentinel', message: /^spec\.replicas is 1 \(minimum 2\): one pod or node failure takes the service down$/ },
       ],
     );
+    // The database gets a fix of its own (its own replication), not the generic "run two replicas".
+    assert.match(found[0].fix ?? '', /^Do not just raise the replica count: run postgres with its own replication/);
+    assert.match(found[1].fix ?? '', /run redis with its own replication/);
+    assert.equal(found[2].fix, undefined);
   });
 });
 
