@@ -51,6 +51,20 @@ function singleReplicaOperator(w: Workload): (typeof SINGLE_REPLICA_OPERATORS)[n
   return undefined;
 }
 
+/**
+ * kube-state-metrics without sharding flags: every replica serves every kube_* series, so a second
+ * replica doubles them in Prometheus (its maintainers: run one, or two with deduplication in queries).
+ */
+function unshardedKubeStateMetrics(w: Workload): string | undefined {
+  for (const c of w.containers) {
+    if (!c.longRunning) continue;
+    const image = getString(c.spec, ['image']);
+    if (!image || !/(^|\/)kube-state-metrics$/.test(parseImage(image).repository.toLowerCase())) continue;
+    if (commandWords(c.spec).some((x) => /^--(total-shards|shard)(=|$)/.test(x))) return undefined;
+    return c.name;
+  }
+  return undefined;
+}
 
 export default defineCheck<{ minReplicas: number }>({
   id: 'replicas-below-minimum',
@@ -196,6 +210,12 @@ spec:
       const server = databaseServer(db.spec, SERVER_IMAGES);
       message += `; container "${db.name}" runs ${server}, which keeps its data in its own pod: a second replica would be a second, independent copy of the data behind the same Service, not a standby, so more replicas need the database's own replication (a StatefulSet set up for it, or an operator)`;
       fix = `Do not just raise the replica count: run ${server} with its own replication (an operator, or a StatefulSet set up as primary and replicas, with a volumeClaimTemplate), or use a managed database; until then, accept the single replica knowingly (exempt it with a reason).`;
+    }
+    // kube-state-metrics: stateless, restarts in seconds; a second unsharded replica doubles every series.
+    const ksm = floor.value === 1 ? unshardedKubeStateMetrics(w) : undefined;
+    if (ksm) {
+      message += `; container "${ksm}" runs kube-state-metrics, which keeps no state and is back within seconds of a reschedule, while a second replica serves every kube_* series again (Prometheus scrapes both: deduplicate in queries and alerts)`;
+      fix = 'Either keep one replica knowingly (exempt it with a reason: it restarts in seconds, and alerts on kube_* series pause meanwhile) or run two with pod anti-affinity and a PodDisruptionBudget, and deduplicate the doubled series in queries and alerts.';
     }
     // A controller: more replicas are safe only with leader election, which its flags may say.
     const leader = leaderElection(w);

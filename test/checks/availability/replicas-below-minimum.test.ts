@@ -530,3 +530,29 @@ ${replicas}  template:
     });
   });
 });
+
+describe('replicas-below-minimum: kube-state-metrics', () => {
+  const ksm = (args = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: kube-state-metrics, namespace: monitoring}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: ksm}}
+  template:
+    metadata: {labels: {app: ksm}}
+    spec:
+      containers:
+        - name: kube-state-metrics
+          image: registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0
+${args}`;
+  it('one unsharded replica: says a second doubles every series, and the fix offers both ways', () => {
+    const [f] = expectFindings(check, ksm(), [
+      { severity: 'error', message: /; container "kube-state-metrics" runs kube-state-metrics, which keeps no state and is back within seconds of a reschedule, while a second replica serves every kube_\* series again/ },
+    ]);
+    assert.match(f.fix ?? '', /^Either keep one replica knowingly \(exempt it with a reason/);
+  });
+  it('sharded (--total-shards): the plain finding', () => {
+    const [f] = expectFindings(check, ksm('          args: [--total-shards=2, --shard=0]\n'), [{ message: /^spec\.replicas is 1 \(minimum 2\): one pod or node failure takes the service down$/ }]);
+    assert.equal(f.fix, undefined);
+  });
+});
