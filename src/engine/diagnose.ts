@@ -59,7 +59,7 @@ import {
   type SchedulingKind,
 } from '../model/runtime.js';
 import { formatLabels } from '../model/selector.js';
-import { get, getArray, getNumber, getString, isObject, parseQuantity, stringMap } from '../model/util.js';
+import { get, getArray, getNumber, getString, isObject, joinAnd, parseQuantity, stringMap } from '../model/util.js';
 import { toWorkload } from '../model/workload.js';
 import { allChecks, findCheck } from '../checks/index.js';
 import type { FindingInput } from '../checks/types.js';
@@ -314,10 +314,6 @@ function plural(kind: string): string {
   if (/(s|x|ch|sh)$/.test(kind)) return `${kind}es`;
   if (/[^aeiou]y$/.test(kind)) return `${kind.slice(0, -1)}ies`;
   return `${kind}s`;
-}
-
-function joinAnd(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /** The unread lists among `kinds` that cover namespace `ns` (every unread list when `kinds` is null). */

@@ -31,7 +31,7 @@
  */
 import type { FieldPath, Json, Resource, Workload } from './types.js';
 import { nearFolders, PLACEHOLDER_NAMESPACE, type ResourceIndex } from './index.js';
-import { closest, dirOf, get, getArray, proximity, stringList, getBool, getString, isObject, isTemplated, stringMap } from './util.js';
+import { closest, dirOf, get, getArray, proximity, stringList, getBool, getString, isObject, isTemplated, joinAnd, stringMap } from './util.js';
 import { selectorMatches } from './selector.js';
 
 /** Kinds the RBAC model reads in full: a check that calls it lists these in `uses`. */
@@ -578,11 +578,6 @@ interface Candidate {
 
 function whereText(scope: string): string {
   return scope === CLUSTER ? 'cluster-wide' : `in namespace ${scope}`;
-}
-
-function joinAnd(items: string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 function joinOr(items: string[]): string {

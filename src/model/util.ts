@@ -284,3 +284,8 @@ export function closest(list: Resource[], to: Resource): Resource {
   }
   return best;
 }
+
+/** "a, b and c". */
+export function joinAnd(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

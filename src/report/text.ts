@@ -5,6 +5,7 @@ import { valuesText } from './values.js';
 import { objectName } from './names.js';
 import type { Report, Finding, CheckInfo } from '../engine/report-types.js';
 import { nothingAudited } from '../engine/exit.js';
+import { shortenMessage } from '../model/events.js';
 
 export interface TextOptions {
   color: boolean;
@@ -358,14 +359,10 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
   if (errors.length && report.verdicts.length) {
     const shown = errors.slice(0, INPUT_ERRORS_REPEATED);
     lines.push(c.dim(`input errors${errors.length > shown.length ? ` (the first ${shown.length} of ${errors.length}; all at the top)` : ' (also at the top)'}:`));
-    for (const p of shown) lines.push(`  ${c.red('input error')} ${p.line ? `${p.file}:${p.line}:${p.column}` : p.file}: ${oneLine(p.message, 300)}`);
+    for (const p of shown) lines.push(`  ${c.red('input error')} ${p.line ? `${p.file}:${p.line}:${p.column}` : p.file}: ${shortenMessage(p.message, 300)}`);
   }
 }
 
 /** Input errors repeated under the summary. */
 const INPUT_ERRORS_REPEATED = 3;
 
-function oneLine(s: string, max: number): string {
-  const t = s.replace(/\s+/g, ' ');
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
-}

@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput, type Resource } from '../types.js';
-import { getArray, isObject } from '../../model/util.js';
+import { taintsOf } from '../../model/placement.js';
 import { nodePressure } from '../../model/runtime.js';
 import { formatTime } from '../../model/events.js';
 import { quote } from './util.js';
@@ -18,9 +18,8 @@ const TAINT: Record<string, string> = {
 /** What the node's taints say: the node lifecycle controller adds the condition's taint; say whether it is there. */
 function taintText(node: Resource, type: string): string {
   const key = TAINT[type];
-  const taints = getArray(node.object, ['spec', 'taints']).filter(isObject);
-  const t = taints.find((x) => x.key === key);
-  return t ? `; it is tainted ${key}:${typeof t.effect === 'string' ? t.effect : 'NoSchedule'}, so no new pod without a toleration lands on it` : `; its taints do not (yet) include ${key}:NoSchedule, which the node lifecycle controller adds to keep new pods off`;
+  const t = taintsOf(node).find((x) => x.key === key);
+  return t ? `; it is tainted ${key}:${t.effect}, so no new pod without a toleration lands on it` : `; its taints do not (yet) include ${key}:NoSchedule, which the node lifecycle controller adds to keep new pods off`;
 }
 
 export default defineCheck({

@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput, type RelatedInput, type Resource } from '../types.js';
 import type { ResourceIndex } from '../../model/index.js';
-import { containerStatuses, endpointsOf, hasStatus, isPodReady, podPhase, podsSelectedBy, serviceSelectorOf } from '../../model/runtime.js';
+import { containerStatuses, controllerOf, endpointsOf, hasStatus, isPodReady, podPhase, podsSelectedBy, serviceSelectorOf } from '../../model/runtime.js';
 import { formatLabels } from '../../model/selector.js';
 import { get, nearNames, stringMap } from '../../model/util.js';
 
@@ -31,13 +31,8 @@ export interface LabelMiss {
  */
 export function templatesSelected(index: ResourceIndex, svc: Resource, sel: Record<string, string>): Resource[] {
   const ws = index.workloadsMatching(index.namespaceOf(svc), sel).filter((w) => w.resource.kind !== 'Pod');
-  const top = ws.filter((w) => !ws.some((o) => o !== w && ownedBy(w.resource, o.resource)));
+  const top = ws.filter((w) => !ws.some((o) => { const c = controllerOf(w.resource); return o !== w && c?.kind === o.resource.kind && c.name === o.resource.name; }));
   return top.map((w) => w.resource);
-}
-
-function ownedBy(r: Resource, owner: Resource): boolean {
-  const refs = get(r.object, ['metadata', 'ownerReferences']);
-  return Array.isArray(refs) && refs.some((o) => stringMap(o).kind === owner.kind && stringMap(o).name === owner.name);
 }
 
 /**
