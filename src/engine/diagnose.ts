@@ -59,7 +59,7 @@ import {
   type SchedulingKind,
 } from '../model/runtime.js';
 import { formatLabels } from '../model/selector.js';
-import { get, getArray, getNumber, getString, isObject, joinAnd, parseQuantity, stringMap } from '../model/util.js';
+import { didYouMean, get, getArray, getNumber, getString, isObject, joinAnd, nearNames, parseQuantity, stringMap } from '../model/util.js';
 import { toWorkload } from '../model/workload.js';
 import { allChecks, findCheck } from '../checks/index.js';
 import type { FindingInput } from '../checks/types.js';
@@ -75,6 +75,9 @@ import { unhealthyPolicy } from '../checks/runtime/pdb-drain-blocked-now.js';
 import { unavailable } from '../checks/runtime/workload-unavailable.js';
 import { describeMissing, referencePath } from '../checks/runtime/create-container-config-error.js';
 import { lastRunText } from '../checks/runtime/crashloop-backoff.js';
+import { hpaFixText, hpaTroubleText } from '../checks/runtime/hpa-not-scaling.js';
+import { hpaCondition, hpaMetrics, hpasOf, hpaSynced, hpaTarget, hpaTrouble, type HpaTrouble } from '../model/autoscaler-status.js';
+import { scaleTargetRef } from '../model/scale-target.js';
 
 export const DIAGNOSIS_SCHEMA_VERSION = 1;
 
@@ -91,7 +94,7 @@ export const DIAGNOSE_ONLY_PROBLEMS: Record<string, string> = {
     'The kubelet evicted the pod (status.phase Failed, status.reason Evicted) because its node ran short of memory, disk (ephemeral-storage) or process ids, or because the pod used more local storage than its limits allow. The kubelet\'s message names the resource, and the container with its usage against its request: the pods that use more than they request are evicted first.',
 };
 
-export type DiagnoseKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob' | 'Service' | 'PersistentVolumeClaim' | 'Node' | 'PodDisruptionBudget';
+export type DiagnoseKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob' | 'Service' | 'PersistentVolumeClaim' | 'Node' | 'PodDisruptionBudget' | 'HorizontalPodAutoscaler';
 
 /** kubectl's names and short names for the kinds diagnose walks. */
 export const KIND_NAMES: Record<string, DiagnoseKind> = {
@@ -106,24 +109,24 @@ export const KIND_NAMES: Record<string, DiagnoseKind> = {
   pvc: 'PersistentVolumeClaim', persistentvolumeclaim: 'PersistentVolumeClaim', persistentvolumeclaims: 'PersistentVolumeClaim',
   no: 'Node', node: 'Node', nodes: 'Node',
   pdb: 'PodDisruptionBudget', poddisruptionbudget: 'PodDisruptionBudget', poddisruptionbudgets: 'PodDisruptionBudget',
+  hpa: 'HorizontalPodAutoscaler', horizontalpodautoscaler: 'HorizontalPodAutoscaler', horizontalpodautoscalers: 'HorizontalPodAutoscaler',
 };
 
 /** kubectl resource names, for commands. */
 const KUBECTL_NAME: Record<DiagnoseKind, string> = {
   Pod: 'pod', Deployment: 'deployment', StatefulSet: 'statefulset', DaemonSet: 'daemonset', ReplicaSet: 'replicaset', Job: 'job', CronJob: 'cronjob',
-  Service: 'service', PersistentVolumeClaim: 'pvc', Node: 'node', PodDisruptionBudget: 'pdb',
+  Service: 'service', PersistentVolumeClaim: 'pvc', Node: 'node', PodDisruptionBudget: 'pdb', HorizontalPodAutoscaler: 'hpa',
 };
 
 /** Kinds kubectl knows that diagnose does not walk, by their names and short names, for a clear refusal. */
 const UNSUPPORTED_KINDS: Record<string, string> = {
   ing: 'Ingresses', ingress: 'Ingresses', ingresses: 'Ingresses',
   rc: 'ReplicationControllers', replicationcontroller: 'ReplicationControllers', replicationcontrollers: 'ReplicationControllers',
-  hpa: 'HorizontalPodAutoscalers', horizontalpodautoscaler: 'HorizontalPodAutoscalers', horizontalpodautoscalers: 'HorizontalPodAutoscalers',
   ep: 'Endpoints', endpoints: 'Endpoints', cm: 'ConfigMaps', configmap: 'ConfigMaps', configmaps: 'ConfigMaps', secret: 'Secrets', secrets: 'Secrets',
   sa: 'ServiceAccounts', serviceaccount: 'ServiceAccounts', serviceaccounts: 'ServiceAccounts', pv: 'PersistentVolumes', netpol: 'NetworkPolicies', networkpolicy: 'NetworkPolicies',
 };
 
-const SUPPORTED = 'pod (po), deployment (deploy), statefulset (sts), daemonset (ds), replicaset (rs), job, cronjob (cj), service (svc), pvc, node (no), poddisruptionbudget (pdb), and namespace (ns) for every unhealthy object of it';
+const SUPPORTED = 'pod (po), deployment (deploy), statefulset (sts), daemonset (ds), replicaset (rs), job, cronjob (cj), service (svc), pvc, node (no), poddisruptionbudget (pdb), horizontalpodautoscaler (hpa), and namespace (ns) for every unhealthy object of it';
 
 /**
  * Parse a target as kubectl takes it: `deploy/web`, or the kind and the name apart (`deploy web`).
@@ -1875,7 +1878,13 @@ function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
   if (!hasStatus(r) && r.kind !== 'CronJob') x.notes.add(`its status is empty: its controller has not written one yet`);
   const pods = podsOf(index, r).filter((p) => !isTerminating(p));
   if (pods.length) walked.push(`Pods: ${pods.slice(0, 6).map((p) => p.name).join(', ')}${pods.length > 6 ? `, ... (${pods.length})` : ''} (${podsLine(pods)})`);
-  const evCount = [r, ...mids, ...pods].reduce((a, o) => a + eventsFor(index, o).length, 0);
+  // Its autoscalers: one that cannot scale leaves the workload at today's size when load comes.
+  const hpas = hpasOf(index, r);
+  const hpaTroubles = hpas.map((h) => ({ h, t: hpaSynced(h) ? hpaTrouble(h) : undefined }));
+  for (const { h, t } of hpaTroubles) {
+    walked.push(`HorizontalPodAutoscaler ${h.name}: min ${getNumber(h.object, ['spec', 'minReplicas']) ?? 1}, max ${getNumber(h.object, ['spec', 'maxReplicas']) ?? '?'}, ${!hpaSynced(h) ? 'no conditions yet' : t ? `${t.condition.type}=${t.condition.status} (${t.condition.reason ?? '?'})` : 'scaling'}`);
+  }
+  const evCount = [r, ...mids, ...pods, ...hpas].reduce((a, o) => a + eventsFor(index, o).length, 0);
   walked.push(`Events: ${evCount}`);
   const ns = index.namespaceOf(r);
   if (index.ofKind('Event').length === 0 && !unreadOf(x.opts, ['Event'], ns).length) x.notes.add('the input holds no Events: causes are read from status only (kubectl get events -o yaml adds them)');
@@ -1903,6 +1912,13 @@ function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
       const f = jobFailedProblem(x, j, jp, problems.filter((q) => q.pods.some((n) => jp.some((p) => p.name === n))), r);
       if (f) problems.push(f);
     }
+  }
+  // An autoscaler that does not scale: the workload serves, but stays at its size (a warning here; the
+  // HPA's own diagnosis calls it broken). Pods not ready as the cause are already listed.
+  for (const { h, t } of hpaTroubles) {
+    if (!t || t.cause === 'pods-unready' || t.cause === 'no-pods') continue;
+    const p = hpaProblem(x, h, t);
+    if (p) problems.push({ ...p, severity: 'warning' });
   }
   // A rollout past its progress deadline: the new version never comes. When the pods with problems
   // are all the new ReplicaSet's, that is the headline: the new revision is what fails.
@@ -2578,6 +2594,178 @@ function pdbDiagnosis(x: Ctx, pdb: Resource): Diagnosis {
 }
 
 // ---------------------------------------------------------------------------------------------
+// HorizontalPodAutoscalers: why one does not scale, or stops at its maximum.
+
+/** A container's requests, with the missing resource filled in as a placeholder to size. */
+function requestYaml(container: string, resource: string, requests: Record<string, Json>): string {
+  const lines = Object.entries(requests).filter(([k]) => k !== resource).map(([k, v]) => `            ${k}: ${flow(v)}`);
+  const sized = resource === 'cpu' ? '100m' : resource === 'memory' ? '128Mi' : 'VALUE';
+  return `spec:\n  template:\n    spec:\n      containers:\n      - name: ${container}\n        resources:\n          requests:\n            ${resource}: ${sized}   # size from its measured usage: utilization = usage / request\n${lines.join('\n')}`.trimEnd();
+}
+
+/** One merged HPA holding every metric of the HPAs over the same pods (the controller scales to the highest count any metric asks for). */
+function mergedHpaYaml(x: Ctx, hpa: Resource, others: Resource[]): string {
+  const all = [hpa, ...others];
+  const metrics = all.flatMap((h) => getArray(h.object, ['spec', 'metrics']).map((m) => `  - ${flow(m)}   # from ${h.name}`));
+  const mins = all.map((h) => getNumber(h.object, ['spec', 'minReplicas']) ?? 1);
+  const maxes = all.map((h) => getNumber(h.object, ['spec', 'maxReplicas'])).filter((v): v is number => v !== undefined);
+  const t = scaleTargetRef(hpa);
+  return `apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: ${hpa.name}\n  namespace: ${x.index.namespaceOf(hpa)}\nspec:\n  scaleTargetRef: ${t ? flow({ apiVersion: t.apiVersion ?? 'apps/v1', kind: t.kind, name: t.name }) : '{}'}\n  minReplicas: ${Math.max(...mins)}\n  maxReplicas: ${maxes.length ? Math.max(...maxes) : 10}\n  metrics:\n${metrics.join('\n')}`;
+}
+
+/** What the HPA's trouble is, as a diagnosis problem; null when it works or only waits (scaled to 0). */
+function hpaProblem(x: Ctx, hpa: Resource, t: HpaTrouble): Problem | null {
+  if (t.severity === 'info') return null;
+  const index = x.index;
+  const ns = index.namespaceOf(hpa);
+  const n = nsFlag(index, hpa);
+  const ref0 = scaleTargetRef(hpa);
+  const target = hpaTarget(index, hpa);
+  const c = t.condition;
+  const evidence: Evidence[] = [st(hpa, c.path, `condition ${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.since !== undefined ? ` since ${formatTime(c.since)}` : ''}${c.message ? `: "${quote(c.message, 400)}"` : ''}`, index)];
+  const warn = warnings(index, hpa).sort((a, b) => (a.time ?? 0) - (b.time ?? 0)).pop();
+  if (warn) evidence.push(ev(warn, index));
+  const fix: Problem['fix'] = { text: hpaFixText(t, hpa, index), commands: [], yaml: null };
+  const prevent: Prevention[] = [];
+  let symptom = `HPA ${hpa.name} does not scale: ${t.cause === 'at-max' ? 'pinned at maxReplicas' : (c.reason ?? c.type)}`;
+  switch (t.cause) {
+    case 'target-missing': {
+      symptom = `HPA ${hpa.name} scales nothing: ${ref0 ? `${ref0.kind} ${ref0.name}` : 'its target'} does not exist`;
+      const near = ref0 ? nearNames(ref0.name, index.inNamespace(ref0.kind, ns).map((r) => r.name), true) : [];
+      if (near.length) evidence.push(st(hpa, ['spec', 'scaleTargetRef', 'name'], `${ref0!.kind}s in ${ns}: ${didYouMean(near)}`, index, 'spec'));
+      fix.commands = [`kubectl ${n} get deploy,sts`];
+      if (ref0 && near.length === 1) {
+        fix.commands.unshift(`kubectl ${n} patch hpa ${hpa.name} --type=merge -p '{"spec":{"scaleTargetRef":{"name":"${near[0]}"}}}'`);
+        fix.yaml = `spec:\n  scaleTargetRef:\n    apiVersion: ${ref0.apiVersion ?? 'apps/v1'}\n    kind: ${ref0.kind}\n    name: ${near[0]}   # was ${ref0.name}`;
+      }
+      const p = preventIf(x, hpa, 'hpa-target-missing', 'an HPA whose scaleTargetRef names no workload in the manifests is caught before it is applied');
+      if (p) prevent.push(p);
+      break;
+    }
+    case 'target-unscalable':
+      symptom = `HPA ${hpa.name} cannot read its target's scale`;
+      fix.commands = [`kubectl ${n} get hpa ${hpa.name} -o jsonpath='{.spec.scaleTargetRef}'`, ...(ref0 ? [`kubectl api-resources | grep -i '^${ref0.kind.toLowerCase()}'`] : [])];
+      break;
+    case 'missing-request': {
+      symptom = `HPA ${hpa.name} does not scale: container ${t.container ?? '?'} has no ${t.resource ?? 'cpu'} request`;
+      if (target && t.container) {
+        const containers = getArray(target.object, ['spec', 'template', 'spec', 'containers']).concat(getArray(target.object, ['spec', 'template', 'spec', 'initContainers']));
+        const i = containers.findIndex((k) => isObject(k) && k.name === t.container);
+        const requests = i >= 0 && isObject(containers[i]) ? get(containers[i], ['resources', 'requests']) : undefined;
+        fix.yaml = requestYaml(t.container, t.resource ?? 'cpu', isObject(requests) ? requests : {});
+        fix.commands = [`kubectl ${n} set resources ${KUBECTL_NAME[target.kind as DiagnoseKind] ?? target.kind.toLowerCase()}/${target.name} -c ${t.container} --requests=${t.resource ?? 'cpu'}=${t.resource === 'memory' ? '128Mi' : '100m'}`];
+      }
+      const p = preventIf(x, hpa, 'hpa-utilization-without-requests', 'a utilization target over containers without a request is caught in the manifests', { general: 'give every container a request for each resource the HPA scales on (sidecars and injected containers too)' });
+      if (p) prevent.push(p);
+      break;
+    }
+    case 'metrics-api-missing':
+    case 'metrics-api-unavailable':
+    case 'metrics-not-returned':
+      fix.commands = ['kubectl get apiservice v1beta1.metrics.k8s.io', `kubectl ${n} top pods`];
+      if (t.cause !== 'metrics-api-missing') fix.commands.push('kubectl -n kube-system logs deploy/metrics-server --tail=50');
+      symptom = `HPA ${hpa.name} does not scale: ${t.cause === 'metrics-api-missing' ? 'no resource metrics API (metrics-server not installed)' : t.cause === 'metrics-api-unavailable' ? 'the resource metrics API does not answer' : 'no usage for the pods'}`;
+      prevent.push(prevention(null, 'a cluster prerequisite no manifest shows: alert on HPAs whose ScalingActive condition is False (kube-state-metrics: kube_horizontalpodautoscaler_status_condition{condition="ScalingActive",status="false"})'));
+      break;
+    case 'custom-metrics-unavailable':
+      symptom = `HPA ${hpa.name} does not scale: ${t.metric ? `metric ${t.metric}` : 'its metric'} is not served by ${t.api ?? 'a metrics adapter'}`;
+      fix.commands = [`kubectl get apiservice v1beta1.${t.api ?? 'custom.metrics.k8s.io'}`, `kubectl get --raw /apis/${t.api ?? 'custom.metrics.k8s.io'}/v1beta1`];
+      prevent.push(prevention(null, 'alert on HPAs whose ScalingActive condition is False (kube-state-metrics: kube_horizontalpodautoscaler_status_condition{condition="ScalingActive",status="false"})'));
+      break;
+    case 'ambiguous-selector': {
+      const others = (t.others ?? []).map((o) => o.split('/')).filter(([o, name]) => !(o === ns && name === hpa.name)).map(([o, name]) => index.inNamespace('HorizontalPodAutoscaler', o).find((h) => h.name === name)).filter((h): h is Resource => h !== undefined);
+      symptom = `HPA ${hpa.name} does not scale: ${others.length ? `HPA ${joinAnd(others.map((h) => h.name))} selects the same pods` : 'another HPA selects the same pods'}`;
+      for (const h of others.slice(0, 3)) evidence.push(st(h, ['spec', 'scaleTargetRef'], `HPA ${h.name}: scaleTargetRef ${scaleTargetRef(h) ? `${scaleTargetRef(h)!.kind} ${scaleTargetRef(h)!.name}` : '?'}, metrics ${hpaMetrics(h).map((m) => m.text.replace(/: .*?\(target /, ' (target ')).join(', ') || 'none'}`, index, 'spec'));
+      fix.commands = [`kubectl ${n} get hpa`];
+      if (others.length) fix.yaml = mergedHpaYaml(x, hpa, others);
+      break;
+    }
+    case 'pods-unready':
+    case 'no-pods':
+      symptom = `HPA ${hpa.name} does not scale: ${t.cause === 'no-pods' ? 'its target has no pods' : 'no metrics from its target\'s pods (not ready)'}`;
+      if (target) fix.commands = [`kubeready diagnose ${KUBECTL_NAME[target.kind as DiagnoseKind] ?? target.kind.toLowerCase()}/${target.name} ${n}`];
+      break;
+    case 'at-max': {
+      const max = getNumber(hpa.object, ['spec', 'maxReplicas']) ?? 0;
+      symptom = `HPA ${hpa.name} is pinned at maxReplicas ${max}`;
+      for (const m of hpaMetrics(hpa)) evidence.push(st(hpa, m.path, `metric ${m.text}`, index, 'status'));
+      const raised = Math.max(max + 1, Math.ceil(max * 1.5));
+      fix.commands = [`kubectl ${n} patch hpa ${hpa.name} --type=merge -p '{"spec":{"maxReplicas":${raised}}}'`];
+      fix.yaml = `spec:\n  maxReplicas: ${raised}   # was ${max}: check that the nodes (or the cluster autoscaler) have room, and the cost`;
+      break;
+    }
+    case 'scale-update-failed':
+      fix.commands = [`kubectl ${n} describe hpa ${hpa.name}`];
+      break;
+    default:
+      fix.commands = [`kubectl ${n} describe hpa ${hpa.name}`];
+  }
+  return {
+    check: 'hpa-not-scaling',
+    severity: t.severity === 'warning' ? 'warning' : 'error',
+    symptom,
+    object: ref(hpa, index),
+    container: t.container ?? null,
+    pods: [],
+    evidence,
+    cause: hpaTroubleText(t, hpa, index, { quote: false }),
+    fix,
+    prevent,
+    logs: null,
+  };
+}
+
+function hpaDiagnosis(x: Ctx, hpa: Resource): Diagnosis {
+  const index = x.index;
+  const ns = index.namespaceOf(hpa);
+  const t0 = scaleTargetRef(hpa);
+  const target = hpaTarget(index, hpa);
+  const min = getNumber(hpa.object, ['spec', 'minReplicas']) ?? 1;
+  const max = getNumber(hpa.object, ['spec', 'maxReplicas']);
+  // status.currentReplicas is omitted when 0; desiredReplicas is 0 while no count can be computed.
+  const current = getNumber(hpa.object, ['status', 'currentReplicas']) ?? (hpaSynced(hpa) ? 0 : undefined);
+  const computing = hpaCondition(hpa, 'ScalingActive')?.status !== 'False' && hpaCondition(hpa, 'AbleToScale')?.status !== 'False';
+  const desired = computing ? getNumber(hpa.object, ['status', 'desiredReplicas']) : undefined;
+  const walked = [show(ref(hpa, index))];
+  const targetUnread = t0 ? unreadOf(x.opts, [t0.kind], ns) : [];
+  walked.push(t0 ? `target ${t0.kind} ${t0.name}: ${target ? `${getNumber(target.object, ['spec', 'replicas']) ?? '?'} replicas` : targetUnread.length ? 'not read' : `not found ${sourceWhere(index)}`}` : 'target: no scaleTargetRef');
+  walked.push(`replicas: ${current ?? '?'} now${desired !== undefined ? `, ${desired} desired` : ''}, min ${min}, max ${max ?? '?'}`);
+  const metrics = hpaMetrics(hpa);
+  if (metrics.length) walked.push(`metrics: ${metrics.map((m) => m.text).join('; ')}`);
+  const conds = ['AbleToScale', 'ScalingActive', 'ScalingLimited'].map((c) => hpaCondition(hpa, c)).filter((c) => c !== undefined);
+  if (conds.length) walked.push(`conditions: ${conds.map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`).join(', ')}`);
+  walked.push(`Events: ${eventsFor(index, hpa).length}`);
+  const problems: Problem[] = [];
+  let symptom: string | undefined;
+  const t = hpaTrouble(hpa);
+  if (!hpaSynced(hpa)) {
+    x.notes.add('the HPA has no conditions: the HPA controller (kube-controller-manager) has not processed it yet, or is not running');
+    symptom = 'no conditions yet: not processed by the HPA controller';
+  } else if (t) {
+    const p = hpaProblem(x, hpa, t);
+    if (p) problems.push(p);
+    else symptom = hpaTroubleText(t, hpa, index);
+    // Pods that are not ready are the cause: their own problems follow the HPA's.
+    if (target && p && (t.cause === 'pods-unready' || t.cause === 'no-pods')) {
+      const podProbs = mergeAcrossPods(podsOf(index, target).filter((q) => !isTerminating(q)).flatMap((q) => podProblems(x, q)));
+      if (podProbs.length) {
+        p.cause += ` (their problems: \u00a7see:pods|below\u00a7)`;
+        problems.push(...sortProblems(podProbs));
+      }
+    }
+  }
+  return {
+    schemaVersion: DIAGNOSIS_SCHEMA_VERSION,
+    target: ref(hpa, index),
+    status: statusOf(problems),
+    symptom: problems[0]?.symptom ?? symptom ?? `scaling: ${current ?? '?'} replicas (min ${min}, max ${max ?? '?'})${metrics.length ? `; ${metrics.map((m) => m.text).join('; ')}` : ''}`,
+    walked,
+    problems,
+    notes: [...x.notes],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Nodes: conditions, taints, requests against allocatable, the unhealthy pods, and what a drain needs.
 
 /** One pod on a node whose drain needs a flag, or that the eviction API refuses. */
@@ -2864,6 +3052,9 @@ export function diagnose(index: ResourceIndex, target: { kind: DiagnoseKind; nam
     case 'PodDisruptionBudget':
       d = pdbDiagnosis(x, r);
       break;
+    case 'HorizontalPodAutoscaler':
+      d = hpaDiagnosis(x, r);
+      break;
     default:
       d = workloadDiagnosis(x, r);
   }
@@ -2908,9 +3099,10 @@ const NEEDS: Record<DiagnoseKind, string[]> = {
   PersistentVolumeClaim: ['StorageClass', 'Event', 'Pod'],
   Node: ['Pod', 'Event', 'PodDisruptionBudget'],
   PodDisruptionBudget: ['Pod', 'Event', 'ReplicaSet', 'Deployment', 'StatefulSet'],
+  HorizontalPodAutoscaler: ['Event', 'Deployment', 'StatefulSet', 'ReplicaSet', 'Pod'],
 };
 
-const NS_KINDS: DiagnoseKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'Service', 'PersistentVolumeClaim', 'PodDisruptionBudget'];
+const NS_KINDS: DiagnoseKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'Service', 'PersistentVolumeClaim', 'PodDisruptionBudget', 'HorizontalPodAutoscaler'];
 
 /** Every unhealthy thing in a namespace, worst first. */
 export function diagnoseNamespace(index: ResourceIndex, namespace: string, opts: DiagnoseOptions = {}): NamespaceDiagnosis {
@@ -2926,6 +3118,8 @@ export function diagnoseNamespace(index: ResourceIndex, namespace: string, opts:
       const o = controllerOf(r);
       if (o && topOwner(index, r) !== r) continue;
       if (kind === 'Pod' && (podPhase(r) === 'Succeeded')) continue;
+      // An HPA whose target is in the input is diagnosed with it.
+      if (kind === 'HorizontalPodAutoscaler' && hpaTarget(index, r)) continue;
       // The lists not read are named once for the namespace, not under every object.
       const d = diagnose(index, { kind, name: r.name, namespace }, { ...opts, gapNote: false });
       for (const n of d.notes) notes.add(n);

@@ -616,7 +616,7 @@ describe('B4: kubectl conventions for the target', () => {
     assert.ok('error' in parseTarget('deploy/web', 'x'));
     assert.deepEqual(parseTarget('pdb/web'), { kind: 'PodDisruptionBudget', name: 'web' });
     assert.deepEqual(parseTarget('poddisruptionbudget.policy', 'web'), { kind: 'PodDisruptionBudget', name: 'web' });
-    for (const k of ['ing', 'rc', 'hpa']) {
+    for (const k of ['rc', 'netpol', 'cm']) {
       const t = parseTarget(`${k}/x`);
       assert.ok('error' in t && /^diagnose does not walk \w+ \("\w+"\); it walks: pod \(po\), deployment \(deploy\), .*namespace \(ns\)/.test(t.error), JSON.stringify(t));
     }

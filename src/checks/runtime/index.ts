@@ -20,6 +20,7 @@ import nodePressure from './node-pressure.js';
 
 import jobFailed from './job-failed.js';
 import pdbDrainBlockedNow from './pdb-drain-blocked-now.js';
+import hpaNotScaling from './hpa-not-scaling.js';
 export const checks: Check[] = [
   containerOomkilled,
   crashloopBackoff,
@@ -36,4 +37,5 @@ export const checks: Check[] = [
   nodePressure,
   jobFailed,
   pdbDrainBlockedNow,
+  hpaNotScaling,
 ];

@@ -1,0 +1,251 @@
+/**
+ * What a live HorizontalPodAutoscaler's status says about whether it scales, read the way the HPA
+ * controller (pkg/controller/podautoscaler/horizontal.go) writes it: three conditions, each with a
+ * reason and the controller's error text.
+ *
+ * - AbleToScale False: the target's scale subresource cannot be read (FailedGetScale: the target
+ *   is missing, or its kind has no scale subresource in that group) or written (FailedUpdateScale).
+ * - ScalingActive False: no replica count could be computed: a metric could not be read
+ *   (FailedGet*Metric, FailedComputeMetricsReplicas, with the metrics client's error), two HPAs
+ *   select the same pods (AmbiguousSelector), the target's selector is unusable (InvalidSelector), or
+ *   the target is scaled to zero by hand (ScalingDisabled).
+ * - ScalingLimited True with TooManyReplicas: the metrics ask for more than maxReplicas.
+ *
+ * autoscaling/v1 objects carry the same conditions as JSON in the annotation
+ * `autoscaling.alpha.kubernetes.io/conditions`.
+ */
+import type { ResourceIndex } from './index.js';
+import type { FieldPath, Json, Resource } from './types.js';
+import { conditionOf, type Condition } from './runtime.js';
+import { parseTime } from './events.js';
+import { get, getArray, getNumber, getString, isObject } from './util.js';
+import { refersTo, scaleTargetRef } from './scale-target.js';
+
+export type HpaCause =
+  | 'target-missing'
+  | 'target-unscalable'
+  | 'scale-update-failed'
+  | 'metrics-api-missing'
+  | 'metrics-api-unavailable'
+  | 'metrics-not-returned'
+  | 'custom-metrics-unavailable'
+  | 'missing-request'
+  | 'pods-unready'
+  | 'no-pods'
+  | 'ambiguous-selector'
+  | 'invalid-selector'
+  | 'scaling-disabled'
+  | 'at-max'
+  | 'failed';
+
+export interface HpaTrouble {
+  cause: HpaCause;
+  /** error: the HPA does not scale at all; warning: it is pinned at maxReplicas; info: scaling is off by the target's own replicas: 0. */
+  severity: 'error' | 'warning' | 'info';
+  condition: Condition;
+  /** The resource whose request is missing (missing-request), else the resource metric that failed. */
+  resource?: string;
+  /** The container and pod without a request (missing-request). */
+  container?: string;
+  pod?: string;
+  /** The custom or external metric that could not be read, and which API serves it. */
+  metric?: string;
+  api?: 'custom.metrics.k8s.io' | 'external.metrics.k8s.io';
+  /** The other HPAs over the same pods, as namespace/name (ambiguous-selector). */
+  others?: string[];
+  /** In words: why it does not scale (or stops at max). */
+  why: string;
+}
+
+const V1_CONDITIONS = 'autoscaling.alpha.kubernetes.io/conditions';
+
+/** A condition of a live HPA: status.conditions (autoscaling/v2), else the v1 annotation. */
+export function hpaCondition(hpa: Resource, type: string): Condition | undefined {
+  const c = conditionOf(hpa, type);
+  if (c) return c;
+  const text = getString(hpa.object, ['metadata', 'annotations', V1_CONDITIONS]);
+  if (!text) return undefined;
+  let list: Json;
+  try {
+    list = JSON.parse(text) as Json;
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(list)) return undefined;
+  const found = list.find((x) => isObject(x) && x.type === type);
+  if (!isObject(found)) return undefined;
+  const sinceText = getString(found, ['lastTransitionTime']);
+  return {
+    type,
+    status: getString(found, ['status']) ?? 'Unknown',
+    reason: getString(found, ['reason']) || undefined,
+    message: getString(found, ['message']) || undefined,
+    since: parseTime(sinceText),
+    sinceText,
+    path: ['metadata', 'annotations', V1_CONDITIONS],
+  };
+}
+
+/** Whether the HPA controller has written a status with conditions. */
+export function hpaSynced(hpa: Resource): boolean {
+  return hpaCondition(hpa, 'AbleToScale') !== undefined || hpaCondition(hpa, 'ScalingActive') !== undefined;
+}
+
+function metricFailure(c: Condition): Pick<HpaTrouble, 'cause' | 'resource' | 'container' | 'pod' | 'metric' | 'api' | 'why'> {
+  const m = c.message ?? '';
+  const req = /missing (?:pod-level )?request for (\S+) in (?:container (\S+) of )?Pod (\S+)/.exec(m);
+  if (req) {
+    const [, resource, container, pod] = req;
+    return {
+      cause: 'missing-request',
+      resource,
+      container,
+      pod,
+      why: container
+        ? `container ${container} of pod ${pod} has no ${resource} request, and utilization is usage divided by the request of every container`
+        : `pod ${pod} has no pod-level ${resource} request`,
+    };
+  }
+  const resource = /unable to get metrics for resource (\S+?):/.exec(m)?.[1] ?? /failed to get (\S+) utilization/.exec(m)?.[1];
+  if (/\(get pods\.metrics\.k8s\.io\)/.test(m) || /resource metrics API/.test(m)) {
+    if (/could not find the requested resource/.test(m)) {
+      return { cause: 'metrics-api-missing', resource, why: 'the resource metrics API (metrics.k8s.io) is not served in this cluster: metrics-server (or another provider of that API) is not installed' };
+    }
+    if (/no metrics returned/.test(m)) {
+      return { cause: 'metrics-not-returned', resource, why: 'the resource metrics API answers but has no usage for these pods: they started less than a minute or two ago, or metrics-server cannot scrape their nodes\' kubelets' };
+    }
+    return { cause: 'metrics-api-unavailable', resource, why: 'the resource metrics API (metrics.k8s.io) is registered but does not answer: metrics-server is down, or its APIService is not Available' };
+  }
+  if (/no metrics returned matched known pods/.test(m)) {
+    return { cause: 'metrics-not-returned', resource, why: 'the resource metrics API returned no usage for the target\'s pods' };
+  }
+  const external = /external metric (?:\S+?\/)?([^/\s:]+)/.exec(m) ?? /\(get ([^.\s]+)\.external\.metrics\.k8s\.io\)/.exec(m);
+  const custom = /unable to get metric (\S+?)(?::| on )/.exec(m);
+  if (/external\.metrics\.k8s\.io|external metrics API/.test(m) || (external && /external/.test(c.reason ?? ''))) {
+    const metric = external?.[1];
+    return {
+      cause: 'custom-metrics-unavailable',
+      api: 'external.metrics.k8s.io',
+      metric,
+      why: `the external metrics API (external.metrics.k8s.io) does not serve ${metric ? `metric ${metric}` : 'the metric'}: no adapter is registered for that API, or the one registered (KEDA, prometheus-adapter, a cloud provider's) does not know the metric`,
+    };
+  }
+  if (/custom\.metrics\.k8s\.io|custom metrics API/.test(m) || custom) {
+    const metric = custom?.[1];
+    return {
+      cause: 'custom-metrics-unavailable',
+      api: 'custom.metrics.k8s.io',
+      metric,
+      why: `the custom metrics API (custom.metrics.k8s.io) does not serve ${metric ? `metric ${metric}` : 'the metric'}: no adapter is registered for that API (prometheus-adapter, KEDA, a cloud provider's), or the one registered does not know the metric for these objects`,
+    };
+  }
+  if (/did not receive metrics for targeted pods/.test(m)) {
+    return { cause: 'pods-unready', resource, why: 'no usage was returned for the target\'s pods: they are not ready (or not running), so the controller has nothing to average' };
+  }
+  if (/no pods returned by selector/.test(m)) {
+    return { cause: 'no-pods', resource, why: 'the target\'s selector matches no pod: there is nothing to measure' };
+  }
+  return { cause: 'failed', resource, why: 'the controller could not compute a replica count' };
+}
+
+/** Why a live HPA does not scale, or stops at maxReplicas; undefined when it works (or has no status). */
+export function hpaTrouble(hpa: Resource): HpaTrouble | undefined {
+  const able = hpaCondition(hpa, 'AbleToScale');
+  if (able?.status === 'False') {
+    const m = able.message ?? '';
+    if (able.reason === 'FailedUpdateScale') return { cause: 'scale-update-failed', severity: 'error', condition: able, why: 'the controller computed a replica count but could not write it to the target\'s scale subresource' };
+    if (/not found/.test(m) && !/could not find the requested resource/.test(m)) {
+      const t = scaleTargetRef(hpa);
+      return { cause: 'target-missing', severity: 'error', condition: able, why: t ? `its scaleTargetRef, ${t.kind} ${t.name}, does not exist` : 'the workload its scaleTargetRef names does not exist' };
+    }
+    return { cause: 'target-unscalable', severity: 'error', condition: able, why: 'the controller cannot read the scale subresource of what scaleTargetRef names (a kind without one, or the wrong apiVersion group)' };
+  }
+  const active = hpaCondition(hpa, 'ScalingActive');
+  if (active?.status === 'False') {
+    if (active.reason === 'ScalingDisabled') return { cause: 'scaling-disabled', severity: 'info', condition: active, why: 'the target is scaled to 0 replicas, and the HPA does nothing while it is' };
+    if (active.reason === 'AmbiguousSelector') {
+      const others = /\[([^\]]*)\]/.exec(active.message ?? '')?.[1]?.split(/\s+/).filter(Boolean) ?? [];
+      return { cause: 'ambiguous-selector', severity: 'error', condition: active, others, why: 'more than one HPA selects the same pods, and the controller refuses to act on any of them' };
+    }
+    if (active.reason === 'InvalidSelector') return { cause: 'invalid-selector', severity: 'error', condition: active, why: 'the target\'s scale subresource reports no usable pod selector' };
+    return { ...metricFailure(active), severity: 'error', condition: active };
+  }
+  const limited = hpaCondition(hpa, 'ScalingLimited');
+  const max = getNumber(hpa.object, ['spec', 'maxReplicas']);
+  const current = getNumber(hpa.object, ['status', 'currentReplicas']);
+  if (limited?.status === 'True' && limited.reason === 'TooManyReplicas' && max !== undefined && current !== undefined && current >= max) {
+    return { cause: 'at-max', severity: 'warning', condition: limited, why: `the metrics ask for more replicas than maxReplicas (${max}), so the pods run above their target` };
+  }
+  return undefined;
+}
+
+/** The HPAs in the input whose scaleTargetRef names `r`. */
+export function hpasOf(index: ResourceIndex, r: Resource): Resource[] {
+  return index.inNamespace('HorizontalPodAutoscaler', index.namespaceOf(r)).filter((h) => {
+    const t = scaleTargetRef(h);
+    return t !== null && refersTo(t, r);
+  });
+}
+
+/** The object the HPA scales, when the input holds it. */
+export function hpaTarget(index: ResourceIndex, hpa: Resource): Resource | undefined {
+  const t = scaleTargetRef(hpa);
+  if (!t) return undefined;
+  return index.inNamespace(t.kind, index.namespaceOf(hpa)).find((r) => refersTo(t, r));
+}
+
+function quantityText(v: Json | undefined): string | undefined {
+  return typeof v === 'number' ? String(v) : typeof v === 'string' ? v : undefined;
+}
+
+/** One metric: what it is now against its target ("cpu: 180% of requests (target 70%)"). */
+export interface HpaMetric {
+  text: string;
+  path: FieldPath;
+}
+
+/**
+ * The HPA's metrics with their current values (status.currentMetrics, in the order of
+ * spec.metrics), for evidence. autoscaling/v1's single CPU target is read too.
+ */
+export function hpaMetrics(hpa: Resource): HpaMetric[] {
+  const specs = getArray(hpa.object, ['spec', 'metrics']);
+  const current = getArray(hpa.object, ['status', 'currentMetrics']);
+  const out: HpaMetric[] = [];
+  if (specs.length === 0) {
+    const target = getNumber(hpa.object, ['spec', 'targetCPUUtilizationPercentage']);
+    const now = getNumber(hpa.object, ['status', 'currentCPUUtilizationPercentage']);
+    if (target !== undefined) out.push({ text: `cpu: ${now !== undefined ? `${now}%` : 'unknown'} of requests (target ${target}%)`, path: ['spec', 'targetCPUUtilizationPercentage'] });
+    return out;
+  }
+  specs.forEach((s, i) => {
+    if (!isObject(s) || typeof s.type !== 'string') return;
+    const key = s.type === 'Resource' ? 'resource' : s.type === 'ContainerResource' ? 'containerResource' : s.type === 'Pods' ? 'pods' : s.type === 'Object' ? 'object' : s.type === 'External' ? 'external' : undefined;
+    if (!key) return;
+    const body = s[key];
+    if (!isObject(body)) return;
+    const name = key === 'resource' || key === 'containerResource' ? getString(body, ['name']) : getString(body, ['metric', 'name']);
+    if (!name) return;
+    const label = key === 'containerResource' ? `${name} of container ${getString(body, ['container']) ?? '?'}` : name;
+    const target = isObject(body.target) ? body.target : undefined;
+    const match = current.find((c) => {
+      if (!isObject(c) || c.type !== s.type || !isObject(c[key])) return false;
+      const cb = c[key] as Record<string, Json>;
+      return (key === 'resource' || key === 'containerResource' ? getString(cb, ['name']) : getString(cb, ['metric', 'name'])) === name;
+    });
+    const now = isObject(match) && isObject(match[key]) ? get(match[key], ['current']) : undefined;
+    const fmt = (t: Json | undefined, isTarget = false): string | undefined => {
+      if (!isObject(t)) return undefined;
+      const util = getNumber(t, ['averageUtilization']);
+      if (util !== undefined && (target === undefined || getString(target, ['type']) === 'Utilization')) return isTarget ? `${util}%` : `${util}% of requests`;
+      const avg = quantityText(t.averageValue);
+      if (avg !== undefined) return key === 'resource' || key === 'containerResource' || key === 'pods' ? `${avg} per pod` : `${avg} on average`;
+      const value = quantityText(t.value);
+      return value;
+    };
+    const nowText = fmt(now);
+    const targetText = fmt(target, true);
+    out.push({ text: `${label}: ${nowText ?? 'unknown'}${targetText ? ` (target ${targetText})` : ''}`, path: ['spec', 'metrics', i] });
+  });
+  return out;
+}

@@ -1,0 +1,134 @@
+/**
+ * HorizontalPodAutoscalers against a real control plane (test/helpers/cluster.ts): the
+ * kube-controller-manager's HPA controller writes their conditions and events itself. The cluster
+ * serves no metrics API (no metrics-server, no adapter), so what it reports is what a cluster
+ * without them reports: the resource metrics API missing, an external metric nobody serves, a
+ * target that does not exist, two HPAs over the same pods, a target scaled to 0.
+ *
+ * Skipped locally when the binaries are missing (clusterSkip says why); under CI it fails instead.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { clusterSkip, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { runCli } from '../helpers/cli.js';
+import type { Diagnosis } from '../../src/engine/diagnose.js';
+import type { Report } from '../../src/engine/report-types.js';
+
+const NS = 'diag-hpa';
+type Json = Record<string, any>;
+
+function deployment(name: string, replicas: number, containers: string): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: ${NS} }
+spec:
+  replicas: ${replicas}
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      containers:
+${containers}`;
+}
+const APP = `      - name: app
+        image: registry.example/app:1.0
+        resources: { requests: { cpu: 100m, memory: 64Mi } }`;
+
+function hpa(name: string, target: string, metric: string): string {
+  return `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: ${name}, namespace: ${NS} }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: ${target} }
+  minReplicas: 2
+  maxReplicas: 5
+  metrics:
+  - ${metric}`;
+}
+const CPU = 'type: Resource\n    resource: { name: cpu, target: { type: Utilization, averageUtilization: 70 } }';
+const QUEUE = 'type: External\n    external: { metric: { name: queue_depth }, target: { type: AverageValue, averageValue: "30" } }';
+const RPS = 'type: Pods\n    pods: { metric: { name: http_requests_per_second }, target: { type: AverageValue, averageValue: "10" } }';
+
+describe('HPAs against a real HPA controller', { skip: clusterSkip() }, () => {
+  let cluster: TestCluster;
+  let kubeconfig: string;
+
+  before(async () => {
+    cluster = await startCluster();
+    kubeconfig = cluster.adminKubeconfig;
+    await cluster.apply(
+      [
+        `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${NS} }`,
+        deployment('api', 2, APP),
+        hpa('api', 'api', CPU),
+        hpa('ghost', 'nothere', CPU),
+        deployment('worker', 2, APP),
+        hpa('worker', 'worker', QUEUE),
+        deployment('shared', 2, APP),
+        hpa('shared-cpu', 'shared', CPU),
+        hpa('shared-rps', 'shared', RPS),
+        deployment('parked', 0, APP),
+        hpa('parked', 'parked', CPU),
+      ].join('\n---\n'),
+    );
+    // The controller processes each new HPA at once, then every 15 s.
+    await cluster.waitFor('the HPA controller to write every HPA\'s conditions', async () => {
+      const l = await cluster.getJson(['hpa', '-n', NS]);
+      const done = (l.items as Json[]).filter((h) => (h.status?.conditions ?? []).some((c: Json) => c.type === 'ScalingActive' || (c.type === 'AbleToScale' && c.status === 'False')));
+      // The two HPAs over one Deployment are told apart only once both exist when one is synced.
+      const ambiguous = done.filter((h) => h.status.conditions.some((c: Json) => c.reason === 'AmbiguousSelector'));
+      return done.length === 6 && ambiguous.length === 2 ? done : undefined;
+    }, { timeoutMs: 90_000, intervalMs: 1000 });
+  });
+  after(() => cluster?.stop());
+
+  async function diagnoseJson(...target: string[]): Promise<Diagnosis> {
+    const r = await runCli(['diagnose', ...target, '-n', NS, '--kubeconfig', kubeconfig, '-o', 'json']);
+    assert.equal(r.stderr, '');
+    return JSON.parse(r.stdout) as Diagnosis;
+  }
+
+  it('no metrics-server: says the resource metrics API is not served, with the commands that show it', async () => {
+    const d = await diagnoseJson('hpa/api');
+    assert.equal(d.status, 'broken');
+    assert.equal(d.symptom, 'HPA api does not scale: no resource metrics API (metrics-server not installed)');
+    const [p] = d.problems;
+    assert.equal(p.check, 'hpa-not-scaling');
+    assert.match(p.evidence[0].text, /^condition ScalingActive=False \(FailedGetResourceMetric\) since .*\(get pods\.metrics\.k8s\.io\)"$/);
+    assert.ok(p.evidence.some((e) => e.source === 'event' && /FailedGetResourceMetric|FailedComputeMetricsReplicas/.test(e.text)), JSON.stringify(p.evidence));
+    assert.deepEqual(p.fix.commands, ['kubectl get apiservice v1beta1.metrics.k8s.io', `kubectl -n ${NS} top pods`]);
+    assert.ok(d.walked.some((w) => w === 'target Deployment api: 2 replicas'), d.walked.join(' | '));
+  });
+
+  it('the Deployment\'s diagnosis walks its HPA and warns that it does not scale', async () => {
+    const d = await diagnoseJson('deploy/api');
+    assert.ok(d.walked.some((w) => /^HorizontalPodAutoscaler api: min 2, max 5, ScalingActive=False \(FailedGetResourceMetric\)$/.test(w)), d.walked.join(' | '));
+    const p = d.problems.find((x) => x.check === 'hpa-not-scaling');
+    assert.equal(p?.severity, 'warning');
+  });
+
+  it('a target that does not exist, an external metric nobody serves, two HPAs over one Deployment', async () => {
+    const ghost = await diagnoseJson('hpa/ghost');
+    assert.equal(ghost.symptom, 'HPA ghost scales nothing: Deployment nothere does not exist');
+    assert.deepEqual(ghost.problems[0].prevent.map((v) => v.check), ['hpa-target-missing']);
+    const worker = await diagnoseJson('hpa/worker');
+    assert.equal(worker.symptom, 'HPA worker does not scale: metric queue_depth is not served by external.metrics.k8s.io');
+    const shared = await diagnoseJson('hpa/shared-cpu');
+    assert.equal(shared.symptom, 'HPA shared-cpu does not scale: HPA shared-rps selects the same pods');
+    assert.match(shared.problems[0].fix.yaml ?? '', /# from shared-cpu\n {2}- .*http_requests_per_second.*# from shared-rps$/);
+  });
+
+  it('a target scaled to 0: healthy, and says the HPA waits', async () => {
+    const d = await diagnoseJson('hpa', 'parked');
+    assert.equal(d.status, 'healthy');
+    assert.match(d.symptom, /^Deployment parked is scaled to 0, so the HPA does nothing \(ScalingActive=False ScalingDisabled since /);
+  });
+
+  it('audit --cluster reports each with hpa-not-scaling: errors, and info for the parked one', async () => {
+    const r = await runCli(['audit', '--cluster', '--kubeconfig', kubeconfig, '-n', NS, '-o', 'json', '--only', 'hpa-not-scaling', '--fail-on', 'none']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    const got = report.verdicts.flatMap((v) => v.findings.map((f) => `${v.object.name}:${f.severity}`)).sort();
+    assert.deepEqual(got, ['api:error', 'ghost:error', 'parked:info', 'shared-cpu:error', 'shared-rps:error', 'worker:error']);
+  });
+});
