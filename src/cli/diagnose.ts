@@ -38,7 +38,7 @@ interface DiagnoseOpts {
 }
 
 /** The kinds diagnose reads from a live cluster (Secrets and ConfigMaps: names only). */
-const LIVE_KINDS = ['Namespace', 'Node', 'StorageClass', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'Service', 'EndpointSlice', 'PersistentVolumeClaim', 'ResourceQuota', 'LimitRange', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ServiceAccount', 'ConfigMap', 'Secret', 'Event'];
+const LIVE_KINDS = ['Namespace', 'Node', 'StorageClass', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'Service', 'EndpointSlice', 'PersistentVolumeClaim', 'ResourceQuota', 'LimitRange', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Ingress', 'IngressClass', 'ServiceAccount', 'ConfigMap', 'Secret', 'Event'];
 
 const LOG_LINES = 20;
 

@@ -76,6 +76,7 @@ import { unavailable } from '../checks/runtime/workload-unavailable.js';
 import { describeMissing, referencePath } from '../checks/runtime/create-container-config-error.js';
 import { lastRunText } from '../checks/runtime/crashloop-backoff.js';
 import { hpaFixText, hpaTroubleText } from '../checks/runtime/hpa-not-scaling.js';
+import { ingressBackends } from '../checks/networking/ingress-backend-missing.js';
 import { hpaCondition, hpaMetrics, hpasOf, hpaSynced, hpaTarget, hpaTrouble, type HpaTrouble } from '../model/autoscaler-status.js';
 import { scaleTargetRef } from '../model/scale-target.js';
 
@@ -94,7 +95,7 @@ export const DIAGNOSE_ONLY_PROBLEMS: Record<string, string> = {
     'The kubelet evicted the pod (status.phase Failed, status.reason Evicted) because its node ran short of memory, disk (ephemeral-storage) or process ids, or because the pod used more local storage than its limits allow. The kubelet\'s message names the resource, and the container with its usage against its request: the pods that use more than they request are evicted first.',
 };
 
-export type DiagnoseKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob' | 'Service' | 'PersistentVolumeClaim' | 'Node' | 'PodDisruptionBudget' | 'HorizontalPodAutoscaler';
+export type DiagnoseKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob' | 'Service' | 'PersistentVolumeClaim' | 'Node' | 'PodDisruptionBudget' | 'HorizontalPodAutoscaler' | 'Ingress';
 
 /** kubectl's names and short names for the kinds diagnose walks. */
 export const KIND_NAMES: Record<string, DiagnoseKind> = {
@@ -110,23 +111,23 @@ export const KIND_NAMES: Record<string, DiagnoseKind> = {
   no: 'Node', node: 'Node', nodes: 'Node',
   pdb: 'PodDisruptionBudget', poddisruptionbudget: 'PodDisruptionBudget', poddisruptionbudgets: 'PodDisruptionBudget',
   hpa: 'HorizontalPodAutoscaler', horizontalpodautoscaler: 'HorizontalPodAutoscaler', horizontalpodautoscalers: 'HorizontalPodAutoscaler',
+  ing: 'Ingress', ingress: 'Ingress', ingresses: 'Ingress',
 };
 
 /** kubectl resource names, for commands. */
 const KUBECTL_NAME: Record<DiagnoseKind, string> = {
   Pod: 'pod', Deployment: 'deployment', StatefulSet: 'statefulset', DaemonSet: 'daemonset', ReplicaSet: 'replicaset', Job: 'job', CronJob: 'cronjob',
-  Service: 'service', PersistentVolumeClaim: 'pvc', Node: 'node', PodDisruptionBudget: 'pdb', HorizontalPodAutoscaler: 'hpa',
+  Service: 'service', PersistentVolumeClaim: 'pvc', Node: 'node', PodDisruptionBudget: 'pdb', HorizontalPodAutoscaler: 'hpa', Ingress: 'ingress',
 };
 
 /** Kinds kubectl knows that diagnose does not walk, by their names and short names, for a clear refusal. */
 const UNSUPPORTED_KINDS: Record<string, string> = {
-  ing: 'Ingresses', ingress: 'Ingresses', ingresses: 'Ingresses',
   rc: 'ReplicationControllers', replicationcontroller: 'ReplicationControllers', replicationcontrollers: 'ReplicationControllers',
   ep: 'Endpoints', endpoints: 'Endpoints', cm: 'ConfigMaps', configmap: 'ConfigMaps', configmaps: 'ConfigMaps', secret: 'Secrets', secrets: 'Secrets',
   sa: 'ServiceAccounts', serviceaccount: 'ServiceAccounts', serviceaccounts: 'ServiceAccounts', pv: 'PersistentVolumes', netpol: 'NetworkPolicies', networkpolicy: 'NetworkPolicies',
 };
 
-const SUPPORTED = 'pod (po), deployment (deploy), statefulset (sts), daemonset (ds), replicaset (rs), job, cronjob (cj), service (svc), pvc, node (no), poddisruptionbudget (pdb), horizontalpodautoscaler (hpa), and namespace (ns) for every unhealthy object of it';
+const SUPPORTED = 'pod (po), deployment (deploy), statefulset (sts), daemonset (ds), replicaset (rs), job, cronjob (cj), service (svc), pvc, node (no), poddisruptionbudget (pdb), horizontalpodautoscaler (hpa), ingress (ing), and namespace (ns) for every unhealthy object of it';
 
 /**
  * Parse a target as kubectl takes it: `deploy/web`, or the kind and the name apart (`deploy web`).
@@ -146,7 +147,7 @@ export function parseTarget(s: string, second?: string): { kind: DiagnoseKind; n
     name = s.slice(i + 1);
   }
   if (name === '' || name.includes('/')) return { error: `"${name}" is not an object name` };
-  const k = kindText.toLowerCase().replace(/\.(apps|batch|v1|policy|networking\.k8s\.io|autoscaling)$/, '');
+  const k = kindText.toLowerCase().replace(/\.(apps|batch|v1|policy|networking\.k8s\.io|networking|autoscaling)$/, '');
   if (k === 'ns' || k === 'namespace' || k === 'namespaces') return { namespace: name };
   const kind = KIND_NAMES[k];
   if (!kind) {
@@ -2766,6 +2767,217 @@ function hpaDiagnosis(x: Ctx, hpa: Resource): Diagnosis {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Ingresses: who serves it, where it routes, and what answers there.
+
+/** Label selectors of the controllers' own Helm charts, to find their pods. */
+const INGRESS_CONTROLLER_PODS: Record<string, string> = {
+  'k8s.io/ingress-nginx': 'app.kubernetes.io/name=ingress-nginx',
+  'traefik.io/ingress-controller': 'app.kubernetes.io/name=traefik',
+  'ingress.k8s.aws/alb': 'app.kubernetes.io/name=aws-load-balancer-controller',
+  'ingress-controllers.konghq.com/kong': 'app.kubernetes.io/name=kong',
+  'projectcontour.io/ingress-controller': 'app.kubernetes.io/name=contour',
+};
+
+/**
+ * A manifest check's findings on a live object, as problems: the check is run itself (as `firesOn`),
+ * a finding resting on an absent object counts only when the kinds it reads were listed in full.
+ */
+function checkProblems(x: Ctx, r: Resource, id: string, symptom: (f: FindingInput) => string): Problem[] {
+  const check = findCheck(id);
+  if (!check || (check.kinds && !check.kinds.includes(r.kind))) return [];
+  const ns = x.index.namespaceOf(r);
+  if ((check.uses ?? []).some((k) => unreadOf(x.opts, [k], ns).length > 0)) return [];
+  const params: Record<string, unknown> = {};
+  for (const [k, spec] of Object.entries(check.params ?? {})) params[k] = spec.default;
+  let found: FindingInput[];
+  try {
+    found = check.run({ resource: r, params, index: x.index });
+  } catch {
+    return [];
+  }
+  const listed = (check.uses ?? []).every((k) => x.index.listedKinds?.has(k) === true);
+  const out: Problem[] = [];
+  for (const f of found) {
+    let cause = f.message;
+    if (f.unknown !== undefined) {
+      if (!listed) {
+        x.notes.add(`${f.message.replace(/: if it does not exist.*$/, '')} (${id}; not all of what it looks for was read)`);
+        continue;
+      }
+      cause = f.knownMessage ?? f.message;
+    } else if (f.completeMessage !== undefined && listed) cause = f.completeMessage;
+    const severity = f.severity ?? check.severity;
+    if (severity === 'info') continue;
+    out.push({
+      check: id,
+      severity,
+      symptom: symptom(f),
+      object: ref(r, x.index),
+      container: f.container ?? null,
+      pods: [],
+      evidence: [st(r, f.path, `set to ${flow(get(r.object, f.path) ?? null)}`, x.index, 'spec'), ...(f.related ?? []).slice(0, 3).map((y) => st(y.resource, y.path, `${y.resource.kind} ${y.resource.name}${y.note ? ` (${y.note})` : ''}`, x.index, 'spec'))],
+      cause,
+      fix: { text: f.fix ?? check.fix.text, commands: [], yaml: check.fix.yaml ?? null },
+      prevent: [prevention(id, 'the same check runs on the manifests, before they reach the cluster')],
+      logs: null,
+    });
+  }
+  return out;
+}
+
+function ingressDiagnosis(x: Ctx, ing: Resource): Diagnosis {
+  const index = x.index;
+  const ns = index.namespaceOf(ing);
+  const n = nsFlag(index, ing);
+  const walked = [show(ref(ing, index))];
+  const problems: Problem[] = [];
+  const annotations = stringMap(get(ing.object, ['metadata', 'annotations']));
+  const className = getString(ing.object, ['spec', 'ingressClassName']) ?? annotations['kubernetes.io/ingress.class'];
+  const classObj = className ? index.ofKind('IngressClass').find((c) => c.name === className) : index.ofKind('IngressClass').find((c) => stringMap(get(c.object, ['metadata', 'annotations']))['ingressclass.kubernetes.io/is-default-class'] === 'true');
+  const controller = classObj ? getString(classObj.object, ['spec', 'controller']) : undefined;
+  walked.push(`class: ${className ?? `none${classObj ? ` (default IngressClass ${classObj.name})` : ''}`}${controller ? `, controller ${controller}` : ''}`);
+  const addresses = getArray(ing.object, ['status', 'loadBalancer', 'ingress']).map((a) => getString(a, ['ip']) ?? getString(a, ['hostname'])).filter((a): a is string => !!a);
+  walked.push(`address: ${addresses.length ? addresses.join(', ') : 'none'}`);
+
+  // Who serves it: a class no controller has is the first thing (ingress-class-missing decides, as in the manifests).
+  const classProblems = checkProblems(x, ing, 'ingress-class-missing', () => `no controller serves Ingress ${ing.name}: ${className ? `class "${className}" does not exist` : 'it names no class'}`);
+  const nearClass = className ? nearNames(className, index.ofKind('IngressClass').map((c) => c.name), true) : [];
+  for (const p of classProblems) {
+    if (nearClass.length === 1 && getString(ing.object, ['spec', 'ingressClassName']) === className) p.fix = { ...p.fix, commands: [`kubectl ${n} patch ingress ${ing.name} --type=merge -p '{"spec":{"ingressClassName":"${nearClass[0]}"}}'`] };
+    else p.fix = { ...p.fix, commands: ['kubectl get ingressclass'] };
+  }
+  problems.push(...classProblems);
+
+  // Where it routes: each backend Service and port, and whether anything answers there.
+  const backends = ingressBackends(ing);
+  const routeOf = (b: (typeof backends)[number]) => (b.path === null ? 'the default backend' : `${b.host || '*'}${b.path}`);
+  const seen = new Set<string>();
+  const pathsOf = (svc: string) => [...new Set(backends.filter((b) => b.service === svc).map(routeOf))];
+  const backendProblems = checkProblems(x, ing, 'ingress-backend-missing', (f) => {
+      const at = JSON.stringify(f.path);
+      const b = backends.find((k) => JSON.stringify(k.namePath) === at || JSON.stringify(k.portPath) === at);
+      if (!b) return 'requests get 503: a backend Service or port does not exist';
+      const route = `requests for ${routeOf(b)} ${f.severity === 'warning' ? 'may get' : 'get'} 503`;
+      return JSON.stringify(b.namePath) === at ? `${route}: Service ${b.service} does not exist` : `${route}: Service ${b.service} has no port ${typeof b.port === 'number' ? b.port : `named "${b.port}"`}`;
+  });
+  // A Service's targetPort named as the backend port is a warning for controllers that do not accept
+  // it; the class says which controller serves this one, and ingress-nginx does.
+  problems.push(...backendProblems.filter((p) => !(p.severity === 'warning' && controller === 'k8s.io/ingress-nginx')));
+  const servicesUnread = unreadOf(x.opts, ['Service'], ns).length > 0;
+  for (const b of backends) {
+    if (seen.has(b.service)) continue;
+    seen.add(b.service);
+    const svc = index.inNamespace('Service', ns).find((s) => s.name === b.service);
+    const routes = pathsOf(b.service);
+    if (!svc) {
+      walked.push(`${joinAnd(routes)} -> Service ${b.service}: ${servicesUnread ? 'not read' : `not found ${sourceWhere(index)}`}`);
+      continue;
+    }
+    const d = serviceDiagnosis({ ...x, notes: new Set() }, svc);
+    const ep = endpointsOf(index, svc);
+    walked.push(`${joinAnd(routes)} -> Service ${b.service}:${b.port}: ${ep ? `${ep.ready} ready endpoint${ep.ready === 1 ? '' : 's'}` : d.symptom}`);
+    const worst = d.problems[0];
+    if (d.status === 'broken' && worst) {
+      problems.push({
+        check: 'service-no-ready-endpoints',
+        severity: 'error',
+        symptom: `requests for ${joinAnd(routes)} get 503: Service ${b.service} has no ready endpoints`,
+        object: ref(svc, index),
+        container: null,
+        pods: worst.pods,
+        evidence: worst.evidence.slice(0, 3),
+        cause: `the controller routes ${joinAnd(routes)} to Service ${b.service}, which has no ready endpoint: ${worst.symptom}${worst.cause && worst.cause !== worst.symptom ? ` (${worst.cause})` : ''}`,
+        fix: { text: `Fix what leaves Service ${b.service} without ready endpoints; its own diagnosis walks its pods.`, commands: [`kubeready diagnose svc/${b.service} ${n}`], yaml: null },
+        prevent: worst.prevent,
+        logs: null,
+      });
+    }
+  }
+
+  // TLS: the Secret each tls entry names; without it the controller serves its default certificate.
+  const secretsRead = !unreadOf(x.opts, ['Secret'], ns).length && (index.listedKinds?.has('Secret') ?? false);
+  getArray(ing.object, ['spec', 'tls']).forEach((t, i) => {
+    const secret = getString(t, ['secretName']);
+    if (!secret || secret.includes('/')) return;
+    const hosts = getArray(t, ['hosts']).filter((h): h is string => typeof h === 'string');
+    const exists = index.inNamespace('Secret', ns).some((s) => s.name === secret);
+    walked.push(`TLS ${hosts.length ? joinAnd(hosts) : '(all hosts)'}: Secret ${secret}${exists ? '' : secretsRead ? ' not found' : ' (not read)'}`);
+    if (exists || !secretsRead) return;
+    const issuer = ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'].map((k) => annotations[k]).find(Boolean);
+    const cert = index.inNamespace('Certificate', ns).find((c) => getString(c.object, ['spec', 'secretName']) === secret);
+    problems.push({
+      check: 'ingress-tls-secret-missing',
+      severity: 'error',
+      symptom: `HTTPS for ${hosts.length ? joinAnd(hosts) : 'its hosts'} fails: TLS Secret ${secret} does not exist`,
+      object: ref(ing, index),
+      container: null,
+      pods: [],
+      evidence: [st(ing, ['spec', 'tls', i, 'secretName'], `spec.tls[${i}].secretName: ${secret}; no Secret of that name in namespace ${ns}`, index, 'spec')],
+      cause: `the controller has no certificate for ${hosts.length ? joinAnd(hosts) : 'these hosts'} and serves its default one (usually self-signed): clients refuse the connection${issuer ? `; the Ingress asks cert-manager (issuer ${issuer}) for it, which has not issued it` : ''}`,
+      fix: issuer || cert
+        ? { text: 'Find why cert-manager has not issued the certificate: the Certificate\'s conditions, then its CertificateRequest and Order (an ACME challenge that cannot be reached is the usual cause).', commands: [`kubectl ${n} describe certificate ${cert ? cert.name : secret}`, `kubectl ${n} get certificaterequests,orders,challenges`], yaml: null }
+        : { text: `Create the TLS Secret in namespace ${ns}, or let cert-manager issue it.`, commands: [`kubectl ${n} create secret tls ${secret} --cert=tls.crt --key=tls.key`], yaml: null },
+      prevent: issuer || cert ? [] : confirmed(x, ing, [prevention('ingress-tls-secret-missing', 'a TLS Secret that nothing in the manifests provides is flagged (unknown unless the input is complete)')]),
+      logs: null,
+    });
+  });
+
+  // What the controller said: its Warning events (a cloud load balancer that failed to sync, a rejected annotation).
+  const warn = warnings(index, ing).sort((a, b) => (a.time ?? 0) - (b.time ?? 0)).pop();
+  if (warn) {
+    problems.push({
+      check: null,
+      severity: 'warning',
+      symptom: `the ingress controller reports ${warn.reason}`,
+      object: ref(ing, index),
+      container: null,
+      pods: [],
+      evidence: [ev(warn, index)],
+      cause: `${warn.source ?? 'the controller'} reported ${warn.reason}: "${quote(warn.message, 300)}"`,
+      fix: { text: 'Fix what the event names; the controller\'s own log has the details.', commands: [`kubectl ${n} describe ingress ${ing.name}`], yaml: null },
+      prevent: [],
+      logs: null,
+    });
+  }
+
+  // No address: nothing has admitted it (when no class problem explains it already), after a grace period.
+  const created = parseTime(getString(ing.object, ['metadata', 'creationTimestamp']));
+  const old = x.now === undefined || created === undefined || x.now - created >= 5 * 60_000;
+  if (!addresses.length && !classProblems.length && old) {
+    const selector = controller ? INGRESS_CONTROLLER_PODS[controller] : undefined;
+    problems.push({
+      check: null,
+      severity: 'warning',
+      symptom: `Ingress ${ing.name} has no address: no controller has admitted it`,
+      object: ref(ing, index),
+      container: null,
+      pods: [],
+      evidence: [st(ing, ['status', 'loadBalancer'], `status.loadBalancer: ${flow(get(ing.object, ['status', 'loadBalancer']) ?? {})}${created !== undefined ? `; created ${formatTime(created)}` : ''}`, index)],
+      cause: `the controller of ${classObj ? `IngressClass ${classObj.name}${controller ? ` (${controller})` : ''}` : className ? `class "${className}"` : 'the cluster'} has not written an address: it is not running, watches other namespaces or classes, or cannot create its load balancer (kubectl get ingress shows no ADDRESS)`,
+      fix: {
+        text: 'Check that the controller for this class runs and watches this namespace; its log says why it skips the Ingress.',
+        commands: [...(classObj ? [`kubectl get ingressclass ${classObj.name} -o yaml`] : []), ...(selector ? [`kubectl get pods -A -l ${selector}`] : []), `kubectl ${n} describe ingress ${ing.name}`],
+        yaml: null,
+      },
+      prevent: [],
+      logs: null,
+    });
+  }
+  walked.push(`Events: ${eventsFor(index, ing).length}`);
+  // In the order they matter: no controller, no Service, no endpoints, no certificate; errors first.
+  problems.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+  return {
+    schemaVersion: DIAGNOSIS_SCHEMA_VERSION,
+    target: ref(ing, index),
+    status: statusOf(problems),
+    symptom: problems[0]?.symptom ?? `served at ${addresses.join(', ') || 'no address'}; ${backends.length ? `every backend has ready endpoints` : 'no Service backend'}`,
+    walked,
+    problems,
+    notes: [...x.notes],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Nodes: conditions, taints, requests against allocatable, the unhealthy pods, and what a drain needs.
 
 /** One pod on a node whose drain needs a flag, or that the eviction API refuses. */
@@ -3055,6 +3267,9 @@ export function diagnose(index: ResourceIndex, target: { kind: DiagnoseKind; nam
     case 'HorizontalPodAutoscaler':
       d = hpaDiagnosis(x, r);
       break;
+    case 'Ingress':
+      d = ingressDiagnosis(x, r);
+      break;
     default:
       d = workloadDiagnosis(x, r);
   }
@@ -3100,9 +3315,10 @@ const NEEDS: Record<DiagnoseKind, string[]> = {
   Node: ['Pod', 'Event', 'PodDisruptionBudget'],
   PodDisruptionBudget: ['Pod', 'Event', 'ReplicaSet', 'Deployment', 'StatefulSet'],
   HorizontalPodAutoscaler: ['Event', 'Deployment', 'StatefulSet', 'ReplicaSet', 'Pod'],
+  Ingress: ['IngressClass', 'Service', 'EndpointSlice', 'Pod', 'Secret', 'Event'],
 };
 
-const NS_KINDS: DiagnoseKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'Service', 'PersistentVolumeClaim', 'PodDisruptionBudget', 'HorizontalPodAutoscaler'];
+const NS_KINDS: DiagnoseKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'Service', 'Ingress', 'PersistentVolumeClaim', 'PodDisruptionBudget', 'HorizontalPodAutoscaler'];
 
 /** Every unhealthy thing in a namespace, worst first. */
 export function diagnoseNamespace(index: ResourceIndex, namespace: string, opts: DiagnoseOptions = {}): NamespaceDiagnosis {

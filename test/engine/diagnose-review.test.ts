@@ -635,9 +635,12 @@ describe('B4: kubectl conventions for the target', () => {
     const pdb = await runCli(['diagnose', 'pdb', 'web', '-n', 'shop', '--from', 'dump.yaml'], { cwd: dir });
     assert.equal(pdb.code, 2);
     assert.equal(pdb.stderr, 'kubeready: PodDisruptionBudget "web" not found in namespace shop\n');
-    const ing = await runCli(['diagnose', 'ing', 'web', '--from', 'dump.yaml'], { cwd: dir });
+    const netpol = await runCli(['diagnose', 'netpol', 'web', '--from', 'dump.yaml'], { cwd: dir });
+    assert.equal(netpol.code, 2);
+    assert.match(netpol.stderr, /diagnose does not walk NetworkPolicies \("netpol"\); it walks: .*poddisruptionbudget \(pdb\), horizontalpodautoscaler \(hpa\), ingress \(ing\)/);
+    const ing = await runCli(['diagnose', 'ing', 'web', '-n', 'shop', '--from', 'dump.yaml'], { cwd: dir });
     assert.equal(ing.code, 2);
-    assert.match(ing.stderr, /diagnose does not walk Ingresses \("ing"\); it walks: .*poddisruptionbudget \(pdb\)/);
+    assert.equal(ing.stderr, 'kubeready: Ingress "web" not found in namespace shop\n');
   });
 });
 

@@ -293,7 +293,8 @@ describe('diagnose CLI: targets and errors', () => {
     assert.deepEqual(parseTarget('po/web-0'), { kind: 'Pod', name: 'web-0' });
     assert.deepEqual(parseTarget('deployment.apps/web'), { kind: 'Deployment', name: 'web' });
     assert.ok('error' in parseTarget('web'));
-    assert.ok('error' in parseTarget('ingress/web'));
+    assert.deepEqual(parseTarget('ingress/web'), { kind: 'Ingress', name: 'web' });
+    assert.ok('error' in parseTarget('networkpolicy/web'));
   });
 
   it('exits 2 for a target that is not there, saying which namespace it is in', async () => {
@@ -316,9 +317,9 @@ describe('diagnose CLI: targets and errors', () => {
   });
 
   it('exits 2 on a bad kind, and 0 on a healthy object', async () => {
-    const bad = await runCli(['diagnose', 'ingress/web', '--from', 'dump.yaml'], { cwd: dir });
+    const bad = await runCli(['diagnose', 'networkpolicy/web', '--from', 'dump.yaml'], { cwd: dir });
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /diagnose does not walk Ingresses \("ingress"\); it walks: pod \(po\), deployment \(deploy\)/);
+    assert.match(bad.stderr, /diagnose does not walk NetworkPolicies \("networkpolicy"\); it walks: pod \(po\), deployment \(deploy\)/);
     const unknown = await runCli(['diagnose', 'gadget/web', '--from', 'dump.yaml'], { cwd: dir });
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown kind "gadget": use pod \(po\)/);

@@ -1,11 +1,14 @@
 import { defineCheck, type FieldPath, type FindingInput, type Resource } from '../types.js';
 import type { Json } from '../../model/types.js';
 import { sourceWhere } from '../../model/index.js';
-import { get, getArray, isObject, stringMap } from '../../model/util.js';
+import { get, getArray, getString, isObject, stringMap } from '../../model/util.js';
 import { findService, servicePortCheck, showObject, unusable } from './service-util.js';
 
-interface Backend {
+export interface Backend {
   service: string;
+  /** The rule's host ('' for any host, and for the default backend) and path (null for the default backend). */
+  host: string;
+  path: string | null;
   /** A Service port number or name. */
   port: number | string;
   /** Path of the backend's port field. */
@@ -15,30 +18,30 @@ interface Backend {
 }
 
 /** A networking.k8s.io/v1 `backend.service` or a v1beta1 `serviceName`/`servicePort` backend, if it is one. */
-function backendAt(obj: Json | undefined, path: FieldPath): Backend | null {
+function backendAt(obj: Json | undefined, path: FieldPath, host = '', rulePath: string | null = null): Backend | null {
   const b = get(obj, path);
   if (!isObject(b)) return null;
   if (isObject(b.service)) {
     const name = b.service.name;
     const port = b.service.port;
     if (typeof name !== 'string' || unusable(name) || !isObject(port)) return null;
-    if (typeof port.number === 'number' && Number.isInteger(port.number)) return { service: name, port: port.number, portPath: [...path, 'service', 'port', 'number'], namePath: [...path, 'service', 'name'] };
-    if (typeof port.name === 'string' && !unusable(port.name)) return { service: name, port: port.name, portPath: [...path, 'service', 'port', 'name'], namePath: [...path, 'service', 'name'] };
+    if (typeof port.number === 'number' && Number.isInteger(port.number)) return { service: name, host, path: rulePath, port: port.number, portPath: [...path, 'service', 'port', 'number'], namePath: [...path, 'service', 'name'] };
+    if (typeof port.name === 'string' && !unusable(port.name)) return { service: name, host, path: rulePath, port: port.name, portPath: [...path, 'service', 'port', 'name'], namePath: [...path, 'service', 'name'] };
     return null;
   }
   const name = b.serviceName;
   const port = b.servicePort;
   if (typeof name !== 'string' || unusable(name)) return null;
-  if (typeof port === 'number' && Number.isInteger(port)) return { service: name, port, portPath: [...path, 'servicePort'], namePath: [...path, 'serviceName'] };
+  if (typeof port === 'number' && Number.isInteger(port)) return { service: name, host, path: rulePath, port, portPath: [...path, 'servicePort'], namePath: [...path, 'serviceName'] };
   if (typeof port === 'string' && !unusable(port)) {
     // IntOrString: "80" written as a string still means port 80 to the controllers.
-    return { service: name, port: /^[0-9]+$/.test(port) ? Number(port) : port, portPath: [...path, 'servicePort'], namePath: [...path, 'serviceName'] };
+    return { service: name, host, path: rulePath, port: /^[0-9]+$/.test(port) ? Number(port) : port, portPath: [...path, 'servicePort'], namePath: [...path, 'serviceName'] };
   }
   return null;
 }
 
 /** Every Service backend of an Ingress (defaultBackend/backend and each rule path), resource backends left out. */
-function ingressBackends(ing: Resource): Backend[] {
+export function ingressBackends(ing: Resource): Backend[] {
   const spec = ing.object.spec;
   if (!isObject(spec)) return [];
   const out: Backend[] = [];
@@ -47,8 +50,9 @@ function ingressBackends(ing: Resource): Backend[] {
     if (b) out.push(b);
   }
   getArray(spec, ['rules']).forEach((r, i) => {
-    getArray(r, ['http', 'paths']).forEach((_, j) => {
-      const b = backendAt(ing.object, ['spec', 'rules', i, 'http', 'paths', j, 'backend']);
+    const host = getString(r, ['host']) ?? '';
+    getArray(r, ['http', 'paths']).forEach((p, j) => {
+      const b = backendAt(ing.object, ['spec', 'rules', i, 'http', 'paths', j, 'backend'], host, getString(p, ['path']) ?? '/');
       if (b) out.push(b);
     });
   });

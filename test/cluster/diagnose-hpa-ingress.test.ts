@@ -1,5 +1,5 @@
 /**
- * HorizontalPodAutoscalers against a real control plane (test/helpers/cluster.ts): the
+ * HorizontalPodAutoscalers and Ingresses against a real control plane (test/helpers/cluster.ts): the
  * kube-controller-manager's HPA controller writes their conditions and events itself. The cluster
  * serves no metrics API (no metrics-server, no adapter), so what it reports is what a cluster
  * without them reports: the resource metrics API missing, an external metric nobody serves, a
@@ -130,5 +130,133 @@ describe('HPAs against a real HPA controller', { skip: clusterSkip() }, () => {
     const report = JSON.parse(r.stdout) as Report;
     const got = report.verdicts.flatMap((v) => v.findings.map((f) => `${v.object.name}:${f.severity}`)).sort();
     assert.deepEqual(got, ['api:error', 'ghost:error', 'parked:info', 'shared-cpu:error', 'shared-rps:error', 'worker:error']);
+  });
+});
+
+/**
+ * Ingresses against the same control plane. No ingress controller runs, so none gets an address:
+ * what a cluster whose controller is missing shows. The EndpointSlice controller publishes the
+ * endpoints of pods made Ready through pods/status.
+ */
+describe('Ingresses against a real API server', { skip: clusterSkip() }, () => {
+  const NSI = 'diag-ing';
+  let cluster: TestCluster;
+  let kubeconfig: string;
+
+  const ingress = (name: string, cls: string, rules: string, extra = '') => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: ${name}, namespace: ${NSI} }
+spec:
+  ingressClassName: ${cls}${extra}
+  rules:
+${rules}`;
+  const rule = (host: string, ...paths: [string, string, number][]) =>
+    `  - host: ${host}\n    http:\n      paths:\n${paths.map(([p, svc, port]) => `      - { path: ${p}, pathType: Prefix, backend: { service: { name: ${svc}, port: { number: ${port} } } } }`).join('\n')}`;
+  const app = (name: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: ${NSI} }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      containers:
+      - { name: app, image: registry.example/${name}:1.0, ports: [{ containerPort: 8080 }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: ${name}, namespace: ${NSI} }
+spec:
+  selector: { app: ${name} }
+  ports: [{ port: 80, targetPort: 8080 }]`;
+
+  before(async () => {
+    cluster = await startCluster();
+    kubeconfig = cluster.adminKubeconfig;
+    await cluster.createNode('diag-ing-node', { memory: '8Gi', cpu: '4' });
+    await cluster.apply(
+      [
+        `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${NSI} }`,
+        'apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: { name: diag-nginx }\nspec: { controller: k8s.io/ingress-nginx }',
+        app('web'),
+        app('down'),
+        ingress('shop', 'diag-nginx', rule('shop.example.com', ['/', 'web', 80]), '\n  tls: [{ hosts: [shop.example.com], secretName: shop-tls }]'),
+        ingress('typo', 'diag-ngnix', rule('typo.example.com', ['/', 'web', 80])),
+        ingress('gone', 'diag-nginx', rule('gone.example.com', ['/api', 'api', 80], ['/', 'web', 80])),
+        ingress('broken', 'diag-nginx', rule('broken.example.com', ['/', 'down', 80])),
+      ].join('\n---\n'),
+    );
+    // web's pod runs and is Ready (the EndpointSlice controller publishes it); down's never starts a container.
+    const webPod = await cluster.waitFor('web pod bound', async () => {
+      const l = await cluster.getJson(['pods', '-n', NSI, '-l', 'app=web']);
+      return (l.items as Json[]).find((p) => p.spec.nodeName);
+    });
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await cluster.patchPodStatus(NSI, webPod.metadata.name, {
+      phase: 'Running',
+      podIP: '10.244.0.10',
+      podIPs: [{ ip: '10.244.0.10' }],
+      startTime: now,
+      conditions: [
+        { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
+        { type: 'Initialized', status: 'True', lastTransitionTime: now },
+        { type: 'ContainersReady', status: 'True', lastTransitionTime: now },
+        { type: 'Ready', status: 'True', lastTransitionTime: now },
+      ],
+      containerStatuses: [{ name: 'app', image: 'registry.example/web:1.0', imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: now } } }],
+    });
+    const downPod = await cluster.waitFor('down pod bound', async () => {
+      const l = await cluster.getJson(['pods', '-n', NSI, '-l', 'app=down']);
+      return (l.items as Json[]).find((p) => p.spec.nodeName);
+    });
+    await cluster.patchPodStatus(NSI, downPod.metadata.name, {
+      phase: 'Pending',
+      podIP: '10.244.0.11',
+      podIPs: [{ ip: '10.244.0.11' }],
+      startTime: now,
+      conditions: [
+        { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
+        { type: 'Ready', status: 'False', reason: 'ContainersNotReady', lastTransitionTime: now },
+      ],
+      containerStatuses: [{ name: 'app', image: 'registry.example/down:1.0', imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "registry.example/down:1.0"' } } }],
+    });
+    await cluster.waitFor('the ready endpoint of web', async () => {
+      const l = await cluster.getJson(['endpointslices', '-n', NSI, '-l', 'kubernetes.io/service-name=web']);
+      return (l.items as Json[]).some((s) => (s.endpoints ?? []).some((e: Json) => e.conditions?.ready === true));
+    });
+  });
+  after(() => cluster?.stop());
+
+  async function diagnoseJson(...target: string[]): Promise<Diagnosis> {
+    const r = await runCli(['diagnose', ...target, '-n', NSI, '--kubeconfig', kubeconfig, '-o', 'json']);
+    assert.equal(r.stderr, '');
+    return JSON.parse(r.stdout) as Diagnosis;
+  }
+
+  it('a class no IngressClass has: no controller serves it, with the patch to the near name', async () => {
+    const d = await diagnoseJson('ing/typo');
+    assert.equal(d.status, 'broken');
+    assert.equal(d.symptom, 'no controller serves Ingress typo: class "diag-ngnix" does not exist');
+    assert.equal(d.problems[0].check, 'ingress-class-missing');
+    assert.deepEqual(d.problems[0].fix.commands, [`kubectl -n ${NSI} patch ingress typo --type=merge -p '{"spec":{"ingressClassName":"diag-nginx"}}'`]);
+    assert.equal(d.problems.length, 1, JSON.stringify(d.problems.map((p) => p.symptom)));
+  });
+
+  it('a backend Service that does not exist, and a TLS Secret that does not: 503 for one path, HTTPS down', async () => {
+    const gone = await diagnoseJson('ingress', 'gone');
+    assert.deepEqual(gone.problems.map((p) => p.symptom), ['requests for gone.example.com/api get 503: Service api does not exist']);
+    assert.ok(gone.walked.includes('gone.example.com/ -> Service web:80: 1 ready endpoint'), gone.walked.join(' | '));
+    const shop = await diagnoseJson('ing/shop');
+    assert.deepEqual(shop.problems.map((p) => [p.check, p.symptom]), [['ingress-tls-secret-missing', 'HTTPS for shop.example.com fails: TLS Secret shop-tls does not exist']]);
+    assert.deepEqual(shop.problems[0].fix.commands, [`kubectl -n ${NSI} create secret tls shop-tls --cert=tls.crt --key=tls.key`]);
+  });
+
+  it('a backend whose pods are not ready: 503, with the cause read from the pod', async () => {
+    const d = await diagnoseJson('ing/broken');
+    const [p] = d.problems;
+    assert.equal(p.symptom, 'requests for broken.example.com/ get 503: Service down has no ready endpoints');
+    assert.match(p.cause, /^the controller routes broken\.example\.com\/ to Service down, which has no ready endpoint: .*ImagePullBackOff/);
+    assert.deepEqual(p.fix.commands, [`kubeready diagnose svc/down -n ${NSI}`]);
   });
 });
