@@ -3301,7 +3301,7 @@ function resolveRefs(problems: Problem[]): void {
 }
 
 /** The kinds each diagnosis reads besides the target itself, for naming what could not be read. */
-const WORKLOAD_NEEDS = ['ReplicaSet', 'Pod', 'Event', 'Node', 'PersistentVolumeClaim', 'StorageClass', 'ConfigMap', 'ResourceQuota'];
+const WORKLOAD_NEEDS = ['ReplicaSet', 'Pod', 'Event', 'Node', 'PersistentVolumeClaim', 'StorageClass', 'ConfigMap', 'ResourceQuota', 'HorizontalPodAutoscaler'];
 const NEEDS: Record<DiagnoseKind, string[]> = {
   Deployment: WORKLOAD_NEEDS,
   StatefulSet: WORKLOAD_NEEDS,

@@ -351,7 +351,7 @@ rules:
     assert.match(one.stderr, new RegExp(`^kubeready: cannot tell: listing Deployments in ${NS} is forbidden for this user\n$`));
     const ns = await runCli(['diagnose', '-n', NS, '--kubeconfig', reader]);
     assert.equal(ns.code, 4, ns.stdout + ns.stderr);
-    assert.match(ns.stdout, new RegExp(`^namespace ${NS}: CANNOT TELL: listing Deployments, StatefulSets, DaemonSets, ReplicaSets, CronJobs, Jobs, Pods, Services, PodDisruptionBudgets and PersistentVolumeClaims in ${NS} is forbidden for this user`));
+    assert.match(ns.stdout, new RegExp(`^namespace ${NS}: CANNOT TELL: listing Deployments, StatefulSets, DaemonSets, ReplicaSets, CronJobs, Jobs, Pods, Services, Ingresses, PodDisruptionBudgets, HorizontalPodAutoscalers and PersistentVolumeClaims in ${NS} is forbidden for this user`));
     assert.doesNotMatch(ns.stdout, /nothing unhealthy/);
     const json = JSON.parse((await runCli(['diagnose', '-n', NS, '--kubeconfig', reader, '-o', 'json'])).stdout) as NamespaceDiagnosis;
     assert.match(json.unread ?? '', /^listing Deployments, /);
