@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { ResourceIndex } from '../model/index.js';
 import type { Resource } from '../model/types.js';
 import { getString } from '../model/util.js';
-import { attachLogs, diagnose, diagnoseNamespace, isUnhealthy, logRequests, parseTarget, type Diagnosis, type DiagnosisCluster, type DiagnoseKind, type LogRequest, type NamespaceDiagnosis, type UnreadList } from '../engine/diagnose.js';
+import { attachLogs, diagnose, diagnoseConnection, diagnoseNamespace, isUnhealthy, logRequests, parseTarget, type Diagnosis, type DiagnosisCluster, type DiagnoseKind, type LogRequest, type NamespaceDiagnosis, type UnreadList } from '../engine/diagnose.js';
 import { observedAt } from '../model/events.js';
 import { EXIT } from '../engine/exit.js';
 import { renderDiagnosis, renderDiagnosisJson, renderNamespaceDiagnosis } from '../report/diagnose-text.js';
@@ -35,10 +35,12 @@ interface DiagnoseOpts {
   requestTimeout?: string;
   logs?: boolean;
   notReadyMinutes?: string;
+  to?: string;
+  toNamespace?: string;
 }
 
 /** The kinds diagnose reads from a live cluster (Secrets and ConfigMaps: names only). */
-const LIVE_KINDS = ['Namespace', 'Node', 'StorageClass', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'Service', 'EndpointSlice', 'PersistentVolumeClaim', 'ResourceQuota', 'LimitRange', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Ingress', 'IngressClass', 'ServiceAccount', 'ConfigMap', 'Secret', 'Event'];
+const LIVE_KINDS = ['Namespace', 'Node', 'StorageClass', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'Service', 'EndpointSlice', 'PersistentVolumeClaim', 'ResourceQuota', 'LimitRange', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Ingress', 'IngressClass', 'NetworkPolicy', 'ServiceAccount', 'ConfigMap', 'Secret', 'Event'];
 
 const LOG_LINES = 20;
 
@@ -46,7 +48,7 @@ function collect(v: string, prev: string[] = []): string[] {
   return [...prev, v];
 }
 
-export const DIAGNOSE_USAGE = 'kubeready diagnose KIND/NAME [-n NS] [--from DUMP.yaml] | kubeready diagnose KIND NAME [-n NS] | kubeready diagnose -n NS';
+export const DIAGNOSE_USAGE = 'kubeready diagnose KIND/NAME [-n NS] [--from DUMP.yaml] | kubeready diagnose KIND NAME [-n NS] | kubeready diagnose -n NS | kubeready diagnose KIND/NAME --to KIND/NAME[:PORT] [--to-namespace NS]';
 
 /** Register `diagnose` on the program; `setExit` receives the exit code, `usage` builds a usage error. */
 export function addDiagnoseCommand(program: unknown, io: DiagnoseIo, setExit: (code: number) => void, usage: (m: string) => Error): void {
@@ -63,6 +65,8 @@ export function addDiagnoseCommand(program: unknown, io: DiagnoseIo, setExit: (c
     .option('--request-timeout <duration>', 'give up on one API request after this long (default 30s)')
     .option('--no-logs', "do not read the previous container's log of crashed containers")
     .option('--not-ready-minutes <n>', 'a container Running but not Ready this long counts as a problem (default 5)')
+    .option('--to <target>', 'may the target\'s pods connect to this one? KIND/NAME[:PORT] (svc/api:8080, deploy/db:5432, svc/api:http): walks the NetworkPolicies of both sides, the Service\'s port, DNS egress; works on manifests too')
+    .option('--to-namespace <namespace>', 'namespace of --to (default: the source\'s)')
     .action(async (target: string | undefined, name: string | undefined, opts: DiagnoseOpts) => {
       setExit(await runDiagnose(target, opts, io, usage, name));
     });
@@ -80,6 +84,19 @@ export async function runDiagnose(target: string | undefined, opts: DiagnoseOpts
       opts = { ...opts, namespace: t.namespace };
     } else parsed = t;
   }
+  // --to: a connection question (may the target's pods reach this one?).
+  let toTarget: { kind: DiagnoseKind; name: string; port?: number | string } | undefined;
+  if (opts.to !== undefined) {
+    if (!parsed) throw usage(`--to needs a source: kubeready diagnose deploy/web --to svc/api:8080 (${DIAGNOSE_USAGE})`);
+    const m = /^(.*?)(?::([^:/]+))?$/.exec(opts.to)!;
+    const t = parseTarget(m[1]);
+    if ('error' in t) throw usage(`--to: ${t.error}`);
+    if ('namespace' in t) throw usage('--to: give a Service, a workload or a pod, not a namespace');
+    const port = m[2] === undefined ? undefined : /^[0-9]+$/.test(m[2]) ? Number(m[2]) : m[2];
+    if (typeof port === 'number' && (port < 1 || port > 65535)) throw usage(`--to: port ${port} is not 1-65535`);
+    toTarget = { ...t, ...(port !== undefined ? { port } : {}) };
+    if (opts.toNamespace !== undefined && opts.namespace === undefined) throw usage('--to-namespace needs -n for the source\'s namespace');
+  } else if (opts.toNamespace !== undefined) throw usage('--to-namespace goes with --to');
   let notReadyMinutes: number | undefined;
   if (opts.notReadyMinutes !== undefined) {
     notReadyMinutes = Number(opts.notReadyMinutes);
@@ -118,7 +135,7 @@ export async function runDiagnose(target: string | undefined, opts: DiagnoseOpts
         contexts: opts.context ? [opts.context] : undefined,
         namespace: opts.namespace,
         // A node's pods live in every namespace (as kubectl describe node lists them).
-        allNamespaces: parsed?.kind === 'Node',
+        allNamespaces: parsed?.kind === 'Node' || (opts.toNamespace !== undefined && opts.toNamespace !== opts.namespace),
         kinds: LIVE_KINDS,
         keepWhole: (o) => o.kind !== 'ConfigMap',
         keepClients: true,
@@ -171,7 +188,12 @@ export async function runDiagnose(target: string | undefined, opts: DiagnoseOpts
     const where = { cluster, observedAt: now === undefined ? null : new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z') };
     let result: Diagnosis | NamespaceDiagnosis;
     let list: Diagnosis[];
-    if (parsed) {
+    if (parsed && toTarget) {
+      const d = diagnoseConnection(index, { ...parsed, namespace }, { ...toTarget, namespace: opts.toNamespace ?? namespace }, dopts);
+      d.notes.push(...notes);
+      result = Object.assign(d, where);
+      list = [d];
+    } else if (parsed) {
       const d = diagnose(index, { ...parsed, namespace }, dopts);
       d.notes.push(...notes);
       result = Object.assign(d, where);

@@ -77,6 +77,10 @@ import { describeMissing, referencePath } from '../checks/runtime/create-contain
 import { lastRunText } from '../checks/runtime/crashloop-backoff.js';
 import { hpaFixText, hpaTroubleText } from '../checks/runtime/hpa-not-scaling.js';
 import { ingressBackends } from '../checks/networking/ingress-backend-missing.js';
+import { selectedWorkloads, servicePorts, type ServicePort } from '../checks/networking/service-util.js';
+import { formatPortSpec, namedPorts, networkGraph, portSetEmpty, portSetHas, NAMESPACE_NAME_LABEL, type NetPolicy, type NetpolRule, type NetworkGraph } from '../model/netpol.js';
+import { selectorQuery } from '../model/label-selector.js';
+import type { Workload } from '../model/types.js';
 import { hpaCondition, hpaMetrics, hpasOf, hpaSynced, hpaTarget, hpaTrouble, type HpaTrouble } from '../model/autoscaler-status.js';
 import { scaleTargetRef } from '../model/scale-target.js';
 
@@ -2784,14 +2788,16 @@ const INGRESS_CONTROLLER_PODS: Record<string, string> = {
  */
 function checkProblems(x: Ctx, r: Resource, id: string, symptom: (f: FindingInput) => string): Problem[] {
   const check = findCheck(id);
-  if (!check || (check.kinds && !check.kinds.includes(r.kind))) return [];
+  if (!check) return [];
+  const w = check.target === 'workload' ? toWorkload(r) : undefined;
+  if (check.target === 'workload' ? !w || (check.classes && !check.classes.includes(w.class)) : check.kinds && !check.kinds.includes(r.kind)) return [];
   const ns = x.index.namespaceOf(r);
   if ((check.uses ?? []).some((k) => unreadOf(x.opts, [k], ns).length > 0)) return [];
   const params: Record<string, unknown> = {};
   for (const [k, spec] of Object.entries(check.params ?? {})) params[k] = spec.default;
   let found: FindingInput[];
   try {
-    found = check.run({ resource: r, params, index: x.index });
+    found = check.run({ resource: r, params, index: x.index, ...(w ? { workload: w } : {}) });
   } catch {
     return [];
   }
@@ -2971,6 +2977,312 @@ function ingressDiagnosis(x: Ctx, ing: Resource): Diagnosis {
     target: ref(ing, index),
     status: statusOf(problems),
     symptom: problems[0]?.symptom ?? `served at ${addresses.join(', ') || 'no address'}; ${backends.length ? `every backend has ready endpoints` : 'no Service backend'}`,
+    walked,
+    problems,
+    notes: [...x.notes],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connections: may pods of one workload reach another (or a Service), under the NetworkPolicies?
+
+export interface ConnectionTarget {
+  kind: DiagnoseKind;
+  name: string;
+  namespace: string;
+  /** A Service port (number or name), or for a workload a container port; undefined: every port. */
+  port?: number | string;
+}
+
+/** How one direction of a connection stands. */
+interface DirectionVerdict {
+  verdict: 'open' | 'allowed' | 'blocked' | 'unknown';
+  /** The policy and rule that allow it. */
+  by?: { policy: NetPolicy; rule: NetpolRule };
+  /** The policies that select the subject pods for this direction. */
+  policies: NetPolicy[];
+  why?: string;
+}
+
+function selectorText(sel: Json | undefined): string {
+  if (sel === undefined) return 'every pod';
+  const q = selectorQuery(sel);
+  return q === null ? (isObject(sel) && Object.keys(sel).length === 0 ? 'every pod' : JSON.stringify(sel)) : q;
+}
+
+/** A rule as people read it: "from pods app=gateway in namespaces team=edge on TCP/8080". */
+function ruleText(rule: NetpolRule, dir: 'ingress' | 'egress'): string {
+  const peers = rule.peers === null
+    ? 'every peer'
+    : rule.peers.map((p) => p.type === 'ipBlock' ? `${p.cidr}${p.except.length ? ` except ${p.except.join(', ')}` : ''}` : p.type === 'invalid' ? 'an unreadable peer' : `pods ${selectorText(p.podSelector)}${p.namespaceSelector !== undefined ? ` in namespaces ${selectorText(p.namespaceSelector)}` : ''}`).join('; ');
+  const ports = rule.ports === null ? 'every port' : rule.ports.map(formatPortSpec).join(', ');
+  return `${dir === 'ingress' ? 'from' : 'to'} ${peers} on ${ports}`;
+}
+
+function analyzeDirection(g: NetworkGraph, dir: 'ingress' | 'egress', subject: Workload, peer: Workload, dest: Workload, port: number | undefined, protocol: string): DirectionVerdict {
+  const sels = dir === 'egress' ? g.egressPolicies(subject) : g.ingressPolicies(subject);
+  const policies = sels.map((x) => x.policy);
+  if (subject.podSpec.hostNetwork === true) return { verdict: 'unknown', policies, why: `${subject.resource.kind} ${subject.resource.name} uses the host network: NetworkPolicy does not apply to its pods (most CNIs)` };
+  const iso = dir === 'egress' ? g.egressIsolated(subject) : g.ingressIsolated(subject);
+  if (iso === false) return { verdict: 'open', policies };
+  let maybe = false;
+  for (const { policy, certain } of sels) {
+    if (policy.uncertain) {
+      maybe = true;
+      continue;
+    }
+    for (const rule of dir === 'egress' ? policy.egressRules : policy.ingressRules) {
+      const m = g.ruleMatches(policy, rule, peer);
+      if (m === false) continue;
+      const ports = g.rulePorts(rule, dest);
+      const sure = port === undefined ? !portSetEmpty(ports.sure) : portSetHas(ports.sure, protocol, port);
+      const may = port === undefined ? !portSetEmpty(ports.maybe) : portSetHas(ports.maybe, protocol, port);
+      if (m === true && certain && sure) return { verdict: 'allowed', by: { policy, rule }, policies };
+      if (sure || may) maybe = true;
+    }
+  }
+  if (iso === undefined || maybe) return { verdict: 'unknown', policies, why: 'a policy\'s selector, peer or port cannot be evaluated from the input (a template, a namespace whose labels are not in the input)' };
+  return { verdict: 'blocked', policies };
+}
+
+/** Labels that select a workload's pods in a policy: its own selector's matchLabels, else its stable pod labels. */
+function podSelectorLabels(w: Workload): Record<string, string> {
+  const own = get(w.resource.object, ['spec', 'selector', 'matchLabels']);
+  if (isObject(own) && Object.keys(own).length && Object.values(own).every((v) => typeof v === 'string')) return own as Record<string, string>;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(w.podLabels)) if (!/^(pod-template-hash|controller-revision-hash|statefulset\.kubernetes\.io\/pod-name|batch\.kubernetes\.io\/|job-name|controller-uid)/.test(k)) out[k] = v;
+  return out;
+}
+
+function labelsYaml(labels: Record<string, string>, indent: string): string {
+  return Object.entries(labels).map(([k, v]) => `${indent}${k}: ${flow(v)}`).join('\n');
+}
+
+/** A NetworkPolicy that allows exactly this connection (policies add up: it opens nothing else). */
+function allowPolicyYaml(index: ResourceIndex, dir: 'ingress' | 'egress', src: Workload, dest: Workload, port: number | undefined, protocol: string): string {
+  const subject = dir === 'ingress' ? dest : src;
+  const peer = dir === 'ingress' ? src : dest;
+  const subjectNs = index.namespaceOf(subject.resource);
+  const peerNs = index.namespaceOf(peer.resource);
+  const name = `allow-${src.resource.name}-to-${dest.resource.name}`.slice(0, 63).replace(/-+$/, '');
+  const peerBlock = [`    - podSelector:`, `        matchLabels:`, labelsYaml(podSelectorLabels(peer), '          ')];
+  if (peerNs !== subjectNs) peerBlock.push(`      namespaceSelector:`, `        matchLabels:`, `          ${NAMESPACE_NAME_LABEL}: ${flow(peerNs)}`);
+  return [
+    'apiVersion: networking.k8s.io/v1',
+    'kind: NetworkPolicy',
+    'metadata:',
+    `  name: ${name}`,
+    `  namespace: ${subjectNs}`,
+    'spec:',
+    '  podSelector:',
+    '    matchLabels:',
+    labelsYaml(podSelectorLabels(subject), '      '),
+    `  policyTypes: [${dir === 'ingress' ? 'Ingress' : 'Egress'}]`,
+    `  ${dir}:`,
+    `  - ${dir === 'ingress' ? 'from' : 'to'}:`,
+    ...peerBlock,
+    ...(port !== undefined ? ['    ports:', `    - protocol: ${protocol}`, `      port: ${port}   # the pod's port: policies see the connection after the Service has translated its port`] : []),
+  ].join('\n');
+}
+
+/** The graph's workload that runs an object's pods (a Pod's Deployment, a Deployment itself), or the object's own. */
+function runningWorkload(x: Ctx, g: NetworkGraph, r: Resource): Workload | undefined {
+  const top = r.kind === 'Pod' ? topOwner(x.index, r) : r;
+  return g.workloads.find((w) => w.resource === top) ?? g.workloads.find((w) => w.resource === r) ?? toWorkload(r) ?? undefined;
+}
+
+/**
+ * May the pods of `from` open a connection to `to` (a Service, a workload, a pod) on a port? Walks
+ * the NetworkPolicies that select each side (egress of the source AND ingress of the destination
+ * must allow it), the Service's port translation, DNS egress when the destination is a Service
+ * name, and (on a live cluster) whether anything answers.
+ */
+export function diagnoseConnection(index: ResourceIndex, from: { kind: DiagnoseKind; name: string; namespace: string }, to: ConnectionTarget, opts: DiagnoseOptions = {}): Diagnosis {
+  const x = ctxOf(index, opts);
+  const fromRef: ObjectRef = { kind: from.kind, name: from.name, namespace: from.namespace };
+  const missing = (t: { kind: DiagnoseKind; name: string; namespace: string }): Diagnosis => {
+    const own = unreadOf(opts, [t.kind], t.namespace);
+    return {
+      schemaVersion: DIAGNOSIS_SCHEMA_VERSION,
+      target: fromRef,
+      status: own.length ? 'unknown' : 'not-found',
+      symptom: own.length ? `cannot tell: ${unreadText(own)}` : `${t.kind} "${t.name}" not found in namespace ${t.namespace}`,
+      walked: [],
+      problems: [],
+      notes: [],
+    };
+  };
+  const src = findTarget(index, from.kind, from.name, from.namespace);
+  if (!src) return missing(from);
+  const dst = findTarget(index, to.kind, to.name, to.namespace);
+  if (!dst) return missing(to);
+  const g = networkGraph(index);
+  const srcW = runningWorkload(x, g, src);
+  const base = { schemaVersion: DIAGNOSIS_SCHEMA_VERSION, target: ref(src, index) };
+  if (!srcW) return { ...base, status: 'not-found', symptom: `${src.kind} ${src.name} runs no pods: the source must be a workload or a pod`, walked: [], problems: [], notes: [] };
+  const walked = [show(ref(src, index)) + (srcW.resource !== src ? ` (pods of ${srcW.resource.kind} ${srcW.resource.name})` : '')];
+  const problems: Problem[] = [];
+  const unknowns: string[] = [];
+  const allowedLines: string[] = [];
+  const policyUnread = unreadOf(opts, ['NetworkPolicy', 'Namespace'], null);
+  if (policyUnread.length) x.notes.add(`not read: ${unreadText(policyUnread)}: the policies decide this, so the answer is only as good as what was read`);
+  const srcName = `${srcW.resource.kind} ${srcW.resource.name}`;
+
+  // The destination pods and ports: a Service translates its port to each backend's targetPort.
+  interface Leg { dest: Workload; port: number | undefined; protocol: string; label: string; servicePort?: number }
+  const legs: Leg[] = [];
+  const viaService = dst.kind === 'Service';
+  if (viaService) {
+    const ports = servicePorts(dst);
+    const wanted: ServicePort[] = to.port === undefined ? ports : ports.filter((p) => p.port === to.port || (p.name !== undefined && p.name === to.port));
+    if (to.port !== undefined && wanted.length === 0) {
+      problems.push({
+        check: null,
+        severity: 'error',
+        symptom: `Service ${dst.name} has no port ${to.port}`,
+        object: ref(dst, index),
+        container: null,
+        pods: [],
+        evidence: [st(dst, ['spec', 'ports'], `ports: ${ports.map((p) => `${p.name ? `${p.name} ` : ''}${p.port ?? '?'}/${p.protocol}`).join(', ') || 'none'}`, index, 'spec')],
+        cause: `clients connecting to ${dst.name}:${to.port} reach no port of the Service: the connection is refused or times out before any NetworkPolicy matters`,
+        fix: { text: `Connect to one of the Service's ports (${ports.map((p) => p.port).join(', ') || 'none'}), or add the port to the Service.`, commands: [], yaml: null },
+        prevent: [],
+        logs: null,
+      });
+    }
+    const backends = selectedWorkloads(index, dst);
+    walked.push(`Service ${dst.name}: ${wanted.map((p) => `port ${p.name ? `${p.name} ` : ''}${p.port ?? '?'} -> targetPort ${p.target ?? '?'}`).join(', ') || 'no port'}; selects ${backends.length ? backends.map((w) => `${w.resource.kind} ${w.resource.name}`).join(', ') : 'no workload'}`);
+    if (!backends.length && wanted.length) {
+      problems.push({
+        check: 'service-selects-nothing',
+        severity: 'error',
+        symptom: `Service ${dst.name} selects no workload`,
+        object: ref(dst, index),
+        container: null,
+        pods: [],
+        evidence: [st(dst, ['spec', 'selector'], `selector ${selectorText(get(dst.object, ['spec', 'selector']) as Json)}`, index, 'spec')],
+        cause: `no workload ${sourceWhere(index)} has pods with the Service's selector labels: connections to it go nowhere`,
+        fix: { text: `Find why: kubeready diagnose svc/${dst.name} -n ${index.namespaceOf(dst)}.`, commands: [`kubeready diagnose svc/${dst.name} -n ${index.namespaceOf(dst)}`], yaml: null },
+        prevent: [],
+        logs: null,
+      });
+    }
+    for (const w of backends) {
+      for (const p of wanted) {
+        let numbers: (number | undefined)[] = [];
+        if (typeof p.target === 'number') numbers = [p.target];
+        else if (typeof p.target === 'string') {
+          numbers = (namedPorts(w).get(p.target) ?? []).filter((n) => n.protocol === p.protocol.toUpperCase()).map((n) => n.port);
+          if (!numbers.length) {
+            problems.push({
+              check: 'service-target-port-unresolved',
+              severity: 'error',
+              symptom: `Service ${dst.name} port ${p.port}: targetPort "${p.target}" is no port of ${w.resource.kind} ${w.resource.name}`,
+              object: ref(dst, index),
+              container: null,
+              pods: [],
+              evidence: [st(dst, p.targetPath, `targetPort ${p.target}`, index, 'spec')],
+              cause: `no container of ${w.resource.kind} ${w.resource.name} declares a port named "${p.target}": the Service has no endpoint port for it, so connections fail whatever the policies say`,
+              fix: { text: 'Name the container port as the Service\'s targetPort says, or point targetPort at the port number.', commands: [], yaml: null },
+              prevent: confirmed(x, dst, [prevention('service-target-port-unresolved', 'a named targetPort no selected container declares is caught in the manifests')]),
+              logs: null,
+            });
+            continue;
+          }
+        } else numbers = [undefined];
+        for (const n of numbers) legs.push({ dest: w, port: n, protocol: p.protocol.toUpperCase(), label: `${w.resource.kind} ${w.resource.name} port ${n ?? 'any'}/${p.protocol.toUpperCase()} (Service port ${p.port ?? '?'})`, ...(p.port !== undefined ? { servicePort: p.port } : {}) });
+      }
+    }
+  } else {
+    const w = runningWorkload(x, g, dst);
+    if (!w) return { ...base, status: 'not-found', symptom: `${dst.kind} ${dst.name} runs no pods`, walked, problems: [], notes: [] };
+    let port: number | undefined;
+    let protocol = 'TCP';
+    if (typeof to.port === 'string') {
+      const named = namedPorts(w).get(to.port) ?? [];
+      if (!named.length) return { ...base, status: 'not-found', symptom: `${w.resource.kind} ${w.resource.name} declares no container port named "${to.port}"`, walked, problems: [], notes: [] };
+      port = named[0].port;
+      protocol = named[0].protocol;
+    } else port = to.port;
+    walked.push(`${w.resource.kind} ${w.resource.name}${port !== undefined ? ` port ${port}/${protocol}` : ' (any port)'}`);
+    legs.push({ dest: w, port, protocol, label: `${w.resource.kind} ${w.resource.name} port ${port ?? 'any'}/${protocol}` });
+  }
+
+  const egressPolicies = g.egressPolicies(srcW).map((s) => s.policy.resource.name);
+  walked.push(`egress of ${srcName}: ${egressPolicies.length ? `NetworkPolicy ${joinAnd(egressPolicies)}` : 'no NetworkPolicy selects its pods (open)'}`);
+  const seenDest = new Set<Workload>();
+  for (const leg of legs) {
+    if (!seenDest.has(leg.dest)) {
+      seenDest.add(leg.dest);
+      const ing = g.ingressPolicies(leg.dest).map((s) => s.policy.resource.name);
+      walked.push(`ingress of ${leg.dest.resource.kind} ${leg.dest.resource.name}: ${ing.length ? `NetworkPolicy ${joinAnd(ing)}` : 'no NetworkPolicy selects its pods (open)'}`);
+    }
+    const destName = `${leg.dest.resource.kind} ${leg.dest.resource.name}`;
+    const portText = leg.port !== undefined ? `${leg.protocol}/${leg.port}` : 'any port';
+    for (const dir of ['egress', 'ingress'] as const) {
+      const subject = dir === 'egress' ? srcW : leg.dest;
+      const peer = dir === 'egress' ? leg.dest : srcW;
+      const v = analyzeDirection(g, dir, subject, peer, leg.dest, leg.port, leg.protocol);
+      if (v.verdict === 'unknown') {
+        unknowns.push(`${dir} of ${dir === 'egress' ? srcName : destName}: ${v.why}`);
+        continue;
+      }
+      if (v.verdict === 'open' || v.verdict === 'allowed') {
+        allowedLines.push(`${dir} ${v.verdict === 'open' ? `open (no NetworkPolicy selects ${dir === 'egress' ? srcName : destName}'s pods for ${dir})` : `allowed by NetworkPolicy ${v.by!.policy.resource.name} (${formatPath(v.by!.rule.path)}: ${ruleText(v.by!.rule, dir)})`}`);
+        continue;
+      }
+      const subjectName = dir === 'egress' ? srcName : destName;
+      const peerName = dir === 'egress' ? destName : srcName;
+      // The classic mistake: the rule names the Service's port, but policies see the pod's.
+      const servicePortOnly = leg.servicePort !== undefined && leg.servicePort !== leg.port && analyzeDirection(g, dir, subject, peer, leg.dest, leg.servicePort, leg.protocol).verdict === 'allowed';
+      const evidence: Evidence[] = v.policies.slice(0, 4).map((p) => {
+        const rules = dir === 'egress' ? p.egressRules : p.ingressRules;
+        return st(p.resource, ['spec', dir], `NetworkPolicy ${p.resource.name} selects ${subjectName}'s pods (podSelector ${selectorText(p.podSelector)}) for ${dir}; ${rules.length ? `it allows ${rules.map((r) => ruleText(r, dir)).join('; ')}` : `it allows no ${dir} at all`}`, index, 'spec');
+      });
+      evidence.push(st(peer.resource, peer.podMetaPath.length ? [...peer.podMetaPath, 'labels'] : ['metadata', 'labels'], `${peerName}'s pods: labels ${formatLabels(peer.podLabels)} in namespace ${index.namespaceOf(peer.resource)}`, index, 'spec'));
+      problems.push({
+        check: null,
+        severity: 'error',
+        symptom: `${srcName} -> ${destName} on ${portText}: blocked by ${dir} NetworkPolicy (${joinAnd(v.policies.map((p) => p.resource.name))})`,
+        object: ref(v.policies[0]?.resource ?? subject.resource, index),
+        container: null,
+        pods: [],
+        evidence,
+        cause: `${joinAnd(v.policies.map((p) => `NetworkPolicy ${p.resource.name}`))} ${v.policies.length === 1 ? 'selects' : 'select'} ${subjectName}'s pods for ${dir}, and no ${dir} rule of ${v.policies.length === 1 ? 'it' : 'them'} allows ${dir === 'egress' ? `${peerName}'s pods` : `${peerName}'s pods in`} on ${portText}: policies are allow-lists, so the packets are dropped and the client sees a timeout, not a refusal${servicePortOnly ? `; a rule allows ${leg.protocol}/${leg.servicePort}, the Service's port, but NetworkPolicy sees the connection after the Service has translated it to the pod's port ${leg.port}` : ''}`,
+        fix: {
+          text: `Allow it with a NetworkPolicy of its own (policies add up: this one opens nothing else)${leg.port !== undefined && viaService ? '; its port is the pod\'s port, not the Service\'s' : ''}.`,
+          commands: [],
+          yaml: allowPolicyYaml(index, dir, srcW, leg.dest, leg.port, leg.protocol),
+        },
+        prevent: [],
+        logs: null,
+      });
+    }
+  }
+  // A Service is reached by name: its DNS lookup must leave the source pods too.
+  if (viaService) {
+    for (const p of checkProblems(x, srcW.resource, 'netpol-egress-blocks-dns', () => `${srcName} cannot resolve ${dst.name}: its egress policies block DNS`)) problems.push(p);
+  }
+  // On a live cluster: does anything answer behind the Service?
+  if (viaService && (hasStatus(dst) || liveInput(index))) {
+    const d = serviceDiagnosis({ ...x, notes: new Set() }, dst);
+    const worst = d.problems[0];
+    if (d.status === 'broken' && worst) {
+      problems.push({ ...worst, symptom: `even once allowed, nothing answers: ${worst.symptom}`, fix: { ...worst.fix, commands: [...worst.fix.commands, `kubeready diagnose svc/${dst.name} -n ${index.namespaceOf(dst)}`] } });
+    }
+  }
+  for (const u of unknowns) x.notes.add(`cannot tell: ${u}`);
+  const toText = `${dst.kind} ${dst.name}${to.port !== undefined ? `:${to.port}` : ''}`;
+  const blocked = problems.filter((p) => p.severity === 'error');
+  const status: DiagnosisStatus = blocked.length ? 'broken' : unknowns.length ? 'unknown' : statusOf(problems);
+  return {
+    ...base,
+    status,
+    symptom: blocked.length
+      ? blocked[0].symptom
+      : unknowns.length
+        ? `cannot tell whether ${srcName} may reach ${toText}: ${unknowns[0]}`
+        : `${srcName} may reach ${toText}: ${[...new Set(allowedLines)].join('; ') || 'no NetworkPolicy applies'}`,
     walked,
     problems,
     notes: [...x.notes],

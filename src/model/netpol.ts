@@ -368,7 +368,7 @@ export function formatPortSpec(p: NetpolPort): string {
 }
 
 /** Named container ports of a workload: name -> [{protocol, port}]. */
-function namedPorts(w: Workload): Map<string, { protocol: string; port: number }[]> {
+export function namedPorts(w: Workload): Map<string, { protocol: string; port: number }[]> {
   const m = new Map<string, { protocol: string; port: number }[]>();
   for (const c of w.containers) {
     for (const p of getArray(c.spec, ['ports'])) {

@@ -2,7 +2,7 @@
  * kubeready diagnose hpa/NAME, and HPAs in the diagnosis of the workload they scale, on dumps shaped
  * as `kubectl get -o yaml` writes them. The controller's condition texts are its own (see
  * test/checks/runtime/hpa-not-scaling.test.ts); the real controller's are exercised in
- * test/cluster/diagnose-hpa.test.ts.
+ * test/cluster/diagnose-walks.test.ts.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -2,7 +2,7 @@
  * kubeready diagnose ing/NAME on dumps shaped as `kubectl get -o yaml` writes them: the address a
  * controller writes, backends and their EndpointSlices, TLS Secrets, the controller's events; what
  * a dump cannot prove (a class, a Secret that was not listed) stays a note. The real API server's
- * side is in test/cluster/diagnose-hpa-ingress.test.ts.
+ * side is in test/cluster/diagnose-walks.test.ts.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -2,7 +2,7 @@
  * hpa-not-scaling over HPA statuses shaped as the HPA controller (kube-controller-manager 1.37,
  * pkg/controller/podautoscaler) writes them: the condition reasons and messages are the controller's
  * own (the metrics-API, external-metric, missing-target and ambiguous-selector texts were read from
- * a real controller in test/cluster/diagnose-hpa.test.ts; the missing-request and TooManyReplicas
+ * a real controller in test/cluster/diagnose-walks.test.ts; the missing-request and TooManyReplicas
  * ones need a working metrics API, and are the controller's format strings).
  */
 import { describe, it } from 'node:test';

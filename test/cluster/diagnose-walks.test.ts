@@ -1,5 +1,5 @@
 /**
- * HorizontalPodAutoscalers and Ingresses against a real control plane (test/helpers/cluster.ts): the
+ * HorizontalPodAutoscalers, Ingresses and connections under NetworkPolicies against a real control plane (test/helpers/cluster.ts): the
  * kube-controller-manager's HPA controller writes their conditions and events itself. The cluster
  * serves no metrics API (no metrics-server, no adapter), so what it reports is what a cluster
  * without them reports: the resource metrics API missing, an external metric nobody serves, a
@@ -258,5 +258,63 @@ spec:
     assert.equal(p.symptom, 'requests for broken.example.com/ get 503: Service down has no ready endpoints');
     assert.match(p.cause, /^the controller routes broken\.example\.com\/ to Service down, which has no ready endpoint: .*ImagePullBackOff/);
     assert.deepEqual(p.fix.commands, [`kubeready diagnose svc/down -n ${NSI}`]);
+  });
+});
+
+/** `diagnose FROM --to TO` on objects read from the API server: policies, namespace labels, endpoints. */
+describe('connections under NetworkPolicies, read from a real API server', { skip: clusterSkip() }, () => {
+  let cluster: TestCluster;
+  let kubeconfig: string;
+  const app = (name: string, ns: string, port?: number) => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: ${ns} }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      containers:
+      - { name: app, image: registry.example/${name}:1.0${port ? `, ports: [{ name: http, containerPort: ${port} }]` : ''} }`;
+
+  before(async () => {
+    cluster = await startCluster();
+    kubeconfig = cluster.adminKubeconfig;
+    await cluster.apply(
+      [
+        'apiVersion: v1\nkind: Namespace\nmetadata: { name: diag-np }',
+        'apiVersion: v1\nkind: Namespace\nmetadata: { name: diag-np-edge }',
+        app('frontend', 'diag-np'),
+        app('api', 'diag-np', 8080),
+        app('web', 'diag-np-edge'),
+        'apiVersion: v1\nkind: Service\nmetadata: { name: api, namespace: diag-np }\nspec:\n  selector: { app: api }\n  ports: [{ port: 80, targetPort: http }]',
+        `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: api-from-edge, namespace: diag-np }
+spec:
+  podSelector: { matchLabels: { app: api } }
+  policyTypes: [Ingress]
+  ingress:
+  - from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: diag-np-edge } } }]
+    ports: [{ port: http }]`,
+      ].join('\n---\n'),
+    );
+  });
+  after(() => cluster?.stop());
+
+  it('blocked in the namespace (the policy admits only another namespace), and nothing answers behind the Service yet', async () => {
+    const r = await runCli(['diagnose', 'deploy/frontend', '-n', 'diag-np', '--to', 'svc/api:80', '--kubeconfig', kubeconfig, '-o', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    const d = JSON.parse(r.stdout) as Diagnosis;
+    assert.equal(d.symptom, 'Deployment frontend -> Deployment api on TCP/8080: blocked by ingress NetworkPolicy (api-from-edge)');
+    assert.ok(d.problems.some((p) => /^even once allowed, nothing answers: /.test(p.symptom)), JSON.stringify(d.problems.map((p) => p.symptom)));
+    assert.match(d.problems[0].evidence[0].text, /it allows from pods every pod in namespaces kubernetes\.io\/metadata\.name=diag-np-edge on TCP\/http$/);
+  });
+
+  it('allowed from the other namespace, by the namespace label the API server sets', async () => {
+    const r = await runCli(['diagnose', 'deploy/web', '-n', 'diag-np-edge', '--to', 'deploy/api:http', '--to-namespace', 'diag-np', '--kubeconfig', kubeconfig, '-o', 'json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const d = JSON.parse(r.stdout) as Diagnosis;
+    assert.equal(d.symptom, "Deployment web may reach Deployment api:http: egress open (no NetworkPolicy selects Deployment web's pods for egress); ingress allowed by NetworkPolicy api-from-edge (spec.ingress[0]: from pods every pod in namespaces kubernetes.io/metadata.name=diag-np-edge on TCP/http)");
   });
 });
