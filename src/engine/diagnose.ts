@@ -81,7 +81,7 @@ import { selectedWorkloads, servicePorts, type ServicePort } from '../checks/net
 import { formatPortSpec, namedPorts, networkGraph, portSetEmpty, portSetHas, NAMESPACE_NAME_LABEL, type NetPolicy, type NetpolRule, type NetworkGraph } from '../model/netpol.js';
 import { selectorQuery } from '../model/label-selector.js';
 import type { Workload } from '../model/types.js';
-import { hpaCondition, hpaMetrics, hpasOf, hpaSynced, hpaTarget, hpaTrouble, type HpaTrouble } from '../model/autoscaler-status.js';
+import { hpaCondition, hpaMetrics, hpasOf, hpaSynced, hpaTarget, hpaTrouble, replicasAskedFor, type HpaTrouble } from '../model/autoscaler-status.js';
 import { scaleTargetRef } from '../model/scale-target.js';
 
 export const DIAGNOSIS_SCHEMA_VERSION = 1;
@@ -1885,7 +1885,7 @@ function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
   if (pods.length) walked.push(`Pods: ${pods.slice(0, 6).map((p) => p.name).join(', ')}${pods.length > 6 ? `, ... (${pods.length})` : ''} (${podsLine(pods)})`);
   // Its autoscalers: one that cannot scale leaves the workload at today's size when load comes.
   const hpas = hpasOf(index, r);
-  const hpaTroubles = hpas.map((h) => ({ h, t: hpaSynced(h) ? hpaTrouble(h) : undefined }));
+  const hpaTroubles = hpas.map((h) => ({ h, t: hpaTrouble(h, x.now) }));
   for (const { h, t } of hpaTroubles) {
     walked.push(`HorizontalPodAutoscaler ${h.name}: min ${getNumber(h.object, ['spec', 'minReplicas']) ?? 1}, max ${getNumber(h.object, ['spec', 'maxReplicas']) ?? '?'}, ${!hpaSynced(h) ? 'no conditions yet' : t ? `${t.condition.type}=${t.condition.status} (${t.condition.reason ?? '?'})` : 'scaling'}`);
   }
@@ -1920,8 +1920,14 @@ function workloadDiagnosis(x: Ctx, r: Resource): Diagnosis {
   }
   // An autoscaler that does not scale: the workload serves, but stays at its size (a warning here; the
   // HPA's own diagnosis calls it broken). Pods not ready as the cause are already listed.
+  let ambiguousShown = false;
   for (const { h, t } of hpaTroubles) {
     if (!t || t.cause === 'pods-unready' || t.cause === 'no-pods') continue;
+    // Two HPAs of this workload over the same pods: one problem for the pair.
+    if (t.cause === 'ambiguous-selector') {
+      if (ambiguousShown) continue;
+      ambiguousShown = true;
+    }
     const p = hpaProblem(x, h, t);
     if (p) problems.push({ ...p, severity: 'warning' });
   }
@@ -2602,20 +2608,48 @@ function pdbDiagnosis(x: Ctx, pdb: Resource): Diagnosis {
 // HorizontalPodAutoscalers: why one does not scale, or stops at its maximum.
 
 /** A container's requests, with the missing resource filled in as a placeholder to size. */
-function requestYaml(container: string, resource: string, requests: Record<string, Json>): string {
+function requestYaml(container: string, resource: string, requests: Record<string, Json>, list: 'containers' | 'initContainers' = 'containers'): string {
   const lines = Object.entries(requests).filter(([k]) => k !== resource).map(([k, v]) => `            ${k}: ${flow(v)}`);
   const sized = resource === 'cpu' ? '100m' : resource === 'memory' ? '128Mi' : 'VALUE';
-  return `spec:\n  template:\n    spec:\n      containers:\n      - name: ${container}\n        resources:\n          requests:\n            ${resource}: ${sized}   # size from its measured usage: utilization = usage / request\n${lines.join('\n')}`.trimEnd();
+  return `spec:\n  template:\n    spec:\n      ${list}:\n      - name: ${container}\n        resources:\n          requests:\n            ${resource}: ${sized}   # size from its measured usage: utilization = usage / request\n${lines.join('\n')}`.trimEnd();
 }
 
 /** One merged HPA holding every metric of the HPAs over the same pods (the controller scales to the highest count any metric asks for). */
 function mergedHpaYaml(x: Ctx, hpa: Resource, others: Resource[]): string {
   const all = [hpa, ...others];
-  const metrics = all.flatMap((h) => getArray(h.object, ['spec', 'metrics']).map((m) => `  - ${flow(m)}   # from ${h.name}`));
-  const mins = all.map((h) => getNumber(h.object, ['spec', 'minReplicas']) ?? 1);
-  const maxes = all.map((h) => getNumber(h.object, ['spec', 'maxReplicas'])).filter((v): v is number => v !== undefined);
+  // Every metric once (the same metric in two HPAs is kept from the first).
+  const seen = new Set<string>();
+  const metrics: string[] = [];
+  for (const h of all) for (const m of getArray(h.object, ['spec', 'metrics'])) {
+    const key = JSON.stringify(m);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    metrics.push(`  - ${flow(m)}   # from ${h.name}`);
+  }
+  const bound = (field: 'minReplicas' | 'maxReplicas', dflt: number | undefined) => {
+    const values = all.map((h) => getNumber(h.object, ['spec', field]) ?? dflt);
+    const own = values[0];
+    const known = values.filter((v): v is number => v !== undefined);
+    const chosen = own ?? (known.length ? Math.max(...known) : 10);
+    const differ = all.map((h, i) => `${h.name} ${values[i] ?? 'unset'}`);
+    return `  ${field}: ${chosen}${new Set(values).size > 1 ? `   # kept from ${hpa.name}; ${differ.join(', ')}` : ''}`;
+  };
+  const behavior = get(hpa.object, ['spec', 'behavior']);
   const t = scaleTargetRef(hpa);
-  return `apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: ${hpa.name}\n  namespace: ${x.index.namespaceOf(hpa)}\nspec:\n  scaleTargetRef: ${t ? flow({ apiVersion: t.apiVersion ?? 'apps/v1', kind: t.kind, name: t.name }) : '{}'}\n  minReplicas: ${Math.max(...mins)}\n  maxReplicas: ${maxes.length ? Math.max(...maxes) : 10}\n  metrics:\n${metrics.join('\n')}`;
+  return [
+    'apiVersion: autoscaling/v2',
+    'kind: HorizontalPodAutoscaler',
+    'metadata:',
+    `  name: ${hpa.name}`,
+    `  namespace: ${x.index.namespaceOf(hpa)}`,
+    'spec:',
+    `  scaleTargetRef: ${t ? flow({ apiVersion: t.apiVersion ?? 'apps/v1', kind: t.kind, name: t.name }) : '{}'}`,
+    bound('minReplicas', 1),
+    bound('maxReplicas', undefined),
+    ...(isObject(behavior) ? [`  behavior: ${flow(behavior)}   # kept from ${hpa.name}`] : []),
+    '  metrics:',
+    ...metrics,
+  ].join('\n');
 }
 
 /** What the HPA's trouble is, as a diagnosis problem; null when it works or only waits (scaled to 0). */
@@ -2627,8 +2661,14 @@ function hpaProblem(x: Ctx, hpa: Resource, t: HpaTrouble): Problem | null {
   const ref0 = scaleTargetRef(hpa);
   const target = hpaTarget(index, hpa);
   const c = t.condition;
-  const evidence: Evidence[] = [st(hpa, c.path, `condition ${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.since !== undefined ? ` since ${formatTime(c.since)}` : ''}${c.message ? `: "${quote(c.message, 400)}"` : ''}`, index)];
-  const warn = warnings(index, hpa).sort((a, b) => (a.time ?? 0) - (b.time ?? 0)).pop();
+  const evidence: Evidence[] = [
+    t.cause === 'not-processed'
+      ? st(hpa, ['status'], `no status.conditions; created ${formatTime(c.since)}`, index)
+      : st(hpa, c.path, `condition ${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.since !== undefined ? ` since ${formatTime(c.since)}` : ''}${c.message ? `: "${quote(c.message, 400)}"` : ''}`, index),
+  ];
+  // The controller's event for this cause (the same reason, or the metric-failure events), not an older one's.
+  const related = (e: ObjectEvent) => e.reason === c.reason || (c.type === 'ScalingActive' && /^Failed(Get|Compute)/.test(e.reason));
+  const warn = t.cause === 'at-max' || t.cause === 'scale-up-disabled' || t.cause === 'not-processed' ? undefined : warnings(index, hpa).filter(related).sort((a, b) => (a.time ?? 0) - (b.time ?? 0)).pop();
   if (warn) evidence.push(ev(warn, index));
   const fix: Problem['fix'] = { text: hpaFixText(t, hpa, index), commands: [], yaml: null };
   const prevent: Prevention[] = [];
@@ -2647,18 +2687,42 @@ function hpaProblem(x: Ctx, hpa: Resource, t: HpaTrouble): Problem | null {
       if (p) prevent.push(p);
       break;
     }
-    case 'target-unscalable':
+    case 'target-unscalable': {
       symptom = `HPA ${hpa.name} cannot read its target's scale`;
-      fix.commands = [`kubectl ${n} get hpa ${hpa.name} -o jsonpath='{.spec.scaleTargetRef}'`, ...(ref0 ? [`kubectl api-resources | grep -i '^${ref0.kind.toLowerCase()}'`] : [])];
+      // The same kind and name in another API group: the reference's apiVersion is the mistake.
+      const other = ref0 ? index.inNamespace(ref0.kind, ns).find((r) => r.name === ref0.name) : undefined;
+      if (ref0 && other && !target) {
+        symptom = `HPA ${hpa.name} scales nothing: scaleTargetRef names ${ref0.kind} ${ref0.name} in ${ref0.apiVersion ?? 'the core group'}, which is in ${other.apiVersion}`;
+        evidence.push(st(other, [], `${other.kind} ${other.name} exists as ${other.apiVersion}`, index, 'spec'));
+        fix.text = `Set scaleTargetRef.apiVersion to ${other.apiVersion}: the controller looks the kind up in the group the apiVersion names.`;
+        fix.commands = [`kubectl ${n} patch hpa ${hpa.name} --type=merge -p '{"spec":{"scaleTargetRef":{"apiVersion":"${other.apiVersion}"}}}'`];
+      } else if (ref0) {
+        const plural = `${ref0.kind.toLowerCase()}`;
+        fix.commands = [`kubectl ${n} get ${plural} ${ref0.name}`, `kubectl api-resources | grep -iw ${plural}`, ...(ref0.group ? [`kubectl get crd -o jsonpath='{range .items[?(@.spec.group=="${ref0.group}")]}{.metadata.name}{": "}{.spec.versions[*].subresources.scale}{"\\n"}{end}'`] : [])];
+      }
       break;
+    }
     case 'missing-request': {
       symptom = `HPA ${hpa.name} does not scale: container ${t.container ?? '?'} has no ${t.resource ?? 'cpu'} request`;
       if (target && t.container) {
-        const containers = getArray(target.object, ['spec', 'template', 'spec', 'containers']).concat(getArray(target.object, ['spec', 'template', 'spec', 'initContainers']));
-        const i = containers.findIndex((k) => isObject(k) && k.name === t.container);
-        const requests = i >= 0 && isObject(containers[i]) ? get(containers[i], ['resources', 'requests']) : undefined;
-        fix.yaml = requestYaml(t.container, t.resource ?? 'cpu', isObject(requests) ? requests : {});
-        fix.commands = [`kubectl ${n} set resources ${KUBECTL_NAME[target.kind as DiagnoseKind] ?? target.kind.toLowerCase()}/${target.name} -c ${t.container} --requests=${t.resource ?? 'cpu'}=${t.resource === 'memory' ? '128Mi' : '100m'}`];
+        const main = getArray(target.object, ['spec', 'template', 'spec', 'containers']);
+        const init = getArray(target.object, ['spec', 'template', 'spec', 'initContainers']);
+        const inMain = main.find((k) => isObject(k) && k.name === t.container);
+        const inInit = init.find((k) => isObject(k) && k.name === t.container);
+        const found = inMain ?? inInit;
+        if (!found) {
+          // Not in the template: an admission webhook adds it to each pod (Istio's istio-proxy, Linkerd's linkerd-proxy, Vault's agent).
+          fix.text = `Container ${t.container} is not in ${target.kind} ${target.name}'s pod template: an admission webhook injects it into each pod, so its request is set through the injector (Istio: the pod template annotations sidecar.istio.io/proxyCPU and proxyMemory, or the mesh's proxy defaults; Linkerd: config.linkerd.io/proxy-cpu-request), or scale on a ContainerResource metric of the application container instead, which ignores the others.`;
+          fix.yaml = t.container === 'istio-proxy' && (t.resource ?? 'cpu') === 'cpu' ? `spec:
+  template:
+    metadata:
+      annotations:
+        sidecar.istio.io/proxyCPU: 100m   # size from its measured usage` : null;
+        } else {
+          const requests = isObject(found) ? get(found, ['resources', 'requests']) : undefined;
+          fix.yaml = requestYaml(t.container, t.resource ?? 'cpu', isObject(requests) ? requests : {}, inMain ? 'containers' : 'initContainers');
+          fix.commands = [`kubectl ${n} set resources ${KUBECTL_NAME[target.kind as DiagnoseKind] ?? target.kind.toLowerCase()}/${target.name} -c ${t.container} --requests=${t.resource ?? 'cpu'}=${t.resource === 'memory' ? '128Mi' : '100m'}`];
+        }
       }
       const p = preventIf(x, hpa, 'hpa-utilization-without-requests', 'a utilization target over containers without a request is caught in the manifests', { general: 'give every container a request for each resource the HPA scales on (sidecars and injected containers too)' });
       if (p) prevent.push(p);
@@ -2679,10 +2743,20 @@ function hpaProblem(x: Ctx, hpa: Resource, t: HpaTrouble): Problem | null {
       break;
     case 'ambiguous-selector': {
       const others = (t.others ?? []).map((o) => o.split('/')).filter(([o, name]) => !(o === ns && name === hpa.name)).map(([o, name]) => index.inNamespace('HorizontalPodAutoscaler', o).find((h) => h.name === name)).filter((h): h is Resource => h !== undefined);
-      symptom = `HPA ${hpa.name} does not scale: ${others.length ? `HPA ${joinAnd(others.map((h) => h.name))} selects the same pods` : 'another HPA selects the same pods'}`;
-      for (const h of others.slice(0, 3)) evidence.push(st(h, ['spec', 'scaleTargetRef'], `HPA ${h.name}: scaleTargetRef ${scaleTargetRef(h) ? `${scaleTargetRef(h)!.kind} ${scaleTargetRef(h)!.name}` : '?'}, metrics ${hpaMetrics(h).map((m) => m.text.replace(/: .*?\(target /, ' (target ')).join(', ') || 'none'}`, index, 'spec'));
+      const targetOf = (h: Resource) => scaleTargetRef(h);
+      const sameTarget = ref0 !== null && others.length > 0 && others.every((h) => { const o = targetOf(h); return o !== null && o.kind === ref0.kind && o.name === ref0.name; });
+      for (const h of others.slice(0, 3)) evidence.push(st(h, ['spec', 'scaleTargetRef'], `HPA ${h.name}: scaleTargetRef ${targetOf(h) ? `${targetOf(h)!.kind} ${targetOf(h)!.name}` : '?'}, metrics ${hpaMetrics(h).map((m) => m.text.replace(/: .*?\(target /, ' (target ')).join(', ') || 'none'}`, index, 'spec'));
       fix.commands = [`kubectl ${n} get hpa`];
-      if (others.length) fix.yaml = mergedHpaYaml(x, hpa, others);
+      if (sameTarget) {
+        symptom = `HPA ${hpa.name} does not scale: HPA ${joinAnd(others.map((h) => h.name))} scales the same ${ref0!.kind}`;
+        fix.yaml = mergedHpaYaml(x, hpa, others);
+      } else {
+        // Different workloads whose pods overlap: the selectors are the mistake, not the HPAs.
+        const otherTargets = others.map(targetOf).filter((o): o is NonNullable<typeof o> => o !== null);
+        symptom = `HPA ${hpa.name} does not scale: ${others.length ? `HPA ${joinAnd(others.map((h) => h.name))} counts the same pods` : 'another HPA selects the same pods'}`;
+        fix.text = `The workloads' pod selectors overlap: ${ref0 ? `${ref0.kind} ${ref0.name}'s selector also matches the pods of ${joinAnd(otherTargets.map((o) => `${o.kind} ${o.name}`)) || 'another workload'}` : 'one target\'s selector matches another\'s pods'}, so each HPA would count the other's pods. Make the selectors disjoint (a Deployment's selector cannot change: recreate it with a label the other's pods do not carry, such as track: stable beside track: canary), or keep one of the HPAs knowingly.`;
+        fix.commands = [`kubectl ${n} get hpa`, ...(ref0 ? [`kubectl ${n} get ${ref0.kind.toLowerCase()} ${ref0.name} -o jsonpath='{.spec.selector}'`] : [])];
+      }
       break;
     }
     case 'pods-unready':
@@ -2694,13 +2768,23 @@ function hpaProblem(x: Ctx, hpa: Resource, t: HpaTrouble): Problem | null {
       const max = getNumber(hpa.object, ['spec', 'maxReplicas']) ?? 0;
       symptom = `HPA ${hpa.name} is pinned at maxReplicas ${max}`;
       for (const m of hpaMetrics(hpa)) evidence.push(st(hpa, m.path, `metric ${m.text}`, index, 'status'));
-      const raised = Math.max(max + 1, Math.ceil(max * 1.5));
+      const asked = replicasAskedFor(hpa);
+      const raised = asked !== undefined && asked > max ? asked : Math.max(max + 1, Math.ceil(max * 1.5));
       fix.commands = [`kubectl ${n} patch hpa ${hpa.name} --type=merge -p '{"spec":{"maxReplicas":${raised}}}'`];
-      fix.yaml = `spec:\n  maxReplicas: ${raised}   # was ${max}: check that the nodes (or the cluster autoscaler) have room, and the cost`;
+      fix.yaml = `spec:\n  maxReplicas: ${raised}   # was ${max}${asked !== undefined && asked > max ? '; what the metrics ask for now' : ''}: check that the nodes (or the cluster autoscaler) have room, and the cost`;
       break;
     }
     case 'scale-update-failed':
       fix.commands = [`kubectl ${n} describe hpa ${hpa.name}`];
+      break;
+    case 'scale-up-disabled':
+      symptom = `HPA ${hpa.name} does not scale up: behavior.scaleUp.selectPolicy is Disabled`;
+      for (const m of hpaMetrics(hpa)) evidence.push(st(hpa, m.path, `metric ${m.text}`, index, 'status'));
+      fix.commands = [`kubectl ${n} patch hpa ${hpa.name} --type=json -p '[{"op":"remove","path":"/spec/behavior/scaleUp/selectPolicy"}]'`];
+      break;
+    case 'not-processed':
+      symptom = `HPA ${hpa.name} has no conditions: the HPA controller is not processing it`;
+      fix.commands = ['kubectl -n kube-system get pods -l component=kube-controller-manager'];
       break;
     default:
       fix.commands = [`kubectl ${n} describe hpa ${hpa.name}`];
@@ -2733,7 +2817,14 @@ function hpaDiagnosis(x: Ctx, hpa: Resource): Diagnosis {
   const desired = computing ? getNumber(hpa.object, ['status', 'desiredReplicas']) : undefined;
   const walked = [show(ref(hpa, index))];
   const targetUnread = t0 ? unreadOf(x.opts, [t0.kind], ns) : [];
-  walked.push(t0 ? `target ${t0.kind} ${t0.name}: ${target ? `${getNumber(target.object, ['spec', 'replicas']) ?? '?'} replicas` : targetUnread.length ? 'not read' : `not found ${sourceWhere(index)}`}` : 'target: no scaleTargetRef');
+  const replicasText = (n: number | undefined) => (n === undefined ? '? replicas' : `${n} replica${n === 1 ? '' : 's'}`);
+  const sameName = t0 && !target ? index.inNamespace(t0.kind, ns).find((r) => r.name === t0.name) : undefined;
+  const listed = !t0 || !index.listedKinds || index.listedKinds.has(t0.kind);
+  walked.push(
+    t0
+      ? `target ${t0.kind} ${t0.name}: ${target ? replicasText(getNumber(target.object, ['spec', 'replicas'])) : targetUnread.length ? 'not read' : sameName ? `exists as ${sameName.apiVersion}, but scaleTargetRef names ${t0.apiVersion ?? 'the core group'}` : listed ? `not found ${sourceWhere(index)}` : `not read (diagnose does not list ${t0.kind})`}`
+      : 'target: no scaleTargetRef',
+  );
   walked.push(`replicas: ${current ?? '?'} now${desired !== undefined ? `, ${desired} desired` : ''}, min ${min}, max ${max ?? '?'}`);
   const metrics = hpaMetrics(hpa);
   if (metrics.length) walked.push(`metrics: ${metrics.map((m) => m.text).join('; ')}`);
@@ -2742,10 +2833,10 @@ function hpaDiagnosis(x: Ctx, hpa: Resource): Diagnosis {
   walked.push(`Events: ${eventsFor(index, hpa).length}`);
   const problems: Problem[] = [];
   let symptom: string | undefined;
-  const t = hpaTrouble(hpa);
-  if (!hpaSynced(hpa)) {
-    x.notes.add('the HPA has no conditions: the HPA controller (kube-controller-manager) has not processed it yet, or is not running');
-    symptom = 'no conditions yet: not processed by the HPA controller';
+  const t = hpaTrouble(hpa, x.now);
+  if (!hpaSynced(hpa) && !t) {
+    x.notes.add('the HPA has no conditions: the HPA controller (kube-controller-manager) has not processed it yet');
+    symptom = 'no conditions yet: not processed by the HPA controller (it was created less than two minutes ago)';
   } else if (t) {
     const p = hpaProblem(x, hpa, t);
     if (p) problems.push(p);
@@ -2879,9 +2970,13 @@ function ingressDiagnosis(x: Ctx, ing: Resource): Diagnosis {
       walked.push(`${joinAnd(routes)} -> Service ${b.service}: ${servicesUnread ? 'not read' : `not found ${sourceWhere(index)}`}`);
       continue;
     }
+    if (getString(svc.object, ['spec', 'type']) === 'ExternalName') {
+      walked.push(`${joinAnd(routes)} -> Service ${b.service} (ExternalName ${getString(svc.object, ['spec', 'externalName']) ?? '?'}):${b.port}`);
+      continue;
+    }
     const d = serviceDiagnosis({ ...x, notes: new Set() }, svc);
     const ep = endpointsOf(index, svc);
-    walked.push(`${joinAnd(routes)} -> Service ${b.service}:${b.port}: ${ep ? `${ep.ready} ready endpoint${ep.ready === 1 ? '' : 's'}` : d.symptom}`);
+    walked.push(`${joinAnd(routes)} -> Service ${b.service}:${b.port}: ${d.status === 'broken' || !ep ? d.symptom : `${ep.ready} ready endpoint${ep.ready === 1 ? '' : 's'}`}`);
     const worst = d.problems[0];
     if (d.status === 'broken' && worst) {
       problems.push({
@@ -2904,10 +2999,15 @@ function ingressDiagnosis(x: Ctx, ing: Resource): Diagnosis {
   const secretsRead = !unreadOf(x.opts, ['Secret'], ns).length && (index.listedKinds?.has('Secret') ?? false);
   getArray(ing.object, ['spec', 'tls']).forEach((t, i) => {
     const secret = getString(t, ['secretName']);
-    if (!secret || secret.includes('/')) return;
     const hosts = getArray(t, ['hosts']).filter((h): h is string => typeof h === 'string');
+    if (!secret) {
+      walked.push(`TLS ${hosts.length ? joinAnd(hosts) : '(all hosts)'}: no secretName (the controller's default certificate, self-signed unless it is configured with one)`);
+      return;
+    }
+    if (secret.includes('/')) return;
     const exists = index.inNamespace('Secret', ns).some((s) => s.name === secret);
     walked.push(`TLS ${hosts.length ? joinAnd(hosts) : '(all hosts)'}: Secret ${secret}${exists ? '' : secretsRead ? ' not found' : ' (not read)'}`);
+    if (!exists && !secretsRead) x.notes.add(`TLS not verified: Secret ${secret} could not be checked (listing Secrets in ${ns} is not allowed for this user, or the input holds none)`);
     if (exists || !secretsRead) return;
     const issuer = ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'].map((k) => annotations[k]).find(Boolean);
     const cert = index.inNamespace('Certificate', ns).find((c) => getString(c.object, ['spec', 'secretName']) === secret);
@@ -2921,7 +3021,7 @@ function ingressDiagnosis(x: Ctx, ing: Resource): Diagnosis {
       evidence: [st(ing, ['spec', 'tls', i, 'secretName'], `spec.tls[${i}].secretName: ${secret}; no Secret of that name in namespace ${ns}`, index, 'spec')],
       cause: `the controller has no certificate for ${hosts.length ? joinAnd(hosts) : 'these hosts'} and serves its default one (usually self-signed): clients refuse the connection${issuer ? `; the Ingress asks cert-manager (issuer ${issuer}) for it, which has not issued it` : ''}`,
       fix: issuer || cert
-        ? { text: 'Find why cert-manager has not issued the certificate: the Certificate\'s conditions, then its CertificateRequest and Order (an ACME challenge that cannot be reached is the usual cause).', commands: [`kubectl ${n} describe certificate ${cert ? cert.name : secret}`, `kubectl ${n} get certificaterequests,orders,challenges`], yaml: null }
+        ? { text: 'Find why cert-manager has not issued the certificate (first, that it is installed at all): the Certificate\'s conditions, then its CertificateRequest and Order (an ACME challenge that cannot be reached is the usual cause).', commands: ['kubectl get crd certificates.cert-manager.io', `kubectl ${n} describe certificate ${cert ? cert.name : secret}`, `kubectl ${n} get certificaterequests,orders,challenges`], yaml: null }
         : { text: `Create the TLS Secret in namespace ${ns}, or let cert-manager issue it.`, commands: [`kubectl ${n} create secret tls ${secret} --cert=tls.crt --key=tls.key`], yaml: null },
       prevent: issuer || cert ? [] : confirmed(x, ing, [prevention('ingress-tls-secret-missing', 'a TLS Secret that nothing in the manifests provides is flagged (unknown unless the input is complete)')]),
       logs: null,
@@ -2949,12 +3049,30 @@ function ingressDiagnosis(x: Ctx, ing: Resource): Diagnosis {
   // No address: nothing has admitted it (when no class problem explains it already), after a grace period.
   const created = parseTime(getString(ing.object, ['metadata', 'creationTimestamp']));
   const old = x.now === undefined || created === undefined || x.now - created >= 5 * 60_000;
-  if (!addresses.length && !classProblems.length && old) {
+  const noClass = getString(ing.object, ['spec', 'ingressClassName']) === undefined && annotations['kubernetes.io/ingress.class'] === undefined;
+  if (!addresses.length && !classProblems.length && old && noClass && classObj) {
+    // The DefaultIngressClass admission plugin sets ingressClassName only when an Ingress is created:
+    // one created before a class was marked default keeps no class, and controllers that select by
+    // class (ingress-nginx without --watch-ingress-without-class) ignore it.
+    problems.push({
+      check: null,
+      severity: 'error',
+      symptom: `Ingress ${ing.name} names no class and has no address: the default IngressClass ${classObj.name} does not apply to it`,
+      object: ref(ing, index),
+      container: null,
+      pods: [],
+      evidence: [st(ing, ['spec'], `no spec.ingressClassName, no ${'kubernetes.io/ingress.class'} annotation; IngressClass ${classObj.name} is marked default`, index, 'spec')],
+      cause: `the default IngressClass is applied by admission only when an Ingress is created, so this one (created without a class, before ${classObj.name} was marked default or with the plugin off) has none; controllers that select by class ignore it unless they also watch Ingresses without a class`,
+      fix: { text: `Give it the class.`, commands: [`kubectl ${n} patch ingress ${ing.name} --type=merge -p '{"spec":{"ingressClassName":"${classObj.name}"}}'`], yaml: null },
+      prevent: [],
+      logs: null,
+    });
+  } else if (!addresses.length && !classProblems.length && old) {
     const selector = controller ? INGRESS_CONTROLLER_PODS[controller] : undefined;
     problems.push({
       check: null,
       severity: 'warning',
-      symptom: `Ingress ${ing.name} has no address: no controller has admitted it`,
+      symptom: `Ingress ${ing.name} has no address: no controller has admitted it (or its controller does not publish addresses)`,
       object: ref(ing, index),
       container: null,
       pods: [],
@@ -2976,7 +3094,9 @@ function ingressDiagnosis(x: Ctx, ing: Resource): Diagnosis {
     schemaVersion: DIAGNOSIS_SCHEMA_VERSION,
     target: ref(ing, index),
     status: statusOf(problems),
-    symptom: problems[0]?.symptom ?? `served at ${addresses.join(', ') || 'no address'}; ${backends.length ? `every backend has ready endpoints` : 'no Service backend'}`,
+    symptom:
+      problems[0]?.symptom ??
+      `${addresses.length ? `served at ${addresses.join(', ')}` : created !== undefined && x.now !== undefined ? `no address yet (created ${formatDuration(Math.max(0, x.now - created))} ago)` : 'no address'}; ${backends.length ? 'every Service backend has ready endpoints' : 'no Service backend'}${[...x.notes].some((t) => t.startsWith('TLS not verified')) ? '; TLS not verified' : ''}`,
     walked,
     problems,
     notes: [...x.notes],

@@ -36,6 +36,8 @@ export type HpaCause =
   | 'invalid-selector'
   | 'scaling-disabled'
   | 'at-max'
+  | 'scale-up-disabled'
+  | 'not-processed'
   | 'failed';
 
 export interface HpaTrouble {
@@ -58,6 +60,37 @@ export interface HpaTrouble {
 }
 
 const V1_CONDITIONS = 'autoscaling.alpha.kubernetes.io/conditions';
+
+/** Kinds that always have a scale subresource: "not found" on their /scale means the object is missing. */
+const BUILTIN_SCALABLE_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
+
+/**
+ * The replica count the metrics ask for, from utilization metrics against their targets (the
+ * controller's ceil(current x usage / target)), or undefined when no utilization metric is known.
+ */
+export function replicasAskedFor(hpa: Resource): number | undefined {
+  const current = getNumber(hpa.object, ['status', 'currentReplicas']);
+  if (!current) return undefined;
+  let most: number | undefined;
+  const specs = getArray(hpa.object, ['spec', 'metrics']);
+  for (const c of getArray(hpa.object, ['status', 'currentMetrics'])) {
+    if (!isObject(c) || (c.type !== 'Resource' && c.type !== 'ContainerResource')) continue;
+    const key = c.type === 'Resource' ? 'resource' : 'containerResource';
+    const now = getNumber(c, [key, 'current', 'averageUtilization']);
+    const name = getString(c, [key, 'name']);
+    const spec = specs.find((m) => isObject(m) && m.type === c.type && getString(m, [key, 'name']) === name);
+    const target = spec ? getNumber(spec, [key, 'target', 'averageUtilization']) : undefined;
+    if (now === undefined || !target) continue;
+    const n = Math.ceil((current * now) / target);
+    most = most === undefined ? n : Math.max(most, n);
+  }
+  if (most === undefined) {
+    const now = getNumber(hpa.object, ['status', 'currentCPUUtilizationPercentage']);
+    const target = getNumber(hpa.object, ['spec', 'targetCPUUtilizationPercentage']);
+    if (now !== undefined && target) most = Math.ceil((current * now) / target);
+  }
+  return most;
+}
 
 /** A condition of a live HPA: status.conditions (autoscaling/v2), else the v1 annotation. */
 export function hpaCondition(hpa: Resource, type: string): Condition | undefined {
@@ -148,14 +181,34 @@ function metricFailure(c: Condition): Pick<HpaTrouble, 'cause' | 'resource' | 'c
   return { cause: 'failed', resource, why: 'the controller could not compute a replica count' };
 }
 
-/** Why a live HPA does not scale, or stops at maxReplicas; undefined when it works (or has no status). */
-export function hpaTrouble(hpa: Resource): HpaTrouble | undefined {
+/**
+ * Why a live HPA does not scale, or stops at maxReplicas; undefined when it works (or has no status).
+ * With `now`, an HPA without conditions two minutes after its creation is reported: the controller
+ * writes them on its first sync (seconds after creation, then every 15 s), so it is not running.
+ */
+export function hpaTrouble(hpa: Resource, now?: number): HpaTrouble | undefined {
+  if (!hpaSynced(hpa)) {
+    const created = parseTime(getString(hpa.object, ['metadata', 'creationTimestamp']));
+    if (now === undefined || created === undefined || now - created < 2 * 60_000) return undefined;
+    const sinceText = getString(hpa.object, ['metadata', 'creationTimestamp']);
+    return {
+      cause: 'not-processed',
+      severity: 'warning',
+      condition: { type: 'AbleToScale', status: 'Unknown', reason: undefined, message: undefined, since: created, sinceText, path: ['status'] },
+      why: 'the HPA controller has written no condition since the HPA was created: kube-controller-manager\'s horizontal-pod-autoscaler controller is not running (disabled with --controllers, or the control plane is unhealthy)',
+    };
+  }
   const able = hpaCondition(hpa, 'AbleToScale');
   if (able?.status === 'False') {
     const m = able.message ?? '';
     if (able.reason === 'FailedUpdateScale') return { cause: 'scale-update-failed', severity: 'error', condition: able, why: 'the controller computed a replica count but could not write it to the target\'s scale subresource' };
     if (/not found/.test(m) && !/could not find the requested resource/.test(m)) {
       const t = scaleTargetRef(hpa);
+      // For a custom resource without a scale subresource the API server answers "not found" on /scale
+      // too: only the built-in kinds (which always have one) make it certain the object is missing.
+      if (t && !BUILTIN_SCALABLE_KINDS.has(t.kind)) {
+        return { cause: 'target-unscalable', severity: 'error', condition: able, why: `${t.kind} ${t.name} does not exist, or kind ${t.kind} has no scale subresource (the API server answers "not found" on /scale for both)` };
+      }
       return { cause: 'target-missing', severity: 'error', condition: able, why: t ? `its scaleTargetRef, ${t.kind} ${t.name}, does not exist` : 'the workload its scaleTargetRef names does not exist' };
     }
     return { cause: 'target-unscalable', severity: 'error', condition: able, why: 'the controller cannot read the scale subresource of what scaleTargetRef names (a kind without one, or the wrong apiVersion group)' };
@@ -175,6 +228,11 @@ export function hpaTrouble(hpa: Resource): HpaTrouble | undefined {
   const current = getNumber(hpa.object, ['status', 'currentReplicas']);
   if (limited?.status === 'True' && limited.reason === 'TooManyReplicas' && max !== undefined && current !== undefined && current >= max) {
     return { cause: 'at-max', severity: 'warning', condition: limited, why: `the metrics ask for more replicas than maxReplicas (${max}), so the pods run above their target` };
+  }
+  // behavior.scaleUp.selectPolicy Disabled: the scale-up limit is the current count (horizontal.go,
+  // calculateScaleUpLimitWithScalingRules), so the metrics asking for more gives ScaleUpLimit forever.
+  if (limited?.status === 'True' && limited.reason === 'ScaleUpLimit' && getString(hpa.object, ['spec', 'behavior', 'scaleUp', 'selectPolicy']) === 'Disabled') {
+    return { cause: 'scale-up-disabled', severity: 'warning', condition: limited, why: 'the metrics ask for more replicas, but behavior.scaleUp.selectPolicy is Disabled: it never adds any' };
   }
   return undefined;
 }
@@ -215,7 +273,7 @@ export function hpaMetrics(hpa: Resource): HpaMetric[] {
   if (specs.length === 0) {
     const target = getNumber(hpa.object, ['spec', 'targetCPUUtilizationPercentage']);
     const now = getNumber(hpa.object, ['status', 'currentCPUUtilizationPercentage']);
-    if (target !== undefined) out.push({ text: `cpu: ${now !== undefined ? `${now}%` : 'unknown'} of requests (target ${target}%)`, path: ['spec', 'targetCPUUtilizationPercentage'] });
+    if (target !== undefined) out.push({ text: `cpu: ${now !== undefined ? `${now}% of requests` : 'unknown'} (target ${target}%)`, path: ['spec', 'targetCPUUtilizationPercentage'] });
     return out;
   }
   specs.forEach((s, i) => {

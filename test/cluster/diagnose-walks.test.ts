@@ -114,7 +114,7 @@ describe('HPAs against a real HPA controller', { skip: clusterSkip() }, () => {
     const worker = await diagnoseJson('hpa/worker');
     assert.equal(worker.symptom, 'HPA worker does not scale: metric queue_depth is not served by external.metrics.k8s.io');
     const shared = await diagnoseJson('hpa/shared-cpu');
-    assert.equal(shared.symptom, 'HPA shared-cpu does not scale: HPA shared-rps selects the same pods');
+    assert.equal(shared.symptom, 'HPA shared-cpu does not scale: HPA shared-rps scales the same Deployment');
     assert.match(shared.problems[0].fix.yaml ?? '', /# from shared-cpu\n {2}- .*http_requests_per_second.*# from shared-rps$/);
   });
 

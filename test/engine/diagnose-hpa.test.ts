@@ -76,7 +76,9 @@ describe('diagnose hpa', () => {
     assert.equal(p.severity, 'warning');
     assert.equal(p.symptom, 'HPA web is pinned at maxReplicas 6');
     assert.ok(p.evidence.some((e) => e.text === 'metric cpu: 180% of requests (target 70%)'), JSON.stringify(p.evidence));
-    assert.deepEqual(p.fix.commands, [`kubectl -n shop patch hpa web --type=merge -p '{"spec":{"maxReplicas":9}}'`]);
+    // ceil(6 x 180 / 70) = 16: what the metrics ask for.
+    assert.deepEqual(p.fix.commands, [`kubectl -n shop patch hpa web --type=merge -p '{"spec":{"maxReplicas":16}}'`]);
+    assert.match(p.fix.yaml ?? '', /^spec:\n {2}maxReplicas: 16 {3}# was 6; what the metrics ask for now/);
     assert.ok(d.walked.includes('replicas: 6 now, 6 desired, min 2, max 6'), d.walked.join(' | '));
   });
 
@@ -85,7 +87,7 @@ describe('diagnose hpa', () => {
     const rps = { type: 'Pods', pods: { metric: { name: 'http_requests_per_second' }, target: { type: 'AverageValue', averageValue: '100' } } };
     const d = run([...WEB, hpa('web', [ABLE, amb]), hpa('web-rps', [ABLE, amb], { metrics: [rps], max: 10 })], 'HorizontalPodAutoscaler', 'web');
     const [p] = d.problems;
-    assert.equal(p.symptom, 'HPA web does not scale: HPA web-rps selects the same pods');
+    assert.equal(p.symptom, 'HPA web does not scale: HPA web-rps scales the same Deployment');
     assert.equal(
       p.fix.yaml,
       [
@@ -97,7 +99,7 @@ describe('diagnose hpa', () => {
         'spec:',
         '  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}',
         '  minReplicas: 2',
-        '  maxReplicas: 10',
+        '  maxReplicas: 6   # kept from web; web 6, web-rps 10',
         '  metrics:',
         '  - {type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}}   # from web',
         '  - {type: Pods, pods: {metric: {name: http_requests_per_second}, target: {type: AverageValue, averageValue: "100"}}}   # from web-rps',
@@ -134,7 +136,37 @@ describe('diagnose hpa', () => {
     assert.match(off.symptom, /^Deployment web is scaled to 0, so the HPA does nothing/);
     const fresh = run([...WEB, hpa('web', [])], 'HorizontalPodAutoscaler', 'web');
     assert.equal(fresh.status, 'healthy');
-    assert.equal(fresh.symptom, 'no conditions yet: not processed by the HPA controller');
+    assert.equal(fresh.symptom, 'no conditions yet: not processed by the HPA controller (it was created less than two minutes ago)');
+  });
+
+  it('two HPAs of different workloads over overlapping pods: the selectors are the mistake, no merge', () => {
+    const amb = cond('ScalingActive', 'False', 'AmbiguousSelector', 'pods by selector app=web are controlled by more than one HPA (e.g. [shop/web shop/canary])');
+    const d = run([...WEB, hpa('web', [ABLE, amb]), hpa('canary', [ABLE, amb], { target: 'web-canary' })], 'HorizontalPodAutoscaler', 'web');
+    const [p] = d.problems;
+    assert.equal(p.symptom, 'HPA web does not scale: HPA canary counts the same pods');
+    assert.equal(p.fix.yaml, null);
+    assert.match(p.fix.text, /^The workloads' pod selectors overlap: Deployment web's selector also matches the pods of Deployment web-canary/);
+  });
+
+  it('a request missing on an injected sidecar: set it through the injector; on a native sidecar: under initContainers', () => {
+    const injected = cond('ScalingActive', 'False', 'FailedGetResourceMetric', 'the HPA was unable to compute the replica count: failed to get cpu utilization: missing request for cpu in container istio-proxy of Pod web-7d9c-a');
+    const [p] = run([...WEB, hpa('web', [ABLE, injected])], 'HorizontalPodAutoscaler', 'web').problems;
+    assert.deepEqual(p.fix.commands, []);
+    assert.match(p.fix.text, /^Container istio-proxy is not in Deployment web's pod template: an admission webhook injects it/);
+    assert.match(p.fix.yaml ?? '', /sidecar\.istio\.io\/proxyCPU: 100m/);
+    const native = chain({ replicas: 2, containers: [{ ...container(), resources: { requests: { cpu: '250m' } } }] }, []);
+    ((native[0].spec as Obj).template as { spec: Obj }).spec.initContainers = [{ name: 'proxy', image: 'proxy:1', restartPolicy: 'Always' }];
+    const sidecar = cond('ScalingActive', 'False', 'FailedGetResourceMetric', 'the HPA was unable to compute the replica count: failed to get cpu utilization: missing request for cpu in container proxy of Pod web-7d9c-a');
+    const [q] = run([...native, hpa('web', [ABLE, sidecar])], 'HorizontalPodAutoscaler', 'web').problems;
+    assert.match(q.fix.yaml ?? '', /^spec:\n {2}template:\n {4}spec:\n {6}initContainers:\n {6}- name: proxy\n/);
+  });
+
+  it('a target in the wrong API group: names the group it is in, with the patch', () => {
+    const h = hpa('web', [cond('AbleToScale', 'False', 'FailedGetScale', 'the HPA controller was unable to get the target\'s current scale: no matches for kind "Deployment" in group "extensions"')]);
+    (h.spec as Obj).scaleTargetRef = { apiVersion: 'extensions/v1beta1', kind: 'Deployment', name: 'web' };
+    const d = run([...WEB, h], 'HorizontalPodAutoscaler', 'web');
+    assert.ok(d.walked.includes('target Deployment web: exists as apps/v1, but scaleTargetRef names extensions/v1beta1'), d.walked.join(' | '));
+    assert.deepEqual(d.problems[0].fix.commands, [`kubectl -n shop patch hpa web --type=merge -p '{"spec":{"scaleTargetRef":{"apiVersion":"apps/v1"}}}'`]);
   });
 
   it('the workload\'s diagnosis walks its HPA and lists its problem as a warning; the namespace lists it once', () => {

@@ -64,7 +64,7 @@ describe('diagnose ingress', () => {
   it('healthy: an address and ready endpoints behind every backend', () => {
     const d = run([...HEALTHY, ingress({ address: '203.0.113.7' })], 'shop');
     assert.equal(d.status, 'healthy');
-    assert.equal(d.symptom, 'served at 203.0.113.7; every backend has ready endpoints');
+    assert.equal(d.symptom, 'served at 203.0.113.7; every Service backend has ready endpoints');
     assert.deepEqual(d.walked, ['Ingress shop/shop', 'class: nginx, controller k8s.io/ingress-nginx', 'address: 203.0.113.7', 'shop.example.com/ -> Service web:80: 1 ready endpoint', 'Events: 0']);
   });
 
@@ -72,7 +72,7 @@ describe('diagnose ingress', () => {
     const d = run([...HEALTHY, ingress({ created: T0 }), event({ name: 'x', involved: { kind: 'Pod', name: 'web-0', uid: 'p-web' }, reason: 'Pulled', message: 'pulled', type: 'Normal', lastTimestamp: at(6) })], 'shop');
     assert.equal(d.status, 'degraded');
     const [p] = d.problems;
-    assert.equal(p.symptom, 'Ingress shop has no address: no controller has admitted it');
+    assert.equal(p.symptom, 'Ingress shop has no address: no controller has admitted it (or its controller does not publish addresses)');
     assert.deepEqual(p.fix.commands, ['kubectl get ingressclass nginx -o yaml', 'kubectl get pods -A -l app.kubernetes.io/name=ingress-nginx', 'kubectl -n shop describe ingress shop']);
     // Within the first minutes, no address is normal.
     assert.equal(run([...HEALTHY, ingress({ created: at(4) }), event({ name: 'x', involved: { kind: 'Pod', name: 'web-0', uid: 'p-web' }, reason: 'Pulled', message: 'pulled', type: 'Normal', lastTimestamp: at(6) })], 'shop').status, 'healthy');
@@ -84,13 +84,35 @@ describe('diagnose ingress', () => {
     const [p] = d.problems;
     assert.equal(p.symptom, 'HTTPS for shop.example.com fails: TLS Secret shop-tls does not exist');
     assert.match(p.cause, /the Ingress asks cert-manager \(issuer letsencrypt\) for it, which has not issued it$/);
-    assert.deepEqual(p.fix.commands, ['kubectl -n shop describe certificate shop-tls', 'kubectl -n shop get certificaterequests,orders,challenges']);
+    assert.deepEqual(p.fix.commands, ['kubectl get crd certificates.cert-manager.io', 'kubectl -n shop describe certificate shop-tls', 'kubectl -n shop get certificaterequests,orders,challenges']);
     assert.deepEqual(p.prevent, []);
     const unread = run([...HEALTHY, ingress({ address: '203.0.113.7', tls })], 'shop', ['IngressClass', 'Service', 'EndpointSlice', 'Pod', 'Event']);
     assert.equal(unread.status, 'healthy');
+    assert.equal(unread.symptom, 'served at 203.0.113.7; every Service backend has ready endpoints; TLS not verified');
     assert.ok(unread.walked.includes('TLS shop.example.com: Secret shop-tls (not read)'), unread.walked.join(' | '));
+    assert.ok(unread.notes.some((n) => n.startsWith('TLS not verified: Secret shop-tls could not be checked')), unread.notes.join(' | '));
+    // A tls entry without secretName: the controller's default certificate, said in the walk.
+    const noName = run([...HEALTHY, ingress({ address: '203.0.113.7', tls: [{ hosts: ['shop.example.com'] }] })], 'shop');
+    assert.ok(noName.walked.includes("TLS shop.example.com: no secretName (the controller's default certificate, self-signed unless it is configured with one)"), noName.walked.join(' | '));
     const present = run([...HEALTHY, ingress({ address: '203.0.113.7', tls }), { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'shop-tls', namespace: 'shop' } }], 'shop');
     assert.equal(present.status, 'healthy');
+  });
+
+  it('no class, a default IngressClass, no address: the default does not apply to an existing Ingress; the patch gives it the class', () => {
+    const ing = ingress({ created: T0 });
+    delete (ing.spec as Obj).ingressClassName;
+    const dflt = { ...CLASS, metadata: { name: 'nginx', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } } };
+    const later = event({ name: 'x', involved: { kind: 'Pod', name: 'web-0', uid: 'p-web' }, reason: 'Pulled', message: 'pulled', type: 'Normal', lastTimestamp: at(6) });
+    const d = run([dflt, service, slice(true), pod, ing, later], 'shop');
+    assert.equal(d.status, 'broken');
+    assert.equal(d.problems[0].symptom, 'Ingress shop names no class and has no address: the default IngressClass nginx does not apply to it');
+    assert.deepEqual(d.problems[0].fix.commands, [`kubectl -n shop patch ingress shop --type=merge -p '{"spec":{"ingressClassName":"nginx"}}'`]);
+  });
+
+  it('an ExternalName backend is walked as such, not as endpoints', () => {
+    const ext = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { type: 'ExternalName', externalName: 'api.partner.example.com' } };
+    const d = run([CLASS, ext, ingress({ address: '203.0.113.7' })], 'shop');
+    assert.ok(d.walked.includes('shop.example.com/ -> Service web (ExternalName api.partner.example.com):80'), d.walked.join(' | '));
   });
 
   it('the controller\'s Warning event is quoted', () => {

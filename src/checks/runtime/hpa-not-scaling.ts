@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput, type RelatedInput } from '../types.js';
-import { hpaMetrics, hpaSynced, hpaTarget, hpaTrouble, type HpaTrouble } from '../../model/autoscaler-status.js';
+import { hpaMetrics, hpaSynced, hpaTarget, hpaTrouble, replicasAskedFor, type HpaTrouble } from '../../model/autoscaler-status.js';
 import { formatDuration, formatTime, observedAt, shortenMessage, eventsFor } from '../../model/events.js';
 import type { ResourceIndex } from '../../model/index.js';
 import type { Resource } from '../../model/types.js';
@@ -35,9 +35,15 @@ export function hpaFixText(t: HpaTrouble, hpa: Resource, index: ResourceIndex): 
     case 'invalid-selector':
       return 'The target\'s scale subresource must report a label selector (a custom resource declares it in its CRD\'s scale.labelSelectorPath).';
     case 'scaling-disabled':
-      return `Scale the target up to hand it back to the HPA (kubectl -n ${ns} scale ${ref ? `${ref.kind.toLowerCase()}/${ref.name}` : 'TARGET'} --replicas=${getNumber(hpa.object, ['spec', 'minReplicas']) ?? 1}), or delete the HPA if the workload is retired.`;
-    case 'at-max':
-      return 'Raise maxReplicas if the cluster and the budget allow it (kubeready audit shows what the maximum costs), or make each pod handle more (more CPU per pod, a higher target); if the cap is meant as a cost limit, the pods run hot by design.';
+      return `Scale the target up to hand it back to the HPA (kubectl -n ${ns} scale ${ref ? `${ref.kind.toLowerCase()}/${ref.name}` : 'TARGET'} --replicas=${Math.max(getNumber(hpa.object, ['spec', 'minReplicas']) ?? 1, 1)}), or delete the HPA if the workload is retired.`;
+    case 'not-processed':
+      return 'Check the controller: kubectl -n kube-system get pods -l component=kube-controller-manager (its --controllers flag must not exclude horizontalpodautoscaling); on a managed control plane, the provider\'s status page.';
+    case 'scale-up-disabled':
+      return 'If scaling up was disabled for an incident or a freeze, remove behavior.scaleUp.selectPolicy: Disabled (or set it to Max) to let the HPA add replicas again; otherwise raise the pods\' size, as the HPA will not.';
+    case 'at-max': {
+      const asked = replicasAskedFor(hpa);
+      return `Raise maxReplicas${asked !== undefined ? ` (the metrics ask for about ${asked})` : ''} if the cluster and the budget allow it (kubeready audit shows what the maximum costs), or make each pod handle more (more CPU per pod, a higher target); if the cap is meant as a cost limit, the pods run hot by design.`;
+    }
     default:
       return `Read the condition's message: kubectl -n ${ns} describe hpa ${hpa.name}.`;
   }
@@ -55,10 +61,13 @@ export function hpaTroubleText(t: HpaTrouble, hpa: Resource, index: ResourceInde
   // status.currentReplicas is omitted when 0.
   const current = getNumber(hpa.object, ['status', 'currentReplicas']) ?? (hpaSynced(hpa) ? 0 : undefined);
   const max = getNumber(hpa.object, ['spec', 'maxReplicas']);
-  if (t.cause === 'at-max') {
+  if (t.cause === 'at-max' || t.cause === 'scale-up-disabled') {
     const metrics = hpaMetrics(hpa).map((m) => m.text);
-    return `pinned at maxReplicas ${max} (${cond}): ${t.why}${metrics.length ? `; ${metrics.join(', ')}` : ''}`;
+    const asked = replicasAskedFor(hpa);
+    const head = t.cause === 'at-max' ? `pinned at maxReplicas ${max}` : `does not scale up from ${current ?? '?'} replica${current === 1 ? '' : 's'}`;
+    return `${head} (${cond}): ${t.why}${asked !== undefined && current !== undefined && asked > current ? ` (about ${asked})` : ''}${metrics.length ? `; ${metrics.join(', ')}` : ''}`;
   }
+  if (t.cause === 'not-processed') return `no condition ${c.since !== undefined && now !== undefined ? `${formatDuration(Math.max(0, now - c.since))} after its creation` : 'since its creation'}: ${t.why}`;
   if (t.cause === 'scaling-disabled') return `${target} is scaled to 0, so the HPA does nothing (${cond}): it acts again once the target has a replica`;
   const stays = t.cause === 'target-missing' || t.cause === 'target-unscalable' ? 'nothing is autoscaled' : `${target} stays at ${current !== undefined ? `${current} replica${current === 1 ? '' : 's'}` : 'its replica count'} whatever the load`;
   const others = t.cause === 'ambiguous-selector' && t.others?.length ? ` (${t.others.join(', ')})` : '';
@@ -86,9 +95,15 @@ autoscaling/v1 objects, the \`autoscaling.alpha.kubernetes.io/conditions\` annot
   (\`AmbiguousSelector\`);
 - **warning** when \`ScalingLimited\` is True with \`TooManyReplicas\` and the HPA runs at
   \`maxReplicas\`: the metrics ask for more, the cap holds the pods above their target;
+- **warning** when \`ScalingLimited\` is True with \`ScaleUpLimit\` and \`behavior.scaleUp.selectPolicy\` is
+  \`Disabled\`: the metrics ask for more replicas and the HPA will never add one;
 - **info** when the target is scaled to 0 (\`ScalingDisabled\`): the HPA waits until it has a replica.
 
-Not reported for HPAs without conditions (the controller has not synced them) or for manifests.
+A \`FailedGetScale\` "not found" on a custom resource kind is reported as "does not exist, or has no
+scale subresource": the API server answers the same for both.
+
+An HPA with no condition two minutes after its creation is a **warning**: the controller writes them
+on its first sync, so it is not running. Not reported for manifests.
 \`kubeready diagnose hpa/NAME\` walks the target and its pods as well.
 
 Pillar: availability: the manifest checks that prevent part of it are \`hpa-target-missing\` and
@@ -117,7 +132,7 @@ spec:
   uses: ['Event', 'Deployment', 'StatefulSet', 'ReplicaSet'],
   run(ctx) {
     const hpa = ctx.resource;
-    const t = hpaTrouble(hpa);
+    const t = hpaTrouble(hpa, observedAt(ctx.index));
     if (!t) return [];
     const related: RelatedInput[] = [];
     const target = hpaTarget(ctx.index, hpa);

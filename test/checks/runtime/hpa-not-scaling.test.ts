@@ -98,11 +98,32 @@ describe('hpa-not-scaling', () => {
     const limited = cond('ScalingLimited', 'True', 'TooManyReplicas', 'the desired replica count is more than the maximum replica count');
     const currentMetrics = [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 180, averageValue: '540m' } } }];
     expectFindings(check, yaml(web, hpa('web', [ABLE, ACTIVE, limited], { current: 6, max: 6, currentMetrics })), [
-      { severity: 'warning', message: 'pinned at maxReplicas 6 (ScalingLimited=True TooManyReplicas since 2024-05-01T10:00:00Z (0m)): the metrics ask for more replicas than maxReplicas (6), so the pods run above their target; cpu: 180% of requests (target 70%)' },
+      { severity: 'warning', message: 'pinned at maxReplicas 6 (ScalingLimited=True TooManyReplicas since 2024-05-01T10:00:00Z (0m)): the metrics ask for more replicas than maxReplicas (6), so the pods run above their target (about 16); cpu: 180% of requests (target 70%)' },
     ]);
     // Rate-limited on the way up (ScaleUpLimit), or TooManyReplicas while still below max: not pinned.
     expectNone(check, yaml(web, hpa('web', [ABLE, ACTIVE, cond('ScalingLimited', 'True', 'ScaleUpLimit', 'the desired replica count is increasing faster than the maximum scale rate')], { current: 3 })));
     expectNone(check, yaml(web, hpa('web', [ABLE, ACTIVE, limited], { current: 4, max: 6 })));
+  });
+
+  it('warns when scale-up is disabled while the metrics ask for more, and when no condition appears two minutes on', () => {
+    const upDisabled = hpa('web', [ABLE, ACTIVE, cond('ScalingLimited', 'True', 'ScaleUpLimit', 'the desired replica count is increasing faster than the maximum scale rate')], {
+      currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 250 } } }],
+    });
+    (upDisabled.spec as Obj).behavior = { scaleUp: { selectPolicy: 'Disabled' } };
+    expectFindings(check, yaml(web, upDisabled), [
+      { severity: 'warning', message: 'does not scale up from 2 replicas (ScalingLimited=True ScaleUpLimit since 2024-05-01T10:00:00Z (0m)): the metrics ask for more replicas, but behavior.scaleUp.selectPolicy is Disabled: it never adds any (about 8); cpu: 250% of requests (target 70%)' },
+    ]);
+    // Created at T0, read 3 minutes later (an event's time), no condition: the controller is not running.
+    const stale = hpa('web', []);
+    expectFindings(check, yaml(web, stale, hpaEvent('other', 'Unrelated', 'x')), [
+      { severity: 'warning', message: 'no condition 9m after its creation: the HPA controller has written no condition since the HPA was created' },
+    ]);
+  });
+
+  it('a custom resource target "not found": missing, or without a scale subresource (the API server says the same)', () => {
+    const h = hpa('jobs', [cond('AbleToScale', 'False', 'FailedGetScale', 'the HPA controller was unable to get the target\'s current scale: rvnoscales.rv.example.com "n1" not found')]);
+    (h.spec as Obj).scaleTargetRef = { apiVersion: 'rv.example.com/v1', kind: 'RvNoScale', name: 'n1' };
+    expectFindings(check, yaml(h), [{ message: 'the HPA does not scale: RvNoScale n1 does not exist, or kind RvNoScale has no scale subresource' }]);
   });
 
   it('is info when the target is scaled to 0 by hand', () => {
