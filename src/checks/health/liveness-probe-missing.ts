@@ -23,7 +23,7 @@ nor a container that only idles (\`sleep infinity\`, \`sleep 3600\`, \`tail -f /
 \`while true; do sleep 30; done\`, the pause image: a toolbox to exec into, or what keeps a DaemonSet's
 pod alive after its init container did the work), which has nothing to hang and nothing to probe.
 
-The Elasticsearch container of an ECK \`Elasticsearch\` is a **warning** that says why the operator leaves it
+The Elasticsearch container of an ECK \`Elasticsearch\` is **info** that says why the operator leaves it
 without one on purpose (restarting a slow node blindly can destabilise the cluster: elastic/cloud-on-k8s#2513).
 
 A liveness probe must check only the process itself (is it able to answer at all?), never its
@@ -57,7 +57,7 @@ exemption and a reason.`,
           message: `container "${c.name}" has no livenessProbe: if it hangs without exiting, nothing restarts it; ${c.livenessOmittedBy}. If you add one, check only that the process answers (a TCP check of the HTTP port) with a failure budget of minutes, never cluster health`,
           path: [...c.path, 'livenessProbe'],
           container: c.name,
-          severity: 'warning',
+          severity: 'info',
         });
         continue;
       }

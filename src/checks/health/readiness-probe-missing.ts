@@ -3,6 +3,7 @@ import { sourceWhere, type ResourceIndex } from '../../model/index.js';
 import type { ContainerRef, Resource, Workload } from '../../model/types.js';
 import { closeFolders, getBool } from '../../model/util.js';
 import { idleCommand } from '../../model/idle.js';
+import { pdbsFor } from '../../model/pdb.js';
 import { declaredPorts, isTelemetryPort, type DeclaredPort } from '../../model/ports.js';
 import { metricsOnlyService } from '../observability/util.js';
 import { servicePorts } from '../networking/service-util.js';
@@ -88,6 +89,9 @@ Precisely when it fires:
   ServiceMonitor of the input scrapes, as kube-prometheus's \`https-main\`). Scrapes and kubelet probes do not go
   through readiness (Prometheus scrapes not-ready endpoints too); what is left is the rollout counting
   each new pod available as soon as it starts.
+- **Bare Pods without ports:** only when a Service (in the input, or of a nearby folder) or a
+  PodDisruptionBudget selects them: readiness gates nothing else for a pod no controller rolls (a
+  one-shot client, a benchmark, a debug pod).
 - **Not checked:** Jobs and CronJobs, containers a webhook completes at admission (Istio's
   \`image: auto\`: the injection template adds the proxy's readiness probe), plain init containers (they cannot have probes), native
   sidecars (\`restartPolicy: Always\` init containers; a readiness probe is optional for them), and
@@ -114,7 +118,7 @@ dependencies; the liveness probe must not.`,
       periodSeconds: 5
       failureThreshold: 3`,
   },
-  uses: ['Service', 'ServiceMonitor', 'VMServiceScrape'],
+  uses: ['Service', 'ServiceMonitor', 'VMServiceScrape', 'PodDisruptionBudget'],
   target: 'workload',
   classes: ['service', 'daemon', 'pod'],
   run({ workload, index }) {
@@ -178,6 +182,12 @@ dependencies; the liveness probe must not.`,
       // A portless container: a helper when another container gates readiness.
       if (anyReadiness || anyPorts || flaggedPortless) continue;
       if (daemon && !service) continue;
+      // A bare Pod without ports: readiness gates only Service endpoints and what a PodDisruptionBudget
+      // counts; with neither selecting it (a one-shot client, a benchmark, a debug pod) it gates nothing.
+      if (workload.class === 'pod' && !servicesOf().length && !nearbyService(workload, index)) {
+        const pdbs = pdbsFor(workload, index);
+        if (!pdbs.certain.length && !pdbs.possible.length) continue;
+      }
       flaggedPortless = true;
       // A worker (no ports): traffic only if a Service that is not metrics-only selects its pods anyway.
       const sending = daemon ? undefined : servicesOf().find((svc) => !metricsOnlyService(svc, index))?.name;

@@ -4,16 +4,18 @@ import { probedPorts, resolvePort } from '../health/probe-util.js';
 import { metricsOnlyService } from '../observability/util.js';
 import { podPorts, selectedWorkloads, servicePorts, showObject } from './service-util.js';
 import { isMetricsPortName } from '../../model/ports.js';
+import { idleCommand } from '../../model/idle.js';
 
 /** The containers of the pod that receive traffic for this target port, when that can be told. */
 function servingContainers(w: Workload, target: number | string): ContainerRef[] {
   const { ports, evaluable } = podPorts(w);
   const declaring = ports.filter((p) => (typeof target === 'number' ? p.number === target : p.name === target)).map((p) => p.container);
   if (declaring.length > 0) return [...new Set(declaring)];
-  // An undeclared number: the pod's only long-running container must be the one listening.
+  // An undeclared number: the pod's only long-running container must be the one listening, unless it
+  // only idles (sleep, tail -f /dev/null: a pod kept for its DNS name behind a headless Service).
   if (typeof target === 'number' && evaluable) {
     const running = w.containers.filter((c) => c.longRunning);
-    if (running.length === 1) return running;
+    if (running.length === 1 && idleCommand(running[0].spec) === undefined) return running;
   }
   return [];
 }

@@ -52,6 +52,9 @@ the finding says so and names the ConfigMap.
 Monitors that live in another repository are invisible here; so are OTLP settings that come from
 \`envFrom\` or that the OpenTelemetry Operator injects at admission. Exempt the workload with a reason
 in those cases.
+An explicit \`prometheus.io/scrape: "false"\` (or \`prometheus.io.scrape\`) with nothing else exposing metrics is
+**info**: the team switched scraping off on purpose.
+
 Batch workloads are not checked (they are usually too short-lived to scrape), nor pods whose containers
 only idle (\`sleep infinity\`, \`tail -f /dev/null\`, the pause image: a toolbox to exec into). KubeRay's
 Ray containers get a \`metrics\` port (8080) from the operator when they have none.`,
@@ -97,6 +100,15 @@ Ray containers get a \`metrics\` port (8080) from the operator when they have no
         related: [{ resource: knative.configMap, path: knative.path, note: knative.setting }],
       });
       return out;
+    }
+    // An explicit opt-out (prometheus.io/scrape: "false"; Prometheus' relabelling reads prometheus.io.scrape
+    // the same, both sanitised to prometheus_io_scrape): the team decided, say it plainly as info.
+    for (const [ann, path] of [[w.podAnnotations, [...w.podMetaPath, 'annotations']], [objAnn, ['metadata', 'annotations']]] as const) {
+      const key = ['prometheus.io/scrape', 'prometheus.io.scrape'].find((k) => ann[k] === 'false');
+      if (key) {
+        out.push({ message: `scraping is switched off (${key}: "false") and nothing else exposes metrics: nothing measures this workload; if that is deliberate, exempt it with a reason`, path: [...path, key], severity: 'info' });
+        return out;
+      }
     }
     out.push({
       message: `no metrics exposure found: no prometheus.io/scrape: "true" annotation, no container port named like "metrics", no exporter sidecar, and no PodMonitor/ServiceMonitor ${sourceWhere(index)} selects these pods`,

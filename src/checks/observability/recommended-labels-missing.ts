@@ -16,7 +16,8 @@ non-empty value suffices.
 
 \`app.kubernetes.io/name\` is the Kubernetes recommended label; \`app\` is the older convention that many
 dashboards and service meshes (Istio, Linkerd) still key on. Add \`k8s-app\` to \`appLabels\` if your
-add-ons use it.`,
+add-ons use it. Pods that carry another identity label instead (\`k8s-app\`, \`name\`,
+\`app.kubernetes.io/instance\`) are **info**: they can be grouped, only not by the recommended key.`,
   fix: {
     text: 'Label the pod template with app.kubernetes.io/name.',
     yaml: `spec:
@@ -36,6 +37,17 @@ add-ons use it.`,
     if (accepted.length === 0) return out;
     if (accepted.some((k) => (w.podLabels[k] ?? '').trim() !== '')) return out;
     const where = w.resource.kind === 'Pod' ? 'the Pod' : 'the pod template';
+    // Another identity label (the kube-system add-ons' k8s-app, the older name): the pods can be grouped,
+    // only not by the key most dashboards use.
+    const other = ['k8s-app', 'name', 'app.kubernetes.io/instance'].find((k) => !accepted.includes(k) && (w.podLabels[k] ?? '').trim() !== '');
+    if (other) {
+      out.push({
+        message: `${where} names the application with ${other}=${w.podLabels[other]}, not ${accepted.join(' or ')}: dashboards and alerts keyed on ${accepted[0]} do not group these pods (add it with the same value, or add ${other} to appLabels if your dashboards use it)`,
+        path: [...w.podMetaPath, 'labels'],
+        severity: 'info',
+      });
+      return out;
+    }
     out.push({
       message: `${where} has no ${accepted.join(' or ')} label: dashboards and alerts cannot group these pods by application`,
       path: [...w.podMetaPath, 'labels'],

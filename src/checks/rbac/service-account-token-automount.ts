@@ -76,13 +76,18 @@ Apps that talk to the API (operators, controllers, CI runners, service-discovery
     let named = bindingsFor(index, w.resource.namespace === undefined ? undefined : index.namespaceOf(w.resource), sa.name);
     // A namespace-less workload lands where kubectl's context says: a binding of another project tree
     // (another example or repository that binds its own "default") says nothing about this one.
+    const before = named.length;
     if (w.resource.namespace === undefined && !index.namespaceLessPlaced()) named = named.filter((b) => closeFolders(b.origin.file, w.resource.origin.file));
+    const elsewhere = before - named.length;
     const bindings = [...named, ...groups];
     if (bindings.length === 0) {
       // A binding of the input to a templated ServiceAccount (`${SERVICE_ACCOUNT_NAME:-default}`) may be this one.
       const here = index.namespaceOf(w.resource);
       if (templatedSubjects(index).some((t) => mayNameIt(t, w, index))) return [];
-      const message = `pod does not set automountServiceAccountToken ${where}: every container gets an API token for "${sa.name}"; no RoleBinding or ClusterRoleBinding in the input names it, so unless it is granted roles elsewhere, set automountServiceAccountToken: false`;
+      const inInput = elsewhere
+        ? `of its folder tree names it (the ${elsewhere === 1 ? 'binding' : `${elsewhere} bindings`} of "${sa.name}" in other folders of the input, namespace-less too, ${elsewhere === 1 ? 'belongs' : 'belong'} to other manifests)`
+        : 'in the input names it';
+      const message = `pod does not set automountServiceAccountToken ${where}: every container gets an API token for "${sa.name}"; no RoleBinding or ClusterRoleBinding ${inInput}, so unless it is granted roles elsewhere, set automountServiceAccountToken: false`;
       // Complete input (or a live scan that listed the bindings): nothing grants this account anything of its own.
       const completeMessage = `pod does not set automountServiceAccountToken ${where}: every container gets an API token for "${sa.name}", and no RoleBinding or ClusterRoleBinding ${sourceWhere(index)} names it, so the token grants nothing beyond what every authenticated account may do (API discovery): set automountServiceAccountToken: false`;
       // A ServiceAccount of its own that is not in the input: its bindings most likely live where it does,

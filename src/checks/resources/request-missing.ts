@@ -103,7 +103,14 @@ function initWithinAppReservation(ctx: CheckContext<unknown>, c: ContainerRef, r
       message += ', and without a request of its own it gets oom_score_adj 999, the highest a Burstable container can get, so the kernel OOM killer picks it among the first when the node runs out of memory';
     }
   } else {
-    message += ', and within the pod it gets the smallest CPU weight against any sidecar container already running';
+    // Only a native sidecar started before it runs beside it; without one it has the pod's CPU to itself.
+    const at = w.containers.indexOf(c);
+    const sidecarBefore = w.containers.some((x, i) => i < at && x.type === 'sidecar');
+    if (!sidecarBefore) {
+      message += '; no other container of the pod runs while it does (no native sidecar starts before it), so nothing competes with it for that CPU';
+      return { message, path: resourcesPath(c, 'requests', res), container: c.name, severity: 'info' };
+    }
+    message += ', and within the pod it gets the smallest CPU weight against the native sidecar already running';
   }
   return { message, path: resourcesPath(c, 'requests', res), container: c.name, severity: 'warning' };
 }

@@ -230,7 +230,7 @@ ${extra}            - name: exporter
 `;
   it('ECK Elasticsearch: the main container is a warning saying why; other containers stay errors', () => {
     expectFindings(check, es('elasticsearch'), [
-      { container: 'elasticsearch', severity: 'warning', message: /ECK|Elastic Cloud on Kubernetes leaves Elasticsearch without a liveness probe on purpose: .*elastic\/cloud-on-k8s#2513\)\. If you add one, check only that the process answers/ },
+      { container: 'elasticsearch', severity: 'info', message: /ECK|Elastic Cloud on Kubernetes leaves Elasticsearch without a liveness probe on purpose: .*elastic\/cloud-on-k8s#2513\)\. If you add one, check only that the process answers/ },
       { container: 'exporter', severity: 'error' },
     ]);
   });

@@ -454,6 +454,43 @@ spec:
     );
   });
 
+  it('a bare Pod without ports (a one-shot client, a benchmark): only when a Service or a PodDisruptionBudget selects it', () => {
+    const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: perf, namespace: shop, labels: {app: perf}}
+spec:
+  containers:
+    - name: client
+      image: example.com/perf:1
+      command: [sh, -c, "genai-perf profile -m model"]
+`;
+    expectNone(check, pod);
+    expectFindings(
+      check,
+      `${pod}---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: perf, namespace: shop}
+spec:
+  minAvailable: 1
+  selector: {matchLabels: {app: perf}}
+`,
+      [{ object: 'perf', severity: 'warning', message: 'it counts as Ready (for PodDisruptionBudgets too) without checking it works' }],
+    );
+    expectFindings(
+      check,
+      `${pod}---
+apiVersion: v1
+kind: Service
+metadata: {name: perf, namespace: shop}
+spec:
+  selector: {app: perf}
+  ports: [{port: 80}]
+`,
+      [{ object: 'perf', severity: 'error', message: 'yet Service "perf" selects these pods' }],
+    );
+  });
+
   it('a container that only idles serves nothing: not reported even when a Service selects the pod; the working container beside it still is', () => {
     expectFindings(
       check,

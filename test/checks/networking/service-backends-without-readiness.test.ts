@@ -56,6 +56,8 @@ describe('service-backends-without-readiness', () => {
     expectFindings(check, deploy('          ports: []') + svc(), [{ line: 18, message: 'container "app" (port 8080)' }]);
     const two = deploy('          ports: []\n        - name: helper\n          image: "helper:1"');
     expectNone(check, two + svc());
+    // The only container idles (a pod kept for its DNS name behind a headless Service): nothing serves the port.
+    expectNone(check, deploy('          command: [sleep, "3600"]') + svc('[{port: 1234}]', '  clusterIP: None\n'));
   });
 
   it('looks at the serving container only: a probe on another container does not gate it', () => {

@@ -85,8 +85,11 @@ describe('metrics-not-exposed', () => {
     expectNone(check, web.replace('metadata: {name: web, namespace: shop}', 'metadata: {name: web, namespace: shop, annotations: {prometheus.io/scrape: "true"}}'));
   });
 
-  it('still fires with prometheus.io/scrape: "false"', () => {
-    expectFindings(check, web.replace('      labels: {app: web}\n', '      labels: {app: web}\n      annotations: {prometheus.io/scrape: "false"}\n'), [{ line: 9 }]);
+  it('with prometheus.io/scrape: "false" (or prometheus.io.scrape) and nothing else: info, saying scraping is switched off', () => {
+    expectFindings(check, web.replace('      labels: {app: web}\n', '      labels: {app: web}\n      annotations: {prometheus.io/scrape: "false"}\n'), [
+      { line: 9, severity: 'info', message: 'scraping is switched off (prometheus.io/scrape: "false") and nothing else exposes metrics' },
+    ]);
+    expectFindings(check, web.replace('      labels: {app: web}\n', '      labels: {app: web}\n      annotations: {prometheus.io.scrape: "false"}\n'), [{ severity: 'info', message: '(prometheus.io.scrape: "false")' }]);
   });
 
   it('passes with a metrics-named port or an exporter sidecar', () => {

@@ -34,6 +34,13 @@ describe('recommended-labels-missing', () => {
     expectNone(check, deploy('    metadata:\n      labels: {k8s-app: dns}\n'), { params: { appLabels: ['app.kubernetes.io/name', 'app', 'k8s-app'] } });
   });
 
+  it('another identity label (k8s-app, name): info, naming it, since the pods can be grouped by it', () => {
+    expectFindings(check, deploy('    metadata:\n      labels: {k8s-app: kube-dns}\n'), [
+      { line: 9, severity: 'info', message: 'the pod template names the application with k8s-app=kube-dns, not app.kubernetes.io/name or app' },
+    ]);
+    expectFindings(check, deploy('    metadata:\n      labels: {name: max-map-count-setter}\n'), [{ severity: 'info', message: 'with name=max-map-count-setter' }]);
+  });
+
   it('checks CronJob pod templates and bare Pods', () => {
     expectFindings(
       check,

@@ -118,9 +118,9 @@ spec:
           line: 12,
           container: 'migrate',
           object: 'nightly',
-          severity: 'warning',
+          severity: 'info',
           message:
-            'init container "migrate" has no CPU request: it runs within the 100m CPU the scheduler reserves for the pod\'s app containers (they start after it), but nothing tells the scheduler whether it needs more, and within the pod it gets the smallest CPU weight against any sidecar container already running',
+            'init container "migrate" has no CPU request: it runs within the 100m CPU the scheduler reserves for the pod\'s app containers (they start after it), but nothing tells the scheduler whether it needs more; no other container of the pod runs while it does (no native sidecar starts before it), so nothing competes with it for that CPU',
         },
         { line: 14, container: 'proxy', message: 'sidecar container "proxy"', object: 'nightly', severity: 'error' },
         { line: 30, container: 'app', object: 'canary' },
@@ -128,7 +128,34 @@ spec:
     );
   });
 
-  it('an init container next to another init container that requests CPU (and app containers that do not): a warning naming it', () => {
+  it('an init container after a native sidecar: a warning, as the sidecar competes with it for the pod\'s CPU', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      initContainers:
+        - name: proxy
+          image: envoy:v1.31
+          restartPolicy: Always
+          resources: {requests: {cpu: 100m}}
+        - name: migrate
+          image: migrate:4
+      containers:
+        - name: app
+          image: app:1
+          resources: {requests: {cpu: 200m}}
+`,
+      [{ line: 14, container: 'migrate', severity: 'warning', message: /, and within the pod it gets the smallest CPU weight against the native sidecar already running$/ }],
+    );
+  });
+
+  it('an init container next to another init container that requests CPU (and app containers that do not): info naming it', () => {
     expectFindings(
       check,
       `apiVersion: apps/v1
@@ -153,7 +180,7 @@ spec:
         {
           line: 10,
           container: 'tune',
-          severity: 'warning',
+          severity: 'info',
           message: /^init container "tune" has no CPU request: it runs within the 150m CPU the scheduler reserves for the pod because init container "install" requests it \(a pod reserves its largest init container's request\)/,
         },
         { line: 16, container: 'pause', severity: 'error', message: 'container "pause" has no CPU request' },
