@@ -27,7 +27,7 @@
 import type { Finding, ObjectRef, Report } from '../engine/report-types.js';
 import { nothingAudited } from '../engine/exit.js';
 import { isLive, liveName } from './live.js';
-import { objectName } from './names.js';
+import { objectName, readyHeadline } from './names.js';
 import { valuesText } from './values.js';
 import { PIECE } from './pieces.js';
 
@@ -152,7 +152,7 @@ export function annotationOrder(findings: Finding[]): Finding[] {
 function summaryLine(report: Report): string {
   const s = report.summary;
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  let summary = `${nothingAudited(report) ?? `${s.readyWorkloads} of ${plural(s.workloads, 'workload')} production-ready · score ${s.score}/100`} · ${plural(s.findings.error, 'error')}, ${plural(s.findings.warning, 'warning')}, ${s.findings.info} info`;
+  let summary = `${nothingAudited(report) ?? `${readyHeadline(s)} · score ${s.score}/100`} · ${plural(s.findings.error, 'error')}, ${plural(s.findings.warning, 'warning')}, ${s.findings.info} info`;
   if (s.exempted) summary += ` · ${s.exempted} exempted`;
   if (s.unknown) summary += ` · ${s.unknown} unknown`;
   if (s.inputErrors) summary += ` · ${plural(s.inputErrors, 'input error')}`;

@@ -18,7 +18,7 @@
 import type { CheckInfo, Finding, Location, ObjectRef, Report, SurvivalVerdict, Verdict } from '../engine/report-types.js';
 import { nothingAudited } from '../engine/exit.js';
 import { isLive, kubectlGet, liveName } from './live.js';
-import { objectName } from './names.js';
+import { objectName, readyHeadline } from './names.js';
 
 export interface MarkdownOptions {
   /** Hard limit on the output length in characters (default 60,000; GitHub's limit is 65,536). */
@@ -170,7 +170,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   const allReady = s.readyWorkloads === s.workloads && report.verdicts.every((v) => v.ready) && s.inputErrors === 0;
   const head: string[] = [];
   const nothing = nothingAudited(report);
-  head.push(nothing ? `### ❌ kubeready: ${nothing}` : `### ${allReady ? '✅' : '❌'} kubeready: ${s.readyWorkloads} of ${plural(s.workloads, 'workload')} production-ready · score ${s.score}/100`);
+  head.push(nothing ? `### ❌ kubeready: ${nothing}` : `### ${allReady ? '✅' : '❌'} kubeready: ${readyHeadline(s)} · score ${s.score}/100`);
   head.push('');
   const counts = [plural(s.findings.error, 'error'), plural(s.findings.warning, 'warning'), `${s.findings.info} info`];
   if (s.exempted) counts.push(`${s.exempted} exempted`);

@@ -2,7 +2,7 @@
 import pc from 'picocolors';
 import { PIECE } from './pieces.js';
 import { valuesText } from './values.js';
-import { objectName } from './names.js';
+import { objectName, readyHeadline } from './names.js';
 import type { Report, Finding, CheckInfo } from '../engine/report-types.js';
 import { nothingAudited } from '../engine/exit.js';
 import { shortenMessage } from '../model/events.js';
@@ -234,7 +234,7 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
 
   lines.push(...clusterLines(report, c));
   const s = report.summary;
-  const ready = `${s.readyWorkloads} of ${s.workloads} workload${s.workloads === 1 ? '' : 's'} production-ready`;
+  const ready = readyHeadline(s);
   const counts = `${s.findings.error} error${s.findings.error === 1 ? '' : 's'}, ${s.findings.warning} warning${s.findings.warning === 1 ? '' : 's'}, ${s.findings.info} info`;
   const exempt =
     (s.exempted ? ` (${s.exempted} exempted${opts.showExempted ? '' : ', --show-exempted lists them'})` : '') +

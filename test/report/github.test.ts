@@ -141,7 +141,7 @@ describe('github: content and escaping', () => {
     assert.equal(q[1].props.file, 'deploy/shared/x.yaml');
   });
   it('an empty report is just the summary', () => {
-    assert.equal(renderGithub(emptyReport()), '::notice title=kubeready::0 of 0 workloads production-ready · score 100/100 · 0 errors, 0 warnings, 0 info\n');
+    assert.equal(renderGithub(emptyReport()), '::notice title=kubeready::no workload among the 2 objects checked · score 100/100 · 0 errors, 0 warnings, 0 info\n');
     // No object at all (a folder of values files): no score.
     const none = emptyReport();
     Object.assign(none.summary, { objects: 0, documents: 0 });

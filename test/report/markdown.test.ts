@@ -137,7 +137,7 @@ describe('markdown: content and escaping', () => {
   });
   it('an empty report says so', () => {
     const e = renderMarkdown(emptyReport());
-    assert.match(e, /^### ✅ kubeready: 0 of 0 workloads production-ready · score 100\/100\n/);
+    assert.match(e, /^### ✅ kubeready: no workload among the 2 objects checked · score 100\/100\n/);
     assert.match(e, /\nNo findings\.\n/);
     assert.doesNotMatch(e, /<table>|\| Workload/);
   });
