@@ -2777,6 +2777,15 @@ function hpaProblem(x: Ctx, hpa: Resource, t: HpaTrouble): Problem | null {
     case 'scale-update-failed':
       fix.commands = [`kubectl ${n} describe hpa ${hpa.name}`];
       break;
+    case 'metric-container-missing': {
+      const names = target ? getArray(target.object, ['spec', 'template', 'spec', 'containers']).map((k) => getString(k, ['name'])).filter((v): v is string => !!v) : [];
+      const near = t.container ? nearNames(t.container, names) : [];
+      symptom = `HPA ${hpa.name} does not scale: its metric names container ${t.container ?? '?'}, which the pods do not have`;
+      if (names.length) evidence.push(st(target!, ['spec', 'template', 'spec', 'containers'], `containers of ${target!.kind} ${target!.name}: ${names.join(', ')}${near.length ? `; ${didYouMean(near)}` : ''}`, index, 'spec'));
+      const i = getArray(hpa.object, ['spec', 'metrics']).findIndex((m) => getString(m, ['containerResource', 'container']) === t.container);
+      if (near.length === 1 && i >= 0) fix.commands = [`kubectl ${n} patch hpa ${hpa.name} --type=json -p '[{"op":"replace","path":"/spec/metrics/${i}/containerResource/container","value":"${near[0]}"}]'`];
+      break;
+    }
     case 'scale-up-disabled':
       symptom = `HPA ${hpa.name} does not scale up: behavior.scaleUp.selectPolicy is Disabled`;
       for (const m of hpaMetrics(hpa)) evidence.push(st(hpa, m.path, `metric ${m.text}`, index, 'status'));
@@ -2957,6 +2966,27 @@ function ingressDiagnosis(x: Ctx, ing: Resource): Diagnosis {
       const route = `requests for ${routeOf(b)} ${f.severity === 'warning' ? 'may get' : 'get'} 503`;
       return JSON.stringify(b.namePath) === at ? `${route}: Service ${b.service} does not exist` : `${route}: Service ${b.service} has no port ${typeof b.port === 'number' ? b.port : `named "${b.port}"`}`;
   });
+  // A port that is a near miss of one the Service has: the exact patch.
+  for (const b of backends) {
+    const svc = index.inNamespace('Service', ns).find((x) => x.name === b.service);
+    if (!svc) continue;
+    const ports = servicePorts(svc);
+    const has = ports.some((p) => (typeof b.port === 'number' ? p.port === b.port : p.name === b.port));
+    if (has) continue;
+    const prob = backendProblems.find((p) => p.symptom.endsWith(`Service ${b.service} has no port ${typeof b.port === 'number' ? b.port : `named "${b.port}"`}`));
+    if (!prob) continue;
+    const pointer = `/${b.portPath.map(String).join('/')}`;
+    const names = ports.map((p) => p.name).filter((v): v is string => !!v);
+    const near = typeof b.port === 'string' ? nearNames(b.port, names) : [];
+    const value = typeof b.port === 'string' ? (near.length === 1 ? JSON.stringify(near[0]) : undefined) : ports.length === 1 && ports[0].port !== undefined ? String(ports[0].port) : undefined;
+    if (value !== undefined) {
+      prob.fix = { ...prob.fix, text: `${typeof b.port === 'string' ? `Use the Service's port name ${value}` : `Use the Service's port ${value}`} for this backend.`, commands: [`kubectl ${n} patch ingress ${ing.name} --type=json -p '[{"op":"replace","path":"${pointer}","value":${value}}]'`], yaml: null };
+      if (near.length === 1) prob.cause += `; did you mean "${near[0]}"?`;
+    }
+  }
+  // Resource backends (spec.defaultBackend.resource, a path's backend.resource): a custom object the controller serves itself.
+  const resourceBackends = [get(ing.object, ['spec', 'defaultBackend', 'resource']), ...getArray(ing.object, ['spec', 'rules']).flatMap((r) => getArray(r, ['http', 'paths']).map((p) => get(p, ['backend', 'resource'])))].filter(isObject);
+  for (const rb of resourceBackends) walked.push(`resource backend ${getString(rb, ['kind']) ?? '?'} ${getString(rb, ['name']) ?? '?'}: not walked (served by the controller itself; ingress-nginx serves none)`);
   // A Service's targetPort named as the backend port is a warning for controllers that do not accept
   // it; the class says which controller serves this one, and ingress-nginx does.
   problems.push(...backendProblems.filter((p) => !(p.severity === 'warning' && controller === 'k8s.io/ingress-nginx')));

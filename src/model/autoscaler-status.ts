@@ -38,6 +38,7 @@ export type HpaCause =
   | 'at-max'
   | 'scale-up-disabled'
   | 'not-processed'
+  | 'metric-container-missing'
   | 'failed';
 
 export interface HpaTrouble {
@@ -138,6 +139,10 @@ function metricFailure(c: Condition): Pick<HpaTrouble, 'cause' | 'resource' | 'c
         ? `container ${container} of pod ${pod} has no ${resource} request, and utilization is usage divided by the request of every container`
         : `pod ${pod} has no pod-level ${resource} request`,
     };
+  }
+  const gone = /container (\S+) not found in Pod (\S+)/.exec(m);
+  if (gone) {
+    return { cause: 'metric-container-missing', container: gone[1], pod: gone[2], why: `a ContainerResource metric names container ${gone[1]}, which pod ${gone[2]} does not have` };
   }
   const resource = /unable to get metrics for resource (\S+?):/.exec(m)?.[1] ?? /failed to get (\S+) utilization/.exec(m)?.[1];
   if (/\(get pods\.metrics\.k8s\.io\)/.test(m) || /resource metrics API/.test(m)) {

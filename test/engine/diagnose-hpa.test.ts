@@ -161,6 +161,15 @@ describe('diagnose hpa', () => {
     assert.match(q.fix.yaml ?? '', /^spec:\n {2}template:\n {4}spec:\n {6}initContainers:\n {6}- name: proxy\n/);
   });
 
+  it('a ContainerResource metric on a container the pods do not have: names the containers, patches the near name', () => {
+    const c = cond('ScalingActive', 'False', 'FailedGetContainerResourceMetric', 'the HPA was unable to compute the replica count: failed to get cpu container metric value: failed to get cpu utilization: container aap not found in Pod web-7d9c-a');
+    const h = hpa('web', [ABLE, c], { metrics: [{ type: 'ContainerResource', containerResource: { name: 'cpu', container: 'aap', target: { type: 'Utilization', averageUtilization: 60 } } }] });
+    const [p] = run([...WEB, h], 'HorizontalPodAutoscaler', 'web').problems;
+    assert.equal(p.symptom, 'HPA web does not scale: its metric names container aap, which the pods do not have');
+    assert.ok(p.evidence.some((e) => e.text === 'containers of Deployment web: app, shipper; did you mean "app"?'), JSON.stringify(p.evidence));
+    assert.deepEqual(p.fix.commands, [`kubectl -n shop patch hpa web --type=json -p '[{"op":"replace","path":"/spec/metrics/0/containerResource/container","value":"app"}]'`]);
+  });
+
   it('a target in the wrong API group: names the group it is in, with the patch', () => {
     const h = hpa('web', [cond('AbleToScale', 'False', 'FailedGetScale', 'the HPA controller was unable to get the target\'s current scale: no matches for kind "Deployment" in group "extensions"')]);
     (h.spec as Obj).scaleTargetRef = { apiVersion: 'extensions/v1beta1', kind: 'Deployment', name: 'web' };

@@ -109,6 +109,20 @@ describe('diagnose ingress', () => {
     assert.deepEqual(d.problems[0].fix.commands, [`kubectl -n shop patch ingress shop --type=merge -p '{"spec":{"ingressClassName":"nginx"}}'`]);
   });
 
+  it('a backend port name one letter off the Service\'s: did you mean, and the JSON patch of that field; resource backends are walked as not walked', () => {
+    const named = { ...service, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } };
+    const ing = ingress({ address: '203.0.113.7' });
+    const rules = (ing.spec as { rules: { http: { paths: Obj[] } }[] }).rules;
+    rules[0].http.paths.push({ path: '/typo', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'htpp' } } } });
+    (ing.spec as Obj).defaultBackend = { resource: { apiGroup: 'k8s.example.com', kind: 'StorageBucket', name: 'static' } };
+    const d = run([CLASS, named, slice(true), pod, ing], 'shop');
+    const p = d.problems.find((x) => x.check === 'ingress-backend-missing');
+    assert.equal(p?.symptom, 'requests for shop.example.com/typo get 503: Service web has no port named "htpp"');
+    assert.match(p?.cause ?? '', /; did you mean "http"\?$/);
+    assert.deepEqual(p?.fix.commands, [`kubectl -n shop patch ingress shop --type=json -p '[{"op":"replace","path":"/spec/rules/0/http/paths/1/backend/service/port/name","value":"http"}]'`]);
+    assert.ok(d.walked.includes('resource backend StorageBucket static: not walked (served by the controller itself; ingress-nginx serves none)'), d.walked.join(' | '));
+  });
+
   it('an ExternalName backend is walked as such, not as endpoints', () => {
     const ext = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { type: 'ExternalName', externalName: 'api.partner.example.com' } };
     const d = run([CLASS, ext, ingress({ address: '203.0.113.7' })], 'shop');

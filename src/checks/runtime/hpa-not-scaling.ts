@@ -33,7 +33,9 @@ export function hpaFixText(t: HpaTrouble, hpa: Resource, index: ResourceIndex): 
     case 'ambiguous-selector':
       return `Keep one HPA per workload: put every metric in one HPA (it scales to the highest count any metric asks for) and delete the other${t.others && t.others.length > 2 ? 's' : ''}.`;
     case 'invalid-selector':
-      return 'The target\'s scale subresource must report a label selector (a custom resource declares it in its CRD\'s scale.labelSelectorPath).';
+      return `The target's scale subresource reports no usable label selector: for a custom resource, its CRD's scale.labelSelectorPath must name a status field that its operator fills in${ref ? ` (kubectl -n ${ns} get ${ref.kind.toLowerCase()} ${ref.name} -o yaml shows whether the status has it)` : ''}; an empty field means the operator has not written it.`;
+    case 'metric-container-missing':
+      return `Name a container the pods have in the ContainerResource metric (kubectl -n ${ns} get hpa ${hpa.name} -o jsonpath='{.spec.metrics}' shows it), or add the container.`;
     case 'scaling-disabled':
       return `Scale the target up to hand it back to the HPA (kubectl -n ${ns} scale ${ref ? `${ref.kind.toLowerCase()}/${ref.name}` : 'TARGET'} --replicas=${Math.max(getNumber(hpa.object, ['spec', 'minReplicas']) ?? 1, 1)}), or delete the HPA if the workload is retired.`;
     case 'not-processed':
