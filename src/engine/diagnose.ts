@@ -3164,7 +3164,7 @@ function selectorText(sel: Json | undefined): string {
 function ruleText(rule: NetpolRule, dir: 'ingress' | 'egress'): string {
   const peers = rule.peers === null
     ? 'every peer'
-    : rule.peers.map((p) => p.type === 'ipBlock' ? `${p.cidr}${p.except.length ? ` except ${p.except.join(', ')}` : ''}` : p.type === 'invalid' ? 'an unreadable peer' : `pods ${selectorText(p.podSelector)}${p.namespaceSelector !== undefined ? ` in namespaces ${selectorText(p.namespaceSelector)}` : ''}`).join('; ');
+    : rule.peers.map((p) => p.type === 'ipBlock' ? `${p.cidr}${p.except.length ? ` except ${p.except.join(', ')}` : ''}` : p.type === 'invalid' ? 'an unreadable peer' : `${p.podSelector === undefined || selectorText(p.podSelector) === 'every pod' ? 'every pod' : `pods ${selectorText(p.podSelector)}`}${p.namespaceSelector !== undefined ? ` in namespaces ${selectorText(p.namespaceSelector) === 'every pod' ? '(all)' : selectorText(p.namespaceSelector)}` : ''}`).join('; ');
   const ports = rule.ports === null ? 'every port' : rule.ports.map(formatPortSpec).join(', ');
   return `${dir === 'ingress' ? 'from' : 'to'} ${peers} on ${ports}`;
 }
@@ -3172,9 +3172,13 @@ function ruleText(rule: NetpolRule, dir: 'ingress' | 'egress'): string {
 function analyzeDirection(g: NetworkGraph, dir: 'ingress' | 'egress', subject: Workload, peer: Workload, dest: Workload, port: number | undefined, protocol: string): DirectionVerdict {
   const sels = dir === 'egress' ? g.egressPolicies(subject) : g.ingressPolicies(subject);
   const policies = sels.map((x) => x.policy);
-  if (subject.podSpec.hostNetwork === true) return { verdict: 'unknown', policies, why: `${subject.resource.kind} ${subject.resource.name} uses the host network: NetworkPolicy does not apply to its pods (most CNIs)` };
+  // NetworkPolicy does not apply to host-network pods: their side is open.
+  if (subject.podSpec.hostNetwork === true) return { verdict: 'open', policies: [], why: `${subject.resource.kind} ${subject.resource.name} uses the host network, and NetworkPolicy does not apply to its pods` };
   const iso = dir === 'egress' ? g.egressIsolated(subject) : g.ingressIsolated(subject);
   if (iso === false) return { verdict: 'open', policies };
+  // The other end uses the host network: its traffic carries a node's IP, which pod selectors do not
+  // match; only ipBlock rules (and, for ingress, the node the pod runs on, which is always allowed) can.
+  if (peer.podSpec.hostNetwork === true) return { verdict: 'unknown', policies, why: `${peer.resource.kind} ${peer.resource.name} uses the host network: its traffic carries a node's IP, which only ipBlock rules match (and a pod's own node is always allowed in)` };
   let maybe = false;
   for (const { policy, certain } of sels) {
     if (policy.uncertain) {
@@ -3208,14 +3212,23 @@ function labelsYaml(labels: Record<string, string>, indent: string): string {
   return Object.entries(labels).map(([k, v]) => `${indent}${k}: ${flow(v)}`).join('\n');
 }
 
+/** matchLabels lines selecting a workload's pods; pods with no label get one to add first (an empty matchLabels would select every pod). */
+function selectorYaml(w: Workload, indent: string): string {
+  const labels = podSelectorLabels(w);
+  if (Object.keys(labels).length) return labelsYaml(labels, indent);
+  return `${indent}app: ${flow(w.resource.name)}   # its pods carry no label: add this one to ${w.resource.kind} ${w.resource.name}'s pod template first`;
+}
+
 /** A NetworkPolicy that allows exactly this connection (policies add up: it opens nothing else). */
 function allowPolicyYaml(index: ResourceIndex, dir: 'ingress' | 'egress', src: Workload, dest: Workload, port: number | undefined, protocol: string): string {
   const subject = dir === 'ingress' ? dest : src;
   const peer = dir === 'ingress' ? src : dest;
   const subjectNs = index.namespaceOf(subject.resource);
   const peerNs = index.namespaceOf(peer.resource);
-  const name = `allow-${src.resource.name}-to-${dest.resource.name}`.slice(0, 63).replace(/-+$/, '');
-  const peerBlock = [`    - podSelector:`, `        matchLabels:`, labelsYaml(podSelectorLabels(peer), '          ')];
+  // Unique per direction and port, so the egress and the ingress fix (and one per port) can all be applied.
+  const suffix = `${port !== undefined ? `-${port}` : ''}-${dir}`;
+  const name = `allow-${src.resource.name}-to-${dest.resource.name}`.slice(0, 63 - suffix.length).replace(/-+$/, '') + suffix;
+  const peerBlock = [`    - podSelector:`, `        matchLabels:`, selectorYaml(peer, '          ')];
   if (peerNs !== subjectNs) peerBlock.push(`      namespaceSelector:`, `        matchLabels:`, `          ${NAMESPACE_NAME_LABEL}: ${flow(peerNs)}`);
   return [
     'apiVersion: networking.k8s.io/v1',
@@ -3226,7 +3239,7 @@ function allowPolicyYaml(index: ResourceIndex, dir: 'ingress' | 'egress', src: W
     'spec:',
     '  podSelector:',
     '    matchLabels:',
-    labelsYaml(podSelectorLabels(subject), '      '),
+    selectorYaml(subject, '      '),
     `  policyTypes: [${dir === 'ingress' ? 'Ingress' : 'Egress'}]`,
     `  ${dir}:`,
     `  - ${dir === 'ingress' ? 'from' : 'to'}:`,
@@ -3237,8 +3250,9 @@ function allowPolicyYaml(index: ResourceIndex, dir: 'ingress' | 'egress', src: W
 
 /** The graph's workload that runs an object's pods (a Pod's Deployment, a Deployment itself), or the object's own. */
 function runningWorkload(x: Ctx, g: NetworkGraph, r: Resource): Workload | undefined {
-  const top = r.kind === 'Pod' ? topOwner(x.index, r) : r;
-  return g.workloads.find((w) => w.resource === top) ?? g.workloads.find((w) => w.resource === r) ?? toWorkload(r) ?? undefined;
+  // A pod is judged on its own labels (kubectl label pod, an older ReplicaSet's pods), not its owner's template.
+  if (r.kind === 'Pod') return toWorkload(r) ?? undefined;
+  return g.workloads.find((w) => w.resource === r) ?? toWorkload(r) ?? undefined;
 }
 
 /**
@@ -3249,12 +3263,11 @@ function runningWorkload(x: Ctx, g: NetworkGraph, r: Resource): Workload | undef
  */
 export function diagnoseConnection(index: ResourceIndex, from: { kind: DiagnoseKind; name: string; namespace: string }, to: ConnectionTarget, opts: DiagnoseOptions = {}): Diagnosis {
   const x = ctxOf(index, opts);
-  const fromRef: ObjectRef = { kind: from.kind, name: from.name, namespace: from.namespace };
   const missing = (t: { kind: DiagnoseKind; name: string; namespace: string }): Diagnosis => {
     const own = unreadOf(opts, [t.kind], t.namespace);
     return {
       schemaVersion: DIAGNOSIS_SCHEMA_VERSION,
-      target: fromRef,
+      target: { kind: t.kind, name: t.name, namespace: t.namespace },
       status: own.length ? 'unknown' : 'not-found',
       symptom: own.length ? `cannot tell: ${unreadText(own)}` : `${t.kind} "${t.name}" not found in namespace ${t.namespace}`,
       walked: [],
@@ -3282,6 +3295,18 @@ export function diagnoseConnection(index: ResourceIndex, from: { kind: DiagnoseK
   interface Leg { dest: Workload; port: number | undefined; protocol: string; label: string; servicePort?: number }
   const legs: Leg[] = [];
   const viaService = dst.kind === 'Service';
+  const svcType = viaService ? getString(dst.object, ['spec', 'type']) : undefined;
+  const headless = viaService && getString(dst.object, ['spec', 'clusterIP']) === 'None';
+  if (viaService && (svcType === 'ExternalName' || !isObject(get(dst.object, ['spec', 'selector'])))) {
+    // Not pods of the cluster that policies select: an ExternalName is a DNS alias (egress to it is
+    // decided by ipBlock rules on addresses unknown here); a Service without selector has hand-made endpoints.
+    const why = svcType === 'ExternalName'
+      ? `Service ${dst.name} is an ExternalName (${getString(dst.object, ['spec', 'externalName']) ?? '?'}): traffic goes to whatever that name resolves to, which only ipBlock egress rules can allow, and the addresses are not known here`
+      : `Service ${dst.name} has no selector: its endpoints are written by hand (or by another controller), so which pods or addresses back it cannot be told`;
+    const eg = analyzeDirection(g, 'egress', srcW, srcW, srcW, undefined, 'TCP');
+    walked.push(`Service ${dst.name}: ${svcType === 'ExternalName' ? 'ExternalName' : 'no selector'}`);
+    return { ...base, status: 'unknown', symptom: `cannot tell whether ${srcW.resource.kind} ${srcW.resource.name} may reach Service ${dst.name}: ${why}${eg.verdict === 'open' ? `; ${srcW.resource.kind} ${srcW.resource.name}'s egress is open` : ''}`, walked, problems: [], notes: [...x.notes] };
+  }
   if (viaService) {
     const ports = servicePorts(dst);
     const wanted: ServicePort[] = to.port === undefined ? ports : ports.filter((p) => p.port === to.port || (p.name !== undefined && p.name === to.port));
@@ -3320,7 +3345,9 @@ export function diagnoseConnection(index: ResourceIndex, from: { kind: DiagnoseK
     for (const w of backends) {
       for (const p of wanted) {
         let numbers: (number | undefined)[] = [];
-        if (typeof p.target === 'number') numbers = [p.target];
+        // Headless: DNS gives the pods' addresses and the client dials them on the port it asks for.
+        if (headless && p.port !== undefined) numbers = [p.port];
+        else if (typeof p.target === 'number') numbers = [p.target];
         else if (typeof p.target === 'string') {
           numbers = (namedPorts(w).get(p.target) ?? []).filter((n) => n.protocol === p.protocol.toUpperCase()).map((n) => n.port);
           if (!numbers.length) {
@@ -3354,8 +3381,13 @@ export function diagnoseConnection(index: ResourceIndex, from: { kind: DiagnoseK
       port = named[0].port;
       protocol = named[0].protocol;
     } else port = to.port;
-    walked.push(`${w.resource.kind} ${w.resource.name}${port !== undefined ? ` port ${port}/${protocol}` : ' (any port)'}`);
-    legs.push({ dest: w, port, protocol, label: `${w.resource.kind} ${w.resource.name} port ${port ?? 'any'}/${protocol}` });
+    // No port asked: each port the pods declare (both directions must allow the same port).
+    const declared = port === undefined
+      ? [...new Map(w.containers.flatMap((c) => getArray(c.spec, ['ports'])).map((p) => ({ port: getNumber(p, ['containerPort']), protocol: (getString(p, ['protocol']) ?? 'TCP').toUpperCase() })).filter((p): p is { port: number; protocol: string } => p.port !== undefined).map((p) => [`${p.protocol}/${p.port}`, p])).values()]
+      : [];
+    walked.push(`${w.resource.kind} ${w.resource.name}${port !== undefined ? ` port ${port}/${protocol}` : declared.length ? ` ports ${declared.map((p) => `${p.port}/${p.protocol}`).join(', ')}` : ' (any port: it declares none)'}`);
+    if (declared.length) for (const p of declared) legs.push({ dest: w, port: p.port, protocol: p.protocol, label: `${w.resource.kind} ${w.resource.name} port ${p.port}/${p.protocol}` });
+    else legs.push({ dest: w, port, protocol, label: `${w.resource.kind} ${w.resource.name} port ${port ?? 'any'}/${protocol}` });
   }
 
   const egressPolicies = g.egressPolicies(srcW).map((s) => s.policy.resource.name);
@@ -3378,7 +3410,7 @@ export function diagnoseConnection(index: ResourceIndex, from: { kind: DiagnoseK
         continue;
       }
       if (v.verdict === 'open' || v.verdict === 'allowed') {
-        allowedLines.push(`${dir} ${v.verdict === 'open' ? `open (no NetworkPolicy selects ${dir === 'egress' ? srcName : destName}'s pods for ${dir})` : `allowed by NetworkPolicy ${v.by!.policy.resource.name} (${formatPath(v.by!.rule.path)}: ${ruleText(v.by!.rule, dir)})`}`);
+        allowedLines.push(`${dir} ${v.verdict === 'open' ? `open (${v.why ?? `no NetworkPolicy selects ${dir === 'egress' ? srcName : destName}'s pods for ${dir}`})` : `allowed by NetworkPolicy ${v.by!.policy.resource.name} (${formatPath(v.by!.rule.path)}: ${ruleText(v.by!.rule, dir)})`}`);
         continue;
       }
       const subjectName = dir === 'egress' ? srcName : destName;
@@ -3409,16 +3441,67 @@ export function diagnoseConnection(index: ResourceIndex, from: { kind: DiagnoseK
       });
     }
   }
+  // Any port (the destination declares none): each direction may allow some port, but not the same one.
+  for (const leg of legs) {
+    if (leg.port !== undefined || problems.some((p) => p.severity === 'error')) continue;
+    if (g.allows(srcW, leg.dest) === false) {
+      const destName = `${leg.dest.resource.kind} ${leg.dest.resource.name}`;
+      problems.push({
+        check: null,
+        severity: 'error',
+        symptom: `${srcName} -> ${destName}: no port is allowed both ways`,
+        object: ref(leg.dest.resource, index),
+        container: null,
+        pods: [],
+        evidence: [],
+        cause: `the egress rules of ${srcName} and the ingress rules of ${destName} each allow some port, but no port is in both: a connection needs both`,
+        fix: { text: 'Make the egress and the ingress rules allow the port the application listens on (give the port with --to NAME:PORT for a policy to apply).', commands: [], yaml: null },
+        prevent: [],
+        logs: null,
+      });
+    }
+  }
   // A Service is reached by name: its DNS lookup must leave the source pods too.
   if (viaService) {
-    for (const p of checkProblems(x, srcW.resource, 'netpol-egress-blocks-dns', () => `${srcName} cannot resolve ${dst.name}: its egress policies block DNS`)) problems.push(p);
+    for (const p of checkProblems(x, srcW.resource, 'netpol-egress-blocks-dns', () => `${srcName} cannot resolve ${dst.name}: its egress policies block DNS`)) {
+      // A policy of its own for these pods only (one selecting the whole namespace would isolate pods that are open today).
+      p.fix = {
+        text: `Allow DNS from ${srcName}'s pods to the cluster DNS (UDP and TCP 53) with a policy of their own.`,
+        commands: [],
+        yaml: [
+          'apiVersion: networking.k8s.io/v1',
+          'kind: NetworkPolicy',
+          'metadata:',
+          `  name: ${`allow-dns-${srcW.resource.name}`.slice(0, 63).replace(/-+$/, '')}`,
+          `  namespace: ${index.namespaceOf(srcW.resource)}`,
+          'spec:',
+          '  podSelector:',
+          '    matchLabels:',
+          selectorYaml(srcW, '      '),
+          '  policyTypes: [Egress]',
+          '  egress:',
+          '  - to:',
+          '    - namespaceSelector:',
+          '        matchLabels:',
+          `          ${NAMESPACE_NAME_LABEL}: kube-system`,
+          '      podSelector:',
+          '        matchLabels:',
+          '          k8s-app: kube-dns   # your cluster DNS pods\' label (CoreDNS keeps k8s-app: kube-dns)',
+          '    ports:',
+          '    - {protocol: UDP, port: 53}',
+          '    - {protocol: TCP, port: 53}',
+        ].join('\n'),
+      };
+      problems.push(p);
+    }
   }
   // On a live cluster: does anything answer behind the Service?
   if (viaService && (hasStatus(dst) || liveInput(index))) {
     const d = serviceDiagnosis({ ...x, notes: new Set() }, dst);
     const worst = d.problems[0];
     if (d.status === 'broken' && worst) {
-      problems.push({ ...worst, symptom: `even once allowed, nothing answers: ${worst.symptom}`, fix: { ...worst.fix, commands: [...worst.fix.commands, `kubeready diagnose svc/${dst.name} -n ${index.namespaceOf(dst)}`] } });
+      const blockedHere = problems.some((p) => p.severity === 'error');
+      problems.push({ ...worst, symptom: `${blockedHere ? 'even once allowed, ' : ''}nothing answers: ${worst.symptom}`, fix: { ...worst.fix, commands: [...worst.fix.commands, `kubeready diagnose svc/${dst.name} -n ${index.namespaceOf(dst)}`] } });
     }
   }
   for (const u of unknowns) x.notes.add(`cannot tell: ${u}`);

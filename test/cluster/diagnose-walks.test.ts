@@ -308,13 +308,13 @@ spec:
     const d = JSON.parse(r.stdout) as Diagnosis;
     assert.equal(d.symptom, 'Deployment frontend -> Deployment api on TCP/8080: blocked by ingress NetworkPolicy (api-from-edge)');
     assert.ok(d.problems.some((p) => /^even once allowed, nothing answers: /.test(p.symptom)), JSON.stringify(d.problems.map((p) => p.symptom)));
-    assert.match(d.problems[0].evidence[0].text, /it allows from pods every pod in namespaces kubernetes\.io\/metadata\.name=diag-np-edge on TCP\/http$/);
+    assert.match(d.problems[0].evidence[0].text, /it allows from every pod in namespaces kubernetes\.io\/metadata\.name=diag-np-edge on TCP\/http$/);
   });
 
   it('allowed from the other namespace, by the namespace label the API server sets', async () => {
     const r = await runCli(['diagnose', 'deploy/web', '-n', 'diag-np-edge', '--to', 'deploy/api:http', '--to-namespace', 'diag-np', '--kubeconfig', kubeconfig, '-o', 'json']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const d = JSON.parse(r.stdout) as Diagnosis;
-    assert.equal(d.symptom, "Deployment web may reach Deployment api:http: egress open (no NetworkPolicy selects Deployment web's pods for egress); ingress allowed by NetworkPolicy api-from-edge (spec.ingress[0]: from pods every pod in namespaces kubernetes.io/metadata.name=diag-np-edge on TCP/http)");
+    assert.equal(d.symptom, "Deployment web may reach Deployment api:http: egress open (no NetworkPolicy selects Deployment web's pods for egress); ingress allowed by NetworkPolicy api-from-edge (spec.ingress[0]: from every pod in namespaces kubernetes.io/metadata.name=diag-np-edge on TCP/http)");
   });
 });

@@ -66,7 +66,7 @@ describe('diagnose --to: connections under NetworkPolicies', () => {
         'apiVersion: networking.k8s.io/v1',
         'kind: NetworkPolicy',
         'metadata:',
-        '  name: allow-frontend-to-api',
+        '  name: allow-frontend-to-api-8080-ingress',
         '  namespace: shop',
         'spec:',
         '  podSelector:',
@@ -91,7 +91,7 @@ describe('diagnose --to: connections under NetworkPolicies', () => {
     const fix = YAML.parse(first.problems[0].fix.yaml!) as Obj;
     const d = run([FRONTEND, API, API_SVC, API_FROM_GATEWAY, fix], 'Deployment/frontend', { kind: 'Service', name: 'api', port: 80 });
     assert.equal(d.status, 'healthy', JSON.stringify(d.problems.map((p) => p.symptom)));
-    assert.equal(d.symptom, "Deployment frontend may reach Service api:80: egress open (no NetworkPolicy selects Deployment frontend's pods for egress); ingress allowed by NetworkPolicy allow-frontend-to-api (spec.ingress[0]: from pods app=frontend on TCP/8080)");
+    assert.equal(d.symptom, "Deployment frontend may reach Service api:80: egress open (no NetworkPolicy selects Deployment frontend's pods for egress); ingress allowed by NetworkPolicy allow-frontend-to-api-8080-ingress (spec.ingress[0]: from pods app=frontend on TCP/8080)");
   });
 
   it('across namespaces: a namespaceSelector on the namespace name allows it; the fix for a block carries one', () => {
@@ -104,6 +104,60 @@ describe('diagnose --to: connections under NetworkPolicies', () => {
     const blocked = diagnoseConnection(index2, { kind: 'Deployment', name: 'web', namespace: 'edge' }, { kind: 'Service', name: 'api', namespace: 'shop' });
     assert.equal(blocked.status, 'broken');
     assert.match(blocked.problems[0].fix.yaml ?? '', /- podSelector:\n {8}matchLabels:\n {10}app: web\n {6}namespaceSelector:\n {8}matchLabels:\n {10}kubernetes\.io\/metadata\.name: edge\n/);
+  });
+
+  it('the egress and the ingress fix both apply (distinct names) and together allow it; the DNS fix selects only the source', () => {
+    const denyAll = policy('deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    const first = run([FRONTEND, API, API_SVC, denyAll], 'Deployment/frontend', { kind: 'Service', name: 'api', port: 80 });
+    const fixes = first.problems.filter((p) => p.check === null).map((p) => YAML.parse(p.fix.yaml!) as { metadata: { name: string } });
+    assert.deepEqual(fixes.map((f) => f.metadata.name), ['allow-frontend-to-api-8080-egress', 'allow-frontend-to-api-8080-ingress']);
+    const dns = first.problems.find((p) => p.check === 'netpol-egress-blocks-dns')!;
+    const dnsPolicy = YAML.parse(dns.fix.yaml!) as Obj;
+    assert.deepEqual((dnsPolicy.spec as Obj).podSelector, { matchLabels: { app: 'frontend' } });
+    const after = run([FRONTEND, API, API_SVC, denyAll, ...(fixes as unknown as Obj[]), dnsPolicy], 'Deployment/frontend', { kind: 'Service', name: 'api', port: 80 });
+    assert.equal(after.status, 'healthy', JSON.stringify(after.problems.map((p) => p.symptom)));
+  });
+
+  it('a pod is judged on its own labels, not its owner\'s template', () => {
+    const quarantined: Obj = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'api-abc-1', namespace: 'shop', labels: { app: 'api', quarantine: 'true' } }, spec: { containers: [{ name: 'app', image: 'api:1', ports: [{ name: 'http', containerPort: 8080 }] }] } };
+    const isolate = policy('quarantine', { podSelector: { matchLabels: { quarantine: 'true' } }, policyTypes: ['Ingress'] });
+    const d = run([FRONTEND, API, quarantined, isolate], 'Deployment/frontend', { kind: 'Pod', name: 'api-abc-1', port: 8080 });
+    assert.equal(d.status, 'broken');
+    assert.equal(d.symptom, 'Deployment frontend -> Pod api-abc-1 on TCP/8080: blocked by ingress NetworkPolicy (quarantine)');
+  });
+
+  it('no port asked: each declared port must be allowed both ways (egress 9090 and ingress 8080 allow nothing)', () => {
+    const api = deploy('api', 'shop', [{ containerPort: 8080 }, { containerPort: 9090 }]);
+    const out = policy('fe-out', { podSelector: { matchLabels: { app: 'frontend' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 9090 }] }] });
+    const inn = policy('api-in', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'frontend' } } }], ports: [{ port: 8080 }] }] });
+    const d = run([FRONTEND, api, out, inn], 'Deployment/frontend', { kind: 'Deployment', name: 'api' });
+    assert.equal(d.status, 'broken');
+    assert.deepEqual(d.problems.map((p) => p.symptom), [
+      'Deployment frontend -> Deployment api on TCP/8080: blocked by egress NetworkPolicy (fe-out)',
+      'Deployment frontend -> Deployment api on TCP/9090: blocked by ingress NetworkPolicy (api-in)',
+    ]);
+  });
+
+  it('a peer without labels: the fix selects it by a label to add, never by an empty selector (every pod)', () => {
+    const job: Obj = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'shop' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'm:1' }] } } } };
+    const d = run([job, API, API_SVC, API_FROM_GATEWAY], 'Job/migrate', { kind: 'Service', name: 'api', port: 80 });
+    const yaml = d.problems[0].fix.yaml ?? '';
+    assert.match(yaml, /- podSelector:\n {8}matchLabels:\n {10}app: migrate {3}# its pods carry no label: add this one to Job migrate's pod template first/);
+  });
+
+  it('host-network pods: policies do not apply to their side; a destination with none is reachable', () => {
+    const hostApi = deploy('api', 'shop', [{ containerPort: 8080 }]);
+    ((hostApi.spec as { template: { spec: Obj } }).template.spec).hostNetwork = true;
+    const d = run([FRONTEND, hostApi], 'Deployment/frontend', { kind: 'Deployment', name: 'api', port: 8080 });
+    assert.equal(d.status, 'healthy', d.symptom);
+    assert.match(d.symptom, /ingress open \(Deployment api uses the host network, and NetworkPolicy does not apply to its pods\)/);
+  });
+
+  it('an ExternalName Service, or one without a selector: cannot tell, and why', () => {
+    const ext = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'partner', namespace: 'shop' }, spec: { type: 'ExternalName', externalName: 'api.partner.example.com' } };
+    const d = run([FRONTEND, ext], 'Deployment/frontend', { kind: 'Service', name: 'partner', port: 443 });
+    assert.equal(d.status, 'unknown');
+    assert.match(d.symptom, /is an ExternalName \(api\.partner\.example\.com\): traffic goes to whatever that name resolves to, which only ipBlock egress rules can allow/);
   });
 
   it('cannot tell when a policy\'s selector is a template; says so instead of allowed or blocked', () => {
