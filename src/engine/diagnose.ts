@@ -78,7 +78,7 @@ import { lastRunText } from '../checks/runtime/crashloop-backoff.js';
 import { hpaFixText, hpaTroubleText } from '../checks/runtime/hpa-not-scaling.js';
 import { ingressBackends } from '../checks/networking/ingress-backend-missing.js';
 import { selectedWorkloads, servicePorts, type ServicePort } from '../checks/networking/service-util.js';
-import { formatPortSpec, namedPorts, networkGraph, portSetEmpty, portSetHas, NAMESPACE_NAME_LABEL, type NetPolicy, type NetpolRule, type NetworkGraph } from '../model/netpol.js';
+import { evalSelector, formatPortSpec, namedPorts, networkGraph, portSetEmpty, portSetHas, NAMESPACE_NAME_LABEL, type NetPolicy, type NetpolRule, type NetworkGraph } from '../model/netpol.js';
 import { selectorQuery } from '../model/label-selector.js';
 import type { Workload } from '../model/types.js';
 import { hpaCondition, hpaMetrics, hpasOf, hpaSynced, hpaTarget, hpaTrouble, replicasAskedFor, type HpaTrouble } from '../model/autoscaler-status.js';
@@ -3199,6 +3199,54 @@ function analyzeDirection(g: NetworkGraph, dir: 'ingress' | 'egress', subject: W
   return { verdict: 'blocked', policies };
 }
 
+/** The cluster DNS pods as most clusters label them (CoreDNS in kubeadm, EKS, GKE, AKS keeps k8s-app: kube-dns). */
+const DNS_NAMESPACE = 'kube-system';
+const DNS_POD_LABELS = { 'k8s-app': 'kube-dns' };
+
+/**
+ * May the source's pods send DNS queries (UDP 53) to the cluster DNS pods? Its egress policies'
+ * rules are read against kube-system's kube-dns pods: a rule whose ports include UDP 53 and whose
+ * peers match those pods (by namespace and pod labels; every peer when it names none) allows it;
+ * an ipBlock other than 0.0.0.0/0, or kube-system's labels missing from the input, leaves it open.
+ */
+function dnsEgress(g: NetworkGraph, src: Workload): { verdict: 'allowed' | 'blocked' | 'unknown'; why?: string; policies: NetPolicy[] } {
+  if (src.podSpec.hostNetwork === true) return { verdict: 'allowed', policies: [] };
+  const sels = g.egressPolicies(src);
+  const iso = g.egressIsolated(src);
+  const policies = sels.map((x) => x.policy);
+  if (iso === false) return { verdict: 'allowed', policies };
+  let why: string | undefined = iso === undefined ? 'a policy may select the pods (its selector cannot be evaluated)' : undefined;
+  for (const { policy, certain } of sels) {
+    if (policy.uncertain) {
+      why ??= `NetworkPolicy ${policy.resource.name} cannot be read in full`;
+      continue;
+    }
+    for (const rule of policy.egressRules) {
+      const port53 = rule.ports === null || rule.ports.some((p) => (p.protocol === 'UDP' || p.protocol === '*') && (p.port === undefined || p.port === 53 || (typeof p.port === 'number' && p.endPort !== undefined && p.port <= 53 && 53 <= p.endPort)));
+      if (!port53) continue;
+      let match: boolean | undefined = rule.peers === null ? true : false;
+      for (const peer of rule.peers ?? []) {
+        let m: boolean | undefined;
+        if (peer.type === 'ipBlock') m = peer.cidr === '0.0.0.0/0' && peer.except.length === 0 ? true : undefined;
+        else if (peer.type === 'invalid') m = undefined;
+        else {
+          const nsOk = peer.namespaceSelector === undefined ? policy.namespace === DNS_NAMESPACE : g.namespaceMatches(peer.namespaceSelector, DNS_NAMESPACE);
+          const podOk = peer.podSelector === undefined ? true : evalSelector(peer.podSelector, DNS_POD_LABELS);
+          m = nsOk === false || podOk === false ? false : nsOk === undefined || podOk === undefined ? undefined : true;
+        }
+        if (m === true) {
+          match = true;
+          break;
+        }
+        if (m === undefined) match = undefined;
+      }
+      if (match === true && certain) return { verdict: 'allowed', policies };
+      if (match !== false) why ??= `rule ${formatPath(rule.path)} of NetworkPolicy ${policy.resource.name} allows UDP 53 to peers whose match with the DNS pods cannot be told here (${DNS_NAMESPACE}'s labels are not in the input, or an ipBlock)`;
+    }
+  }
+  return why ? { verdict: 'unknown', why, policies } : { verdict: 'blocked', policies };
+}
+
 /** Labels that select a workload's pods in a policy: its own selector's matchLabels, else its stable pod labels. */
 function podSelectorLabels(w: Workload): Record<string, string> {
   const own = get(w.resource.object, ['spec', 'selector', 'matchLabels']);
@@ -3319,7 +3367,10 @@ export function diagnoseConnection(index: ResourceIndex, from: { kind: DiagnoseK
         container: null,
         pods: [],
         evidence: [st(dst, ['spec', 'ports'], `ports: ${ports.map((p) => `${p.name ? `${p.name} ` : ''}${p.port ?? '?'}/${p.protocol}`).join(', ') || 'none'}`, index, 'spec')],
-        cause: `clients connecting to ${dst.name}:${to.port} reach no port of the Service: the connection is refused or times out before any NetworkPolicy matters`,
+        cause: `clients connecting to ${dst.name}:${to.port} reach no port of the Service: the connection is refused or times out before any NetworkPolicy matters${(() => {
+          const t = ports.find((p) => p.target === to.port);
+          return t ? `; ${to.port} is the targetPort of Service port ${t.name ? `${t.name}/` : ''}${t.port}: clients connect to ${dst.name}:${t.port}` : '';
+        })()}`,
         fix: { text: `Connect to one of the Service's ports (${ports.map((p) => p.port).join(', ') || 'none'}), or add the port to the Service.`, commands: [], yaml: null },
         prevent: [],
         logs: null,
@@ -3463,36 +3514,48 @@ export function diagnoseConnection(index: ResourceIndex, from: { kind: DiagnoseK
   }
   // A Service is reached by name: its DNS lookup must leave the source pods too.
   if (viaService) {
-    for (const p of checkProblems(x, srcW.resource, 'netpol-egress-blocks-dns', () => `${srcName} cannot resolve ${dst.name}: its egress policies block DNS`)) {
-      // A policy of its own for these pods only (one selecting the whole namespace would isolate pods that are open today).
-      p.fix = {
-        text: `Allow DNS from ${srcName}'s pods to the cluster DNS (UDP and TCP 53) with a policy of their own.`,
-        commands: [],
-        yaml: [
-          'apiVersion: networking.k8s.io/v1',
-          'kind: NetworkPolicy',
-          'metadata:',
-          `  name: ${`allow-dns-${srcW.resource.name}`.slice(0, 63).replace(/-+$/, '')}`,
-          `  namespace: ${index.namespaceOf(srcW.resource)}`,
-          'spec:',
-          '  podSelector:',
-          '    matchLabels:',
-          selectorYaml(srcW, '      '),
-          '  policyTypes: [Egress]',
-          '  egress:',
-          '  - to:',
-          '    - namespaceSelector:',
-          '        matchLabels:',
-          `          ${NAMESPACE_NAME_LABEL}: kube-system`,
-          '      podSelector:',
-          '        matchLabels:',
-          '          k8s-app: kube-dns   # your cluster DNS pods\' label (CoreDNS keeps k8s-app: kube-dns)',
-          '    ports:',
-          '    - {protocol: UDP, port: 53}',
-          '    - {protocol: TCP, port: 53}',
-        ].join('\n'),
-      };
-      problems.push(p);
+    const dns = dnsEgress(g, srcW);
+    if (dns.verdict === 'unknown') x.notes.add(`DNS: cannot tell whether ${srcName}'s pods may query the cluster DNS: ${dns.why}`);
+    if (dns.verdict === 'blocked') {
+      problems.push({
+        check: 'netpol-egress-blocks-dns',
+        severity: 'error',
+        symptom: `${srcName} cannot resolve ${dst.name}: its egress policies block DNS`,
+        object: ref(dns.policies[0]?.resource ?? srcW.resource, index),
+        container: null,
+        pods: [],
+        evidence: dns.policies.slice(0, 3).map((p) => st(p.resource, ['spec', 'egress'], `NetworkPolicy ${p.resource.name} selects ${srcName}'s pods for egress; ${p.egressRules.length ? `it allows ${p.egressRules.map((r) => ruleText(r, 'egress')).join('; ')}` : 'it allows no egress at all'}`, index, 'spec')),
+        cause: `no egress rule of ${joinAnd(dns.policies.map((p) => `NetworkPolicy ${p.resource.name}`))} allows UDP 53 to the cluster DNS pods (${DNS_NAMESPACE}, k8s-app=kube-dns): the name lookup of ${dst.name} times out before any connection is tried`,
+        fix: {
+          text: `Allow DNS from ${srcName}'s pods to the cluster DNS (UDP and TCP 53) with a policy of their own (one selecting the whole namespace would isolate pods that are open today).`,
+          commands: [],
+          yaml: [
+            'apiVersion: networking.k8s.io/v1',
+            'kind: NetworkPolicy',
+            'metadata:',
+            `  name: ${`allow-dns-${srcW.resource.name}`.slice(0, 63).replace(/-+$/, '')}`,
+            `  namespace: ${index.namespaceOf(srcW.resource)}`,
+            'spec:',
+            '  podSelector:',
+            '    matchLabels:',
+            selectorYaml(srcW, '      '),
+            '  policyTypes: [Egress]',
+            '  egress:',
+            '  - to:',
+            '    - namespaceSelector:',
+            '        matchLabels:',
+            `          ${NAMESPACE_NAME_LABEL}: ${DNS_NAMESPACE}`,
+            '      podSelector:',
+            '        matchLabels:',
+            "          k8s-app: kube-dns   # your cluster DNS pods' label",
+            '    ports:',
+            '    - {protocol: UDP, port: 53}',
+            '    - {protocol: TCP, port: 53}',
+          ].join('\n'),
+        },
+        prevent: confirmed(x, srcW.resource, [prevention('netpol-egress-blocks-dns', 'egress policies that leave no way to the cluster DNS are caught in the manifests')]),
+        logs: null,
+      });
     }
   }
   // On a live cluster: does anything answer behind the Service?

@@ -118,6 +118,19 @@ describe('diagnose --to: connections under NetworkPolicies', () => {
     assert.equal(after.status, 'healthy', JSON.stringify(after.problems.map((p) => p.symptom)));
   });
 
+  it('DNS: port 53 allowed only towards the wrong pods is blocked; towards namespaces whose labels are unknown, a note says it cannot tell', () => {
+    const egress = (to: Obj[]) => policy('fe-out', { podSelector: { matchLabels: { app: 'frontend' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 8080 }] }, { to, ports: [{ port: 53, protocol: 'UDP' }] }] });
+    const wrong = run([FRONTEND, API, API_SVC, egress([{ podSelector: { matchLabels: { app: 'api' } } }])], 'Deployment/frontend', { kind: 'Service', name: 'api', port: 80 });
+    assert.deepEqual(wrong.problems.map((p) => p.check), ['netpol-egress-blocks-dns']);
+    assert.match(wrong.problems[0].cause, /^no egress rule of NetworkPolicy fe-out allows UDP 53 to the cluster DNS pods \(kube-system, k8s-app=kube-dns\)/);
+    const unknown = run([FRONTEND, API, API_SVC, egress([{ namespaceSelector: { matchLabels: { team: 'platform' } } }])], 'Deployment/frontend', { kind: 'Service', name: 'api', port: 80 });
+    assert.equal(unknown.status, 'healthy');
+    assert.ok(unknown.notes.some((n) => n.startsWith("DNS: cannot tell whether Deployment frontend's pods may query the cluster DNS: rule spec.egress[1] of NetworkPolicy fe-out")), unknown.notes.join(' | '));
+    const right = run([FRONTEND, API, API_SVC, egress([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }])], 'Deployment/frontend', { kind: 'Service', name: 'api', port: 80 });
+    assert.equal(right.status, 'healthy');
+    assert.ok(!right.notes.some((n) => n.startsWith('DNS')), right.notes.join(' | '));
+  });
+
   it('a pod is judged on its own labels, not its owner\'s template', () => {
     const quarantined: Obj = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'api-abc-1', namespace: 'shop', labels: { app: 'api', quarantine: 'true' } }, spec: { containers: [{ name: 'app', image: 'api:1', ports: [{ name: 'http', containerPort: 8080 }] }] } };
     const isolate = policy('quarantine', { podSelector: { matchLabels: { quarantine: 'true' } }, policyTypes: ['Ingress'] });
@@ -170,6 +183,8 @@ describe('diagnose --to: connections under NetworkPolicies', () => {
   it('the Service itself: no such port, or a targetPort name no container declares', () => {
     const noPort = run([FRONTEND, API, API_SVC], 'Deployment/frontend', { kind: 'Service', name: 'api', port: 443 });
     assert.equal(noPort.problems[0].symptom, 'Service api has no port 443');
+    const targetPort = run([FRONTEND, API, API_SVC], 'Deployment/frontend', { kind: 'Service', name: 'api', port: 'http' });
+    assert.match(targetPort.problems[0].cause, /; http is the targetPort of Service port web\/80: clients connect to api:80$/);
     const badName = run([FRONTEND, API, service('api', [{ port: 80, targetPort: 'htttp' }])], 'Deployment/frontend', { kind: 'Service', name: 'api' });
     assert.equal(badName.problems[0].symptom, 'Service api port 80: targetPort "htttp" is no port of Deployment api');
   });
