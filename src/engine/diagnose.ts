@@ -78,7 +78,7 @@ import { lastRunText } from '../checks/runtime/crashloop-backoff.js';
 import { hpaFixText, hpaTroubleText } from '../checks/runtime/hpa-not-scaling.js';
 import { ingressBackends } from '../checks/networking/ingress-backend-missing.js';
 import { selectedWorkloads, servicePorts, type ServicePort } from '../checks/networking/service-util.js';
-import { evalSelector, formatPortSpec, namedPorts, networkGraph, portSetEmpty, portSetHas, NAMESPACE_NAME_LABEL, type NetPolicy, type NetpolRule, type NetworkGraph } from '../model/netpol.js';
+import { dnsPeerMatch, DNS_NAMESPACE, formatPortSpec, namedPorts, networkGraph, portSetEmpty, portSetHas, NAMESPACE_NAME_LABEL, type NetPolicy, type NetpolRule, type NetworkGraph } from '../model/netpol.js';
 import { selectorQuery } from '../model/label-selector.js';
 import type { Workload } from '../model/types.js';
 import { hpaCondition, hpaMetrics, hpasOf, hpaSynced, hpaTarget, hpaTrouble, replicasAskedFor, type HpaTrouble } from '../model/autoscaler-status.js';
@@ -3199,9 +3199,6 @@ function analyzeDirection(g: NetworkGraph, dir: 'ingress' | 'egress', subject: W
   return { verdict: 'blocked', policies };
 }
 
-/** The cluster DNS pods as most clusters label them (CoreDNS in kubeadm, EKS, GKE, AKS keeps k8s-app: kube-dns). */
-const DNS_NAMESPACE = 'kube-system';
-const DNS_POD_LABELS = { 'k8s-app': 'kube-dns' };
 
 /**
  * May the source's pods send DNS queries (UDP 53) to the cluster DNS pods? Its egress policies'
@@ -3226,14 +3223,7 @@ function dnsEgress(g: NetworkGraph, src: Workload): { verdict: 'allowed' | 'bloc
       if (!port53) continue;
       let match: boolean | undefined = rule.peers === null ? true : false;
       for (const peer of rule.peers ?? []) {
-        let m: boolean | undefined;
-        if (peer.type === 'ipBlock') m = peer.cidr === '0.0.0.0/0' && peer.except.length === 0 ? true : undefined;
-        else if (peer.type === 'invalid') m = undefined;
-        else {
-          const nsOk = peer.namespaceSelector === undefined ? policy.namespace === DNS_NAMESPACE : g.namespaceMatches(peer.namespaceSelector, DNS_NAMESPACE);
-          const podOk = peer.podSelector === undefined ? true : evalSelector(peer.podSelector, DNS_POD_LABELS);
-          m = nsOk === false || podOk === false ? false : nsOk === undefined || podOk === undefined ? undefined : true;
-        }
+        const m = dnsPeerMatch(g, policy, peer);
         if (m === true) {
           match = true;
           break;

@@ -721,6 +721,24 @@ function graphInternal(index: ResourceIndex): GraphInternal {
 }
 
 /** The NetworkPolicy graph of this input, built once per run. */
+/** The cluster DNS pods as most clusters label them (CoreDNS and kube-dns keep `k8s-app: kube-dns` on kubeadm, GKE, EKS, AKS, k3s, RKE2), in kube-system. */
+export const DNS_NAMESPACE = 'kube-system';
+export const DNS_POD_LABELS: Record<string, string> = { 'k8s-app': 'kube-dns' };
+
+/**
+ * Does an egress peer of this policy match the cluster DNS pods? ipBlock peers: only 0.0.0.0/0 (with
+ * no exception) certainly does (the DNS Service and pod IPs are not known here); pod peers by the
+ * kube-system namespace (its labels, when its Namespace object is in the input, or its name label)
+ * and the DNS pods' labels; undefined when that cannot be told.
+ */
+export function dnsPeerMatch(g: NetworkGraph, policy: NetPolicy, peer: NetpolPeer): Tri {
+  if (peer.type === 'ipBlock') return peer.cidr === '0.0.0.0/0' && peer.except.length === 0 ? true : undefined;
+  if (peer.type === 'invalid') return undefined;
+  const nsOk: Tri = peer.namespaceSelector === undefined ? policy.namespace === DNS_NAMESPACE : g.namespaceMatches(peer.namespaceSelector, DNS_NAMESPACE);
+  const podOk: Tri = peer.podSelector === undefined ? true : evalSelector(peer.podSelector, DNS_POD_LABELS);
+  return and(nsOk, podOk);
+}
+
 export function networkGraph(index: ResourceIndex): NetworkGraph {
   return graphInternal(index);
 }

@@ -1,11 +1,9 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import type { Json } from '../../model/types.js';
 import { getArray, getString, isObject, stringMap } from '../../model/util.js';
-import { evalSelector, formatPortSpec, networkGraph, type NetPolicy, type NetpolPeer, type NetpolPort, type NetpolRule, type NetworkGraph } from '../../model/netpol.js';
+import { dnsPeerMatch, formatPortSpec, networkGraph, type NetPolicy, type NetpolPeer, type NetpolPort, type NetpolRule, type NetworkGraph } from '../../model/netpol.js';
 import { isHostNetwork, nameList, otherPoliciesText, unknownOf } from './netpol-util.js';
 
-/** Labels of the cluster DNS pods (CoreDNS and kube-dns keep `k8s-app: kube-dns` on kubeadm, GKE, EKS, AKS, k3s, RKE2). */
-const DNS_POD_LABELS = { 'k8s-app': 'kube-dns' };
 
 /**
  * How a rule's ports relate to port 53: 'explicit' (port 53, a port named like DNS, or an
@@ -34,9 +32,7 @@ function mentionsDns(v: Json | undefined): boolean {
 function peerMayBeDns(g: NetworkGraph, policy: NetPolicy, peer: NetpolPeer): boolean {
   if (peer.type !== 'pods') return true;
   if (mentionsDns(peer.namespaceSelector) || mentionsDns(peer.podSelector)) return true;
-  const nsOk = peer.namespaceSelector === undefined ? policy.namespace === 'kube-system' : g.namespaceMatches(peer.namespaceSelector, 'kube-system') !== false;
-  if (!nsOk) return false;
-  return peer.podSelector === undefined || evalSelector(peer.podSelector, DNS_POD_LABELS) !== false;
+  return dnsPeerMatch(g, policy, peer) !== false;
 }
 
 /** May this egress rule allow DNS? A rule naming port 53 counts whatever its peers (the author meant DNS). */
