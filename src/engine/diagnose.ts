@@ -3169,7 +3169,22 @@ function ruleText(rule: NetpolRule, dir: 'ingress' | 'egress'): string {
   return `${dir === 'ingress' ? 'from' : 'to'} ${peers} on ${ports}`;
 }
 
-function analyzeDirection(g: NetworkGraph, dir: 'ingress' | 'egress', subject: Workload, peer: Workload, dest: Workload, port: number | undefined, protocol: string): DirectionVerdict {
+/** Why a rule may or may not match a peer's pods: the first peer of the rule whose match cannot be told, in words. */
+function peerDoubt(g: NetworkGraph, index: ResourceIndex, policy: NetPolicy, rule: NetpolRule, w: Workload): string {
+  const where = `rule ${formatPath(rule.path)} of NetworkPolicy ${policy.resource.name}`;
+  const ns = index.namespaceOf(w.resource);
+  for (const peer of rule.peers ?? []) {
+    if (g.peerMatches(policy, peer, w) !== undefined) continue;
+    if (peer.type === 'ipBlock') return `${where} allows ipBlock ${peer.cidr}: whether that covers the pods' IPs depends on the cluster's pod CIDR`;
+    if (peer.type === 'invalid') return `${where} has a peer that cannot be read (a template)`;
+    if (peer.namespaceSelector !== undefined && g.namespaceMatches(peer.namespaceSelector, ns) === undefined) return `${where} selects namespaces by labels, and namespace ${ns}'s labels are not in the input (add its Namespace object)`;
+    if (peer.namespaceSelector === undefined && !index.sameScope(policy.resource, w.resource)) return `${where}: the policy and ${w.resource.kind} ${w.resource.name} name no namespace and sit in different folders (set metadata.namespace, or -n)`;
+    return `${where}'s podSelector cannot be evaluated against the pods' labels (a template)`;
+  }
+  return `${where}'s ports cannot all be read (a template, or a port name)`;
+}
+
+function analyzeDirection(g: NetworkGraph, index: ResourceIndex, dir: 'ingress' | 'egress', subject: Workload, peer: Workload, dest: Workload, port: number | undefined, protocol: string): DirectionVerdict {
   const sels = dir === 'egress' ? g.egressPolicies(subject) : g.ingressPolicies(subject);
   const policies = sels.map((x) => x.policy);
   // NetworkPolicy does not apply to host-network pods: their side is open.
@@ -3179,10 +3194,11 @@ function analyzeDirection(g: NetworkGraph, dir: 'ingress' | 'egress', subject: W
   // The other end uses the host network: its traffic carries a node's IP, which pod selectors do not
   // match; only ipBlock rules (and, for ingress, the node the pod runs on, which is always allowed) can.
   if (peer.podSpec.hostNetwork === true) return { verdict: 'unknown', policies, why: `${peer.resource.kind} ${peer.resource.name} uses the host network: its traffic carries a node's IP, which only ipBlock rules match (and a pod's own node is always allowed in)` };
-  let maybe = false;
+  let why: string | undefined;
+  const subjectName = `${subject.resource.kind} ${subject.resource.name}`;
   for (const { policy, certain } of sels) {
     if (policy.uncertain) {
-      maybe = true;
+      why ??= `NetworkPolicy ${policy.resource.name} cannot be read in full (a template or a malformed field)`;
       continue;
     }
     for (const rule of dir === 'egress' ? policy.egressRules : policy.ingressRules) {
@@ -3192,10 +3208,17 @@ function analyzeDirection(g: NetworkGraph, dir: 'ingress' | 'egress', subject: W
       const sure = port === undefined ? !portSetEmpty(ports.sure) : portSetHas(ports.sure, protocol, port);
       const may = port === undefined ? !portSetEmpty(ports.maybe) : portSetHas(ports.maybe, protocol, port);
       if (m === true && certain && sure) return { verdict: 'allowed', by: { policy, rule }, policies };
-      if (sure || may) maybe = true;
+      if (!sure && !may) continue;
+      if (m === undefined) why ??= peerDoubt(g, index, policy, rule, peer);
+      else if (!certain) why ??= `NetworkPolicy ${policy.resource.name} allows it, but whether it selects ${subjectName}'s pods cannot be told (${policy.podSelector === undefined ? 'it has no spec.podSelector: read as a fragment of another file' : !index.sameScope(policy.resource, subject.resource) ? 'it and the workload name no namespace and sit in different folders' : 'a template in its podSelector'})`;
+      else why ??= `rule ${formatPath(rule.path)} of NetworkPolicy ${policy.resource.name}: its ports cannot all be read (a template, or a port name)`;
     }
   }
-  if (iso === undefined || maybe) return { verdict: 'unknown', policies, why: 'a policy\'s selector, peer or port cannot be evaluated from the input (a template, a namespace whose labels are not in the input)' };
+  if (iso === undefined) {
+    const maybeSel = sels.find((x) => !x.certain);
+    why ??= maybeSel ? `whether NetworkPolicy ${maybeSel.policy.resource.name} selects ${subjectName}'s pods cannot be told (${maybeSel.policy.podSelector === undefined ? 'it has no spec.podSelector: read as a fragment of another file' : !index.sameScope(maybeSel.policy.resource, subject.resource) ? 'it and the workload name no namespace and sit in different folders' : 'a template in its podSelector'})` : 'a policy may select the pods';
+  }
+  if (why) return { verdict: 'unknown', policies, why };
   return { verdict: 'blocked', policies };
 }
 
@@ -3341,7 +3364,7 @@ export function diagnoseConnection(index: ResourceIndex, from: { kind: DiagnoseK
     const why = svcType === 'ExternalName'
       ? `Service ${dst.name} is an ExternalName (${getString(dst.object, ['spec', 'externalName']) ?? '?'}): traffic goes to whatever that name resolves to, which only ipBlock egress rules can allow, and the addresses are not known here`
       : `Service ${dst.name} has no selector: its endpoints are written by hand (or by another controller), so which pods or addresses back it cannot be told`;
-    const eg = analyzeDirection(g, 'egress', srcW, srcW, srcW, undefined, 'TCP');
+    const eg = analyzeDirection(g, index, 'egress', srcW, srcW, srcW, undefined, 'TCP');
     walked.push(`Service ${dst.name}: ${svcType === 'ExternalName' ? 'ExternalName' : 'no selector'}`);
     return { ...base, status: 'unknown', symptom: `cannot tell whether ${srcW.resource.kind} ${srcW.resource.name} may reach Service ${dst.name}: ${why}${eg.verdict === 'open' ? `; ${srcW.resource.kind} ${srcW.resource.name}'s egress is open` : ''}`, walked, problems: [], notes: [...x.notes] };
   }
@@ -3445,7 +3468,7 @@ export function diagnoseConnection(index: ResourceIndex, from: { kind: DiagnoseK
     for (const dir of ['egress', 'ingress'] as const) {
       const subject = dir === 'egress' ? srcW : leg.dest;
       const peer = dir === 'egress' ? leg.dest : srcW;
-      const v = analyzeDirection(g, dir, subject, peer, leg.dest, leg.port, leg.protocol);
+      const v = analyzeDirection(g, index, dir, subject, peer, leg.dest, leg.port, leg.protocol);
       if (v.verdict === 'unknown') {
         unknowns.push(`${dir} of ${dir === 'egress' ? srcName : destName}: ${v.why}`);
         continue;
@@ -3457,7 +3480,7 @@ export function diagnoseConnection(index: ResourceIndex, from: { kind: DiagnoseK
       const subjectName = dir === 'egress' ? srcName : destName;
       const peerName = dir === 'egress' ? destName : srcName;
       // The classic mistake: the rule names the Service's port, but policies see the pod's.
-      const servicePortOnly = leg.servicePort !== undefined && leg.servicePort !== leg.port && analyzeDirection(g, dir, subject, peer, leg.dest, leg.servicePort, leg.protocol).verdict === 'allowed';
+      const servicePortOnly = leg.servicePort !== undefined && leg.servicePort !== leg.port && analyzeDirection(g, index, dir, subject, peer, leg.dest, leg.servicePort, leg.protocol).verdict === 'allowed';
       const evidence: Evidence[] = v.policies.slice(0, 4).map((p) => {
         const rules = dir === 'egress' ? p.egressRules : p.ingressRules;
         return st(p.resource, ['spec', dir], `NetworkPolicy ${p.resource.name} selects ${subjectName}'s pods (podSelector ${selectorText(p.podSelector)}) for ${dir}; ${rules.length ? `it allows ${rules.map((r) => ruleText(r, dir)).join('; ')}` : `it allows no ${dir} at all`}`, index, 'spec');

@@ -177,7 +177,20 @@ describe('diagnose --to: connections under NetworkPolicies', () => {
     const templated = policy('api-in', { podSelector: { matchLabels: { app: '{{ .Values.app }}' } }, policyTypes: ['Ingress'], ingress: [] });
     const d = run([FRONTEND, API, API_SVC, templated], 'Deployment/frontend', { kind: 'Service', name: 'api' });
     assert.equal(d.status, 'unknown');
-    assert.match(d.symptom, /^cannot tell whether Deployment frontend may reach Service api: ingress of Deployment api: /);
+    assert.equal(d.symptom, "cannot tell whether Deployment frontend may reach Service api: ingress of Deployment api: whether NetworkPolicy api-in selects Deployment api's pods cannot be told (a template in its podSelector)");
+  });
+
+  it('each "cannot tell" names its cause: an ipBlock peer, a namespace whose labels are not in the input', () => {
+    const ip = policy('api-in', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }] });
+    const d = run([FRONTEND, API, API_SVC, ip], 'Deployment/frontend', { kind: 'Service', name: 'api', port: 80 });
+    assert.equal(d.status, 'unknown');
+    assert.match(d.symptom, /: rule spec\.ingress\[0\] of NetworkPolicy api-in allows ipBlock 10\.0\.0\.0\/8: whether that covers the pods' IPs depends on the cluster's pod CIDR$/);
+    const web = deploy('web', 'edge');
+    const byTeam = policy('api-from-team', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'edge' } } }] }] });
+    const index = new ResourceIndex(loadText(text([web, API, API_SVC, byTeam]), 'app.yaml').resources, 'edge');
+    const cross = diagnoseConnection(index, { kind: 'Deployment', name: 'web', namespace: 'edge' }, { kind: 'Service', name: 'api', namespace: 'shop' });
+    assert.equal(cross.status, 'unknown');
+    assert.match(cross.symptom, /selects namespaces by labels, and namespace edge's labels are not in the input \(add its Namespace object\)$/);
   });
 
   it('the Service itself: no such port, or a targetPort name no container declares', () => {
