@@ -3262,10 +3262,12 @@ function dnsEgress(g: NetworkGraph, src: Workload): { verdict: 'allowed' | 'bloc
 
 /** Labels that select a workload's pods in a policy: its own selector's matchLabels, else its stable pod labels. */
 function podSelectorLabels(w: Workload): Record<string, string> {
-  const own = get(w.resource.object, ['spec', 'selector', 'matchLabels']);
+  const own = w.resource.kind === 'Job' ? undefined : get(w.resource.object, ['spec', 'selector', 'matchLabels']);
   if (isObject(own) && Object.keys(own).length && Object.values(own).every((v) => typeof v === 'string')) return own as Record<string, string>;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(w.podLabels)) if (!/^(pod-template-hash|controller-revision-hash|statefulset\.kubernetes\.io\/pod-name|batch\.kubernetes\.io\/|job-name|controller-uid)/.test(k)) out[k] = v;
+  // A Job's pods carry batch.kubernetes.io/job-name (its name) from the API server: select by it when nothing else does.
+  if (!Object.keys(out).length && w.resource.kind === 'Job' && w.podLabels['batch.kubernetes.io/job-name']) out['batch.kubernetes.io/job-name'] = w.podLabels['batch.kubernetes.io/job-name'];
   return out;
 }
 
@@ -3313,7 +3315,13 @@ function allowPolicyYaml(index: ResourceIndex, dir: 'ingress' | 'egress', src: W
 function runningWorkload(x: Ctx, g: NetworkGraph, r: Resource): Workload | undefined {
   // A pod is judged on its own labels (kubectl label pod, an older ReplicaSet's pods), not its owner's template.
   if (r.kind === 'Pod') return toWorkload(r) ?? undefined;
-  return g.workloads.find((w) => w.resource === r) ?? toWorkload(r) ?? undefined;
+  const w = g.workloads.find((y) => y.resource === r) ?? toWorkload(r) ?? undefined;
+  // A Job's pods also carry the labels the API server adds to its template on create (unless
+  // manualSelector): job-name and batch.kubernetes.io/job-name, both the Job's name.
+  if (w && r.kind === 'Job' && r.apiVersion === 'batch/v1' && get(r.object, ['spec', 'manualSelector']) !== true) {
+    return { ...w, podLabels: { 'job-name': r.name, 'batch.kubernetes.io/job-name': r.name, ...w.podLabels } };
+  }
+  return w;
 }
 
 /**

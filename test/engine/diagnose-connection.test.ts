@@ -151,11 +151,15 @@ describe('diagnose --to: connections under NetworkPolicies', () => {
     ]);
   });
 
-  it('a peer without labels: the fix selects it by a label to add, never by an empty selector (every pod)', () => {
+  it('a peer without labels: the fix selects it by a label to add, never by an empty selector (every pod); a Job by the job-name label the API adds', () => {
+    const bare: Obj = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', namespace: 'shop' }, spec: { containers: [{ name: 'sh', image: 'busybox:1.36' }] } };
+    const d = run([bare, API, API_SVC, API_FROM_GATEWAY], 'Pod/debug', { kind: 'Service', name: 'api', port: 80 });
+    assert.match(d.problems[0].fix.yaml ?? '', /- podSelector:\n {8}matchLabels:\n {10}app: debug {3}# its pods carry no label: add this one to Pod debug's pod template first/);
     const job: Obj = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'shop' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'm:1' }] } } } };
-    const d = run([job, API, API_SVC, API_FROM_GATEWAY], 'Job/migrate', { kind: 'Service', name: 'api', port: 80 });
-    const yaml = d.problems[0].fix.yaml ?? '';
-    assert.match(yaml, /- podSelector:\n {8}matchLabels:\n {10}app: migrate {3}# its pods carry no label: add this one to Job migrate's pod template first/);
+    const blocked = run([job, API, API_SVC, API_FROM_GATEWAY], 'Job/migrate', { kind: 'Service', name: 'api', port: 80 });
+    assert.match(blocked.problems[0].fix.yaml ?? '', /- podSelector:\n {8}matchLabels:\n {10}batch\.kubernetes\.io\/job-name: migrate\n/);
+    const byJobName = policy('api-from-migrate', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { 'batch.kubernetes.io/job-name': 'migrate' } } }] }] });
+    assert.equal(run([job, API, API_SVC, API_FROM_GATEWAY, byJobName], 'Job/migrate', { kind: 'Service', name: 'api', port: 80 }).status, 'healthy');
   });
 
   it('host-network pods: policies do not apply to their side; a destination with none is reachable', () => {
