@@ -16,7 +16,7 @@
  */
 import type { ResourceIndex } from './index.js';
 import type { FieldPath, Json, Resource } from './types.js';
-import { conditionOf, type Condition } from './runtime.js';
+import { conditionIn, conditionOf, type Condition } from './runtime.js';
 import { parseTime } from './events.js';
 import { get, getArray, getNumber, getString, isObject } from './util.js';
 import { refersTo, scaleTargetRef } from './scale-target.js';
@@ -106,18 +106,7 @@ export function hpaCondition(hpa: Resource, type: string): Condition | undefined
     return undefined;
   }
   if (!Array.isArray(list)) return undefined;
-  const found = list.find((x) => isObject(x) && x.type === type);
-  if (!isObject(found)) return undefined;
-  const sinceText = getString(found, ['lastTransitionTime']);
-  return {
-    type,
-    status: getString(found, ['status']) ?? 'Unknown',
-    reason: getString(found, ['reason']) || undefined,
-    message: getString(found, ['message']) || undefined,
-    since: parseTime(sinceText),
-    sinceText,
-    path: ['metadata', 'annotations', V1_CONDITIONS],
-  };
+  return conditionIn(list, type, () => ['metadata', 'annotations', V1_CONDITIONS]);
 }
 
 /** Whether the HPA controller has written a status with conditions. */

@@ -139,7 +139,11 @@ export interface Condition {
 }
 
 export function conditionOf(r: Resource, type: string): Condition | undefined {
-  const list = getArray(r.object, ['status', 'conditions']);
+  return conditionIn(getArray(r.object, ['status', 'conditions']), type, (i) => ['status', 'conditions', i]);
+}
+
+/** The condition of `type` in a list of condition objects (status.conditions, or one read from an annotation). */
+export function conditionIn(list: Json[], type: string, pathOf: (i: number) => FieldPath): Condition | undefined {
   for (let i = 0; i < list.length; i++) {
     const c = list[i];
     if (!isObject(c) || c.type !== type) continue;
@@ -151,7 +155,7 @@ export function conditionOf(r: Resource, type: string): Condition | undefined {
       message: getString(c, ['message']) || undefined,
       since: parseTime(sinceText),
       sinceText,
-      path: ['status', 'conditions', i],
+      path: pathOf(i),
     };
   }
   return undefined;
