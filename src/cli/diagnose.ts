@@ -55,7 +55,7 @@ export function addDiagnoseCommand(program: unknown, io: DiagnoseIo, setExit: (c
   (program as Command)
     .command('diagnose')
     .description('walk what is broken in a live workload (or a kubectl get -o yaml dump): symptom, evidence, root cause, fix, and the check that prevents it')
-    .argument('[target]', 'KIND/NAME (or KIND NAME, as kubectl): pod (po), deployment (deploy), statefulset (sts), daemonset (ds), replicaset (rs), job, cronjob (cj), service (svc), pvc, node (no), poddisruptionbudget (pdb), namespace (ns); without it: every unhealthy object of the namespace, worst first')
+    .argument('[target]', 'KIND/NAME (or KIND NAME, as kubectl): pod (po), deployment (deploy), statefulset (sts), daemonset (ds), replicaset (rs), job, cronjob (cj), service (svc), pvc, node (no), poddisruptionbudget (pdb), horizontalpodautoscaler (hpa), ingress (ing), namespace (ns); without it: every unhealthy object of the namespace, worst first')
     .argument('[name]', 'NAME, when KIND is given apart')
     .option('-n, --namespace <namespace>', "namespace (default: the kubeconfig context's, else default)")
     .option('--from <file>', 'diagnose a dump instead of the live cluster: kubectl get -o yaml output with status and Events (repeatable; files, folders, - for stdin)', collect)

@@ -58,7 +58,7 @@ import {
   type PvcPending,
   type SchedulingKind,
 } from '../model/runtime.js';
-import { formatLabels } from '../model/selector.js';
+import { formatLabels, formatSelector } from '../model/selector.js';
 import { didYouMean, get, getArray, getNumber, getString, isObject, joinAnd, nearNames, parseQuantity, stringMap } from '../model/util.js';
 import { toWorkload } from '../model/workload.js';
 import { allChecks, findCheck } from '../checks/index.js';
@@ -79,9 +79,8 @@ import { hpaFixText, hpaTroubleText } from '../checks/runtime/hpa-not-scaling.js
 import { ingressBackends } from '../checks/networking/ingress-backend-missing.js';
 import { selectedWorkloads, servicePorts, type ServicePort } from '../checks/networking/service-util.js';
 import { dnsPeerMatch, DNS_NAMESPACE, formatPortSpec, namedPorts, networkGraph, portSetEmpty, portSetHas, NAMESPACE_NAME_LABEL, type NetPolicy, type NetpolRule, type NetworkGraph } from '../model/netpol.js';
-import { selectorQuery } from '../model/label-selector.js';
 import type { Workload } from '../model/types.js';
-import { hpaCondition, hpaMetrics, hpasOf, hpaSynced, hpaTarget, hpaTrouble, replicasAskedFor, type HpaTrouble } from '../model/autoscaler-status.js';
+import { ambiguousPeers, hpaCondition, hpaMetrics, hpasOf, hpaSynced, hpaTarget, hpaTrouble, replicasAskedFor, type HpaTrouble } from '../model/autoscaler-status.js';
 import { scaleTargetRef } from '../model/scale-target.js';
 
 export const DIAGNOSIS_SCHEMA_VERSION = 1;
@@ -2742,19 +2741,16 @@ function hpaProblem(x: Ctx, hpa: Resource, t: HpaTrouble): Problem | null {
       prevent.push(prevention(null, 'alert on HPAs whose ScalingActive condition is False (kube-state-metrics: kube_horizontalpodautoscaler_status_condition{condition="ScalingActive",status="false"})'));
       break;
     case 'ambiguous-selector': {
-      const others = (t.others ?? []).map((o) => o.split('/')).filter(([o, name]) => !(o === ns && name === hpa.name)).map(([o, name]) => index.inNamespace('HorizontalPodAutoscaler', o).find((h) => h.name === name)).filter((h): h is Resource => h !== undefined);
+      const { hpas: others, sameTarget } = ambiguousPeers(index, hpa, t.others ?? []);
       const targetOf = (h: Resource) => scaleTargetRef(h);
-      const sameTarget = ref0 !== null && others.length > 0 && others.every((h) => { const o = targetOf(h); return o !== null && o.kind === ref0.kind && o.name === ref0.name; });
       for (const h of others.slice(0, 3)) evidence.push(st(h, ['spec', 'scaleTargetRef'], `HPA ${h.name}: scaleTargetRef ${targetOf(h) ? `${targetOf(h)!.kind} ${targetOf(h)!.name}` : '?'}, metrics ${hpaMetrics(h).map((m) => m.text.replace(/: .*?\(target /, ' (target ')).join(', ') || 'none'}`, index, 'spec'));
       fix.commands = [`kubectl ${n} get hpa`];
       if (sameTarget) {
         symptom = `HPA ${hpa.name} does not scale: HPA ${joinAnd(others.map((h) => h.name))} scales the same ${ref0!.kind}`;
         fix.yaml = mergedHpaYaml(x, hpa, others);
       } else {
-        // Different workloads whose pods overlap: the selectors are the mistake, not the HPAs.
-        const otherTargets = others.map(targetOf).filter((o): o is NonNullable<typeof o> => o !== null);
+        // Different workloads whose pods overlap: the selectors are the mistake, not the HPAs (hpaFixText says so).
         symptom = `HPA ${hpa.name} does not scale: ${others.length ? `HPA ${joinAnd(others.map((h) => h.name))} counts the same pods` : 'another HPA selects the same pods'}`;
-        fix.text = `The workloads' pod selectors overlap: ${ref0 ? `${ref0.kind} ${ref0.name}'s selector also matches the pods of ${joinAnd(otherTargets.map((o) => `${o.kind} ${o.name}`)) || 'another workload'}` : 'one target\'s selector matches another\'s pods'}, so each HPA would count the other's pods. Make the selectors disjoint (a Deployment's selector cannot change: recreate it with a label the other's pods do not carry, such as track: stable beside track: canary), or keep one of the HPAs knowingly.`;
         fix.commands = [`kubectl ${n} get hpa`, ...(ref0 ? [`kubectl ${n} get ${ref0.kind.toLowerCase()} ${ref0.name} -o jsonpath='{.spec.selector}'`] : [])];
       }
       break;
@@ -3155,9 +3151,7 @@ interface DirectionVerdict {
 }
 
 function selectorText(sel: Json | undefined): string {
-  if (sel === undefined) return 'every pod';
-  const q = selectorQuery(sel);
-  return q === null ? (isObject(sel) && Object.keys(sel).length === 0 ? 'every pod' : JSON.stringify(sel)) : q;
+  return formatSelector(sel, 'every pod');
 }
 
 /** A rule as people read it: "from pods app=gateway in namespaces team=edge on TCP/8080". */

@@ -65,6 +65,9 @@ const V1_CONDITIONS = 'autoscaling.alpha.kubernetes.io/conditions';
 /** Kinds that always have a scale subresource: "not found" on their /scale means the object is missing. */
 const BUILTIN_SCALABLE_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
 
+/** The field of a metric (spec.metrics[] or status.currentMetrics[]) that holds its body, by its type. */
+const METRIC_KEYS: Record<string, string> = { Resource: 'resource', ContainerResource: 'containerResource', Pods: 'pods', Object: 'object', External: 'external' };
+
 /**
  * The replica count the metrics ask for, from utilization metrics against their targets (the
  * controller's ceil(current x usage / target)), or undefined when no utilization metric is known.
@@ -76,7 +79,7 @@ export function replicasAskedFor(hpa: Resource): number | undefined {
   const specs = getArray(hpa.object, ['spec', 'metrics']);
   for (const c of getArray(hpa.object, ['status', 'currentMetrics'])) {
     if (!isObject(c) || (c.type !== 'Resource' && c.type !== 'ContainerResource')) continue;
-    const key = c.type === 'Resource' ? 'resource' : 'containerResource';
+    const key = METRIC_KEYS[c.type];
     const now = getNumber(c, [key, 'current', 'averageUtilization']);
     const name = getString(c, [key, 'name']);
     const spec = specs.find((m) => isObject(m) && m.type === c.type && getString(m, [key, 'name']) === name);
@@ -182,9 +185,9 @@ function metricFailure(c: Condition): Pick<HpaTrouble, 'cause' | 'resource' | 'c
  */
 export function hpaTrouble(hpa: Resource, now?: number): HpaTrouble | undefined {
   if (!hpaSynced(hpa)) {
-    const created = parseTime(getString(hpa.object, ['metadata', 'creationTimestamp']));
-    if (now === undefined || created === undefined || now - created < 2 * 60_000) return undefined;
     const sinceText = getString(hpa.object, ['metadata', 'creationTimestamp']);
+    const created = parseTime(sinceText);
+    if (now === undefined || created === undefined || now - created < 2 * 60_000) return undefined;
     return {
       cause: 'not-processed',
       severity: 'warning',
@@ -239,6 +242,26 @@ export function hpasOf(index: ResourceIndex, r: Resource): Resource[] {
   });
 }
 
+/**
+ * The other HPAs an AmbiguousSelector condition names (`[ns/a ns/b]`), as found in the input, and
+ * whether they all scale the same target as this one (then one HPA with every metric is the fix;
+ * otherwise the workloads' selectors overlap).
+ */
+export function ambiguousPeers(index: ResourceIndex, hpa: Resource, others: string[]): { hpas: Resource[]; sameTarget: boolean } {
+  const ns = index.namespaceOf(hpa);
+  const hpas = others
+    .map((o) => o.split('/'))
+    .filter(([o, name]) => !(o === ns && name === hpa.name))
+    .map(([o, name]) => index.inNamespace('HorizontalPodAutoscaler', o).find((h) => h.name === name))
+    .filter((h): h is Resource => h !== undefined);
+  const own = scaleTargetRef(hpa);
+  const sameTarget = own !== null && hpas.length > 0 && hpas.every((h) => {
+    const o = scaleTargetRef(h);
+    return o !== null && o.kind === own.kind && o.name === own.name;
+  });
+  return { hpas, sameTarget };
+}
+
 /** The object the HPA scales, when the input holds it. */
 export function hpaTarget(index: ResourceIndex, hpa: Resource): Resource | undefined {
   const t = scaleTargetRef(hpa);
@@ -272,7 +295,7 @@ export function hpaMetrics(hpa: Resource): HpaMetric[] {
   }
   specs.forEach((s, i) => {
     if (!isObject(s) || typeof s.type !== 'string') return;
-    const key = s.type === 'Resource' ? 'resource' : s.type === 'ContainerResource' ? 'containerResource' : s.type === 'Pods' ? 'pods' : s.type === 'Object' ? 'object' : s.type === 'External' ? 'external' : undefined;
+    const key = Object.hasOwn(METRIC_KEYS, s.type) ? METRIC_KEYS[s.type] : undefined;
     if (!key) return;
     const body = s[key];
     if (!isObject(body)) return;

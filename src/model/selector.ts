@@ -105,6 +105,20 @@ export function formatLabels(labels: Record<string, string>): string {
   return e.length ? e.map(([k, v]) => `${k}=${v}`).join(', ') : '(none)';
 }
 
+/**
+ * A metav1.LabelSelector as people read it in messages: `app=web, tier In (a, b), canary Exists`;
+ * `all` for a selector with no requirement (or none at all).
+ */
+export function formatSelector(sel: Json | undefined, all: string): string {
+  if (!isObject(sel)) return all;
+  const parts = Object.entries(stringMap(sel.matchLabels)).map(([k, v]) => `${k}=${v}`);
+  for (const e of getArray(sel, ['matchExpressions'])) {
+    const values = getArray(e, ['values']).map(String);
+    parts.push(`${getString(e, ['key']) ?? '?'} ${getString(e, ['operator']) ?? '?'}${values.length ? ` (${values.join(', ')})` : ''}`);
+  }
+  return parts.length ? parts.join(', ') : all;
+}
+
 /** True for `{}` (and `{matchLabels: {}, matchExpressions: []}`): no requirement at all. */
 export function isEmptySelector(sel: Json | undefined): boolean {
   if (!isObject(sel)) return false;

@@ -17,22 +17,21 @@ import type { Report } from '../../src/engine/report-types.js';
 const NS = 'diag-hpa';
 type Json = Record<string, any>;
 
-function deployment(name: string, replicas: number, containers: string): string {
+/** A Deployment `name` in `ns` (pods labelled app=name) with one container `app` given as a flow mapping. */
+function deployment(name: string, o: { ns?: string; replicas?: number; container?: string } = {}): string {
   return `apiVersion: apps/v1
 kind: Deployment
-metadata: { name: ${name}, namespace: ${NS} }
+metadata: { name: ${name}, namespace: ${o.ns ?? NS} }
 spec:
-  replicas: ${replicas}
+  replicas: ${o.replicas ?? 1}
   selector: { matchLabels: { app: ${name} } }
   template:
     metadata: { labels: { app: ${name} } }
     spec:
       containers:
-${containers}`;
+      - ${o.container ?? `{ name: app, image: registry.example/${name}:1.0 }`}`;
 }
-const APP = `      - name: app
-        image: registry.example/app:1.0
-        resources: { requests: { cpu: 100m, memory: 64Mi } }`;
+const APP = '{ name: app, image: registry.example/app:1.0, resources: { requests: { cpu: 100m, memory: 64Mi } } }';
 
 function hpa(name: string, target: string, metric: string): string {
   return `apiVersion: autoscaling/v2
@@ -59,15 +58,15 @@ describe('HPAs against a real HPA controller', { skip: clusterSkip() }, () => {
     await cluster.apply(
       [
         `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${NS} }`,
-        deployment('api', 2, APP),
+        deployment('api', { replicas: 2, container: APP }),
         hpa('api', 'api', CPU),
         hpa('ghost', 'nothere', CPU),
-        deployment('worker', 2, APP),
+        deployment('worker', { replicas: 2, container: APP }),
         hpa('worker', 'worker', QUEUE),
-        deployment('shared', 2, APP),
+        deployment('shared', { replicas: 2, container: APP }),
         hpa('shared-cpu', 'shared', CPU),
         hpa('shared-rps', 'shared', RPS),
-        deployment('parked', 0, APP),
+        deployment('parked', { replicas: 0, container: APP }),
         hpa('parked', 'parked', CPU),
       ].join('\n---\n'),
     );
@@ -152,17 +151,7 @@ spec:
 ${rules}`;
   const rule = (host: string, ...paths: [string, string, number][]) =>
     `  - host: ${host}\n    http:\n      paths:\n${paths.map(([p, svc, port]) => `      - { path: ${p}, pathType: Prefix, backend: { service: { name: ${svc}, port: { number: ${port} } } } }`).join('\n')}`;
-  const app = (name: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${name}, namespace: ${NSI} }
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: ${name} } }
-  template:
-    metadata: { labels: { app: ${name} } }
-    spec:
-      containers:
-      - { name: app, image: registry.example/${name}:1.0, ports: [{ containerPort: 8080 }] }
+  const app = (name: string) => `${deployment(name, { ns: NSI, container: `{ name: app, image: registry.example/${name}:1.0, ports: [{ containerPort: 8080 }] }` })}
 ---
 apiVersion: v1
 kind: Service
@@ -265,17 +254,8 @@ spec:
 describe('connections under NetworkPolicies, read from a real API server', { skip: clusterSkip() }, () => {
   let cluster: TestCluster;
   let kubeconfig: string;
-  const app = (name: string, ns: string, port?: number) => `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${name}, namespace: ${ns} }
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: ${name} } }
-  template:
-    metadata: { labels: { app: ${name} } }
-    spec:
-      containers:
-      - { name: app, image: registry.example/${name}:1.0${port ? `, ports: [{ name: http, containerPort: ${port} }]` : ''} }`;
+  const app = (name: string, ns: string, port?: number) =>
+    deployment(name, { ns, container: `{ name: app, image: registry.example/${name}:1.0${port ? `, ports: [{ name: http, containerPort: ${port} }]` : ''} }` });
 
   before(async () => {
     cluster = await startCluster();

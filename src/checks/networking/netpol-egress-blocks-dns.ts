@@ -1,8 +1,8 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import type { Json } from '../../model/types.js';
-import { getArray, getString, isObject, stringMap } from '../../model/util.js';
 import { dnsPeerMatch, formatPortSpec, networkGraph, type NetPolicy, type NetpolPeer, type NetpolPort, type NetpolRule, type NetworkGraph } from '../../model/netpol.js';
 import { isHostNetwork, nameList, otherPoliciesText, unknownOf } from './netpol-util.js';
+import { formatSelector } from '../../model/selector.js';
 
 
 /**
@@ -43,19 +43,12 @@ export function ruleMayAllowDns(g: NetworkGraph, policy: NetPolicy, rule: Netpol
   return rule.peers.some((peer) => peerMayBeDns(g, policy, peer));
 }
 
-function selectorText(sel: Json | undefined, all: string): string {
-  if (!isObject(sel)) return all;
-  const parts = Object.entries(stringMap(sel.matchLabels)).map(([k, v]) => `${k}=${v}`);
-  for (const e of getArray(sel, ['matchExpressions'])) parts.push(`${getString(e, ['key']) ?? '?'} ${getString(e, ['operator']) ?? '?'}`);
-  return parts.length ? parts.join(', ') : all;
-}
-
 function peerText(peer: NetpolPeer): string {
   if (peer.type === 'ipBlock') return peer.cidr;
   if (peer.type === 'invalid') return '(unreadable peer)';
   const parts: string[] = [];
-  if (peer.namespaceSelector !== undefined) parts.push(`namespaces ${selectorText(peer.namespaceSelector, '(all)')}`);
-  if (peer.podSelector !== undefined) parts.push(`pods ${selectorText(peer.podSelector, '(all)')}`);
+  if (peer.namespaceSelector !== undefined) parts.push(`namespaces ${formatSelector(peer.namespaceSelector, '(all)')}`);
+  if (peer.podSelector !== undefined) parts.push(`pods ${formatSelector(peer.podSelector, '(all)')}`);
   return parts.join(' / ');
 }
 

@@ -5,6 +5,7 @@ import type { Json, Workload } from '../../model/types.js';
 import { evalSelector, networkGraph } from '../../model/netpol.js';
 import { getArray, getString, isObject, stringMap } from '../../model/util.js';
 import { showLabels, showWorkload } from './netpol-util.js';
+import { formatSelector } from '../../model/selector.js';
 
 /** Labels that controllers set on pods at runtime: never in a pod template, so a selector on them cannot be judged. */
 const RUNTIME_LABELS = new Set([
@@ -68,15 +69,7 @@ function namespacelessMatch(index: ResourceIndex, sel: Json | undefined): boolea
 }
 
 function selectorText(sel: Json | undefined): string {
-  if (!isObject(sel)) return String(sel);
-  const parts: string[] = [];
-  const ml = stringMap(sel.matchLabels);
-  for (const [k, v] of Object.entries(ml)) parts.push(`${k}=${v}`);
-  for (const e of getArray(sel, ['matchExpressions'])) {
-    const values = getArray(e, ['values']).map(String);
-    parts.push(`${getString(e, ['key']) ?? '?'} ${getString(e, ['operator']) ?? '?'}${values.length ? ` (${values.join(', ')})` : ''}`);
-  }
-  return parts.join(', ');
+  return isObject(sel) ? formatSelector(sel, '') : String(sel);
 }
 
 /** A selector the API server would accept: string label values, expressions with a key, a known operator and string values. */

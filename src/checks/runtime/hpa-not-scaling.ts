@@ -1,9 +1,9 @@
 import { defineCheck, type FindingInput, type RelatedInput } from '../types.js';
-import { hpaMetrics, hpaSynced, hpaTarget, hpaTrouble, replicasAskedFor, type HpaTrouble } from '../../model/autoscaler-status.js';
+import { ambiguousPeers, hpaMetrics, hpaSynced, hpaTarget, hpaTrouble, replicasAskedFor, type HpaTrouble } from '../../model/autoscaler-status.js';
 import { formatDuration, formatTime, observedAt, shortenMessage, eventsFor } from '../../model/events.js';
 import type { ResourceIndex } from '../../model/index.js';
 import type { Resource } from '../../model/types.js';
-import { getNumber } from '../../model/util.js';
+import { getNumber, joinAnd } from '../../model/util.js';
 import { scaleTargetRef } from '../../model/scale-target.js';
 
 /** The fix for one cause, in words with the command that confirms it. */
@@ -30,8 +30,13 @@ export function hpaFixText(t: HpaTrouble, hpa: Resource, index: ResourceIndex): 
     case 'pods-unready':
     case 'no-pods':
       return `Find why the target has no ready pods: kubeready diagnose ${ref ? `${ref.kind.toLowerCase()}/${ref.name}` : `hpa/${hpa.name}`} -n ${ns}.`;
-    case 'ambiguous-selector':
-      return `Keep one HPA per workload: put every metric in one HPA (it scales to the highest count any metric asks for) and delete the other${t.others && t.others.length > 2 ? 's' : ''}.`;
+    case 'ambiguous-selector': {
+      const peers = ambiguousPeers(index, hpa, t.others ?? []);
+      if (!peers.sameTarget && peers.hpas.length) {
+        return `The workloads' pod selectors overlap${ref ? `: ${ref.kind} ${ref.name}'s selector also matches the pods of ${joinAnd(peers.hpas.map((h) => scaleTargetRef(h)).filter((o) => o !== null).map((o) => `${o.kind} ${o.name}`)) || 'another workload'}` : ''}, so each HPA would count the other's pods. Make the selectors disjoint (a Deployment's selector cannot change: recreate it with a label the other's pods do not carry, such as track: stable beside track: canary), or keep one of the HPAs knowingly.`;
+      }
+      return `Keep one HPA per workload: put every metric in one HPA (it scales to the highest count any metric asks for) and delete the other${peers.hpas.length > 1 ? 's' : ''}.`;
+    }
     case 'invalid-selector':
       return `The target's scale subresource reports no usable label selector: for a custom resource, its CRD's scale.labelSelectorPath must name a status field that its operator fills in${ref ? ` (kubectl -n ${ns} get ${ref.kind.toLowerCase()} ${ref.name} -o yaml shows whether the status has it)` : ''}; an empty field means the operator has not written it.`;
     case 'metric-container-missing':

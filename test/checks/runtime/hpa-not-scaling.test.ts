@@ -88,10 +88,14 @@ describe('hpa-not-scaling', () => {
     const gone = cond('AbleToScale', 'False', 'FailedGetScale', 'the HPA controller was unable to get the target\'s current scale: deployments.apps "nothere" not found');
     expectFindings(check, yaml(hpa('ghost', [gone], { target: 'nothere' })), [{ message: 'the HPA does not scale: its scaleTargetRef, Deployment nothere, does not exist; nothing is autoscaled (AbleToScale=False FailedGetScale' }]);
     const amb = cond('ScalingActive', 'False', 'AmbiguousSelector', 'pods by selector app=web are controlled by more than one HPA (e.g. [shop/web shop/web-rps])');
-    expectFindings(check, yaml(web, hpa('web', [ABLE, amb]), hpa('web-rps', [ABLE, amb])), [
+    const [same] = expectFindings(check, yaml(web, hpa('web', [ABLE, amb]), hpa('web-rps', [ABLE, amb])), [
       { object: 'web', message: 'more than one HPA selects the same pods, and the controller refuses to act on any of them (shop/web, shop/web-rps)' },
       { object: 'web-rps', message: 'more than one HPA selects the same pods' },
     ]);
+    assert.match(same.fix ?? '', /^Keep one HPA per workload: put every metric in one HPA/);
+    // Two workloads whose selectors overlap: merging would drop one workload's autoscaling.
+    const [apart] = expectFindings(check, yaml(web, hpa('web', [ABLE, amb]), hpa('web-rps', [ABLE, amb], { target: 'web-canary' })), [{ object: 'web' }, { object: 'web-rps' }]);
+    assert.match(apart.fix ?? '', /^The workloads' pod selectors overlap: Deployment web's selector also matches the pods of Deployment web-canary/);
   });
 
   it('warns when pinned at maxReplicas with the metrics against their targets, and not while below max', () => {
