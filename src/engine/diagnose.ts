@@ -62,7 +62,7 @@ import { formatLabels, formatSelector } from '../model/selector.js';
 import { didYouMean, get, getArray, getNumber, getString, isObject, joinAnd, nearNames, parseQuantity, stringMap } from '../model/util.js';
 import { toWorkload } from '../model/workload.js';
 import { allChecks, findCheck } from '../checks/index.js';
-import type { FindingInput } from '../checks/types.js';
+import type { Check, FindingInput } from '../checks/types.js';
 import { formatPath } from './audit.js';
 import { PULL_CAUSE_TEXT } from '../checks/runtime/image-pull-failure.js';
 import { pvcCause } from '../checks/runtime/pvc-pending.js';
@@ -343,33 +343,40 @@ export function unreadText(list: UnreadList[]): string {
 }
 
 /**
- * Would the manifest check `id` fire on this object (the workload that runs the pods, or the Service,
- * the claim)? Runs the check itself with its default parameters; for a container, only its findings
- * about that container count. Undefined when it cannot say: no such check, not a kind it runs on, or
- * a kind it reads could not be listed.
+ * Run the manifest check `id` on this object (a workload's, or an object check's kind) with its default
+ * parameters, as the audit would: its findings, and the workload it ran on. Undefined when it cannot say:
+ * no such check, not a kind it runs on, a kind it reads could not be listed, or it threw.
  */
-function firesOn(x: Ctx, r: Resource, id: string, container?: string, active?: ReadonlySet<string>): boolean | undefined {
+function runManifestCheck(x: Ctx, r: Resource, id: string, active?: ReadonlySet<string>): { check: Check; found: FindingInput[]; workload?: Workload } | undefined {
   const check = findCheck(id);
   if (!check) return undefined;
   if ((check.uses ?? []).some((k) => unreadOf(x.opts, [k], x.index.namespaceOf(r)).length > 0)) return undefined;
   const params: Record<string, unknown> = {};
   for (const [k, spec] of Object.entries(check.params ?? {})) params[k] = spec.default;
-  let found: FindingInput[];
-  let paths: Map<string, string> | undefined;
   try {
     if (check.target === 'workload') {
       const w = toWorkload(r);
       if (!w) return undefined;
-      if (check.classes && !check.classes.includes(w.class)) return false;
-      paths = new Map(w.containers.map((c) => [JSON.stringify(c.path), c.name]));
-      found = check.run({ workload: w, resource: r, params, index: x.index, ...(active ? { active } : {}) });
-    } else {
-      if (!check.kinds?.includes(r.kind)) return undefined;
-      found = check.run({ resource: r, params, index: x.index, ...(active ? { active } : {}) });
+      if (check.classes && !check.classes.includes(w.class)) return { check, found: [], workload: w };
+      return { check, found: check.run({ workload: w, resource: r, params, index: x.index, ...(active ? { active } : {}) }), workload: w };
     }
+    if (!check.kinds?.includes(r.kind)) return undefined;
+    return { check, found: check.run({ resource: r, params, index: x.index, ...(active ? { active } : {}) }) };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Would the manifest check `id` fire on this object (the workload that runs the pods, or the Service,
+ * the claim)? For a container, only its findings about that container count. Undefined when it
+ * cannot say (runManifestCheck).
+ */
+function firesOn(x: Ctx, r: Resource, id: string, container?: string, active?: ReadonlySet<string>): boolean | undefined {
+  const ran = runManifestCheck(x, r, id, active);
+  if (!ran) return undefined;
+  const { found, workload: w } = ran;
+  const paths = w ? new Map(w.containers.map((c) => [JSON.stringify(c.path), c.name])) : undefined;
   if (container === undefined) return found.length > 0;
   return found.some((f) => {
     if (f.container !== undefined) return f.container === container;
@@ -2883,20 +2890,9 @@ const INGRESS_CONTROLLER_PODS: Record<string, string> = {
  * a finding resting on an absent object counts only when the kinds it reads were listed in full.
  */
 function checkProblems(x: Ctx, r: Resource, id: string, symptom: (f: FindingInput) => string): Problem[] {
-  const check = findCheck(id);
-  if (!check) return [];
-  const w = check.target === 'workload' ? toWorkload(r) : undefined;
-  if (check.target === 'workload' ? !w || (check.classes && !check.classes.includes(w.class)) : check.kinds && !check.kinds.includes(r.kind)) return [];
-  const ns = x.index.namespaceOf(r);
-  if ((check.uses ?? []).some((k) => unreadOf(x.opts, [k], ns).length > 0)) return [];
-  const params: Record<string, unknown> = {};
-  for (const [k, spec] of Object.entries(check.params ?? {})) params[k] = spec.default;
-  let found: FindingInput[];
-  try {
-    found = check.run({ resource: r, params, index: x.index, ...(w ? { workload: w } : {}) });
-  } catch {
-    return [];
-  }
+  const ran = runManifestCheck(x, r, id);
+  if (!ran) return [];
+  const { check, found } = ran;
   const listed = (check.uses ?? []).every((k) => x.index.listedKinds?.has(k) === true);
   const out: Problem[] = [];
   for (const f of found) {
