@@ -22,7 +22,7 @@ export { renderJson, writeJson } from './report/json.js';
 export { exitCodeFor, EXIT } from './engine/exit.js';
 export { loadCluster, loadContext, listAll, CLUSTER_KINDS, type ClusterLoad, type ContextLoad, type ClusterOptions, type KindSpec } from './sources/cluster.js';
 export { auditCluster } from './engine/cluster-audit.js';
-export { diagnose, diagnoseNamespace, parseTarget, logRequests, attachLogs, type Diagnosis, type NamespaceDiagnosis, type Problem as DiagnosisProblem, type DiagnoseOptions } from './engine/diagnose.js';
+export { diagnose, diagnoseNamespace, parseTarget, logRequests, attachLogs, type Diagnosis, type NamespaceDiagnosis, type Problem as DiagnosisProblem, type DiagnoseOptions } from './engine/diagnose/index.js';
 export { renderDiagnosis, renderNamespaceDiagnosis, renderDiagnosisJson } from './report/diagnose-text.js';
 export { ResourceIndex } from './model/index.js';
 export type * from './engine/report-types.js';

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { ResourceIndex } from '../model/index.js';
 import type { Resource } from '../model/types.js';
 import { getString } from '../model/util.js';
-import { attachLogs, diagnose, diagnoseConnection, diagnoseNamespace, isUnhealthy, logRequests, parseTarget, type Diagnosis, type DiagnosisCluster, type DiagnoseKind, type LogRequest, type NamespaceDiagnosis, type UnreadList } from '../engine/diagnose.js';
+import { attachLogs, diagnose, diagnoseConnection, diagnoseNamespace, isUnhealthy, logRequests, parseTarget, type Diagnosis, type DiagnosisCluster, type DiagnoseKind, type LogRequest, type NamespaceDiagnosis, type UnreadList } from '../engine/diagnose/index.js';
 import { observedAt } from '../model/events.js';
 import { EXIT } from '../engine/exit.js';
 import { renderDiagnosis, renderDiagnosisJson, renderNamespaceDiagnosis } from '../report/diagnose-text.js';

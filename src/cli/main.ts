@@ -17,7 +17,7 @@ import { VERSION } from '../version.js';
 import type { Check, Severity } from '../checks/types.js';
 import { auditClusterCli, clusterFlagsGiven, incompleteNote, withClusterOptions, CLUSTER_USAGE, type ClusterCliOpts } from './cluster.js';
 import { addDiagnoseCommand } from './diagnose.js';
-import { DIAGNOSE_ONLY_PROBLEMS } from '../engine/diagnose.js';
+import { DIAGNOSE_ONLY_PROBLEMS } from '../engine/diagnose/index.js';
 
 export interface Io {
   out: (s: string) => void;

@@ -4,7 +4,7 @@
  * Diagnosis object itself (schemaVersion 1).
  */
 import pc from 'picocolors';
-import type { Diagnosis, NamespaceDiagnosis, NodeReport, ObjectRef, Problem } from '../engine/diagnose.js';
+import type { Diagnosis, NamespaceDiagnosis, NodeReport, ObjectRef, Problem } from '../engine/diagnose/index.js';
 
 export interface DiagnoseTextOptions {
   color: boolean;

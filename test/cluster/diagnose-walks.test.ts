@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { clusterSkip, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { runCli } from '../helpers/cli.js';
-import type { Diagnosis } from '../../src/engine/diagnose.js';
+import type { Diagnosis } from '../../src/engine/diagnose/index.js';
 import type { Report } from '../../src/engine/report-types.js';
 
 const NS = 'diag-hpa';

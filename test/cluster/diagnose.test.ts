@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { clusterSkip, READER_USER, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { runCli } from '../helpers/cli.js';
 import { readFileSync } from 'node:fs';
-import type { Diagnosis, NamespaceDiagnosis } from '../../src/engine/diagnose.js';
+import type { Diagnosis, NamespaceDiagnosis } from '../../src/engine/diagnose/index.js';
 import type { Report } from '../../src/engine/report-types.js';
 
 const NS = 'diag';

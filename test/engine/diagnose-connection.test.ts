@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { loadText } from '../../src/sources/resources.js';
 import { ResourceIndex } from '../../src/model/index.js';
-import { diagnoseConnection, type ConnectionTarget, type Diagnosis } from '../../src/engine/diagnose.js';
+import { diagnoseConnection, type ConnectionTarget, type Diagnosis } from '../../src/engine/diagnose/index.js';
 import { runCli } from '../helpers/cli.js';
 
 type Obj = Record<string, unknown>;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import YAML from 'yaml';
 import { loadText } from '../../src/sources/resources.js';
 import { ResourceIndex } from '../../src/model/index.js';
-import { diagnose, parseTarget, type Diagnosis, type DiagnoseOptions } from '../../src/engine/diagnose.js';
+import { diagnose, parseTarget, type Diagnosis, type DiagnoseOptions } from '../../src/engine/diagnose/index.js';
 import { at, event, T0 } from '../checks/runtime/fixtures.js';
 
 type Obj = Record<string, unknown>;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { loadText } from '../../src/sources/resources.js';
 import { ResourceIndex } from '../../src/model/index.js';
-import { diagnose, diagnoseNamespace, logRequests, nextCronRun, type Diagnosis, type DiagnoseOptions } from '../../src/engine/diagnose.js';
+import { diagnose, diagnoseNamespace, logRequests, nextCronRun, type Diagnosis, type DiagnoseOptions } from '../../src/engine/diagnose/index.js';
 import { runCli } from '../helpers/cli.js';
 import { at, chain, cond, container, cstatus, event, pod, rsPod, T0, terminated, waiting } from '../checks/runtime/fixtures.js';
 

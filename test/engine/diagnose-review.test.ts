@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { loadText } from '../../src/sources/resources.js';
 import { ResourceIndex } from '../../src/model/index.js';
-import { diagnose, diagnoseNamespace, parseTarget, quote, type Diagnosis, type DiagnoseOptions, type NamespaceDiagnosis } from '../../src/engine/diagnose.js';
+import { diagnose, diagnoseNamespace, parseTarget, quote, type Diagnosis, type DiagnoseOptions, type NamespaceDiagnosis } from '../../src/engine/diagnose/index.js';
 import { tolerates } from '../../src/model/placement.js';
 import { runCli } from '../helpers/cli.js';
 import { at, chain, cond, container, cstatus, deployment, event, eventV1, pod, rsPod, T0, terminated, waiting } from '../checks/runtime/fixtures.js';

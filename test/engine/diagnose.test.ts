@@ -4,13 +4,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { loadText } from '../../src/sources/resources.js';
 import { ResourceIndex } from '../../src/model/index.js';
-import { DIAGNOSE_ONLY_PROBLEMS, diagnose, diagnoseNamespace, parseTarget, type Diagnosis } from '../../src/engine/diagnose.js';
+import { DIAGNOSE_ONLY_PROBLEMS, diagnose, diagnoseNamespace, parseTarget, type Diagnosis } from '../../src/engine/diagnose/index.js';
 import { findCheck } from '../../src/checks/index.js';
 import { runCli } from '../helpers/cli.js';
 import { at, chain, cond, container, cstatus, event, eventV1, pod, rsPod, T0, terminated, waiting } from '../checks/runtime/fixtures.js';
@@ -332,12 +332,38 @@ describe('diagnose CLI: targets and errors', () => {
 
 describe('diagnose problem ids', () => {
   it('every id a diagnosis can carry is a check or a documented diagnose-only problem, which explain prints', async () => {
-    const src = readFileSync(new URL('../../src/engine/diagnose.ts', import.meta.url), 'utf8');
+    const dir = new URL('../../src/engine/diagnose/', import.meta.url);
+    const src = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(new URL(f, dir), 'utf8')).join('\n');
     const ids = [...new Set([...src.matchAll(/check: '([a-z-]+)'/g)].map((m) => m[1]))];
     assert.ok(ids.length >= 10, ids.join(', '));
     for (const id of ids) assert.ok(findCheck(id) || DIAGNOSE_ONLY_PROBLEMS[id], `${id} is neither a check nor in DIAGNOSE_ONLY_PROBLEMS`);
     const r = await runCli(['explain', 'pod-stuck-creating']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^pod-stuck-creating: a problem that kubeready diagnose reports \(no audit check has this id\)/);
+  });
+});
+
+describe('diagnose modules', () => {
+  it('import one another one way: no import cycle among src/engine/diagnose/*.ts', () => {
+    const dir = new URL('../../src/engine/diagnose/', import.meta.url);
+    const deps = new Map<string, string[]>();
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
+      const src = readFileSync(new URL(f, dir), 'utf8');
+      deps.set(f.replace(/\.ts$/, ''), [...src.matchAll(/^(?:import|export)\b[^;]*?from '\.\/([\w-]+)\.js';/gm)].map((m) => m[1]));
+    }
+    assert.ok(deps.size >= 10 && deps.has('index') && deps.has('types'), [...deps.keys()].join(', '));
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (m: string, path: string[]): void => {
+      if (state.get(m) === 'done') return;
+      assert.notEqual(state.get(m), 'visiting', `import cycle: ${[...path, m].join(' -> ')}`);
+      state.set(m, 'visiting');
+      for (const d of deps.get(m) ?? []) {
+        assert.ok(deps.has(d), `${m} imports ./${d}.js, which is not in the folder`);
+        visit(d, [...path, m]);
+      }
+      state.set(m, 'done');
+    };
+    for (const m of deps.keys()) visit(m, []);
+    assert.deepEqual(deps.get('types'), [], 'types.ts imports no other diagnose module');
   });
 });

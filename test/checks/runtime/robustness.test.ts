@@ -5,7 +5,7 @@ import { checks } from '../../../src/checks/runtime/index.js';
 import { runCheck } from '../../helpers/check-tester.js';
 import { loadText } from '../../../src/sources/resources.js';
 import { ResourceIndex } from '../../../src/model/index.js';
-import { diagnose, diagnoseNamespace } from '../../../src/engine/diagnose.js';
+import { diagnose, diagnoseNamespace } from '../../../src/engine/diagnose/index.js';
 import { yaml } from './fixtures.js';
 
 const odd = [
