@@ -95,7 +95,6 @@ export async function runDiagnose(target: string | undefined, opts: DiagnoseOpts
     const port = m[2] === undefined ? undefined : /^[0-9]+$/.test(m[2]) ? Number(m[2]) : m[2];
     if (typeof port === 'number' && (port < 1 || port > 65535)) throw usage(`--to: port ${port} is not 1-65535`);
     toTarget = { ...t, ...(port !== undefined ? { port } : {}) };
-    if (opts.toNamespace !== undefined && opts.namespace === undefined) throw usage('--to-namespace needs -n for the source\'s namespace');
   } else if (opts.toNamespace !== undefined) throw usage('--to-namespace goes with --to');
   let notReadyMinutes: number | undefined;
   if (opts.notReadyMinutes !== undefined) {
@@ -135,7 +134,9 @@ export async function runDiagnose(target: string | undefined, opts: DiagnoseOpts
         contexts: opts.context ? [opts.context] : undefined,
         namespace: opts.namespace,
         // A node's pods live in every namespace (as kubectl describe node lists them).
-        allNamespaces: parsed?.kind === 'Node' || (opts.toNamespace !== undefined && opts.toNamespace !== opts.namespace),
+        allNamespaces: parsed?.kind === 'Node',
+        // --to-namespace: the destination's namespace too (the source's is -n, else the context's).
+        ...(opts.toNamespace !== undefined ? { alsoNamespaces: [opts.toNamespace] } : {}),
         kinds: LIVE_KINDS,
         keepWhole: (o) => o.kind !== 'ConfigMap',
         keepClients: true,
@@ -172,6 +173,8 @@ export async function runDiagnose(target: string | undefined, opts: DiagnoseOpts
     // Forbidden and failed lists: the engine names those that matter for the target, once.
     for (const s of ctx.skipped) if (!s.expected) unread.push({ kind: s.kind, namespace: s.namespace, forbidden: s.status === 403, reason: s.reason });
     for (const e of ctx.errors) notes.push(e);
+    // --to-namespace misspelt: the destination is "not found" because its namespace is not there.
+    if (opts.toNamespace !== undefined && ctx.warnings.includes(`namespace "${opts.toNamespace}" does not exist in this cluster`)) notes.push(`namespace "${opts.toNamespace}" does not exist in this cluster`);
     if (opts.logs === false) logsUnavailable = 'not read (--no-logs)';
   }
   try {

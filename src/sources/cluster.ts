@@ -194,6 +194,8 @@ export interface ClusterOptions extends KubeconfigSource {
   namespace?: string;
   /** -A */
   allNamespaces?: boolean;
+  /** Namespaces listed besides the first (-n, else the context's); the first stays namespaces[0]. */
+  alsoNamespaces?: string[];
   /** -l: label selector for the workload kinds. */
   selector?: string;
   /** Only these kinds (default: all of CLUSTER_KINDS that the server serves). */
@@ -449,7 +451,7 @@ export async function loadContext(cfg: ContextConfig, opts: ClusterOptions = {})
     cluster: cfg.cluster,
     server: cfg.server,
     serverVersion: null,
-    namespaces: opts.allNamespaces ? null : [opts.namespace ?? cfg.namespace ?? 'default'],
+    namespaces: opts.allNamespaces ? null : [...new Set([opts.namespace ?? cfg.namespace ?? 'default', ...(opts.alsoNamespaces ?? [])])],
     selector: opts.selector ?? null,
     status: 'ok',
     resources: [],

@@ -9,6 +9,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { clusterSkip, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { runCli } from '../helpers/cli.js';
 import type { Diagnosis } from '../../src/engine/diagnose/index.js';
@@ -296,5 +299,26 @@ spec:
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const d = JSON.parse(r.stdout) as Diagnosis;
     assert.equal(d.symptom, "Deployment web may reach Deployment api:http: egress open (no NetworkPolicy selects Deployment web's pods for egress); ingress allowed by NetworkPolicy api-from-edge (spec.ingress[0]: from every pod in namespaces kubernetes.io/metadata.name=diag-np-edge on TCP/http)");
+  });
+
+  it('--to-namespace without -n: the source is in the context\'s namespace, as kubectl does', async () => {
+    // The same question, with the source's namespace taken from the kubeconfig context instead of -n.
+    const dir = mkdtempSync(join(tmpdir(), 'kr-ctx-ns-'));
+    try {
+      const config = JSON.parse(readFileSync(kubeconfig, 'utf8')) as { contexts: { context: { namespace?: string } }[] };
+      for (const c of config.contexts) c.context.namespace = 'diag-np-edge';
+      const file = join(dir, 'kubeconfig');
+      writeFileSync(file, JSON.stringify(config));
+      const r = await runCli(['diagnose', 'deploy/web', '--to', 'deploy/api:http', '--to-namespace', 'diag-np', '--kubeconfig', file, '-o', 'json']);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const d = JSON.parse(r.stdout) as Diagnosis;
+      assert.match(d.symptom, /^Deployment web may reach Deployment api:http: egress open .*ingress allowed by NetworkPolicy api-from-edge/);
+      // A destination namespace that does not exist is said, not only "not found".
+      const gone = await runCli(['diagnose', 'deploy/web', '--to', 'deploy/api:http', '--to-namespace', 'diag-np-typo', '--kubeconfig', file, '-o', 'json']);
+      assert.equal(gone.code, 2, gone.stdout + gone.stderr);
+      assert.ok((JSON.parse(gone.stdout) as Diagnosis).notes.some((n) => n === 'namespace "diag-np-typo" does not exist in this cluster'), gone.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
