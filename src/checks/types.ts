@@ -4,6 +4,7 @@
  */
 import type { FieldPath, Resource, Workload, ContainerRef, JsonObject } from '../model/types.js';
 import type { ResourceIndex } from '../model/index.js';
+import type { FixAnchor } from '../model/fix-yaml.js';
 
 export type Pillar = 'resources' | 'health' | 'rbac' | 'availability' | 'observability' | 'security' | 'storage' | 'networking';
 export const PILLARS: Pillar[] = ['resources', 'health', 'rbac', 'availability', 'observability', 'security', 'storage', 'networking'];
@@ -42,6 +43,13 @@ export interface CheckMeta {
     text: string;
     /** A YAML snippet showing the fixed fields. */
     yaml: string;
+    /**
+     * The fix relative to where it goes in each finding's object (its container, pod spec, pod
+     * template metadata, or the object itself): the engine renders it at that object's real path
+     * and container name (model/fix-yaml placeFix) as the finding's own `fixYaml`, so a Pod or a
+     * CronJob is not shown a Deployment's spec.template.spec. `yaml` stays the documentation example.
+     */
+    place?: { at: FixAnchor; snippet: string };
   };
   params?: Record<string, ParamSpec>;
   target: CheckTarget;
@@ -120,6 +128,12 @@ export interface FindingInput {
    * for which more replicas mean the database's own replication. Reports show it instead.
    */
   fix?: string;
+  /**
+   * This finding's own snippet, relative to the check's `fix.place.at` (the container's real port in
+   * a probe, a limit no lower than the request the container has): rendered in place of
+   * `fix.place.snippet`.
+   */
+  fixSnippet?: string;
   /**
    * Other objects this finding is about (the PDB that blocks a drain, the Service whose port is
    * missing, the RoleBinding granting a permission), each with the field that matters. The engine

@@ -9,6 +9,7 @@ import { blastRadius, RBAC_KINDS } from '../model/rbac.js';
 import { reachability as reachabilityOf } from '../model/netpol.js';
 import { COST_KINDS, combineCosts, costOf, describeCost, resolvePrices, sumTotals, type CostTotals, type WorkloadCost } from '../model/cost.js';
 import { appendSegment, getString, isObject } from '../model/util.js';
+import { placeFix, type FixAnchor } from '../model/fix-yaml.js';
 import { emptyConfig, type Config, type ExemptionRule } from './config.js';
 import {
   REPORT_SCHEMA_VERSION,
@@ -385,6 +386,29 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     return x;
   };
 
+  // A fix placed in an object: one text per snippet and place (the path of the pod spec, metadata or
+  // container, and the container's name), since the workloads of an input share a handful of shapes.
+  const placed = new Map<string, Map<string, string | null>>();
+  const fixYamlOf = (w: Workload | null, at: FixAnchor, snippet: string, container: string | null): string | null => {
+    let where: string;
+    if (at === 'object') where = '';
+    else if (!w) return null;
+    else if (at === 'container') {
+      const c = container === null ? undefined : w.containers.find((x) => x.name === container);
+      if (!c) return null;
+      where = `${fieldOf(c.path)}\0${c.name}`;
+    } else where = fieldOf(at === 'pod-spec' ? w.podSpecPath : w.podMetaPath);
+    let bySnippet = placed.get(snippet);
+    if (!bySnippet) placed.set(snippet, (bySnippet = new Map()));
+    let y = bySnippet.get(where);
+    if (y === undefined) {
+      const text = w ? placeFix(w, at, snippet, container) : snippet.trimEnd();
+      y = text === null ? null : intern(text);
+      bySnippet.set(where, y);
+    }
+    return y;
+  };
+
   const survivalOf = (w: Workload, namespace: string | null): Verdict['survival'] => {
     const s = survival(w, index, { complete: completeFor(namespace) });
     if (!s) return null;
@@ -550,6 +574,11 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
             unknown: null,
           };
           if (fi.fix !== undefined) f.fix = intern(fi.fix);
+          const place = a.check.fix.place;
+          if (place) {
+            const y = fixYamlOf(ctx.workload ?? null, place.at, fi.fixSnippet ?? place.snippet, fi.container ?? null);
+            if (y !== null) f.fixYaml = y;
+          }
           if (fi.identity !== undefined) f.identity = fi.identity;
           // A finding worded by completeness (completeMessage) is the same finding either way: its
           // fingerprint comes from the hedged wording, so declaring the input complete (or not) leaves
@@ -663,7 +692,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   const score = overallScore(verdicts);
   const checks: CheckInfo[] = options.checks
     .filter((c) => fired.has(c.id))
-    .map((c) => ({ id: c.id, pillar: c.pillar, severity: c.severity, title: c.title, whatBreaks: c.whatBreaks, fix: c.fix, ...(c.pss ? { pss: c.pss } : {}) }));
+    .map((c) => ({ id: c.id, pillar: c.pillar, severity: c.severity, title: c.title, whatBreaks: c.whatBreaks, fix: { text: c.fix.text, yaml: c.fix.yaml }, ...(c.pss ? { pss: c.pss } : {}) }));
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'kubeready', version: VERSION },

@@ -102,6 +102,12 @@ export interface Finding {
   /** This finding's own fix, when it differs from its check's (a database server: its own replication, not more replicas). */
   fix?: string;
   /**
+   * The fix as YAML for this object: the check's snippet (or this finding's own) at the object's real
+   * path (a Pod's spec, a CronJob's spec.jobTemplate.spec.template.spec) and container name. Absent
+   * when the check has none placed; checks[].fix.yaml is then the example.
+   */
+  fixYaml?: string;
+  /**
    * Only with --baseline: "new" (not in the baseline: counts for the exit code) or "unchanged" (in
    * the baseline: shown, counts for nothing but the score); null for exempted findings.
    */

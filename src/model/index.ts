@@ -142,6 +142,15 @@ export class ResourceIndex {
     return r.namespace ?? this.defaultNamespace;
   }
 
+  /**
+   * `-n NS` for a kubectl command about `r` (with a leading space) when its namespace is known: written
+   * in the manifest, or given (-n, a live cluster). Empty for a namespace-less manifest, which lands in
+   * whatever namespace it is applied to, as the command then does.
+   */
+  kubectlNamespace(r: Resource): string {
+    return r.namespace !== undefined || this.namespaceLessPlaced() ? ` -n ${this.namespaceOf(r)}` : '';
+  }
+
   ofKind(kind: string): Resource[] {
     return this.byKind.get(kind) ?? [];
   }

@@ -43,7 +43,7 @@ function sorted(checks: CheckDoc[]): CheckDoc[] {
 
 export function renderCheckList(checks: CheckDoc[], format: 'text' | 'json', color: boolean): string {
   if (format === 'json') {
-    return JSON.stringify(sorted(checks).map((c) => ({ id: c.id, pillar: c.pillar, severity: c.severity, title: c.title, whatBreaks: c.whatBreaks, fix: c.fix, params: c.params ?? {}, appliesTo: appliesTo(c), ...(c.pss ? { pss: c.pss } : {}), ...(c.runtime ? { runtime: true } : {}) })), null, 2) + '\n';
+    return JSON.stringify(sorted(checks).map((c) => ({ id: c.id, pillar: c.pillar, severity: c.severity, title: c.title, whatBreaks: c.whatBreaks, fix: { text: c.fix.text, yaml: c.fix.yaml }, params: c.params ?? {}, appliesTo: appliesTo(c), ...(c.pss ? { pss: c.pss } : {}), ...(c.runtime ? { runtime: true } : {}) })), null, 2) + '\n';
   }
   const k = pc.createColors(color);
   const idw = Math.max(...checks.map((c) => c.id.length));

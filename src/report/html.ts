@@ -109,6 +109,7 @@ function findingData(f: Finding) {
     unknown: f.unknown ?? null,
     related: (f.related ?? []).map(rel),
     ...(f.fix !== undefined ? { fix: f.fix } : {}),
+    ...(f.fixYaml !== undefined ? { fixYaml: f.fixYaml } : {}),
   };
 }
 
@@ -842,7 +843,9 @@ const CLIENT_JS = String.raw`
       // A finding with a fix of its own (a database server) shows it, without the check's generic YAML.
       fx.appendChild(document.createTextNode((f.fix || info.fix.text) + ' '));
       add(fx, el('span', 'muted', '(kubeready explain ' + f.check + ')'));
-      if (info.fix.yaml && !f.fix) add(card, el('pre', 'fix-yaml', info.fix.yaml));
+      // The fix at this object's own path (a Pod's spec, the container by name) when the check places one.
+      if (f.fixYaml) add(card, el('pre', 'fix-yaml', f.fixYaml));
+      else if (info.fix.yaml && !f.fix) add(card, el('pre', 'fix-yaml', info.fix.yaml));
     }
     return card;
   }

@@ -67,10 +67,11 @@ function findingBlock(f: Finding, info: CheckInfo | undefined, explain: boolean)
   for (const r of f.related) lines.push(`  ${r.note ? r.note + ': ' : ''}${r.object.kind} ${r.object.namespace ? r.object.namespace + '/' : ''}${r.object.name} at ${where(r.location.file, r.location.line, r.location.column)}`);
   if (info && explain) {
     lines.push(`What breaks: ${info.whatBreaks}`);
-    lines.push(`Fix: ${info.fix.text}`);
-    if (info.fix.yaml) lines.push(info.fix.yaml);
+    lines.push(`Fix: ${f.fix ?? info.fix.text}`);
+    if (f.fixYaml !== undefined) lines.push(f.fixYaml);
+    else if (info.fix.yaml) lines.push(info.fix.yaml);
     lines.push(`(kubeready explain ${f.check})`);
-  }
+  } else if (f.fixYaml !== undefined) lines.push(`Fix here:\n${f.fixYaml}`);
   return lines.join('\n');
 }
 

@@ -150,7 +150,8 @@ function findingEntry(f: Finding, info: CheckInfo | undefined, opts: MarkdownOpt
     lines.push('', '<details><summary>What breaks and the fix</summary>', '');
     lines.push(`**What breaks**: ${mdText(info.whatBreaks)}`, '');
     lines.push(`**Fix**: ${mdText(f.fix ?? info.fix.text)}`, '');
-    if (info.fix.yaml && f.fix === undefined) lines.push(fenced(info.fix.yaml, 'yaml'), '');
+    if (f.fixYaml !== undefined) lines.push(fenced(f.fixYaml, 'yaml'), '');
+    else if (info.fix.yaml && f.fix === undefined) lines.push(fenced(info.fix.yaml, 'yaml'), '');
     lines.push(`${mdCode(`kubeready explain ${f.check}`)}`, '', '</details>');
   }
   return lines.join('\n');

@@ -166,6 +166,8 @@ function result(f: Finding, ruleIndex: number): Result {
     severity: f.severity,
   };
   if (f.container !== null) properties.container = f.container;
+  // The rule's help holds the check's example; this is the fix at this object's own path.
+  if (f.fixYaml !== undefined) properties.fixYaml = f.fixYaml;
   if (f.location.values?.length) properties.values = f.location.values;
   if (!f.location.exact) properties.locationIsWhereFieldBelongs = true;
   if (f.unknown) properties.unknown = `rests on an object not in the input: ${f.unknown}; does not fail (--complete if the input holds everything)`;

@@ -78,6 +78,7 @@ const HOSTILE_CONTAINER = '"><img src=x onerror="window.__pwned=2">';
 const HOSTILE_FILE = 'evil<img src=x onerror=window.__pwned=3>.yaml';
 const HOSTILE_TITLE = '</title><script>window.__pwned=4</script>';
 const HOSTILE_YAML = 'a: "</script><!--<script>"\n# \u2028 line separator & <b>bold</b>';
+const HOSTILE_FIX_YAML = 'b: "</pre><script>window.__pwned=6</script>"\n# <img src=x>';
 
 let examples: Report;
 let hostile: Report;
@@ -109,6 +110,12 @@ spec:
   hostile = await auditPaths(['.'], dir);
   assert.equal(hostile.summary.workloads, 1);
   hostile.checks[0].fix.yaml = HOSTILE_YAML;
+  // A finding without a placed fix shows its check's example; one with a placed fix (fixYaml) shows that.
+  const all = hostile.verdicts.flatMap((v) => v.findings);
+  for (const f of all) if (f.check === hostile.checks[0].id) delete f.fixYaml;
+  const placed = all.find((f) => f.check !== hostile.checks[0].id && f.fixYaml !== undefined);
+  assert.ok(placed, 'a finding with a placed fix');
+  placed.fixYaml = HOSTILE_FIX_YAML;
   hostile.problems.push({ file: HOSTILE_FILE, line: 3, column: 1, level: 'warning', message: '<img src=x onerror="window.__pwned=5"> & </script>' });
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -539,7 +546,8 @@ describe('HTML report in headless Chromium', { skip: chromiumSkip(), timeout: 30
     assert.ok(text.includes(`Deployment ${HOSTILE_NS}/${HOSTILE_NAME} at ${HOSTILE_FILE}:`));
     assert.ok(text.includes(`container ${HOSTILE_CONTAINER}`));
     const yaml = await page.$$eval('pre.fix-yaml', (ps) => ps.map((p) => p.textContent));
-    assert.ok(yaml.includes(HOSTILE_YAML));
+    assert.ok(yaml.includes(HOSTILE_YAML), JSON.stringify(yaml));
+    assert.ok(yaml.includes(HOSTILE_FIX_YAML), JSON.stringify(yaml));
     assert.ok((await page.textContent('#problems'))!.includes('<img src=x onerror="window.__pwned=5"> & </script>'));
     // No injected element, no script ran.
     assert.equal(await page.evaluate(() => document.scripts.length), 2);

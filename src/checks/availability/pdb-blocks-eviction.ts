@@ -1,5 +1,5 @@
 import type { Json, Workload } from '../../model/types.js';
-import { get } from '../../model/util.js';
+import { get, isTemplated } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { isControlled, isZeroIntOrPercent, percentOf, replicaField, replicaFloor, showIntOrPercent, type ReplicaFloor } from './util.js';
 import { removedApi } from '../../model/removed-apis.js';
@@ -7,6 +7,12 @@ import { isPolicyPdb, pdbSelectorKind, workloadName, workloadsOfPdb } from './pd
 
 function isSet(v: Json | undefined): boolean {
   return v !== undefined && v !== null;
+}
+
+/** The fix for a minAvailable that blocks: maxUnavailable instead, never beside it. */
+function replaceMin(name: string, total: number | undefined): string {
+  const lower = total === undefined ? '' : total > 1 ? `, or lower minAvailable to at most ${total - 1}` : '';
+  return `In ${name}, replace minAvailable with maxUnavailable: 1: delete minAvailable, since a budget may set only one of the two${lower}.`;
 }
 
 export default defineCheck({
@@ -32,21 +38,27 @@ is not: the API server no longer serves that version, so it is never created; \`
   (\`"60%"\` of 2 pods is 2). For an autoscaled workload the budget blocks whenever it runs at its
   floor, which is exactly when load is low and maintenance is usually scheduled.
 
+A budget that sets **both** \`minAvailable\` and \`maxUnavailable\` is reported too: the API server rejects it
+("minAvailable and maxUnavailable cannot be both set", pkg/apis/policy/validation), so it is never created
+and protects nothing.
+
 Not reported when the budget selects only DaemonSet pods (\`kubectl drain --ignore-daemonsets\` does not
-evict them), when both fields are set (the API rejects that), when the values are templated, or when
-a selected workload's replica count cannot be known.
+evict them), when the values are templated, or when a selected workload's replica count cannot be known.
 
 Blocking drains on purpose (a singleton that needs a manual hand-over) is occasionally intended;
 exempt the budget and say why, rather than leave a trap for whoever upgrades the cluster.`,
   fix: {
-    text: 'Allow at least one eviction: use maxUnavailable: 1 (it scales with the replica count), or keep minAvailable strictly below the replica floor.',
+    text: 'Allow at least one eviction: replace minAvailable with maxUnavailable: 1 (it scales with the replica count), deleting minAvailable, since a budget may set only one of the two; or keep minAvailable strictly below the replica floor.',
     yaml: `apiVersion: policy/v1
 kind: PodDisruptionBudget
+metadata:
+  name: web
+  namespace: shop
 spec:
-  maxUnavailable: 1
+  maxUnavailable: 1   # replaces minAvailable: delete that field (the API server rejects a budget with both)
   selector:
     matchLabels:
-      app.kubernetes.io/name: web`,
+      app.kubernetes.io/name: web   # the budget's own selector, unchanged`,
   },
   uses: ['HorizontalPodAutoscaler', 'ScaledObject'],
   target: 'object',
@@ -55,11 +67,21 @@ spec:
     const out: FindingInput[] = [];
     // policy/v1beta1 is no longer served (api-version-removed): the budget is never created and blocks nothing.
     if (!isPolicyPdb(pdb) || removedApi(pdb.apiVersion, pdb.kind)) return out;
-    // A budget that selects nothing blocks nothing (pdb-selects-nothing reports it).
-    if (pdbSelectorKind(pdb) === 'none') return out;
     const min = get(pdb.object, ['spec', 'minAvailable']);
     const max = get(pdb.object, ['spec', 'maxUnavailable']);
-    if (isSet(min) && isSet(max)) return out;
+    const name = `PodDisruptionBudget "${pdb.name}"`;
+    if (isSet(min) && isSet(max)) {
+      // Rejected whatever it selects (ValidatePodDisruptionBudgetSpec); templated values may leave one out.
+      if (isTemplated(min) || isTemplated(max)) return out;
+      out.push({
+        message: `sets both minAvailable ${showIntOrPercent(min)} and maxUnavailable ${showIntOrPercent(max)}: the API server rejects the budget ("minAvailable and maxUnavailable cannot be both set"), so it is never created and protects no pod from eviction`,
+        path: ['spec', 'minAvailable'],
+        fix: `Keep one of the two in ${name}: delete minAvailable and keep maxUnavailable${isZeroIntOrPercent(max) ? ' set to 1 (0 would allow no eviction)' : ''}, or delete maxUnavailable and keep minAvailable below the replica count.`,
+      });
+      return out;
+    }
+    // A budget that selects nothing blocks nothing (pdb-selects-nothing reports it).
+    if (pdbSelectorKind(pdb) === 'none') return out;
     // policy/v1beta1 defaulted minAvailable to 1; policy/v1 has no default.
     if (!isSet(min) && !isSet(max) && pdb.apiVersion !== 'policy/v1') return out;
 
@@ -76,6 +98,7 @@ spec:
       out.push({
         message: `sets neither minAvailable nor maxUnavailable: the disruption controller then expects no pods and allows no voluntary eviction, so kubectl drain waits forever on every pod it selects (managed node upgrades fail, or evict anyway after their timeout)${who}`,
         path: ['spec'],
+        fix: `Add maxUnavailable: 1 to the spec of ${name}.`,
         related,
       });
       return out;
@@ -86,6 +109,7 @@ spec:
         out.push({
           message: `maxUnavailable ${showIntOrPercent(max)} allows no voluntary eviction: kubectl drain waits forever on every pod it selects (managed node upgrades fail, or evict anyway after their timeout)${who}`,
           path: ['spec', 'maxUnavailable'],
+          fix: `Set maxUnavailable: 1 in ${name}.`,
           related,
         });
       }
@@ -97,6 +121,7 @@ spec:
       out.push({
         message: `minAvailable "100%" requires every pod to stay up, so it allows no voluntary eviction: kubectl drain waits forever on every pod it selects (managed node upgrades fail, or evict anyway after their timeout)${who}`,
         path: ['spec', 'minAvailable'],
+        fix: replaceMin(name, undefined),
         related,
       });
       return out;
@@ -128,6 +153,7 @@ spec:
     out.push({
       message: `minAvailable ${value} leaves no pod to evict: it selects ${desc}${whole}; ${when}kubectl drain waits forever on these pods (managed node upgrades fail, or evict anyway after their timeout)`,
       path: ['spec', 'minAvailable'],
+      fix: replaceMin(name, total),
       related: floors.flatMap((x) => [
         { resource: replicaField(x.w)?.resource ?? x.w.resource, path: replicaField(x.w)?.path ?? [], note: 'pods selected' },
         ...(x.f.by ? [{ resource: x.f.by, path: x.f.source === 'keda' ? ['spec', 'minReplicaCount'] : ['spec', 'minReplicas'], note: 'sets the replica floor' }] : []),

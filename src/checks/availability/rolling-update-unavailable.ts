@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import type { FieldPath, Json, JsonObject } from '../../model/types.js';
-import { get, getNumber, getObject } from '../../model/util.js';
+import type { FieldPath, Json, JsonObject, Workload } from '../../model/types.js';
+import { get, getArray, getNumber, getObject } from '../../model/util.js';
 import { isZeroIntOrPercent, percentOf, replicaFloor, scaleIntOrPercent, showIntOrPercent } from './util.js';
 
 function inGroup(apiVersion: string, groups: string[]): boolean {
@@ -17,6 +17,26 @@ function strategyType(v: Json | undefined): string | undefined {
 function orDefault(ru: JsonObject | undefined, key: string, def: Json): Json {
   const v = ru?.[key];
   return v === undefined || v === null ? def : v;
+}
+
+/** A container of the pods that binds a port on the node (hostPort, or any port on the host network): a surge pod cannot start beside the old one. */
+function hostPortOf(w: Workload): string | undefined {
+  const hostNetwork = w.podSpec.hostNetwork === true;
+  for (const c of w.containers) {
+    for (const p of getArray(c.spec, ['ports'])) {
+      const hp = getNumber(p, ['hostPort']);
+      if (hp !== undefined && hp > 0) return `container "${c.name}" uses hostPort ${hp}`;
+      const cp = getNumber(p, ['containerPort']);
+      if (hostNetwork && cp !== undefined) return `container "${c.name}" listens on port ${cp} of the host network`;
+    }
+  }
+  return undefined;
+}
+
+/** The fix for a DaemonSet: one of maxUnavailable and maxSurge non-zero; surge only when no pod holds a node port. */
+function daemonFix(name: string, hostPort: string | undefined): string {
+  if (hostPort) return `On DaemonSet "${name}", set spec.updateStrategy.rollingUpdate.maxUnavailable: 1 (or a small percentage) and leave maxSurge at 0: ${hostPort}, so a surge pod could not start on a node while the old one holds the port.`;
+  return `On DaemonSet "${name}", set spec.updateStrategy.rollingUpdate to maxUnavailable: 0 and maxSurge: 1 (each node's new pod starts before its old one stops), or maxUnavailable: 1 with maxSurge 0; the API server rejects both non-zero.`;
 }
 
 export default defineCheck({
@@ -48,13 +68,24 @@ With an HPA the check uses its \`minReplicas\` floor: that is when an absolute \
 reported too, whatever the replica count. Workloads with fewer than 2 replicas are left to
 \`replicas-below-minimum\`.`,
   fix: {
-    text: 'Keep maxUnavailable below the replica count (0 for the safest rollout) and let maxSurge add the new pods first.',
-    yaml: `spec:
+    text: "Keep maxUnavailable below the replica count, in the kind's own field: a Deployment's spec.strategy.rollingUpdate (maxUnavailable: 0 with maxSurge: 1 is the safest); a DaemonSet's spec.updateStrategy.rollingUpdate, where only one of maxUnavailable and maxSurge may be non-zero (maxSurge needs pods without hostPort); a StatefulSet's spec.updateStrategy.rollingUpdate.maxUnavailable, at least 1 (it has no maxSurge).",
+    yaml: `kind: Deployment
+spec:
   strategy:
     type: RollingUpdate
     rollingUpdate:
       maxUnavailable: 0
-      maxSurge: 1`,
+      maxSurge: 1
+---
+# A StatefulSet or a DaemonSet: spec.updateStrategy (they have no spec.strategy). A StatefulSet has
+# no maxSurge and rejects maxUnavailable 0. A DaemonSet whose pods hold no host port may use
+# maxUnavailable: 0 with maxSurge: 1 instead (never both non-zero).
+kind: StatefulSet
+spec:
+  updateStrategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxUnavailable: 1`,
   },
   uses: ['HorizontalPodAutoscaler', 'ScaledObject'],
   target: 'workload',
@@ -75,6 +106,7 @@ reported too, whatever the replica count. Workloads with fewer than 2 replicas a
         out.push({
           message: `strategy.rollingUpdate.maxUnavailable ${showIntOrPercent(muRaw)} and maxSurge ${showIntOrPercent(msRaw)}: the API server rejects this (a rollout could never make progress); set maxSurge to at least 1`,
           path: [...ruPath, 'maxUnavailable'],
+          fix: `On Deployment "${resource.name}", set spec.strategy.rollingUpdate.maxSurge: 1 and keep maxUnavailable: 0 (each new pod starts and becomes ready before an old one stops).`,
         });
         return out;
       }
@@ -91,6 +123,7 @@ reported too, whatever the replica count. Workloads with fewer than 2 replicas a
       out.push({
         message: `strategy.rollingUpdate.maxUnavailable${given} allows ${mu} unavailable pods out of ${of}: a rollout may take every pod down at once`,
         path: [...ruPath, 'maxUnavailable'],
+        fix: `On Deployment "${resource.name}", set spec.strategy.rollingUpdate.maxUnavailable: 0 and maxSurge: 1 (new pods start and become ready before old ones stop), or keep maxUnavailable at most ${n - 1}.`,
       });
       return out;
     }
@@ -105,6 +138,7 @@ reported too, whatever the replica count. Workloads with fewer than 2 replicas a
         out.push({
           message: `updateStrategy.rollingUpdate.maxUnavailable ${showIntOrPercent(muRaw)} with maxSurge ${showIntOrPercent(msRaw)}: the API server rejects this; set maxUnavailable to 1 or maxSurge to at least 1`,
           path: [...ruPath, 'maxUnavailable'],
+          fix: daemonFix(resource.name, hostPortOf(w)),
         });
         return out;
       }
@@ -115,6 +149,7 @@ reported too, whatever the replica count. Workloads with fewer than 2 replicas a
       out.push({
         message: `updateStrategy.rollingUpdate.maxUnavailable ${showIntOrPercent(muRaw)}: a rollout stops this DaemonSet's pod on every node at once`,
         path: [...ruPath, 'maxUnavailable'],
+        fix: daemonFix(resource.name, hostPortOf(w)),
       });
       return out;
     }
@@ -131,6 +166,7 @@ reported too, whatever the replica count. Workloads with fewer than 2 replicas a
           message: `updateStrategy.rollingUpdate.maxUnavailable ${showIntOrPercent(muRaw)}: where MaxUnavailableStatefulSet is enabled (on by default from Kubernetes 1.37) the API server rejects 0 for a StatefulSet; remove it (default 1) or set 1`,
           path: muPath,
           severity: 'warning',
+          fix: `On StatefulSet "${resource.name}", remove spec.updateStrategy.rollingUpdate.maxUnavailable (default 1) or set it to 1; a StatefulSet rejects 0 and has no maxSurge.`,
         });
         return out;
       }
@@ -147,6 +183,7 @@ reported too, whatever the replica count. Workloads with fewer than 2 replicas a
         message: `updateStrategy.rollingUpdate.maxUnavailable ${showIntOrPercent(muRaw)} allows ${mu} unavailable pods out of ${n} replicas: where MaxUnavailableStatefulSet is enabled (on by default from Kubernetes 1.37), a rollout may take every pod down at once`,
         path: muPath,
         severity: 'warning',
+        fix: `On StatefulSet "${resource.name}", set spec.updateStrategy.rollingUpdate.maxUnavailable: 1 (at most ${n - 1}), or remove it (default 1); a StatefulSet has no maxSurge, and rejects 0.`,
       });
       return out;
     }

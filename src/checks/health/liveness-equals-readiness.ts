@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import type { ContainerRef, JsonObject } from '../../model/types.js';
 import { getArray, getString, isObject } from '../../model/util.js';
-import { describeHandler, execCommand, failureBudget, probeOf, resolvePort, singleHandler, type HandlerType } from './probe-util.js';
+import { describeHandler, execCommand, failureBudget, probeOf, probeSnippet, resolvePort, singleHandler, type HandlerType } from './probe-util.js';
 
 /** A canonical key for what a handler checks, or undefined when it cannot be read. */
 function handlerKey(c: ContainerRef, type: HandlerType, h: JsonObject): string | undefined {
@@ -75,6 +75,7 @@ catches a process that accepts connections but hangs.`,
       httpGet:
         path: /readyz     # may include dependencies
         port: http`,
+    place: { at: 'container', snippet: 'livenessProbe:   # instead of the copy of the readiness check\n  httpGet: null\n  tcpSocket:\n    port: 8080   # the port it listens on\n  failureThreshold: 3' },
   },
   target: 'workload',
   run({ workload }) {
@@ -89,6 +90,15 @@ catches a process that accepts connections but hangs.`,
       if (!lh || !rh || lh.type !== rh.type) continue;
       const lk = handlerKey(c, lh.type, lh.spec);
       if (lk === undefined || lk !== handlerKey(c, rh.type, rh.spec)) continue;
+      // Liveness as a TCP connect to the port the shared check uses (or the container's own): it only
+      // fails when the process stops answering; readiness keeps the check as it is.
+      const shared = (lh.type === 'httpGet' || lh.type === 'tcpSocket') && (typeof lh.spec.port === 'number' || typeof lh.spec.port === 'string') ? lh.spec.port : undefined;
+      // Both a TCP connect already: a process-only HTTP endpoint also catches a process that accepts but hangs.
+      // `<old handler>: null` removes the shared handler when the snippet is merged (kubectl patch) and
+      // reads as unset in a manifest: a probe with two handlers is rejected.
+      const fixSnippet = lh.type === 'tcpSocket'
+        ? `livenessProbe:   # instead of the copy of the readiness check\n  tcpSocket: null\n  httpGet:\n    path: /livez   # an endpoint that checks the process only, never its dependencies\n    port: ${typeof shared === 'string' && !/^[0-9]/.test(shared) ? shared : JSON.stringify(shared ?? 8080)}\n  failureThreshold: 3`
+        : probeSnippet(c, 'livenessProbe', shared).replace('livenessProbe:', `livenessProbe:   # instead of the copy of the readiness check\n  ${lh.type}: null`).replace('\n  periodSeconds: 10', '');
       const what = `container "${c.name}": livenessProbe and readinessProbe run the same check (${describeHandler(lh.type, lh.spec)})`;
       const liveAfter = failureBudget(live);
       const readyAfter = failureBudget(ready);
@@ -99,6 +109,7 @@ catches a process that accepts connections but hangs.`,
           path: [...c.path, 'livenessProbe', lh.type],
           container: c.name,
           severity: 'info',
+          fixSnippet,
         });
         continue;
       }
@@ -111,6 +122,7 @@ catches a process that accepts connections but hangs.`,
           : `${what}${liveAfter !== undefined && readyAfter !== undefined ? ` and liveness gives up ${liveAfter === readyAfter ? `as soon as readiness (about ${liveAfter} s)` : `first (about ${liveAfter} s, readiness ${readyAfter} s)`}` : ''}: a pod where it fails is restarted instead of only being taken out of rotation, and when it fails for a reason all replicas share (a dependency outage, load) every replica is restarted at once`,
         path: [...c.path, 'livenessProbe', lh.type],
         container: c.name,
+        fixSnippet,
         ...(tcpOwn ? { severity: 'info' as const } : {}),
       });
     }

@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { hasProbe } from './probe-util.js';
+import { hasProbe, probeSnippet } from './probe-util.js';
 import { idleCommand } from '../../model/idle.js';
 
 export default defineCheck({
@@ -42,6 +42,7 @@ exemption and a reason.`,
       periodSeconds: 10
       timeoutSeconds: 2
       failureThreshold: 3`,
+    place: { at: 'container', snippet: 'livenessProbe:\n  tcpSocket:\n    port: 8080   # the port it listens on\n  periodSeconds: 10\n  failureThreshold: 3' },
   },
   target: 'workload',
   classes: ['service', 'daemon', 'pod'],
@@ -58,6 +59,7 @@ exemption and a reason.`,
           path: [...c.path, 'livenessProbe'],
           container: c.name,
           severity: 'info',
+          fixSnippet: probeSnippet(c, 'livenessProbe'),
         });
         continue;
       }
@@ -65,6 +67,7 @@ exemption and a reason.`,
         message: `${c.type === 'sidecar' ? 'native sidecar' : 'container'} "${c.name}" has no livenessProbe: if it hangs without exiting, nothing restarts it`,
         path: [...c.path, 'livenessProbe'],
         container: c.name,
+        fixSnippet: probeSnippet(c, 'livenessProbe'),
       });
     }
     return out;

@@ -1,7 +1,7 @@
 import { defineCheck, type FieldPath, type FindingInput } from '../types.js';
 import { containerLabel as who } from '../../model/workload.js';
 import type { ContainerRef, Json, JsonObject } from '../../model/types.js';
-import { get, isObject } from '../../model/util.js';
+import { formatPath, get, isObject } from '../../model/util.js';
 import { numberParam } from '../availability/util.js';
 
 /** What the kubelet always leaves a container between SIGTERM and SIGKILL (pkg/kubelet/kuberuntime/kuberuntime_manager.go minimumGracePeriodInSeconds). */
@@ -87,6 +87,15 @@ function handlerOf(preStop: Json | undefined): { type: string; spec: JsonObject 
 }
 
 
+/** Time the fix leaves the app after the sleep: the default grace period. */
+const SHUTDOWN_SECONDS = DEFAULT_GRACE;
+
+/** This finding's fix: the grace period the sleep needs, at the workload's own field. */
+function graceFix(field: string, c: ContainerRef, sleep: Sleep): string {
+  const rest = sleep.atLeast ? ', plus what the rest of its script takes' : '';
+  return `Set ${field} to at least ${sleep.seconds + SHUTDOWN_SECONDS} (the ${sleep.seconds} s preStop sleep of ${who(c)} + ${SHUTDOWN_SECONDS} s for the app to shut down after SIGTERM${rest}), or shorten the sleep.`;
+}
+
 export default defineCheck<{ minShutdownSeconds: number }>({
   id: 'prestop-exceeds-grace-period',
   pillar: 'health',
@@ -128,14 +137,9 @@ sleep 5\`), templated values and non-numeric grace periods are skipped. The imag
 liveness or startup probe failure uses the probe's \`terminationGracePeriodSeconds\` when set, and
 \`kubectl delete --grace-period\` or node-pressure eviction override the pod's value.`,
   fix: {
-    text: 'Set terminationGracePeriodSeconds to the preStop sleep plus the time the app needs to shut down after SIGTERM (or shorten the sleep to what endpoint removal actually takes).',
-    yaml: `terminationGracePeriodSeconds: 45   # preStop sleep (15 s) + up to 30 s for the app to drain
-containers:
-  - name: app
-    lifecycle:
-      preStop:
-        sleep:
-          seconds: 15`,
+    text: "Set terminationGracePeriodSeconds to at least the preStop sleep plus the time the app needs to shut down after SIGTERM (30 s, the default grace period, if unsure), or shorten the sleep to what endpoint removal actually takes. Leave the hook's handler as it is: the sleep action (preStop.sleep.seconds, no sleep binary needed) may replace an exec sleep, never sit beside it (a hook has exactly one handler).",
+    yaml: `# In the pod spec (spec.template.spec of a Deployment, spec of a Pod); the hook stays as it is.
+terminationGracePeriodSeconds: 70   # the preStop sleep (40 s here) + 30 s for the app to shut down after SIGTERM`,
   },
   params: {
     minShutdownSeconds: {
@@ -162,6 +166,7 @@ containers:
     }
     const minShutdown = numberParam(params.minShutdownSeconds, 5);
     const gracePath: FieldPath = rawGrace === undefined || rawGrace === null ? w.podSpecPath : [...w.podSpecPath, 'terminationGracePeriodSeconds'];
+    const graceField = formatPath([...w.podSpecPath, 'terminationGracePeriodSeconds']);
     for (const c of w.containers) {
       if (!c.longRunning) continue;
       const h = handlerOf(get(c.spec, ['lifecycle', 'preStop']));
@@ -174,6 +179,7 @@ containers:
           path: sleep.path,
           container: c.name,
           severity: 'error',
+          fix: graceFix(graceField, c, sleep),
         });
         continue;
       }
@@ -183,6 +189,7 @@ containers:
           message: `${who(c)} has a lifecycle.preStop hook (${h.type}) but terminationGracePeriodSeconds is 0: a deleted pod is removed from the API at once, and the kubelet gives the hook at most 1 s before SIGTERM and SIGKILL 2 s later, so whatever the hook and the app's shutdown need beyond that is cut`,
           path: gracePath,
           container: c.name,
+          fix: `Set ${graceField} to what the preStop hook of ${who(c)} takes plus the app's shutdown time after SIGTERM (${DEFAULT_GRACE}, the default, if unsure), or remove the hook.`,
         });
         continue;
       }
@@ -193,6 +200,7 @@ containers:
           message: `${who(c)}: lifecycle.preStop sleeps ${lasts} (${sleep.what}) and ${graceText}: the hook uses the whole grace period, so the app gets SIGTERM only when it has run out, and SIGKILL ${MIN_KILL_SECONDS} s later, cutting in-flight requests and shutdown work`,
           path: sleep.path,
           container: c.name,
+          fix: graceFix(graceField, c, sleep),
         });
         continue;
       }
@@ -203,6 +211,7 @@ containers:
           path: sleep.path,
           container: c.name,
           severity: 'info',
+          fix: graceFix(graceField, c, sleep),
         });
       }
     }

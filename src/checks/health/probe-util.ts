@@ -4,7 +4,7 @@
  */
 import type { ContainerRef, Json, JsonObject, Workload } from '../../model/types.js';
 import { get, getString, isObject } from '../../model/util.js';
-import { declaredPorts } from '../../model/ports.js';
+import { declaredPorts, HEALTH_PORT, isTelemetryPort } from '../../model/ports.js';
 
 export { declaredPorts, telemetryPortsOnly, type DeclaredPort } from '../../model/ports.js';
 
@@ -177,4 +177,35 @@ export function probedPorts(w: Workload, kinds: readonly ProbeKind[]): Set<numbe
     }
   }
   return out;
+}
+
+/**
+ * The port a new probe of `c` should use, as the probe writes it: a TCP port it declares named as a
+ * health port, else its first one that is not a metrics or health port, else its first; by name when
+ * it has one. Undefined when it declares no TCP port.
+ */
+export function probePort(c: ContainerRef): string | number | undefined {
+  const raw = Array.isArray(c.spec.ports) ? c.spec.ports : [];
+  const tcp = declaredPorts(c).filter((p) => {
+    const protocol = isObject(raw[p.index]) ? (raw[p.index] as JsonObject).protocol : undefined;
+    return p.containerPort !== undefined && (typeof protocol !== 'string' || protocol.toUpperCase() === 'TCP');
+  });
+  const pick = tcp.find((p) => p.name !== undefined && HEALTH_PORT.test(p.name)) ?? tcp.find((p) => !isTelemetryPort(p)) ?? tcp[0];
+  return pick === undefined ? undefined : (pick.name ?? pick.containerPort);
+}
+
+/** `port: X` for a probe of `c` (YAML), with what to put there when the container declares no port. */
+function portLine(c: ContainerRef, port?: string | number): string {
+  const p = port ?? probePort(c);
+  return p === undefined ? 'port: 8080   # the port it listens on (it declares none)' : `port: ${typeof p === 'number' ? p : /^[0-9]/.test(p) ? JSON.stringify(p) : p}`;
+}
+
+/**
+ * The probe to add to `c`, relative to the container: liveness as a TCP connect to its port (it
+ * fails only when the process stops answering, never for a dependency); readiness as an HTTP check
+ * of that port, whose path is the app's own "can serve" endpoint.
+ */
+export function probeSnippet(c: ContainerRef, kind: 'livenessProbe' | 'readinessProbe', port?: string | number): string {
+  if (kind === 'livenessProbe') return `livenessProbe:\n  tcpSocket:\n    ${portLine(c, port)}\n  periodSeconds: 10\n  failureThreshold: 3`;
+  return `readinessProbe:\n  httpGet:\n    path: /ready   # the app's endpoint that answers 200 only when it can serve\n    ${portLine(c, port)}\n  periodSeconds: 5\n  failureThreshold: 3`;
 }

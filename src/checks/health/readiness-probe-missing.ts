@@ -7,7 +7,7 @@ import { pdbsFor } from '../../model/pdb.js';
 import { declaredPorts, isTelemetryPort, type DeclaredPort } from '../../model/ports.js';
 import { metricsOnlyService } from '../observability/util.js';
 import { servicePorts } from '../networking/service-util.js';
-import { declaresPorts, hasProbe, isKnative, probedPorts, telemetryPortsOnly } from './probe-util.js';
+import { declaresPorts, hasProbe, isKnative, probedPorts, probeSnippet, telemetryPortsOnly } from './probe-util.js';
 
 /**
  * Services in the input, in the workload's namespace, whose selector matches the pod labels and whose
@@ -117,6 +117,7 @@ dependencies; the liveness probe must not.`,
         port: http
       periodSeconds: 5
       failureThreshold: 3`,
+    place: { at: 'container', snippet: 'readinessProbe:\n  httpGet:\n    path: /ready   # the app\'s endpoint that answers 200 only when it can serve\n    port: 8080   # the port it serves on\n  periodSeconds: 5\n  failureThreshold: 3' },
   },
   uses: ['Service', 'ServiceMonitor', 'VMServiceScrape', 'PodDisruptionBudget'],
   target: 'workload',
@@ -155,6 +156,7 @@ dependencies; the liveness probe must not.`,
           message: `${kind}container "${c.name}" declares only metrics and health ports (${shown}) and has no readinessProbe: no Service traffic depends on it, but ${rolls ? 'a rollout counts each new pod available' : 'the pod counts as Ready (for PodDisruptionBudgets too)'} ${ready}`,
           path: [...c.path, 'readinessProbe'],
           container: c.name,
+          fixSnippet: probeSnippet(c, 'readinessProbe'),
           severity: 'warning',
         });
         continue;
@@ -176,6 +178,7 @@ dependencies; the liveness probe must not.`,
             : `${kind}container "${c.name}" declares ports but has no readinessProbe: it is Ready ${ready}, so any Service that selects it sends traffic before it can serve${rolls ? ', and rollouts proceed without checking it' : ''}`,
           path: [...c.path, 'readinessProbe'],
           container: c.name,
+          fixSnippet: probeSnippet(c, 'readinessProbe'),
         });
         continue;
       }
@@ -207,6 +210,7 @@ dependencies; the liveness probe must not.`,
         ...(nearby ? { related: [{ resource: nearby, path: ['spec', 'selector'], note: 'selects these pods if deployed with them' }] } : {}),
         path: [...c.path, 'readinessProbe'],
         container: c.name,
+        fixSnippet: probeSnippet(c, 'readinessProbe'),
         ...(service || sending ? {} : { severity: 'warning' as const }),
       });
     }

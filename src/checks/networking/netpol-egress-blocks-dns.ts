@@ -1,8 +1,9 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import type { Json } from '../../model/types.js';
-import { dnsPeerMatch, formatPortSpec, networkGraph, type NetPolicy, type NetpolPeer, type NetpolPort, type NetpolRule, type NetworkGraph } from '../../model/netpol.js';
+import type { Json, Workload } from '../../model/types.js';
+import { DNS_NAMESPACE, DNS_POD_LABELS, dnsPeerMatch, formatPortSpec, networkGraph, type NetPolicy, type NetpolPeer, type NetpolPort, type NetpolRule, type NetworkGraph } from '../../model/netpol.js';
 import { isHostNetwork, nameList, otherPoliciesText, unknownOf } from './netpol-util.js';
 import { formatSelector } from '../../model/selector.js';
+import { dump } from 'js-yaml';
 
 
 /**
@@ -58,6 +59,42 @@ function ruleText(rule: NetpolRule): string {
   return rule.peers === null ? `${ports} anywhere` : `${ports} to ${rule.peers.map(peerText).join(' or ')}`;
 }
 
+/** YAML flow style (`{matchLabels: {app: web}}`), strings quoted where YAML would misread them. */
+function flow(v: Json | undefined): string {
+  return dump(v ?? {}, { flowLevel: 0, lineWidth: -1 }).trim();
+}
+
+/** Labels the controller adds to each pod (or revision): not part of what selects the workload's pods. */
+const VOLATILE_LABEL = /^(pod-template-hash|controller-revision-hash|statefulset\.kubernetes\.io\/pod-name|apps\.kubernetes\.io\/pod-index|batch\.kubernetes\.io\/|job-name$|controller-uid$)/;
+
+/**
+ * The podSelector for a policy that allows these pods DNS without isolating any other pod: the
+ * podSelector of an egress policy that already isolates them (its pods are egress-isolated anyway),
+ * else the workload's own pod labels.
+ */
+function dnsPolicySelector(policy: NetPolicy | undefined, w: Workload): { text: string; same: boolean } {
+  if (policy && policy.podSelector !== undefined) return { text: flow(policy.podSelector ?? {}), same: true };
+  const labels = Object.fromEntries(Object.entries(w.podLabels).filter(([k]) => !VOLATILE_LABEL.test(k)));
+  return { text: Object.keys(labels).length ? flow({ matchLabels: labels }) : "{matchLabels: {...}} with the labels of these pods", same: false };
+}
+
+const DNS_RULE = `UDP and TCP port 53 to the cluster DNS pods (namespace ${DNS_NAMESPACE}, ${Object.entries(DNS_POD_LABELS)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(', ')})`;
+
+/** This finding's fix: the rule added to the isolating policy, or a policy of the same namespace selecting the same pods. */
+function fixText(isolating: NetPolicy[], w: Workload, ns: string, denyAll: boolean): string {
+  const policy = isolating[0];
+  const sel = dnsPolicySelector(policy, w);
+  const addTo = policy ? `NetworkPolicy "${policy.resource.name}"${isolating.length > 1 ? ' (one of the policies is enough: allows add up)' : ''}` : 'the egress policy';
+  const same = sel.same && policy ? `the same as "${policy.resource.name}"` : "these pods' labels";
+  const why =
+    policy?.selectsAll
+      ? `${same}, which already egress-isolates every pod of the namespace`
+      : `${same}; podSelector: {} would egress-isolate every pod of the namespace`;
+  return `${denyAll ? 'If the pods connect to anything, add' : 'Add'} an egress rule allowing ${DNS_RULE} to ${addTo}, or create a NetworkPolicy in namespace "${ns}" with policyTypes: [Egress], that rule and podSelector: ${sel.text} (${why}).`;
+}
+
 export default defineCheck({
   id: 'netpol-egress-blocks-dns',
   pillar: 'networking',
@@ -94,13 +131,16 @@ CiliumClusterwideNetworkPolicy, Calico's NetworkPolicy and GlobalNetworkPolicy, 
 AdminNetworkPolicy) are not evaluated: when the input holds any for the namespace, or cluster-wide,
 the finding is shown as unknown.`,
   fix: {
-    text: 'Allow DNS to the cluster DNS pods on UDP and TCP 53, in its own policy so every egress-isolated pod gets it.',
+    text: "Allow UDP and TCP 53 to the cluster DNS pods for the egress-isolated pods only: add the rule to the egress policy that isolates them, or put it in a policy of the same namespace whose podSelector is that policy's. Not podSelector: {}: a policy with Egress isolates every pod it selects, so it would cut every other pod of the namespace off from everything but DNS.",
     yaml: `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
-  name: allow-dns
+  name: allow-dns-web
+  namespace: shop   # the namespace of the egress-isolated pods
 spec:
-  podSelector: {}
+  podSelector:      # the podSelector of the policy that isolates them (the labels of its pods), never {}
+    matchLabels:
+      app.kubernetes.io/name: web
   policyTypes: [Egress]
   egress:
     - to:
@@ -109,7 +149,7 @@ spec:
               kubernetes.io/metadata.name: kube-system
           podSelector:
             matchLabels:
-              k8s-app: kube-dns
+              k8s-app: kube-dns   # your cluster DNS pods' label
       ports:
         - {port: 53, protocol: UDP}
         - {port: 53, protocol: TCP}`,
@@ -142,6 +182,7 @@ spec:
       path: [...w.podMetaPath, 'labels'],
       ...(rules.length === 0 || ipOnly ? { severity: 'warning' as const } : {}),
       ...unknownOf(otherPoliciesText(index, ns)),
+      fix: fixText(isolating, w, ns, rules.length === 0),
       related: isolating.map((p) => ({
         resource: p.resource,
         path: p.egressRules.length ? ['spec', 'egress'] : p.typesDefaulted ? ['spec'] : ['spec', 'policyTypes'],

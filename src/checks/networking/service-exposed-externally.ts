@@ -40,11 +40,17 @@ export default defineCheck({
 
 For HTTP, prefer a ClusterIP Service behind an Ingress or Gateway, where TLS and authentication live in one place.`,
   fix: {
-    text: 'Use ClusterIP behind an Ingress/Gateway, or restrict the load balancer to known source ranges or make it internal.',
-    yaml: `spec:
+    text: "For HTTP, use type: ClusterIP behind an Ingress or Gateway, for a NodePort Service too (do not turn it into a LoadBalancer: that keeps its node ports and adds an address that is public on most clouds). A LoadBalancer that must stay: restrict it to the client ranges that need it (loadBalancerSourceRanges) or make it internal with the cloud's annotation, and set allocateLoadBalancerNodePorts: false where the load balancer does not rely on node ports.",
+    yaml: `# A NodePort Service (or an HTTP LoadBalancer): ClusterIP, behind an Ingress or Gateway.
+spec:
+  type: ClusterIP   # and delete every ports[].nodePort
+---
+# A LoadBalancer that must stay.
+spec:
   type: LoadBalancer
   loadBalancerSourceRanges:
-    - 203.0.113.0/24`,
+    - 203.0.113.0/24   # YOUR-OFFICE-CIDR: the client ranges allowed to connect (203.0.113.0/24 is a documentation range)
+  allocateLoadBalancerNodePorts: false   # only where the load balancer sends traffic to the pods, not to node ports`,
   },
   target: 'object',
   kinds: ['Service'],
@@ -54,9 +60,19 @@ For HTTP, prefer a ClusterIP Service behind an Ingress or Gateway, where TLS and
     if (type !== 'NodePort' && type !== 'LoadBalancer') return [];
     const ports = getArray(obj, ['spec', 'ports']);
     const path = ['spec', 'type'];
+    const name = `Service "${resource.name}"`;
+    // Node ports written in the manifest: rejected once the type is ClusterIP, and kept by a LoadBalancer whatever allocateLoadBalancerNodePorts says.
+    const fixed = ports.map((p) => getNumber(p, ['nodePort'])).filter((n): n is number => n !== undefined);
+    const fixedText = `its nodePort value${fixed.length === 1 ? '' : 's'} (${fixed.join(', ')})`;
     if (type === 'NodePort') {
       const np = portsText(ports, true);
-      return [{ message: `type NodePort opens port${ports.length === 1 ? '' : 's'} ${np || '(auto)'} on every node's addresses, reachable by anything that can reach a node`, path }];
+      return [
+        {
+          message: `type NodePort opens port${ports.length === 1 ? '' : 's'} ${np || '(auto)'} on every node's addresses, reachable by anything that can reach a node`,
+          path,
+          fix: `If nothing outside the cluster must reach ${name} through the nodes, make it type: ClusterIP${fixed.length ? `, delete ${fixedText},` : ''} and expose it through an Ingress or Gateway; do not make it a LoadBalancer, which keeps the node ports and adds an address that is public on most clouds.`,
+        },
+      ];
     }
     const ann = stringMap(get(obj, ['metadata', 'annotations']));
     // aws-load-balancer-scheme is read only by the AWS Load Balancer Controller, for the Services it
@@ -72,6 +88,14 @@ For HTTP, prefer a ClusterIP Service behind an Ingress or Gateway, where TLS and
       : ranges.length > 0
         ? `a load balancer restricted to loadBalancerSourceRanges ${ranges.join(', ')}`
         : 'a load balancer that is public on most clouds, open to any source (no loadBalancerSourceRanges, no internal annotation)';
-    return [{ message: `type LoadBalancer exposes port${ports.length === 1 ? '' : 's'} ${p || '(none listed)'} through ${reach}`, path }];
+    const noNodePorts =
+      get(obj, ['spec', 'allocateLoadBalancerNodePorts']) === false && !fixed.length
+        ? ''
+        : `; set allocateLoadBalancerNodePorts: false${fixed.length ? ` and delete ${fixedText}` : ''} where the load balancer does not rely on node ports, so they are not open on every node as well`;
+    const fix =
+      internal || ranges.length > 0
+        ? `Check that ${internal ? 'the private network' : `loadBalancerSourceRanges ${ranges.join(', ')}`} should reach ${name}${noNodePorts}.`
+        : `Restrict ${name} to the clients that need it: loadBalancerSourceRanges: [YOUR-OFFICE-CIDR] (your client ranges), or the cloud's internal load balancer annotation${noNodePorts}; for HTTP, type: ClusterIP behind an Ingress or Gateway is better.`;
+    return [{ message: `type LoadBalancer exposes port${ports.length === 1 ? '' : 's'} ${p || '(none listed)'} through ${reach}`, path, fix }];
   },
 });

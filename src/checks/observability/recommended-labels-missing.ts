@@ -1,3 +1,4 @@
+import { yamlScalar } from '../../model/fix-yaml.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { stringListParam } from './util.js';
 
@@ -19,12 +20,13 @@ dashboards and service meshes (Istio, Linkerd) still key on. Add \`k8s-app\` to 
 add-ons use it. Pods that carry another identity label instead (\`k8s-app\`, \`name\`,
 \`app.kubernetes.io/instance\`) are **info**: they can be grouped, only not by the recommended key.`,
   fix: {
-    text: 'Label the pod template with app.kubernetes.io/name.',
+    text: 'Label the pod template (a Pod: its metadata) with app.kubernetes.io/name.',
     yaml: `spec:
   template:
     metadata:
       labels:
         app.kubernetes.io/name: checkout`,
+    place: { at: 'pod-metadata', snippet: 'labels:\n  app.kubernetes.io/name: checkout   # the app\'s name' },
   },
   params: {
     appLabels: { type: 'string[]', default: DEFAULT_APP_LABELS, description: 'Pod labels that name the application; one suffices.' },
@@ -45,12 +47,14 @@ add-ons use it. Pods that carry another identity label instead (\`k8s-app\`, \`n
         message: `${where} names the application with ${other}=${w.podLabels[other]}, not ${accepted.join(' or ')}: dashboards and alerts keyed on ${accepted[0]} do not group these pods (add it with the same value, or add ${other} to appLabels if your dashboards use it)`,
         path: [...w.podMetaPath, 'labels'],
         severity: 'info',
+        fixSnippet: `labels:\n  ${accepted[0]}: ${yamlScalar(w.podLabels[other])}`,
       });
       return out;
     }
     out.push({
       message: `${where} has no ${accepted.join(' or ')} label: dashboards and alerts cannot group these pods by application`,
       path: [...w.podMetaPath, 'labels'],
+      fixSnippet: `labels:\n  ${accepted[0]}: ${yamlScalar(w.resource.name)}   # the app's name`,
     });
     return out;
   },

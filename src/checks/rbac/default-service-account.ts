@@ -1,3 +1,4 @@
+import { yamlScalar } from '../../model/fix-yaml.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { podServiceAccount, projectsToken, tokenMounted } from './sa.js';
 
@@ -12,7 +13,7 @@ export default defineCheck({
 
 Give each app its own ServiceAccount, even one with no RBAC at all. When the pod does not mount an API token (\`automountServiceAccountToken: false\` on the pod, or on the \`default\` ServiceAccount in the input) and projects none, the shared identity is unused and the finding is reported at info.`,
   fix: {
-    text: 'Create a ServiceAccount per app and set spec.template.spec.serviceAccountName to it.',
+    text: 'Create a ServiceAccount per app and set serviceAccountName in the pod spec to it.',
     yaml: `apiVersion: v1
 kind: ServiceAccount
 metadata:
@@ -24,6 +25,7 @@ spec:
   template:
     spec:
       serviceAccountName: web`,
+    place: { at: 'pod-spec', snippet: 'serviceAccountName: web   # a ServiceAccount of its own' },
   },
   uses: ['ServiceAccount', 'RoleBinding', 'ClusterRoleBinding'],
   target: 'workload',
@@ -36,15 +38,19 @@ spec:
     const how = sa.explicit ? `sets ${sa.path[sa.path.length - 1]}: default` : 'names no serviceAccountName, so it runs as "default"';
     const unused = !tokenMounted(index, w, 'default') && !projectsToken(w);
     const f = sa.path;
+    const name = yamlScalar(w.resource.name);
+    const fixSnippet = `serviceAccountName: ${name}   # its own: kubectl create serviceaccount ${w.resource.name}${index.kubectlNamespace(w.resource)}`;
     const finding: FindingInput = unused
       ? {
           message: `pod ${how}; no API token is mounted, so the shared identity is not used today, but anything granted to "default" later reaches every pod in the namespace`,
           path: f,
           severity: 'info',
+          fixSnippet,
         }
       : {
           message: `pod ${how}: it shares one API identity with every other pod in the namespace that names none, so RBAC granted to "default" for any of them is granted to all`,
           path: f,
+          fixSnippet,
         };
     return [finding];
   },

@@ -54,6 +54,7 @@ Apps that talk to the API (operators, controllers, CI runners, service-discovery
     spec:
       serviceAccountName: web
       automountServiceAccountToken: false`,
+    place: { at: 'pod-spec', snippet: 'automountServiceAccountToken: false' },
   },
   uses: RBAC_KINDS,
   target: 'workload',

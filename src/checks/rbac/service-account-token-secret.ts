@@ -41,7 +41,7 @@ In a live scan Secrets are listed as metadata only (their \`type\` and data are 
 
 Clients that need a token should get a short-lived one: inside the cluster a projected \`serviceAccountToken\` volume (the kubelet rotates it; \`expirationSeconds\` at least 600, default 3600; \`audience\` for a token meant for another service, such as Vault), outside it the TokenRequest API (\`kubectl create token <name> --duration=1h\`).`,
   fix: {
-    text: 'Delete the Secret (that revokes the token) and give clients short-lived tokens: a projected serviceAccountToken volume in pods, or `kubectl create token deployer --duration=1h` (the TokenRequest API) for CI and people.',
+    text: 'Delete the Secret (`kubectl delete secret <secret> -n <namespace>`, and remove it from the manifests: that revokes the token) and give clients short-lived tokens: a projected serviceAccountToken volume in pods, or `kubectl create token <serviceaccount> -n <namespace> --duration=1h` (the TokenRequest API) for CI and people. Each finding names its own Secret, ServiceAccount and namespace.',
     yaml: `containers:
   - name: app
     volumeMounts:
@@ -90,6 +90,7 @@ volumes:
         message: `type is ${TOKEN_TYPE} but metadata.annotations has no ${SA_NAME}: the API server rejects the Secret (Required value), so it is never created; name the ServiceAccount, or better, drop the Secret and use short-lived tokens`,
         path: ['type'],
         severity: 'error',
+        fix: `Remove Secret "${resource.name}" from the manifests (the API server rejects it anyway); a client that needs a token gets a short-lived one: kubectl create token <serviceaccount>${index.kubectlNamespace(resource)} --duration=1h, or a projected serviceAccountToken volume in pods.`,
       });
       return out;
     }
@@ -122,6 +123,7 @@ volumes:
     out.push({
       message: `${what}: the token never expires and authenticates as the ServiceAccount until the Secret is deleted${notes.length ? `; ${notes.join('; ')}` : ''}`,
       path: live ? ['metadata', 'annotations', SA_NAME] : ['type'],
+      fix: `Delete the Secret to revoke the token (kubectl delete secret ${resource.name}${index.kubectlNamespace(resource)}${live ? '' : ', and remove it from the manifests'}) and give clients short-lived tokens: kubectl create token ${templated ? '<serviceaccount>' : saName}${index.kubectlNamespace(resource)} --duration=1h for CI and people, a projected serviceAccountToken volume in pods.`,
       related,
     });
     return out;

@@ -26,9 +26,10 @@ Not reported when the pod sets a pod-level \`spec.resources.limits.cpu\`, or whe
   - name: app
     resources:
       requests:
-        cpu: 250m
+        cpu: 250m   # as it is: a limit never goes below the request
       limits:
         cpu: "1"`,
+    place: { at: 'container', snippet: 'resources:\n  limits:\n    cpu: "1"   # at least its request' },
   },
   uses: ['LimitRange', 'HorizontalPodAutoscaler'],
   target: 'workload',

@@ -1,5 +1,5 @@
 import { defineCheck } from '../types.js';
-import { missingRequests } from './request-missing.js';
+import { missingRequests, REQUEST_SNIPPET } from './request-missing.js';
 
 export default defineCheck({
   id: 'cpu-request-missing',
@@ -24,8 +24,8 @@ Init containers are included: the pod's scheduling request is the larger of each
   - name: app
     resources:
       requests:
-        cpu: 250m
-        memory: 256Mi`,
+        cpu: 250m   # its typical use: measure it (p95 over a week)`,
+    place: { at: 'container', snippet: REQUEST_SNIPPET.cpu },
   },
   uses: ['LimitRange', 'HorizontalPodAutoscaler'],
   target: 'workload',

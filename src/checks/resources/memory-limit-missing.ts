@@ -21,9 +21,10 @@ Not reported when the pod sets a pod-level \`spec.resources.limits.memory\`, or 
   - name: app
     resources:
       requests:
-        memory: 256Mi
+        memory: 256Mi   # as it is: a limit never goes below the request
       limits:
         memory: 512Mi`,
+    place: { at: 'container', snippet: 'resources:\n  limits:\n    memory: 512Mi   # at least its request' },
   },
   uses: ['LimitRange'],
   target: 'workload',

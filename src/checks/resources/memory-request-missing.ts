@@ -1,5 +1,5 @@
 import { defineCheck } from '../types.js';
-import { missingRequests } from './request-missing.js';
+import { missingRequests, REQUEST_SNIPPET } from './request-missing.js';
 
 export default defineCheck({
   id: 'memory-request-missing',
@@ -28,9 +28,8 @@ Native sidecars (\`restartPolicy: Always\` init containers) run alongside the ap
   - name: app
     resources:
       requests:
-        memory: 512Mi
-      limits:
-        memory: 512Mi`,
+        memory: 256Mi   # its steady working set plus headroom: measure it`,
+    place: { at: 'container', snippet: REQUEST_SNIPPET.memory },
   },
   uses: ['LimitRange', 'HorizontalPodAutoscaler'],
   target: 'workload',

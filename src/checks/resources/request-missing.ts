@@ -92,6 +92,8 @@ function largestInitRequest(containers: ContainerRef[], res: string, not: Contai
 function initWithinAppReservation(ctx: CheckContext<unknown>, c: ContainerRef, res: 'cpu' | 'memory', what: string, apps: number, byInit?: string): FindingInput {
   const w = ctx.workload!;
   const share = formatValue(res, apps);
+  // A request up to what the pod reserves anyway adds nothing to the pod's request.
+  const fixSnippet = `resources:\n  requests:\n    ${res}: ${q(res, apps)}   # what the pod reserves anyway: no more is asked of the node`;
   const amount = res === 'cpu' ? `${share} CPU` : `${share} of ${what}`;
   let message = byInit
     ? `${label(c)} has no ${what} request: it runs within the ${amount} the scheduler reserves for the pod because init container "${byInit}" requests it (a pod reserves its largest init container's request), but nothing tells the scheduler whether it needs more`
@@ -108,11 +110,41 @@ function initWithinAppReservation(ctx: CheckContext<unknown>, c: ContainerRef, r
     const sidecarBefore = w.containers.some((x, i) => i < at && x.type === 'sidecar');
     if (!sidecarBefore) {
       message += '; no other container of the pod runs while it does (no native sidecar starts before it), so nothing competes with it for that CPU';
-      return { message, path: resourcesPath(c, 'requests', res), container: c.name, severity: 'info' };
+      return { message, path: resourcesPath(c, 'requests', res), container: c.name, severity: 'info', fixSnippet };
     }
     message += ', and within the pod it gets the smallest CPU weight against the native sidecar already running';
   }
-  return { message, path: resourcesPath(c, 'requests', res), container: c.name, severity: 'warning' };
+  return { message, path: resourcesPath(c, 'requests', res), container: c.name, severity: 'warning', fixSnippet };
+}
+
+/** A YAML quantity: quoted when it would read as a number ("1" CPU). */
+function q(res: string, v: number): string {
+  const t = formatValue(res, v);
+  return /^[0-9.]+$/.test(t) ? `"${t}"` : t;
+}
+
+/** What a container without a request for `res` (nor a limit) is shown to set: its measured typical use. */
+export const REQUEST_SNIPPET = {
+  cpu: 'resources:\n  requests:\n    cpu: 250m   # its typical use: measure it (p95 over a week)',
+  memory: 'resources:\n  requests:\n    memory: 256Mi   # its steady working set plus headroom: measure it',
+};
+
+/**
+ * The fix of a container without a limit for `res`: a limit no lower than the request it has (the API
+ * server rejects a request above its limit), or, without a request, the request too: a limit alone
+ * becomes the request (the API server defaults one to the other), which reserves the whole limit.
+ */
+function limitSnippet(c: ContainerRef, res: 'cpu' | 'memory', atLeast?: number): string {
+  const req = ownQuantity(c.spec, 'requests', res)?.value;
+  const fallback = res === 'cpu' ? 1 : 512 * 2 ** 20;
+  if (req !== undefined && req > 0) {
+    const limit = Math.max(req, atLeast ?? 0);
+    const why = limit === req ? `# = its request of ${formatValue(res, req)}${res === 'cpu' ? '; higher lets it burst' : ''}` : `# holds its heap; its request is ${formatValue(res, req)}`;
+    return `resources:\n  limits:\n    ${res}: ${q(res, limit)}   ${why}`;
+  }
+  const limit = Math.max(fallback, atLeast ?? 0);
+  const request = res === 'cpu' ? '250m   # its typical use: measure it' : `${q(res, Math.min(256 * 2 ** 20, limit))}   # its working set: measure it`;
+  return `resources:\n  requests:\n    ${res}: ${request}\n  limits:\n    ${res}: ${q(res, limit)}   # without a request, this limit would also become the request`;
 }
 
 /**
@@ -186,7 +218,7 @@ export function missingLimits(ctx: CheckContext<unknown>, res: 'cpu' | 'memory',
     const sized = heap
       ? `; it sets ${heap.text}, so the limit must be above that heap with room for non-heap memory: at least ${formatBytes(heap.bytes + Math.max(256 * 2 ** 20, heap.bytes / 4))}`
       : '';
-    out.push({ message: `${label(c)} has no ${what} limit${sized}`, path: resourcesPath(c, 'limits', res), container: c.name });
+    out.push({ message: `${label(c)} has no ${what} limit${sized}`, path: resourcesPath(c, 'limits', res), container: c.name, fixSnippet: limitSnippet(c, res, heap ? heap.bytes + Math.max(256 * 2 ** 20, heap.bytes / 4) : undefined) });
   }
   return out;
 }

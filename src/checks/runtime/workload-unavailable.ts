@@ -4,6 +4,7 @@ import { availabilityOf, conditionOf, daemonAvailabilityOf, creationTime, interm
 import { describeEvent, formatDuration, formatTime, observedAt, type ObjectEvent } from '../../model/events.js';
 import { podState } from './service-no-ready-endpoints.js';
 import { quote } from './util.js';
+import { getString } from '../../model/util.js';
 
 interface Params {
   minutes: number;
@@ -76,6 +77,21 @@ export function unavailable(index: ResourceIndex, r: Resource, minMs: number): U
   return { a, severity, why, unready, warning, missing: pods.length ? Math.max(0, a.desired - pods.length) : 0 };
 }
 
+/** kubectl's resource name and kubeready diagnose's short one for each kind this check runs on. */
+const KIND_NAMES: Record<string, [string, string]> = { Deployment: ['deployment', 'deploy'], StatefulSet: ['statefulset', 'sts'], DaemonSet: ['daemonset', 'ds'] };
+
+/** This finding's commands, with the object's own kind, name and namespace. */
+function fixText(r: Resource, ns: string, unready: Resource[]): string {
+  const [long, short] = KIND_NAMES[r.kind] ?? [r.kind.toLowerCase(), r.kind.toLowerCase()];
+  const nsFlag = ` -n ${ns}`;
+  // OrderedReady (the default) waits for the broken pod forever: a rollback alone does not replace it.
+  const forced =
+    r.kind === 'StatefulSet' && getString(r.object, ['spec', 'podManagementPolicy']) !== 'Parallel'
+      ? `; after a rollback, delete the pods still on the bad revision (kubectl delete pod ${unready.length ? unready.slice(0, 3).map((p) => p.name).join(' ') : `${r.name}-<ordinal>`}${nsFlag}): with OrderedReady pod management the StatefulSet does not replace a pod that never became ready`
+      : '';
+  return `Find what keeps the pods unready (kubeready diagnose ${short}/${r.name}${nsFlag}), then fix it or roll back (kubectl rollout undo ${long}/${r.name}${nsFlag})${forced}.`;
+}
+
 export default defineCheck<Params>({
   id: 'workload-unavailable',
   pillar: 'availability',
@@ -106,13 +122,23 @@ Pillar: availability: a rolling update that keeps the old pods until new ones ar
 (\`rolling-update-unavailable\`), enough replicas (\`replicas-below-minimum\`) and a
 PodDisruptionBudget (\`pdb-missing\`) are what keep a failure from taking the last replica.`,
   fix: {
-    text: 'Find what keeps the new pods unready (kubeready diagnose deploy/NAME), then fix it or roll back (kubectl rollout undo deployment/NAME).',
-    yaml: `spec:
+    text: 'Find what keeps the pods unready (`kubeready diagnose <kind>/<name> -n <namespace>`, kind deploy, sts or ds), then fix it or roll back (`kubectl rollout undo <deployment|statefulset|daemonset>/<name> -n <namespace>`). Each finding names its own commands.',
+    yaml: `# Old pods keep serving until new ones are ready; a stuck rollout is reported after the deadline.
+kind: Deployment
+spec:
   progressDeadlineSeconds: 600
   strategy:
     rollingUpdate:
-      maxUnavailable: 0   # old pods keep serving until new ones are ready
-      maxSurge: 1`,
+      maxUnavailable: 0
+      maxSurge: 1
+---
+# A StatefulSet or a DaemonSet: spec.updateStrategy (no spec.strategy; a StatefulSet rejects maxUnavailable 0).
+kind: StatefulSet
+spec:
+  updateStrategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxUnavailable: 1`,
   },
   params: {
     minutes: { type: 'number', default: 10, description: 'Report a shortfall that has lasted at least this many minutes (stuck rollouts are reported at once).' },
@@ -142,6 +168,7 @@ PodDisruptionBudget (\`pdb-missing\`) are what keep a failure from taking the la
         message: `${counts}: ${u.why}${podsText}${missingText}${u.warning ? `; ${describeEvent(u.warning, 200)}` : ''}`,
         path: ctx.resource.object.status && (ctx.resource.object.status as Record<string, unknown>)[path[1]] !== undefined ? path : ['status'],
         severity: u.severity === 'warning' ? 'warning' : undefined,
+        fix: fixText(ctx.resource, ctx.index.namespaceOf(ctx.resource), u.unready),
         related: rel,
       },
     ];

@@ -1,8 +1,27 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { getString } from '../../model/util.js';
+import { formatPath, getObject, getString } from '../../model/util.js';
+import type { Workload } from '../../model/types.js';
 import { APPARMOR_ANNOTATION_PREFIX, VALID_APPARMOR_TYPES, containerSC, containerSCPath, podSC, podSCPath, pssContainers, pssRef, q, who } from './pss-util.js';
 
 const REF = pssRef('baseline', 'AppArmor');
+
+const MISMATCH = 'the API server rejects an annotation and a field that disagree ("apparmor type in annotation and field must match")';
+
+/** The deprecated annotations that a RuntimeDefault field on these containers would contradict (so the API server would reject it). */
+function conflicting(w: Workload, containers: string[]): string[] {
+  return containers
+    .map((name) => APPARMOR_ANNOTATION_PREFIX + name)
+    .filter((key) => w.podAnnotations[key] !== undefined && w.podAnnotations[key] !== 'runtime/default');
+}
+
+/** The fix of a field finding: remove it or set RuntimeDefault, the latter after the annotations that contradict it. */
+function fieldFix(what: string, w: Workload, containers: string[]): string {
+  const keys = conflicting(w, containers);
+  const after = keys.length
+    ? `; before setting RuntimeDefault, delete the annotation${keys.length === 1 ? '' : 's'} ${keys.join(', ')} from ${formatPath([...w.podMetaPath, 'annotations'])}: ${MISMATCH}`
+    : '';
+  return `Remove ${what}, or set its type to RuntimeDefault${after}.`;
+}
 
 export default defineCheck({
   id: 'apparmor-profile',
@@ -19,8 +38,12 @@ export default defineCheck({
 
 Leaving AppArmor unset is fine: the runtime applies its default profile on nodes that support AppArmor. Exempt only workloads that provably need an unconfined profile (some debugging and node tools).`,
   fix: {
-    text: 'Remove the Unconfined profile (and the deprecated annotation), or set appArmorProfile.type to RuntimeDefault.',
-    yaml: `spec:
+    text: "Remove the Unconfined profile: delete the container.apparmor.security.beta.kubernetes.io/<container> annotation from the pod template, and remove an Unconfined appArmorProfile or set its type to RuntimeDefault (left unset, the runtime's default profile applies). Set the field only once the annotation is gone: the API server rejects an annotation and a field that disagree (\"apparmor type in annotation and field must match\").",
+    yaml: `# 1. Delete the deprecated annotation from the pod template's metadata.annotations
+#    (spec.template.metadata.annotations of a Deployment, metadata.annotations of a Pod):
+#      container.apparmor.security.beta.kubernetes.io/<container>: unconfined
+# 2. Optionally set the field (unset, the runtime's default profile applies too):
+spec:
   template:
     spec:
       securityContext:
@@ -39,6 +62,7 @@ Leaving AppArmor unset is fine: the runtime applies its default profile on nodes
         message: `annotation ${key}: ${q(value)} runs container "${container}" without the runtime's default AppArmor profile (allowed: runtime/default, localhost/<profile>) ${REF}`,
         path: [...w.podMetaPath, 'annotations', key],
         container: container || undefined,
+        fix: `Delete the annotation ${key} from ${formatPath([...w.podMetaPath, 'annotations'])}: ${container ? `container "${container}"` : 'the container'} then gets the runtime's default AppArmor profile. Setting securityContext.appArmorProfile.type: RuntimeDefault as well is optional, and works only once the annotation is gone: ${MISMATCH}.`,
       });
     }
     const podType = getString(podSC(w), ['appArmorProfile', 'type']);
@@ -46,6 +70,13 @@ Leaving AppArmor unset is fine: the runtime applies its default profile on nodes
       out.push({
         message: `pod securityContext.appArmorProfile.type: ${q(podType)} disables AppArmor confinement for every container that does not override it ${REF}`,
         path: podSCPath(w, 'appArmorProfile', 'type'),
+        fix: fieldFix(
+          `appArmorProfile from the pod securityContext (${formatPath(podSCPath(w))})`,
+          w,
+          pssContainers(w)
+            .filter((c) => getObject(containerSC(c), ['appArmorProfile']) === undefined)
+            .map((c) => c.name),
+        ),
       });
     }
     for (const c of pssContainers(w)) {
@@ -55,6 +86,7 @@ Leaving AppArmor unset is fine: the runtime applies its default profile on nodes
         message: `${who(c)}: appArmorProfile.type: ${q(t)} disables AppArmor confinement ${REF}`,
         path: containerSCPath(c, 'appArmorProfile', 'type'),
         container: c.name,
+        fix: fieldFix(`appArmorProfile from the securityContext of ${who(c)} (${formatPath(containerSCPath(c))})`, w, [c.name]),
       });
     }
     return out;

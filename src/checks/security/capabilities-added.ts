@@ -25,6 +25,7 @@ If a workload genuinely needs an extra capability (a VPN sidecar needing \`NET_A
       capabilities:
         drop: ["ALL"]
         add: ["NET_BIND_SERVICE"]   # only for a root process (or setcap'd binary) binding a port < 1024`,
+    place: { at: 'container', snippet: 'securityContext:\n  capabilities:\n    drop: ["ALL"]   # and add back only what the process provably needs' },
   },
   target: 'workload',
   run({ workload }) {

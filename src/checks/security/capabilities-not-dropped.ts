@@ -24,6 +24,7 @@ Privileged containers are not reported: they get every capability whatever \`dro
     securityContext:
       capabilities:
         drop: ["ALL"]`,
+    place: { at: 'container', snippet: 'securityContext:\n  capabilities:\n    drop: ["ALL"]' },
   },
   target: 'workload',
   run({ workload }) {

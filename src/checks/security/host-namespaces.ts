@@ -47,6 +47,7 @@ Legitimate users are node agents (CNI plugins, node exporters, kube-proxy). Run 
       hostNetwork: false
       hostPID: false
       hostIPC: false`,
+    place: { at: 'pod-spec', snippet: 'hostNetwork: false\nhostPID: false\nhostIPC: false' },
   },
   target: 'workload',
   run({ workload }) {

@@ -24,6 +24,7 @@ HostProcess containers exist for node agents (CNI, CSI node plugins, log shipper
         windowsOptions:
           hostProcess: false   # or remove the field
       hostNetwork: false`,
+    place: { at: 'pod-spec', snippet: 'securityContext:\n  windowsOptions:\n    hostProcess: false   # or remove the field\nhostNetwork: false' },
   },
   target: 'workload',
   run({ workload }) {

@@ -24,6 +24,7 @@ Pods with \`spec.os.name: windows\` are exempt (policy 1.25+): the field does no
   - name: app
     securityContext:
       allowPrivilegeEscalation: false`,
+    place: { at: 'container', snippet: 'securityContext:\n  allowPrivilegeEscalation: false' },
   },
   target: 'workload',
   run({ workload }) {

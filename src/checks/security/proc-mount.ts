@@ -21,6 +21,7 @@ Since policy 1.35, baseline allows other values when the pod runs in its own use
   - name: app
     securityContext:
       procMount: Default`,
+    place: { at: 'container', snippet: 'securityContext:\n  procMount: Default   # or remove the field' },
   },
   target: 'workload',
   run({ workload }) {

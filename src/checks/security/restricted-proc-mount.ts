@@ -19,6 +19,7 @@ This check fires only for pods with \`hostUsers: false\`; without a user namespa
   - name: app
     securityContext:
       procMount: Default`,
+    place: { at: 'container', snippet: 'securityContext:\n  procMount: Default   # or remove the field' },
   },
   target: 'workload',
   run({ workload }) {

@@ -34,6 +34,7 @@ A container that sets a non-zero \`runAsUser\` but not \`runAsNonRoot\` does not
         runAsNonRoot: true
         runAsUser: 10001
         runAsGroup: 10001`,
+    place: { at: 'pod-spec', snippet: 'securityContext:\n  runAsNonRoot: true\n  runAsUser: 10001    # a non-zero UID the image works as\n  runAsGroup: 10001' },
   },
   target: 'workload',
   run({ workload }) {

@@ -23,6 +23,7 @@ Privileged containers are not reported: the runtime never applies a seccomp prof
       securityContext:
         seccompProfile:
           type: RuntimeDefault`,
+    place: { at: 'pod-spec', snippet: 'securityContext:\n  seccompProfile:\n    type: RuntimeDefault' },
   },
   target: 'workload',
   run({ workload }) {

@@ -45,6 +45,7 @@ Only SELinux-enforcing nodes (RHEL, Fedora CoreOS, OpenShift) act on these field
       securityContext:
         seLinuxOptions:
           level: "s0:c123,c456"   # type, user and role unset`,
+    place: { at: 'pod-spec', snippet: 'securityContext:\n  seLinuxOptions:\n    level: "s0:c123,c456"   # keep only level (MCS categories); type, user and role unset' },
   },
   target: 'workload',
   run({ workload }) {

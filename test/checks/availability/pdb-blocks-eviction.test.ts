@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { load as loadYaml } from 'js-yaml';
 import check from '../../../src/checks/availability/pdb-blocks-eviction.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
 
@@ -172,19 +173,11 @@ spec:
     expectNone(check, job + pdb('minAvailable: 1'));
   });
 
-  it('is silent on invalid, templated or partial budgets', () => {
+  it('is silent on templated or partial budgets', () => {
     expectNone(
       check,
       deploy('web', 2) +
         `apiVersion: policy/v1
-kind: PodDisruptionBudget
-metadata: {name: both, namespace: shop}
-spec:
-  minAvailable: 2
-  maxUnavailable: 0
-  selector: {matchLabels: {app: web}}
----
-apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: {name: tpl, namespace: shop}
 spec:
@@ -222,5 +215,53 @@ describe('pdb-blocks-eviction: removed API versions', () => {
   it('is silent on a policy/v1beta1 budget: the API server no longer serves it, so it is never created (api-version-removed says so)', () => {
     expectNone(check, deploy('web', 3) + pdb('maxUnavailable: 0', '{matchLabels: {app: web}}', 'shop', 'policy/v1beta1'));
     expectFindings(check, deploy('web', 3) + pdb('maxUnavailable: 0'), [{ line: 16 }]);
+  });
+});
+
+describe('pdb-blocks-eviction: both minAvailable and maxUnavailable', () => {
+  it('is an error: the API server rejects the budget, whatever it selects', () => {
+    const [f] = expectFindings(check, deploy('web', 3) + pdb('minAvailable: 2\n  maxUnavailable: 0'), [
+      {
+        line: 16,
+        severity: 'error',
+        object: 'web-pdb',
+        message: 'sets both minAvailable 2 and maxUnavailable 0: the API server rejects the budget ("minAvailable and maxUnavailable cannot be both set"), so it is never created and protects no pod from eviction',
+      },
+    ]);
+    assert.equal(f.fix, 'Keep one of the two in PodDisruptionBudget "web-pdb": delete minAvailable and keep maxUnavailable set to 1 (0 would allow no eviction), or delete maxUnavailable and keep minAvailable below the replica count.');
+    const [g] = expectFindings(check, pdb('minAvailable: "50%"\n  maxUnavailable: 1', '{matchLabels: {app: nothing-here}}'), [{ line: 5, message: 'sets both minAvailable "50%" and maxUnavailable 1' }]);
+    assert.equal(g.fix, 'Keep one of the two in PodDisruptionBudget "web-pdb": delete minAvailable and keep maxUnavailable, or delete maxUnavailable and keep minAvailable below the replica count.');
+    // No selector at all: still rejected.
+    expectFindings(check, `apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: bare}\nspec: {minAvailable: 1, maxUnavailable: 1}\n`, [{ line: 4, message: 'sets both' }]);
+  });
+
+  it('is silent when either value is templated (one of them is usually left out)', () => {
+    expectNone(check, deploy('web', 3) + pdb('minAvailable: "{{ .Values.min }}"\n  maxUnavailable: 1'));
+  });
+});
+
+describe('pdb-blocks-eviction: fixes', () => {
+  it('minAvailable: replace it with maxUnavailable: 1 (deleting it), naming the budget; or lower it below the floor', () => {
+    const [f] = expectFindings(check, deploy('web', 3) + pdb('minAvailable: 3'), [{ line: 16 }]);
+    assert.equal(f.fix, 'In PodDisruptionBudget "web-pdb", replace minAvailable with maxUnavailable: 1: delete minAvailable, since a budget may set only one of the two, or lower minAvailable to at most 2.');
+    const [p] = expectFindings(check, deploy('web', 5) + pdb('minAvailable: "100%"'), [{ line: 16 }]);
+    assert.equal(p.fix, 'In PodDisruptionBudget "web-pdb", replace minAvailable with maxUnavailable: 1: delete minAvailable, since a budget may set only one of the two.');
+    // The fix as described (minAvailable deleted, maxUnavailable 1) silences the check; keeping minAvailable beside it is an error.
+    expectNone(check, deploy('web', 3) + pdb('maxUnavailable: 1'));
+    expectFindings(check, deploy('web', 3) + pdb('minAvailable: 3\n  maxUnavailable: 1'), [{ line: 16, severity: 'error', message: 'sets both' }]);
+  });
+
+  it('maxUnavailable 0 and no value at all: maxUnavailable: 1', () => {
+    const [z] = expectFindings(check, deploy('web', 3) + pdb('maxUnavailable: 0'), [{ line: 16 }]);
+    assert.equal(z.fix, 'Set maxUnavailable: 1 in PodDisruptionBudget "web-pdb".');
+    const [n] = expectFindings(check, deploy('web', 3) + pdb('unhealthyPodEvictionPolicy: AlwaysAllow'), [{ line: 15 }]);
+    assert.equal(n.fix, 'Add maxUnavailable: 1 to the spec of PodDisruptionBudget "web-pdb".');
+  });
+
+  it('the documentation YAML parses and sets only maxUnavailable', () => {
+    const doc = loadYaml(check.fix.yaml) as { spec: Record<string, unknown> };
+    assert.equal(doc.spec.maxUnavailable, 1);
+    assert.equal(doc.spec.minAvailable, undefined);
+    assert.match(check.fix.text, /deleting minAvailable, since a budget may set only one of the two/);
   });
 });

@@ -1,4 +1,6 @@
 import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadAll } from 'js-yaml';
 import check from '../../../src/checks/availability/rolling-update-unavailable.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
 
@@ -192,5 +194,75 @@ spec:
       containers: [{name: app, image: nginx}]
 `,
     );
+  });
+});
+
+describe('rolling-update-unavailable: the fix names the field of the object\'s own kind', () => {
+  it('Deployment: spec.strategy.rollingUpdate, maxUnavailable 0 with maxSurge 1', () => {
+    const [f] = expectFindings(check, deployment('  replicas: 3\n', '      maxUnavailable: "100%"\n'), [{ line: 9 }]);
+    assert.equal(f.fix, 'On Deployment "web", set spec.strategy.rollingUpdate.maxUnavailable: 0 and maxSurge: 1 (new pods start and become ready before old ones stop), or keep maxUnavailable at most 2.');
+    const [g] = expectFindings(check, deployment('', '      maxUnavailable: 0\n      maxSurge: 0%\n'), [{ line: 8 }]);
+    assert.match(g.fix ?? '', /^On Deployment "web", set spec\.strategy\.rollingUpdate\.maxSurge: 1 and keep maxUnavailable: 0/);
+  });
+
+  const ds = (ru: string, ports = '') => `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-agent}
+spec:
+  updateStrategy:
+    rollingUpdate:
+${ru}  template:
+    spec:
+      containers: [{name: exporter, image: node-exporter${ports}}]
+`;
+
+  it('DaemonSet: spec.updateStrategy, surge only without a hostPort, never both non-zero', () => {
+    for (const ru of ['      maxUnavailable: 100%\n', '      maxUnavailable: 0\n']) {
+      const [f] = expectFindings(check, ds(ru), [{ line: 7 }]);
+      assert.equal(
+        f.fix,
+        'On DaemonSet "node-agent", set spec.updateStrategy.rollingUpdate to maxUnavailable: 0 and maxSurge: 1 (each node\'s new pod starts before its old one stops), or maxUnavailable: 1 with maxSurge 0; the API server rejects both non-zero.',
+      );
+      assert.doesNotMatch(f.fix ?? '', /spec\.strategy/);
+      const [h] = expectFindings(check, ds(ru, ', ports: [{containerPort: 9100, hostPort: 9100}]'), [{ line: 7 }]);
+      assert.equal(
+        h.fix,
+        'On DaemonSet "node-agent", set spec.updateStrategy.rollingUpdate.maxUnavailable: 1 (or a small percentage) and leave maxSurge at 0: container "exporter" uses hostPort 9100, so a surge pod could not start on a node while the old one holds the port.',
+      );
+    }
+    // On the host network every containerPort is a node port.
+    const hostNet = ds('      maxUnavailable: 100%\n', ', ports: [{containerPort: 9100}]').replace('    spec:\n      containers', '    spec:\n      hostNetwork: true\n      containers');
+    const [n] = expectFindings(check, hostNet, [{ line: 7 }]);
+    assert.match(n.fix ?? '', /maxUnavailable: 1 .* container "exporter" listens on port 9100 of the host network/);
+  });
+
+  it('StatefulSet: spec.updateStrategy.rollingUpdate.maxUnavailable at least 1, no maxSurge', () => {
+    const sts = (ru: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  replicas: 3
+  updateStrategy:
+    rollingUpdate:
+${ru}  template:
+    spec:
+      containers: [{name: redis, image: redis}]
+`;
+    const [f] = expectFindings(check, sts('      maxUnavailable: 3\n'), [{ line: 8 }]);
+    assert.equal(f.fix, 'On StatefulSet "redis", set spec.updateStrategy.rollingUpdate.maxUnavailable: 1 (at most 2), or remove it (default 1); a StatefulSet has no maxSurge, and rejects 0.');
+    const [z] = expectFindings(check, sts('      maxUnavailable: 0\n'), [{ line: 8 }]);
+    assert.equal(z.fix, 'On StatefulSet "redis", remove spec.updateStrategy.rollingUpdate.maxUnavailable (default 1) or set it to 1; a StatefulSet rejects 0 and has no maxSurge.');
+    for (const fix of [f.fix, z.fix]) assert.doesNotMatch(fix ?? '', /set .*maxSurge: 1|spec\.strategy|maxUnavailable: 0/);
+  });
+
+  it('the documentation YAML parses: a Deployment snippet, and spec.updateStrategy without maxSurge and with maxUnavailable >= 1 for the others', () => {
+    const docs = loadAll(check.fix.yaml) as { kind: string; spec: { strategy?: unknown; updateStrategy?: { rollingUpdate: { maxUnavailable: number; maxSurge?: number } } } }[];
+    assert.deepEqual(docs.map((d) => d.kind), ['Deployment', 'StatefulSet']);
+    assert.ok(docs[0].spec.strategy, 'Deployment: spec.strategy');
+    assert.equal(docs[1].spec.strategy, undefined);
+    const ru = docs[1].spec.updateStrategy!.rollingUpdate;
+    assert.equal(ru.maxSurge, undefined);
+    assert.ok(ru.maxUnavailable >= 1);
+    assert.match(check.fix.yaml, /# A StatefulSet or a DaemonSet: spec\.updateStrategy/);
   });
 });

@@ -1,4 +1,6 @@
 import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadAll } from 'js-yaml';
 import check from '../../../src/checks/health/prestop-exceeds-grace-period.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
 
@@ -219,5 +221,49 @@ spec:
           lifecycle: {preStop: {exec: {command: ["sleep", "90"]}}}
 `,
     );
+  });
+});
+
+describe('prestop-exceeds-grace-period: fixes', () => {
+  const deployment = (grace: string, preStop: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+${grace}      containers:
+        - name: gateway
+          image: example.com/gateway:1
+          lifecycle:
+            preStop:
+${preStop}`;
+
+  it("an exec sleep: the grace period at the workload's own field, the message's sleep + 30, and no second handler", () => {
+    const text = deployment('      terminationGracePeriodSeconds: 40\n', '              exec: {command: ["sleep", "40"]}\n');
+    const [f] = expectFindings(check, text, [{ container: 'gateway', message: 'sleeps 40 s' }]);
+    assert.equal(f.fix, 'Set spec.template.spec.terminationGracePeriodSeconds to at least 70 (the 40 s preStop sleep of container "gateway" + 30 s for the app to shut down after SIGTERM), or shorten the sleep.');
+    assert.doesNotMatch(f.fix ?? '', /sleep:|seconds:/);
+    // Applied as written: silent, and the hook keeps its one handler.
+    expectNone(check, text.replace('terminationGracePeriodSeconds: 40', 'terminationGracePeriodSeconds: 70'));
+  });
+
+  it('a script that sleeps then does more: "plus what the rest of its script takes"; a Pod: spec.terminationGracePeriodSeconds', () => {
+    const [f] = expectFindings(check, deployment('', '              exec: {command: ["/bin/sh", "-c", "sleep 30; nginx -s quit"]}\n'), [{ container: 'gateway' }]);
+    assert.equal(f.fix, 'Set spec.template.spec.terminationGracePeriodSeconds to at least 60 (the 30 s preStop sleep of container "gateway" + 30 s for the app to shut down after SIGTERM, plus what the rest of its script takes), or shorten the sleep.');
+    const [p] = expectFindings(check, `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: app\n      image: example.com/app:1\n      lifecycle: {preStop: {sleep: {seconds: 45}}}\n`, [{ severity: 'error' }]);
+    assert.equal(p.fix, 'Set spec.terminationGracePeriodSeconds to at least 75 (the 45 s preStop sleep of container "app" + 30 s for the app to shut down after SIGTERM), or shorten the sleep.');
+  });
+
+  it('the info finding and the grace-0 finding get their own fix', () => {
+    const [i] = expectFindings(check, deployment('      terminationGracePeriodSeconds: 30\n', '              exec: {command: ["sleep", "27"]}\n'), [{ severity: 'info' }]);
+    assert.match(i.fix ?? '', /^Set spec\.template\.spec\.terminationGracePeriodSeconds to at least 57 \(the 27 s preStop sleep/);
+    const [z] = expectFindings(check, deployment('      terminationGracePeriodSeconds: 0\n', '              httpGet: {path: /drain, port: 8080}\n'), [{ container: 'gateway' }]);
+    assert.equal(z.fix, 'Set spec.template.spec.terminationGracePeriodSeconds to what the preStop hook of container "gateway" takes plus the app\'s shutdown time after SIGTERM (30, the default, if unsure), or remove the hook.');
+  });
+
+  it('the documentation YAML parses and sets only terminationGracePeriodSeconds (no handler)', () => {
+    const docs = loadAll(check.fix.yaml) as Record<string, unknown>[];
+    assert.deepEqual(docs, [{ terminationGracePeriodSeconds: 70 }]);
+    assert.match(check.fix.text, /may replace an exec sleep, never sit beside it/);
   });
 });

@@ -2,6 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import check from '../../../src/checks/networking/netpol-egress-blocks-dns.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+import { load as loadYaml } from 'js-yaml';
+import { loadText } from '../../../src/sources/resources.js';
+import { ResourceIndex } from '../../../src/model/index.js';
+import { networkGraph } from '../../../src/model/netpol.js';
 
 // Lines 1-12.
 const api = `apiVersion: apps/v1
@@ -204,5 +208,58 @@ egress:
     // kube-system in the input without that label: the rule certainly does not reach DNS.
     expectFindings(check, `apiVersion: v1\nkind: Namespace\nmetadata: {name: kube-system}\n---\n${api}${policy('p', rule)}`, [{ line: 11, message: 'no egress rule allows DNS' }]);
     expectNone(check, `apiVersion: v1\nkind: Namespace\nmetadata: {name: kube-system, labels: {role: system}}\n---\n${api}${policy('p', rule)}`);
+  });
+
+  it("the finding's fix names the policy, the namespace and the policy's podSelector, never {}", () => {
+    const [f] = expectFindings(check, api + dbOnly, [{ line: 7 }]);
+    assert.equal(
+      f.fix,
+      'Add an egress rule allowing UDP and TCP port 53 to the cluster DNS pods (namespace kube-system, k8s-app=kube-dns) to NetworkPolicy "api-egress", or create a NetworkPolicy in namespace "shop" with policyTypes: [Egress], that rule and podSelector: {matchLabels: {app: api}} (the same as "api-egress"; podSelector: {} would egress-isolate every pod of the namespace).',
+    );
+    // Another namespace, a matchExpressions selector: both carried over as written.
+    const exprs = policy('api-egress', 'podSelector: {matchExpressions: [{key: app, operator: In, values: [api, "true"]}]}\npolicyTypes: [Egress]\negress:\n  - ports: [{port: 443}]', 'prod');
+    const [g] = expectFindings(check, api.replace('namespace: shop', 'namespace: prod') + exprs, [{ line: 7 }]);
+    assert.match(g.fix ?? '', /in namespace "prod" with .* podSelector: \{matchExpressions: \[\{key: app, operator: In, values: \[api, 'true'\]\}\]\} \(the same as "api-egress"/);
+  });
+
+  it('the fix of a namespace-wide deny-all keeps its {} selector and says it isolates every pod already', () => {
+    const [f] = expectFindings(check, api + policy('deny-all', 'podSelector: {}\npolicyTypes: [Ingress, Egress]'), [{ line: 7 }]);
+    assert.match(f.fix ?? '', /^If the pods connect to anything, add an egress rule .* to NetworkPolicy "deny-all", or create a NetworkPolicy in namespace "shop" .* podSelector: \{\} \(the same as "deny-all", which already egress-isolates every pod of the namespace\)\.$/);
+  });
+
+  it("the policy the fix describes silences the finding and isolates no other workload of the namespace", () => {
+    const storefront = api.replace(/\bapi\b/g, 'storefront');
+    const [f] = expectFindings(check, api + storefront + dbOnly, [{ line: 7 }]);
+    const sel = /podSelector: (\{.*\}) \(the same/.exec(f.fix ?? '')?.[1];
+    assert.ok(sel, f.fix);
+    const allowDns = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow-dns-api, namespace: shop}
+spec:
+  podSelector: ${sel}
+  policyTypes: [Egress]
+  egress:
+    - to:
+        - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+          podSelector: {matchLabels: {k8s-app: kube-dns}}
+      ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+`;
+    const all = api + storefront + dbOnly + allowDns;
+    expectNone(check, all);
+    const index = new ResourceIndex(loadText(all, 'test.yaml').resources);
+    const g = networkGraph(index);
+    const w = (name: string) => index.workloadsIn('shop').find((x) => x.resource.name === name)!;
+    assert.equal(g.egressIsolated(w('storefront')), false, 'storefront keeps its egress');
+    // The old fix (podSelector: {}) did isolate it.
+    const old = new ResourceIndex(loadText(all.replace(`podSelector: ${sel}`, 'podSelector: {}'), 'test.yaml').resources);
+    assert.equal(networkGraph(old).egressIsolated(old.workloadsIn('shop').find((x) => x.resource.name === 'storefront')!), true);
+  });
+
+  it('the documentation policy parses, has a namespace and selects specific pods', () => {
+    const doc = loadYaml(check.fix.yaml) as { metadata: { namespace?: string }; spec: { podSelector: { matchLabels?: Record<string, string> }; policyTypes: string[] } };
+    assert.equal(doc.metadata.namespace, 'shop');
+    assert.ok(Object.keys(doc.spec.podSelector.matchLabels ?? {}).length > 0, 'not podSelector: {}');
+    assert.deepEqual(doc.spec.policyTypes, ['Egress']);
+    assert.match(check.fix.text, /podSelector: \{\}.*every other pod of the namespace/);
   });
 });

@@ -1,4 +1,6 @@
 import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadAll } from 'js-yaml';
 import check from '../../../src/checks/networking/service-exposed-externally.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
 
@@ -96,5 +98,48 @@ metadata: {name: c}
 spec: {type: ExternalName, externalName: db.example.com}
 `,
     );
+  });
+});
+
+describe('service-exposed-externally: the fix depends on the Service type', () => {
+  const svc = (name: string, spec: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: shop}\nspec:\n${spec}`;
+
+  it('NodePort: ClusterIP behind an Ingress or Gateway, deleting the nodePort values it sets; never a LoadBalancer', () => {
+    const [f] = expectFindings(check, svc('storefront', '  type: NodePort\n  ports:\n    - {port: 80, nodePort: 30080}\n    - {port: 443, nodePort: 30443}\n'), [{ object: 'storefront' }]);
+    assert.equal(
+      f.fix,
+      'If nothing outside the cluster must reach Service "storefront" through the nodes, make it type: ClusterIP, delete its nodePort values (30080, 30443), and expose it through an Ingress or Gateway; do not make it a LoadBalancer, which keeps the node ports and adds an address that is public on most clouds.',
+    );
+    const [auto] = expectFindings(check, svc('api', '  type: NodePort\n  ports: [{port: 80}]\n'), [{ object: 'api' }]);
+    assert.match(auto.fix ?? '', /^If nothing outside the cluster must reach Service "api" through the nodes, make it type: ClusterIP and expose it/);
+    assert.doesNotMatch(auto.fix ?? '', /loadBalancerSourceRanges|type: LoadBalancer/);
+  });
+
+  it('an open LoadBalancer: source ranges with an explicit placeholder, or internal, and allocateLoadBalancerNodePorts: false', () => {
+    const [f] = expectFindings(check, svc('public', '  type: LoadBalancer\n  ports: [{port: 443}]\n'), [{ object: 'public' }]);
+    assert.equal(
+      f.fix,
+      "Restrict Service \"public\" to the clients that need it: loadBalancerSourceRanges: [YOUR-OFFICE-CIDR] (your client ranges), or the cloud's internal load balancer annotation; set allocateLoadBalancerNodePorts: false where the load balancer does not rely on node ports, so they are not open on every node as well; for HTTP, type: ClusterIP behind an Ingress or Gateway is better.",
+    );
+    // Already without node ports: not repeated; a fixed nodePort stays allocated whatever the field says.
+    const [n] = expectFindings(check, svc('public', '  type: LoadBalancer\n  allocateLoadBalancerNodePorts: false\n  ports: [{port: 443}]\n'), [{}]);
+    assert.doesNotMatch(n.fix ?? '', /allocateLoadBalancerNodePorts/);
+    const [k] = expectFindings(check, svc('public', '  type: LoadBalancer\n  allocateLoadBalancerNodePorts: false\n  ports: [{port: 443, nodePort: 31443}]\n'), [{}]);
+    assert.match(k.fix ?? '', /allocateLoadBalancerNodePorts: false and delete its nodePort value \(31443\)/);
+  });
+
+  it('a restricted or internal LoadBalancer: check who reaches it', () => {
+    const [r] = expectFindings(check, svc('ranged', '  type: LoadBalancer\n  loadBalancerSourceRanges: [198.51.100.0/24]\n  ports: [{port: 443}]\n'), [{}]);
+    assert.match(r.fix ?? '', /^Check that loadBalancerSourceRanges 198\.51\.100\.0\/24 should reach Service "ranged"; set allocateLoadBalancerNodePorts: false/);
+    const internal = `apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  annotations: {networking.gke.io/load-balancer-type: Internal}\nspec:\n  type: LoadBalancer\n  allocateLoadBalancerNodePorts: false\n  ports: [{port: 5432}]\n`;
+    const [i] = expectFindings(check, internal, [{}]);
+    assert.equal(i.fix, 'Check that the private network should reach Service "db".');
+  });
+
+  it('the documentation YAML parses: ClusterIP first, and the LoadBalancer range is marked as a placeholder', () => {
+    const docs = loadAll(check.fix.yaml) as { spec: { type: string; allocateLoadBalancerNodePorts?: boolean } }[];
+    assert.deepEqual(docs.map((d) => d.spec.type), ['ClusterIP', 'LoadBalancer']);
+    assert.equal(docs[1].spec.allocateLoadBalancerNodePorts, false);
+    assert.match(check.fix.yaml, /# YOUR-OFFICE-CIDR: the client ranges allowed to connect/);
   });
 });

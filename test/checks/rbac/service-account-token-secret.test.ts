@@ -182,3 +182,42 @@ metadata: {name: plain, namespace: ci}
     assert.match(found[0].message, /last used 2026-03-02/);
   });
 });
+
+describe('service-account-token-secret: fixes', () => {
+  it("the commands name the finding's Secret, ServiceAccount and namespace", () => {
+    const [f] = expectFindings(check, tokenSecret('ci-deployer-token', 'ci-deployer'), [{ object: 'ci-deployer-token' }]);
+    assert.equal(
+      f.fix,
+      'Delete the Secret to revoke the token (kubectl delete secret ci-deployer-token -n ci, and remove it from the manifests) and give clients short-lived tokens: kubectl create token ci-deployer -n ci --duration=1h for CI and people, a projected serviceAccountToken volume in pods.',
+    );
+    // A Secret without a namespace lands in the default one (-n).
+    const [d] = expectFindings(check, tokenSecret('t', 'builder').replace('  namespace: ci\n', ''), [{}], { namespace: 'build' });
+    assert.match(d.fix ?? '', /kubectl delete secret t -n build, .* kubectl create token builder -n build --duration=1h/);
+    // Templated ServiceAccount name: an explicit placeholder, not the template text.
+    const [t] = expectFindings(check, tokenSecret('t', '"{{ .Values.sa }}"'), [{}]);
+    assert.match(t.fix ?? '', /kubectl create token <serviceaccount> -n ci --duration=1h/);
+  });
+
+  it('in a live scan: only the delete command (no manifest to edit)', () => {
+    const [f] = runLive(`apiVersion: v1
+kind: Secret
+metadata:
+  name: deployer-token
+  namespace: ci
+  annotations:
+    kubernetes.io/service-account.name: deployer
+    kubernetes.io/service-account.uid: 0b7d1c8e-4f4b-4d8e-9d5a-2f0e6f1c9a11
+`);
+    assert.equal(f.fix, 'Delete the Secret to revoke the token (kubectl delete secret deployer-token -n ci) and give clients short-lived tokens: kubectl create token deployer -n ci --duration=1h for CI and people, a projected serviceAccountToken volume in pods.');
+  });
+
+  it('a Secret the API server rejects: remove it from the manifests', () => {
+    const [f] = expectFindings(check, `apiVersion: v1\nkind: Secret\nmetadata: {name: orphan, namespace: ci}\ntype: kubernetes.io/service-account-token\n`, [{ severity: 'error' }]);
+    assert.match(f.fix ?? '', /^Remove Secret "orphan" from the manifests \(the API server rejects it anyway\); .*kubectl create token <serviceaccount> -n ci --duration=1h/);
+  });
+
+  it('the generic text marks its placeholders', () => {
+    assert.match(check.fix.text, /kubectl create token <serviceaccount> -n <namespace> --duration=1h/);
+    assert.doesNotMatch(check.fix.text, /create token deployer/);
+  });
+});

@@ -1,4 +1,6 @@
 import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadAll } from 'js-yaml';
 import check from '../../../src/checks/runtime/workload-unavailable.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
 import { at, chain, cond, cstatus, event, lineOf, pod, rsPod, statefulSet, T0, waiting, yaml } from './fixtures.js';
@@ -81,5 +83,54 @@ describe('workload-unavailable: DaemonSets', () => {
     expectNone(check, yaml(ds({ desiredNumberScheduled: 2, numberReady: 1, numberAvailable: 1 }), agentPod('cni-a', true), agentPod('cni-b', false, at(25)), late));
     expectNone(check, yaml({ ...ds({ desiredNumberScheduled: 2, numberAvailable: 0 }), status: { observedGeneration: 0, desiredNumberScheduled: 2, numberAvailable: 0 } }, agentPod('cni-a', false, at(0)), late));
     expectNone(check, yaml(ds({ desiredNumberScheduled: 0, numberAvailable: 0 }), late));
+  });
+});
+
+describe('workload-unavailable: the fix commands name the object\'s own kind, name and namespace', () => {
+  const late = (ns = 'shop') => event({ name: 'late', ns, involved: { kind: 'Pod', name: 'z', uid: 'z' }, reason: 'X', message: 'x', lastTimestamp: at(30) });
+
+  it('Deployment: deploy/NAME and deployment/NAME with -n', () => {
+    const text = yaml(...chain({ replicas: 2, status: dstatus(0, [cond('Available', 'False', at(0), 'MinimumReplicasUnavailable'), cond('Progressing', 'True', at(0), 'NewReplicaSetAvailable')]) }, []), late());
+    const [f] = expectFindings(check, text, [{ object: 'web' }]);
+    assert.equal(f.fix, 'Find what keeps the pods unready (kubeready diagnose deploy/web -n shop), then fix it or roll back (kubectl rollout undo deployment/web -n shop).');
+  });
+
+  it('StatefulSet: sts/NAME and statefulset/NAME, and the unready pods to delete after a rollback (OrderedReady)', () => {
+    const sts = (policy?: string) => {
+      const set = statefulSet({ name: 'redis', ns: 'rt', uid: 's-redis', replicas: 3, status: { observedGeneration: 1, replicas: 3, readyReplicas: 2, currentReplicas: 2 } });
+      if (policy) (set.spec as Record<string, unknown>).podManagementPolicy = policy;
+      const broken = pod({ name: 'redis-2', ns: 'rt', uid: 'p-redis-2', owner: { kind: 'StatefulSet', name: 'redis', uid: 's-redis' }, conditions: [cond('Ready', 'False', at(0))], containerStatuses: [cstatus({ ready: false, state: waiting('CrashLoopBackOff') })] });
+      return yaml(set, broken, late('rt'));
+    };
+    const [f] = expectFindings(check, sts(), [{ object: 'redis' }]);
+    assert.equal(
+      f.fix,
+      'Find what keeps the pods unready (kubeready diagnose sts/redis -n rt), then fix it or roll back (kubectl rollout undo statefulset/redis -n rt); after a rollback, delete the pods still on the bad revision (kubectl delete pod redis-2 -n rt): with OrderedReady pod management the StatefulSet does not replace a pod that never became ready.',
+    );
+    assert.doesNotMatch(f.fix ?? '', /deploy/);
+    const [p] = expectFindings(check, sts('Parallel'), [{ object: 'redis' }]);
+    assert.equal(p.fix, 'Find what keeps the pods unready (kubeready diagnose sts/redis -n rt), then fix it or roll back (kubectl rollout undo statefulset/redis -n rt).');
+  });
+
+  it('DaemonSet: ds/NAME and daemonset/NAME', () => {
+    const ds = {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'cni', namespace: 'kube-system', uid: 'd-cni', generation: 1 },
+      spec: { selector: { matchLabels: { app: 'cni' } }, template: { metadata: { labels: { app: 'cni' } }, spec: { containers: [{ name: 'app', image: 'registry.example.com/cni:1.0.0' }] } } },
+      status: { observedGeneration: 1, desiredNumberScheduled: 2, numberReady: 0, numberAvailable: 0 },
+    };
+    const agent = (name: string) => pod({ name, ns: 'kube-system', uid: `p-${name}`, owner: { kind: 'DaemonSet', name: 'cni', uid: 'd-cni' }, conditions: [cond('Ready', 'False', at(0))], containerStatuses: [cstatus({ ready: false, state: waiting('CrashLoopBackOff') })] });
+    const [f] = expectFindings(check, yaml(ds, agent('cni-a'), agent('cni-b'), late('kube-system')), [{ object: 'cni' }]);
+    assert.equal(f.fix, 'Find what keeps the pods unready (kubeready diagnose ds/cni -n kube-system), then fix it or roll back (kubectl rollout undo daemonset/cni -n kube-system).');
+  });
+
+  it('the documentation YAML parses and gives StatefulSets and DaemonSets spec.updateStrategy', () => {
+    const docs = loadAll(check.fix.yaml) as { kind: string; spec: Record<string, { rollingUpdate?: { maxUnavailable?: number } }> }[];
+    assert.deepEqual(docs.map((d) => d.kind), ['Deployment', 'StatefulSet']);
+    assert.ok(docs[0].spec.strategy);
+    assert.equal(docs[1].spec.strategy, undefined);
+    assert.equal(docs[1].spec.updateStrategy.rollingUpdate?.maxUnavailable, 1);
+    assert.doesNotMatch(check.fix.text, /deploy\/NAME|deployment\/NAME/);
   });
 });
