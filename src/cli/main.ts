@@ -26,6 +26,11 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   cwd: string;
   stdinText?: () => string;
+  /**
+   * Resolves once what `out` queued has been taken by the reader (a pipe can fall behind): large
+   * reports wait on it between pieces instead of queueing all of themselves. Absent: `out` never queues.
+   */
+  outDrained?: () => Promise<void>;
   /** Standard error is a terminal: progress of long cluster scans is shown there. */
   stderrIsTTY?: boolean;
 }
@@ -245,7 +250,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       if (baseline && opts.baseline !== undefined) applyBaseline(report, baseline, opts.baseline);
       timing?.phase('write reports');
       await writeOutputs(report, outputs, {
-        out: io.out, env: io.env, cwd: io.cwd, color: useColor(io),
+        out: io.out, outDrained: io.outDrained, env: io.env, cwd: io.cwd, color: useColor(io),
         text: { showExempted: opts.showExempted, compact: opts.compact, showPassing: opts.showPassing } }, (m) => new UsageError(m));
       // KUBEREADY_TIMING=N (N > 1) lists the N slowest checks instead of 15.
       if (timing) io.err(timing.report(Number(io.env.KUBEREADY_TIMING) > 1 ? Number(io.env.KUBEREADY_TIMING) : undefined));

@@ -14,7 +14,7 @@ import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } 
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Report } from '../engine/report-types.js';
 import { renderText, writeText, type TextOptions } from '../report/text.js';
-import { writeJson } from '../report/json.js';
+import { writeJson, writeJsonPaced } from '../report/json.js';
 // The other formats load only when asked for: a plain text run starts faster without them.
 type Renderers = {
   sarif: typeof import('../report/sarif.js');
@@ -83,6 +83,8 @@ export function parseOutputs(values: string[] | undefined, usage: (message: stri
 
 export interface OutputContext {
   out: (s: string) => void;
+  /** Resolves when what was written to `out` has been taken by the reader (see Io.outDrained). */
+  outDrained?: () => Promise<void>;
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** Colour for text on standard output (files never get colour). */
@@ -179,7 +181,10 @@ export async function writeOutputs(report: Report, targets: OutputTarget[], ctx:
   }
   for (const t of targets) {
     if (t.file !== null) continue;
-    if (t.format === 'json') writeJson(report, ctx.out);
+    if (t.format === 'json') {
+      if (ctx.outDrained) await writeJsonPaced(report, ctx.out, ctx.outDrained);
+      else writeJson(report, ctx.out);
+    }
     else if (t.format === 'text') writeText(report, { ...ctx.text, color: ctx.color }, ctx.out);
     else if (t.format === 'html') loaded.html!.writeHtml(report, {}, ctx.out);
     else if (t.format === 'junit') loaded.junit!.writeJunit(report, ctx.out);

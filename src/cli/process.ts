@@ -7,7 +7,7 @@ import { run } from './main.js';
  * writing to that stream and let the run finish with its own exit code, as git and grep do. Any
  * other write error gets one line on standard error and exit code 2.
  */
-function guard(stream: NodeJS.WriteStream, name: string): { write: (s: string) => void; failed: () => boolean } {
+function guard(stream: NodeJS.WriteStream, name: string): { write: (s: string) => void; failed: () => boolean; drained: () => Promise<void> } {
   let open = true;
   let failed = false;
   stream.on('error', (e: NodeJS.ErrnoException) => {
@@ -29,6 +29,21 @@ function guard(stream: NodeJS.WriteStream, name: string): { write: (s: string) =
       if (open) stream.write(s);
     },
     failed: () => failed,
+    // Until the reader has taken what is queued (or the stream is done: a closed pipe never drains).
+    drained: () =>
+      !open || !stream.writableNeedDrain
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const done = () => {
+              stream.off('drain', done);
+              stream.off('close', done);
+              stream.off('error', done);
+              resolve();
+            };
+            stream.on('drain', done);
+            stream.on('close', done);
+            stream.on('error', done);
+          }),
   };
 }
 
@@ -38,6 +53,7 @@ const stderr = guard(process.stderr, 'standard error');
 // No top-level await: the installed CLI runs this module as CommonJS (src/cli/loader.ts).
 void run(process.argv.slice(2), {
   out: stdout.write,
+  outDrained: stdout.drained,
   err: stderr.write,
   stdoutIsTTY: Boolean(process.stdout.isTTY),
   stderrIsTTY: Boolean(process.stderr.isTTY),

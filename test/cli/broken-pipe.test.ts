@@ -1,8 +1,11 @@
-/** `kubeready audit . | head`: a reader that closes the pipe early ends nothing with a stack trace. */
+/**
+ * `kubeready audit . | head`: a reader that closes the pipe early ends nothing with a stack trace;
+ * `kubeready audit . -o json | slow-reader`: the reader gets the whole report.
+ */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +45,41 @@ describe('a closed standard output (built CLI)', () => {
         // Not ready (no requests, :latest): the findings gate's code, not a crash's.
         assert.equal(r.code, 1, format);
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Run the built CLI and read its standard output slowly (a pause after each chunk), as `| jq` on a busy machine. */
+function runSlowReader(args: string[], cwd: string): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => {
+      chunks.push(b);
+      child.stdout.pause();
+      setTimeout(() => child.stdout.resume(), 2);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(chunks).toString('utf8') }));
+  });
+}
+
+describe('a slow reader of standard output (built CLI)', () => {
+  it('gets the whole JSON report, the same as written to a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kr-slow-'));
+    try {
+      // Several pieces of JSON (pieces of about 1 MiB), far more than a pipe buffers.
+      const docs = Array.from({ length: 1500 }, (_, i) =>
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${i}\nspec:\n  selector:\n    matchLabels: {app: app-${i}}\n  template:\n    metadata:\n      labels: {app: app-${i}}\n    spec:\n      containers:\n        - name: c\n          image: example/app:latest\n`);
+      writeFileSync(join(dir, 'many.yaml'), docs.join('---\n'));
+      const r = await runSlowReader(['audit', 'many.yaml', '-o', 'json', '-o', 'json=report.json'], dir);
+      assert.equal(r.code, 1);
+      const file = readFileSync(join(dir, 'report.json'), 'utf8');
+      assert.ok(r.stdout.length > 2 ** 21, `${r.stdout.length} characters`);
+      assert.equal(r.stdout, file);
+      assert.equal(JSON.parse(r.stdout).verdicts.length, 1500);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -5,7 +5,7 @@ import { loadText } from '../../src/sources/resources.js';
 import { audit, loadPlan } from '../../src/engine/audit.js';
 import { allChecks } from '../../src/checks/index.js';
 import { renderText, writeText } from '../../src/report/text.js';
-import { renderJson, writeJson } from '../../src/report/json.js';
+import { renderJson, writeJson, writeJsonPaced } from '../../src/report/json.js';
 import { PIECE } from '../../src/report/pieces.js';
 import { writeHtml } from '../../src/report/html.js';
 import { writeJunit } from '../../src/report/junit.js';
@@ -46,6 +46,28 @@ describe('streamed reports', () => {
     assert.ok(pieces.length > 1);
     assert.equal(pieces.join(''), renderJson(report));
     assert.equal(JSON.parse(pieces.join('')).verdicts.length, report.verdicts.length);
+  });
+
+  it('json paced for a slow reader: the same pieces, each written only once the one before it was taken', async () => {
+    const pieces: string[] = [];
+    let pending = 0;
+    let waits = 0;
+    await writeJsonPaced(
+      report,
+      (s) => {
+        assert.equal(pending, 0, 'a piece is written while the one before it is still queued');
+        pending++;
+        pieces.push(s);
+      },
+      async () => {
+        waits++;
+        await new Promise((r) => setImmediate(r));
+        pending = 0;
+      },
+    );
+    assert.ok(pieces.length > 1);
+    assert.equal(waits, pieces.length);
+    assert.equal(pieces.join(''), renderJson(report));
   });
 
   it('html, junit and github: several pieces, none much larger than PIECE (the data is serialized verdict by verdict)', () => {
