@@ -70,7 +70,7 @@ describe('a slow reader of standard output (built CLI)', () => {
   it('gets the whole JSON report, the same as written to a file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kr-slow-'));
     try {
-      // Several pieces of JSON (pieces of about 1 MiB), far more than a pipe buffers.
+      // Many pieces of JSON (PIECE, 48 KiB each), far more than a pipe buffers.
       const docs = Array.from({ length: 1500 }, (_, i) =>
         `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${i}\nspec:\n  selector:\n    matchLabels: {app: app-${i}}\n  template:\n    metadata:\n      labels: {app: app-${i}}\n    spec:\n      containers:\n        - name: c\n          image: example/app:latest\n`);
       writeFileSync(join(dir, 'many.yaml'), docs.join('---\n'));
