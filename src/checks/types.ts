@@ -48,6 +48,7 @@ export interface CheckMeta {
      * template metadata, or the object itself): the engine renders it at that object's real path
      * and container name (model/fix-yaml placeFix) as the finding's own `fixYaml`, so a Pod or a
      * CronJob is not shown a Deployment's spec.template.spec. `yaml` stays the documentation example.
+     * An empty snippet: only findings that give their own (`fixSnippet`) get one.
      */
     place?: { at: FixAnchor; snippet: string };
   };

@@ -575,8 +575,10 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
           };
           if (fi.fix !== undefined) f.fix = intern(fi.fix);
           const place = a.check.fix.place;
-          if (place) {
-            const y = fixYamlOf(ctx.workload ?? null, place.at, fi.fixSnippet ?? place.snippet, fi.container ?? null);
+          const snippet = fi.fixSnippet ?? place?.snippet;
+          // An empty snippet: no placed fix for this finding (the check places only its own).
+          if (place && snippet) {
+            const y = fixYamlOf(ctx.workload ?? null, place.at, snippet, fi.container ?? null);
             if (y !== null) f.fixYaml = y;
           }
           if (fi.identity !== undefined) f.identity = fi.identity;

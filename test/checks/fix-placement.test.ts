@@ -203,7 +203,8 @@ template:
   it('the generic placement: every check with a place renders a parseable snippet at a Deployment, a Pod and an init container', () => {
     const placed = allChecks.filter((c) => c.fix.place);
     assert.ok(placed.length >= 20, `${placed.length} checks place their fix`);
-    for (const c of placed) assert.doesNotThrow(() => yaml.load(c.fix.place!.snippet), c.id);
+    // An empty snippet: only findings with their own get a placed fix.
+    for (const c of placed) if (c.fix.place!.snippet !== '') assert.doesNotThrow(() => yaml.load(c.fix.place!.snippet), c.id);
   });
 
   for (const [id, text, opts] of [

@@ -1,3 +1,4 @@
+import { dump } from 'js-yaml';
 import { defineCheck, type FindingInput } from '../types.js';
 import { isControlled, numberParam, replicaFloor } from './util.js';
 import { SHARED_CLAIM_KINDS, singleWriterClaim } from '../../model/claims.js';
@@ -118,6 +119,8 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 spec:
   minReplicas: 2`,
+    // Per finding: the workload's own replica field, its autoscaler's floor, or a bare Pod as a Deployment.
+    place: { at: 'object', snippet: '' },
   },
   params: {
     minReplicas: { type: 'number', default: 2, description: 'Lowest acceptable replica floor.' },
@@ -144,6 +147,7 @@ spec:
         out.push({
           message: `bare ${w.resource.kind}: a single replica that nothing recreates if it dies or its node is drained (minimum ${min} replicas); run it from a Deployment`,
           path: ['kind'],
+          ...(w.resource.kind === 'Pod' ? { fixSnippet: asDeployment(w, min) } : {}),
         });
       }
       return out;
@@ -247,7 +251,45 @@ spec:
       });
       return out;
     }
-    out.push({ message, path, related, ...(fix ? { fix } : {}) });
+    // The floor's own field, raised to the minimum (a database or kube-state-metrics: the fix text instead).
+    let fixSnippet: string | undefined;
+    if (!fix && (floor.source === 'hpa' || floor.source === 'keda') && floor.by) {
+      const key = floor.source === 'hpa' ? 'minReplicas' : 'minReplicaCount';
+      fixSnippet = `# ${floor.by.kind} "${floor.by.name}"\nspec:\n  ${key}: ${min}`;
+    } else if (!fix && !w.scaledBy && w.replicasPath && w.replicasPath.every((k) => typeof k === 'string')) {
+      fixSnippet = dump(nested(w.replicasPath as string[], min)).trimEnd();
+    }
+    out.push({ message, path, related, ...(fix ? { fix } : {}), ...(fixSnippet ? { fixSnippet } : {}) });
     return out;
   },
 });
+
+/** `{a: {b: {c: value}}}` for the path a.b.c. */
+function nested(path: string[], value: unknown): unknown {
+  return path.reduceRight<unknown>((v, k) => ({ [k]: v }), value);
+}
+
+/** Labels the kubelet or a controller adds to pods; not what a Deployment's selector should carry. */
+const ADDED_LABELS = /^(pod-template-hash|controller-revision-hash|statefulset\.kubernetes\.io\/pod-name|apps\.kubernetes\.io\/pod-index|job-name|controller-uid|batch\.kubernetes\.io\/)/;
+
+/**
+ * A bare Pod as a Deployment of `replicas` copies: its labels select the pods (an `app` label named
+ * after it when it has none); the template's spec is the Pod's own, moved there by hand (it is not
+ * copied here: env values and arguments may hold secrets), without a restartPolicy other than Always
+ * (a Deployment accepts only Always) or a nodeName (every replica on one node).
+ */
+function asDeployment(w: Workload, replicas: number): string {
+  const own = Object.fromEntries(Object.entries(w.podLabels).filter(([k]) => !ADDED_LABELS.test(k)));
+  const labels = Object.keys(own).length ? own : { app: w.resource.name };
+  const metadata: Record<string, unknown> = { name: w.resource.name };
+  if (w.resource.namespace !== undefined) metadata.namespace = w.resource.namespace;
+  const restart = w.podSpec.restartPolicy;
+  const leave = [restart !== undefined && restart !== 'Always' ? `restartPolicy: ${String(restart)}` : '', w.podSpec.nodeName !== undefined ? 'nodeName' : ''].filter(Boolean);
+  const doc = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata,
+    spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels } } },
+  };
+  return `# instead of the Pod (delete it once the Deployment's pods are Ready)\n${dump(doc, { lineWidth: -1, noRefs: true }).trimEnd()}\n    spec: {}   # the Pod's spec, moved here as it is${leave.length ? ` (without ${leave.join(' and ')})` : ''}`;
+}

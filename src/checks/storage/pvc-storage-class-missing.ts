@@ -60,7 +60,7 @@ Not reported: no class named (the cluster default class applies), \`storageClass
 provisioning: the claim binds to a pre-created PersistentVolume), a PersistentVolume in the input with
 that \`storageClassName\` (static provisioning needs no StorageClass object), templated names.`,
   fix: {
-    text: 'Name an existing StorageClass (kubectl get storageclass), or leave storageClassName out to use the cluster default.',
+    text: 'Name an existing StorageClass (kubectl get storageclass), or leave storageClassName out to use the cluster default. A claim\'s storageClassName cannot change once created: delete the Pending claim and create it again.',
     yaml: `apiVersion: v1
 kind: PersistentVolumeClaim
 spec:

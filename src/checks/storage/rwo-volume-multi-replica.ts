@@ -122,7 +122,7 @@ Filestore, NFS, CephFS, ...) or of node-local storage (local-path, OpenEBS local
 keeps every pod on the volume's node. A claim that is not in the input is left to
 \`volume-source-missing\`: its access modes are unknown.`,
   fix: {
-    text: 'For one replica, use the Recreate strategy (or maxSurge: 0). For several replicas, use a ReadWriteMany volume, or run a StatefulSet so each pod gets its own claim.',
+    text: 'For several replicas, run a StatefulSet so each pod gets its own claim (with the data replicated by the app), or use a ReadWriteMany volume. If it must stay one replica, use the Recreate strategy (or maxSurge: 0) and exempt it from replicas-below-minimum with a reason: one replica is then a decision, not an oversight.',
     yaml: `spec:
   replicas: 1
   strategy:

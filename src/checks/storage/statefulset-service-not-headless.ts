@@ -34,7 +34,7 @@ Not reported: \`serviceName\` unset or empty. It is optional in \`apps/v1\`: val
 it, and the API reference marks it optional since kubernetes/kubernetes#130233 (2025). Without it the
 pods get no per-pod DNS name, which many single-purpose StatefulSets do not need. Templated values are not judged.`,
   fix: {
-    text: 'Give the StatefulSet a headless Service of the name in serviceName (clusterIP: None), selecting its pods; keep a separate ClusterIP Service for clients if you need one.',
+    text: 'Give the StatefulSet a headless Service of the name in serviceName (clusterIP: None), selecting its pods; keep a separate ClusterIP Service, under another name, for clients if you need one. A Service\'s clusterIP cannot change once set: delete the existing Service and create it headless (kubectl delete service NAME, then apply); the StatefulSet\'s serviceName cannot change either.',
     yaml: `apiVersion: v1
 kind: Service
 metadata:

@@ -24,7 +24,7 @@ were created beforehand: the controller only looks for them by name).
 Not reported: templated sizes, and \`resources.requests.storage\` values that are present but not a
 plain quantity (invalid-resource-quantity reports them).`,
   fix: {
-    text: 'Request a size in every volumeClaimTemplate.',
+    text: 'Request a size in every volumeClaimTemplate. A StatefulSet that already exists (clusters before 1.34 accept it) cannot have its volumeClaimTemplates changed (the API server forbids that update): delete it keeping its pods (kubectl delete statefulset NAME --cascade=orphan), then apply; the existing claims keep their data.',
     yaml: `spec:
   volumeClaimTemplates:
     - metadata:

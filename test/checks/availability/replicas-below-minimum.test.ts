@@ -555,4 +555,72 @@ ${args}`;
     const [f] = expectFindings(check, ksm('          args: [--total-shards=2, --shard=0]\n'), [{ message: /^spec\.replicas is 1 \(minimum 2\): one pod or node failure takes the service down$/ }]);
     assert.equal(f.fix, undefined);
   });
+
+  describe('the fix YAML of each finding (fixYaml)', () => {
+    const text = `apiVersion: v1
+kind: Pod
+metadata: {name: tool, namespace: ops, labels: {app: tool, pod-template-hash: abc}}
+spec:
+  nodeName: node-1
+  containers: [{name: t, image: "x:1", env: [{name: PASSWORD, value: s3cr3t-value}], ports: [{containerPort: 80}]}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: a, image: "x:1"}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: a, image: "x:1"}]}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web-hpa}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 1
+  maxReplicas: 5
+`;
+    const by = (name: string) => runCheck(check, text).find((f) => f.object.name === name)!;
+
+    it('the workload\'s own replica field, raised to the minimum', () => {
+      assert.equal(by('api').fixYaml, 'spec:\n  replicas: 2');
+    });
+
+    it('an autoscaled workload: the autoscaler\'s floor, naming it', () => {
+      assert.equal(by('web').fixYaml, '# HorizontalPodAutoscaler "web-hpa"\nspec:\n  minReplicas: 2');
+    });
+
+    it('a bare Pod: a Deployment selecting its own labels, its spec moved by hand (never copied: env values may be secrets)', () => {
+      const y = by('tool').fixYaml!;
+      assert.match(y, /^# instead of the Pod \(delete it once the Deployment's pods are Ready\)\napiVersion: apps\/v1\nkind: Deployment\nmetadata:\n  name: tool\n  namespace: ops\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: tool\n/);
+      assert.match(y, /\n {4}spec: \{\} {3}# the Pod's spec, moved here as it is \(without nodeName\)$/);
+      assert.doesNotMatch(y, /s3cr3t|pod-template-hash/);
+    });
+
+    it('a database server: the fix text (its own replication), no replica YAML', () => {
+      const db = runCheck(check, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: pg}
+spec:
+  selector: {matchLabels: {app: pg}}
+  template:
+    metadata: {labels: {app: pg}}
+    spec: {containers: [{name: pg, image: "postgres:16"}]}
+`)[0];
+      assert.ok(db.fix);
+      assert.equal(db.fixYaml, undefined);
+    });
+  });
 });
+
