@@ -1,7 +1,7 @@
 /**
  * A finding's fix YAML (fixYaml) is placed at the object's own path: a CronJob's
  * spec.jobTemplate.spec.template.spec, a Pod's spec, an init container by name, a custom resource's
- * worker group. Each fix is applied here the way a user would (merged into the object: maps key by
+ * worker group. Each fix is applied here the way a user would (test/helpers/apply-fix: merged into the object: maps key by
  * key, containers by name) and the check run again: the finding must be gone, and no finding of
  * the other checks of this file may appear because of it.
  */
@@ -9,9 +9,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as yaml from 'js-yaml';
 import { runCheck } from '../helpers/check-tester.js';
+import { applyFixes } from '../helpers/apply-fix.js';
 import { allChecks } from '../../src/checks/index.js';
 import type { Check } from '../../src/checks/types.js';
-import type { Finding } from '../../src/engine/report-types.js';
 import { placeFix, yamlScalar } from '../../src/model/fix-yaml.js';
 
 const byId = (id: string): Check => {
@@ -19,49 +19,6 @@ const byId = (id: string): Check => {
   assert.ok(c, id);
   return c;
 };
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Merge `patch` into `target` as kubectl's strategic merge does for these fields: containers by name. */
-function merge(target: Obj, patch: Obj): void {
-  for (const [k, v] of Object.entries(patch)) {
-    const t = target[k];
-    if (Array.isArray(v) && Array.isArray(t) && v.every((x) => isObj(x) && typeof x.name === 'string')) {
-      for (const item of v as Obj[]) {
-        const same = (t as Obj[]).find((x) => isObj(x) && x.name === item.name);
-        if (same) merge(same, item);
-        else t.push(item);
-      }
-    } else if (isObj(v) && isObj(t)) merge(t, v);
-    else target[k] = v;
-  }
-}
-
-/** Apply a fix: the "# in a.b[0]:" header says where a snippet below a list item goes. */
-function apply(doc: Obj, fix: string): void {
-  const header = /^# in ([^\n]+):\n/m.exec(fix);
-  let at: Obj = doc;
-  if (header) {
-    for (const seg of header[1].match(/[^.[\]]+/g)!) at = (Array.isArray(at) ? (at as unknown[])[Number(seg)] : at[seg]) as Obj;
-  }
-  const patch = yaml.load(fix) as Obj;
-  assert.ok(isObj(patch), `fix parses as a mapping:\n${fix}`);
-  merge(at, patch);
-}
-
-/** Run `check` on `text`, apply every placed fix, and return the findings before and after. */
-function fixAndRerun(check: Check, text: string, opts: { complete?: boolean } = {}): { before: Finding[]; after: Finding[]; fixed: string } {
-  const before = runCheck(check, text, opts);
-  const docs = yaml.loadAll(text) as Obj[];
-  for (const f of before) {
-    assert.ok(f.fixYaml, `${check.id}: finding on ${f.object.kind}/${f.object.name} [${f.container}] has a fixYaml`);
-    const doc = docs.find((d) => (d.kind as string) === f.object.kind && (d.metadata as Obj).name === f.object.name)!;
-    apply(doc, f.fixYaml!);
-  }
-  const fixed = docs.map((d) => yaml.dump(d)).join('---\n');
-  return { before, after: runCheck(check, fixed, opts), fixed };
-}
 
 const CRONJOB = `apiVersion: batch/v1
 kind: CronJob
@@ -225,7 +182,7 @@ template:
     ['recommended-labels-missing', CRONJOB, {}],
   ] as const) {
     it(`${id}: applying each finding's fixYaml to ${/kind: (\w+)/.exec(text)![1]} clears it, and no resource check objects to the result`, () => {
-      const { before, after, fixed } = fixAndRerun(byId(id), text, opts);
+      const { before, after, fixed } = applyFixes(byId(id), text, opts);
       assert.ok(before.length > 0, `${id} fires on the fixture`);
       assert.deepEqual(after.map((f) => `${f.container}: ${f.message}`), [], `after the fix:\n${fixed}`);
       for (const other of ['resource-request-above-limit', 'probe-port-not-declared', 'invalid-resource-quantity', 'probe-multiple-handlers']) {

@@ -445,7 +445,9 @@ describe('HTML report in headless Chromium', { skip: chromiumSkip(), timeout: 30
     assert.match((await card.textContent())!, new RegExp(`What breaks: ${info.whatBreaks.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     assert.ok((await card.textContent())!.includes(`Fix: ${info.fix.text}`));
     assert.ok(await card.locator('pre.fix-yaml').isVisible());
-    assert.equal(await card.locator('pre.fix-yaml').textContent(), info.fix.yaml);
+    // The finding's own fix at the Deployment's path (fixYaml), not the check's example.
+    assert.ok(f.fixYaml, 'replicas-below-minimum places its fix');
+    assert.equal(await card.locator('pre.fix-yaml').textContent(), f.fixYaml);
     // Its scorecard and survival verdicts.
     const detail = page.locator('#workloads tr.detail').first();
     assert.equal(await detail.locator('ul.scorecard li').count(), PILLARS.length);

@@ -2,6 +2,7 @@ import { defineCheck, type FindingInput } from '../types.js';
 import { allReplicasText, replicaCountText, HOST_KEYS, ZONE_KEYS, ownPodsProblem, replicaFloor, spreadTerms, stringListParam, termLabel } from './util.js';
 import { nodeExclusive } from '../../model/exclusive.js';
 import { SHARED_CLAIM_KINDS, singleWriterClaim } from '../../model/claims.js';
+import { antiAffinitySnippet, repairedTermSnippet } from './own-selector.js';
 
 export default defineCheck<{ hostTopologyKeys: string[]; zoneTopologyKeys: string[] }>({
   id: 'no-pod-anti-affinity',
@@ -33,20 +34,37 @@ what would break them; **rwo-volume-multi-replica** reports the storage problem.
 
 Reported for service workloads with a replica floor of 2 or more (fewer is \`replicas-below-minimum\`).`,
   fix: {
-    text: 'Add a topology spread constraint (or a preferred pod anti-affinity) over kubernetes.io/hostname that selects the pod\'s own labels.',
+    text: 'Add a preferred pod anti-affinity term over kubernetes.io/hostname whose labelSelector is the workload\'s own pod selector (a topology spread constraint over the hostname works too, but defining one switches off the scheduler\'s default zone spreading).',
     yaml: `spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: web
   template:
     metadata:
       labels:
         app.kubernetes.io/name: web
     spec:
-      topologySpreadConstraints:
-        - maxSkew: 1
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 100
+              podAffinityTerm:
+                topologyKey: kubernetes.io/hostname
+                labelSelector:   # the workload's own pod selector
+                  matchLabels:
+                    app.kubernetes.io/name: web`,
+    place: {
+      at: 'pod-spec',
+      snippet: `affinity:
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
           topologyKey: kubernetes.io/hostname
-          whenUnsatisfiable: ScheduleAnyway
           labelSelector:
             matchLabels:
               app.kubernetes.io/name: web`,
+    },
   },
   params: {
     hostTopologyKeys: { type: 'string[]', default: HOST_KEYS, description: 'Node labels that identify a single node.' },
@@ -81,6 +99,7 @@ Reported for service workloads with a replica floor of 2 or more (fewer is \`rep
       out.push({
         message: `the ${termLabel(first.t)} ${first.problem.why}: it does not keep the replicas apart, and one node failure can take them all`,
         path: [...first.t.path, first.problem.field],
+        fixSnippet: repairedTermSnippet(w, first.t, first.problem.field, index.namespaceOf(w.resource)),
       });
       return out;
     }
@@ -95,6 +114,7 @@ Reported for service workloads with a replica floor of 2 or more (fewer is \`rep
         ? `${have}, and that node's failure takes them all down`
         : `no podAntiAffinity or topologySpreadConstraints over ${hostKeys.join(' / ')}: ${allReplicasText(floor)} can be scheduled onto one node, and that node's failure takes the service down`,
       path: [...w.podSpecPath, 'affinity'],
+      fixSnippet: antiAffinitySnippet(w, hostKeys[0] ?? HOST_KEYS[0]),
     });
     return out;
   },

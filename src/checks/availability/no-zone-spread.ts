@@ -1,5 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { SHARED_CLAIM_KINDS, singleWriterClaim } from '../../model/claims.js';
+import { repairedTermSnippet, spreadSnippet } from './own-selector.js';
 import { allReplicasText, ZONE_KEYS, ownPodsProblem, replicaFloor, spreadTerms, stringListParam, termLabel } from './util.js';
 
 export default defineCheck<{ zoneTopologyKeys: string[] }>({
@@ -24,7 +25,7 @@ with a replica floor of 2 or more; not for a Deployment (ReplicaSet, Replication
 all mount one ReadWriteOnce claim: they can only run on the volume's node, so spreading them breaks them
 (\`rwo-volume-multi-replica\` reports the storage).`,
   fix: {
-    text: 'Add a topology spread constraint over topology.kubernetes.io/zone that selects the pod\'s own labels.',
+    text: 'Add a topology spread constraint over topology.kubernetes.io/zone (whenUnsatisfiable: ScheduleAnyway) whose labelSelector is the workload\'s own pod selector.',
     yaml: `spec:
   template:
     spec:
@@ -32,9 +33,19 @@ all mount one ReadWriteOnce claim: they can only run on the volume's node, so sp
         - maxSkew: 1
           topologyKey: topology.kubernetes.io/zone
           whenUnsatisfiable: ScheduleAnyway
-          labelSelector:
+          labelSelector:   # the workload's own pod selector
             matchLabels:
               app.kubernetes.io/name: web`,
+    place: {
+      at: 'pod-spec',
+      snippet: `topologySpreadConstraints:
+  - maxSkew: 1
+    topologyKey: topology.kubernetes.io/zone
+    whenUnsatisfiable: ScheduleAnyway
+    labelSelector:
+      matchLabels:
+        app.kubernetes.io/name: web`,
+    },
   },
   params: {
     zoneTopologyKeys: { type: 'string[]', default: ZONE_KEYS, description: 'Node labels that identify a zone.' },
@@ -59,12 +70,14 @@ all mount one ReadWriteOnce claim: they can only run on the volume's node, so sp
       out.push({
         message: `the ${termLabel(first.t)} ${first.problem.why}: it does not spread these replicas across zones`,
         path: [...first.t.path, first.problem.field],
+        fixSnippet: repairedTermSnippet(w, first.t, first.problem.field, index.namespaceOf(w.resource)),
       });
       return out;
     }
     out.push({
       message: `no topologySpreadConstraints or podAntiAffinity over ${zoneKeys[0] ?? 'a zone key'}: ${allReplicasText(floor)} can run in one zone, and that zone's outage takes the service down`,
       path: [...w.podSpecPath, 'topologySpreadConstraints'],
+      fixSnippet: spreadSnippet(w, zoneKeys[0] ?? ZONE_KEYS[0]),
     });
     return out;
   },

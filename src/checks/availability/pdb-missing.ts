@@ -1,7 +1,30 @@
+import { dump } from 'js-yaml';
 import { get } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { isEmptySelector, servedPdbsFor } from './pdb-util.js';
 import { formatLabels, replicaCountText, replicaFloor } from './util.js';
+import { ownPodSelector } from './own-selector.js';
+import type { ResourceIndex } from '../../model/index.js';
+import type { Workload } from '../../model/types.js';
+
+/**
+ * The budget to add for `w`: named after it (with -pdb when a budget of that name exists there), in its
+ * namespace when the manifest names one, selecting its own pods, allowing one eviction at a time and
+ * letting unhealthy pods be evicted (so it cannot block a drain: pdb-unhealthy-pods-block-drain).
+ */
+function pdbFor(w: Workload, index: ResourceIndex): string {
+  const ns = index.namespaceOf(w.resource);
+  const taken = index.inNamespace('PodDisruptionBudget', ns).some((p) => p.name === w.resource.name && index.sameScope(p, w.resource));
+  const metadata: Record<string, string> = { name: taken ? `${w.resource.name}-pdb` : w.resource.name };
+  if (index.kubectlNamespace(w.resource)) metadata.namespace = ns;
+  const pdb = {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata,
+    spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: ownPodSelector(w) },
+  };
+  return `# a new object, applied with the ${w.resource.kind}; its selector is the ${w.resource.kind}'s own pod selector\n${dump(pdb, { lineWidth: -1, noRefs: true })}`;
+}
 
 export default defineCheck({
   id: 'pdb-missing',
@@ -38,9 +61,23 @@ metadata:
   name: web
 spec:
   maxUnavailable: 1
+  unhealthyPodEvictionPolicy: AlwaysAllow   # crash-looping pods do not block a drain
+  selector:             # the workload's own pod selector
+    matchLabels:
+      app.kubernetes.io/name: web`,
+    place: {
+      at: 'object',
+      snippet: `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+spec:
+  maxUnavailable: 1
+  unhealthyPodEvictionPolicy: AlwaysAllow
   selector:
     matchLabels:
       app.kubernetes.io/name: web`,
+    },
   },
   uses: ['PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ScaledObject'],
   target: 'workload',
@@ -68,6 +105,7 @@ spec:
       message: `runs ${replicaCountText(floor)} replicas (${floor.text}) but no PodDisruptionBudget in namespace "${ns}" selects its pods (${formatLabels(w.podLabels)})${note}: a node drain or cluster upgrade may evict every replica at once`,
       path: [...w.podMetaPath, 'labels'],
       unknown: 'no PodDisruptionBudget in the input selects these pods',
+      fixSnippet: pdbFor(w, index),
     });
     return out;
   },

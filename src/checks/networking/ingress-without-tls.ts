@@ -1,3 +1,4 @@
+import { dump } from 'js-yaml';
 import { defineCheck, type FindingInput } from '../types.js';
 import { dirOf, get, getArray, getString, isObject, stringMap } from '../../model/util.js';
 import type { ResourceIndex } from '../../model/index.js';
@@ -24,6 +25,21 @@ function tlsByAnnotation(annotations: Record<string, string>): string | null {
   if (kong && kong.split(',').every((p) => /^(https|grpcs|tls)$/i.test(p.trim()))) return 'konghq.com/protocols';
   if (/^false$/i.test(annotations['kubernetes.io/ingress.allow-http'] ?? '')) return 'kubernetes.io/ingress.allow-http';
   return null;
+}
+
+/**
+ * The spec.tls to write: the entries the Ingress has, plus one for `hosts` (every host when none is
+ * named) with a certificate Secret named after the Ingress. The list is written whole: it is replaced
+ * as one, so every finding of the Ingress shows the same list.
+ */
+function tlsSnippet(ingress: Resource, existing: Record<string, unknown>[], hosts: string[], ns: string): string {
+  const used = new Set(existing.map((t) => t.secretName));
+  let secretName = `${ingress.name}-tls`;
+  for (let n = 2; used.has(secretName); n++) secretName = `${ingress.name}-tls-${n}`;
+  const entry = hosts.length ? { hosts, secretName } : { secretName };
+  const tls = { spec: { tls: [...existing, entry] } };
+  const hostless = hosts.length ? '' : '; with no hosts listed it covers every host';
+  return `# Secret ${secretName} must hold the certificate: cert-manager issues it when the Ingress is annotated with cert-manager.io/cluster-issuer (or issuer), else create it: kubectl create secret tls ${secretName} --cert=FILE --key=FILE${ns}${hostless}\n${dump(tls, { lineWidth: -1, noRefs: true })}`;
 }
 
 /** Whether a TLS host entry covers a rule host (`*.example.com` covers exactly one extra label). */
@@ -79,16 +95,24 @@ A \`tls\` entry without \`hosts\` covers every host. Rules without a host are no
 
 Exempt Ingresses that are only reachable on a trusted network, or behind a proxy (CDN, service mesh gateway) that terminates TLS before them.`,
   fix: {
-    text: 'Add a spec.tls entry for every host, with a certificate Secret (cert-manager can issue it from an annotation).',
+    text: 'Add a spec.tls entry for the Ingress\'s hosts, with a certificate Secret (cert-manager issues it when the Ingress is annotated with cert-manager.io/cluster-issuer; else create it with kubectl create secret tls).',
     yaml: `metadata:
+  name: shop
   annotations:
-    cert-manager.io/cluster-issuer: letsencrypt
+    cert-manager.io/cluster-issuer: letsencrypt   # an issuer of your cluster
 spec:
   tls:
-    - hosts: ["shop.example.com"]
-      secretName: shop-example-com-tls
+    - hosts: ["shop.example.com"]   # every host of the rules
+      secretName: shop-tls          # issued by cert-manager, or: kubectl create secret tls shop-tls --cert=FILE --key=FILE
   rules:
     - host: shop.example.com`,
+    place: {
+      at: 'object',
+      snippet: `spec:
+  tls:
+    - hosts: ["shop.example.com"]
+      secretName: shop-tls`,
+    },
   },
   target: 'object',
   kinds: ['Ingress'],
@@ -110,7 +134,7 @@ spec:
       // ingress-nginx serves a host with the certificate another Ingress of its class gives that host.
       if (named.length > 0 && hosts.every((h) => h.host !== undefined) && named.every((h) => nginxTls.some((t) => covers(t, h)))) return [];
       const what = named.length > 0 ? `hosts ${named.map((h) => `"${h}"`).join(', ')} are` : 'every host is';
-      return [{ message: `Ingress has no spec.tls: ${what} served over plain HTTP only`, path: ['spec', 'tls'] }];
+      return [{ message: `Ingress has no spec.tls: ${what} served over plain HTTP only`, path: ['spec', 'tls'], fixSnippet: tlsSnippet(resource, [], named, index.kubectlNamespace(resource)) }];
     }
     const tlsHosts: string[] = [];
     for (const t of tls) {
@@ -120,15 +144,20 @@ spec:
     }
     const out: FindingInput[] = [];
     const seen = new Set<string>();
+    const uncovered: string[] = [];
     for (const { host, i } of hosts) {
       if (!host || seen.has(host)) continue;
       seen.add(host);
       if (tlsHosts.some((t) => covers(t, host)) || nginxTls.some((t) => covers(t, host))) continue;
+      uncovered.push(host);
       out.push({
         message: `host "${host}" has no spec.tls entry covering it (TLS hosts: ${tlsHosts.map((h) => `"${h}"`).join(', ')}): it is served over plain HTTP or with a certificate that does not match`,
         path: ['spec', 'rules', i, 'host'],
       });
     }
+    // One entry for all the uncovered hosts, after the entries it has: the same list for every finding.
+    const fixSnippet = tlsSnippet(resource, tls, uncovered, index.kubectlNamespace(resource));
+    for (const f of out) f.fixSnippet = fixSnippet;
     return out;
   },
 });

@@ -1,8 +1,16 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { getString } from '../../model/util.js';
+import { placeFix } from '../../model/fix-yaml.js';
 import { VALID_SECCOMP, containerSC, containerSCPath, podSC, podSCPath, pssContainers, pssRef, q, who } from './pss-util.js';
 
 const REF = pssRef('baseline', 'Seccomp');
+
+const POD_SNIPPET = `securityContext:
+  seccompProfile:
+    type: RuntimeDefault   # or Localhost with a tailored profile`;
+const CONTAINER_SNIPPET = `securityContext:
+  seccompProfile:
+    type: RuntimeDefault   # the container's own setting: the pod-level one does not override it`;
 
 export default defineCheck({
   id: 'seccomp-unconfined',
@@ -16,13 +24,21 @@ export default defineCheck({
 
 Leaving the field unset passes baseline (the runtime then applies no seccomp profile unless the kubelet runs with \`--seccomp-default\`); **restricted** requires it to be set, see **seccomp-profile-missing**.`,
   fix: {
-    text: 'Set seccompProfile.type to RuntimeDefault at pod level (or Localhost with a tailored profile) and remove Unconfined.',
+    text: 'Replace Unconfined with RuntimeDefault (or Localhost with a tailored profile) wherever it is set: in the pod securityContext, and in each container\'s own securityContext, which the pod-level setting does not override.',
     yaml: `spec:
   template:
     spec:
       securityContext:
         seccompProfile:
-          type: RuntimeDefault`,
+          type: RuntimeDefault   # the pod's default
+      containers:
+        - name: app
+          securityContext:
+            seccompProfile:
+              type: RuntimeDefault   # a container's own Unconfined wins over the pod's setting: change it too`,
+    // Pod-level and container findings go in different places: each finding's snippet is placed by
+    // the check (placeFix) and given whole.
+    place: { at: 'object', snippet: `spec:\n  template:\n    spec:\n      securityContext:\n        seccompProfile:\n          type: RuntimeDefault` },
   },
   target: 'workload',
   run({ workload }) {
@@ -33,6 +49,7 @@ Leaving the field unset passes baseline (the runtime then applies no seccomp pro
       out.push({
         message: `pod securityContext.seccompProfile.type: ${q(podType)} turns seccomp off for every container that does not override it ${REF}`,
         path: podSCPath(w, 'seccompProfile', 'type'),
+        fixSnippet: placeFix(w, 'pod-spec', POD_SNIPPET) ?? undefined,
       });
     }
     for (const c of pssContainers(w)) {
@@ -42,6 +59,7 @@ Leaving the field unset passes baseline (the runtime then applies no seccomp pro
         message: `${who(c)}: seccompProfile.type: ${q(t)} lets it make every system call ${REF}`,
         path: containerSCPath(c, 'seccompProfile', 'type'),
         container: c.name,
+        fixSnippet: placeFix(w, 'container', CONTAINER_SNIPPET, c.name) ?? undefined,
       });
     }
     return out;

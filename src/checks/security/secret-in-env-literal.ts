@@ -1,4 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
+import { yamlScalar } from '../../model/fix-yaml.js';
 import { isObject, literalEnv, stringList } from '../../model/util.js';
 import { who } from './pss-util.js';
 import { compileParam, isPlaceholder, nameWords, withoutWords } from './credential-values.js';
@@ -115,6 +116,22 @@ export const SECRET_ENV_FIX = `env:
         name: app-db
         key: password`;
 
+/** The Secret key an env var's value moves to: its name in lower case, '_' as '-' (DB_PASSWORD -> db-password). */
+export function secretKeyOf(env: string): string {
+  return env.toLowerCase().replace(/_/g, '-').replace(/[^-._a-z0-9]/g, '-');
+}
+
+/** The container's env entry, its value removed (null deletes it in a merge) and read from `secret`. */
+function envSnippet(env: string, secret: string): string {
+  return `env:
+- name: ${yamlScalar(env)}
+  value: null   # removed from the manifest
+  valueFrom:
+    secretKeyRef:
+      name: ${yamlScalar(secret)}
+      key: ${yamlScalar(secretKeyOf(env))}`;
+}
+
 export default defineCheck<Params>({
   id: 'secret-in-env-literal',
   pillar: 'security',
@@ -137,7 +154,20 @@ Not reported, to stay precise:
 Kubernetes Secrets are not encryption by themselves, but they are a separate resource with separate RBAC, can be encrypted at rest, and can be fed from an external secret manager (External Secrets Operator, Secrets Store CSI driver, Sealed Secrets) so the value never lands in Git.`,
   fix: {
     text: 'Move the value into a Secret (ideally synced from your secret manager) and reference it with valueFrom.secretKeyRef; if a real credential was written in the manifest, rotate it.',
-    yaml: SECRET_ENV_FIX,
+    yaml: `# kubectl create secret generic web-secrets --from-literal=db-password=...   (the value from your secret manager)
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          env:
+            - name: DB_PASSWORD
+              value: null   # removed from the manifest
+              valueFrom:
+                secretKeyRef:
+                  name: web-secrets
+                  key: db-password`,
+    place: { at: 'container', snippet: envSnippet('DB_PASSWORD', 'web-secrets') },
   },
   params: {
     nameWords: {
@@ -179,18 +209,23 @@ Kubernetes Secrets are not encryption by themselves, but they are a separate res
     },
   },
   target: 'workload',
-  run({ workload, params }) {
+  run({ workload, params, index }) {
     const refs = compileParam(params.valueReferencePatterns);
+    const envOf = new Map<FindingInput, string>();
     const terms = stringList(params.nameWords);
     const kind = workload!.resource.kind;
     const out: FindingInput[] = [];
     for (const c of workload!.containers) {
       let names: Set<string> | undefined;
       for (const e of literalEnv(c.spec)) {
+        const add = (f: FindingInput): void => {
+          out.push(f);
+          envOf.set(f, e.name);
+        };
         const path = [...c.path, 'env', e.index, 'value'];
         const url = URL_PASSWORD.exec(e.value.trim());
         if (url && url[1].replace(REF_ONLY, '') !== '' && !/^\*+$/.test(url[1])) {
-          out.push(
+          add(
             isPlaceholder(url[1], undefined, terms)
               ? { message: `${who(c)}: env ${e.name} is a URL with a placeholder for its password: filled in, the password is stored in the ${kind} itself; build the URL from a Secret instead`, path, container: c.name, severity: 'warning' }
               : { message: `${who(c)}: env ${e.name} is a URL with a literal password in it; move the credential to a Secret`, path, container: c.name },
@@ -201,7 +236,7 @@ Kubernetes Secrets are not encryption by themselves, but they are a separate res
         if (isReference(e.value, refs)) continue;
         if (pairedAccessKeyId(e.name, (names ??= envNameSet(c.spec)))) continue;
         if (isPlaceholder(e.value, e.name, terms)) {
-          out.push({
+          add({
             message: `${who(c)}: env ${e.name} holds a placeholder for a secret written inline: filled in, the secret is stored in the ${kind} itself (and in Git); reference a Secret with valueFrom.secretKeyRef instead`,
             path,
             container: c.name,
@@ -209,12 +244,23 @@ Kubernetes Secrets are not encryption by themselves, but they are a separate res
           });
           continue;
         }
-        out.push({
+        add({
           message: `${who(c)}: env ${e.name} has a literal value that looks like a secret; reference a Secret with valueFrom.secretKeyRef instead`,
           path,
           container: c.name,
         });
       }
+    }
+    // One Secret per workload holds every value moved out of it: one command creates it with all the keys.
+    const secret = `${workload!.resource.name}-secrets`;
+    const keys = [...new Set([...envOf.values()].map(secretKeyOf))];
+    const create = `kubectl create secret generic ${secret}${index.kubectlNamespace(workload!.resource)} ${keys.map((k) => `--from-literal=${k}=...`).join(' ')}`;
+    for (const f of out) {
+      const env = envOf.get(f)!;
+      f.fixSnippet = envSnippet(env, secret);
+      f.fix =
+        `Create the Secret, each ... replaced by the value from your secret manager (not copied from Git): ${create}; then read ${env} from it with valueFrom.secretKeyRef (key ${secretKeyOf(env)}) and remove the value from the ${kind}` +
+        (f.severity === 'warning' ? ' (nothing was filled in yet, so there is nothing to rotate).' : ', and rotate the credential: it has been readable by everyone who can read the ' + kind + ' and its Git history.');
     }
     return out;
   },

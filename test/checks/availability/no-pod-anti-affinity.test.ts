@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import check from '../../../src/checks/availability/no-pod-anti-affinity.js';
-import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+import { expectFindings, expectNone, runCheck } from '../../helpers/check-tester.js';
+import assert from 'node:assert/strict';
+import * as yaml from 'js-yaml';
+import { applyFixes } from '../../helpers/apply-fix.js';
 
 /** A Deployment with pod labels app=web; `extra` is indented under the pod spec (6 spaces). */
 const web = (replicas: string, extra: string) => `apiVersion: apps/v1
@@ -283,4 +286,71 @@ spec:
 `,
     );
   });
+});
+
+const redis = (extra: string, kind = 'Deployment') => `apiVersion: apps/v1
+kind: ${kind}
+metadata: {name: redis, namespace: cache}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app.kubernetes.io/name: redis}}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: redis, tier: cache}
+    spec:
+${extra}      containers: [{name: redis, image: redis:7}]
+`;
+
+describe('no-pod-anti-affinity: the fix selects the workload\'s own pods', () => {
+  it('a preferred term over the hostname whose labelSelector is the Deployment\'s spec.selector, at its pod spec', () => {
+    const [f] = runCheck(check, redis(''));
+    assert.equal(
+      f.fixYaml,
+      `spec:
+  template:
+    spec:
+      # preferred: the replicas go to different nodes when the cluster has room (required would leave extra replicas Pending)
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 100
+              podAffinityTerm:
+                topologyKey: kubernetes.io/hostname
+                labelSelector:
+                  matchLabels:
+                    app.kubernetes.io/name: redis`,
+    );
+    // No selector of its own (a Deployment without one is rejected, but the template labels are the pods').
+    const [noSel] = runCheck(check, web('  replicas: 3\n', ''));
+    assert.match(noSel.fixYaml!, /labelSelector:\n {18}matchLabels:\n {20}app: web$/);
+  });
+
+  it('a term with another app\'s selector: that term is fixed, the other terms kept', () => {
+    const extra = `      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+          - {weight: 10, podAffinityTerm: {topologyKey: topology.kubernetes.io/zone, labelSelector: {matchLabels: {app.kubernetes.io/name: redis}}}}
+          - {weight: 100, podAffinityTerm: {topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app.kubernetes.io/name: web}}}}
+`;
+    const [f] = runCheck(check, redis(extra, 'StatefulSet'));
+    const patch = yaml.load(f.fixYaml!) as { spec: { template: { spec: { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: unknown[] } } } } } };
+    assert.deepEqual(patch.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution, [
+      { weight: 10, podAffinityTerm: { topologyKey: 'topology.kubernetes.io/zone', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'redis' } } } },
+      { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'redis' } } } },
+    ]);
+  });
+
+  for (const [what, text] of [
+    ['no term', redis('')],
+    ['a preferred zone term only', redis(`      affinity: {podAntiAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 10, podAffinityTerm: {topologyKey: topology.kubernetes.io/zone, labelSelector: {matchLabels: {app.kubernetes.io/name: redis}}}}]}}\n`)],
+    ['a hostname spread without labelSelector', redis(`      topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule}]\n`)],
+    ['a required term with mismatchLabelKeys on its own label', redis(`      affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app.kubernetes.io/name: redis}}, mismatchLabelKeys: [tier]}]}}\n`)],
+    ['a term looking at another namespace', redis(`      affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app.kubernetes.io/name: redis}}, namespaces: [other]}]}}\n`)],
+  ] as const) {
+    it(`applying the fix (${what}) clears the finding`, () => {
+      const { before, after, fixed } = applyFixes(check, text);
+      assert.equal(before.length, 1);
+      assert.deepEqual(after.map((x) => x.message), [], fixed);
+    });
+  }
 });

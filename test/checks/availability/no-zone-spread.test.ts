@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import check from '../../../src/checks/availability/no-zone-spread.js';
-import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+import { expectFindings, expectNone, runCheck } from '../../helpers/check-tester.js';
+import assert from 'node:assert/strict';
+import * as yaml from 'js-yaml';
+import { applyFixes } from '../../helpers/apply-fix.js';
 
 const web = (replicas: string, extra: string) => `apiVersion: apps/v1
 kind: Deployment
@@ -135,4 +138,54 @@ spec:
     expectNone(check, d + pvc('[ReadWriteOnce]'));
     expectFindings(check, d + pvc('[ReadWriteMany]'), [{ severity: 'info' }]);
   });
+});
+
+const redis = (extra: string, kind = 'Deployment') => `apiVersion: apps/v1
+kind: ${kind}
+metadata: {name: redis, namespace: cache}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app.kubernetes.io/name: redis}}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: redis, tier: cache}
+    spec:
+${extra}      containers: [{name: redis, image: redis:7}]
+`;
+
+describe('no-zone-spread: the fix selects the workload\'s own pods', () => {
+  it('a ScheduleAnyway zone constraint whose labelSelector is the Deployment\'s spec.selector, after the constraints it has', () => {
+    const [f] = runCheck(check, redis(''));
+    assert.equal(
+      f.fixYaml,
+      `spec:
+  template:
+    spec:
+      # ScheduleAnyway: a full or lost zone does not leave pods Pending
+      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: topology.kubernetes.io/zone
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels:
+              app.kubernetes.io/name: redis`,
+    );
+    const [kept] = runCheck(check, redis('      topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app.kubernetes.io/name: redis}}}]\n', 'StatefulSet'));
+    const patch = yaml.load(kept.fixYaml!) as { spec: { template: { spec: { topologySpreadConstraints: { topologyKey: string }[] } } } };
+    assert.deepEqual(patch.spec.template.spec.topologySpreadConstraints.map((c) => c.topologyKey), ['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+  });
+
+  for (const [what, text] of [
+    ['no constraint', redis('')],
+    ['a hostname constraint only', redis('      topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app.kubernetes.io/name: redis}}}]\n')],
+    ['a zone constraint selecting "web" pods', redis('      topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app.kubernetes.io/name: web}}}]\n')],
+    ['a zone anti-affinity term without labelSelector', redis('      affinity: {podAntiAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 50, podAffinityTerm: {topologyKey: topology.kubernetes.io/zone}}]}}\n')],
+  ] as const) {
+    it(`applying the fix (${what}) clears the finding, and the repaired term selects redis`, () => {
+      const { before, after, fixed } = applyFixes(check, text);
+      assert.equal(before.length, 1);
+      assert.deepEqual(after.map((x) => x.message), [], fixed);
+      assert.doesNotMatch(fixed, /name: web/);
+    });
+  }
 });

@@ -4,6 +4,11 @@ import check from '../../../src/checks/availability/pdb-missing.js';
 import { expectFindings, expectNone } from '../../helpers/check-tester.js';
 import { loadText } from '../../../src/sources/resources.js';
 import { audit, loadPlan } from '../../../src/engine/audit.js';
+import * as yaml from 'js-yaml';
+import { runCheck as runFix } from '../../helpers/check-tester.js';
+import { applyFixes } from '../../helpers/apply-fix.js';
+import { findCheck } from '../../../src/checks/index.js';
+import { ownPodSelector } from '../../../src/checks/availability/own-selector.js';
 
 const deploy = (replicas: string, ns = 'shop', labels = '{app: web, tier: front}') => `apiVersion: apps/v1
 kind: Deployment
@@ -312,4 +317,78 @@ spec:
 `,
     );
   });
+});
+
+describe('pdb-missing: the fix is a budget for this workload', () => {
+  it('names the budget after the workload, in its namespace, with its own spec.selector, maxUnavailable 1 and AlwaysAllow', () => {
+    const [f] = runFix(check, deploy('  replicas: 3'));
+    assert.equal(
+      f.fixYaml,
+      `# a new object, applied with the Deployment; its selector is the Deployment's own pod selector
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+  namespace: shop
+spec:
+  maxUnavailable: 1
+  unhealthyPodEvictionPolicy: AlwaysAllow
+  selector:
+    matchLabels:
+      app: web`,
+    );
+  });
+
+  it('a namespace-less StatefulSet: no namespace, its matchExpressions kept; a taken name gets -pdb', () => {
+    const sts = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 3
+  serviceName: db
+  selector:
+    matchLabels: {app: db}
+    matchExpressions: [{key: role, operator: In, values: [primary, replica]}]
+  template:
+    metadata: {labels: {app: db, role: replica, controller-revision-hash: abc}}
+    spec:
+      containers: [{name: db, image: postgres:16}]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: db}
+spec:
+  maxUnavailable: 1
+  selector: {matchLabels: {app: other}}
+`;
+    const [f] = runFix(check, sts);
+    const pdb = yaml.load(f.fixYaml!) as { metadata: Record<string, string>; spec: { selector: unknown } };
+    assert.deepEqual(pdb.metadata, { name: 'db-pdb' });
+    assert.deepEqual(pdb.spec.selector, { matchLabels: { app: 'db' }, matchExpressions: [{ key: 'role', operator: 'In', values: ['primary', 'replica'] }] });
+  });
+
+  it('without a selector of its own kind: the template labels, less those controllers add', () => {
+    const w = { resource: { kind: 'CloneSet', object: { spec: { selector: { matchLabels: { app: 'x' } } } } }, podSpecPath: ['spec', 'template', 'spec'], podLabels: { app: 'web', 'pod-template-hash': 'abc', tier: 'front' } };
+    assert.deepEqual(ownPodSelector(w as never), { matchLabels: { app: 'web', tier: 'front' } });
+    const rc = { ...w, resource: { kind: 'ReplicationController', object: { spec: { selector: { app: 'web' } } } } };
+    assert.deepEqual(ownPodSelector(rc as never), { matchLabels: { app: 'web' } });
+    // A selector that does not select the template's labels is not copied.
+    const wrong = { ...w, resource: { kind: 'Deployment', object: { spec: { selector: { matchLabels: { app: 'nope' } } } } } };
+    assert.deepEqual(ownPodSelector(wrong as never), { matchLabels: { app: 'web', tier: 'front' } });
+  });
+
+  for (const [what, text] of [
+    ['a Deployment', deploy('  replicas: 3')],
+    ['a namespace-less Deployment with several template labels', deploy('  replicas: 2').replace('namespace: shop', 'labels: {a: b}').replace('{app: web, tier: front}', '{app: web, tier: front, pod-template-hash: x}')],
+  ] as const) {
+    it(`applying the budget to ${what} clears the finding; pdb-selects-nothing and pdb-unhealthy-pods-block-drain stay silent`, () => {
+      const { before, after, fixed } = applyFixes(check, text, { complete: true });
+      assert.equal(before.length, 1);
+      assert.deepEqual(after, [], fixed);
+      assert.match(fixed, /kind: PodDisruptionBudget/);
+      for (const id of ['pdb-selects-nothing', 'pdb-unhealthy-pods-block-drain', 'pdb-blocks-eviction', 'pdb-overlap']) {
+        assert.deepEqual(runFix(findCheck(id)!, fixed).map((x) => x.message), [], `${id} on:\n${fixed}`);
+      }
+    });
+  }
 });

@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import check from '../../../src/checks/networking/ingress-without-tls.js';
-import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+import { expectFindings, expectNone, runCheck } from '../../helpers/check-tester.js';
+import assert from 'node:assert/strict';
+import * as yaml from 'js-yaml';
+import { applyFixes } from '../../helpers/apply-fix.js';
 
 describe('ingress-without-tls', () => {
   it('fires on an Ingress without spec.tls, pointing at spec', () => {
@@ -140,5 +143,72 @@ ${tls ? '  tls: [{hosts: [app.example.com], secretName: app-tls}]\n' : ''}  rule
     expectFindings(check, `${ing('app', 'traefik', true)}---\n${ing('oauth2', 'traefik', false)}`, [{ object: 'oauth2', message: 'served over plain HTTP only' }]);
     // Alone: reported.
     expectFindings(check, ing('oauth2', 'nginx', false), [{ object: 'oauth2' }]);
+  });
+});
+
+const ING = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: storefront, namespace: shop}
+spec:
+  rules:
+    - host: shop.example.org
+      http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+    - host: "on.example.org"
+    - host: shop.example.org
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: part}
+spec:
+  tls: [{hosts: [a.example.org], secretName: part-tls}]
+  rules:
+    - host: a.example.org
+    - host: b.example.org
+    - host: c.example.org
+`;
+
+describe('ingress-without-tls: the fix lists the Ingress\'s own hosts', () => {
+  it('no spec.tls: one entry with every rule host, a Secret named after the Ingress, -n when the namespace is known', () => {
+    const [f] = runCheck(check, ING).filter((x) => x.object.name === 'storefront');
+    assert.equal(
+      f.fixYaml,
+      `# Secret storefront-tls must hold the certificate: cert-manager issues it when the Ingress is annotated with cert-manager.io/cluster-issuer (or issuer), else create it: kubectl create secret tls storefront-tls --cert=FILE --key=FILE -n shop
+spec:
+  tls:
+    - hosts:
+        - shop.example.org
+        - on.example.org
+      secretName: storefront-tls`,
+    );
+  });
+
+  it('uncovered hosts: the entries it has, plus one for the hosts they miss (a Secret name not taken), the same for each finding', () => {
+    const found = runCheck(check, ING).filter((x) => x.object.name === 'part');
+    assert.equal(found.length, 2);
+    assert.equal(found[0].fixYaml, found[1].fixYaml);
+    const patch = yaml.load(found[0].fixYaml!) as { spec: { tls: unknown[] } };
+    assert.deepEqual(patch.spec.tls, [
+      { hosts: ['a.example.org'], secretName: 'part-tls' },
+      { hosts: ['b.example.org', 'c.example.org'], secretName: 'part-tls-2' },
+    ]);
+    assert.doesNotMatch(found[0].fixYaml!, / -n /);
+  });
+
+  it('a default backend without hosts: a tls entry without hosts (it covers every host)', () => {
+    const text = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: all}
+spec:
+  defaultBackend: {service: {name: web, port: {number: 80}}}
+`;
+    const [f] = runCheck(check, text);
+    assert.match(f.fixYaml!, /\nspec:\n {2}tls:\n {4}- secretName: all-tls$/);
+    assert.deepEqual(applyFixes(check, text).after, []);
+  });
+
+  it('applying each finding\'s fix clears them all', () => {
+    const { before, after, fixed } = applyFixes(check, ING);
+    assert.equal(before.length, 3);
+    assert.deepEqual(after.map((x) => x.message), [], fixed);
   });
 });

@@ -2,6 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import check, { nameWords, secretName } from '../../../src/checks/security/secret-in-env-literal.js';
 import { expectFindings, expectNone, runCheck } from '../../helpers/check-tester.js';
+import { applyFixes } from '../../helpers/apply-fix.js';
+import { findCheck } from '../../../src/checks/index.js';
 
 const defaults = Object.fromEntries(Object.entries(check.params!).map(([k, v]) => [k, v.default])) as never;
 
@@ -209,5 +211,112 @@ spec:
         { line: 20, container: 'agent', severity: 'error', message: 'env OTHER_SECRET_KEY has a literal value' },
       ],
     );
+  });
+});
+
+const APP = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+      - name: api
+        image: registry.example/api:1.0
+        env:
+        - {name: DB_PASSWORD, value: hunter2-not-shown}
+        - {name: LOG_LEVEL, value: debug}
+        - {name: STRIPE_API_KEY, value: <your-key>}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report}
+spec:
+  schedule: "0 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          initContainers:
+          - name: migrate
+            image: registry.example/migrate:1.0
+            env: [{name: DATABASE_URL, value: "postgres://app:s3cr3t-not-shown@db/app"}]
+          containers:
+          - {name: report, image: registry.example/report:1.0}
+`;
+
+describe('secret-in-env-literal: the fix names the env var and a Secret of the workload', () => {
+  it('a Deployment: the env var by its name in its container, read from <workload>-secrets; the command has -n and every key, never the value', () => {
+    const found = runCheck(check, APP).filter((f) => f.object.name === 'api');
+    assert.deepEqual(found.map((f) => f.severity), ['error', 'warning']);
+    assert.equal(
+      found[0].fixYaml,
+      `spec:
+  template:
+    spec:
+      containers:
+      - name: api
+        env:
+        - name: DB_PASSWORD
+          value: null   # removed from the manifest
+          valueFrom:
+            secretKeyRef:
+              name: api-secrets
+              key: db-password`,
+    );
+    assert.match(found[1].fixYaml!, /- name: STRIPE_API_KEY\n.*\n.*\n.*\n {14}name: api-secrets\n {14}key: stripe-api-key$/);
+    for (const f of found) {
+      assert.match(f.fix!, /kubectl create secret generic api-secrets -n shop --from-literal=db-password=\.\.\. --from-literal=stripe-api-key=\.\.\./);
+      assert.doesNotMatch(f.fix! + f.fixYaml!, /hunter2|your-key/);
+    }
+    assert.match(found[0].fix!, /rotate the credential/);
+    assert.match(found[1].fix!, /nothing to rotate/);
+  });
+
+  it('a CronJob\'s init container, namespace-less: its own path, no -n, the URL moved whole', () => {
+    const [f] = runCheck(check, APP).filter((x) => x.object.name === 'report');
+    assert.equal(
+      f.fixYaml,
+      `spec:
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          initContainers:
+          - name: migrate
+            env:
+            - name: DATABASE_URL
+              value: null   # removed from the manifest
+              valueFrom:
+                secretKeyRef:
+                  name: report-secrets
+                  key: database-url`,
+    );
+    assert.match(f.fix!, /kubectl create secret generic report-secrets --from-literal=database-url=\.\.\.;/);
+    assert.doesNotMatch(f.fix!, /s3cr3t/);
+  });
+
+  it('applying the fixes clears every finding; with the Secret created, volume-source-missing has nothing to say', () => {
+    const { before, after, fixed } = applyFixes(check, APP);
+    assert.equal(before.length, 3);
+    assert.deepEqual(after.map((x) => x.message), [], fixed);
+    assert.doesNotMatch(fixed, /hunter2|s3cr3t/);
+    const secrets = `---
+apiVersion: v1
+kind: Secret
+metadata: {name: api-secrets, namespace: shop}
+stringData: {db-password: x, stripe-api-key: x}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: report-secrets}
+stringData: {database-url: x}
+`;
+    assert.deepEqual(runCheck(findCheck('volume-source-missing')!, fixed + secrets, { complete: true }).map((x) => x.message), []);
+    // Without the Secrets, it does say so: the check sees the references.
+    assert.ok(runCheck(findCheck('volume-source-missing')!, fixed, { complete: true }).length > 0);
   });
 });
