@@ -1,3 +1,4 @@
+import { yamlScalar } from '../../model/fix-yaml.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { containerImage, isPinned } from './image-util.js';
 import { skaffoldArtifacts } from '../../model/skaffold.js';
@@ -18,6 +19,7 @@ Many teams accept immutable tags enforced by the registry (ECR, Artifact Registr
     yaml: `containers:
   - name: app
     image: registry.example.com/team/app:1.4.2@sha256:538da402e0720019b7af11b0da11c2059458a84cbba9b790e9fc9fe4768c4ace`,
+    place: { at: 'container', snippet: 'image: "<repository>:<tag>@sha256:<digest>"   # crane digest <repository>:<tag>' },
   },
   target: 'workload',
   uses: ['Config'],
@@ -35,6 +37,7 @@ Many teams accept immutable tags enforced by the registry (ECR, Artifact Registr
         message: `${who(c)}: image ${q(img.raw)} is pinned by tag only; the tag can be moved to a different image`,
         path: [...c.path, 'image'],
         container: c.name,
+        fixSnippet: `image: ${yamlScalar(`${img.ref.repository}:${tag}@sha256:<digest>`)}   # the digest the tag points to now: crane digest ${img.ref.repository}:${tag}`,
       });
     }
     return out;

@@ -1,3 +1,4 @@
+import { yamlScalar } from '../../model/fix-yaml.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { containerImage, isPinned, nameIsPlaceholder } from './image-util.js';
 import { skaffoldArtifacts } from '../../model/skaffold.js';
@@ -42,6 +43,7 @@ in an earlier component (\`us-docker.pkg.dev/PROJECT_ID/repo/app\`): filling it 
     yaml: `containers:
   - name: app
     image: registry.example.com/team/app:1.4.2@sha256:538da402e0720019b7af11b0da11c2059458a84cbba9b790e9fc9fe4768c4ace`,
+    place: { at: 'container', snippet: 'image: "<repository>:<version>"   # an immutable tag your CI produces' },
   },
   target: 'workload',
   uses: ['Config'],
@@ -70,6 +72,8 @@ in an earlier component (\`us-docker.pkg.dev/PROJECT_ID/repo/app\`): filling it 
             : `${who(c)}: image ${q(img.raw)} uses the moving tag :latest, so pods started at different times can run different builds`,
         path: [...c.path, 'image'],
         container: c.name,
+        // The container's own repository; the version (and digest) only the build knows.
+        fixSnippet: `image: ${yamlScalar(`${img.ref.repository}:<version>`)}   # an immutable tag of it (with its digest: crane digest ${img.ref.repository}:<version>)`,
       });
     }
     return out;

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import latest from '../../../src/checks/security/image-tag-latest.js';
 import digest from '../../../src/checks/security/image-not-pinned-by-digest.js';
 import pullPolicy from '../../../src/checks/security/image-pull-policy.js';
-import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+import assert from 'node:assert/strict';
+import { expectFindings, expectNone, runCheck } from '../../helpers/check-tester.js';
 
 const IMAGES = `apiVersion: apps/v1
 kind: Deployment
@@ -188,5 +189,34 @@ spec:
       expectFindings(pullPolicy, pod(`example.com/app:${tag}`), [{ container: 'app', message: `uses the moving tag "${tag}" with imagePullPolicy defaulting to IfNotPresent` }]);
     }
     for (const tag of ['nightly-2024-01-01', 'main-abc1234', 'dev-1.2', 'stable-v2', 'latest-gpu', '1.2.3']) expectNone(pullPolicy, pod(`example.com/app:${tag}`));
+  });
+});
+
+describe('image fixes name the container\'s own repository (fixYaml)', () => {
+  const cron = `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: sync}
+spec:
+  schedule: "@hourly"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          initContainers:
+            - {name: fetch, image: "ghcr.io/acme/fetcher"}
+          containers:
+            - {name: sync, image: "registry.acme.io:5000/team/sync:2.1"}
+`;
+  it('image-tag-latest: the repository with a version to fill in, at the container\'s own path', () => {
+    const [f] = runCheck(latest, cron);
+    assert.equal(
+      f.fixYaml,
+      'spec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          initContainers:\n          - name: fetch\n            image: "ghcr.io/acme/fetcher:<version>"   # an immutable tag of it (with its digest: crane digest ghcr.io/acme/fetcher:<version>)',
+    );
+  });
+  it('image-not-pinned-by-digest: the tag kept, the digest to fill in, with the command that prints it', () => {
+    const [f] = runCheck(digest, cron);
+    assert.match(f.fixYaml!, /\n {10}- name: sync\n {12}image: "registry\.acme\.io:5000\/team\/sync:2\.1@sha256:<digest>" {3}# the digest the tag points to now: crane digest registry\.acme\.io:5000\/team\/sync:2\.1$/);
   });
 });
