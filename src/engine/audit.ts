@@ -387,7 +387,8 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
   };
 
   // A fix placed in an object: one text per snippet and place (the path of the pod spec, metadata or
-  // container, and the container's name), since the workloads of an input share a handful of shapes.
+  // container, and the container's name; and whether the object is a Pod, whose spec fix says how it
+  // is applied), since the workloads of an input share a handful of shapes.
   const placed = new Map<string, Map<string, string | null>>();
   const fixYamlOf = (w: Workload | null, at: FixAnchor, snippet: string, container: string | null): string | null => {
     let where: string;
@@ -398,6 +399,7 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       if (!c) return null;
       where = `${fieldOf(c.path)}\0${c.name}`;
     } else where = fieldOf(at === 'pod-spec' ? w.podSpecPath : w.podMetaPath);
+    if (w?.resource.kind === 'Pod') where += '\0Pod';
     let bySnippet = placed.get(snippet);
     if (!bySnippet) placed.set(snippet, (bySnippet = new Map()));
     let y = bySnippet.get(where);
