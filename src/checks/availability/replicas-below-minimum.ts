@@ -5,6 +5,7 @@ import { SHARED_CLAIM_KINDS, singleWriterClaim } from '../../model/claims.js';
 import { commandWords, formatPath, getNumber, getString, parseImage } from '../../model/util.js';
 import type { Workload } from '../../model/types.js';
 import { idlePod } from '../../model/idle.js';
+import { CONTROLLER_SET_LABELS } from '../networking/service-util.js';
 import { CACHE_IMAGES, DATABASE_IMAGES, databaseServer, runsSentinel } from '../storage/databases.js';
 
 const LEADER_FLAG = /^--?(leader-elect|leader-election|enable-leader-election)(?:=(.*))?$/;
@@ -269,9 +270,6 @@ function nested(path: string[], value: unknown): unknown {
   return path.reduceRight<unknown>((v, k) => ({ [k]: v }), value);
 }
 
-/** Labels the kubelet or a controller adds to pods; not what a Deployment's selector should carry. */
-const ADDED_LABELS = /^(pod-template-hash|controller-revision-hash|statefulset\.kubernetes\.io\/pod-name|apps\.kubernetes\.io\/pod-index|job-name|controller-uid|batch\.kubernetes\.io\/)/;
-
 /**
  * A bare Pod as a Deployment of `replicas` copies: its labels select the pods (an `app` label named
  * after it when it has none); the template's spec is the Pod's own, moved there by hand (it is not
@@ -279,7 +277,7 @@ const ADDED_LABELS = /^(pod-template-hash|controller-revision-hash|statefulset\.
  * (a Deployment accepts only Always) or a nodeName (every replica on one node).
  */
 function asDeployment(w: Workload, replicas: number): string {
-  const own = Object.fromEntries(Object.entries(w.podLabels).filter(([k]) => !ADDED_LABELS.test(k)));
+  const own = Object.fromEntries(Object.entries(w.podLabels).filter(([k]) => !CONTROLLER_SET_LABELS.has(k)));
   const labels = Object.keys(own).length ? own : { app: w.resource.name };
   const metadata: Record<string, unknown> = { name: w.resource.name };
   if (w.resource.namespace !== undefined) metadata.namespace = w.resource.namespace;

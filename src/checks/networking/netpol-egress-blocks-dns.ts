@@ -2,6 +2,7 @@ import { defineCheck, type FindingInput } from '../types.js';
 import type { Json, Workload } from '../../model/types.js';
 import { DNS_NAMESPACE, DNS_POD_LABELS, dnsPeerMatch, formatPortSpec, networkGraph, type NetPolicy, type NetpolPeer, type NetpolPort, type NetpolRule, type NetworkGraph } from '../../model/netpol.js';
 import { isHostNetwork, nameList, otherPoliciesText, unknownOf } from './netpol-util.js';
+import { CONTROLLER_SET_LABELS } from './service-util.js';
 import { formatSelector } from '../../model/selector.js';
 import { dump } from 'js-yaml';
 
@@ -64,9 +65,6 @@ function flow(v: Json | undefined): string {
   return dump(v ?? {}, { flowLevel: 0, lineWidth: -1 }).trim();
 }
 
-/** Labels the controller adds to each pod (or revision): not part of what selects the workload's pods. */
-const VOLATILE_LABEL = /^(pod-template-hash|controller-revision-hash|statefulset\.kubernetes\.io\/pod-name|apps\.kubernetes\.io\/pod-index|batch\.kubernetes\.io\/|job-name$|controller-uid$)/;
-
 /**
  * The podSelector for a policy that allows these pods DNS without isolating any other pod: the
  * podSelector of an egress policy that already isolates them (its pods are egress-isolated anyway),
@@ -74,7 +72,7 @@ const VOLATILE_LABEL = /^(pod-template-hash|controller-revision-hash|statefulset
  */
 function dnsPolicySelector(policy: NetPolicy | undefined, w: Workload): { text: string; same: boolean } {
   if (policy && policy.podSelector !== undefined) return { text: flow(policy.podSelector ?? {}), same: true };
-  const labels = Object.fromEntries(Object.entries(w.podLabels).filter(([k]) => !VOLATILE_LABEL.test(k)));
+  const labels = Object.fromEntries(Object.entries(w.podLabels).filter(([k]) => !CONTROLLER_SET_LABELS.has(k)));
   return { text: Object.keys(labels).length ? flow({ matchLabels: labels }) : "{matchLabels: {...}} with the labels of these pods", same: false };
 }
 
