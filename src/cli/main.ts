@@ -206,7 +206,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--baseline <file>', 'only findings not in this baseline file (kubeready baseline write) count for the exit code')
     .option('--show-exempted', 'list exempted findings too (they are always counted)')
     .option('--show-passing', 'list objects without findings too')
-    .option('--compact', 'each finding as its location and message, without the "breaks" and "fix" lines')
+    .option('--compact', 'each finding as its location and message, without the "breaks" and "fix" lines and the fix YAML')
     .action(async (paths, opts) => {
       const outputs = parseOutputs(opts.output, (m) => new UsageError(m));
       let minScore: number | undefined;

@@ -5,6 +5,7 @@
  * `containers` or `initContainers`. So the snippet a finding shows is the one that applies to that
  * object as written (a check's documentation example is a Deployment's).
  */
+import { dump } from 'js-yaml';
 import type { FieldPath, Workload } from './types.js';
 import { formatPath } from './util.js';
 
@@ -69,4 +70,22 @@ export function placeFix(w: Workload, at: FixAnchor, snippet: string, container?
   }
   if (cut < 0) return pod + nest(path, tail);
   return `${pod}# in ${formatPath(path.slice(0, cut + 1))}:\n${nest(path.slice(cut + 1), tail)}`;
+}
+
+const BLOCK = { lineWidth: -1, noRefs: true } as const;
+const dumped = new Map<string, string>();
+
+/**
+ * `value` as block YAML (lines never folded, no anchors). Memoized on the value's JSON: the fixes of one
+ * input repeat a few shapes (a replica count, a selector), and dumping costs far more than the key.
+ */
+export function toYaml(value: unknown): string {
+  const key = JSON.stringify(value);
+  let y = dumped.get(key);
+  if (y === undefined) {
+    y = dump(value, BLOCK);
+    if (dumped.size >= 10_000) dumped.clear();
+    dumped.set(key, y);
+  }
+  return y;
 }

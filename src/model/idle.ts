@@ -18,8 +18,16 @@ const IDLE = [
   /^pause$/,
 ];
 
-/** The idle command a container runs (canonical form), or undefined. */
+const memo = new WeakMap<JsonObject, string | null>();
+
+/** The idle command a container runs (canonical form), or undefined. Three checks ask for each container. */
 export function idleCommand(c: JsonObject): string | undefined {
+  let v = memo.get(c);
+  if (v === undefined) memo.set(c, (v = idleScript(c) ?? null));
+  return v ?? undefined;
+}
+
+function idleScript(c: JsonObject): string | undefined {
   let w = commandWords(c);
   if (w.length === 0) {
     const image = getString(c, ['image']);

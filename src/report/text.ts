@@ -11,7 +11,7 @@ export interface TextOptions {
   color: boolean;
   /** Include exempted findings (marked). */
   showExempted?: boolean;
-  /** One line per finding: no "why" and "fix" lines. */
+  /** One line per finding: no "why" and "fix" lines (nor the fix's YAML). */
   compact?: boolean;
   /** Also list objects and workloads that have no findings. */
   showPassing?: boolean;
@@ -142,6 +142,8 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
   const shownBefore = new Map<string, string>();
   // Checks whose "breaks" and "fix" lines were shown in full already.
   const explained = new Set<string>();
+  // Fix YAML already printed, with the object it was printed for.
+  const yamlShown = new Map<string, string>();
   // Worst first, as the Markdown table: workloads that are not ready, objects that fail, then the
   // rest (each group in input order), so the first screen shows what blocks production.
   const order = [
@@ -226,6 +228,16 @@ function textLines(report: Report, opts: TextOptions, lines: LineWriter): void {
           lines.push(c.dim(`          fix:    ${f.fix ?? info.fix.text}  (kubeready explain ${f.check})`));
         } else if (info) {
           lines.push(c.dim(`          fix:    ${f.fix ?? `as for ${f.check} above`}  (kubeready explain ${f.check})`));
+        }
+        // The YAML written for this object (its own paths, names and values), to copy as it is; the
+        // same text already shown for another object is named instead of repeated.
+        if (f.fixYaml) {
+          const first = yamlShown.get(f.fixYaml);
+          if (first !== undefined) lines.push(c.dim(`                  (the YAML shown for ${first} above)`));
+          else {
+            yamlShown.set(f.fixYaml, `${objectName(f.object)}${f.container ? ` container ${f.container}` : ''}`);
+            for (const l of f.fixYaml.split('\n')) lines.push(l.length ? `                  ${l}` : '');
+          }
         }
       }
     }

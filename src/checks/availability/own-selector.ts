@@ -2,7 +2,7 @@
  * The label selector that picks exactly a workload's own pods, for the fixes that must select them (a
  * PodDisruptionBudget, an anti-affinity term, a topology spread constraint). Not a check module.
  */
-import { dump } from 'js-yaml';
+import { toYaml } from '../../model/fix-yaml.js';
 import type { Json, Workload } from '../../model/types.js';
 import { get, isObject, isTemplated } from '../../model/util.js';
 import { selectorMatches } from '../../model/selector.js';
@@ -55,8 +55,6 @@ function nested(path: string[], value: Json): Obj {
   return out as Obj;
 }
 
-const DUMP = { lineWidth: -1, noRefs: true } as const;
-
 /**
  * A pod-spec snippet that repairs the spreading term `t` (an anti-affinity term or topology spread
  * constraint of the pod spec) so it counts the workload's own pods: its labelSelector becomes the
@@ -83,7 +81,7 @@ export function repairedTermSnippet(w: Workload, t: { kind: string; path: (strin
   if (t.kind === 'preferred-anti-affinity') fix(isObject(item) ? item.podAffinityTerm : undefined);
   else fix(item);
   const what = field === 'labelSelector' ? "its labelSelector is the workload's own pod selector" : field === 'mismatchLabelKeys' ? "mismatchLabelKeys no longer names the pods' own labels" : 'its namespaces include the pods\' own';
-  return `# the term fixed (${what}); the list is written whole, the other terms as they are\n${dump(nested(path, list), DUMP)}`;
+  return `# the term fixed (${what}); the list is written whole, the other terms as they are\n${toYaml(nested(path, list))}`;
 }
 
 /** A pod-spec snippet adding a preferred anti-affinity term over `topologyKey` for the workload's own pods, after the preferred terms it has. */
@@ -92,7 +90,7 @@ export function antiAffinitySnippet(w: Workload, topologyKey: string): string {
   const list = listOf(w, path);
   list.push({ weight: 100, podAffinityTerm: { topologyKey, labelSelector: ownPodSelector(w) as unknown as Json } });
   const kept = list.length > 1 ? '; the preferred terms it has are kept (the list is replaced as one)' : '';
-  return `# preferred: the replicas go to different nodes when the cluster has room (required would leave extra replicas Pending)${kept}\n${dump(nested(path, list), DUMP)}`;
+  return `# preferred: the replicas go to different nodes when the cluster has room (required would leave extra replicas Pending)${kept}\n${toYaml(nested(path, list))}`;
 }
 
 /** A pod-spec snippet adding a ScheduleAnyway topology spread constraint over `topologyKey` for the workload's own pods, after those it has. */
@@ -100,5 +98,5 @@ export function spreadSnippet(w: Workload, topologyKey: string): string {
   const list = listOf(w, ['topologySpreadConstraints']);
   list.push({ maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: ownPodSelector(w) as unknown as Json });
   const kept = list.length > 1 ? '; the constraints it has are kept' : '';
-  return `# ScheduleAnyway: a full or lost zone does not leave pods Pending${kept}\n${dump({ topologySpreadConstraints: list }, DUMP)}`;
+  return `# ScheduleAnyway: a full or lost zone does not leave pods Pending${kept}\n${toYaml({ topologySpreadConstraints: list })}`;
 }

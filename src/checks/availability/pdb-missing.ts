@@ -1,4 +1,4 @@
-import { dump } from 'js-yaml';
+import { toYaml } from '../../model/fix-yaml.js';
 import { get } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { isEmptySelector, servedPdbsFor } from './pdb-util.js';
@@ -23,7 +23,7 @@ function pdbFor(w: Workload, index: ResourceIndex): string {
     metadata,
     spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: ownPodSelector(w) },
   };
-  return `# a new object, applied with the ${w.resource.kind}; its selector is the ${w.resource.kind}'s own pod selector\n${dump(pdb, { lineWidth: -1, noRefs: true })}`;
+  return `# a new object, applied with the ${w.resource.kind}; its selector is the ${w.resource.kind}'s own pod selector\n${toYaml(pdb)}`;
 }
 
 export default defineCheck({

@@ -1,4 +1,4 @@
-import { dump } from 'js-yaml';
+import { toYaml } from '../../model/fix-yaml.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { isControlled, numberParam, replicaFloor } from './util.js';
 import { SHARED_CLAIM_KINDS, singleWriterClaim } from '../../model/claims.js';
@@ -258,7 +258,7 @@ spec:
       const key = floor.source === 'hpa' ? 'minReplicas' : 'minReplicaCount';
       fixSnippet = `# ${floor.by.kind} "${floor.by.name}"\nspec:\n  ${key}: ${min}`;
     } else if (!fix && !w.scaledBy && w.replicasPath && w.replicasPath.every((k) => typeof k === 'string')) {
-      fixSnippet = dump(nested(w.replicasPath as string[], min)).trimEnd();
+      fixSnippet = toYaml(nested(w.replicasPath as string[], min)).trimEnd();
     }
     out.push({ message, path, related, ...(fix ? { fix } : {}), ...(fixSnippet ? { fixSnippet } : {}) });
     return out;
@@ -289,5 +289,5 @@ function asDeployment(w: Workload, replicas: number): string {
     metadata,
     spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels } } },
   };
-  return `# instead of the Pod (delete it once the Deployment's pods are Ready)\n${dump(doc, { lineWidth: -1, noRefs: true }).trimEnd()}\n    spec: {}   # the Pod's spec, moved here as it is${leave.length ? ` (without ${leave.join(' and ')})` : ''}`;
+  return `# instead of the Pod (delete it once the Deployment's pods are Ready)\n${toYaml(doc).trimEnd()}\n    spec: {}   # the Pod's spec, moved here as it is${leave.length ? ` (without ${leave.join(' and ')})` : ''}`;
 }

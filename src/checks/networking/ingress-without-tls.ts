@@ -1,4 +1,4 @@
-import { dump } from 'js-yaml';
+import { toYaml } from '../../model/fix-yaml.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { dirOf, get, getArray, getString, isObject, stringMap } from '../../model/util.js';
 import type { ResourceIndex } from '../../model/index.js';
@@ -39,7 +39,7 @@ function tlsSnippet(ingress: Resource, existing: Record<string, unknown>[], host
   const entry = hosts.length ? { hosts, secretName } : { secretName };
   const tls = { spec: { tls: [...existing, entry] } };
   const hostless = hosts.length ? '' : '; with no hosts listed it covers every host';
-  return `# Secret ${secretName} must hold the certificate: cert-manager issues it when the Ingress is annotated with cert-manager.io/cluster-issuer (or issuer), else create it: kubectl create secret tls ${secretName} --cert=FILE --key=FILE${ns}${hostless}\n${dump(tls, { lineWidth: -1, noRefs: true })}`;
+  return `# Secret ${secretName} must hold the certificate: cert-manager issues it when the Ingress is annotated with cert-manager.io/cluster-issuer (or issuer), else create it: kubectl create secret tls ${secretName} --cert=FILE --key=FILE${ns}${hostless}\n${toYaml(tls)}`;
 }
 
 /** Whether a TLS host entry covers a rule host (`*.example.com` covers exactly one extra label). */
