@@ -61,6 +61,12 @@ export interface CheckMeta {
    * loaded whole on its account (a CustomResourceDefinition's schema stays out of memory).
    */
   metadataOnly?: true;
+  /**
+   * For target 'object': the check only looks for what the API server rejects (unknown fields), so on
+   * an object that is not a workload its pillar applies only when it fires: a ConfigMap does not earn
+   * an "availability: pass" for being well-formed.
+   */
+  validation?: true;
   /** For target 'workload': the workload classes it applies to (default: all). */
   classes?: Workload['class'][];
   /**

@@ -486,6 +486,8 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
     checks: ActiveCheck[];
     pillars: Set<Pillar>;
     pss: boolean;
+    /** Only checks that count when they fire (api-version-removed, unknown-field): no verdict without a finding. */
+    quiet: boolean;
   }
   const plans = new Map<string, Plan>();
   const planFor = (cls: WorkloadClass | null, kind: string, hasStatus: boolean): Plan => {
@@ -498,8 +500,8 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       // A check that reads only apiVersion and kind (api-version-removed) runs on every object; on
       // objects that are not workloads it makes its pillar applicable only when it fires, so a
       // ConfigMap does not earn a free "availability: pass".
-      const counted = list.filter((a) => cls !== null || !a.check.metadataOnly);
-      plan = { checks: list, pillars: new Set(counted.map((a) => a.check.pillar)), pss: cls !== null && list.some((a) => a.check.pss) };
+      const counted = list.filter((a) => cls !== null || !(a.check.metadataOnly || a.check.validation));
+      plan = { checks: list, pillars: new Set(counted.map((a) => a.check.pillar)), pss: cls !== null && list.some((a) => a.check.pss), quiet: cls === null && counted.length === 0 };
       plans.set(key, plan);
     }
     return plan;
@@ -621,6 +623,8 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
         }
       }
     }
+    // A well-formed ConfigMap is not an audited object: only what fires on it makes it one.
+    if (plan.quiet && findings.length === 0) continue;
     findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || (a.location.line ?? 0) - (b.location.line ?? 0) || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0));
     // Exempted findings and those resting on objects that are not in the input count for nothing.
     // Per pillar: 0 with an error, 50 with warnings only, 100 otherwise; fail with an error.

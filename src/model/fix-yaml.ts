@@ -76,14 +76,14 @@ const BLOCK = { lineWidth: -1, noRefs: true } as const;
 const dumped = new Map<string, string>();
 
 /**
- * `value` as block YAML (lines never folded, no anchors). Memoized on the value's JSON: the fixes of one
+ * `value` as block YAML (lines never folded, no anchors; flow style from `flowLevel` down). Memoized on the value's JSON: the fixes of one
  * input repeat a few shapes (a replica count, a selector), and dumping costs far more than the key.
  */
-export function toYaml(value: unknown): string {
-  const key = JSON.stringify(value);
+export function toYaml(value: unknown, flowLevel = -1): string {
+  const key = flowLevel === -1 ? JSON.stringify(value) : `${flowLevel}\0${JSON.stringify(value)}`;
   let y = dumped.get(key);
   if (y === undefined) {
-    y = dump(value, BLOCK);
+    y = dump(value, flowLevel === -1 ? BLOCK : { ...BLOCK, flowLevel });
     if (dumped.size >= 10_000) dumped.clear();
     dumped.set(key, y);
   }

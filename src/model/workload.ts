@@ -1,5 +1,5 @@
 /** Find the pod template in any resource, known kinds and custom resources alike. */
-import type { ContainerRef, FieldPath, JsonObject, Resource, Workload, WorkloadClass } from './types.js';
+import type { ContainerRef, FieldPath, Json, JsonObject, Resource, Workload, WorkloadClass } from './types.js';
 import { get, getString, isObject, nearNames, stringMap } from './util.js';
 import { applyOperatorDefaults } from './operator-defaults.js';
 
@@ -114,6 +114,21 @@ export function fragmentReason(resource: Resource): string | null {
   return null;
 }
 
+/** Does a strategic-merge-patch directive (`$patch: delete`, `$patch: replace`) appear anywhere in `v`? */
+export function hasPatchDirective(v: Json): boolean {
+  if (Array.isArray(v)) {
+    for (const x of v) if (x !== null && typeof x === 'object' && hasPatchDirective(x)) return true;
+    return false;
+  }
+  if (v === null || typeof v !== 'object') return false;
+  for (const k in v) {
+    if (k === '$patch') return true;
+    const x = (v as JsonObject)[k];
+    if (x !== null && typeof x === 'object' && hasPatchDirective(x)) return true;
+  }
+  return false;
+}
+
 /**
  * Why a built-in workload (Deployment, Pod, CronJob, ...) has no pod spec the API server would accept,
  * when it has none: the first missing field on the way to the containers, with a near key that
@@ -133,7 +148,7 @@ export function podSpecProblem(resource: Resource): { path: FieldPath; message: 
   const want = KNOWN[resource.kind].spec;
   const obj = resource.object;
   if (looksLikePodSpec(get(obj, want))) return null;
-  if (JSON.stringify(obj).includes('"$patch"')) return null;
+  if (hasPatchDirective(obj)) return null;
   const name = `${resource.kind}/${resource.name}`;
   const rejects = 'the API server rejects it, and it is not audited';
   // apps/v1 requires spec.selector: one that is set says the object is meant whole.

@@ -16,6 +16,8 @@ import apiVersionRemoved from './api-version-removed.js';
 import webhookBlocksOwnRecovery from './webhook-blocks-own-recovery.js';
 import hpaVpaConflict from './hpa-vpa-conflict.js';
 import pdbUnhealthyPodsBlockDrain from './pdb-unhealthy-pods-block-drain.js';
+import podTemplateRejected from './pod-template-rejected.js';
+import unknownField from './unknown-field.js';
 
 export const checks: Check[] = [replicasBelowMinimum, recreateStrategy, rollingUpdateUnavailable, noPodAntiAffinity, noZoneSpread, pdbMissing, pdbBlocksEviction, pdbSelectsNothing, pdbOverlap,
-  hpaTargetMissing, hpaMinEqualsMax, hpaUtilizationWithoutRequests, hpaWorkloadSetsReplicas, apiVersionRemoved, webhookBlocksOwnRecovery, hpaVpaConflict, pdbUnhealthyPodsBlockDrain];
+  hpaTargetMissing, hpaMinEqualsMax, hpaUtilizationWithoutRequests, hpaWorkloadSetsReplicas, apiVersionRemoved, webhookBlocksOwnRecovery, hpaVpaConflict, pdbUnhealthyPodsBlockDrain, podTemplateRejected, unknownField];

@@ -1,8 +1,19 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { getArray } from '../../model/util.js';
+import { capabilitiesSnippet, type KeepRule } from './capabilities-added.js';
 import { BASELINE_CAPABILITIES, containerSC, containerSCPath, isPrivileged, isWindowsPod, windowsInstead, listText, pssContainers, pssRef, q, stringsWithIndex, who } from './pss-util.js';
 
 const REF = pssRef('restricted', 'Capabilities');
+
+/**
+ * What the fix keeps of capabilities.add besides NET_BIND_SERVICE: the runtime's default capabilities go
+ * (restricted allows only NET_BIND_SERVICE); the others stay as written: capabilities-added reports
+ * them, and a container exempted there (a VPN sidecar's NET_ADMIN) keeps what it needs.
+ */
+const KEEP: KeepRule = {
+  keep: (written, name) => (BASELINE_CAPABILITIES.has(name) ? null : written),
+  keptNote: (kept) => `${listText(kept)} as ${kept.length > 1 ? 'they were' : 'it was'}: capabilities-added reports ${kept.length > 1 ? 'them' : 'it'}`,
+};
 
 export default defineCheck({
   id: 'capabilities-not-dropped',
@@ -52,6 +63,7 @@ Privileged containers are not reported: they get every capability whatever \`dro
         message: `${who(c)}: ${parts.join('; ')} ${REF}`,
         path: !dropsAll ? containerSCPath(c, 'capabilities', 'drop') : containerSCPath(c, 'capabilities', 'add', extra[0].index),
         container: c.name,
+        fixSnippet: capabilitiesSnippet(w, c, KEEP),
       });
     }
     return windowsInstead(w, out, 'Linux capabilities do not exist', REF);

@@ -1,6 +1,9 @@
+import { dump } from 'js-yaml';
 import { defineCheck, type FindingInput } from '../types.js';
-import type { ContainerRef, Workload } from '../../model/types.js';
-import { get, getArray, getString, isObject } from '../../model/util.js';
+import type { ContainerRef, Resource, Workload } from '../../model/types.js';
+import type { ResourceIndex } from '../../model/index.js';
+import { yamlScalar } from '../../model/fix-yaml.js';
+import { formatPath, get, getArray, getString, isObject } from '../../model/util.js';
 import { asBool, asNumber, containerSC, isPrivileged, listText, mountedBy, podSC, podVolumes, pssRef, q, resolveSC } from './pss-util.js';
 
 /** Host paths whose mount hands over the node outright (container runtime sockets, the root, kubelet state). */
@@ -51,6 +54,101 @@ function readsAsUnprivilegedUser(w: Workload, c: ContainerRef, volumeName: strin
   return !added.some((x) => x === 'ALL' || READ_PAST_PERMISSIONS.has(x));
 }
 
+/**
+ * Host paths that are the node itself rather than a place for the pod's data: its root and system
+ * directories, devices, sockets, logs, kernel interfaces, the runtime's and kubelet's state, CNI and
+ * GPU driver directories. An emptyDir or a PersistentVolumeClaim in their place is empty, so it is no
+ * fix for a pod that reads them. (/tmp is not among them: scratch space, which an emptyDir replaces.)
+ */
+const NODE_OWN_PATHS = ['/dev', '/sys', '/proc', '/run', '/var/run', '/etc', '/usr', '/lib', '/lib64', '/bin', '/sbin', '/boot', '/var/log', '/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd', '/opt/cni', '/var/lib/cni', '/etc/cni', '/home/kubernetes/bin'];
+const NODE_ROOTS = new Set(['/', '/var', '/var/lib']);
+const NODE_TYPES = new Set(['Socket', 'CharDevice', 'BlockDevice']);
+
+function isNodeOwn(path: string | undefined, type: string | undefined): boolean {
+  if (type !== undefined && NODE_TYPES.has(type)) return true;
+  if (path === undefined) return false;
+  const norm = path.replace(/\/+$/, '') || '/';
+  if (norm.endsWith('.sock') || NODE_ROOTS.has(norm)) return true;
+  return NODE_OWN_PATHS.some((n) => norm === n || norm.startsWith(`${n}/`));
+}
+
+/**
+ * A kubeready exemption for this check (or another) on exactly this object, as one line of
+ * `.kubeready.yaml`: the object's kind and name, and its namespace when the manifest (or -n) says
+ * which one. Matched as ExemptionRule in engine/config (names and namespaces are globs; Kubernetes
+ * names hold no glob characters).
+ */
+export function exemptionLine(index: ResourceIndex, r: Resource, check: string, reason: string): string {
+  const item: Record<string, unknown> = { checks: [check], kinds: [r.kind] };
+  if (index.kubectlNamespace(r)) item.namespaces = [index.namespaceOf(r)];
+  item.names = [r.name];
+  item.reason = reason;
+  return `exemptions: ${dump([item], { flowLevel: 0, lineWidth: -1, quoteStyle: 'double' }).trim()}`;
+}
+
+/**
+ * Where a node agent's pods go: a namespace whose PodSecurity enforce level is privileged (the
+ * kubeready exemption does not exempt anything from PodSecurity admission), with the command that
+ * labels it when the namespace is known.
+ */
+export function privilegedNamespaceText(index: ResourceIndex, r: Resource, what = 'node agents'): string {
+  if (!index.kubectlNamespace(r)) {
+    return 'run it in a namespace of its own (the manifest sets no metadata.namespace) labelled pod-security.kubernetes.io/enforce: privileged, which PodSecurity admission requires for it';
+  }
+  const ns = index.namespaceOf(r);
+  return `run it in a namespace that holds only ${what}, labelled pod-security.kubernetes.io/enforce: privileged, which PodSecurity admission requires for it (kubectl label namespace ${ns} pod-security.kubernetes.io/enforce=privileged --overwrite, if "${ns}" is such a namespace; otherwise move it to one)`;
+}
+
+interface HostVolume {
+  /** Index in the pod spec's volumes. */
+  index: number;
+  name: string;
+  /** The volume has a name of its own (not `#index`): a snippet can name it. */
+  named: boolean;
+  hostPath: string | undefined;
+  type: string | undefined;
+  users: string[];
+}
+
+/** The fix of one mounted hostPath volume: a node agent's, or another workload's. */
+function fixFor(w: Workload, index: ResourceIndex, v: HostVolume, all: HostVolume[]): { fix: string; fixSnippet?: string } {
+  const r = w.resource;
+  const path = v.hostPath !== undefined ? q(v.hostPath) : '(no path)';
+  const agent = w.class === 'daemon';
+  const nodeOwn = isNodeOwn(v.hostPath, v.type);
+  if (!agent && !nodeOwn) {
+    // Data or scratch space on whichever node the pod lands on: the pod's own volume instead.
+    return {
+      fix: `Replace hostPath ${path} of volume "${v.name}" with the pod's own storage: an emptyDir for scratch space (as in the YAML: it lives as long as the pod), a PersistentVolumeClaim for data that must outlive the pod (persistentVolumeClaim: {claimName: ...} in its place), or a configMap/secret for configuration; the mounts of ${listText(v.users.map((u) => `"${u}"`))} stay as they are.`,
+      ...(v.named ? { fixSnippet: `volumes:\n- name: ${yamlScalar(v.name)}\n  hostPath: null   # removed\n  emptyDir: {}     # scratch space; data that must outlive the pod: a persistentVolumeClaim instead` } : {}),
+    };
+  }
+  // The exemption covers every hostPath volume of the object: it names the node paths it is for, and
+  // a workload that also has volumes with a real replacement is told to replace those first.
+  const kept = all.filter((x) => agent || isNodeOwn(x.hostPath, x.type));
+  const others = all.filter((x) => !kept.includes(x));
+  const paths = [...new Set(kept.map((x) => x.hostPath).filter((p): p is string => p !== undefined))];
+  const reason = `${agent ? 'node agent: ' : ''}needs the node's ${listText(paths)} (hostPath); runs in a namespace with pod-security.kubernetes.io/enforce: privileged`;
+  const exempt =
+    `record the exception in .kubeready.yaml (add the item to its exemptions list): ${exemptionLine(index, r, 'host-path-volume', reason)}` +
+    (others.length ? ` (it covers every hostPath volume of the ${r.kind}: replace ${listText(others.map((x) => `"${x.name}"`))} first, as its finding says)` : '');
+  const writable = v.hostPath !== undefined && RUNTIME_SOCKET.some((re) => re.test(v.hostPath!))
+    ? []
+    : w.containers.filter((c) => v.users.includes(c.name) && getArray(c.spec, ['volumeMounts']).some((m) => isObject(m) && m.name === v.name && get(m, ['readOnly']) !== true));
+  const root = v.hostPath !== undefined && NODE_ROOTS.has(v.hostPath.replace(/\/+$/, '') || '/');
+  const narrow =
+    (root ? `mount only the directories of the node it reads instead of ${path}` : `mount the narrowest host path it needs`) +
+    (writable.length ? `, read-only where it only reads (readOnly: true on the volumeMount of ${listText(writable.map((c) => `"${c.name}"`))})` : '');
+  if (agent) {
+    return {
+      fix: `${r.kind} "${r.name}" is a node agent (one pod per node) that works on the node through hostPath ${path}: an emptyDir or PersistentVolumeClaim in its place would be empty, so keep the volume; ${privilegedNamespaceText(index, r)}; ${exempt}; and ${narrow}.`,
+    };
+  }
+  return {
+    fix: `hostPath ${path} of volume "${v.name}" is the node's own (system files, a device or a socket), which an emptyDir or PersistentVolumeClaim would not hold. If the pod only needs some files from it (certificates, configuration), put those in a configMap, a secret or the image and delete the volume; if it must use the node's own (a node agent, a device or driver directory), keep it: ${privilegedNamespaceText(index, r, 'workloads that use the node')}; ${exempt}; and ${narrow}.`,
+  };
+}
+
 export default defineCheck({
   id: 'host-path-volume',
   pillar: 'security',
@@ -67,9 +165,11 @@ A hostPath volume that no container mounts is a **warning**: the kubelet does no
 
 hostPath data is also tied to one node: the pod loses it when it is rescheduled elsewhere.
 
-Use \`emptyDir\` for scratch space, a PersistentVolumeClaim for data, \`configMap\`/\`secret\`/\`projected\` for configuration. Node agents that must read the host (log shippers, node exporters, CSI node plugins) are the legitimate exception: run them in a privileged namespace and exempt them here with a reason.`,
+Use \`emptyDir\` for scratch space, a PersistentVolumeClaim for data, \`configMap\`/\`secret\`/\`projected\` for configuration. Node agents that must read the host (log shippers, node exporters, CSI node plugins) are the legitimate exception: run them in a privileged namespace and exempt them here with a reason.
+
+Each finding's fix is for its workload. A DaemonSet is a node agent: an emptyDir or PersistentVolumeClaim in place of the node's directory would be empty, so the fix keeps the volume and says to run it in a namespace labelled \`pod-security.kubernetes.io/enforce: privileged\` (kubeready's exemptions do not exempt anything from PodSecurity admission), gives the \`.kubeready.yaml\` exemption for this check and the object (kind, namespace, name), and asks for the narrowest path, mounted \`readOnly: true\` by the containers that mount it writable where they only read (not for runtime sockets, where it changes nothing). Another workload whose hostPath is the node's own (\`/\`, \`/var\`, \`/var/lib\`, \`/proc\`, \`/sys\`, \`/dev\`, \`/etc\`, \`/run\`, system and kernel module directories, \`/var/log\`, the runtime's and kubelet's state, CNI and GPU driver directories, sockets and devices) gets the same, or the advice to ship the files it needs otherwise and delete the volume. Any other hostPath is replaced by an emptyDir of the same name (the YAML), or a PersistentVolumeClaim for data that must outlive the pod.`,
   fix: {
-    text: 'Replace the hostPath volume with emptyDir (scratch), a PersistentVolumeClaim (data) or a configMap/secret (configuration).',
+    text: 'Replace the hostPath volume with emptyDir (scratch), a PersistentVolumeClaim (data) or a configMap/secret (configuration). A node agent (a DaemonSet) that must read the node keeps it: run it in a namespace labelled pod-security.kubernetes.io/enforce: privileged, exempt it in .kubeready.yaml, and mount the narrowest path, read-only where it only reads.',
     yaml: `volumes:
   - name: cache
     emptyDir:
@@ -77,11 +177,18 @@ Use \`emptyDir\` for scratch space, a PersistentVolumeClaim for data, \`configMa
   - name: data
     persistentVolumeClaim:
       claimName: data`,
+    // Per finding: the volume's own name replaced by an emptyDir; node agents and the node's own paths
+    // get a text fix only (the privileged namespace and the exemption).
+    place: { at: 'pod-spec', snippet: '' },
   },
   target: 'workload',
-  run({ workload }) {
+  run({ workload, index: resources }) {
     const w = workload!;
     const out: FindingInput[] = [];
+    const mounted: HostVolume[] = podVolumes(w)
+      .filter(({ volume }) => isObject(volume.hostPath))
+      .map(({ volume, index, name }) => ({ index, name, named: typeof volume.name === 'string', hostPath: getString(volume, ['hostPath', 'path']), type: getString(volume, ['hostPath', 'type']), users: mountedBy(w, name) }))
+      .filter((v) => v.users.length > 0);
     for (const { volume, index, name } of podVolumes(w)) {
       if (!isObject(volume.hostPath)) continue;
       const hostPath = getString(volume, ['hostPath', 'path']);
@@ -95,10 +202,11 @@ Use \`emptyDir\` for scratch space, a PersistentVolumeClaim for data, \`configMa
           message: `volume "${name}": hostPath ${hostPath !== undefined ? q(hostPath) : '(no path)'} is declared but no container mounts it: the kubelet does not set it up, so nothing of the node reaches the pod, but PodSecurity baseline still rejects the pod; delete the volume ${pssRef('baseline', 'HostPath Volumes')}`,
           path,
           severity: 'warning',
+          fix: `Delete volume "${name}" from ${formatPath([...w.podSpecPath, 'volumes'])}: no container mounts it, so the pod loses nothing, and PodSecurity baseline no longer rejects it for this volume.`,
         });
         continue;
       }
-      const mounted = `, mounted by ${listText(users.map((u) => `"${u}"`))}`;
+      const mountedText = `, mounted by ${listText(users.map((u) => `"${u}"`))}`;
       let danger = '';
       if (hostPath !== undefined && NODE_TAKEOVER.some((re) => re.test(hostPath))) {
         const readOnly = !RUNTIME_SOCKET.some((re) => re.test(hostPath)) && w.containers.filter((c) => users.includes(c.name)).every((c) => readsAsUnprivilegedUser(w, c, name));
@@ -110,8 +218,9 @@ Use \`emptyDir\` for scratch space, a PersistentVolumeClaim for data, \`configMa
         if (writers.length) danger = `: the node runs what is in it as root (binaries or kernel modules) and ${listText(writers.map((c) => `"${c.name}"`))} can write to it as root, so it is enough to take over the node`;
       }
       out.push({
-        message: `volume "${name}": hostPath ${hostPath !== undefined ? q(hostPath) : '(no path)'} mounts the node's filesystem into the pod${mounted}${danger} ${pssRef('baseline', 'HostPath Volumes')}`,
+        message: `volume "${name}": hostPath ${hostPath !== undefined ? q(hostPath) : '(no path)'} mounts the node's filesystem into the pod${mountedText}${danger} ${pssRef('baseline', 'HostPath Volumes')}`,
         path,
+        ...fixFor(w, resources, mounted.find((v) => v.index === index)!, mounted),
       });
     }
     return out;

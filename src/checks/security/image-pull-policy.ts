@@ -1,7 +1,7 @@
-import { isTemplated } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
-import { getString } from '../../model/util.js';
-import { containerImage, isPinned, nameIsPlaceholder } from './image-util.js';
+import { getString, isTemplated } from '../../model/util.js';
+import { yamlScalar } from '../../model/fix-yaml.js';
+import { containerImage, isPinned, nameIsPlaceholder, type ContainerImage } from './image-util.js';
 import { skaffoldArtifacts } from '../../model/skaffold.js';
 import { q, who } from './pss-util.js';
 
@@ -21,6 +21,42 @@ function movingTag(tag: string, mutable: Set<string>): boolean {
   if (mutable.has('latest') && /[._-]latest$/.test(t)) return true;
   const head = /^([a-z]+)[._-]/.exec(t)?.[1];
   return head !== undefined && head !== 'latest' && mutable.has(head) && !/\d{6,}|\d+\.\d+|(^|[._-])v?\d+([._-]|$)|[0-9a-f]{7,}/.test(t.slice(head.length));
+}
+
+type Policy = 'Always' | 'IfNotPresent' | 'Never';
+
+/** The valid value a misspelled one means (`always`, `if-not-present`, `IF_NOT_PRESENT`), if any. */
+function meant(v: string): Policy | undefined {
+  const k = v.toLowerCase().replace(/[\s_-]/g, '');
+  return k === 'always' ? 'Always' : k === 'ifnotpresent' ? 'IfNotPresent' : k === 'never' ? 'Never' : undefined;
+}
+
+/**
+ * The policy the image is safe with: IfNotPresent for a digest or a tag that does not move (each node
+ * pulls it once and it cannot change), Always for :latest, no tag, or a moving tag (each start pulls
+ * what it points to now). Undefined when the image is not known (a template, an untagged placeholder).
+ */
+function safePolicy(img: ContainerImage | undefined, mutable: Set<string>): 'Always' | 'IfNotPresent' | undefined {
+  if (!img) return undefined;
+  if (isPinned(img)) return 'IfNotPresent';
+  const tag = img.ref.tag;
+  if (tag === undefined) return nameIsPlaceholder(img) ? undefined : 'Always';
+  return tag === 'latest' || movingTag(tag, mutable) ? 'Always' : 'IfNotPresent';
+}
+
+/**
+ * `imagePullPolicy: <policy>` with a comment: `why` (for this finding), then why the policy suits the
+ * image when it is the one safePolicy gives for it.
+ */
+function policySnippet(policy: 'Always' | 'IfNotPresent', img: ContainerImage | undefined, safe: Policy | undefined, why: string): string {
+  const notes = why ? [why] : [];
+  const tag = img?.ref.tag;
+  if (!img || !safe) notes.push(policy === 'IfNotPresent' ? "Always if the image's tag moves" : 'each start pulls the build the tag points to now');
+  else if (policy !== safe) {
+    // A valid spelling of what it said, which is not the one the image needs (Always on a version tag): fine as it is.
+  } else if (policy === 'IfNotPresent') notes.push(`${isPinned(img) ? 'its digest' : `its tag "${tag}"`} does not move: a node pulls it once, when it lacks it`);
+  else notes.push(`${tag === undefined || tag === 'latest' ? ':latest' : `"${tag}"`} moves: each start pulls the build it points to now; or pin an immutable tag, image: ${img.ref.repository}:<version>`);
+  return `imagePullPolicy: ${policy}${notes.length ? `   # ${notes.join('; ')}` : ''}`;
 }
 
 export default defineCheck<Params>({
@@ -43,6 +79,9 @@ Not reported: \`Always\` with any tag (each start costs a registry round trip, b
   - name: app
     image: registry.example.com/team/app:1.4.2
     # imagePullPolicy unset: defaults to IfNotPresent, safe for an immutable tag`,
+    // Each finding's own (fixSnippet): the container's repository with a version to fill in, or the
+    // policy its image is safe with.
+    place: { at: 'container', snippet: '' },
   },
   params: {
     mutableTags: {
@@ -62,16 +101,21 @@ Not reported: \`Always\` with any tag (each start costs a registry round trip, b
       const path = [...c.path, 'imagePullPolicy'];
       // A template (${IMAGE_PULL_POLICY:-Always}, {{ .Values.pullPolicy }}) is filled in before apply.
       if (isTemplated(policy)) continue;
+      const img = containerImage(c);
+      const safe = safePolicy(img, mutable);
       if (policy !== undefined && !VALID.has(policy)) {
+        // The valid spelling of what it says, unless that is Never or a stale IfNotPresent: then the safe one.
+        const m = meant(policy);
+        const fix = m === 'Always' || (m === 'IfNotPresent' && safe !== 'Always') ? m : (safe ?? 'IfNotPresent');
         out.push({
           message: `${who(c)}: imagePullPolicy ${q(policy)} is not a valid value (Always, IfNotPresent or Never); the API server rejects the object`,
           path,
           container: c.name,
           severity: 'error',
+          fixSnippet: policySnippet(fix, img, safe, m === fix ? `the valid spelling of ${q(policy)}` : `${q(policy)} is not a valid value${m ? ` (${m} would be${m === 'Never' ? ', but fails on nodes without the image' : ', but keeps a stale build on each node'})` : ''}`),
         });
         continue;
       }
-      const img = containerImage(c);
       // A Skaffold artifact: skaffold replaces it with the image it built, tag and all.
       if (img && built.has(img.ref.repository)) continue;
       if (img && isTemplated(img.raw)) continue;
@@ -80,6 +124,7 @@ Not reported: \`Always\` with any tag (each start costs a registry round trip, b
           message: `${who(c)}: imagePullPolicy: Never only starts on nodes that already have ${img ? q(img.raw) : 'the image'}; new or replaced nodes fail the pod with ErrImageNeverPull`,
           path,
           container: c.name,
+          fixSnippet: policySnippet(safe ?? 'IfNotPresent', img, safe, ''),
         });
         continue;
       }
@@ -95,6 +140,8 @@ Not reported: \`Always\` with any tag (each start costs a registry round trip, b
           message: `${who(c)}: imagePullPolicy: IfNotPresent with ${tag === undefined ? 'an untagged image' : 'the :latest tag'} (${q(img.raw)}) keeps whichever build each node pulled first, so replicas run different code`,
           path,
           container: c.name,
+          // :latest is image-tag-latest's error too: the same immutable tag of the container's own repository.
+          fixSnippet: `image: ${yamlScalar(`${img.ref.repository}:<version>`)}   # an immutable tag of it (with its digest: crane digest ${img.ref.repository}:<version>): IfNotPresent then runs one build on every node; or keep the tag with imagePullPolicy: Always`,
         });
         continue;
       }
@@ -103,6 +150,7 @@ Not reported: \`Always\` with any tag (each start costs a registry round trip, b
         message: `${who(c)}: image ${q(img.raw)} uses the moving tag "${tag}" with imagePullPolicy ${policy === undefined ? 'defaulting to IfNotPresent' : 'IfNotPresent'}, so each node keeps whichever build it pulled first`,
         path,
         container: c.name,
+        fixSnippet: policySnippet('Always', img, safe, ''),
       });
     }
     return out;
