@@ -84,8 +84,18 @@ function containersOf(w: Workload): { list: Ctr[]; names: (string | undefined)[]
       names.push(name);
       const path: FieldPath = [...w.podSpecPath, key, index];
       const ref = w.containers.find((x) => x.path.length === path.length && x.path.every((p, i) => p === path[i]));
-      const label = ref ? containerLabel(ref) : `ephemeral container ${JSON.stringify(name ?? `#${index}`)}`;
-      list.push({ key, index, spec: c, name, path, label, ref });
+      // Worded only for a finding (most templates have none).
+      list.push({
+        key,
+        index,
+        spec: c,
+        name,
+        path,
+        ref,
+        get label() {
+          return ref ? containerLabel(ref) : `ephemeral container ${JSON.stringify(name ?? `#${index}`)}`;
+        },
+      });
     });
   }
   return { list, names, unsure };

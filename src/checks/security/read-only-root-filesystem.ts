@@ -1,7 +1,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import type { ContainerRef, JsonObject, Workload } from '../../model/types.js';
 import { get, getArray, isObject } from '../../model/util.js';
-import { placeFix, toYaml } from '../../model/fix-yaml.js';
+import { placeFix, toYaml, yamlScalar } from '../../model/fix-yaml.js';
 import { containerSC, containerSCPath, isPrivileged, isWindowsPod, podVolumes, who, windowsByScheduling } from './pss-util.js';
 
 /** A volume name is a DNS label (RFC 1123): at most 63 lower-case letters, digits and '-', alphanumeric at both ends. */
@@ -49,6 +49,9 @@ function tmpVolumeNames(w: Workload, need: ContainerRef[]): Map<string, string> 
   return out;
 }
 
+const C_NAME = 'C-NAME-OF-THE-CONTAINER';
+const V_NAME = 'V-NAME-OF-THE-VOLUME';
+
 /**
  * The fix for one container, relative to the pod spec: readOnlyRootFilesystem: true, and an emptyDir
  * of its own at /tmp unless it already mounts something there. Null when the container is not
@@ -58,18 +61,21 @@ function fixFor(w: Workload, c: ContainerRef, volume: string | undefined): strin
   const key = c.path[c.path.length - 2];
   const inSpec = c.path.length === w.podSpecPath.length + 2 && w.podSpecPath.every((p, i) => c.path[i] === p);
   if (!inSpec || typeof key !== 'string') return null;
-  const container: JsonObject = { name: c.name, securityContext: { readOnlyRootFilesystem: true } };
+  // The shape is dumped once (memoized) with stand-ins for the names, which are then written in: names
+  // differ per workload, the shape does not.
+  const container: JsonObject = { name: C_NAME, securityContext: { readOnlyRootFilesystem: true } };
   let note: string;
   if (volume !== undefined) {
-    container.volumeMounts = [{ name: volume, mountPath: '/tmp' }];
+    container.volumeMounts = [{ name: V_NAME, mountPath: '/tmp' }];
     note = 'a writable /tmp of its own; mount an emptyDir at each other path it writes to';
   } else {
     const m = tmpMount(c);
     note = `/tmp is already mounted${typeof m?.name === 'string' ? ` (volume "${m.name}")` : ''}; mount an emptyDir at each other path it writes to`;
   }
   const spec: JsonObject = { [key]: [container] };
-  if (volume !== undefined) spec.volumes = [{ name: volume, emptyDir: {} }];
-  const lines = toYaml(spec).trimEnd().split('\n');
+  if (volume !== undefined) spec.volumes = [{ name: V_NAME, emptyDir: {} }];
+  const text = toYaml(spec).trimEnd().replaceAll(C_NAME, yamlScalar(c.name)).replaceAll(V_NAME, volume === undefined ? '' : yamlScalar(volume));
+  const lines = text.split('\n');
   const at = lines.findIndex((l) => (volume !== undefined ? /^\s+mountPath: \/tmp$/.test(l) : /^\s+readOnlyRootFilesystem: true$/.test(l)));
   if (at >= 0) lines[at] += `   # ${note}`;
   return placeFix(w, 'pod-spec', lines.join('\n'));

@@ -230,7 +230,7 @@ describe('read-only-root-filesystem: the fix (fixYaml) fits the pod it is for', 
   it('a single container with no volumes gets "tmp"; a CronJob\'s at its pod spec, a Pod\'s with how it is re-created', () => {
     assert.match(fixOf(CRONJOB, 'report'), /^spec:\n {2}jobTemplate:\n {4}spec:\n {6}template:\n {8}spec:\n {10}containers:\n {12}- name: report\n[\s\S]*\n {10}volumes:\n {12}- name: tmp\n {14}emptyDir: \{\}$/);
     const pod = fixOf(POD, 'on');
-    assert.match(pod, /^# a Pod's spec cannot change once created.*\nspec:\n {2}containers:\n {4}- name: 'on'\n/);
+    assert.match(pod, /^# a Pod's spec cannot change once created.*\nspec:\n {2}containers:\n {4}- name: ["']on["']\n/);
     // The pod's emptyDir "tmp" is the other container's /tmp: not shared, a new one.
     assert.equal(tmpOf(applyFixes(check, POD).fixed, 'on').volume, 'tmp-on');
   });
