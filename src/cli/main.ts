@@ -176,9 +176,12 @@ async function auditPaths(paths: string[], opts: InputOpts, io: Io, extra: { rea
   );
   if (input.renders?.length) report.renders = input.renders;
   // The files the objects came from (absolute), so no report overwrites one of them.
+  // Each file resolved once (a large file holds 100,000 objects).
+  const files = new Set<string>();
+  for (const r of input.resources) files.add(r.origin.file);
+  for (const p of problems) if (p.file !== '(command line)') files.add(p.file);
   const inputFiles = new Set<string>();
-  for (const r of input.resources) inputFiles.add(resolve(io.cwd, r.origin.file));
-  for (const p of problems) if (p.file !== '(command line)') inputFiles.add(resolve(io.cwd, p.file));
+  for (const f of files) inputFiles.add(resolve(io.cwd, f));
   return { report, config, inputFiles };
 }
 
