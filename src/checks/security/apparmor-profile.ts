@@ -34,7 +34,7 @@ export default defineCheck({
   details: `PodSecurity **baseline** allows only the runtime default or a node-local profile:
 
 - \`securityContext.appArmorProfile.type\` (pod level and each container, GA in 1.31): \`RuntimeDefault\` or \`Localhost\`, or unset. \`Unconfined\` is forbidden.
-- The deprecated annotation \`container.apparmor.security.beta.kubernetes.io/<container>\` on the pod template: \`runtime/default\`, \`localhost/<profile>\`, or empty. \`unconfined\` (or anything else) is forbidden. PodSecurity still checks this annotation.
+- The deprecated annotation \`container.apparmor.security.beta.kubernetes.io/<container>\` on the pod template: \`runtime/default\`, \`localhost/<profile>\`, or empty. \`unconfined\` (or anything else) is forbidden. PodSecurity still checks this annotation. A value that is no profile name at all (\`docker-default\`, \`Unconfined\` as the field spells it) is refused by the API server itself ("invalid AppArmor profile name"), and the message says so.
 
 Leaving AppArmor unset is fine: the runtime applies its default profile on nodes that support AppArmor. Exempt only workloads that provably need an unconfined profile (some debugging and node tools).`,
   fix: {
@@ -58,8 +58,14 @@ spec:
       if (!key.startsWith(APPARMOR_ANNOTATION_PREFIX)) continue;
       if (value === '' || value === 'runtime/default' || value.startsWith('localhost/')) continue;
       const container = key.slice(APPARMOR_ANNOTATION_PREFIX.length);
+      // ValidateAppArmorProfileFormat: anything but runtime/default, unconfined and localhost/... is not a
+      // profile name at all, and the object is refused (the error path drops the template's "metadata").
+      const annotations = w.podMetaPath.length > 1 ? [...w.podMetaPath.slice(0, -1), 'annotations'] : ['metadata', 'annotations'];
+      const invalid = value !== 'unconfined';
       out.push({
-        message: `annotation ${key}: ${q(value)} runs container "${container}" without the runtime's default AppArmor profile (allowed: runtime/default, localhost/<profile>) ${REF}`,
+        message: invalid
+          ? `annotation ${key}: ${q(value)} is not an AppArmor profile name (runtime/default, unconfined or localhost/<profile>): the API server rejects the ${w.resource.kind} (${formatPath(annotations)}[${key}]: Invalid value: ${q(value)}: invalid AppArmor profile name: ${q(value)}), and PodSecurity baseline allows only runtime/default or localhost/<profile> ${REF}`
+          : `annotation ${key}: ${q(value)} runs container "${container}" without the runtime's default AppArmor profile (allowed: runtime/default, localhost/<profile>) ${REF}`,
         path: [...w.podMetaPath, 'annotations', key],
         container: container || undefined,
         fix: `Delete the annotation ${key} from ${formatPath([...w.podMetaPath, 'annotations'])}: ${container ? `container "${container}"` : 'the container'} then gets the runtime's default AppArmor profile. Setting securityContext.appArmorProfile.type: RuntimeDefault as well is optional, and works only once the annotation is gone: ${MISMATCH}.`,

@@ -83,3 +83,30 @@ spec:
     assert.doesNotMatch(check.fix.text, /, or set appArmorProfile\.type to RuntimeDefault\.$/);
   });
 });
+
+describe('apparmor-profile: a value that is not a profile name', () => {
+  it('says the API server rejects the object, with its error and the path it names (a template drops "metadata"; a Pod keeps it)', () => {
+    const [f] = expectFindings(check, daemonSet('        container.apparmor.security.beta.kubernetes.io/debugger: docker-default\n'), [{ container: 'debugger', severity: 'error' }]);
+    assert.match(f.message, /"docker-default" is not an AppArmor profile name \(runtime\/default, unconfined or localhost\/<profile>\): the API server rejects the DaemonSet \(spec\.template\.annotations\[container\.apparmor\.security\.beta\.kubernetes\.io\/debugger\]: Invalid value: "docker-default": invalid AppArmor profile name: "docker-default"\)/);
+    const [p] = expectFindings(
+      check,
+      `apiVersion: v1
+kind: Pod
+metadata:
+  name: dbg
+  annotations: {container.apparmor.security.beta.kubernetes.io/debugger: Unconfined}
+spec:
+  containers: [{name: debugger, image: "debugger:1.0"}]
+`,
+      [{ container: 'debugger' }],
+    );
+    // The profile names are case-sensitive: "Unconfined" (the field's spelling) is not one.
+    assert.match(p.message, /the API server rejects the Pod \(metadata\.annotations\[container\.apparmor\.security\.beta\.kubernetes\.io\/debugger\]: Invalid value: "Unconfined"/);
+  });
+
+  it('keeps the PodSecurity wording for unconfined, which the API server accepts', () => {
+    const [f] = expectFindings(check, daemonSet('        container.apparmor.security.beta.kubernetes.io/debugger: unconfined\n'), [{ container: 'debugger' }]);
+    assert.match(f.message, /runs container "debugger" without the runtime's default AppArmor profile/);
+    assert.doesNotMatch(f.message, /rejects/);
+  });
+});
