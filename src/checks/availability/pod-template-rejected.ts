@@ -5,11 +5,12 @@
  */
 import { defineCheck, type FindingInput } from '../types.js';
 import type { ContainerRef, FieldPath, Json, JsonObject, Workload } from '../../model/types.js';
-import { didYouMean, formatPath, getArray, getObject, getString, isObject, isTemplated, joinAnd, nearNames } from '../../model/util.js';
+import { didYouMean, formatPath, get, getArray, getObject, getString, isObject, isTemplated, joinAnd, nearNames } from '../../model/util.js';
 import { containerLabel, hasPatchDirective, PATCH_FILE } from '../../model/workload.js';
 import { isValidPortName } from '../../model/ports.js';
 import { hasStatus, uidOf } from '../../model/runtime.js';
 import { placeFix, toYaml } from '../../model/fix-yaml.js';
+import { formatLabels, formatSelector, selectorMatches } from '../../model/selector.js';
 
 const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 const SECCOMP_POD = 'seccomp.security.alpha.kubernetes.io/pod';
@@ -63,6 +64,74 @@ interface Ctr {
   path: FieldPath;
   label: string;
   ref: ContainerRef | undefined;
+}
+
+/** The labels as the API server prints them in an error (Go's JSON: keys sorted). */
+const labelsJson = (labels: Record<string, string>) => JSON.stringify(Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+
+const APPS_SELECTOR_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+
+/**
+ * A workload's own selector that the API server refuses: apps/v1 requires a non-empty one that
+ * selects the template's labels; a ReplicationController's, when set, must select them; a Job's
+ * (batch/v1, a CronJob's jobTemplate too) is generated, so one written without manualSelector: true
+ * is refused, and with it it must select the labels. Templated selectors or labels are left alone.
+ */
+function selectorFindings(w: Workload): FindingInput[] {
+  const r = w.resource;
+  const isJob = (r.kind === 'Job' || r.kind === 'CronJob') && r.apiVersion === 'batch/v1';
+  const apps = APPS_SELECTOR_KINDS.has(r.kind) && r.apiVersion === 'apps/v1';
+  const rc = r.kind === 'ReplicationController' && r.apiVersion === 'v1';
+  if (!isJob && !apps && !rc) return [];
+  const specPath: FieldPath = r.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec'] : ['spec'];
+  const jobSpec = getObject(r.object, specPath);
+  if (!jobSpec) return [];
+  const sel = jobSpec.selector;
+  if (sel === undefined || sel === null) return [];
+  if (JSON.stringify(sel).includes('{{') || Object.entries(w.podLabels).some(([k, v]) => isTemplated(k) || isTemplated(v))) return [];
+  const selPath: FieldPath = [...specPath, 'selector'];
+  const labelsPath: FieldPath = [...w.podMetaPath, 'labels'];
+  const api = (p: FieldPath) => formatPath(p);
+  const kind = r.kind === 'CronJob' ? 'CronJob (its Jobs)' : r.kind;
+  if (isJob && jobSpec.manualSelector !== true) {
+    return [
+      {
+        message: `${formatPath(selPath)} is set without manualSelector: true: a Job's selector is generated (the controller-uid label), so the API server rejects the ${kind} (${api(selPath)}: Invalid value: ...: \`selector\` not auto-generated)`,
+        path: selPath,
+        fix: `Delete ${formatPath(selPath)}: the Job controller selects its pods by the batch.kubernetes.io/controller-uid label it adds (manualSelector: true with a selector of your own is for adopting existing pods only).`,
+      },
+    ];
+  }
+  if (rc) {
+    const m = isObject(sel) ? sel : undefined;
+    if (!m || Object.keys(m).length === 0) return [];
+    if (Object.values(m).some((v) => typeof v !== 'string')) return [];
+    if (Object.entries(m).every(([k, v]) => w.podLabels[k] === v)) return [];
+  } else {
+    if (!isObject(sel)) return [];
+    // A value that is not a string (YAML 1.1 reads app: y as true) fails decoding first: another error.
+    if (Object.values(getObject(sel, ['matchLabels']) ?? {}).some((v) => typeof v !== 'string')) return [];
+    if (getArray(sel, ['matchExpressions']).some((e) => getArray(e, ['values']).some((v) => typeof v !== 'string'))) return [];
+    const empty = Object.keys(getObject(sel, ['matchLabels']) ?? {}).length === 0 && getArray(sel, ['matchExpressions']).length === 0;
+    if (empty && apps) {
+      return [
+        {
+          message: `${formatPath(selPath)} is empty: the API server rejects the ${kind} (${api(selPath)}: Invalid value: {}: empty selector is invalid for ${r.kind.toLowerCase()})`,
+          path: selPath,
+          fix: `Set ${formatPath(selPath)}.matchLabels to labels of the pod template (${formatPath(labelsPath)}) that no other workload's pods carry.`,
+        },
+      ];
+    }
+    if (selectorMatches(sel, w.podLabels) !== false) return [];
+  }
+  const labels = w.podLabels;
+  return [
+    {
+      message: `${formatPath(selPath)} (${rc ? formatLabels(sel as Record<string, string>) : formatSelector(sel, 'everything')}) does not select the pod template's labels (${Object.keys(labels).length ? formatLabels(labels) : 'none'}): the API server rejects the ${kind} (${api(labelsPath)}: Invalid value: ${isObject(get(r.object, labelsPath)) ? labelsJson(labels) : 'null'}: \`selector\` does not match template \`labels\`)`,
+      path: selPath,
+      fix: `Give the pod template (${formatPath(labelsPath)}) the labels the selector asks for, or change the selector to select them (a Deployment's, StatefulSet's, DaemonSet's and ReplicaSet's selector cannot change once created: change it only for a new object).`,
+    },
+  ];
 }
 
 function containersOf(w: Workload): { list: Ctr[]; names: (string | undefined)[]; unsure: boolean } {
@@ -159,10 +228,15 @@ export default defineCheck({
   title: 'The API server rejects the pod template',
   whatBreaks:
     'The pod spec breaks a rule of the API server\'s validation (two volumes of one name, a mount of a volume the pod does not have, two containers of one name, contradictory security settings...): kubectl apply fails with "is invalid" (it applies the file\'s other objects and not this one; a Helm install or upgrade fails), the object is never stored, and nothing of it runs.',
-  details: `Each rule is the API server's own (pkg/apis/core/validation/validation.go, Kubernetes v1.37), applied to
+  details: `Each rule is the API server's own (pkg/apis/core/validation and the apps and batch validations, Kubernetes v1.37), applied to
 Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs, CronJobs and Pods; the
 finding quotes the error the API server returns.
 
+- **Selector** (\`ValidateDeploymentSpec\` and the other apps validations, \`ValidateReplicationControllerSpec\`,
+  \`validateJobSpec\`): a selector that does not select the pod template's labels ("\`selector\` does not
+  match template \`labels\`"), an empty apps/v1 selector, and a Job's (or a CronJob's jobTemplate's) own
+  selector without \`manualSelector: true\` ("\`selector\` not auto-generated"). A missing apps/v1 selector is
+  not reported here: a kustomization's \`commonLabels\` adds one when it renders the base.
 - **Volumes** (\`ValidateVolumes\`): two volumes of one name ("Duplicate value"). A StatefulSet's
   \`volumeClaimTemplates\` replace the template's volumes of the same name before validation, so such a
   volume is neither a duplicate nor missing.
@@ -407,6 +481,11 @@ skipped, and a kustomize patch file is not blamed for a volume or container its 
         }
       });
     }
+
+    // --- selector (apps ValidateDeploymentSpec/ValidateStatefulSetSpec/ValidateDaemonSetSpec/
+    // ValidateReplicaSetSpec, ValidateReplicationControllerSpec, batch validateJobSpec): a selector that
+    // does not select the template's labels, or an empty one, or a Job's own without manualSelector.
+    if (!patchFile) out.push(...selectorFindings(w));
 
     // --- container names (validateContainers, validateInitContainers, validateEphemeralContainers):
     // regular containers first, then init containers against both, then ephemeral ones against all.

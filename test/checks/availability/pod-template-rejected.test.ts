@@ -562,3 +562,74 @@ volumes:
     assert.equal(findCheck('pod-template-rejected'), check);
   });
 });
+
+describe('pod-template-rejected: selectors', () => {
+  const workload = (kind: string, apiVersion: string, selector: string, labels = '{app: web}', extra = '') => `apiVersion: ${apiVersion}
+kind: ${kind}
+metadata: {name: sel}
+spec:
+${extra}  selector: ${selector}
+  template:
+    metadata:
+      labels: ${labels}
+    spec:
+      restartPolicy: ${kind === 'Job' ? 'Never' : 'Always'}
+      containers: [{name: c, image: "registry.example/c:1.0"}]
+`;
+
+  it('fires where the API server refuses the selector, quoting its error', () => {
+    expectFindings(check, workload('Deployment', 'apps/v1', '{matchLabels: {app: api}}'), [
+      { line: 5, message: 'spec.selector (app=api) does not select the pod template\'s labels (app=web): the API server rejects the Deployment (spec.template.metadata.labels: Invalid value: {"app":"web"}: `selector` does not match template `labels`)' },
+    ]);
+    expectFindings(check, workload('StatefulSet', 'apps/v1', '{matchExpressions: [{key: app, operator: In, values: [api]}]}', '{tier: b, app: web}', '  serviceName: sel\n'), [
+      { line: 6, message: /spec\.selector \(app In \(api\)\) does not select .*Invalid value: \{"app":"web","tier":"b"\}/ },
+    ]);
+    expectFindings(check, workload('DaemonSet', 'apps/v1', '{}'), [
+      { line: 5, message: 'spec.selector is empty: the API server rejects the DaemonSet (spec.selector: Invalid value: {}: empty selector is invalid for daemonset)' },
+    ]);
+    expectFindings(check, workload('ReplicationController', 'v1', '{app: api}'), [{ line: 5, message: /^spec\.selector \(app=api\) does not select .* the ReplicationController/ }]);
+    expectFindings(check, workload('Job', 'batch/v1', '{matchLabels: {app: web}}'), [
+      { line: 5, message: /^spec\.selector is set without manualSelector: true: .*`selector` not auto-generated/ },
+    ]);
+    expectFindings(check, workload('Job', 'batch/v1', '{matchLabels: {app: api}}', '{app: web}', '  manualSelector: true\n'), [{ line: 6, message: /does not select the pod template's labels \(app=web\): the API server rejects the Job/ }]);
+  });
+
+  it('quotes null for a template without labels, as the API server does', () => {
+    const [f] = runCheck(check, workload('Deployment', 'apps/v1', '{matchLabels: {app: web}}').replace('    metadata:\n      labels: {app: web}\n', ''));
+    assert.match(f.message, /\(none\): the API server rejects the Deployment \(spec\.template\.metadata\.labels: Invalid value: null:/);
+  });
+
+  it("reads a CronJob's Job template", () => {
+    expectFindings(
+      check,
+      `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 0 * * *"
+  jobTemplate:
+    spec:
+      selector: {matchLabels: {app: nightly}}
+      template:
+        metadata: {labels: {app: nightly}}
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: c, image: "registry.example/c:1.0"}]
+`,
+      [{ line: 8, message: /^spec\.jobTemplate\.spec\.selector is set without manualSelector: true: .* rejects the CronJob \(its Jobs\)/ }],
+    );
+  });
+
+  it('stays silent on selectors the API server accepts, and on what it cannot decide', () => {
+    expectNone(check, workload('Deployment', 'apps/v1', '{matchLabels: {app: web}, matchExpressions: [{key: tier, operator: DoesNotExist}]}'));
+    expectNone(check, workload('Job', 'batch/v1', '{matchLabels: {app: web}}', '{app: web}', '  manualSelector: true\n'));
+    expectNone(check, workload('ReplicationController', 'v1', '{}'));
+    // Not this rule: a missing selector (a kustomize base whose commonLabels adds it), templates, and a
+    // value YAML 1.1 reads as a boolean (app: y), which fails decoding before validation.
+    expectNone(check, workload('Deployment', 'apps/v1', 'null'));
+    expectNone(check, workload('Deployment', 'apps/v1', '{matchLabels: {app: "{{ .Values.app }}"}}'));
+    expectNone(check, workload('Deployment', 'apps/v1', '{matchLabels: {app: y}}', '{app: x}'));
+    // An old apiVersion (api-version-removed reports it).
+    expectNone(check, workload('Deployment', 'extensions/v1beta1', '{matchLabels: {app: api}}'));
+  });
+});
