@@ -29,7 +29,7 @@ const short = (name) => {
  * The compact schema: `kinds` maps "group/version/Kind" ("v1/Pod" for the core group) to a type;
  * `types` maps a type to its fields, each field to what its value holds: "" a scalar or a value not
  * checked (a Quantity, an IntOrString, a RawExtension, free-form JSON), "T" an object of type T, "[T"
- * a list of T, "{T" a map of T. A type without declared properties is not listed (not checked).
+ * a list of T, "{T" a map of T, "{$" a map of strings. A type without declared properties is not listed (not checked).
  * Left out: list kinds and CustomResourceDefinition (its schema holds free-form JSON).
  */
 export function compact(swagger) {
@@ -51,6 +51,8 @@ export function compact(swagger) {
       return inner ? `[${inner}` : '';
     }
     if (p.type === 'object' && p.additionalProperties) {
+      // A map of strings (labels, annotations, nodeSelector, a ConfigMap's data): "{$", its values checked.
+      if (p.additionalProperties.type === 'string' && !p.additionalProperties.format) return '{$';
       const inner = shape(p.additionalProperties);
       return inner ? `{${inner}` : '';
     }

@@ -33,17 +33,23 @@ export function typeName(type: string): string {
 }
 
 export interface UnknownField {
-  /** Path of the unknown key. */
+  /** Path of the unknown key (of the value, for a value that is not a string). */
   path: FieldPath;
   key: string;
   /** The schema type of the object that holds it. */
   type: string;
   /** The fields that type has. */
   known: string[];
+  /**
+   * Set when the key is known but the value is of the wrong type: a number, boolean, list or map in a
+   * map of strings (an unquoted `prometheus.io/port: 9090`, `PORT: 8080` in a ConfigMap's data).
+   */
+  notString?: { field: string; got: 'number' | 'boolean' | 'list' | 'map' };
 }
 
 /**
- * Keys of `value` (an object of `type`) and everything below it that the type does not declare.
+ * Keys of `value` (an object of `type`) and everything below it that the type does not declare, and
+ * values of maps of strings that are not strings.
  * Not reported: keys with a null value (kubectl apply drops them before sending the object), keys
  * that start with `$` (strategic-merge-patch directives in kustomize patches), YAML merge keys, and
  * templated keys (an unrendered Helm template).
@@ -69,6 +75,17 @@ function walk(types: Schema['types'], value: Json, type: string, path: FieldPath
       continue;
     }
     if (shape === '') continue;
+    if (shape === '{$') {
+      if (isObject(v)) {
+        for (const k in v) {
+          const x = v[k];
+          if (x === null || typeof x === 'string') continue;
+          const got = typeof x === 'number' ? 'number' : typeof x === 'boolean' ? 'boolean' : Array.isArray(x) ? 'list' : isObject(x) ? 'map' : null;
+          if (got) out.push({ path: [...path, key, k], key: k, type, known: [], notString: { field: key, got } });
+        }
+      }
+      continue;
+    }
     path.push(key);
     const c = shape.charCodeAt(0);
     if (c === 91 /* [ */) {

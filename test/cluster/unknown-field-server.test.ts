@@ -129,3 +129,50 @@ describe('unknown-field: the same fields the API server rejects', { skip: cluste
     });
   }
 });
+
+const NOT_STRING: Record<string, string> = {
+  'an unquoted number in a pod template annotation': `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: uf-ann}
+spec:
+  selector: {matchLabels: {app: uf-ann}}
+  template:
+    metadata:
+      labels: {app: uf-ann}
+      annotations: {prometheus.io/port: 9090}
+    spec:
+      containers: [{name: web, image: "registry.example/web:1.0"}]
+`,
+  'an unquoted boolean (yes) in a label': `apiVersion: v1
+kind: Service
+metadata: {name: uf-lbl, labels: {exposed: yes}}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+`,
+  "a number in a ConfigMap's data": `apiVersion: v1
+kind: ConfigMap
+metadata: {name: uf-cm}
+data: {PORT: 8080}
+`,
+};
+
+describe('unknown-field: values the decoder refuses, as the API server words them', { skip: clusterSkip() }, () => {
+  let cluster: TestCluster;
+  before(async () => {
+    cluster = await startCluster();
+  });
+  after(() => cluster?.stop());
+
+  for (const [name, yaml] of Object.entries(NOT_STRING)) {
+    it(name, async () => {
+      const [f, ...more] = runCheck(check, yaml, { namespace: 'default' });
+      assert.equal(more.length, 0);
+      const quoted = /\((json: cannot unmarshal [^)]+)\)$/.exec(f.message)?.[1];
+      assert.ok(quoted, f.message);
+      const r = await cluster.kubectl(['apply', '--dry-run=server', '-n', 'default', '-f', '-'], { input: yaml, allowFail: true });
+      assert.notEqual(r.code, 0);
+      assert.ok(r.stderr.includes(quoted), `kubectl: ${r.stderr}\nkubeready: ${quoted}`);
+    });
+  }
+});

@@ -277,3 +277,63 @@ spec:
     assert.deepEqual(live.verdicts.flatMap((v) => v.findings), []);
   });
 });
+
+describe('unknown-field: values of maps of strings', () => {
+  it('fires on an unquoted number or boolean (YAML 1.1 yes too), a list or a map, naming the type and not the value', () => {
+    const found = runCheck(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web, enabled: yes}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata:
+      labels: {app: web}
+      annotations:
+        prometheus.io/scrape: true
+        prometheus.io/port: 9090
+        note: "quoted is fine"
+        cleared: null
+    spec:
+      nodeSelector: {disktype: [ssd]}
+      containers:
+      - name: web
+        image: registry.example/web:1.0
+        resources: {limits: {cpu: 1, memory: 512Mi}}
+        ports: [{containerPort: 8080}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: conf}
+data:
+  PORT: 8123
+  NAME: web
+  NESTED: {a: b}
+`,
+    ).sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0));
+    assert.deepEqual(
+      found.map((f) => [f.field, f.location.line]),
+      [
+        ['metadata.labels.enabled', 5],
+        ['spec.template.metadata.annotations["prometheus.io/scrape"]', 12],
+        ['spec.template.metadata.annotations["prometheus.io/port"]', 13],
+        ['spec.template.spec.nodeSelector.disktype', 17],
+        ['data.PORT', 28],
+        ['data.NESTED', 30],
+      ],
+    );
+    assert.equal(
+      found[2].message,
+      'spec.template.metadata.annotations["prometheus.io/port"] is a number (YAML reads an unquoted value such as 9090, 1.0, true or yes as one), but spec.template.metadata.annotations holds strings: kubectl apply, server-side apply and helm install reject the Deployment (json: cannot unmarshal number into Go struct field ObjectMeta.spec.template.metadata.annotations of type string)',
+    );
+    assert.match(found[0].message, /is a boolean .*cannot unmarshal bool into Go struct field ObjectMeta\.metadata\.labels of type string/);
+    assert.match(found[3].message, /is a list, but spec\.template\.spec\.nodeSelector holds strings: .*cannot unmarshal array into Go struct field PodSpec\.spec\.template\.spec\.nodeSelector of type string/);
+    assert.match(found[4].message, /^data\.PORT is a number .*cannot unmarshal number into Go struct field ConfigMap\.data of type string/);
+    assert.doesNotMatch(found[4].message + found[4].fix, /8123/, 'the value is not shown');
+    assert.equal(found[4].fix, 'Quote the value of data.PORT as written (PORT: "..."), so that it stays the text it is.');
+    assert.match(found[5].fix!, /^Write data\.NESTED as one string/);
+  });
+});
