@@ -76,16 +76,22 @@ const BLOCK = { lineWidth: -1, noRefs: true } as const;
 const dumped = new Map<string, string>();
 
 /**
- * `value` as block YAML (lines never folded, no anchors; flow style from `flowLevel` down). Memoized on the value's JSON: the fixes of one
+ * `value` as block YAML (lines never folded, no anchors; flow style from `flowLevel` down; list items
+ * at their key's indentation with `seqNoIndent`). Memoized on the value's JSON: the fixes of one
  * input repeat a few shapes (a replica count, a selector), and dumping costs far more than the key.
  */
-export function toYaml(value: unknown, flowLevel = -1): string {
-  const key = flowLevel === -1 ? JSON.stringify(value) : `${flowLevel}\0${JSON.stringify(value)}`;
+export function toYaml(value: unknown, flowLevel = -1, seqNoIndent = false): string {
+  const key = flowLevel === -1 && !seqNoIndent ? JSON.stringify(value) : `${flowLevel}\0${seqNoIndent ? 1 : 0}\0${JSON.stringify(value)}`;
   let y = dumped.get(key);
   if (y === undefined) {
-    y = dump(value, flowLevel === -1 ? BLOCK : { ...BLOCK, flowLevel });
+    y = dump(value, flowLevel === -1 && !seqNoIndent ? BLOCK : { ...BLOCK, flowLevel, seqNoIndent });
     if (dumped.size >= 10_000) dumped.clear();
     dumped.set(key, y);
   }
   return y;
+}
+
+/** `value` on one line of flow YAML, strings double-quoted (for a value inside a sentence or command). */
+export function flowYaml(value: unknown): string {
+  return dump(value, { flowLevel: 0, lineWidth: -1, quoteStyle: 'double' }).trim();
 }

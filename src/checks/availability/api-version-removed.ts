@@ -1,4 +1,4 @@
-import { dump } from 'js-yaml';
+import { toYaml } from '../../model/fix-yaml.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import type { Json, JsonObject, Resource } from '../../model/types.js';
 import { REMOVED_API_KINDS, removedApi, type RemovedApi } from '../../model/removed-apis.js';
@@ -40,7 +40,7 @@ function rewriteOf(r: Resource): string | undefined {
   }
 }
 
-const toYaml = (v: unknown): string => dump(v, { lineWidth: -1, noRefs: true, seqNoIndent: true }).trimEnd();
+const yamlOf = (v: unknown): string => toYaml(v, -1, true).trimEnd();
 
 /**
  * An apps workload in apps/v1: spec.selector (required there, and immutable once created) from the
@@ -102,7 +102,7 @@ function appsFix(r: Resource, use: string): { fix: string; fixSnippet: string } 
     `${r.kind} "${r.name}": ${said.join('; ')} (the YAML)` +
     (defaults.length ? `. Where the manifest sets nothing, apps/v1 defaults differ: ${defaults.join('; ')}; set ${defaults.length > 1 ? 'these fields' : 'the field'} to keep the old behaviour` : '') +
     '.';
-  return { fix, fixSnippet: toYaml(patch) };
+  return { fix, fixSnippet: yamlOf(patch) };
 }
 
 /** A v2beta1 metric target as autoscaling/v2 writes it, or null when its shape is not one the conversion knows. */
@@ -174,7 +174,7 @@ function hpaFix(r: Resource, use: string): { fix: string; fixSnippet: string } |
   if (status) patch.status = null;
   return {
     fix: `HorizontalPodAutoscaler "${r.name}": change apiVersion to ${use}${what}${status ? '; remove its status, which the controller writes and whose v2beta1 fields autoscaling/v2 does not know' : ''}.`,
-    fixSnippet: toYaml(patch),
+    fixSnippet: yamlOf(patch),
   };
 }
 

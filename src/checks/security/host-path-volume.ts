@@ -1,8 +1,7 @@
-import { dump } from 'js-yaml';
 import { defineCheck, type FindingInput } from '../types.js';
 import type { ContainerRef, Resource, Workload } from '../../model/types.js';
 import type { ResourceIndex } from '../../model/index.js';
-import { yamlScalar } from '../../model/fix-yaml.js';
+import { flowYaml, yamlScalar } from '../../model/fix-yaml.js';
 import { formatPath, get, getArray, getString, isObject } from '../../model/util.js';
 import { asBool, asNumber, containerSC, isPrivileged, listText, mountedBy, podSC, podVolumes, pssRef, q, resolveSC } from './pss-util.js';
 
@@ -83,7 +82,7 @@ export function exemptionLine(index: ResourceIndex, r: Resource, check: string, 
   if (index.kubectlNamespace(r)) item.namespaces = [index.namespaceOf(r)];
   item.names = [r.name];
   item.reason = reason;
-  return `exemptions: ${dump([item], { flowLevel: 0, lineWidth: -1, quoteStyle: 'double' }).trim()}`;
+  return `exemptions: ${flowYaml([item])}`;
 }
 
 /**

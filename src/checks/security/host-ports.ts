@@ -1,4 +1,4 @@
-import { dump } from 'js-yaml';
+import { flowYaml, toYaml } from '../../model/fix-yaml.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import type { ContainerRef, JsonObject, Workload } from '../../model/types.js';
 import type { ResourceIndex } from '../../model/index.js';
@@ -17,8 +17,6 @@ interface HostPortEntry {
   protocol: string;
 }
 
-/** One YAML line of flow style (for a command in the fix text). */
-const flow = (v: unknown): string => dump(v, { flowLevel: 0, lineWidth: -1, quoteStyle: 'double' }).trim();
 
 /**
  * The container's ports as they should be: every entry as written, hostPort (and the hostIP that only
@@ -32,7 +30,7 @@ function portsSnippet(c: ContainerRef, bad: HostPortEntry[]): string {
     for (const [k, v] of Object.entries(p)) out[k] = k === 'hostPort' || k === 'hostIP' ? null : v;
     return out;
   });
-  const text = dump({ ports }, { lineWidth: -1, noRefs: true, seqNoIndent: true }).trimEnd();
+  const text = toYaml({ ports }, -1, true).trimEnd();
   return text.replace(/^(\s*(?:- )?hostPort: null)$/gm, '$1   # removed');
 }
 
@@ -90,7 +88,7 @@ function fixText(w: Workload, c: ContainerRef, bad: HostPortEntry[], index: Reso
     const pods = r.kind === 'Pod' ? 'the Pod' : 'the pod template';
     const how = labelled
       ? `a Service that selects them by ${pods}'s own labels and sends ${named ? 'each port' : 'the port'} to the container's port${missing.some((b) => b.name) ? ' (by name)' : ''}`
-      : `a Service; ${pods} has no labels to select, so first add ${flow(selector)} to its metadata.labels`;
+      : `a Service; ${pods} has no labels to select, so first add ${flowYaml(selector)} to its metadata.labels`;
     const local = daemon ? ' (internalTrafficPolicy: Local: a client pod reaches the agent on its own node, as it did through the hostPort)' : '';
     // The Service is given as one line of JSON for `kubectl apply -f -`: kubectl reads input that starts
     // with "{" as JSON, so a YAML flow mapping would not parse there.
