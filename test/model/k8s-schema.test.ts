@@ -8,13 +8,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 // @ts-expect-error: a plain .mjs script without types
-import { compact, defaultSwagger, render } from '../../scripts/gen-k8s-schema.mjs';
+import { compact, defaultSwagger, goStructs, render } from '../../scripts/gen-k8s-schema.mjs';
 import { SCHEMA_KINDS, SCHEMA_VERSION, schemaTypeOf, unknownFields } from '../../src/model/schema.js';
 
-function swagger(): { file: string; version: string } | string {
+function swagger(): { file: string; version: string; go: Record<string, string> } | string {
   try {
-    const d = defaultSwagger() as { file: string; version: string };
-    return existsSync(d.file) ? d : `${d.file} not found: run scripts/build-test-cluster.sh`;
+    const d = defaultSwagger() as { file: string; version: string; go: Record<string, string> };
+    return existsSync(d.file) && existsSync(d.go.api) ? d : `${existsSync(d.file) ? d.go.api : d.file} not found: run scripts/build-test-cluster.sh`;
   } catch (e) {
     return `no Go module cache: ${(e as Error).message}`;
   }
@@ -24,7 +24,7 @@ describe('the Kubernetes field names', () => {
   const s = swagger();
   it('are generated from the release the test control plane is built from', { skip: typeof s === 'string' && !process.env.CI ? s : false }, () => {
     assert.ok(typeof s !== 'string', String(s));
-    const fresh = render(compact(JSON.parse(readFileSync(s.file, 'utf8'))), s.version);
+    const fresh = render(compact(JSON.parse(readFileSync(s.file, 'utf8')), goStructs(s.go)), s.version);
     assert.equal(fresh, readFileSync(new URL('../../src/model/k8s-schema.data.ts', import.meta.url), 'utf8'), 'src/model/k8s-schema.data.ts is stale: node scripts/gen-k8s-schema.mjs');
     assert.equal(SCHEMA_VERSION, s.version);
   });

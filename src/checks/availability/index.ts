@@ -18,6 +18,7 @@ import hpaVpaConflict from './hpa-vpa-conflict.js';
 import pdbUnhealthyPodsBlockDrain from './pdb-unhealthy-pods-block-drain.js';
 import podTemplateRejected from './pod-template-rejected.js';
 import unknownField from './unknown-field.js';
+import valueTypeMismatch from './value-type-mismatch.js';
 
 export const checks: Check[] = [replicasBelowMinimum, recreateStrategy, rollingUpdateUnavailable, noPodAntiAffinity, noZoneSpread, pdbMissing, pdbBlocksEviction, pdbSelectsNothing, pdbOverlap,
-  hpaTargetMissing, hpaMinEqualsMax, hpaUtilizationWithoutRequests, hpaWorkloadSetsReplicas, apiVersionRemoved, webhookBlocksOwnRecovery, hpaVpaConflict, pdbUnhealthyPodsBlockDrain, podTemplateRejected, unknownField];
+  hpaTargetMissing, hpaMinEqualsMax, hpaUtilizationWithoutRequests, hpaWorkloadSetsReplicas, apiVersionRemoved, webhookBlocksOwnRecovery, hpaVpaConflict, pdbUnhealthyPodsBlockDrain, podTemplateRejected, unknownField, valueTypeMismatch];
