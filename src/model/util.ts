@@ -169,6 +169,11 @@ export function isTemplated(v: unknown): boolean {
   return typeof v === 'string' && (/\$\{[^}]*\}|\{\{.*\}\}|\$\([A-Za-z_][A-Za-z0-9_]*\)/.test(v) || /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v));
 }
 
+/** A value written to be replaced before the file is applied: PORT, PV_NAME, <ADD LUN ID Here>, __REPLICAS__. */
+export function isPlaceholder(v: string): boolean {
+  return v.length <= 60 && /^<[^<>]+>$|^[A-Z][A-Z0-9_]*$|^__[A-Za-z0-9_]+__$/.test(v.trim());
+}
+
 /**
  * The item whose `kind/name` sorts first: a choice that does not depend on input order, for findings
  * reported once per namespace (so their object, and their fingerprint, stay put when files move).

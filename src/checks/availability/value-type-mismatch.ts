@@ -1,6 +1,6 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { containerAt, explainPath, SCHEMA_KINDS, SCHEMA_RELEASE, schemaProblemsOf, schemaTypeOf, type SchemaProblem, type TypeMismatch } from '../../model/schema.js';
-import { formatPath, getString } from '../../model/util.js';
+import { formatPath, getString, isPlaceholder } from '../../model/util.js';
 
 /** What a field holds, in words. */
 function holds(want: string): string {
@@ -35,15 +35,10 @@ function plural(want: string): string {
   return want.startsWith('[') ? 'lists' : 'maps';
 }
 
-/** A value written to be replaced before the file is applied: PORT, <ADD LUN ID Here>, __REPLICAS__. */
-function placeholder(v: string): boolean {
-  return /^<[^<>]+>$|^[A-Z][A-Z0-9_]*$|^__[A-Za-z0-9_]+__$/.test(v.trim()) && v.length <= 60;
-}
-
 /** What the value is, in words; the value itself only where it is a number or true/false in a quoted string, or a placeholder. */
 function is(m: TypeMismatch, value: string | undefined): string {
   if (m.unquote && value !== undefined) return `the string "${value}" (quoted, so not a ${m.unquote})`;
-  if (value !== undefined && placeholder(value)) return `the placeholder "${value}" (left to replace before applying?)`;
+  if (value !== undefined && isPlaceholder(value)) return `the placeholder "${value}" (left to replace before applying?)`;
   switch (m.got) {
     case 'string':
       return 'a string';
@@ -66,7 +61,7 @@ function is(m: TypeMismatch, value: string | undefined): string {
 function fixOf(kind: string, p: SchemaProblem, m: TypeMismatch, value: string | undefined): string {
   const field = formatPath(p.path);
   const key = typeof p.key === 'string' ? p.key : null;
-  if (value !== undefined && !m.unquote && placeholder(value)) {
+  if (value !== undefined && !m.unquote && isPlaceholder(value)) {
     return `Replace the placeholder in ${field} with ${holds(m.want)} before applying (or have a tool do it: a Helm value, kustomize replacements, envsubst).`;
   }
   if (m.unquote && value !== undefined) {
