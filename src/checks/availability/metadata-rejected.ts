@@ -28,8 +28,20 @@ function dnsLabel(v: string): string[] {
   return out;
 }
 
+/** Keys and values already found valid (labels repeat across objects: each string is tested once). */
+const validKeys = new Set<string>();
+const validValues = new Set<string>();
+const NONE: string[] = [];
+
 /** A label or annotation key (IsQualifiedName). */
 export function keyErrors(key: string): string[] {
+  if (validKeys.has(key)) return NONE;
+  const out = keyErrorsOf(key);
+  if (!out.length) validKeys.add(key);
+  return out;
+}
+
+function keyErrorsOf(key: string): string[] {
   const parts = key.split('/');
   if (parts.length > 2) return [KEY_MSG];
   const out: string[] = [];
@@ -46,9 +58,11 @@ export function keyErrors(key: string): string[] {
 
 /** A label value (IsValidLabelValue). */
 export function valueErrors(value: string): string[] {
+  if (validValues.has(value)) return NONE;
   const out: string[] = [];
   if (value.length > 63) out.push('must be no more than 63 bytes');
   if (!VALUE_RE.test(value)) out.push(VALUE_MSG);
+  if (!out.length) validValues.add(value);
   return out;
 }
 
