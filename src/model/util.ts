@@ -169,9 +169,9 @@ export function isTemplated(v: unknown): boolean {
   return typeof v === 'string' && (/\$\{[^}]*\}|\{\{.*\}\}|\$\([A-Za-z_][A-Za-z0-9_]*\)/.test(v) || /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v));
 }
 
-/** A value written to be replaced before the file is applied: PORT, PV_NAME, <ADD LUN ID Here>, __REPLICAS__. */
+/** A value written to be replaced before the file is applied: PORT, PV_NAME, <ADD LUN ID Here>, registry.<your domain>, __REPLICAS__. */
 export function isPlaceholder(v: string): boolean {
-  return v.length <= 60 && /^<[^<>]+>$|^[A-Z][A-Z0-9_]*$|^__[A-Za-z0-9_]+__$/.test(v.trim());
+  return v.length <= 80 && /<[^<>]+>|^[A-Z][A-Z0-9_]*$|^__[A-Za-z0-9_]+__$/.test(v.trim());
 }
 
 /**

@@ -20,6 +20,7 @@ import podTemplateRejected from './pod-template-rejected.js';
 import unknownField from './unknown-field.js';
 import valueTypeMismatch from './value-type-mismatch.js';
 import metadataRejected from './metadata-rejected.js';
+import objectRejected from './object-rejected.js';
 
 export const checks: Check[] = [replicasBelowMinimum, recreateStrategy, rollingUpdateUnavailable, noPodAntiAffinity, noZoneSpread, pdbMissing, pdbBlocksEviction, pdbSelectsNothing, pdbOverlap,
-  hpaTargetMissing, hpaMinEqualsMax, hpaUtilizationWithoutRequests, hpaWorkloadSetsReplicas, apiVersionRemoved, webhookBlocksOwnRecovery, hpaVpaConflict, pdbUnhealthyPodsBlockDrain, podTemplateRejected, unknownField, valueTypeMismatch, metadataRejected];
+  hpaTargetMissing, hpaMinEqualsMax, hpaUtilizationWithoutRequests, hpaWorkloadSetsReplicas, apiVersionRemoved, webhookBlocksOwnRecovery, hpaVpaConflict, pdbUnhealthyPodsBlockDrain, podTemplateRejected, unknownField, valueTypeMismatch, metadataRejected, objectRejected];

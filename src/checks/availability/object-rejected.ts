@@ -1,0 +1,281 @@
+/**
+ * object-rejected: what the API server's validation refuses in Services, Ingresses, autoscalers and
+ * CronJob schedules (pkg/apis/{core,networking,autoscaling,batch}/validation, Kubernetes v1.37), with
+ * its error texts; each rule checked with `kubectl apply --dry-run=server` (test/cluster).
+ */
+import { defineCheck, type FindingInput } from '../types.js';
+import type { FieldPath, Json, JsonObject, Resource } from '../../model/types.js';
+import { isObject, isPlaceholder, isTemplated } from '../../model/util.js';
+import { cronScheduleError } from '../../model/cron.js';
+import { PATCH_FILE } from '../../model/workload.js';
+
+const LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const WILDCARD_MSG = "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', regex used for validation is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const PORT_RANGE = 'must be between 1 and 65535, inclusive';
+
+/** A value the check can read (a literal, not a template to be rendered). */
+const lit = (v: Json | undefined): v is string | number => (typeof v === 'string' && !isTemplated(v)) || typeof v === 'number';
+
+/** IsValidPortName's first complaint about a named port (IANA_SVC_NAME). */
+export function portNameError(s: string): string | null {
+  if (s.length > 15) return 'must be no more than 15 characters';
+  if (!/^[-a-z0-9]+$/.test(s)) return 'must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)';
+  if (!/[a-z]/.test(s)) return 'must contain at least one letter (a-z)';
+  if (s.includes('--')) return 'must not contain consecutive hyphens';
+  if (s.startsWith('-') || s.endsWith('-')) return 'must not begin or end with a hyphen';
+  return null;
+}
+
+const validPort = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
+const q = (v: string | number) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+
+interface Rejection {
+  path: FieldPath;
+  /** The API server's error: "spec.ports[1].name: Required value". */
+  error: string;
+  /** What it means, in words. */
+  what: string;
+  fix: string;
+}
+
+function serviceRejections(obj: JsonObject): Rejection[] {
+  const out: Rejection[] = [];
+  const spec = obj.spec;
+  if (!isObject(spec)) return out;
+  const type = typeof spec.type === 'string' ? spec.type : 'ClusterIP';
+  if (isTemplated(type)) return out;
+  if (type === 'ExternalName') {
+    if (spec.externalName === undefined || spec.externalName === null || spec.externalName === '') {
+      out.push({ path: ['spec', 'type'], error: 'spec.externalName: Required value', what: 'an ExternalName Service without spec.externalName', fix: 'Set spec.externalName to the DNS name the Service stands for (db.example.com).' });
+    }
+    return out;
+  }
+  const ports = spec.ports;
+  if (ports === undefined || ports === null || (Array.isArray(ports) && ports.length === 0)) {
+    // Neither ports nor a selector: a fragment (a kustomize patch that sets the type), not a Service.
+    const fragment = spec.selector === undefined && (ports === undefined || ports === null);
+    if (!fragment && spec.clusterIP !== 'None' && !(Array.isArray(spec.clusterIPs) && spec.clusterIPs[0] === 'None')) {
+      out.push({ path: ['spec'], error: 'spec.ports: Required value', what: 'a Service without ports (only a headless one, clusterIP: None, may have none)', fix: 'Add the ports the Service serves (spec.ports: [{name: http, port: 80, targetPort: http}]), or make it headless with clusterIP: None.' });
+    }
+    return out;
+  }
+  if (!Array.isArray(ports)) return out;
+  const several = ports.length > 1;
+  const names = new Map<string, number>();
+  const keys = new Set<string>();
+  ports.forEach((p, i) => {
+    if (!isObject(p)) return;
+    const at: FieldPath = ['spec', 'ports', i];
+    const where = `spec.ports[${i}]`;
+    const name = p.name;
+    if (several && (name === undefined || name === null || name === '')) {
+      out.push({ path: at, error: `${where}.name: Required value`, what: `port ${i + 1} of ${ports.length} has no name (a Service with several ports must name each one)`, fix: `Name every port of the Service (name: http, name: metrics, ...): ${where}.name.` });
+    } else if (typeof name === 'string' && name !== '' && !isTemplated(name)) {
+      if (!LABEL_RE.test(name) || name.length > 63) {
+        out.push({ path: [...at, 'name'], error: `${where}.name: Invalid value: ${q(name)}: ${name.length > 63 ? 'must be no more than 63 characters' : LABEL_MSG}`, what: `port name "${name}" is not a lowercase RFC 1123 label`, fix: `Rename the port to lower case letters, digits and "-" (${JSON.stringify(name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'http')}), and every targetPort or Ingress that names it.` });
+      }
+      const first = names.get(name);
+      if (first !== undefined) out.push({ path: [...at, 'name'], error: `${where}.name: Duplicate value: ${q(name)}`, what: `ports ${first} and ${i} are both named "${name}"`, fix: `Give spec.ports[${i}] a name of its own.` });
+      else names.set(name, i);
+    }
+    const port = p.port;
+    if (port === undefined || port === null || (typeof port === 'number' && !validPort(port))) {
+      const shown = typeof port === 'number' ? port : 0;
+      out.push({ path: port === undefined || port === null ? at : [...at, 'port'], error: `${where}.port: Invalid value: ${shown}: ${PORT_RANGE}`, what: port === undefined || port === null ? `${where} has no port` : `port ${shown} is not a port number`, fix: `Set ${where}.port to the port clients connect to, from 1 to 65535.` });
+    }
+    const tp = p.targetPort;
+    if (typeof tp === 'string' && !isTemplated(tp) && !/^[0-9]+$/.test(tp)) {
+      const err = portNameError(tp);
+      if (err) out.push({ path: [...at, 'targetPort'], error: `${where}.targetPort: Invalid value: ${q(tp)}: ${err}`, what: `targetPort "${tp}"${isPlaceholder(tp) ? ' (a placeholder left to replace before applying?)' : ''} is not a port name a container can declare`, fix: `Set ${where}.targetPort to the container port's number, or to its name (at most 15 lower case letters, digits and "-", with a letter), the same as in the container's ports.` });
+    } else if (typeof tp === 'number' && tp !== 0 && !validPort(tp)) {
+      out.push({ path: [...at, 'targetPort'], error: `${where}.targetPort: Invalid value: ${tp}: ${PORT_RANGE}`, what: `targetPort ${tp} is not a port number`, fix: `Set ${where}.targetPort to the container's port, from 1 to 65535.` });
+    } else if ((tp === undefined || tp === null || tp === 0) && typeof port === 'number' && port !== 0 && !validPort(port)) {
+      // An unset targetPort defaults to the port, which is then refused a second time.
+      out.push({ path: [...at, 'port'], error: `${where}.targetPort: Invalid value: ${port}: ${PORT_RANGE}`, what: `targetPort defaults to the port, ${port}, which is not a port number`, fix: `Set ${where}.port (and targetPort) to ports from 1 to 65535.` });
+    }
+    if (typeof p.nodePort === 'number' && p.nodePort !== 0 && type === 'ClusterIP') {
+      out.push({ path: [...at, 'nodePort'], error: `${where}.nodePort: Forbidden: may not be used when \`type\` is 'ClusterIP'`, what: `a nodePort on a Service of type ${spec.type === undefined ? 'ClusterIP (the default)' : 'ClusterIP'}`, fix: `Remove ${where}.nodePort, or set spec.type: NodePort (or LoadBalancer) if the port must be open on every node.` });
+    }
+    if (typeof port === 'number' && validPort(port)) {
+      const protocol = typeof p.protocol === 'string' && !isTemplated(p.protocol) ? p.protocol : 'TCP';
+      const key = `${port}/${protocol}`;
+      if (keys.has(key)) {
+        out.push({ path: at, error: `${where}: Duplicate value: {"Name":"","Protocol":${JSON.stringify(protocol)},"AppProtocol":null,"Port":${port},"TargetPort":0,"NodePort":0}`, what: `port ${port}/${protocol} is listed twice`, fix: `Remove ${where}, or give it a port of its own: each port and protocol once.` });
+      } else keys.add(key);
+    }
+  });
+  return out;
+}
+
+function ingressRejections(obj: JsonObject): Rejection[] {
+  const out: Rejection[] = [];
+  const spec = obj.spec;
+  if (!isObject(spec)) return out;
+  const backend = (b: Json | undefined, at: FieldPath, where: string) => {
+    if (!isObject(b)) return;
+    const svc = b.service;
+    if (!isObject(svc) && !isObject(b.resource)) {
+      out.push({ path: at, error: `${where}: Invalid value: "": resource or service backend is required`, what: 'a backend with neither a service nor a resource', fix: `Name the Service and port the path goes to: ${where}: {service: {name: web, port: {number: 80}}}.` });
+      return;
+    }
+    if (!isObject(svc)) return;
+    const port = svc.port;
+    const hasName = isObject(port) && port.name !== undefined && port.name !== null && port.name !== '';
+    const hasNumber = isObject(port) && port.number !== undefined && port.number !== null && port.number !== 0;
+    if (!hasName && !hasNumber) out.push({ path: [...at, 'service'], error: `${where}: Required value: port name or number is required`, what: 'a service backend without a port', fix: `Add the Service's port: ${where}.service.port: {number: 80} (or {name: http}).` });
+    else if (hasName && hasNumber) out.push({ path: [...at, 'service', 'port'], error: `${where}: Invalid value: "": cannot set both port name & port number`, what: 'a service backend port with both a name and a number', fix: `Keep one of ${where}.service.port.name and .number.` });
+  };
+  backend(spec.defaultBackend, ['spec', 'defaultBackend'], 'spec.defaultBackend');
+  const rules = spec.rules;
+  if (!Array.isArray(rules)) return out;
+  rules.forEach((r, i) => {
+    if (!isObject(r)) return;
+    const where = `spec.rules[${i}]`;
+    const host = r.host;
+    if (typeof host === 'string' && host !== '' && !isTemplated(host)) {
+      if (/^[0-9.]+$/.test(host) || host.includes(':')) {
+        if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':')) out.push({ path: ['spec', 'rules', i, 'host'], error: `${where}.host: Invalid value: ${q(host)}: must be a DNS name, not an IP address`, what: `host "${host}" is an IP address`, fix: `Remove ${where}.host to match every host (the IP address reaches the controller anyway), or use a DNS name.` });
+      } else if (host.startsWith('*.') ? !SUBDOMAIN_RE.test(host.slice(2)) : host.includes('*')) {
+        out.push({ path: ['spec', 'rules', i, 'host'], error: `${where}.host: Invalid value: ${q(host)}: ${WILDCARD_MSG}`, what: `host "${host}" has a wildcard elsewhere than a leading "*."`, fix: `A wildcard covers exactly one leading label: "*.example.com"; list the other hosts as rules of their own.` });
+      } else if (!host.startsWith('*.') && (!SUBDOMAIN_RE.test(host) || host.length > 253)) {
+        const placeholder = isPlaceholder(host);
+        out.push({
+          path: ['spec', 'rules', i, 'host'],
+          error: `${where}.host: Invalid value: ${q(host)}: ${host.length > 253 ? 'must be no more than 253 characters' : SUBDOMAIN_MSG}`,
+          what: `host "${host}"${placeholder ? ' (a placeholder left to replace before applying?)' : ''} is not a lowercase DNS name`,
+          fix: placeholder
+            ? `Replace the placeholder in ${where}.host with the host name the Ingress serves (or have a tool do it: a Helm value, kustomize replacements, envsubst).`
+            : SUBDOMAIN_RE.test(host.toLowerCase())
+            ? `Write ${where}.host in lower case (${JSON.stringify(host.toLowerCase())}): DNS names are matched case-insensitively anyway.`
+            : `Write ${where}.host as a DNS name: lower case letters, digits, "-" and ".".`,
+        });
+      }
+    }
+    const http = r.http;
+    if (!isObject(http)) return;
+    const paths = http.paths;
+    if (paths === undefined || paths === null || (Array.isArray(paths) && paths.length === 0)) {
+      out.push({ path: ['spec', 'rules', i, 'http'], error: `${where}.http.paths: Required value`, what: 'an http rule without paths', fix: `Add a path (paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]) or remove ${where}.http.` });
+      return;
+    }
+    if (!Array.isArray(paths)) return;
+    paths.forEach((p, j) => {
+      if (!isObject(p)) return;
+      const at: FieldPath = ['spec', 'rules', i, 'http', 'paths', j];
+      const pw = `${where}.http.paths[${j}]`;
+      const pt = p.pathType;
+      if (pt === undefined || pt === null || pt === '') {
+        out.push({ path: at, error: `${pw}.pathType: Required value: pathType must be specified`, what: 'a path without pathType (networking.k8s.io/v1 requires one; v1beta1 defaulted it)', fix: `Add ${pw}.pathType: Prefix (everything under the path) or Exact (only the path itself); ImplementationSpecific leaves the matching to the controller.` });
+      } else if (typeof pt === 'string' && !isTemplated(pt) && !['Exact', 'Prefix', 'ImplementationSpecific'].includes(pt)) {
+        out.push({ path: [...at, 'pathType'], error: `${pw}.pathType: Unsupported value: ${q(pt)}: supported values: "Exact", "ImplementationSpecific", "Prefix"`, what: `pathType "${pt}" is not one of Exact, Prefix, ImplementationSpecific`, fix: `Write ${pw}.pathType as ${['Exact', 'Prefix', 'ImplementationSpecific'].find((x) => x.toLowerCase() === pt.toLowerCase()) ?? 'Prefix'} (the values are case-sensitive).` });
+      }
+      const path = p.path;
+      if (typeof path === 'string' && path !== '' && !isTemplated(path) && !path.startsWith('/')) {
+        out.push({ path: [...at, 'path'], error: `${pw}.path: Invalid value: ${q(path)}: must be an absolute path`, what: `path "${path}" does not start with "/"`, fix: `Write ${pw}.path as "/${path}".` });
+      }
+      backend(p.backend, [...at, 'backend'], `${pw}.backend`);
+    });
+  });
+  return out;
+}
+
+function hpaRejections(obj: JsonObject): Rejection[] {
+  const out: Rejection[] = [];
+  const spec = obj.spec;
+  if (!isObject(spec)) return out;
+  const max = spec.maxReplicas;
+  const min = spec.minReplicas;
+  if (max !== undefined && max !== null && !lit(max)) return out;
+  if (min !== undefined && min !== null && !lit(min)) return out;
+  const minN = typeof min === 'number' ? min : 1;
+  if (max === undefined || max === null) {
+    out.push({ path: ['spec'], error: `spec.maxReplicas: Invalid value: 0: must be greater than or equal to \`minReplicas\`; spec.maxReplicas: Required value`, what: 'no maxReplicas (it has no default)', fix: 'Set spec.maxReplicas: the most pods a traffic spike may start (what you are ready to pay for).' });
+    return out;
+  }
+  if (typeof max === 'number' && typeof minN === 'number' && max < minN) {
+    out.push({ path: ['spec', 'maxReplicas'], error: `spec.maxReplicas: Invalid value: ${max}: must be greater than or equal to \`minReplicas\``, what: `maxReplicas ${max} is below minReplicas ${minN}`, fix: `Set spec.maxReplicas to ${minN} or more, or lower spec.minReplicas.` });
+  }
+  return out;
+}
+
+export default defineCheck({
+  id: 'object-rejected',
+  pillar: 'availability',
+  severity: 'error',
+  title: 'Service, Ingress, autoscaler or CronJob the API server rejects',
+  whatBreaks:
+    'The API server validates each object before it stores it; one it rejects is not created or updated, and `kubectl apply`, server-side apply (Argo CD, Flux) and `helm install` fail on it: a Service with two unnamed ports is not there to send traffic, an Ingress path without `pathType` routes nothing, a CronJob whose schedule has six fields (seconds) or a 7 for Sunday never runs, an autoscaler without `maxReplicas` never scales.',
+  details: `The rules of the API server's validation, each with its error text (Kubernetes 1.37; every rule checked with \`kubectl apply --dry-run=server\` on a real API server):
+
+- **Service**: ports, unless headless (\`clusterIP: None\`; a Service with neither ports nor a selector reads as a kustomize patch and is left alone); with several ports, each needs a name, names unique and lowercase RFC 1123 labels; each port and protocol once; \`port\` from 1 to 65535 (an unset \`targetPort\` takes the port's value and is refused with it); a named \`targetPort\` at most 15 characters of \`a-z\`, \`0-9\` and \`-\`, with a letter, no \`--\`, not starting or ending with \`-\`; no \`nodePort\` on a ClusterIP Service; \`externalName\` on an ExternalName Service.
+- **Ingress** (networking.k8s.io/v1): each path a \`pathType\` (Exact, Prefix or ImplementationSpecific; v1beta1 defaulted it, v1 does not) and a \`path\` starting with \`/\`; each backend a service or a resource, the service a port name or number (not both); an http rule with paths; hosts lowercase DNS names (a wildcard only as a leading \`*.\`, no IP address).
+- **HorizontalPodAutoscaler**: \`maxReplicas\` set, and not below \`minReplicas\` (1 when unset).
+- **CronJob**: a \`schedule\` the cron parser the API server uses (robfig/cron v3, standard) reads: five fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12 or JAN-DEC, day of week 0-6 or SUN-SAT: **7 is not Sunday** here), or a descriptor (\`@daily\`, \`@every 5m\`); no \`TZ=\` or \`CRON_TZ=\` in it (\`spec.timeZone\` says the zone).
+
+Not reported: templated values, values of the wrong type (**value-type-mismatch**), files kept as kustomize patches for what a patch may leave to its base (a Service's ports, an autoscaler's maxReplicas), and a live scan (the API server accepted what it returns). Pod templates: **pod-template-rejected**; names and labels: **metadata-rejected**.`,
+  fix: {
+    text: 'Change the object as the message says: name the ports, add the pathType, write the schedule with five fields.',
+    yaml: `apiVersion: v1
+kind: Service
+spec:
+  ports:
+    - name: http          # each port named when there are several
+      port: 80
+      targetPort: http
+    - name: metrics
+      port: 9090
+---
+apiVersion: batch/v1
+kind: CronJob
+spec:
+  schedule: "0 3 * * 0"   # five fields; Sunday is 0 (7 is refused)
+  timeZone: Europe/Berlin # not TZ= in the schedule`,
+  },
+  target: 'object',
+  kinds: ['Service', 'Ingress', 'HorizontalPodAutoscaler', 'CronJob'],
+  validation: true,
+  run({ resource, index }) {
+    const out: FindingInput[] = [];
+    if (index.listedKinds) return out;
+    const r: Resource = resource;
+    const obj = r.object;
+    const patch = PATCH_FILE.test(r.origin.file);
+    let found: Rejection[] = [];
+    if (r.kind === 'Service' && r.apiVersion === 'v1') found = serviceRejections(obj).filter((x) => !patch || !/: Required value$/.test(x.error));
+    else if (r.kind === 'Ingress' && r.apiVersion === 'networking.k8s.io/v1') found = ingressRejections(obj).filter((x) => !patch || !/Required value/.test(x.error));
+    else if (r.kind === 'HorizontalPodAutoscaler' && r.apiVersion.startsWith('autoscaling/')) found = hpaRejections(obj).filter((x) => !patch || !/Required value$/.test(x.error));
+    else if (r.kind === 'CronJob' && r.apiVersion === 'batch/v1') {
+      const spec = obj.spec;
+      const schedule = isObject(spec) ? spec.schedule : undefined;
+      if (typeof schedule === 'string' && !isTemplated(schedule)) {
+        const err = cronScheduleError(schedule);
+        if (err) {
+          found = [{
+            path: ['spec', 'schedule'],
+            error: `spec.schedule: Invalid value: ${q(schedule)}: ${err}`,
+            what: /7\b.*above maximum \(6\)/.test(err) ? 'the schedule uses 7 for Sunday, which this cron parser does not accept' : /expected exactly 5 fields, found 6/.test(err) ? 'the schedule has six fields (a seconds field?), this cron format has five' : /TZ/.test(err) ? 'the schedule names a time zone' : 'the schedule is not one the cron parser reads',
+            fix: /TZ/.test(err)
+              ? `Move the time zone to spec.timeZone (timeZone: ${JSON.stringify(/(?:CRON_)?TZ=(\S+)/.exec(schedule)?.[1] ?? 'Etc/UTC')}) and keep the five fields in spec.schedule.`
+              : /7\b.*above maximum \(6\)/.test(err)
+              ? 'Write Sunday as 0 (or SUN) in the day-of-week field.'
+              : /found 6/.test(err)
+              ? 'Drop the first (seconds) field: minute hour day-of-month month day-of-week; a CronJob runs at most once a minute.'
+              : 'Write the schedule as five fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12) day-of-week (0-6, 0 is Sunday), or a descriptor such as @daily.',
+          }];
+        }
+      }
+    }
+    for (const x of found) {
+      out.push({
+        message: `${x.what}: kubectl apply, server-side apply and helm install reject the ${r.kind} (${x.error})`,
+        path: x.path,
+        fix: x.fix,
+      });
+    }
+    return out;
+  },
+});
+

@@ -1,0 +1,150 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import check, { portNameError } from '../../../src/checks/availability/object-rejected.js';
+import { cronScheduleError } from '../../../src/model/cron.js';
+import { expectFindings, expectNone, runCheck } from '../../helpers/check-tester.js';
+import { loadText } from '../../../src/sources/resources.js';
+import { audit, loadPlan } from '../../../src/engine/audit.js';
+
+describe('object-rejected', () => {
+  it('Service: unnamed ports among several, duplicates, a nodePort on ClusterIP, with what to do', () => {
+    const found = expectFindings(
+      check,
+      `apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports:
+  - port: 80
+  - {name: metrics, port: 9090, nodePort: 30090}
+  - {name: metrics, port: 80, targetPort: PORT}
+`,
+      [
+        { line: 7, message: 'port 1 of 3 has no name (a Service with several ports must name each one): kubectl apply, server-side apply and helm install reject the Service (spec.ports[0].name: Required value)' },
+        { line: 8, message: /^a nodePort on a Service of type ClusterIP \(the default\): .*\(spec\.ports\[1\]\.nodePort: Forbidden: may not be used when `type` is 'ClusterIP'\)$/ },
+        { line: 9, message: /^ports 1 and 2 are both named "metrics": .*Duplicate value: "metrics"\)$/ },
+        { line: 9, message: /^targetPort "PORT" \(a placeholder left to replace before applying\?\) is not a port name .*must contain only alpha-numeric characters/ },
+        { line: 9, message: /^port 80\/TCP is listed twice: .*\(spec\.ports\[2\]: Duplicate value: \{"Name":"","Protocol":"TCP","AppProtocol":null,"Port":80,"TargetPort":0,"NodePort":0\}\)$/ },
+      ],
+    );
+    assert.match(found[1].fix!, /set spec\.type: NodePort/);
+  });
+
+  it('Ingress: pathType, relative paths, backends, hosts', () => {
+    const found = expectFindings(
+      check,
+      `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop}
+spec:
+  rules:
+  - host: Shop.Example.com
+    http:
+      paths:
+      - path: /
+        backend: {service: {name: web, port: {number: 80}}}
+      - path: api
+        pathType: prefix
+        backend: {service: {name: api}}
+`,
+      [
+        { line: 6, message: /^host "Shop\.Example\.com" is not a lowercase DNS name: / },
+        { line: 9, message: /^a path without pathType \(networking\.k8s\.io\/v1 requires one; v1beta1 defaulted it\): .*\(spec\.rules\[0\]\.http\.paths\[0\]\.pathType: Required value: pathType must be specified\)$/ },
+        { line: 11, message: 'path "api" does not start with "/"' },
+        { line: 12, message: 'pathType "prefix" is not one of Exact, Prefix, ImplementationSpecific' },
+        { line: 13, message: /^a service backend without a port: .*\(spec\.rules\[0\]\.http\.paths\[1\]\.backend: Required value: port name or number is required\)$/ },
+      ],
+    );
+    assert.equal(found[0].fix, 'Write spec.rules[0].host in lower case ("shop.example.com"): DNS names are matched case-insensitively anyway.');
+    assert.match(found.find((f) => f.message.startsWith('pathType'))!.fix!, /as Prefix \(the values are case-sensitive\)/);
+  });
+
+  it('CronJob schedules the API server\'s cron parser refuses, with the fix for each usual cause', () => {
+    const cron = (s: string) => `apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  schedule: ${JSON.stringify(s)}\n  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: "registry.example/a:1.0"}]}}}}\n`;
+    const [sunday] = expectFindings(check, cron('0 3 * * 7'), [{ line: 5, message: 'the schedule uses 7 for Sunday, which this cron parser does not accept: kubectl apply, server-side apply and helm install reject the CronJob (spec.schedule: Invalid value: "0 3 * * 7": end of range (7) above maximum (6): 7)' }]);
+    assert.equal(sunday.fix, 'Write Sunday as 0 (or SUN) in the day-of-week field.');
+    const [secs] = expectFindings(check, cron('0 */5 * * * *'), [{ line: 5, message: /six fields .*expected exactly 5 fields, found 6: \[0 \*\/5 \* \* \* \*\]\)$/ }]);
+    assert.match(secs.fix!, /Drop the first \(seconds\) field/);
+    const [tz] = expectFindings(check, cron('CRON_TZ=Europe/Berlin 0 3 * * *'), [{ line: 5, message: /cannot use TZ or CRON_TZ in schedule, use timeZone field instead\)$/ }]);
+    assert.match(tz.fix!, /timeZone: "Europe\/Berlin"/);
+    for (const ok of ['*/5 * * * MON-FRI', '0 0 ? * *', '@daily', '@every 1h30m', '0 9-17/2 * * 1-5', '{{ .Values.schedule }}']) expectNone(check, cron(ok));
+  });
+
+  it('the cron parser\'s own words', () => {
+    assert.equal(cronScheduleError('0 0 0 * *'), 'beginning of range (0) below minimum (1): 0');
+    assert.equal(cronScheduleError('10-5 * * * *'), 'beginning of range (10) beyond end of range (5): 10-5');
+    assert.equal(cronScheduleError('*/0 * * * *'), 'step of range should be a positive number: */0');
+    assert.equal(cronScheduleError('@fortnightly'), 'unrecognized descriptor: @fortnightly');
+    assert.equal(cronScheduleError('@every 5'), 'failed to parse duration @every 5: time: missing unit in duration "5"');
+    assert.equal(cronScheduleError('0 0 1 JAN,jul *'), null);
+  });
+
+  it('port names as the API server checks them', () => {
+    assert.equal(portNameError('http'), null);
+    assert.equal(portNameError('metrics-endpoint-http'), 'must be no more than 15 characters');
+    assert.equal(portNameError('123'), 'must contain at least one letter (a-z)');
+    assert.equal(portNameError('a--b'), 'must not contain consecutive hyphens');
+    assert.equal(portNameError('-abc'), 'must not begin or end with a hyphen');
+  });
+
+  it('autoscalers: maxReplicas missing or below the minimum', () => {
+    expectFindings(
+      check,
+      `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: a}
+spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minReplicas: 2}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: b}
+spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minReplicas: 5, maxReplicas: 3}
+`,
+      [
+        { line: 4, message: /^no maxReplicas \(it has no default\): .*spec\.maxReplicas: Required value\)$/ },
+        { line: 9, message: /^maxReplicas 3 is below minReplicas 5: / },
+      ],
+    );
+  });
+
+  it('does not fire on valid objects, templated values, what a kustomize patch leaves to its base, or other versions', () => {
+    expectNone(
+      check,
+      `apiVersion: v1
+kind: Service
+metadata: {name: dns}
+spec: {selector: {app: dns}, ports: [{name: dns, port: 53, protocol: UDP}, {name: dns-tcp, port: 53}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec: {clusterIP: None, selector: {app: db}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: t}
+spec: {selector: {app: t}, ports: [{name: "{{ .Values.name }}", port: 80}, {name: b, port: "{{ .Values.port }}"}]}
+---
+apiVersion: networking.k8s.io/v1beta1
+kind: Ingress
+metadata: {name: old}
+spec: {rules: [{http: {paths: [{path: api, backend: {serviceName: web, servicePort: 80}}]}}]}
+`,
+    );
+    // Neither ports nor a selector: a patch that sets the type (GKE's whereami overlays), wherever it is.
+    expectNone(check, 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: ClusterIP}\n');
+    const patch = 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: LoadBalancer, selector: {app: web}}\n';
+    assert.equal(runCheck(check, patch).length, 1, 'a plain file: a Service with a selector and no ports');
+    const loaded = loadText(patch, 'overlays/prod/service-patch.yaml', loadPlan([check]));
+    assert.deepEqual(audit({ resources: loaded.resources, problems: [] }, { checks: [check] }).verdicts.flatMap((v) => v.findings), []);
+  });
+
+  it('does not run on a live scan (the API server accepted what it returns)', () => {
+    const yaml = 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}, {port: 81}]}\n';
+    const loaded = loadText(yaml, 'live', loadPlan([check]));
+    assert.equal(audit({ resources: loaded.resources, problems: [] }, { checks: [check] }).verdicts.flatMap((v) => v.findings).length, 2);
+    const live = audit({ resources: loaded.resources, problems: [], listedKinds: new Set(['Service']) }, { checks: [check] });
+    assert.deepEqual(live.verdicts.flatMap((v) => v.findings), []);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * object-rejected against a real API server: for each manifest, the errors kubeready quotes are
+ * exactly the ones `kubectl apply --dry-run=server` returns (Services, Ingresses, autoscalers, CronJob
+ * schedules), and the valid manifests are accepted and not reported.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import check from '../../src/checks/availability/object-rejected.js';
+import { runCheck } from '../helpers/check-tester.js';
+import { clusterSkip, startCluster, type TestCluster } from '../helpers/cluster.js';
+
+const svc = (spec: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: or-svc}\nspec: ${spec}\n`;
+const ing = (rules: string, extra = '') => `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: or-ing}\nspec:\n${extra}  rules: ${rules}\n`;
+const path = (p: string) => `[{host: shop.example.com, http: {paths: [${p}]}}]`;
+const hpa = (spec: string) => `apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: or-hpa}\nspec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}${spec}}\n`;
+const cron = (s: string) => `apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: or-cron}\nspec: {schedule: ${JSON.stringify(s)}, jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: "registry.example/a:1.0"}]}}}}}\n`;
+const BACKEND = 'backend: {service: {name: web, port: {number: 80}}}';
+
+const REJECTED: Record<string, string> = {
+  'a Service with two unnamed ports': svc('{selector: {app: web}, ports: [{port: 80}, {port: 443}]}'),
+  'a Service with one port name twice': svc('{selector: {app: web}, ports: [{name: http, port: 80}, {name: http, port: 443}]}'),
+  'a Service with one port twice': svc('{selector: {app: web}, ports: [{name: a, port: 80}, {name: b, port: 80}]}'),
+  'a Service with a UDP port twice': svc('{selector: {app: dns}, ports: [{name: a, port: 53, protocol: UDP}, {name: b, port: 53, protocol: UDP}, {name: c, port: 53}]}'),
+  'Service ports out of range and invalid target port names': svc('{selector: {app: web}, ports: [{name: a, port: 70000}, {name: b, port: 81, targetPort: Metrics_Port}, {name: c, port: 82, targetPort: metrics-endpoint-http}, {name: d, port: 83, targetPort: -abc}, {name: e, port: 84, targetPort: a--b}, {name: f, port: 85, targetPort: 70000}]}'),
+  'a Service port without a port': svc('{selector: {app: web}, ports: [{name: a, targetPort: 8080}]}'),
+  'an invalid Service port name': svc('{selector: {app: web}, ports: [{name: HTTP_port, port: 80}]}'),
+  'a nodePort on a ClusterIP Service': svc('{selector: {app: web}, ports: [{port: 80, nodePort: 30080}]}'),
+  'a Service without ports': svc('{selector: {app: web}}'),
+  'an ExternalName Service without a name': svc('{type: ExternalName}'),
+  'an Ingress path without pathType': ing(path(`{path: /, ${BACKEND}}`)),
+  'an Ingress pathType in the wrong case': ing(path(`{path: /, pathType: prefix, ${BACKEND}}`)),
+  'a relative Ingress path': ing(path(`{path: api, pathType: Prefix, ${BACKEND}}`)),
+  'an Ingress backend without a port, with both, and with no service': ing(path(`{path: /a, pathType: Prefix, backend: {service: {name: web}}}, {path: /b, pathType: Prefix, backend: {service: {name: web, port: {number: 80, name: http}}}}, {path: /c, pathType: Prefix, backend: {}}`)),
+  'Ingress hosts: an IP address, a wildcard in the middle, upper case': ing(`[{host: 10.0.0.1, http: {paths: [{path: /, pathType: Prefix, ${BACKEND}}]}}, {host: "api.*.example.com", http: {paths: [{path: /, pathType: Prefix, ${BACKEND}}]}}, {host: API.example.com, http: {paths: [{path: /, pathType: Prefix, ${BACKEND}}]}}]`),
+  'an Ingress rule without paths': ing('[{host: shop.example.com, http: {paths: []}}]'),
+  'an autoscaler without maxReplicas': hpa(''),
+  'an autoscaler whose maximum is below its minimum': hpa(', minReplicas: 5, maxReplicas: 3'),
+  'a schedule with a seconds field': cron('0 0 * * * *'),
+  'a schedule with 7 for Sunday': cron('0 3 * * 7'),
+  'a schedule with a time zone': cron('CRON_TZ=Europe/Berlin 0 3 * * *'),
+  'a schedule with an hour out of range': cron('0 25 * * *'),
+  'a schedule with Jenkins H': cron('H 0 * * *'),
+  'a schedule with a bad duration': cron('@every 5x'),
+};
+
+const ACCEPTED = [
+  svc('{selector: {app: web}, ports: [{port: 80, targetPort: http}]}'),
+  svc('{selector: {app: dns}, ports: [{name: dns, port: 53, protocol: UDP}, {name: dns-tcp, port: 53, protocol: TCP}]}'),
+  svc('{clusterIP: None, selector: {app: db}}'),
+  svc('{type: NodePort, selector: {app: web}, ports: [{port: 80, nodePort: 30080}]}'),
+  svc('{type: ExternalName, externalName: db.example.com}'),
+  ing(`[{host: "*.example.com", http: {paths: [{path: /, pathType: Prefix, ${BACKEND}}, {path: "/api(/|$)(.*)", pathType: ImplementationSpecific, ${BACKEND}}]}}]`, `  defaultBackend: {service: {name: web, port: {name: http}}}\n`),
+  hpa(', maxReplicas: 3'),
+  hpa(', minReplicas: 3, maxReplicas: 3'),
+  cron('*/5 * * * MON-FRI'),
+  cron('0 0 ? * *'),
+  cron('@daily'),
+  cron('0 9-17/2 * * 1-5'),
+];
+
+const ours = (yaml: string) =>
+  runCheck(check, yaml, { namespace: 'default' }).flatMap((f) => {
+    const m = /reject the \w+ \((.*)\)$/.exec(f.message);
+    assert.ok(m, f.message);
+    return m[1].split(/; (?=spec\.)/);
+  });
+
+const theirs = (stderr: string) => {
+  const out: string[] = [];
+  for (const line of stderr.split('\n')) {
+    const m = /^(?:\* |The \w+ "[^"]*" is invalid: )(.+)$/.exec(line.trim());
+    if (m && m[1].trim() !== '') out.push(m[1]);
+  }
+  return out;
+};
+
+describe('object-rejected: what the API server rejects, in its words', { skip: clusterSkip() }, () => {
+  let cluster: TestCluster;
+  before(async () => {
+    cluster = await startCluster();
+  });
+  after(() => cluster?.stop());
+  const apply = (yaml: string) => cluster.kubectl(['apply', '--dry-run=server', '-n', 'default', '-f', '-'], { input: yaml, allowFail: true });
+
+  for (const [name, yaml] of Object.entries(REJECTED)) {
+    it(name, async () => {
+      const r = await apply(yaml);
+      assert.notEqual(r.code, 0, r.stdout);
+      assert.deepEqual(ours(yaml).sort(), theirs(r.stderr).sort(), r.stderr);
+    });
+  }
+
+  it('valid Services, Ingresses, autoscalers and schedules: accepted, and not reported', async () => {
+    for (const yaml of ACCEPTED) {
+      assert.deepEqual(ours(yaml), [], yaml);
+      const r = await apply(yaml);
+      assert.equal(r.code, 0, `${yaml}\n${r.stderr}`);
+    }
+  });
+});
