@@ -6,6 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import check from '../../src/checks/availability/object-rejected.js';
+import { cronScheduleError } from '../../src/model/cron.js';
 import { runCheck } from '../helpers/check-tester.js';
 import { clusterSkip, startCluster, type TestCluster } from '../helpers/cluster.js';
 
@@ -58,6 +59,41 @@ const ACCEPTED = [
   cron('0 9-17/2 * * 1-5'),
 ];
 
+const SCHEDULES = [
+  "0 0 * * * *",
+  "0 25 * * *",
+  "*/5 * * * MON-FRI",
+  "@daily",
+  "@every 5m",
+  "@every 5x",
+  "@fortnightly",
+  "TZ=UTC 0 0 * * *",
+  "0 0 * * 7",
+  "0 0 31 2 *",
+  "60 * * * *",
+  "* * * *",
+  "0 0 ? * *",
+  "H 0 * * *",
+  "0-5-9 * * * *",
+  "*/0 * * * *",
+  "5/15 * * * *",
+  "10-5 * * * *",
+  "0 0 0 * *",
+  "-1 * * * *",
+  "1,,2 * * * *",
+  "0 0 1 JAN,jul *",
+  "0 0 * * sun-sat",
+  "*/2/3 * * * *",
+  "0 9-17/2 * * 1-5",
+  "99999999999999999999 * * * *",
+  "@every 5",
+  "@every x",
+  "@every 1h30m",
+  "@every .5s",
+  "@every 1.5h",
+  "@every -5m",
+];
+
 const ours = (yaml: string) =>
   runCheck(check, yaml, { namespace: 'default' }).flatMap((f) => {
     const m = /reject the \w+ \((.*)\)$/.exec(f.message);
@@ -89,6 +125,15 @@ describe('object-rejected: what the API server rejects, in its words', { skip: c
       assert.deepEqual(ours(yaml).sort(), theirs(r.stderr).sort(), r.stderr);
     });
   }
+
+  it('the cron parser: the same schedules accepted, the same words for the rest', async () => {
+    for (const schedule of SCHEDULES) {
+      const r = await apply(cron(schedule));
+      const server = /spec\.schedule: Invalid value: "(?:[^"\\]|\\.)*": (.*)$/m.exec(r.stderr)?.[1] ?? null;
+      assert.equal(server === null, r.code === 0, `${schedule}: ${r.stderr}`);
+      assert.equal(cronScheduleError(schedule), server, schedule);
+    }
+  });
 
   it('valid Services, Ingresses, autoscalers and schedules: accepted, and not reported', async () => {
     for (const yaml of ACCEPTED) {
