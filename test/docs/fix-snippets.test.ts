@@ -100,6 +100,12 @@ const BASES: Record<string, () => JsonMap> = {
     metadata: { name: 'web' },
     spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] },
   }),
+  CronJob: () => ({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'web' },
+    spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: FILL_IMAGE }] } } } } },
+  }),
   NetworkPolicy: () => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'web' }, spec: { podSelector: {} } }),
   PodDisruptionBudget: () => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } } } }),
   HorizontalPodAutoscaler: () => ({
@@ -153,6 +159,8 @@ const PLACE: Record<string, Record<number, Placement>> = {
     0: { kind: 'Ingress', at: ['spec', 'rules', 0, 'http', 'paths', 0], replace: true },
     1: { kind: 'Service' },
   },
+  // Metadata of any kind: a Deployment's.
+  'metadata-rejected': { 0: { kind: 'Deployment' } },
 };
 
 const CONTAINER_AT = ['spec', 'template', 'spec', 'containers', 0];

@@ -123,6 +123,10 @@ Not reported: templated names, keys and values (\`{{ .Release.Name }}\`, \`\${AP
   },
   target: 'object',
   kinds: [...SCHEMA_KINDS],
+  // Names, labels and annotations only: its kinds are not loaded whole on its account (Secrets stay metadata only).
+  metadataOnly: true,
+  // A Service's spec.selector holds labels too.
+  uses: ['Service'],
   validation: true,
   run({ resource, workload, index }) {
     const out: FindingInput[] = [];
