@@ -11,6 +11,16 @@ import { commandWords, get, getArray, getNumber, isObject } from './util.js';
  * validation run it on string ports, so anything else (a docs placeholder such as `PORT`) never
  * reaches a cluster.
  */
+/** IsValidPortName's first complaint about a port name (IANA_SVC_NAME), in the API server's words; null for a valid one. */
+export function portNameError(s: string): string | null {
+  if (s.length > 15) return 'must be no more than 15 characters';
+  if (!/^[-a-z0-9]+$/.test(s)) return 'must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)';
+  if (!/[a-z]/.test(s)) return 'must contain at least one letter (a-z)';
+  if (s.includes('--')) return 'must not contain consecutive hyphens';
+  if (s.startsWith('-') || s.endsWith('-')) return 'must not begin or end with a hyphen';
+  return null;
+}
+
 export function isValidPortName(s: string): boolean {
   return s.length >= 1 && s.length <= 15 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes('--');
 }

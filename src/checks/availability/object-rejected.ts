@@ -8,6 +8,9 @@ import type { FieldPath, Json, JsonObject, Resource } from '../../model/types.js
 import { isObject, isPlaceholder, isTemplated } from '../../model/util.js';
 import { cronScheduleError } from '../../model/cron.js';
 import { PATCH_FILE } from '../../model/workload.js';
+import { portNameError } from '../../model/ports.js';
+
+export { portNameError };
 
 const LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -18,16 +21,6 @@ const PORT_RANGE = 'must be between 1 and 65535, inclusive';
 
 /** A value the check can read (a literal, not a template to be rendered). */
 const lit = (v: Json | undefined): v is string | number => (typeof v === 'string' && !isTemplated(v)) || typeof v === 'number';
-
-/** IsValidPortName's first complaint about a named port (IANA_SVC_NAME). */
-export function portNameError(s: string): string | null {
-  if (s.length > 15) return 'must be no more than 15 characters';
-  if (!/^[-a-z0-9]+$/.test(s)) return 'must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)';
-  if (!/[a-z]/.test(s)) return 'must contain at least one letter (a-z)';
-  if (s.includes('--')) return 'must not contain consecutive hyphens';
-  if (s.startsWith('-') || s.endsWith('-')) return 'must not begin or end with a hyphen';
-  return null;
-}
 
 const validPort = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
 const q = (v: string | number) => (typeof v === 'string' ? JSON.stringify(v) : String(v));

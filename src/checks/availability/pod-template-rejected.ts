@@ -7,7 +7,7 @@ import { defineCheck, type FindingInput } from '../types.js';
 import type { ContainerRef, FieldPath, Json, JsonObject, Workload } from '../../model/types.js';
 import { didYouMean, formatPath, get, getArray, getObject, getString, isObject, isTemplated, joinAnd, nearNames } from '../../model/util.js';
 import { containerLabel, hasPatchDirective, PATCH_FILE } from '../../model/workload.js';
-import { isValidPortName } from '../../model/ports.js';
+import { isValidPortName, portNameError } from '../../model/ports.js';
 import { hasStatus, uidOf } from '../../model/runtime.js';
 import { placeFix, toYaml } from '../../model/fix-yaml.js';
 import { formatLabels, formatSelector, selectorMatches } from '../../model/selector.js';
@@ -31,6 +31,7 @@ const BUILTIN: Record<string, (apiVersion: string) => boolean> = {
 /** ValidateDNS1123Label: volume names must be one (an invalid one is reported, not remembered for Duplicate). */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const isDnsLabel = (s: string) => s.length <= 63 && DNS_LABEL.test(s);
+const LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 
 /** A field path as the API server prints it (k8s.io/apimachinery field.Path): `a.b[0].c`, map keys as `[key]`. */
 function apiPath(path: FieldPath, key?: { key: string; as: 'index' | 'child' }): string {
@@ -237,6 +238,14 @@ finding quotes the error the API server returns.
   match template \`labels\`"), an empty apps/v1 selector, and a Job's (or a CronJob's jobTemplate's) own
   selector without \`manualSelector: true\` ("\`selector\` not auto-generated"). A missing apps/v1 selector is
   not reported here: a kustomization's \`commonLabels\` adds one when it renders the base.
+- **restartPolicy**: a Job's or CronJob's pods need \`OnFailure\` or \`Never\` (without one, the pod default
+  \`Always\` is refused: "Required value"); a Deployment's, StatefulSet's, DaemonSet's, ReplicaSet's pods only
+  \`Always\`; any other value (\`never\`: the values are case-sensitive) is refused everywhere.
+- **Containers** (\`validateContainerCommon\`): a name (a lowercase RFC 1123 label); a probe with a handler
+  (\`exec\`, \`httpGet\`, \`tcpSocket\` or \`grpc\`: "must specify a handler type"); each port a
+  \`containerPort\` from 1 to 65535 and a valid name (at most 15 lower case letters, digits and \`-\`, with a
+  letter). In a kustomize patch file, a missing restartPolicy, container name, containerPort or probe handler
+  is left to the base it patches.
 - **Volumes** (\`ValidateVolumes\`): two volumes of one name ("Duplicate value"). A StatefulSet's
   \`volumeClaimTemplates\` replace the template's volumes of the same name before validation, so such a
   volume is neither a duplicate nor missing.
@@ -507,12 +516,103 @@ skipped, and a kustomize patch file is not blamed for a volume or container its 
       }
     }
 
+    // --- restartPolicy (validateRestartPolicy; ValidatePodTemplateSpecForReplicaSet and the other
+    // controllers: Always only; batch validateJobSpec: OnFailure or Never, and the pod default Always is refused)
+    const rp = spec.restartPolicy;
+    const rpPath: FieldPath = [...w.podSpecPath, 'restartPolicy'];
+    const isJob = r.kind === 'Job' || r.kind === 'CronJob';
+    if (typeof rp === 'string' && rp !== '' && !isTemplated(rp)) {
+      const errors: string[] = [];
+      if (!['Always', 'OnFailure', 'Never'].includes(rp)) errors.push(`${apiPath(rpPath)}: Unsupported value: "${rp}": supported values: "Always", "OnFailure", "Never"`);
+      if (isJob && rp !== 'OnFailure' && rp !== 'Never') errors.push(rp === 'Always' ? `${apiPath(rpPath)}: Required value: valid values: "OnFailure", "Never"` : `${apiPath(rpPath)}: Unsupported value: "${rp}": supported values: "OnFailure", "Never"`);
+      else if (!isJob && !isPod && rp !== 'Always') errors.push(`${apiPath(rpPath)}: Unsupported value: "${rp}": supported values: "Always"`);
+      if (errors.length) {
+        const canonical = ['Always', 'OnFailure', 'Never'].find((x) => x.toLowerCase() === rp.toLowerCase());
+        out.push({
+          message: `restartPolicy "${rp}" ${isJob ? `is not OnFailure or Never, which a ${r.kind}'s pods must have (a Job's pod finishes)` : !isPod ? `is not Always, the only one a ${r.kind}'s pods may have (its controller replaces pods; a run-to-completion pod is a Job)` : 'is not Always, OnFailure or Never'}: ${rejects(w, errors.join('; '))}`,
+          path: rpPath,
+          fix: isJob
+            ? `Set ${formatPath(rpPath)}: ${canonical === 'OnFailure' ? 'OnFailure' : 'Never'} (Never: a failed pod is replaced, its logs kept; OnFailure: the container restarts in place).`
+            : !isPod
+            ? `Remove ${formatPath(rpPath)} (it defaults to Always)${rp === 'Never' || rp === 'OnFailure' ? `, or run the task as a Job if it is meant to finish` : ''}.`
+            : `Set ${formatPath(rpPath)} to ${canonical ?? 'Always'} (the values are case-sensitive).`,
+        });
+      }
+    } else if (isJob && (rp === undefined || rp === null || rp === '') && !patchFile) {
+      out.push({
+        message: `no restartPolicy: a ${r.kind}'s pods must have OnFailure or Never, and the default is Always: ${rejects(w, `${apiPath(rpPath)}: Required value: valid values: "OnFailure", "Never"`)}`,
+        path: w.podSpecPath,
+        fix: `Add restartPolicy: Never to ${specText} (a failed pod is replaced and its logs kept; OnFailure restarts the container in place).`,
+      });
+    }
+
+    // --- container names and probe handlers (validateContainerCommon, validateProbe: a probe needs a handler)
+    for (const c of ctrs) {
+      const n = c.spec.name;
+      const namePath: FieldPath = [...c.path, 'name'];
+      if ((n === undefined || n === null || n === '') && !patchFile) {
+        out.push({
+          message: `${c.key === 'initContainers' ? 'init container' : c.key === 'ephemeralContainers' ? 'ephemeral container' : 'container'} #${c.index} has no name: ${rejects(w, `${apiPath(namePath)}: Required value`)}`,
+          path: c.path,
+          fix: `Name the container (${formatPath(namePath)}: a lowercase RFC 1123 label, such as app or migrate).`,
+        });
+      } else if (typeof n === 'string' && !isTemplated(n) && (n.length > 63 || !DNS_LABEL.test(n))) {
+        const better = n.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+        out.push({
+          message: `${c.label}: the name is not a lowercase RFC 1123 label: ${rejects(w, `${apiPath(namePath)}: Invalid value: "${n}": ${n.length > 63 ? 'must be no more than 63 characters' : LABEL_MSG}`)}`,
+          path: namePath,
+          container: c.ref ? c.name : undefined,
+          fix: `Rename the container${better ? ` to "${better}"` : ''} (lower case letters, digits and "-", at most 63), and what names it (kubectl logs -c, annotations keyed by container name).`,
+        });
+      }
+      if (c.key === 'ephemeralContainers' || patchFile) continue;
+      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
+        const p = c.spec[probe];
+        if (!isObject(p) || hasPatchDirective(p)) continue;
+        if (['exec', 'httpGet', 'tcpSocket', 'grpc'].some((h) => p[h] !== undefined && p[h] !== null)) continue;
+        out.push({
+          message: `${c.label}: ${probe} has no handler (exec, httpGet, tcpSocket or grpc), only its timing: ${rejects(w, `${apiPath([...c.path, probe])}: Required value: must specify a handler type`)}`,
+          path: [...c.path, probe],
+          container: c.name,
+          fix: `Say what the probe checks: ${formatPath([...c.path, probe])}.httpGet: {path: /healthz, port: http} (or tcpSocket, exec, grpc), or remove the probe.`,
+        });
+      }
+    }
+
     // --- ports (validateContainerPorts; checkHostPortConflicts; validatePodHostNetworkDeps)
     const hostNetwork = spec.hostNetwork === true;
     for (const c of runnable) {
       const names = new Map<string, number>();
       getArray(c.spec, ['ports']).forEach((p, j) => {
+        if (!isObject(p)) return;
+        const cp = p.containerPort;
+        const cpPath: FieldPath = [...c.path, 'ports', j, 'containerPort'];
+        if ((cp === undefined || cp === null || cp === 0) && !patchFile) {
+          out.push({
+            message: `${c.label}: ports[${j}] has no containerPort: ${rejects(w, `${apiPath(cpPath)}: Required value`)}`,
+            path: [...c.path, 'ports', j],
+            container: c.name,
+            fix: `Set ${formatPath(cpPath)} to the port the process listens on (1-65535), or remove ports[${j}].`,
+          });
+        } else if (typeof cp === 'number' && (!Number.isInteger(cp) || cp < 1 || cp > 65535)) {
+          out.push({
+            message: `${c.label}: containerPort ${cp} is not a port number: ${rejects(w, `${apiPath(cpPath)}: Invalid value: ${cp}: must be between 1 and 65535, inclusive`)}`,
+            path: cpPath,
+            container: c.name,
+            fix: `Set ${formatPath(cpPath)} to the port the process listens on, from 1 to 65535.`,
+          });
+        }
         const n = getString(p, ['name']);
+        const nameErr = n !== undefined && n !== '' && !isTemplated(n) ? portNameError(n) : null;
+        if (nameErr) {
+          const namePath: FieldPath = [...c.path, 'ports', j, 'name'];
+          out.push({
+            message: `${c.label}: port name "${n}" is not a valid port name (an IANA service name): ${rejects(w, `${apiPath(namePath)}: Invalid value: "${n}": ${nameErr}`)}`,
+            path: namePath,
+            container: c.name,
+            fix: `Rename the port (at most 15 lower case letters, digits and "-", with a letter: http, metrics, grpc-api), and the targetPort or probe port that names it.`,
+          });
+        }
         if (n === undefined || !isValidPortName(n)) return;
         const first = names.get(n);
         if (first === undefined) {

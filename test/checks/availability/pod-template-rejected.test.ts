@@ -633,3 +633,85 @@ spec:
     expectNone(check, workload('Deployment', 'extensions/v1beta1', '{matchLabels: {app: api}}'));
   });
 });
+
+describe('pod-template-rejected: restartPolicy, container names, probe handlers, container ports', () => {
+  const job = (spec: string) => `apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate}\nspec:\n  template:\n    spec:\n${spec}`;
+  it('a Job without restartPolicy (the pod default Always), or with Always; a Deployment with Never', () => {
+    const [missing] = expectFindings(check, job('      containers: [{name: m, image: "registry.example/m:1.0"}]\n'), [
+      { line: 6, message: 'no restartPolicy: a Job\'s pods must have OnFailure or Never, and the default is Always: the API server rejects the Job: spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"' },
+    ]);
+    assert.match(missing.fix!, /^Add restartPolicy: Never to spec\.template\.spec/);
+    expectFindings(check, job('      restartPolicy: Always\n      containers: [{name: m, image: "registry.example/m:1.0"}]\n'), [{ line: 7, message: 'spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"' }]);
+    const [never] = expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      restartPolicy: Never
+      containers: [{name: web, image: "registry.example/web:1.0"}]
+`,
+      [{ line: 9, message: /^restartPolicy "Never" is not Always, the only one a Deployment's pods may have .*Unsupported value: "Never": supported values: "Always"$/ }],
+    );
+    assert.match(never.fix!, /or run the task as a Job if it is meant to finish/);
+    // A patch file may leave restartPolicy to its base; a template may set it.
+    const loaded = loadText(job('      containers: [{name: m, image: "registry.example/m:1.0"}]\n'), 'overlays/prod/job-patch.yaml', loadPlan([check]));
+    assert.deepEqual(audit({ resources: loaded.resources, problems: [] }, { checks: [check] }).verdicts.flatMap((v) => v.findings), []);
+    expectNone(check, job('      restartPolicy: "{{ .Values.restartPolicy }}"\n      containers: [{name: m, image: "registry.example/m:1.0"}]\n'));
+  });
+
+  it('container names missing or not a DNS label, probes without a handler, ports without containerPort or with a bad name', () => {
+    const found = expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      initContainers: [{image: "registry.example/i:1.0"}]
+      containers:
+      - name: Web_App
+        image: registry.example/web:1.0
+        ports: [{name: http}, {name: metrics-endpoint-http, containerPort: 9090}]
+        livenessProbe: {initialDelaySeconds: 5, periodSeconds: 10}
+        readinessProbe: {httpGet: {path: /ready, port: http}}
+`,
+      [
+        { line: 9, message: /^init container #0 has no name: .*initContainers\[0\]\.name: Required value$/ },
+        { line: 11, message: /the name is not a lowercase RFC 1123 label: .*Invalid value: "Web_App": a lowercase RFC 1123 label/ },
+        { line: 13, message: /ports\[0\] has no containerPort: .*ports\[0\]\.containerPort: Required value$/ },
+        { line: 13, message: /port name "metrics-endpoint-http" is not a valid port name .*must be no more than 15 characters$/ },
+        { line: 14, message: /livenessProbe has no handler \(exec, httpGet, tcpSocket or grpc\), only its timing: .*livenessProbe: Required value: must specify a handler type$/ },
+      ],
+    );
+    assert.match(found[1].fix!, /^Rename the container to "web-app"/);
+  });
+
+  it('leaves probe timing and unnamed containers in patch files to their base', () => {
+    const patch = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: registry.example/web:1.1
+        livenessProbe: {initialDelaySeconds: 30}
+        ports: [{name: http}]
+`;
+    const loaded = loadText(patch, 'overlays/prod/deployment-patch.yaml', loadPlan([check]));
+    assert.deepEqual(audit({ resources: loaded.resources, problems: [] }, { checks: [check] }).verdicts.flatMap((v) => v.findings.map((f) => f.message)), []);
+    // The same object in a plain file is rejected for both.
+    assert.equal(runCheck(check, patch).length, 2);
+  });
+});

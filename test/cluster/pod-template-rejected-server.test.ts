@@ -1,0 +1,79 @@
+/**
+ * pod-template-rejected's rules for restartPolicy, container names, probe handlers and container
+ * ports against a real API server: for each manifest, the errors kubeready quotes are exactly those
+ * `kubectl apply --dry-run=server` returns; a valid one is accepted and not reported.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import check from '../../src/checks/availability/pod-template-rejected.js';
+import { runCheck } from '../helpers/check-tester.js';
+import { clusterSkip, startCluster, type TestCluster } from '../helpers/cluster.js';
+
+const IMG = '"registry.example/app:1.0"';
+const dep = (spec: string, kind = 'Deployment') =>
+  `apiVersion: apps/v1\nkind: ${kind}\nmetadata: {name: ptr-web}\nspec:\n${kind === 'StatefulSet' ? '  serviceName: web\n' : ''}  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: ${spec}\n`;
+const job = (spec: string) => `apiVersion: batch/v1\nkind: Job\nmetadata: {name: ptr-job}\nspec:\n  template:\n    spec: ${spec}\n`;
+const cron = (spec: string) => `apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: ptr-cron}\nspec:\n  schedule: "0 * * * *"\n  jobTemplate: {spec: {template: {spec: ${spec}}}}\n`;
+const pod = (spec: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ptr-pod}\nspec: ${spec}\n`;
+
+const REJECTED: Record<string, string> = {
+  'a Job without restartPolicy': job(`{containers: [{name: a, image: ${IMG}}]}`),
+  'a Job with restartPolicy Always': job(`{restartPolicy: Always, containers: [{name: a, image: ${IMG}}]}`),
+  'a Job with restartPolicy never (lower case)': job(`{restartPolicy: never, containers: [{name: a, image: ${IMG}}]}`),
+  'a CronJob without restartPolicy': cron(`{containers: [{name: a, image: ${IMG}}]}`),
+  'a Deployment with restartPolicy Never': dep(`{restartPolicy: Never, containers: [{name: a, image: ${IMG}}]}`),
+  'a StatefulSet with restartPolicy OnFailure': dep(`{restartPolicy: OnFailure, containers: [{name: a, image: ${IMG}}]}`, 'StatefulSet'),
+  'a Deployment with restartPolicy always (lower case)': dep(`{restartPolicy: always, containers: [{name: a, image: ${IMG}}]}`),
+  'a Pod with restartPolicy Sometimes': pod(`{restartPolicy: Sometimes, containers: [{name: a, image: ${IMG}}]}`),
+  'probes without a handler': dep(`{containers: [{name: a, image: ${IMG}, livenessProbe: {initialDelaySeconds: 5}, readinessProbe: {httpGet: null, periodSeconds: 5}, startupProbe: {}}]}`),
+  'container names: missing, upper case, too long': dep(`{initContainers: [{image: ${IMG}}], containers: [{name: Web_App, image: ${IMG}}, {name: ${'a'.repeat(64)}, image: ${IMG}}]}`),
+  'container ports: missing, zero, out of range; port names': dep(`{containers: [{name: a, image: ${IMG}, ports: [{name: http}, {containerPort: 0}, {containerPort: 70000}, {name: metrics-endpoint-http, containerPort: 9090}, {name: Metrics, containerPort: 9091}, {name: "8080", containerPort: 8080}]}]}`),
+};
+
+const VALID = [
+  job(`{restartPolicy: Never, containers: [{name: a, image: ${IMG}, readinessProbe: {exec: {command: [cat, /tmp/ok]}}}]}`),
+  cron(`{restartPolicy: OnFailure, containers: [{name: a, image: ${IMG}}]}`),
+  dep(`{restartPolicy: Always, containers: [{name: web, image: ${IMG}, ports: [{name: http, containerPort: 8080}, {containerPort: 9090}], livenessProbe: {tcpSocket: {port: http}}, startupProbe: {grpc: {port: 9090}}}]}`),
+  pod(`{restartPolicy: OnFailure, containers: [{name: a, image: ${IMG}}]}`),
+];
+
+const ours = (yaml: string) =>
+  runCheck(check, yaml, { namespace: 'default' }).flatMap((f) => {
+    const m = /the API server rejects the \w+: (.*)$/.exec(f.message);
+    assert.ok(m, f.message);
+    return m[1].split(/; (?=spec\.)/);
+  });
+
+const theirs = (stderr: string) => {
+  const out: string[] = [];
+  for (const line of stderr.split('\n')) {
+    const m = /^(?:\* |The \w+ "[^"]*" is invalid: )(.+)$/.exec(line.trim());
+    if (m && m[1].trim() !== '') out.push(m[1]);
+  }
+  return out;
+};
+
+describe('pod-template-rejected: restartPolicy, names, probe handlers, ports, in the API server\'s words', { skip: clusterSkip() }, () => {
+  let cluster: TestCluster;
+  before(async () => {
+    cluster = await startCluster();
+  });
+  after(() => cluster?.stop());
+  const apply = (yaml: string) => cluster.kubectl(['apply', '--dry-run=server', '-n', 'default', '-f', '-'], { input: yaml, allowFail: true });
+
+  for (const [name, yaml] of Object.entries(REJECTED)) {
+    it(name, async () => {
+      const r = await apply(yaml);
+      assert.notEqual(r.code, 0, r.stdout);
+      assert.deepEqual(ours(yaml).sort(), theirs(r.stderr).sort(), r.stderr);
+    });
+  }
+
+  it('valid templates: accepted, and not reported', async () => {
+    for (const yaml of VALID) {
+      assert.deepEqual(ours(yaml), [], yaml);
+      const r = await apply(yaml);
+      assert.equal(r.code, 0, `${yaml}\n${r.stderr}`);
+    }
+  });
+});
