@@ -5,10 +5,11 @@
  * with "unknown field", and with validation off the field is silently dropped.
  */
 import { SCHEMA_JSON, SCHEMA_VERSION } from './k8s-schema.data.js';
-import type { FieldPath, Json, JsonObject } from './types.js';
+import type { FieldPath, Json, JsonObject, Resource } from './types.js';
 import { get, getString, isObject, isTemplated } from './util.js';
 
 export { SCHEMA_KINDS, SCHEMA_VERSION } from './k8s-schema.data.js';
+import { SCHEMA_KINDS } from './k8s-schema.data.js';
 
 interface Schema {
   /** "group/version/Kind" ("v1/Pod" for the core group) to a type name. */
@@ -93,6 +94,24 @@ export function schemaProblemsOf(object: JsonObject, type: string): SchemaProble
   let hit = memo.get(object);
   if (!hit) memo.set(object, (hit = schemaProblems(object, type)));
   return hit;
+}
+
+/**
+ * The kinds whose objects are checked against the schema: every built-in kind but Secret (Secrets load
+ * as metadata only, so that no secret value is ever held in memory).
+ */
+export const SCHEMA_CHECKED_KINDS: string[] = SCHEMA_KINDS.filter((k) => k !== 'Secret');
+
+/**
+ * The schema problems of an object as written: none for a live scan (the API server accepted what it
+ * returns), a custom resource or an apiVersion the release does not serve; `status` and managedFields
+ * left out (the server writes them, and a newer cluster's dump may hold fields this release lacks).
+ */
+export function writtenSchemaProblems(resource: Resource, live: boolean): SchemaProblem[] {
+  if (live) return [];
+  const type = schemaTypeOf(resource.apiVersion, resource.kind);
+  if (!type) return [];
+  return schemaProblemsOf(resource.object, type).filter((p) => p.path[0] !== 'status' && !(p.path[0] === 'metadata' && p.path[1] === 'managedFields'));
 }
 
 /** The unknown keys alone (see schemaProblems). */

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import check from '../../src/checks/availability/pod-template-rejected.js';
 import { runCheck } from '../helpers/check-tester.js';
 import { clusterSkip, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { apiServerErrors, quotedErrors } from '../helpers/api-errors.js';
 
 const IMG = '"registry.example/app:1.0"';
 const dep = (spec: string, kind = 'Deployment') =>
@@ -37,21 +38,7 @@ const VALID = [
   pod(`{restartPolicy: OnFailure, containers: [{name: a, image: ${IMG}}]}`),
 ];
 
-const ours = (yaml: string) =>
-  runCheck(check, yaml, { namespace: 'default' }).flatMap((f) => {
-    const m = /the API server rejects the \w+: (.*)$/.exec(f.message);
-    assert.ok(m, f.message);
-    return m[1].split(/; (?=spec\.)/);
-  });
-
-const theirs = (stderr: string) => {
-  const out: string[] = [];
-  for (const line of stderr.split('\n')) {
-    const m = /^(?:\* |The \w+ "[^"]*" is invalid: )(.+)$/.exec(line.trim());
-    if (m && m[1].trim() !== '') out.push(m[1]);
-  }
-  return out;
-};
+const ours = (yaml: string) => runCheck(check, yaml, { namespace: 'default' }).flatMap((f) => quotedErrors(f.message, /the API server rejects the \w+: /));
 
 describe('pod-template-rejected: restartPolicy, names, probe handlers, ports, in the API server\'s words', { skip: clusterSkip() }, () => {
   let cluster: TestCluster;
@@ -65,7 +52,7 @@ describe('pod-template-rejected: restartPolicy, names, probe handlers, ports, in
     it(name, async () => {
       const r = await apply(yaml);
       assert.notEqual(r.code, 0, r.stdout);
-      assert.deepEqual(ours(yaml).sort(), theirs(r.stderr).sort(), r.stderr);
+      assert.deepEqual(ours(yaml).sort(), apiServerErrors(r.stderr).sort(), r.stderr);
     });
   }
 

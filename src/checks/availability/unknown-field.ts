@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { containerAt, explainPath, SCHEMA_KINDS, SCHEMA_RELEASE, schemaProblemsOf, schemaTypeOf, typeName } from '../../model/schema.js';
+import { containerAt, explainPath, SCHEMA_CHECKED_KINDS, SCHEMA_RELEASE, typeName, writtenSchemaProblems } from '../../model/schema.js';
 import { podSpecProblem } from '../../model/workload.js';
 import { didYouMean, formatPath, nearNames } from '../../model/util.js';
 
@@ -40,24 +40,17 @@ Not reported: Secrets (kubeready never loads a Secret's data, so that no secret 
               port: 8080`,
   },
   target: 'object',
-  // Secrets load as metadata only, so that no secret value is ever held in memory: not checked.
-  kinds: SCHEMA_KINDS.filter((k) => k !== 'Secret'),
+  kinds: SCHEMA_CHECKED_KINDS,
   validation: true,
   run({ resource, index }) {
     const out: FindingInput[] = [];
-    // A live scan reads what the API server accepted and returns.
-    if (index.listedKinds) return out;
-    const type = schemaTypeOf(resource.apiVersion, resource.kind);
-    if (!type) return out;
     const obj = resource.object;
     // A misspelt template or spec already has an input error of its own (the workload is not audited).
     const problem = podSpecProblem(resource);
     const already = problem ? formatPath(problem.path) : null;
-    for (const u of schemaProblemsOf(obj, type)) {
+    for (const u of writtenSchemaProblems(resource, index.listedKinds !== undefined)) {
       // Values of the wrong type: value-type-mismatch.
       if (u.mismatch) continue;
-      // The server writes status; a dump of a newer cluster may hold fields this release lacks.
-      if (u.path[0] === 'status' || u.path[0] === 'metadata' && u.path[1] === 'managedFields') continue;
       const field = formatPath(u.path);
       if (field === already) continue;
       const instead = INSTEAD[`${typeName(u.type)}.${u.key}`];

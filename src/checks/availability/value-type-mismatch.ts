@@ -1,5 +1,5 @@
 import { defineCheck, type FindingInput } from '../types.js';
-import { containerAt, explainPath, SCHEMA_KINDS, SCHEMA_RELEASE, schemaProblemsOf, schemaTypeOf, type SchemaProblem, type TypeMismatch } from '../../model/schema.js';
+import { containerAt, explainPath, SCHEMA_CHECKED_KINDS, SCHEMA_RELEASE, writtenSchemaProblems, type SchemaProblem, type TypeMismatch } from '../../model/schema.js';
 import { formatPath, getString, isPlaceholder } from '../../model/util.js';
 
 /** What a field holds, in words. */
@@ -117,21 +117,16 @@ Not reported: Secrets (never loaded whole), custom resources, objects of an apiV
               value: "8080"     # was 8080: a number, not a string`,
   },
   target: 'object',
-  // Secrets load as metadata only, so that no secret value is ever held in memory: not checked.
-  kinds: SCHEMA_KINDS.filter((k) => k !== 'Secret'),
+  kinds: SCHEMA_CHECKED_KINDS,
   validation: true,
   run({ resource, index }) {
     const out: FindingInput[] = [];
-    // A live scan reads what the API server accepted and returns.
-    if (index.listedKinds) return out;
-    const type = schemaTypeOf(resource.apiVersion, resource.kind);
-    if (!type) return out;
     const obj = resource.object;
-    for (const p of schemaProblemsOf(obj, type)) {
+    for (const p of writtenSchemaProblems(resource, index.listedKinds !== undefined)) {
       const m = p.mismatch;
       if (!m) continue;
-      // The server writes status (see unknown-field); apiVersion and kind decide how the object is read at all.
-      if (p.path[0] === 'status' || p.path[0] === 'metadata' && p.path[1] === 'managedFields' || p.path.length === 1 && (p.path[0] === 'apiVersion' || p.path[0] === 'kind')) continue;
+      // apiVersion and kind decide how the object is read at all.
+      if (p.path.length === 1 && (p.path[0] === 'apiVersion' || p.path[0] === 'kind')) continue;
       const container = containerAt(obj, p.path);
       // A string is shown only where text does not go (the field takes a number, boolean, list or map): never a secret's place.
       const value = m.got === 'string' && m.want !== 's' ? getString(obj, p.path) : undefined;
