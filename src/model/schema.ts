@@ -84,8 +84,11 @@ export interface SchemaProblem {
 export function schemaProblems(value: Json, type: string, base: FieldPath = []): SchemaProblem[] {
   const out: SchemaProblem[] = [];
   if (isObject(value)) walk(load(), value, type, [...base], [], out);
-  return out;
+  return out.length ? out : NO_PROBLEMS;
 }
+
+/** Shared by every object without a problem (almost all: the memo below holds one per object). */
+const NO_PROBLEMS: SchemaProblem[] = [];
 
 const memo = new WeakMap<object, SchemaProblem[]>();
 
@@ -111,7 +114,8 @@ export function writtenSchemaProblems(resource: Resource, live: boolean): Schema
   if (live) return [];
   const type = schemaTypeOf(resource.apiVersion, resource.kind);
   if (!type) return [];
-  return schemaProblemsOf(resource.object, type).filter((p) => p.path[0] !== 'status' && !(p.path[0] === 'metadata' && p.path[1] === 'managedFields'));
+  const all = schemaProblemsOf(resource.object, type);
+  return all.length === 0 ? all : all.filter((p) => p.path[0] !== 'status' && !(p.path[0] === 'metadata' && p.path[1] === 'managedFields'));
 }
 
 /** The unknown keys alone (see schemaProblems). */
