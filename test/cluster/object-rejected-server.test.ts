@@ -37,6 +37,11 @@ const REJECTED: Record<string, string> = {
   'an Ingress rule without paths': ing('[{host: shop.example.com, http: {paths: []}}]'),
   'an autoscaler without maxReplicas': hpa(''),
   'an autoscaler whose maximum is below its minimum': hpa(', minReplicas: 5, maxReplicas: 3'),
+  'ConfigMap keys: a path, a space, dots, too long': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: or-cm}\ndata: {"config/app.yaml": a, "my key": b, ".": c, "..": d, "..data": e, "${'k'.repeat(254)}": f, ok.key_1-2: g}\n`,
+  'a ConfigMap key in data and binaryData': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: or-cm2}\ndata: {a: x}\nbinaryData: {a: eA==}\n',
+  'a claim without a storage request': 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: or-pvc}\nspec: {accessModes: [ReadWriteOnce]}\n',
+  'a claim without accessModes or storage': 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: or-pvc2}\nspec: {storageClassName: standard}\n',
+  'a Recreate Deployment with rollingUpdate settings': `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: or-dep}\nspec:\n  strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: "registry.example/web:1.0"}]}\n`,
   'a schedule with a seconds field': cron('0 0 * * * *'),
   'a schedule with 7 for Sunday': cron('0 3 * * 7'),
   'a schedule with a time zone': cron('CRON_TZ=Europe/Berlin 0 3 * * *'),
@@ -46,6 +51,8 @@ const REJECTED: Record<string, string> = {
 };
 
 const ACCEPTED = [
+  'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: or-cm-ok}\ndata: {app.yaml: a, KEY_NAME: b, key-name: c, .hidden: d}\nbinaryData: {logo.png: eA==}\n',
+  'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: or-pvc-ok}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n',
   svc('{selector: {app: web}, ports: [{port: 80, targetPort: http}]}'),
   svc('{selector: {app: dns}, ports: [{name: dns, port: 53, protocol: UDP}, {name: dns-tcp, port: 53, protocol: TCP}]}'),
   svc('{clusterIP: None, selector: {app: db}}'),

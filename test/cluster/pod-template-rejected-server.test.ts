@@ -29,9 +29,12 @@ const REJECTED: Record<string, string> = {
   'probes without a handler': dep(`{containers: [{name: a, image: ${IMG}, livenessProbe: {initialDelaySeconds: 5}, readinessProbe: {httpGet: null, periodSeconds: 5}, startupProbe: {}}]}`),
   'container names: missing, upper case, too long': dep(`{initContainers: [{image: ${IMG}}], containers: [{name: Web_App, image: ${IMG}}, {name: ${'a'.repeat(64)}, image: ${IMG}}]}`),
   'container ports: missing, zero, out of range; port names': dep(`{containers: [{name: a, image: ${IMG}, ports: [{name: http}, {containerPort: 0}, {containerPort: 70000}, {name: metrics-endpoint-http, containerPort: 9090}, {name: Metrics, containerPort: 9091}, {name: "8080", containerPort: 8080}]}]}`),
+  'tolerations: Exist, Exists with a value, Equal without a key': dep(`{tolerations: [{key: a, operator: Exist}, {key: b, operator: Exists, value: v}, {operator: Equal, value: v}], containers: [{name: a, image: ${IMG}}]}`),
+  'env: a value and a valueFrom, two sources; envFrom with two references': dep(`{containers: [{name: a, image: ${IMG}, env: [{name: A, value: x, valueFrom: {fieldRef: {fieldPath: metadata.name}}}, {name: B, valueFrom: {fieldRef: {fieldPath: metadata.name}, secretKeyRef: {name: s, key: k}}}], envFrom: [{configMapRef: {name: c}, secretRef: {name: s}}]}]}`),
 };
 
 const VALID = [
+  dep(`{tolerations: [{operator: Exists}, {key: a, operator: Exists, effect: NoSchedule}, {key: b, value: v}], containers: [{name: a, image: ${IMG}, env: [{name: A, value: "", valueFrom: {fieldRef: {fieldPath: metadata.name}}}], envFrom: [{configMapRef: {name: c}}, {secretRef: {name: s}}]}]}`),
   job(`{restartPolicy: Never, containers: [{name: a, image: ${IMG}, readinessProbe: {exec: {command: [cat, /tmp/ok]}}}]}`),
   cron(`{restartPolicy: OnFailure, containers: [{name: a, image: ${IMG}}]}`),
   dep(`{restartPolicy: Always, containers: [{name: web, image: ${IMG}, ports: [{name: http, containerPort: 8080}, {containerPort: 9090}], livenessProbe: {tcpSocket: {port: http}}, startupProbe: {grpc: {port: 9090}}}]}`),

@@ -20,5 +20,5 @@ export function quotedErrors(message: string, lead: RegExp, inParens = false): s
   const m = lead.exec(message);
   if (!m) throw new Error(`no quoted API server error in: ${message}`);
   const quoted = message.slice(m.index + m[0].length);
-  return (inParens ? quoted.slice(0, -1) : quoted).split(/; (?=spec\.)/);
+  return (inParens ? quoted.slice(0, -1) : quoted).split(/; (?=\S+: (?:Invalid value|Required value|Forbidden|Unsupported value|Duplicate value))/);
 }

@@ -194,11 +194,74 @@ function hpaRejections(obj: JsonObject): Rejection[] {
   return out;
 }
 
+const CONFIG_KEY_MSG = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+
+/** IsConfigMapKey's complaints about a ConfigMap key. */
+function configKeyErrors(k: string): string[] {
+  const out: string[] = [];
+  if (k.length > 253) out.push('must be no more than 253 characters');
+  if (!/^[-._a-zA-Z0-9]+$/.test(k)) out.push(CONFIG_KEY_MSG);
+  if (k === '.') out.push("must not be '.'");
+  else if (k === '..') out.push("must not be '..'");
+  else if (k.startsWith('..')) out.push("must not start with '..'");
+  return out;
+}
+
+function configMapRejections(obj: JsonObject): Rejection[] {
+  const out: Rejection[] = [];
+  const data = isObject(obj.data) ? obj.data : {};
+  const binary = isObject(obj.binaryData) ? obj.binaryData : {};
+  for (const [field, map] of [['data', data], ['binaryData', binary]] as const) {
+    for (const k of Object.keys(map)) {
+      if (isTemplated(k)) continue;
+      const errs = configKeyErrors(k);
+      if (errs.length) {
+        const better = k.replace(/[^-._a-zA-Z0-9]+/g, '_').replace(/^\.\.+/, '');
+        out.push({
+          path: [field, k],
+          error: errs.map((e) => `${field}[${k}]: Invalid value: ${q(k)}: ${e}`).join('; '),
+          what: `key "${k}" is not a valid ConfigMap key (letters, digits, "-", "_" and ".")`,
+          fix: `Rename the key${better && better !== k ? ` (to "${better}")` : ''}; to mount it under a path with "/", keep a plain key and map it with the volume's items: [{key: ${JSON.stringify(better || 'app.yaml')}, path: ${JSON.stringify(k)}}].`,
+        });
+      }
+      if (field === 'data' && Object.hasOwn(binary, k)) {
+        out.push({ path: ['data', k], error: `data[${k}]: Invalid value: ${q(k)}: duplicate of key present in binaryData`, what: `key "${k}" is in both data and binaryData`, fix: `Keep the key in one of data and binaryData.` });
+      }
+    }
+  }
+  return out;
+}
+
+function pvcRejections(obj: JsonObject, patch: boolean): Rejection[] {
+  const out: Rejection[] = [];
+  const spec = obj.spec;
+  if (!isObject(spec) || patch) return out;
+  const modes = spec.accessModes;
+  if (modes === undefined || modes === null || (Array.isArray(modes) && modes.length === 0)) {
+    out.push({ path: ['spec'], error: 'spec.accessModes: Required value: at least 1 access mode is required', what: 'no accessModes', fix: 'Set spec.accessModes: [ReadWriteOnce] (one node mounts it), or ReadWriteMany if the StorageClass supports it and several nodes must.' });
+  }
+  const storage = isObject(spec.resources) && isObject(spec.resources.requests) ? spec.resources.requests.storage : undefined;
+  if (storage === undefined || storage === null) {
+    out.push({ path: isObject(spec.resources) ? ['spec', 'resources'] : ['spec'], error: 'spec.resources[storage]: Required value', what: 'no storage request (the size of the volume)', fix: 'Set spec.resources.requests.storage to the size the volume needs (storage: 10Gi).' });
+  }
+  return out;
+}
+
+function deploymentRejections(obj: JsonObject): Rejection[] {
+  const spec = obj.spec;
+  if (!isObject(spec) || !isObject(spec.strategy)) return [];
+  const st = spec.strategy;
+  if (st.type === 'Recreate' && st.rollingUpdate !== undefined && st.rollingUpdate !== null) {
+    return [{ path: ['spec', 'strategy', 'rollingUpdate'], error: "spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'", what: 'a Recreate strategy with rollingUpdate settings', fix: 'Remove spec.strategy.rollingUpdate (Recreate stops every pod before it starts new ones), or set type: RollingUpdate to use it.' }];
+  }
+  return [];
+}
+
 export default defineCheck({
   id: 'object-rejected',
   pillar: 'availability',
   severity: 'error',
-  title: 'Service, Ingress, autoscaler or CronJob the API server rejects',
+  title: 'Service, Ingress, autoscaler, CronJob, ConfigMap, claim or rollout strategy the API server rejects',
   whatBreaks:
     'The API server validates each object before it stores it; one it rejects is not created or updated, and `kubectl apply`, server-side apply (Argo CD, Flux) and `helm install` fail on it: a Service with two unnamed ports is not there to send traffic, an Ingress path without `pathType` routes nothing, a CronJob whose schedule has six fields (seconds) or a 7 for Sunday never runs, an autoscaler without `maxReplicas` never scales.',
   details: `The rules of the API server's validation, each with its error text (Kubernetes 1.37; every rule checked with \`kubectl apply --dry-run=server\` on a real API server):
@@ -206,6 +269,9 @@ export default defineCheck({
 - **Service**: ports, unless headless (\`clusterIP: None\`; a Service with neither ports nor a selector reads as a kustomize patch and is left alone); with several ports, each needs a name, names unique and lowercase RFC 1123 labels; each port and protocol once; \`port\` from 1 to 65535 (an unset \`targetPort\` takes the port's value and is refused with it); a named \`targetPort\` at most 15 characters of \`a-z\`, \`0-9\` and \`-\`, with a letter, no \`--\`, not starting or ending with \`-\`; no \`nodePort\` on a ClusterIP Service; \`externalName\` on an ExternalName Service.
 - **Ingress** (networking.k8s.io/v1): each path a \`pathType\` (Exact, Prefix or ImplementationSpecific; v1beta1 defaulted it, v1 does not) and a \`path\` starting with \`/\`; each backend a service or a resource, the service a port name or number (not both); an http rule with paths; hosts lowercase DNS names (a wildcard only as a leading \`*.\`, no IP address).
 - **HorizontalPodAutoscaler**: \`maxReplicas\` set, and not below \`minReplicas\` (1 when unset).
+- **ConfigMap**: keys of \`data\` and \`binaryData\` letters, digits, \`-\`, \`_\` and \`.\` (no \`/\`: a file in a subdirectory is a volume's \`items\` path), not \`.\`, \`..\` or starting with \`..\`, at most 253 characters, and not in both.
+- **PersistentVolumeClaim**: \`accessModes\` and a \`storage\` request (left to the base in a kustomize patch file).
+- **Deployment**: no \`rollingUpdate\` settings with the Recreate strategy.
 - **CronJob**: a \`schedule\` the cron parser the API server uses (robfig/cron v3, standard) reads: five fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12 or JAN-DEC, day of week 0-6 or SUN-SAT: **7 is not Sunday** here), or a descriptor (\`@daily\`, \`@every 5m\`); no \`TZ=\` or \`CRON_TZ=\` in it (\`spec.timeZone\` says the zone).
 
 Not reported: templated values, values of the wrong type (**value-type-mismatch**), files kept as kustomize patches for what a patch may leave to its base (a Service's ports, an autoscaler's maxReplicas), and a live scan (the API server accepted what it returns). Pod templates: **pod-template-rejected**; names and labels: **metadata-rejected**.`,
@@ -228,7 +294,7 @@ spec:
   timeZone: Europe/Berlin # not TZ= in the schedule`,
   },
   target: 'object',
-  kinds: ['Service', 'Ingress', 'HorizontalPodAutoscaler', 'CronJob'],
+  kinds: ['Service', 'Ingress', 'HorizontalPodAutoscaler', 'CronJob', 'ConfigMap', 'PersistentVolumeClaim', 'Deployment'],
   validation: true,
   run({ resource, index }) {
     const out: FindingInput[] = [];
@@ -240,6 +306,9 @@ spec:
     if (r.kind === 'Service' && r.apiVersion === 'v1') found = serviceRejections(obj).filter((x) => !patch || !/: Required value$/.test(x.error));
     else if (r.kind === 'Ingress' && r.apiVersion === 'networking.k8s.io/v1') found = ingressRejections(obj).filter((x) => !patch || !/Required value/.test(x.error));
     else if (r.kind === 'HorizontalPodAutoscaler' && r.apiVersion.startsWith('autoscaling/')) found = hpaRejections(obj).filter((x) => !patch || !/Required value$/.test(x.error));
+    else if (r.kind === 'ConfigMap' && r.apiVersion === 'v1') found = configMapRejections(obj);
+    else if (r.kind === 'PersistentVolumeClaim' && r.apiVersion === 'v1') found = pvcRejections(obj, patch);
+    else if (r.kind === 'Deployment' && r.apiVersion === 'apps/v1') found = deploymentRejections(obj);
     else if (r.kind === 'CronJob' && r.apiVersion === 'batch/v1') {
       const spec = obj.spec;
       const schedule = isObject(spec) ? spec.schedule : undefined;

@@ -241,6 +241,10 @@ finding quotes the error the API server returns.
 - **restartPolicy**: a Job's or CronJob's pods need \`OnFailure\` or \`Never\` (without one, the pod default
   \`Always\` is refused: "Required value"); a Deployment's, StatefulSet's, DaemonSet's, ReplicaSet's pods only
   \`Always\`; any other value (\`never\`: the values are case-sensitive) is refused everywhere.
+- **Tolerations and environment** (\`validateTolerations\`, \`validateEnv\`, \`validateEnvFrom\`): an operator other
+  than \`Equal\` or \`Exists\`, \`Exists\` with a value, \`Equal\` without a key; an env entry with both a
+  non-empty \`value\` and a \`valueFrom\`, or two sources in one \`valueFrom\`; an \`envFrom\` item with both a
+  \`configMapRef\` and a \`secretRef\`.
 - **Containers** (\`validateContainerCommon\`): a name (a lowercase RFC 1123 label); a probe with a handler
   (\`exec\`, \`httpGet\`, \`tcpSocket\` or \`grpc\`: "must specify a handler type"); each port a
   \`containerPort\` from 1 to 65535 and a valid name (at most 15 lower case letters, digits and \`-\`, with a
@@ -578,6 +582,70 @@ skipped, and a kustomize patch file is not blamed for a volume or container its 
         });
       }
     }
+
+    // --- environment (validateEnv, validateEnvFrom): a value and a valueFrom, or two sources in one item
+    for (const c of runnable) {
+      getArray(c.spec, ['env']).forEach((e, j) => {
+        if (!isObject(e) || !isObject(e.valueFrom)) return;
+        const vfPath: FieldPath = [...c.path, 'env', j, 'valueFrom'];
+        const name = typeof e.name === 'string' ? e.name : `#${j}`;
+        if (typeof e.value === 'string' && e.value !== '') {
+          out.push({
+            message: `${c.label}: env ${JSON.stringify(name)} has both a value and a valueFrom: ${rejects(w, `${apiPath(vfPath)}: Invalid value: "": may not be specified when \`value\` is not empty`)}`,
+            path: vfPath,
+            container: c.name,
+            fix: `Keep one of env[${j}].value and env[${j}].valueFrom of ${c.label} (a Helm or kustomize overlay that adds valueFrom must drop the value).`,
+          });
+        }
+        const sources = Object.keys(e.valueFrom).filter((k) => (e.valueFrom as JsonObject)[k] !== null && (e.valueFrom as JsonObject)[k] !== undefined);
+        if (sources.length > 1) {
+          out.push({
+            message: `${c.label}: env ${JSON.stringify(name)} takes its value from ${joinAnd(sources)} at once: ${rejects(w, `${apiPath(vfPath)}: Invalid value: "": may not have more than one field specified at a time`)}`,
+            path: vfPath,
+            container: c.name,
+            fix: `Keep one source in env[${j}].valueFrom of ${c.label}; for a second value, add another env entry.`,
+          });
+        }
+      });
+      getArray(c.spec, ['envFrom']).forEach((e, j) => {
+        if (!isObject(e)) return;
+        const refs = ['configMapRef', 'secretRef'].filter((k) => e[k] !== undefined && e[k] !== null);
+        if (refs.length < 2) return;
+        out.push({
+          message: `${c.label}: envFrom[${j}] has both a configMapRef and a secretRef: ${rejects(w, `${apiPath([...c.path, 'envFrom'])}: Invalid value: "": may not have more than one field specified at a time`)}`,
+          path: [...c.path, 'envFrom', j],
+          container: c.name,
+          fix: `Split envFrom[${j}] of ${c.label} into two items: - configMapRef: {...} and - secretRef: {...}.`,
+        });
+      });
+    }
+
+    // --- tolerations (validateTolerations)
+    getArray(spec, ['tolerations']).forEach((t, j) => {
+      if (!isObject(t)) return;
+      const opPath: FieldPath = [...w.podSpecPath, 'tolerations', j, 'operator'];
+      const op = t.operator;
+      if (typeof op === 'string' && isTemplated(op)) return;
+      if (typeof op === 'string' && op !== '' && op !== 'Equal' && op !== 'Exists') {
+        out.push({
+          message: `tolerations[${j}]: operator "${op}" is not Equal or Exists: ${rejects(w, `${apiPath(opPath)}: Unsupported value: "${op}": supported values: "Equal", "Exists"`)}`,
+          path: opPath,
+          fix: `Write the operator as ${/^exist/i.test(op) ? 'Exists' : 'Equal'} (case-sensitive).`,
+        });
+      } else if (op === 'Exists' && typeof t.value === 'string' && t.value !== '' && !isTemplated(t.value)) {
+        out.push({
+          message: `tolerations[${j}]: operator Exists with a value ("${t.value}"): ${rejects(w, `${apiPath(opPath)}: Invalid value: "${t.value}": value must be empty when \`operator\` is 'Exists'`)}`,
+          path: [...w.podSpecPath, 'tolerations', j, 'value'],
+          fix: `Remove tolerations[${j}].value (Exists matches any value of the key), or use operator: Equal to match that value only.`,
+        });
+      } else if (op === 'Equal' && (t.key === undefined || t.key === null || t.key === '')) {
+        out.push({
+          message: `tolerations[${j}]: operator Equal without a key: ${rejects(w, `${apiPath(opPath)}: Invalid value: "Equal": operator must be Exists when \`key\` is empty, which means "match all values and all keys"`)}`,
+          path: opPath,
+          fix: `Name the taint's key in tolerations[${j}].key, or use operator: Exists without a key to tolerate every taint (rarely what a workload should do).`,
+        });
+      }
+    });
 
     // --- ports (validateContainerPorts; checkHostPortConflicts; validatePodHostNetworkDeps)
     const hostNetwork = spec.hostNetwork === true;

@@ -140,6 +140,48 @@ spec: {rules: [{http: {paths: [{path: api, backend: {serviceName: web, servicePo
     assert.deepEqual(audit({ resources: loaded.resources, problems: [] }, { checks: [check] }).verdicts.flatMap((v) => v.findings), []);
   });
 
+  it('ConfigMap keys, claims without size or access modes, a Recreate Deployment with rollingUpdate', () => {
+    const found = expectFindings(
+      check,
+      `apiVersion: v1
+kind: ConfigMap
+metadata: {name: conf}
+data:
+  config/app.yaml: "a: 1"
+  ok.key_1-2: fine
+binaryData: {ok.key_1-2: eA==}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec: {storageClassName: standard}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: "registry.example/web:1.0"}]}
+`,
+      [
+        { line: 5, message: /^key "config\/app\.yaml" is not a valid ConfigMap key .*\(data\[config\/app\.yaml\]: Invalid value: "config\/app\.yaml": a valid config key must consist of/ },
+        { line: 6, message: /^key "ok\.key_1-2" is in both data and binaryData: .*duplicate of key present in binaryData\)$/ },
+        { line: 12, message: /^no accessModes: .*spec\.accessModes: Required value: at least 1 access mode is required\)$/ },
+        { line: 12, message: /^no storage request \(the size of the volume\): .*spec\.resources\[storage\]: Required value\)$/ },
+        { line: 18, message: /^a Recreate strategy with rollingUpdate settings: .*may not be specified when strategy `type` is 'Recreate'\)$/ },
+      ],
+    );
+    assert.match(found[0].fix!, /items: \[\{key: "config_app\.yaml", path: "config\/app\.yaml"\}\]/);
+    // A kustomize patch of a claim (a new size) leaves the rest to its base.
+    const patch = 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec: {resources: {requests: {storage: 20Gi}}}\n';
+    assert.equal(runCheck(check, patch).length, 1);
+    const loaded = loadText(patch, 'overlays/prod/pvc-patch.yaml', loadPlan([check]));
+    assert.deepEqual(audit({ resources: loaded.resources, problems: [] }, { checks: [check] }).verdicts.flatMap((v) => v.findings), []);
+  });
+
   it('does not run on a live scan (the API server accepted what it returns)', () => {
     const yaml = 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}, {port: 81}]}\n';
     const loaded = loadText(yaml, 'live', loadPlan([check]));

@@ -694,6 +694,43 @@ spec:
     assert.match(found[1].fix!, /^Rename the container to "web-app"/);
   });
 
+  it('tolerations and environment sources the API server refuses', () => {
+    expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      tolerations:
+      - {key: dedicated, operator: Exist}
+      - {key: dedicated, operator: Exists, value: db}
+      - {operator: Equal, value: db}
+      - {operator: Exists}
+      containers:
+      - name: web
+        image: registry.example/web:1.0
+        env:
+        - {name: POD, value: web, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+        - {name: PASS, valueFrom: {secretKeyRef: {name: db, key: pass}, configMapKeyRef: {name: db, key: pass}}}
+        - {name: OK, value: "", valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+        envFrom:
+        - {configMapRef: {name: conf}, secretRef: {name: db}}
+`,
+      [
+        { line: 10, message: /^tolerations\[0\]: operator "Exist" is not Equal or Exists: .*Unsupported value: "Exist": supported values: "Equal", "Exists"$/ },
+        { line: 11, message: /^tolerations\[1\]: operator Exists with a value \("db"\): .*value must be empty when `operator` is 'Exists'$/ },
+        { line: 12, message: /^tolerations\[2\]: operator Equal without a key: / },
+        { line: 18, message: /env "POD" has both a value and a valueFrom: .*may not be specified when `value` is not empty$/ },
+        { line: 19, message: /env "PASS" takes its value from secretKeyRef and configMapKeyRef at once: / },
+        { line: 22, message: /envFrom\[0\] has both a configMapRef and a secretRef: .*containers\[0\]\.envFrom: Invalid value: "": may not have more than one field specified at a time$/ },
+      ],
+    );
+  });
+
   it('leaves probe timing and unnamed containers in patch files to their base', () => {
     const patch = `apiVersion: apps/v1
 kind: Deployment
