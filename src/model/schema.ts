@@ -55,6 +55,8 @@ export interface TypeMismatch {
    * struct field DeploymentSpec.spec.replicas of type int32".
    */
   error: string;
+  /** A number an integer field cannot hold, as Go's error shows it ("2.5", "3000000000"). */
+  number?: string;
   /** Set for an item of a list or a value of a map (the field is the list or map). */
   item?: 'list' | 'map';
   /** A string that a number or boolean field would read as one without its quotes ("3", "true"). */
@@ -263,6 +265,7 @@ function check(S: Schema, v: Json, shape: string, goType: string | undefined, ho
       want: shape,
       goType: into,
       error: `json: cannot unmarshal ${what} into Go struct field ${typeName(holder)}.${goPath.join('.')} of type ${into}`,
+      ...(literal ? { number: String(v) } : {}),
       ...(item ? { item } : {}),
       ...(unquote ? { unquote } : {}),
     },

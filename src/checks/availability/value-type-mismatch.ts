@@ -43,10 +43,8 @@ function is(m: TypeMismatch, value: string | undefined): string {
     case 'string':
       return 'a string';
     case 'number': {
-      if (m.want === 'i' || m.want === 'I' || m.want === 'o') {
-        const n = m.error.slice(m.error.indexOf('number ') + 7, m.error.indexOf(' into'));
-        return Number.isInteger(Number(n)) ? `${n}, outside the int32 range` : `${n}, not a whole number`;
-      }
+      const n = m.number;
+      if (n !== undefined) return Number.isInteger(Number(n)) ? `${n}, outside the int32 range` : `${n}, not a whole number`;
       return 'a number (YAML reads an unquoted 8080, 1.0 or 0755 as one)';
     }
     case 'bool':
