@@ -33,7 +33,7 @@ const REJECTED: Record<string, string> = {
   'an Ingress pathType in the wrong case': ing(path(`{path: /, pathType: prefix, ${BACKEND}}`)),
   'a relative Ingress path': ing(path(`{path: api, pathType: Prefix, ${BACKEND}}`)),
   'an Ingress backend without a port, with both, and with no service': ing(path(`{path: /a, pathType: Prefix, backend: {service: {name: web}}}, {path: /b, pathType: Prefix, backend: {service: {name: web, port: {number: 80, name: http}}}}, {path: /c, pathType: Prefix, backend: {}}`)),
-  'Ingress hosts: an IP address, a wildcard in the middle, upper case': ing(`[{host: 10.0.0.1, http: {paths: [{path: /, pathType: Prefix, ${BACKEND}}]}}, {host: "api.*.example.com", http: {paths: [{path: /, pathType: Prefix, ${BACKEND}}]}}, {host: API.example.com, http: {paths: [{path: /, pathType: Prefix, ${BACKEND}}]}}]`),
+  'Ingress hosts: an IP address, a wildcard in the middle, upper case': ing(`[{host: 10.0.0.1, http: {paths: [{path: /, pathType: Prefix, ${BACKEND}}]}}, {host: "api.*.example.com", http: {paths: [{path: /, pathType: Prefix, ${BACKEND}}]}}, {host: API.example.com, http: {paths: [{path: /, pathType: Prefix, ${BACKEND}}]}}, {host: "::1", http: {paths: [{path: /, pathType: Prefix, ${BACKEND}}]}}, {host: "shop.example.com:8080", http: {paths: [{path: /, pathType: Prefix, ${BACKEND}}]}}]`),
   'an Ingress rule without paths': ing('[{host: shop.example.com, http: {paths: []}}]'),
   'an autoscaler without maxReplicas': hpa(''),
   'an autoscaler whose maximum is below its minimum': hpa(', minReplicas: 5, maxReplicas: 3'),

@@ -129,8 +129,9 @@ function ingressRejections(obj: JsonObject): Rejection[] {
     const where = `spec.rules[${i}]`;
     const host = r.host;
     if (typeof host === 'string' && host !== '' && !isTemplated(host)) {
-      if (/^[0-9.]+$/.test(host) || host.includes(':')) {
-        if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':')) out.push({ path: ['spec', 'rules', i, 'host'], error: `${where}.host: Invalid value: ${q(host)}: must be a DNS name, not an IP address`, what: `host "${host}" is an IP address`, fix: `Remove ${where}.host to match every host (the IP address reaches the controller anyway), or use a DNS name.` });
+      const ip = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || (host.includes(':') && /^[0-9a-fA-F:.]+$/.test(host));
+      if (ip || /^[0-9.]+$/.test(host)) {
+        if (ip) out.push({ path: ['spec', 'rules', i, 'host'], error: `${where}.host: Invalid value: ${q(host)}: must be a DNS name, not an IP address${SUBDOMAIN_RE.test(host) ? '' : `; ${where}.host: Invalid value: ${q(host)}: ${SUBDOMAIN_MSG}`}`, what: `host "${host}" is an IP address`, fix: `Remove ${where}.host to match every host (the IP address reaches the controller anyway), or use a DNS name.` });
       } else if (host.startsWith('*.') ? !SUBDOMAIN_RE.test(host.slice(2)) : host.includes('*')) {
         out.push({ path: ['spec', 'rules', i, 'host'], error: `${where}.host: Invalid value: ${q(host)}: ${WILDCARD_MSG}`, what: `host "${host}" has a wildcard elsewhere than a leading "*."`, fix: `A wildcard covers exactly one leading label: "*.example.com"; list the other hosts as rules of their own.` });
       } else if (!host.startsWith('*.') && (!SUBDOMAIN_RE.test(host) || host.length > 253)) {
