@@ -42,6 +42,10 @@ const REJECTED: Record<string, string> = {
   'a claim without a storage request': 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: or-pvc}\nspec: {accessModes: [ReadWriteOnce]}\n',
   'a claim without accessModes or storage': 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: or-pvc2}\nspec: {storageClassName: standard}\n',
   'a Recreate Deployment with rollingUpdate settings': `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: or-dep}\nspec:\n  strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: "registry.example/web:1.0"}]}\n`,
+  'Service port protocols in lower case and HTTP': svc('{selector: {app: web}, ports: [{name: a, port: 80, protocol: tcp}, {name: b, port: 81, protocol: HTTP}]}'),
+  'NetworkPolicy ports: protocols, a port out of range, endPort with a named port': 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: or-np}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress], ingress: [{ports: [{port: 80, protocol: tcp}]}], egress: [{ports: [{port: 53, protocol: udp}, {port: 70000}, {port: dns-tcp, endPort: 60}]}]}\n',
+  'NetworkPolicy ipBlocks: not a CIDR, host bits, an except outside': 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: or-np2}\nspec: {podSelector: {}, ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/33}}, {ipBlock: {cidr: 10.0.0.1}}, {ipBlock: {cidr: 10.0.0.0/8, except: [192.168.0.0/16, 10.1.0.0/16]}}, {ipBlock: {cidr: 10.0.0.5/8}}]}]}\n',
+  'NetworkPolicy policyTypes in lower case': 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: or-np3}\nspec: {podSelector: {}, policyTypes: [ingress]}\n',
   'a schedule with a seconds field': cron('0 0 * * * *'),
   'a schedule with 7 for Sunday': cron('0 3 * * 7'),
   'a schedule with a time zone': cron('CRON_TZ=Europe/Berlin 0 3 * * *'),
@@ -51,6 +55,7 @@ const REJECTED: Record<string, string> = {
 };
 
 const ACCEPTED = [
+  'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: or-np-ok}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress], ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}, {ipBlock: {cidr: "2001:db8::/64"}}], ports: [{port: 8000, endPort: 8080, protocol: TCP}, {port: http}]}], egress: [{ports: [{port: 53, protocol: UDP}]}]}\n',
   'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: or-cm-ok}\ndata: {app.yaml: a, KEY_NAME: b, key-name: c, .hidden: d}\nbinaryData: {logo.png: eA==}\n',
   'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: or-pvc-ok}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n',
   svc('{selector: {app: web}, ports: [{port: 80, targetPort: http}]}'),

@@ -89,6 +89,9 @@ function serviceRejections(obj: JsonObject): Rejection[] {
       // An unset targetPort defaults to the port, which is then refused a second time.
       out.push({ path: [...at, 'port'], error: `${where}.targetPort: Invalid value: ${port}: ${PORT_RANGE}`, what: `targetPort defaults to the port, ${port}, which is not a port number`, fix: `Set ${where}.port (and targetPort) to ports from 1 to 65535.` });
     }
+    if (typeof p.protocol === 'string' && p.protocol !== '' && !isTemplated(p.protocol) && !PROTOCOLS.includes(p.protocol)) {
+      out.push({ path: [...at, 'protocol'], error: `${where}.protocol: Unsupported value: ${q(p.protocol)}: supported values: "SCTP", "TCP", "UDP"`, what: `protocol "${p.protocol}" is not TCP, UDP or SCTP`, fix: protocolFix(`${where}.protocol`, p.protocol) });
+    }
     if (typeof p.nodePort === 'number' && p.nodePort !== 0 && type === 'ClusterIP') {
       out.push({ path: [...at, 'nodePort'], error: `${where}.nodePort: Forbidden: may not be used when \`type\` is 'ClusterIP'`, what: `a nodePort on a Service of type ${spec.type === undefined ? 'ClusterIP (the default)' : 'ClusterIP'}`, fix: `Remove ${where}.nodePort, or set spec.type: NodePort (or LoadBalancer) if the port must be open on every node.` });
     }
@@ -100,6 +103,89 @@ function serviceRejections(obj: JsonObject): Rejection[] {
       } else keys.add(key);
     }
   });
+  return out;
+}
+
+const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
+
+const getList = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : []);
+
+
+function protocolFix(field: string, p: string): string {
+  const up = p.toUpperCase();
+  return PROTOCOLS.includes(up) ? `Write ${field} as ${up} (case-sensitive).` : `Set ${field} to TCP (HTTP, gRPC and TLS run over TCP; the application protocol goes in appProtocol), UDP or SCTP.`;
+}
+
+/** An IPv4 CIDR's address and prefix, or null when it is not one (IPv6 is not checked here). */
+function ipv4Cidr(s: string): { addr: number; bits: number } | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
+  if (!m) return null;
+  const o = m.slice(1, 5).map(Number);
+  const bits = Number(m[5]);
+  if (o.some((x, i) => x > 255 || (m[i + 1].length > 1 && m[i + 1].startsWith('0'))) || bits > 32) return null;
+  return { addr: ((o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3]) >>> 0, bits };
+}
+
+const maskOf = (bits: number) => (bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0);
+
+function networkPolicyRejections(obj: JsonObject): Rejection[] {
+  const out: Rejection[] = [];
+  const spec = obj.spec;
+  if (!isObject(spec)) return out;
+  const types = spec.policyTypes;
+  if (Array.isArray(types)) {
+    types.forEach((t, i) => {
+      if (typeof t === 'string' && !isTemplated(t) && t !== 'Ingress' && t !== 'Egress') {
+        const canonical = ['Ingress', 'Egress'].find((x) => x.toLowerCase() === t.toLowerCase());
+        out.push({ path: ['spec', 'policyTypes', i], error: `spec.policyTypes[${i}]: Unsupported value: ${q(t)}: supported values: "Ingress", "Egress"`, what: `policy type "${t}" is not Ingress or Egress`, fix: `Write spec.policyTypes[${i}] as ${canonical ?? 'Ingress or Egress'} (case-sensitive).` });
+      }
+    });
+  }
+  for (const dir of ['ingress', 'egress'] as const) {
+    const rules = spec[dir];
+    if (!Array.isArray(rules)) continue;
+    rules.forEach((rule, i) => {
+      if (!isObject(rule)) return;
+      getList(rule.ports).forEach((p, j) => {
+        if (!isObject(p)) return;
+        const where = `spec.${dir}[${i}].ports[${j}]`;
+        const at: FieldPath = ['spec', dir, i, 'ports', j];
+        if (typeof p.protocol === 'string' && p.protocol !== '' && !isTemplated(p.protocol) && !PROTOCOLS.includes(p.protocol)) {
+          out.push({ path: [...at, 'protocol'], error: `${where}.protocol: Unsupported value: ${q(p.protocol)}: supported values: "TCP", "UDP", "SCTP"`, what: `protocol "${p.protocol}" is not TCP, UDP or SCTP`, fix: protocolFix(`${where}.protocol`, p.protocol) });
+        }
+        if (typeof p.port === 'number' && !validPort(p.port)) {
+          out.push({ path: [...at, 'port'], error: `${where}.port: Invalid value: ${p.port}: ${PORT_RANGE}`, what: `port ${p.port} is not a port number`, fix: `Set ${where}.port to a port from 1 to 65535 (or a named port of the pods).` });
+        } else if (typeof p.port === 'string' && !isTemplated(p.port) && !/^[0-9]+$/.test(p.port) && typeof p.endPort === 'number') {
+          out.push({ path: [...at, 'endPort'], error: `${where}.endPort: Invalid value: ${p.endPort}: may not be specified when \`port\` is non-numeric`, what: `an endPort with the named port "${p.port}"`, fix: `Remove ${where}.endPort, or give the range's first port as a number.` });
+        }
+      });
+      getList(rule[dir === 'ingress' ? 'from' : 'to']).forEach((peer, j) => {
+        if (!isObject(peer) || !isObject(peer.ipBlock)) return;
+        const where = `spec.${dir}[${i}].${dir === 'ingress' ? 'from' : 'to'}[${j}].ipBlock`;
+        const at: FieldPath = ['spec', dir, i, dir === 'ingress' ? 'from' : 'to', j, 'ipBlock'];
+        const cidr = peer.ipBlock.cidr;
+        if (typeof cidr !== 'string' || isTemplated(cidr) || cidr.includes(':')) return;
+        const c = ipv4Cidr(cidr);
+        if (!c) {
+          out.push({ path: [...at, 'cidr'], error: `${where}.cidr: Invalid value: ${q(cidr)}: must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`, what: `cidr "${cidr}" is not a CIDR`, fix: /^\d{1,3}(\.\d{1,3}){3}$/.test(cidr) ? `Write one address as ${cidr}/32.` : `Write ${where}.cidr as an address and a prefix length from 0 to 32 (10.0.0.0/8).` });
+          return;
+        }
+        if ((c.addr & ~maskOf(c.bits)) >>> 0 !== 0) {
+          const base = (c.addr & maskOf(c.bits)) >>> 0;
+          const text = `${base >>> 24}.${(base >>> 16) & 255}.${(base >>> 8) & 255}.${base & 255}/${c.bits}`;
+          out.push({ path: [...at, 'cidr'], error: `${where}.cidr: Invalid value: ${q(cidr)}: must not have bits set beyond the prefix length`, what: `cidr "${cidr}" has host bits set`, fix: `Write ${where}.cidr as ${text} (the network it means), or as ${cidr.split('/')[0]}/32 for the one address.` });
+          return;
+        }
+        getList(peer.ipBlock.except).forEach((e, k) => {
+          if (typeof e !== 'string' || isTemplated(e) || e.includes(':')) return;
+          const x = ipv4Cidr(e);
+          if (!x || (x.addr & ~maskOf(x.bits)) >>> 0 !== 0) return;
+          const inside = x.bits > c.bits && ((x.addr & maskOf(c.bits)) >>> 0) === c.addr;
+          if (!inside) out.push({ path: [...at, 'except', k], error: `${where}.except[${k}]: Invalid value: ${q(e)}: must be a strict subset of \`cidr\``, what: `except "${e}" is not inside cidr "${cidr}"`, fix: `Remove ${where}.except[${k}] (it excludes nothing the cidr allows), or widen the cidr.` });
+        });
+      });
+    });
+  }
   return out;
 }
 
@@ -262,7 +348,7 @@ export default defineCheck({
   id: 'object-rejected',
   pillar: 'availability',
   severity: 'error',
-  title: 'Service, Ingress, autoscaler, CronJob, ConfigMap, claim or rollout strategy the API server rejects',
+  title: 'Service, Ingress, NetworkPolicy, autoscaler, CronJob, ConfigMap, claim or rollout strategy the API server rejects',
   whatBreaks:
     'The API server validates each object before it stores it; one it rejects is not created or updated, and `kubectl apply`, server-side apply (Argo CD, Flux) and `helm install` fail on it: a Service with two unnamed ports is not there to send traffic, an Ingress path without `pathType` routes nothing, a CronJob whose schedule has six fields (seconds) or a 7 for Sunday never runs, an autoscaler without `maxReplicas` never scales.',
   details: `The rules of the API server's validation, each with its error text (Kubernetes 1.37; every rule checked with \`kubectl apply --dry-run=server\` on a real API server):
@@ -270,6 +356,7 @@ export default defineCheck({
 - **Service**: ports, unless headless (\`clusterIP: None\`; a Service with neither ports nor a selector reads as a kustomize patch and is left alone); with several ports, each needs a name, names unique and lowercase RFC 1123 labels; each port and protocol once; \`port\` from 1 to 65535 (an unset \`targetPort\` takes the port's value and is refused with it); a named \`targetPort\` at most 15 characters of \`a-z\`, \`0-9\` and \`-\`, with a letter, no \`--\`, not starting or ending with \`-\`; no \`nodePort\` on a ClusterIP Service; \`externalName\` on an ExternalName Service.
 - **Ingress** (networking.k8s.io/v1): each path a \`pathType\` (Exact, Prefix or ImplementationSpecific; v1beta1 defaulted it, v1 does not) and a \`path\` starting with \`/\`; each backend a service or a resource, the service a port name or number (not both); an http rule with paths; hosts lowercase DNS names (a wildcard only as a leading \`*.\`, no IP address).
 - **HorizontalPodAutoscaler**: \`maxReplicas\` set, and not below \`minReplicas\` (1 when unset).
+- **Protocols and NetworkPolicies**: a Service port's or NetworkPolicy port's \`protocol\` TCP, UDP or SCTP (\`tcp\` and \`HTTP\` are refused); a NetworkPolicy's \`policyTypes\` Ingress or Egress, its ports from 1 to 65535, no \`endPort\` with a named port, an IPv4 \`ipBlock.cidr\` a CIDR without host bits (\`10.0.0.5/8\` is refused), each \`except\` inside it (IPv6 blocks are not checked here).
 - **ConfigMap**: keys of \`data\` and \`binaryData\` letters, digits, \`-\`, \`_\` and \`.\` (no \`/\`: a file in a subdirectory is a volume's \`items\` path), not \`.\`, \`..\` or starting with \`..\`, at most 253 characters, and not in both.
 - **PersistentVolumeClaim**: \`accessModes\` and a \`storage\` request (left to the base in a kustomize patch file).
 - **Deployment**: no \`rollingUpdate\` settings with the Recreate strategy.
@@ -295,7 +382,7 @@ spec:
   timeZone: Europe/Berlin # not TZ= in the schedule`,
   },
   target: 'object',
-  kinds: ['Service', 'Ingress', 'HorizontalPodAutoscaler', 'CronJob', 'ConfigMap', 'PersistentVolumeClaim', 'Deployment'],
+  kinds: ['Service', 'Ingress', 'HorizontalPodAutoscaler', 'CronJob', 'ConfigMap', 'PersistentVolumeClaim', 'Deployment', 'NetworkPolicy'],
   validation: true,
   run({ resource, index }) {
     const out: FindingInput[] = [];
@@ -310,6 +397,7 @@ spec:
     else if (r.kind === 'ConfigMap' && r.apiVersion === 'v1') found = configMapRejections(obj);
     else if (r.kind === 'PersistentVolumeClaim' && r.apiVersion === 'v1') found = pvcRejections(obj, patch);
     else if (r.kind === 'Deployment' && r.apiVersion === 'apps/v1') found = deploymentRejections(obj);
+    else if (r.kind === 'NetworkPolicy' && r.apiVersion === 'networking.k8s.io/v1') found = networkPolicyRejections(obj);
     else if (r.kind === 'CronJob' && r.apiVersion === 'batch/v1') {
       const spec = obj.spec;
       const schedule = isObject(spec) ? spec.schedule : undefined;

@@ -247,7 +247,7 @@ finding quotes the error the API server returns.
   \`configMapRef\` and a \`secretRef\`.
 - **Containers** (\`validateContainerCommon\`): a name (a lowercase RFC 1123 label); a probe with a handler
   (\`exec\`, \`httpGet\`, \`tcpSocket\` or \`grpc\`: "must specify a handler type"); each port a
-  \`containerPort\` from 1 to 65535 and a valid name (at most 15 lower case letters, digits and \`-\`, with a
+  \`containerPort\` from 1 to 65535, a protocol TCP, UDP or SCTP (case-sensitive) and a valid name (at most 15 lower case letters, digits and \`-\`, with a
   letter). In a kustomize patch file, a missing restartPolicy, container name, containerPort or probe handler
   is left to the base it patches.
 - **Volumes** (\`ValidateVolumes\`): two volumes of one name ("Duplicate value"). A StatefulSet's
@@ -668,6 +668,16 @@ skipped, and a kustomize patch file is not blamed for a volume or container its 
             path: cpPath,
             container: c.name,
             fix: `Set ${formatPath(cpPath)} to the port the process listens on, from 1 to 65535.`,
+          });
+        }
+        const proto = p.protocol;
+        if (typeof proto === 'string' && proto !== '' && !isTemplated(proto) && proto !== 'TCP' && proto !== 'UDP' && proto !== 'SCTP') {
+          const protoPath: FieldPath = [...c.path, 'ports', j, 'protocol'];
+          out.push({
+            message: `${c.label}: ports[${j}] protocol "${proto}" is not TCP, UDP or SCTP: ${rejects(w, `${apiPath(protoPath)}: Unsupported value: "${proto}": supported values: "SCTP", "TCP", "UDP"`)}`,
+            path: protoPath,
+            container: c.name,
+            fix: ['TCP', 'UDP', 'SCTP'].includes(proto.toUpperCase()) ? `Write the protocol as ${proto.toUpperCase()} (case-sensitive).` : 'Set the protocol to TCP (HTTP and gRPC run over TCP), UDP or SCTP, or remove it (TCP is the default).',
           });
         }
         const n = getString(p, ['name']);

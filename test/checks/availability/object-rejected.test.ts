@@ -182,6 +182,36 @@ spec:
     assert.deepEqual(audit({ resources: loaded.resources, problems: [] }, { checks: [check] }).verdicts.flatMap((v) => v.findings), []);
   });
 
+  it('protocols and NetworkPolicy ports and blocks, with the corrected value', () => {
+    const found = expectFindings(
+      check,
+      `apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{name: http, port: 80, protocol: tcp}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web}
+spec:
+  podSelector: {}
+  policyTypes: [ingress]
+  ingress:
+  - from: [{ipBlock: {cidr: 10.0.0.5/8}}, {ipBlock: {cidr: "2001:db8::1/64"}}, {ipBlock: {cidr: "\${OFFICE_CIDR}"}}]
+    ports: [{port: 8080, protocol: Tcp}]
+`,
+      [
+        { line: 4, message: /^protocol "tcp" is not TCP, UDP or SCTP: .*spec\.ports\[0\]\.protocol: Unsupported value: "tcp": supported values: "SCTP", "TCP", "UDP"\)$/ },
+        { line: 11, message: /^policy type "ingress" is not Ingress or Egress: / },
+        { line: 13, message: /^cidr "10\.0\.0\.5\/8" has host bits set: .*must not have bits set beyond the prefix length\)$/ },
+        { line: 14, message: /^protocol "Tcp" is not TCP, UDP or SCTP: .*supported values: "TCP", "UDP", "SCTP"\)$/ },
+      ],
+    );
+    assert.equal(found[0].fix, 'Write spec.ports[0].protocol as TCP (case-sensitive).');
+    assert.equal(found[1].fix, 'Write spec.policyTypes[0] as Ingress (case-sensitive).');
+    assert.equal(found[2].fix, 'Write spec.ingress[0].from[0].ipBlock.cidr as 10.0.0.0/8 (the network it means), or as 10.0.0.5/32 for the one address.');
+  });
+
   it('does not run on a live scan (the API server accepted what it returns)', () => {
     const yaml = 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}, {port: 81}]}\n';
     const loaded = loadText(yaml, 'live', loadPlan([check]));

@@ -694,6 +694,27 @@ spec:
     assert.match(found[1].fix!, /^Rename the container to "web-app"/);
   });
 
+  it('container port protocols other than TCP, UDP, SCTP (case-sensitive)', () => {
+    const [tcp, http] = expectFindings(
+      check,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: web
+    image: registry.example/web:1.0
+    ports: [{containerPort: 80, protocol: tcp}, {containerPort: 81, protocol: HTTP}, {containerPort: 82, protocol: UDP}]
+`,
+      [
+        { line: 8, message: /ports\[0\] protocol "tcp" is not TCP, UDP or SCTP: .*spec\.containers\[0\]\.ports\[0\]\.protocol: Unsupported value: "tcp": supported values: "SCTP", "TCP", "UDP"$/ },
+        { line: 8, message: /ports\[1\] protocol "HTTP"/ },
+      ],
+    );
+    assert.equal(tcp.fix, 'Write the protocol as TCP (case-sensitive).');
+    assert.match(http.fix!, /^Set the protocol to TCP \(HTTP and gRPC run over TCP\)/);
+  });
+
   it('tolerations and environment sources the API server refuses', () => {
     expectFindings(
       check,
