@@ -1,15 +1,12 @@
+import { DNS_LABEL_MSG, DNS_LABEL_RE, DNS_SUBDOMAIN_MSG, DNS_SUBDOMAIN_RE } from '../../model/dns-names.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { get, isObject, isPlaceholder, isTemplated } from '../../model/util.js';
 import { SCHEMA_KINDS } from '../../model/schema.js';
 import type { FieldPath, Json } from '../../model/types.js';
 
 // The API server's own words (k8s.io/apimachinery/pkg/util/validation, checked on a real API server).
-const SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const NAME_PART_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 const NAME_PART_MSG = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
 const KEY_MSG = "a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
 const VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
@@ -17,14 +14,14 @@ const VALUE_MSG = "a valid label must be an empty string or consist of alphanume
 function subdomain(v: string): string[] {
   const out: string[] = [];
   if (v.length > 253) out.push('must be no more than 253 characters');
-  if (!SUBDOMAIN_RE.test(v)) out.push(SUBDOMAIN_MSG);
+  if (!DNS_SUBDOMAIN_RE.test(v)) out.push(DNS_SUBDOMAIN_MSG);
   return out;
 }
 
 function dnsLabel(v: string): string[] {
   const out: string[] = [];
   if (v.length > 63) out.push('must be no more than 63 characters');
-  if (!LABEL_RE.test(v)) out.push(SUBDOMAIN_RE.test(v) ? 'must not contain dots' : LABEL_MSG);
+  if (!DNS_LABEL_RE.test(v)) out.push(DNS_SUBDOMAIN_RE.test(v) ? 'must not contain dots' : DNS_LABEL_MSG);
   return out;
 }
 

@@ -3,6 +3,7 @@
  * CronJob schedules (pkg/apis/{core,networking,autoscaling,batch}/validation, Kubernetes v1.37), with
  * its error texts; each rule checked with `kubectl apply --dry-run=server` (test/cluster).
  */
+import { DNS_LABEL_MSG, DNS_LABEL_RE, DNS_SUBDOMAIN_MSG, DNS_SUBDOMAIN_RE } from '../../model/dns-names.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import type { FieldPath, Json, JsonObject, Resource } from '../../model/types.js';
 import { isObject, isPlaceholder, isTemplated } from '../../model/util.js';
@@ -12,10 +13,6 @@ import { portNameError } from '../../model/ports.js';
 
 export { portNameError };
 
-const LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-const SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const WILDCARD_MSG = "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', regex used for validation is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const PORT_RANGE = 'must be between 1 and 65535, inclusive';
 
@@ -67,8 +64,8 @@ function serviceRejections(obj: JsonObject): Rejection[] {
     if (several && (name === undefined || name === null || name === '')) {
       out.push({ path: at, error: `${where}.name: Required value`, what: `port ${i + 1} of ${ports.length} has no name (a Service with several ports must name each one)`, fix: `Name every port of the Service (name: http, name: metrics, ...): ${where}.name.` });
     } else if (typeof name === 'string' && name !== '' && !isTemplated(name)) {
-      if (!LABEL_RE.test(name) || name.length > 63) {
-        out.push({ path: [...at, 'name'], error: `${where}.name: Invalid value: ${q(name)}: ${name.length > 63 ? 'must be no more than 63 characters' : LABEL_MSG}`, what: `port name "${name}" is not a lowercase RFC 1123 label`, fix: `Rename the port to lower case letters, digits and "-" (${JSON.stringify(name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'http')}), and every targetPort or Ingress that names it.` });
+      if (!DNS_LABEL_RE.test(name) || name.length > 63) {
+        out.push({ path: [...at, 'name'], error: `${where}.name: Invalid value: ${q(name)}: ${name.length > 63 ? 'must be no more than 63 characters' : DNS_LABEL_MSG}`, what: `port name "${name}" is not a lowercase RFC 1123 label`, fix: `Rename the port to lower case letters, digits and "-" (${JSON.stringify(name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'http')}), and every targetPort or Ingress that names it.` });
       }
       const first = names.get(name);
       if (first !== undefined) out.push({ path: [...at, 'name'], error: `${where}.name: Duplicate value: ${q(name)}`, what: `ports ${first} and ${i} are both named "${name}"`, fix: `Give spec.ports[${i}] a name of its own.` });
@@ -217,18 +214,18 @@ function ingressRejections(obj: JsonObject): Rejection[] {
     if (typeof host === 'string' && host !== '' && !isTemplated(host)) {
       const ip = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || (host.includes(':') && /^[0-9a-fA-F:.]+$/.test(host));
       if (ip || /^[0-9.]+$/.test(host)) {
-        if (ip) out.push({ path: ['spec', 'rules', i, 'host'], error: `${where}.host: Invalid value: ${q(host)}: must be a DNS name, not an IP address${SUBDOMAIN_RE.test(host) ? '' : `; ${where}.host: Invalid value: ${q(host)}: ${SUBDOMAIN_MSG}`}`, what: `host "${host}" is an IP address`, fix: `Remove ${where}.host to match every host (the IP address reaches the controller anyway), or use a DNS name.` });
-      } else if (host.startsWith('*.') ? !SUBDOMAIN_RE.test(host.slice(2)) : host.includes('*')) {
+        if (ip) out.push({ path: ['spec', 'rules', i, 'host'], error: `${where}.host: Invalid value: ${q(host)}: must be a DNS name, not an IP address${DNS_SUBDOMAIN_RE.test(host) ? '' : `; ${where}.host: Invalid value: ${q(host)}: ${DNS_SUBDOMAIN_MSG}`}`, what: `host "${host}" is an IP address`, fix: `Remove ${where}.host to match every host (the IP address reaches the controller anyway), or use a DNS name.` });
+      } else if (host.startsWith('*.') ? !DNS_SUBDOMAIN_RE.test(host.slice(2)) : host.includes('*')) {
         out.push({ path: ['spec', 'rules', i, 'host'], error: `${where}.host: Invalid value: ${q(host)}: ${WILDCARD_MSG}`, what: `host "${host}" has a wildcard elsewhere than a leading "*."`, fix: `A wildcard covers exactly one leading label: "*.example.com"; list the other hosts as rules of their own.` });
-      } else if (!host.startsWith('*.') && (!SUBDOMAIN_RE.test(host) || host.length > 253)) {
+      } else if (!host.startsWith('*.') && (!DNS_SUBDOMAIN_RE.test(host) || host.length > 253)) {
         const placeholder = isPlaceholder(host);
         out.push({
           path: ['spec', 'rules', i, 'host'],
-          error: `${where}.host: Invalid value: ${q(host)}: ${host.length > 253 ? 'must be no more than 253 characters' : SUBDOMAIN_MSG}`,
+          error: `${where}.host: Invalid value: ${q(host)}: ${host.length > 253 ? 'must be no more than 253 characters' : DNS_SUBDOMAIN_MSG}`,
           what: `host "${host}"${placeholder ? ' (a placeholder left to replace before applying?)' : ''} is not a lowercase DNS name`,
           fix: placeholder
             ? `Replace the placeholder in ${where}.host with the host name the Ingress serves (or have a tool do it: a Helm value, kustomize replacements, envsubst).`
-            : SUBDOMAIN_RE.test(host.toLowerCase())
+            : DNS_SUBDOMAIN_RE.test(host.toLowerCase())
             ? `Write ${where}.host in lower case (${JSON.stringify(host.toLowerCase())}): DNS names are matched case-insensitively anyway.`
             : `Write ${where}.host as a DNS name: lower case letters, digits, "-" and ".".`,
         });

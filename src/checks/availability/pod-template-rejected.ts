@@ -4,6 +4,7 @@
  * v1.37), named at the code that implements it; each was confirmed with `kubectl apply --dry-run=server`.
  */
 import { defineCheck, type FindingInput } from '../types.js';
+import { DNS_LABEL_MSG, DNS_LABEL_RE } from '../../model/dns-names.js';
 import type { ContainerRef, FieldPath, Json, JsonObject, Workload } from '../../model/types.js';
 import { didYouMean, formatPath, get, getArray, getObject, getString, isObject, isTemplated, joinAnd, nearNames } from '../../model/util.js';
 import { containerLabel, hasPatchDirective, PATCH_FILE } from '../../model/workload.js';
@@ -29,9 +30,7 @@ const BUILTIN: Record<string, (apiVersion: string) => boolean> = {
 };
 
 /** ValidateDNS1123Label: volume names must be one (an invalid one is reported, not remembered for Duplicate). */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const isDnsLabel = (s: string) => s.length <= 63 && DNS_LABEL.test(s);
-const LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const isDnsLabel = (s: string) => s.length <= 63 && DNS_LABEL_RE.test(s);
 
 /** A field path as the API server prints it (k8s.io/apimachinery field.Path): `a.b[0].c`, map keys as `[key]`. */
 function apiPath(path: FieldPath, key?: { key: string; as: 'index' | 'child' }): string {
@@ -560,10 +559,10 @@ skipped, and a kustomize patch file is not blamed for a volume or container its 
           path: c.path,
           fix: `Name the container (${formatPath(namePath)}: a lowercase RFC 1123 label, such as app or migrate).`,
         });
-      } else if (typeof n === 'string' && !isTemplated(n) && (n.length > 63 || !DNS_LABEL.test(n))) {
+      } else if (typeof n === 'string' && !isTemplated(n) && (n.length > 63 || !DNS_LABEL_RE.test(n))) {
         const better = n.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
         out.push({
-          message: `${c.label}: the name is not a lowercase RFC 1123 label: ${rejects(w, `${apiPath(namePath)}: Invalid value: "${n}": ${n.length > 63 ? 'must be no more than 63 characters' : LABEL_MSG}`)}`,
+          message: `${c.label}: the name is not a lowercase RFC 1123 label: ${rejects(w, `${apiPath(namePath)}: Invalid value: "${n}": ${n.length > 63 ? 'must be no more than 63 characters' : DNS_LABEL_MSG}`)}`,
           path: namePath,
           container: c.ref ? c.name : undefined,
           fix: `Rename the container${better ? ` to "${better}"` : ''} (lower case letters, digits and "-", at most 63), and what names it (kubectl logs -c, annotations keyed by container name).`,
