@@ -16,6 +16,7 @@ const BODY: Record<string, [string, string]> = {
   StatefulSet: ['apps/v1', `spec: {serviceName: s, selector: {matchLabels: {app: a}}, template: ${TEMPLATE}}`],
   DaemonSet: ['apps/v1', `spec: {selector: {matchLabels: {app: a}}, template: ${TEMPLATE}}`],
   ReplicaSet: ['apps/v1', `spec: {selector: {matchLabels: {app: a}}, template: ${TEMPLATE}}`],
+  ReplicationController: ['v1', `spec: {selector: {app: a}, template: ${TEMPLATE}}`],
   Job: ['batch/v1', `spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: "registry.example/a:1.0"}]}}}`],
   CronJob: ['batch/v1', `spec: {schedule: "* * * * *", jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: "registry.example/a:1.0"}]}}}}}`],
   Pod: ['v1', `spec: ${POD}`],

@@ -17,6 +17,11 @@ const path = (p: string) => `[{host: shop.example.com, http: {paths: [${p}]}}]`;
 const hpa = (spec: string) => `apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: or-hpa}\nspec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}${spec}}\n`;
 const cron = (s: string) => `apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: or-cron}\nspec: {schedule: ${JSON.stringify(s)}, jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: "registry.example/a:1.0"}]}}}}}\n`;
 const BACKEND = 'backend: {service: {name: web, port: {number: 80}}}';
+const TEMPLATE = '  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: "registry.example/web:1.0"}]}\n';
+const dep = (strategy: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: or-dep2}\nspec:\n  strategy: ${strategy}\n  selector: {matchLabels: {app: web}}\n${TEMPLATE}`;
+const ds = (strategy: string) => `apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: or-ds}\nspec:\n  updateStrategy: ${strategy}\n  selector: {matchLabels: {app: web}}\n${TEMPLATE}`;
+const sts = (spec: string) => `apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: or-sts}\nspec:\n${spec}  selector: {matchLabels: {app: web}}\n${TEMPLATE}`;
+const pdb = (spec: string) => `apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: or-pdb}\nspec: {selector: {matchLabels: {app: web}}, ${spec}}\n`;
 
 const REJECTED: Record<string, string> = {
   'a Service with two unnamed ports': svc('{selector: {app: web}, ports: [{port: 80}, {port: 443}]}'),
@@ -42,6 +47,18 @@ const REJECTED: Record<string, string> = {
   'a claim without a storage request': 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: or-pvc}\nspec: {accessModes: [ReadWriteOnce]}\n',
   'a claim without accessModes or storage': 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: or-pvc2}\nspec: {storageClassName: standard}\n',
   'a Recreate Deployment with rollingUpdate settings': `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: or-dep}\nspec:\n  strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: "registry.example/web:1.0"}]}\n`,
+  'a Deployment strategy type in the wrong case': dep('{type: rollingUpdate}'),
+  'Deployment rolling update numbers: not a percentage, negative, above 100%': dep('{rollingUpdate: {maxUnavailable: "150%", maxSurge: "10 percent"}}'),
+  'a negative maxSurge': dep('{rollingUpdate: {maxSurge: -1}}'),
+  'a DaemonSet with maxSurge and the default maxUnavailable': ds('{type: RollingUpdate, rollingUpdate: {maxSurge: 1}}'),
+  'a DaemonSet update strategy type in the wrong case': ds('{type: onDelete}'),
+  'DaemonSet percentages above 100% and not percentages': ds('{rollingUpdate: {maxUnavailable: "200%", maxSurge: "x"}}'),
+  'a StatefulSet podManagementPolicy in the wrong case and a serviceName with a dot': sts('  podManagementPolicy: parallel\n  serviceName: db.headless\n'),
+  'a StatefulSet update strategy type that does not exist': sts('  serviceName: db\n  updateStrategy: {type: Rolling}\n'),
+  'budget numbers: a negative minAvailable': pdb('minAvailable: -1'),
+  'budget numbers: above 100%, not a percentage': pdb('maxUnavailable: "120%"'),
+  'a budget maxUnavailable that is not a percentage': pdb('maxUnavailable: "50"'),
+  'a budget unhealthyPodEvictionPolicy in the wrong case': pdb('maxUnavailable: 1, unhealthyPodEvictionPolicy: alwaysAllow'),
   'Service port protocols in lower case and HTTP': svc('{selector: {app: web}, ports: [{name: a, port: 80, protocol: tcp}, {name: b, port: 81, protocol: HTTP}]}'),
   'NetworkPolicy ports: protocols, a port out of range, endPort with a named port': 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: or-np}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress], ingress: [{ports: [{port: 80, protocol: tcp}]}], egress: [{ports: [{port: 53, protocol: udp}, {port: 70000}, {port: dns-tcp, endPort: 60}]}]}\n',
   'NetworkPolicy ipBlocks: not a CIDR, host bits, an except outside': 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: or-np2}\nspec: {podSelector: {}, ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/33}}, {ipBlock: {cidr: 10.0.0.1}}, {ipBlock: {cidr: 10.0.0.0/8, except: [192.168.0.0/16, 10.1.0.0/16]}}, {ipBlock: {cidr: 10.0.0.5/8}}]}]}\n',
@@ -55,6 +72,14 @@ const REJECTED: Record<string, string> = {
 };
 
 const ACCEPTED = [
+  dep('{rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}'),
+  dep('{rollingUpdate: {maxUnavailable: 0}}'),
+  dep('{rollingUpdate: {maxUnavailable: "100%", maxSurge: "200%"}}'),
+  ds('{rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}'),
+  ds('{type: OnDelete}'),
+  sts('  serviceName: db\n  podManagementPolicy: Parallel\n  updateStrategy: {type: OnDelete}\n'),
+  pdb('minAvailable: "100%"'),
+  pdb('maxUnavailable: 0, unhealthyPodEvictionPolicy: AlwaysAllow'),
   'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: or-np-ok}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress], ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}, {ipBlock: {cidr: "2001:db8::/64"}}], ports: [{port: 8000, endPort: 8080, protocol: TCP}, {port: http}]}], egress: [{ports: [{port: 53, protocol: UDP}]}]}\n',
   'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: or-cm-ok}\ndata: {app.yaml: a, KEY_NAME: b, key-name: c, .hidden: d}\nbinaryData: {logo.png: eA==}\n',
   'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: or-pvc-ok}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n',

@@ -66,13 +66,16 @@ export function valueErrors(value: string): string[] {
 /**
  * How the API server validates metadata.name, by kind (measured on a real API server; kinds not
  * listed are not checked): most kinds a DNS-1123 subdomain; a Namespace, Service and StatefulSet (its
- * pods' host names) a DNS-1123 label; a CronJob at most 52 characters (its Jobs add 11).
+ * pods' host names) a DNS-1123 label; a CronJob at most 52 characters (its Jobs add 11); a
+ * ReplicationController a subdomain whose length error counts bytes.
  */
 const NAME_RULES: Record<string, (v: string) => string[]> = {
   Namespace: dnsLabel,
   Service: dnsLabel,
   StatefulSet: dnsLabel,
   CronJob: (v) => [...subdomain(v), ...(v.length > 52 ? ['must be no more than 52 characters'] : [])],
+  // Validated declaratively (k8s-long-name): the same rule, its length in bytes.
+  ReplicationController: (v) => subdomain(v).map((e) => e.replace('253 characters', '253 bytes')),
 };
 for (const k of ['Deployment', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod', 'ConfigMap', 'Secret', 'ServiceAccount', 'Ingress', 'IngressClass', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'PersistentVolumeClaim', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'LimitRange', 'ResourceQuota']) {
   NAME_RULES[k] = subdomain;
@@ -106,7 +109,7 @@ export default defineCheck({
     'The API server validates every object\'s name, labels and annotation keys before it stores it: a Deployment named `My_App`, a Service named `api.v2`, a label value with a space (`version: 1.0 beta`) or over 63 characters, a label key with two slashes make `kubectl apply`, server-side apply (Argo CD, Flux) and `helm install` fail for that object ("is invalid: metadata.name: Invalid value"), so it is never created or updated; a bad label in a pod template or selector rejects the whole workload.',
   details: `Checked, with the API server's own rules and error texts (k8s.io/apimachinery validation; each rule checked on a real API server):
 
-- **metadata.name**: a lowercase RFC 1123 subdomain (at most 253 characters: lower case letters, digits, \`-\` and \`.\`, starting and ending with a letter or digit) for Deployments, DaemonSets, ReplicaSets, Jobs, Pods, ConfigMaps, Secrets, ServiceAccounts, Ingresses, NetworkPolicies, HorizontalPodAutoscalers, PersistentVolumeClaims and PersistentVolumes, StorageClasses, PriorityClasses, LimitRanges and ResourceQuotas; a lowercase RFC 1123 label (at most 63 characters, no dots) for Namespaces, Services and StatefulSets (their pods' host names); a CronJob's name at most 52 characters (its Jobs add 11). Roles and bindings, PodDisruptionBudgets and other kinds have rules of their own and are not checked here.
+- **metadata.name**: a lowercase RFC 1123 subdomain (at most 253 characters: lower case letters, digits, \`-\` and \`.\`, starting and ending with a letter or digit) for Deployments, DaemonSets, ReplicaSets, ReplicationControllers, Jobs, Pods, ConfigMaps, Secrets, ServiceAccounts, Ingresses, NetworkPolicies, HorizontalPodAutoscalers, PersistentVolumeClaims and PersistentVolumes, StorageClasses, PriorityClasses, LimitRanges and ResourceQuotas; a lowercase RFC 1123 label (at most 63 characters, no dots) for Namespaces, Services and StatefulSets (their pods' host names); a CronJob's name at most 52 characters (its Jobs add 11). Roles and bindings have rules of their own (**rbac-rejected**); PodDisruptionBudgets and other kinds are not checked here.
 - **labels** (the object's, a pod template's, a workload's \`spec.selector.matchLabels\` and a Service's \`spec.selector\`): the key an optional DNS subdomain prefix and \`/\` and a name of at most 63 characters (letters, digits, \`-\`, \`_\`, \`.\`, starting and ending with a letter or digit); the value empty or at most 63 characters of the same.
 - **annotation keys** (the object's and a pod template's): the same as label keys; annotation values may be anything.
 

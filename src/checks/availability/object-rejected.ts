@@ -1,7 +1,8 @@
 /**
- * object-rejected: what the API server's validation refuses in Services, Ingresses, autoscalers and
- * CronJob schedules (pkg/apis/{core,networking,autoscaling,batch}/validation, Kubernetes v1.37), with
- * its error texts; each rule checked with `kubectl apply --dry-run=server` (test/cluster).
+ * object-rejected: what the API server's validation refuses in Services, Ingresses, NetworkPolicies,
+ * autoscalers, CronJob schedules, ConfigMaps, claims, rollout strategies and disruption budgets
+ * (pkg/apis/{core,networking,autoscaling,batch,apps,policy}/validation, Kubernetes v1.37), with its error
+ * texts; each rule checked with `kubectl apply --dry-run=server` (test/cluster).
  */
 import { DNS_LABEL_MSG, DNS_LABEL_RE, DNS_SUBDOMAIN_MSG, DNS_SUBDOMAIN_RE } from '../../model/dns-names.js';
 import { defineCheck, type FindingInput } from '../types.js';
@@ -331,6 +332,39 @@ function pvcRejections(obj: JsonObject, patch: boolean): Rejection[] {
   return out;
 }
 
+const PERCENT_MSG = "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')";
+const isSet = (v: Json | undefined): v is Json => v !== undefined && v !== null;
+
+/** A number or percentage field (IntOrString) as the API server reads it: the percentage, when it is one. */
+function percentOf(v: Json): number | null {
+  return typeof v === 'string' && /^[0-9]+%$/.test(v) ? Number(v.slice(0, -1)) : null;
+}
+
+/** getIntOrPercentValue: a percentage's number, an integer, else 0 (a string that is neither counts as 0). */
+function amountOf(v: Json | undefined): number {
+  if (!isSet(v)) return 0;
+  const p = percentOf(v);
+  if (p !== null) return p;
+  if (typeof v === 'number') return v;
+  return typeof v === 'string' && /^[-+]?[0-9]+$/.test(v) ? Number(v) : 0;
+}
+
+/** ValidatePositiveIntOrPercent and IsNotMoreThan100Percent, for `field` (the API path) at `path`. */
+function intOrPercentRejections(v: Json | undefined, field: string, path: FieldPath, what: string, hundred: boolean): Rejection[] {
+  if (!isSet(v) || (typeof v === 'string' && isTemplated(v))) return [];
+  if (typeof v === 'string' && percentOf(v) === null) {
+    return [{ path, error: `${field}: Invalid value: ${q(v)}: ${PERCENT_MSG}`, what: `${what} "${v}" is neither a number nor a percentage`, fix: `Write ${field.split('.').pop()} as a whole number (1) or a percentage with "%" (25%).` }];
+  }
+  if (typeof v === 'number' && Number.isInteger(v) && v < 0) {
+    return [{ path, error: `${field}: Invalid value: ${v}: must be greater than or equal to 0`, what: `${what} is negative (${v})`, fix: `Set ${field.split('.').pop()} to 0 or more.` }];
+  }
+  const p = typeof v === 'string' ? percentOf(v) : null;
+  if (hundred && p !== null && p > 100) {
+    return [{ path, error: `${field}: Invalid value: ${q(v as string)}: must not be greater than 100%`, what: `${what} is ${v}`, fix: `Set ${field.split('.').pop()} to 100% or less.` }];
+  }
+  return [];
+}
+
 function deploymentRejections(obj: JsonObject): Rejection[] {
   const spec = obj.spec;
   if (!isObject(spec) || !isObject(spec.strategy)) return [];
@@ -338,14 +372,112 @@ function deploymentRejections(obj: JsonObject): Rejection[] {
   if (st.type === 'Recreate' && st.rollingUpdate !== undefined && st.rollingUpdate !== null) {
     return [{ path: ['spec', 'strategy', 'rollingUpdate'], error: "spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'", what: 'a Recreate strategy with rollingUpdate settings', fix: 'Remove spec.strategy.rollingUpdate (Recreate stops every pod before it starts new ones), or set type: RollingUpdate to use it.' }];
   }
-  return [];
+  if (isSet(st.type) && st.type !== 'RollingUpdate' && st.type !== 'Recreate') {
+    if (typeof st.type !== 'string' || isTemplated(st.type) || st.type === '') return [];
+    if (isSet(st.rollingUpdate)) return [];
+    const right = ['RollingUpdate', 'Recreate'].find((t) => t.toLowerCase() === (st.type as string).toLowerCase().replace(/[^a-z]/g, ''));
+    return [{ path: ['spec', 'strategy', 'type'], error: `spec.strategy: Unsupported value: {"Type":${q(st.type)},"RollingUpdate":null}: supported values: "Recreate", "RollingUpdate"`, what: `strategy type "${st.type}"`, fix: right ? `Write type: ${right} (the value is case-sensitive).` : 'Set spec.strategy.type to RollingUpdate (the default) or Recreate.' }];
+  }
+  const ru = st.rollingUpdate;
+  if (st.type === 'Recreate' || !isObject(ru)) return [];
+  const out: Rejection[] = [];
+  const base = ['spec', 'strategy', 'rollingUpdate'];
+  const unavailable = ru.maxUnavailable;
+  const surge = ru.maxSurge;
+  out.push(...intOrPercentRejections(unavailable, 'spec.strategy.rollingUpdate.maxUnavailable', [...base, 'maxUnavailable'], 'maxUnavailable', false));
+  out.push(...intOrPercentRejections(surge, 'spec.strategy.rollingUpdate.maxSurge', [...base, 'maxSurge'], 'maxSurge', false));
+  // Both 0: rolling-update-unavailable's.
+  out.push(...intOrPercentRejections(unavailable, 'spec.strategy.rollingUpdate.maxUnavailable', [...base, 'maxUnavailable'], 'maxUnavailable', true).filter((x) => /100%$/.test(x.error)));
+  return out;
+}
+
+function daemonSetRejections(obj: JsonObject): Rejection[] {
+  const spec = obj.spec;
+  if (!isObject(spec) || !isObject(spec.updateStrategy)) return [];
+  const st = spec.updateStrategy;
+  const type = isSet(st.type) ? st.type : 'RollingUpdate';
+  if (typeof type !== 'string' || isTemplated(type)) return [];
+  if (type === 'OnDelete') return [];
+  if (type !== 'RollingUpdate') {
+    if (isSet(st.rollingUpdate)) return [];
+    const right = ['RollingUpdate', 'OnDelete'].find((t) => t.toLowerCase() === type.toLowerCase().replace(/[^a-z]/g, ''));
+    return [{ path: ['spec', 'updateStrategy', 'type'], error: `spec.updateStrategy: Unsupported value: {"Type":${q(type)},"RollingUpdate":null}: supported values: "RollingUpdate", "OnDelete"`, what: `updateStrategy type "${type}"`, fix: right ? `Write type: ${right} (the value is case-sensitive).` : 'Set spec.updateStrategy.type to RollingUpdate (the default) or OnDelete.' }];
+  }
+  const ru = st.rollingUpdate;
+  if (!isObject(ru)) return [];
+  const base = ['spec', 'updateStrategy', 'rollingUpdate'];
+  const out: Rejection[] = [];
+  // Unset: maxUnavailable 1, maxSurge 0.
+  const unavailable = isSet(ru.maxUnavailable) ? ru.maxUnavailable : 1;
+  const surge = isSet(ru.maxSurge) ? ru.maxSurge : 0;
+  if ([unavailable, surge].some((v) => typeof v === 'string' && isTemplated(v))) return [];
+  out.push(...intOrPercentRejections(ru.maxUnavailable, 'spec.updateStrategy.rollingUpdate.maxUnavailable', [...base, 'maxUnavailable'], 'maxUnavailable', false));
+  out.push(...intOrPercentRejections(ru.maxSurge, 'spec.updateStrategy.rollingUpdate.maxSurge', [...base, 'maxSurge'], 'maxSurge', false));
+  out.push(...intOrPercentRejections(ru.maxUnavailable, 'spec.updateStrategy.rollingUpdate.maxUnavailable', [...base, 'maxUnavailable'], 'maxUnavailable', true).filter((x) => /100%$/.test(x.error)));
+  out.push(...intOrPercentRejections(ru.maxSurge, 'spec.updateStrategy.rollingUpdate.maxSurge', [...base, 'maxSurge'], 'maxSurge', true).filter((x) => /100%$/.test(x.error)));
+  const hasUnavailable = amountOf(unavailable) !== 0;
+  const hasSurge = amountOf(surge) !== 0;
+  if (hasUnavailable && hasSurge) {
+    out.push({
+      path: [...base, 'maxSurge'],
+      error: `spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: ${typeof surge === 'string' ? q(surge) : String(surge)}: may not be set when maxUnavailable is non-zero`,
+      what: isSet(ru.maxUnavailable) ? 'maxSurge and maxUnavailable are both set (a DaemonSet rolls with one of them)' : 'maxSurge is set while maxUnavailable is left at its default, 1 (a DaemonSet rolls with one of them)',
+      fix: 'To start the new pod on a node before its old one stops, set maxUnavailable: 0 beside maxSurge; else remove maxSurge.',
+    });
+  }
+  // Both 0: rolling-update-unavailable's.
+  return out;
+}
+
+function statefulSetRejections(obj: JsonObject): Rejection[] {
+  const spec = obj.spec;
+  if (!isObject(spec)) return [];
+  const out: Rejection[] = [];
+  const policy = spec.podManagementPolicy;
+  if (typeof policy === 'string' && policy !== '' && !isTemplated(policy) && policy !== 'OrderedReady' && policy !== 'Parallel') {
+    const right = ['OrderedReady', 'Parallel'].find((t) => t.toLowerCase() === policy.toLowerCase().replace(/[^a-z]/g, ''));
+    out.push({ path: ['spec', 'podManagementPolicy'], error: `spec.podManagementPolicy: Invalid value: ${q(policy)}: must be 'OrderedReady' or 'Parallel'`, what: `podManagementPolicy "${policy}"`, fix: right ? `Write podManagementPolicy: ${right} (the value is case-sensitive).` : 'Set podManagementPolicy to OrderedReady (the default) or Parallel.' });
+  }
+  const svc = spec.serviceName;
+  if (typeof svc === 'string' && svc !== '' && !isTemplated(svc)) {
+    const errs: string[] = [];
+    if (svc.length > 63) errs.push('must be no more than 63 characters');
+    if (!DNS_LABEL_RE.test(svc)) errs.push(DNS_LABEL_MSG);
+    if (errs.length) out.push({ path: ['spec', 'serviceName'], error: errs.map((e) => `spec.serviceName: Invalid value: ${q(svc)}: ${e}`).join('; '), what: `serviceName "${svc}" is not a Service name (the pods' DNS domain is made of it)`, fix: 'Set serviceName to the name of the headless Service that governs the pods (lower case, digits and "-", no dots).' });
+  }
+  const st = spec.updateStrategy;
+  if (isObject(st) && typeof st.type === 'string' && st.type !== '' && !isTemplated(st.type) && st.type !== 'RollingUpdate' && st.type !== 'OnDelete' && !isSet(st.rollingUpdate)) {
+    const type = st.type;
+    const right = ['RollingUpdate', 'OnDelete'].find((t) => t.toLowerCase() === type.toLowerCase().replace(/[^a-z]/g, ''));
+    out.push({ path: ['spec', 'updateStrategy', 'type'], error: `spec.updateStrategy: Invalid value: {"Type":${q(type)},"RollingUpdate":null}: must be 'RollingUpdate' or 'OnDelete'`, what: `updateStrategy type "${type}"`, fix: right ? `Write type: ${right} (the value is case-sensitive).` : 'Set spec.updateStrategy.type to RollingUpdate (the default) or OnDelete.' });
+  }
+  return out;
+}
+
+function pdbRejections(obj: JsonObject): Rejection[] {
+  const spec = obj.spec;
+  if (!isObject(spec)) return [];
+  const out: Rejection[] = [];
+  const min = spec.minAvailable;
+  const max = spec.maxUnavailable;
+  // Both set: pdb-blocks-eviction's.
+  out.push(...intOrPercentRejections(min, 'spec.minAvailable', ['spec', 'minAvailable'], 'minAvailable', false));
+  out.push(...intOrPercentRejections(min, 'spec.minAvailable', ['spec', 'minAvailable'], 'minAvailable', true).filter((x) => /100%$/.test(x.error)));
+  out.push(...intOrPercentRejections(max, 'spec.maxUnavailable', ['spec', 'maxUnavailable'], 'maxUnavailable', false));
+  out.push(...intOrPercentRejections(max, 'spec.maxUnavailable', ['spec', 'maxUnavailable'], 'maxUnavailable', true).filter((x) => /100%$/.test(x.error)));
+  const policy = spec.unhealthyPodEvictionPolicy;
+  if (typeof policy === 'string' && !isTemplated(policy) && policy !== 'IfHealthyBudget' && policy !== 'AlwaysAllow') {
+    const right = ['IfHealthyBudget', 'AlwaysAllow'].find((t) => t.toLowerCase() === policy.toLowerCase().replace(/[^a-z]/g, ''));
+    out.push({ path: ['spec', 'unhealthyPodEvictionPolicy'], error: `spec.unhealthyPodEvictionPolicy: Unsupported value: ${q(policy)}: supported values: "AlwaysAllow", "IfHealthyBudget"`, what: `unhealthyPodEvictionPolicy "${policy}"`, fix: right ? `Write unhealthyPodEvictionPolicy: ${right} (the value is case-sensitive).` : 'Set unhealthyPodEvictionPolicy to AlwaysAllow (unhealthy pods can always be evicted) or IfHealthyBudget (the default).' });
+  }
+  return out;
 }
 
 export default defineCheck({
   id: 'object-rejected',
   pillar: 'availability',
   severity: 'error',
-  title: 'Service, Ingress, NetworkPolicy, autoscaler, CronJob, ConfigMap, claim or rollout strategy the API server rejects',
+  title: 'Service, Ingress, NetworkPolicy, autoscaler, CronJob, ConfigMap, claim, rollout strategy or disruption budget the API server rejects',
   whatBreaks:
     'The API server validates each object before it stores it; one it rejects is not created or updated, and `kubectl apply`, server-side apply (Argo CD, Flux) and `helm install` fail on it: a Service with two unnamed ports is not there to send traffic, an Ingress path without `pathType` routes nothing, a CronJob whose schedule has six fields (seconds) or a 7 for Sunday never runs, an autoscaler without `maxReplicas` never scales.',
   details: `The rules of the API server's validation, each with its error text (Kubernetes 1.37; every rule checked with \`kubectl apply --dry-run=server\` on a real API server):
@@ -356,7 +488,8 @@ export default defineCheck({
 - **Protocols and NetworkPolicies**: a Service port's or NetworkPolicy port's \`protocol\` TCP, UDP or SCTP (\`tcp\` and \`HTTP\` are refused); a NetworkPolicy's \`policyTypes\` Ingress or Egress, its ports from 1 to 65535, no \`endPort\` with a named port, an IPv4 \`ipBlock.cidr\` a CIDR without host bits (\`10.0.0.5/8\` is refused), each \`except\` inside it (IPv6 blocks are not checked here).
 - **ConfigMap**: keys of \`data\` and \`binaryData\` letters, digits, \`-\`, \`_\` and \`.\` (no \`/\`: a file in a subdirectory is a volume's \`items\` path), not \`.\`, \`..\` or starting with \`..\`, at most 253 characters, and not in both.
 - **PersistentVolumeClaim**: \`accessModes\` and a \`storage\` request (left to the base in a kustomize patch file).
-- **Deployment**: no \`rollingUpdate\` settings with the Recreate strategy.
+- **Rollouts**: a Deployment's \`strategy.type\` Recreate or RollingUpdate (case matters), no \`rollingUpdate\` settings with Recreate, \`maxUnavailable\` and \`maxSurge\` whole numbers from 0 or percentages (\`25%\`; \`"50"\` and \`10 percent\` are refused), \`maxUnavailable\` at most 100%; a DaemonSet's \`updateStrategy.type\` RollingUpdate or OnDelete, and not both \`maxUnavailable\` and \`maxSurge\` above 0: unset, \`maxUnavailable\` is 1, so a \`maxSurge\` alone is refused (set \`maxUnavailable: 0\` with it); both 0 is **rolling-update-unavailable**'s; a StatefulSet's \`podManagementPolicy\` OrderedReady or Parallel, \`updateStrategy.type\` RollingUpdate or OnDelete, \`serviceName\` a DNS label (no dots).
+- **PodDisruptionBudget**: \`minAvailable\` and \`maxUnavailable\` each a whole number from 0 or a percentage of at most 100% (both set is **pdb-blocks-eviction**'s), \`unhealthyPodEvictionPolicy\` IfHealthyBudget or AlwaysAllow.
 - **CronJob**: a \`schedule\` the cron parser the API server uses (robfig/cron v3, standard) reads: five fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12 or JAN-DEC, day of week 0-6 or SUN-SAT: **7 is not Sunday** here), or a descriptor (\`@daily\`, \`@every 5m\`); no \`TZ=\` or \`CRON_TZ=\` in it (\`spec.timeZone\` says the zone).
 
 Not reported: templated values, values of the wrong type (**value-type-mismatch**), files kept as kustomize patches for what a patch may leave to its base (a Service's ports, an autoscaler's maxReplicas), and a live scan (the API server accepted what it returns). Pod templates: **pod-template-rejected**; names and labels: **metadata-rejected**.`,
@@ -379,7 +512,7 @@ spec:
   timeZone: Europe/Berlin # not TZ= in the schedule`,
   },
   target: 'object',
-  kinds: ['Service', 'Ingress', 'HorizontalPodAutoscaler', 'CronJob', 'ConfigMap', 'PersistentVolumeClaim', 'Deployment', 'NetworkPolicy'],
+  kinds: ['Service', 'Ingress', 'HorizontalPodAutoscaler', 'CronJob', 'ConfigMap', 'PersistentVolumeClaim', 'Deployment', 'NetworkPolicy', 'DaemonSet', 'StatefulSet', 'PodDisruptionBudget'],
   validation: true,
   run({ resource, index }) {
     const out: FindingInput[] = [];
@@ -394,6 +527,9 @@ spec:
     else if (r.kind === 'ConfigMap' && r.apiVersion === 'v1') found = configMapRejections(obj);
     else if (r.kind === 'PersistentVolumeClaim' && r.apiVersion === 'v1') found = pvcRejections(obj, patch);
     else if (r.kind === 'Deployment' && r.apiVersion === 'apps/v1') found = deploymentRejections(obj);
+    else if (r.kind === 'DaemonSet' && r.apiVersion === 'apps/v1') found = daemonSetRejections(obj);
+    else if (r.kind === 'StatefulSet' && r.apiVersion === 'apps/v1') found = statefulSetRejections(obj);
+    else if (r.kind === 'PodDisruptionBudget' && r.apiVersion === 'policy/v1') found = pdbRejections(obj);
     else if (r.kind === 'NetworkPolicy' && r.apiVersion === 'networking.k8s.io/v1') found = networkPolicyRejections(obj);
     else if (r.kind === 'CronJob' && r.apiVersion === 'batch/v1') {
       const spec = obj.spec;

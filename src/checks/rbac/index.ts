@@ -14,6 +14,7 @@ import serviceAccountShared from './service-account-shared.js';
 import rbacAnonymousBinding from './rbac-anonymous-binding.js';
 import serviceAccountTokenSecret from './service-account-token-secret.js';
 import serviceAccountMissing from './service-account-missing.js';
+import rbacRejected from './rbac-rejected.js';
 
 export const checks: Check[] = [
   defaultServiceAccount,
@@ -31,4 +32,5 @@ export const checks: Check[] = [
   rbacAnonymousBinding,
   serviceAccountTokenSecret,
   serviceAccountMissing,
+  rbacRejected,
 ];

@@ -212,6 +212,120 @@ spec:
     assert.equal(found[2].fix, 'Write spec.ingress[0].from[0].ipBlock.cidr as 10.0.0.0/8 (the network it means), or as 10.0.0.5/32 for the one address.');
   });
 
+  it('rollouts: a Deployment number above 100% and one not a percentage, a DaemonSet maxSurge beside the default maxUnavailable, a StatefulSet policy in the wrong case', () => {
+    const found = expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  strategy:
+    rollingUpdate: {maxUnavailable: "150%", maxSurge: "10 percent"}
+  selector: {matchLabels: {app: web}}
+  template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: "registry.example/web:1.0"}]}}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  updateStrategy:
+    rollingUpdate: {maxSurge: 1}
+  selector: {matchLabels: {app: agent}}
+  template: {metadata: {labels: {app: agent}}, spec: {containers: [{name: agent, image: "registry.example/agent:1.0"}]}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  podManagementPolicy: parallel
+  serviceName: db.headless
+  selector: {matchLabels: {app: db}}
+  template: {metadata: {labels: {app: db}}, spec: {containers: [{name: db, image: "registry.example/db:1.0"}]}}
+`,
+      [
+        { line: 6, message: /^maxSurge "10 percent" is neither a number nor a percentage: .*\(spec\.strategy\.rollingUpdate\.maxSurge: Invalid value: "10 percent": a valid percent string must be/ },
+        { line: 6, message: /^maxUnavailable is 150%: .*\(spec\.strategy\.rollingUpdate\.maxUnavailable: Invalid value: "150%": must not be greater than 100%\)$/ },
+        { line: 15, message: /^maxSurge is set while maxUnavailable is left at its default, 1 .*\(spec\.updateStrategy\.rollingUpdate\.maxSurge: Invalid value: 1: may not be set when maxUnavailable is non-zero\)$/ },
+        { line: 23, message: /\(spec\.podManagementPolicy: Invalid value: "parallel": must be 'OrderedReady' or 'Parallel'\)$/ },
+        { line: 24, message: /^serviceName "db\.headless" is not a Service name .*\(spec\.serviceName: Invalid value: "db\.headless": a lowercase RFC 1123 label must consist of/ },
+      ],
+    );
+    assert.match(found[2].fix!, /set maxUnavailable: 0 beside maxSurge/);
+    assert.equal(found[3].fix, 'Write podManagementPolicy: Parallel (the value is case-sensitive).');
+  });
+
+  it('budgets: a negative number, above 100%, not a percentage; valid ones, templates and both numbers (pdb-blocks-eviction) are silent here', () => {
+    expectFindings(
+      check,
+      `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: a}
+spec:
+  minAvailable: 1
+  maxUnavailable: "150%"
+  selector: {matchLabels: {app: a}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: b}
+spec:
+  minAvailable: -1
+  selector: {matchLabels: {app: b}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: c}
+spec:
+  maxUnavailable: "50"
+  selector: {matchLabels: {app: c}}
+`,
+      [
+        { line: 6, message: /\(spec\.maxUnavailable: Invalid value: "150%": must not be greater than 100%\)$/ },
+        { line: 13, message: /\(spec\.minAvailable: Invalid value: -1: must be greater than or equal to 0\)$/ },
+        { line: 20, message: /^maxUnavailable "50" is neither a number nor a percentage: .*a valid percent string must be a numeric string followed by an ending '%'/ },
+      ],
+    );
+    expectNone(
+      check,
+      `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: d}
+spec:
+  minAvailable: "100%"
+  unhealthyPodEvictionPolicy: AlwaysAllow
+  selector: {matchLabels: {app: d}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: e}
+spec:
+  maxUnavailable: "{{ .Values.maxUnavailable }}"
+  selector: {matchLabels: {app: e}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: f}
+spec:
+  strategy: {rollingUpdate: {maxUnavailable: 0}}
+  selector: {matchLabels: {app: f}}
+  template: {metadata: {labels: {app: f}}, spec: {containers: [{name: f, image: "registry.example/f:1.0"}]}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: g}
+spec:
+  strategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 0}}
+  selector: {matchLabels: {app: g}}
+  template: {metadata: {labels: {app: g}}, spec: {containers: [{name: g, image: "registry.example/g:1.0"}]}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: h}
+spec: {minAvailable: 1, maxUnavailable: 1, selector: {matchLabels: {app: h}}}
+`,
+    );
+  });
+
   it('does not run on a live scan (the API server accepted what it returns)', () => {
     const yaml = 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}, {port: 81}]}\n';
     const loaded = loadText(yaml, 'live', loadPlan([check]));
