@@ -54,6 +54,7 @@ const REJECTED: Record<string, string> = {
   'a DaemonSet update strategy type in the wrong case': ds('{type: onDelete}'),
   'DaemonSet percentages above 100% and not percentages': ds('{rollingUpdate: {maxUnavailable: "200%", maxSurge: "x"}}'),
   'a StatefulSet podManagementPolicy in the wrong case and a serviceName with a dot': sts('  podManagementPolicy: parallel\n  serviceName: db.headless\n'),
+  'a StatefulSet serviceName with an underscore': sts('  serviceName: db_headless\n'),
   'a StatefulSet update strategy type that does not exist': sts('  serviceName: db\n  updateStrategy: {type: Rolling}\n'),
   'budget numbers: a negative minAvailable': pdb('minAvailable: -1'),
   'budget numbers: above 100%, not a percentage': pdb('maxUnavailable: "120%"'),

@@ -442,7 +442,7 @@ function statefulSetRejections(obj: JsonObject): Rejection[] {
   if (typeof svc === 'string' && svc !== '' && !isTemplated(svc)) {
     const errs: string[] = [];
     if (svc.length > 63) errs.push('must be no more than 63 characters');
-    if (!DNS_LABEL_RE.test(svc)) errs.push(DNS_LABEL_MSG);
+    if (!DNS_LABEL_RE.test(svc)) errs.push(DNS_SUBDOMAIN_RE.test(svc) ? 'must not contain dots' : DNS_LABEL_MSG);
     if (errs.length) out.push({ path: ['spec', 'serviceName'], error: errs.map((e) => `spec.serviceName: Invalid value: ${q(svc)}: ${e}`).join('; '), what: `serviceName "${svc}" is not a Service name (the pods' DNS domain is made of it)`, fix: 'Set serviceName to the name of the headless Service that governs the pods (lower case, digits and "-", no dots).' });
   }
   const st = spec.updateStrategy;

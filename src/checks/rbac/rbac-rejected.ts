@@ -13,7 +13,7 @@ const GROUP = 'rbac.authorization.k8s.io';
 
 interface Rejection {
   path: FieldPath;
-  /** The API server's error: "rules[0].verbs: Required value: verbs must contain at least one value". */
+  /** The API server's error: "rules[0].apiGroups: Required value: resource rules must supply at least one api group". */
   error: string;
   what: string;
   fix: string;
@@ -49,7 +49,7 @@ function ruleRejections(rules: Json | undefined, namespaced: boolean, kind: stri
     const at = `rules[${i}]`;
     const path = (k: string): FieldPath => (rule[k] === undefined ? ['rules', i] : ['rules', i, k]);
     if (!notEmpty(rule.verbs)) {
-      out.push({ path: path('verbs'), error: `${at}.verbs: Required value: verbs must contain at least one value`, what: `rule ${i + 1} has no verbs`, fix: 'List the verbs the rule allows (verbs: [get, list, watch]).' });
+      out.push({ path: path('verbs'), error: `${at}.verbs: Required value`, what: `rule ${i + 1} has no verbs`, fix: 'List the verbs the rule allows (verbs: [get, list, watch]).' });
     }
     const urls = rule.nonResourceURLs;
     if (notEmpty(urls)) {

@@ -247,7 +247,7 @@ spec:
         { line: 6, message: /^maxUnavailable is 150%: .*\(spec\.strategy\.rollingUpdate\.maxUnavailable: Invalid value: "150%": must not be greater than 100%\)$/ },
         { line: 15, message: /^maxSurge is set while maxUnavailable is left at its default, 1 .*\(spec\.updateStrategy\.rollingUpdate\.maxSurge: Invalid value: 1: may not be set when maxUnavailable is non-zero\)$/ },
         { line: 23, message: /\(spec\.podManagementPolicy: Invalid value: "parallel": must be 'OrderedReady' or 'Parallel'\)$/ },
-        { line: 24, message: /^serviceName "db\.headless" is not a Service name .*\(spec\.serviceName: Invalid value: "db\.headless": a lowercase RFC 1123 label must consist of/ },
+        { line: 24, message: /^serviceName "db\.headless" is not a Service name .*\(spec\.serviceName: Invalid value: "db\.headless": must not contain dots\)$/ },
       ],
     );
     assert.match(found[2].fix!, /set maxUnavailable: 0 beside maxSurge/);

@@ -19,7 +19,7 @@ rules:
     resources: [pods]
 `,
       [
-        { line: 5, message: 'rule 1 has no verbs: kubectl apply, server-side apply and helm install reject the Role (rules[0].verbs: Required value: verbs must contain at least one value)' },
+        { line: 5, message: 'rule 1 has no verbs: kubectl apply, server-side apply and helm install reject the Role (rules[0].verbs: Required value)' },
         { line: 7, message: /^rule 2 has no apiGroups: .*\(rules\[1\]\.apiGroups: Required value: resource rules must supply at least one api group\)$/ },
         { line: 7, message: /\(rules\[1\]\.resources: Required value: resource rules must supply at least one resource\)$/ },
         { line: 8, message: /\(rules\[2\]\.nonResourceURLs: Invalid value: \["\/healthz"\]: namespaced rules cannot apply to non-resource URLs\)$/ },
