@@ -108,6 +108,7 @@ export function positionFilter(checks: Check[]): (root: Json) => boolean {
   // Checks that read only metadata point at the object itself: no per-field positions for their kinds
   // (a CustomResourceDefinition's schema would cost tens of MiB on a large input).
   for (const c of checks) if (c.target === 'object' && !c.metadataOnly) for (const k of c.kinds ?? []) kinds.add(k);
+  if (kinds.has('*')) throw new Error('a check of every kind (kinds: ["*"]) must be metadataOnly');
   return (root) => {
     if (!isObject(root) || typeof root.kind !== 'string') return false;
     // An Argo Rollout without a template (workloadRef) is where its Deployment's replica count is.
@@ -497,6 +498,8 @@ export function audit(input: AuditInput, options: AuditOptions): Report {
       const list: ActiveCheck[] = [];
       if (cls) for (const a of workloadChecks) if ((!a.check.classes || a.check.classes.includes(cls)) && (hasStatus || !a.check.runtime)) list.push(a);
       for (const a of objectChecks.get(kind) ?? []) if (hasStatus || !a.check.runtime) list.push(a);
+      // Checks of every kind (custom resources: their kinds are known only from the input's CRDs).
+      for (const a of objectChecks.get('*') ?? []) if (hasStatus || !a.check.runtime) list.push(a);
       // A check that reads only apiVersion and kind (api-version-removed) runs on every object; on
       // objects that are not workloads it makes its pillar applicable only when it fires, so a
       // ConfigMap does not earn a free "availability: pass".

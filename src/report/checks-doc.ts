@@ -31,7 +31,7 @@ const CLASS_TEXT: Record<string, string> = {
 
 function appliesTo(c: CheckDoc): string {
   const live = c.runtime ? ', as reported live (objects with a status: a cluster, or a kubectl get -o yaml dump)' : '';
-  if (c.target === 'object') return (c.kinds ?? []).join(', ') + live;
+  if (c.target === 'object') return (c.kinds?.includes('*') ? 'every kind' : (c.kinds ?? []).join(', ')) + live;
   if (!c.classes) return (c.runtime ? 'every workload and its pods' : 'every workload (any object with a pod template)') + live;
   return c.classes.map((k) => CLASS_TEXT[k] ?? k).join('; ') + live;
 }

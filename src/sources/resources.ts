@@ -206,6 +206,24 @@ function slim(obj: JsonObject): JsonObject {
   if (meta) out.metadata = slimMetadata(meta);
   // A Secret's type says what it is (a ServiceAccount token) without any of its values.
   if (typeof obj.type === 'string') out.type = obj.type;
+  if (obj.kind === 'CustomResourceDefinition' && isObject(obj.spec)) out.spec = crdIdentity(obj.spec);
+  return out;
+}
+
+/** Which kind a CustomResourceDefinition defines and in which versions, without its schemas (most of its size). */
+function crdIdentity(spec: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const k of ['group', 'names', 'scope'] as const) if (spec[k] !== undefined) out[k] = spec[k];
+  if (Array.isArray(spec.versions)) {
+    out.versions = spec.versions.map((v) => {
+      if (!isObject(v)) return v;
+      const x: JsonObject = {};
+      for (const k of ['name', 'served', 'storage', 'deprecated', 'deprecationWarning'] as const) if (v[k] !== undefined) x[k] = v[k];
+      return x;
+    });
+  }
+  // apiextensions.k8s.io/v1beta1's single version.
+  if (spec.version !== undefined) out.version = spec.version;
   return out;
 }
 

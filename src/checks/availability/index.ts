@@ -21,6 +21,7 @@ import unknownField from './unknown-field.js';
 import valueTypeMismatch from './value-type-mismatch.js';
 import metadataRejected from './metadata-rejected.js';
 import objectRejected from './object-rejected.js';
+import customResourceUnserved from './custom-resource-unserved.js';
 
 export const checks: Check[] = [replicasBelowMinimum, recreateStrategy, rollingUpdateUnavailable, noPodAntiAffinity, noZoneSpread, pdbMissing, pdbBlocksEviction, pdbSelectsNothing, pdbOverlap,
-  hpaTargetMissing, hpaMinEqualsMax, hpaUtilizationWithoutRequests, hpaWorkloadSetsReplicas, apiVersionRemoved, webhookBlocksOwnRecovery, hpaVpaConflict, pdbUnhealthyPodsBlockDrain, podTemplateRejected, unknownField, valueTypeMismatch, metadataRejected, objectRejected];
+  hpaTargetMissing, hpaMinEqualsMax, hpaUtilizationWithoutRequests, hpaWorkloadSetsReplicas, apiVersionRemoved, webhookBlocksOwnRecovery, hpaVpaConflict, pdbUnhealthyPodsBlockDrain, podTemplateRejected, unknownField, valueTypeMismatch, metadataRejected, objectRejected, customResourceUnserved];
