@@ -55,7 +55,7 @@ function ruleRejections(rules: Json | undefined, namespaced: boolean, kind: stri
     if (notEmpty(urls)) {
       const list = urls as Json[];
       if (namespaced) {
-        out.push({ path: ['rules', i, 'nonResourceURLs'], error: `${at}.nonResourceURLs: Invalid value: ${listText(list)}: namespaced rules cannot apply to non-resource URLs`, what: `rule ${i + 1} of a Role grants non-resource URLs (${list.join(', ')}), which only a ClusterRole can`, fix: 'Move the nonResourceURLs rule to a ClusterRole (bound with a ClusterRoleBinding).' });
+        out.push({ path: ['rules', i, 'nonResourceURLs'], error: `${at}.nonResourceURLs: Invalid value: ${listText(list)}: namespaced rules cannot apply to non-resource URLs`, what: `rule ${i + 1} of a Role grants non-resource URLs (${list.map((u) => (typeof u === 'string' ? u : JSON.stringify(u))).join(', ')}), which only a ClusterRole can`, fix: 'Move the nonResourceURLs rule to a ClusterRole (bound with a ClusterRoleBinding).' });
       }
       if (notEmpty(rule.apiGroups) || notEmpty(rule.resources) || notEmpty(rule.resourceNames)) {
         out.push({ path: ['rules', i, 'nonResourceURLs'], error: `${at}.nonResourceURLs: Invalid value: ${listText(list)}: rules cannot apply to both regular resources and non-resource URLs`, what: `rule ${i + 1} mixes resources and non-resource URLs`, fix: 'Split it in two rules: one with apiGroups and resources, one with nonResourceURLs only.' });
@@ -115,7 +115,7 @@ function bindingRejections(obj: JsonObject, cluster: boolean): Rejection[] {
         out.push({ path: ['subjects', i, 'apiGroup'], error: `${at}.apiGroup: Unsupported value: ${q(group)}: supported values: ""`, what: `a ServiceAccount subject with apiGroup "${group}" (ServiceAccounts are in the core group)`, fix: `Remove ${at}.apiGroup (or set it to ""): only User and Group subjects take ${GROUP}.` });
       }
       if (cluster && (s.namespace === undefined || s.namespace === null || s.namespace === '')) {
-        out.push({ path: ['subjects', i], error: `${at}.namespace: Required value`, what: `ServiceAccount subject "${String(name ?? '')}" has no namespace, which a ClusterRoleBinding needs (it has none of its own; a kustomization's namespace: fills it in, kubectl apply -n does not)`, fix: `Set ${at}.namespace to the ServiceAccount's namespace (or apply the file only through the kustomization that sets namespace:).` });
+        out.push({ path: ['subjects', i], error: `${at}.namespace: Required value`, what: `ServiceAccount subject "${typeof name === 'string' ? name : ''}" has no namespace, which a ClusterRoleBinding needs (it has none of its own; a kustomization's namespace: fills it in, kubectl apply -n does not)`, fix: `Set ${at}.namespace to the ServiceAccount's namespace (or apply the file only through the kustomization that sets namespace:).` });
       }
     } else if (kind === 'User' || kind === 'Group') {
       const g = group === undefined || group === null || group === '' ? GROUP : group;
