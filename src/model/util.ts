@@ -294,3 +294,13 @@ export function closest(list: Resource[], to: Resource): Resource {
 export function joinAnd(items: string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
+
+/**
+ * The one of `allowed` that `value` writes in another case or with other separators (`rollingupdate`,
+ * `rolling-update` for RollingUpdate): the value meant, for a fix. Undefined when none is.
+ */
+export function meantValue(value: string, allowed: readonly string[]): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const v = norm(value);
+  return allowed.find((a) => norm(a) === v);
+}

@@ -7,7 +7,7 @@
 import { DNS_LABEL_MSG, DNS_LABEL_RE, DNS_SUBDOMAIN_MSG, DNS_SUBDOMAIN_RE } from '../../model/dns-names.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import type { FieldPath, Json, JsonObject, Resource } from '../../model/types.js';
-import { isObject, isPlaceholder, isTemplated } from '../../model/util.js';
+import { isObject, isPlaceholder, isTemplated, meantValue } from '../../model/util.js';
 import { cronScheduleError } from '../../model/cron.js';
 import { PATCH_FILE } from '../../model/workload.js';
 import { portNameError } from '../../model/ports.js';
@@ -375,7 +375,7 @@ function deploymentRejections(obj: JsonObject): Rejection[] {
   if (isSet(st.type) && st.type !== 'RollingUpdate' && st.type !== 'Recreate') {
     if (typeof st.type !== 'string' || isTemplated(st.type) || st.type === '') return [];
     if (isSet(st.rollingUpdate)) return [];
-    const right = ['RollingUpdate', 'Recreate'].find((t) => t.toLowerCase() === (st.type as string).toLowerCase().replace(/[^a-z]/g, ''));
+    const right = meantValue(st.type as string, ['RollingUpdate', 'Recreate']);
     return [{ path: ['spec', 'strategy', 'type'], error: `spec.strategy: Unsupported value: {"Type":${q(st.type)},"RollingUpdate":null}: supported values: "Recreate", "RollingUpdate"`, what: `strategy type "${st.type}"`, fix: right ? `Write type: ${right} (the value is case-sensitive).` : 'Set spec.strategy.type to RollingUpdate (the default) or Recreate.' }];
   }
   const ru = st.rollingUpdate;
@@ -400,7 +400,7 @@ function daemonSetRejections(obj: JsonObject): Rejection[] {
   if (type === 'OnDelete') return [];
   if (type !== 'RollingUpdate') {
     if (isSet(st.rollingUpdate)) return [];
-    const right = ['RollingUpdate', 'OnDelete'].find((t) => t.toLowerCase() === type.toLowerCase().replace(/[^a-z]/g, ''));
+    const right = meantValue(type, ['RollingUpdate', 'OnDelete']);
     return [{ path: ['spec', 'updateStrategy', 'type'], error: `spec.updateStrategy: Unsupported value: {"Type":${q(type)},"RollingUpdate":null}: supported values: "RollingUpdate", "OnDelete"`, what: `updateStrategy type "${type}"`, fix: right ? `Write type: ${right} (the value is case-sensitive).` : 'Set spec.updateStrategy.type to RollingUpdate (the default) or OnDelete.' }];
   }
   const ru = st.rollingUpdate;
@@ -435,7 +435,7 @@ function statefulSetRejections(obj: JsonObject): Rejection[] {
   const out: Rejection[] = [];
   const policy = spec.podManagementPolicy;
   if (typeof policy === 'string' && policy !== '' && !isTemplated(policy) && policy !== 'OrderedReady' && policy !== 'Parallel') {
-    const right = ['OrderedReady', 'Parallel'].find((t) => t.toLowerCase() === policy.toLowerCase().replace(/[^a-z]/g, ''));
+    const right = meantValue(policy, ['OrderedReady', 'Parallel']);
     out.push({ path: ['spec', 'podManagementPolicy'], error: `spec.podManagementPolicy: Invalid value: ${q(policy)}: must be 'OrderedReady' or 'Parallel'`, what: `podManagementPolicy "${policy}"`, fix: right ? `Write podManagementPolicy: ${right} (the value is case-sensitive).` : 'Set podManagementPolicy to OrderedReady (the default) or Parallel.' });
   }
   const svc = spec.serviceName;
@@ -448,7 +448,7 @@ function statefulSetRejections(obj: JsonObject): Rejection[] {
   const st = spec.updateStrategy;
   if (isObject(st) && typeof st.type === 'string' && st.type !== '' && !isTemplated(st.type) && st.type !== 'RollingUpdate' && st.type !== 'OnDelete' && !isSet(st.rollingUpdate)) {
     const type = st.type;
-    const right = ['RollingUpdate', 'OnDelete'].find((t) => t.toLowerCase() === type.toLowerCase().replace(/[^a-z]/g, ''));
+    const right = meantValue(type, ['RollingUpdate', 'OnDelete']);
     out.push({ path: ['spec', 'updateStrategy', 'type'], error: `spec.updateStrategy: Invalid value: {"Type":${q(type)},"RollingUpdate":null}: must be 'RollingUpdate' or 'OnDelete'`, what: `updateStrategy type "${type}"`, fix: right ? `Write type: ${right} (the value is case-sensitive).` : 'Set spec.updateStrategy.type to RollingUpdate (the default) or OnDelete.' });
   }
   return out;
@@ -467,7 +467,7 @@ function pdbRejections(obj: JsonObject): Rejection[] {
   out.push(...intOrPercentRejections(max, 'spec.maxUnavailable', ['spec', 'maxUnavailable'], 'maxUnavailable', true).filter((x) => /100%$/.test(x.error)));
   const policy = spec.unhealthyPodEvictionPolicy;
   if (typeof policy === 'string' && !isTemplated(policy) && policy !== 'IfHealthyBudget' && policy !== 'AlwaysAllow') {
-    const right = ['IfHealthyBudget', 'AlwaysAllow'].find((t) => t.toLowerCase() === policy.toLowerCase().replace(/[^a-z]/g, ''));
+    const right = meantValue(policy, ['IfHealthyBudget', 'AlwaysAllow']);
     out.push({ path: ['spec', 'unhealthyPodEvictionPolicy'], error: `spec.unhealthyPodEvictionPolicy: Unsupported value: ${q(policy)}: supported values: "AlwaysAllow", "IfHealthyBudget"`, what: `unhealthyPodEvictionPolicy "${policy}"`, fix: right ? `Write unhealthyPodEvictionPolicy: ${right} (the value is case-sensitive).` : 'Set unhealthyPodEvictionPolicy to AlwaysAllow (unhealthy pods can always be evicted) or IfHealthyBudget (the default).' });
   }
   return out;

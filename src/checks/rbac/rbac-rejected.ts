@@ -6,7 +6,7 @@
  */
 import { DNS_SUBDOMAIN_MSG, DNS_SUBDOMAIN_RE } from '../../model/dns-names.js';
 import type { FieldPath, Json, JsonObject } from '../../model/types.js';
-import { isObject, isTemplated } from '../../model/util.js';
+import { isObject, isTemplated, meantValue } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
 
 const GROUP = 'rbac.authorization.k8s.io';
@@ -84,7 +84,7 @@ function bindingRejections(obj: JsonObject, cluster: boolean): Rejection[] {
     // A ClusterRoleBinding naming a Role: rbac-binding-role-missing says so, with the role it finds.
     if (typeof kind === 'string' && !(cluster ? kind === 'ClusterRole' || kind === 'Role' : kind === 'Role' || kind === 'ClusterRole')) {
       const supported = cluster ? '"ClusterRole"' : '"Role", "ClusterRole"';
-      const right = ['Role', 'ClusterRole'].find((k) => k.toLowerCase() === kind.toLowerCase());
+      const right = meantValue(kind, ['Role', 'ClusterRole']);
       out.push({ path: ['roleRef', 'kind'], error: `roleRef.kind: Unsupported value: ${q(kind)}: supported values: ${supported}`, what: `roleRef.kind is "${kind}"`, fix: right && (!cluster || right === 'ClusterRole') ? `Write roleRef.kind: ${right} (the kind is case-sensitive).` : `Set roleRef.kind: ${cluster ? 'ClusterRole' : 'Role (in the binding\'s namespace) or ClusterRole'}.` });
     }
     const name = ref.name;
@@ -124,7 +124,7 @@ function bindingRejections(obj: JsonObject, cluster: boolean): Rejection[] {
       }
     } else if (typeof kind === 'string' || kind === undefined || kind === null) {
       const k = typeof kind === 'string' ? kind : '';
-      const right = ['ServiceAccount', 'User', 'Group'].find((x) => x.toLowerCase() === k.toLowerCase());
+      const right = meantValue(k, ['ServiceAccount', 'User', 'Group']);
       out.push({ path: kind === undefined ? ['subjects', i] : ['subjects', i, 'kind'], error: `${at}.kind: Unsupported value: ${q(k)}: supported values: "ServiceAccount", "User", "Group"`, what: kind === undefined || kind === null || kind === '' ? `subject ${i + 1} has no kind` : `subject kind "${k}"`, fix: right ? `Write ${at}.kind: ${right} (the kind is case-sensitive).` : `Set ${at}.kind to ServiceAccount, User or Group.` });
     }
   });
