@@ -5,7 +5,7 @@ import type { ErrorObject, Ajv as AjvInstance } from 'ajv';
 
 type AjvClass = new (opts: { allErrors: boolean; strict: boolean }) => AjvInstance;
 import type { Check, Severity } from '../checks/types.js';
-import { parseYaml, LineIndex, type Json, type PositionTable } from '../sources/yaml.js';
+import { parseYaml, LineIndex, posItem, posKey, posStart, type Json, type PositionTable } from '../sources/yaml.js';
 import { isObject } from '../model/util.js';
 
 export const CONFIG_FILES = ['.kubeready.yaml', '.kubeready.yml'];
@@ -170,17 +170,18 @@ function pointerToPath(ptr: string): (string | number)[] {
 
 function lineOf(root: Json, positions: PositionTable, lines: LineIndex, path: (string | number)[]): number | null {
   let cur: Json = root;
-  let off: number | null = isObject(root) ? (positions.get(root)?.s ?? null) : null;
+  const rootPos = isObject(root) ? positions.get(root) : undefined;
+  let off: number | null = rootPos ? posStart(rootPos) : null;
   for (const p of path) {
     if (cur === null || typeof cur !== 'object') break;
     const pos = positions.get(cur as object);
     if (Array.isArray(cur)) {
       if (typeof p !== 'number' || p >= cur.length) break;
-      off = pos?.i?.[p] ?? off;
+      off = posItem(pos, p) ?? off;
       cur = cur[p];
     } else {
       if (!Object.prototype.hasOwnProperty.call(cur, p)) break;
-      off = pos?.k?.[p as string] ?? off;
+      off = (typeof p === 'string' ? posKey(pos, p) : undefined) ?? off;
       cur = (cur as Record<string, Json>)[p as string];
     }
   }

@@ -9,7 +9,7 @@ import { basename, delimiter, dirname, isAbsolute, join, relative, resolve, sep 
 import type { FieldPath, Json, JsonObject, Resource } from '../model/types.js';
 import type { RenderOut } from '../engine/report-types.js';
 import type { InputProblem, LoadTextOptions } from './resources.js';
-import { LineIndex, parseYaml, type PositionTable } from './yaml.js';
+import { LineIndex, parseYaml, posItem, posKey, posStart, type PositionTable } from './yaml.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -248,7 +248,7 @@ export interface Located {
 export function locateIn(sf: SourceFile, root: Json, path: FieldPath, base = 0): Located | null {
   let cur: Json = root;
   const rootPos = cur !== null && typeof cur === 'object' ? sf.positions.get(cur as object) : undefined;
-  let offset: number | null = rootPos ? rootPos.s : null;
+  let offset: number | null = rootPos ? posStart(rootPos) : null;
   let depth = 0;
   for (const p of path) {
     if (cur === null || typeof cur !== 'object') break;
@@ -256,11 +256,11 @@ export function locateIn(sf: SourceFile, root: Json, path: FieldPath, base = 0):
     let at: number | undefined;
     if (Array.isArray(cur)) {
       if (typeof p !== 'number' || p < 0 || p >= cur.length) break;
-      at = pos?.i?.[p];
+      at = posItem(pos, p);
       cur = cur[p];
     } else {
       if (typeof p !== 'string' || !Object.prototype.hasOwnProperty.call(cur, p)) break;
-      at = pos?.k?.[p];
+      at = posKey(pos, p);
       cur = (cur as JsonObject)[p];
     }
     depth++;

@@ -2,7 +2,7 @@
 import type { FieldPath, JsonObject, Origin, Resource, SourcePosition } from '../model/types.js';
 import { isObject } from '../model/util.js';
 import type { Event } from './js-yaml.js';
-import { DEFAULT_CHUNK, LineIndex, parseYaml, splitDocuments, type DocSpan, type Json, type ParsedDocument, type PositionTable } from './yaml.js';
+import { DEFAULT_CHUNK, LineIndex, parseYaml, posItem, posKey, posStart, splitDocuments, type DocSpan, type Json, type ParsedDocument, type PositionTable } from './yaml.js';
 
 export interface InputProblem {
   file: string;
@@ -144,7 +144,7 @@ function makeLocate(ctx: FileCtx, doc: ParsedDocument, basePath: FieldPath): Ori
     let offset: number | null = null;
     let exact = true;
     const rootPos = cur !== null && typeof cur === 'object' ? positions.get(cur as object) : undefined;
-    if (rootPos) offset = rootPos.s;
+    if (rootPos) offset = posStart(rootPos);
     // basePath, then path (no concatenated copy: this runs for every finding).
     const n = basePath.length + path.length;
     for (let k = 0; k < n; k++) {
@@ -160,14 +160,14 @@ function makeLocate(ctx: FileCtx, doc: ParsedDocument, basePath: FieldPath): Ori
           exact = false;
           break;
         }
-        at = pos?.i?.[p];
+        at = posItem(pos, p);
         cur = cur[p];
       } else {
         if (typeof p !== 'string' || !Object.prototype.hasOwnProperty.call(cur, p)) {
           exact = false;
           break;
         }
-        at = pos?.k?.[p];
+        at = posKey(pos, p);
         cur = (cur as JsonObject)[p];
       }
       if (at !== undefined) offset = at;

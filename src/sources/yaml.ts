@@ -13,10 +13,30 @@ import { parseEvents, getScalarValue, type Event, type ScalarEvent } from './js-
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** Offsets of a container: `s` its start; `k` offsets of its keys (mappings); `i` of its items (sequences). */
-export interface PosRecord {
-  s: number;
-  k?: Record<string, number>;
-  i?: number[];
+/** Where a mapping's own offset is kept in its position record (no YAML key can be a symbol). */
+export const POS_START: unique symbol = Symbol('start');
+
+/**
+ * A container's offsets: a mapping's, its keys' by key (its own under POS_START); a sequence's, its
+ * own then its items' ([start, item 0, item 1, ...]). No wrapper object: 100,000 documents hold
+ * millions of containers. Read them with posStart, posKey and posItem.
+ */
+export type MapPos = { [key: string]: number; [POS_START]: number };
+export type PosRecord = MapPos | number[];
+
+/** Where the container starts. */
+export function posStart(p: PosRecord): number {
+  return Array.isArray(p) ? p[0] : p[POS_START];
+}
+
+/** Where a mapping's key starts (undefined for a sequence or a key it lacks). */
+export function posKey(p: PosRecord | undefined, key: string): number | undefined {
+  return p === undefined || Array.isArray(p) || !Object.prototype.hasOwnProperty.call(p, key) ? undefined : p[key];
+}
+
+/** Where a sequence's item starts (undefined for a mapping or an item it lacks). */
+export function posItem(p: PosRecord | undefined, index: number): number | undefined {
+  return p !== undefined && Array.isArray(p) && index >= 0 && index + 1 < p.length ? p[index + 1] : undefined;
 }
 
 /**
@@ -385,7 +405,7 @@ function construct(
     top.size += size;
     if (top.kind === 'seq') {
       (top.value as Json[]).push(value);
-      if (top.pos) top.pos.i!.push(base + offset);
+      if (top.pos) (top.pos as number[]).push(base + offset);
       return;
     }
     if (top.expectKey) {
@@ -416,7 +436,7 @@ function construct(
     }
     top.explicit?.add(key);
     setKey(map, key, value);
-    if (top.pos) setKey(top.pos.k!, key, base + top.keyOffset);
+    if (top.pos) setKey(top.pos as MapPos, key, base + top.keyOffset);
   };
 
   const anchorName = (start: number, end: number) => (start >= 0 ? text.slice(start, end) : null);
@@ -440,7 +460,7 @@ function construct(
         // MAPPING
         const isMap = ev.type === 3;
         decoded++;
-        const pos: PosRecord | null = table === null ? null : isMap ? { s: base + ev.start, k: {} } : { s: base + ev.start, i: [] };
+        const pos: PosRecord | null = table === null ? null : isMap ? ({ [POS_START]: base + ev.start } as MapPos) : [base + ev.start];
         stack.push({
           start: ev.start,
           kind: isMap ? 'map' : 'seq',
@@ -505,7 +525,7 @@ function construct(
           // Arrays grown by push keep spare capacity (a one-item list holds room for 17): a copy
           // is exactly as long. Large inputs hold hundreds of thousands of short lists.
           f.value = (f.value as Json[]).slice();
-          if (f.pos) f.pos.i = f.pos.i!.slice();
+          if (f.pos) f.pos = (f.pos as number[]).slice();
         }
         if (table !== null && f.pos) table.set(f.value as object, f.pos);
         addValue(f.value as Json, f.start, f.size, f.anchor);
