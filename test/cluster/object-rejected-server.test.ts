@@ -60,6 +60,13 @@ const REJECTED: Record<string, string> = {
   'budget numbers: above 100%, not a percentage': pdb('maxUnavailable: "120%"'),
   'a budget maxUnavailable that is not a percentage': pdb('maxUnavailable: "50"'),
   'a budget unhealthyPodEvictionPolicy in the wrong case': pdb('maxUnavailable: 1, unhealthyPodEvictionPolicy: alwaysAllow'),
+  'a Service type in the wrong case': svc('{type: Loadbalancer, selector: {app: web}, ports: [{port: 80}]}'),
+  'externalTrafficPolicy and allocateLoadBalancerNodePorts on a headless Service': svc('{clusterIP: None, selector: {app: web}, ports: [{port: 80}], externalTrafficPolicy: Cluster, allocateLoadBalancerNodePorts: false}'),
+  'externalTrafficPolicy on a Service of the default type': svc('{selector: {app: web}, ports: [{port: 80}], externalTrafficPolicy: Local}'),
+  'traffic policies and session affinity in the wrong case': svc('{type: LoadBalancer, selector: {app: web}, ports: [{port: 80}], externalTrafficPolicy: local, internalTrafficPolicy: cluster, sessionAffinity: clientIP}'),
+  'CronJob numbers below 0 and concurrencyPolicy in the wrong case': 'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: or-cron2}\nspec: {schedule: "* * * * *", concurrencyPolicy: forbid, startingDeadlineSeconds: -5, jobTemplate: {spec: {backoffLimit: -1, template: {spec: {restartPolicy: Never, containers: [{name: a, image: "registry.example/a:1.0"}]}}}}}\n',
+  'CronJob history limits below 0': 'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: or-cron3}\nspec: {schedule: "* * * * *", successfulJobsHistoryLimit: -1, failedJobsHistoryLimit: -2, jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: "registry.example/a:1.0"}]}}}}}\n',
+  'Job numbers below 0': 'apiVersion: batch/v1\nkind: Job\nmetadata: {name: or-job}\nspec: {completions: -1, parallelism: -2, activeDeadlineSeconds: -1, backoffLimit: -3, ttlSecondsAfterFinished: -1, template: {spec: {restartPolicy: Never, containers: [{name: a, image: "registry.example/a:1.0"}]}}}\n',
   'Service port protocols in lower case and HTTP': svc('{selector: {app: web}, ports: [{name: a, port: 80, protocol: tcp}, {name: b, port: 81, protocol: HTTP}]}'),
   'NetworkPolicy ports: protocols, a port out of range, endPort with a named port': 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: or-np}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress], ingress: [{ports: [{port: 80, protocol: tcp}]}], egress: [{ports: [{port: 53, protocol: udp}, {port: 70000}, {port: dns-tcp, endPort: 60}]}]}\n',
   'NetworkPolicy ipBlocks: not a CIDR, host bits, an except outside': 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: or-np2}\nspec: {podSelector: {}, ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/33}}, {ipBlock: {cidr: 10.0.0.1}}, {ipBlock: {cidr: 10.0.0.0/8, except: [192.168.0.0/16, 10.1.0.0/16]}}, {ipBlock: {cidr: 10.0.0.5/8}}]}]}\n',
@@ -73,6 +80,10 @@ const REJECTED: Record<string, string> = {
 };
 
 const ACCEPTED = [
+  svc('{type: NodePort, selector: {app: web}, ports: [{port: 80}], externalTrafficPolicy: Local, internalTrafficPolicy: Local, sessionAffinity: ClientIP}'),
+  svc('{selector: {app: web}, ports: [{port: 80}], externalIPs: [203.0.113.10], externalTrafficPolicy: Local}'),
+  svc('{type: LoadBalancer, selector: {app: web}, ports: [{port: 80}], allocateLoadBalancerNodePorts: false}'),
+  'apiVersion: batch/v1\nkind: Job\nmetadata: {name: or-job-ok}\nspec: {completions: 0, parallelism: 0, activeDeadlineSeconds: 0, backoffLimit: 0, ttlSecondsAfterFinished: 0, template: {spec: {restartPolicy: Never, containers: [{name: a, image: "registry.example/a:1.0"}]}}}\n',
   dep('{rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}'),
   dep('{rollingUpdate: {maxUnavailable: 0}}'),
   dep('{rollingUpdate: {maxUnavailable: "100%", maxSurge: "200%"}}'),

@@ -32,12 +32,58 @@ interface Rejection {
   fix: string;
 }
 
-function serviceRejections(obj: JsonObject): Rejection[] {
+const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
+
+/** A field that must be one of `allowed` (listed sorted, as the API server does): NotSupported. */
+function enumRejection(v: Json | undefined, field: string, path: FieldPath, allowed: string[], what: string): Rejection | null {
+  if (typeof v !== 'string' || v === '' || isTemplated(v) || allowed.includes(v)) return null;
+  const right = meantValue(v, allowed);
+  const name = field.split('.').pop()!;
+  return {
+    path,
+    error: `${field}: Unsupported value: ${q(v)}: supported values: ${allowed.map((a) => q(a)).join(', ')}`,
+    what: `${what} "${v}"`,
+    fix: right ? `Write ${name}: ${right} (the value is case-sensitive).` : `Set ${name} to ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}.`,
+  };
+}
+
+/** Fields that depend on a Service's type (traffic policies, node ports of load balancers): not judged in patches. */
+function serviceTypeRejections(spec: JsonObject, type: string): Rejection[] {
+  const out: Rejection[] = [];
+  const external = type === 'LoadBalancer' || type === 'NodePort' || (type === 'ClusterIP' && Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0);
+  const etp = spec.externalTrafficPolicy;
+  if (typeof etp === 'string' && etp !== '' && !isTemplated(etp)) {
+    if (!external) {
+      out.push({ path: ['spec', 'externalTrafficPolicy'], error: `spec.externalTrafficPolicy: Invalid value: ${q(etp)}: may only be set for externally-accessible services`, what: `externalTrafficPolicy on a Service of type ${type}${spec.type === undefined ? ' (the default)' : ''}, which takes no traffic from outside the cluster`, fix: 'Remove spec.externalTrafficPolicy (it is for NodePort and LoadBalancer Services), or set the type that needs it; for traffic kept on the node inside the cluster, internalTrafficPolicy: Local.' });
+    } else {
+      const bad = enumRejection(etp, 'spec.externalTrafficPolicy', ['spec', 'externalTrafficPolicy'], ['Cluster', 'Local'], 'externalTrafficPolicy');
+      if (bad) out.push(bad);
+    }
+  }
+  if (isSet(spec.allocateLoadBalancerNodePorts) && !(typeof spec.allocateLoadBalancerNodePorts === 'string' && isTemplated(spec.allocateLoadBalancerNodePorts)) && type !== 'LoadBalancer') {
+    out.push({ path: ['spec', 'allocateLoadBalancerNodePorts'], error: "spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is 'LoadBalancer'", what: `allocateLoadBalancerNodePorts on a Service of type ${type}`, fix: 'Remove spec.allocateLoadBalancerNodePorts (it is for LoadBalancer Services).' });
+  }
+  return out;
+}
+
+function serviceRejections(obj: JsonObject, patch: boolean): Rejection[] {
   const out: Rejection[] = [];
   const spec = obj.spec;
   if (!isObject(spec)) return out;
   const type = typeof spec.type === 'string' ? spec.type : 'ClusterIP';
   if (isTemplated(type)) return out;
+  if (!SERVICE_TYPES.includes(type)) {
+    // An unknown type: the API server says so and little else.
+    const bad = enumRejection(type, 'spec.type', ['spec', 'type'], SERVICE_TYPES, 'Service type');
+    return bad ? [bad] : out;
+  }
+  for (const bad of [
+    enumRejection(spec.sessionAffinity, 'spec.sessionAffinity', ['spec', 'sessionAffinity'], ['ClientIP', 'None'], 'sessionAffinity'),
+    enumRejection(spec.internalTrafficPolicy, 'spec.internalTrafficPolicy', ['spec', 'internalTrafficPolicy'], ['Cluster', 'Local'], 'internalTrafficPolicy'),
+  ]) if (bad) out.push(bad);
+  // A kustomize patch (a patch file, or neither ports nor a selector) may change the type in its base.
+  const fragment = spec.selector === undefined && (spec.ports === undefined || spec.ports === null);
+  if (!patch && !fragment) out.push(...serviceTypeRejections(spec, type));
   if (type === 'ExternalName') {
     if (spec.externalName === undefined || spec.externalName === null || spec.externalName === '') {
       out.push({ path: ['spec', 'type'], error: 'spec.externalName: Required value', what: 'an ExternalName Service without spec.externalName', fix: 'Set spec.externalName to the DNS name the Service stands for (db.example.com).' });
@@ -454,6 +500,37 @@ function statefulSetRejections(obj: JsonObject): Rejection[] {
   return out;
 }
 
+/** ValidateNonnegativeField for each of these fields of `obj` that is a negative whole number. */
+function nonNegative(obj: Json | undefined, base: FieldPath, fields: string[], what: (f: string, v: number) => string): Rejection[] {
+  if (!isObject(obj)) return [];
+  const out: Rejection[] = [];
+  for (const f of fields) {
+    const v = obj[f];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v >= 0) continue;
+    const field = [...base, f].map(String).join('.');
+    out.push({ path: [...base, f], error: `${field}: Invalid value: ${v}: must be greater than or equal to 0`, what: what(f, v), fix: `Set ${f} to 0 or more.` });
+  }
+  return out;
+}
+
+const JOB_NUMBERS = ['parallelism', 'completions', 'activeDeadlineSeconds', 'backoffLimit', 'ttlSecondsAfterFinished'];
+
+function jobRejections(spec: Json | undefined, base: FieldPath): Rejection[] {
+  return nonNegative(spec, base, JOB_NUMBERS, (f, v) => `${f} is negative (${v})`);
+}
+
+function cronJobRejections(obj: JsonObject): Rejection[] {
+  const spec = obj.spec;
+  if (!isObject(spec)) return [];
+  const out: Rejection[] = [];
+  out.push(...nonNegative(spec, ['spec'], ['startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit'], (f, v) => `${f} is negative (${v})`));
+  const cp = enumRejection(spec.concurrencyPolicy, 'spec.concurrencyPolicy', ['spec', 'concurrencyPolicy'], ['Allow', 'Forbid', 'Replace'], 'concurrencyPolicy');
+  if (cp) out.push(cp);
+  const jt = spec.jobTemplate;
+  if (isObject(jt)) out.push(...jobRejections(jt.spec, ['spec', 'jobTemplate', 'spec']));
+  return out;
+}
+
 function pdbRejections(obj: JsonObject): Rejection[] {
   const spec = obj.spec;
   if (!isObject(spec)) return [];
@@ -477,12 +554,12 @@ export default defineCheck({
   id: 'object-rejected',
   pillar: 'availability',
   severity: 'error',
-  title: 'Service, Ingress, NetworkPolicy, autoscaler, CronJob, ConfigMap, claim, rollout strategy or disruption budget the API server rejects',
+  title: 'Service, Ingress, NetworkPolicy, autoscaler, Job, CronJob, ConfigMap, claim, rollout strategy or disruption budget the API server rejects',
   whatBreaks:
     'The API server validates each object before it stores it; one it rejects is not created or updated, and `kubectl apply`, server-side apply (Argo CD, Flux) and `helm install` fail on it: a Service with two unnamed ports is not there to send traffic, an Ingress path without `pathType` routes nothing, a CronJob whose schedule has six fields (seconds) or a 7 for Sunday never runs, an autoscaler without `maxReplicas` never scales.',
   details: `The rules of the API server's validation, each with its error text (Kubernetes 1.37; every rule checked with \`kubectl apply --dry-run=server\` on a real API server):
 
-- **Service**: ports, unless headless (\`clusterIP: None\`; a Service with neither ports nor a selector reads as a kustomize patch and is left alone); with several ports, each needs a name, names unique and lowercase RFC 1123 labels; each port and protocol once; \`port\` from 1 to 65535 (an unset \`targetPort\` takes the port's value and is refused with it); a named \`targetPort\` at most 15 characters of \`a-z\`, \`0-9\` and \`-\`, with a letter, no \`--\`, not starting or ending with \`-\`; no \`nodePort\` on a ClusterIP Service; \`externalName\` on an ExternalName Service.
+- **Service**: a \`type\` ClusterIP, NodePort, LoadBalancer or ExternalName (\`Loadbalancer\` is refused), \`sessionAffinity\` ClientIP or None, \`internalTrafficPolicy\` Cluster or Local, \`externalTrafficPolicy\` (Cluster or Local) only on NodePort and LoadBalancer Services or ones with \`externalIPs\`, \`allocateLoadBalancerNodePorts\` only on LoadBalancer ones (these two not judged in patch files or fragments, whose base may set the type); ports, unless headless (\`clusterIP: None\`; a Service with neither ports nor a selector reads as a kustomize patch and is left alone); with several ports, each needs a name, names unique and lowercase RFC 1123 labels; each port and protocol once; \`port\` from 1 to 65535 (an unset \`targetPort\` takes the port's value and is refused with it); a named \`targetPort\` at most 15 characters of \`a-z\`, \`0-9\` and \`-\`, with a letter, no \`--\`, not starting or ending with \`-\`; no \`nodePort\` on a ClusterIP Service; \`externalName\` on an ExternalName Service.
 - **Ingress** (networking.k8s.io/v1): each path a \`pathType\` (Exact, Prefix or ImplementationSpecific; v1beta1 defaulted it, v1 does not) and a \`path\` starting with \`/\`; each backend a service or a resource, the service a port name or number (not both); an http rule with paths; hosts lowercase DNS names (a wildcard only as a leading \`*.\`, no IP address).
 - **HorizontalPodAutoscaler**: \`maxReplicas\` set, and not below \`minReplicas\` (1 when unset).
 - **Protocols and NetworkPolicies**: a Service port's or NetworkPolicy port's \`protocol\` TCP, UDP or SCTP (\`tcp\` and \`HTTP\` are refused); a NetworkPolicy's \`policyTypes\` Ingress or Egress, its ports from 1 to 65535, no \`endPort\` with a named port, an IPv4 \`ipBlock.cidr\` a CIDR without host bits (\`10.0.0.5/8\` is refused), each \`except\` inside it (IPv6 blocks are not checked here).
@@ -490,6 +567,7 @@ export default defineCheck({
 - **PersistentVolumeClaim**: \`accessModes\` and a \`storage\` request (left to the base in a kustomize patch file).
 - **Rollouts**: a Deployment's \`strategy.type\` Recreate or RollingUpdate (case matters), no \`rollingUpdate\` settings with Recreate, \`maxUnavailable\` and \`maxSurge\` whole numbers from 0 or percentages (\`25%\`; \`"50"\` and \`10 percent\` are refused), \`maxUnavailable\` at most 100%; a DaemonSet's \`updateStrategy.type\` RollingUpdate or OnDelete, and not both \`maxUnavailable\` and \`maxSurge\` above 0: unset, \`maxUnavailable\` is 1, so a \`maxSurge\` alone is refused (set \`maxUnavailable: 0\` with it); both 0 is **rolling-update-unavailable**'s; a StatefulSet's \`podManagementPolicy\` OrderedReady or Parallel, \`updateStrategy.type\` RollingUpdate or OnDelete, \`serviceName\` a DNS label (no dots).
 - **PodDisruptionBudget**: \`minAvailable\` and \`maxUnavailable\` each a whole number from 0 or a percentage of at most 100% (both set is **pdb-blocks-eviction**'s), \`unhealthyPodEvictionPolicy\` IfHealthyBudget or AlwaysAllow.
+- **Jobs and CronJobs**: \`parallelism\`, \`completions\`, \`activeDeadlineSeconds\`, \`backoffLimit\`, \`ttlSecondsAfterFinished\` (also in a CronJob's job template), \`startingDeadlineSeconds\` and the history limits at least 0; \`concurrencyPolicy\` Allow, Forbid or Replace.
 - **CronJob**: a \`schedule\` the cron parser the API server uses (robfig/cron v3, standard) reads: five fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12 or JAN-DEC, day of week 0-6 or SUN-SAT: **7 is not Sunday** here), or a descriptor (\`@daily\`, \`@every 5m\`); no \`TZ=\` or \`CRON_TZ=\` in it (\`spec.timeZone\` says the zone).
 
 Not reported: templated values, values of the wrong type (**value-type-mismatch**), files kept as kustomize patches for what a patch may leave to its base (a Service's ports, an autoscaler's maxReplicas), and a live scan (the API server accepted what it returns). Pod templates: **pod-template-rejected**; names and labels: **metadata-rejected**.`,
@@ -512,7 +590,7 @@ spec:
   timeZone: Europe/Berlin # not TZ= in the schedule`,
   },
   target: 'object',
-  kinds: ['Service', 'Ingress', 'HorizontalPodAutoscaler', 'CronJob', 'ConfigMap', 'PersistentVolumeClaim', 'Deployment', 'NetworkPolicy', 'DaemonSet', 'StatefulSet', 'PodDisruptionBudget'],
+  kinds: ['Service', 'Ingress', 'HorizontalPodAutoscaler', 'CronJob', 'Job', 'ConfigMap', 'PersistentVolumeClaim', 'Deployment', 'NetworkPolicy', 'DaemonSet', 'StatefulSet', 'PodDisruptionBudget'],
   validation: true,
   run({ resource, index }) {
     const out: FindingInput[] = [];
@@ -521,7 +599,7 @@ spec:
     const obj = r.object;
     const patch = PATCH_FILE.test(r.origin.file);
     let found: Rejection[] = [];
-    if (r.kind === 'Service' && r.apiVersion === 'v1') found = serviceRejections(obj).filter((x) => !patch || !/: Required value$/.test(x.error));
+    if (r.kind === 'Service' && r.apiVersion === 'v1') found = serviceRejections(obj, patch).filter((x) => !patch || !/: Required value$/.test(x.error));
     else if (r.kind === 'Ingress' && r.apiVersion === 'networking.k8s.io/v1') found = ingressRejections(obj).filter((x) => !patch || !/Required value/.test(x.error));
     else if (r.kind === 'HorizontalPodAutoscaler' && r.apiVersion.startsWith('autoscaling/')) found = hpaRejections(obj).filter((x) => !patch || !/Required value$/.test(x.error));
     else if (r.kind === 'ConfigMap' && r.apiVersion === 'v1') found = configMapRejections(obj);
@@ -531,13 +609,15 @@ spec:
     else if (r.kind === 'StatefulSet' && r.apiVersion === 'apps/v1') found = statefulSetRejections(obj);
     else if (r.kind === 'PodDisruptionBudget' && r.apiVersion === 'policy/v1') found = pdbRejections(obj);
     else if (r.kind === 'NetworkPolicy' && r.apiVersion === 'networking.k8s.io/v1') found = networkPolicyRejections(obj);
+    else if (r.kind === 'Job' && r.apiVersion === 'batch/v1') found = jobRejections(obj.spec, ['spec']);
     else if (r.kind === 'CronJob' && r.apiVersion === 'batch/v1') {
+      found = cronJobRejections(obj);
       const spec = obj.spec;
       const schedule = isObject(spec) ? spec.schedule : undefined;
       if (typeof schedule === 'string' && !isTemplated(schedule)) {
         const err = cronScheduleError(schedule);
         if (err) {
-          found = [{
+          found.push({
             path: ['spec', 'schedule'],
             error: `spec.schedule: Invalid value: ${q(schedule)}: ${err}`,
             what: /7\b.*above maximum \(6\)/.test(err) ? 'the schedule uses 7 for Sunday, which this cron parser does not accept' : /expected exactly 5 fields, found 6/.test(err) ? 'the schedule has six fields (a seconds field?), this cron format has five' : /TZ/.test(err) ? 'the schedule names a time zone' : 'the schedule is not one the cron parser reads',
@@ -548,7 +628,7 @@ spec:
               : /found 6/.test(err)
               ? 'Drop the first (seconds) field: minute hour day-of-month month day-of-week; a CronJob runs at most once a minute.'
               : 'Write the schedule as five fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12) day-of-week (0-6, 0 is Sunday), or a descriptor such as @daily.',
-          }];
+          });
         }
       }
     }

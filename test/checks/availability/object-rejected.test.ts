@@ -326,6 +326,75 @@ spec: {minAvailable: 1, maxUnavailable: 1, selector: {matchLabels: {app: h}}}
     );
   });
 
+  it('Services: type, traffic policies and affinity values; type-dependent fields not judged in patches', () => {
+    const found = expectFindings(
+      check,
+      `apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80}]
+  externalTrafficPolicy: Local
+  sessionAffinity: clientIp
+---
+apiVersion: v1
+kind: Service
+metadata: {name: lb}
+spec:
+  type: Loadbalancer
+  selector: {app: web}
+  ports: [{name: http, port: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: patch}
+spec:
+  externalTrafficPolicy: Local
+`,
+      [
+        { line: 7, message: /^externalTrafficPolicy on a Service of type ClusterIP \(the default\), which takes no traffic from outside the cluster: .*\(spec\.externalTrafficPolicy: Invalid value: "Local": may only be set for externally-accessible services\)$/ },
+        { line: 8, message: /\(spec\.sessionAffinity: Unsupported value: "clientIp": supported values: "ClientIP", "None"\)$/ },
+        { line: 14, message: /^Service type "Loadbalancer": .*\(spec\.type: Unsupported value: "Loadbalancer": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"\)$/ },
+      ],
+    );
+    assert.equal(found[1].fix, 'Write sessionAffinity: ClientIP (the value is case-sensitive).');
+    assert.equal(found[2].fix, 'Write type: LoadBalancer (the value is case-sensitive).');
+  });
+
+  it('Jobs and CronJobs: numbers below 0, concurrencyPolicy; 0 is fine', () => {
+    expectFindings(
+      check,
+      `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report}
+spec:
+  schedule: "0 3 * * *"
+  concurrencyPolicy: forbid
+  successfulJobsHistoryLimit: -1
+  jobTemplate:
+    spec:
+      backoffLimit: -1
+      template: {spec: {restartPolicy: Never, containers: [{name: a, image: "registry.example/a:1.0"}]}}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: once}
+spec:
+  backoffLimit: 0
+  activeDeadlineSeconds: 0
+  parallelism: -2
+  template: {spec: {restartPolicy: Never, containers: [{name: a, image: "registry.example/a:1.0"}]}}
+`,
+      [
+        { line: 6, message: /^concurrencyPolicy "forbid": .*supported values: "Allow", "Forbid", "Replace"\)$/ },
+        { line: 7, message: /\(spec\.successfulJobsHistoryLimit: Invalid value: -1: must be greater than or equal to 0\)$/ },
+        { line: 10, message: /\(spec\.jobTemplate\.spec\.backoffLimit: Invalid value: -1: must be greater than or equal to 0\)$/ },
+        { line: 19, message: /^parallelism is negative \(-2\): .*\(spec\.parallelism: Invalid value: -2: must be greater than or equal to 0\)$/ },
+      ],
+    );
+  });
+
   it('does not run on a live scan (the API server accepted what it returns)', () => {
     const yaml = 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}, {port: 81}]}\n';
     const loaded = loadText(yaml, 'live', loadPlan([check]));
