@@ -67,6 +67,9 @@ const REJECTED: Record<string, string> = {
   'CronJob numbers below 0 and concurrencyPolicy in the wrong case': 'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: or-cron2}\nspec: {schedule: "* * * * *", concurrencyPolicy: forbid, startingDeadlineSeconds: -5, jobTemplate: {spec: {backoffLimit: -1, template: {spec: {restartPolicy: Never, containers: [{name: a, image: "registry.example/a:1.0"}]}}}}}\n',
   'CronJob history limits below 0': 'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: or-cron3}\nspec: {schedule: "* * * * *", successfulJobsHistoryLimit: -1, failedJobsHistoryLimit: -2, jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: "registry.example/a:1.0"}]}}}}}\n',
   'Job numbers below 0': 'apiVersion: batch/v1\nkind: Job\nmetadata: {name: or-job}\nspec: {completions: -1, parallelism: -2, activeDeadlineSeconds: -1, backoffLimit: -3, ttlSecondsAfterFinished: -1, template: {spec: {restartPolicy: Never, containers: [{name: a, image: "registry.example/a:1.0"}]}}}\n',
+  'claim access mode and volume mode in the wrong words': 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: or-pvc3}\nspec: {accessModes: [ReadWriteOnly, ReadWriteOnce], volumeMode: filesystem, resources: {requests: {storage: 1Gi}}}\n',
+  'PersistentVolume access mode and reclaim policy in the wrong case': 'apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: or-pv}\nspec: {capacity: {storage: 1Gi}, accessModes: [readWriteOnce], persistentVolumeReclaimPolicy: delete, hostPath: {path: /tmp/x}}\n',
+  'StorageClass reclaimPolicy and volumeBindingMode in the wrong case': 'apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: or-sc}\nprovisioner: example.com/x\nreclaimPolicy: retain\nvolumeBindingMode: waitForFirstConsumer\n',
   'Service port protocols in lower case and HTTP': svc('{selector: {app: web}, ports: [{name: a, port: 80, protocol: tcp}, {name: b, port: 81, protocol: HTTP}]}'),
   'NetworkPolicy ports: protocols, a port out of range, endPort with a named port': 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: or-np}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress], ingress: [{ports: [{port: 80, protocol: tcp}]}], egress: [{ports: [{port: 53, protocol: udp}, {port: 70000}, {port: dns-tcp, endPort: 60}]}]}\n',
   'NetworkPolicy ipBlocks: not a CIDR, host bits, an except outside': 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: or-np2}\nspec: {podSelector: {}, ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/33}}, {ipBlock: {cidr: 10.0.0.1}}, {ipBlock: {cidr: 10.0.0.0/8, except: [192.168.0.0/16, 10.1.0.0/16]}}, {ipBlock: {cidr: 10.0.0.5/8}}]}]}\n',
@@ -80,6 +83,8 @@ const REJECTED: Record<string, string> = {
 };
 
 const ACCEPTED = [
+  'apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: or-pv-ok}\nspec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOncePod], volumeMode: Block, persistentVolumeReclaimPolicy: Retain, hostPath: {path: /tmp/x}}\n',
+  'apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: or-sc-ok}\nprovisioner: example.com/x\nreclaimPolicy: Retain\nvolumeBindingMode: WaitForFirstConsumer\n',
   svc('{type: NodePort, selector: {app: web}, ports: [{port: 80}], externalTrafficPolicy: Local, internalTrafficPolicy: Local, sessionAffinity: ClientIP}'),
   svc('{selector: {app: web}, ports: [{port: 80}], externalIPs: [203.0.113.10], externalTrafficPolicy: Local}'),
   svc('{type: LoadBalancer, selector: {app: web}, ports: [{port: 80}], allocateLoadBalancerNodePorts: false}'),

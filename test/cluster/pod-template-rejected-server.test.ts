@@ -31,10 +31,13 @@ const REJECTED: Record<string, string> = {
   'container port protocols in lower case and HTTP': dep(`{containers: [{name: a, image: ${IMG}, ports: [{containerPort: 80, protocol: tcp}, {containerPort: 81, protocol: HTTP}]}]}`),
   'container ports: missing, zero, out of range; port names': dep(`{containers: [{name: a, image: ${IMG}, ports: [{name: http}, {containerPort: 0}, {containerPort: 70000}, {name: metrics-endpoint-http, containerPort: 9090}, {name: Metrics, containerPort: 9091}, {name: "8080", containerPort: 8080}]}]}`),
   'tolerations: Exist, Exists with a value, Equal without a key': dep(`{tolerations: [{key: a, operator: Exist}, {key: b, operator: Exists, value: v}, {operator: Equal, value: v}], containers: [{name: a, image: ${IMG}}]}`),
+  'dnsPolicy and terminationMessagePolicy in the wrong words': dep(`{dnsPolicy: ClusterFirstWithHostNetwork, initContainers: [{name: i, image: ${IMG}, terminationMessagePolicy: file}], containers: [{name: a, image: ${IMG}, terminationMessagePolicy: fallbackToLogsOnError}]}`),
+  'a Pod dnsPolicy in lower case': pod(`{dnsPolicy: clusterfirst, containers: [{name: a, image: ${IMG}}]}`),
   'env: a value and a valueFrom, two sources; envFrom with two references': dep(`{containers: [{name: a, image: ${IMG}, env: [{name: A, value: x, valueFrom: {fieldRef: {fieldPath: metadata.name}}}, {name: B, valueFrom: {fieldRef: {fieldPath: metadata.name}, secretKeyRef: {name: s, key: k}}}], envFrom: [{configMapRef: {name: c}, secretRef: {name: s}}]}]}`),
 };
 
 const VALID = [
+  dep(`{dnsPolicy: ClusterFirstWithHostNet, hostNetwork: true, containers: [{name: a, image: ${IMG}, terminationMessagePolicy: FallbackToLogsOnError}]}`),
   dep(`{tolerations: [{operator: Exists}, {key: a, operator: Exists, effect: NoSchedule}, {key: b, value: v}], containers: [{name: a, image: ${IMG}, env: [{name: A, value: "", valueFrom: {fieldRef: {fieldPath: metadata.name}}}], envFrom: [{configMapRef: {name: c}}, {secretRef: {name: s}}]}]}`),
   job(`{restartPolicy: Never, containers: [{name: a, image: ${IMG}, readinessProbe: {exec: {command: [cat, /tmp/ok]}}}]}`),
   cron(`{restartPolicy: OnFailure, containers: [{name: a, image: ${IMG}}]}`),

@@ -363,10 +363,43 @@ function configMapRejections(obj: JsonObject): Rejection[] {
   return out;
 }
 
-function pvcRejections(obj: JsonObject, patch: boolean): Rejection[] {
+const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
+
+/** Access modes and volume mode of a claim or a volume (the API server names the list, not the item). */
+function volumeModeRejections(spec: JsonObject): Rejection[] {
   const out: Rejection[] = [];
+  getList(spec.accessModes).forEach((m, i) => {
+    const bad = enumRejection(m, 'spec.accessModes', ['spec', 'accessModes', i], ACCESS_MODES, 'access mode');
+    if (bad) out.push(bad);
+  });
+  const vm = enumRejection(spec.volumeMode, 'spec.volumeMode', ['spec', 'volumeMode'], ['Block', 'Filesystem'], 'volumeMode');
+  if (vm) out.push(vm);
+  return out;
+}
+
+function pvRejections(obj: JsonObject): Rejection[] {
   const spec = obj.spec;
-  if (!isObject(spec) || patch) return out;
+  if (!isObject(spec)) return [];
+  const out = volumeModeRejections(spec);
+  const rp = enumRejection(spec.persistentVolumeReclaimPolicy, 'spec.persistentVolumeReclaimPolicy', ['spec', 'persistentVolumeReclaimPolicy'], ['Delete', 'Recycle', 'Retain'], 'persistentVolumeReclaimPolicy');
+  if (rp) out.push(rp);
+  return out;
+}
+
+function storageClassRejections(obj: JsonObject): Rejection[] {
+  const out: Rejection[] = [];
+  for (const bad of [
+    enumRejection(obj.reclaimPolicy, 'reclaimPolicy', ['reclaimPolicy'], ['Delete', 'Retain'], 'reclaimPolicy'),
+    enumRejection(obj.volumeBindingMode, 'volumeBindingMode', ['volumeBindingMode'], ['Immediate', 'WaitForFirstConsumer'], 'volumeBindingMode'),
+  ]) if (bad) out.push(bad);
+  return out;
+}
+
+function pvcRejections(obj: JsonObject, patch: boolean): Rejection[] {
+  const spec = obj.spec;
+  if (!isObject(spec)) return [];
+  const out = volumeModeRejections(spec);
+  if (patch) return out;
   const modes = spec.accessModes;
   if (modes === undefined || modes === null || (Array.isArray(modes) && modes.length === 0)) {
     out.push({ path: ['spec'], error: 'spec.accessModes: Required value: at least 1 access mode is required', what: 'no accessModes', fix: 'Set spec.accessModes: [ReadWriteOnce] (one node mounts it), or ReadWriteMany if the StorageClass supports it and several nodes must.' });
@@ -554,7 +587,7 @@ export default defineCheck({
   id: 'object-rejected',
   pillar: 'availability',
   severity: 'error',
-  title: 'Service, Ingress, NetworkPolicy, autoscaler, Job, CronJob, ConfigMap, claim, rollout strategy or disruption budget the API server rejects',
+  title: 'Service, Ingress, NetworkPolicy, autoscaler, Job, CronJob, ConfigMap, volume, rollout strategy or disruption budget the API server rejects',
   whatBreaks:
     'The API server validates each object before it stores it; one it rejects is not created or updated, and `kubectl apply`, server-side apply (Argo CD, Flux) and `helm install` fail on it: a Service with two unnamed ports is not there to send traffic, an Ingress path without `pathType` routes nothing, a CronJob whose schedule has six fields (seconds) or a 7 for Sunday never runs, an autoscaler without `maxReplicas` never scales.',
   details: `The rules of the API server's validation, each with its error text (Kubernetes 1.37; every rule checked with \`kubectl apply --dry-run=server\` on a real API server):
@@ -564,7 +597,7 @@ export default defineCheck({
 - **HorizontalPodAutoscaler**: \`maxReplicas\` set, and not below \`minReplicas\` (1 when unset).
 - **Protocols and NetworkPolicies**: a Service port's or NetworkPolicy port's \`protocol\` TCP, UDP or SCTP (\`tcp\` and \`HTTP\` are refused); a NetworkPolicy's \`policyTypes\` Ingress or Egress, its ports from 1 to 65535, no \`endPort\` with a named port, an IPv4 \`ipBlock.cidr\` a CIDR without host bits (\`10.0.0.5/8\` is refused), each \`except\` inside it (IPv6 blocks are not checked here).
 - **ConfigMap**: keys of \`data\` and \`binaryData\` letters, digits, \`-\`, \`_\` and \`.\` (no \`/\`: a file in a subdirectory is a volume's \`items\` path), not \`.\`, \`..\` or starting with \`..\`, at most 253 characters, and not in both.
-- **PersistentVolumeClaim**: \`accessModes\` and a \`storage\` request (left to the base in a kustomize patch file).
+- **Volumes**: a claim's \`accessModes\` and \`storage\` request (left to the base in a kustomize patch file); access modes ReadWriteOnce, ReadOnlyMany, ReadWriteMany or ReadWriteOncePod (\`ReadWriteOnly\` is refused) and \`volumeMode\` Filesystem or Block on claims and PersistentVolumes; a PersistentVolume's \`persistentVolumeReclaimPolicy\` and a StorageClass's \`reclaimPolicy\` and \`volumeBindingMode\` in their exact case (\`waitForFirstConsumer\` is refused).
 - **Rollouts**: a Deployment's \`strategy.type\` Recreate or RollingUpdate (case matters), no \`rollingUpdate\` settings with Recreate, \`maxUnavailable\` and \`maxSurge\` whole numbers from 0 or percentages (\`25%\`; \`"50"\` and \`10 percent\` are refused), \`maxUnavailable\` at most 100%; a DaemonSet's \`updateStrategy.type\` RollingUpdate or OnDelete, and not both \`maxUnavailable\` and \`maxSurge\` above 0: unset, \`maxUnavailable\` is 1, so a \`maxSurge\` alone is refused (set \`maxUnavailable: 0\` with it); both 0 is **rolling-update-unavailable**'s; a StatefulSet's \`podManagementPolicy\` OrderedReady or Parallel, \`updateStrategy.type\` RollingUpdate or OnDelete, \`serviceName\` a DNS label (no dots).
 - **PodDisruptionBudget**: \`minAvailable\` and \`maxUnavailable\` each a whole number from 0 or a percentage of at most 100% (both set is **pdb-blocks-eviction**'s), \`unhealthyPodEvictionPolicy\` IfHealthyBudget or AlwaysAllow.
 - **Jobs and CronJobs**: \`parallelism\`, \`completions\`, \`activeDeadlineSeconds\`, \`backoffLimit\`, \`ttlSecondsAfterFinished\` (also in a CronJob's job template), \`startingDeadlineSeconds\` and the history limits at least 0; \`concurrencyPolicy\` Allow, Forbid or Replace.
@@ -590,7 +623,7 @@ spec:
   timeZone: Europe/Berlin # not TZ= in the schedule`,
   },
   target: 'object',
-  kinds: ['Service', 'Ingress', 'HorizontalPodAutoscaler', 'CronJob', 'Job', 'ConfigMap', 'PersistentVolumeClaim', 'Deployment', 'NetworkPolicy', 'DaemonSet', 'StatefulSet', 'PodDisruptionBudget'],
+  kinds: ['Service', 'Ingress', 'HorizontalPodAutoscaler', 'CronJob', 'Job', 'ConfigMap', 'PersistentVolumeClaim', 'PersistentVolume', 'StorageClass', 'Deployment', 'NetworkPolicy', 'DaemonSet', 'StatefulSet', 'PodDisruptionBudget'],
   validation: true,
   run({ resource, index }) {
     const out: FindingInput[] = [];
@@ -604,6 +637,8 @@ spec:
     else if (r.kind === 'HorizontalPodAutoscaler' && r.apiVersion.startsWith('autoscaling/')) found = hpaRejections(obj).filter((x) => !patch || !/Required value$/.test(x.error));
     else if (r.kind === 'ConfigMap' && r.apiVersion === 'v1') found = configMapRejections(obj);
     else if (r.kind === 'PersistentVolumeClaim' && r.apiVersion === 'v1') found = pvcRejections(obj, patch);
+    else if (r.kind === 'PersistentVolume' && r.apiVersion === 'v1') found = pvRejections(obj);
+    else if (r.kind === 'StorageClass' && r.apiVersion === 'storage.k8s.io/v1') found = storageClassRejections(obj);
     else if (r.kind === 'Deployment' && r.apiVersion === 'apps/v1') found = deploymentRejections(obj);
     else if (r.kind === 'DaemonSet' && r.apiVersion === 'apps/v1') found = daemonSetRejections(obj);
     else if (r.kind === 'StatefulSet' && r.apiVersion === 'apps/v1') found = statefulSetRejections(obj);

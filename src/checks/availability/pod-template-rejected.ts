@@ -6,7 +6,7 @@
 import { defineCheck, type FindingInput } from '../types.js';
 import { DNS_LABEL_MSG, DNS_LABEL_RE } from '../../model/dns-names.js';
 import type { ContainerRef, FieldPath, Json, JsonObject, Workload } from '../../model/types.js';
-import { didYouMean, formatPath, get, getArray, getObject, getString, isObject, isTemplated, joinAnd, nearNames } from '../../model/util.js';
+import { didYouMean, formatPath, get, getArray, getObject, getString, isObject, isTemplated, joinAnd, meantValue, nearNames } from '../../model/util.js';
 import { containerLabel, hasPatchDirective, PATCH_FILE } from '../../model/workload.js';
 import { isValidPortName, portNameError } from '../../model/ports.js';
 import { hasStatus, uidOf } from '../../model/runtime.js';
@@ -240,6 +240,7 @@ finding quotes the error the API server returns.
 - **restartPolicy**: a Job's or CronJob's pods need \`OnFailure\` or \`Never\` (without one, the pod default
   \`Always\` is refused: "Required value"); a Deployment's, StatefulSet's, DaemonSet's, ReplicaSet's pods only
   \`Always\`; any other value (\`never\`: the values are case-sensitive) is refused everywhere.
+- **dnsPolicy and terminationMessagePolicy** (\`validateDNSPolicy\`, \`validateContainerCommon\`): \`dnsPolicy\` ClusterFirst, ClusterFirstWithHostNet, Default or None and a container's \`terminationMessagePolicy\` File or FallbackToLogsOnError, in their exact words (\`ClusterFirstWithHostNetwork\` and \`fallbackToLogsOnError\` are refused).
 - **Tolerations and environment** (\`validateTolerations\`, \`validateEnv\`, \`validateEnvFrom\`): an operator other
   than \`Equal\` or \`Exists\`, \`Exists\` with a value, \`Equal\` without a key; an env entry with both a
   non-empty \`value\` and a \`valueFrom\`, or two sources in one \`valueFrom\`; an \`envFrom\` item with both a
@@ -517,6 +518,31 @@ skipped, and a kustomize patch file is not blamed for a volume or container its 
           fix: `Rename ${c.label} (${formatPath([...c.path, 'name'])}): container names are unique across containers, initContainers and ephemeralContainers. Update what names it (kubectl logs -c, annotations keyed by container name).`,
         });
       }
+    }
+
+    // --- dnsPolicy (validateDNSPolicy) and each container's terminationMessagePolicy: values in their exact case
+    const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
+    const dns = spec.dnsPolicy;
+    if (typeof dns === 'string' && dns !== '' && !isTemplated(dns) && !DNS_POLICIES.includes(dns)) {
+      const dnsPath: FieldPath = [...w.podSpecPath, 'dnsPolicy'];
+      const right = meantValue(dns, DNS_POLICIES) ?? (/hostnet/i.test(dns) ? 'ClusterFirstWithHostNet' : undefined);
+      out.push({
+        message: `dnsPolicy "${dns}" is not ClusterFirst, ClusterFirstWithHostNet, Default or None: ${rejects(w, `${apiPath(dnsPath)}: Unsupported value: ${JSON.stringify(dns)}: supported values: ${DNS_POLICIES.map((x) => JSON.stringify(x)).join(', ')}`)}`,
+        path: dnsPath,
+        fix: right ? `Write ${formatPath(dnsPath)}: ${right} (the value is exact).` : `Set ${formatPath(dnsPath)} to ClusterFirst (the default), ClusterFirstWithHostNet (with hostNetwork), Default (the node's resolver) or None (with dnsConfig).`,
+      });
+    }
+    for (const c of ctrs) {
+      const tmp = c.spec.terminationMessagePolicy;
+      if (typeof tmp !== 'string' || tmp === '' || isTemplated(tmp) || tmp === 'File' || tmp === 'FallbackToLogsOnError') continue;
+      const tmpPath: FieldPath = [...c.path, 'terminationMessagePolicy'];
+      const right = meantValue(tmp, ['File', 'FallbackToLogsOnError']);
+      out.push({
+        message: `${c.label}: terminationMessagePolicy "${tmp}" is not File or FallbackToLogsOnError: ${rejects(w, `${apiPath(tmpPath)}: Unsupported value: ${JSON.stringify(tmp)}: supported values: "File", "FallbackToLogsOnError"`)}`,
+        path: tmpPath,
+        container: c.ref ? c.name : undefined,
+        fix: right ? `Write terminationMessagePolicy: ${right} (the value is case-sensitive).` : 'Set terminationMessagePolicy to File (the default) or FallbackToLogsOnError (the last log lines when the file is empty).',
+      });
     }
 
     // --- restartPolicy (validateRestartPolicy; ValidatePodTemplateSpecForReplicaSet and the other

@@ -395,6 +395,32 @@ spec:
     );
   });
 
+  it('volumes: access modes, volume mode and reclaim policies in the wrong words', () => {
+    const found = expectFindings(
+      check,
+      `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec:
+  accessModes: [ReadWriteOnly]
+  volumeMode: filesystem
+  resources: {requests: {storage: 1Gi}}
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: fast}
+provisioner: example.com/x
+volumeBindingMode: waitForFirstConsumer
+`,
+      [
+        { line: 5, message: /^access mode "ReadWriteOnly": .*\(spec\.accessModes: Unsupported value: "ReadWriteOnly": supported values: "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"\)$/ },
+        { line: 6, message: /\(spec\.volumeMode: Unsupported value: "filesystem": supported values: "Block", "Filesystem"\)$/ },
+        { line: 13, message: /\(volumeBindingMode: Unsupported value: "waitForFirstConsumer": supported values: "Immediate", "WaitForFirstConsumer"\)$/ },
+      ],
+    );
+    assert.equal(found[1].fix, 'Write volumeMode: Filesystem (the value is case-sensitive).');
+  });
+
   it('does not run on a live scan (the API server accepted what it returns)', () => {
     const yaml = 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}, {port: 81}]}\n';
     const loaded = loadText(yaml, 'live', loadPlan([check]));

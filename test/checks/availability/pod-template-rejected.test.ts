@@ -752,6 +752,33 @@ spec:
     );
   });
 
+  it('dnsPolicy and terminationMessagePolicy values the API server refuses, with the value meant', () => {
+    const found = expectFindings(
+      check,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      hostNetwork: true
+      dnsPolicy: ClusterFirstWithHostNetwork
+      containers:
+        - name: web
+          image: registry.example/web:1.0
+          terminationMessagePolicy: fallbackToLogsOnError
+`,
+      [
+        { line: 10, message: /^dnsPolicy "ClusterFirstWithHostNetwork" is not ClusterFirst, ClusterFirstWithHostNet, Default or None: the API server rejects the Deployment: spec\.template\.spec\.dnsPolicy: Unsupported value: "ClusterFirstWithHostNetwork": supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"$/ },
+        { line: 14, container: 'web', message: /terminationMessagePolicy "fallbackToLogsOnError" is not File or FallbackToLogsOnError: .*supported values: "File", "FallbackToLogsOnError"$/ },
+      ],
+    );
+    assert.equal(found[0].fix, 'Write spec.template.spec.dnsPolicy: ClusterFirstWithHostNet (the value is exact).');
+    assert.equal(found[1].fix, 'Write terminationMessagePolicy: FallbackToLogsOnError (the value is case-sensitive).');
+  });
+
   it('leaves probe timing and unnamed containers in patch files to their base', () => {
     const patch = `apiVersion: apps/v1
 kind: Deployment
