@@ -28,7 +28,7 @@ const cr = (version: string, kind = 'Gizmo', name = 'g') => `apiVersion: ${GROUP
 
 /** The quoted kubectl error of a finding, and its kind of finding. */
 const quoted = (yaml: string) =>
-  runCheck(check, `${CRD}---\n${yaml}`, { namespace: 'default' }).map((f) => ({ severity: f.severity, text: /(?:fails with|warns) "(.*)"(?: and the object| , and a later|, and a later)/.exec(f.message)?.[1] ?? f.message }));
+  runCheck(check, `${CRD}---\n${yaml}`, { namespace: 'default' }).map((f) => ({ severity: f.severity, text: /(?:fails with|warns) "(.*)"(?: and the object|, and a later)/.exec(f.message)?.[1] ?? f.message }));
 
 describe('custom-resource-unserved: what kubectl says, in its words', { skip: clusterSkip() }, () => {
   let cluster: TestCluster;

@@ -1,4 +1,4 @@
-import { DNS_LABEL_MSG, DNS_LABEL_RE, DNS_SUBDOMAIN_MSG, DNS_SUBDOMAIN_RE } from '../../model/dns-names.js';
+import { dnsLabelErrors, subdomainErrors } from '../../model/dns-names.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { get, isObject, isPlaceholder, isTemplated } from '../../model/util.js';
 import { SCHEMA_KINDS } from '../../model/schema.js';
@@ -10,20 +10,6 @@ const VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const NAME_PART_MSG = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
 const KEY_MSG = "a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
 const VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
-
-function subdomain(v: string): string[] {
-  const out: string[] = [];
-  if (v.length > 253) out.push('must be no more than 253 characters');
-  if (!DNS_SUBDOMAIN_RE.test(v)) out.push(DNS_SUBDOMAIN_MSG);
-  return out;
-}
-
-function dnsLabel(v: string): string[] {
-  const out: string[] = [];
-  if (v.length > 63) out.push('must be no more than 63 characters');
-  if (!DNS_LABEL_RE.test(v)) out.push(DNS_SUBDOMAIN_RE.test(v) ? 'must not contain dots' : DNS_LABEL_MSG);
-  return out;
-}
 
 /** Keys and values already found valid (labels repeat across objects: each string is tested once). */
 const validKeys = new Set<string>();
@@ -45,7 +31,7 @@ function keyErrorsOf(key: string): string[] {
   const name = parts.length === 2 ? parts[1] : parts[0];
   if (parts.length === 2) {
     if (parts[0] === '') out.push('prefix part must be non-empty');
-    else for (const m of subdomain(parts[0])) out.push(`prefix part ${m}`);
+    else for (const m of subdomainErrors(parts[0])) out.push(`prefix part ${m}`);
   }
   if (name === '') out.push('name part must be non-empty');
   else if (name.length > 63) out.push('name part must be no more than 63 bytes');
@@ -70,15 +56,15 @@ export function valueErrors(value: string): string[] {
  * ReplicationController a subdomain whose length error counts bytes.
  */
 const NAME_RULES: Record<string, (v: string) => string[]> = {
-  Namespace: dnsLabel,
-  Service: dnsLabel,
-  StatefulSet: dnsLabel,
-  CronJob: (v) => [...subdomain(v), ...(v.length > 52 ? ['must be no more than 52 characters'] : [])],
+  Namespace: dnsLabelErrors,
+  Service: dnsLabelErrors,
+  StatefulSet: dnsLabelErrors,
+  CronJob: (v) => [...subdomainErrors(v), ...(v.length > 52 ? ['must be no more than 52 characters'] : [])],
   // Validated declaratively (k8s-long-name): the same rule, its length in bytes.
-  ReplicationController: (v) => subdomain(v).map((e) => e.replace('253 characters', '253 bytes')),
+  ReplicationController: (v) => subdomainErrors(v).map((e) => e.replace('253 characters', '253 bytes')),
 };
 for (const k of ['Deployment', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod', 'ConfigMap', 'Secret', 'ServiceAccount', 'Ingress', 'IngressClass', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'PersistentVolumeClaim', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'LimitRange', 'ResourceQuota']) {
-  NAME_RULES[k] = subdomain;
+  NAME_RULES[k] = subdomainErrors;
 }
 
 /** The path as the API server's validation names it: a pod template's metadata fields sit on the template (spec.template.labels). */

@@ -4,7 +4,7 @@
  * (pkg/apis/{core,networking,autoscaling,batch,apps,policy}/validation, Kubernetes v1.37), with its error
  * texts; each rule checked with `kubectl apply --dry-run=server` (test/cluster).
  */
-import { DNS_LABEL_MSG, DNS_LABEL_RE, DNS_SUBDOMAIN_MSG, DNS_SUBDOMAIN_RE } from '../../model/dns-names.js';
+import { DNS_LABEL_MSG, DNS_LABEL_RE, DNS_SUBDOMAIN_MSG, DNS_SUBDOMAIN_RE, dnsLabelErrors } from '../../model/dns-names.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import type { FieldPath, Json, JsonObject, Resource } from '../../model/types.js';
 import { isObject, isPlaceholder, isTemplated, meantValue } from '../../model/util.js';
@@ -519,9 +519,7 @@ function statefulSetRejections(obj: JsonObject): Rejection[] {
   }
   const svc = spec.serviceName;
   if (typeof svc === 'string' && svc !== '' && !isTemplated(svc)) {
-    const errs: string[] = [];
-    if (svc.length > 63) errs.push('must be no more than 63 characters');
-    if (!DNS_LABEL_RE.test(svc)) errs.push(DNS_SUBDOMAIN_RE.test(svc) ? 'must not contain dots' : DNS_LABEL_MSG);
+    const errs = dnsLabelErrors(svc);
     if (errs.length) out.push({ path: ['spec', 'serviceName'], error: errs.map((e) => `spec.serviceName: Invalid value: ${q(svc)}: ${e}`).join('; '), what: `serviceName "${svc}" is not a Service name (the pods' DNS domain is made of it)`, fix: 'Set serviceName to the name of the headless Service that governs the pods (lower case, digits and "-", no dots).' });
   }
   const st = spec.updateStrategy;

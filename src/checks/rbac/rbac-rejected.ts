@@ -4,7 +4,7 @@
  * User or Group subject's empty apiGroup become rbac.authorization.k8s.io), with its error texts; each
  * rule checked with `kubectl apply --dry-run=server` (test/cluster/rbac-rejected-server.test.ts).
  */
-import { DNS_SUBDOMAIN_MSG, DNS_SUBDOMAIN_RE } from '../../model/dns-names.js';
+import { subdomainErrors } from '../../model/dns-names.js';
 import type { FieldPath, Json, JsonObject } from '../../model/types.js';
 import { isObject, isTemplated, meantValue } from '../../model/util.js';
 import { defineCheck, type FindingInput } from '../types.js';
@@ -31,13 +31,6 @@ function pathSegmentErrors(name: string): string[] {
   if (name === '.' || name === '..') return [`may not be '${name}'`];
   const out: string[] = [];
   for (const c of ['/', '%']) if (name.includes(c)) out.push(`may not contain '${c}'`);
-  return out;
-}
-
-function subdomainErrors(name: string): string[] {
-  const out: string[] = [];
-  if (name.length > 253) out.push('must be no more than 253 characters');
-  if (!DNS_SUBDOMAIN_RE.test(name)) out.push(DNS_SUBDOMAIN_MSG);
   return out;
 }
 
