@@ -7,7 +7,7 @@
 import { DNS_LABEL_MSG, DNS_LABEL_RE, DNS_SUBDOMAIN_MSG, DNS_SUBDOMAIN_RE, dnsLabelErrors } from '../../model/dns-names.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import type { FieldPath, Json, JsonObject, Resource } from '../../model/types.js';
-import { isObject, isPlaceholder, isTemplated, meantValue } from '../../model/util.js';
+import { isObject, isPlaceholder, isTemplated, meantValue, parseQuantity } from '../../model/util.js';
 import { cronScheduleError } from '../../model/cron.js';
 import { PATCH_FILE } from '../../model/workload.js';
 import { portNameError } from '../../model/ports.js';
@@ -325,6 +325,171 @@ function hpaRejections(obj: JsonObject): Rejection[] {
   return out;
 }
 
+const METRIC_TYPES = ['ContainerResource', 'External', 'Object', 'Pods', 'Resource'];
+/** The field each metric type reads its source from. */
+const METRIC_SOURCE: Record<string, string> = { Object: 'object', Pods: 'pods', Resource: 'resource', External: 'external', ContainerResource: 'containerResource' };
+const SOURCE_ORDER = ['object', 'external', 'pods', 'resource', 'containerResource'];
+const TARGET_TYPES = ['Utilization', 'Value', 'AverageValue'];
+
+/** A set field (null and absent read as unset, as Go's pointers do). */
+const has = (o: JsonObject, k: string) => o[k] !== undefined && o[k] !== null;
+
+/**
+ * What validateMetricSpec and validateBehavior (pkg/apis/autoscaling/validation) refuse in an
+ * autoscaling/v2 spec, and the one metric an autoscaling/v1 spec converts to: its
+ * targetCPUUtilizationPercentage, reported at the v2 path the API server names.
+ */
+function hpaMetricRejections(obj: JsonObject, v1: boolean): Rejection[] {
+  const out: Rejection[] = [];
+  const spec = obj.spec;
+  if (!isObject(spec)) return out;
+  if (v1) {
+    const t = spec.targetCPUUtilizationPercentage;
+    if (typeof t === 'number' && Number.isInteger(t) && t < 1) {
+      out.push({ path: ['spec', 'targetCPUUtilizationPercentage'], error: `spec.metrics[0].resource.target.averageUtilization: Invalid value: ${t}: must be greater than 0`, what: `targetCPUUtilizationPercentage ${t} is not a target (the API server names it as the v2 metric it becomes)`, fix: 'Set targetCPUUtilizationPercentage to the average CPU use, in percent of the request, to scale at (70, say).' });
+    }
+    return out;
+  }
+  const metrics = spec.metrics;
+  if (Array.isArray(metrics)) metrics.forEach((m, i) => {
+    if (isObject(m)) out.push(...metricRejections(m, `spec.metrics[${i}]`, ['spec', 'metrics', i]));
+  });
+  const behavior = spec.behavior;
+  if (isObject(behavior)) {
+    for (const dir of ['scaleUp', 'scaleDown'] as const) {
+      const rules = behavior[dir];
+      if (isObject(rules)) out.push(...scalingRulesRejections(rules, `spec.behavior.${dir}`, ['spec', 'behavior', dir], dir));
+    }
+  }
+  return out;
+}
+
+function metricRejections(m: JsonObject, at: string, path: FieldPath): Rejection[] {
+  const out: Rejection[] = [];
+  const type = m.type;
+  if (typeof type === 'string' && isTemplated(type)) return out;
+  const present = SOURCE_ORDER.filter((k) => has(m, k));
+  if (!has(m, 'type') || type === '') {
+    const sourceHint = present.length === 1 ? ` (it has a ${present[0]} source: type ${Object.keys(METRIC_SOURCE).find((t) => METRIC_SOURCE[t] === present[0])})` : '';
+    out.push({ path: has(m, 'type') ? [...path, 'type'] : path, error: `${at}.type: Required value: must specify a metric source type; ${at}.type: Unsupported value: "": supported values: ${METRIC_TYPES.map((t) => q(t)).join(', ')}`, what: `metric ${path[path.length - 1]} has no type`, fix: `Set the metric's type to the kind of source it reads${sourceHint}.` });
+  } else if (typeof type === 'string' && !METRIC_TYPES.includes(type)) {
+    const r = enumRejection(type, `${at}.type`, [...path, 'type'], METRIC_TYPES, 'a metric type');
+    if (r) out.push(r);
+  }
+  const expected = typeof type === 'string' ? METRIC_SOURCE[type] : undefined;
+  if (expected && !has(m, expected)) {
+    out.push({ path: [...path, 'type'], error: `${at}.${expected}: Required value: must populate information for the given metric source`, what: `a ${type} metric without its ${expected} source${present.length ? ` (it has ${present.join(', ')})` : ''}`, fix: `Put the metric's settings under ${expected}: (a ${type} metric reads only that field), or set type to the source it has.` });
+  }
+  // Only the first source present is validated (validateMetricSpec), the others are Forbidden.
+  if (present.length > 1) {
+    for (const k of present) {
+      if (k === expected) continue;
+      out.push({ path: [...path, k], error: `${at}.${k}: Forbidden: must populate the given metric source only`, what: `a ${String(type)} metric also has a ${k} source`, fix: `Move ${k} into a metric of its own (type ${Object.keys(METRIC_SOURCE).find((t) => METRIC_SOURCE[t] === k)}), one source per metric.` });
+    }
+  }
+  const first = present[0];
+  if (first === undefined) return out;
+  const src = m[first];
+  if (!isObject(src)) return out;
+  const sat = `${at}.${first}`;
+  const spath: FieldPath = [...path, first];
+  if (first === 'object' || first === 'external' || first === 'pods') {
+    const metric = src.metric;
+    if (isObject(metric) && (!has(metric, 'name') || metric.name === '')) {
+      out.push({ path: [...spath, 'metric'], error: `${sat}.metric.name: Required value: must specify a metric name`, what: `a ${first} metric without a metric name`, fix: 'Set metric.name to the name of the metric the metrics adapter serves.' });
+    }
+  }
+  if (first === 'resource' || first === 'containerResource') {
+    if (!has(src, 'name') || src.name === '') out.push({ path: has(src, 'name') ? [...spath, 'name'] : spath, error: `${sat}.name: Required value: must specify a resource name`, what: `a ${first} metric without a resource name`, fix: 'Set name: cpu or name: memory.' });
+  }
+  if (first === 'containerResource') {
+    const c = src.container;
+    if (!has(src, 'container') || c === '') out.push({ path: has(src, 'container') ? [...spath, 'container'] : spath, error: `${sat}.container: Required value: must specify a container`, what: 'a containerResource metric without a container', fix: 'Set container to the name of the container whose usage counts.' });
+    else if (typeof c === 'string' && !isTemplated(c) && !DNS_LABEL_RE.test(c)) {
+      out.push({ path: [...spath, 'container'], error: dnsLabelErrors(c).map((e) => `${sat}.container: Invalid value: ${q(c)}: ${e}`).join('; '), what: `container "${c}" cannot be a container's name`, fix: 'Write the container name as it is in the pod template (lowercase letters, digits and -).' });
+    }
+  }
+  // No target at all: Go's zero MetricTarget, refused for its missing type and numbers.
+  if (has(src, 'target') && !isObject(src.target)) return out;
+  const target: JsonObject = isObject(src.target) ? src.target : {};
+  const tat = `${sat}.target`;
+  const tpath: FieldPath = isObject(src.target) ? [...spath, 'target'] : spath;
+  const tt = target.type;
+  if (!(typeof tt === 'string' && isTemplated(tt))) {
+    if (!has(target, 'type') || tt === '') {
+      out.push({ path: has(target, 'type') ? [...tpath, 'type'] : tpath, error: `${tat}.type: Required value: must specify a metric target type; ${tat}.type: Invalid value: "": must be either Utilization, Value, or AverageValue`, what: 'a metric target without a type', fix: 'Set target.type: Utilization (with averageUtilization), AverageValue (with averageValue) or Value (with value).' });
+    } else if (typeof tt === 'string' && !TARGET_TYPES.includes(tt)) {
+      const right = meantValue(tt, TARGET_TYPES);
+      out.push({ path: [...tpath, 'type'], error: `${tat}.type: Invalid value: ${q(tt)}: must be either Utilization, Value, or AverageValue`, what: `metric target type "${tt}"`, fix: right ? `Write type: ${right} (the value is case-sensitive).` : 'Set target.type to Utilization, Value or AverageValue.' });
+    }
+  }
+  for (const k of ['value', 'averageValue'] as const) {
+    const v = target[k];
+    const n = typeof v === 'string' && isTemplated(v) ? undefined : parseQuantity(v);
+    if (n !== undefined && !(n > 0)) {
+      out.push({ path: [...tpath, k], error: `${tat}.${k}: Invalid value: ${q(typeof v === 'number' ? String(v) : (v as string))}: must be positive`, what: `target ${k} ${String(v)} is not above 0`, fix: `Set target.${k} to the level to scale at (above 0).` });
+    }
+  }
+  const u = target.averageUtilization;
+  if (typeof u === 'number' && Number.isInteger(u) && u < 1) {
+    out.push({ path: [...tpath, 'averageUtilization'], error: `${tat}.averageUtilization: Invalid value: ${u}: must be greater than 0`, what: `target averageUtilization ${u} is not above 0`, fix: 'Set averageUtilization to the average use, in percent of the request, to scale at (70, say).' });
+  }
+  const hv = has(target, 'value');
+  const ha = has(target, 'averageValue');
+  const hu = has(target, 'averageUtilization');
+  if (first === 'resource' || first === 'containerResource') {
+    if (!hu && !ha) out.push({ path: tpath, error: `${tat}.averageUtilization: Required value: must set either a target raw value or a target utilization`, what: `a ${first} metric target without averageUtilization or averageValue${hv ? ' (value is not read for resource metrics)' : ''}`, fix: 'Set target.averageUtilization (percent of the request, with type: Utilization) or target.averageValue (with type: AverageValue).' });
+    if (hu && ha) out.push({ path: [...tpath, 'averageValue'], error: `${tat}.averageValue: Forbidden: may not set both a target raw value and a target utilization`, what: `a ${first} metric target with both averageUtilization and averageValue`, fix: 'Keep one: averageUtilization with type: Utilization, or averageValue with type: AverageValue.' });
+  } else if (first === 'pods') {
+    if (!ha) out.push({ path: tpath, error: `${tat}.averageValue: Required value: must specify a positive target averageValue`, what: `a Pods metric target without averageValue${hv ? ' (value is not read for Pods metrics)' : ''}`, fix: 'Set target.type: AverageValue and target.averageValue: the per-pod level to scale at.' });
+  } else if (first === 'object') {
+    if (!hv && !ha) out.push({ path: tpath, error: `${tat}.averageValue: Required value: must set either a target value or averageValue`, what: 'an Object metric target without value or averageValue', fix: 'Set target.value (type: Value) or target.averageValue (type: AverageValue).' });
+  } else if (first === 'external') {
+    if (!hv && !ha) out.push({ path: tpath, error: `${tat}.averageValue: Required value: must set either a target value for metric or a per-pod target`, what: 'an External metric target without value or averageValue', fix: 'Set target.value (type: Value) or target.averageValue (type: AverageValue, per pod).' });
+    if (hv && ha) out.push({ path: [...tpath, 'value'], error: `${tat}.value: Forbidden: may not set both a target value for metric and a per-pod target`, what: 'an External metric target with both value and averageValue', fix: 'Keep one: value (type: Value) or averageValue (type: AverageValue).' });
+  }
+  return out;
+}
+
+function scalingRulesRejections(rules: JsonObject, at: string, path: FieldPath, dir: string): Rejection[] {
+  const out: Rejection[] = [];
+  const w = rules.stabilizationWindowSeconds;
+  if (typeof w === 'number' && Number.isInteger(w)) {
+    if (w < 0) out.push({ path: [...path, 'stabilizationWindowSeconds'], error: `${at}.stabilizationWindowSeconds: Invalid value: ${w}: must be greater than or equal to zero`, what: `${dir} stabilizationWindowSeconds is negative (${w})`, fix: 'Set stabilizationWindowSeconds from 0 to 3600.' });
+    else if (w > 3600) out.push({ path: [...path, 'stabilizationWindowSeconds'], error: `${at}.stabilizationWindowSeconds: Invalid value: ${w}: must be less than or equal to 3600`, what: `${dir} stabilizationWindowSeconds ${w} is above an hour`, fix: 'Set stabilizationWindowSeconds to 3600 or less.' });
+  }
+  const sel = enumRejection(rules.selectPolicy, `${at}.selectPolicy`, [...path, 'selectPolicy'], ['Disabled', 'Max', 'Min'], `${dir} selectPolicy`);
+  if (sel) out.push(sel);
+  const policies = rules.policies;
+  // Unset, the API server fills in the default policies; an empty list is kept and refused.
+  if (Array.isArray(policies) && policies.length === 0) {
+    out.push({ path: [...path, 'policies'], error: `${at}.policies: Required value: must specify at least one Policy`, what: `${dir} has an empty policies list`, fix: `Give ${dir} at least one policy ({type: Percent, value: 100, periodSeconds: 15}), or leave policies out for the defaults (selectPolicy: Disabled turns ${dir} off).` });
+  }
+  if (Array.isArray(policies)) policies.forEach((p, i) => {
+    if (!isObject(p)) return;
+    const pat = `${at}.policies[${i}]`;
+    const ppath: FieldPath = [...path, 'policies', i];
+    if (!(typeof p.type === 'string' && isTemplated(p.type))) {
+      if (!has(p, 'type') || p.type === '') out.push({ path: ppath, error: `${pat}.type: Unsupported value: "": supported values: "Percent", "Pods"`, what: `a ${dir} policy without a type`, fix: 'Set the policy type: Percent or Pods.' });
+      else {
+        const r = enumRejection(p.type, `${pat}.type`, [...ppath, 'type'], ['Percent', 'Pods'], `${dir} policy type`);
+        if (r) out.push(r);
+      }
+    }
+    const v = p.value;
+    if (!has(p, 'value') || (typeof v === 'number' && Number.isInteger(v) && v <= 0)) {
+      out.push({ path: has(p, 'value') ? [...ppath, 'value'] : ppath, error: `${pat}.value: Invalid value: ${typeof v === 'number' ? v : 0}: must be greater than zero`, what: `a ${dir} policy with ${has(p, 'value') ? `value ${v}` : 'no value'}`, fix: 'Set the policy value: how many pods (Pods) or what percent of the current pods (Percent) may change per period.' });
+    }
+    const s = p.periodSeconds;
+    if (!has(p, 'periodSeconds') || (typeof s === 'number' && Number.isInteger(s) && s <= 0)) {
+      out.push({ path: has(p, 'periodSeconds') ? [...ppath, 'periodSeconds'] : ppath, error: `${pat}.periodSeconds: Invalid value: ${typeof s === 'number' ? s : 0}: must be greater than zero`, what: `a ${dir} policy with ${has(p, 'periodSeconds') ? `periodSeconds ${s}` : 'no periodSeconds'}`, fix: 'Set periodSeconds: the window the policy value applies to (1 to 1800 seconds).' });
+    } else if (typeof s === 'number' && Number.isInteger(s) && s > 1800) {
+      out.push({ path: [...ppath, 'periodSeconds'], error: `${pat}.periodSeconds: Invalid value: ${s}: must be less than or equal to 1800`, what: `a ${dir} policy with periodSeconds ${s}, above 30 minutes`, fix: 'Set periodSeconds to 1800 or less.' });
+    }
+  });
+  return out;
+}
+
 const CONFIG_KEY_MSG = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
 
 /** IsConfigMapKey's complaints about a ConfigMap key. */
@@ -592,7 +757,7 @@ export default defineCheck({
 
 - **Service**: a \`type\` ClusterIP, NodePort, LoadBalancer or ExternalName (\`Loadbalancer\` is refused), \`sessionAffinity\` ClientIP or None, \`internalTrafficPolicy\` Cluster or Local, \`externalTrafficPolicy\` (Cluster or Local) only on NodePort and LoadBalancer Services or ones with \`externalIPs\`, \`allocateLoadBalancerNodePorts\` only on LoadBalancer ones (these two not judged in patch files or fragments, whose base may set the type); ports, unless headless (\`clusterIP: None\`; a Service with neither ports nor a selector reads as a kustomize patch and is left alone); with several ports, each needs a name, names unique and lowercase RFC 1123 labels; each port and protocol once; \`port\` from 1 to 65535 (an unset \`targetPort\` takes the port's value and is refused with it); a named \`targetPort\` at most 15 characters of \`a-z\`, \`0-9\` and \`-\`, with a letter, no \`--\`, not starting or ending with \`-\`; no \`nodePort\` on a ClusterIP Service; \`externalName\` on an ExternalName Service.
 - **Ingress** (networking.k8s.io/v1): each path a \`pathType\` (Exact, Prefix or ImplementationSpecific; v1beta1 defaulted it, v1 does not) and a \`path\` starting with \`/\`; each backend a service or a resource, the service a port name or number (not both); an http rule with paths; hosts lowercase DNS names (a wildcard only as a leading \`*.\`, no IP address).
-- **HorizontalPodAutoscaler**: \`maxReplicas\` set, and not below \`minReplicas\` (1 when unset).
+- **HorizontalPodAutoscaler**: \`maxReplicas\` set, and not below \`minReplicas\` (1 when unset). autoscaling/v2 metrics: a \`type\` (Resource, Pods, Object, External, ContainerResource; \`resource\` is refused) and the source that type reads (\`type: Resource\` with only \`pods:\` settings is refused), one source per metric, a metric name, a resource name and a container for container metrics; targets with a \`type\` of Utilization, Value or AverageValue, \`averageUtilization\` above 0, \`value\` and \`averageValue\` above 0, and the numbers each source reads (Resource: \`averageUtilization\` or \`averageValue\`, not both; Pods: \`averageValue\`; Object: \`value\` or \`averageValue\`; External: one of them). \`behavior\`: \`stabilizationWindowSeconds\` from 0 to 3600, \`selectPolicy\` Max, Min or Disabled, a policies list that is not empty (left out, the defaults apply), each policy of type Pods or Percent with a \`value\` above 0 and \`periodSeconds\` from 1 to 1800. autoscaling/v1: a \`targetCPUUtilizationPercentage\` of at least 1 (the API server reports it at the v2 path it converts to).
 - **Protocols and NetworkPolicies**: a Service port's or NetworkPolicy port's \`protocol\` TCP, UDP or SCTP (\`tcp\` and \`HTTP\` are refused); a NetworkPolicy's \`policyTypes\` Ingress or Egress, its ports from 1 to 65535, no \`endPort\` with a named port, an IPv4 \`ipBlock.cidr\` a CIDR without host bits (\`10.0.0.5/8\` is refused), each \`except\` inside it (IPv6 blocks are not checked here).
 - **ConfigMap**: keys of \`data\` and \`binaryData\` letters, digits, \`-\`, \`_\` and \`.\` (no \`/\`: a file in a subdirectory is a volume's \`items\` path), not \`.\`, \`..\` or starting with \`..\`, at most 253 characters, and not in both.
 - **Volumes**: a claim's \`accessModes\` and \`storage\` request (left to the base in a kustomize patch file); access modes ReadWriteOnce, ReadOnlyMany, ReadWriteMany or ReadWriteOncePod (\`ReadWriteOnly\` is refused) and \`volumeMode\` Filesystem or Block on claims and PersistentVolumes; a PersistentVolume's \`persistentVolumeReclaimPolicy\` and a StorageClass's \`reclaimPolicy\` and \`volumeBindingMode\` in their exact case (\`waitForFirstConsumer\` is refused).
@@ -632,7 +797,7 @@ spec:
     let found: Rejection[] = [];
     if (r.kind === 'Service' && r.apiVersion === 'v1') found = serviceRejections(obj, patch).filter((x) => !patch || !/: Required value$/.test(x.error));
     else if (r.kind === 'Ingress' && r.apiVersion === 'networking.k8s.io/v1') found = ingressRejections(obj).filter((x) => !patch || !/Required value/.test(x.error));
-    else if (r.kind === 'HorizontalPodAutoscaler' && r.apiVersion.startsWith('autoscaling/')) found = hpaRejections(obj).filter((x) => !patch || !/Required value$/.test(x.error));
+    else if (r.kind === 'HorizontalPodAutoscaler' && r.apiVersion.startsWith('autoscaling/')) found = [...hpaRejections(obj), ...(r.apiVersion === 'autoscaling/v2' || r.apiVersion === 'autoscaling/v1' ? hpaMetricRejections(obj, r.apiVersion === 'autoscaling/v1') : [])].filter((x) => !patch || !/Required value/.test(x.error));
     else if (r.kind === 'ConfigMap' && r.apiVersion === 'v1') found = configMapRejections(obj);
     else if (r.kind === 'PersistentVolumeClaim' && r.apiVersion === 'v1') found = pvcRejections(obj, patch);
     else if (r.kind === 'PersistentVolume' && r.apiVersion === 'v1') found = pvRejections(obj);

@@ -108,6 +108,92 @@ spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minRe
     );
   });
 
+  it('autoscaler metrics and behavior: the source the type reads, target types and numbers, policies; with what to write', () => {
+    const fs = runCheck(
+      check,
+      `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: a}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  maxReplicas: 5
+  metrics:
+  - type: Resource
+    pods:
+      metric: {name: rps}
+      target: {type: AverageValue, averageValue: 10}
+  - type: Resource
+    resource:
+      name: cpu
+      target: {type: utilization, averageUtilization: 0}
+  - type: Pods
+    pods:
+      metric: {name: rps}
+      target: {type: Value, value: 10}
+  behavior:
+    scaleDown:
+      policies: []
+    scaleUp:
+      selectPolicy: max
+      policies:
+      - {type: Percent, value: 100, periodSeconds: 3600}
+`,
+    );
+    const got = fs.map((f) => [f.location.line, f.message.replace(/: kubectl apply.*/, '')]);
+    assert.deepEqual(got, [
+      [8, 'a Resource metric without its resource source (it has pods)'],
+      [15, 'metric target type "utilization"'],
+      [15, 'target averageUtilization 0 is not above 0'],
+      [19, 'a Pods metric target without averageValue (value is not read for Pods metrics)'],
+      [22, 'scaleDown has an empty policies list'],
+      [24, 'scaleUp selectPolicy "max"'],
+      [26, 'a scaleUp policy with periodSeconds 3600, above 30 minutes'],
+    ]);
+    assert.match(fs[1].fix ?? '', /Write type: Utilization/);
+    assert.match(fs[5].fix ?? '', /Write selectPolicy: Max/);
+    assert.match(fs[0].message, /\(spec\.metrics\[0\]\.resource: Required value: must populate information for the given metric source\)$/);
+  });
+
+  it('autoscaler metrics: valid ones, templated values, no target type checks on v2beta2, a patch file\'s missing parts are silent', () => {
+    expectNone(
+      check,
+      `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: ok}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  maxReplicas: 5
+  metrics:
+  - {type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}}
+  - {type: Resource, resource: {name: memory, target: {type: Utilization, averageValue: 1Gi}}}
+  - {type: Object, object: {metric: {name: hits}, describedObject: {kind: Service, name: web}, target: {type: Value, value: 10k}}}
+  - {type: "{{ .Values.type }}", resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}}
+  - {type: Resource, resource: {name: cpu, target: {type: "\${TARGET_TYPE}", averageUtilization: "\${CPU}"}}}
+  - {type: Pods, pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: "{{ .Values.rps }}"}}}
+  behavior:
+    scaleUp: {selectPolicy: Disabled}
+    scaleDown: {stabilizationWindowSeconds: 0, policies: [{type: Pods, value: 1, periodSeconds: 1800}]}
+---
+apiVersion: autoscaling/v2beta2
+kind: HorizontalPodAutoscaler
+metadata: {name: old}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  maxReplicas: 5
+  metrics: [{type: Resource, resource: {name: cpu, target: {type: utilization, averageUtilization: 0}}}]
+`,
+    );
+    const patch = `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: p}
+spec:
+  metrics: [{type: Resource, resource: {name: cpu}}]
+`;
+    const loaded = loadText(patch, 'overlays/prod/hpa-patch.yaml', loadPlan([check]));
+    assert.deepEqual(audit({ resources: loaded.resources, problems: [] }, { checks: [check] }).verdicts.flatMap((v) => v.findings.map((f) => f.message)), []);
+    assert.equal(runCheck(check, patch).length, 3, 'a plain file: no maxReplicas, no target type, no target number');
+  });
+
   it('does not fire on valid objects, templated values, what a kustomize patch leaves to its base, or other versions', () => {
     expectNone(
       check,
