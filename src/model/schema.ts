@@ -1,8 +1,9 @@
 /**
  * Field names of the built-in Kubernetes kinds (generated from the release's OpenAPI document:
  * scripts/gen-k8s-schema.mjs), to find fields the API server does not know: its strict decoding
- * (`kubectl apply`, `kubectl create`, server-side apply, `helm install`) rejects the whole object
- * with "unknown field", and with validation off the field is silently dropped.
+ * (`kubectl apply`, `kubectl create`, server-side apply) rejects the whole object with "unknown
+ * field"; clients that do not ask for it (`helm install`, `--validate=false`) get the field dropped
+ * with a warning.
  */
 import { SCHEMA_JSON, SCHEMA_VERSION } from './k8s-schema.data.js';
 import type { FieldPath, Json, JsonObject, Resource } from './types.js';
@@ -33,6 +34,31 @@ export function schemaTypeOf(apiVersion: string, kind: string): string | undefin
   const kinds = load().kinds;
   const key = `${apiVersion}/${kind}`;
   return Object.hasOwn(kinds, key) ? kinds[key] : undefined;
+}
+
+let builtinGroups: Set<string> | null = null;
+
+/**
+ * Whether the release serves any kind in this API group ("" for the core group): the groups of
+ * custom resources are the others (gateway.networking.k8s.io is one, networking.k8s.io is not).
+ */
+export function isBuiltinGroup(group: string): boolean {
+  if (!builtinGroups) {
+    builtinGroups = new Set();
+    for (const key of Object.keys(load().kinds)) {
+      const parts = key.split('/');
+      builtinGroups.add(parts.length === 3 ? parts[0] : '');
+    }
+  }
+  return builtinGroups.has(group);
+}
+
+/** Whether an apiVersion names a custom resource's group: a group with a dot that the release does not serve. */
+export function isCustomApiVersion(apiVersion: string): boolean {
+  const slash = apiVersion.indexOf('/');
+  if (slash < 0) return false;
+  const group = apiVersion.slice(0, slash);
+  return group.includes('.') && !isBuiltinGroup(group);
 }
 
 /** The Go type name a type stands for ("DeploymentSpec" for apps.v1.DeploymentSpec). */

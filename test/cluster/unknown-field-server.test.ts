@@ -8,6 +8,11 @@ import assert from 'node:assert/strict';
 import check from '../../src/checks/availability/unknown-field.js';
 import { runCheck } from '../helpers/check-tester.js';
 import { clusterSkip, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { helmTool } from '../helpers/render-tools.js';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const CASES: Record<string, string> = {
   'a misspelt probe, a wrong-case securityContext field and a field at the wrong level': `apiVersion: apps/v1
@@ -128,4 +133,27 @@ describe('unknown-field: the same fields the API server rejects', { skip: cluste
       else assert.ok(theirs.length > 0, `the API server should reject ${name}: ${r.stdout}`);
     });
   }
+
+  // What the message says of Helm: it does not ask for strict field validation, so the API server
+  // warns, drops the field and creates the object (a real helm install, not a dry run).
+  it('helm install warns about the unknown field and creates the object without it', { skip: helmTool().skip }, async () => {
+    helmTool().fail();
+    const dir = mkdtempSync(join(tmpdir(), 'kr-uf-chart-'));
+    try {
+      mkdirSync(join(dir, 'templates'));
+      writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: uf\nversion: 0.1.0\n');
+      writeFileSync(join(dir, 'templates', 'deployment.yaml'), CASES['a misspelt probe, a wrong-case securityContext field and a field at the wrong level']);
+      const ours = runCheck(check, CASES['a misspelt probe, a wrong-case securityContext field and a field at the wrong level'], { namespace: 'default' });
+      assert.ok(ours.length === 3 && ours.every((f) => /helm install and upgrade \(and kubectl with validation off\) drop the field with a warning$/.test(f.message)), ours.map((f) => f.message).join('\n'));
+      const r = spawnSync(helmTool().path!, ['install', 'uf', dir, '--namespace', 'default', '--kubeconfig', cluster.adminKubeconfig], { encoding: 'utf8', timeout: 120_000 });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /unknown field \\?"spec\.template\.spec\.containers\[0\]\.livenessprobe\\?"/);
+      const got = JSON.parse((await cluster.kubectl(['get', 'deployment', 'uf-web', '-n', 'default', '-o', 'json'])).stdout);
+      assert.equal(got.spec.template.spec.containers[0].livenessprobe, undefined);
+      assert.equal(got.spec.template.spec.containers[0].livenessProbe, undefined);
+      spawnSync(helmTool().path!, ['uninstall', 'uf', '--namespace', 'default', '--kubeconfig', cluster.adminKubeconfig], { encoding: 'utf8', timeout: 120_000 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
