@@ -62,6 +62,11 @@ export interface CheckMeta {
    */
   metadataOnly?: true;
   /**
+   * For kinds ['*']: the check reads custom resources whole, with field positions (objects of API
+   * groups the release does not serve); every other kind stays as metadataOnly loads it.
+   */
+  customResources?: true;
+  /**
    * For target 'object': the check only looks for what the API server rejects (unknown fields), so on
    * an object that is not a workload its pillar applies only when it fires: a ConfigMap does not earn
    * an "availability: pass" for being well-formed.

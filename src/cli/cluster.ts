@@ -166,7 +166,8 @@ export async function auditClusterCli(
       namespace: opts.namespace,
       allNamespaces: opts.allNamespaces,
       selector: opts.selector,
-      keepWhole: loadPlan(setup.checks).keepWhole,
+      // Checks of custom resources against their CRDs judge manifests only: live objects stay as their kinds' other checks load them.
+      keepWhole: loadPlan(setup.checks.filter((c) => !c.customResources)).keepWhole,
       pageSize,
       requestTimeoutMs,
       contextTimeoutMs,

@@ -9,6 +9,7 @@ import { blastRadius, RBAC_KINDS } from '../model/rbac.js';
 import { reachability as reachabilityOf } from '../model/netpol.js';
 import { COST_KINDS, combineCosts, costOf, describeCost, resolvePrices, sumTotals, type CostTotals, type WorkloadCost } from '../model/cost.js';
 import { appendSegment, getString, isObject } from '../model/util.js';
+import { isCustomApiVersion } from '../model/schema.js';
 import { placeFix, type FixAnchor } from '../model/fix-yaml.js';
 import { emptyConfig, type Config, type ExemptionRule } from './config.js';
 import {
@@ -107,12 +108,13 @@ export function positionFilter(checks: Check[]): (root: Json) => boolean {
   const kinds = new Set<string>();
   // Checks that read only metadata point at the object itself: no per-field positions for their kinds
   // (a CustomResourceDefinition's schema would cost tens of MiB on a large input).
-  for (const c of checks) if (c.target === 'object' && !c.metadataOnly) for (const k of c.kinds ?? []) kinds.add(k);
-  if (kinds.has('*')) throw new Error('a check of every kind (kinds: ["*"]) must be metadataOnly');
+  for (const c of checks) if (c.target === 'object' && !c.metadataOnly && !c.customResources) for (const k of c.kinds ?? []) kinds.add(k);
+  if (kinds.has('*')) throw new Error('a check of every kind (kinds: ["*"]) must be metadataOnly or customResources');
+  const custom = checks.some((c) => c.target === 'object' && c.customResources);
   return (root) => {
     if (!isObject(root) || typeof root.kind !== 'string') return false;
     // An Argo Rollout without a template (workloadRef) is where its Deployment's replica count is.
-    return kinds.has(root.kind) || root.kind.endsWith('List') || root.kind === 'Rollout' || mayBeWorkload(root);
+    return kinds.has(root.kind) || root.kind.endsWith('List') || root.kind === 'Rollout' || mayBeWorkload(root) || (custom && typeof root.apiVersion === 'string' && isCustomApiVersion(root.apiVersion));
   };
 }
 
@@ -122,10 +124,11 @@ export function wholeFilter(checks: Check[]): (obj: JsonObject) => boolean {
   // verdicts' budgets and claims) need these whole too.
   const kinds = new Set<string>(['HorizontalPodAutoscaler', 'Rollout', 'PodDisruptionBudget', 'PersistentVolumeClaim', 'PersistentVolume', 'StorageClass', ...COST_KINDS, ...RBAC_KINDS]);
   for (const c of checks) {
-    if (c.target === 'object' && !c.metadataOnly) for (const k of c.kinds ?? []) kinds.add(k);
+    if (c.target === 'object' && !c.metadataOnly && !c.customResources) for (const k of c.kinds ?? []) kinds.add(k);
     for (const k of c.uses ?? []) kinds.add(k);
   }
-  return (obj) => typeof obj.kind === 'string' && (kinds.has(obj.kind) || mayBeWorkload(obj));
+  const custom = checks.some((c) => c.target === 'object' && c.customResources);
+  return (obj) => typeof obj.kind === 'string' && (kinds.has(obj.kind) || mayBeWorkload(obj) || (custom && typeof obj.apiVersion === 'string' && isCustomApiVersion(obj.apiVersion)));
 }
 
 /** How sources should load input for these checks. */

@@ -44,7 +44,8 @@ let builtinGroups: Set<string> | null = null;
  */
 export function isBuiltinGroup(group: string): boolean {
   if (!builtinGroups) {
-    builtinGroups = new Set();
+    // CustomResourceDefinition is left out of the schema's kinds, not out of the API.
+    builtinGroups = new Set(['apiextensions.k8s.io']);
     for (const key of Object.keys(load().kinds)) {
       const parts = key.split('/');
       builtinGroups.add(parts.length === 3 ? parts[0] : '');

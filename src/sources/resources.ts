@@ -210,7 +210,32 @@ function slim(obj: JsonObject): JsonObject {
   return out;
 }
 
-/** Which kind a CustomResourceDefinition defines and in which versions, without its schemas (most of its size). */
+/** The keywords of a structural schema node that validation reads (descriptions, examples and CEL rules are most of a CRD's size). */
+const SCHEMA_KEYWORDS = [
+  'type', 'required', 'enum', 'nullable', 'default', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'pattern',
+  'minItems', 'maxItems', 'minProperties', 'maxProperties', 'multipleOf', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-embedded-resource',
+  'x-kubernetes-int-or-string', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys',
+] as const;
+
+/** A schema node with only what validation reads; `properties` keys are field names, kept whatever they are. */
+function validationSchema(node: Json): Json {
+  if (!isObject(node)) return node;
+  const out: JsonObject = {};
+  for (const k of SCHEMA_KEYWORDS) if (node[k] !== undefined) out[k] = node[k];
+  if (isObject(node.properties)) {
+    const props: JsonObject = {};
+    for (const name of Object.keys(node.properties)) Object.defineProperty(props, name, { value: validationSchema(node.properties[name]), enumerable: true, writable: true, configurable: true });
+    out.properties = props;
+  }
+  if (node.items !== undefined) out.items = validationSchema(node.items);
+  if (node.additionalProperties !== undefined) out.additionalProperties = validationSchema(node.additionalProperties);
+  return out;
+}
+
+/**
+ * Which kind a CustomResourceDefinition defines and in which versions, with each version's schema
+ * reduced to what validation reads (custom-resource-rejected) and whether it has a status subresource.
+ */
 function crdIdentity(spec: JsonObject): JsonObject {
   const out: JsonObject = {};
   for (const k of ['group', 'names', 'scope'] as const) if (spec[k] !== undefined) out[k] = spec[k];
@@ -219,6 +244,8 @@ function crdIdentity(spec: JsonObject): JsonObject {
       if (!isObject(v)) return v;
       const x: JsonObject = {};
       for (const k of ['name', 'served', 'storage', 'deprecated', 'deprecationWarning'] as const) if (v[k] !== undefined) x[k] = v[k];
+      if (isObject(v.schema) && isObject(v.schema.openAPIV3Schema)) x.schema = { openAPIV3Schema: validationSchema(v.schema.openAPIV3Schema) };
+      if (isObject(v.subresources) && v.subresources.status !== undefined && v.subresources.status !== null) x.subresources = { status: {} };
       return x;
     });
   }

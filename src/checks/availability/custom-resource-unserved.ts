@@ -3,52 +3,10 @@
  * in a version that definition does not serve (or with a kind it does not define, by a slip of case or
  * one letter). kubectl finds no such kind in discovery and applies nothing ("no matches for kind").
  */
-import type { ResourceIndex } from '../../model/index.js';
+import { crdDefinitions as definitions, type CrdVersionInfo as VersionInfo } from '../../model/crds.js';
 import type { Resource } from '../../model/types.js';
-import { editDistance, getString, isObject, isTemplated } from '../../model/util.js';
+import { editDistance, isTemplated } from '../../model/util.js';
 import { defineCheck, type FindingInput, type RelatedInput } from '../types.js';
-
-interface VersionInfo {
-  served: boolean;
-  storage: boolean;
-  deprecated: boolean;
-  warning: string | null;
-}
-
-interface KindInfo {
-  kind: string;
-  crds: Resource[];
-  /** Every version any copy of its definition lists; served if any copy serves it. */
-  versions: Map<string, VersionInfo>;
-}
-
-/** The input's v1 CustomResourceDefinitions by group, then kind. */
-function definitions(index: ResourceIndex): Map<string, Map<string, KindInfo>> {
-  return index.memo('crd-kinds', () => {
-    const out = new Map<string, Map<string, KindInfo>>();
-    for (const crd of index.ofKind('CustomResourceDefinition')) {
-      if (crd.apiVersion !== 'apiextensions.k8s.io/v1') continue;
-      const spec = crd.object.spec;
-      if (!isObject(spec) || !isObject(spec.names) || !Array.isArray(spec.versions)) continue;
-      const group = getString(spec, ['group']);
-      const kind = getString(spec.names, ['kind']);
-      if (!group || !kind || isTemplated(group) || isTemplated(kind)) continue;
-      let kinds = out.get(group);
-      if (!kinds) out.set(group, (kinds = new Map()));
-      let info = kinds.get(kind);
-      if (!info) kinds.set(kind, (info = { kind, crds: [], versions: new Map() }));
-      info.crds.push(crd);
-      for (const v of spec.versions) {
-        if (!isObject(v) || typeof v.name !== 'string' || isTemplated(v.name)) continue;
-        const seen = info.versions.get(v.name);
-        const now: VersionInfo = { served: v.served === true, storage: v.storage === true, deprecated: v.deprecated === true, warning: typeof v.deprecationWarning === 'string' ? v.deprecationWarning : null };
-        // Several copies of one definition (two releases in one repository): the most lenient wins.
-        info.versions.set(v.name, seen ? { served: seen.served || now.served, storage: seen.storage || now.storage, deprecated: seen.deprecated && now.deprecated, warning: seen.warning ?? now.warning } : now);
-      }
-    }
-    return out;
-  });
-}
 
 /** A kind of the group that `kind` is a slip of: the same but for case, or one letter off (at least 6 long). */
 function slipOf(kind: string, kinds: string[]): string | null {

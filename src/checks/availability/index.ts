@@ -22,6 +22,7 @@ import valueTypeMismatch from './value-type-mismatch.js';
 import metadataRejected from './metadata-rejected.js';
 import objectRejected from './object-rejected.js';
 import customResourceUnserved from './custom-resource-unserved.js';
+import customResourceRejected from './custom-resource-rejected.js';
 
 export const checks: Check[] = [replicasBelowMinimum, recreateStrategy, rollingUpdateUnavailable, noPodAntiAffinity, noZoneSpread, pdbMissing, pdbBlocksEviction, pdbSelectsNothing, pdbOverlap,
-  hpaTargetMissing, hpaMinEqualsMax, hpaUtilizationWithoutRequests, hpaWorkloadSetsReplicas, apiVersionRemoved, webhookBlocksOwnRecovery, hpaVpaConflict, pdbUnhealthyPodsBlockDrain, podTemplateRejected, unknownField, valueTypeMismatch, metadataRejected, objectRejected, customResourceUnserved];
+  hpaTargetMissing, hpaMinEqualsMax, hpaUtilizationWithoutRequests, hpaWorkloadSetsReplicas, apiVersionRemoved, webhookBlocksOwnRecovery, hpaVpaConflict, pdbUnhealthyPodsBlockDrain, podTemplateRejected, unknownField, valueTypeMismatch, metadataRejected, objectRejected, customResourceUnserved, customResourceRejected];

@@ -56,10 +56,14 @@ describe('custom-resource-unserved', () => {
     expectNone(check, `${STANDARD}---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\nspec: {}\n---\n${route('{{ .Values.version }}')}`);
   });
 
-  it('loads CRDs without their schemas, and does not run on a live scan', () => {
+  it('loads CRDs with their schemas reduced to what validation reads (no descriptions), and does not run on a live scan', () => {
     const loaded = loadText(`${STANDARD}---\n${route('v1alpha1')}`, 'live', loadPlan([check]));
     const spec = loaded.resources[0].object.spec as Record<string, unknown>;
-    assert.deepEqual(spec.versions, [{ name: 'v1', served: true, storage: true }, { name: 'v1beta1', served: true, storage: false, deprecated: true }, { name: 'v1alpha2', served: false, storage: false }]);
+    assert.deepEqual(spec.versions, [
+      { name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object' } } } } },
+      { name: 'v1beta1', served: true, storage: false, deprecated: true },
+      { name: 'v1alpha2', served: false, storage: false },
+    ]);
     const live = audit({ resources: loaded.resources, problems: [], listedKinds: new Set(['HTTPRoute']) }, { checks: [check] });
     assert.deepEqual(live.verdicts.flatMap((v) => v.findings), []);
   });
