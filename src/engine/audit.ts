@@ -110,11 +110,12 @@ export function positionFilter(checks: Check[]): (root: Json) => boolean {
   // (a CustomResourceDefinition's schema would cost tens of MiB on a large input).
   for (const c of checks) if (c.target === 'object' && !c.metadataOnly && !c.customResources) for (const k of c.kinds ?? []) kinds.add(k);
   if (kinds.has('*')) throw new Error('a check of every kind (kinds: ["*"]) must be metadataOnly or customResources');
-  const custom = checks.some((c) => c.target === 'object' && c.customResources);
+  // Custom resources (customResources checks) are not recorded: few get findings, and a finding's
+  // location re-reads its document's positions when it is asked for (sources/resources.ts makeLocate).
   return (root) => {
     if (!isObject(root) || typeof root.kind !== 'string') return false;
     // An Argo Rollout without a template (workloadRef) is where its Deployment's replica count is.
-    return kinds.has(root.kind) || root.kind.endsWith('List') || root.kind === 'Rollout' || mayBeWorkload(root) || (custom && typeof root.apiVersion === 'string' && isCustomApiVersion(root.apiVersion));
+    return kinds.has(root.kind) || root.kind.endsWith('List') || root.kind === 'Rollout' || mayBeWorkload(root);
   };
 }
 
