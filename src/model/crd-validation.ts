@@ -115,7 +115,9 @@ function unknowns(v: Json, node: JsonObject, path: FieldPath, resource: boolean,
   }
   if (!isObject(v)) return;
   const props = isObject(node.properties) ? node.properties : undefined;
-  const free = node['x-kubernetes-preserve-unknown-fields'] === true || node.additionalProperties === true;
+  // A node with neither a type nor properties is not structural (anyOf alone, say): the API server
+  // would not have taken the CRD as it is written, so nothing under it is judged.
+  const free = node['x-kubernetes-preserve-unknown-fields'] === true || node.additionalProperties === true || (node.type === undefined && props === undefined);
   for (const key of Object.keys(v)) {
     const x = v[key];
     if (x === null || x === undefined) continue;

@@ -66,6 +66,7 @@ const SKIPPED: Record<string, string> = {
   'gateway-route-backend-missing': 'HTTPRoute and ReferenceGrant are Gateway API CRDs (gateway.networking.k8s.io), not installed in the test cluster',
   'hpa-vpa-conflict': 'VerticalPodAutoscaler is a CRD of the Kubernetes autoscaler project (autoscaling.k8s.io), not installed in the test cluster',
   'custom-resource-unserved': 'HTTPRoute is a Gateway API CRD (gateway.networking.k8s.io), not installed in the test cluster',
+  'custom-resource-rejected': 'ServiceMonitor is a Prometheus Operator CRD (monitoring.coreos.com), not installed in the test cluster',
 };
 
 /** Minimal valid objects, per kind, that partial objects and fragments are merged into. */

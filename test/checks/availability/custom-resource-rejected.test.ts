@@ -43,7 +43,8 @@ properties:
       description: {type: string, description: "a field named description is a field"}
       retention: {type: string, default: 30d}
       labels: {type: object, additionalProperties: {type: string}}
-      annotations: {type: object, x-kubernetes-preserve-unknown-fields: true}`;
+      annotations: {type: object, x-kubernetes-preserve-unknown-fields: true}
+      choice: {anyOf: [{type: integer}, {type: object}]}`;
 
 const cart = (spec: string, head = '') => `apiVersion: ${GROUP}/v1
 kind: Cart
@@ -55,8 +56,8 @@ ${spec.replace(/^/gm, '  ')}
 describe('custom-resource-rejected', () => {
   it('unknown fields, with the field probably meant, and the CRD named', () => {
     const found = expectFindings(check, `${crd(SCHEMA)}---\n${cart('items: [{sku: ABC-1, quantity: 2, quantitiy: 3}]\ncurrencey: EUR\ndescription: a gift\n')}`, [
-      { line: 40, message: /^unknown field "quantitiy" in spec\.items\[0\] \(Cart's schema in CustomResourceDefinition carts\.shop\.example\.com \(test\.yaml\) has no such field; did you mean "quantity"\?\): kubectl apply and kubectl create reject the Cart \(strict decoding error: unknown field "spec\.items\[0\]\.quantitiy"\); helm install and upgrade drop the field with a warning$/ },
-      { line: 41, message: /^unknown field "currencey" in spec .*did you mean "currency"\?/ },
+      { line: 41, message: /^unknown field "quantitiy" in spec\.items\[0\] \(Cart's schema in CustomResourceDefinition carts\.shop\.example\.com \(test\.yaml\) has no such field; did you mean "quantity"\?\): kubectl apply and kubectl create reject the Cart \(strict decoding error: unknown field "spec\.items\[0\]\.quantitiy"\); helm install and upgrade drop the field with a warning$/ },
+      { line: 42, message: /^unknown field "currencey" in spec .*did you mean "currency"\?/ },
     ]);
     assert.equal(found[0].fix, 'Rename spec.items[0].quantitiy to spec.items[0].quantity.');
     assert.equal(found[1].fix, 'Rename spec.currencey to spec.currency.');
@@ -67,13 +68,13 @@ describe('custom-resource-rejected', () => {
     const found = runCheck(check, `${crd(SCHEMA)}---\n${cart('items: [{quantity: "2"}, {sku: abc, quantity: 0}]\ncurrency: eur\nexpress: "true"\nlabels: {tier: 1}\n')}`);
     const got = found.map((f) => [f.location.line, f.message.replace(/: kubectl apply.*$/, ''), f.fix]).sort((a, b) => (a[0] as number) - (b[0] as number) || String(a[1]).localeCompare(String(b[1])));
     assert.deepEqual(got, [
-      [40, 'spec.items[0].quantity is a string (a quoted number), the schema wants an integer', 'Write spec.items[0].quantity: 2 without quotes.'],
-      [40, 'spec.items[0].sku is required by the schema and not set', 'Set spec.items[0].sku.'],
-      [40, 'spec.items[1].quantity 0 is outside the range the schema allows', "Set spec.items[1].quantity within the schema's range (should be greater than or equal to 1)."],
-      [40, 'spec.items[1].sku "abc" does not match the schema\'s pattern', "Write spec.items[1].sku so that it matches '^[A-Z]{3}-[0-9]+$'."],
-      [41, 'spec.currency "eur" is not one of the values the schema allows ("EUR", "USD")', 'Write spec.currency: EUR (the values are case-sensitive).'],
-      [42, 'spec.express is a string (a quoted boolean), the schema wants a boolean', 'Write spec.express: true without quotes.'],
-      [43, 'spec.labels.tier is an integer (YAML reads an unquoted 8080, 1.0, yes or on as a number or boolean), the schema wants a string', 'Quote the value of spec.labels.tier ("1").'],
+      [41, 'spec.items[0].quantity is a string (a quoted number), the schema wants an integer', 'Write spec.items[0].quantity: 2 without quotes.'],
+      [41, 'spec.items[0].sku is required by the schema and not set', 'Set spec.items[0].sku.'],
+      [41, 'spec.items[1].quantity 0 is outside the range the schema allows', "Set spec.items[1].quantity within the schema's range (should be greater than or equal to 1)."],
+      [41, 'spec.items[1].sku "abc" does not match the schema\'s pattern', "Write spec.items[1].sku so that it matches '^[A-Z]{3}-[0-9]+$'."],
+      [42, 'spec.currency "eur" is not one of the values the schema allows ("EUR", "USD")', 'Write spec.currency: EUR (the values are case-sensitive).'],
+      [43, 'spec.express is a string (a quoted boolean), the schema wants a boolean', 'Write spec.express: true without quotes.'],
+      [44, 'spec.labels.tier is an integer (YAML reads an unquoted 8080, 1.0, yes or on as a number or boolean), the schema wants a string', 'Quote the value of spec.labels.tier ("1").'],
     ]);
     assert.ok(found.every((f) => f.severity === 'error' && f.check === 'custom-resource-rejected'));
     assert.match(found.find((f) => f.field === 'spec.items[0].quantity')!.message, /\(spec\.items\[0\]\.quantity: Invalid value: "string": spec\.items\[0\]\.quantity in body must be of type integer: "string"\)$/);
@@ -90,6 +91,7 @@ describe('custom-resource-rejected', () => {
 currency: null
 retention: null
 annotations: {anything: [1, {goes: here}]}
+choice: {not: judged, anyOf: alone}
 labels: {team: "{{ .Values.team }}"}
 "{{ .Values.extraKey }}": x
 `)}`,
