@@ -1,7 +1,8 @@
 /**
  * What an autoscaler's `spec.scaleTargetRef` names. The HPA controller (reconcileAutoscaler) parses
  * `apiVersion` for its group only, maps group + kind to the group's preferred version and reads the
- * scale subresource there; an empty `apiVersion` (validation does not require it) is the core group.
+ * scale subresource there; an empty `apiVersion` is the core group (validation refuses that for every
+ * kind but ReplicationController since Kubernetes 1.37; older API servers accept it).
  */
 import type { Resource } from './types.js';
 import { getString, isTemplated } from './util.js';

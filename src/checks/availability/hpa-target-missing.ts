@@ -53,7 +53,7 @@ spec:
     const problem = scaleTargetGroupProblem(ref);
     if (problem) {
       out.push({
-        message: `${problem.message}: it reports FailedGetScale (no matches for kind "${kind}") and never scales ${kind} "${name}"; ${problem.want ? `set scaleTargetRef.apiVersion: ${problem.want}` : 'set scaleTargetRef.apiVersion to the group and version that serve the kind'}`,
+        message: `${problem.message}: it reports FailedGetScale (no matches for kind "${kind}") and never scales ${kind} "${name}"; ${problem.want ? `set scaleTargetRef.apiVersion: ${problem.want}` : 'set scaleTargetRef.apiVersion to the group and version that serve the kind'}${ref.group === '' ? ` (the Kubernetes 1.37 API server refuses it outright: spec.scaleTargetRef.apiVersion: Invalid value: ${JSON.stringify(ref.apiVersion ?? '')}: apiVersion must specify API group; older ones accept it)` : ''}`,
         path: ref.apiVersion === undefined ? ['spec', 'scaleTargetRef'] : ['spec', 'scaleTargetRef', 'apiVersion'],
       });
       return out;

@@ -163,7 +163,7 @@ spec:
   maxReplicas: 4
 `,
       [
-        { line: 13, object: 'web', unknown: null, message: 'scaleTargetRef has no apiVersion, so the HPA controller looks for kind Deployment in the core group (""), which has no such kind: it reports FailedGetScale (no matches for kind "Deployment") and never scales Deployment "web"; set scaleTargetRef.apiVersion: apps/v1' },
+        { line: 13, object: 'web', unknown: null, message: 'scaleTargetRef has no apiVersion, so the HPA controller looks for kind Deployment in the core group (""), which has no such kind: it reports FailedGetScale (no matches for kind "Deployment") and never scales Deployment "web"; set scaleTargetRef.apiVersion: apps/v1 (the Kubernetes 1.37 API server refuses it outright: spec.scaleTargetRef.apiVersion: Invalid value: "": apiVersion must specify API group; older ones accept it)' },
         { line: 22, object: 'web2', unknown: null, message: 'scaleTargetRef.apiVersion "extensions/v1beta1" makes the HPA controller look for kind Deployment in group "extensions", which has no such kind' },
         { line: 29, object: 'ro', unknown: null, message: 'set scaleTargetRef.apiVersion to the group and version that serve the kind' },
       ],
