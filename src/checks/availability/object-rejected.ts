@@ -709,10 +709,54 @@ function nonNegative(obj: Json | undefined, base: FieldPath, fields: string[], w
   return out;
 }
 
-const JOB_NUMBERS = ['parallelism', 'completions', 'activeDeadlineSeconds', 'backoffLimit', 'ttlSecondsAfterFinished'];
+const JOB_NUMBERS = ['parallelism', 'completions', 'activeDeadlineSeconds', 'backoffLimit', 'ttlSecondsAfterFinished', 'backoffLimitPerIndex', 'maxFailedIndexes'];
 
+/** validateJobSpec's numbers, completion mode, per-index backoff and pod replacement policy. */
 function jobRejections(spec: Json | undefined, base: FieldPath): Rejection[] {
-  return nonNegative(spec, base, JOB_NUMBERS, (f, v) => `${f} is negative (${v})`);
+  const out = nonNegative(spec, base, JOB_NUMBERS, (f, v) => `${f} is negative (${v})`);
+  if (!isObject(spec)) return out;
+  const at = (f: string) => [...base, f].map(String).join('.');
+  const mode = spec.completionMode;
+  const modeRej = enumRejection(mode, at('completionMode'), [...base, 'completionMode'], ['NonIndexed', 'Indexed'], 'completionMode');
+  if (modeRej) out.push(modeRej);
+  const set = (f: string) => spec[f] !== undefined && spec[f] !== null;
+  const int = (f: string): number | undefined => (typeof spec[f] === 'number' && Number.isInteger(spec[f]) ? (spec[f] as number) : undefined);
+  if (typeof mode === 'string' && isTemplated(mode)) return out;
+  const indexed = mode === 'Indexed';
+  const nonIndexed = !set('completionMode') || mode === 'NonIndexed';
+  if (set('maxFailedIndexes') && !set('backoffLimitPerIndex')) {
+    out.push({ path: [...base, 'maxFailedIndexes'], error: `${at('backoffLimitPerIndex')}: Required value: when maxFailedIndexes is specified`, what: 'maxFailedIndexes without backoffLimitPerIndex', fix: 'Set backoffLimitPerIndex (the retries of each index) beside maxFailedIndexes, or remove maxFailedIndexes.' });
+  }
+  if (indexed) {
+    // The defaults give completions 1 when neither it nor parallelism is set.
+    if (!set('completions') && set('parallelism')) {
+      out.push({ path: [...base, 'completionMode'], error: `${at('completions')}: Required value: when completion mode is Indexed`, what: 'an Indexed Job without completions (the number of indexes)', fix: 'Set completions: the number of indexes (0 to completions-1) the Job runs.' });
+    }
+    const c = int('completions');
+    const m = int('maxFailedIndexes');
+    if (c !== undefined && m !== undefined && m > c) {
+      out.push({ path: [...base, 'maxFailedIndexes'], error: `${at('maxFailedIndexes')}: Invalid value: ${m}: must be less than or equal to completions`, what: `maxFailedIndexes ${m} is above completions ${c}`, fix: `Set maxFailedIndexes to ${c} or less.` });
+    }
+  } else if (nonIndexed) {
+    for (const f of ['backoffLimitPerIndex', 'maxFailedIndexes']) {
+      const v = int(f);
+      if (v !== undefined) out.push({ path: [...base, f], error: `${at(f)}: Invalid value: ${v}: requires indexed completion mode`, what: `${f} on a Job that is not Indexed`, fix: `Set completionMode: Indexed (with completions) for per-index retries, or use backoffLimit instead of ${f}.` });
+    }
+  }
+  const prp = spec.podReplacementPolicy;
+  if (typeof prp === 'string' && prp !== '' && !isTemplated(prp)) {
+    const allowed = set('podFailurePolicy') ? ['Failed'] : ['Failed', 'TerminatingOrFailed'];
+    if (!allowed.includes(prp)) {
+      const right = meantValue(prp, allowed);
+      out.push({
+        path: [...base, 'podReplacementPolicy'],
+        error: `${at('podReplacementPolicy')}: Unsupported value: ${q(prp)}: supported values: ${allowed.map((a) => q(a)).join(', ')}`,
+        what: `podReplacementPolicy "${prp}"${allowed.length === 1 ? ' with a podFailurePolicy (which allows only Failed)' : ''}`,
+        fix: right ? `Write podReplacementPolicy: ${right} (the value is case-sensitive).` : allowed.length === 1 ? 'Set podReplacementPolicy: Failed, or remove it (with a podFailurePolicy it defaults to Failed).' : 'Set podReplacementPolicy to Failed or TerminatingOrFailed.',
+      });
+    }
+  }
+  return out;
 }
 
 function cronJobRejections(obj: JsonObject): Rejection[] {
@@ -763,7 +807,7 @@ export default defineCheck({
 - **Volumes**: a claim's \`accessModes\` and \`storage\` request (left to the base in a kustomize patch file); access modes ReadWriteOnce, ReadOnlyMany, ReadWriteMany or ReadWriteOncePod (\`ReadWriteOnly\` is refused) and \`volumeMode\` Filesystem or Block on claims and PersistentVolumes; a PersistentVolume's \`persistentVolumeReclaimPolicy\` and a StorageClass's \`reclaimPolicy\` and \`volumeBindingMode\` in their exact case (\`waitForFirstConsumer\` is refused).
 - **Rollouts**: a Deployment's \`strategy.type\` Recreate or RollingUpdate (case matters), no \`rollingUpdate\` settings with Recreate, \`maxUnavailable\` and \`maxSurge\` whole numbers from 0 or percentages (\`25%\`; \`"50"\` and \`10 percent\` are refused), \`maxUnavailable\` at most 100%; a DaemonSet's \`updateStrategy.type\` RollingUpdate or OnDelete, and not both \`maxUnavailable\` and \`maxSurge\` above 0: unset, \`maxUnavailable\` is 1, so a \`maxSurge\` alone is refused (set \`maxUnavailable: 0\` with it); both 0 is **rolling-update-unavailable**'s; a StatefulSet's \`podManagementPolicy\` OrderedReady or Parallel, \`updateStrategy.type\` RollingUpdate or OnDelete, \`serviceName\` a DNS label (no dots).
 - **PodDisruptionBudget**: \`minAvailable\` and \`maxUnavailable\` each a whole number from 0 or a percentage of at most 100% (both set is **pdb-blocks-eviction**'s), \`unhealthyPodEvictionPolicy\` IfHealthyBudget or AlwaysAllow.
-- **Jobs and CronJobs**: \`parallelism\`, \`completions\`, \`activeDeadlineSeconds\`, \`backoffLimit\`, \`ttlSecondsAfterFinished\` (also in a CronJob's job template), \`startingDeadlineSeconds\` and the history limits at least 0; \`concurrencyPolicy\` Allow, Forbid or Replace.
+- **Jobs and CronJobs**: \`parallelism\`, \`completions\`, \`activeDeadlineSeconds\`, \`backoffLimit\`, \`ttlSecondsAfterFinished\`, \`backoffLimitPerIndex\`, \`maxFailedIndexes\` (also in a CronJob's job template), \`startingDeadlineSeconds\` and the history limits at least 0; \`concurrencyPolicy\` Allow, Forbid or Replace; \`completionMode\` NonIndexed or Indexed (\`indexed\` is refused), an Indexed Job with \`parallelism\` needs \`completions\`, \`backoffLimitPerIndex\` and \`maxFailedIndexes\` only on Indexed Jobs, \`maxFailedIndexes\` with \`backoffLimitPerIndex\` and not above \`completions\`; \`podReplacementPolicy\` Failed or TerminatingOrFailed (only Failed with a \`podFailurePolicy\`).
 - **CronJob**: a \`schedule\` the cron parser the API server uses (robfig/cron v3, standard) reads: five fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12 or JAN-DEC, day of week 0-6 or SUN-SAT: **7 is not Sunday** here), or a descriptor (\`@daily\`, \`@every 5m\`); no \`TZ=\` or \`CRON_TZ=\` in it (\`spec.timeZone\` says the zone).
 
 Not reported: templated values, values of the wrong type (**value-type-mismatch**), files kept as kustomize patches for what a patch may leave to its base (a Service's ports, an autoscaler's maxReplicas), and a live scan (the API server accepted what it returns). Pod templates: **pod-template-rejected**; names and labels: **metadata-rejected**.`,

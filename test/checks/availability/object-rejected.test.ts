@@ -481,6 +481,59 @@ spec:
     );
   });
 
+  it('Jobs: completion mode, per-index retries, pod replacement policy; valid Indexed Jobs and templated modes are silent', () => {
+    const T = 'template: {spec: {restartPolicy: Never, containers: [{name: a, image: "registry.example/a:1.0"}]}}';
+    const fs = runCheck(
+      check,
+      `apiVersion: batch/v1
+kind: Job
+metadata: {name: a}
+spec: {completionMode: indexed, ${T}}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: b}
+spec:
+  backoffLimitPerIndex: 2
+  podReplacementPolicy: TerminatingOrFailed
+  podFailurePolicy: {rules: [{action: Ignore, onPodConditions: [{type: DisruptionTarget}]}]}
+  ${T}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: c}
+spec: {completionMode: Indexed, parallelism: 4, ${T}}
+`,
+    );
+    assert.deepEqual(
+      fs.map((f) => [f.location.line, f.message.replace(/: kubectl apply.*/, ''), f.fix]),
+      [
+        [4, 'completionMode "indexed"', 'Write completionMode: Indexed (the value is case-sensitive).'],
+        [10, 'backoffLimitPerIndex on a Job that is not Indexed', 'Set completionMode: Indexed (with completions) for per-index retries, or use backoffLimit instead of backoffLimitPerIndex.'],
+        [11, 'podReplacementPolicy "TerminatingOrFailed" with a podFailurePolicy (which allows only Failed)', 'Set podReplacementPolicy: Failed, or remove it (with a podFailurePolicy it defaults to Failed).'],
+        [18, 'an Indexed Job without completions (the number of indexes)', 'Set completions: the number of indexes (0 to completions-1) the Job runs.'],
+      ],
+    );
+    expectNone(
+      check,
+      `apiVersion: batch/v1
+kind: Job
+metadata: {name: ok}
+spec: {completionMode: Indexed, ${T}}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: ok2}
+spec: {completionMode: Indexed, completions: 5, parallelism: 5, backoffLimitPerIndex: 1, maxFailedIndexes: 5, podReplacementPolicy: Failed, ${T}}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: ok3}
+spec: {completionMode: "{{ .Values.mode }}", backoffLimitPerIndex: 1, ${T}}
+`,
+    );
+  });
+
   it('volumes: access modes, volume mode and reclaim policies in the wrong words', () => {
     const found = expectFindings(
       check,
