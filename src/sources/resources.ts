@@ -217,18 +217,26 @@ const SCHEMA_KEYWORDS = [
   'x-kubernetes-int-or-string', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys',
 ] as const;
 
+const KEPT_KEYWORDS = new Set<string>(SCHEMA_KEYWORDS);
+
 /** A schema node with only what validation reads; `properties` keys are field names, kept whatever they are. */
 function validationSchema(node: Json): Json {
   if (!isObject(node)) return node;
   const out: JsonObject = {};
-  for (const k of SCHEMA_KEYWORDS) if (node[k] !== undefined) out[k] = node[k];
-  if (isObject(node.properties)) {
-    const props: JsonObject = {};
-    for (const name of Object.keys(node.properties)) Object.defineProperty(props, name, { value: validationSchema(node.properties[name]), enumerable: true, writable: true, configurable: true });
-    out.properties = props;
+  for (const k of Object.keys(node)) {
+    const v = node[k];
+    if (KEPT_KEYWORDS.has(k)) out[k] = v;
+    else if (k === 'properties' && isObject(v)) {
+      const props: JsonObject = {};
+      for (const name of Object.keys(v)) {
+        const x = validationSchema(v[name]);
+        // A field named __proto__ is a field, not the object's prototype.
+        if (name === '__proto__') Object.defineProperty(props, name, { value: x, enumerable: true, writable: true, configurable: true });
+        else props[name] = x;
+      }
+      out.properties = props;
+    } else if (k === 'items' || k === 'additionalProperties') out[k] = validationSchema(v);
   }
-  if (node.items !== undefined) out.items = validationSchema(node.items);
-  if (node.additionalProperties !== undefined) out.additionalProperties = validationSchema(node.additionalProperties);
   return out;
 }
 
