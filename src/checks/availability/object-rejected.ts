@@ -11,6 +11,7 @@ import { isObject, isPlaceholder, isTemplated, meantValue, parseQuantity } from 
 import { cronScheduleError } from '../../model/cron.js';
 import { PATCH_FILE } from '../../model/workload.js';
 import { portNameError } from '../../model/ports.js';
+import { CIDR_INVALID, cidrText, readCidr, strictSubset } from '../../model/cidr.js';
 
 export { portNameError };
 
@@ -161,16 +162,13 @@ function protocolFix(field: string, p: string): string {
 }
 
 /** An IPv4 CIDR's address and prefix, or null when it is not one (IPv6 is not checked here). */
-function ipv4Cidr(s: string): { addr: number; bits: number } | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
-  if (!m) return null;
-  const o = m.slice(1, 5).map(Number);
-  const bits = Number(m[5]);
-  if (o.some((x, i) => x > 255 || (m[i + 1].length > 1 && m[i + 1].startsWith('0'))) || bits > 32) return null;
-  return { addr: ((o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3]) >>> 0, bits };
+/** What a CIDR error means, in words. */
+function cidrWhat(error: string): string {
+  if (error === CIDR_INVALID) return 'is not a CIDR';
+  if (/bits set/.test(error)) return 'has host bits set';
+  if (/leading 0s/.test(error)) return 'has leading zeros';
+  return 'is an IPv4-mapped IPv6 address';
 }
-
-const maskOf = (bits: number) => (bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0);
 
 function networkPolicyRejections(obj: JsonObject): Rejection[] {
   const out: Rejection[] = [];
@@ -208,24 +206,32 @@ function networkPolicyRejections(obj: JsonObject): Rejection[] {
         const where = `spec.${dir}[${i}].${dir === 'ingress' ? 'from' : 'to'}[${j}].ipBlock`;
         const at: FieldPath = ['spec', dir, i, dir === 'ingress' ? 'from' : 'to', j, 'ipBlock'];
         const cidr = peer.ipBlock.cidr;
-        if (typeof cidr !== 'string' || isTemplated(cidr) || cidr.includes(':')) return;
-        const c = ipv4Cidr(cidr);
-        if (!c) {
-          out.push({ path: [...at, 'cidr'], error: `${where}.cidr: Invalid value: ${q(cidr)}: must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`, what: `cidr "${cidr}" is not a CIDR`, fix: /^\d{1,3}(\.\d{1,3}){3}$/.test(cidr) ? `Write one address as ${cidr}/32.` : `Write ${where}.cidr as an address and a prefix length from 0 to 32 (10.0.0.0/8).` });
-          return;
+        if (typeof cidr !== 'string' || isTemplated(cidr) || cidr === '') return;
+        const c = readCidr(cidr);
+        if (c.error) {
+          const v6 = cidr.includes(':');
+          out.push({
+            path: [...at, 'cidr'],
+            error: `${where}.cidr: Invalid value: ${q(cidr)}: ${c.error}`,
+            what: `cidr "${cidr}" ${cidrWhat(c.error)}`,
+            fix: c.error === CIDR_INVALID
+              ? /^\d{1,3}(\.\d{1,3}){3}$/.test(cidr) ? `Write one address as ${cidr}/32.` : v6 ? `Write ${where}.cidr as an IPv6 address and a prefix length from 0 to 128 (2001:db8::/64), without a zone.` : `Write ${where}.cidr as an address and a prefix length from 0 to 32 (10.0.0.0/8).`
+              : /bits set/.test(c.error) && c.net ? `Write ${where}.cidr as ${cidrText(c.net)} (the network it means), or as ${cidr.split('/')[0]}/${v6 ? 128 : 32} for the one address.`
+              : /leading 0s/.test(c.error) ? `Write ${where}.cidr without leading zeros${c.net ? ` (${cidrText(c.net)})` : ''}.`
+              : `Write ${where}.cidr as the IPv4 block it means (IPv4 peers are written as IPv4).`,
+          });
         }
-        if ((c.addr & ~maskOf(c.bits)) >>> 0 !== 0) {
-          const base = (c.addr & maskOf(c.bits)) >>> 0;
-          const text = `${base >>> 24}.${(base >>> 16) & 255}.${(base >>> 8) & 255}.${base & 255}/${c.bits}`;
-          out.push({ path: [...at, 'cidr'], error: `${where}.cidr: Invalid value: ${q(cidr)}: must not have bits set beyond the prefix length`, what: `cidr "${cidr}" has host bits set`, fix: `Write ${where}.cidr as ${text} (the network it means), or as ${cidr.split('/')[0]}/32 for the one address.` });
-          return;
-        }
+        // Go's sloppy parser still reads a value with host bits or leading zeros: its excepts are judged against it.
+        const outer = c.net;
         getList(peer.ipBlock.except).forEach((e, k) => {
-          if (typeof e !== 'string' || isTemplated(e) || e.includes(':')) return;
-          const x = ipv4Cidr(e);
-          if (!x || (x.addr & ~maskOf(x.bits)) >>> 0 !== 0) return;
-          const inside = x.bits > c.bits && ((x.addr & maskOf(c.bits)) >>> 0) === c.addr;
-          if (!inside) out.push({ path: [...at, 'except', k], error: `${where}.except[${k}]: Invalid value: ${q(e)}: must be a strict subset of \`cidr\``, what: `except "${e}" is not inside cidr "${cidr}"`, fix: `Remove ${where}.except[${k}] (it excludes nothing the cidr allows), or widen the cidr.` });
+          if (typeof e !== 'string' || isTemplated(e)) return;
+          const x = readCidr(e);
+          const ewhere = `${where}.except[${k}]`;
+          if (x.error) {
+            out.push({ path: [...at, 'except', k], error: `${ewhere}: Invalid value: ${q(e)}: ${x.error}`, what: `except "${e}" ${cidrWhat(x.error)}`, fix: /bits set/.test(x.error) && x.net ? `Write ${ewhere} as ${cidrText(x.net)}.` : `Write ${ewhere} as a network inside the cidr (10.1.0.0/16 inside 10.0.0.0/8).` });
+          }
+          if (!outer || !x.net) return;
+          if (!strictSubset(x.net, outer)) out.push({ path: [...at, 'except', k], error: `${ewhere}: Invalid value: ${q(e)}: must be a strict subset of \`cidr\``, what: `except "${e}" is not inside cidr "${cidr}"`, fix: `Remove ${ewhere} (it excludes nothing the cidr allows), or widen the cidr.` });
         });
       });
     });
@@ -802,7 +808,7 @@ export default defineCheck({
 - **Service**: a \`type\` ClusterIP, NodePort, LoadBalancer or ExternalName (\`Loadbalancer\` is refused), \`sessionAffinity\` ClientIP or None, \`internalTrafficPolicy\` Cluster or Local, \`externalTrafficPolicy\` (Cluster or Local) only on NodePort and LoadBalancer Services or ones with \`externalIPs\`, \`allocateLoadBalancerNodePorts\` only on LoadBalancer ones (these two not judged in patch files or fragments, whose base may set the type); ports, unless headless (\`clusterIP: None\`; a Service with neither ports nor a selector reads as a kustomize patch and is left alone); with several ports, each needs a name, names unique and lowercase RFC 1123 labels; each port and protocol once; \`port\` from 1 to 65535 (an unset \`targetPort\` takes the port's value and is refused with it); a named \`targetPort\` at most 15 characters of \`a-z\`, \`0-9\` and \`-\`, with a letter, no \`--\`, not starting or ending with \`-\`; no \`nodePort\` on a ClusterIP Service; \`externalName\` on an ExternalName Service.
 - **Ingress** (networking.k8s.io/v1): each path a \`pathType\` (Exact, Prefix or ImplementationSpecific; v1beta1 defaulted it, v1 does not) and a \`path\` starting with \`/\`; each backend a service or a resource, the service a port name or number (not both); an http rule with paths; hosts lowercase DNS names (a wildcard only as a leading \`*.\`, no IP address).
 - **HorizontalPodAutoscaler**: \`maxReplicas\` set, and not below \`minReplicas\` (1 when unset). autoscaling/v2 metrics: a \`type\` (Resource, Pods, Object, External, ContainerResource; \`resource\` is refused) and the source that type reads (\`type: Resource\` with only \`pods:\` settings is refused), one source per metric, a metric name, a resource name and a container for container metrics; targets with a \`type\` of Utilization, Value or AverageValue, \`averageUtilization\` above 0, \`value\` and \`averageValue\` above 0, and the numbers each source reads (Resource: \`averageUtilization\` or \`averageValue\`, not both; Pods: \`averageValue\`; Object: \`value\` or \`averageValue\`; External: one of them). \`behavior\`: \`stabilizationWindowSeconds\` from 0 to 3600, \`selectPolicy\` Max, Min or Disabled, a policies list that is not empty (left out, the defaults apply), each policy of type Pods or Percent with a \`value\` above 0 and \`periodSeconds\` from 1 to 1800. autoscaling/v1: a \`targetCPUUtilizationPercentage\` of at least 1 (the API server reports it at the v2 path it converts to).
-- **Protocols and NetworkPolicies**: a Service port's or NetworkPolicy port's \`protocol\` TCP, UDP or SCTP (\`tcp\` and \`HTTP\` are refused); a NetworkPolicy's \`policyTypes\` Ingress or Egress, its ports from 1 to 65535, no \`endPort\` with a named port, an IPv4 \`ipBlock.cidr\` a CIDR without host bits (\`10.0.0.5/8\` is refused), each \`except\` inside it (IPv6 blocks are not checked here).
+- **Protocols and NetworkPolicies**: a Service port's or NetworkPolicy port's \`protocol\` TCP, UDP or SCTP (\`tcp\` and \`HTTP\` are refused); a NetworkPolicy's \`policyTypes\` Ingress or Egress, its ports from 1 to 65535, no \`endPort\` with a named port, an \`ipBlock.cidr\` (IPv4 or IPv6) a CIDR without host bits (\`10.0.0.5/8\`, \`2001:db8::1/64\` are refused), leading zeros, IPv4-mapped IPv6 addresses or a zone, each \`except\` such a CIDR strictly inside it (of the same family).
 - **ConfigMap**: keys of \`data\` and \`binaryData\` letters, digits, \`-\`, \`_\` and \`.\` (no \`/\`: a file in a subdirectory is a volume's \`items\` path), not \`.\`, \`..\` or starting with \`..\`, at most 253 characters, and not in both.
 - **Volumes**: a claim's \`accessModes\` and \`storage\` request (left to the base in a kustomize patch file); access modes ReadWriteOnce, ReadOnlyMany, ReadWriteMany or ReadWriteOncePod (\`ReadWriteOnly\` is refused) and \`volumeMode\` Filesystem or Block on claims and PersistentVolumes; a PersistentVolume's \`persistentVolumeReclaimPolicy\` and a StorageClass's \`reclaimPolicy\` and \`volumeBindingMode\` in their exact case (\`waitForFirstConsumer\` is refused).
 - **Rollouts**: a Deployment's \`strategy.type\` Recreate or RollingUpdate (case matters), no \`rollingUpdate\` settings with Recreate, \`maxUnavailable\` and \`maxSurge\` whole numbers from 0 or percentages (\`25%\`; \`"50"\` and \`10 percent\` are refused), \`maxUnavailable\` at most 100%; a DaemonSet's \`updateStrategy.type\` RollingUpdate or OnDelete, and not both \`maxUnavailable\` and \`maxSurge\` above 0: unset, \`maxUnavailable\` is 1, so a \`maxSurge\` alone is refused (set \`maxUnavailable: 0\` with it); both 0 is **rolling-update-unavailable**'s; a StatefulSet's \`podManagementPolicy\` OrderedReady or Parallel, \`updateStrategy.type\` RollingUpdate or OnDelete, \`serviceName\` a DNS label (no dots).

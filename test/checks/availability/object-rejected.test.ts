@@ -290,12 +290,14 @@ spec:
         { line: 4, message: /^protocol "tcp" is not TCP, UDP or SCTP: .*spec\.ports\[0\]\.protocol: Unsupported value: "tcp": supported values: "SCTP", "TCP", "UDP"\)$/ },
         { line: 11, message: /^policy type "ingress" is not Ingress or Egress: / },
         { line: 13, message: /^cidr "10\.0\.0\.5\/8" has host bits set: .*must not have bits set beyond the prefix length\)$/ },
+        { line: 13, message: /^cidr "2001:db8::1\/64" has host bits set: .*\(spec\.ingress\[0\]\.from\[1\]\.ipBlock\.cidr: Invalid value: "2001:db8::1\/64": must not have bits set beyond the prefix length\)$/ },
         { line: 14, message: /^protocol "Tcp" is not TCP, UDP or SCTP: .*supported values: "TCP", "UDP", "SCTP"\)$/ },
       ],
     );
     assert.equal(found[0].fix, 'Write spec.ports[0].protocol as TCP (case-sensitive).');
     assert.equal(found[1].fix, 'Write spec.policyTypes[0] as Ingress (case-sensitive).');
     assert.equal(found[2].fix, 'Write spec.ingress[0].from[0].ipBlock.cidr as 10.0.0.0/8 (the network it means), or as 10.0.0.5/32 for the one address.');
+    assert.equal(found[3].fix, 'Write spec.ingress[0].from[1].ipBlock.cidr as 2001:db8::/64 (the network it means), or as 2001:db8::1/128 for the one address.');
   });
 
   it('rollouts: a Deployment number above 100% and one not a percentage, a DaemonSet maxSurge beside the default maxUnavailable, a StatefulSet policy in the wrong case', () => {
