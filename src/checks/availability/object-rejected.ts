@@ -64,6 +64,42 @@ function serviceTypeRejections(spec: JsonObject, type: string): Rejection[] {
   if (isSet(spec.allocateLoadBalancerNodePorts) && !(typeof spec.allocateLoadBalancerNodePorts === 'string' && isTemplated(spec.allocateLoadBalancerNodePorts)) && type !== 'LoadBalancer') {
     out.push({ path: ['spec', 'allocateLoadBalancerNodePorts'], error: "spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is 'LoadBalancer'", what: `allocateLoadBalancerNodePorts on a Service of type ${type}`, fix: 'Remove spec.allocateLoadBalancerNodePorts (it is for LoadBalancer Services).' });
   }
+  // The API server names this field with a capital L.
+  if (Array.isArray(spec.loadBalancerSourceRanges) && spec.loadBalancerSourceRanges.length > 0 && type !== 'LoadBalancer') {
+    out.push({ path: ['spec', 'loadBalancerSourceRanges'], error: "spec.LoadBalancerSourceRanges: Forbidden: may only be used when `type` is 'LoadBalancer'", what: `loadBalancerSourceRanges on a Service of type ${type}${spec.type === undefined ? ' (the default)' : ''}, which has no load balancer to restrict`, fix: 'Remove spec.loadBalancerSourceRanges, or set type: LoadBalancer; to limit who reaches a Service inside the cluster, use a NetworkPolicy.' });
+  }
+  return out;
+}
+
+/** loadBalancerSourceRanges values (trimmed, as the API server reads them), ipFamilyPolicy and ipFamilies. */
+function serviceNetworkRejections(spec: JsonObject): Rejection[] {
+  const out: Rejection[] = [];
+  getList(spec.loadBalancerSourceRanges).forEach((v, i) => {
+    if (typeof v !== 'string' || isTemplated(v)) return;
+    const value = v.trim();
+    const c = readCidr(value);
+    if (!c.error) return;
+    const bare = c.error === CIDR_INVALID && /^[0-9.]+$|^[0-9A-Fa-f:]+$/.test(value) && !value.includes('/');
+    out.push({
+      path: ['spec', 'loadBalancerSourceRanges', i],
+      error: `spec.LoadBalancerSourceRanges[${i}]: Invalid value: ${q(value)}: ${c.error}`,
+      what: `source range "${value}" ${cidrWhat(c.error)}${bare ? ' (an address needs its prefix length)' : ''}`,
+      fix: bare ? `Write ${value}/${value.includes(':') ? 128 : 32} for the one address.` : /bits set/.test(c.error) && c.net ? `Write ${cidrText(c.net)} (the network it means), or ${value.split('/')[0]}/${value.includes(':') ? 128 : 32} for the one address.` : 'Write the range as a CIDR (203.0.113.0/24).',
+    });
+  });
+  const policy = enumRejection(spec.ipFamilyPolicy, 'spec.ipFamilyPolicy', ['spec', 'ipFamilyPolicy'], ['PreferDualStack', 'RequireDualStack', 'SingleStack'], 'ipFamilyPolicy');
+  if (policy) out.push(policy);
+  const seen = new Set<string>();
+  getList(spec.ipFamilies).forEach((f, i) => {
+    if (typeof f !== 'string' || isTemplated(f)) return;
+    const bad = f === '' ? null : enumRejection(f, `spec.ipFamilies[${i}]`, ['spec', 'ipFamilies', i], ['IPv4', 'IPv6'], 'IP family');
+    if (bad) out.push(bad);
+    if (seen.has(f)) out.push({ path: ['spec', 'ipFamilies', i], error: `spec.ipFamilies[${i}]: Duplicate value: ${q(f)}`, what: `IP family "${f}" listed twice`, fix: 'List each family once: [IPv4], [IPv6], or both in the order of preference.' });
+    seen.add(f);
+  });
+  if (spec.ipFamilyPolicy === 'SingleStack' && seen.has('IPv4') && seen.has('IPv6')) {
+    out.push({ path: ['spec', 'ipFamilyPolicy'], error: `spec.ipFamilyPolicy: Invalid value: "SingleStack": must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified`, what: 'ipFamilyPolicy SingleStack with both IP families listed', fix: 'Set ipFamilyPolicy: PreferDualStack (or RequireDualStack), or list one family in ipFamilies.' });
+  }
   return out;
 }
 
@@ -82,6 +118,7 @@ function serviceRejections(obj: JsonObject, patch: boolean): Rejection[] {
     enumRejection(spec.sessionAffinity, 'spec.sessionAffinity', ['spec', 'sessionAffinity'], ['ClientIP', 'None'], 'sessionAffinity'),
     enumRejection(spec.internalTrafficPolicy, 'spec.internalTrafficPolicy', ['spec', 'internalTrafficPolicy'], ['Cluster', 'Local'], 'internalTrafficPolicy'),
   ]) if (bad) out.push(bad);
+  if (type !== 'ExternalName') out.push(...serviceNetworkRejections(spec));
   // A kustomize patch (a patch file, or neither ports nor a selector) may change the type in its base.
   const fragment = spec.selector === undefined && (spec.ports === undefined || spec.ports === null);
   if (!patch && !fragment) out.push(...serviceTypeRejections(spec, type));
@@ -806,6 +843,7 @@ export default defineCheck({
   details: `The rules of the API server's validation, each with its error text (Kubernetes 1.37; every rule checked with \`kubectl apply --dry-run=server\` on a real API server):
 
 - **Service**: a \`type\` ClusterIP, NodePort, LoadBalancer or ExternalName (\`Loadbalancer\` is refused), \`sessionAffinity\` ClientIP or None, \`internalTrafficPolicy\` Cluster or Local, \`externalTrafficPolicy\` (Cluster or Local) only on NodePort and LoadBalancer Services or ones with \`externalIPs\`, \`allocateLoadBalancerNodePorts\` only on LoadBalancer ones (these two not judged in patch files or fragments, whose base may set the type); ports, unless headless (\`clusterIP: None\`; a Service with neither ports nor a selector reads as a kustomize patch and is left alone); with several ports, each needs a name, names unique and lowercase RFC 1123 labels; each port and protocol once; \`port\` from 1 to 65535 (an unset \`targetPort\` takes the port's value and is refused with it); a named \`targetPort\` at most 15 characters of \`a-z\`, \`0-9\` and \`-\`, with a letter, no \`--\`, not starting or ending with \`-\`; no \`nodePort\` on a ClusterIP Service; \`externalName\` on an ExternalName Service.
+- **Service addresses**: \`loadBalancerSourceRanges\` only on LoadBalancer Services (not judged in patch files or fragments), each a CIDR (\`203.0.113.5\` without \`/32\` is refused; spaces around it are allowed); \`ipFamilyPolicy\` SingleStack, PreferDualStack or RequireDualStack, and not SingleStack with both families; \`ipFamilies\` IPv4 or IPv6, each once. (The API server checks the IP families first and reports only their errors while they exist.)
 - **Ingress** (networking.k8s.io/v1): each path a \`pathType\` (Exact, Prefix or ImplementationSpecific; v1beta1 defaulted it, v1 does not) and a \`path\` starting with \`/\`; each backend a service or a resource, the service a port name or number (not both); an http rule with paths; hosts lowercase DNS names (a wildcard only as a leading \`*.\`, no IP address).
 - **HorizontalPodAutoscaler**: \`maxReplicas\` set, and not below \`minReplicas\` (1 when unset). autoscaling/v2 metrics: a \`type\` (Resource, Pods, Object, External, ContainerResource; \`resource\` is refused) and the source that type reads (\`type: Resource\` with only \`pods:\` settings is refused), one source per metric, a metric name, a resource name and a container for container metrics; targets with a \`type\` of Utilization, Value or AverageValue, \`averageUtilization\` above 0, \`value\` and \`averageValue\` above 0, and the numbers each source reads (Resource: \`averageUtilization\` or \`averageValue\`, not both; Pods: \`averageValue\`; Object: \`value\` or \`averageValue\`; External: one of them). \`behavior\`: \`stabilizationWindowSeconds\` from 0 to 3600, \`selectPolicy\` Max, Min or Disabled, a policies list that is not empty (left out, the defaults apply), each policy of type Pods or Percent with a \`value\` above 0 and \`periodSeconds\` from 1 to 1800. autoscaling/v1: a \`targetCPUUtilizationPercentage\` of at least 1 (the API server reports it at the v2 path it converts to).
 - **Protocols and NetworkPolicies**: a Service port's or NetworkPolicy port's \`protocol\` TCP, UDP or SCTP (\`tcp\` and \`HTTP\` are refused); a NetworkPolicy's \`policyTypes\` Ingress or Egress, its ports from 1 to 65535, no \`endPort\` with a named port, an \`ipBlock.cidr\` (IPv4 or IPv6) a CIDR without host bits (\`10.0.0.5/8\`, \`2001:db8::1/64\` are refused), leading zeros, IPv4-mapped IPv6 addresses or a zone, each \`except\` such a CIDR strictly inside it (of the same family).

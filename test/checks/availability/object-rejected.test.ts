@@ -450,6 +450,46 @@ spec:
     assert.equal(found[2].fix, 'Write type: LoadBalancer (the value is case-sensitive).');
   });
 
+  it('Service addresses: source ranges without a prefix, with host bits or on a ClusterIP Service; IP families; templates and patches are silent', () => {
+    const fs = runCheck(
+      check,
+      `apiVersion: v1
+kind: Service
+metadata: {name: lb}
+spec:
+  type: LoadBalancer
+  selector: {app: web}
+  ports: [{port: 443}]
+  loadBalancerSourceRanges: [203.0.113.5, " 198.51.100.0/24 ", 10.1.2.3/16, "{{ .Values.office }}"]
+  ipFamilyPolicy: SingleStack
+  ipFamilies: [IPv4, IPv6]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: internal}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+  loadBalancerSourceRanges: [10.0.0.0/8]
+  ipFamilies: [ipv4]
+`,
+    );
+    assert.deepEqual(
+      fs.map((f) => [f.location.line, f.message.replace(/: kubectl apply.*/, ''), f.fix]),
+      [
+        [8, 'source range "203.0.113.5" is not a CIDR (an address needs its prefix length)', 'Write 203.0.113.5/32 for the one address.'],
+        [8, 'source range "10.1.2.3/16" has host bits set', 'Write 10.1.0.0/16 (the network it means), or 10.1.2.3/32 for the one address.'],
+        [9, 'ipFamilyPolicy SingleStack with both IP families listed', 'Set ipFamilyPolicy: PreferDualStack (or RequireDualStack), or list one family in ipFamilies.'],
+        [18, 'loadBalancerSourceRanges on a Service of type ClusterIP (the default), which has no load balancer to restrict', 'Remove spec.loadBalancerSourceRanges, or set type: LoadBalancer; to limit who reaches a Service inside the cluster, use a NetworkPolicy.'],
+        [19, 'IP family "ipv4"', 'Write ipFamilies[0]: IPv4 (the value is case-sensitive).'],
+      ],
+    );
+    assert.match(fs[0].message, /\(spec\.LoadBalancerSourceRanges\[0\]: Invalid value: "203\.0\.113\.5": must be a valid CIDR value, \(e\.g\. 10\.9\.8\.0\/24 or 2001:db8::\/64\)\)$/);
+    const patch = 'apiVersion: v1\nkind: Service\nmetadata: {name: internal}\nspec: {selector: {app: web}, ports: [{port: 80}], loadBalancerSourceRanges: [10.0.0.0/8]}\n';
+    const loaded = loadText(patch, 'overlays/prod/service-patch.yaml', loadPlan([check]));
+    assert.deepEqual(audit({ resources: loaded.resources, problems: [] }, { checks: [check] }).verdicts.flatMap((v) => v.findings), []);
+  });
+
   it('Jobs and CronJobs: numbers below 0, concurrencyPolicy; 0 is fine', () => {
     expectFindings(
       check,
