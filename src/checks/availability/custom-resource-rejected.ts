@@ -90,6 +90,8 @@ export default defineCheck({
 - **enum**, **required** (unless the field has a default), \`minimum\`/\`maximum\` (with \`exclusiveMinimum\`/\`exclusiveMaximum\`), \`multipleOf\` (whole numbers), \`minLength\`/\`maxLength\` (in characters), \`pattern\` (patterns JavaScript reads as Go does), \`minItems\`/\`maxItems\`, \`minProperties\`/\`maxProperties\`, duplicates in \`x-kubernetes-list-type: set\` and \`map\` lists, and an embedded resource's \`apiVersion\` and \`kind\`;
 - a \`status\` is not validated when the version has a status subresource (the API server resets it on create).
 
+The CRDs can come from anywhere in the input: a chart's \`crds/\` folder, a vendored release file, or the ones a cluster has installed (\`kubectl get crd -o yaml > crds.yaml\`, then \`kubeready audit manifests/ crds.yaml\`).
+
 Not judged: \`anyOf\`/\`allOf\`/\`oneOf\`/\`not\`, \`format\`, CEL rules (\`x-kubernetes-validations\`), defaults beyond making a required field optional, templated values and keys, what a kustomize patch file leaves to its base (required fields), custom resources whose CRD is not in the input (installed by other means), CRDs of \`apiextensions.k8s.io/v1beta1\`, and a live scan (the API server accepted what it returns). The version and kind themselves are **custom-resource-unserved**'s.`,
   fix: {
     text: 'Change the object as the message says: rename the field, unquote the number, use one of the allowed values, set the required field.',
