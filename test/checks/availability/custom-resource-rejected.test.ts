@@ -147,6 +147,15 @@ properties:
     assert.equal(other.resources[0].object.data, undefined);
   });
 
+  it('CRDs from a cluster dump (kubectl get crd -o yaml: a List, with status) serve as well', () => {
+    const item = crd(SCHEMA)
+      .replace(/^/gm, '    ')
+      .replace(/^    apiVersion/, '  - apiVersion');
+    const dump = `apiVersion: v1\nkind: List\nitems:\n${item}    status: {acceptedNames: {kind: Cart, plural: carts}, storedVersions: [v1]}\n`;
+    const found = runCheck(check, `${dump}---\n${cart('items: [{sku: ABC-1}]\ncurrency: GBP\n')}`);
+    assert.deepEqual(found.map((f) => f.field), ['spec.currency']);
+  });
+
   it('the API server\'s forms of paths, types and numbers', () => {
     assert.equal(serverPath(['spec', 'items', 0, 'sku']), 'spec.items[0].sku');
     assert.equal(jsonTypeOf(3), 'integer');
