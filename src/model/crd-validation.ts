@@ -36,8 +36,16 @@ export interface CrProblem {
   /** type: what the value is and what the schema wants ("string", "integer"). */
   got?: string;
   want?: string;
-  /** enum: the values allowed. */
+  /** enum (and type, when the field has one): the values allowed. */
   allowed?: Json[];
+  /** type: the field's pattern, if it has one (a quoted number may still not match it). */
+  pattern?: string;
+}
+
+/** Whether a string matches a schema pattern as the API server reads it; undefined when it cannot be judged here. */
+export function matchesPattern(pattern: string, value: string): boolean | undefined {
+  const re = compile(pattern);
+  return re ? re.test(value) : undefined;
 }
 
 /** The API server's path text: keys joined by dots, list indices in brackets. */
@@ -168,7 +176,7 @@ function validate(v: Json, node: JsonObject, path: FieldPath, out: CrProblem[]):
       let error = `${f}: Invalid value: "${got}": ${f} in body must be of type ${want}: "${got}"`;
       // go-openapi's format check adds its own error for a fraction in an integer field.
       if (want === 'integer' && got === 'number') error += `; <nil>: Invalid value: "": Checked value must be of type integer (default format) in ${f}`;
-      out.push({ kind: 'type', path: [...path], field: f, got, want, error });
+      out.push({ kind: 'type', path: [...path], field: f, got, want, error, ...(typeof node.pattern === 'string' ? { pattern: node.pattern } : {}), ...(Array.isArray(node.enum) ? { allowed: node.enum } : {}) });
     }
   }
   const en = node.enum;

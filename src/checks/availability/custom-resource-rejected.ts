@@ -4,10 +4,10 @@
  * (model/crd-validation.ts), in the API server's words.
  */
 import { crdDefinitions } from '../../model/crds.js';
-import { crProblems, type CrProblem } from '../../model/crd-validation.js';
+import { crProblems, matchesPattern, type CrProblem } from '../../model/crd-validation.js';
 import { isCustomApiVersion } from '../../model/schema.js';
 import type { Json, Resource } from '../../model/types.js';
-import { didYouMean, get, isTemplated, meantValue, nearNames } from '../../model/util.js';
+import { didYouMean, get, isObject, isTemplated, meantValue, nearNames } from '../../model/util.js';
 import { PATCH_FILE } from '../../model/workload.js';
 import { defineCheck, type FindingInput, type RelatedInput } from '../types.js';
 
@@ -40,7 +40,11 @@ function explain(p: CrProblem, value: Json | undefined, kind: string, crd: strin
         fix = `Write ${p.field}: ${value.trim().toLowerCase()} without quotes.`;
       } else if (p.want === 'string' && (got === 'integer' || got === 'number' || got === 'boolean')) {
         hint = ' (YAML reads an unquoted 8080, 1.0, yes or on as a number or boolean)';
-        fix = `Quote the value of ${p.field} ("${String(value)}").`;
+        const text = String(value);
+        const allowed = (p.allowed ?? []).filter((a): a is string => typeof a === 'string');
+        if (allowed.length > 0 && !allowed.includes(text)) fix = `Write ${p.field} as one of the strings the schema allows (${allowed.map((a) => JSON.stringify(a)).join(', ')}).`;
+        else if (p.pattern !== undefined && matchesPattern(p.pattern, text) === false) fix = `Write ${p.field} as a string that matches '${p.pattern}' ("${text}" alone does not: a unit missing?).`;
+        else fix = `Quote the value of ${p.field} ("${text}").`;
       } else if (p.want === 'integer' && got === 'number') {
         fix = `Write ${p.field} as a whole number.`;
       }
@@ -54,8 +58,14 @@ function explain(p: CrProblem, value: Json | undefined, kind: string, crd: strin
         fix: right ? `Write ${p.field}: ${right} (the values are case-sensitive).` : `Set ${p.field} to one of ${allowed.join(', ')}.`,
       };
     }
-    case 'required':
-      return { what: `${p.field} is required by the schema and not set`, fix: `Set ${p.field}.` };
+    case 'required': {
+      // A misspelt key beside it (endpoint for endpoints) is the usual cause.
+      const key = p.field.slice(p.field.lastIndexOf('.') + 1);
+      const near = isObject(value) ? nearNames(key, Object.keys(value).filter((k) => k !== key)) : [];
+      return near.length
+        ? { what: `${p.field} is required by the schema and not set (the object has "${near[0]}": a misspelling of it?)`, fix: `Rename ${near[0]} to ${key}.` }
+        : { what: `${p.field} is required by the schema and not set`, fix: `Set ${p.field}.` };
+    }
     case 'range':
       return { what: `${p.field} ${String(value)} is outside the range the schema allows`, fix: `Set ${p.field} within the schema's range (${p.error.replace(/^.* in body /, '')}).` };
     case 'multiple':
@@ -132,7 +142,8 @@ spec:
     const crdName = `${crd.name} (${crd.origin.file})`;
     const related: RelatedInput[] = [{ resource: crd, path: ['spec', 'versions'], note: `${r.apiVersion.slice(slash + 1)} schema of ${r.kind}` }];
     for (const p of problems) {
-      const value = p.kind === 'required' ? undefined : (get(r.object, p.path) as Json | undefined);
+      // For a required field: the object it is missing from.
+      const value = p.path.length === 0 ? r.object : (get(r.object, p.path) as Json | undefined);
       const { what, fix } = explain(p, value, r.kind, crdName);
       out.push({
         message:

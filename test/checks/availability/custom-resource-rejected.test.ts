@@ -147,6 +147,34 @@ properties:
     assert.equal(other.resources[0].object.data, undefined);
   });
 
+  it('fixes that read the schema: a number for a duration with a pattern, a required field next to its misspelling, a number for an enum of strings', () => {
+    const schema = `type: object
+properties:
+  spec:
+    type: object
+    required: [endpoints]
+    properties:
+      endpoints:
+        type: array
+        items:
+          type: object
+          properties:
+            interval: {type: string, pattern: '^[0-9]+(ms|s|m|h)$'}
+            port: {type: string}
+            scheme: {type: string, enum: [http, https]}`;
+    const found = runCheck(check, `${crd(schema)}---\n${cart('endpoint: [{port: 8080}]\n')}---\n${cart('endpoints: [{interval: 30, port: 8080, scheme: 1}]\n', '2')}`);
+    const fixes = found.map((f) => `${f.field}: ${f.fix}`).sort();
+    assert.deepEqual(fixes, [
+      'spec.endpoint: Rename spec.endpoint to spec.endpoints.',
+      `spec.endpoints[0].interval: Write spec.endpoints[0].interval as a string that matches '^[0-9]+(ms|s|m|h)$' ("30" alone does not: a unit missing?).`,
+      'spec.endpoints[0].port: Quote the value of spec.endpoints[0].port ("8080").',
+      'spec.endpoints[0].scheme: Set spec.endpoints[0].scheme to one of http, https.',
+      'spec.endpoints[0].scheme: Write spec.endpoints[0].scheme as one of the strings the schema allows ("http", "https").',
+      'spec: Rename endpoint to endpoints.',
+    ]);
+    assert.match(found.find((f) => f.field === 'spec')!.message, /^spec\.endpoints is required by the schema and not set \(the object has "endpoint": a misspelling of it\?\): /);
+  });
+
   it('CRDs from a cluster dump (kubectl get crd -o yaml: a List, with status) serve as well', () => {
     const item = crd(SCHEMA)
       .replace(/^/gm, '    ')
