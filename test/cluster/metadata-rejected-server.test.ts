@@ -131,6 +131,27 @@ describe('metadata-rejected: the API server\'s rules and words', { skip: cluster
     assert.deepEqual([...ours].sort(), [...theirs].sort());
   });
 
+  it('custom resources with their CRD: the subdomain name rule and the label rules, as the apiextensions API server words them', async () => {
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.mr.kubeready.example}
+spec:
+  group: mr.kubeready.example
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}]
+`;
+    await cluster.apply(crd);
+    await cluster.kubectl(['wait', '--for', 'condition=established', '--timeout', '60s', 'crd/widgets.mr.kubeready.example']);
+    for (const name of ['Bad_Name', 'a.b-c', '-x', 'x'.repeat(254), 'ok.v2']) {
+      const yaml = `apiVersion: mr.kubeready.example/v1\nkind: Widget\nmetadata: {name: ${JSON.stringify(name)}, labels: {"tier name": web, ok: "1.0 beta"}}\n`;
+      const ours = errorsOf(`${crd}---\n${yaml}`);
+      const r = await apply(yaml);
+      assert.notEqual(r.code, 0, r.stdout);
+      assert.deepEqual([...ours].sort(), serverErrors('Widget', r.stderr).sort(), `${name}: ${r.stderr}`);
+    }
+  });
+
   it('a selector with invalid labels: the API server names it and stops; kubeready names it and the template', async () => {
     const ours = errorsOf(SELECTOR);
     const r = await apply(SELECTOR);

@@ -1,7 +1,9 @@
 import { dnsLabelErrors, subdomainErrors } from '../../model/dns-names.js';
 import { defineCheck, type FindingInput } from '../types.js';
 import { get, isObject, isPlaceholder, isTemplated } from '../../model/util.js';
-import { SCHEMA_KINDS } from '../../model/schema.js';
+import { isCustomApiVersion, SCHEMA_KINDS } from '../../model/schema.js';
+import { crdDefinitions } from '../../model/crds.js';
+import type { ResourceIndex } from '../../model/index.js';
 import type { FieldPath, Json } from '../../model/types.js';
 
 // The API server's own words (k8s.io/apimachinery/pkg/util/validation, checked on a real API server).
@@ -67,6 +69,14 @@ for (const k of ['Deployment', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod', 'ConfigM
   NAME_RULES[k] = subdomainErrors;
 }
 
+const BUILTIN_KINDS = new Set(SCHEMA_KINDS);
+
+/** Whether a CustomResourceDefinition in the input serves this apiVersion and kind. */
+function crdServes(index: ResourceIndex, apiVersion: string, kind: string): boolean {
+  const slash = apiVersion.indexOf('/');
+  return crdDefinitions(index).get(apiVersion.slice(0, slash))?.get(kind)?.versions.get(apiVersion.slice(slash + 1))?.served === true;
+}
+
 /** The path as the API server's validation names it: a pod template's metadata fields sit on the template (spec.template.labels). */
 function apiPath(path: FieldPath): string {
   const p = path.filter((k, i) => !(k === 'metadata' && path[i - 1] === 'template'));
@@ -95,7 +105,7 @@ export default defineCheck({
     'The API server validates every object\'s name, labels and annotation keys before it stores it: a Deployment named `My_App`, a Service named `api.v2`, a label value with a space (`version: 1.0 beta`) or over 63 characters, a label key with two slashes make `kubectl apply`, server-side apply (Argo CD, Flux) and `helm install` fail for that object ("is invalid: metadata.name: Invalid value"), so it is never created or updated; a bad label in a pod template or selector rejects the whole workload.',
   details: `Checked, with the API server's own rules and error texts (k8s.io/apimachinery validation; each rule checked on a real API server):
 
-- **metadata.name**: a lowercase RFC 1123 subdomain (at most 253 characters: lower case letters, digits, \`-\` and \`.\`, starting and ending with a letter or digit) for Deployments, DaemonSets, ReplicaSets, ReplicationControllers, Jobs, Pods, ConfigMaps, Secrets, ServiceAccounts, Ingresses, NetworkPolicies, HorizontalPodAutoscalers, PersistentVolumeClaims and PersistentVolumes, StorageClasses, PriorityClasses, LimitRanges and ResourceQuotas; a lowercase RFC 1123 label (at most 63 characters, no dots) for Namespaces, Services and StatefulSets (their pods' host names); a CronJob's name at most 52 characters (its Jobs add 11). Roles and bindings have rules of their own (**rbac-rejected**); PodDisruptionBudgets and other kinds are not checked here.
+- **metadata.name**: a lowercase RFC 1123 subdomain (at most 253 characters: lower case letters, digits, \`-\` and \`.\`, starting and ending with a letter or digit) for Deployments, DaemonSets, ReplicaSets, ReplicationControllers, Jobs, Pods, ConfigMaps, Secrets, ServiceAccounts, Ingresses, NetworkPolicies, HorizontalPodAutoscalers, PersistentVolumeClaims and PersistentVolumes, StorageClasses, PriorityClasses, LimitRanges and ResourceQuotas; a lowercase RFC 1123 label (at most 63 characters, no dots) for Namespaces, Services and StatefulSets (their pods' host names); a CronJob's name at most 52 characters (its Jobs add 11). Roles and bindings have rules of their own (**rbac-rejected**); PodDisruptionBudgets and other kinds are not checked here. Custom resources whose CustomResourceDefinition is in the input (and serves their version): a lowercase RFC 1123 subdomain, as the API server gives every custom resource (Knative's \`Service\`, say, is judged by this rule, not the built-in Service's); other custom resources are not checked (an aggregated API server may have rules of its own).
 - **labels** (the object's, a pod template's, a workload's \`spec.selector.matchLabels\` and a Service's \`spec.selector\`): the key an optional DNS subdomain prefix and \`/\` and a name of at most 63 characters (letters, digits, \`-\`, \`_\`, \`.\`, starting and ending with a letter or digit); the value empty or at most 63 characters of the same.
 - **annotation keys** (the object's and a pod template's): the same as label keys; annotation values may be anything.
 
@@ -108,7 +118,8 @@ Not reported: templated names, keys and values (\`{{ .Release.Name }}\`, \`\${AP
     version: 1.0-beta       # was "1.0 beta": no spaces in a label value`,
   },
   target: 'object',
-  kinds: [...SCHEMA_KINDS],
+  // Built-in kinds by their rules, and custom resources whose CRD is in the input.
+  kinds: ['*'],
   // Names, labels and annotations only: its kinds are not loaded whole on its account (Secrets stay metadata only).
   metadataOnly: true,
   // A Service's spec.selector holds labels too.
@@ -119,7 +130,16 @@ Not reported: templated names, keys and values (\`{{ .Release.Name }}\`, \`\${AP
     if (index.listedKinds) return out;
     const obj = resource.object;
     const kind = resource.kind;
-    const rule = Object.hasOwn(NAME_RULES, kind) ? NAME_RULES[kind] : undefined;
+    let rule: ((v: string) => string[]) | undefined;
+    if (isCustomApiVersion(resource.apiVersion)) {
+      // A custom resource: judged where its CRD in the input serves it (the apiextensions API server
+      // gives every custom resource a DNS-1123 subdomain name; an aggregated API may have its own rules).
+      if (!crdServes(index, resource.apiVersion, kind)) return out;
+      rule = subdomainErrors;
+    } else {
+      if (!BUILTIN_KINDS.has(kind)) return out;
+      rule = Object.hasOwn(NAME_RULES, kind) ? NAME_RULES[kind] : undefined;
+    }
     const meta = obj.metadata;
     if (rule && isObject(meta) && typeof meta.name === 'string' && meta.name !== '' && !isTemplated(meta.name)) {
       const name = meta.name;

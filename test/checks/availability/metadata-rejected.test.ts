@@ -131,6 +131,30 @@ metadata: {name: My_Widget, labels: {bad: "a b"}}
     );
   });
 
+  it('custom resources whose CRD is in the input: a DNS-1123 subdomain name, labels; without the CRD, or in another version, silent', () => {
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: services.serving.knative.dev}
+spec:
+  group: serving.knative.dev
+  names: {kind: Service, plural: services}
+  scope: Namespaced
+  versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}]
+`;
+    const ksvc = (name: string, version = 'v1') => `apiVersion: serving.knative.dev/${version}\nkind: Service\nmetadata: {name: ${name}, labels: {"tier name": web}}\nspec: {}\n`;
+    const [name, label] = expectFindings(check, `${crd}---\n${ksvc('hello.v2')}---\n${ksvc('Bad_Name')}`, [
+      { line: 12, message: /^label key "tier name" is not valid: / },
+      { line: 17, message: /^metadata\.name "Bad_Name" is not a valid Service name: kubectl apply, server-side apply and helm install reject the Service \(metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of/ },
+      { line: 17, message: /^label key "tier name" is not valid: / },
+    ]).sort((a, b) => (a.message < b.message ? 1 : -1));
+    assert.match(name.fix ?? '', /Rename the Service to "bad-name"/);
+    assert.ok(label);
+    // hello.v2 is a valid custom resource name (a subdomain), though not a valid built-in Service name.
+    expectNone(check, `${crd}---\n${ksvc('hello.v2').replace(', labels: {"tier name": web}', '')}`);
+    expectNone(check, ksvc('Bad_Name'));
+    expectNone(check, `${crd}---\n${ksvc('Bad_Name', 'v1alpha1')}`);
+  });
+
   it('does not run on a live scan (the API server accepted what it returns)', () => {
     const yaml = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: My_Conf}\n';
     const loaded = loadText(yaml, 'live', loadPlan([check]));
