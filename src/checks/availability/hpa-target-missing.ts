@@ -49,6 +49,8 @@ spec:
     const ref = scaleTargetRef(resource);
     // A malformed or unrendered reference (missing fields, templates) is not ours to judge.
     if (!ref || /[{}$]/.test(ref.kind + ref.name)) return out;
+    // A kind or name the API server refuses (apps/Deployment, shop/web): object-rejected's.
+    if (/[/%]/.test(ref.kind + ref.name) || ['.', '..'].includes(ref.kind) || ['.', '..'].includes(ref.name)) return out;
     const { kind, name } = ref;
     const problem = scaleTargetGroupProblem(ref);
     if (problem) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import check, { portNameError } from '../../../src/checks/availability/object-rejected.js';
 import { cronScheduleError } from '../../../src/model/cron.js';
 import { expectFindings, expectNone, runCheck } from '../../helpers/check-tester.js';
+import hpaTargetMissing from '../../../src/checks/availability/hpa-target-missing.js';
 import { loadText } from '../../../src/sources/resources.js';
 import { audit, loadPlan } from '../../../src/engine/audit.js';
 
@@ -106,6 +107,33 @@ spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minRe
         { line: 9, message: /^maxReplicas 3 is below minReplicas 5: / },
       ],
     );
+  });
+
+  it('autoscaler targets: a group in the kind, a namespace in the name, no kind; hpa-target-missing leaves them to this check', () => {
+    const yaml = `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: a}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: apps/Deployment, name: shop/web}
+  maxReplicas: 3
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: b}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, name: web}
+  maxReplicas: 3
+`;
+    const fs = runCheck(check, yaml);
+    assert.deepEqual(
+      fs.map((f) => [f.location.line, f.message.replace(/: kubectl apply.*/, ''), f.fix]),
+      [
+        [5, 'scaleTargetRef.kind "apps/Deployment" cannot name an object', 'Write scaleTargetRef.kind as the kind alone (Deployment) and its group in apiVersion (apps/v1).'],
+        [5, 'scaleTargetRef.name "shop/web" cannot name an object', "Write scaleTargetRef.name as the workload's name alone (the namespace is the HPA's own)."],
+        [12, 'scaleTargetRef without a kind', 'Set scaleTargetRef.kind to the kind of the workload to scale (Deployment, StatefulSet, ...).'],
+      ],
+    );
+    assert.deepEqual(runCheck(hpaTargetMissing, yaml).map((f) => f.message), []);
   });
 
   it('autoscaler metrics and behavior: the source the type reads, target types and numbers, policies; with what to write', () => {
