@@ -39,6 +39,7 @@ export type HpaCause =
   | 'scale-up-disabled'
   | 'not-processed'
   | 'metric-container-missing'
+  | 'metric-unreadable'
   | 'failed';
 
 export interface HpaTrouble {
@@ -231,7 +232,38 @@ export function hpaTrouble(hpa: Resource, now?: number): HpaTrouble | undefined 
   if (limited?.status === 'True' && limited.reason === 'ScaleUpLimit' && getString(hpa.object, ['spec', 'behavior', 'scaleUp', 'selectPolicy']) === 'Disabled') {
     return { cause: 'scale-up-disabled', severity: 'warning', condition: limited, why: 'the metrics ask for more replicas, but behavior.scaleUp.selectPolicy is Disabled: it never adds any' };
   }
+  if (active?.status === 'True') {
+    const unread = unreadableMetric(hpa);
+    if (unread) {
+      return {
+        cause: 'metric-unreadable',
+        severity: 'warning',
+        condition: { ...active, path: ['status', 'currentMetrics', unread.index] },
+        metric: unread.label,
+        why: `metric ${unread.index + 1} of ${unread.of} (${unread.label}) has no current value: the controller could not read it (status.currentMetrics[${unread.index}] is empty), so the HPA scales up on the other metrics but will not scale down while it fails (it then turns ScalingActive False)`,
+      };
+    }
+  }
   return undefined;
+}
+
+/**
+ * A metric the controller could not read while others worked: computeReplicasForMetrics
+ * (horizontal.go) leaves its status empty (`type: ""`) and still scales on the valid ones, unless they
+ * would scale down, which the invalid metric blocks (ScalingActive turns False with its reason).
+ */
+function unreadableMetric(hpa: Resource): { index: number; of: number; label: string } | undefined {
+  const specs = getArray(hpa.object, ['spec', 'metrics']);
+  const current = getArray(hpa.object, ['status', 'currentMetrics']);
+  if (specs.length < 2 || current.length !== specs.length) return undefined;
+  const index = current.findIndex((c) => isObject(c) && (c.type === '' || c.type === undefined || c.type === null));
+  if (index < 0) return undefined;
+  const s = specs[index];
+  if (!isObject(s) || typeof s.type !== 'string') return undefined;
+  const key = Object.hasOwn(METRIC_KEYS, s.type) ? METRIC_KEYS[s.type] : undefined;
+  const body = key && isObject(s[key]) ? (s[key] as Record<string, Json>) : undefined;
+  const name = body ? (key === 'resource' || key === 'containerResource' ? getString(body, ['name']) : getString(body, ['metric', 'name'])) : undefined;
+  return { index, of: specs.length, label: `${s.type}${name ? ` ${name}` : ''}` };
 }
 
 /** The HPAs in the input whose scaleTargetRef names `r`. */

@@ -82,6 +82,19 @@ describe('diagnose hpa', () => {
     assert.ok(d.walked.includes('replicas: 6 now, 6 desired, min 2, max 6'), d.walked.join(' | '));
   });
 
+  it('one of two metrics unreadable: a warning that it does not scale down, each metric with its value or unknown', () => {
+    const rps = { type: 'Pods', pods: { metric: { name: 'http_requests_per_second' }, target: { type: 'AverageValue', averageValue: '100' } } };
+    const currentMetrics = [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 40, averageValue: '100m' } } }, { type: '' }];
+    const d = run([...WEB, hpa('web', [ABLE, ACTIVE], { metrics: [CPU, rps], currentMetrics })], 'HorizontalPodAutoscaler', 'web');
+    assert.equal(d.status, 'degraded');
+    const [p] = d.problems;
+    assert.equal(p.severity, 'warning');
+    assert.equal(p.symptom, 'HPA web does not scale down: it cannot read Pods http_requests_per_second');
+    assert.ok(p.evidence.some((e) => e.text === 'metric cpu: 40% of requests (target 70%)'), JSON.stringify(p.evidence));
+    assert.ok(p.evidence.some((e) => /^metric http_requests_per_second: unknown/.test(e.text)), JSON.stringify(p.evidence));
+    assert.deepEqual(p.fix.commands, ['kubectl -n shop describe hpa web']);
+  });
+
   it('two HPAs over the same pods: names the other, and writes the one HPA that holds both metrics', () => {
     const amb = cond('ScalingActive', 'False', 'AmbiguousSelector', 'pods by selector app=web are controlled by more than one HPA (e.g. [shop/web shop/web-rps])');
     const rps = { type: 'Pods', pods: { metric: { name: 'http_requests_per_second' }, target: { type: 'AverageValue', averageValue: '100' } } };

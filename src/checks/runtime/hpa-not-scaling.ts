@@ -45,6 +45,8 @@ export function hpaFixText(t: HpaTrouble, hpa: Resource, index: ResourceIndex): 
       return `Scale the target up to hand it back to the HPA (kubectl -n ${ns} scale ${ref ? `${ref.kind.toLowerCase()}/${ref.name}` : 'TARGET'} --replicas=${Math.max(getNumber(hpa.object, ['spec', 'minReplicas']) ?? 1, 1)}), or delete the HPA if the workload is retired.`;
     case 'not-processed':
       return 'Check the controller: kubectl -n kube-system get pods -l component=kube-controller-manager (its --controllers flag must not exclude horizontalpodautoscaling); on a managed control plane, the provider\'s status page.';
+    case 'metric-unreadable':
+      return `Make ${t.metric ?? 'the metric'} readable again or remove it from spec.metrics: kubectl -n ${ns} describe hpa ${hpa.name} shows it as <unknown> and its FailedGet...Metric events say why (a resource metric: metrics-server; a Pods, Object or External metric: the adapter that serves it, kubectl get --raw /apis/custom.metrics.k8s.io/v1beta1 or external.metrics.k8s.io lists what it serves).`;
     case 'scale-up-disabled':
       return 'If scaling up was disabled for an incident or a freeze, remove behavior.scaleUp.selectPolicy: Disabled (or set it to Max) to let the HPA add replicas again; otherwise raise the pods\' size, as the HPA will not.';
     case 'at-max': {
@@ -74,6 +76,7 @@ export function hpaTroubleText(t: HpaTrouble, hpa: Resource, index: ResourceInde
     const head = t.cause === 'at-max' ? `pinned at maxReplicas ${max}` : `does not scale up from ${current ?? '?'} replica${current === 1 ? '' : 's'}`;
     return `${head} (${cond}): ${t.why}${asked !== undefined && current !== undefined && asked > current ? ` (about ${asked})` : ''}${metrics.length ? `; ${metrics.join(', ')}` : ''}`;
   }
+  if (t.cause === 'metric-unreadable') return `scales up but not down: ${t.why} (${cond})`;
   if (t.cause === 'not-processed') return `no condition ${c.since !== undefined && now !== undefined ? `${formatDuration(Math.max(0, now - c.since))} after its creation` : 'since its creation'}: ${t.why}`;
   if (t.cause === 'scaling-disabled') return `${target} is scaled to 0, so the HPA does nothing (${cond}): it acts again once the target has a replica`;
   const stays = t.cause === 'target-missing' || t.cause === 'target-unscalable' ? 'nothing is autoscaled' : `${target} stays at ${current !== undefined ? `${current} replica${current === 1 ? '' : 's'}` : 'its replica count'} whatever the load`;
@@ -104,6 +107,9 @@ autoscaling/v1 objects, the \`autoscaling.alpha.kubernetes.io/conditions\` annot
   \`maxReplicas\`: the metrics ask for more, the cap holds the pods above their target;
 - **warning** when \`ScalingLimited\` is True with \`ScaleUpLimit\` and \`behavior.scaleUp.selectPolicy\` is
   \`Disabled\`: the metrics ask for more replicas and the HPA will never add one;
+- **warning** when \`ScalingActive\` is True but one of several metrics has an empty entry in
+  \`status.currentMetrics\` (\`<unknown>\` in \`kubectl describe hpa\`): the controller could not read it and
+  scales on the others, upward only: a scale-down is blocked while any metric fails;
 - **info** when the target is scaled to 0 (\`ScalingDisabled\`): the HPA waits until it has a replica.
 
 A \`FailedGetScale\` "not found" on a custom resource kind is reported as "does not exist, or has no

@@ -187,6 +187,11 @@ export function hpaProblem(x: Ctx, hpa: Resource, t: HpaTrouble): Problem | null
       if (near.length === 1 && i >= 0) fix.commands = [`kubectl ${n} patch hpa ${hpa.name} --type=json -p '[{"op":"replace","path":"/spec/metrics/${i}/containerResource/container","value":"${near[0]}"}]'`];
       break;
     }
+    case 'metric-unreadable':
+      symptom = `HPA ${hpa.name} does not scale down: it cannot read ${t.metric ?? 'one of its metrics'}`;
+      for (const m of hpaMetrics(hpa)) evidence.push(st(hpa, m.path, `metric ${m.text}`, index, 'status'));
+      fix.commands = [`kubectl ${n} describe hpa ${hpa.name}`];
+      break;
     case 'scale-up-disabled':
       symptom = `HPA ${hpa.name} does not scale up: behavior.scaleUp.selectPolicy is Disabled`;
       for (const m of hpaMetrics(hpa)) evidence.push(st(hpa, m.path, `metric ${m.text}`, index, 'status'));

@@ -124,6 +124,26 @@ describe('hpa-not-scaling', () => {
     ]);
   });
 
+  it('warns when one of several metrics cannot be read (its currentMetrics entry empty, as the controller leaves it): up on the others, never down', () => {
+    const metrics = [...CPU, { type: 'Pods', pods: { metric: { name: 'http_requests_per_second' }, target: { type: 'AverageValue', averageValue: '100' } } }];
+    const cpuNow = { type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 40, averageValue: '120m' } } };
+    const failed = hpaEvent('web', 'FailedGetPodsMetric', 'unable to get metric http_requests_per_second: unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered');
+    const text = yaml(web, hpa('web', [ABLE, ACTIVE, WITHIN], { metrics, currentMetrics: [cpuNow, { type: '' }] }), failed);
+    const [f] = expectFindings(check, text, [
+      {
+        line: lineOf(text, '- type: ""'),
+        severity: 'warning',
+        message: 'scales up but not down: metric 2 of 2 (Pods http_requests_per_second) has no current value: the controller could not read it (status.currentMetrics[1] is empty), so the HPA scales up on the other metrics but will not scale down while it fails (it then turns ScalingActive False) (ScalingActive=True ValidMetricFound since 2024-05-01T10:00:00Z (9m))',
+      },
+    ]);
+    assert.deepEqual(f.related.map((r) => `${r.object.kind}/${r.object.name}`), ['Deployment/web', 'Event/web.FailedGetPodsMetric']);
+    assert.match(f.fix ?? '', /^Make Pods http_requests_per_second readable again or remove it from spec\.metrics/);
+    // Every metric read; one metric only (its failure is ScalingActive False); a status from before the second metric was added.
+    expectNone(check, yaml(web, hpa('web', [ABLE, ACTIVE, WITHIN], { metrics, currentMetrics: [cpuNow, { type: 'Pods', pods: { metric: { name: 'http_requests_per_second' }, current: { averageValue: '20' } } }] })));
+    expectNone(check, yaml(web, hpa('web', [ABLE, ACTIVE, WITHIN], { currentMetrics: [{ type: '' }] })));
+    expectNone(check, yaml(web, hpa('web', [ABLE, ACTIVE, WITHIN], { metrics, currentMetrics: [cpuNow] })));
+  });
+
   it('a custom resource target "not found": missing, or without a scale subresource (the API server says the same)', () => {
     const h = hpa('jobs', [cond('AbleToScale', 'False', 'FailedGetScale', 'the HPA controller was unable to get the target\'s current scale: rvnoscales.rv.example.com "n1" not found')]);
     (h.spec as Obj).scaleTargetRef = { apiVersion: 'rv.example.com/v1', kind: 'RvNoScale', name: 'n1' };
