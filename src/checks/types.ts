@@ -54,7 +54,7 @@ export interface CheckMeta {
   };
   params?: Record<string, ParamSpec>;
   target: CheckTarget;
-  /** For target 'object': the kinds it runs on; ['*'] for every kind (with metadataOnly: custom resources). */
+  /** For target 'object': the kinds it runs on; ['*'] for every kind (with metadataOnly or customResources). */
   kinds?: string[];
   /**
    * For target 'object': the check reads only apiVersion, kind and metadata, so its kinds are not

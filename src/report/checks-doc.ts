@@ -15,6 +15,8 @@ export interface CheckDoc {
   params?: Record<string, { type: string; default: unknown; description: string }>;
   target: string;
   kinds?: string[];
+  /** With kinds ['*']: runs on custom resources whose CRD is in the input. */
+  customResources?: boolean;
   classes?: string[];
   pss?: string;
   /** Reads live status and Events (runtime check): listed apart. */
@@ -31,7 +33,7 @@ const CLASS_TEXT: Record<string, string> = {
 
 function appliesTo(c: CheckDoc): string {
   const live = c.runtime ? ', as reported live (objects with a status: a cluster, or a kubectl get -o yaml dump)' : '';
-  if (c.target === 'object') return (c.kinds?.includes('*') ? 'every kind' : (c.kinds ?? []).join(', ')) + live;
+  if (c.target === 'object') return (c.kinds?.includes('*') ? (c.customResources ? 'custom resources (kinds a CustomResourceDefinition in the input defines)' : 'every kind') : (c.kinds ?? []).join(', ')) + live;
   if (!c.classes) return (c.runtime ? 'every workload and its pods' : 'every workload (any object with a pod template)') + live;
   return c.classes.map((k) => CLASS_TEXT[k] ?? k).join('; ') + live;
 }
