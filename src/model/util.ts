@@ -162,11 +162,12 @@ export function literalEnv(container: JsonObject): { name: string; value: string
 }
 
 /**
- * Unrendered template text (`${VAR}`, `$VAR`, `{{ .Values.x }}`): the file is an input to envsubst,
+ * Unrendered template text (`${VAR}`, `$VAR`, `{{ .Values.x }}`, `$(kustomize-var)`): the file is an input to envsubst,
  * Helm or a similar tool, so the value says nothing about what reaches the cluster.
  */
 export function isTemplated(v: unknown): boolean {
-  return typeof v === 'string' && (/\$\{[^}]*\}|\{\{.*\}\}|\$\([A-Za-z_][A-Za-z0-9_]*\)/.test(v) || /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v));
+  // $(name): a kustomize var (names may hold - and .) or a container env reference.
+  return typeof v === 'string' && (/\$\{[^}]*\}|\{\{.*\}\}|\$\([A-Za-z_][A-Za-z0-9_.-]*\)/.test(v) || /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v));
 }
 
 /** A value written to be replaced before the file is applied: PORT, PV_NAME, <ADD LUN ID Here>, registry.<your domain>, __REPLICAS__. */

@@ -36,3 +36,9 @@ describe('editDistance', () => {
     assert.equal(editDistance('billing', 'biling'), 1);
   });
 });
+
+test('isTemplated: Helm, envsubst and kustomize var references (whose names may hold - and .), not plain text', async () => {
+  const { isTemplated } = await import('../../src/model/util.js');
+  for (const v of ['{{ .Values.name }}', '${APP}', '$APP', '$(POD_NAME)', '$(kfp-app-name)', '$(CertificateNamespace).svc', 'x-$(svc.name)-y']) assert.equal(isTemplated(v), true, v);
+  for (const v of ['web', '$5 off', 'a$(b', '$(1abc)', 'price: $(', 'cost $', '{ .x }']) assert.equal(isTemplated(v), false, v);
+});
