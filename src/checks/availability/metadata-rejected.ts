@@ -3,6 +3,7 @@ import { defineCheck, type FindingInput } from '../types.js';
 import { get, isObject, isPlaceholder, isTemplated } from '../../model/util.js';
 import { isCustomApiVersion, SCHEMA_KINDS } from '../../model/schema.js';
 import { crdDefinitions } from '../../model/crds.js';
+import { PATCH_FILE } from '../../model/workload.js';
 import type { ResourceIndex } from '../../model/index.js';
 import type { FieldPath, Json } from '../../model/types.js';
 
@@ -109,7 +110,7 @@ export default defineCheck({
 - **labels** (the object's, a pod template's, a workload's \`spec.selector.matchLabels\` and a Service's \`spec.selector\`): the key an optional DNS subdomain prefix and \`/\` and a name of at most 63 characters (letters, digits, \`-\`, \`_\`, \`.\`, starting and ending with a letter or digit); the value empty or at most 63 characters of the same.
 - **annotation keys** (the object's and a pod template's): the same as label keys; annotation values may be anything.
 
-Not reported: templated names, keys and values (\`{{ .Release.Name }}\`, \`\${APP}\`), generateName, values that are not strings (**value-type-mismatch**), and a live scan (the API server accepted what it returns).`,
+Not reported: names in kustomize patch files (a patch's name only picks its target, and a patch applied through a \`target\` selector may say \`name: "*"\`), templated names, keys and values (\`{{ .Release.Name }}\`, \`\${APP}\`), generateName, values that are not strings (**value-type-mismatch**), and a live scan (the API server accepted what it returns).`,
   fix: {
     text: 'Rename the object (and every reference to it) or rewrite the label as the message suggests: lower case, "-" for other characters, at most the length allowed.',
     yaml: `metadata:
@@ -141,7 +142,9 @@ Not reported: templated names, keys and values (\`{{ .Release.Name }}\`, \`\${AP
       rule = Object.hasOwn(NAME_RULES, kind) ? NAME_RULES[kind] : undefined;
     }
     const meta = obj.metadata;
-    if (rule && isObject(meta) && typeof meta.name === 'string' && meta.name !== '' && !isTemplated(meta.name)) {
+    // A kustomize patch's name only picks its target (and a patch applied through a target selector,
+    // name: "*" say, does not even do that): kustomize keeps the target's name.
+    if (rule && !PATCH_FILE.test(resource.origin.file) && isObject(meta) && typeof meta.name === 'string' && meta.name !== '' && !isTemplated(meta.name)) {
       const name = meta.name;
       const errors = rule(name);
       if (errors.length) {

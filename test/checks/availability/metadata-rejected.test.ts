@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import check, { keyErrors, valueErrors } from '../../../src/checks/availability/metadata-rejected.js';
-import { expectFindings, expectNone } from '../../helpers/check-tester.js';
+import { expectFindings, expectNone, runCheck } from '../../helpers/check-tester.js';
 import { loadText } from '../../../src/sources/resources.js';
 import { audit, loadPlan } from '../../../src/engine/audit.js';
 
@@ -153,6 +153,14 @@ spec:
     expectNone(check, `${crd}---\n${ksvc('hello.v2').replace(', labels: {"tier name": web}', '')}`);
     expectNone(check, ksvc('Bad_Name'));
     expectNone(check, `${crd}---\n${ksvc('Bad_Name', 'v1alpha1')}`);
+  });
+
+  it('a kustomize patch file: its name only picks the target (name: "*" with a target selector), its labels still count', () => {
+    const patch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: "*"\n  labels: {"sidecar inject": "true"}\nspec:\n  template:\n    metadata:\n      labels: {sidecar.istio.io/inject: "true"}\n';
+    const loaded = loadText(patch, 'base/patches/sidecar-injection.yaml', loadPlan([check]));
+    const found = audit({ resources: loaded.resources, problems: [] }, { checks: [check] }).verdicts.flatMap((v) => v.findings);
+    assert.deepEqual(found.map((f) => f.message.replace(/:.*$/, '')), ['label key "sidecar inject" is not valid']);
+    assert.equal(runCheck(check, patch).filter((f) => /metadata\.name/.test(f.message)).length, 1, 'a plain file: the name counts');
   });
 
   it('does not run on a live scan (the API server accepted what it returns)', () => {
