@@ -11,8 +11,10 @@ import { emptyConfig } from '../../src/engine/config.js';
 
 export interface RunOptions {
   params?: Record<string, unknown>;
-  /** Other checks to run alongside (rarely needed). */
+  /** The namespace objects without one are in (--namespace). */
   namespace?: string;
+  /** The file the YAML is read as (default test.yaml): a kustomize patch's path, say. */
+  file?: string;
   /** The input holds every object (--complete): findings that rest on absent objects are firm. */
   complete?: boolean;
 }
@@ -21,7 +23,7 @@ export interface RunOptions {
 export function runCheck(check: Check, yaml: string, opts: RunOptions = {}): Finding[] {
   // Load exactly as the CLI does for this check alone: kinds it does not target or declare in
   // `uses` arrive as metadata only, so a missing `uses` entry makes its tests fail.
-  const loaded = loadText(yaml, 'test.yaml', loadPlan([check]));
+  const loaded = loadText(yaml, opts.file ?? 'test.yaml', loadPlan([check]));
   const errors = loaded.problems.filter((p) => p.level === 'error');
   assert.deepEqual(errors, [], 'fixture YAML must parse');
   const config = emptyConfig();

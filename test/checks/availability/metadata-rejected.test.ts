@@ -157,8 +157,7 @@ spec:
 
   it('a kustomize patch file: its name only picks the target (name: "*" with a target selector), its labels still count', () => {
     const patch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: "*"\n  labels: {"sidecar inject": "true"}\nspec:\n  template:\n    metadata:\n      labels: {sidecar.istio.io/inject: "true"}\n';
-    const loaded = loadText(patch, 'base/patches/sidecar-injection.yaml', loadPlan([check]));
-    const found = audit({ resources: loaded.resources, problems: [] }, { checks: [check] }).verdicts.flatMap((v) => v.findings);
+    const found = runCheck(check, patch, { file: 'base/patches/sidecar-injection.yaml' });
     assert.deepEqual(found.map((f) => f.message.replace(/:.*$/, '')), ['label key "sidecar inject" is not valid']);
     assert.equal(runCheck(check, patch).filter((f) => /metadata\.name/.test(f.message)).length, 1, 'a plain file: the name counts');
   });
